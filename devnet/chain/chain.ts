@@ -1,0 +1,993 @@
+/**
+ * The devnet's chain: blocks, transactions and receipts on top of the journaled state and the VM.
+ *
+ * Transactions execute when they are accepted (java-tron pre-executes against its pending state
+ * the same way), inside the block being built; sealing the block only packages them. Every state
+ * write lands in the block's undo log, which is what makes snapshots, reorgs and solidified reads
+ * possible without copying the state.
+ */
+import { hexToBytes, utf8ToHex } from './hex.js';
+import { JournaledState, emptyRecord, type AccountRecord, type ContractMeta, type UndoLog } from './state.js';
+
+export type { ContractMeta };
+import { TronVm, type BlockContext, type ContractRet, type ExecResult, type InternalTx, type VmLog } from './vm.js';
+import {
+  buildUnsignedJson,
+  contractValueJson,
+  deployedAddress,
+  recoverSigner,
+  signedTxHex,
+  signedTxSize,
+  type CreateValue,
+  type SignedTx,
+  type TransferValue,
+  type TriggerValue,
+} from './tx.js';
+import { blockIdOf, signHeader, txTrieRoot, type HeaderFields } from './block.js';
+import { DevnetError, TxRejected } from './errors.js';
+import { toBase58 } from './address.js';
+
+/** Settings of a chain; every field has a default in `resolveChainOptions`. */
+export interface ChainOptions {
+  /** Milliseconds between blocks; 0 seals a block for every accepted transaction. */
+  blockTimeMs: number;
+  /** How many blocks the solidified head trails the head. */
+  solidityLag: number;
+  /** Sun burned per unit of energy (java-tron's getEnergyFee). */
+  energyPrice: bigint;
+  /** CHAINID; by default the last 4 bytes of the genesis block id, as on TRON. */
+  chainId?: bigint;
+  /** Funded accounts at genesis (`41...` addresses) and their balance in sun. */
+  genesisAccounts: { address: string; balance: bigint }[];
+  /** Private key of the single block producer (a deterministic devnet key). */
+  witnessKey: string;
+  witnessAddress: string;
+  maxFeeLimit: bigint;
+  freeNetLimit: number;
+  /** Sun per byte when free bandwidth is used up (getTransactionFee). */
+  transactionFee: bigint;
+  createAccountFee: bigint;
+  createNewAccountFeeInSystemContract: bigint;
+  /** Energy limit of constant calls (java-tron's maxEnergyLimitForConstant). */
+  constantEnergyLimit: bigint;
+  /** Wall clock in milliseconds; tests may replace it. */
+  clock: () => number;
+}
+
+export const TRX = 1_000_000n;
+
+export function resolveChainOptions(o: Partial<ChainOptions> & Pick<ChainOptions, 'witnessKey' | 'witnessAddress'>): ChainOptions {
+  return {
+    blockTimeMs: 3000,
+    solidityLag: 1,
+    energyPrice: 210n,
+    genesisAccounts: [],
+    maxFeeLimit: 15_000n * TRX,
+    freeNetLimit: 600,
+    transactionFee: 1000n,
+    createAccountFee: 100_000n,
+    createNewAccountFeeInSystemContract: TRX,
+    constantEnergyLimit: 100_000_000n,
+    clock: Date.now,
+    ...o,
+  };
+}
+
+
+/** java-tron's `TransactionInfo` JSON (hex addresses). */
+export interface TxInfo {
+  id: string;
+  fee?: number;
+  blockNumber: number;
+  blockTimeStamp: number;
+  contractResult: string[];
+  contract_address?: string;
+  receipt: Record<string, number | string>;
+  log?: VmLog[];
+  result?: 'FAILED';
+  resMessage?: string;
+  internal_transactions?: InternalTx[];
+}
+
+export interface TxRecord {
+  tx: SignedTx;
+  info: TxInfo;
+  ret: ContractRet;
+}
+
+export interface Block {
+  number: number;
+  id: string;
+  parentHash: string;
+  timestamp: number;
+  txTrieRoot: string;
+  witness: string;
+  witnessSignature: string;
+  txs: TxRecord[];
+  /** State changes made in this block, to undo it; dropped once no reorg or snapshot can reach it. */
+  undo: UndoLog | undefined;
+}
+
+/** One contract event in chain order. */
+export interface EventRecord {
+  blockNumber: number;
+  blockTimestamp: number;
+  txID: string;
+  txIndex: number;
+  /** Index of the log within its transaction (TronGrid's `event_index`). */
+  logIndex: number;
+  /** `41...` address of the emitting contract. */
+  contract: string;
+  topics: string[];
+  data: string;
+}
+
+export type BroadcastResult = { ok: true; txid: string } | { ok: false; txid: string; code: TxRejected['code']; message: string };
+
+export interface ReorgOptions {
+  /** Transactions of the replaced blocks left out of the new branch. */
+  drop?: string[];
+  /** Order of the replayed transactions: as they were, reversed, or an explicit list of txIDs. */
+  order?: 'same' | 'reverse' | string[];
+  /** How many more blocks the new branch has than the replaced one (default 1, so it is longer). */
+  extraBlocks?: number;
+}
+
+export interface ReorgResult {
+  removed: string[];
+  added: string[];
+  replayed: string[];
+  dropped: string[];
+}
+
+const WINDOW_SLOTS = 28_800;
+const SLOT_MS = 3000;
+const PRECISION = 1_000_000;
+const MAX_TX_BYTES = 500 * 1024;
+const MAX_EXPIRATION_MS = 86_400_000;
+const RESULT_SIZE = 64;
+const VERSION = 32;
+const ZERO_PARENT = '00'.repeat(32);
+
+/** java-tron's ResourceProcessor.increase: usage decayed over a 24-hour window of 3-second slots. */
+function increase(lastUsage: number, usage: number, lastSlot: number, nowSlot: number): number {
+  let avgLast = Math.ceil((lastUsage * PRECISION) / WINDOW_SLOTS);
+  const avgNew = Math.ceil((usage * PRECISION) / WINDOW_SLOTS);
+  if (lastSlot !== nowSlot) {
+    avgLast = lastSlot + WINDOW_SLOTS > nowSlot ? Math.round((avgLast * (WINDOW_SLOTS - (nowSlot - lastSlot))) / WINDOW_SLOTS) : 0;
+  }
+  return Math.floor(((avgLast + avgNew) * WINDOW_SLOTS) / PRECISION);
+}
+
+/** Serialises async work: one writer at a time over the state. */
+class Mutex {
+  #tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T> | T): Promise<T> {
+    const next = this.#tail.then(fn, fn);
+    this.#tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+interface OpenBlock {
+  number: number;
+  timestamp: number;
+  txs: TxRecord[];
+}
+
+interface Snapshot {
+  id: number;
+  height: number;
+  timeOffsetMs: number;
+}
+
+/** Arguments of a contract call, as the HTTP API decodes them. */
+export interface CallArgs {
+  owner: string;
+  contract: string;
+  data: string;
+  callValue: bigint;
+  callTokenValue?: bigint;
+  tokenId?: bigint;
+  feeLimit?: number;
+  permissionId?: number;
+}
+
+export interface ConstantResult {
+  ret: ContractRet;
+  energyUsed: bigint;
+  returnData: string;
+  logs: VmLog[];
+  message: string | undefined;
+}
+
+export class Chain {
+  readonly options: ChainOptions;
+  readonly state: JournaledState;
+  readonly chainId: bigint;
+  readonly #vm: TronVm;
+  readonly #blocks: Block[] = [];
+  readonly #blockIds = new Map<string, Block>();
+  readonly #txIndex = new Map<string, { block: number; index: number }>();
+  readonly #openTxIds = new Set<string>();
+  readonly #events = new Map<string, EventRecord[]>();
+  readonly #lock = new Mutex();
+  readonly #unlocked = new Set<string>();
+  #open: OpenBlock | undefined;
+  #timeOffsetMs = 0;
+  #snapshots: Snapshot[] = [];
+  #nextSnapshotId = 1;
+  #timer: NodeJS.Timeout | undefined;
+  #listeners = new Set<(block: Block) => void>();
+
+  private constructor(options: ChainOptions, state: JournaledState, vm: TronVm, chainId: bigint, genesis: Block) {
+    this.options = options;
+    this.state = state;
+    this.#vm = vm;
+    this.chainId = chainId;
+    this.#pushBlock(genesis);
+  }
+
+  /** Builds a chain with its genesis block and funded accounts. */
+  static async create(options: ChainOptions, state?: JournaledState): Promise<Chain> {
+    const header: HeaderFields = {
+      number: 0,
+      timestamp: 0,
+      parentHash: ZERO_PARENT,
+      txTrieRoot: ZERO_PARENT,
+      witness: options.witnessAddress,
+      version: VERSION,
+    };
+    const id = blockIdOf(header);
+    const genesis: Block = {
+      number: 0,
+      id,
+      parentHash: ZERO_PARENT,
+      timestamp: 0,
+      txTrieRoot: ZERO_PARENT,
+      witness: options.witnessAddress,
+      witnessSignature: signHeader(header, options.witnessKey),
+      txs: [],
+      undo: undefined,
+    };
+    const chainId = options.chainId ?? BigInt(`0x${id.slice(-8)}`);
+    const st = state ?? new JournaledState();
+    const vm = await TronVm.create(st, { chainId, energyPrice: options.energyPrice });
+    const chain = new Chain(options, st, vm, chainId, genesis);
+    if (!state) {
+      for (const a of options.genesisAccounts) {
+        st.writeAccount(a.address.slice(2), { ...emptyRecord(0), balance: a.balance });
+      }
+      st.takeBlockLog();
+      // java-tron omits number 0 from JSON, and TronWeb cannot build a reference to the genesis
+      // block; a fresh node therefore produces its first block at once.
+      chain.#seal();
+    }
+    return chain;
+  }
+
+  // ---------------------------------------------------------------- time and production
+
+  /** Chain time in milliseconds: the wall clock plus what `increaseTime` added. */
+  now(): number {
+    return this.options.clock() + this.#timeOffsetMs;
+  }
+
+  get timeOffsetMs(): number {
+    return this.#timeOffsetMs;
+  }
+
+  /** Starts producing blocks every `blockTimeMs` (no-op in instamine mode). */
+  start(): void {
+    this.stop();
+    if (this.options.blockTimeMs > 0) {
+      this.#timer = setInterval(() => {
+        void this.#lock.run(() => this.#seal()).catch(() => undefined);
+      }, this.options.blockTimeMs);
+      this.#timer.unref();
+    }
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Changes the block interval; 0 switches to a block per transaction. */
+  async setBlockTime(ms: number): Promise<void> {
+    await this.#lock.run(() => {
+      if (ms === 0 && this.#open) this.#seal();
+    });
+    (this.options as { blockTimeMs: number }).blockTimeMs = ms;
+    this.start();
+  }
+
+  /** Called after each new block (persistence, subscribers). */
+  onBlock(fn: (block: Block) => void): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+
+  #openBlock(): OpenBlock {
+    if (!this.#open) {
+      const head = this.head;
+      this.#open = { number: head.number + 1, timestamp: Math.max(this.now(), head.timestamp + 1), txs: [] };
+    }
+    return this.#open;
+  }
+
+  #blockContext(open: OpenBlock): BlockContext {
+    return {
+      number: open.number,
+      timestamp: open.timestamp,
+      witness: this.options.witnessAddress,
+      blockId: (n) => (n < open.number && n >= open.number - 256 ? this.#blocks[n]?.id : undefined),
+    };
+  }
+
+  #seal(timestampOverride?: number): Block {
+    const open = this.#openBlock();
+    if (timestampOverride !== undefined) open.timestamp = timestampOverride;
+    this.#open = undefined;
+    const parent = this.head;
+    const header: HeaderFields = {
+      number: open.number,
+      timestamp: open.timestamp,
+      parentHash: parent.id,
+      txTrieRoot: txTrieRoot(open.txs.map((r) => signedTxHex(r.tx))),
+      witness: this.options.witnessAddress,
+      version: VERSION,
+    };
+    const block: Block = {
+      number: header.number,
+      id: blockIdOf(header),
+      parentHash: header.parentHash,
+      timestamp: header.timestamp,
+      txTrieRoot: header.txTrieRoot,
+      witness: header.witness,
+      witnessSignature: signHeader(header, this.options.witnessKey),
+      txs: open.txs,
+      undo: this.state.takeBlockLog(),
+    };
+    this.#openTxIds.clear();
+    this.#pushBlock(block);
+    this.#prune();
+    for (const fn of this.#listeners) fn(block);
+    return block;
+  }
+
+  #pushBlock(block: Block): void {
+    this.#blocks.push(block);
+    this.#blockIds.set(block.id, block);
+    block.txs.forEach((r, index) => {
+      this.#txIndex.set(r.tx.txID, { block: block.number, index });
+      (r.info.log ?? []).forEach((log, logIndex) => {
+        const contract = `41${log.address}`;
+        let list = this.#events.get(contract);
+        if (!list) {
+          list = [];
+          this.#events.set(contract, list);
+        }
+        list.push({
+          blockNumber: block.number,
+          blockTimestamp: block.timestamp,
+          txID: r.tx.txID,
+          txIndex: index,
+          logIndex,
+          contract,
+          topics: log.topics,
+          data: log.data,
+        });
+      });
+    });
+  }
+
+  #popBlock(): Block {
+    const block = this.#blocks.pop();
+    if (!block || block.number === 0) throw new DevnetError('cannot remove the genesis block');
+    if (!block.undo) throw new DevnetError(`block ${block.number} can no longer be undone`);
+    this.state.undoBlock(block.undo);
+    this.#blockIds.delete(block.id);
+    for (const r of block.txs) {
+      this.#txIndex.delete(r.tx.txID);
+      for (const log of r.info.log ?? []) {
+        const list = this.#events.get(`41${log.address}`);
+        while (list && list.length && list[list.length - 1]!.blockNumber >= block.number) list.pop();
+      }
+    }
+    return block;
+  }
+
+  /** Drops undo logs no reorg or snapshot can reach any more. */
+  #prune(): void {
+    let keepAbove = this.solidifiedNumber;
+    for (const s of this.#snapshots) keepAbove = Math.min(keepAbove, s.height);
+    for (let n = keepAbove; n >= 1; n--) {
+      const b = this.#blocks[n];
+      if (!b || b.undo === undefined) break;
+      b.undo = undefined;
+    }
+  }
+
+  /** Seals `count` blocks (the first one carries any pending transactions). */
+  mine(count = 1, timestamp?: number): Promise<Block[]> {
+    return this.#lock.run(() => {
+      const out: Block[] = [];
+      for (let i = 0; i < count; i++) out.push(this.#seal(i === 0 ? timestamp : undefined));
+      return out;
+    });
+  }
+
+  /** Moves the chain clock forward; the next block opened carries the new time. */
+  increaseTime(seconds: number): Promise<number> {
+    if (!Number.isFinite(seconds) || seconds < 0) throw new DevnetError('seconds must be a non-negative number');
+    return this.#lock.run(() => {
+      if (this.#open && this.#open.txs.length) this.#seal();
+      this.#timeOffsetMs += Math.round(seconds * 1000);
+      return this.#timeOffsetMs / 1000;
+    });
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  get head(): Block {
+    return this.#blocks[this.#blocks.length - 1]!;
+  }
+
+  get solidifiedNumber(): number {
+    return Math.max(0, this.head.number - this.options.solidityLag);
+  }
+
+  get solidifiedBlock(): Block {
+    return this.#blocks[this.solidifiedNumber]!;
+  }
+
+  blockByNumber(n: number): Block | undefined {
+    return Number.isInteger(n) && n >= 0 ? this.#blocks[n] : undefined;
+  }
+
+  blockById(id: string): Block | undefined {
+    return this.#blockIds.get(id.toLowerCase());
+  }
+
+  /** A sealed transaction, optionally only when solidified. */
+  txRecord(txid: string, solidOnly = false): { record: TxRecord; block: Block } | undefined {
+    const at = this.#txIndex.get(txid.toLowerCase());
+    if (!at || (solidOnly && at.block > this.solidifiedNumber)) return undefined;
+    const block = this.#blocks[at.block]!;
+    return { record: block.txs[at.index]!, block };
+  }
+
+  /** An account now, or as of the solidified head. */
+  account(addr41: string, solid = false): AccountRecord | undefined {
+    const key = addr41.slice(2);
+    if (!solid) return this.state.readAccount(key);
+    return this.#valueAt(`a:${key}`, this.solidifiedNumber, () => this.state.readAccount(key)) as AccountRecord | undefined;
+  }
+
+  contract(addr41: string, solid = false): ContractMeta | undefined {
+    return this.account(addr41, solid)?.contract;
+  }
+
+  #valueAt(key: string, height: number, current: () => unknown): unknown {
+    for (let n = height + 1; n <= this.head.number; n++) {
+      const log = this.#blocks[n]!.undo;
+      if (!log) throw new DevnetError(`history of block ${n} is no longer kept`);
+      if (log.has(key)) return log.get(key);
+    }
+    if (this.state.openLog.has(key)) return this.state.openLog.get(key);
+    return current();
+  }
+
+  /** Free bandwidth an account has left now. */
+  freeNetAvailable(addr41: string, solid = false): { used: number; limit: number } {
+    const r = this.account(addr41, solid);
+    const nowSlot = Math.floor(this.head.timestamp / SLOT_MS);
+    const used = r ? increase(r.netUsage, 0, r.latestConsumeFreeTime, nowSlot) : 0;
+    return { used, limit: this.options.freeNetLimit };
+  }
+
+  /** Events of a contract in chain order (a live view; do not mutate). */
+  eventsOf(addr41: string): readonly EventRecord[] {
+    return this.#events.get(addr41) ?? [];
+  }
+
+  /** Every block, oldest first (a live view; do not mutate). */
+  get blocks(): readonly Block[] {
+    return this.#blocks;
+  }
+
+  // ---------------------------------------------------------------- admin (TRE)
+
+  unlock(addresses: string[]): void {
+    for (const a of addresses) this.#unlocked.add(a.toLowerCase());
+  }
+
+  get unlockedAccounts(): string[] {
+    return [...this.#unlocked];
+  }
+
+  setBalance(addr41: string, balance: bigint): Promise<void> {
+    return this.#lock.run(() => {
+      this.state.now = this.now();
+      this.state.updateAccount(addr41.slice(2), { balance });
+    });
+  }
+
+  setCode(addr41: string, code: Uint8Array): Promise<void> {
+    return this.#lock.run(async () => {
+      this.state.now = this.now();
+      const { keccak_256 } = await import('@noble/hashes/sha3.js');
+      this.state.updateAccount(addr41.slice(2), { code, codeHash: keccak_256(code) });
+    });
+  }
+
+  setStorageAt(addr41: string, slot: string, value: Uint8Array): Promise<void> {
+    return this.#lock.run(() => {
+      let i = 0;
+      while (i < value.length && value[i] === 0) i++;
+      this.state.writeStorage(addr41.slice(2), slot.replace(/^0x/, '').toLowerCase().padStart(64, '0'), value.slice(i));
+    });
+  }
+
+  /** Records the chain position so `revert` can return to it. */
+  snapshot(): Promise<number> {
+    return this.#lock.run(() => {
+      if (this.#open || this.state.openLog.size) this.#seal();
+      const s: Snapshot = { id: this.#nextSnapshotId++, height: this.head.number, timeOffsetMs: this.#timeOffsetMs };
+      this.#snapshots.push(s);
+      return s.id;
+    });
+  }
+
+  /** Returns to a snapshot, removing it and every later one. */
+  revert(id: number): Promise<boolean> {
+    return this.#lock.run(() => {
+      const idx = this.#snapshots.findIndex((s) => s.id === id);
+      if (idx < 0) return false;
+      const s = this.#snapshots[idx]!;
+      this.#discardOpen();
+      while (this.head.number > s.height) this.#popBlock();
+      this.#timeOffsetMs = s.timeOffsetMs;
+      this.#snapshots = this.#snapshots.slice(0, idx);
+      for (const fn of this.#listeners) fn(this.head);
+      return true;
+    });
+  }
+
+  #discardOpen(): SignedTx[] {
+    const txs = this.#open?.txs.map((r) => r.tx) ?? [];
+    this.#open = undefined;
+    this.#openTxIds.clear();
+    this.state.discardBlockLog();
+    return txs;
+  }
+
+  /**
+   * Replaces the last `depth` blocks (all unsolidified) with a new branch that replays their
+   * transactions, minus `drop`, in the chosen order, spread over `depth + extraBlocks` blocks.
+   */
+  reorg(depth: number, opts: ReorgOptions = {}): Promise<ReorgResult> {
+    return this.#lock.run(async () => {
+      const unsolid = this.head.number - this.solidifiedNumber;
+      if (!Number.isInteger(depth) || depth < 1) throw new DevnetError('depth must be a positive integer');
+      if (depth > unsolid) {
+        throw new DevnetError(`cannot reorg ${depth} blocks: only ${unsolid} are above the solidified head ${this.solidifiedNumber}`);
+      }
+      const extra = opts.extraBlocks ?? 1;
+      if (!Number.isInteger(extra) || extra < 0) throw new DevnetError('extraBlocks must be a non-negative integer');
+      const pending = this.#discardOpen();
+      const removed: Block[] = [];
+      for (let i = 0; i < depth; i++) removed.unshift(this.#popBlock());
+      let txs = [...removed.flatMap((b) => b.txs.map((r) => r.tx)), ...pending];
+      const dropSet = new Set((opts.drop ?? []).map((t) => t.toLowerCase()));
+      for (const t of dropSet) {
+        if (!txs.some((tx) => tx.txID === t)) throw new DevnetError(`transaction ${t} is not in the replaced blocks`);
+      }
+      const dropped = txs.filter((t) => dropSet.has(t.txID)).map((t) => t.txID);
+      txs = txs.filter((t) => !dropSet.has(t.txID));
+      if (opts.order === 'reverse') txs.reverse();
+      else if (Array.isArray(opts.order)) {
+        const pos = new Map(opts.order.map((t, i) => [t.toLowerCase(), i]));
+        txs.sort((a, b) => (pos.get(a.txID) ?? Infinity) - (pos.get(b.txID) ?? Infinity));
+      }
+      const count = depth + extra;
+      const perBlock = Math.ceil(txs.length / count);
+      const added: string[] = [];
+      const replayed: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const base = removed[i]?.timestamp ?? this.head.timestamp + 1;
+        // A different timestamp gives the replacement block a different id even with the same txs.
+        this.#open = { number: this.head.number + 1, timestamp: Math.max(base + 1, this.head.timestamp + 1), txs: [] };
+        for (const tx of txs.slice(i * perBlock, (i + 1) * perBlock)) {
+          try {
+            await this.#accept(tx, { replay: true });
+            replayed.push(tx.txID);
+          } catch (e) {
+            if (!(e instanceof TxRejected)) throw e;
+            dropped.push(tx.txID);
+          }
+        }
+        added.push(this.#seal().id);
+      }
+      return { removed: removed.map((b) => b.id), added, replayed, dropped };
+    });
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  /** Validates, executes and (in instamine mode) seals a signed transaction. */
+  broadcast(tx: SignedTx): Promise<BroadcastResult> {
+    return this.#lock.run(async () => {
+      try {
+        await this.#accept(tx, { replay: false });
+      } catch (e) {
+        if (e instanceof TxRejected) return { ok: false, txid: tx.txID, code: e.code, message: e.message };
+        throw e;
+      }
+      if (this.options.blockTimeMs === 0) this.#seal();
+      return { ok: true, txid: tx.txID };
+    });
+  }
+
+  #checkSignature(tx: SignedTx, owner: string): void {
+    if (this.#unlocked.has(owner)) return;
+    if (tx.signatures.length === 0) throw TxRejected.signature('miss sig or contract');
+    if (tx.signatures.length > 5) throw TxRejected.signature('too many signatures');
+    if (tx.raw.permissionId !== 0) throw TxRejected.signature("permission isn't exit");
+    if (tx.signatures.length > 1) {
+      throw TxRejected.signature(`Signature count is ${tx.signatures.length} more than key counts of permission : 1`);
+    }
+    const sig = tx.signatures[0]!;
+    if (sig.length / 2 < 65 || sig.length / 2 > 68) throw TxRejected.signature(`Signature size is ${sig.length / 2}`);
+    const signer = recoverSigner(tx.txID, sig.slice(0, 130));
+    if (!signer) throw TxRejected.signature('sig error');
+    if (signer !== owner) {
+      throw TxRejected.signature(`${tx.txID} is signed by ${toBase58(signer)} but it is not contained of permission.`);
+    }
+  }
+
+  #checkTapos(tx: SignedTx): void {
+    const refNum = parseInt(tx.raw.refBlockBytes || '0', 16);
+    const head = this.head.number;
+    // The most recent block whose height ends in these two bytes.
+    let n = (head & ~0xffff) | refNum;
+    if (n > head) n -= 0x10000;
+    const block = n >= 0 ? this.#blocks[n] : undefined;
+    if (!block || block.id.slice(16, 32) !== tx.raw.refBlockHash) throw new TxRejected('TAPOS_ERROR', 'Tapos check error.');
+  }
+
+  async #accept(tx: SignedTx, { replay }: { replay: boolean }): Promise<void> {
+    const owner = tx.raw.value.owner;
+    this.#checkSignature(tx, owner);
+    if (!replay) {
+      this.#checkTapos(tx);
+      const size = signedTxSize(tx);
+      if (size + RESULT_SIZE * 2 > MAX_TX_BYTES) {
+        throw new TxRejected('TOO_BIG_TRANSACTION_ERROR', `Too big transaction with result, TxId ${tx.txID}, the size is ${size + RESULT_SIZE * 2} bytes, maxTxSize ${MAX_TX_BYTES}`);
+      }
+      const headTime = this.head.timestamp;
+      if (tx.raw.expiration <= headTime || tx.raw.expiration > headTime + MAX_EXPIRATION_MS) {
+        throw new TxRejected('TRANSACTION_EXPIRATION_ERROR', 'Transaction expired');
+      }
+      if (this.#txIndex.has(tx.txID) || this.#openTxIds.has(tx.txID)) {
+        throw new TxRejected('DUP_TRANSACTION_ERROR', 'Dup transaction.');
+      }
+    }
+    const open = this.#openBlock();
+    this.state.now = open.timestamp;
+    const v = tx.raw.value;
+    let record: TxRecord;
+    switch (v.kind) {
+      case 'TransferContract':
+        record = this.#transfer(tx, v, open);
+        break;
+      case 'TriggerSmartContract':
+        record = await this.#trigger(tx, v, open);
+        break;
+      case 'CreateSmartContract':
+        record = await this.#create(tx, v, open);
+        break;
+      default:
+        throw TxRejected.validate(`contract type ${v.typeName} is not supported by the devnet`);
+    }
+    open.txs.push(record);
+    this.#openTxIds.add(tx.txID);
+  }
+
+  /** Bandwidth for a transaction: free bandwidth first, else burn; returns the receipt fields. */
+  #chargeBandwidth(tx: SignedTx, owner: string, open: OpenBlock, extraBalanceNeeded: bigint, isContract: boolean): { net_usage?: number; net_fee?: number; burned: bigint } {
+    const bytes = signedTxSize(tx) + (isContract ? RESULT_SIZE : 0);
+    const acct = this.state.readAccount(owner.slice(2));
+    if (!acct) throw TxRejected.validate(`account [${toBase58(owner)}] does not exist`);
+    const nowSlot = Math.floor(open.timestamp / SLOT_MS);
+    const used = increase(acct.netUsage, 0, acct.latestConsumeFreeTime, nowSlot);
+    if (bytes <= this.options.freeNetLimit - used) {
+      this.state.updateAccount(owner.slice(2), {
+        netUsage: increase(acct.netUsage, bytes, acct.latestConsumeFreeTime, nowSlot),
+        latestConsumeFreeTime: nowSlot,
+        latestOperationTime: open.timestamp,
+      });
+      return { net_usage: bytes, burned: 0n };
+    }
+    const fee = BigInt(bytes) * this.options.transactionFee;
+    if (acct.balance < fee + extraBalanceNeeded) throw new TxRejected('BANDWITH_ERROR', 'Account resource insufficient error.');
+    this.state.updateAccount(owner.slice(2), { balance: acct.balance - fee, latestOperationTime: open.timestamp });
+    return { net_fee: Number(fee), burned: fee };
+  }
+
+  #transfer(tx: SignedTx, v: TransferValue, open: OpenBlock): TxRecord {
+    if (v.owner.length !== 42 || !v.owner.startsWith('41')) throw TxRejected.validate('Invalid ownerAddress!');
+    if (v.to.length !== 42 || !v.to.startsWith('41')) throw TxRejected.validate('Invalid toAddress!');
+    if (v.owner === v.to) throw TxRejected.validate('Cannot transfer TRX to yourself.');
+    const owner = this.state.readAccount(v.owner.slice(2));
+    if (!owner) throw TxRejected.validate('Validate TransferContract error, no OwnerAccount.');
+    if (v.amount <= 0n) throw TxRejected.validate('Amount must be greater than 0.');
+    const to = this.state.readAccount(v.to.slice(2));
+    if (to?.code?.length) throw TxRejected.validate('Cannot transfer TRX to a smartContract.');
+    const activation = to ? 0n : this.options.createNewAccountFeeInSystemContract;
+    if (owner.balance < v.amount + activation) {
+      throw TxRejected.validate('Validate TransferContract error, balance is not sufficient.');
+    }
+    let receipt: { net_usage?: number; net_fee?: number; burned: bigint };
+    if (!to) {
+      // Creating an account never uses free bandwidth: it burns getCreateAccountFee.
+      const fee = this.options.createAccountFee;
+      if (owner.balance < v.amount + activation + fee) throw new TxRejected('BANDWITH_ERROR', 'Account resource insufficient error.');
+      this.state.updateAccount(v.owner.slice(2), { balance: owner.balance - fee });
+      receipt = { net_fee: Number(fee), burned: fee };
+    } else {
+      receipt = this.#chargeBandwidth(tx, v.owner, open, v.amount, false);
+    }
+    const o = this.state.readAccount(v.owner.slice(2))!;
+    this.state.updateAccount(v.owner.slice(2), { balance: o.balance - v.amount - activation, latestOperationTime: open.timestamp });
+    const t = this.state.readAccount(v.to.slice(2)) ?? emptyRecord(open.timestamp);
+    this.state.writeAccount(v.to.slice(2), { ...t, balance: t.balance + v.amount });
+    const fee = receipt.burned + activation;
+    const { burned: _b, ...rec } = receipt;
+    return {
+      tx,
+      ret: 'SUCCESS',
+      info: {
+        id: tx.txID,
+        ...(fee ? { fee: Number(fee) } : {}),
+        blockNumber: open.number,
+        blockTimeStamp: open.timestamp,
+        contractResult: [''],
+        receipt: rec as Record<string, number>,
+      },
+    };
+  }
+
+  #checkFeeLimit(feeLimit: number): void {
+    if (feeLimit < 0 || BigInt(feeLimit) > this.options.maxFeeLimit) {
+      throw TxRejected.validate(`feeLimit must be >= 0 and <= ${this.options.maxFeeLimit}`);
+    }
+  }
+
+  #energyLimit(balance: bigint, callValue: bigint, feeLimit: number): bigint {
+    const spendable = balance - callValue > 0n ? balance - callValue : 0n;
+    const byBalance = spendable / this.options.energyPrice;
+    const byFee = BigInt(feeLimit) / this.options.energyPrice;
+    return byBalance < byFee ? byBalance : byFee;
+  }
+
+  async #trigger(tx: SignedTx, v: TriggerValue, open: OpenBlock): Promise<TxRecord> {
+    if (v.tokenId || v.callTokenValue) throw TxRejected.validate('TRC-10 tokens are not supported by the devnet');
+    const target = this.state.readAccount(v.contract.slice(2));
+    if (!target?.code?.length) throw TxRejected.validate('No contract or not a smart contract');
+    this.#checkFeeLimit(tx.raw.feeLimit);
+    if (v.callValue < 0n) throw TxRejected.validate('callValue must be >= 0');
+    const owner = this.state.readAccount(v.owner.slice(2));
+    if (!owner) throw TxRejected.validate(`account [${toBase58(v.owner)}] does not exist`);
+    if (owner.balance < v.callValue) throw TxRejected.validate('Validate InternalTransfer error, balance is not sufficient.');
+    const net = this.#chargeBandwidth(tx, v.owner, open, v.callValue, true);
+    const balance = this.state.readAccount(v.owner.slice(2))!.balance;
+    const energyLimit = this.#energyLimit(balance, v.callValue, tx.raw.feeLimit);
+    const result = await this.#execute(() =>
+      this.#vm.call({ txID: tx.txID, caller: v.owner, to: v.contract, value: v.callValue, data: hexToBytes(v.data), energyLimit, block: this.#blockContext(open) }),
+    );
+    return this.#contractRecord(tx, v.owner, v.contract, result, net, open);
+  }
+
+  async #create(tx: SignedTx, v: CreateValue, open: OpenBlock): Promise<TxRecord> {
+    if (v.tokenId || v.callTokenValue) throw TxRejected.validate('TRC-10 tokens are not supported by the devnet');
+    if (v.owner !== v.origin) throw TxRejected.validate('OwnerAddress is not equals OriginAddress');
+    if (Buffer.byteLength(v.name) > 32) throw TxRejected.validate("contractName's length cannot be greater than 32");
+    if (v.consumeUserResourcePercent < 0 || v.consumeUserResourcePercent > 100) throw TxRejected.validate('percent must be >= 0 and <= 100');
+    const address = deployedAddress(tx.txID, v.owner);
+    if (this.state.readAccount(address.slice(2))?.code?.length) {
+      throw TxRejected.validate(`Trying to create a contract with existing contract address: ${toBase58(address)}`);
+    }
+    this.#checkFeeLimit(tx.raw.feeLimit);
+    if (v.callValue < 0n) throw TxRejected.validate('callValue must be >= 0');
+    if (v.originEnergyLimit <= 0n) throw TxRejected.validate('The originEnergyLimit must be > 0');
+    const owner = this.state.readAccount(v.owner.slice(2));
+    if (!owner) throw TxRejected.validate(`account [${toBase58(v.owner)}] does not exist`);
+    if (owner.balance < v.callValue) throw TxRejected.validate('Validate InternalTransfer error, balance is not sufficient.');
+    const net = this.#chargeBandwidth(tx, v.owner, open, v.callValue, true);
+    const balance = this.state.readAccount(v.owner.slice(2))!.balance;
+    const energyLimit = this.#energyLimit(balance, v.callValue, tx.raw.feeLimit);
+    const result = await this.#execute(async () => {
+      const r = await this.#vm.create({ txID: tx.txID, caller: v.owner, address, value: v.callValue, initCode: hexToBytes(v.bytecode), energyLimit, block: this.#blockContext(open) });
+      if (r.ret === 'SUCCESS') {
+        const meta: ContractMeta = {
+          abi: v.abi,
+          name: v.name,
+          origin: v.origin,
+          consumeUserResourcePercent: v.consumeUserResourcePercent,
+          originEnergyLimit: v.originEnergyLimit,
+          txID: tx.txID,
+        };
+        this.state.updateAccount(address.slice(2), { contract: meta });
+      }
+      return r;
+    });
+    return this.#contractRecord(tx, v.owner, address, { ...result, returnData: new Uint8Array() }, net, open);
+  }
+
+  /** Runs `fn` in a checkpoint kept only when it succeeds. */
+  async #execute(fn: () => Promise<ExecResult>): Promise<ExecResult> {
+    await this.state.checkpoint();
+    let r: ExecResult;
+    try {
+      r = await fn();
+    } catch (e) {
+      await this.state.revert();
+      throw e;
+    }
+    if (r.ret === 'SUCCESS') await this.state.commit();
+    else await this.state.revert();
+    return r;
+  }
+
+  #contractRecord(tx: SignedTx, owner: string, contract: string, r: ExecResult, net: { net_usage?: number; net_fee?: number; burned: bigint }, open: OpenBlock): TxRecord {
+    const energyFee = r.energyUsed * this.options.energyPrice;
+    const acct = this.state.readAccount(owner.slice(2))!;
+    this.state.updateAccount(owner.slice(2), { balance: acct.balance - energyFee, latestOperationTime: open.timestamp });
+    const fee = energyFee + net.burned;
+    const receipt: Record<string, number | string> = {};
+    if (energyFee) receipt.energy_fee = Number(energyFee);
+    if (r.energyUsed) receipt.energy_usage_total = Number(r.energyUsed);
+    if (net.net_usage) receipt.net_usage = net.net_usage;
+    if (net.net_fee) receipt.net_fee = net.net_fee;
+    receipt.result = r.ret;
+    const info: TxInfo = {
+      id: tx.txID,
+      ...(fee ? { fee: Number(fee) } : {}),
+      blockNumber: open.number,
+      blockTimeStamp: open.timestamp,
+      contractResult: [Buffer.from(r.returnData).toString('hex')],
+      contract_address: contract,
+      receipt,
+      ...(r.ret === 'SUCCESS' && r.logs.length ? { log: r.logs } : {}),
+      ...(r.ret !== 'SUCCESS' ? { result: 'FAILED' as const, resMessage: utf8ToHex(r.message ?? r.ret) } : {}),
+      ...(r.internal.length ? { internal_transactions: r.internal } : {}),
+    };
+    return { tx, info, ret: r.ret };
+  }
+
+  // ---------------------------------------------------------------- building and calling
+
+  /** Builds the unsigned TriggerSmartContract java-tron returns from `wallet/triggersmartcontract`. */
+  buildTrigger(a: CallArgs): ReturnType<typeof buildUnsignedJson> {
+    const target = this.state.readAccount(a.contract.slice(2));
+    if (!target?.code?.length) throw TxRejected.validate('No contract or not a valid smart contract');
+    const head = this.head;
+    const value: Record<string, unknown> = contractValueJson({
+      kind: 'TriggerSmartContract',
+      owner: a.owner,
+      contract: a.contract,
+      callValue: a.callValue,
+      data: a.data,
+      callTokenValue: a.callTokenValue ?? 0n,
+      tokenId: a.tokenId ?? 0n,
+    });
+    // java-tron always echoes data, even when empty, and TronWeb's check rebuilds it the same way.
+    return buildUnsignedJson(
+      'TriggerSmartContract',
+      value,
+      {
+        refBlockBytes: head.number.toString(16).padStart(16, '0').slice(12, 16),
+        refBlockHash: head.id.slice(16, 32),
+        expiration: head.timestamp + 60_000,
+        timestamp: this.now(),
+        ...(a.feeLimit ? { feeLimit: a.feeLimit } : {}),
+      },
+      a.permissionId,
+    );
+  }
+
+  /** Runs a call without keeping its effects, on the head state or the solidified one. */
+  constantCall(a: CallArgs, solid = false, energyLimit = this.options.constantEnergyLimit): Promise<ConstantResult> {
+    return this.#lock.run(async () => {
+      const target = this.account(a.contract, solid);
+      if (!target?.code?.length) throw TxRejected.validate('No contract or not a smart contract');
+      await this.state.checkpoint();
+      try {
+        if (solid) this.#rewindTo(this.solidifiedNumber);
+        const base = solid ? this.solidifiedBlock : this.head;
+        const ctx: BlockContext = {
+          number: base.number + 1,
+          timestamp: Math.max(this.now(), base.timestamp + 1),
+          witness: this.options.witnessAddress,
+          blockId: (n) => (n <= base.number && n > base.number - 256 ? this.#blocks[n]?.id : undefined),
+        };
+        this.state.now = ctx.timestamp;
+        const owner = this.state.readAccount(a.owner.slice(2));
+        if (a.callValue > 0n && (owner?.balance ?? 0n) < a.callValue) {
+          // A constant call may carry value the caller does not have; java-tron refuses it.
+          throw TxRejected.validate('Validate InternalTransfer error, balance is not sufficient.');
+        }
+        const r = await this.#vm.call({
+          txID: '00'.repeat(32),
+          caller: a.owner,
+          to: a.contract,
+          value: a.callValue,
+          data: hexToBytes(a.data),
+          energyLimit,
+          block: ctx,
+        });
+        return { ret: r.ret, energyUsed: r.energyUsed, returnData: Buffer.from(r.returnData).toString('hex'), logs: r.logs, message: r.message };
+      } finally {
+        await this.state.revert();
+      }
+    });
+  }
+
+  /** Writes, inside the open checkpoint, the values the state had at `height`. */
+  #rewindTo(height: number): void {
+    const logs: ReadonlyMap<string, unknown>[] = [this.state.openLog];
+    for (let n = this.head.number; n > height; n--) {
+      const log = this.#blocks[n]!.undo;
+      if (!log) throw new DevnetError(`history of block ${n} is no longer kept`);
+      logs.push(log);
+    }
+    for (const log of logs) {
+      for (const [key, prev] of log) {
+        if (key.startsWith('a:')) this.state.writeAccount(key.slice(2), prev as AccountRecord | undefined);
+        else {
+          const [, addr, slot] = key.split(':') as [string, string, string];
+          this.state.writeStorage(addr, slot, (prev as Uint8Array | undefined) ?? new Uint8Array());
+        }
+      }
+    }
+  }
+
+  /** Energy a call needs to succeed: the least limit that does not run out (binary search). */
+  async estimateEnergy(a: CallArgs): Promise<{ ok: true; energy: bigint } | { ok: false; result: ConstantResult }> {
+    const maxEnergy = this.options.maxFeeLimit / this.options.energyPrice;
+    const first = await this.constantCall(a, false, maxEnergy);
+    if (first.ret !== 'SUCCESS') return { ok: false, result: first };
+    let lo = first.energyUsed;
+    const atLo = await this.constantCall(a, false, lo);
+    if (atLo.ret === 'SUCCESS') return { ok: true, energy: lo };
+    // The 63/64 rule of nested calls can need more than what was used.
+    let hi = maxEnergy;
+    while (hi - lo > 1n) {
+      const mid = (lo + hi) / 2n;
+      const r = await this.constantCall(a, false, mid);
+      if (r.ret === 'SUCCESS') hi = mid;
+      else lo = mid;
+    }
+    return { ok: true, energy: hi };
+  }
+
+  // ---------------------------------------------------------------- persistence hooks
+
+  /** Restores sealed blocks read from disk (the state is restored separately). */
+  restoreBlocks(blocks: Block[], timeOffsetMs: number): void {
+    for (const b of blocks) {
+      if (b.number !== this.head.number + 1 || b.parentHash !== this.head.id) {
+        throw new DevnetError(`saved block ${b.number} does not extend block ${this.head.number}`);
+      }
+      this.#pushBlock({ ...b, undo: undefined });
+    }
+    this.#timeOffsetMs = timeOffsetMs;
+  }
+
+  /** Waits for every queued write to finish. */
+  idle(): Promise<void> {
+    return this.#lock.run(() => undefined);
+  }
+}
