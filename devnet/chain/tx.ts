@@ -4,7 +4,7 @@
  */
 import { utils as tronUtils } from 'tronweb';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
+import secp256k1 from 'secp256k1';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, hexToBytes } from './hex.js';
 
@@ -260,20 +260,40 @@ function fromRaw(rawBytes: Uint8Array, signatures: string[]): SignedTx {
   return { txID: hex(sha256(rawBytes)), rawHex: hex(rawBytes), signatures, raw: decodeRaw(rawBytes) };
 }
 
-/** Serialized size of the signed transaction, as java-tron counts bandwidth (without `ret`). */
-export function signedTxSize(tx: SignedTx): number {
-  const t = new P.Transaction();
-  t.setRawData(P.Transaction.raw.deserializeBinary(hexToBytes(tx.rawHex)));
-  for (const s of tx.signatures) t.addSignature(hexToBytes(s));
-  return t.serializeBinary().length;
+function varintLen(n: number): number {
+  let len = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 128);
+    len++;
+  }
+  return len;
 }
 
-/** Hex protobuf of the whole signed transaction. */
+/** Serialized size of the signed transaction, as java-tron counts bandwidth (without `ret`). */
+export function signedTxSize(tx: SignedTx): number {
+  const rawLen = tx.rawHex.length / 2;
+  let size = 1 + varintLen(rawLen) + rawLen;
+  for (const s of tx.signatures) {
+    const len = s.length / 2;
+    size += 1 + varintLen(len) + len;
+  }
+  return size;
+}
+
+function varintHex(n: number): string {
+  let out = '';
+  while (n >= 0x80) {
+    out += ((n % 128) | 0x80).toString(16).padStart(2, '0');
+    n = Math.floor(n / 128);
+  }
+  return out + n.toString(16).padStart(2, '0');
+}
+
+/** Hex protobuf of the whole signed transaction (`raw_data` = field 1, `signature` = field 2). */
 export function signedTxHex(tx: SignedTx): string {
-  const t = new P.Transaction();
-  t.setRawData(P.Transaction.raw.deserializeBinary(hexToBytes(tx.rawHex)));
-  for (const s of tx.signatures) t.addSignature(hexToBytes(s));
-  return hex(t.serializeBinary());
+  let out = `0a${varintHex(tx.rawHex.length / 2)}${tx.rawHex}`;
+  for (const s of tx.signatures) out += `12${varintHex(s.length / 2)}${s}`;
+  return out;
 }
 
 /**
@@ -287,8 +307,7 @@ export function recoverSigner(txID: string, signature: string): string | undefin
     let v = sig[64]!;
     if (v >= 27) v -= 27;
     if (v > 3) return undefined;
-    const s = secp256k1.Signature.fromBytes(sig.slice(0, 64), 'compact').addRecoveryBit(v);
-    const pub = s.recoverPublicKey(hexToBytes(txID)).toBytes(false);
+    const pub = secp256k1.ecdsaRecover(sig.slice(0, 64), v, hexToBytes(txID), false);
     return `41${hex(keccak_256(pub.slice(1))).slice(24)}`;
   } catch {
     return undefined;
@@ -297,10 +316,8 @@ export function recoverSigner(txID: string, signature: string): string | undefin
 
 /** Signs a txID with a private key, as TronWeb does (`r||s||v`, v 27/28). */
 export function signTxID(txID: string, privateKey: string): string {
-  const sig = secp256k1.sign(hexToBytes(txID), hexToBytes(privateKey), { prehash: false, format: 'recovered' });
-  // noble's recovered format is recovery||r||s
-  const rec = sig[0]!;
-  return hex(sig.slice(1)) + (27 + rec).toString(16).padStart(2, '0');
+  const { signature, recid } = secp256k1.ecdsaSign(hexToBytes(txID), hexToBytes(privateKey));
+  return hex(signature) + (27 + recid).toString(16).padStart(2, '0');
 }
 
 function abiToJson(abi: AbiEntry[]): { entrys?: AbiEntry[] } {
