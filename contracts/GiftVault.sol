@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.25;
+
+import {AccessControl} from "@openzeppelin/tron-contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/tron-contracts/utils/Pausable.sol";
+import {ReentrancyGuard} from "@openzeppelin/tron-contracts/utils/ReentrancyGuard.sol";
+import {ITRC20} from "@openzeppelin/tron-contracts/token/TRC20/ITRC20.sol";
+import {SafeTRC20} from "@openzeppelin/tron-contracts/token/TRC20/utils/SafeTRC20.sol";
+import {IGiftVault} from "./interfaces/IGiftVault.sol";
+import {IProfiles} from "./interfaces/IProfiles.sol";
+import {IRewardPool} from "./interfaces/IRewardPool.sol";
+import {Split, SplitLib} from "./libraries/SplitLib.sol";
+import {EscrowLib} from "./libraries/EscrowLib.sol";
+
+/// @title GiftVault
+/// @notice Custody, gift catalog, revenue split and broadcaster escrow of BLive.
+contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
+    using SafeTRC20 for ITRC20;
+    using SplitLib for Split;
+    using EscrowLib for EscrowLib.Escrow;
+
+    bytes32 public constant CATALOG_ROLE = keccak256("CATALOG_ROLE");
+    bytes32 public constant POLICY_ROLE = keccak256("POLICY_ROLE");
+    bytes32 public constant DISPUTE_ROLE = keccak256("DISPUTE_ROLE");
+    bytes32 public constant TREASURY_ROLE = keccak256("TREASURY_ROLE");
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+
+    /// @notice TRX is token address zero.
+    address public constant TRX = address(0);
+    uint256 public constant MAX_QUANTITY = 10_000;
+    uint256 public constant MAX_HOLD_PERIOD = 7 days;
+    uint256 public constant MAX_FREEZE = 14 days;
+    /// @notice After a freeze ends, a new one may start only this much later, so disputes cannot
+    /// chain freezes into a permanent block.
+    uint256 public constant FREEZE_COOLDOWN = 7 days;
+
+    IProfiles public immutable profiles;
+    IRewardPool public immutable rewardPool;
+    /// @notice Lowest broadcaster share any split may set, fixed at deployment.
+    uint16 public immutable broadcasterFloorBps;
+    /// @notice Delay before a change that lowers a broadcaster's share applies, fixed at deployment.
+    uint64 public immutable noticePeriod;
+
+    struct Gift {
+        address token;
+        bool exists;
+        bool enabled;
+        uint256 price;
+        string uri;
+    }
+
+    /// @dev A split with an optional announced successor that applies from `effectiveAt`.
+    struct Policy {
+        Split current;
+        Split next;
+        uint64 effectiveAt;
+        bool active;
+        bool hasNext;
+        bool nextActive;
+    }
+
+    struct Freeze {
+        uint64 until;
+    }
+
+    mapping(address token => bool) private _allowed;
+    mapping(address user => mapping(address token => uint256)) private _balances;
+    mapping(uint256 giftId => Gift) private _gifts;
+    Policy private _default;
+    mapping(address broadcaster => Policy) private _overrides;
+    uint256 private _holdPeriod;
+    mapping(address broadcaster => mapping(address token => EscrowLib.Escrow)) private _escrows;
+    mapping(address broadcaster => Freeze) private _freezes;
+    /// @dev Invariant per token: vault balance >= _userTotal + _escrowTotal + _treasury + _poolAccrued.
+    mapping(address token => uint256) private _userTotal;
+    mapping(address token => uint256) private _escrowTotal;
+    mapping(address token => uint256) private _treasury;
+    mapping(address token => uint256) private _poolAccrued;
+
+    /// @param admin Receives every role; migrations hand them out.
+    /// @param profiles_ The Profiles contract (who is a broadcaster).
+    /// @param rewardPool_ Where pool shares go.
+    /// @param floorBps Lowest broadcaster share, in basis points.
+    /// @param noticePeriod_ Delay for changes that lower a broadcaster's share.
+    /// @param initialSplit The default split.
+    /// @param holdPeriod_ Initial hold period in seconds.
+    constructor(
+        address admin,
+        IProfiles profiles_,
+        IRewardPool rewardPool_,
+        uint16 floorBps,
+        uint64 noticePeriod_,
+        Split memory initialSplit,
+        uint256 holdPeriod_
+    ) {
+        if (admin == address(0) || address(profiles_) == address(0) || address(rewardPool_) == address(0)) revert ZeroAddress();
+        if (floorBps > SplitLib.BPS) revert SplitLib.BroadcasterShareBelowFloor(uint16(SplitLib.BPS), floorBps);
+        initialSplit.validate(floorBps);
+        if (holdPeriod_ > MAX_HOLD_PERIOD) revert HoldPeriodTooLong(holdPeriod_, MAX_HOLD_PERIOD);
+        profiles = profiles_;
+        rewardPool = rewardPool_;
+        broadcasterFloorBps = floorBps;
+        noticePeriod = noticePeriod_;
+        _default.current = initialSplit;
+        _default.active = true;
+        _holdPeriod = holdPeriod_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(CATALOG_ROLE, admin);
+        _grantRole(POLICY_ROLE, admin);
+        _grantRole(DISPUTE_ROLE, admin);
+        _grantRole(TREASURY_ROLE, admin);
+        _grantRole(PAUSER_ROLE, admin);
+        emit SplitUpdated(address(0), initialSplit.broadcasterBps, initialSplit.poolBps, initialSplit.platformBps);
+        emit HoldPeriodUpdated(holdPeriod_);
+    }
+
+    // ------------------------------------------------------------------ custody
+
+    /// @inheritdoc IGiftVault
+    function setTokenAllowed(address token, bool allowed) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (token == TRX) revert ZeroAddress();
+        _allowed[token] = allowed;
+        emit TokenAllowed(token, allowed);
+    }
+
+    /// @inheritdoc IGiftVault
+    function depositTRX() external payable whenNotPaused {
+        if (msg.value == 0) revert ZeroAmount();
+        _credit(msg.sender, TRX, msg.value);
+        emit Deposited(msg.sender, TRX, msg.value);
+    }
+
+    /// @inheritdoc IGiftVault
+    function deposit(address token, uint256 amount) external whenNotPaused nonReentrant {
+        if (token == TRX || !_allowed[token]) revert TokenNotAllowed(token);
+        if (amount == 0) revert ZeroAmount();
+        uint256 received = _pull(ITRC20(token), msg.sender, amount);
+        if (received == 0) revert ZeroAmount();
+        _credit(msg.sender, token, received);
+        emit Deposited(msg.sender, token, received);
+    }
+
+    /// @inheritdoc IGiftVault
+    function withdraw(address token, uint256 amount) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        uint256 balance = _balances[msg.sender][token];
+        if (balance < amount) revert InsufficientBalance(token, balance, amount);
+        // Cannot underflow: checked above, and _userTotal includes this balance.
+        unchecked {
+            _balances[msg.sender][token] = balance - amount;
+            _userTotal[token] -= amount;
+        }
+        emit Withdrawn(msg.sender, token, amount);
+        _send(token, msg.sender, amount);
+    }
+
+    /// @inheritdoc IGiftVault
+    function balanceOf(address user, address token) external view returns (uint256) {
+        return _balances[user][token];
+    }
+
+    /// @inheritdoc IGiftVault
+    function isTokenAllowed(address token) public view returns (bool) {
+        return token == TRX || _allowed[token];
+    }
+
+    // ------------------------------------------------------------------ catalog and gifts
+
+    /// @inheritdoc IGiftVault
+    function setGift(uint256 giftId, address token, uint256 price, bool enabled, string calldata uri) external onlyRole(CATALOG_ROLE) {
+        if (!isTokenAllowed(token)) revert TokenNotAllowed(token);
+        if (price == 0) revert InvalidPrice(giftId);
+        _gifts[giftId] = Gift({token: token, exists: true, enabled: enabled, price: price, uri: uri});
+        emit GiftUpdated(giftId, token, price, enabled, uri);
+    }
+
+    /// @inheritdoc IGiftVault
+    function giftInfo(uint256 giftId) external view returns (address token, uint256 price, bool enabled, string memory uri) {
+        Gift storage g = _gifts[giftId];
+        if (!g.exists) revert UnknownGift(giftId);
+        return (g.token, g.price, g.enabled, g.uri);
+    }
+
+    /// @inheritdoc IGiftVault
+    function sendGift(address broadcaster, uint256 giftId, uint256 quantity, uint256 streamId) external whenNotPaused {
+        (address token, uint256 total) = _quote(broadcaster, giftId, quantity);
+        uint256 balance = _balances[msg.sender][token];
+        if (balance < total) revert InsufficientBalance(token, balance, total);
+        // Cannot underflow: checked above, and _userTotal includes this balance.
+        unchecked {
+            _balances[msg.sender][token] = balance - total;
+            _userTotal[token] -= total;
+        }
+        _distribute(broadcaster, giftId, quantity, token, total, streamId);
+    }
+
+    /// @inheritdoc IGiftVault
+    function sendGiftDirect(address broadcaster, uint256 giftId, uint256 quantity, uint256 streamId)
+        external
+        payable
+        whenNotPaused
+        nonReentrant
+    {
+        (address token, uint256 total) = _quote(broadcaster, giftId, quantity);
+        if (token == TRX) {
+            if (msg.value != total) revert WrongPayment(total, msg.value);
+        } else {
+            if (msg.value != 0) revert WrongPayment(0, msg.value);
+            uint256 received = _pull(ITRC20(token), msg.sender, total);
+            if (received != total) revert UnexpectedAmountReceived(total, received);
+        }
+        _distribute(broadcaster, giftId, quantity, token, total, streamId);
+    }
+
+    // ------------------------------------------------------------------ split policy
+
+    /// @inheritdoc IGiftVault
+    function setDefaultSplit(Split calldata split) external onlyRole(POLICY_ROLE) {
+        split.validate(broadcasterFloorBps);
+        Policy storage p = _default;
+        _settle(p);
+        if (split.broadcasterBps >= p.current.broadcasterBps) {
+            p.current = split;
+            p.hasNext = false;
+            emit SplitUpdated(address(0), split.broadcasterBps, split.poolBps, split.platformBps);
+        } else {
+            _announce(p, split, true);
+            emit SplitChangeAnnounced(address(0), split.broadcasterBps, split.poolBps, split.platformBps, p.effectiveAt);
+        }
+    }
+
+    /// @inheritdoc IGiftVault
+    function setBroadcasterSplit(address broadcaster, Split calldata split) external onlyRole(POLICY_ROLE) {
+        if (broadcaster == address(0)) revert ZeroAddress();
+        split.validate(broadcasterFloorBps);
+        Policy storage p = _overrides[broadcaster];
+        _settle(p);
+        if (split.broadcasterBps >= _effective(broadcaster).broadcasterBps) {
+            p.current = split;
+            p.active = true;
+            p.hasNext = false;
+            emit SplitUpdated(broadcaster, split.broadcasterBps, split.poolBps, split.platformBps);
+        } else {
+            _announce(p, split, true);
+            emit SplitChangeAnnounced(broadcaster, split.broadcasterBps, split.poolBps, split.platformBps, p.effectiveAt);
+        }
+    }
+
+    /// @inheritdoc IGiftVault
+    function clearBroadcasterSplit(address broadcaster) external onlyRole(POLICY_ROLE) {
+        Policy storage p = _overrides[broadcaster];
+        _settle(p);
+        if (!p.active && !(p.hasNext && p.nextActive)) revert NoSplitOverride(broadcaster);
+        if (_defaultNow().broadcasterBps >= _effective(broadcaster).broadcasterBps) {
+            p.active = false;
+            p.hasNext = false;
+            emit SplitOverrideCleared(broadcaster);
+        } else {
+            _announce(p, Split(0, 0, 0), false);
+            emit SplitOverrideClearAnnounced(broadcaster, p.effectiveAt);
+        }
+    }
+
+    /// @inheritdoc IGiftVault
+    function splitOf(address broadcaster) external view returns (Split memory) {
+        return _effective(broadcaster);
+    }
+
+    /// @inheritdoc IGiftVault
+    function pendingSplitOf(address broadcaster) external view returns (bool exists, Split memory split, uint64 effectiveAt) {
+        if (broadcaster != address(0)) {
+            Policy storage o = _overrides[broadcaster];
+            if (o.hasNext && o.effectiveAt > block.timestamp) {
+                return (true, o.nextActive ? o.next : _defaultNow(), o.effectiveAt);
+            }
+            if (_isActive(o)) return (false, split, 0);
+        }
+        Policy storage d = _default;
+        if (d.hasNext && d.effectiveAt > block.timestamp) return (true, d.next, d.effectiveAt);
+        return (false, split, 0);
+    }
+
+    // ------------------------------------------------------------------ escrow and earnings
+
+    /// @inheritdoc IGiftVault
+    function setHoldPeriod(uint256 holdPeriod_) external onlyRole(POLICY_ROLE) {
+        if (holdPeriod_ > MAX_HOLD_PERIOD) revert HoldPeriodTooLong(holdPeriod_, MAX_HOLD_PERIOD);
+        _holdPeriod = holdPeriod_;
+        emit HoldPeriodUpdated(holdPeriod_);
+    }
+
+    /// @inheritdoc IGiftVault
+    function holdPeriod() external view returns (uint256) {
+        return _holdPeriod;
+    }
+
+    /// @inheritdoc IGiftVault
+    function pendingEarnings(address broadcaster, address token) external view returns (uint256 pending) {
+        (, pending, ) = _escrows[broadcaster][token].amounts(block.timestamp);
+    }
+
+    /// @inheritdoc IGiftVault
+    function claimableEarnings(address broadcaster, address token) external view returns (uint256 claimable) {
+        (claimable, , ) = _escrows[broadcaster][token].amounts(block.timestamp);
+    }
+
+    /// @inheritdoc IGiftVault
+    function nextReleaseOf(address broadcaster, address token) external view returns (uint64 next) {
+        (, , next) = _escrows[broadcaster][token].amounts(block.timestamp);
+    }
+
+    /// @inheritdoc IGiftVault
+    function claim(address token) external nonReentrant {
+        uint64 until = _freezes[msg.sender].until;
+        if (until > block.timestamp) revert ClaimsAreFrozen(msg.sender, until);
+        uint256 amount = _escrows[msg.sender][token].take(block.timestamp);
+        if (amount == 0) revert NothingToClaim(msg.sender, token);
+        _escrowTotal[token] -= amount;
+        _credit(msg.sender, token, amount);
+        emit EarningsClaimed(msg.sender, token, amount);
+    }
+
+    /// @inheritdoc IGiftVault
+    function freezeClaims(address broadcaster, uint256 duration, string calldata reason) external onlyRole(DISPUTE_ROLE) {
+        if (duration == 0) revert ZeroAmount();
+        if (duration > MAX_FREEZE) revert FreezeTooLong(duration, MAX_FREEZE);
+        uint64 until = _freezes[broadcaster].until;
+        if (until != 0 && block.timestamp < until + FREEZE_COOLDOWN) {
+            revert FreezeCooldown(broadcaster, uint64(until + FREEZE_COOLDOWN));
+        }
+        uint64 newUntil = uint64(block.timestamp + duration);
+        _freezes[broadcaster].until = newUntil;
+        emit ClaimsFrozen(broadcaster, newUntil, reason);
+    }
+
+    /// @inheritdoc IGiftVault
+    function unfreezeClaims(address broadcaster) external onlyRole(DISPUTE_ROLE) {
+        uint64 until = _freezes[broadcaster].until;
+        if (until <= block.timestamp) revert NotFrozen(broadcaster);
+        // The cooldown runs from now: ending a freeze early does not shorten the wait for the next.
+        _freezes[broadcaster].until = uint64(block.timestamp);
+        emit ClaimsUnfrozen(broadcaster);
+    }
+
+    /// @inheritdoc IGiftVault
+    function frozenUntil(address broadcaster) external view returns (uint64) {
+        return _freezes[broadcaster].until;
+    }
+
+    // ------------------------------------------------------------------ platform and pool
+
+    /// @inheritdoc IGiftVault
+    function treasuryBalance(address token) external view returns (uint256) {
+        return _treasury[token];
+    }
+
+    /// @inheritdoc IGiftVault
+    function withdrawTreasury(address token, address to, uint256 amount) external onlyRole(TREASURY_ROLE) nonReentrant {
+        if (to == address(0)) revert ZeroAddress();
+        if (amount == 0) revert ZeroAmount();
+        uint256 available = _treasury[token];
+        if (available < amount) revert InsufficientBalance(token, available, amount);
+        // Cannot underflow: checked above.
+        unchecked {
+            _treasury[token] = available - amount;
+        }
+        emit TreasuryWithdrawn(token, to, amount);
+        _send(token, to, amount);
+    }
+
+    /// @inheritdoc IGiftVault
+    function poolAccrued(address token) external view returns (uint256) {
+        return _poolAccrued[token];
+    }
+
+    /// @inheritdoc IGiftVault
+    function flushPool(address token) external nonReentrant {
+        uint256 amount = _poolAccrued[token];
+        if (amount == 0) revert ZeroAmount();
+        _poolAccrued[token] = 0;
+        emit PoolFlushed(token, amount);
+        if (token == TRX) {
+            rewardPool.fundTRX{value: amount}();
+        } else {
+            ITRC20(token).forceApprove(address(rewardPool), amount);
+            rewardPool.fund(token, amount);
+        }
+    }
+
+    /// @inheritdoc IGiftVault
+    function totalLiabilities(address token) external view returns (uint256) {
+        return _userTotal[token] + _escrowTotal[token] + _treasury[token] + _poolAccrued[token];
+    }
+
+    /// @inheritdoc IGiftVault
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @inheritdoc IGiftVault
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    // ------------------------------------------------------------------ internal
+
+    function _credit(address user, address token, uint256 amount) private {
+        _balances[user][token] += amount;
+        _userTotal[token] += amount;
+    }
+
+    /// @dev Validates a gift and prices it.
+    function _quote(address broadcaster, uint256 giftId, uint256 quantity) private view returns (address token, uint256 total) {
+        if (broadcaster == msg.sender) revert SelfGift(msg.sender);
+        if (!profiles.isBroadcaster(broadcaster)) revert NotBroadcaster(broadcaster);
+        Gift storage g = _gifts[giftId];
+        if (!g.exists) revert UnknownGift(giftId);
+        if (!g.enabled) revert GiftDisabled(giftId);
+        if (quantity == 0 || quantity > MAX_QUANTITY) revert InvalidQuantity(quantity, MAX_QUANTITY);
+        token = g.token;
+        if (!isTokenAllowed(token)) revert TokenNotAllowed(token);
+        total = g.price * quantity;
+    }
+
+    /// @dev Splits a paid gift: broadcaster share to escrow, pool share accrued, platform to treasury.
+    function _distribute(address broadcaster, uint256 giftId, uint256 quantity, address token, uint256 total, uint256 streamId) private {
+        (uint256 toBroadcaster, uint256 toPool, uint256 toPlatform) = _effective(broadcaster).amountsOf(total);
+        uint64 releaseAt = _escrows[broadcaster][token].credit(toBroadcaster, block.timestamp, _holdPeriod);
+        _escrowTotal[token] += toBroadcaster;
+        _poolAccrued[token] += toPool;
+        _treasury[token] += toPlatform;
+        emit GiftSent(msg.sender, broadcaster, giftId, quantity, token, total, toBroadcaster, toPool, toPlatform, streamId, releaseAt);
+    }
+
+    /// @dev Pulls tokens and returns how many arrived (fee-on-transfer tokens deliver less).
+    function _pull(ITRC20 token, address from, uint256 amount) private returns (uint256) {
+        uint256 before = token.balanceOf(address(this));
+        token.safeTransferFrom(from, address(this), amount);
+        return token.balanceOf(address(this)) - before;
+    }
+
+    /// @dev Sends TRX or tokens; `safeTransferChecked` accepts TRON USDT's `false` on success.
+    function _send(address token, address to, uint256 amount) private {
+        if (token == TRX) {
+            (bool ok, ) = payable(to).call{value: amount}("");
+            if (!ok) revert TRXTransferFailed(to, amount);
+        } else {
+            ITRC20(token).safeTransferChecked(to, amount);
+        }
+    }
+
+    function _isActive(Policy storage p) private view returns (bool) {
+        if (p.hasNext && p.effectiveAt <= block.timestamp) return p.nextActive;
+        return p.active;
+    }
+
+    function _current(Policy storage p) private view returns (Split memory) {
+        if (p.hasNext && p.effectiveAt <= block.timestamp) return p.next;
+        return p.current;
+    }
+
+    function _defaultNow() private view returns (Split memory) {
+        return _current(_default);
+    }
+
+    function _effective(address broadcaster) private view returns (Split memory) {
+        Policy storage o = _overrides[broadcaster];
+        return _isActive(o) ? _current(o) : _defaultNow();
+    }
+
+    /// @dev Makes a due announced change the current one.
+    function _settle(Policy storage p) private {
+        if (p.hasNext && p.effectiveAt <= block.timestamp) {
+            p.current = p.next;
+            p.active = p.nextActive;
+            p.hasNext = false;
+        }
+    }
+
+    function _announce(Policy storage p, Split memory next, bool nextActive) private {
+        p.next = next;
+        p.nextActive = nextActive;
+        p.hasNext = true;
+        p.effectiveAt = uint64(block.timestamp) + noticePeriod;
+    }
+}
