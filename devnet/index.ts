@@ -83,7 +83,9 @@ export async function createDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
   if (opts.dataDir) await persist();
 
   const server: Server = createServer(createRequestListener({ chain, privateKeys: accounts.map((a) => a.privateKey) }));
-  server.keepAliveTimeout = 5000;
+  // Longer than clients keep idle sockets (axios: 5 s), so the server never closes one a client is reusing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 9090, opts.host ?? '127.0.0.1', () => resolve());

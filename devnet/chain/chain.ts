@@ -576,14 +576,16 @@ export class Chain {
       }
       const extra = opts.extraBlocks ?? 1;
       if (!Number.isInteger(extra) || extra < 0) throw new DevnetError('extraBlocks must be a non-negative integer');
+      const dropSet = new Set((opts.drop ?? []).map((t) => t.toLowerCase()));
+      // Validate before touching the chain: a refused reorg must leave every block in place.
+      const replaced = new Set([...this.#blocks.slice(-depth).flatMap((b) => b.txs), ...(this.#open?.txs ?? [])].map((r) => r.tx.txID));
+      for (const t of dropSet) {
+        if (!replaced.has(t)) throw new DevnetError(`transaction ${t} is not in the replaced blocks`);
+      }
       const pending = this.#discardOpen();
       const removed: Block[] = [];
       for (let i = 0; i < depth; i++) removed.unshift(this.#popBlock());
       let txs = [...removed.flatMap((b) => b.txs.map((r) => r.tx)), ...pending];
-      const dropSet = new Set((opts.drop ?? []).map((t) => t.toLowerCase()));
-      for (const t of dropSet) {
-        if (!txs.some((tx) => tx.txID === t)) throw new DevnetError(`transaction ${t} is not in the replaced blocks`);
-      }
       const dropped = txs.filter((t) => dropSet.has(t.txID)).map((t) => t.txID);
       txs = txs.filter((t) => !dropSet.has(t.txID));
       if (opts.order === 'reverse') txs.reverse();
@@ -680,7 +682,7 @@ export class Chain {
     let record: TxRecord;
     switch (v.kind) {
       case 'TransferContract':
-        record = this.#transfer(tx, v, open);
+        record = await this.#transfer(tx, v, open);
         break;
       case 'TriggerSmartContract':
         record = await this.#trigger(tx, v, open);
@@ -716,47 +718,61 @@ export class Chain {
     return { net_fee: Number(fee), burned: fee };
   }
 
-  #transfer(tx: SignedTx, v: TransferValue, open: OpenBlock): TxRecord {
+  /**
+   * A TransferContract in java-tron's order: bandwidth is billed (BandwidthProcessor.consume) before
+   * TransferActuator.validate runs, so a missing owner or one that cannot pay for the bytes fails
+   * first, and validation sees the balance left after the burn. A checkpoint undoes the bill when
+   * validation then fails, as java-tron's session does.
+   */
+  async #transfer(tx: SignedTx, v: TransferValue, open: OpenBlock): Promise<TxRecord> {
     if (v.owner.length !== 42 || !v.owner.startsWith('41')) throw TxRejected.validate('Invalid ownerAddress!');
-    if (v.to.length !== 42 || !v.to.startsWith('41')) throw TxRejected.validate('Invalid toAddress!');
-    if (v.owner === v.to) throw TxRejected.validate('Cannot transfer TRX to yourself.');
-    const owner = this.state.readAccount(v.owner.slice(2));
-    if (!owner) throw TxRejected.validate('Validate TransferContract error, no OwnerAccount.');
-    if (v.amount <= 0n) throw TxRejected.validate('Amount must be greater than 0.');
+    if (!this.state.readAccount(v.owner.slice(2))) throw TxRejected.validate(`account [${toBase58(v.owner)}] does not exist`);
     const to = this.state.readAccount(v.to.slice(2));
-    if (to?.code?.length) throw TxRejected.validate('Cannot transfer TRX to a smartContract.');
-    const activation = to ? 0n : this.options.createNewAccountFeeInSystemContract;
-    if (owner.balance < v.amount + activation) {
-      throw TxRejected.validate('Validate TransferContract error, balance is not sufficient.');
+    await this.state.checkpoint();
+    try {
+      let receipt: { net_usage?: number; net_fee?: number; burned: bigint };
+      if (!to) {
+        // Creating an account never uses free bandwidth: it burns getCreateAccountFee.
+        const fee = this.options.createAccountFee;
+        const owner = this.state.readAccount(v.owner.slice(2))!;
+        if (owner.balance < fee) throw new TxRejected('BANDWITH_ERROR', 'Account resource insufficient error.');
+        this.state.updateAccount(v.owner.slice(2), { balance: owner.balance - fee });
+        receipt = { net_fee: Number(fee), burned: fee };
+      } else {
+        // Every contract type, transfers included, is billed 64 bytes of result room.
+        receipt = this.#chargeBandwidth(tx, v.owner, open, 0n, true);
+      }
+      if (v.to.length !== 42 || !v.to.startsWith('41')) throw TxRejected.validate('Invalid toAddress!');
+      if (v.owner === v.to) throw TxRejected.validate('Cannot transfer TRX to yourself.');
+      if (v.amount <= 0n) throw TxRejected.validate('Amount must be greater than 0.');
+      if (to?.code?.length) throw TxRejected.validate('Cannot transfer TRX to a smartContract.');
+      const activation = to ? 0n : this.options.createNewAccountFeeInSystemContract;
+      const o = this.state.readAccount(v.owner.slice(2))!;
+      if (o.balance < v.amount + activation) {
+        throw TxRejected.validate('Validate TransferContract error, balance is not sufficient.');
+      }
+      this.state.updateAccount(v.owner.slice(2), { balance: o.balance - v.amount - activation, latestOperationTime: open.timestamp });
+      const t = this.state.readAccount(v.to.slice(2)) ?? emptyRecord(open.timestamp);
+      this.state.writeAccount(v.to.slice(2), { ...t, balance: t.balance + v.amount });
+      await this.state.commit();
+      const fee = receipt.burned + activation;
+      const { burned: _b, ...rec } = receipt;
+      return {
+        tx,
+        ret: 'SUCCESS',
+        info: {
+          id: tx.txID,
+          ...(fee ? { fee: Number(fee) } : {}),
+          blockNumber: open.number,
+          blockTimeStamp: open.timestamp,
+          contractResult: [''],
+          receipt: rec as Record<string, number>,
+        },
+      };
+    } catch (e) {
+      await this.state.revert();
+      throw e;
     }
-    let receipt: { net_usage?: number; net_fee?: number; burned: bigint };
-    if (!to) {
-      // Creating an account never uses free bandwidth: it burns getCreateAccountFee.
-      const fee = this.options.createAccountFee;
-      if (owner.balance < v.amount + activation + fee) throw new TxRejected('BANDWITH_ERROR', 'Account resource insufficient error.');
-      this.state.updateAccount(v.owner.slice(2), { balance: owner.balance - fee });
-      receipt = { net_fee: Number(fee), burned: fee };
-    } else {
-      receipt = this.#chargeBandwidth(tx, v.owner, open, v.amount, false);
-    }
-    const o = this.state.readAccount(v.owner.slice(2))!;
-    this.state.updateAccount(v.owner.slice(2), { balance: o.balance - v.amount - activation, latestOperationTime: open.timestamp });
-    const t = this.state.readAccount(v.to.slice(2)) ?? emptyRecord(open.timestamp);
-    this.state.writeAccount(v.to.slice(2), { ...t, balance: t.balance + v.amount });
-    const fee = receipt.burned + activation;
-    const { burned: _b, ...rec } = receipt;
-    return {
-      tx,
-      ret: 'SUCCESS',
-      info: {
-        id: tx.txID,
-        ...(fee ? { fee: Number(fee) } : {}),
-        blockNumber: open.number,
-        blockTimeStamp: open.timestamp,
-        contractResult: [''],
-        receipt: rec as Record<string, number>,
-      },
-    };
   }
 
   #checkFeeLimit(feeLimit: number): void {
@@ -818,6 +834,7 @@ export class Chain {
           consumeUserResourcePercent: v.consumeUserResourcePercent,
           originEnergyLimit: v.originEnergyLimit,
           txID: tx.txID,
+          bytecode: v.bytecode,
         };
         this.state.updateAccount(address.slice(2), { contract: meta });
       }
@@ -907,11 +924,13 @@ export class Chain {
       try {
         if (solid) this.#rewindTo(this.solidifiedNumber);
         const base = solid ? this.solidifiedBlock : this.head;
+        // java-tron runs constant calls in the context of the head block itself
+        // (Wallet.callConstantContract): NUMBER and TIMESTAMP are the head's, not a next block's.
         const ctx: BlockContext = {
-          number: base.number + 1,
-          timestamp: Math.max(this.now(), base.timestamp + 1),
+          number: base.number,
+          timestamp: base.timestamp,
           witness: this.options.witnessAddress,
-          blockId: (n) => (n <= base.number && n > base.number - 256 ? this.#blocks[n]?.id : undefined),
+          blockId: (n) => (n < base.number && n >= base.number - 256 ? this.#blocks[n]?.id : undefined),
         };
         this.state.now = ctx.timestamp;
         const owner = this.state.readAccount(a.owner.slice(2));
@@ -975,15 +994,35 @@ export class Chain {
 
   // ---------------------------------------------------------------- persistence hooks
 
-  /** Restores sealed blocks read from disk (the state is restored separately). */
+  /**
+   * Restores sealed blocks read from disk (the state is restored separately). Undo logs saved with
+   * the unsolidified blocks keep solidified reads and reorgs working across a restart.
+   */
   restoreBlocks(blocks: Block[], timeOffsetMs: number): void {
     for (const b of blocks) {
       if (b.number !== this.head.number + 1 || b.parentHash !== this.head.id) {
         throw new DevnetError(`saved block ${b.number} does not extend block ${this.head.number}`);
       }
-      this.#pushBlock({ ...b, undo: undefined });
+      this.#pushBlock(b);
     }
     this.#timeOffsetMs = timeOffsetMs;
+    this.#prune();
+  }
+
+  /**
+   * Runs `fn` between writes, on the state as of the sealed head: effects of transactions waiting
+   * in the open block are hidden, so what `fn` reads agrees with the blocks (persistence).
+   */
+  atSealedHead<T>(fn: () => T): Promise<T> {
+    return this.#lock.run(async () => {
+      await this.state.checkpoint();
+      try {
+        this.#rewindTo(this.head.number);
+        return fn();
+      } finally {
+        await this.state.revert();
+      }
+    });
   }
 
   /** Waits for every queued write to finish. */

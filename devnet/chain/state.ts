@@ -28,6 +28,8 @@ export interface ContractMeta {
   readonly consumeUserResourcePercent: number;
   readonly originEnergyLimit: bigint;
   readonly txID: string;
+  /** Creation bytecode as deployed: java-tron's SmartContract.bytecode (the runtime code is kept apart). */
+  readonly bytecode?: string;
 }
 
 /** Key of a state entry in an undo log: `a:<addr>` for an account, `s:<addr>:<slot>` for storage. */

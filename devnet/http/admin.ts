@@ -55,9 +55,10 @@ const methods: Record<string, (chain: Chain, params: unknown[]) => Promise<unkno
   },
   async tre_setAccountBalance(chain, params) {
     const a = address(arg(params, 0, 'address'));
+    const raw = arg(params, 1, 'balance');
     let balance: bigint;
     try {
-      balance = BigInt(arg(params, 1, 'balance') as string);
+      balance = BigInt(raw as string);
     } catch {
       throw new RpcError(-32602, 'balance must be an integer amount of sun');
     }
@@ -67,9 +68,10 @@ const methods: Record<string, (chain: Chain, params: unknown[]) => Promise<unkno
   },
   async tre_setAccountCode(chain, params) {
     const a = address(arg(params, 0, 'address'));
+    const raw = String(arg(params, 1, 'code'));
     let code: Uint8Array;
     try {
-      code = hexToBytes(String(arg(params, 1, 'code')));
+      code = hexToBytes(raw);
     } catch {
       throw new RpcError(-32602, 'code must be hex');
     }
@@ -80,9 +82,10 @@ const methods: Record<string, (chain: Chain, params: unknown[]) => Promise<unkno
     const a = address(arg(params, 0, 'address'));
     const slot = String(arg(params, 1, 'slot'));
     if (!/^(0x)?[0-9a-fA-F]{1,64}$/.test(slot)) throw new RpcError(-32602, 'slot must be hex of at most 32 bytes');
+    const raw = String(arg(params, 2, 'value'));
     let value: Uint8Array;
     try {
-      value = hexToBytes(String(arg(params, 2, 'value')));
+      value = hexToBytes(raw);
     } catch {
       throw new RpcError(-32602, 'value must be hex');
     }
@@ -116,6 +119,9 @@ const methods: Record<string, (chain: Chain, params: unknown[]) => Promise<unkno
     const depth = nonNegativeInt(arg(params, 0, 'depth'), 'depth');
     const opts = (params[1] ?? {}) as ReorgOptions;
     if (typeof opts !== 'object') throw new RpcError(-32602, 'options must be an object');
+    if (opts.drop !== undefined && !(Array.isArray(opts.drop) && opts.drop.every((t) => typeof t === 'string'))) {
+      throw new RpcError(-32602, 'drop must be an array of transaction ids');
+    }
     return chain.reorg(depth, opts);
   },
 };

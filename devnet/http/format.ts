@@ -75,7 +75,7 @@ export function contractJson(addr41: string, r: AccountRecord): Json {
     origin_address: m.origin,
     contract_address: addr41,
     abi: m.abi.length ? { entrys: m.abi } : {},
-    bytecode: bytesToHex(r.code ?? new Uint8Array()),
+    bytecode: m.bytecode ?? bytesToHex(r.code ?? new Uint8Array()),
     ...(m.consumeUserResourcePercent ? { consume_user_resource_percent: m.consumeUserResourcePercent } : {}),
     ...(m.name ? { name: m.name } : {}),
     origin_energy_limit: Number(m.originEnergyLimit),

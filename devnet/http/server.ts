@@ -116,7 +116,8 @@ export function createRequestListener(opts: HttpOptions): (req: IncomingMessage,
           throw e;
         }
         if (visible) out = toVisible(out);
-        if (params.int64_as_string === true || params.int64_as_string === 'true') out = int64AsString(out);
+        // java-tron reads the flag from the query string of GET requests only (java-tron#6699).
+        if (req.method === 'GET' && query.int64_as_string === 'true') out = int64AsString(out);
         return send(res, 200, out);
       } catch (e) {
         if (e instanceof HttpError) return send(res, e.status, { Error: e.message });

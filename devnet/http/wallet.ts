@@ -133,7 +133,8 @@ const CHAIN_PARAMETERS = (chain: Chain): { key: string; value?: number }[] => {
     ['getAllowTvmConstantinople', 1],
     ['getAllowTvmSolidity059', 1],
     ['getAllowTvmIstanbul', 1],
-    ['getForbidTransferToContract', 0],
+    // The devnet refuses TRX sent to a contract by a TransferContract, as this parameter at 1 does.
+    ['getForbidTransferToContract', 1],
     ['getMaxFeeLimit', o.maxFeeLimit],
     ['getAllowTvmFreeze', 0],
     ['getAllowTvmVote', 0],
@@ -192,7 +193,7 @@ const shared: Record<string, WalletHandler> = {
   },
   getblockbylatestnum: (c, r) => {
     const num = intParam(r.params, 'num', { required: true });
-    if (num <= 0 || num > 100) return {};
+    if (num <= 0 || num >= 100) return {};
     return { block: latestBlocks(c, r.solid, num).map((b) => blockJson(b)) };
   },
   gettransactionbyid: (c, r) => {

@@ -1,23 +1,25 @@
 /**
  * Persistence of a devnet chain to a data directory: one JSON file, written atomically (temp file
- * then rename) after blocks arrive and when the node closes. Undo history, snapshots and the
- * block being built are not kept: after a restart, reorgs and reverts reach back only to blocks
- * made since.
+ * then rename) after blocks arrive and when the node closes. The state saved is the one of the
+ * sealed head, with the undo logs of the unsolidified blocks (solidified reads and reorgs need
+ * them). Snapshots and the block being built are not kept: after a restart, reverts reach back
+ * only to snapshots taken since, and transactions not yet in a block are gone.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { KECCAK256_NULL } from '@ethereumjs/util';
 import type { Block, Chain, ChainOptions, TxRecord } from '../chain/chain.js';
 import { Chain as ChainClass } from '../chain/chain.js';
-import { JournaledState, type AccountRecord } from '../chain/state.js';
+import { JournaledState, type AccountRecord, type UndoLog } from '../chain/state.js';
 import { decodeRaw } from '../chain/tx.js';
 import { bytesToHex, hexToBytes } from '../chain/hex.js';
 
 const FILE = 'chain.json';
 const FORMAT = 1;
 
-interface SavedAccount {
-  addr: string;
+interface SavedRecord {
   balance: string;
   nonce: string;
   code?: string;
@@ -26,11 +28,60 @@ interface SavedAccount {
   latestConsumeFreeTime: number;
   latestOperationTime: number;
   contract?: Omit<NonNullable<AccountRecord['contract']>, 'originEnergyLimit'> & { originEnergyLimit: string };
+}
+
+interface SavedAccount extends SavedRecord {
+  addr: string;
   storage: [string, string][];
 }
 
+/** An undo entry: `a:` keys hold an account record, `s:` keys a storage value; null for none. */
+type SavedUndo = [string, SavedRecord | string | null][];
+
 interface SavedBlock extends Omit<Block, 'txs' | 'undo'> {
   txs: { rawHex: string; txID: string; signatures: string[]; info: TxRecord['info']; ret: TxRecord['ret'] }[];
+  undo?: SavedUndo;
+}
+
+function recordJson(r: AccountRecord): SavedRecord {
+  return {
+    balance: r.balance.toString(),
+    nonce: r.nonce.toString(),
+    ...(r.code?.length ? { code: bytesToHex(r.code) } : {}),
+    createTime: r.createTime,
+    netUsage: r.netUsage,
+    latestConsumeFreeTime: r.latestConsumeFreeTime,
+    latestOperationTime: r.latestOperationTime,
+    ...(r.contract ? { contract: { ...r.contract, originEnergyLimit: r.contract.originEnergyLimit.toString() } } : {}),
+  };
+}
+
+function recordOf(a: SavedRecord): AccountRecord {
+  const code = a.code ? hexToBytes(a.code) : undefined;
+  return {
+    balance: BigInt(a.balance),
+    nonce: BigInt(a.nonce),
+    code,
+    codeHash: code ? keccak_256(code) : KECCAK256_NULL,
+    createTime: a.createTime,
+    netUsage: a.netUsage,
+    latestConsumeFreeTime: a.latestConsumeFreeTime,
+    latestOperationTime: a.latestOperationTime,
+    ...(a.contract ? { contract: { ...a.contract, originEnergyLimit: BigInt(a.contract.originEnergyLimit) } } : {}),
+  };
+}
+
+function undoJson(log: UndoLog): SavedUndo {
+  return [...log].map(([key, prev]) => [
+    key,
+    prev === undefined ? null : key.startsWith('a:') ? recordJson(prev as AccountRecord) : bytesToHex(prev as Uint8Array),
+  ]);
+}
+
+function undoOf(saved: SavedUndo): UndoLog {
+  return new Map(
+    saved.map(([key, prev]) => [key, prev === null ? undefined : key.startsWith('a:') ? recordOf(prev as SavedRecord) : hexToBytes(prev as string)]),
+  );
 }
 
 interface Saved {
@@ -48,14 +99,7 @@ function snapshotOf(chain: Chain): Saved {
     const r = chain.state.readAccount(addr)!;
     accounts.push({
       addr,
-      balance: r.balance.toString(),
-      nonce: r.nonce.toString(),
-      ...(r.code?.length ? { code: bytesToHex(r.code) } : {}),
-      createTime: r.createTime,
-      netUsage: r.netUsage,
-      latestConsumeFreeTime: r.latestConsumeFreeTime,
-      latestOperationTime: r.latestOperationTime,
-      ...(r.contract ? { contract: { ...r.contract, originEnergyLimit: r.contract.originEnergyLimit.toString() } } : {}),
+      ...recordJson(r),
       storage: [...chain.state.storageOf(addr)].map(([k, v]) => [k, bytesToHex(v)]),
     });
   }
@@ -73,18 +117,21 @@ function snapshotOf(chain: Chain): Saved {
       witness: b.witness,
       witnessSignature: b.witnessSignature,
       txs: b.txs.map((r) => ({ rawHex: r.tx.rawHex, txID: r.tx.txID, signatures: r.tx.signatures, info: r.info, ret: r.ret })),
+      ...(b.undo ? { undo: undoJson(b.undo) } : {}),
     })),
     accounts,
   };
 }
 
-/** Writes the chain's sealed state to `dir`. Call it when no block is being built (between blocks). */
+/** Writes the chain as of its sealed head to `dir`; transactions in the open block are left out. */
 export async function saveChain(chain: Chain, dir: string): Promise<void> {
-  await chain.idle();
+  // Taken inside the chain's lock, so no transaction is half executed, and without the open block,
+  // so the state agrees with the blocks.
+  const text = await chain.atSealedHead(() => JSON.stringify(snapshotOf(chain)));
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, FILE);
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(snapshotOf(chain)));
+  await writeFile(tmp, text);
   await rename(tmp, file);
 }
 
@@ -96,20 +143,7 @@ export async function loadChain(dir: string, options: ChainOptions): Promise<Cha
   if (saved.format !== FORMAT) throw new Error(`${file}: unknown format ${saved.format}`);
   const state = new JournaledState();
   for (const a of saved.accounts) {
-    const code = a.code ? hexToBytes(a.code) : undefined;
-    const { keccak_256 } = await import('@noble/hashes/sha3.js');
-    const { KECCAK256_NULL } = await import('@ethereumjs/util');
-    state.writeAccount(a.addr, {
-      balance: BigInt(a.balance),
-      nonce: BigInt(a.nonce),
-      code,
-      codeHash: code ? keccak_256(code) : KECCAK256_NULL,
-      createTime: a.createTime,
-      netUsage: a.netUsage,
-      latestConsumeFreeTime: a.latestConsumeFreeTime,
-      latestOperationTime: a.latestOperationTime,
-      ...(a.contract ? { contract: { ...a.contract, originEnergyLimit: BigInt(a.contract.originEnergyLimit) } } : {}),
-    });
+    state.writeAccount(a.addr, recordOf(a));
     for (const [slot, value] of a.storage) state.writeStorage(a.addr, slot, hexToBytes(value));
   }
   state.takeBlockLog();
@@ -120,7 +154,7 @@ export async function loadChain(dir: string, options: ChainOptions): Promise<Cha
   chain.restoreBlocks(
     saved.blocks.map((b) => ({
       ...b,
-      undo: undefined,
+      undo: b.undo ? undoOf(b.undo) : undefined,
       txs: b.txs.map((t) => ({ tx: { txID: t.txID, rawHex: t.rawHex, signatures: t.signatures, raw: decodeRaw(hexToBytes(t.rawHex)) }, info: t.info, ret: t.ret })),
     })),
     saved.timeOffsetMs,

@@ -1,0 +1,68 @@
+// Deploys BLive (Profiles, RewardPool, GiftVault; mock BTT and USDT on the devnet), wires the
+// token allow-list and the gift catalog from config/, and writes deployments/<network>.json.
+const fs = require('fs');
+const path = require('path');
+
+const Profiles = artifacts.require('Profiles');
+const RewardPool = artifacts.require('RewardPool');
+const GiftVault = artifacts.require('GiftVault');
+const MockBTT = artifacts.require('MockBTT');
+const MockUSDT = artifacts.require('MockUSDT');
+
+const root = path.resolve(__dirname, '..');
+const deployConfig = JSON.parse(fs.readFileSync(path.join(root, 'config', 'deploy.json'), 'utf8'));
+const catalog = JSON.parse(fs.readFileSync(path.join(root, 'config', 'catalog.json'), 'utf8'));
+
+function tokensFor(network) {
+  const net = deployConfig.networks[network];
+  if (!net) throw new Error(`config/deploy.json has no network "${network}"`);
+  if (net.tokens === 'mocks') return undefined;
+  const btt = process.env.BLIVE_BTT_ADDRESS || net.tokens.BTT;
+  const usdt = process.env.BLIVE_USDT_ADDRESS || net.tokens.USDT;
+  if (!btt || !usdt) {
+    throw new Error(`no BTT/USDT addresses for "${network}": set them in config/deploy.json or BLIVE_BTT_ADDRESS and BLIVE_USDT_ADDRESS`);
+  }
+  return { BTT: btt, USDT: usdt };
+}
+
+module.exports = async function (deployer, network) {
+  const p = deployConfig.defaults;
+  const admin = tronWeb.defaultAddress.base58;
+  const startBlock = (await tronWeb.trx.getCurrentBlock()).block_header.raw_data.number;
+
+  let tokens = tokensFor(network);
+  if (!tokens) {
+    await deployer.deploy(MockBTT);
+    await deployer.deploy(MockUSDT);
+    tokens = { BTT: tronWeb.address.fromHex(MockBTT.address), USDT: tronWeb.address.fromHex(MockUSDT.address) };
+  }
+
+  await deployer.deploy(Profiles);
+  await deployer.deploy(RewardPool, admin);
+  const split = [p.split.broadcasterBps, p.split.poolBps, p.split.platformBps];
+  await deployer.deploy(GiftVault, admin, Profiles.address, RewardPool.address, p.broadcasterFloorBps, p.noticePeriod, split, p.holdPeriod);
+
+  const vault = await GiftVault.deployed();
+  await vault.setTokenAllowed(tokens.BTT, true);
+  await vault.setTokenAllowed(tokens.USDT, true);
+  const tokenAddress = { TRX: 'T9yD14Nj9j7xAB4dbGeiX9h8unkKHxuWwb', BTT: tokens.BTT, USDT: tokens.USDT };
+  for (const g of catalog.gifts) {
+    const uri = `data:application/json,${JSON.stringify({ name: g.name, animation: g.animation })}`;
+    await vault.setGift(g.id, tokenAddress[g.token], g.price, true, uri);
+  }
+
+  const b58 = (a) => (a.startsWith('T') ? a : tronWeb.address.fromHex(a));
+  const contracts = { Profiles, RewardPool, GiftVault, ...(tokensFor(network) ? {} : { MockBTT, MockUSDT }) };
+  const out = {
+    network,
+    fullHost: tronWeb.fullNode.host,
+    deployBlock: startBlock,
+    deployedAt: new Date().toISOString(),
+    contracts: Object.fromEntries(
+      Object.entries(contracts).map(([name, c]) => [name, { address: b58(c.address), abi: `build/contracts/${name}.json` }]),
+    ),
+    tokens: { TRX: tokenAddress.TRX, BTT: tokens.BTT, USDT: tokens.USDT },
+  };
+  fs.mkdirSync(path.join(root, 'deployments'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'deployments', `${network}.json`), `${JSON.stringify(out, null, 2)}\n`);
+};

@@ -1,0 +1,256 @@
+/**
+ * Persistence of the devnet in a data directory: a restarted node serves the same blocks, state,
+ * receipts and events, and builds on them.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { TronWeb } from 'tronweb';
+import { artifact, get, post, startDevnet, tre, tronWebFor, waitFor, type Devnet } from '../helpers/devnet.js';
+
+const FEE_LIMIT = 1_000_000_000;
+const TRX = 1_000_000;
+
+async function transfer(tw: TronWeb, to: string, amount: number): Promise<string> {
+  const res = await tw.trx.sendTrx(to, amount);
+  assert.equal(res.result, true, JSON.stringify(res));
+  return res.transaction.txID;
+}
+
+/** Deploys an artifact without TronWeb's fixed 3-second wait. */
+async function deploy(tw: TronWeb, name: string): Promise<{ txid: string; address: string }> {
+  const a = artifact(name);
+  const tx = await tw.transactionBuilder.createSmartContract({ abi: a.abi as never, bytecode: a.bytecode, feeLimit: FEE_LIMIT, name: a.contractName }, tw.defaultAddress.hex as string);
+  const res = await tw.trx.sendRawTransaction(await tw.trx.sign(tx));
+  assert.equal(res.result, true, JSON.stringify(res));
+  return { txid: tx.txID, address: tw.address.fromHex((tx as unknown as { contract_address: string }).contract_address) };
+}
+
+async function store(tw: TronWeb, probe: string, slot: number, value: number, note: string): Promise<string> {
+  const { transaction } = await tw.transactionBuilder.triggerSmartContract(
+    probe,
+    'store(uint256,uint256,string)',
+    { feeLimit: FEE_LIMIT },
+    [
+      { type: 'uint256', value: slot },
+      { type: 'uint256', value },
+      { type: 'string', value: note },
+    ],
+    tw.defaultAddress.hex as string,
+  );
+  const res = await tw.trx.sendRawTransaction(await tw.trx.sign(transaction));
+  assert.equal(res.result, true, JSON.stringify(res));
+  return transaction.txID;
+}
+
+function uint(n: number | bigint): string {
+  return BigInt(n).toString(16).padStart(64, '0');
+}
+
+async function valueOf(devnet: Devnet, prefix: 'wallet' | 'walletsolidity', probe: string, slot: number): Promise<bigint> {
+  const r = await post(devnet, `${prefix}/triggerconstantcontract`, {
+    owner_address: devnet.accounts[0]!.address,
+    contract_address: probe,
+    function_selector: 'valueOf(uint256)',
+    parameter: uint(slot),
+    visible: true,
+  });
+  assert.deepEqual(r.result, { result: true }, JSON.stringify(r));
+  return BigInt(`0x${r.constant_result[0]}`);
+}
+
+async function balanceOf(devnet: Devnet, address: string, prefix: 'wallet' | 'walletsolidity' = 'wallet'): Promise<number | undefined> {
+  return (await post(devnet, `${prefix}/getaccount`, { address, visible: true })).balance as number | undefined;
+}
+
+async function headNumber(devnet: Devnet): Promise<number> {
+  return (await post(devnet, 'wallet/getnowblock')).block_header.raw_data.number as number;
+}
+
+async function blockIds(devnet: Devnet, upTo: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let n = 0; n <= upTo; n++) ids.push((await post(devnet, 'wallet/getblockbynum', { num: n })).blockID as string);
+  return ids;
+}
+
+async function events(devnet: Devnet, contract: string): Promise<unknown[]> {
+  const { status, body } = await get(devnet, `v1/contracts/${contract}/events?order_by=block_timestamp,asc`);
+  assert.equal(status, 200);
+  return body.data as unknown[];
+}
+
+describe('when a devnet with a data directory restarts', () => {
+  let dir: string;
+  let devnet: Devnet | undefined;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'blive-devnet-'));
+  });
+
+  afterEach(async () => {
+    await devnet?.close();
+    devnet = undefined;
+  });
+
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  // Filled by the first test, checked by the next ones.
+  const saved = {} as {
+    head: number;
+    ids: string[];
+    balances: (number | undefined)[];
+    probe: string;
+    storeTx: string;
+    storeInfo: Record<string, unknown>;
+    transferInfo: Record<string, unknown>;
+    transferTx: string;
+    events: unknown[];
+  };
+
+  it('keeps blocks, balances, storage, receipts and events', async () => {
+    devnet = await startDevnet({ dataDir: dir, solidityLag: 1 });
+    const tw = tronWebFor(devnet, 0);
+    saved.probe = (await deploy(tw, 'DevnetProbe')).address;
+    saved.storeTx = await store(tw, saved.probe, 3, 33, 'persisted');
+    saved.transferTx = await transfer(tw, devnet.accounts[1]!.address, 12 * TRX);
+    await tre(devnet, 'tre_mine', [1]);
+    saved.head = await headNumber(devnet);
+    saved.ids = await blockIds(devnet, saved.head);
+    saved.balances = await Promise.all(devnet.accounts.slice(0, 3).map((a) => balanceOf(devnet!, a.address)));
+    saved.storeInfo = await post(devnet, 'wallet/gettransactioninfobyid', { value: saved.storeTx });
+    saved.transferInfo = await post(devnet, 'wallet/gettransactioninfobyid', { value: saved.transferTx });
+    saved.events = await events(devnet, saved.probe);
+    assert.equal(saved.events.length, 1);
+    assert.equal(saved.balances[1], 1_000_012 * TRX);
+    await devnet.close();
+
+    devnet = await startDevnet({ dataDir: dir, solidityLag: 1 });
+    assert.equal(await headNumber(devnet), saved.head);
+    assert.deepEqual(await blockIds(devnet, saved.head), saved.ids);
+    assert.deepEqual(await Promise.all(devnet.accounts.slice(0, 3).map((a) => balanceOf(devnet!, a.address))), saved.balances);
+    assert.equal(await valueOf(devnet, 'wallet', saved.probe, 3), 33n);
+    assert.deepEqual(await post(devnet, 'wallet/gettransactioninfobyid', { value: saved.storeTx }), saved.storeInfo);
+    assert.deepEqual(await post(devnet, 'wallet/gettransactioninfobyid', { value: saved.transferTx }), saved.transferInfo);
+    assert.deepEqual(await events(devnet, saved.probe), saved.events);
+    const contract = await post(devnet, 'wallet/getcontract', { value: saved.probe, visible: true });
+    assert.equal(contract.name, 'DevnetProbe');
+  });
+
+  it('serves the solidified view of the restored blocks', async () => {
+    devnet = await startDevnet({ dataDir: dir, solidityLag: 1 });
+    const solid = await post(devnet, 'walletsolidity/getnowblock');
+    assert.equal(solid.blockID, saved.ids[saved.head - 1]);
+    assert.equal(await balanceOf(devnet, devnet.accounts[1]!.address, 'walletsolidity'), saved.balances[1]);
+    assert.equal(await valueOf(devnet, 'walletsolidity', saved.probe, 3), 33n);
+    assert.deepEqual(await post(devnet, 'walletsolidity/gettransactioninfobyid', { value: saved.storeTx }), saved.storeInfo);
+  });
+
+  it('builds new blocks and transactions on the restored head', async () => {
+    devnet = await startDevnet({ dataDir: dir, solidityLag: 1 });
+    const tw = tronWebFor(devnet, 2);
+    const txid = await transfer(tw, devnet.accounts[1]!.address, 5 * TRX);
+    const info = await post(devnet, 'wallet/gettransactioninfobyid', { value: txid });
+    assert.equal(info.blockNumber, saved.head + 1);
+    const block = await post(devnet, 'wallet/getnowblock');
+    assert.equal(block.block_header.raw_data.number, saved.head + 1);
+    assert.equal(block.block_header.raw_data.parentHash, saved.ids[saved.head]);
+    assert.equal(await balanceOf(devnet, devnet.accounts[1]!.address), saved.balances[1]! + 5 * TRX);
+    // A replayed old transaction is still known.
+    const again = await post(devnet, 'wallet/gettransactionbyid', { value: saved.transferTx });
+    assert.equal(again.txID, saved.transferTx);
+
+    const writer = tronWebFor(devnet, 0);
+    const storeTx = await store(writer, saved.probe, 4, 44, 'after restart');
+    assert.equal((await post(devnet, 'wallet/gettransactioninfobyid', { value: storeTx })).receipt.result, 'SUCCESS');
+    assert.equal(await valueOf(devnet, 'wallet', saved.probe, 4), 44n);
+    assert.equal(await valueOf(devnet, 'wallet', saved.probe, 3), 33n);
+    assert.equal((await events(devnet, saved.probe)).length, 2);
+    await devnet.close();
+
+    devnet = await startDevnet({ dataDir: dir, solidityLag: 1 });
+    assert.equal(await headNumber(devnet), saved.head + 2);
+    assert.equal(await valueOf(devnet, 'wallet', saved.probe, 4), 44n);
+  });
+
+  it('refuses a data directory written by a devnet of another seed', async () => {
+    await assert.rejects(startDevnet({ dataDir: dir, seed: 'another seed' }), {
+      message: `${path.join(dir, 'chain.json')} belongs to another devnet (genesis ${saved.ids[0]}); use another data directory or the same seed`,
+    });
+    // The refused start left the directory usable by its own devnet.
+    devnet = await startDevnet({ dataDir: dir, solidityLag: 1 });
+    assert.equal(await headNumber(devnet), saved.head + 2);
+  });
+});
+
+describe('when a restarted devnet reorganises blocks made before the restart', () => {
+  let dir: string;
+  let devnet: Devnet | undefined;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'blive-devnet-'));
+  });
+
+  after(async () => {
+    await devnet?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('replaces unsolidified blocks and keeps the clock offset', async () => {
+    devnet = await startDevnet({ dataDir: dir, solidityLag: 3 });
+    const tw = tronWebFor(devnet, 0);
+    const [b, c] = [devnet.accounts[1]!.address, devnet.accounts[2]!.address];
+    await tre(devnet, 'tre_mine', [3]);
+    const t1 = await transfer(tw, b, 10 * TRX);
+    const t2 = await transfer(tw, c, 20 * TRX);
+    assert.deepEqual(await tre(devnet, 'tre_increaseTime', [600]), { offsetSeconds: 600 });
+    const head = await headNumber(devnet);
+    const solidC = await balanceOf(devnet, c, 'walletsolidity');
+    assert.equal(solidC, 1_000_000 * TRX);
+    await devnet.close();
+
+    devnet = await startDevnet({ dataDir: dir, solidityLag: 3 });
+    assert.deepEqual(await tre(devnet, 'tre_increaseTime', [0]), { offsetSeconds: 600 });
+    assert.equal(await balanceOf(devnet, c, 'walletsolidity'), solidC);
+    const r = await tre<{ replayed: string[]; dropped: string[] }>(devnet, 'tre_reorg', [2, { drop: [t1] }]);
+    assert.deepEqual(r.replayed, [t2]);
+    assert.deepEqual(r.dropped, [t1]);
+    assert.equal(await headNumber(devnet), head + 1);
+    assert.deepEqual(await post(devnet, 'wallet/gettransactioninfobyid', { value: t1 }), {});
+    assert.equal(await balanceOf(devnet, b), 1_000_000 * TRX);
+    assert.equal(await balanceOf(devnet, c), 1_000_020 * TRX);
+    await assert.rejects(tre(devnet, 'tre_reorg', [4]), { message: `tre_reorg: cannot reorg 4 blocks: only 3 are above the solidified head ${head + 1 - 3} (-32000)` });
+  });
+});
+
+describe('when a devnet producing blocks on an interval restarts', () => {
+  let dir: string;
+  let devnet: Devnet | undefined;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'blive-devnet-'));
+  });
+
+  after(async () => {
+    await devnet?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps a transaction and its effects together', async () => {
+    devnet = await startDevnet({ dataDir: dir, blockTime: 0.5, solidityLag: 1 });
+    const tw = tronWebFor(devnet, 0);
+    const to = devnet.accounts[4]!.address;
+    // Wait for a fresh block so the transfer most likely sits in an open block at close.
+    const start = await headNumber(devnet);
+    await waitFor(async () => ((await headNumber(devnet!)) > start ? true : undefined), 5000, 'a block');
+    const txid = await transfer(tw, to, 9 * TRX);
+    await devnet.close();
+
+    devnet = await startDevnet({ dataDir: dir, blockTime: 0, solidityLag: 1 });
+    const info = await post(devnet, 'wallet/gettransactioninfobyid', { value: txid });
+    const balance = await balanceOf(devnet, to);
+    // Either the transfer made it into a block with its effect, or neither survived.
+    if (info.id === txid) assert.equal(balance, 1_000_009 * TRX);
+    else assert.equal(balance, 1_000_000 * TRX, `balance ${balance} reflects a transfer no block holds`);
+  });
+});
