@@ -107,6 +107,8 @@ export async function createDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
         server.closeAllConnections();
       });
       await saving;
+      // Accepted transactions still in the open block are sealed so a restart keeps them.
+      if (opts.dataDir) await chain.sealPending();
       await chain.idle();
       await persist();
     },

@@ -1025,6 +1025,11 @@ export class Chain {
     });
   }
 
+  /** Seals the open block if it holds transactions, so nothing a client was told succeeded is lost. */
+  sealPending(): Promise<Block | undefined> {
+    return this.#lock.run(() => (this.#open?.txs.length ? this.#seal() : undefined));
+  }
+
   /** Waits for every queued write to finish. */
   idle(): Promise<void> {
     return this.#lock.run(() => undefined);

@@ -2,8 +2,9 @@
  * Persistence of a devnet chain to a data directory: one JSON file, written atomically (temp file
  * then rename) after blocks arrive and when the node closes. The state saved is the one of the
  * sealed head, with the undo logs of the unsolidified blocks (solidified reads and reorgs need
- * them). Snapshots and the block being built are not kept: after a restart, reverts reach back
- * only to snapshots taken since, and transactions not yet in a block are gone.
+ * them). Snapshots are not kept: after a restart, reverts reach back only to snapshots taken since.
+ * `Devnet.close()` seals the block being built first, so accepted transactions survive a restart;
+ * a crash loses what the last save (two seconds after a block) had not written.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
