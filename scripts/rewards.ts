@@ -1,7 +1,9 @@
 /**
  * `npm run rewards -- build <csv> --epoch <id> [--out <json>]` builds a reward epoch's merkle tree
- * and a proofs file; `npm run rewards -- verify <json>` recomputes its root from the claims and
- * checks every proof. The leaf encoding is RewardPool's: OpenZeppelin's standard merkle tree over
+ * and a proofs file; `npm run rewards -- verify <json>` checks every claim's fields (a category
+ * RewardPool accepts, a whole amount), recomputes the root from the claims and checks every proof.
+ * Exit codes: 0 ok, 1 verification failed, 2 bad input or usage. The leaf encoding is RewardPool's:
+ * OpenZeppelin's standard merkle tree over
  * abi.encode(uint256 epochId, uint256 index, address account, uint256 amount, uint8 category).
  *
  * CSV: a header line `account,amount,category`, then one row per reward: a base58 TRON address, an
