@@ -5,59 +5,8 @@
 import { strict as assert } from 'node:assert';
 import type { TronWeb } from 'tronweb';
 import { artifact, post, startDevnet, tre, tronWebFor, waitFor, type Devnet } from '../helpers/devnet.js';
+import { FEE_LIMIT, deploy, store, transfer, uint, valueOf } from '../helpers/probe.js';
 
-const FEE_LIMIT = 1_000_000_000;
-
-/** Signs and broadcasts a TRX transfer; returns its txID. */
-async function transfer(tw: TronWeb, to: string, amount: number): Promise<string> {
-  const res = await tw.trx.sendTrx(to, amount);
-  assert.equal(res.result, true, JSON.stringify(res));
-  return res.transaction.txID;
-}
-
-/** Deploys an artifact without TronWeb's fixed 3-second wait; returns the base58 address. */
-async function deploy(tw: TronWeb, name: string): Promise<{ txid: string; address: string }> {
-  const a = artifact(name);
-  const tx = await tw.transactionBuilder.createSmartContract({ abi: a.abi as never, bytecode: a.bytecode, feeLimit: FEE_LIMIT, name: a.contractName }, tw.defaultAddress.hex as string);
-  const res = await tw.trx.sendRawTransaction(await tw.trx.sign(tx));
-  assert.equal(res.result, true, JSON.stringify(res));
-  return { txid: tx.txID, address: tw.address.fromHex((tx as unknown as { contract_address: string }).contract_address) };
-}
-
-/** Sends DevnetProbe.store(slot, value, note); returns the txID. */
-async function store(tw: TronWeb, probe: string, slot: number, value: number, note: string): Promise<string> {
-  const { transaction } = await tw.transactionBuilder.triggerSmartContract(
-    probe,
-    'store(uint256,uint256,string)',
-    { feeLimit: FEE_LIMIT },
-    [
-      { type: 'uint256', value: slot },
-      { type: 'uint256', value },
-      { type: 'string', value: note },
-    ],
-    tw.defaultAddress.hex as string,
-  );
-  const res = await tw.trx.sendRawTransaction(await tw.trx.sign(transaction));
-  assert.equal(res.result, true, JSON.stringify(res));
-  return transaction.txID;
-}
-
-function uint(n: number | bigint): string {
-  return BigInt(n).toString(16).padStart(64, '0');
-}
-
-/** DevnetProbe.valueOf(slot) through `<prefix>/triggerconstantcontract`. */
-async function valueOf(devnet: Devnet, prefix: 'wallet' | 'walletsolidity', probe: string, slot: number): Promise<bigint> {
-  const r = await post(devnet, `${prefix}/triggerconstantcontract`, {
-    owner_address: devnet.accounts[0]!.address,
-    contract_address: probe,
-    function_selector: 'valueOf(uint256)',
-    parameter: uint(slot),
-    visible: true,
-  });
-  assert.deepEqual(r.result, { result: true }, JSON.stringify(r));
-  return BigInt(`0x${r.constant_result[0]}`);
-}
 
 async function balanceOf(devnet: Devnet, prefix: 'wallet' | 'walletsolidity', address: string): Promise<number> {
   const acct = await post(devnet, `${prefix}/getaccount`, { address, visible: true });
