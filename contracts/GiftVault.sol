@@ -251,7 +251,7 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
         Policy storage p = _overrides[broadcaster];
         _settle(p);
         if (!p.active && !(p.hasNext && p.nextActive)) revert NoSplitOverride(broadcaster);
-        if (_defaultNow().broadcasterBps >= _effective(broadcaster).broadcasterBps) {
+        if (!p.active || _defaultLowestBps() >= _effective(broadcaster).broadcasterBps) {
             p.active = false;
             p.hasNext = false;
             emit SplitOverrideCleared(broadcaster);
@@ -271,7 +271,7 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
         if (broadcaster != address(0)) {
             Policy storage o = _overrides[broadcaster];
             if (o.hasNext && o.effectiveAt > block.timestamp) {
-                return (true, o.nextActive ? o.next : _defaultNow(), o.effectiveAt);
+                return (true, o.nextActive ? o.next : _defaultAt(o.effectiveAt), o.effectiveAt);
             }
             if (_isActive(o)) return (false, split, 0);
         }
@@ -461,6 +461,21 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
 
     function _defaultNow() private view returns (Split memory) {
         return _current(_default);
+    }
+
+    /// @dev The default split that applies at `ts` (now or later), counting an announced change.
+    function _defaultAt(uint256 ts) private view returns (Split memory) {
+        Policy storage d = _default;
+        return d.hasNext && d.effectiveAt <= ts ? d.next : d.current;
+    }
+
+    /// @dev The default broadcaster share now, or the announced one if lower. A broadcaster on an
+    /// override was not affected when a default lowering was announced, so clearing the override
+    /// must give them their own notice rather than inherit what is left of that one.
+    function _defaultLowestBps() private view returns (uint16 bps) {
+        Policy storage d = _default;
+        bps = _current(d).broadcasterBps;
+        if (d.hasNext && d.effectiveAt > block.timestamp && d.next.broadcasterBps < bps) bps = d.next.broadcasterBps;
     }
 
     function _effective(address broadcaster) private view returns (Split memory) {
