@@ -267,16 +267,20 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
     }
 
     /// @inheritdoc IGiftVault
+    /// @dev The first upcoming change that alters what `broadcaster` receives: their override's
+    /// announced change, or the default's if they will be on the default when it applies.
     function pendingSplitOf(address broadcaster) external view returns (bool exists, Split memory split, uint64 effectiveAt) {
+        Policy storage d = _default;
+        bool defaultPending = d.hasNext && d.effectiveAt > block.timestamp;
         if (broadcaster != address(0)) {
             Policy storage o = _overrides[broadcaster];
-            if (o.hasNext && o.effectiveAt > block.timestamp) {
-                return (true, o.nextActive ? o.next : _defaultAt(o.effectiveAt), o.effectiveAt);
-            }
+            bool overridePending = o.hasNext && o.effectiveAt > block.timestamp;
+            bool defaultFirst = defaultPending && (!overridePending || d.effectiveAt < o.effectiveAt);
+            if (defaultFirst && !_activeAt(o, d.effectiveAt)) return (true, d.next, d.effectiveAt);
+            if (overridePending) return (true, o.nextActive ? o.next : _defaultAt(o.effectiveAt), o.effectiveAt);
             if (_isActive(o)) return (false, split, 0);
         }
-        Policy storage d = _default;
-        if (d.hasNext && d.effectiveAt > block.timestamp) return (true, d.next, d.effectiveAt);
+        if (defaultPending) return (true, d.next, d.effectiveAt);
         return (false, split, 0);
     }
 
@@ -451,6 +455,12 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
 
     function _isActive(Policy storage p) private view returns (bool) {
         if (p.hasNext && p.effectiveAt <= block.timestamp) return p.nextActive;
+        return p.active;
+    }
+
+    /// @dev Whether an override is in force at `ts` (now or later).
+    function _activeAt(Policy storage p, uint256 ts) private view returns (bool) {
+        if (p.hasNext && p.effectiveAt <= ts) return p.nextActive;
         return p.active;
     }
 

@@ -287,7 +287,8 @@ interface IGiftVault {
     /// @param broadcaster The broadcaster.
     function splitOf(address broadcaster) external view returns (Split memory);
 
-    /// @notice The announced change that will next affect `broadcaster` (its override's, else the default's).
+    /// @notice The first announced change that will alter what `broadcaster` receives: their override's,
+    /// or the default's when they will be on the default as it applies.
     /// @param broadcaster The broadcaster (zero: the default's).
     /// @return exists Whether a change is pending.
     /// @return split The split that will apply.

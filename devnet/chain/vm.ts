@@ -12,6 +12,9 @@
 import { createCustomCommon, Hardfork, Mainnet } from '@ethereumjs/common';
 import { createEVM, paramsEVM, type EVM, type Message } from '@ethereumjs/evm';
 import { Address } from '@ethereumjs/util';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, hexToBytes } from './hex.js';
 import { internalCreateAddress } from './tx.js';
@@ -85,6 +88,38 @@ export interface CreateParams {
   energyLimit: bigint;
   block: BlockContext;
 }
+
+/**
+ * Jump-destination analysis of a contract's code is pure, but the EVM redoes it on every call:
+ * about a millisecond for a 16 KB contract, paid again for every nested or view call. Code arrays
+ * in JournaledState are immutable and shared by reference, so the analysis is cached per array.
+ * The Interpreter class is not exported; its module is loaded by path (the version is pinned).
+ */
+async function cacheJumpAnalysis(): Promise<void> {
+  // Depending on the loader, the EVM runs from the package's CommonJS or ES module build: patch both.
+  const require = createRequire(import.meta.url);
+  const cjsDir = path.dirname(require.resolve('@ethereumjs/evm'));
+  const cjs = require(path.join(cjsDir, 'interpreter.js')) as InterpreterModule;
+  const esm = (await import(pathToFileURL(path.join(cjsDir, '..', 'esm', 'interpreter.js')).href)) as InterpreterModule;
+  for (const mod of [cjs, esm]) {
+    const proto = mod.Interpreter?.prototype;
+    const original = proto?._getValidJumpDestinations as ((code: Uint8Array) => unknown) | undefined;
+    if (!proto || !original || (original as { cached?: boolean }).cached) continue;
+    const cache = new WeakMap<Uint8Array, unknown>();
+    const cached = function (this: unknown, code: Uint8Array): unknown {
+      let r = cache.get(code);
+      if (r === undefined) {
+        r = original.call(this, code);
+        cache.set(code, r);
+      }
+      return r;
+    };
+    (cached as { cached?: boolean }).cached = true;
+    proto._getValidJumpDestinations = cached;
+  }
+}
+
+type InterpreterModule = { Interpreter?: { prototype: Record<string, unknown> } };
 
 /** Energy prices of the TVM table, as overrides of the EIP parameter sets that set them. */
 function tvmParams(): typeof paramsEVM {
@@ -165,6 +200,7 @@ export class TronVm {
 
   /** Creates a VM whose CHAINID is `chainId` and whose GASPRICE is the energy price. */
   static async create(state: JournaledState, opts: { chainId: bigint; energyPrice: bigint }): Promise<TronVm> {
+    await cacheJumpAnalysis();
     const common = createCustomCommon({ chainId: Number(opts.chainId), name: 'tron-devnet' }, Mainnet, {
       hardfork: Hardfork.Istanbul,
       eips: [3855],

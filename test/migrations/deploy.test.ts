@@ -1,0 +1,205 @@
+/**
+ * The real `tronbox migrate --network development --reset` against an in-process devnet: what
+ * migrations/2_deploy_blive.js deploys and wires, read back from the chain and from the
+ * deployments/development.json it writes, which every other part of BLive learns addresses from.
+ */
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { TronWeb, utils as tronUtils } from 'tronweb';
+import { call, DAY, TRX_ADDRESS } from '../helpers/contracts.js';
+import { post, startDevnet, type Devnet } from '../helpers/devnet.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+/** Written by the migrations; a developer's copy (for their own devnet) is put back afterwards. */
+const DEPLOYMENTS = path.join(ROOT, 'deployments', 'development.json');
+const CONTRACTS = ['Profiles', 'RewardPool', 'GiftVault', 'MockBTT', 'MockUSDT'] as const;
+const VAULT_ROLES = ['DEFAULT_ADMIN_ROLE', 'CATALOG_ROLE', 'POLICY_ROLE', 'DISPUTE_ROLE', 'TREASURY_ROLE', 'PAUSER_ROLE'] as const;
+
+interface Deployments {
+  network: string;
+  fullHost: string;
+  deployBlock: number;
+  deployedAt: string;
+  contracts: Record<string, { address: string; abi: string }>;
+  tokens: { TRX: string; BTT: string; USDT: string };
+}
+
+interface CatalogGift {
+  id: number;
+  token: 'TRX' | 'BTT' | 'USDT';
+  price: string;
+  name: string;
+  animation: string;
+}
+
+const deployConfig = JSON.parse(readFileSync(path.join(ROOT, 'config', 'deploy.json'), 'utf8')) as {
+  defaults: { broadcasterFloorBps: number; noticePeriod: number; split: { broadcasterBps: number; poolBps: number; platformBps: number }; holdPeriod: number };
+};
+const catalog = JSON.parse(readFileSync(path.join(ROOT, 'config', 'catalog.json'), 'utf8')) as { gifts: CatalogGift[] };
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the project's tronbox and resolves with its exit code and output, whatever the code. */
+function tronbox(args: string[], env: Record<string, string>): Promise<Run> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  // The development network must use the devnet's account 0, whatever the caller's shell holds.
+  delete childEnv.PRIVATE_KEY_DEVELOPMENT;
+  delete childEnv.DEVNET_SEED;
+  return new Promise((resolve, reject) => {
+    execFile(path.join(ROOT, 'node_modules/.bin/tronbox'), args, { cwd: ROOT, env: childEnv, timeout: 110_000 }, (err, stdout, stderr) => {
+      if (err && typeof err.code !== 'number') return reject(err);
+      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('when tronbox migrates BLive to the development network', function () {
+  let devnet: Devnet;
+  let run: Run;
+  let deployer: string;
+  let previousDeployments: Buffer | undefined;
+  /** What the migrations wrote; read once tronbox has exited. */
+  let d: Deployments;
+
+  before(async function () {
+    this.timeout(120_000);
+    previousDeployments = existsSync(DEPLOYMENTS) ? readFileSync(DEPLOYMENTS) : undefined;
+    devnet = await startDevnet({ blockTime: 0, solidityLag: 0 });
+    deployer = devnet.accounts[0]!.address;
+    run = await tronbox(['migrate', '--network', 'development', '--reset'], { DEVNET_URL: devnet.url });
+    assert.equal(run.code, 0, `tronbox failed:\n${run.stdout}\n${run.stderr}`);
+    d = JSON.parse(readFileSync(DEPLOYMENTS, 'utf8')) as Deployments;
+  });
+
+  after(async function () {
+    await devnet?.close();
+    if (previousDeployments) writeFileSync(DEPLOYMENTS, previousDeployments);
+    else rmSync(DEPLOYMENTS, { force: true });
+  });
+
+  const view = (contract: string, signature: string, args: unknown[] = [], outputs: string[] = ['uint256']): Promise<any> =>
+    call(devnet, contract, signature, args, outputs);
+  const vault = (): string => d.contracts.GiftVault!.address;
+  const pool = (): string => d.contracts.RewardPool!.address;
+
+  describe('deployments/development.json', function () {
+    it('names the network and this devnet', function () {
+      assert.equal(d.network, 'development');
+      assert.equal(d.fullHost, devnet.url);
+      assert.ok(!Number.isNaN(Date.parse(d.deployedAt)), `deployedAt ${d.deployedAt} is not a date`);
+    });
+
+    it('lists every contract with a base58 address that holds code and an artifact that exists', async function () {
+      assert.deepEqual(Object.keys(d.contracts).sort(), [...CONTRACTS].sort());
+      for (const name of CONTRACTS) {
+        const { address, abi } = d.contracts[name]!;
+        assert.match(address, /^T[1-9A-HJ-NP-Za-km-z]{33}$/, `${name}: ${address} is not base58`);
+        assert.ok(TronWeb.isAddress(address), `${name}: ${address} has a bad checksum`);
+        const info = await post(devnet, 'wallet/getcontractinfo', { value: address, visible: true });
+        assert.equal(info.smart_contract?.name, name, `${name} is not deployed at ${address}`);
+        assert.ok(typeof info.runtimecode === 'string' && info.runtimecode.length > 0, `${name} at ${address} has no code`);
+        assert.equal(abi, `build/contracts/${name}.json`);
+        const artifactFile = path.join(ROOT, abi);
+        assert.ok(existsSync(artifactFile), `${name}: ${abi} does not exist`);
+        const artifact = JSON.parse(readFileSync(artifactFile, 'utf8')) as { contractName: string; abi: unknown[] };
+        assert.equal(artifact.contractName, name);
+        assert.ok(Array.isArray(artifact.abi) && artifact.abi.length > 0);
+      }
+    });
+
+    it('gives a deployBlock at or before the block of the first deployment', async function () {
+      assert.ok(Number.isSafeInteger(d.deployBlock) && d.deployBlock >= 0, `deployBlock ${String(d.deployBlock)} is not a block number`);
+      // Where each listed contract was created, from the receipts of every block.
+      const head = (await post(devnet, 'wallet/getnowblock')).block_header.raw_data.number as number;
+      const createdAt = new Map<string, number>();
+      for (let n = 0; n <= head; n++) {
+        const infos = await post<{ contract_address?: string; receipt?: unknown }[]>(devnet, 'wallet/gettransactioninfobyblocknum', { num: n });
+        for (const info of infos) if (info.contract_address) createdAt.set(TronWeb.address.fromHex(info.contract_address), n);
+      }
+      const blocks = CONTRACTS.map((name) => {
+        const block = createdAt.get(d.contracts[name]!.address);
+        assert.ok(block !== undefined, `no block created ${name}`);
+        return block;
+      });
+      const first = Math.min(...blocks);
+      assert.ok(d.deployBlock <= first, `deployBlock ${d.deployBlock} is after the first deployment, in block ${first}`);
+      assert.ok(d.deployBlock <= head);
+    });
+
+    it('lists TRX as the zero address and BTT and USDT as the deployed mocks', function () {
+      assert.deepEqual(d.tokens, { TRX: TRX_ADDRESS, BTT: d.contracts.MockBTT!.address, USDT: d.contracts.MockUSDT!.address });
+    });
+  });
+
+  describe('the GiftVault', function () {
+    it('points at the deployed Profiles and RewardPool', async function () {
+      assert.equal(await view(vault(), 'profiles()', [], ['address']), d.contracts.Profiles!.address);
+      assert.equal(await view(vault(), 'rewardPool()', [], ['address']), pool());
+    });
+
+    it('allows BTT and USDT (and TRX)', async function () {
+      for (const token of [d.tokens.BTT, d.tokens.USDT, TRX_ADDRESS]) {
+        assert.equal(await view(vault(), 'isTokenAllowed(address)', [token], ['bool']), true, `${token} is not allowed`);
+      }
+    });
+
+    it('has the catalog of config/catalog.json, with at least 8 gifts priced in BTT', async function () {
+      assert.ok(catalog.gifts.filter((g) => g.token === 'BTT').length >= 8, 'config/catalog.json has fewer than 8 BTT gifts');
+      for (const g of catalog.gifts) {
+        const [token, price, enabled, uri] = (await view(vault(), 'giftInfo(uint256)', [g.id], ['address', 'uint256', 'bool', 'string'])) as [string, bigint, boolean, string];
+        assert.equal(token, d.tokens[g.token], `gift ${g.id} (${g.name}) is priced in ${token}, not ${g.token}`);
+        assert.equal(price, BigInt(g.price), `gift ${g.id} (${g.name}) price`);
+        assert.equal(enabled, true, `gift ${g.id} (${g.name}) is disabled`);
+        assert.ok(uri.includes(g.name), `gift ${g.id}: uri ${uri} lacks the name ${g.name}`);
+        assert.ok(uri.includes(g.animation), `gift ${g.id}: uri ${uri} lacks the animation ${g.animation}`);
+      }
+    });
+
+    it('has the split, floor, notice and hold period of config/deploy.json', async function () {
+      const p = deployConfig.defaults;
+      assert.deepEqual(
+        { split: [p.split.broadcasterBps, p.split.poolBps, p.split.platformBps], floor: p.broadcasterFloorBps, notice: p.noticePeriod, hold: p.holdPeriod },
+        { split: [3000, 1000, 6000], floor: 3000, notice: 7 * DAY, hold: DAY },
+        'config/deploy.json no longer holds the documented policy',
+      );
+      // The default split is what the zero address (which can have no override) gets.
+      assert.deepEqual(await view(vault(), 'splitOf(address)', [TRX_ADDRESS], ['uint16', 'uint16', 'uint16']), [3000n, 1000n, 6000n]);
+      const [pending] = (await view(vault(), 'pendingSplitOf(address)', [TRX_ADDRESS], ['bool', 'uint16', 'uint16', 'uint16', 'uint64'])) as [boolean];
+      assert.equal(pending, false, 'a split change is already announced');
+      assert.equal(await view(vault(), 'broadcasterFloorBps()', [], ['uint16']), 3000n);
+      assert.equal(await view(vault(), 'noticePeriod()', [], ['uint64']), BigInt(7 * DAY));
+      assert.equal(await view(vault(), 'holdPeriod()'), BigInt(DAY));
+      assert.equal(await view(vault(), 'paused()', [], ['bool']), false);
+    });
+
+    it('gives the deployer every role', async function () {
+      for (const name of VAULT_ROLES) {
+        const role = (await view(vault(), `${name}()`, [], ['bytes32'])) as string;
+        const expected = name === 'DEFAULT_ADMIN_ROLE' ? `0x${'0'.repeat(64)}` : tronUtils.ethersUtils.id(name);
+        assert.equal(role, expected, `${name} is not keccak256("${name}")`);
+        assert.equal(await view(vault(), 'hasRole(bytes32,address)', [role, deployer], ['bool']), true, `the deployer lacks ${name} on the vault`);
+      }
+    });
+  });
+
+  describe('the RewardPool', function () {
+    it('gives the deployer REWARDS_ROLE and DEFAULT_ADMIN_ROLE', async function () {
+      const rewards = (await view(pool(), 'REWARDS_ROLE()', [], ['bytes32'])) as string;
+      assert.equal(rewards, tronUtils.ethersUtils.id('REWARDS_ROLE'));
+      assert.equal(await view(pool(), 'hasRole(bytes32,address)', [rewards, deployer], ['bool']), true, 'the deployer lacks REWARDS_ROLE');
+      assert.equal(await view(pool(), 'hasRole(bytes32,address)', [`0x${'0'.repeat(64)}`, deployer], ['bool']), true, 'the deployer lacks DEFAULT_ADMIN_ROLE');
+    });
+
+    it('starts empty', async function () {
+      for (const token of [TRX_ADDRESS, d.tokens.BTT, d.tokens.USDT]) {
+        assert.equal(await view(pool(), 'totalLiabilities(address)', [token]), 0n);
+      }
+    });
+  });
+});
