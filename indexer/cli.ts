@@ -1,0 +1,59 @@
+/**
+ * `npm run indexer` follows the configured node (the devnet by default) until interrupted;
+ * `npm run indexer -- reindex` rebuilds the derived tables from the raw store without the chain;
+ * `npm run indexer -- verify` reconciles the index with the contracts' views and exits 1 on any
+ * difference. Configuration: environment variables, see indexer/internal/config.ts and the README.
+ * Exit codes: 0 ok, 1 differences (verify), 2 an error.
+ */
+import { createIndexer } from './index.js';
+import { describeError } from './internal/errors.js';
+import { createLogger } from './internal/log.js';
+
+const USAGE = 'usage: npm run indexer [-- run | reindex | verify]';
+
+async function main(argv: string[]): Promise<number> {
+  const command = argv[0] ?? 'run';
+  if (command === '-h' || command === '--help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!['run', 'reindex', 'verify'].includes(command) || argv.length > 1) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const log = createLogger({ fields: { component: 'indexer' } });
+  const indexer = createIndexer({ log });
+  try {
+    if (command === 'reindex') {
+      const r = await indexer.reindex();
+      process.stdout.write(`reindexed ${r.events} events in ${Math.round(r.ms)} ms\n`);
+      return 0;
+    }
+    if (command === 'verify') {
+      const r = await indexer.verify();
+      for (const d of r.differences) process.stdout.write(`DIFF ${d.what}: indexed ${d.indexed}, chain ${d.chain} (block ${d.block})\n`);
+      process.stdout.write(`${r.checks} checks at solidified block(s) ${r.blocks.join(', ') || '-'}: ${r.differences.length} difference(s)\n`);
+      return r.differences.length ? 1 : 0;
+    }
+    log.info('starting', { node_url: indexer.config.nodeUrl, db: indexer.config.dbPath, deploy_block: indexer.config.deployment.deployBlock });
+    const stop = (): void => {
+      log.info('stopping');
+      void indexer.stop();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    indexer.start();
+    await indexer.done();
+    return 0;
+  } finally {
+    await indexer.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`indexer: ${describeError(e)}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,132 @@
+/**
+ * Read helpers over the derived tables for the API and verify: finality, earnings at a time
+ * (pending vs claimable), the split that applies at a time, and top-N charts.
+ */
+import type Database from 'better-sqlite3';
+import { ZERO_ADDRESS } from '../internal/address.js';
+
+export type Finality = 'final' | 'pending';
+
+/** The highest final block (rows at or below it are final), or -1 before the first batch. */
+export function finalNumber(db: Database.Database): number {
+  const r = db.prepare('SELECT final_number FROM sync_state WHERE id = 1').pluck().get() as number | undefined;
+  return r ?? -1;
+}
+
+/** Whether a row last changed in `blockNumber` is final, given the final block. */
+export function finalityOf(blockNumber: number, final: number): Finality {
+  return blockNumber <= final ? 'final' : 'pending';
+}
+
+export interface EarningsAt {
+  /** Still held at `at`. */
+  pending: bigint;
+  /** Released at `at` and not claimed. */
+  claimable: bigint;
+  /** Next release after `at`, in ms (0 if none). */
+  nextReleaseAt: number;
+  escrowedTotal: bigint;
+  claimedTotal: bigint;
+}
+
+/**
+ * A broadcaster's earnings in `token` as the contract's views would report them at time `at`
+ * (ms; compared at second resolution like block.timestamp): pendingEarnings, claimableEarnings,
+ * nextReleaseOf.
+ */
+export function earningsAt(db: Database.Database, broadcaster: string, token: string, at: number): EarningsAt {
+  const e = db.prepare('SELECT settled, escrowed_total, claimed_total FROM earnings WHERE broadcaster = ? AND token = ?').get(broadcaster, token) as
+    | { settled: string; escrowed_total: string; claimed_total: string }
+    | undefined;
+  const slots = db.prepare('SELECT release_at, amount FROM escrow_slots WHERE broadcaster = ? AND token = ?').all(broadcaster, token) as { release_at: number; amount: string }[];
+  const now = Math.floor(at / 1000) * 1000;
+  let claimable = BigInt(e?.settled ?? '0');
+  let pending = 0n;
+  let nextReleaseAt = 0;
+  for (const s of slots) {
+    const amount = BigInt(s.amount);
+    if (amount === 0n) continue;
+    if (s.release_at <= now) claimable += amount;
+    else {
+      pending += amount;
+      if (nextReleaseAt === 0 || s.release_at < nextReleaseAt) nextReleaseAt = s.release_at;
+    }
+  }
+  return { pending, claimable, nextReleaseAt, escrowedTotal: BigInt(e?.escrowed_total ?? '0'), claimedTotal: BigInt(e?.claimed_total ?? '0') };
+}
+
+export interface SplitBps {
+  broadcasterBps: number;
+  poolBps: number;
+  platformBps: number;
+}
+
+interface PolicyRow {
+  broadcaster_bps: number;
+  pool_bps: number;
+  platform_bps: number;
+  active: number;
+  has_next: number;
+  next_broadcaster_bps: number;
+  next_pool_bps: number;
+  next_platform_bps: number;
+  next_active: number;
+  effective_at: number;
+}
+
+/** The split GiftVault.splitOf(broadcaster) returns at time `at` (ms); the zero address gives the default. */
+export function splitAt(db: Database.Database, broadcaster: string, at: number): SplitBps | undefined {
+  const get = db.prepare('SELECT * FROM split_policies WHERE broadcaster = ?');
+  const now = Math.floor(at / 1000) * 1000;
+  const due = (p: PolicyRow): boolean => p.has_next === 1 && p.effective_at <= now;
+  const current = (p: PolicyRow): SplitBps =>
+    due(p) ? { broadcasterBps: p.next_broadcaster_bps, poolBps: p.next_pool_bps, platformBps: p.next_platform_bps } : { broadcasterBps: p.broadcaster_bps, poolBps: p.pool_bps, platformBps: p.platform_bps };
+  const o = broadcaster === ZERO_ADDRESS ? undefined : (get.get(broadcaster) as PolicyRow | undefined);
+  if (o && (due(o) ? o.next_active === 1 : o.active === 1)) return current(o);
+  const d = get.get(ZERO_ADDRESS) as PolicyRow | undefined;
+  return d && current(d);
+}
+
+export type ChartKind = 'GIFTERS' | 'BROADCASTERS';
+export type ChartPeriod = 'DAY' | 'WEEK' | 'MONTH' | 'ALL';
+
+const DAY_MS = 86_400_000;
+
+/** First millisecond of the period containing `at` (UTC; weeks start on Monday; 0 for ALL). */
+export function periodStart(period: ChartPeriod, at: number): number {
+  const day = Math.floor(at / DAY_MS);
+  switch (period) {
+    case 'DAY':
+      return day * DAY_MS;
+    case 'WEEK':
+      return (day - ((day + 3) % 7)) * DAY_MS;
+    case 'MONTH': {
+      const d = new Date(at);
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+    }
+    case 'ALL':
+      return 0;
+  }
+}
+
+export interface ChartEntry {
+  account: string;
+  amount: bigint;
+  giftCount: number;
+  blockNumber: number;
+}
+
+/** Top accounts of a chart, largest amount first (ties: account descending), served by the leaderboards_top index. */
+export function topAccounts(
+  db: Database.Database,
+  q: { kind: ChartKind; period: ChartPeriod; periodStart: number; token: string; streamId?: string; limit: number },
+): ChartEntry[] {
+  const rows = db
+    .prepare(
+      `SELECT account, amount, gift_count, block_number FROM leaderboards
+       WHERE kind = ? AND period = ? AND period_start = ? AND token = ? AND stream_id = ?
+       ORDER BY amount_sort DESC, account DESC LIMIT ?`,
+    )
+    .all(q.kind, q.period, q.periodStart, q.token, q.streamId ?? '', q.limit) as { account: string; amount: string; gift_count: number; block_number: number }[];
+  return rows.map((r) => ({ account: r.account, amount: BigInt(r.amount), giftCount: r.gift_count, blockNumber: r.block_number }));
+}

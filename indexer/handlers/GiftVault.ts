@@ -1,0 +1,491 @@
+/**
+ * GiftVault: custody (balances), the catalog, gifts with their split, escrow and claims, split
+ * policy, freezes, treasury and pool accrual. The escrow is mirrored slot by slot (EscrowLib's
+ * 8-slot ring) so pending and claimable earnings are exact at any time, and every mirrored result
+ * the chain also reports (a gift's releaseAt, a claim's amount) is checked against it.
+ */
+import {
+  broadcasterTotals,
+  contractState,
+  earnings,
+  escrowSlots,
+  freezeHistory,
+  freezes,
+  giftCatalog,
+  gifts,
+  holdPeriods,
+  leaderboards,
+  pool,
+  splitHistory,
+  splitPolicies,
+  streamTotals,
+  tokensAllowed,
+  treasury,
+  vaultBalances,
+} from '../db/schema.js';
+import { ZERO_ADDRESS } from '../internal/address.js';
+import { FatalError } from '../internal/errors.js';
+import type { Row } from '../store/derived.js';
+import type { RawEvent } from '../store/raw.js';
+import { accessControlHandlers } from './accessControl.js';
+import { big, bool, num, str, type HandlerContext, type HandlerMap } from './context.js';
+import { account, recordMovement, transfer } from './ledger.js';
+
+const VAULT = 'GiftVault';
+const HOUR = 3600;
+const SLOTS = 8;
+const DAY_MS = 86_400_000;
+
+/** Seconds of the block, as the contracts see `block.timestamp`. */
+const nowSec = (e: RawEvent): number => Math.floor(e.timestamp / 1000);
+
+// ------------------------------------------------------------------------------------ balances
+
+function addBalance(ctx: HandlerContext, e: RawEvent, user: string, token: string, delta: bigint): void {
+  const row = ctx.store.get(vaultBalances, user, token) ?? { user, token, amount: 0n, blockNumber: e.blockNumber };
+  row.amount += delta;
+  if (row.amount < 0n) throw new FatalError(`vault balance of ${user} in ${token} would go negative (${row.amount})`);
+  row.blockNumber = e.blockNumber;
+  ctx.store.put(vaultBalances, row);
+}
+
+function treasuryOf(ctx: HandlerContext, token: string, e: RawEvent): Row<typeof treasury> {
+  return ctx.store.get(treasury, token) ?? { token, accrued: 0n, withdrawn: 0n, balance: 0n, blockNumber: e.blockNumber };
+}
+
+function poolOf(ctx: HandlerContext, token: string, e: RawEvent): Row<typeof pool> {
+  return ctx.store.get(pool, token) ?? { token, accrued: 0n, flushed: 0n, balance: 0n, lastFlushTxId: null, lastFlushAmount: null, blockNumber: e.blockNumber };
+}
+
+function earningsOf(ctx: HandlerContext, broadcaster: string, token: string, e: RawEvent): Row<typeof earnings> {
+  return (
+    ctx.store.get(earnings, broadcaster, token) ?? {
+      broadcaster,
+      token,
+      escrowedTotal: 0n,
+      claimedTotal: 0n,
+      held: 0n,
+      settled: 0n,
+      lastClaimAt: null,
+      blockNumber: e.blockNumber,
+    }
+  );
+}
+
+function holdPeriodNow(ctx: HandlerContext): number {
+  const row = ctx.store.get(contractState, VAULT, 'holdPeriod');
+  if (!row) throw new FatalError('GiftSent before any HoldPeriodUpdated: is deployBlock after the vault was deployed?');
+  return Number(row.value);
+}
+
+// -------------------------------------------------------------------------------------- escrow
+
+/**
+ * EscrowLib.credit on the mirror: adds `amount` released after `hold` seconds and returns the
+ * release time in seconds (moving `earn.settled` when a stale slot is reused).
+ */
+function escrowCredit(ctx: HandlerContext, e: RawEvent, earn: Row<typeof earnings>, amount: bigint, now: number, hold: number): number {
+  if (hold === 0) {
+    earn.settled += amount;
+    return now;
+  }
+  const width = Math.max(HOUR, Math.floor(hold / 6));
+  const bucket = Math.floor((now + hold + width - 1) / width);
+  let releaseAt = bucket * width;
+  const index = bucket % SLOTS;
+  const slot = ctx.store.get(escrowSlots, earn.broadcaster, earn.token, index);
+  // An empty slot has no row: EscrowLib treats amount 0 as empty whatever its releaseAt.
+  if (!slot || slot.releaseAt === releaseAt * 1000) {
+    if (amount === 0n) return releaseAt;
+    const total = (slot?.amount ?? 0n) + amount;
+    ctx.store.put(escrowSlots, { broadcaster: earn.broadcaster, token: earn.token, slot: index, releaseAt: releaseAt * 1000, amount: total, blockNumber: e.blockNumber });
+  } else if (slot.releaseAt / 1000 <= now) {
+    earn.settled += slot.amount;
+    if (amount === 0n) ctx.store.remove(escrowSlots, earn.broadcaster, earn.token, index);
+    else ctx.store.put(escrowSlots, { broadcaster: earn.broadcaster, token: earn.token, slot: index, releaseAt: releaseAt * 1000, amount, blockNumber: e.blockNumber });
+  } else {
+    // The slot holds an unreleased bucket of another time (the hold changed): merge at the later one.
+    if (slot.releaseAt / 1000 > releaseAt) releaseAt = slot.releaseAt / 1000;
+    ctx.store.put(escrowSlots, { broadcaster: earn.broadcaster, token: earn.token, slot: index, releaseAt: releaseAt * 1000, amount: slot.amount + amount, blockNumber: e.blockNumber });
+  }
+  return releaseAt;
+}
+
+/** EscrowLib.take on the mirror: removes and returns everything released by `now`. */
+function escrowTake(ctx: HandlerContext, earn: Row<typeof earnings>, now: number): bigint {
+  let amount = earn.settled;
+  earn.settled = 0n;
+  for (let i = 0; i < SLOTS; i++) {
+    const slot = ctx.store.get(escrowSlots, earn.broadcaster, earn.token, i);
+    if (slot && slot.releaseAt / 1000 <= now) {
+      amount += slot.amount;
+      ctx.store.remove(escrowSlots, earn.broadcaster, earn.token, i);
+    }
+  }
+  return amount;
+}
+
+// ---------------------------------------------------------------------------------- leaderboards
+
+const monthStarts = new Map<number, number>();
+
+/** First millisecond of the UTC month of the day starting at `dayStart`. */
+function monthStartOf(dayStart: number): number {
+  let m = monthStarts.get(dayStart);
+  if (m === undefined) {
+    const d = new Date(dayStart);
+    m = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+    if (monthStarts.size > 10_000) monthStarts.clear();
+    monthStarts.set(dayStart, m);
+  }
+  return m;
+}
+
+/** [period, start] of the day, ISO week (Monday), month and all time containing `ts`. */
+export function periodsOf(ts: number): [string, number][] {
+  const day = Math.floor(ts / DAY_MS);
+  // 1970-01-01 was a Thursday: (day + 3) % 7 is days since Monday.
+  const weekStart = (day - ((day + 3) % 7)) * DAY_MS;
+  return [
+    ['DAY', day * DAY_MS],
+    ['WEEK', weekStart],
+    ['MONTH', monthStartOf(day * DAY_MS)],
+    ['ALL', 0],
+  ];
+}
+
+function bump(ctx: HandlerContext, e: RawEvent, kind: string, period: string, periodStart: number, token: string, streamId: string, who: string, value: bigint): void {
+  const row = ctx.store.get(leaderboards, kind, period, periodStart, token, streamId, who);
+  if (row) {
+    row.amount += value;
+    row.giftCount += 1;
+    row.blockNumber = e.blockNumber;
+    ctx.store.put(leaderboards, row);
+  } else {
+    ctx.store.put(leaderboards, { kind, period, periodStart, token, streamId, account: who, amount: value, giftCount: 1, blockNumber: e.blockNumber });
+  }
+}
+
+// ---------------------------------------------------------------------------------------- splits
+
+type Policy = Row<typeof splitPolicies>;
+
+function policyOf(ctx: HandlerContext, broadcaster: string, e: RawEvent): Policy {
+  return (
+    ctx.store.get(splitPolicies, broadcaster) ?? {
+      broadcaster,
+      broadcasterBps: 0,
+      poolBps: 0,
+      platformBps: 0,
+      active: broadcaster === ZERO_ADDRESS,
+      hasNext: false,
+      nextBroadcasterBps: 0,
+      nextPoolBps: 0,
+      nextPlatformBps: 0,
+      nextActive: false,
+      effectiveAt: 0,
+      blockNumber: e.blockNumber,
+    }
+  );
+}
+
+/** GiftVault._settle: a due announced change becomes the current one. */
+function settle(p: Policy, now: number): void {
+  if (p.hasNext && p.effectiveAt / 1000 <= now) {
+    p.broadcasterBps = p.nextBroadcasterBps;
+    p.poolBps = p.nextPoolBps;
+    p.platformBps = p.nextPlatformBps;
+    p.active = p.nextActive;
+    p.hasNext = false;
+  }
+}
+
+function splitEvent(ctx: HandlerContext, e: RawEvent, kind: string, withSplit: boolean, effectiveAt: number): void {
+  ctx.store.append(splitHistory, {
+    blockNumber: e.blockNumber,
+    txIndex: e.txIndex,
+    logIndex: e.logIndex,
+    txId: e.txId,
+    timestamp: e.timestamp,
+    broadcaster: str(e.args, 'broadcaster'),
+    kind,
+    broadcasterBps: withSplit ? num(e.args, 'broadcasterBps') : null,
+    poolBps: withSplit ? num(e.args, 'poolBps') : null,
+    platformBps: withSplit ? num(e.args, 'platformBps') : null,
+    effectiveAt,
+  });
+}
+
+// -------------------------------------------------------------------------------------- handlers
+
+export const handlers: HandlerMap = {
+  ...accessControlHandlers(VAULT),
+
+  'GiftVault:Paused': (e, ctx) => {
+    ctx.store.put(contractState, { contract: VAULT, key: 'paused', value: 'true', blockNumber: e.blockNumber });
+  },
+
+  'GiftVault:Unpaused': (e, ctx) => {
+    ctx.store.put(contractState, { contract: VAULT, key: 'paused', value: 'false', blockNumber: e.blockNumber });
+  },
+
+  'GiftVault:TokenAllowed': (e, ctx) => {
+    ctx.store.put(tokensAllowed, { token: str(e.args, 'token'), allowed: bool(e.args, 'allowed'), updatedAt: e.timestamp, blockNumber: e.blockNumber });
+  },
+
+  'GiftVault:GiftUpdated': (e, ctx) => {
+    ctx.store.put(giftCatalog, {
+      giftId: str(e.args, 'giftId'),
+      token: str(e.args, 'token'),
+      price: big(e.args, 'price'),
+      enabled: bool(e.args, 'enabled'),
+      uri: str(e.args, 'uri'),
+      updatedAt: e.timestamp,
+      blockNumber: e.blockNumber,
+    });
+  },
+
+  'GiftVault:HoldPeriodUpdated': (e, ctx) => {
+    const hold = num(e.args, 'holdPeriod');
+    ctx.store.put(contractState, { contract: VAULT, key: 'holdPeriod', value: String(hold), blockNumber: e.blockNumber });
+    ctx.store.append(holdPeriods, { blockNumber: e.blockNumber, txIndex: e.txIndex, logIndex: e.logIndex, txId: e.txId, timestamp: e.timestamp, holdPeriod: hold });
+  },
+
+  'GiftVault:Deposited': (e, ctx) => {
+    const user = str(e.args, 'user');
+    const token = str(e.args, 'token');
+    const amount = big(e.args, 'amount');
+    addBalance(ctx, e, user, token, amount);
+    transfer(e, ctx, 'DEPOSIT', token, account.wallet(user), account.vault(user), amount);
+  },
+
+  'GiftVault:Withdrawn': (e, ctx) => {
+    const user = str(e.args, 'user');
+    const token = str(e.args, 'token');
+    const amount = big(e.args, 'amount');
+    addBalance(ctx, e, user, token, -amount);
+    transfer(e, ctx, 'WITHDRAW', token, account.vault(user), account.wallet(user), amount);
+  },
+
+  'GiftVault:GiftSent': (e, ctx) => {
+    const a = e.args;
+    const sender = str(a, 'sender');
+    const broadcaster = str(a, 'broadcaster');
+    const token = str(a, 'token');
+    const total = big(a, 'total');
+    const toBroadcaster = big(a, 'broadcasterAmount');
+    const toPool = big(a, 'poolAmount');
+    const toPlatform = big(a, 'platformAmount');
+    const streamId = str(a, 'streamId');
+    const releaseAt = num(a, 'releaseAt');
+    const paidFrom = a.paidFrom;
+    if (paidFrom !== 'vault' && paidFrom !== 'wallet') throw new FatalError(`GiftSent without a valid paidFrom (${String(paidFrom)})`);
+    if (toBroadcaster + toPool + toPlatform !== total) throw new FatalError(`GiftSent shares do not add up to ${total}`);
+
+    if (paidFrom === 'vault') addBalance(ctx, e, sender, token, -total);
+
+    const earn = earningsOf(ctx, broadcaster, token, e);
+    const mirrored = escrowCredit(ctx, e, earn, toBroadcaster, nowSec(e), holdPeriodNow(ctx));
+    if (mirrored !== releaseAt) throw new FatalError(`escrow mirror gives releaseAt ${mirrored}, the chain ${releaseAt}`);
+    earn.escrowedTotal += toBroadcaster;
+    earn.held += toBroadcaster;
+    earn.blockNumber = e.blockNumber;
+    ctx.store.put(earnings, earn);
+
+    const p = poolOf(ctx, token, e);
+    p.accrued += toPool;
+    p.balance += toPool;
+    p.blockNumber = e.blockNumber;
+    ctx.store.put(pool, p);
+
+    const t = treasuryOf(ctx, token, e);
+    t.accrued += toPlatform;
+    t.balance += toPlatform;
+    t.blockNumber = e.blockNumber;
+    ctx.store.put(treasury, t);
+
+    ctx.store.append(gifts, {
+      id: ctx.store.nextId(gifts),
+      txId: e.txId,
+      blockNumber: e.blockNumber,
+      txIndex: e.txIndex,
+      logIndex: e.logIndex,
+      timestamp: e.timestamp,
+      sender,
+      broadcaster,
+      giftId: str(a, 'giftId'),
+      quantity: num(a, 'quantity'),
+      token,
+      total,
+      broadcasterAmount: toBroadcaster,
+      poolAmount: toPool,
+      platformAmount: toPlatform,
+      streamId,
+      releaseAt: releaseAt * 1000,
+      paidFrom: paidFrom === 'vault' ? 'VAULT' : 'WALLET',
+    });
+
+    if (streamId !== '0') {
+      const s = ctx.store.get(streamTotals, streamId, token);
+      if (s) {
+        s.total += total;
+        s.broadcasterAmount += toBroadcaster;
+        s.giftCount += 1;
+        s.lastGiftAt = e.timestamp;
+        s.blockNumber = e.blockNumber;
+        ctx.store.put(streamTotals, s);
+      } else {
+        ctx.store.put(streamTotals, { streamId, token, total, broadcasterAmount: toBroadcaster, giftCount: 1, firstGiftAt: e.timestamp, lastGiftAt: e.timestamp, blockNumber: e.blockNumber });
+      }
+    }
+
+    const b = ctx.store.get(broadcasterTotals, broadcaster, token);
+    if (b) {
+      b.total += total;
+      b.broadcasterAmount += toBroadcaster;
+      b.giftCount += 1;
+      b.lastGiftAt = e.timestamp;
+      b.blockNumber = e.blockNumber;
+      ctx.store.put(broadcasterTotals, b);
+    } else {
+      ctx.store.put(broadcasterTotals, { broadcaster, token, total, broadcasterAmount: toBroadcaster, giftCount: 1, firstGiftAt: e.timestamp, lastGiftAt: e.timestamp, blockNumber: e.blockNumber });
+    }
+
+    for (const [period, start] of periodsOf(e.timestamp)) {
+      bump(ctx, e, 'GIFTERS', period, start, token, '', sender, total);
+      bump(ctx, e, 'BROADCASTERS', period, start, token, '', broadcaster, total);
+    }
+    if (streamId !== '0') {
+      bump(ctx, e, 'GIFTERS', 'ALL', 0, token, streamId, sender, total);
+      bump(ctx, e, 'BROADCASTERS', 'ALL', 0, token, streamId, broadcaster, total);
+    }
+
+    recordMovement(e, ctx, 'GIFT', token, [
+      { account: paidFrom === 'vault' ? account.vault(sender) : account.wallet(sender), side: 'CREDIT', amount: total },
+      { account: account.escrow(broadcaster), side: 'DEBIT', amount: toBroadcaster },
+      { account: account.poolAccrued, side: 'DEBIT', amount: toPool },
+      { account: account.treasury, side: 'DEBIT', amount: toPlatform },
+    ]);
+  },
+
+  'GiftVault:EarningsClaimed': (e, ctx) => {
+    const broadcaster = str(e.args, 'broadcaster');
+    const token = str(e.args, 'token');
+    const amount = big(e.args, 'amount');
+    const earn = earningsOf(ctx, broadcaster, token, e);
+    const taken = escrowTake(ctx, earn, nowSec(e));
+    if (taken !== amount) throw new FatalError(`escrow mirror releases ${taken} to ${broadcaster}, the chain claimed ${amount}`);
+    earn.claimedTotal += amount;
+    earn.held -= amount;
+    earn.lastClaimAt = e.timestamp;
+    earn.blockNumber = e.blockNumber;
+    ctx.store.put(earnings, earn);
+    addBalance(ctx, e, broadcaster, token, amount);
+    transfer(e, ctx, 'CLAIM', token, account.escrow(broadcaster), account.vault(broadcaster), amount);
+  },
+
+  'GiftVault:ClaimsFrozen': (e, ctx) => {
+    const broadcaster = str(e.args, 'broadcaster');
+    const until = num(e.args, 'until') * 1000;
+    const reason = str(e.args, 'reason');
+    ctx.store.put(freezes, { broadcaster, until, reason, frozenAt: e.timestamp, unfrozenAt: null, blockNumber: e.blockNumber });
+    ctx.store.append(freezeHistory, { blockNumber: e.blockNumber, txIndex: e.txIndex, logIndex: e.logIndex, txId: e.txId, timestamp: e.timestamp, broadcaster, kind: 'FROZEN', until, reason });
+  },
+
+  'GiftVault:ClaimsUnfrozen': (e, ctx) => {
+    const broadcaster = str(e.args, 'broadcaster');
+    const f = ctx.store.get(freezes, broadcaster);
+    if (!f) throw new FatalError(`ClaimsUnfrozen for ${broadcaster}, who was never frozen`);
+    // The contract ends the freeze now: until = block.timestamp.
+    f.until = nowSec(e) * 1000;
+    f.unfrozenAt = e.timestamp;
+    f.blockNumber = e.blockNumber;
+    ctx.store.put(freezes, f);
+    ctx.store.append(freezeHistory, { blockNumber: e.blockNumber, txIndex: e.txIndex, logIndex: e.logIndex, txId: e.txId, timestamp: e.timestamp, broadcaster, kind: 'UNFROZEN', until: f.until, reason: null });
+  },
+
+  'GiftVault:TreasuryWithdrawn': (e, ctx) => {
+    const token = str(e.args, 'token');
+    const to = str(e.args, 'to');
+    const amount = big(e.args, 'amount');
+    const t = treasuryOf(ctx, token, e);
+    t.withdrawn += amount;
+    t.balance -= amount;
+    if (t.balance < 0n) throw new FatalError(`treasury of ${token} would go negative`);
+    t.blockNumber = e.blockNumber;
+    ctx.store.put(treasury, t);
+    transfer(e, ctx, 'TREASURY_WITHDRAW', token, account.treasury, account.wallet(to), amount);
+  },
+
+  'GiftVault:PoolFlushed': (e, ctx) => {
+    const token = str(e.args, 'token');
+    const amount = big(e.args, 'amount');
+    const p = poolOf(ctx, token, e);
+    p.flushed += amount;
+    p.balance -= amount;
+    if (p.balance < 0n) throw new FatalError(`pool accrual of ${token} would go negative`);
+    // RewardPool:Funded in the same transaction pairs with this flush.
+    p.lastFlushTxId = e.txId;
+    p.lastFlushAmount = amount;
+    p.blockNumber = e.blockNumber;
+    ctx.store.put(pool, p);
+    transfer(e, ctx, 'POOL_FLUSH', token, account.poolAccrued, account.rewardPool, amount);
+  },
+
+  'GiftVault:SplitUpdated': (e, ctx) => {
+    const broadcaster = str(e.args, 'broadcaster');
+    const p = policyOf(ctx, broadcaster, e);
+    settle(p, nowSec(e));
+    p.broadcasterBps = num(e.args, 'broadcasterBps');
+    p.poolBps = num(e.args, 'poolBps');
+    p.platformBps = num(e.args, 'platformBps');
+    p.active = true;
+    p.hasNext = false;
+    p.blockNumber = e.blockNumber;
+    ctx.store.put(splitPolicies, p);
+    splitEvent(ctx, e, 'UPDATED', true, e.timestamp);
+  },
+
+  'GiftVault:SplitChangeAnnounced': (e, ctx) => {
+    const broadcaster = str(e.args, 'broadcaster');
+    const effectiveAt = num(e.args, 'effectiveAt') * 1000;
+    const p = policyOf(ctx, broadcaster, e);
+    settle(p, nowSec(e));
+    p.nextBroadcasterBps = num(e.args, 'broadcasterBps');
+    p.nextPoolBps = num(e.args, 'poolBps');
+    p.nextPlatformBps = num(e.args, 'platformBps');
+    p.nextActive = true;
+    p.hasNext = true;
+    p.effectiveAt = effectiveAt;
+    p.blockNumber = e.blockNumber;
+    ctx.store.put(splitPolicies, p);
+    splitEvent(ctx, e, 'ANNOUNCED', true, effectiveAt);
+  },
+
+  'GiftVault:SplitOverrideCleared': (e, ctx) => {
+    const broadcaster = str(e.args, 'broadcaster');
+    const p = policyOf(ctx, broadcaster, e);
+    settle(p, nowSec(e));
+    p.active = false;
+    p.hasNext = false;
+    p.blockNumber = e.blockNumber;
+    ctx.store.put(splitPolicies, p);
+    splitEvent(ctx, e, 'OVERRIDE_CLEARED', false, e.timestamp);
+  },
+
+  'GiftVault:SplitOverrideClearAnnounced': (e, ctx) => {
+    const broadcaster = str(e.args, 'broadcaster');
+    const effectiveAt = num(e.args, 'effectiveAt') * 1000;
+    const p = policyOf(ctx, broadcaster, e);
+    settle(p, nowSec(e));
+    p.nextBroadcasterBps = 0;
+    p.nextPoolBps = 0;
+    p.nextPlatformBps = 0;
+    p.nextActive = false;
+    p.hasNext = true;
+    p.effectiveAt = effectiveAt;
+    p.blockNumber = e.blockNumber;
+    ctx.store.put(splitPolicies, p);
+    splitEvent(ctx, e, 'OVERRIDE_CLEAR_ANNOUNCED', false, effectiveAt);
+  },
+};

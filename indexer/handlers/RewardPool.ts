@@ -1,0 +1,126 @@
+/**
+ * RewardPool: funding, epochs, claims and sweeps. The vault's flushes arrive here as Funded with
+ * the vault as funder; that movement is already in the ledger as the vault's POOL_FLUSH, so it is
+ * not recorded twice (only a shortfall, a fee-on-transfer token's cut, is).
+ */
+import { pool, rewardClaims, rewardEpochs, rewardPool } from '../db/schema.js';
+import { FatalError } from '../internal/errors.js';
+import type { Row } from '../store/derived.js';
+import type { RawEvent } from '../store/raw.js';
+import { accessControlHandlers } from './accessControl.js';
+import { big, num, str, type HandlerContext, type HandlerMap } from './context.js';
+import { account, transfer } from './ledger.js';
+
+function fundsOf(ctx: HandlerContext, token: string, e: RawEvent): Row<typeof rewardPool> {
+  return ctx.store.get(rewardPool, token) ?? { token, unallocated: 0n, outstanding: 0n, fundedTotal: 0n, claimedTotal: 0n, sweptTotal: 0n, blockNumber: e.blockNumber };
+}
+
+function epochOf(ctx: HandlerContext, epochId: string): Row<typeof rewardEpochs> {
+  const ep = ctx.store.get(rewardEpochs, epochId);
+  if (!ep) throw new FatalError(`event for epoch ${epochId}, which was never published`);
+  return ep;
+}
+
+export const handlers: HandlerMap = {
+  ...accessControlHandlers('RewardPool'),
+
+  'RewardPool:Funded': (e, ctx) => {
+    const funder = str(e.args, 'funder');
+    const token = str(e.args, 'token');
+    const amount = big(e.args, 'amount');
+    const f = fundsOf(ctx, token, e);
+    f.unallocated += amount;
+    f.fundedTotal += amount;
+    f.blockNumber = e.blockNumber;
+    ctx.store.put(rewardPool, f);
+    if (funder !== ctx.addresses.GiftVault) {
+      transfer(e, ctx, 'REWARD_FUND', token, account.wallet(funder), account.rewardPool, amount);
+      return;
+    }
+    const flush = ctx.store.get(pool, token);
+    if (!flush || flush.lastFlushTxId !== e.txId || flush.lastFlushAmount === null) {
+      throw new FatalError(`the vault funded the pool with ${amount} of ${token} without a PoolFlushed in the same transaction`);
+    }
+    const shortfall = flush.lastFlushAmount - amount;
+    if (shortfall < 0n) throw new FatalError(`the pool received ${amount} of ${token}, more than the ${flush.lastFlushAmount} flushed`);
+    if (shortfall > 0n) transfer(e, ctx, 'TRANSFER_FEE', token, account.rewardPool, account.tokenFees, shortfall);
+  },
+
+  'RewardPool:EpochPublished': (e, ctx) => {
+    const epochId = str(e.args, 'epochId');
+    const token = str(e.args, 'token');
+    const total = big(e.args, 'total');
+    ctx.store.put(rewardEpochs, {
+      epochId,
+      token,
+      merkleRoot: str(e.args, 'merkleRoot'),
+      total,
+      claimed: 0n,
+      claimCount: 0,
+      claimDeadline: num(e.args, 'claimDeadline') * 1000,
+      uri: str(e.args, 'uri'),
+      publishedAt: e.timestamp,
+      publishedTxId: e.txId,
+      swept: false,
+      sweptAmount: 0n,
+      sweptAt: null,
+      blockNumber: e.blockNumber,
+    });
+    const f = fundsOf(ctx, token, e);
+    f.unallocated -= total;
+    if (f.unallocated < 0n) throw new FatalError(`epoch ${epochId} allocates more ${token} than the pool has unallocated`);
+    f.outstanding += total;
+    f.blockNumber = e.blockNumber;
+    ctx.store.put(rewardPool, f);
+    transfer(e, ctx, 'EPOCH_PUBLISH', token, account.rewardPool, account.epoch(epochId), total);
+  },
+
+  'RewardPool:RewardClaimed': (e, ctx) => {
+    const epochId = str(e.args, 'epochId');
+    const who = str(e.args, 'account');
+    const amount = big(e.args, 'amount');
+    const ep = epochOf(ctx, epochId);
+    ep.claimed += amount;
+    ep.claimCount += 1;
+    ep.blockNumber = e.blockNumber;
+    ctx.store.put(rewardEpochs, ep);
+    const f = fundsOf(ctx, ep.token, e);
+    f.outstanding -= amount;
+    if (f.outstanding < 0n) throw new FatalError(`claims of ${ep.token} exceed what epochs allocated`);
+    f.claimedTotal += amount;
+    f.blockNumber = e.blockNumber;
+    ctx.store.put(rewardPool, f);
+    ctx.store.append(rewardClaims, {
+      epochId,
+      claimIndex: str(e.args, 'index'),
+      account: who,
+      amount,
+      category: num(e.args, 'category'),
+      txId: e.txId,
+      blockNumber: e.blockNumber,
+      txIndex: e.txIndex,
+      logIndex: e.logIndex,
+      timestamp: e.timestamp,
+    });
+    transfer(e, ctx, 'REWARD_CLAIM', ep.token, account.epoch(epochId), account.wallet(who), amount);
+  },
+
+  'RewardPool:EpochSwept': (e, ctx) => {
+    const epochId = str(e.args, 'epochId');
+    const amount = big(e.args, 'amount');
+    const ep = epochOf(ctx, epochId);
+    ep.swept = true;
+    ep.sweptAmount = amount;
+    ep.sweptAt = e.timestamp;
+    ep.blockNumber = e.blockNumber;
+    ctx.store.put(rewardEpochs, ep);
+    const f = fundsOf(ctx, ep.token, e);
+    f.outstanding -= amount;
+    if (f.outstanding < 0n) throw new FatalError(`sweep of epoch ${epochId} exceeds what it allocated`);
+    f.unallocated += amount;
+    f.sweptTotal += amount;
+    f.blockNumber = e.blockNumber;
+    ctx.store.put(rewardPool, f);
+    transfer(e, ctx, 'EPOCH_SWEEP', ep.token, account.epoch(epochId), account.rewardPool, amount);
+  },
+};

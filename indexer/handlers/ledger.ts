@@ -1,0 +1,77 @@
+/**
+ * The double-entry ledger: each value movement is a set of DEBIT rows (where value went) and
+ * CREDIT rows (where it came from) that balance per token. Zero legs are left out.
+ */
+import { ledgerEntries } from '../db/schema.js';
+import { FatalError } from '../internal/errors.js';
+import type { RawEvent } from '../store/raw.js';
+import type { HandlerContext } from './context.js';
+
+export type MovementKind =
+  | 'DEPOSIT'
+  | 'WITHDRAW'
+  | 'GIFT'
+  | 'CLAIM'
+  | 'TREASURY_WITHDRAW'
+  | 'POOL_FLUSH'
+  | 'TRANSFER_FEE'
+  | 'REWARD_FUND'
+  | 'EPOCH_PUBLISH'
+  | 'REWARD_CLAIM'
+  | 'EPOCH_SWEEP';
+
+export interface Leg {
+  account: string;
+  side: 'DEBIT' | 'CREDIT';
+  amount: bigint;
+}
+
+/** Ledger account names. */
+export const account = {
+  wallet: (a: string) => `wallet:${a}`,
+  vault: (a: string) => `vault:${a}`,
+  escrow: (a: string) => `escrow:${a}`,
+  epoch: (id: string) => `epoch:${id}`,
+  treasury: 'treasury',
+  poolAccrued: 'pool_accrued',
+  rewardPool: 'reward_pool',
+  tokenFees: 'token_fees',
+} as const;
+
+/** Records a balanced movement of `token` for the event; throws if the legs do not balance. */
+export function recordMovement(e: RawEvent, ctx: HandlerContext, kind: MovementKind, token: string, legs: Leg[]): void {
+  let debit = 0n;
+  let credit = 0n;
+  for (const l of legs) {
+    if (l.amount < 0n) throw new FatalError(`negative ${kind} leg for ${l.account}`);
+    if (l.side === 'DEBIT') debit += l.amount;
+    else credit += l.amount;
+  }
+  if (debit !== credit) throw new FatalError(`${kind} does not balance: debits ${debit}, credits ${credit}`);
+  let entryIndex = 0;
+  for (const l of legs) {
+    if (l.amount === 0n) continue;
+    ctx.store.append(ledgerEntries, {
+      id: ctx.store.nextId(ledgerEntries),
+      txId: e.txId,
+      blockNumber: e.blockNumber,
+      txIndex: e.txIndex,
+      logIndex: e.logIndex,
+      entryIndex: entryIndex++,
+      timestamp: e.timestamp,
+      kind,
+      account: l.account,
+      side: l.side,
+      token,
+      amount: l.amount,
+    });
+  }
+}
+
+/** A movement of `amount` from one account to another. */
+export function transfer(e: RawEvent, ctx: HandlerContext, kind: MovementKind, token: string, from: string, to: string, amount: bigint): void {
+  recordMovement(e, ctx, kind, token, [
+    { account: from, side: 'CREDIT', amount },
+    { account: to, side: 'DEBIT', amount },
+  ]);
+}

@@ -1,0 +1,265 @@
+/**
+ * The BLive indexer: follows a TRON node (devnet, java-tron or TronGrid), mirrors the events of
+ * Profiles, GiftVault and RewardPool into SQLite, and keeps it right through reorgs and crashes.
+ * `createIndexer` opens (and migrates) the database; `start()` runs the sync loop in the
+ * background; `sync()` catches up once; `reindex()` rebuilds the derived tables from the raw
+ * store; `verify()` reconciles them with the contracts' views.
+ */
+import type Database from 'better-sqlite3';
+import { loadConfig, type IndexerConfig } from './internal/config.js';
+import { describeError, FatalError, isRetryable } from './internal/errors.js';
+import { createLogger, type Logger } from './internal/log.js';
+import { openDatabase, type Orm } from './db/open.js';
+import { DerivedStore } from './store/derived.js';
+import { RawStore } from './store/raw.js';
+import { reindex, type ReindexResult } from './store/reindex.js';
+import type { HandlerContext } from './handlers/context.js';
+import { createDecoder } from './sync/decoder.js';
+import { createFollower, type FollowerHooks, type StepResult } from './sync/follower.js';
+import { createTronClient, type TronClient } from './sync/tronClient.js';
+import { verifyIndex, type VerifyReport } from './verify.js';
+
+export type { IndexerConfig } from './internal/config.js';
+export type { VerifyReport, Difference } from './verify.js';
+export type { ReindexResult } from './store/reindex.js';
+export type { StepResult, FollowerHooks } from './sync/follower.js';
+
+export interface IndexerParams {
+  /** Overrides on top of the environment's configuration (see internal/config.ts). */
+  config?: Partial<IndexerConfig>;
+  /** Environment to read the configuration from (default process.env). */
+  env?: Record<string, string | undefined>;
+  log?: Logger;
+  hooks?: FollowerHooks;
+  /** Rows the write cache keeps before it is emptied (default 300,000). */
+  cacheRows?: number;
+}
+
+export interface IndexerStatus {
+  running: boolean;
+  /** Node head and solidified head as last seen, -1 before the first poll. */
+  head: number;
+  solidified: number;
+  indexed: number;
+  final: number;
+  /** Blocks between the head and the last indexed block. */
+  lag: number;
+  /** Why the loop stopped, if it did on its own. */
+  error?: string;
+}
+
+export interface Indexer {
+  readonly config: IndexerConfig;
+  /** The database, for the API (read only by convention: only the indexer writes). */
+  readonly db: Database.Database;
+  readonly orm: Orm;
+  readonly client: TronClient;
+  /** Runs the sync loop in the background until stop(); retryable errors are retried with backoff. */
+  start(): void;
+  /** Stops the loop after the current step. */
+  stop(): Promise<void>;
+  /** Resolves when the loop ends; rejects with the fatal error that stopped it. */
+  done(): Promise<void>;
+  status(): IndexerStatus;
+  /** Catches up with the node's head and solidified head once, then returns. */
+  sync(): Promise<StepResult>;
+  /** Rebuilds every derived table from the raw store. */
+  reindex(): Promise<ReindexResult>;
+  /** Reconciles the index with the contracts' views at the solidified head. */
+  verify(): Promise<VerifyReport>;
+  /** stop() and close the database. */
+  close(): Promise<void>;
+}
+
+const META_KEYS = ['network', 'deployBlock', 'Profiles', 'GiftVault', 'RewardPool'] as const;
+
+/** Opens the database and wires the sync; nothing runs until start() or sync(). */
+export function createIndexer(params: IndexerParams = {}): Indexer {
+  const config = loadConfig(params.config, params.env);
+  const log = params.log ?? createLogger({ fields: { component: 'indexer', network: config.network } });
+  // Read the ABIs before opening anything: a missing artifact is a configuration error.
+  const decoder = createDecoder(config.deployment);
+  const { sqlite: db, orm } = openDatabase(config.dbPath);
+  const raw = new RawStore(db);
+  const derived = new DerivedStore(db, params.cacheRows === undefined ? {} : { maxCached: params.cacheRows });
+  const d = config.deployment;
+
+  // One database per deployment: refuse to mix two deployments' rows.
+  const expected: Record<(typeof META_KEYS)[number], string> = {
+    network: d.network,
+    deployBlock: String(d.deployBlock),
+    Profiles: d.contracts.Profiles.address,
+    GiftVault: d.contracts.GiftVault.address,
+    RewardPool: d.contracts.RewardPool.address,
+  };
+  for (const k of META_KEYS) {
+    const v = raw.meta(k);
+    if (v !== undefined && v !== expected[k]) {
+      db.close();
+      throw new FatalError(`${config.dbPath} was built for ${k} = ${v}, not ${expected[k]}: use another INDEXER_DB`);
+    }
+  }
+  db.transaction(() => {
+    for (const k of META_KEYS) raw.setMeta(k, expected[k]);
+  })();
+
+  const client = createTronClient({
+    nodeUrl: config.nodeUrl,
+    solidityUrl: config.solidityUrl,
+    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+    timeoutMs: config.requestTimeoutMs,
+    attempts: config.requestAttempts,
+    log,
+  });
+  const ctx: HandlerContext = {
+    store: derived,
+    addresses: { Profiles: d.contracts.Profiles.address, GiftVault: d.contracts.GiftVault.address, RewardPool: d.contracts.RewardPool.address },
+  };
+  const follower = createFollower({
+    db,
+    raw,
+    derived,
+    client,
+    decoder,
+    ctx,
+    deployBlock: d.deployBlock,
+    batchSize: config.batchSize,
+    fetchConcurrency: config.fetchConcurrency,
+    log,
+    ...(params.hooks ? { hooks: params.hooks } : {}),
+  });
+  follower.cursor();
+
+  // Steps, sync(), reindex() and verify() never interleave.
+  let lock: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = lock.then(fn, fn);
+    lock = run.catch(() => undefined);
+    return run;
+  };
+
+  let loop: Promise<void> | undefined;
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  let lastError: string | undefined;
+  let closed = false;
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+
+  async function runLoop(): Promise<void> {
+    let failures = 0;
+    while (!stopping) {
+      try {
+        const r = await exclusive(() => follower.step());
+        failures = 0;
+        if (!r.progressed) await pause(config.pollIntervalMs);
+      } catch (e) {
+        if (!isRetryable(e)) {
+          lastError = describeError(e);
+          log.error('sync stopped on a fatal error', { error: lastError, ...(e instanceof FatalError ? e.context : {}) });
+          throw e;
+        }
+        failures++;
+        const wait = Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
+        log.warn('sync step failed, retrying', { error: describeError(e), attempt: failures, wait_ms: wait });
+        await pause(wait);
+      }
+    }
+  }
+
+  /** Steps until nothing is left to do, retrying retryable errors a few times. */
+  async function catchUp(): Promise<StepResult> {
+    let failures = 0;
+    for (;;) {
+      try {
+        const r = await follower.step();
+        if (!r.progressed) return r;
+      } catch (e) {
+        if (!isRetryable(e) || ++failures > 5) throw e;
+        log.warn('sync step failed, retrying', { error: describeError(e), attempt: failures });
+        await new Promise((res) => setTimeout(res, 200 * 2 ** failures));
+      }
+    }
+  }
+
+  const indexer: Indexer = {
+    config,
+    db,
+    orm,
+    client,
+    start() {
+      if (loop) return;
+      stopping = false;
+      lastError = undefined;
+      loop = runLoop();
+      // done() reports the error; keep an unobserved rejection from crashing the process.
+      loop.catch(() => undefined);
+    },
+    async stop() {
+      stopping = true;
+      wake?.();
+      try {
+        await loop;
+      } catch {
+        // reported by done()
+      }
+      loop = undefined;
+    },
+    done() {
+      return loop ?? Promise.resolve();
+    },
+    status() {
+      const c = follower.cursor();
+      const seen = follower.lastSeen();
+      const head = seen.head?.number ?? -1;
+      return {
+        running: loop !== undefined && !stopping,
+        head,
+        solidified: seen.solid?.number ?? -1,
+        indexed: c.indexedNumber,
+        final: c.finalNumber,
+        lag: Math.max(0, head - c.indexedNumber),
+        ...(lastError ? { error: lastError } : {}),
+      };
+    },
+    sync() {
+      return exclusive(catchUp);
+    },
+    reindex() {
+      return exclusive(async () => {
+        const r = reindex(db, raw, derived, ctx);
+        log.info('reindexed derived tables from the raw store', { events: r.events, ms: Math.round(r.ms) });
+        return r;
+      });
+    },
+    verify() {
+      return exclusive(() =>
+        verifyIndex({
+          db,
+          raw,
+          derived,
+          client,
+          deployment: d,
+          log,
+          catchUp: async () => {
+            await catchUp();
+          },
+        }),
+      );
+    },
+    async close() {
+      if (closed) return;
+      await indexer.stop();
+      await exclusive(async () => undefined);
+      closed = true;
+      db.close();
+    },
+  };
+  return indexer;
+}

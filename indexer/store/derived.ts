@@ -1,0 +1,515 @@
+/**
+ * The derived tables' write path: a write-back cache over prepared statements, with a reorg
+ * journal. Handlers read and write rows through it during a batch; `flush()` writes what changed
+ * inside the caller's transaction. Rows of blocks above the final block are journaled (their prior
+ * image, once per block and row) so `rollbackTo()` can restore them after a reorg.
+ *
+ * Two kinds of tables:
+ * - keyed: state rows by primary key (balances, totals, ...), read and overwritten; journaled.
+ * - append: one row per event (gifts, ledger, histories), never updated; a rollback deletes
+ *   rows with block_number above the fork point, so they need no journal.
+ *
+ * Caching within a batch is what makes backfill and reindex fast: a gift touches about twenty
+ * rows, most of them (leaderboards, totals) the same few again and again, and each is written
+ * once per batch. Results are the same as writing through, since nothing else writes meanwhile.
+ */
+import type Database from 'better-sqlite3';
+import { getTableColumns, getTableName } from 'drizzle-orm';
+import { getTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
+import * as schema from '../db/schema.js';
+import { FatalError } from '../internal/errors.js';
+
+export type Row<T extends SQLiteTable> = T['$inferSelect'];
+export type NewRow<T extends SQLiteTable> = T['$inferInsert'];
+type AnyRow = Record<string, unknown>;
+type DriverValue = string | number | bigint | null;
+
+/** Keyed tables: state by primary key, journaled for reorgs. */
+export const KEYED_TABLES: SQLiteTable[] = [
+  schema.profiles,
+  schema.follows,
+  schema.vaultBalances,
+  schema.tokensAllowed,
+  schema.giftCatalog,
+  schema.contractState,
+  schema.roles,
+  schema.roleAdmins,
+  schema.streamTotals,
+  schema.broadcasterTotals,
+  schema.leaderboards,
+  schema.earnings,
+  schema.escrowSlots,
+  schema.freezes,
+  schema.treasury,
+  schema.pool,
+  schema.splitPolicies,
+  schema.rewardPool,
+  schema.rewardEpochs,
+];
+
+/** Append-only tables: a row per event, removed by block number on rollback. */
+export const APPEND_TABLES: SQLiteTable[] = [
+  schema.gifts,
+  schema.freezeHistory,
+  schema.splitHistory,
+  schema.holdPeriods,
+  schema.rewardClaims,
+  schema.ledgerEntries,
+];
+
+/** Every table the handlers write: what reindex clears and rebuilds. */
+export const DERIVED_TABLES: SQLiteTable[] = [...KEYED_TABLES, ...APPEND_TABLES];
+
+/** Width of `*_sort` columns: every uint256 has at most 78 decimal digits. */
+export const SORT_WIDTH = 78;
+
+/** The zero-padded form of an amount that sorts numerically as text. */
+export function sortKey(v: bigint): string {
+  return v.toString().padStart(SORT_WIDTH, '0');
+}
+
+interface ColumnInfo {
+  key: string;
+  name: string;
+  column: SQLiteColumn;
+  /** Conversion to and from the driver; undefined where drizzle's is the identity (plain text and integers). */
+  toDriver: ((v: unknown) => unknown) | undefined;
+  fromDriver: ((v: unknown) => unknown) | undefined;
+  /** Index of the amount column this `*_sort` column mirrors. */
+  sortOf?: number;
+  hasDefault: boolean;
+  notNull: boolean;
+}
+
+/** Rows per multi-row INSERT. */
+const MULTI = 32;
+
+/** A table's columns and prepared statements. */
+class TableSpec {
+  readonly name: string;
+  readonly cols: ColumnInfo[];
+  readonly pk: number[];
+  readonly append: boolean;
+  readonly upsert: Database.Statement;
+  /** The same as `upsert` for MULTI rows at once (fewer calls into SQLite). */
+  readonly upsertMany: Database.Statement;
+  readonly select: Database.Statement;
+  readonly remove: Database.Statement;
+  readonly deleteAbove: Database.Statement;
+  readonly hasBlockNumber: boolean;
+
+  constructor(db: Database.Database, table: SQLiteTable, append: boolean) {
+    this.name = getTableName(table);
+    this.append = append;
+    const byKey = getTableColumns(table) as Record<string, SQLiteColumn>;
+    this.cols = Object.entries(byKey).map(([key, column]) => {
+      const identity = column.columnType === 'SQLiteText' || column.columnType === 'SQLiteInteger';
+      return {
+        key,
+        name: column.name,
+        column,
+        toDriver: identity ? undefined : (v: unknown) => column.mapToDriverValue(v),
+        fromDriver: identity ? undefined : (v: unknown) => column.mapFromDriverValue(v),
+        hasDefault: column.hasDefault,
+        notNull: column.notNull,
+      };
+    });
+    for (const c of this.cols) {
+      if (!c.name.endsWith('_sort')) continue;
+      const src = this.cols.findIndex((x) => x.name === c.name.slice(0, -'_sort'.length));
+      if (src < 0) throw new Error(`${this.name}.${c.name} has no amount column to mirror`);
+      c.sortOf = src;
+    }
+    const config = getTableConfig(table);
+    const pkNames = config.primaryKeys[0]?.columns.map((c) => c.name) ?? this.cols.filter((c) => c.column.primary).map((c) => c.name);
+    this.pk = pkNames.map((n) => this.cols.findIndex((c) => c.name === n));
+    this.hasBlockNumber = this.cols.some((c) => c.name === 'block_number');
+    const q = (n: string): string => `"${n}"`;
+    const names = this.cols.map((c) => q(c.name));
+    const pkCols = this.pk.map((i) => q(this.cols[i]!.name));
+    const nonPk = this.cols.filter((_, i) => !this.pk.includes(i)).map((c) => q(c.name));
+    const where = pkCols.map((c) => `${c} = ?`).join(' AND ');
+    const values = `(${names.map(() => '?').join(', ')})`;
+    const upsert = (rows: number): string =>
+      `INSERT INTO ${q(this.name)} (${names.join(', ')}) VALUES ${Array.from({ length: rows }, () => values).join(', ')}` +
+      (append || nonPk.length === 0 ? '' : ` ON CONFLICT (${pkCols.join(', ')}) DO UPDATE SET ${nonPk.map((c) => `${c} = excluded.${c}`).join(', ')}`);
+    this.upsert = db.prepare(upsert(1));
+    this.upsertMany = db.prepare(upsert(MULTI));
+    this.select = db.prepare(`SELECT ${names.join(', ')} FROM ${q(this.name)} WHERE ${where}`).raw(true);
+    this.remove = db.prepare(`DELETE FROM ${q(this.name)} WHERE ${where}`);
+    this.deleteAbove = db.prepare(this.hasBlockNumber ? `DELETE FROM ${q(this.name)} WHERE block_number > ?` : `SELECT 1`);
+  }
+
+  /** Driver values of a row, in column order; `*_sort` columns filled from their amounts. */
+  toDriver(row: AnyRow): DriverValue[] {
+    const out: DriverValue[] = new Array(this.cols.length);
+    for (let i = 0; i < this.cols.length; i++) {
+      const c = this.cols[i]!;
+      if (c.sortOf !== undefined) {
+        const v = row[this.cols[c.sortOf]!.key];
+        out[i] = typeof v === 'bigint' ? sortKey(v) : '';
+        continue;
+      }
+      const v = row[c.key];
+      if (v === undefined || v === null) {
+        if (c.notNull && !c.hasDefault) throw new FatalError(`${this.name}.${c.name} is required`);
+        out[i] = null;
+      } else out[i] = (c.toDriver ? c.toDriver(v) : v) as DriverValue;
+    }
+    return out;
+  }
+
+  fromDriver(values: DriverValue[]): AnyRow {
+    const row: AnyRow = {};
+    for (let i = 0; i < this.cols.length; i++) {
+      const v = values[i];
+      const c = this.cols[i]!;
+      row[c.key] = v === null || v === undefined ? null : c.fromDriver ? c.fromDriver(v) : v;
+    }
+    return row;
+  }
+
+  /** Writes rows (driver values) with multi-row statements. */
+  writeAll(rows: DriverValue[][]): void {
+    let i = 0;
+    if (rows.length >= MULTI) {
+      const flat: DriverValue[] = new Array(MULTI * this.cols.length);
+      for (; i + MULTI <= rows.length; i += MULTI) {
+        let k = 0;
+        for (let r = i; r < i + MULTI; r++) {
+          const row = rows[r]!;
+          for (let c = 0; c < row.length; c++) flat[k++] = row[c]!;
+        }
+        this.upsertMany.run(flat);
+      }
+    }
+    for (; i < rows.length; i++) this.upsert.run(rows[i]);
+  }
+
+  keyOf(values: readonly unknown[]): string {
+    if (values.length === 1) return String(values[0]);
+    let k = String(values[0]);
+    for (let i = 1; i < values.length; i++) k += `\u0000${String(values[i])}`;
+    return k;
+  }
+
+  pkValuesOfRow(row: AnyRow): unknown[] {
+    const out = new Array<unknown>(this.pk.length);
+    for (let j = 0; j < this.pk.length; j++) {
+      const c = this.cols[this.pk[j]!]!;
+      const v = row[c.key];
+      out[j] = v === undefined || v === null || !c.toDriver ? v : c.toDriver(v);
+    }
+    return out;
+  }
+}
+
+interface CacheEntry {
+  spec: TableSpec;
+  key: string;
+  row: AnyRow | null;
+  dirty: boolean;
+  pk: unknown[];
+  /** The cache generation it belongs to; a flush starts a new one. */
+  gen: number;
+}
+
+/**
+ * Rows handed out by get() carry their cache entry under this (non-enumerable) key, so put() of
+ * the same object skips rebuilding its key. Copies made with spread do not carry it.
+ */
+const ENTRY = Symbol('entry');
+
+function tag(row: AnyRow, e: CacheEntry): void {
+  Object.defineProperty(row, ENTRY, { value: e, enumerable: false, writable: true, configurable: true });
+}
+
+interface JournalEntry {
+  block: number;
+  table: string;
+  key: string;
+  old: string | null;
+}
+
+/** Counts of what a flush wrote, for logs and benchmarks. */
+export interface FlushStats {
+  rows: number;
+  appended: number;
+  journaled: number;
+}
+
+/** The handlers' view of the derived tables during a batch. */
+export class DerivedStore {
+  readonly #db: Database.Database;
+  readonly #specs = new Map<SQLiteTable, TableSpec>();
+  readonly #byName = new Map<string, TableSpec>();
+  /** Rows by table and key; kept across batches (it mirrors what is committed) until it grows too big. */
+  readonly #cache = new Map<TableSpec, Map<string, CacheEntry>>();
+  /** Entries changed since the last flush, in first-change order. */
+  #dirty: CacheEntry[] = [];
+  readonly #appends = new Map<TableSpec, DriverValue[][]>();
+  #appendCount = 0;
+  readonly #journal: JournalEntry[] = [];
+  #journaled = new Set<string>();
+  #journaledBlock = -1;
+  #cached = 0;
+  #gen = 0;
+  /** Tables known to be empty apart from what the cache holds (after clearAll, until an eviction). */
+  #knownEmpty = new Set<TableSpec>();
+  #final = Number.MAX_SAFE_INTEGER;
+  #block = 0;
+  /** Next id of append tables numbered in chain order, loaded on first use in a batch. */
+  readonly #nextIds = new Map<TableSpec, number>();
+  #dataVersion = -1;
+  readonly #insertJournal: Database.Statement;
+
+  /** Cached rows beyond which a flush also empties the cache, to bound memory (default). */
+  static readonly MAX_CACHED = 300_000;
+  readonly #maxCached: number;
+  /** Pending appends beyond which they are written mid-batch (written young, they cost the GC little). */
+  static readonly MAX_APPENDS = 5_000;
+
+  /** `maxCached`: rows kept in the cache before it is emptied (tests make it tiny to exercise that). */
+  constructor(db: Database.Database, opts: { maxCached?: number } = {}) {
+    this.#db = db;
+    this.#maxCached = opts.maxCached ?? DerivedStore.MAX_CACHED;
+    for (const t of KEYED_TABLES) this.#register(t, false);
+    for (const t of APPEND_TABLES) this.#register(t, true);
+    this.#insertJournal = db.prepare('INSERT INTO reorg_journal (block_number, table_name, key, old) VALUES (?, ?, ?, ?)');
+  }
+
+  #register(t: SQLiteTable, append: boolean): void {
+    const spec = new TableSpec(this.#db, t, append);
+    this.#specs.set(t, spec);
+    this.#byName.set(spec.name, spec);
+    this.#cache.set(spec, new Map());
+    this.#appends.set(spec, []);
+  }
+
+  #spec(t: SQLiteTable): TableSpec {
+    const s = this.#specs.get(t);
+    if (!s) throw new Error(`${getTableName(t)} is not a derived table`);
+    return s;
+  }
+
+  /**
+   * Starts a batch. Rows changed by blocks above `finalNumber` are journaled. Must be called
+   * inside the transaction that will also call `flush()`; if that transaction fails, call `discard()`.
+   */
+  begin(finalNumber: number): void {
+    // Another connection committed since our last batch: the cache may be stale.
+    const version = this.#db.pragma('data_version', { simple: true }) as number;
+    if (version !== this.#dataVersion) this.discard();
+    this.#dataVersion = version;
+    this.#dirty = [];
+    for (const rows of this.#appends.values()) rows.length = 0;
+    this.#appendCount = 0;
+    this.#journal.length = 0;
+    this.#journaled = new Set();
+    this.#journaledBlock = -1;
+    this.#final = finalNumber;
+    this.#nextIds.clear();
+  }
+
+  /** Sets the block the next writes belong to. */
+  at(blockNumber: number): void {
+    if (blockNumber !== this.#journaledBlock) {
+      this.#journaled = new Set();
+      this.#journaledBlock = blockNumber;
+    }
+    this.#block = blockNumber;
+  }
+
+  /** Whether writes of the current block are journaled (it can still be reorged away). */
+  get journaling(): boolean {
+    return this.#block > this.#final;
+  }
+
+  #entry(spec: TableSpec, pk: readonly unknown[]): CacheEntry {
+    const cache = this.#cache.get(spec)!;
+    const k = spec.keyOf(pk);
+    let e = cache.get(k);
+    if (!e) {
+      const values = this.#knownEmpty.has(spec) ? undefined : (spec.select.get(...pk) as DriverValue[] | undefined);
+      e = { spec, key: k, row: null, dirty: false, pk: pk as unknown[], gen: this.#gen };
+      if (values) {
+        e.row = spec.fromDriver(values);
+        tag(e.row, e);
+      }
+      cache.set(k, e);
+      this.#cached++;
+    }
+    return e;
+  }
+
+  /**
+   * A row by primary key (values in the key's column order, as stored: booleans as written, amounts
+   * as bigint), or undefined. Treat the row as yours to change and `put()` back; while journaling
+   * it is a copy, so the journal keeps the image from before the change.
+   */
+  get<T extends SQLiteTable>(table: T, ...pk: unknown[]): Row<T> | undefined {
+    const spec = this.#spec(table);
+    const e = this.#entry(spec, pk);
+    if (!e.row) return undefined;
+    return (this.journaling ? { ...e.row } : e.row) as Row<T>;
+  }
+
+  #journalBefore(spec: TableSpec, e: CacheEntry): void {
+    if (!this.journaling) return;
+    const jk = `${spec.name}\u0001${e.key}`;
+    if (this.#journaled.has(jk)) return;
+    this.#journaled.add(jk);
+    this.#journal.push({
+      block: this.#block,
+      table: spec.name,
+      key: JSON.stringify(e.pk),
+      old: e.row ? JSON.stringify(spec.toDriver(e.row)) : null,
+    });
+  }
+
+  #markDirty(e: CacheEntry): void {
+    if (e.dirty) return;
+    e.dirty = true;
+    this.#dirty.push(e);
+  }
+
+  /** Inserts or replaces a keyed row. */
+  put<T extends SQLiteTable>(table: T, row: NewRow<T>): void {
+    const spec = this.#spec(table);
+    if (spec.append) throw new Error(`${spec.name} is append-only: use append()`);
+    const r = row as AnyRow;
+    let e = (r as { [ENTRY]?: CacheEntry })[ENTRY];
+    if (!e || e.spec !== spec || e.gen !== this.#gen) {
+      e = this.#entry(spec, spec.pkValuesOfRow(r));
+      if (e.row !== r) tag(r, e);
+    }
+    this.#journalBefore(spec, e);
+    e.row = r;
+    this.#markDirty(e);
+    if (this.#cached > this.#maxCached) this.flush();
+  }
+
+  /** Deletes a keyed row (a no-op if absent). */
+  remove<T extends SQLiteTable>(table: T, ...pk: unknown[]): void {
+    const spec = this.#spec(table);
+    const e = this.#entry(spec, pk);
+    if (!e.row) return;
+    this.#journalBefore(spec, e);
+    e.row = null;
+    this.#markDirty(e);
+  }
+
+  /** Appends a row to an append-only table. */
+  append<T extends SQLiteTable>(table: T, row: NewRow<T>): void {
+    const spec = this.#spec(table);
+    if (!spec.append) throw new Error(`${spec.name} is keyed: use put()`);
+    this.#appends.get(spec)!.push(spec.toDriver(row as AnyRow));
+    if (++this.#appendCount > DerivedStore.MAX_APPENDS) this.#writeAppends();
+  }
+
+  /** Writes pending appends (order within a table is kept; tables are independent). */
+  #writeAppends(): void {
+    for (const [spec, rows] of this.#appends) {
+      if (rows.length) spec.writeAll(rows);
+      rows.length = 0;
+    }
+    this.#appendCount = 0;
+  }
+
+  /**
+   * The next `id` of an append table numbered in chain order (gifts, ledger entries): max + 1, so
+   * ids after a rollback's deletions are the ones a fresh index would give.
+   */
+  nextId(table: SQLiteTable): number {
+    const spec = this.#spec(table);
+    let next = this.#nextIds.get(spec);
+    if (next === undefined) next = (this.#db.prepare(`SELECT coalesce(max(id), 0) FROM "${spec.name}"`).pluck().get() as number) + 1;
+    this.#nextIds.set(spec, next + 1);
+    return next;
+  }
+
+  /**
+   * Writes every change of the batch so far (inside the caller's transaction). The cache stays,
+   * as it now matches the database, unless it grew past MAX_CACHED.
+   */
+  flush(): FlushStats {
+    const stats: FlushStats = { rows: this.#dirty.length, appended: this.#appendCount, journaled: this.#journal.length };
+    for (const j of this.#journal) this.#insertJournal.run(j.block, j.table, j.key, j.old);
+    this.#journal.length = 0;
+    const upserts = new Map<TableSpec, DriverValue[][]>();
+    for (const e of this.#dirty) {
+      e.dirty = false;
+      if (e.row) {
+        let list = upserts.get(e.spec);
+        if (!list) upserts.set(e.spec, (list = []));
+        list.push(e.spec.toDriver(e.row));
+      } else e.spec.remove.run(...e.pk);
+    }
+    this.#dirty = [];
+    for (const [spec, rows] of upserts) spec.writeAll(rows);
+    this.#writeAppends();
+    if (this.#cached > this.#maxCached) this.#evict();
+    return stats;
+  }
+
+  #evict(): void {
+    for (const cache of this.#cache.values()) cache.clear();
+    this.#cached = 0;
+    this.#gen++;
+    this.#knownEmpty.clear();
+  }
+
+  /** Drops the cache and every unflushed change (after a failed transaction, or writes made elsewhere). */
+  discard(): void {
+    this.#evict();
+    this.#dirty = [];
+    for (const rows of this.#appends.values()) rows.length = 0;
+    this.#appendCount = 0;
+    this.#journal.length = 0;
+    this.#journaled = new Set();
+    this.#journaledBlock = -1;
+  }
+
+  /**
+   * Restores every derived table to its state after block `forkPoint`: journaled rows back to
+   * their prior images (newest first), append rows above it deleted. Call inside a transaction,
+   * outside a batch.
+   */
+  rollbackTo(forkPoint: number): { restored: number } {
+    this.discard();
+    const entries = this.#db
+      .prepare('SELECT table_name, key, old FROM reorg_journal WHERE block_number > ? ORDER BY seq DESC')
+      .all(forkPoint) as { table_name: string; key: string; old: string | null }[];
+    for (const j of entries) {
+      const spec = this.#byName.get(j.table_name);
+      if (!spec) throw new FatalError(`reorg journal names unknown table ${j.table_name}`);
+      if (j.old === null) spec.remove.run(...(JSON.parse(j.key) as DriverValue[]));
+      else spec.upsert.run(JSON.parse(j.old) as DriverValue[]);
+    }
+    this.#db.prepare('DELETE FROM reorg_journal WHERE block_number > ?').run(forkPoint);
+    for (const spec of this.#specs.values()) if (spec.append) spec.deleteAbove.run(forkPoint);
+    return { restored: entries.length };
+  }
+
+  /** Forgets journal entries of blocks that became final: they can no longer be reorged. */
+  pruneJournal(finalNumber: number): void {
+    this.#db.prepare('DELETE FROM reorg_journal WHERE block_number <= ?').run(finalNumber);
+  }
+
+  /** Names of the derived tables. */
+  tableNames(): string[] {
+    return [...this.#specs.values()].map((s) => s.name);
+  }
+
+  /** Empties every derived table and the journal (reindex); until the cache is evicted, misses need no lookup. */
+  clearAll(): void {
+    this.#evict();
+    this.#dirty = [];
+    for (const spec of this.#specs.values()) {
+      this.#db.prepare(`DELETE FROM "${spec.name}"`).run();
+      this.#knownEmpty.add(spec);
+      if (spec.append && spec.cols.some((c) => c.name === 'id')) this.#nextIds.set(spec, 1);
+    }
+    this.#db.prepare('DELETE FROM reorg_journal').run();
+  }
+}

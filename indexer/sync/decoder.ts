@@ -1,0 +1,173 @@
+/**
+ * Decodes the logs of a block into raw events of the three BLive contracts, with the artifacts'
+ * ABIs: addresses base58, integers as decimal strings. Logs of other contracts are ignored; a log
+ * of ours that its ABI does not know is a fatal error (a new contract version nobody told us of).
+ *
+ * GiftSent does not say whether sendGift (from the vault balance) or sendGiftDirect (from the
+ * wallet) emitted it, and the vault balance depends on it, so the decoder works it out from the
+ * same transaction and stores it as `paidFrom`:
+ * - a TRC-20 gift is direct iff the token logged Transfer(sender -> vault, total) after the
+ *   vault's previous log in the transaction (sendGiftDirect pulls with transferFrom; sendGift
+ *   moves no tokens);
+ * - a TRX gift is direct iff a call into the vault carried `total` sun from the sender (only
+ *   depositTRX and sendGiftDirect accept value; each such call is matched once, in order, with
+ *   the TRX Deposited or GiftSent it produced). Calls are the transaction's own and its
+ *   internal transactions.
+ */
+import { readFileSync } from 'node:fs';
+import { utils as tronUtils } from 'tronweb';
+import { CONTRACT_NAMES, type ContractName, type Deployment } from '../internal/config.js';
+import { toBase58, toHex41, ZERO_ADDRESS } from '../internal/address.js';
+import { FatalError, RetryableError } from '../internal/errors.js';
+import type { EventArgs, RawBlock, RawEvent } from '../store/raw.js';
+import type { NodeBlock, NodeTxInfo } from './tronClient.js';
+
+/** keccak256("Transfer(address,address,uint256)"). */
+const TRANSFER_TOPIC = 'ddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
+
+interface EventInput {
+  name: string;
+  type: string;
+}
+
+interface EventFragmentLike {
+  name: string;
+  inputs: readonly EventInput[];
+}
+
+interface KnownContract {
+  name: ContractName;
+  base58: string;
+  events: Map<string, EventFragmentLike>;
+  iface: InstanceType<typeof tronUtils.ethersUtils.Interface>;
+}
+
+/** A block fetched from the node with its transaction infos. */
+export interface FetchedBlock {
+  block: NodeBlock;
+  infos: NodeTxInfo[];
+}
+
+export interface Decoder {
+  /** The block's header and the decoded events of our contracts, in chain order. */
+  decodeBlock(fetched: FetchedBlock): { block: RawBlock; events: RawEvent[] };
+}
+
+function normalize(value: unknown, type: string): string | boolean {
+  if (type === 'address') return toBase58(`41${String(value).slice(2).toLowerCase()}`);
+  if (type === 'bool') return Boolean(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'string') return type.startsWith('bytes') ? value.toLowerCase() : value;
+  if (typeof value === 'number') return String(value);
+  throw new FatalError(`cannot store an event argument of type ${type}`);
+}
+
+/** Creates a decoder for the deployment's contracts (ABIs read from their artifacts). */
+export function createDecoder(deployment: Deployment): Decoder {
+  const byHex = new Map<string, KnownContract>();
+  for (const name of CONTRACT_NAMES) {
+    const c = deployment.contracts[name];
+    let abi: unknown[];
+    try {
+      abi = (JSON.parse(readFileSync(c.abiPath, 'utf8')) as { abi: unknown[] }).abi;
+    } catch (e) {
+      throw new FatalError(`cannot read the ABI of ${name} at ${c.abiPath} (run npx tronbox compile)`, { cause: e });
+    }
+    const iface = new tronUtils.ethersUtils.Interface(abi as never);
+    const events = new Map<string, EventFragmentLike>();
+    iface.forEachEvent((ev: { topicHash: string; name: string; inputs: readonly EventInput[] }) => {
+      events.set(ev.topicHash.slice(2).toLowerCase(), ev);
+    });
+    byHex.set(toHex41(c.address)!.slice(2), { name, base58: c.address, events, iface });
+  }
+  const vaultHex = toHex41(deployment.contracts.GiftVault.address)!;
+  const vaultWord = vaultHex.slice(2).padStart(64, '0');
+
+  function decodeLog(known: KnownContract, topics: string[], data: string, where: Record<string, unknown>): { eventName: string; args: EventArgs } {
+    const fragment = known.events.get(topics[0] ?? '');
+    if (!fragment) throw new FatalError(`unknown log of ${known.name} (topic ${topics[0] ?? 'none'})`, { context: where });
+    let decoded: ArrayLike<unknown>;
+    try {
+      decoded = known.iface.decodeEventLog(fragment as never, `0x${data}`, topics.map((t) => `0x${t}`));
+    } catch (e) {
+      throw new FatalError(`cannot decode ${known.name}.${fragment.name}`, { cause: e, context: where });
+    }
+    const args: EventArgs = {};
+    fragment.inputs.forEach((input, i) => {
+      args[input.name] = normalize(decoded[i], input.type);
+    });
+    return { eventName: fragment.name, args };
+  }
+
+  return {
+    decodeBlock({ block, infos }) {
+      const raw: RawBlock = { number: block.number, hash: block.hash, parentHash: block.parentHash, timestamp: block.timestamp };
+      const events: RawEvent[] = [];
+      if (infos.length !== block.txs.length) {
+        throw new RetryableError(`block ${block.number} has ${block.txs.length} transactions but ${infos.length} infos`, { context: { block_number: block.number } });
+      }
+      infos.forEach((info, txIndex) => {
+        const tx = block.txs[txIndex]!;
+        if (info.txId !== tx.txId) throw new RetryableError(`transaction ${txIndex} of block ${block.number} is ${tx.txId} but its info is ${info.txId}`);
+        if (!info.success || info.logs.length === 0) return;
+        // Calls into the vault that carried TRX, in execution order, not yet matched to an event.
+        let valueCalls: { caller: string; value: bigint }[] | undefined;
+        const valueCallsOf = (): { caller: string; value: bigint }[] => {
+          if (valueCalls) return valueCalls;
+          valueCalls = [];
+          if (tx.contract === vaultHex && tx.callValue > 0n && tx.owner) valueCalls.push({ caller: tx.owner, value: tx.callValue });
+          for (const it of info.internal) {
+            if (it.to === vaultHex && it.value > 0n && !it.rejected && it.note === 'call') valueCalls.push({ caller: it.caller, value: it.value });
+          }
+          return valueCalls;
+        };
+        const takeValueCall = (from: string, value: bigint): boolean => {
+          const calls = valueCallsOf();
+          const hex = toHex41(from);
+          const i = calls.findIndex((c) => c.caller === hex && c.value === value);
+          if (i < 0) return false;
+          calls.splice(i, 1);
+          return true;
+        };
+        let lastVaultLog = -1;
+        info.logs.forEach((log, logIndex) => {
+          const known = byHex.get(log.address);
+          if (!known) return;
+          const where = { block_number: block.number, tx_id: tx.txId, tx_index: txIndex, log_index: logIndex };
+          const { eventName, args } = decodeLog(known, log.topics, log.data, where);
+          if (known.name === 'GiftVault') {
+            if (eventName === 'Deposited' && args.token === ZERO_ADDRESS) {
+              takeValueCall(args.user as string, BigInt(args.amount as string));
+            } else if (eventName === 'GiftSent') {
+              const total = BigInt(args.total as string);
+              let direct: boolean;
+              if (args.token === ZERO_ADDRESS) {
+                direct = takeValueCall(args.sender as string, total);
+              } else {
+                const tokenHex = toHex41(args.token as string)!.slice(2);
+                const senderWord = toHex41(args.sender as string)!.slice(2).padStart(64, '0');
+                direct = info.logs
+                  .slice(lastVaultLog + 1, logIndex)
+                  .some((l) => l.address === tokenHex && l.topics[0] === TRANSFER_TOPIC && l.topics[1] === senderWord && l.topics[2] === vaultWord && BigInt(`0x${l.data || '0'}`) === total);
+              }
+              args.paidFrom = direct ? 'wallet' : 'vault';
+            }
+            lastVaultLog = logIndex;
+          }
+          events.push({
+            blockNumber: block.number,
+            txIndex,
+            logIndex,
+            txId: tx.txId,
+            timestamp: block.timestamp,
+            contract: known.name,
+            address: known.base58,
+            eventName,
+            args,
+          });
+        });
+      });
+      return { block: raw, events };
+    },
+  };
+}

@@ -1,0 +1,248 @@
+/**
+ * The sync: reads the head and the solidified head, fetches blocks in order
+ * (getblockbynum + gettransactioninfobyblocknum), decodes them and commits each batch (raw rows,
+ * handler writes, cursor) in one synchronous SQLite transaction. Solidified blocks are fetched in
+ * parallel and committed many per transaction; blocks above the solidified head one at a time.
+ *
+ * Reorgs: a block whose parent hash is not the stored hash of the previous block (or a tip whose
+ * hash changed) means the node switched branches. The fork point is the highest stored block the
+ * node still has; derived rows are restored from the reorg journal, raw rows above it deleted,
+ * and the sync continues on the new branch from there.
+ */
+import type Database from 'better-sqlite3';
+import { FatalError, RetryableError } from '../internal/errors.js';
+import type { Logger } from '../internal/log.js';
+import type { HandlerContext } from '../handlers/context.js';
+import { applyEvent } from '../handlers/registry.js';
+import type { DerivedStore } from '../store/derived.js';
+import type { Cursor, RawBlock, RawEvent, RawStore } from '../store/raw.js';
+import type { Decoder, FetchedBlock } from './decoder.js';
+import type { BlockRef, TronClient } from './tronClient.js';
+
+export interface FollowerHooks {
+  /** Runs inside every batch transaction just before it commits; a throw rolls the batch back (tests inject faults here). */
+  beforeCommit?: (batch: { from: number; to: number }) => void;
+}
+
+export interface FollowerDeps {
+  db: Database.Database;
+  raw: RawStore;
+  derived: DerivedStore;
+  client: TronClient;
+  decoder: Decoder;
+  ctx: HandlerContext;
+  deployBlock: number;
+  batchSize: number;
+  fetchConcurrency: number;
+  log: Logger;
+  hooks?: FollowerHooks;
+}
+
+export interface StepResult {
+  /** Something was written: blocks, a rollback or finality. */
+  progressed: boolean;
+  head: number;
+  solid: number;
+  indexed: number;
+  final: number;
+  reorg?: { forkPoint: number; depth: number };
+}
+
+export interface Follower {
+  /** One round: a batch of blocks, a fork resolution, or a finality update. */
+  step(): Promise<StepResult>;
+  /** The cursor, initialised on first use. */
+  cursor(): Cursor;
+  /** Heads seen by the last step. */
+  lastSeen(): { head?: BlockRef; solid?: BlockRef };
+}
+
+interface DecodedBlock {
+  block: RawBlock;
+  events: RawEvent[];
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight, keeping order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Creates the follower over an opened database. */
+export function createFollower(deps: FollowerDeps): Follower {
+  const { db, raw, derived, client, decoder, log } = deps;
+  let seen: { head?: BlockRef; solid?: BlockRef } = {};
+
+  function cursor(): Cursor {
+    let c = raw.cursor();
+    if (!c) {
+      c = { indexedNumber: deps.deployBlock - 1, indexedHash: '', finalNumber: deps.deployBlock - 1 };
+      db.transaction(() => raw.setCursor(c!))();
+    }
+    return c;
+  }
+
+  async function fetchBlock(n: number, solidified: boolean): Promise<FetchedBlock> {
+    const block = await client.blockByNumber(n);
+    if (!block) throw new RetryableError(`block ${n} is not available yet`, { context: { block_number: n } });
+    const infos = block.txs.length ? await client.txInfos(n) : [];
+    if (!solidified) {
+      // An unsolidified block can be replaced between the two calls; make sure both describe one block.
+      const again = await client.blockHeader(n);
+      if (again?.hash !== block.hash) throw new RetryableError(`block ${n} changed while it was fetched`, { context: { block_number: n } });
+    }
+    return { block, infos };
+  }
+
+  /** Writes decoded blocks, their events' derived rows and the cursor in one transaction. */
+  function commit(blocks: DecodedBlock[], prev: Cursor, solid: number): Cursor {
+    const last = blocks[blocks.length - 1]!.block;
+    const finalNumber = Math.max(prev.finalNumber, Math.min(solid, last.number));
+    const next: Cursor = { indexedNumber: last.number, indexedHash: last.hash, finalNumber };
+    const run = db.transaction(() => {
+      const now = raw.cursor();
+      if (now?.indexedNumber !== prev.indexedNumber || now.indexedHash !== prev.indexedHash) {
+        throw new RetryableError('the cursor moved under this batch: is another indexer writing this database?');
+      }
+      // Blocks at or below the solidified head cannot be reorged: their writes need no journal.
+      derived.begin(Math.max(solid, prev.finalNumber));
+      for (const { block, events } of blocks) {
+        if (events.length || block.number >= finalNumber) raw.insertBlock(block);
+        for (const e of events) {
+          raw.insertEvent(e);
+          applyEvent(e, deps.ctx);
+        }
+      }
+      derived.flush();
+      raw.setCursor(next);
+      if (finalNumber > prev.finalNumber) {
+        derived.pruneJournal(finalNumber);
+        raw.pruneBlocks(prev.finalNumber, finalNumber);
+      }
+      deps.hooks?.beforeCommit?.({ from: blocks[0]!.block.number, to: last.number });
+    });
+    try {
+      // IMMEDIATE: take the write lock first, so no other connection commits while the batch is built.
+      run.immediate();
+    } catch (e) {
+      derived.discard();
+      throw e;
+    }
+    return next;
+  }
+
+  function commitFinality(prev: Cursor, finalNumber: number): Cursor {
+    const next = { ...prev, finalNumber };
+    db.transaction(() => {
+      raw.setCursor(next);
+      derived.pruneJournal(finalNumber);
+      raw.pruneBlocks(prev.finalNumber, finalNumber);
+    }).immediate();
+    return next;
+  }
+
+  /** Finds the highest block both we and the node have, and rolls everything above it back. */
+  async function resolveFork(prev: Cursor): Promise<{ cursor: Cursor; forkPoint: number; depth: number }> {
+    let forkPoint: number | undefined;
+    for (let n = prev.indexedNumber; n > prev.finalNumber; n--) {
+      const stored = raw.blockHash(n);
+      if (!stored) throw new FatalError(`block ${n} is above the final block but its hash was not kept`);
+      const node = await client.blockHeader(n);
+      if (node?.hash === stored) {
+        forkPoint = n;
+        break;
+      }
+    }
+    if (forkPoint === undefined) {
+      const stored = raw.blockHash(prev.finalNumber);
+      if (stored) {
+        const node = await client.blockHeader(prev.finalNumber);
+        if (node?.hash !== stored) {
+          throw new FatalError(`the node's chain differs at or below the final block ${prev.finalNumber}: a solidified block changed`, {
+            context: { block_number: prev.finalNumber },
+          });
+        }
+      }
+      forkPoint = prev.finalNumber;
+    }
+    const f = forkPoint;
+    const next: Cursor = { indexedNumber: f, indexedHash: raw.blockHash(f) ?? '', finalNumber: Math.min(prev.finalNumber, f) };
+    db.transaction(() => {
+      const now = raw.cursor();
+      if (now?.indexedNumber !== prev.indexedNumber || now.indexedHash !== prev.indexedHash) {
+        throw new RetryableError('the cursor moved under this rollback: is another indexer writing this database?');
+      }
+      derived.rollbackTo(f);
+      raw.deleteAbove(f);
+      raw.setCursor(next);
+    }).immediate();
+    const depth = prev.indexedNumber - f;
+    log.warn('reorg: rolled back to the fork point', { fork_point: f, depth, old_tip: prev.indexedNumber, old_tip_hash: prev.indexedHash });
+    return { cursor: next, forkPoint: f, depth };
+  }
+
+  async function step(): Promise<StepResult> {
+    const [head, solidSeen] = await Promise.all([client.nowBlock(), client.solidBlock()]);
+    const solid = solidSeen.number > head.number ? head : solidSeen;
+    seen = { head, solid };
+    let cur = cursor();
+    const result = (progressed: boolean, c: Cursor, reorg?: StepResult['reorg']): StepResult => ({
+      progressed,
+      head: head.number,
+      solid: solid.number,
+      indexed: c.indexedNumber,
+      final: c.finalNumber,
+      ...(reorg ? { reorg } : {}),
+    });
+
+    if (cur.indexedNumber >= head.number) {
+      // Caught up: make sure our tip is still the node's, then move finality.
+      if (cur.indexedHash) {
+        // A node behind us (a lagging replica) is no fork as long as its head is on our chain.
+        const ours = head.number === cur.indexedNumber ? cur.indexedHash : raw.blockHash(head.number);
+        if (ours !== undefined && head.hash !== ours) {
+          const r = await resolveFork(cur);
+          return result(true, r.cursor, { forkPoint: r.forkPoint, depth: r.depth });
+        }
+      }
+      const finalNumber = Math.min(solid.number, cur.indexedNumber);
+      if (finalNumber > cur.finalNumber) {
+        cur = commitFinality(cur, finalNumber);
+        log.debug('finality advanced', { final_number: finalNumber });
+        return result(true, cur);
+      }
+      return result(false, cur);
+    }
+
+    const from = cur.indexedNumber + 1;
+    const solidified = from <= solid.number;
+    const to = solidified ? Math.min(solid.number, cur.indexedNumber + deps.batchSize) : from;
+    const numbers = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    const fetched = await mapLimit(numbers, solidified ? deps.fetchConcurrency : 1, (n) => fetchBlock(n, solidified));
+
+    if (cur.indexedHash && fetched[0]!.block.parentHash !== cur.indexedHash) {
+      const r = await resolveFork(cur);
+      return result(true, r.cursor, { forkPoint: r.forkPoint, depth: r.depth });
+    }
+    for (let i = 1; i < fetched.length; i++) {
+      if (fetched[i]!.block.parentHash !== fetched[i - 1]!.block.hash) {
+        throw new RetryableError(`blocks ${from + i - 1} and ${from + i} do not chain (the node switched branches mid-fetch)`);
+      }
+    }
+    const decoded = fetched.map((f) => decoder.decodeBlock(f));
+    const events = decoded.reduce((s, d) => s + d.events.length, 0);
+    cur = commit(decoded, cur, solid.number);
+    log.info('indexed blocks', { from_block: from, to_block: to, events, head_block: head.number, solid_block: solid.number, final_number: cur.finalNumber });
+    return result(true, cur);
+  }
+
+  return { step, cursor, lastSeen: () => seen };
+}

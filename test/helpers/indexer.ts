@@ -1,0 +1,92 @@
+/**
+ * Indexer fixtures: a deployments file for a system deployed by `deploySystem`, temp SQLite files,
+ * indexers on them, and deterministic dumps to compare databases.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createIndexer, type Indexer, type IndexerParams } from '../../indexer/index.js';
+import { silentLogger } from '../../indexer/internal/log.js';
+import { TronWeb } from 'tronweb';
+import { deploy, send, TRX_ADDRESS, type System } from './contracts.js';
+import { post, type Devnet } from './devnet.js';
+
+const clients = new WeakMap<Devnet, Map<number, TronWeb>>();
+
+/**
+ * A TronWeb client for devnet account `index` that reads receipts from the full node
+ * (`wallet/gettransactioninfobyid`), so `send()` and `deploy()` work while the solidified head
+ * trails the head (TronWeb's own getTransactionInfo asks walletsolidity).
+ */
+export function fullNodeClient(devnet: Devnet, index: number): TronWeb {
+  let byIndex = clients.get(devnet);
+  if (!byIndex) clients.set(devnet, (byIndex = new Map()));
+  let tw = byIndex.get(index);
+  if (!tw) {
+    tw = new TronWeb({ fullHost: devnet.url, privateKey: devnet.accounts[index]!.privateKey });
+    tw.trx.getTransactionInfo = tw.trx.getUnconfirmedTransactionInfo.bind(tw.trx);
+    byIndex.set(index, tw);
+  }
+  return tw;
+}
+
+/** deploySystem() that also works with a solidity lag (receipts from the full node). */
+export async function deployLagging(devnet: Devnet, params = { floorBps: 3000, noticePeriod: 7 * 86_400, split: [3000, 1000, 6000], holdPeriod: 86_400 }): Promise<System> {
+  const tw = fullNodeClient(devnet, 0);
+  const admin = devnet.accounts[0]!.address;
+  const btt = await deploy(tw, 'MockBTT');
+  const usdt = await deploy(tw, 'MockUSDT');
+  const profiles = await deploy(tw, 'Profiles');
+  const rewardPool = await deploy(tw, 'RewardPool', [admin]);
+  const vault = await deploy(tw, 'GiftVault', [admin, profiles, rewardPool, params.floorBps, params.noticePeriod, params.split, params.holdPeriod]);
+  await send(devnet, tw, vault, 'setTokenAllowed(address,bool)', [btt, true]);
+  await send(devnet, tw, vault, 'setTokenAllowed(address,bool)', [usdt, true]);
+  return { profiles, rewardPool, vault, btt, usdt, admin };
+}
+
+/** The devnet's head block number. */
+export async function headNumber(devnet: Devnet): Promise<number> {
+  const b = await post(devnet, 'wallet/getnowblock');
+  return Number(b.block_header?.raw_data?.number ?? 0);
+}
+
+/** Writes a deployments/<network>.json-shaped file for `sys` (first block to index: `deployBlock`). */
+export function writeDeployments(file: string, devnet: Devnet, sys: System, deployBlock: number): string {
+  const abi = (name: string): string => `build/contracts/${name}.json`;
+  const out = {
+    network: 'test',
+    fullHost: devnet.url,
+    deployBlock,
+    contracts: {
+      Profiles: { address: sys.profiles, abi: abi('Profiles') },
+      RewardPool: { address: sys.rewardPool, abi: abi('RewardPool') },
+      GiftVault: { address: sys.vault, abi: abi('GiftVault') },
+      MockBTT: { address: sys.btt, abi: abi('MockBTT') },
+      MockUSDT: { address: sys.usdt, abi: abi('MockUSDT') },
+    },
+    tokens: { TRX: TRX_ADDRESS, BTT: sys.btt, USDT: sys.usdt },
+  };
+  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  return file;
+}
+
+/** A temp directory removed by `cleanup()`. */
+export function tempDir(prefix = 'blive-indexer-'): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** An indexer on `dbPath` for the deployments file, polling fast, quiet unless `params.log`. */
+export function indexerFor(deploymentsFile: string, dbPath: string, params: IndexerParams = {}): Indexer {
+  return createIndexer({
+    log: silentLogger,
+    env: {},
+    ...params,
+    config: { deploymentsFile, dbPath, pollIntervalMs: 20, requestAttempts: 3, ...params.config },
+  });
+}
+
+/** Environment for running `indexer/cli.ts` in a child process against the same deployment. */
+export function indexerEnv(deploymentsFile: string, dbPath: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, BLIVE_DEPLOYMENTS: deploymentsFile, INDEXER_DB: dbPath, INDEXER_POLL_MS: '20', INDEXER_LOG_LEVEL: 'warn', ...extra };
+}

@@ -1,0 +1,133 @@
+/**
+ * The decoder on hand-made blocks: arguments normalised (base58, decimal strings), logs of other
+ * contracts and of failed transactions ignored, an unknown log of ours fatal, and how a gift was
+ * paid worked out from the transaction, including calls through another contract (a router).
+ */
+import { strict as assert } from 'node:assert';
+import path from 'node:path';
+import { utils as tronUtils } from 'tronweb';
+import { toBase58, ZERO_ADDRESS } from '../../indexer/internal/address.js';
+import { PROJECT_ROOT, type Deployment } from '../../indexer/internal/config.js';
+import { FatalError } from '../../indexer/internal/errors.js';
+import { createDecoder, type FetchedBlock } from '../../indexer/sync/decoder.js';
+import type { NodeInternalTx, NodeLog } from '../../indexer/sync/tronClient.js';
+import { artifact } from '../helpers/devnet.js';
+
+const hex = (n: number): string => `41${n.toString(16).padStart(40, '0')}`;
+const VAULT = hex(0xa1);
+const POOL = hex(0xa2);
+const PROFILES = hex(0xa3);
+const TOKEN = hex(0xb1);
+const ROUTER = hex(0xc1);
+const ALICE = hex(0x11);
+const BOB = hex(0x12);
+const ZERO_HEX = `41${'0'.repeat(40)}`;
+
+const vaultAbi = new tronUtils.ethersUtils.Interface(artifact('GiftVault').abi as never);
+const tokenAbi = new tronUtils.ethersUtils.Interface(artifact('MockBTT').abi as never);
+const evm = (h: string): string => `0x${h.slice(2)}`;
+
+function log(address: string, iface: typeof vaultAbi, name: string, args: unknown[]): NodeLog {
+  const { topics, data } = iface.encodeEventLog(name, args);
+  return { address: address.slice(2), topics: topics.map((t: string) => t.slice(2)), data: data.slice(2) };
+}
+
+function giftSent(sender: string, token: string, total: bigint): NodeLog {
+  const b = (total * 3n) / 10n;
+  const p = total / 10n;
+  return log(VAULT, vaultAbi, 'GiftSent', [evm(sender), evm(ALICE), 1n, 1n, evm(token), total, b, p, total - b - p, 7n, 1_800_000_000n]);
+}
+
+function block(txs: { logs: NodeLog[]; internal?: NodeInternalTx[]; success?: boolean; to?: string; owner?: string; value?: bigint }[]): FetchedBlock {
+  return {
+    block: {
+      number: 10,
+      hash: 'ab'.repeat(32),
+      parentHash: 'cd'.repeat(32),
+      timestamp: 1_700_000_000_000,
+      txs: txs.map((t, i) => ({ txId: `${i}`.padStart(64, '0'), type: 'TriggerSmartContract', owner: t.owner ?? BOB, contract: t.to ?? VAULT, callValue: t.value ?? 0n })),
+    },
+    infos: txs.map((t, i) => ({ txId: `${i}`.padStart(64, '0'), blockNumber: 10, success: t.success ?? true, logs: t.logs, internal: t.internal ?? [] })),
+  };
+}
+
+describe('indexer: decoder', function () {
+  const deployment: Deployment = {
+    network: 'unit',
+    deployBlock: 1,
+    contracts: {
+      Profiles: { address: toBase58(PROFILES), abiPath: path.join(PROJECT_ROOT, 'build/contracts/Profiles.json') },
+      GiftVault: { address: toBase58(VAULT), abiPath: path.join(PROJECT_ROOT, 'build/contracts/GiftVault.json') },
+      RewardPool: { address: toBase58(POOL), abiPath: path.join(PROJECT_ROOT, 'build/contracts/RewardPool.json') },
+    },
+    tokens: {},
+  };
+  const decoder = createDecoder(deployment);
+
+  it('decodes our logs with base58 addresses and decimal amounts, in chain order', function () {
+    const { block: b, events } = decoder.decodeBlock(block([{ logs: [log(VAULT, vaultAbi, 'Deposited', [evm(BOB), evm(TOKEN), 10n ** 30n])] }]));
+    assert.deepEqual(b, { number: 10, hash: 'ab'.repeat(32), parentHash: 'cd'.repeat(32), timestamp: 1_700_000_000_000 });
+    assert.deepEqual(events, [
+      {
+        blockNumber: 10,
+        txIndex: 0,
+        logIndex: 0,
+        txId: '0'.repeat(64),
+        timestamp: 1_700_000_000_000,
+        contract: 'GiftVault',
+        address: toBase58(VAULT),
+        eventName: 'Deposited',
+        args: { user: toBase58(BOB), token: toBase58(TOKEN), amount: String(10n ** 30n) },
+      },
+    ]);
+  });
+
+  it('ignores logs of other contracts and of failed transactions', function () {
+    const { events } = decoder.decodeBlock(
+      block([
+        { logs: [log(TOKEN, tokenAbi, 'Transfer', [evm(BOB), evm(VAULT), 5n])] },
+        { logs: [log(VAULT, vaultAbi, 'Deposited', [evm(BOB), evm(TOKEN), 5n])], success: false },
+      ]),
+    );
+    assert.deepEqual(events, []);
+  });
+
+  it('fails on a log of our contract that its ABI does not know', function () {
+    const unknown: NodeLog = { address: VAULT.slice(2), topics: ['ee'.repeat(32)], data: '' };
+    assert.throws(() => decoder.decodeBlock(block([{ logs: [unknown] }])), (e: unknown) => e instanceof FatalError && /unknown log of GiftVault/.test(e.message) && (e as FatalError).context.log_index === 0);
+  });
+
+  it('tells a TRC-20 gift paid from the wallet (a Transfer to the vault first) from one paid from the vault', function () {
+    const { events } = decoder.decodeBlock(
+      block([
+        { logs: [log(TOKEN, tokenAbi, 'Transfer', [evm(BOB), evm(VAULT), 100n]), giftSent(BOB, TOKEN, 100n)] },
+        { logs: [giftSent(BOB, TOKEN, 100n)] },
+        // A deposit's Transfer, then a gift from the vault in the same transaction (via a router).
+        { to: ROUTER, logs: [log(TOKEN, tokenAbi, 'Transfer', [evm(BOB), evm(VAULT), 100n]), log(VAULT, vaultAbi, 'Deposited', [evm(BOB), evm(TOKEN), 100n]), giftSent(BOB, TOKEN, 100n)] },
+      ]),
+    );
+    assert.deepEqual(
+      events.filter((e) => e.eventName === 'GiftSent').map((e) => e.args.paidFrom),
+      ['wallet', 'vault', 'vault'],
+    );
+  });
+
+  it('tells a TRX gift paid with call value, directly or through a router, from one paid from the vault', function () {
+    const call = (caller: string, value: bigint): NodeInternalTx => ({ caller, to: VAULT, value, note: 'call', rejected: false });
+    const { events } = decoder.decodeBlock(
+      block([
+        { value: 5n, logs: [giftSent(BOB, ZERO_HEX, 5n)] },
+        { logs: [giftSent(BOB, ZERO_HEX, 5n)] },
+        // A router deposits 5 and then sends a 5 gift from the vault: the one value call is the deposit's.
+        { to: ROUTER, internal: [call(ROUTER, 5n)], logs: [log(VAULT, vaultAbi, 'Deposited', [evm(ROUTER), evm(ZERO_HEX), 5n]), giftSent(ROUTER, ZERO_HEX, 5n)] },
+        // A router paying a gift with value; a rejected call does not count.
+        { to: ROUTER, internal: [{ ...call(ROUTER, 9n), rejected: true }, call(ROUTER, 9n)], logs: [giftSent(ROUTER, ZERO_HEX, 9n)] },
+      ]),
+    );
+    assert.deepEqual(
+      events.filter((e) => e.eventName === 'GiftSent').map((e) => e.args.paidFrom),
+      ['wallet', 'vault', 'vault', 'wallet'],
+    );
+    assert.equal(events.find((e) => e.eventName === 'Deposited')!.args.token, ZERO_ADDRESS);
+  });
+});
