@@ -16,6 +16,7 @@ import { earningsAt, splitAt } from './db/views.js';
 import type { DerivedStore } from './store/derived.js';
 import type { RawStore } from './store/raw.js';
 import type { BlockRef, TronClient } from './sync/tronClient.js';
+import { mapLimit } from './internal/async.js';
 
 export interface Difference {
   /** What was compared, e.g. `GiftVault.balanceOf(T..., T...)`. */
@@ -63,19 +64,6 @@ const evmAddress = (b58: string): string => `0x${toHex41(b58)!.slice(2)}`;
 const FIRST_CHUNK = 48;
 const CONCURRENCY = 8;
 const ROUNDS = 12;
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 function buildChecks(db: Database.Database, d: Deployment): Check[] {
   const vault = d.contracts.GiftVault.address;

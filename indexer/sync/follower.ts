@@ -18,6 +18,7 @@ import type { DerivedStore } from '../store/derived.js';
 import type { Cursor, RawBlock, RawEvent, RawStore } from '../store/raw.js';
 import type { Decoder, FetchedBlock } from './decoder.js';
 import type { BlockRef, TronClient } from './tronClient.js';
+import { mapLimit } from '../internal/async.js';
 
 export interface FollowerHooks {
   /** Runs inside every batch transaction just before it commits; a throw rolls the batch back (tests inject faults here). */
@@ -60,20 +61,6 @@ export interface Follower {
 interface DecodedBlock {
   block: RawBlock;
   events: RawEvent[];
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight, keeping order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** Creates the follower over an opened database. */

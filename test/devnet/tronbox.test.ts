@@ -3,36 +3,16 @@
  * record their progress in the Migrations contract.
  */
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { artifact, post, startDevnet, type Devnet } from '../helpers/devnet.js';
+import { ROOT, tronbox, type Run } from '../helpers/tronbox.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 /** Written by the migrations; a developer's copy (for their own devnet) is put back afterwards. */
 const DEPLOYMENTS = path.join(ROOT, 'deployments', 'development.json');
 /** Number of the last migration, which tronbox records in Migrations when it completes. */
 const LAST_MIGRATION = Math.max(...readdirSync(path.join(ROOT, 'migrations')).map((f) => Number.parseInt(f, 10)).filter(Number.isInteger));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the project's tronbox and resolves with its exit code and output, whatever the code. */
-function tronbox(args: string[], env: Record<string, string>): Promise<Run> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  // The development network must use the devnet's account 0, whatever the caller's shell holds.
-  delete childEnv.PRIVATE_KEY_DEVELOPMENT;
-  delete childEnv.DEVNET_SEED;
-  return new Promise((resolve, reject) => {
-    execFile(path.join(ROOT, 'node_modules/.bin/tronbox'), args, { cwd: ROOT, env: childEnv, timeout: 50_000 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') return reject(err);
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('when tronbox migrates the development network', () => {
   let devnet: Devnet;

@@ -4,14 +4,13 @@
  * deployments/development.json it writes, which every other part of BLive learns addresses from.
  */
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TronWeb, utils as tronUtils } from 'tronweb';
 import { call, DAY, TRX_ADDRESS } from '../helpers/contracts.js';
 import { post, startDevnet, type Devnet } from '../helpers/devnet.js';
+import { ROOT, tronbox, type Run } from '../helpers/tronbox.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 /** Written by the migrations; a developer's copy (for their own devnet) is put back afterwards. */
 const DEPLOYMENTS = path.join(ROOT, 'deployments', 'development.json');
 const CONTRACTS = ['Profiles', 'RewardPool', 'GiftVault', 'MockBTT', 'MockUSDT'] as const;
@@ -39,25 +38,6 @@ const deployConfig = JSON.parse(readFileSync(path.join(ROOT, 'config', 'deploy.j
 };
 const catalog = JSON.parse(readFileSync(path.join(ROOT, 'config', 'catalog.json'), 'utf8')) as { gifts: CatalogGift[] };
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the project's tronbox and resolves with its exit code and output, whatever the code. */
-function tronbox(args: string[], env: Record<string, string>): Promise<Run> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  // The development network must use the devnet's account 0, whatever the caller's shell holds.
-  delete childEnv.PRIVATE_KEY_DEVELOPMENT;
-  delete childEnv.DEVNET_SEED;
-  return new Promise((resolve, reject) => {
-    execFile(path.join(ROOT, 'node_modules/.bin/tronbox'), args, { cwd: ROOT, env: childEnv, timeout: 110_000 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') return reject(err);
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('when tronbox migrates BLive to the development network', function () {
   let devnet: Devnet;
