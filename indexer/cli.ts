@@ -1,10 +1,13 @@
 /**
- * `npm run indexer` follows the configured node (the devnet by default) until interrupted;
+ * `npm run indexer` follows the configured node (the devnet by default) until interrupted and
+ * serves the GraphQL API on 127.0.0.1:8081 (PORT, INDEXER_API_HOST);
  * `npm run indexer -- reindex` rebuilds the derived tables from the raw store without the chain;
  * `npm run indexer -- verify` reconciles the index with the contracts' views and exits 1 on any
  * difference. Configuration: environment variables, see indexer/internal/config.ts and the README.
  * Exit codes: 0 ok, 1 differences (verify), 2 an error.
  */
+import { createIndexerApi } from './api/server.js';
+import { apiAddress, listenApi } from './api/listen.js';
 import { createIndexer } from './index.js';
 import { describeError } from './internal/errors.js';
 import { createLogger } from './internal/log.js';
@@ -36,6 +39,9 @@ async function main(argv: string[]): Promise<number> {
       return r.differences.length ? 1 : 0;
     }
     log.info('starting', { node_url: indexer.config.nodeUrl, db: indexer.config.dbPath, deploy_block: indexer.config.deployment.deployBlock });
+    const api = createIndexerApi({ db: indexer.db, indexer });
+    const http = await listenApi(api, apiAddress());
+    log.info('serving the API', { url: `${http.url}/graphql` });
     const stop = (): void => {
       log.info('stopping');
       void indexer.stop();
@@ -43,7 +49,12 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     indexer.start();
-    await indexer.done();
+    try {
+      await indexer.done();
+    } finally {
+      api.close();
+      await http.close();
+    }
     return 0;
   } finally {
     await indexer.close();

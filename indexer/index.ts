@@ -15,14 +15,14 @@ import { RawStore } from './store/raw.js';
 import { reindex, type ReindexResult } from './store/reindex.js';
 import type { HandlerContext } from './handlers/context.js';
 import { createDecoder } from './sync/decoder.js';
-import { createFollower, type FollowerHooks, type StepResult } from './sync/follower.js';
+import { createFollower, type CommittedBatch, type FollowerHooks, type StepResult } from './sync/follower.js';
 import { createTronClient, type TronClient } from './sync/tronClient.js';
 import { verifyIndex, type VerifyReport } from './verify.js';
 
 export type { IndexerConfig } from './internal/config.js';
 export type { VerifyReport, Difference } from './verify.js';
 export type { ReindexResult } from './store/reindex.js';
-export type { StepResult, FollowerHooks } from './sync/follower.js';
+export type { StepResult, FollowerHooks, CommittedBatch } from './sync/follower.js';
 
 export interface IndexerParams {
   /** Overrides on top of the environment's configuration (see internal/config.ts). */
@@ -44,6 +44,8 @@ export interface IndexerStatus {
   final: number;
   /** Blocks between the head and the last indexed block. */
   lag: number;
+  /** Events committed by this process since it started. */
+  eventsProcessed: number;
   /** Why the loop stopped, if it did on its own. */
   error?: string;
 }
@@ -61,6 +63,11 @@ export interface Indexer {
   /** Resolves when the loop ends; rejects with the fatal error that stopped it. */
   done(): Promise<void>;
   status(): IndexerStatus;
+  /**
+   * Calls `listener` synchronously after every committed batch of blocks, in commit order (the
+   * API's subscriptions read the new rows from there). Returns the unsubscribe function.
+   */
+  onCommit(listener: (batch: CommittedBatch) => void): () => void;
   /** Catches up with the node's head and solidified head once, then returns. */
   sync(): Promise<StepResult>;
   /** Rebuilds every derived table from the raw store. */
@@ -115,6 +122,19 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
     store: derived,
     addresses: { Profiles: d.contracts.Profiles.address, GiftVault: d.contracts.GiftVault.address, RewardPool: d.contracts.RewardPool.address },
   };
+  const listeners = new Set<(batch: CommittedBatch) => void>();
+  let eventsProcessed = 0;
+  const afterCommit = (batch: CommittedBatch): void => {
+    params.hooks?.afterCommit?.(batch);
+    eventsProcessed += batch.events;
+    for (const l of [...listeners]) {
+      try {
+        l(batch);
+      } catch (e) {
+        log.warn('commit listener failed', { error: describeError(e) });
+      }
+    }
+  };
   const follower = createFollower({
     db,
     raw,
@@ -126,7 +146,7 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
     batchSize: config.batchSize,
     fetchConcurrency: config.fetchConcurrency,
     log,
-    ...(params.hooks ? { hooks: params.hooks } : {}),
+    hooks: { ...params.hooks, afterCommit },
   });
   follower.cursor();
 
@@ -225,7 +245,14 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
         indexed: c.indexedNumber,
         final: c.finalNumber,
         lag: Math.max(0, head - c.indexedNumber),
+        eventsProcessed,
         ...(lastError ? { error: lastError } : {}),
+      };
+    },
+    onCommit(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
       };
     },
     sync() {

@@ -23,6 +23,15 @@ import { mapLimit } from '../internal/async.js';
 export interface FollowerHooks {
   /** Runs inside every batch transaction just before it commits; a throw rolls the batch back (tests inject faults here). */
   beforeCommit?: (batch: { from: number; to: number }) => void;
+  /** Runs after a batch of blocks committed, in commit order (the API publishes new rows from here); a throw is not the sync's concern. */
+  afterCommit?: (batch: CommittedBatch) => void;
+}
+
+/** A committed batch: its blocks and how many events it stored. */
+export interface CommittedBatch {
+  from: number;
+  to: number;
+  events: number;
 }
 
 export interface FollowerDeps {
@@ -122,6 +131,14 @@ export function createFollower(deps: FollowerDeps): Follower {
     } catch (e) {
       derived.discard();
       throw e;
+    }
+    if (deps.hooks?.afterCommit) {
+      const events = blocks.reduce((n, b) => n + b.events.length, 0);
+      try {
+        deps.hooks.afterCommit({ from: blocks[0]!.block.number, to: last.number, events });
+      } catch (e) {
+        log.warn('afterCommit hook failed', { error: e instanceof Error ? e.message : String(e) });
+      }
     }
     return next;
   }

@@ -88,5 +88,5 @@ export function indexerFor(deploymentsFile: string, dbPath: string, params: Inde
 
 /** Environment for running `indexer/cli.ts` in a child process against the same deployment. */
 export function indexerEnv(deploymentsFile: string, dbPath: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...process.env, BLIVE_DEPLOYMENTS: deploymentsFile, INDEXER_DB: dbPath, INDEXER_POLL_MS: '20', INDEXER_LOG_LEVEL: 'warn', ...extra };
+  return { ...process.env, BLIVE_DEPLOYMENTS: deploymentsFile, INDEXER_DB: dbPath, INDEXER_POLL_MS: '20', INDEXER_LOG_LEVEL: 'warn', PORT: '0', ...extra };
 }

@@ -1,0 +1,312 @@
+/**
+ * The GraphQL schema of the indexer's API (SDL). Conventions:
+ * - BigInt: an exact integer amount serialised as a decimal string; Address: base58 `T...`,
+ *   validated on input (BAD_ADDRESS).
+ * - Every list is a connection `{ nodes, pageInfo }` with `first` (default 20, at most 100: above
+ *   that PAGE_TOO_LARGE) and `after` (the previous page's `pageInfo.endCursor`). Chain lists are in
+ *   chain order, oldest first, and their cursor is the chain-order key, so rows added later never
+ *   shift a page.
+ * - Every item that comes from a block has `finality` (FINAL at or below the solidified head as
+ *   last seen), `blockNumber`, and where it comes from one transaction `txId` and `timestamp` (ms).
+ */
+export const typeDefs = /* GraphQL */ `
+  "An exact integer (amounts in base units), serialised as a decimal string."
+  scalar BigInt
+  "A TRON address in base58 (T...)."
+  scalar Address
+
+  enum Finality {
+    PENDING
+    FINAL
+  }
+  enum ChartKind {
+    GIFTERS
+    BROADCASTERS
+  }
+  enum ChartPeriod {
+    DAY
+    WEEK
+    MONTH
+    ALL
+  }
+  enum PaidFrom {
+    VAULT
+    WALLET
+  }
+  enum Side {
+    DEBIT
+    CREDIT
+  }
+
+  type PageInfo {
+    endCursor: String
+    hasNextPage: Boolean!
+  }
+
+  type Profile {
+    address: Address!
+    registered: Boolean!
+    handle: String
+    profileUri: String
+    broadcaster: Boolean!
+    registeredAt: Float
+    updatedAt: Float
+    followerCount: Int!
+    followingCount: Int!
+    blockNumber: Int!
+    finality: Finality!
+    followers(first: Int, after: String): FollowConnection!
+    following(first: Int, after: String): FollowConnection!
+  }
+  type ProfileConnection {
+    nodes: [Profile!]!
+    pageInfo: PageInfo!
+  }
+  type Follow {
+    follower: Address!
+    target: Address!
+    since: Float!
+    blockNumber: Int!
+    finality: Finality!
+    "The follower's profile (followers) or the target's (following)."
+    profile: Profile!
+  }
+  type FollowConnection {
+    nodes: [Follow!]!
+    pageInfo: PageInfo!
+  }
+
+  type Balance {
+    user: Address!
+    token: Address!
+    amount: BigInt!
+    blockNumber: Int!
+    finality: Finality!
+  }
+  type BalanceConnection {
+    nodes: [Balance!]!
+    pageInfo: PageInfo!
+  }
+
+  type Gift {
+    txId: String!
+    blockNumber: Int!
+    txIndex: Int!
+    logIndex: Int!
+    timestamp: Float!
+    finality: Finality!
+    sender: Address!
+    broadcaster: Address!
+    giftId: BigInt!
+    quantity: Int!
+    token: Address!
+    total: BigInt!
+    broadcasterAmount: BigInt!
+    poolAmount: BigInt!
+    platformAmount: BigInt!
+    streamId: BigInt!
+    releaseAt: Float!
+    paidFrom: PaidFrom!
+  }
+  type GiftConnection {
+    nodes: [Gift!]!
+    pageInfo: PageInfo!
+  }
+  input GiftFilter {
+    sender: Address
+    broadcaster: Address
+    streamId: BigInt
+    token: Address
+    "Times in ms, inclusive."
+    from: Float
+    to: Float
+  }
+
+  type StreamTotal {
+    streamId: BigInt!
+    token: Address!
+    total: BigInt!
+    broadcasterAmount: BigInt!
+    giftCount: Int!
+    firstGiftAt: Float!
+    lastGiftAt: Float!
+    blockNumber: Int!
+    finality: Finality!
+  }
+  type StreamTotalConnection {
+    nodes: [StreamTotal!]!
+    pageInfo: PageInfo!
+  }
+
+  type LeaderboardEntry {
+    rank: Int!
+    account: Address!
+    amount: BigInt!
+    giftCount: Int!
+    blockNumber: Int!
+    finality: Finality!
+  }
+  type Leaderboard {
+    kind: ChartKind!
+    period: ChartPeriod!
+    periodStart: Float!
+    token: Address!
+    streamId: BigInt
+    entries: [LeaderboardEntry!]!
+  }
+
+  type TokenEarnings {
+    token: Address!
+    pending: BigInt!
+    claimable: BigInt!
+    claimed: BigInt!
+    escrowedTotal: BigInt!
+    "Next release after 'at', in ms; null if nothing is pending."
+    nextReleaseAt: Float
+    at: Float!
+    blockNumber: Int!
+    finality: Finality!
+  }
+  type EarningsConnection {
+    nodes: [TokenEarnings!]!
+    pageInfo: PageInfo!
+  }
+
+  type LedgerEntry {
+    id: Int!
+    cursor: String!
+    txId: String!
+    blockNumber: Int!
+    txIndex: Int!
+    logIndex: Int!
+    entryIndex: Int!
+    timestamp: Float!
+    finality: Finality!
+    kind: String!
+    account: String!
+    side: Side!
+    token: Address!
+    amount: BigInt!
+  }
+  type LedgerConnection {
+    nodes: [LedgerEntry!]!
+    pageInfo: PageInfo!
+  }
+  input LedgerFilter {
+    "A ledger account (wallet:T..., vault:T..., escrow:T..., treasury, ...) or a bare address (its wallet, vault and escrow accounts)."
+    account: String
+    kind: String
+    token: Address
+    from: Float
+    to: Float
+    txId: String
+  }
+
+  type RewardEpoch {
+    epochId: BigInt!
+    token: Address!
+    merkleRoot: String!
+    total: BigInt!
+    claimed: BigInt!
+    claimCount: Int!
+    claimDeadline: Float!
+    uri: String!
+    publishedAt: Float!
+    txId: String!
+    swept: Boolean!
+    sweptAmount: BigInt!
+    sweptAt: Float
+    blockNumber: Int!
+    finality: Finality!
+  }
+  type RewardEpochConnection {
+    nodes: [RewardEpoch!]!
+    pageInfo: PageInfo!
+  }
+  type RewardClaim {
+    epochId: BigInt!
+    claimIndex: BigInt!
+    account: Address!
+    amount: BigInt!
+    category: Int!
+    txId: String!
+    blockNumber: Int!
+    timestamp: Float!
+    finality: Finality!
+  }
+  type RewardClaimConnection {
+    nodes: [RewardClaim!]!
+    pageInfo: PageInfo!
+  }
+
+  type Split {
+    broadcasterBps: Int!
+    poolBps: Int!
+    platformBps: Int!
+  }
+  type PendingSplit {
+    "Null when the announced change removes the override (the default then applies)."
+    split: Split
+    effectiveAt: Float!
+  }
+  type SplitEvent {
+    kind: String!
+    broadcasterBps: Int
+    poolBps: Int
+    platformBps: Int
+    effectiveAt: Float!
+    txId: String!
+    blockNumber: Int!
+    timestamp: Float!
+    finality: Finality!
+  }
+  type SplitEventConnection {
+    nodes: [SplitEvent!]!
+    pageInfo: PageInfo!
+  }
+  type SplitPolicy {
+    broadcaster: Address!
+    "Whether a per-broadcaster override applies now (else the default)."
+    overridden: Boolean!
+    current: Split
+    pending: PendingSplit
+    at: Float!
+    history(first: Int, after: String): SplitEventConnection!
+  }
+
+  type Status {
+    head: Int!
+    solidified: Int!
+    indexed: Int!
+    final: Int!
+    lag: Int!
+  }
+
+  type Query {
+    "By address or handle (one of them)."
+    profile(address: Address, handle: String): Profile
+    "Registered profiles by handle; 'search' is a handle prefix."
+    profiles(search: String, first: Int, after: String): ProfileConnection!
+    followers(address: Address!, first: Int, after: String): FollowConnection!
+    following(address: Address!, first: Int, after: String): FollowConnection!
+    balances(address: Address!, first: Int, after: String): BalanceConnection!
+    gifts(filter: GiftFilter, first: Int, after: String): GiftConnection!
+    streamTotals(streamId: BigInt!, first: Int, after: String): StreamTotalConnection!
+    "Top accounts; 'at' (ms, default the last indexed block's time) picks the period."
+    leaderboard(kind: ChartKind!, period: ChartPeriod!, token: Address!, streamId: BigInt, at: Float, first: Int): Leaderboard!
+    "Per token, as the contract's views would say at 'at' (ms, default the last indexed block's time)."
+    earnings(broadcaster: Address!, at: Float, first: Int, after: String): EarningsConnection!
+    ledger(filter: LedgerFilter, first: Int, after: String): LedgerConnection!
+    rewardEpochs(first: Int, after: String): RewardEpochConnection!
+    rewardClaims(account: Address!, first: Int, after: String): RewardClaimConnection!
+    splitPolicy(broadcaster: Address!, at: Float): SplitPolicy!
+    status: Status!
+  }
+
+  type Subscription {
+    "Gifts committed after subscribing, optionally for one stream and/or broadcaster."
+    giftSent(streamId: BigInt, broadcaster: Address): Gift!
+    "Ledger entries of an address's wallet, vault and escrow accounts committed after subscribing."
+    ledgerEntries(address: Address!): LedgerEntry!
+  }
+`;

@@ -1,0 +1,217 @@
+/**
+ * The indexer's HTTP API, built without listening (listen.ts listens; tests use `fetch`):
+ * GraphQL (with GraphiQL) at /graphql, subscriptions over SSE, /health, /ready (503 until the
+ * indexer has caught up with the head), /metrics (Prometheus text) and /ledger.csv (the filtered
+ * ledger, streamed). New gifts and ledger entries are published to subscribers after each batch
+ * the indexer commits (or, without an indexer in this process, by `publishNew()`).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type Database from 'better-sqlite3';
+import { GraphQLError } from 'graphql';
+import { createPubSub, createSchema, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { Indexer } from '../index.js';
+import { finalNumber } from '../db/views.js';
+import { DEFAULT_LIMITS, queryLimitsRule, type QueryLimits } from './limits.js';
+import { apiStatus, giftOf, LEDGER_KEYS, ledgerOf, ledgerWhere, resolvers, type ApiContext, type ApiPubSub, type LedgerFilter } from './resolvers.js';
+import { typeDefs } from './schema.js';
+
+export interface IndexerApiOptions {
+  db: Database.Database;
+  /** The indexer running in this process: status, readiness and subscriptions follow its commits. */
+  indexer?: Indexer;
+  limits?: Partial<QueryLimits>;
+  graphiql?: boolean;
+  /**
+   * Overrides readiness. Default with an indexer: not ready until it has seen the head and indexed
+   * up to it; after that, ready while it lags by at most `readyLag` blocks (default 20) and has
+   * not stopped on an error. Without one: the database has a cursor.
+   */
+  ready?: () => boolean;
+  readyLag?: number;
+}
+
+export interface IndexerApi {
+  yoga: YogaServerInstance<Record<string, any>, ApiContext>;
+  /** The fetch handler (tests call it directly). */
+  fetch: (request: Request) => Promise<Response>;
+  /** A node:http request listener. */
+  listener: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Publishes gifts and ledger entries committed since the last call (called after each indexer commit). */
+  publishNew(): void;
+  /** Stops following the indexer's commits. */
+  close(): void;
+}
+
+const CSV_COLUMNS = ['tx_id', 'block_number', 'tx_index', 'log_index', 'entry_index', 'timestamp', 'kind', 'account', 'side', 'token', 'amount', 'finality'];
+const CSV_CHUNK = 500;
+
+function csvField(v: unknown): string {
+  const s = String(v ?? '');
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
+
+/** The API over an indexer database. */
+export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
+  const { db, indexer } = opts;
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const pubsub: ApiPubSub = createPubSub();
+  const requests = new Map<string, number>();
+
+  const maxId = (table: string): number => (db.prepare(`SELECT coalesce(max(id), 0) FROM ${table}`).pluck().get() as number) ?? 0;
+  let lastGift = maxId('gifts');
+  let lastLedger = maxId('ledger_entries');
+
+  function publishNew(): void {
+    const final = finalNumber(db);
+    // A reorg can remove rows: never wait for ids above what exists.
+    lastGift = Math.min(lastGift, maxId('gifts'));
+    lastLedger = Math.min(lastLedger, maxId('ledger_entries'));
+    for (const r of db.prepare('SELECT * FROM gifts WHERE id > ? ORDER BY id').all(lastGift) as Record<string, any>[]) {
+      lastGift = r.id;
+      pubsub.publish('gift', giftOf(r, final));
+    }
+    for (const r of db.prepare('SELECT * FROM ledger_entries WHERE id > ? ORDER BY id').all(lastLedger) as Record<string, any>[]) {
+      lastLedger = r.id;
+      pubsub.publish('ledger', ledgerOf(r, final));
+    }
+  }
+  const unsubscribe = indexer?.onCommit(() => publishNew());
+
+  let caughtUp = false;
+  const ready =
+    opts.ready ??
+    ((): boolean => {
+      if (!indexer) return apiStatus(db).indexed >= 0;
+      const s = indexer.status();
+      if (s.head >= 0 && s.indexed >= s.head) caughtUp = true;
+      return caughtUp && s.lag <= (opts.readyLag ?? 20) && s.error === undefined;
+    });
+
+  function metrics(): Response {
+    const s = apiStatus(db, indexer);
+    const rawEvents = db.prepare('SELECT count(*) FROM raw_events').pluck().get() as number;
+    const lines: string[] = [];
+    const gauge = (name: string, help: string, value: number, type = 'gauge'): void => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
+    };
+    gauge('blive_indexer_head_block', 'Head block of the node as last seen (-1 unknown).', s.head);
+    gauge('blive_indexer_solidified_block', 'Solidified block of the node as last seen (-1 unknown).', s.solidified);
+    gauge('blive_indexer_indexed_block', 'Last indexed block.', s.indexed);
+    gauge('blive_indexer_final_block', 'Highest final block.', s.final);
+    gauge('blive_indexer_lag_blocks', 'Blocks between the head and the last indexed block.', s.lag);
+    gauge('blive_indexer_events_processed_total', 'Events committed by the indexer in this process.', indexer?.status().eventsProcessed ?? 0, 'counter');
+    gauge('blive_indexer_raw_events', 'Events in the raw store.', rawEvents);
+    lines.push('# HELP blive_api_requests_total HTTP requests by path and status.', '# TYPE blive_api_requests_total counter');
+    for (const [k, n] of [...requests].sort()) {
+      const [path, status] = k.split(' ');
+      lines.push(`blive_api_requests_total{path="${path}",status="${status}"} ${n}`);
+    }
+    return new Response(`${lines.join('\n')}\n`, { headers: { 'content-type': 'text/plain; version=0.0.4' } });
+  }
+
+  function ledgerCsv(url: URL): Response {
+    const q = url.searchParams;
+    const num = (k: string): number | null => {
+      const v = q.get(k);
+      if (v === null || v === '') return null;
+      if (!/^\d+$/.test(v)) throw new GraphQLError(`${k} must be a time in ms`, { extensions: { code: 'BAD_ARGUMENT' } });
+      return Number(v);
+    };
+    let where: ReturnType<typeof ledgerWhere>;
+    try {
+      const f: LedgerFilter = { account: q.get('account'), kind: q.get('kind'), token: q.get('token'), from: num('from'), to: num('to'), txId: q.get('txId') };
+      where = ledgerWhere(f);
+    } catch (e) {
+      if (e instanceof GraphQLError) return json(400, { error: { code: e.extensions.code, message: e.message } });
+      throw e;
+    }
+    const final = finalNumber(db);
+    const clauses = where.map(([c]) => c);
+    const params = where.flatMap(([, p]) => p);
+    const sql = `SELECT * FROM ledger_entries WHERE ${[...clauses, `(${LEDGER_KEYS.join(', ')}) > (?, ?, ?, ?)`].join(' AND ')} ORDER BY ${LEDGER_KEYS.join(', ')} LIMIT ${CSV_CHUNK}`;
+    const stmt = db.prepare(sql);
+    let key = [-1, -1, -1, -1];
+    let header = true;
+    const encoder = new TextEncoder();
+    // Keyset chunks: the connection is never held by an open iterator between pulls.
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const out: string[] = [];
+        if (header) {
+          out.push(CSV_COLUMNS.join(','));
+          header = false;
+        }
+        const rows = stmt.all(...params, ...key) as Record<string, any>[];
+        for (const r of rows) {
+          out.push(CSV_COLUMNS.map((c) => csvField(c === 'finality' ? (r.block_number <= final ? 'FINAL' : 'PENDING') : r[c])).join(','));
+          key = [r.block_number, r.tx_index, r.log_index, r.entry_index];
+        }
+        if (out.length) controller.enqueue(encoder.encode(`${out.join('\n')}\n`));
+        if (rows.length < CSV_CHUNK) controller.close();
+      },
+    });
+    return new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="ledger.csv"' } });
+  }
+
+  const routes: Plugin = {
+    onRequest({ url, request, endResponse }) {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return;
+      switch (url.pathname) {
+        case '/ready': {
+          const ok = ready();
+          return endResponse(json(ok ? 200 : 503, { ready: ok, ...apiStatus(db, indexer) }));
+        }
+        case '/metrics':
+          return endResponse(metrics());
+        case '/ledger.csv':
+          return endResponse(ledgerCsv(url));
+        default:
+          return;
+      }
+    },
+    onResponse({ request, response }) {
+      const path = new URL(request.url).pathname;
+      const known = ['/graphql', '/health', '/ready', '/metrics', '/ledger.csv'].includes(path) ? path : 'other';
+      const k = `${known} ${response.status}`;
+      requests.set(k, (requests.get(k) ?? 0) + 1);
+    },
+    onValidate({ addValidationRule }) {
+      addValidationRule(queryLimitsRule(limits));
+    },
+  };
+
+  const yoga = createYoga<Record<string, any>, ApiContext>({
+    schema: createSchema<ApiContext>({ typeDefs, resolvers }),
+    graphqlEndpoint: '/graphql',
+    // yoga's own health check: 200 with an empty body while the process serves.
+    healthCheckEndpoint: '/health',
+    graphiql: opts.graphiql ?? true,
+    landingPage: false,
+    maskedErrors: true,
+    logging: false,
+    plugins: [routes],
+    context: (): ApiContext => {
+      let final: number | undefined;
+      let now: number | undefined;
+      return {
+        db,
+        ...(indexer ? { indexer } : {}),
+        pubsub,
+        final: () => (final ??= finalNumber(db)),
+        now: () => (now ??= (db.prepare('SELECT timestamp FROM raw_blocks ORDER BY number DESC LIMIT 1').pluck().get() as number | undefined) ?? Date.now()),
+      };
+    },
+  });
+
+  return {
+    yoga,
+    fetch: (request) => Promise.resolve(yoga.fetch(request)),
+    listener: yoga as unknown as (req: IncomingMessage, res: ServerResponse) => void,
+    publishNew,
+    close: () => unsubscribe?.(),
+  };
+}
