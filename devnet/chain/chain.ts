@@ -6,6 +6,7 @@
  * write lands in the block's undo log, which is what makes snapshots, reorgs and solidified reads
  * possible without copying the state.
  */
+import { keccak_256 } from '@noble/hashes/sha3.js';
 import { hexToBytes, utf8ToHex } from './hex.js';
 import { JournaledState, emptyRecord, type AccountRecord, type ContractMeta, type UndoLog } from './state.js';
 
@@ -515,9 +516,8 @@ export class Chain {
   }
 
   setCode(addr41: string, code: Uint8Array): Promise<void> {
-    return this.#lock.run(async () => {
+    return this.#lock.run(() => {
       this.state.now = this.now();
-      const { keccak_256 } = await import('@noble/hashes/sha3.js');
       this.state.updateAccount(addr41.slice(2), { code, codeHash: keccak_256(code) });
     });
   }

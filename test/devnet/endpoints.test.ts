@@ -4,11 +4,10 @@
  * (deployment and CREATE2 addresses, CHAINID, account activation fees).
  */
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { TronWeb, utils } from 'tronweb';
-import { artifact, get, post, startDevnet, tre, tronWebFor, type Devnet } from '../helpers/devnet.js';
+import { artifact, get, post, startDevnet, tre, tronWebFor, type Devnet, freshAccount, type FreshAccount } from '../helpers/devnet.js';
 
 /** Not the default 210, so a node that ignores the setting shows it. */
 const ENERGY_PRICE = 420n;
@@ -18,18 +17,7 @@ const ORIGIN_ENERGY_LIMIT = 10_000_000;
 
 type Json = Record<string, any>;
 
-interface Fresh {
-  privateKey: string;
-  hex: string;
-  base58: string;
-}
-
-/** A deterministic address no genesis account uses. */
-function fresh(label: string): Fresh {
-  const privateKey = createHash('sha256').update(`endpoints.test/${label}`).digest('hex');
-  const base58 = TronWeb.address.fromPrivateKey(privateKey) as string;
-  return { privateKey, base58, hex: (TronWeb.address.toHex(base58) as string).toLowerCase() };
-}
+const fresh = (label: string): FreshAccount => freshAccount(`endpoints.test/${label}`);
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');

@@ -4,28 +4,16 @@
  * transactions, and energy exhaustion at the fee limit.
  */
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { TronWeb, utils } from 'tronweb';
-import { artifact, post, startDevnet, tre, tronWebFor, utf8, type Devnet } from '../helpers/devnet.js';
+import { artifact, post, startDevnet, tre, tronWebFor, utf8, type Devnet, freshAccount, type FreshAccount } from '../helpers/devnet.js';
 
 const ENERGY_PRICE = 210n;
 const FEE_LIMIT = 1_000_000_000;
 
 type Json = Record<string, any>;
 
-interface Fresh {
-  privateKey: string;
-  hex: string;
-  base58: string;
-}
-
-/** A deterministic address no genesis account uses. */
-function fresh(label: string): Fresh {
-  const privateKey = createHash('sha256').update(`errors.test/${label}`).digest('hex');
-  const base58 = TronWeb.address.fromPrivateKey(privateKey) as string;
-  return { privateKey, base58, hex: (TronWeb.address.toHex(base58) as string).toLowerCase() };
-}
+const fresh = (label: string): FreshAccount => freshAccount(`errors.test/${label}`);
 
 function hexOf(text: string): string {
   return Buffer.from(text, 'utf8').toString('hex');
@@ -88,7 +76,7 @@ describe('devnet errors', function () {
   }
 
   /** Funds (and so activates) `to` from the owner. */
-  async function fund(to: Fresh, amount: number): Promise<void> {
+  async function fund(to: FreshAccount, amount: number): Promise<void> {
     const res = await tw.trx.sendTrx(to.base58, amount);
     assert.equal(res.result, true, JSON.stringify(res));
   }

@@ -1,4 +1,5 @@
 /** Shared test fixtures: an in-process devnet, TronWeb clients and compiled artifacts. */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TronWeb } from 'tronweb';
@@ -74,4 +75,18 @@ export async function waitFor<T>(check: () => Promise<T | undefined> | T | undef
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** An account no genesis key owns, derived from a label (DEVNET-ONLY test keys). */
+export interface FreshAccount {
+  privateKey: string;
+  hex: string;
+  base58: string;
+}
+
+/** A deterministic address no genesis account uses: the key is sha256 of `label`. */
+export function freshAccount(label: string): FreshAccount {
+  const privateKey = createHash('sha256').update(label).digest('hex');
+  const base58 = TronWeb.address.fromPrivateKey(privateKey) as string;
+  return { privateKey, base58, hex: (TronWeb.address.toHex(base58) as string).toLowerCase() };
 }
