@@ -316,6 +316,29 @@ export const resolvers = {
     },
     followers: (_: unknown, args: PageArgs & { address: string }, ctx: ApiContext) => followPage(ctx, args.address, 'followers', args),
     following: (_: unknown, args: PageArgs & { address: string }, ctx: ApiContext) => followPage(ctx, args.address, 'following', args),
+    follows: (_: unknown, args: { follower: string; followee: string }, ctx: ApiContext) =>
+      all(ctx.db, 'SELECT 1 FROM follows WHERE follower = ? AND target = ?', [args.follower, args.followee]).length > 0,
+    giftCatalog: (_: unknown, args: PageArgs, ctx: ApiContext) => {
+      const n = pageSize(args.first);
+      let after = 0n;
+      if (args.after) {
+        if (!/^\d{1,78}$/.test(args.after)) throw apiError('BAD_CURSOR', `not a cursor of this list: ${args.after}`);
+        after = BigInt(args.after);
+      }
+      // Ids are uint256 in TEXT: order by length, then text, which is numeric order without leading zeros.
+      const rows = all(
+        ctx.db,
+        'SELECT * FROM gift_catalog WHERE length(gift_id) > ? OR (length(gift_id) = ? AND gift_id > ?) ORDER BY length(gift_id), gift_id LIMIT ?',
+        [after.toString().length, after.toString().length, after.toString(), n + 1],
+      );
+      const final = ctx.final();
+      return page(
+        rows,
+        n,
+        (r) => ({ giftId: BigInt(r.gift_id), token: r.token, price: BigInt(r.price), enabled: Boolean(r.enabled), uri: r.uri, updatedAt: r.updated_at, blockNumber: r.block_number, finality: fin(r, final) }),
+        (r) => r.gift_id as string,
+      );
+    },
     balances: (_: unknown, args: PageArgs & { address: string }, ctx: ApiContext) => {
       const n = pageSize(args.first);
       const rows = all(ctx.db, 'SELECT * FROM vault_balances WHERE user = ? AND token > ? ORDER BY token LIMIT ?', [args.address, args.after ?? '', n + 1]);

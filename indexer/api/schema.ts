@@ -108,6 +108,21 @@ export const typeDefs = /* GraphQL */ `
     releaseAt: Float!
     paidFrom: PaidFrom!
   }
+  "A catalog entry as of its last GiftUpdated. 'uri' is the deployer's JSON (name, animation)."
+  type GiftType {
+    giftId: BigInt!
+    token: Address!
+    price: BigInt!
+    enabled: Boolean!
+    uri: String!
+    updatedAt: Float!
+    blockNumber: Int!
+    finality: Finality!
+  }
+  type GiftTypeConnection {
+    nodes: [GiftType!]!
+    pageInfo: PageInfo!
+  }
   type GiftConnection {
     nodes: [Gift!]!
     pageInfo: PageInfo!
@@ -289,6 +304,10 @@ export const typeDefs = /* GraphQL */ `
     profiles(search: String, first: Int, after: String): ProfileConnection!
     followers(address: Address!, first: Int, after: String): FollowConnection!
     following(address: Address!, first: Int, after: String): FollowConnection!
+    "Whether 'follower' follows 'followee' as of the last indexed block."
+    follows(follower: Address!, followee: Address!): Boolean!
+    "The gift catalog (every gift id ever listed, enabled or not), by id."
+    giftCatalog(first: Int, after: String): GiftTypeConnection!
     balances(address: Address!, first: Int, after: String): BalanceConnection!
     gifts(filter: GiftFilter, first: Int, after: String): GiftConnection!
     streamTotals(streamId: BigInt!, first: Int, after: String): StreamTotalConnection!

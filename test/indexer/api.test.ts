@@ -96,6 +96,24 @@ describe('indexer: GraphQL API', function () {
       assert.deepEqual(d.following.nodes.map((f: Row) => f.target).sort(), [a.addr.alice, a.addr.frank].sort());
     });
 
+    it('answers whether one account follows another, and serves the gift catalog by id with pages', async function () {
+      const d = await ok(`{
+        yes: follows(follower: "${a.addr.bob}", followee: "${a.addr.alice}")
+        no: follows(follower: "${a.addr.alice}", followee: "${a.addr.bob}")
+      }`);
+      assert.deepEqual(d, { yes: true, no: false });
+      const expected = rows('SELECT * FROM gift_catalog').sort((x, y) => (BigInt(x.gift_id) < BigInt(y.gift_id) ? -1 : 1));
+      assert.ok(expected.length >= 2, 'the scripted traffic lists gifts');
+      const first = await ok('{ giftCatalog(first: 1) { nodes { giftId token price enabled uri } pageInfo { endCursor hasNextPage } } }');
+      assert.deepEqual(first.giftCatalog.nodes, [
+        { giftId: expected[0]!.gift_id, token: expected[0]!.token, price: expected[0]!.price, enabled: Boolean(expected[0]!.enabled), uri: expected[0]!.uri },
+      ]);
+      assert.equal(first.giftCatalog.pageInfo.hasNextPage, true);
+      const rest = await ok(`{ giftCatalog(after: "${first.giftCatalog.pageInfo.endCursor}") { nodes { giftId } } }`);
+      assert.deepEqual(rest.giftCatalog.nodes.map((n: Row) => n.giftId), expected.slice(1).map((r) => r.gift_id));
+      assert.deepEqual(codes(await gql('{ giftCatalog(after: "x") { nodes { giftId } } }')), ['BAD_CURSOR']);
+    });
+
     it('serves balances and gifts with exact amounts as strings, filtered, in chain order', async function () {
       const d = await ok(`{ balances(address: "${a.addr.bob}") { nodes { token amount finality } } }`);
       assert.deepEqual(
