@@ -35,6 +35,11 @@ export interface IndexerParams {
   cacheRows?: number;
 }
 
+export interface RollbackListener {
+  before?(forkPoint: number): void;
+  after?(rollback: { forkPoint: number; depth: number }): void;
+}
+
 export interface IndexerStatus {
   running: boolean;
   /** Node head and solidified head as last seen, -1 before the first poll. */
@@ -68,6 +73,13 @@ export interface Indexer {
    * API's subscriptions read the new rows from there). Returns the unsubscribe function.
    */
   onCommit(listener: (batch: CommittedBatch) => void): () => void;
+  /**
+   * Reorg listeners: `before` runs inside the rollback's transaction while the rows above
+   * `forkPoint` still exist (read them then), `after` once it committed. Returns the unsubscribe.
+   */
+  onRollback(listener: RollbackListener): () => void;
+  /** Calls `listener` with the new final block whenever finality advances. Returns the unsubscribe. */
+  onFinality(listener: (finalNumber: number) => void): () => void;
   /** Catches up with the node's head and solidified head once, then returns. */
   sync(): Promise<StepResult>;
   /** Rebuilds every derived table from the raw store. */
@@ -123,6 +135,15 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
     addresses: { Profiles: d.contracts.Profiles.address, GiftVault: d.contracts.GiftVault.address, RewardPool: d.contracts.RewardPool.address },
   };
   const listeners = new Set<(batch: CommittedBatch) => void>();
+  const rollbackListeners = new Set<RollbackListener>();
+  const finalityListeners = new Set<(finalNumber: number) => void>();
+  const guarded = (what: string, fn: () => void): void => {
+    try {
+      fn();
+    } catch (e) {
+      log.warn(`${what} listener failed`, { error: describeError(e) });
+    }
+  };
   let eventsProcessed = 0;
   const afterCommit = (batch: CommittedBatch): void => {
     params.hooks?.afterCommit?.(batch);
@@ -146,7 +167,23 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
     batchSize: config.batchSize,
     fetchConcurrency: config.fetchConcurrency,
     log,
-    hooks: { ...params.hooks, afterCommit },
+    hooks: {
+      ...params.hooks,
+      afterCommit,
+      afterFinality: (finalNumber) => {
+        params.hooks?.afterFinality?.(finalNumber);
+        for (const l of [...finalityListeners]) guarded('finality', () => l(finalNumber));
+      },
+      // Not guarded: a listener that cannot read the rows about to go aborts (and retries) the rollback.
+      beforeRollback: (forkPoint) => {
+        params.hooks?.beforeRollback?.(forkPoint);
+        for (const l of [...rollbackListeners]) l.before?.(forkPoint);
+      },
+      afterRollback: (rb) => {
+        params.hooks?.afterRollback?.(rb);
+        for (const l of [...rollbackListeners]) guarded('rollback', () => l.after?.(rb));
+      },
+    },
   });
   follower.cursor();
 
@@ -253,6 +290,18 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
       listeners.add(listener);
       return () => {
         listeners.delete(listener);
+      };
+    },
+    onRollback(listener) {
+      rollbackListeners.add(listener);
+      return () => {
+        rollbackListeners.delete(listener);
+      };
+    },
+    onFinality(listener) {
+      finalityListeners.add(listener);
+      return () => {
+        finalityListeners.delete(listener);
       };
     },
     sync() {

@@ -14,7 +14,7 @@ import { earningsAt, finalityOf, finalNumber, periodStart, splitAt, topAccounts,
 export const MAX_PAGE = 100;
 export const DEFAULT_PAGE = 20;
 
-export type ApiPubSub = PubSub<{ gift: [GiftNode]; ledger: [LedgerNode] }>;
+export type ApiPubSub = PubSub<{ gift: [GiftNode]; ledger: [LedgerNode]; final: [{ final: number; indexed: number }] }>;
 
 export type ApiContext = {
   db: Database.Database;
@@ -129,6 +129,34 @@ function chainPage(ctx: ApiContext, table: string, keys: string[], where: [strin
   return all(ctx.db, sql, [...params, first + 1]);
 }
 
+/**
+ * The id bound equivalent to a chain-order cursor in a table whose ids grow in chain order
+ * (gifts, ledger_entries): the id of the last row at or before the cursor's key, found through
+ * the block index, so it holds even when the cursor's own row was since removed by a reorg.
+ */
+export function idAtOrBefore(db: Database.Database, table: string, keys: string[], cursor: number[]): number {
+  const [block, ...rest] = cursor;
+  const inBlock = all(db, `SELECT id FROM ${table} WHERE block_number = ? AND (${keys.slice(1).join(', ')}) <= (${rest.map(() => '?').join(', ')}) ORDER BY id DESC LIMIT 1`, [block!, ...rest])[0];
+  if (inBlock) return inBlock.id as number;
+  const before = all(db, `SELECT id FROM ${table} WHERE block_number < ? ORDER BY block_number DESC, id DESC LIMIT 1`, [block!])[0];
+  return (before?.id as number | undefined) ?? 0;
+}
+
+/**
+ * A chain-ordered page of a table whose ids grow in chain order: ordered by id, so a filter with
+ * an (x, id) index is one index range instead of a sort, with the same chain-order cursors.
+ */
+function idPage(ctx: ApiContext, table: string, keys: string[], where: [string, Param[]][], first: number, after: string | null | undefined): Row[] {
+  const clauses = where.map(([c]) => c);
+  const params: Param[] = where.flatMap(([, p]) => p);
+  if (after) {
+    clauses.push('id > ?');
+    params.push(idAtOrBefore(ctx.db, table, keys, parseChainCursor(after, keys.length)));
+  }
+  const sql = `SELECT * FROM ${table}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''} ORDER BY id LIMIT ?`;
+  return all(ctx.db, sql, [...params, first + 1]);
+}
+
 // ------------------------------------------------------------------------------------ mappers
 
 const fin = (r: Row, final: number): 'FINAL' | 'PENDING' => (finalityOf(r.block_number as number, final) === 'final' ? 'FINAL' : 'PENDING');
@@ -161,6 +189,7 @@ export function giftOf(r: Row, final: number): GiftNode {
     streamId: BigInt(r.stream_id),
     releaseAt: r.release_at,
     paidFrom: r.paid_from,
+    removed: false,
   };
 }
 
@@ -180,6 +209,7 @@ export function ledgerOf(r: Row, final: number): LedgerNode {
     side: r.side,
     token: r.token,
     amount: BigInt(r.amount),
+    removed: false,
   };
 }
 
@@ -226,8 +256,13 @@ export function ledgerWhere(f: LedgerFilter | null | undefined): [string, Param[
   const w: [string, Param[]][] = [];
   if (!f) return w;
   if (f.account) {
-    const accounts = ledgerAccounts(f.account);
-    w.push([`account IN (${accounts.map(() => '?').join(', ')})`, accounts]);
+    // An address is its wallet:, vault: and escrow: accounts, all under one owner.
+    if (f.account.startsWith('T') && !f.account.includes(':')) w.push(['owner = ?', [parseAddress(f.account)]]);
+    else {
+      const m = /^(wallet|vault|escrow):(.*)$/.exec(f.account);
+      if (m) w.push(['owner = ? AND account = ?', [parseAddress(m[2]), f.account]]);
+      else w.push(['owner = ?', [f.account]]);
+    }
   }
   if (f.kind) w.push(['kind = ?', [f.kind]]);
   if (f.token) w.push(['token = ?', [parseAddress(f.token)]]);
@@ -359,7 +394,7 @@ export const resolvers = {
       if (f.token) w.push(['token = ?', [f.token]]);
       if (f.from !== null && f.from !== undefined) w.push(['timestamp >= ?', [f.from]]);
       if (f.to !== null && f.to !== undefined) w.push(['timestamp <= ?', [f.to]]);
-      const rows = chainPage(ctx, 'gifts', EVENT_KEYS, w, n, args.after);
+      const rows = idPage(ctx, 'gifts', EVENT_KEYS, w, n, args.after);
       const final = ctx.final();
       return page(rows, n, (r) => giftOf(r, final), (r) => chainCursor(r.block_number, r.tx_index, r.log_index));
     },
@@ -431,7 +466,7 @@ export const resolvers = {
     },
     ledger: (_: unknown, args: PageArgs & { filter?: LedgerFilter | null }, ctx: ApiContext) => {
       const n = pageSize(args.first);
-      const rows = chainPage(ctx, 'ledger_entries', LEDGER_KEYS, ledgerWhere(args.filter), n, args.after);
+      const rows = idPage(ctx, 'ledger_entries', LEDGER_KEYS, ledgerWhere(args.filter), n, args.after);
       const final = ctx.final();
       return page(rows, n, (r) => ledgerOf(r, final), (r) => chainCursor(r.block_number, r.tx_index, r.log_index, r.entry_index));
     },
@@ -524,6 +559,10 @@ export const resolvers = {
         );
       },
       resolve: (l: LedgerNode) => l,
+    },
+    finalized: {
+      subscribe: (_: unknown, __: unknown, ctx: ApiContext) => ctx.pubsub.subscribe('final'),
+      resolve: (f: { final: number; indexed: number }) => f,
     },
   },
 };

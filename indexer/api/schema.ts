@@ -107,6 +107,8 @@ export const typeDefs = /* GraphQL */ `
     streamId: BigInt!
     releaseAt: Float!
     paidFrom: PaidFrom!
+    "True only in a subscription's notice that a reorg took this row back (like eth_subscribe's logs); queries never return removed rows."
+    removed: Boolean!
   }
   "A catalog entry as of its last GiftUpdated. 'uri' is the deployer's JSON (name, animation)."
   type GiftType {
@@ -202,6 +204,8 @@ export const typeDefs = /* GraphQL */ `
     side: Side!
     token: Address!
     amount: BigInt!
+    "True only in a subscription's notice that a reorg took this row back (like eth_subscribe's logs); queries never return removed rows."
+    removed: Boolean!
   }
   type LedgerConnection {
     nodes: [LedgerEntry!]!
@@ -322,10 +326,21 @@ export const typeDefs = /* GraphQL */ `
     status: Status!
   }
 
+  "The final block moved: every row at or below 'final' is now FINAL."
+  type FinalityUpdate {
+    final: Int!
+    indexed: Int!
+  }
+
   type Subscription {
-    "Gifts committed after subscribing, optionally for one stream and/or broadcaster."
+    """
+    Gifts committed after subscribing, optionally for one stream and/or broadcaster. A gift a
+    reorg takes back is sent again with removed: true; 'finalized' says when gifts turn final.
+    """
     giftSent(streamId: BigInt, broadcaster: Address): Gift!
-    "Ledger entries of an address's wallet, vault and escrow accounts committed after subscribing."
+    "Ledger entries of an address's wallet, vault and escrow accounts committed after subscribing (again with removed: true if a reorg takes them back)."
     ledgerEntries(address: Address!): LedgerEntry!
+    "Each advance of the final block."
+    finalized: FinalityUpdate!
   }
 `;

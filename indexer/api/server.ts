@@ -12,7 +12,7 @@ import { createPubSub, createSchema, createYoga, type Plugin, type YogaServerIns
 import type { Indexer } from '../index.js';
 import { finalNumber } from '../db/views.js';
 import { DEFAULT_LIMITS, queryLimitsRule, type QueryLimits } from './limits.js';
-import { apiStatus, giftOf, LEDGER_KEYS, ledgerOf, ledgerWhere, resolvers, type ApiContext, type ApiPubSub, type LedgerFilter } from './resolvers.js';
+import { apiStatus, giftOf, ledgerOf, ledgerWhere, resolvers, type ApiContext, type ApiPubSub, type LedgerFilter } from './resolvers.js';
 import { typeDefs } from './schema.js';
 
 export interface IndexerApiOptions {
@@ -79,7 +79,47 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
       pubsub.publish('ledger', ledgerOf(r, final));
     }
   }
-  const unsubscribe = indexer?.onCommit(() => publishNew());
+  // Finality: published whenever the final block moves (with a batch, or on its own).
+  let lastFinal = finalNumber(db);
+  function publishFinality(): void {
+    const final = finalNumber(db);
+    if (final <= lastFinal) return;
+    lastFinal = final;
+    pubsub.publish('final', { final, indexed: apiStatus(db, indexer).indexed });
+  }
+
+  // Reorgs: rows already published that the rollback is about to remove are read inside its
+  // transaction and sent again, marked removed, once it committed.
+  let removing: { gifts: Record<string, any>[]; ledger: Record<string, any>[] } | undefined;
+  const rollbackListener = {
+    before(forkPoint: number): void {
+      removing = {
+        gifts: db.prepare('SELECT * FROM gifts WHERE block_number > ? AND id <= ? ORDER BY id').all(forkPoint, lastGift) as Record<string, any>[],
+        ledger: db.prepare('SELECT * FROM ledger_entries WHERE block_number > ? AND id <= ? ORDER BY id').all(forkPoint, lastLedger) as Record<string, any>[],
+      };
+    },
+    after(): void {
+      const r = removing;
+      removing = undefined;
+      if (!r) return;
+      const final = finalNumber(db);
+      for (const g of r.gifts) pubsub.publish('gift', { ...giftOf(g, final), removed: true });
+      for (const l of r.ledger) pubsub.publish('ledger', { ...ledgerOf(l, final), removed: true });
+      lastGift = Math.min(lastGift, maxId('gifts'));
+      lastLedger = Math.min(lastLedger, maxId('ledger_entries'));
+      lastFinal = Math.min(lastFinal, finalNumber(db));
+    },
+  };
+  const unsubscribers = indexer
+    ? [
+        indexer.onCommit(() => {
+          publishNew();
+          publishFinality();
+        }),
+        indexer.onFinality(() => publishFinality()),
+        indexer.onRollback(rollbackListener),
+      ]
+    : [];
 
   let caughtUp = false;
   const ready =
@@ -132,9 +172,10 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
     const final = finalNumber(db);
     const clauses = where.map(([c]) => c);
     const params = where.flatMap(([, p]) => p);
-    const sql = `SELECT * FROM ledger_entries WHERE ${[...clauses, `(${LEDGER_KEYS.join(', ')}) > (?, ?, ?, ?)`].join(' AND ')} ORDER BY ${LEDGER_KEYS.join(', ')} LIMIT ${CSV_CHUNK}`;
+    // Ids grow in chain order: keyset chunks by id follow the owner index without sorting.
+    const sql = `SELECT * FROM ledger_entries WHERE ${[...clauses, 'id > ?'].join(' AND ')} ORDER BY id LIMIT ${CSV_CHUNK}`;
     const stmt = db.prepare(sql);
-    let key = [-1, -1, -1, -1];
+    let key = 0;
     let header = true;
     const encoder = new TextEncoder();
     // Keyset chunks: the connection is never held by an open iterator between pulls.
@@ -145,10 +186,10 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
           out.push(CSV_COLUMNS.join(','));
           header = false;
         }
-        const rows = stmt.all(...params, ...key) as Record<string, any>[];
+        const rows = stmt.all(...params, key) as Record<string, any>[];
         for (const r of rows) {
           out.push(CSV_COLUMNS.map((c) => csvField(c === 'finality' ? (r.block_number <= final ? 'FINAL' : 'PENDING') : r[c])).join(','));
-          key = [r.block_number, r.tx_index, r.log_index, r.entry_index];
+          key = r.id;
         }
         if (out.length) controller.enqueue(encoder.encode(`${out.join('\n')}\n`));
         if (rows.length < CSV_CHUNK) controller.close();
@@ -212,6 +253,8 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
     fetch: (request) => Promise.resolve(yoga.fetch(request)),
     listener: yoga as unknown as (req: IncomingMessage, res: ServerResponse) => void,
     publishNew,
-    close: () => unsubscribe?.(),
+    close: () => {
+      for (const u of unsubscribers) u();
+    },
   };
 }

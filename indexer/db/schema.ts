@@ -502,7 +502,8 @@ export const rewardClaims = sqliteTable(
  * held earnings), `treasury`, `pool_accrued` (the vault's pool shares), `reward_pool` (unallocated
  * pool funds), `epoch:<id>` (allocated to an epoch), `token_fees` (lost to a fee-on-transfer
  * token). Kinds: DEPOSIT, WITHDRAW, GIFT, CLAIM, TREASURY_WITHDRAW, POOL_FLUSH, TRANSFER_FEE,
- * REWARD_FUND, EPOCH_PUBLISH, REWARD_CLAIM, EPOCH_SWEEP.
+ * REWARD_FUND, EPOCH_PUBLISH, REWARD_CLAIM, EPOCH_SWEEP. Ids grow in chain order (handlers run
+ * in chain order and a rollback only removes the newest rows), which the API's pages rely on.
  */
 export const ledgerEntries = sqliteTable(
   'ledger_entries',
@@ -516,9 +517,14 @@ export const ledgerEntries = sqliteTable(
     timestamp: integer('timestamp').notNull(),
     kind: text('kind').notNull(),
     account: text('account').notNull(),
+    /**
+     * Whose entry it is: the address of a wallet:, vault: or escrow: account, else the account
+     * itself. With ids in chain order, (owner, id) makes an address's ledger page one index range.
+     */
+    owner: text('owner').notNull(),
     side: text('side').notNull(),
     token: text('token').notNull(),
     amount: amount('amount').notNull(),
   },
-  (t) => [index('ledger_account').on(t.account, t.token, t.id), index('ledger_block').on(t.blockNumber)],
+  (t) => [index('ledger_owner').on(t.owner, t.id), index('ledger_block').on(t.blockNumber)],
 );

@@ -38,6 +38,14 @@ export const account = {
   tokenFees: 'token_fees',
 } as const;
 
+/** The address behind a wallet:, vault: or escrow: account; the account itself otherwise. */
+export function ownerOf(account: string): string {
+  const colon = account.indexOf(':');
+  if (colon < 0) return account;
+  const kind = account.slice(0, colon);
+  return kind === 'wallet' || kind === 'vault' || kind === 'escrow' ? account.slice(colon + 1) : account;
+}
+
 /** Records a balanced movement of `token` for the event; throws if the legs do not balance. */
 export function recordMovement(e: RawEvent, ctx: HandlerContext, kind: MovementKind, token: string, legs: Leg[]): void {
   let debit = 0n;
@@ -61,6 +69,7 @@ export function recordMovement(e: RawEvent, ctx: HandlerContext, kind: MovementK
       timestamp: e.timestamp,
       kind,
       account: l.account,
+      owner: ownerOf(l.account),
       side: l.side,
       token,
       amount: l.amount,

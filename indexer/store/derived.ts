@@ -89,6 +89,8 @@ class TableSpec {
   readonly name: string;
   readonly cols: ColumnInfo[];
   readonly pk: number[];
+  /** Whether each key column is a plain integer (cache keys as numbers) or not (as strings). */
+  readonly #pkInteger: boolean[];
   readonly append: boolean;
   readonly upsert: Database.Statement;
   /** The same as `upsert` for MULTI rows at once (fewer calls into SQLite). */
@@ -123,6 +125,7 @@ class TableSpec {
     const config = getTableConfig(table);
     const pkNames = config.primaryKeys[0]?.columns.map((c) => c.name) ?? this.cols.filter((c) => c.column.primary).map((c) => c.name);
     this.pk = pkNames.map((n) => this.cols.findIndex((c) => c.name === n));
+    this.#pkInteger = this.pk.map((i) => this.cols[i]!.column.columnType === 'SQLiteInteger');
     this.hasBlockNumber = this.cols.some((c) => c.name === 'block_number');
     const q = (n: string): string => `"${n}"`;
     const names = this.cols.map((c) => q(c.name));
@@ -186,11 +189,19 @@ class TableSpec {
     for (; i < rows.length; i++) this.upsert.run(rows[i]);
   }
 
+  /**
+   * The cache's key for value `v` of key column `i`: one canonical JS value per stored value, so
+   * get(t, 5) and get(t, '5') on an integer column, or a bigint and its decimal string on a text
+   * column, find the same entry (as the joined string keys did).
+   */
+  cacheKey(i: number, v: unknown): unknown {
+    if (this.#pkInteger[i]) return typeof v === 'number' ? v : Number(v);
+    return typeof v === 'string' ? v : String(v);
+  }
+
   keyOf(values: readonly unknown[]): string {
-    if (values.length === 1) return String(values[0]);
-    let k = String(values[0]);
-    for (let i = 1; i < values.length; i++) k += `\u0000${String(values[i])}`;
-    return k;
+    // join() builds the key natively, in one flat string (cheaper to hash than a concatenation chain).
+    return values.length === 1 ? String(values[0]) : values.join('\u0000');
   }
 
   pkValuesOfRow(row: AnyRow): unknown[] {
@@ -206,7 +217,6 @@ class TableSpec {
 
 interface CacheEntry {
   spec: TableSpec;
-  key: string;
   row: AnyRow | null;
   dirty: boolean;
   pk: unknown[];
@@ -243,8 +253,13 @@ export class DerivedStore {
   readonly #db: Database.Database;
   readonly #specs = new Map<SQLiteTable, TableSpec>();
   readonly #byName = new Map<string, TableSpec>();
-  /** Rows by table and key; kept across batches (it mirrors what is committed) until it grows too big. */
-  readonly #cache = new Map<TableSpec, Map<string, CacheEntry>>();
+  /**
+   * Rows by table, then by primary key as nested maps, one level per key column (the last level
+   * holds entries); kept across batches (it mirrors what is committed) until it grows too big.
+   * Nested small maps beat one map of joined string keys: no key string to build and hash per
+   * lookup, and the levels near the root stay in the CPU cache.
+   */
+  readonly #cache = new Map<TableSpec, Map<unknown, unknown>>();
   /** Entries changed since the last flush, in first-change order. */
   #dirty: CacheEntry[] = [];
   readonly #appends = new Map<TableSpec, DriverValue[][]>();
@@ -326,17 +341,24 @@ export class DerivedStore {
   }
 
   #entry(spec: TableSpec, pk: readonly unknown[]): CacheEntry {
-    const cache = this.#cache.get(spec)!;
-    const k = spec.keyOf(pk);
-    let e = cache.get(k);
+    let level = this.#cache.get(spec)!;
+    const last = pk.length - 1;
+    for (let i = 0; i < last; i++) {
+      const k = spec.cacheKey(i, pk[i]);
+      let next = level.get(k) as Map<unknown, unknown> | undefined;
+      if (!next) level.set(k, (next = new Map()));
+      level = next;
+    }
+    const k = spec.cacheKey(last, pk[last]);
+    let e = level.get(k) as CacheEntry | undefined;
     if (!e) {
       const values = this.#knownEmpty.has(spec) ? undefined : (spec.select.get(...pk) as DriverValue[] | undefined);
-      e = { spec, key: k, row: null, dirty: false, pk: pk as unknown[], gen: this.#gen };
+      e = { spec, row: null, dirty: false, pk: pk as unknown[], gen: this.#gen };
       if (values) {
         e.row = spec.fromDriver(values);
         tag(e.row, e);
       }
-      cache.set(k, e);
+      level.set(k, e);
       this.#cached++;
     }
     return e;
@@ -356,7 +378,7 @@ export class DerivedStore {
 
   #journalBefore(spec: TableSpec, e: CacheEntry): void {
     if (!this.journaling) return;
-    const jk = `${spec.name}\u0001${e.key}`;
+    const jk = `${spec.name}\u0001${spec.keyOf(e.pk)}`;
     if (this.#journaled.has(jk)) return;
     this.#journaled.add(jk);
     this.#journal.push({

@@ -25,6 +25,15 @@ export interface FollowerHooks {
   beforeCommit?: (batch: { from: number; to: number }) => void;
   /** Runs after a batch of blocks committed, in commit order (the API publishes new rows from here); a throw is not the sync's concern. */
   afterCommit?: (batch: CommittedBatch) => void;
+  /** Runs after the final block advanced without new blocks (a batch's own finality is in afterCommit). */
+  afterFinality?: (finalNumber: number) => void;
+  /**
+   * Runs inside a reorg's transaction before rows above `forkPoint` are removed, so listeners can
+   * read what is about to go; a throw aborts the rollback (it is retried).
+   */
+  beforeRollback?: (forkPoint: number) => void;
+  /** Runs after a reorg's rollback committed. */
+  afterRollback?: (rollback: { forkPoint: number; depth: number }) => void;
 }
 
 /** A committed batch: its blocks and how many events it stored. */
@@ -134,13 +143,18 @@ export function createFollower(deps: FollowerDeps): Follower {
     }
     if (deps.hooks?.afterCommit) {
       const events = blocks.reduce((n, b) => n + b.events.length, 0);
-      try {
-        deps.hooks.afterCommit({ from: blocks[0]!.block.number, to: last.number, events });
-      } catch (e) {
-        log.warn('afterCommit hook failed', { error: e instanceof Error ? e.message : String(e) });
-      }
+      notify('afterCommit', () => deps.hooks?.afterCommit?.({ from: blocks[0]!.block.number, to: last.number, events }));
     }
     return next;
+  }
+
+  /** Runs an after-the-fact hook: what was committed stays committed whatever the hook does. */
+  function notify(hook: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      log.warn(`${hook} hook failed`, { error: e instanceof Error ? e.message : String(e) });
+    }
   }
 
   function commitFinality(prev: Cursor, finalNumber: number): Cursor {
@@ -150,6 +164,7 @@ export function createFollower(deps: FollowerDeps): Follower {
       derived.pruneJournal(finalNumber);
       raw.pruneBlocks(prev.finalNumber, finalNumber);
     }).immediate();
+    notify('afterFinality', () => deps.hooks?.afterFinality?.(finalNumber));
     return next;
   }
 
@@ -184,11 +199,13 @@ export function createFollower(deps: FollowerDeps): Follower {
       if (now?.indexedNumber !== prev.indexedNumber || now.indexedHash !== prev.indexedHash) {
         throw new RetryableError('the cursor moved under this rollback: is another indexer writing this database?');
       }
+      deps.hooks?.beforeRollback?.(f);
       derived.rollbackTo(f);
       raw.deleteAbove(f);
       raw.setCursor(next);
     }).immediate();
     const depth = prev.indexedNumber - f;
+    notify('afterRollback', () => deps.hooks?.afterRollback?.({ forkPoint: f, depth }));
     log.warn('reorg: rolled back to the fork point', { fork_point: f, depth, old_tip: prev.indexedNumber, old_tip_hash: prev.indexedHash });
     return { cursor: next, forkPoint: f, depth };
   }

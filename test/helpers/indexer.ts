@@ -90,3 +90,72 @@ export function indexerFor(deploymentsFile: string, dbPath: string, params: Inde
 export function indexerEnv(deploymentsFile: string, dbPath: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, BLIVE_DEPLOYMENTS: deploymentsFile, INDEXER_DB: dbPath, INDEXER_POLL_MS: '20', INDEXER_LOG_LEVEL: 'warn', PORT: '0', ...extra };
 }
+
+/** A GraphQL subscription over SSE: `next(match)` resolves with the first payload `match` accepts. */
+export interface SseSubscription {
+  next(match?: (payload: Record<string, any>) => boolean, timeoutMs?: number): Promise<Record<string, any>>;
+  close(): void;
+}
+
+/** Subscribes to `query` at `url` (a graphql-yoga endpoint) and buffers every `next` event's payload. */
+export async function subscribeSse(url: string, query: string): Promise<SseSubscription> {
+  const ctrl = new AbortController();
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ query }),
+    signal: ctrl.signal,
+  });
+  if (res.status !== 200) throw new Error(`subscription refused: ${res.status} ${await res.text()}`);
+  const payloads: Record<string, any>[] = [];
+  const waiters = new Set<() => void>();
+  let ended: Error | undefined;
+  void (async () => {
+    const reader = res.body!.getReader();
+    let buf = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += Buffer.from(value).toString();
+        let cut: number;
+        while ((cut = buf.indexOf('\n\n')) >= 0) {
+          const frame = buf.slice(0, cut);
+          buf = buf.slice(cut + 2);
+          const m = /^event: next\ndata: (.*)$/m.exec(frame);
+          if (m) payloads.push(JSON.parse(m[1]!) as Record<string, any>);
+        }
+        for (const w of [...waiters]) w();
+      }
+      ended = new Error('the subscription stream ended');
+    } catch (e) {
+      ended = e instanceof Error ? e : new Error(String(e));
+    }
+    for (const w of [...waiters]) w();
+  })();
+  let taken = 0;
+  return {
+    async next(match = () => true, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        while (taken < payloads.length) {
+          const p = payloads[taken++]!;
+          if (match(p)) return p;
+        }
+        if (ended) throw ended;
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no matching subscription payload within ${timeoutMs} ms (got ${payloads.length})`);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(done, left);
+          function done(): void {
+            clearTimeout(t);
+            waiters.delete(done);
+            resolve();
+          }
+          waiters.add(done);
+        });
+      }
+    },
+    close: () => ctrl.abort(),
+  };
+}

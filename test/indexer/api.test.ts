@@ -211,6 +211,25 @@ describe('indexer: GraphQL API', function () {
       assert.equal(last!.txId, sent.txid);
     });
 
+    it('resumes after a cursor whose own row no longer exists (a reorg removed it) in chain order', async function () {
+      const all = rows('SELECT * FROM ledger_entries ORDER BY block_number, tx_index, log_index, entry_index');
+      const key = (r: Row): number[] => [r.block_number, r.tx_index, r.log_index, r.entry_index];
+      const cmp = (x: number[], y: number[]): number => x.reduce((acc, v, i) => acc || Math.sign(v - y[i]!), 0);
+      const mid = all[Math.floor(all.length / 2)]!;
+      // Keys that name no row: past the last entry of a log, and before the first row of a block.
+      for (const cursor of [[mid.block_number, mid.tx_index, mid.log_index, 9999], [mid.block_number, 0, 0, 0], [mid.block_number + 1, 999999, 0, 0]]) {
+        if (all.some((r) => cmp(key(r), cursor) === 0)) continue;
+        const after = cursor.map((v, i) => String(v).padStart([12, 6, 6, 4][i]!, '0')).join(':');
+        const d = await ok(`{ ledger(after: "${after}", first: 5) { nodes { txId blockNumber logIndex } } }`);
+        const expected = all.filter((r) => cmp(key(r), cursor) > 0).slice(0, 5);
+        assert.deepEqual(
+          d.ledger.nodes.map((n: Row) => [n.txId, n.blockNumber, n.logIndex]),
+          expected.map((r) => [r.tx_id, r.block_number, r.log_index]),
+          `after ${after}`,
+        );
+      }
+    });
+
     it('rejects a malformed cursor with BAD_CURSOR', async function () {
       assert.deepEqual(codes(await gql('{ gifts(after: "nope") { nodes { txId } } }')), ['BAD_CURSOR']);
     });

@@ -298,6 +298,10 @@ describe('indexer: events to rows', function () {
       assert.deepEqual([...sums].filter(([, v]) => v !== 0n), []);
       const ids = rows('SELECT id FROM ledger_entries ORDER BY block_number, tx_index, log_index, entry_index').map((l) => l.id);
       assert.deepEqual(ids, ids.map((_, i) => i + 1), 'ids number entries in chain order');
+      for (const l of rows('SELECT account, owner FROM ledger_entries')) {
+        const m = /^(?:wallet|vault|escrow):(T\w+)$/.exec(l.account);
+        assert.equal(l.owner, m ? m[1] : l.account, `owner of ${l.account}`);
+      }
       const giftIds = rows('SELECT id FROM gifts ORDER BY block_number, tx_index, log_index').map((g) => g.id);
       assert.deepEqual(giftIds, giftIds.map((_, i) => i + 1), 'ids number gifts in chain order');
     });

@@ -12,10 +12,13 @@ import { finalityOf, finalNumber, topAccounts } from '../../indexer/db/views.js'
 import type { Indexer } from '../../indexer/index.js';
 import { call, TRX_ADDRESS, type System, type TxResult } from '../helpers/contracts.js';
 import { startDevnet, tre, type Devnet } from '../helpers/devnet.js';
-import { deployLagging, headNumber, indexerFor, tempDir, writeDeployments } from '../helpers/indexer.js';
+import { deployLagging, headNumber, indexerFor, subscribeSse, tempDir, writeDeployments } from '../helpers/indexer.js';
+import { createIndexerApi } from '../../indexer/api/server.js';
+import { listenApi } from '../../indexer/api/listen.js';
 import { gift, GIFT, prepareActors, SUN, tx, type Actors } from '../helpers/traffic.js';
 
 const LAG = 6;
+type Row = Record<string, any>;
 
 describe('indexer: finality and reorgs', function () {
   let devnet: Devnet;
@@ -114,6 +117,49 @@ describe('indexer: finality and reorgs', function () {
       assert.equal(balance(a.addr.bob, TRX_ADDRESS), await call(devnet, sys.vault, 'balanceOf(address,address)', [a.addr.bob, TRX_ADDRESS]));
       assert.equal(chartOf(a.addr.bob), chartBefore - BigInt(g1Row.total));
       assert.equal(dumpTables(db), await freshDump(), 'same tables as a fresh index of the new chain');
+    });
+
+    it('tells subscribers: the gift and its ledger entries again with removed: true, then finality as it advances', async function () {
+      const api = createIndexerApi({ db, indexer: ix });
+      const server = await listenApi(api, { port: 0 });
+      const url = `${server.url}/graphql`;
+      const gifts = await subscribeSse(url, `subscription { giftSent(broadcaster: "${a.addr.alice}") { txId total removed finality } }`);
+      const ledger = await subscribeSse(url, `subscription { ledgerEntries(address: "${a.addr.dave}") { txId kind account removed } }`);
+      const finality = await subscribeSse(url, 'subscription { finalized { final indexed } }');
+      try {
+        // SSE subscriptions are live once a first commit reaches them: probe with a throwaway deposit.
+        const probe = await tx(devnet, 'dave', sys.vault, 'depositTRX()', [], 1n * SUN);
+        await ix.sync();
+        await ledger.next((p) => p.data.ledgerEntries.txId === probe.txid);
+        const g = await gift(devnet, sys, a, 'dave', 'alice', GIFT.ROSE, 1n, 8n, false);
+        await ix.sync();
+        const sent = await gifts.next((p) => p.data.giftSent.txId === g.txid);
+        assert.deepEqual(sent.data.giftSent, { txId: g.txid, total: giftOf(g)!.total, removed: false, finality: 'PENDING' });
+        const legs = db.prepare("SELECT account FROM ledger_entries WHERE tx_id = ? AND owner = ? ORDER BY id").all(g.txid, a.addr.dave) as Row[];
+        assert.ok(legs.length > 0);
+
+        await tre(devnet, 'tre_reorg', [2, { drop: [g.txid] }]);
+        await ix.sync();
+        assert.equal(giftOf(g), undefined);
+        const removed = await gifts.next((p) => p.data.giftSent.txId === g.txid);
+        assert.equal(removed.data.giftSent.removed, true, 'the same gift, marked removed');
+        for (const leg of legs) {
+          const m = await ledger.next((p) => p.data.ledgerEntries.txId === g.txid && p.data.ledgerEntries.removed === true);
+          assert.equal(m.data.ledgerEntries.account, leg.account);
+        }
+
+        const before = finalNumber(db);
+        await tre(devnet, 'tre_mine', [{ blocks: 2 }]);
+        await ix.sync();
+        const f = await finality.next((p) => p.data.finalized.final > before);
+        assert.equal(f.data.finalized.final, finalNumber(db));
+      } finally {
+        gifts.close();
+        ledger.close();
+        finality.close();
+        await server.close();
+        api.close();
+      }
     });
 
     it('follows a reordered branch of the same height (only the tip hash changes), after a reindex rebuilt the journal', async function () {
