@@ -162,7 +162,7 @@ function fillRawStore(dir: string, n: number): Synthetic {
         platformAmount: String(total - toBroadcaster - toPool),
         streamId,
         releaseAt: String(releaseAt),
-        paidFrom: rand() < 0.6 ? 'vault' : 'wallet',
+        fromVault: rand() < 0.6,
       });
     }
     raw.setCursor({ indexedNumber: block, indexedHash: hashOf(block), finalNumber: block });

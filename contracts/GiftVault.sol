@@ -59,6 +59,21 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
         bool nextActive;
     }
 
+    /// @dev A GiftSent receipt on its way to the log (memory only).
+    struct GiftReceipt {
+        address broadcaster;
+        uint256 giftId;
+        uint256 quantity;
+        address token;
+        uint256 total;
+        uint256 broadcasterAmount;
+        uint256 poolAmount;
+        uint256 platformAmount;
+        uint256 streamId;
+        uint64 releaseAt;
+        bool fromVault;
+    }
+
     struct Freeze {
         uint64 until;
     }
@@ -191,7 +206,7 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
             _balances[msg.sender][token] = balance - total;
             _userTotal[token] -= total;
         }
-        _distribute(broadcaster, giftId, quantity, token, total, streamId);
+        _distribute(broadcaster, giftId, quantity, token, total, streamId, true);
     }
 
     /// @inheritdoc IGiftVault
@@ -209,7 +224,7 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
             uint256 received = _pull(ITRC20(token), msg.sender, total);
             if (received != total) revert UnexpectedAmountReceived(total, received);
         }
-        _distribute(broadcaster, giftId, quantity, token, total, streamId);
+        _distribute(broadcaster, giftId, quantity, token, total, streamId, false);
     }
 
     // ------------------------------------------------------------------ split policy
@@ -427,13 +442,40 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
     }
 
     /// @dev Splits a paid gift: broadcaster share to escrow, pool share accrued, platform to treasury.
-    function _distribute(address broadcaster, uint256 giftId, uint256 quantity, address token, uint256 total, uint256 streamId) private {
-        (uint256 toBroadcaster, uint256 toPool, uint256 toPlatform) = _effective(broadcaster).amountsOf(total);
-        uint64 releaseAt = _escrows[broadcaster][token].credit(toBroadcaster, block.timestamp, _holdPeriod);
-        _escrowTotal[token] += toBroadcaster;
-        _poolAccrued[token] += toPool;
-        _treasury[token] += toPlatform;
-        emit GiftSent(msg.sender, broadcaster, giftId, quantity, token, total, toBroadcaster, toPool, toPlatform, streamId, releaseAt);
+    /// @dev The receipt is built in memory and emitted by `_emitGiftSent`: twelve event fields
+    /// next to this function's own variables would not fit the EVM's reachable stack.
+    function _distribute(address broadcaster, uint256 giftId, uint256 quantity, address token, uint256 total, uint256 streamId, bool fromVault) private {
+        GiftReceipt memory r;
+        r.broadcaster = broadcaster;
+        r.giftId = giftId;
+        r.quantity = quantity;
+        r.token = token;
+        r.total = total;
+        r.streamId = streamId;
+        r.fromVault = fromVault;
+        (r.broadcasterAmount, r.poolAmount, r.platformAmount) = _effective(broadcaster).amountsOf(total);
+        r.releaseAt = _escrows[broadcaster][token].credit(r.broadcasterAmount, block.timestamp, _holdPeriod);
+        _escrowTotal[token] += r.broadcasterAmount;
+        _poolAccrued[token] += r.poolAmount;
+        _treasury[token] += r.platformAmount;
+        _emitGiftSent(r);
+    }
+
+    function _emitGiftSent(GiftReceipt memory r) private {
+        emit GiftSent(
+            msg.sender,
+            r.broadcaster,
+            r.giftId,
+            r.quantity,
+            r.token,
+            r.total,
+            r.broadcasterAmount,
+            r.poolAmount,
+            r.platformAmount,
+            r.streamId,
+            r.releaseAt,
+            r.fromVault
+        );
     }
 
     /// @dev Pulls tokens and returns how many arrived (fee-on-transfer tokens deliver less).

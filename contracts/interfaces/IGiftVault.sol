@@ -138,6 +138,8 @@ interface IGiftVault {
     /// @param platformAmount The platform's share (with the rounding remainder).
     /// @param streamId The stream it was sent in (0 for none).
     /// @param releaseAt When the broadcaster's share becomes claimable.
+    /// @param fromVault True when paid from the sender's vault balance (sendGift), false when paid
+    /// from the wallet in the same call (sendGiftDirect); indexers need it to mirror the balance.
     event GiftSent(
         address indexed sender,
         address indexed broadcaster,
@@ -149,7 +151,8 @@ interface IGiftVault {
         uint256 poolAmount,
         uint256 platformAmount,
         uint256 indexed streamId,
-        uint64 releaseAt
+        uint64 releaseAt,
+        bool fromVault
     );
 
     /// @notice A split took effect at once (zero broadcaster: the default split).

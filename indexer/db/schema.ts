@@ -41,9 +41,7 @@ export const rawBlocks = sqliteTable('raw_blocks', {
 /**
  * Decoded logs of the BLive contracts, in chain order. `log_index` is the log's index within its
  * transaction (TronGrid's `event_index`). `args` is JSON keyed by the ABI's parameter names:
- * integers as decimal strings, addresses base58, bytes as 0x-hex. GiftSent also carries
- * `paidFrom` ("vault" or "wallet"), worked out by the decoder from the same transaction because
- * the event does not say which of sendGift and sendGiftDirect emitted it.
+ * integers as decimal strings, addresses base58, bytes as 0x-hex, booleans as booleans.
  */
 export const rawEvents = sqliteTable(
   'raw_events',
@@ -203,7 +201,7 @@ export const roleAdmins = sqliteTable(
 /**
  * Every GiftSent: the full receipt. `id` numbers gifts in chain order (block, tx index, log
  * index), so it serves as a pagination cursor. `paid_from` is VAULT (sendGift) or WALLET
- * (sendGiftDirect). A transaction's gifts: look its block and index up in raw_events (tx_id).
+ * (sendGiftDirect), from the event's `fromVault`. A transaction's gifts: look its block and index up in raw_events (tx_id).
  */
 export const gifts = sqliteTable(
   'gifts',

@@ -278,8 +278,8 @@ export const handlers: HandlerMap = {
     const toPlatform = big(a, 'platformAmount');
     const streamId = str(a, 'streamId');
     const releaseAt = num(a, 'releaseAt');
-    const paidFrom = a.paidFrom;
-    if (paidFrom !== 'vault' && paidFrom !== 'wallet') throw new FatalError(`GiftSent without a valid paidFrom (${String(paidFrom)})`);
+    if (typeof a.fromVault !== 'boolean') throw new FatalError(`GiftSent without a boolean fromVault (${String(a.fromVault)})`);
+    const paidFrom = a.fromVault ? 'vault' : 'wallet';
     if (toBroadcaster + toPool + toPlatform !== total) throw new FatalError(`GiftSent shares do not add up to ${total}`);
 
     if (paidFrom === 'vault') addBalance(ctx, e, sender, token, -total);

@@ -2,28 +2,14 @@
  * Decodes the logs of a block into raw events of the three BLive contracts, with the artifacts'
  * ABIs: addresses base58, integers as decimal strings. Logs of other contracts are ignored; a log
  * of ours that its ABI does not know is a fatal error (a new contract version nobody told us of).
- *
- * GiftSent does not say whether sendGift (from the vault balance) or sendGiftDirect (from the
- * wallet) emitted it, and the vault balance depends on it, so the decoder works it out from the
- * same transaction and stores it as `paidFrom`:
- * - a TRC-20 gift is direct iff the token logged Transfer(sender -> vault, total) after the
- *   vault's previous log in the transaction (sendGiftDirect pulls with transferFrom; sendGift
- *   moves no tokens);
- * - a TRX gift is direct iff a call into the vault carried `total` sun from the sender (only
- *   depositTRX and sendGiftDirect accept value; each such call is matched once, in order, with
- *   the TRX Deposited or GiftSent it produced). Calls are the transaction's own and its
- *   internal transactions.
  */
 import { readFileSync } from 'node:fs';
 import { utils as tronUtils } from 'tronweb';
 import { CONTRACT_NAMES, type ContractName, type Deployment } from '../internal/config.js';
-import { toBase58, toHex41, ZERO_ADDRESS } from '../internal/address.js';
+import { toBase58, toHex41 } from '../internal/address.js';
 import { FatalError, RetryableError } from '../internal/errors.js';
 import type { EventArgs, RawBlock, RawEvent } from '../store/raw.js';
 import type { NodeBlock, NodeTxInfo } from './tronClient.js';
-
-/** keccak256("Transfer(address,address,uint256)"). */
-const TRANSFER_TOPIC = 'ddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
 
 interface EventInput {
   name: string;
@@ -80,8 +66,6 @@ export function createDecoder(deployment: Deployment): Decoder {
     });
     byHex.set(toHex41(c.address)!.slice(2), { name, base58: c.address, events, iface });
   }
-  const vaultHex = toHex41(deployment.contracts.GiftVault.address)!;
-  const vaultWord = vaultHex.slice(2).padStart(64, '0');
 
   function decodeLog(known: KnownContract, topics: string[], data: string, where: Record<string, unknown>): { eventName: string; args: EventArgs } {
     const fragment = known.events.get(topics[0] ?? '');
@@ -110,50 +94,11 @@ export function createDecoder(deployment: Deployment): Decoder {
         const tx = block.txs[txIndex]!;
         if (info.txId !== tx.txId) throw new RetryableError(`transaction ${txIndex} of block ${block.number} is ${tx.txId} but its info is ${info.txId}`);
         if (!info.success || info.logs.length === 0) return;
-        // Calls into the vault that carried TRX, in execution order, not yet matched to an event.
-        let valueCalls: { caller: string; value: bigint }[] | undefined;
-        const valueCallsOf = (): { caller: string; value: bigint }[] => {
-          if (valueCalls) return valueCalls;
-          valueCalls = [];
-          if (tx.contract === vaultHex && tx.callValue > 0n && tx.owner) valueCalls.push({ caller: tx.owner, value: tx.callValue });
-          for (const it of info.internal) {
-            if (it.to === vaultHex && it.value > 0n && !it.rejected && it.note === 'call') valueCalls.push({ caller: it.caller, value: it.value });
-          }
-          return valueCalls;
-        };
-        const takeValueCall = (from: string, value: bigint): boolean => {
-          const calls = valueCallsOf();
-          const hex = toHex41(from);
-          const i = calls.findIndex((c) => c.caller === hex && c.value === value);
-          if (i < 0) return false;
-          calls.splice(i, 1);
-          return true;
-        };
-        let lastVaultLog = -1;
         info.logs.forEach((log, logIndex) => {
           const known = byHex.get(log.address);
           if (!known) return;
           const where = { block_number: block.number, tx_id: tx.txId, tx_index: txIndex, log_index: logIndex };
           const { eventName, args } = decodeLog(known, log.topics, log.data, where);
-          if (known.name === 'GiftVault') {
-            if (eventName === 'Deposited' && args.token === ZERO_ADDRESS) {
-              takeValueCall(args.user as string, BigInt(args.amount as string));
-            } else if (eventName === 'GiftSent') {
-              const total = BigInt(args.total as string);
-              let direct: boolean;
-              if (args.token === ZERO_ADDRESS) {
-                direct = takeValueCall(args.sender as string, total);
-              } else {
-                const tokenHex = toHex41(args.token as string)!.slice(2);
-                const senderWord = toHex41(args.sender as string)!.slice(2).padStart(64, '0');
-                direct = info.logs
-                  .slice(lastVaultLog + 1, logIndex)
-                  .some((l) => l.address === tokenHex && l.topics[0] === TRANSFER_TOPIC && l.topics[1] === senderWord && l.topics[2] === vaultWord && BigInt(`0x${l.data || '0'}`) === total);
-              }
-              args.paidFrom = direct ? 'wallet' : 'vault';
-            }
-            lastVaultLog = logIndex;
-          }
           events.push({
             blockNumber: block.number,
             txIndex,

@@ -205,7 +205,7 @@ describe('GiftVault', function () {
   /** Asserts the GiftSent event of `r`, every field, for a gift split by `split` and held for `hold`. */
   function expectGiftSent(
     r: TxResult,
-    g: { sender: Name; broadcaster: Name; giftId: bigint; quantity: bigint; token: Tok; total: bigint; streamId: bigint; split: SplitBps; hold?: number },
+    g: { sender: Name; broadcaster: Name; giftId: bigint; quantity: bigint; token: Tok; total: bigint; streamId: bigint; split: SplitBps; hold?: number; direct?: boolean },
   ): { b: bigint; p: bigint; f: bigint; releaseAt: number } {
     const hold = g.hold ?? HOLD;
     const { b, p, f } = splitAmounts(g.total, g.split);
@@ -227,6 +227,7 @@ describe('GiftVault', function () {
       platformAmount: f,
       streamId: g.streamId,
       releaseAt: BigInt(releaseOf(t, hold)),
+      fromVault: !g.direct,
     });
     return { b, p, f, releaseAt };
   }
@@ -626,7 +627,7 @@ describe('GiftVault', function () {
     it('takes the exact TRX callValue', async function () {
       const before = await ledger(['bob', 'alice'], ['TRX']);
       const r = await v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 3n, 5n], 3_000_000n);
-      const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.TRX, quantity: 3n, token: 'TRX', total: 3_000_000n, streamId: 5n, split: DEFAULT_SPLIT });
+      const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.TRX, quantity: 3n, token: 'TRX', total: 3_000_000n, streamId: 5n, split: DEFAULT_SPLIT, direct: true });
       await expectLedger(before, {
         'bob.wallet.TRX': -3_000_000n - feeOf(r),
         'custody.TRX': 3_000_000n,
@@ -665,7 +666,7 @@ describe('GiftVault', function () {
       await tx('carol', tok.BTT, 'approve(address,uint256)', [vault, 15n * E18]);
       const before = await ledger(['carol', 'alice'], ['BTT']);
       const r = await v('carol', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.BTT, 3n, 0n]);
-      const g = expectGiftSent(r, { sender: 'carol', broadcaster: 'alice', giftId: GIFT.BTT, quantity: 3n, token: 'BTT', total: 15n * E18, streamId: 0n, split: DEFAULT_SPLIT });
+      const g = expectGiftSent(r, { sender: 'carol', broadcaster: 'alice', giftId: GIFT.BTT, quantity: 3n, token: 'BTT', total: 15n * E18, streamId: 0n, split: DEFAULT_SPLIT, direct: true });
       await expectLedger(before, {
         'carol.wallet.BTT': -15n * E18,
         'custody.BTT': 15n * E18,
@@ -680,7 +681,7 @@ describe('GiftVault', function () {
     it('pulls a USDT-like token', async function () {
       const before = await ledger(['bob', 'alice'], ['USDT']);
       const r = await v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.USDT, 1n, 0n]);
-      const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.USDT, quantity: 1n, token: 'USDT', total: 2_000_000n, streamId: 0n, split: DEFAULT_SPLIT });
+      const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.USDT, quantity: 1n, token: 'USDT', total: 2_000_000n, streamId: 0n, split: DEFAULT_SPLIT, direct: true });
       await expectLedger(before, {
         'bob.wallet.USDT': -2_000_000n,
         'custody.USDT': 2_000_000n,

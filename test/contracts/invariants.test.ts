@@ -731,7 +731,7 @@ describe('GiftVault and RewardPool invariants', function () {
   }
 
   /** `_distribute`: checks GiftSent against the model and books the three shares. */
-  function distribute(r: TxResult, t: bigint, sender: number, b: number, giftId: bigint, qty: bigint, tok: Tok, total: bigint, streamId: bigint): void {
+  function distribute(r: TxResult, t: bigint, sender: number, b: number, giftId: bigint, qty: bigint, tok: Tok, total: bigint, streamId: bigint, fromVault: boolean): void {
     const split = effectiveSplit(m, b, t);
     const late = noticeProblems(b, t, split);
     assert.equal(late.length, 0, late.join('\n'));
@@ -752,6 +752,7 @@ describe('GiftVault and RewardPool invariants', function () {
       platformAmount: toPlatform,
       streamId,
       releaseAt,
+      fromVault,
     });
     assert.ok(releaseAt >= t + m.hold, `GiftSent releases at ${releaseAt}, before now + hold = ${t + m.hold}`);
     e.credits.push({ amount: toBroadcaster, earliest: t + m.hold });
@@ -948,7 +949,7 @@ describe('GiftVault and RewardPool invariants', function () {
                 if (!direct) m.vault[u]![tok] -= total;
                 else if (tok !== 'TRX') pull(u, 'vault', tok, total);
                 if (direct) m.vaultReal[tok] += total;
-                distribute(res, t, u, b, giftId, qty, tok, total, streamId);
+                distribute(res, t, u, b, giftId, qty, tok, total, streamId, !direct);
               },
             };
           },

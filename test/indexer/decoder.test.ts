@@ -18,7 +18,6 @@ const VAULT = hex(0xa1);
 const POOL = hex(0xa2);
 const PROFILES = hex(0xa3);
 const TOKEN = hex(0xb1);
-const ROUTER = hex(0xc1);
 const ALICE = hex(0x11);
 const BOB = hex(0x12);
 const ZERO_HEX = `41${'0'.repeat(40)}`;
@@ -32,10 +31,10 @@ function log(address: string, iface: typeof vaultAbi, name: string, args: unknow
   return { address: address.slice(2), topics: topics.map((t: string) => t.slice(2)), data: data.slice(2) };
 }
 
-function giftSent(sender: string, token: string, total: bigint): NodeLog {
+function giftSent(sender: string, token: string, total: bigint, fromVault: boolean): NodeLog {
   const b = (total * 3n) / 10n;
   const p = total / 10n;
-  return log(VAULT, vaultAbi, 'GiftSent', [evm(sender), evm(ALICE), 1n, 1n, evm(token), total, b, p, total - b - p, 7n, 1_800_000_000n]);
+  return log(VAULT, vaultAbi, 'GiftSent', [evm(sender), evm(ALICE), 1n, 1n, evm(token), total, b, p, total - b - p, 7n, 1_800_000_000n, fromVault]);
 }
 
 function block(txs: { logs: NodeLog[]; internal?: NodeInternalTx[]; success?: boolean; to?: string; owner?: string; value?: bigint }[]): FetchedBlock {
@@ -97,37 +96,14 @@ describe('indexer: decoder', function () {
     assert.throws(() => decoder.decodeBlock(block([{ logs: [unknown] }])), (e: unknown) => e instanceof FatalError && /unknown log of GiftVault/.test(e.message) && (e as FatalError).context.log_index === 0);
   });
 
-  it('tells a TRC-20 gift paid from the wallet (a Transfer to the vault first) from one paid from the vault', function () {
-    const { events } = decoder.decodeBlock(
-      block([
-        { logs: [log(TOKEN, tokenAbi, 'Transfer', [evm(BOB), evm(VAULT), 100n]), giftSent(BOB, TOKEN, 100n)] },
-        { logs: [giftSent(BOB, TOKEN, 100n)] },
-        // A deposit's Transfer, then a gift from the vault in the same transaction (via a router).
-        { to: ROUTER, logs: [log(TOKEN, tokenAbi, 'Transfer', [evm(BOB), evm(VAULT), 100n]), log(VAULT, vaultAbi, 'Deposited', [evm(BOB), evm(TOKEN), 100n]), giftSent(BOB, TOKEN, 100n)] },
-      ]),
-    );
+  it('decodes GiftSent with every field of the receipt, fromVault a boolean', function () {
+    const { events } = decoder.decodeBlock(block([{ logs: [giftSent(BOB, TOKEN, 100n, false)] }, { logs: [giftSent(BOB, ZERO_HEX, 5n, true)] }]));
     assert.deepEqual(
-      events.filter((e) => e.eventName === 'GiftSent').map((e) => e.args.paidFrom),
-      ['wallet', 'vault', 'vault'],
+      events.map((e) => e.args),
+      [
+        { sender: toBase58(BOB), broadcaster: toBase58(ALICE), giftId: '1', quantity: '1', token: toBase58(TOKEN), total: '100', broadcasterAmount: '30', poolAmount: '10', platformAmount: '60', streamId: '7', releaseAt: '1800000000', fromVault: false },
+        { sender: toBase58(BOB), broadcaster: toBase58(ALICE), giftId: '1', quantity: '1', token: ZERO_ADDRESS, total: '5', broadcasterAmount: '1', poolAmount: '0', platformAmount: '4', streamId: '7', releaseAt: '1800000000', fromVault: true },
+      ],
     );
-  });
-
-  it('tells a TRX gift paid with call value, directly or through a router, from one paid from the vault', function () {
-    const call = (caller: string, value: bigint): NodeInternalTx => ({ caller, to: VAULT, value, note: 'call', rejected: false });
-    const { events } = decoder.decodeBlock(
-      block([
-        { value: 5n, logs: [giftSent(BOB, ZERO_HEX, 5n)] },
-        { logs: [giftSent(BOB, ZERO_HEX, 5n)] },
-        // A router deposits 5 and then sends a 5 gift from the vault: the one value call is the deposit's.
-        { to: ROUTER, internal: [call(ROUTER, 5n)], logs: [log(VAULT, vaultAbi, 'Deposited', [evm(ROUTER), evm(ZERO_HEX), 5n]), giftSent(ROUTER, ZERO_HEX, 5n)] },
-        // A router paying a gift with value; a rejected call does not count.
-        { to: ROUTER, internal: [{ ...call(ROUTER, 9n), rejected: true }, call(ROUTER, 9n)], logs: [giftSent(ROUTER, ZERO_HEX, 9n)] },
-      ]),
-    );
-    assert.deepEqual(
-      events.filter((e) => e.eventName === 'GiftSent').map((e) => e.args.paidFrom),
-      ['wallet', 'vault', 'vault', 'wallet'],
-    );
-    assert.equal(events.find((e) => e.eventName === 'Deposited')!.args.token, ZERO_ADDRESS);
   });
 });
