@@ -1,0 +1,251 @@
+/**
+ * werift peer connections of the embedded backend: one ingest per live broadcast (WHIP, receive
+ * only) and one per WHEP viewer (send only). Viewers get the broadcaster's RTP as it arrives (no
+ * transcode); werift rewrites SSRC, payload type, sequence and header extensions per viewer.
+ */
+import {
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  type MediaStreamTrack,
+  type PeerConfig,
+  type RTCRtpTransceiver,
+  RtcpSrPacket,
+  type RtpPacket,
+  useSdesMid,
+  useTransportWideCC,
+} from 'werift';
+import { type MediaKind, type SdpCodec, mediaKinds, narrowOffer, pickIngestVideo, pickOpus, pickViewerVideo } from './sdp.js';
+
+/** ICE settings shared by every peer connection. */
+export interface IceOptions {
+  /** STUN/TURN servers for the server side; none needed on a LAN or loopback. */
+  readonly iceServers?: { urls: string; username?: string; credential?: string }[];
+  /** Extra host addresses to offer as candidates (e.g. '127.0.0.1' on a machine with only loopback). */
+  readonly additionalHostAddresses?: string[];
+  /** UDP port range for ICE, e.g. to open in a firewall. */
+  readonly portRange?: [number, number];
+}
+
+/** How long we wait for candidate gathering before answering anyway (clients do not trickle). */
+const GATHER_TIMEOUT_MS = 3000;
+
+function peerConfig(ice: IceOptions, codecs: PeerConfig['codecs'], twcc: boolean): Partial<PeerConfig> {
+  return {
+    codecs,
+    headerExtensions: {
+      video: twcc ? [useSdesMid(), useTransportWideCC()] : [useSdesMid()],
+      audio: twcc ? [useSdesMid(), useTransportWideCC()] : [useSdesMid()],
+    },
+    iceServers: ice.iceServers ?? [],
+    iceUseIpv6: false,
+    ...(ice.additionalHostAddresses ? { iceAdditionalHostAddresses: ice.additionalHostAddresses } : {}),
+    ...(ice.portRange ? { icePortRange: ice.portRange } : {}),
+  };
+}
+
+const toWerift = (c: SdpCodec, kind: MediaKind): RTCRtpCodecParameters =>
+  new RTCRtpCodecParameters({
+    mimeType: `${kind}/${c.name}`,
+    clockRate: c.clockRate,
+    ...(c.channels ? { channels: c.channels } : {}),
+    ...(c.fmtp ? { parameters: c.fmtp } : {}),
+  });
+
+async function answer(pc: RTCPeerConnection, offer: string): Promise<string> {
+  await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+  await pc.setLocalDescription(await pc.createAnswer());
+  if (pc.iceGatheringState !== 'complete') {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, GATHER_TIMEOUT_MS);
+      const sub = pc.iceGatheringStateChange.subscribe((state) => state === 'complete' && done());
+      function done(): void {
+        clearTimeout(timer);
+        sub.unSubscribe();
+        resolve();
+      }
+    });
+  }
+  const sdp = pc.localDescription?.sdp;
+  if (!sdp) throw new Error('no local description after createAnswer');
+  return sdp;
+}
+
+/** A received RTP packet, serialised once so each consumer can parse its own copy. */
+export type RtpListener = (kind: MediaKind, packet: Buffer) => void;
+
+/**
+ * The broadcaster's side of one WHIP session. `codecs` says what it sends (narrowed offer), so
+ * viewers and ffmpeg can be set up before the first packet arrives.
+ */
+export class Ingest {
+  readonly codecs: Partial<Record<MediaKind, SdpCodec>>;
+  /** Milliseconds since the epoch of the last RTP packet; 0 before the first. */
+  lastPacketAt = 0;
+  private readonly tracks = new Map<MediaKind, MediaStreamTrack>();
+  private readonly transceivers = new Map<MediaKind, RTCRtpTransceiver>();
+  private readonly listeners = new Set<RtpListener>();
+  private readonly rtcpListeners = new Set<RtpListener>();
+  private closed = false;
+
+  private constructor(
+    private readonly pc: RTCPeerConnection,
+    codecs: Partial<Record<MediaKind, SdpCodec>>,
+  ) {
+    this.codecs = codecs;
+    pc.onTrack.subscribe((track) => {
+      const kind = track.kind as MediaKind;
+      this.tracks.set(kind, track);
+      track.onReceiveRtp.subscribe((rtp: RtpPacket) => {
+        this.lastPacketAt = Date.now();
+        if (this.listeners.size === 0) return;
+        const packet = rtp.serialize();
+        for (const listener of this.listeners) listener(kind, packet);
+      });
+      // Sender reports map each stream's RTP clock to wall time: ffmpeg needs them to line audio
+      // up with video (they start at different moments and run on different clocks).
+      track.onReceiveRtcp.subscribe((rtcp) => {
+        if (rtcp.type !== RtcpSrPacket.type || this.rtcpListeners.size === 0) return;
+        const packet = rtcp.serialize();
+        for (const listener of this.rtcpListeners) listener(kind, packet);
+      });
+    });
+    pc.onRemoteTransceiverAdded.subscribe((t) => {
+      if (!this.transceivers.has(t.kind as MediaKind)) this.transceivers.set(t.kind as MediaKind, t);
+    });
+  }
+
+  /**
+   * Answers a broadcaster's offer. Throws UnsupportedCodecError when it offers no H264/VP8 video
+   * or no Opus audio for a section it sends.
+   */
+  static async accept(offer: string, ice: IceOptions): Promise<{ ingest: Ingest; answer: string }> {
+    const narrowed = narrowOffer(offer, (kind, codecs) => (kind === 'video' ? pickIngestVideo(codecs) : pickOpus(codecs)));
+    const { video, audio } = narrowed.chosen;
+    const pc = new RTCPeerConnection(
+      peerConfig(ice, { video: video ? [toWerift(video, 'video')] : [], audio: audio ? [toWerift(audio, 'audio')] : [] }, true),
+    );
+    // werift announces remote tracks during setRemoteDescription: subscribe before answering.
+    const ingest = new Ingest(pc, narrowed.chosen);
+    try {
+      return { ingest, answer: await answer(pc, narrowed.sdp) };
+    } catch (err) {
+      await pc.close();
+      throw err;
+    }
+  }
+
+  get connectionState(): string {
+    return this.pc.connectionState;
+  }
+
+  /** Subscribes to connection-state changes; 'failed' and 'closed' end the broadcast early. */
+  onStateChange(listener: (state: string) => void): void {
+    this.pc.connectionStateChange.subscribe(listener);
+  }
+
+  /** Every RTP packet received, video and audio. Returns the unsubscribe function. */
+  onRtp(listener: RtpListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every RTCP sender report received (serialised). Returns the unsubscribe function. */
+  onSenderReport(listener: RtpListener): () => void {
+    this.rtcpListeners.add(listener);
+    return () => this.rtcpListeners.delete(listener);
+  }
+
+  /** Asks the broadcaster for a keyframe (RTCP PLI): a new viewer or a (re)started ffmpeg needs one. */
+  requestKeyframe(): void {
+    const track = this.tracks.get('video');
+    const transceiver = this.transceivers.get('video') ?? this.pc.getTransceivers().find((t) => t.kind === 'video');
+    if (!track?.ssrc || !transceiver || this.closed) return;
+    transceiver.receiver.sendRtcpPLI(track.ssrc).catch(() => {
+      // The transport can close between the check and the send; the next request will tell.
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    this.rtcpListeners.clear();
+    await this.pc.close();
+  }
+}
+
+/** One WHEP viewer: a send-only peer connection fed from an Ingest. */
+export class Viewer {
+  /**
+   * Milliseconds since the epoch of the viewer's last RTCP (receiver reports come about every
+   * second). Browsers often close without a DELETE and werift does not notice a silent peer, so
+   * the backend drops viewers that stop reporting.
+   */
+  lastSeenAt = Date.now();
+  private unsubscribe: (() => void) | null = null;
+  private closed = false;
+
+  private constructor(private readonly pc: RTCPeerConnection) {}
+
+  /**
+   * Answers a viewer's offer with the codecs `ingest` carries. Throws UnsupportedCodecError when
+   * the viewer cannot decode them (WHEP clients take 406 as "play something else").
+   */
+  static async accept(offer: string, ingest: Ingest, ice: IceOptions): Promise<{ viewer: Viewer; answer: string }> {
+    const { video, audio } = ingest.codecs;
+    const narrowed = narrowOffer(offer, (kind, codecs) => {
+      if (kind === 'video') return video ? pickViewerVideo(codecs, video) : (pickIngestVideo(codecs) ?? codecs[0] ?? null);
+      return pickOpus(codecs);
+    });
+    const pc = new RTCPeerConnection(
+      peerConfig(
+        ice,
+        {
+          video: narrowed.chosen.video ? [toWerift(narrowed.chosen.video, 'video')] : [],
+          audio: narrowed.chosen.audio ? [toWerift(narrowed.chosen.audio, 'audio')] : [],
+        },
+        false,
+      ),
+    );
+    const senders = new Map<MediaKind, RTCRtpTransceiver>();
+    for (const kind of mediaKinds(narrowed.sdp)) {
+      const t = pc.addTransceiver(kind, { direction: 'sendonly' });
+      if (!senders.has(kind)) senders.set(kind, t);
+    }
+    try {
+      const sdp = await answer(pc, narrowed.sdp);
+      const viewer = new Viewer(pc);
+      viewer.unsubscribe = ingest.onRtp((kind, packet) => {
+        const sender = senders.get(kind)?.sender;
+        // The ingest's codec must match what this viewer negotiated; a mismatch never happens
+        // because the viewer's codec was chosen from the ingest's.
+        // A send fails only once the viewer's transport is closed; the viewer is being dropped then.
+        if (sender && (kind === 'video' ? video : audio)) sender.sendRtp(packet).catch(() => undefined);
+      });
+      // A viewer can only start decoding at a keyframe: ask for one when it connects and when it
+      // asks us (its PLI), instead of waiting for the broadcaster's next periodic one.
+      pc.connectionStateChange.subscribe((state) => state === 'connected' && ingest.requestKeyframe());
+      senders.get('video')?.sender.onPictureLossIndication.subscribe(() => ingest.requestKeyframe());
+      for (const t of senders.values()) t.sender.onRtcp.subscribe(() => (viewer.lastSeenAt = Date.now()));
+      return { viewer, answer: sdp };
+    } catch (err) {
+      await pc.close();
+      throw err;
+    }
+  }
+
+  get connectionState(): string {
+    return this.pc.connectionState;
+  }
+
+  onStateChange(listener: (state: string) => void): void {
+    this.pc.connectionStateChange.subscribe(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe?.();
+    await this.pc.close();
+  }
+}

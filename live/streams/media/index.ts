@@ -1,0 +1,46 @@
+/**
+ * Picks the media backend from the environment: Livepeer Studio when LIVEPEER_API_KEY is set,
+ * the embedded WHIP/WHEP/HLS server otherwise.
+ */
+import type { MediaBackend } from './backend.js';
+import { type EmbeddedBackendOptions, type MediaLogger, createEmbeddedBackend } from './embedded/backend.js';
+import { createLivepeerBackend } from './livepeer.js';
+
+export interface MediaBackendOptions {
+  /** Absolute URL this service is reachable at from browsers (embedded backend's URLs). */
+  readonly publicBaseUrl: string;
+  readonly log?: MediaLogger;
+  /** Extra embedded settings (ICE, ladder) the environment does not cover. */
+  readonly embedded?: Partial<EmbeddedBackendOptions>;
+}
+
+/**
+ * Creates the media backend. Livepeer: LIVEPEER_API_KEY, LIVEPEER_WEBHOOK_SECRET (required with
+ * it), LIVEPEER_API_URL, LIVEPEER_INGEST_URL. Embedded: MEDIA_WORK_DIR, FFMPEG_PATH,
+ * MEDIA_IDLE_TIMEOUT_MS, MEDIA_HLS=0 (WebRTC only, no ffmpeg), MEDIA_ICE_HOSTS (comma-separated
+ * extra host candidates, e.g. a public IP).
+ */
+export function createMediaBackend(env: NodeJS.ProcessEnv, opts: MediaBackendOptions): MediaBackend {
+  if (env.LIVEPEER_API_KEY) {
+    return createLivepeerBackend({
+      apiKey: env.LIVEPEER_API_KEY,
+      webhookSecret: env.LIVEPEER_WEBHOOK_SECRET ?? '',
+      ...(env.LIVEPEER_API_URL ? { serverURL: env.LIVEPEER_API_URL } : {}),
+      ...(env.LIVEPEER_INGEST_URL ? { ingestBaseUrl: env.LIVEPEER_INGEST_URL } : {}),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
+  }
+  const idle = env.MEDIA_IDLE_TIMEOUT_MS ? Number(env.MEDIA_IDLE_TIMEOUT_MS) : undefined;
+  if (idle !== undefined && !(Number.isInteger(idle) && idle > 0)) throw new Error(`MEDIA_IDLE_TIMEOUT_MS must be a positive integer: ${env.MEDIA_IDLE_TIMEOUT_MS}`);
+  const hosts = env.MEDIA_ICE_HOSTS?.split(',').map((h) => h.trim()).filter(Boolean);
+  return createEmbeddedBackend({
+    publicBaseUrl: opts.publicBaseUrl,
+    ...(env.MEDIA_WORK_DIR ? { workDir: env.MEDIA_WORK_DIR } : {}),
+    ...(env.FFMPEG_PATH ? { ffmpegPath: env.FFMPEG_PATH } : {}),
+    ...(idle ? { idleTimeoutMs: idle } : {}),
+    ...(env.MEDIA_HLS === '0' ? { hls: false } : {}),
+    ...(hosts?.length ? { ice: { additionalHostAddresses: hosts } } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+    ...opts.embedded,
+  });
+}
