@@ -1,0 +1,142 @@
+/**
+ * Sign-in with TRON and sessions. Nonces are single-use rows in SQLite; a session token is 32
+ * random bytes given to the client once and stored only as its sha256.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { Trx } from 'tronweb';
+import { LiveError } from '../internal/errors.js';
+import { requireAddress } from '../internal/address.js';
+import { formatSignIn, parseSignIn } from './message.js';
+
+export interface AuthParams {
+  db: Database.Database;
+  domain: string;
+  uri: string;
+  statement: string;
+  /** The chain id to put in (and require of) messages; resolved lazily (the node may be asked). */
+  chainId: () => Promise<string>;
+  nonceTtlMs: number;
+  sessionTtlMs: number;
+  now: () => number;
+}
+
+export interface Session {
+  address: string;
+  expiresAt: number;
+}
+
+export interface NonceAnswer {
+  message: string;
+  nonce: string;
+  expiresAt: number;
+}
+
+export interface Auth {
+  /** Issues a nonce and the exact message `address` must sign. */
+  nonce(address: unknown): Promise<NonceAnswer>;
+  /** Checks a signed message; on success burns the nonce and opens a session. */
+  verify(input: { address?: unknown; message?: unknown; signature?: unknown }): Promise<{ token: string; session: Session }>;
+  /** The session of a token, or undefined (unknown or expired). */
+  session(token: string | undefined): Session | undefined;
+  logout(token: string | undefined): void;
+  /** Opens a session without a signature: for the bench and trusted tooling only. */
+  mintSession(address: string): { token: string; session: Session };
+}
+
+const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/** The sign-in service over the live database. */
+export function createAuth(p: AuthParams): Auth {
+  const insertNonce = p.db.prepare('INSERT INTO live_nonces (nonce, address, message, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)');
+  const getNonce = p.db.prepare('SELECT * FROM live_nonces WHERE nonce = ?');
+  const useNonce = p.db.prepare('UPDATE live_nonces SET used_at = ? WHERE nonce = ? AND used_at IS NULL');
+  const insertSession = p.db.prepare('INSERT INTO live_sessions (token_hash, address, created_at, expires_at) VALUES (?, ?, ?, ?)');
+  const getSession = p.db.prepare('SELECT address, expires_at FROM live_sessions WHERE token_hash = ?');
+  const deleteSession = p.db.prepare('DELETE FROM live_sessions WHERE token_hash = ?');
+  const purge = p.db.prepare('DELETE FROM live_nonces WHERE expires_at < ?');
+  const purgeSessions = p.db.prepare('DELETE FROM live_sessions WHERE expires_at < ?');
+  let lastPurge = 0;
+
+  function open(address: string): { token: string; session: Session } {
+    const token = randomBytes(32).toString('base64url');
+    const now = p.now();
+    const session = { address, expiresAt: now + p.sessionTtlMs };
+    insertSession.run(hashToken(token), address, now, session.expiresAt);
+    return { token, session };
+  }
+
+  return {
+    async nonce(input) {
+      const address = requireAddress(input, 'address');
+      const chainId = await p.chainId();
+      const now = p.now();
+      if (now - lastPurge > 60_000) {
+        lastPurge = now;
+        // Expired nonces can never sign in; used ones stay until then so replays say NONCE_USED.
+        purge.run(now - 86_400_000);
+        purgeSessions.run(now);
+      }
+      const nonce = randomBytes(12).toString('hex');
+      const expiresAt = now + p.nonceTtlMs;
+      const message = formatSignIn({
+        domain: p.domain,
+        address,
+        statement: p.statement,
+        uri: p.uri,
+        version: '1',
+        chainId,
+        nonce,
+        issuedAt: new Date(now).toISOString(),
+        expirationTime: new Date(expiresAt).toISOString(),
+      });
+      insertNonce.run(nonce, address, message, now, expiresAt);
+      return { message, nonce, expiresAt };
+    },
+
+    async verify(input) {
+      const address = requireAddress(input.address, 'address');
+      if (typeof input.message !== 'string' || input.message.length > 2000) throw new LiveError('BAD_REQUEST', 'message must be the signed text', { field: 'message' });
+      if (typeof input.signature !== 'string' || !/^(0x)?[0-9a-fA-F]{130}$/.test(input.signature)) {
+        throw new LiveError('BAD_REQUEST', 'signature must be a 65-byte hex signature (signMessageV2)', { field: 'signature' });
+      }
+      const f = parseSignIn(input.message);
+      if (!f) throw new LiveError('BAD_REQUEST', 'message is not a BLive sign-in message', { field: 'message' });
+      if (f.address !== address) throw new LiveError('BAD_REQUEST', 'message is for another address', { field: 'message' });
+      if (f.domain !== p.domain) throw new LiveError('WRONG_DOMAIN', `message is for ${f.domain}, not ${p.domain}`);
+      const chainId = await p.chainId();
+      if (f.chainId !== chainId) throw new LiveError('WRONG_CHAIN', `message is for chain ${f.chainId}, not ${chainId}`);
+      const row = getNonce.get(f.nonce) as { address: string; message: string; expires_at: number; used_at: number | null } | undefined;
+      if (!row || row.address !== address) throw new LiveError('NONCE_UNKNOWN', 'this nonce was not issued for this address: ask for a new one');
+      if (row.used_at !== null) throw new LiveError('NONCE_USED', 'this nonce has already signed in: ask for a new one');
+      const now = p.now();
+      if (now > row.expires_at || now > Date.parse(f.expirationTime)) throw new LiveError('MESSAGE_EXPIRED', 'the sign-in message has expired: ask for a new one');
+      if (input.message !== row.message) throw new LiveError('MESSAGE_MISMATCH', 'the message differs from the one issued with this nonce');
+      let signer: string;
+      try {
+        signer = Trx.verifyMessageV2(input.message, input.signature.startsWith('0x') ? input.signature : `0x${input.signature}`);
+      } catch {
+        throw new LiveError('SIGNATURE_MISMATCH', 'the signature does not verify');
+      }
+      if (signer !== address) throw new LiveError('SIGNATURE_MISMATCH', `the message was signed by ${signer}, not ${address}`);
+      // Burning the nonce and opening the session commit together: a nonce signs in exactly once.
+      return p.db.transaction(() => {
+        if (useNonce.run(now, f.nonce).changes !== 1) throw new LiveError('NONCE_USED', 'this nonce has already signed in: ask for a new one');
+        return open(address);
+      })();
+    },
+
+    session(token) {
+      if (!token || token.length > 200) return undefined;
+      const row = getSession.get(hashToken(token)) as { address: string; expires_at: number } | undefined;
+      if (!row || row.expires_at <= p.now()) return undefined;
+      return { address: row.address, expiresAt: row.expires_at };
+    },
+
+    logout(token) {
+      if (token) deleteSession.run(hashToken(token));
+    },
+
+    mintSession: open,
+  };
+}

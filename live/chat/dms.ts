@@ -1,0 +1,98 @@
+/**
+ * Direct messages between signed-in users: stored in live_dms and delivered to every connection
+ * of the recipient and of the sender (their other tabs). History per conversation, newest pages
+ * first, over HTTP (GET /api/dms?with=T...) or the WebSocket (`dms.history`).
+ */
+import type Database from 'better-sqlite3';
+import type { ChatLimits } from '../internal/config.js';
+import type { Directory } from '../internal/directory.js';
+import { LiveError, badField } from '../internal/errors.js';
+import { requireAddress } from '../internal/address.js';
+import type { ClientMessage, Connection, Hub } from './hub.js';
+import { RateLimiter, cleanText } from './text.js';
+
+export interface DirectMessage {
+  id: number;
+  from: string;
+  to: string;
+  text: string;
+  at: number;
+}
+
+export interface DmPage {
+  /** Oldest first within the page. */
+  nodes: DirectMessage[];
+  /** Pass as `before` for the previous (older) page. */
+  pageInfo: { endCursor: string | null; hasNextPage: boolean };
+}
+
+interface DmRow {
+  id: number;
+  sender: string;
+  recipient: string;
+  text: string;
+  created_at: number;
+}
+
+export interface DmsParams {
+  db: Database.Database;
+  hub: Hub;
+  directory: Directory;
+  limits: ChatLimits;
+  now: () => number;
+}
+
+const pairOf = (a: string, b: string): string => (a < b ? `${a}:${b}` : `${b}:${a}`);
+const dmOf = (r: DmRow): DirectMessage => ({ id: r.id, from: r.sender, to: r.recipient, text: r.text, at: r.created_at });
+
+/** Direct messages over the hub and the live database. */
+export class Dms {
+  readonly #limiter = new RateLimiter();
+  #sent = 0;
+  readonly #insert;
+  readonly #page;
+
+  constructor(private readonly p: DmsParams) {
+    this.#insert = p.db.prepare('INSERT INTO live_dms (pair, sender, recipient, text, created_at) VALUES (?, ?, ?, ?, ?)');
+    this.#page = p.db.prepare('SELECT * FROM live_dms WHERE pair = ? AND id < ? ORDER BY id DESC LIMIT ?');
+  }
+
+  register(hub: Hub): void {
+    hub.on('dm', (c, m) => this.send(c, m));
+    hub.on('dms.history', (c, m) => {
+      if (!c.address) throw new LiveError('UNAUTHENTICATED', 'sign in to read direct messages');
+      const page = this.page(c.address, m.with, m.before === undefined ? null : String(m.before), m.limit === undefined ? null : String(m.limit));
+      c.send({ type: 'dms', with: m.with, messages: page.nodes, pageInfo: page.pageInfo, ...(m.id !== undefined ? { id: m.id } : {}) });
+    });
+  }
+
+  async send(c: Connection, m: ClientMessage): Promise<void> {
+    if (!c.address) throw new LiveError('UNAUTHENTICATED', 'sign in to send direct messages');
+    const from = c.address;
+    const to = requireAddress(m.to, 'to');
+    if (to === from) throw new LiveError('BAD_MESSAGE', 'you cannot message yourself', { field: 'to' });
+    const text = cleanText(m.text, this.p.limits.maxMessageLength);
+    const now = this.p.now();
+    if (++this.#sent % 1000 === 0) this.#limiter.sweep(this.p.limits.rateWindowMs, now);
+    const wait = this.#limiter.take(from, this.p.limits.userMessages, this.p.limits.rateWindowMs, now);
+    if (wait > 0) throw new LiveError('RATE_LIMITED', `at most ${this.p.limits.userMessages} direct messages per ${this.p.limits.rateWindowMs / 1000} s`, { retryAfterMs: wait });
+    const id = Number(this.#insert.run(pairOf(from, to), from, to, text, now).lastInsertRowid);
+    const handle = await this.p.directory.handle(from);
+    const out = { type: 'dm', id, from, handle, to, text, at: now };
+    this.p.hub.sendTo(to, out);
+    this.p.hub.sendTo(from, out);
+    if (m.id !== undefined) c.send({ type: 'ack', id: m.id, messageId: id, at: now });
+  }
+
+  /** A page of the conversation between `me` and `other`. */
+  page(me: string, other: unknown, before: string | null, first: string | null): DmPage {
+    const peer = requireAddress(other, 'with');
+    const n = first === null || first === '' ? 50 : Number(first);
+    if (!Number.isSafeInteger(n) || n < 1 || n > 100) throw badField('first', 'first must be 1 to 100');
+    const b = before === null || before === '' ? Number.MAX_SAFE_INTEGER : Number(before);
+    if (!Number.isSafeInteger(b) || b < 1) throw badField('before', 'before must be the endCursor of the previous page');
+    const rows = this.#page.all(pairOf(me, peer), b, n + 1) as DmRow[];
+    const page = rows.slice(0, n);
+    return { nodes: page.reverse().map(dmOf), pageInfo: { endCursor: page.length ? String(page[0]!.id) : null, hasNextPage: rows.length > n } };
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * Gift receipts: follows the indexer's `giftSent` subscription (SSE) and posts a system message
+ * to `stream:<streamId>` for each gift to a stream this service knows, first as `pending`; a poll
+ * flips it to `final` once the indexer's solidified block passes it (or `dropped` if a reorg
+ * removed it), with a `message.update` so clients can change the badge. A gift is posted once:
+ * live_gift_receipts remembers its chain position.
+ */
+import type Database from 'better-sqlite3';
+import type { Directory } from '../internal/directory.js';
+import type { CatalogGift, IndexedGift, IndexerClient } from '../internal/indexer.js';
+import { describeError, type Logger } from '../internal/log.js';
+import type { Streams } from '../streams/service.js';
+import type { Rooms } from './rooms.js';
+
+export interface GiftReceiptsParams {
+  db: Database.Database;
+  indexer: IndexerClient;
+  directory: Directory;
+  streams: Streams;
+  rooms: Rooms;
+  pollMs: number;
+  log: Logger;
+}
+
+/** The gift's display name from its catalog uri: JSON (or a data: URI of JSON) with `name`, else the string itself. */
+export function giftName(uri: string | undefined, giftId: string): string {
+  if (!uri) return `Gift #${giftId}`;
+  let body = uri;
+  const data = /^data:application\/json(?:;[^,]*)?,(.*)$/s.exec(uri);
+  if (data) {
+    try {
+      body = decodeURIComponent(data[1]!);
+    } catch {
+      body = data[1]!;
+    }
+  }
+  if (body.trimStart().startsWith('{')) {
+    try {
+      const name = (JSON.parse(body) as { name?: unknown }).name;
+      if (typeof name === 'string' && name.trim()) return name.trim().slice(0, 60);
+    } catch {
+      // not JSON after all: fall through to the plain string
+    }
+  }
+  return uri.trim().slice(0, 60) || `Gift #${giftId}`;
+}
+
+interface ReceiptRow {
+  tx_id: string;
+  log_index: number;
+  stream_id: number;
+  message_id: number;
+  block_number: number;
+  timestamp: number;
+}
+
+/** Gift receipts from the indexer into the stream rooms. */
+export class GiftReceipts {
+  readonly #abort = new AbortController();
+  #catalog = new Map<string, CatalogGift>();
+  #catalogAt = 0;
+  #queue: Promise<void> = Promise.resolve();
+  #poller: NodeJS.Timeout | undefined;
+  #polling = false;
+  #subscription: Promise<void> | undefined;
+  /** How many times the SSE stream has opened (reconnections add one). */
+  connectionCount = 0;
+  /** Resolves once the SSE stream is open (tests wait on it before sending gifts). */
+  readonly connected: Promise<void>;
+  #markConnected!: () => void;
+
+  constructor(private readonly p: GiftReceiptsParams) {
+    this.connected = new Promise((r) => (this.#markConnected = r));
+  }
+
+  start(): void {
+    this.#subscription = this.p.indexer.subscribeGifts((g) => (this.#queue = this.#queue.then(() => this.#receive(g))), {
+      signal: this.#abort.signal,
+      onOpen: () => {
+        this.connectionCount++;
+        this.#queue = this.#queue.then(() => this.#catchUp());
+        this.#markConnected();
+      },
+      log: this.p.log,
+    });
+    this.#poller = setInterval(() => void this.poll(), this.p.pollMs);
+    this.#poller.unref();
+  }
+
+  async close(): Promise<void> {
+    this.#abort.abort();
+    clearInterval(this.#poller);
+    await this.#subscription;
+    await this.#queue;
+  }
+
+  /**
+   * Gifts sent while the subscription was down (or the service was): each open stream's gifts
+   * since its last receipt (or since shortly before it was created), posted if not yet posted.
+   */
+  async #catchUp(): Promise<void> {
+    try {
+      const streams = this.p.db
+        .prepare(
+          `SELECT s.id, s.created_at, (SELECT max(timestamp) FROM live_gift_receipts r WHERE r.stream_id = s.id) AS last
+           FROM live_streams s WHERE s.state != 'ended' OR s.ended_at > ? ORDER BY s.id DESC LIMIT 500`,
+        )
+        .all(Date.now() - 3_600_000) as { id: number; created_at: number; last: number | null }[];
+      for (const s of streams) {
+        // Chain time and this clock differ a little: start five minutes before the stream existed.
+        const from = s.last ?? s.created_at - 300_000;
+        for (const g of await this.p.indexer.gifts(String(s.id), from, Number.MAX_SAFE_INTEGER, 1000)) await this.#receive(g);
+      }
+    } catch (e) {
+      this.p.log.warn('gift catch-up failed', { error: describeError(e) });
+    }
+  }
+
+  async #name(giftId: string): Promise<string> {
+    if (!this.#catalog.has(giftId) && Date.now() - this.#catalogAt > 2000) {
+      try {
+        this.#catalog = new Map((await this.p.indexer.giftCatalog()).map((g) => [g.giftId, g]));
+        this.#catalogAt = Date.now();
+      } catch (e) {
+        this.p.log.warn('gift catalog unavailable', { error: describeError(e) });
+      }
+    }
+    return giftName(this.#catalog.get(giftId)?.uri, giftId);
+  }
+
+  async #receive(g: IndexedGift): Promise<void> {
+    try {
+      if (!/^[1-9]\d{0,15}$/.test(g.streamId)) return;
+      const streamId = Number(g.streamId);
+      if (!this.p.streams.find(streamId)) return;
+      const known = this.p.db.prepare('SELECT * FROM live_gift_receipts WHERE tx_id = ? AND log_index = ?').get(g.txId, g.logIndex) as (ReceiptRow & { finality: string }) | undefined;
+      if (g.removed) {
+        // A reorg took it back: the badge says so at once (the transaction may come back in a new block).
+        if (known && known.finality !== 'dropped') this.#setFinality(known, 'dropped', {});
+        return;
+      }
+      if (known) {
+        if (known.finality === 'dropped') this.#setFinality(known, g.finality === 'FINAL' ? 'final' : 'pending', { blockNumber: g.blockNumber, timestamp: g.timestamp });
+        return;
+      }
+      const [name, handle] = await Promise.all([this.#name(g.giftId), this.p.directory.handle(g.sender)]);
+      const finality = g.finality === 'FINAL' ? 'final' : 'pending';
+      const data = {
+        txId: g.txId,
+        logIndex: g.logIndex,
+        blockNumber: g.blockNumber,
+        sender: g.sender,
+        senderHandle: handle,
+        broadcaster: g.broadcaster,
+        giftId: g.giftId,
+        name,
+        quantity: g.quantity,
+        token: g.token,
+        total: g.total,
+        finality,
+      };
+      const room = `stream:${streamId}`;
+      const text = `${handle ?? g.sender} sent ${g.quantity} × ${name}`;
+      this.p.db.transaction(() => {
+        const msg = this.p.rooms.post(room, 'gift', g.sender, handle, text, data);
+        this.p.db
+          .prepare('INSERT INTO live_gift_receipts (tx_id, log_index, stream_id, message_id, block_number, timestamp, finality) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(g.txId, g.logIndex, streamId, msg.id, g.blockNumber, g.timestamp, finality);
+      })();
+    } catch (e) {
+      this.p.log.error('gift receipt failed', { tx_id: g.txId, log_index: g.logIndex, error: describeError(e) });
+    }
+  }
+
+  /** Records a receipt's new finality (and block, when it moved) and tells its room. */
+  #setFinality(r: ReceiptRow, finality: 'pending' | 'final' | 'dropped', moved: { blockNumber?: number; timestamp?: number }): void {
+    const msg = this.p.db.prepare('SELECT data FROM live_messages WHERE id = ?').get(r.message_id) as { data: string } | undefined;
+    const data = { ...(msg ? (JSON.parse(msg.data) as Record<string, unknown>) : {}), finality, ...(moved.blockNumber !== undefined ? { blockNumber: moved.blockNumber } : {}) };
+    this.p.db.transaction(() => {
+      this.p.db
+        .prepare('UPDATE live_gift_receipts SET finality = ?, block_number = coalesce(?, block_number), timestamp = coalesce(?, timestamp) WHERE tx_id = ? AND log_index = ?')
+        .run(finality, moved.blockNumber ?? null, moved.timestamp ?? null, r.tx_id, r.log_index);
+      this.p.rooms.updateData(r.message_id, data);
+    })();
+  }
+
+  /** Flips pending receipts the solidified head has passed (exported for tests to call directly). */
+  async poll(): Promise<void> {
+    if (this.#polling) return;
+    this.#polling = true;
+    try {
+      const pending = this.p.db.prepare("SELECT * FROM live_gift_receipts WHERE finality = 'pending' ORDER BY block_number LIMIT 200").all() as ReceiptRow[];
+      if (!pending.length) return;
+      const final = await this.p.indexer.finalBlock();
+      for (const r of pending) {
+        if (r.block_number > final) continue;
+        // Past the solidified head: confirm the gift is still there (a reorg may have replaced it).
+        const found = (await this.p.indexer.gifts(String(r.stream_id), r.timestamp, r.timestamp)).find((g) => g.txId === r.tx_id && g.logIndex === r.log_index);
+        if (found && found.finality !== 'FINAL') continue;
+        this.#setFinality(r, found ? 'final' : 'dropped', found ? { blockNumber: found.blockNumber, timestamp: found.timestamp } : {});
+      }
+    } catch (e) {
+      this.p.log.warn('gift finality poll failed', { error: describeError(e) });
+    } finally {
+      this.#polling = false;
+    }
+  }
+}

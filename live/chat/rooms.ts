@@ -1,0 +1,340 @@
+/**
+ * Stream chat rooms (`stream:<streamId>`): join with history, say with Twitch-like limits,
+ * moderation by the broadcaster and the moderators they appoint (delete, timeout, ban, slow mode,
+ * followers-only), and system messages (gift receipts). Messages persist in live_messages; a
+ * deleted message stays in the table (deleted_at set) but never reaches history again.
+ */
+import type Database from 'better-sqlite3';
+import type { ChatLimits } from '../internal/config.js';
+import type { Directory } from '../internal/directory.js';
+import { LiveError } from '../internal/errors.js';
+import { requireAddress } from '../internal/address.js';
+import type { Streams, StreamRow } from '../streams/service.js';
+import type { ClientMessage, Connection, Hub } from './hub.js';
+import { RateLimiter, cleanText } from './text.js';
+
+/** A chat message as clients receive it (`type: "message"`, in `history`). */
+export interface ChatMessage {
+  id: number;
+  room: string;
+  kind: 'chat' | 'gift' | 'system';
+  from: string | null;
+  handle: string | null;
+  text: string;
+  at: number;
+  /** Kind-specific fields (a gift receipt's). */
+  gift?: Record<string, unknown>;
+}
+
+interface MessageRow {
+  id: number;
+  room: string;
+  kind: 'chat' | 'gift' | 'system';
+  sender: string | null;
+  handle: string | null;
+  text: string;
+  data: string | null;
+  created_at: number;
+}
+
+export interface RoomsParams {
+  db: Database.Database;
+  hub: Hub;
+  streams: Streams;
+  directory: Directory;
+  limits: ChatLimits;
+  now: () => number;
+}
+
+export type Role = 'owner' | 'moderator' | 'viewer' | 'anonymous';
+
+const MAX_TIMEOUT_S = 14 * 86_400;
+const MAX_SLOW_S = 3600;
+
+/** `stream:<id>` to the stream's id, or ROOM_NOT_FOUND. */
+export function streamIdOfRoom(room: unknown): number {
+  const m = typeof room === 'string' ? /^stream:([1-9]\d{0,15})$/.exec(room) : null;
+  if (!m) throw new LiveError('ROOM_NOT_FOUND', `rooms are named stream:<streamId>, got ${JSON.stringify(room)?.slice(0, 60)}`, { field: 'room' });
+  return Number(m[1]);
+}
+
+/** A message row as clients see it. */
+export function messageOf(r: MessageRow): ChatMessage {
+  return {
+    id: r.id,
+    room: r.room,
+    kind: r.kind,
+    from: r.sender,
+    handle: r.handle,
+    text: r.text,
+    at: r.created_at,
+    ...(r.data ? { gift: JSON.parse(r.data) as Record<string, unknown> } : {}),
+  };
+}
+
+/** The stream chat rooms over the hub and the live database. */
+export class Rooms {
+  readonly #limiter = new RateLimiter();
+  readonly #lastSaid = new Map<string, number>();
+  readonly #mods = new Map<number, Set<string>>();
+  readonly #stmt;
+  readonly #sweeper: NodeJS.Timeout;
+
+  constructor(private readonly p: RoomsParams) {
+    const db = p.db;
+    this.#stmt = {
+      insert: db.prepare('INSERT INTO live_messages (room, kind, sender, handle, text, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      history: db.prepare('SELECT * FROM live_messages WHERE room = ? AND deleted_at IS NULL AND id < ? ORDER BY id DESC LIMIT ?'),
+      message: db.prepare('SELECT * FROM live_messages WHERE id = ?'),
+      del: db.prepare('UPDATE live_messages SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL'),
+      setData: db.prepare('UPDATE live_messages SET data = ? WHERE id = ?'),
+      ban: db.prepare('SELECT until FROM live_bans WHERE stream_id = ? AND address = ?'),
+      putBan: db.prepare('INSERT INTO live_bans (stream_id, address, until, by, reason, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (stream_id, address) DO UPDATE SET until = excluded.until, by = excluded.by, reason = excluded.reason, created_at = excluded.created_at'),
+      unban: db.prepare('DELETE FROM live_bans WHERE stream_id = ? AND address = ?'),
+      mods: db.prepare('SELECT address FROM live_room_mods WHERE stream_id = ?'),
+      addMod: db.prepare('INSERT OR IGNORE INTO live_room_mods (stream_id, address, appointed_by, created_at) VALUES (?, ?, ?, ?)'),
+      removeMod: db.prepare('DELETE FROM live_room_mods WHERE stream_id = ? AND address = ?'),
+    };
+    this.#sweeper = setInterval(() => {
+      const now = p.now();
+      this.#limiter.sweep(p.limits.rateWindowMs, now);
+      for (const [k, at] of this.#lastSaid) if (at < now - MAX_SLOW_S * 1000) this.#lastSaid.delete(k);
+    }, 60_000);
+    this.#sweeper.unref();
+  }
+
+  /** Registers the chat message types on the hub. */
+  register(hub: Hub): void {
+    hub.on('join', (c, m) => this.join(c, m));
+    hub.on('leave', (c, m) => this.leave(c, m));
+    hub.on('say', (c, m) => this.say(c, m));
+    hub.on('history', (c, m) => this.history(c, m));
+    hub.on('presence', (c, m) => this.presence(c, m));
+    hub.on('mod.delete', (c, m) => this.moderate(c, m));
+    hub.on('mod.timeout', (c, m) => this.moderate(c, m));
+    hub.on('mod.ban', (c, m) => this.moderate(c, m));
+    hub.on('mod.unban', (c, m) => this.moderate(c, m));
+    hub.on('mod.slow', (c, m) => this.moderate(c, m));
+    hub.on('mod.followers', (c, m) => this.moderate(c, m));
+    hub.on('mod.add', (c, m) => this.moderate(c, m));
+    hub.on('mod.remove', (c, m) => this.moderate(c, m));
+  }
+
+  close(): void {
+    clearInterval(this.#sweeper);
+  }
+
+  modsOf(streamId: number): Set<string> {
+    let set = this.#mods.get(streamId);
+    if (!set) {
+      set = new Set((this.#stmt.mods.all(streamId) as { address: string }[]).map((r) => r.address));
+      this.#mods.set(streamId, set);
+    }
+    return set;
+  }
+
+  roleOf(address: string | null, s: StreamRow): Role {
+    if (!address) return 'anonymous';
+    if (address === s.owner) return 'owner';
+    return this.modsOf(s.id).has(address) ? 'moderator' : 'viewer';
+  }
+
+  /** The last `limit` visible messages of a room before message `before`, oldest first. */
+  messages(room: string, limit: number, before = Number.MAX_SAFE_INTEGER): ChatMessage[] {
+    return (this.#stmt.history.all(room, before, limit) as MessageRow[]).reverse().map(messageOf);
+  }
+
+  /** Stores a message and sends it to the room. */
+  post(room: string, kind: ChatMessage['kind'], sender: string | null, handle: string | null, text: string, data?: Record<string, unknown>): ChatMessage {
+    const at = this.p.now();
+    const id = Number(this.#stmt.insert.run(room, kind, sender, handle, text, data ? JSON.stringify(data) : null, at).lastInsertRowid);
+    const msg: ChatMessage = { id, room, kind, from: sender, handle, text, at, ...(data ? { gift: data } : {}) };
+    this.p.hub.broadcast(room, { type: 'message', ...msg });
+    return msg;
+  }
+
+  /** Replaces a message's data (a gift turning final) and tells the room. */
+  updateData(messageId: number, data: Record<string, unknown>): void {
+    this.#stmt.setData.run(JSON.stringify(data), messageId);
+    const r = this.#stmt.message.get(messageId) as MessageRow | undefined;
+    if (r) this.p.hub.broadcast(r.room, { type: 'message.update', room: r.room, id: r.id, gift: data });
+  }
+
+  #state(address: string | null, s: StreamRow): Record<string, unknown> {
+    const out: Record<string, unknown> = { role: this.roleOf(address, s), slowModeSeconds: s.slow_mode_seconds, followersOnly: s.followers_only === 1, state: s.state };
+    if (address) {
+      const until = this.#banUntil(s.id, address);
+      if (until !== undefined) out[until === null ? 'banned' : 'timedOutUntil'] = until === null ? true : until;
+    }
+    return out;
+  }
+
+  /** undefined: free to speak; null: banned; a time: timed out until then. */
+  #banUntil(streamId: number, address: string): number | null | undefined {
+    const r = this.#stmt.ban.get(streamId, address) as { until: number | null } | undefined;
+    if (!r) return undefined;
+    if (r.until !== null && r.until <= this.p.now()) return undefined;
+    return r.until;
+  }
+
+  join(c: Connection, m: ClientMessage): void {
+    const streamId = streamIdOfRoom(m.room);
+    const s = this.p.streams.find(streamId);
+    if (!s) throw new LiveError('ROOM_NOT_FOUND', `no stream ${streamId}`, { field: 'room' });
+    const room = `stream:${streamId}`;
+    if (!c.rooms.has(room) && [...c.rooms].filter((r) => r.startsWith('stream:')).length >= this.p.limits.maxRoomsPerConnection) {
+      throw new LiveError('BAD_MESSAGE', `at most ${this.p.limits.maxRoomsPerConnection} rooms per connection`);
+    }
+    this.p.hub.join(c, room);
+    c.send({ type: 'joined', room, ...this.#state(c.address, s), ...(m.id !== undefined ? { id: m.id } : {}) });
+    c.send({ type: 'history', room, messages: this.messages(room, this.p.limits.historySize) });
+  }
+
+  leave(c: Connection, m: ClientMessage): void {
+    const room = `stream:${streamIdOfRoom(m.room)}`;
+    if (!c.rooms.has(room)) throw new LiveError('NOT_IN_ROOM', `not in ${room}`);
+    this.p.hub.leave(c, room);
+    c.send({ type: 'left', room, ...(m.id !== undefined ? { id: m.id } : {}) });
+  }
+
+  /** Older messages: `{type: "history", room, before: <message id>, limit?}`. */
+  history(c: Connection, m: ClientMessage): void {
+    const room = `stream:${streamIdOfRoom(m.room)}`;
+    if (!this.p.streams.find(streamIdOfRoom(m.room))) throw new LiveError('ROOM_NOT_FOUND', `no ${room}`);
+    const before = m.before === undefined ? Number.MAX_SAFE_INTEGER : Number(m.before);
+    const limit = m.limit === undefined ? this.p.limits.historySize : Number(m.limit);
+    if (!Number.isSafeInteger(before) || before < 1) throw new LiveError('BAD_MESSAGE', 'before must be a message id', { field: 'before' });
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 100) throw new LiveError('BAD_MESSAGE', 'limit must be 1 to 100', { field: 'limit' });
+    c.send({ type: 'history', room, before: m.before ?? null, messages: this.messages(room, limit, before), ...(m.id !== undefined ? { id: m.id } : {}) });
+  }
+
+  /** Who is here: `{type: "presence", room}` answers counts and up to 100 signed-in members. */
+  async presence(c: Connection, m: ClientMessage): Promise<void> {
+    const room = `stream:${streamIdOfRoom(m.room)}`;
+    const count = this.p.hub.count(room);
+    const members = this.p.hub.members(room, 100);
+    const users = await Promise.all(members.map(async (address) => ({ address, handle: await this.p.directory.handle(address) })));
+    c.send({ type: 'presence', room, viewers: count.connections, users: count.users, members: users, ...(m.id !== undefined ? { id: m.id } : {}) });
+  }
+
+  async say(c: Connection, m: ClientMessage): Promise<void> {
+    const streamId = streamIdOfRoom(m.room);
+    const room = `stream:${streamId}`;
+    if (!c.address) throw new LiveError('UNAUTHENTICATED', 'sign in to chat (anonymous connections may only read)');
+    const me = c.address;
+    if (!c.rooms.has(room)) throw new LiveError('NOT_IN_ROOM', `join ${room} first`);
+    const text = cleanText(m.text, this.p.limits.maxMessageLength);
+    const s = this.p.streams.row(streamId);
+    if (s.state === 'ended') throw new LiveError('STREAM_ENDED', `stream ${streamId} has ended`);
+    const until = this.#banUntil(streamId, me);
+    if (until === null) throw new LiveError('BANNED', 'you are banned from this room');
+    if (until !== undefined) throw new LiveError('TIMED_OUT', `you are timed out until ${new Date(until).toISOString()}`, { until, retryAfterMs: until - this.p.now() });
+    const role = this.roleOf(me, s);
+    const privileged = role === 'owner' || role === 'moderator';
+    if (!privileged && s.followers_only === 1 && !(await this.p.directory.follows(me, s.owner))) {
+      throw new LiveError('FOLLOWERS_ONLY', 'this room is in followers-only mode: follow the broadcaster to chat');
+    }
+    const now = this.p.now();
+    const key = `${room}:${me}`;
+    if (!privileged && s.slow_mode_seconds > 0) {
+      const last = this.#lastSaid.get(key);
+      if (last !== undefined && now - last < s.slow_mode_seconds * 1000) {
+        throw new LiveError('SLOW_MODE', `slow mode: one message every ${s.slow_mode_seconds} s`, { retryAfterMs: last + s.slow_mode_seconds * 1000 - now });
+      }
+    }
+    const limit = privileged ? this.p.limits.modMessages : this.p.limits.userMessages;
+    const wait = this.#limiter.take(key, limit, this.p.limits.rateWindowMs, now);
+    if (wait > 0) throw new LiveError('RATE_LIMITED', `at most ${limit} messages per ${this.p.limits.rateWindowMs / 1000} s`, { retryAfterMs: wait });
+    this.#lastSaid.set(key, now);
+    const handle = await this.p.directory.handle(me);
+    const msg = this.post(room, 'chat', me, handle, text);
+    if (m.id !== undefined) c.send({ type: 'ack', id: m.id, messageId: msg.id, at: msg.at });
+  }
+
+  async moderate(c: Connection, m: ClientMessage): Promise<void> {
+    const streamId = streamIdOfRoom(m.room);
+    const room = `stream:${streamId}`;
+    if (!c.address) throw new LiveError('UNAUTHENTICATED', 'sign in to moderate');
+    const me = c.address;
+    const s = this.p.streams.row(streamId);
+    const role = this.roleOf(me, s);
+    if (role !== 'owner' && role !== 'moderator') throw new LiveError('NOT_MODERATOR', `only the broadcaster and moderators of ${room} may do this`);
+    const now = this.p.now();
+    const ack = (extra: Record<string, unknown> = {}): void => {
+      if (m.id !== undefined) c.send({ type: 'ack', id: m.id, ...extra });
+    };
+    const target = (): string => {
+      const user = requireAddress(m.user, 'user');
+      if (user === s.owner) throw new LiveError('CANNOT_MODERATE', 'the broadcaster cannot be moderated in their own room');
+      if (role === 'moderator' && this.modsOf(streamId).has(user)) throw new LiveError('CANNOT_MODERATE', 'only the broadcaster may act on a moderator');
+      return user;
+    };
+    switch (m.type) {
+      case 'mod.delete': {
+        const id = Number(m.messageId);
+        const r = Number.isSafeInteger(id) ? (this.#stmt.message.get(id) as (MessageRow & { deleted_at: number | null }) | undefined) : undefined;
+        if (!r || r.room !== room || r.deleted_at !== null) throw new LiveError('MESSAGE_NOT_FOUND', `no message ${String(m.messageId)} in ${room}`, { field: 'messageId' });
+        this.#stmt.del.run(now, me, id);
+        this.p.hub.broadcast(room, { type: 'message.deleted', room, id, by: me });
+        ack({ messageId: id });
+        return;
+      }
+      case 'mod.timeout': {
+        const user = target();
+        const seconds = Number(m.seconds);
+        if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > MAX_TIMEOUT_S) throw new LiveError('BAD_MESSAGE', `seconds must be 1 to ${MAX_TIMEOUT_S}`, { field: 'seconds' });
+        const until = now + seconds * 1000;
+        this.#stmt.putBan.run(streamId, user, until, me, String(m.reason ?? '').slice(0, 200), now);
+        this.p.hub.broadcast(room, { type: 'moderation', room, action: 'timeout', user, by: me, seconds, until });
+        ack({ user, until });
+        return;
+      }
+      case 'mod.ban': {
+        const user = target();
+        this.#stmt.putBan.run(streamId, user, null, me, String(m.reason ?? '').slice(0, 200), now);
+        this.p.hub.broadcast(room, { type: 'moderation', room, action: 'ban', user, by: me });
+        ack({ user });
+        return;
+      }
+      case 'mod.unban': {
+        const user = target();
+        this.#stmt.unban.run(streamId, user);
+        this.p.hub.broadcast(room, { type: 'moderation', room, action: 'unban', user, by: me });
+        ack({ user });
+        return;
+      }
+      case 'mod.slow': {
+        const seconds = Number(m.seconds);
+        if (!Number.isSafeInteger(seconds) || seconds < 0 || seconds > MAX_SLOW_S) throw new LiveError('BAD_MESSAGE', `seconds must be 0 (off) to ${MAX_SLOW_S}`, { field: 'seconds' });
+        const v = this.p.streams.setChatSettings(streamId, { slowModeSeconds: seconds });
+        this.p.hub.broadcast(room, { type: 'room', room, slowModeSeconds: v.slowModeSeconds, followersOnly: v.followersOnly, by: me });
+        ack();
+        return;
+      }
+      case 'mod.followers': {
+        if (typeof m.enabled !== 'boolean') throw new LiveError('BAD_MESSAGE', 'enabled must be a boolean', { field: 'enabled' });
+        const v = this.p.streams.setChatSettings(streamId, { followersOnly: m.enabled });
+        this.p.hub.broadcast(room, { type: 'room', room, slowModeSeconds: v.slowModeSeconds, followersOnly: v.followersOnly, by: me });
+        ack();
+        return;
+      }
+      case 'mod.add':
+      case 'mod.remove': {
+        if (role !== 'owner') throw new LiveError('NOT_OWNER', 'only the broadcaster appoints moderators');
+        const user = requireAddress(m.user, 'user');
+        if (user === s.owner) throw new LiveError('CANNOT_MODERATE', 'the broadcaster is always a moderator of their room');
+        if (m.type === 'mod.add') {
+          this.#stmt.addMod.run(streamId, user, me, now);
+          this.modsOf(streamId).add(user);
+        } else {
+          this.#stmt.removeMod.run(streamId, user);
+          this.modsOf(streamId).delete(user);
+        }
+        this.p.hub.broadcast(room, { type: 'moderation', room, action: m.type === 'mod.add' ? 'mod' : 'unmod', user, by: me });
+        ack({ user });
+        return;
+      }
+    }
+  }
+}
+

@@ -1,0 +1,38 @@
+/** Chat text rules: plain text, control characters stripped, trimmed, at most N code points. */
+import { LiveError } from '../internal/errors.js';
+
+// C0 and C1 controls (newlines included: a chat line is one line) and the bidi overrides that can
+// reorder what others see.
+// eslint-disable-next-line no-control-regex
+const STRIP = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** The text to store and send, or EMPTY_MESSAGE / MESSAGE_TOO_LONG / BAD_MESSAGE. */
+export function cleanText(v: unknown, maxLength: number): string {
+  if (typeof v !== 'string') throw new LiveError('BAD_MESSAGE', 'text must be a string', { field: 'text' });
+  // Cheap bound before the code-point count: a code point is at most 2 UTF-16 units.
+  if (v.length > maxLength * 4) throw new LiveError('MESSAGE_TOO_LONG', `messages are at most ${maxLength} characters`, { max: maxLength });
+  const s = v.replace(STRIP, '').trim();
+  if (s === '') throw new LiveError('EMPTY_MESSAGE', 'the message is empty');
+  if ([...s].length > maxLength) throw new LiveError('MESSAGE_TOO_LONG', `messages are at most ${maxLength} characters`, { max: maxLength });
+  return s;
+}
+
+/** A sliding-window limiter: at most `limit` events per `windowMs` for a key. */
+export class RateLimiter {
+  readonly #hits = new Map<string, number[]>();
+
+  /** Records an event if allowed; otherwise returns the ms until one is. */
+  take(key: string, limit: number, windowMs: number, now: number): number {
+    let hits = this.#hits.get(key);
+    if (!hits) this.#hits.set(key, (hits = []));
+    while (hits.length && hits[0]! <= now - windowMs) hits.shift();
+    if (hits.length >= limit) return hits[0]! + windowMs - now;
+    hits.push(now);
+    return 0;
+  }
+
+  /** Drops keys with no event in the window (called now and then so the map does not grow). */
+  sweep(windowMs: number, now: number): void {
+    for (const [k, hits] of this.#hits) if (!hits.length || hits[hits.length - 1]! <= now - windowMs) this.#hits.delete(k);
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * `npm run live`: the live service on 127.0.0.1:8082 (PORT, LIVE_HOST), its database at LIVE_DB,
+ * the indexer at INDEXER_URL; see live/internal/config.ts for the rest. Until the media backends
+ * are wired in, streams cannot be created from here (MEDIA_UNAVAILABLE); everything else works.
+ */
+import { createLiveService } from './index.js';
+import { listenLive } from './listen.js';
+import { createLogger } from './internal/log.js';
+import { createNoMedia } from './streams/noMedia.js';
+
+async function main(): Promise<void> {
+  const log = createLogger({ fields: { component: 'live' } });
+  const port = process.env.PORT ? Number(process.env.PORT) : 8082;
+  // Sign-in messages name the host the wallet's user sees; without LIVE_DOMAIN that is this port on localhost.
+  const service = createLiveService({ media: createNoMedia(), log, config: process.env.LIVE_DOMAIN ? {} : { domain: `localhost:${port}` } });
+  const l = await listenLive(service, { host: process.env.LIVE_HOST || '127.0.0.1', port });
+  log.info('live service listening', { url: l.url, ws: `${l.url.replace(/^http/, 'ws')}/ws`, db: service.config.dbPath, indexer: service.config.indexerUrl });
+  const stop = (): void => {
+    void service.close().then(() => l.close());
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`live: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(2);
+});

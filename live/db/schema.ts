@@ -1,0 +1,160 @@
+/**
+ * The live service's SQLite schema (drizzle): off-chain state only, every table prefixed `live_`
+ * so nobody mistakes it for chain truth. Migrations in ./migrations are generated from this file
+ * with `npx drizzle-kit generate --config drizzle.live.config.ts` and applied at startup.
+ *
+ * Times are integer milliseconds since the epoch; addresses base58 `T...`.
+ */
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/** Sign-in nonces. Invariant: a nonce signs in at most once (`used_at` set in the same transaction as the session). */
+export const liveNonces = sqliteTable('live_nonces', {
+  nonce: text('nonce').primaryKey(),
+  address: text('address').notNull(),
+  /** The exact message issued; the signed one must equal it. */
+  message: text('message').notNull(),
+  issuedAt: integer('issued_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  usedAt: integer('used_at'),
+});
+
+/** Sessions by the sha256 of their token (the token itself is never stored). */
+export const liveSessions = sqliteTable(
+  'live_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    address: text('address').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('live_sessions_address').on(t.address)],
+);
+
+/** Streams. `id` is the streamId gifts carry on chain: sequential from 1, never reused (AUTOINCREMENT). */
+export const liveStreams = sqliteTable(
+  'live_streams',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    owner: text('owner').notNull(),
+    title: text('title').notNull(),
+    category: text('category').notNull().default(''),
+    /** JSON array of strings. */
+    tags: text('tags').notNull().default('[]'),
+    language: text('language').notNull().default(''),
+    thumbnailUrl: text('thumbnail_url'),
+    audioOnly: integer('audio_only', { mode: 'boolean' }).notNull().default(false),
+    /** idle (no media yet or paused), live (media flowing), ended (final). */
+    state: text('state', { enum: ['idle', 'live', 'ended'] }).notNull(),
+    mediaId: text('media_id').notNull(),
+    streamKey: text('stream_key').notNull(),
+    playbackId: text('playback_id').notNull(),
+    ingestUrl: text('ingest_url').notNull(),
+    /** Chat settings: seconds between two messages of a user (0: off); followers-only mode. */
+    slowModeSeconds: integer('slow_mode_seconds').notNull().default(0),
+    followersOnly: integer('followers_only', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    startedAt: integer('started_at'),
+    endedAt: integer('ended_at'),
+  },
+  (t) => [index('live_streams_state').on(t.state, t.id), index('live_streams_media').on(t.mediaId), index('live_streams_owner').on(t.owner)],
+);
+
+/** Chat messages of stream rooms: user messages and system messages (gift receipts). */
+export const liveMessages = sqliteTable(
+  'live_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    room: text('room').notNull(),
+    /** chat (a user's), gift (a receipt), system. */
+    kind: text('kind', { enum: ['chat', 'gift', 'system'] }).notNull(),
+    /** Null for system messages. */
+    sender: text('sender'),
+    handle: text('handle'),
+    text: text('text').notNull(),
+    /** JSON of kind-specific data (a gift receipt's fields). */
+    data: text('data'),
+    createdAt: integer('created_at').notNull(),
+    deletedAt: integer('deleted_at'),
+    deletedBy: text('deleted_by'),
+  },
+  (t) => [index('live_messages_room').on(t.room, t.id)],
+);
+
+/** Direct messages. `pair` is the two addresses sorted and joined by `:` (one conversation). */
+export const liveDms = sqliteTable(
+  'live_dms',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pair: text('pair').notNull(),
+    sender: text('sender').notNull(),
+    recipient: text('recipient').notNull(),
+    text: text('text').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('live_dms_pair').on(t.pair, t.id)],
+);
+
+/** Moderators a broadcaster appointed for one stream's room. */
+export const liveRoomMods = sqliteTable(
+  'live_room_mods',
+  {
+    streamId: integer('stream_id').notNull(),
+    address: text('address').notNull(),
+    appointedBy: text('appointed_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.streamId, t.address] })],
+);
+
+/** Bans and timeouts in one stream's room: `until` null is a ban, else a timeout ending then. */
+export const liveBans = sqliteTable(
+  'live_bans',
+  {
+    streamId: integer('stream_id').notNull(),
+    address: text('address').notNull(),
+    until: integer('until'),
+    by: text('by').notNull(),
+    reason: text('reason').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.streamId, t.address] })],
+);
+
+/** Gift receipts posted to rooms, by the gift's chain position (so none is posted twice). */
+export const liveGiftReceipts = sqliteTable(
+  'live_gift_receipts',
+  {
+    txId: text('tx_id').notNull(),
+    logIndex: integer('log_index').notNull(),
+    streamId: integer('stream_id').notNull(),
+    messageId: integer('message_id').notNull(),
+    blockNumber: integer('block_number').notNull(),
+    timestamp: integer('timestamp').notNull(),
+    /** pending, final, or dropped (a reorg removed it). */
+    finality: text('finality', { enum: ['pending', 'final', 'dropped'] }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.txId, t.logIndex] }), index('live_gift_receipts_finality').on(t.finality)],
+);
+
+/** Matching blocks: `blocker` is never matched with `blocked` again (either way round). */
+export const liveMatchBlocks = sqliteTable(
+  'live_match_blocks',
+  {
+    blocker: text('blocker').notNull(),
+    blocked: text('blocked').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.blocker, t.blocked] }), index('live_match_blocks_blocked').on(t.blocked)],
+);
+
+/** Reports of users (from matching, or chat). */
+export const liveReports = sqliteTable('live_reports', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  reporter: text('reporter').notNull(),
+  reported: text('reported').notNull(),
+  /** Where it happened: a match room id or a chat room. */
+  context: text('context').notNull(),
+  reason: text('reason').notNull(),
+  createdAt: integer('created_at').notNull(),
+});

@@ -1,0 +1,180 @@
+/**
+ * The live service, built without listening (listen.ts listens; `npm start` mounts the same
+ * handlers next to the indexer's API): sign-in with TRON (/api/auth/*), streams (/api/streams),
+ * DM history (/api/dms), the media backend's routes (/media/*), and the WebSocket hub at /ws for
+ * chat, DMs, presence, gift receipts and 1-to-1 matching.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type Database from 'better-sqlite3';
+import { createAuth, type Auth } from './auth/service.js';
+import { createAuthRoutes } from './auth/routes.js';
+import { Dms } from './chat/dms.js';
+import { GiftReceipts } from './chat/gifts.js';
+import { Hub } from './chat/hub.js';
+import { Rooms } from './chat/rooms.js';
+import { openLiveDatabase } from './db/open.js';
+import { loadLiveConfig, type LiveConfig, type LiveConfigOverrides } from './internal/config.js';
+import { createDirectory, type Directory } from './internal/directory.js';
+import { LiveError } from './internal/errors.js';
+import { sendError, sendJson, tokenOf } from './internal/http.js';
+import { createIndexerClient, type FetchFn, type IndexerClient } from './internal/indexer.js';
+import { createLogger, describeError, type Logger } from './internal/log.js';
+import { Matcher } from './match/matcher.js';
+import type { MediaBackend } from './streams/media/backend.js';
+import { createStreamRoutes } from './streams/routes.js';
+import { createStreams, type Streams } from './streams/service.js';
+
+export interface LiveServiceParams {
+  /** The media backend (embedded or Livepeer); closed with the service. */
+  media: MediaBackend;
+  /** Overrides on top of the environment's configuration. */
+  config?: LiveConfigOverrides;
+  env?: Record<string, string | undefined>;
+  /** How to reach the indexer's API (default global fetch to `config.indexerUrl`); the platform passes the in-process handler. */
+  indexerFetch?: FetchFn;
+  /** Replaces the indexer client altogether (the chat bench, which runs without an indexer). */
+  indexer?: IndexerClient;
+  /** Follow the indexer's gifts and post receipts (default true). */
+  giftReceipts?: boolean;
+  log?: Logger;
+  /** The clock (tests move it). */
+  now?: () => number;
+}
+
+export interface LiveService {
+  config: LiveConfig;
+  db: Database.Database;
+  auth: Auth;
+  streams: Streams;
+  directory: Directory;
+  hub: Hub;
+  rooms: Rooms;
+  matcher: Matcher;
+  gifts?: GiftReceipts;
+  /** Serves the HTTP routes; false (response untouched) when the request is not one of them. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** Takes a WebSocket upgrade at /ws; false (socket untouched) for other paths. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Closes connections, the gift subscription, the media backend and the database. */
+  close(): Promise<void>;
+}
+
+/** Reads the chain id from the node: `0x` + the last 4 bytes of the genesis block id. */
+async function chainIdFromNode(nodeUrl: string): Promise<string> {
+  try {
+    const res = await fetch(`${nodeUrl}/wallet/getblockbynum`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"num":0}', signal: AbortSignal.timeout(5000) });
+    const block = (await res.json()) as { blockID?: string };
+    if (!block.blockID || !/^[0-9a-f]{64}$/.test(block.blockID)) throw new Error(`no genesis block id in ${JSON.stringify(block).slice(0, 100)}`);
+    return `0x${block.blockID.slice(-8)}`;
+  } catch (e) {
+    throw new LiveError('NODE_UNAVAILABLE', 'cannot read the chain id from the TRON node (set LIVE_CHAIN_ID)', {}, { cause: e });
+  }
+}
+
+/** Builds the live service on its database. */
+export function createLiveService(params: LiveServiceParams): LiveService {
+  const config = loadLiveConfig(params.config, params.env);
+  const log = params.log ?? createLogger({ fields: { component: 'live' } });
+  const now = params.now ?? Date.now;
+  const { sqlite: db } = openLiveDatabase(config.dbPath);
+  const indexer = params.indexer ?? createIndexerClient({ baseUrl: config.indexerUrl, ...(params.indexerFetch ? { fetch: params.indexerFetch } : {}) });
+  const directory = createDirectory(indexer, config.indexerCacheMs, now);
+
+  let chainId: Promise<string> | undefined = config.chainId ? Promise.resolve(config.chainId) : undefined;
+  const resolveChainId = (): Promise<string> => {
+    chainId ??= chainIdFromNode(config.nodeUrl).catch((e: unknown) => {
+      chainId = undefined;
+      throw e;
+    });
+    return chainId;
+  };
+
+  const auth = createAuth({
+    db,
+    domain: config.domain,
+    uri: config.uri,
+    statement: config.statement,
+    chainId: resolveChainId,
+    nonceTtlMs: config.nonceTtlMs,
+    sessionTtlMs: config.sessionTtlMs,
+    now,
+  });
+  const hub = new Hub({ limits: config.chat, log, now, sessionOf: (t) => auth.session(t)?.address, cookieName: config.cookieName, viewersThrottleMs: config.viewersThrottleMs });
+  const streams = createStreams({
+    db,
+    media: params.media,
+    directory,
+    now,
+    log,
+    viewers: (id) => hub.count(`stream:${id}`).connections,
+    onChange: (s) => hub.broadcast(`stream:${s.streamId}`, { type: 'stream', room: `stream:${s.streamId}`, stream: s }),
+  });
+  const rooms = new Rooms({ db, hub, streams, directory, limits: config.chat, now });
+  rooms.register(hub);
+  const dms = new Dms({ db, hub, directory, limits: config.chat, now });
+  dms.register(hub);
+  const matcher = new Matcher({ db, hub, directory, iceServers: config.iceServers, now });
+  matcher.register(hub);
+  hub.on('ping', (c, m) => c.send({ type: 'pong', ...(m.id !== undefined ? { id: m.id } : {}), at: now() }));
+
+  let gifts: GiftReceipts | undefined;
+  if (params.giftReceipts !== false) {
+    gifts = new GiftReceipts({ db, indexer, directory, streams, rooms, pollMs: config.giftPollMs, log });
+    gifts.start();
+  }
+
+  const caller = (req: IncomingMessage): string | undefined => auth.session(tokenOf(req, config.cookieName))?.address;
+  const authRoutes = createAuthRoutes({ auth, cookieName: config.cookieName, secureCookie: config.secureCookie, sessionTtlMs: config.sessionTtlMs, handleOf: (a) => directory.handle(a) });
+  const streamRoutes = createStreamRoutes(streams, caller);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const url = new URL(req.url ?? '/', 'http://live.invalid');
+    try {
+      if (url.pathname.startsWith('/media/')) return await params.media.handle(req, res);
+      if (url.pathname.startsWith('/api/auth/')) return await authRoutes(req, res, url);
+      if (url.pathname === '/api/streams' || url.pathname.startsWith('/api/streams/')) return await streamRoutes(req, res, url);
+      if (url.pathname === '/api/live/health') {
+        sendJson(res, 200, { ok: true, connections: hub.connectionCount, matchWaiting: matcher.waiting, giftSubscriptions: gifts?.connectionCount ?? 0 });
+        return true;
+      }
+      if (url.pathname === '/api/dms') {
+        if (req.method !== 'GET') throw new LiveError('METHOD_NOT_ALLOWED', 'use GET');
+        const me = caller(req);
+        if (!me) throw new LiveError('UNAUTHENTICATED', 'sign in to read direct messages');
+        sendJson(res, 200, dms.page(me, url.searchParams.get('with'), url.searchParams.get('before'), url.searchParams.get('first')));
+        return true;
+      }
+      return false;
+    } catch (e) {
+      if (!(e instanceof LiveError)) log.error('request failed', { path: url.pathname, error: describeError(e) });
+      sendError(res, e);
+      return true;
+    }
+  }
+
+  let closed = false;
+  return {
+    config,
+    db,
+    auth,
+    streams,
+    directory,
+    hub,
+    rooms,
+    matcher,
+    ...(gifts ? { gifts } : {}),
+    handle,
+    handleUpgrade: (req, socket, head) => hub.handleUpgrade(req, socket, head),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await gifts?.close();
+      await hub.close();
+      rooms.close();
+      streams.close();
+      await params.media.close().catch((e: unknown) => log.error('media close failed', { error: describeError(e) }));
+      db.close();
+    },
+  };
+}

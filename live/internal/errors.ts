@@ -1,0 +1,102 @@
+/**
+ * The live service's errors. Expected refusals are a `LiveError` with an UPPER_SNAKE `code`, an
+ * HTTP status and optional details (e.g. the offending `field`); they reach clients as
+ * `{error: {code, message}}` over HTTP and `{type: "error", code, message}` over the WebSocket.
+ * Anything else is a bug and is masked as INTERNAL.
+ */
+
+/** Every code a client can see. */
+export type LiveErrorCode =
+  | 'BAD_REQUEST'
+  | 'BAD_ADDRESS'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'INTERNAL'
+  | 'UNAUTHENTICATED'
+  | 'NONCE_UNKNOWN'
+  | 'NONCE_USED'
+  | 'MESSAGE_EXPIRED'
+  | 'MESSAGE_MISMATCH'
+  | 'WRONG_DOMAIN'
+  | 'WRONG_CHAIN'
+  | 'SIGNATURE_MISMATCH'
+  | 'INDEXER_UNAVAILABLE'
+  | 'NODE_UNAVAILABLE'
+  | 'MEDIA_UNAVAILABLE'
+  | 'NOT_BROADCASTER'
+  | 'NOT_OWNER'
+  | 'STREAM_NOT_FOUND'
+  | 'STREAM_ENDED'
+  | 'BAD_MESSAGE'
+  | 'UNKNOWN_TYPE'
+  | 'FLOOD'
+  | 'ROOM_NOT_FOUND'
+  | 'NOT_IN_ROOM'
+  | 'EMPTY_MESSAGE'
+  | 'MESSAGE_TOO_LONG'
+  | 'RATE_LIMITED'
+  | 'SLOW_MODE'
+  | 'FOLLOWERS_ONLY'
+  | 'TIMED_OUT'
+  | 'BANNED'
+  | 'NOT_MODERATOR'
+  | 'MESSAGE_NOT_FOUND'
+  | 'CANNOT_MODERATE'
+  | 'NOT_MATCHED';
+
+const STATUS: Partial<Record<LiveErrorCode, number>> = {
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL: 500,
+  UNAUTHENTICATED: 401,
+  NONCE_UNKNOWN: 401,
+  NONCE_USED: 401,
+  MESSAGE_EXPIRED: 401,
+  MESSAGE_MISMATCH: 401,
+  WRONG_DOMAIN: 401,
+  WRONG_CHAIN: 401,
+  SIGNATURE_MISMATCH: 401,
+  INDEXER_UNAVAILABLE: 503,
+  NODE_UNAVAILABLE: 503,
+  MEDIA_UNAVAILABLE: 503,
+  NOT_BROADCASTER: 403,
+  NOT_OWNER: 403,
+  NOT_MODERATOR: 403,
+  CANNOT_MODERATE: 403,
+  STREAM_NOT_FOUND: 404,
+  ROOM_NOT_FOUND: 404,
+  MESSAGE_NOT_FOUND: 404,
+  STREAM_ENDED: 409,
+  RATE_LIMITED: 429,
+  SLOW_MODE: 429,
+  FLOOD: 429,
+};
+
+/** An expected refusal, shown to the client as is. */
+export class LiveError extends Error {
+  readonly code: LiveErrorCode;
+  readonly status: number;
+  /** Extra fields sent with the error (`field`, `retryAfterMs`, `until`). */
+  readonly details: Record<string, unknown>;
+
+  constructor(code: LiveErrorCode, message: string, details: Record<string, unknown> = {}, opts: { cause?: unknown; status?: number } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'LiveError';
+    this.code = code;
+    this.status = opts.status ?? STATUS[code] ?? 400;
+    this.details = details;
+  }
+}
+
+/** A BAD_REQUEST naming the offending field. */
+export function badField(field: string, message: string): LiveError {
+  return new LiveError('BAD_REQUEST', message, { field });
+}
+
+/** The client-facing body of any error: LiveErrors as they are, anything else masked. */
+export function errorBody(e: unknown): { code: LiveErrorCode; message: string; [k: string]: unknown } {
+  if (e instanceof LiveError) return { ...e.details, code: e.code, message: e.message };
+  return { code: 'INTERNAL', message: 'internal error' };
+}

@@ -1,0 +1,175 @@
+/**
+ * A small typed client of the indexer's GraphQL API: the profile and follow checks the live
+ * service needs, the gift catalog, gift finality, and the `giftSent` subscription over SSE with
+ * reconnection. It takes a base URL and an optional `fetch`, so the platform can hand it the
+ * indexer's in-process fetch handler instead of going through a socket.
+ */
+import { LiveError } from './errors.js';
+import { describeError, type Logger } from './log.js';
+
+export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface ProfileInfo {
+  address: string;
+  registered: boolean;
+  broadcaster: boolean;
+  handle: string | null;
+}
+
+export interface CatalogGift {
+  giftId: string;
+  token: string;
+  price: string;
+  enabled: boolean;
+  uri: string;
+}
+
+/** A gift as the indexer serves it (amounts as decimal strings). */
+export interface IndexedGift {
+  txId: string;
+  logIndex: number;
+  blockNumber: number;
+  timestamp: number;
+  finality: 'PENDING' | 'FINAL';
+  sender: string;
+  broadcaster: string;
+  giftId: string;
+  quantity: number;
+  token: string;
+  total: string;
+  streamId: string;
+  /** Only in the subscription: a reorg took this gift back. */
+  removed: boolean;
+}
+
+export const GIFT_FIELDS = 'txId logIndex blockNumber timestamp finality sender broadcaster giftId quantity token total streamId removed';
+
+export interface IndexerClient {
+  /** The profile of `address` (an unregistered address gives `registered: false`). */
+  profile(address: string): Promise<ProfileInfo>;
+  /** Whether `follower` follows `followee` on chain. */
+  follows(follower: string, followee: string): Promise<boolean>;
+  giftCatalog(): Promise<CatalogGift[]>;
+  /** Gifts of a stream between two times (ms, inclusive), oldest first, at most `max` (pages of 100). */
+  gifts(streamId: string, from: number, to: number, max?: number): Promise<IndexedGift[]>;
+  /** The highest final (solidified) block the indexer has seen. */
+  finalBlock(): Promise<number>;
+  /**
+   * Follows `giftSent` over SSE until `signal` aborts, reconnecting with backoff (250 ms doubling
+   * to 10 s) whenever the stream drops. `onOpen` runs after each (re)connection.
+   */
+  subscribeGifts(onGift: (g: IndexedGift) => void, opts: { signal: AbortSignal; onOpen?: () => void; log?: Logger }): Promise<void>;
+}
+
+export interface IndexerClientOptions {
+  baseUrl: string;
+  fetch?: FetchFn;
+  /** Timeout of one query. */
+  timeoutMs?: number;
+}
+
+/** Creates a client of the indexer API at `baseUrl` (its `/graphql`). */
+export function createIndexerClient(opts: IndexerClientOptions): IndexerClient {
+  const url = `${opts.baseUrl.replace(/\/+$/, '')}/graphql`;
+  const doFetch: FetchFn = opts.fetch ?? ((i, init) => fetch(i, init));
+  const timeoutMs = opts.timeoutMs ?? 5000;
+
+  async function query<T>(q: string, variables: Record<string, unknown> = {}): Promise<T> {
+    let res: Response;
+    try {
+      res = await doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query: q, variables }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (e) {
+      throw new LiveError('INDEXER_UNAVAILABLE', 'the indexer cannot be reached', {}, { cause: e });
+    }
+    const body = (await res.json().catch(() => ({}))) as { data?: T; errors?: { message: string }[] };
+    if (body.errors?.length || !body.data) {
+      throw new LiveError('INDEXER_UNAVAILABLE', `the indexer refused a query: ${body.errors?.[0]?.message ?? `HTTP ${res.status}`}`);
+    }
+    return body.data;
+  }
+
+  return {
+    async profile(address) {
+      const d = await query<{ profile: { registered: boolean; broadcaster: boolean; handle: string | null } | null }>(
+        'query($a: Address!) { profile(address: $a) { registered broadcaster handle } }',
+        { a: address },
+      );
+      return { address, registered: d.profile?.registered ?? false, broadcaster: d.profile?.broadcaster ?? false, handle: d.profile?.handle ?? null };
+    },
+    async follows(follower, followee) {
+      const d = await query<{ follows: boolean }>('query($f: Address!, $t: Address!) { follows(follower: $f, followee: $t) }', { f: follower, t: followee });
+      return d.follows;
+    },
+    async giftCatalog() {
+      const d = await query<{ giftCatalog: { nodes: CatalogGift[] } }>('{ giftCatalog { nodes { giftId token price enabled uri } } }');
+      return d.giftCatalog.nodes;
+    },
+    async gifts(streamId, from, to, max = 100) {
+      const out: IndexedGift[] = [];
+      let after: string | null = null;
+      while (out.length < max) {
+        const d: { gifts: { nodes: IndexedGift[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } } = await query(
+          `query($s: BigInt!, $from: Float!, $to: Float!, $after: String) { gifts(filter: { streamId: $s, from: $from, to: $to }, first: 100, after: $after) { nodes { ${GIFT_FIELDS} } pageInfo { endCursor hasNextPage } } }`,
+          { s: streamId, from, to, after },
+        );
+        out.push(...d.gifts.nodes);
+        if (!d.gifts.pageInfo.hasNextPage || !d.gifts.pageInfo.endCursor) break;
+        after = d.gifts.pageInfo.endCursor;
+      }
+      return out.slice(0, max);
+    },
+    async finalBlock() {
+      const d = await query<{ status: { final: number } }>('{ status { final } }');
+      return d.status.final;
+    },
+    async subscribeGifts(onGift, { signal, onOpen, log }) {
+      let backoff = 250;
+      while (!signal.aborted) {
+        try {
+          const res = await doFetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+            body: JSON.stringify({ query: `subscription { giftSent { ${GIFT_FIELDS} } }` }),
+            signal,
+          });
+          if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+          backoff = 250;
+          onOpen?.();
+          const reader = res.body.getReader();
+          const decoder = new TextDecoder();
+          let buf = '';
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            buf += decoder.decode(value, { stream: true });
+            // SSE events end with a blank line; keep the incomplete tail for the next chunk.
+            let end: number;
+            while ((end = buf.indexOf('\n\n')) >= 0) {
+              const event = buf.slice(0, end);
+              buf = buf.slice(end + 2);
+              const lines = event.split('\n');
+              if (!lines.some((l) => l === 'event: next')) continue;
+              const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+              const parsed = JSON.parse(data) as { data?: { giftSent?: IndexedGift } };
+              if (parsed.data?.giftSent) onGift(parsed.data.giftSent);
+            }
+          }
+          log?.warn('gift subscription ended; reconnecting');
+        } catch (e) {
+          if (signal.aborted) return;
+          log?.warn('gift subscription failed; reconnecting', { error: describeError(e), backoff_ms: backoff });
+        }
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, backoff);
+          signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+        });
+        backoff = Math.min(backoff * 2, 10_000);
+      }
+    },
+  };
+}

@@ -1,0 +1,337 @@
+/**
+ * Streams: created by registered broadcasters (per the chain, through the indexer), each with a
+ * numeric `streamId` (the uint256 gifts carry on chain) allocated sequentially in SQLite. State
+ * follows the media backend: idle (no media), live (media started), ended (final).
+ */
+import type Database from 'better-sqlite3';
+import type { MediaBackend, MediaEvent, PlaybackInfo } from './media/backend.js';
+import type { Directory } from '../internal/directory.js';
+import { LiveError, badField } from '../internal/errors.js';
+import { describeError, type Logger } from '../internal/log.js';
+
+export type StreamState = 'idle' | 'live' | 'ended';
+
+/** A stream as everyone may see it. */
+export interface PublicStream {
+  streamId: string;
+  owner: string;
+  ownerHandle: string | null;
+  title: string;
+  category: string;
+  tags: string[];
+  language: string;
+  thumbnailUrl: string | null;
+  audioOnly: boolean;
+  state: StreamState;
+  playbackId: string;
+  slowModeSeconds: number;
+  followersOnly: boolean;
+  viewers: number;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+/** What only the owner sees on top. */
+export interface OwnedStream extends PublicStream {
+  mediaId: string;
+  streamKey: string;
+  ingestUrl: string;
+}
+
+export interface StreamRow {
+  id: number;
+  owner: string;
+  title: string;
+  category: string;
+  tags: string;
+  language: string;
+  thumbnail_url: string | null;
+  audio_only: number;
+  state: StreamState;
+  media_id: string;
+  stream_key: string;
+  playback_id: string;
+  ingest_url: string;
+  slow_mode_seconds: number;
+  followers_only: number;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+}
+
+export interface StreamsParams {
+  db: Database.Database;
+  media: MediaBackend;
+  directory: Directory;
+  now: () => number;
+  log: Logger;
+  /** Viewers in the stream's room (the chat hub counts them). */
+  viewers: (streamId: number) => number;
+  /** Called after a stream's state or settings changed (the hub tells its room). */
+  onChange?: (stream: PublicStream) => void;
+}
+
+export interface StreamList {
+  nodes: PublicStream[];
+  pageInfo: { endCursor: string | null; hasNextPage: boolean };
+}
+
+export interface Streams {
+  create(owner: string, input: Record<string, unknown>): Promise<OwnedStream>;
+  update(caller: string, streamId: number, input: Record<string, unknown>): Promise<PublicStream>;
+  end(caller: string, streamId: number): Promise<PublicStream>;
+  /** The row, or STREAM_NOT_FOUND. */
+  row(streamId: number): StreamRow;
+  /** The row, or undefined. */
+  find(streamId: number): StreamRow | undefined;
+  get(streamId: number, caller?: string): Promise<(PublicStream | OwnedStream) & { playbackInfo: PlaybackInfo | null }>;
+  list(filter: { state?: string | null; owner?: string | null; first?: string | null; after?: string | null }): StreamList;
+  /** Sets chat settings (the hub checks who may). */
+  setChatSettings(streamId: number, s: { slowModeSeconds?: number; followersOnly?: boolean }): PublicStream;
+  view(row: StreamRow): PublicStream;
+  close(): void;
+}
+
+const TAG = /^[\p{L}\p{N}_-]{1,25}$/u;
+const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+const MAX_PAGE = 100;
+
+/** Parses a positive decimal stream id (STREAM_NOT_FOUND for anything else). */
+export function parseStreamId(s: string | undefined): number {
+  if (!s || !/^[1-9]\d{0,15}$/.test(s)) throw new LiveError('STREAM_NOT_FOUND', `no stream ${JSON.stringify(s ?? '')}`);
+  return Number(s);
+}
+
+function text(input: Record<string, unknown>, field: string, max: number, required: boolean): string | undefined {
+  const v = input[field];
+  if (v === undefined) {
+    if (required) throw badField(field, `${field} is required`);
+    return undefined;
+  }
+  if (typeof v !== 'string') throw badField(field, `${field} must be a string`);
+  // eslint-disable-next-line no-control-regex
+  const s = v.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
+  if (required && s === '') throw badField(field, `${field} must not be empty`);
+  if ([...s].length > max) throw badField(field, `${field} must be at most ${max} characters`);
+  return s;
+}
+
+/** The metadata fields of a create or update body, validated. */
+function metadata(input: Record<string, unknown>, creating: boolean): Partial<{ title: string; category: string; tags: string[]; language: string; thumbnailUrl: string | null; audioOnly: boolean }> {
+  const out: ReturnType<typeof metadata> = {};
+  const title = text(input, 'title', 140, creating);
+  if (title !== undefined) {
+    if (title === '') throw badField('title', 'title must not be empty');
+    out.title = title;
+  }
+  const category = text(input, 'category', 50, false);
+  if (category !== undefined) out.category = category;
+  if (input.tags !== undefined) {
+    if (!Array.isArray(input.tags) || input.tags.length > 10 || !input.tags.every((t) => typeof t === 'string' && TAG.test(t))) {
+      throw badField('tags', 'tags must be at most 10 words of letters, digits, _ or - (25 characters each)');
+    }
+    out.tags = [...new Set(input.tags as string[])];
+  }
+  if (input.language !== undefined) {
+    if (typeof input.language !== 'string' || (input.language !== '' && !LANGUAGE.test(input.language))) throw badField('language', 'language must be a BCP 47 tag like "en" or "pt-BR"');
+    out.language = input.language;
+  }
+  if (input.thumbnailUrl !== undefined) {
+    const u = input.thumbnailUrl;
+    if (u !== null && (typeof u !== 'string' || u.length > 2048 || !/^https?:\/\/[^\s]+$/.test(u))) throw badField('thumbnailUrl', 'thumbnailUrl must be an http(s) URL or null');
+    out.thumbnailUrl = u as string | null;
+  }
+  if (input.audioOnly !== undefined) {
+    if (!creating) throw badField('audioOnly', 'audioOnly is fixed when the stream is created');
+    if (typeof input.audioOnly !== 'boolean') throw badField('audioOnly', 'audioOnly must be a boolean');
+    out.audioOnly = input.audioOnly;
+  }
+  const known = new Set(['title', 'category', 'tags', 'language', 'thumbnailUrl', 'audioOnly']);
+  const unknown = Object.keys(input).find((k) => !known.has(k));
+  if (unknown) throw badField(unknown, `unknown field ${unknown}`);
+  return out;
+}
+
+/** The streams service. */
+export function createStreams(p: StreamsParams): Streams {
+  const { db } = p;
+  const byId = db.prepare('SELECT * FROM live_streams WHERE id = ?');
+  const byMedia = db.prepare('SELECT * FROM live_streams WHERE media_id = ?');
+  const insert = db.prepare(`INSERT INTO live_streams (owner, title, category, tags, language, thumbnail_url, audio_only, state, media_id, stream_key, playback_id, ingest_url, created_at, updated_at)
+    VALUES (@owner, @title, @category, @tags, @language, @thumbnail_url, @audio_only, 'idle', @media_id, @stream_key, @playback_id, @ingest_url, @now, @now)`);
+  const setState = db.prepare("UPDATE live_streams SET state = ?, updated_at = ?, started_at = CASE WHEN ? = 'live' THEN ? ELSE started_at END WHERE id = ? AND state != 'ended'");
+
+  // A new process has seen no media yet: streams left live by the last one are idle until the
+  // backend reports `started` again.
+  db.prepare("UPDATE live_streams SET state = 'idle', updated_at = ? WHERE state = 'live'").run(p.now());
+
+  const find = (id: number): StreamRow | undefined => byId.get(id) as StreamRow | undefined;
+  const row = (id: number): StreamRow => {
+    const r = find(id);
+    if (!r) throw new LiveError('STREAM_NOT_FOUND', `no stream ${id}`);
+    return r;
+  };
+
+  function view(r: StreamRow): PublicStream {
+    return {
+      streamId: String(r.id),
+      owner: r.owner,
+      ownerHandle: p.directory.cachedHandle(r.owner) ?? null,
+      title: r.title,
+      category: r.category,
+      tags: JSON.parse(r.tags) as string[],
+      language: r.language,
+      thumbnailUrl: r.thumbnail_url,
+      audioOnly: r.audio_only === 1,
+      state: r.state,
+      playbackId: r.playback_id,
+      slowModeSeconds: r.slow_mode_seconds,
+      followersOnly: r.followers_only === 1,
+      viewers: p.viewers(r.id),
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+    };
+  }
+  const owned = (r: StreamRow): OwnedStream => ({ ...view(r), mediaId: r.media_id, streamKey: r.stream_key, ingestUrl: r.ingest_url });
+
+  function owns(caller: string, r: StreamRow): void {
+    if (r.owner !== caller) throw new LiveError('NOT_OWNER', `stream ${r.id} belongs to ${r.owner}`);
+  }
+
+  const offMedia = p.media.onEvent((e: MediaEvent) => {
+    const r = byMedia.get(e.mediaId) as StreamRow | undefined;
+    if (!r || r.state === 'ended') return;
+    const state: StreamState = e.type === 'started' ? 'live' : 'idle';
+    if (r.state === state) return;
+    setState.run(state, p.now(), state, e.at, r.id);
+    p.log.info('stream state', { stream_id: r.id, state });
+    p.onChange?.(view(row(r.id)));
+  });
+
+  return {
+    async create(owner, input) {
+      const m = metadata(input, true);
+      const prof = await p.directory.profile(owner);
+      if (!prof.registered || !prof.broadcaster) throw new LiveError('NOT_BROADCASTER', `${owner} is not a registered broadcaster on chain (Profiles.register, then setBroadcaster(true))`);
+      let ms;
+      try {
+        ms = await p.media.createStream({ name: m.title!, audioOnly: m.audioOnly ?? false });
+      } catch (e) {
+        p.log.error('media createStream failed', { error: describeError(e) });
+        throw new LiveError('MEDIA_UNAVAILABLE', 'the media backend could not create the stream', {}, { cause: e });
+      }
+      const now = p.now();
+      const id = Number(
+        insert.run({
+          owner,
+          title: m.title!,
+          category: m.category ?? '',
+          tags: JSON.stringify(m.tags ?? []),
+          language: m.language ?? '',
+          thumbnail_url: m.thumbnailUrl ?? null,
+          audio_only: m.audioOnly ? 1 : 0,
+          media_id: ms.mediaId,
+          stream_key: ms.streamKey,
+          playback_id: ms.playbackId,
+          ingest_url: ms.ingestUrl,
+          now,
+        }).lastInsertRowid,
+      );
+      p.log.info('stream created', { stream_id: id, owner });
+      return owned(row(id));
+    },
+
+    async update(caller, id, input) {
+      const r = row(id);
+      owns(caller, r);
+      if (r.state === 'ended') throw new LiveError('STREAM_ENDED', `stream ${id} has ended`);
+      const m = metadata(input, false);
+      const sets: string[] = [];
+      const vals: unknown[] = [];
+      const col = { title: 'title', category: 'category', tags: 'tags', language: 'language', thumbnailUrl: 'thumbnail_url' } as const;
+      for (const [k, c] of Object.entries(col)) {
+        const v = m[k as keyof typeof col];
+        if (v === undefined) continue;
+        sets.push(`${c} = ?`);
+        vals.push(k === 'tags' ? JSON.stringify(v) : v);
+      }
+      if (sets.length) db.prepare(`UPDATE live_streams SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`).run(...vals, p.now(), id);
+      const v = view(row(id));
+      p.onChange?.(v);
+      return v;
+    },
+
+    async end(caller, id) {
+      const r = row(id);
+      owns(caller, r);
+      if (r.state === 'ended') throw new LiveError('STREAM_ENDED', `stream ${id} has already ended`);
+      const now = p.now();
+      db.prepare("UPDATE live_streams SET state = 'ended', ended_at = ?, updated_at = ? WHERE id = ?").run(now, now, id);
+      try {
+        await p.media.deleteStream(r.media_id);
+      } catch (e) {
+        // The stream is over for us either way; the backend frees what it still holds on close.
+        p.log.error('media deleteStream failed', { stream_id: id, error: describeError(e) });
+      }
+      p.log.info('stream ended', { stream_id: id });
+      const v = view(row(id));
+      p.onChange?.(v);
+      return v;
+    },
+
+    row,
+    find,
+
+    async get(id, caller) {
+      const r = row(id);
+      await p.directory.handle(r.owner);
+      let playbackInfo: PlaybackInfo | null = null;
+      if (r.state !== 'ended') {
+        try {
+          playbackInfo = await p.media.playbackInfo(r.playback_id);
+        } catch (e) {
+          p.log.warn('media playbackInfo failed', { stream_id: id, error: describeError(e) });
+        }
+      }
+      return { ...(caller === r.owner ? owned(r) : view(r)), playbackInfo };
+    },
+
+    list(f) {
+      const first = f.first === undefined || f.first === null || f.first === '' ? 20 : Number(f.first);
+      if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE) throw badField('first', `first must be 1 to ${MAX_PAGE}`);
+      const where: string[] = [];
+      const vals: unknown[] = [];
+      if (f.state) {
+        if (!['idle', 'live', 'ended'].includes(f.state)) throw badField('state', 'state must be idle, live or ended');
+        where.push('state = ?');
+        vals.push(f.state);
+      }
+      if (f.owner) {
+        where.push('owner = ?');
+        vals.push(f.owner);
+      }
+      if (f.after) {
+        if (!/^\d{1,16}$/.test(f.after)) throw badField('after', 'after must be the endCursor of the previous page');
+        where.push('id < ?');
+        vals.push(Number(f.after));
+      }
+      const rows = db.prepare(`SELECT * FROM live_streams ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`).all(...vals, first + 1) as StreamRow[];
+      const page = rows.slice(0, first);
+      return { nodes: page.map(view), pageInfo: { endCursor: page.length ? String(page[page.length - 1]!.id) : null, hasNextPage: rows.length > first } };
+    },
+
+    setChatSettings(id, s) {
+      if (s.slowModeSeconds !== undefined) db.prepare('UPDATE live_streams SET slow_mode_seconds = ?, updated_at = ? WHERE id = ?').run(s.slowModeSeconds, p.now(), id);
+      if (s.followersOnly !== undefined) db.prepare('UPDATE live_streams SET followers_only = ?, updated_at = ? WHERE id = ?').run(s.followersOnly ? 1 : 0, p.now(), id);
+      return view(row(id));
+    },
+
+    view,
+    close: offMedia,
+  };
+}

@@ -1,0 +1,344 @@
+/**
+ * Chat over /ws with real ws clients: history on join, plain-text messages with Twitch-like
+ * limits, flood and frame protection, moderation by the broadcaster and appointed moderators
+ * (followers-only checked against the chain through the indexer), DMs between several clients,
+ * and a restart of the service on the same database file.
+ */
+import { strict as assert } from 'node:assert';
+import path from 'node:path';
+import { api, signIn, startChain, startLive, WsClient, type ChainFixture, type LiveFixture, type Msg } from '../helpers/live.js';
+
+describe('live: chat', function () {
+  this.timeout(60_000);
+  let chain: ChainFixture;
+  let fx: LiveFixture;
+  let dbPath: string;
+  const token: Record<string, string> = {};
+  const clients: WsClient[] = [];
+  const ROOM = 'stream:1';
+
+  /** A signed-in (or anonymous) client, closed after the file. */
+  async function client(who?: 'alice' | 'bob' | 'carol' | 'dave' | 'erin'): Promise<WsClient> {
+    const c = await WsClient.connect(fx, who ? token[who] : undefined);
+    clients.push(c);
+    return c;
+  }
+  const say = (c: WsClient, text: string, room = ROOM): Promise<Msg> => c.request({ type: 'say', room, text });
+  const code = (m: Msg): string => (m.type === 'error' ? m.code : m.type);
+
+  before(async function () {
+    chain = await startChain();
+    dbPath = path.join(chain.tmp.dir, 'live.db');
+    // A burst large enough for the rate-limit tests' back-to-back messages; flooding is tested past it.
+    fx = await startLive(chain, dbPath, { config: { chat: { frameBurst: 40 } } });
+    for (const who of ['alice', 'bob', 'carol', 'dave', 'erin'] as const) token[who] = await signIn(fx, chain.key[who]);
+    const s = await api(fx, 'POST', '/api/streams', { title: 'Chat test' }, token.alice);
+    assert.equal(s.body.streamId, '1');
+  });
+
+  after(async function () {
+    for (const c of clients) await c.close();
+    await fx?.close();
+    await chain?.close();
+  });
+
+  describe('messages and history', function () {
+    it('delivers a message to everyone in the room with the sender handle, acks it, and stores plain text', async function () {
+      const bob = await client('bob');
+      const anon = await client();
+      assert.deepEqual(await bob.join(ROOM), []);
+      await anon.join(ROOM);
+      const ack = await say(bob, '  <b>hi</b>\u0000 there\u202e\n ');
+      assert.equal(ack.type, 'ack', JSON.stringify(ack));
+      const got = await anon.take((m) => m.type === 'message');
+      assert.deepEqual(got, { type: 'message', id: ack.messageId, room: ROOM, kind: 'chat', from: chain.addr.bob, handle: 'bob', text: '<b>hi</b> there', at: ack.at });
+      assert.equal((await bob.take((m) => m.type === 'message')).id, ack.messageId);
+    });
+
+    it('lets anonymous connections read only (UNAUTHENTICATED on say), and requires joining first (NOT_IN_ROOM)', async function () {
+      const anon = await client();
+      await anon.join(ROOM);
+      assert.equal(code(await say(anon, 'hello')), 'UNAUTHENTICATED');
+      const carol = await client('carol');
+      assert.equal(code(await say(carol, 'not joined')), 'NOT_IN_ROOM');
+      assert.equal(code(await carol.request({ type: 'join', room: 'stream:999' })), 'ROOM_NOT_FOUND');
+      assert.equal(code(await carol.request({ type: 'join', room: 'lobby' })), 'ROOM_NOT_FOUND');
+    });
+
+    it('sends the last messages as history on join, oldest first, and older pages on request', async function () {
+      const carol = await client('carol');
+      await carol.join(ROOM);
+      for (let i = 0; i < 3; i++) assert.equal((await say(carol, `history ${i}`)).type, 'ack');
+      const late = await client();
+      const history = await late.join(ROOM);
+      assert.deepEqual(history.slice(-3).map((m) => m.text), ['history 0', 'history 1', 'history 2']);
+      const older = await late.request({ type: 'history', room: ROOM, before: history[history.length - 1]!.id, limit: 2 });
+      assert.deepEqual(older.messages.map((m: Msg) => m.text), ['history 0', 'history 1']);
+    });
+  });
+
+  describe('presence', function () {
+    it('answers who is in the room (connections, signed-in users and their handles) and updates on leave', async function () {
+      await api(fx, 'POST', '/api/streams', { title: 'Presence' }, token.alice);
+      const room = 'stream:2';
+      const bob = await client('bob');
+      const bob2 = await client('bob');
+      const anon = await client();
+      for (const c of [bob, bob2, anon]) await c.join(room);
+      const p = await anon.request({ type: 'presence', room });
+      assert.deepEqual(p, { type: 'presence', room, viewers: 3, users: 1, members: [{ address: chain.addr.bob, handle: 'bob' }], id: p.id });
+      const left = await bob2.request({ type: 'leave', room });
+      assert.equal(left.type, 'left');
+      assert.equal((await anon.take((m) => m.type === 'viewers' && m.room === room && m.viewers === 2)).users, 1);
+      assert.equal((await bob2.request({ type: 'leave', room })).code, 'NOT_IN_ROOM');
+      assert.equal((await bob2.request({ type: 'say', room, text: 'gone' })).code, 'NOT_IN_ROOM');
+    });
+  });
+
+  describe('limits', function () {
+    it('accepts 500 characters and refuses 501 (MESSAGE_TOO_LONG) and empty text (EMPTY_MESSAGE)', async function () {
+      const dave = await client('dave');
+      await dave.join(ROOM);
+      assert.equal((await say(dave, '€'.repeat(500))).type, 'ack');
+      const long = await say(dave, 'a'.repeat(501));
+      assert.equal(code(long), 'MESSAGE_TOO_LONG');
+      assert.equal(long.max, 500);
+      assert.equal(code(await say(dave, ' \u0001\n ')), 'EMPTY_MESSAGE');
+      assert.equal(code(await dave.request({ type: 'say', room: ROOM, text: 42 })), 'BAD_MESSAGE');
+    });
+
+    it('allows 20 messages per 30 s per user, then RATE_LIMITED with retryAfterMs, and frees up after the window', async function () {
+      const erin = await client('erin');
+      await erin.join(ROOM);
+      for (let i = 0; i < 20; i++) assert.equal((await say(erin, `m${i}`)).type, 'ack', `message ${i}`);
+      const limited = await say(erin, 'one too many');
+      assert.equal(code(limited), 'RATE_LIMITED');
+      assert.ok(limited.retryAfterMs > 0 && limited.retryAfterMs <= 30_000);
+      fx.clock.offset += 30_001;
+      assert.equal((await say(erin, 'after the window')).type, 'ack');
+    });
+
+    it('allows the broadcaster 100 messages per 30 s', async function () {
+      const alice = await client('alice');
+      await alice.join(ROOM);
+      for (let i = 0; i < 25; i++) assert.equal((await say(alice, `b${i}`)).type, 'ack', `message ${i}`);
+      fx.clock.offset += 30_001;
+    });
+
+    it('answers malformed frames with an error (echoing the id) and keeps the connection', async function () {
+      const c = await client('bob');
+      c.send('this is not json');
+      assert.equal((await c.take((m) => m.type === 'error')).code, 'BAD_MESSAGE');
+      c.send('[1,2,3]');
+      assert.equal((await c.take((m) => m.type === 'error')).code, 'BAD_MESSAGE');
+      c.send({ type: 7, id: 'x1' });
+      assert.deepEqual(await c.take((m) => m.type === 'error'), { type: 'error', code: 'BAD_MESSAGE', message: 'frames must be JSON objects with a string "type"', id: 'x1' });
+      c.send({ type: 'teleport', id: 'x2' });
+      const unknown = await c.take((m) => m.type === 'error');
+      assert.equal(unknown.code, 'UNKNOWN_TYPE');
+      assert.equal(unknown.id, 'x2');
+      c.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+      assert.equal((await c.take((m) => m.type === 'error')).code, 'BAD_MESSAGE');
+      await c.sync();
+    });
+
+    it('closes the connection with 1009 on an oversized frame, and the service carries on', async function () {
+      const c = await client('bob');
+      c.send({ type: 'say', room: ROOM, text: 'x'.repeat(9000) });
+      assert.equal(await c.closed, 1009);
+      const other = await client();
+      await other.sync();
+    });
+
+    it('drops frames beyond the per-connection budget with FLOOD, and closes (1008) a connection that keeps flooding', async function () {
+      const c = await client('dave');
+      for (let i = 0; i < 100; i++) c.send({ type: 'ping' });
+      const flood = await c.take((m) => m.type === 'error' && m.code === 'FLOOD');
+      assert.ok(flood.retryAfterMs > 0);
+      assert.equal(c.closeCode, undefined);
+      const worse = await client('dave');
+      for (let i = 0; i < 400; i++) worse.send({ type: 'ping' });
+      assert.equal(await worse.closed, 1008);
+    });
+  });
+
+  describe('moderation', function () {
+    let alice: WsClient;
+    let bob: WsClient;
+    let carol: WsClient;
+    let dave: WsClient;
+
+    before(async function () {
+      fx.clock.offset += 30_001;
+      alice = await client('alice');
+      bob = await client('bob');
+      carol = await client('carol');
+      dave = await client('dave');
+      for (const c of [alice, bob, carol, dave]) await c.join(ROOM);
+    });
+
+    it('refuses moderation from a viewer (NOT_MODERATOR)', async function () {
+      const m = await say(carol, 'delete me');
+      assert.equal(code(await carol.request({ type: 'mod.delete', room: ROOM, messageId: m.messageId })), 'NOT_MODERATOR');
+      assert.equal(code(await carol.request({ type: 'mod.ban', room: ROOM, user: chain.addr.dave })), 'NOT_MODERATOR');
+    });
+
+    it('deletes a message: the room is told and history no longer has it', async function () {
+      const m = await say(carol, 'something rude');
+      dave.drop(() => true);
+      assert.equal((await alice.request({ type: 'mod.delete', room: ROOM, messageId: m.messageId })).type, 'ack');
+      assert.deepEqual(await dave.take((x) => x.type === 'message.deleted'), { type: 'message.deleted', room: ROOM, id: m.messageId, by: chain.addr.alice });
+      const fresh = await client();
+      assert.ok(!(await fresh.join(ROOM)).some((x) => x.id === m.messageId));
+      assert.equal(code(await alice.request({ type: 'mod.delete', room: ROOM, messageId: m.messageId })), 'MESSAGE_NOT_FOUND');
+    });
+
+    it('times a user out (TIMED_OUT until the end), then lets them speak again', async function () {
+      const r = await alice.request({ type: 'mod.timeout', room: ROOM, user: chain.addr.carol, seconds: 60 });
+      assert.equal(r.type, 'ack');
+      const note = await carol.take((m) => m.type === 'moderation' && m.action === 'timeout');
+      assert.equal(note.user, chain.addr.carol);
+      const refused = await say(carol, 'can I talk?');
+      assert.equal(code(refused), 'TIMED_OUT');
+      assert.equal(refused.until, r.until);
+      fx.clock.offset += 61_000;
+      assert.equal((await say(carol, 'back')).type, 'ack');
+    });
+
+    it('bans a user (BANNED, reading still allowed) and unbans them', async function () {
+      assert.equal((await alice.request({ type: 'mod.ban', room: ROOM, user: chain.addr.dave, reason: 'spam' })).type, 'ack');
+      assert.equal(code(await say(dave, 'hello?')), 'BANNED');
+      const m = await say(carol, 'dave still reads this');
+      assert.equal((await dave.take((x) => x.type === 'message' && x.id === m.messageId)).text, 'dave still reads this');
+      // The ban outlives a reconnection.
+      const again = await client('dave');
+      await again.join(ROOM).catch(() => undefined);
+      assert.equal(code(await say(again, 'new connection')), 'BANNED');
+      assert.equal((await alice.request({ type: 'mod.unban', room: ROOM, user: chain.addr.dave })).type, 'ack');
+      assert.equal((await say(dave, 'thanks')).type, 'ack');
+    });
+
+    it('lets an appointed moderator delete and time out viewers, but not act on the broadcaster or appoint mods', async function () {
+      assert.equal(code(await bob.request({ type: 'mod.timeout', room: ROOM, user: chain.addr.carol, seconds: 10 })), 'NOT_MODERATOR');
+      assert.equal((await alice.request({ type: 'mod.add', room: ROOM, user: chain.addr.bob })).type, 'ack');
+      const m = await say(carol, 'bob will delete this');
+      assert.equal((await bob.request({ type: 'mod.delete', room: ROOM, messageId: m.messageId })).type, 'ack');
+      assert.equal((await bob.request({ type: 'mod.timeout', room: ROOM, user: chain.addr.carol, seconds: 5 })).type, 'ack');
+      assert.equal(code(await bob.request({ type: 'mod.ban', room: ROOM, user: chain.addr.alice })), 'CANNOT_MODERATE');
+      assert.equal(code(await bob.request({ type: 'mod.add', room: ROOM, user: chain.addr.dave })), 'NOT_OWNER');
+      assert.equal(code(await carol.request({ type: 'mod.timeout', room: ROOM, user: 'not-an-address', seconds: 5 })), 'NOT_MODERATOR');
+      assert.equal(code(await bob.request({ type: 'mod.timeout', room: ROOM, user: 'not-an-address', seconds: 5 })), 'BAD_ADDRESS');
+      fx.clock.offset += 6000;
+    });
+
+    it('enforces slow mode on viewers (SLOW_MODE with retryAfterMs) but not on moderators', async function () {
+      assert.equal((await alice.request({ type: 'mod.slow', room: ROOM, seconds: 10 })).type, 'ack');
+      const note = await carol.take((m) => m.type === 'room' && m.slowModeSeconds === 10);
+      assert.equal(note.followersOnly, false);
+      fx.clock.offset += 11_000;
+      assert.equal((await say(carol, 'first')).type, 'ack');
+      const slow = await say(carol, 'second');
+      assert.equal(code(slow), 'SLOW_MODE');
+      assert.ok(slow.retryAfterMs > 0 && slow.retryAfterMs <= 10_000);
+      assert.equal((await say(bob, 'mod one')).type, 'ack');
+      assert.equal((await say(bob, 'mod two')).type, 'ack');
+      fx.clock.offset += 10_001;
+      assert.equal((await say(carol, 'after the wait')).type, 'ack');
+      assert.equal((await alice.request({ type: 'mod.slow', room: ROOM, seconds: 0 })).type, 'ack');
+    });
+
+    it('enforces followers-only mode against follows on chain', async function () {
+      await chain.tx('carol', chain.sys.profiles, 'follow(address)', [chain.addr.alice]);
+      assert.equal((await alice.request({ type: 'mod.followers', room: ROOM, enabled: true })).type, 'ack');
+      const joined = await (await client('dave')).request({ type: 'join', room: ROOM });
+      assert.equal(joined.followersOnly, true);
+      assert.equal(code(await say(dave, 'not a follower')), 'FOLLOWERS_ONLY');
+      assert.equal((await say(carol, 'a follower')).type, 'ack');
+      assert.equal((await say(bob, 'a moderator')).type, 'ack');
+      assert.equal((await alice.request({ type: 'mod.followers', room: ROOM, enabled: false })).type, 'ack');
+      assert.equal((await say(dave, 'open again')).type, 'ack');
+    });
+  });
+
+  describe('direct messages', function () {
+    it('delivers a DM to every connection of the recipient and the sender, and to nobody else', async function () {
+      const bob1 = await client('bob');
+      const bob2 = await client('bob');
+      const carol1 = await client('carol');
+      const carol2 = await client('carol');
+      const dave = await client('dave');
+      const ack = await carol1.request({ type: 'dm', to: chain.addr.bob, text: 'hi bob' });
+      assert.equal(ack.type, 'ack');
+      const expected = { type: 'dm', id: ack.messageId, from: chain.addr.carol, handle: null, to: chain.addr.bob, text: 'hi bob', at: ack.at };
+      for (const c of [bob1, bob2, carol1, carol2]) assert.deepEqual(await c.take((m) => m.type === 'dm'), expected);
+      const reply = await bob2.request({ type: 'dm', to: chain.addr.carol, text: 'hi carol' });
+      assert.equal((await carol2.take((m) => m.type === 'dm')).id, reply.messageId);
+      await dave.sync();
+      assert.ok(!dave.messages.some((m) => m.type === 'dm'), 'a third party sees nothing');
+    });
+
+    it('refuses DMs from anonymous connections, to bad addresses and to oneself', async function () {
+      const anon = await client();
+      assert.equal(code(await anon.request({ type: 'dm', to: chain.addr.bob, text: 'hey' })), 'UNAUTHENTICATED');
+      const bob = await client('bob');
+      assert.equal(code(await bob.request({ type: 'dm', to: 'Tnope', text: 'hey' })), 'BAD_ADDRESS');
+      assert.equal(code(await bob.request({ type: 'dm', to: chain.addr.bob, text: 'me' })), 'BAD_MESSAGE');
+    });
+
+    it('pages a conversation over HTTP and the WebSocket, only for its two parties', async function () {
+      const erin = await client('erin');
+      for (let i = 0; i < 5; i++) await erin.request({ type: 'dm', to: chain.addr.dave, text: `dm ${i}` });
+      const p1 = await api(fx, 'GET', `/api/dms?with=${chain.addr.erin}&first=3`, undefined, token.dave);
+      assert.equal(p1.status, 200);
+      assert.deepEqual(p1.body.nodes.map((m: Msg) => m.text), ['dm 2', 'dm 3', 'dm 4']);
+      assert.equal(p1.body.pageInfo.hasNextPage, true);
+      const p2 = await api(fx, 'GET', `/api/dms?with=${chain.addr.erin}&first=3&before=${p1.body.pageInfo.endCursor}`, undefined, token.dave);
+      assert.deepEqual(p2.body.nodes.map((m: Msg) => m.text), ['dm 0', 'dm 1']);
+      assert.equal(p2.body.pageInfo.hasNextPage, false);
+      // Bob asking about erin sees his own (empty) conversation with her, not dave's.
+      assert.deepEqual((await api(fx, 'GET', `/api/dms?with=${chain.addr.erin}`, undefined, token.bob)).body.nodes, []);
+      assert.equal((await api(fx, 'GET', `/api/dms?with=${chain.addr.erin}`)).body.error.code, 'UNAUTHENTICATED');
+      const ws = await erin.request({ type: 'dms.history', with: chain.addr.dave, limit: 2 });
+      assert.deepEqual(ws.messages.map((m: Msg) => m.text), ['dm 3', 'dm 4']);
+    });
+  });
+
+  describe('after a restart on the same database', function () {
+    it('loses no stored message, DM, session, setting or ban', async function () {
+      const before = fx.service.rooms.messages(ROOM, 500);
+      const dmsBefore = (await api(fx, 'GET', `/api/dms?with=${chain.addr.erin}&first=100`, undefined, token.dave)).body.nodes;
+      const alice = await client('alice');
+      await alice.join(ROOM);
+      await alice.request({ type: 'mod.ban', room: ROOM, user: chain.addr.erin });
+      await alice.request({ type: 'mod.slow', room: ROOM, seconds: 3 });
+      for (const c of clients.splice(0)) await c.close();
+      await fx.close();
+
+      fx = await startLive(chain, dbPath);
+      const bob = await client('bob');
+      const history = await bob.join(ROOM);
+      assert.deepEqual(history, before.slice(-50));
+      assert.deepEqual(fx.service.rooms.messages(ROOM, 500), before);
+      assert.deepEqual((await api(fx, 'GET', `/api/dms?with=${chain.addr.erin}&first=100`, undefined, token.dave)).body.nodes, dmsBefore);
+      const erin = await client('erin');
+      const joined = await erin.request({ type: 'join', room: ROOM });
+      assert.equal(joined.banned, true);
+      assert.equal(joined.slowModeSeconds, 3);
+      assert.equal(code(await say(erin, 'still banned?')), 'BANNED');
+      assert.equal((await say(bob, 'moderator after restart')).type, 'ack');
+      assert.equal((await bob.request({ type: 'mod.slow', room: ROOM, seconds: 0 })).type, 'ack', 'bob is still a moderator');
+      // Message ids keep growing: nothing is overwritten.
+      assert.ok(fx.service.rooms.messages(ROOM, 1)[0]!.id > before[before.length - 1]!.id);
+    });
+  });
+
+  describe('when the stream has ended', function () {
+    it('refuses new messages with STREAM_ENDED but still serves history', async function () {
+      const bob = await client('bob');
+      const history = await bob.join(ROOM);
+      assert.ok(history.length > 0);
+      assert.equal((await api(fx, 'POST', '/api/streams/1/end', undefined, token.alice)).status, 200);
+      assert.equal(code(await say(bob, 'anyone?')), 'STREAM_ENDED');
+    });
+  });
+});
