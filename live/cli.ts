@@ -1,19 +1,22 @@
 /**
  * `npm run live`: the live service on 127.0.0.1:8082 (PORT, LIVE_HOST), its database at LIVE_DB,
- * the indexer at INDEXER_URL; see live/internal/config.ts for the rest. Until the media backends
- * are wired in, streams cannot be created from here (MEDIA_UNAVAILABLE); everything else works.
+ * the indexer at INDEXER_URL; see live/internal/config.ts for the rest. Media: Livepeer Studio when
+ * LIVEPEER_API_KEY is set, else the embedded WHIP/WHEP/HLS server, reachable by browsers at
+ * LIVE_PUBLIC_URL (default http://<host>:<port>).
  */
 import { createLiveService } from './index.js';
 import { listenLive } from './listen.js';
 import { createLogger } from './internal/log.js';
-import { createNoMedia } from './streams/noMedia.js';
+import { createMediaBackend } from './streams/media/index.js';
 
 async function main(): Promise<void> {
   const log = createLogger({ fields: { component: 'live' } });
   const port = process.env.PORT ? Number(process.env.PORT) : 8082;
   // Sign-in messages name the host the wallet's user sees; without LIVE_DOMAIN that is this port on localhost.
-  const service = createLiveService({ media: createNoMedia(), log, config: process.env.LIVE_DOMAIN ? {} : { domain: `localhost:${port}` } });
-  const l = await listenLive(service, { host: process.env.LIVE_HOST || '127.0.0.1', port });
+  const host = process.env.LIVE_HOST || '127.0.0.1';
+  const media = createMediaBackend(process.env, { publicBaseUrl: process.env.LIVE_PUBLIC_URL || `http://${host}:${port}`, log });
+  const service = createLiveService({ media, log, config: process.env.LIVE_DOMAIN ? {} : { domain: `localhost:${port}` } });
+  const l = await listenLive(service, { host, port });
   log.info('live service listening', { url: l.url, ws: `${l.url.replace(/^http/, 'ws')}/ws`, db: service.config.dbPath, indexer: service.config.indexerUrl });
   const stop = (): void => {
     void service.close().then(() => l.close());
