@@ -63,6 +63,8 @@ module.exports = async function (deployer, network) {
     ),
     tokens: { TRX: tokenAddress.TRX, BTT: tokens.BTT, USDT: tokens.USDT },
   };
-  fs.mkdirSync(path.join(root, 'deployments'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'deployments', `${network}.json`), `${JSON.stringify(out, null, 2)}\n`);
+  // BLIVE_DEPLOYMENTS_DIR: somewhere else than deployments/ (tests and throwaway platforms).
+  const outDir = process.env.BLIVE_DEPLOYMENTS_DIR ? path.resolve(process.env.BLIVE_DEPLOYMENTS_DIR) : path.join(root, 'deployments');
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, `${network}.json`), `${JSON.stringify(out, null, 2)}\n`);
 };

@@ -294,6 +294,17 @@ export class Chain {
     this.#timer = undefined;
   }
 
+  /**
+   * Changes how many blocks the solidified head trails the head. A larger lag mines empty blocks
+   * first, so the solidified head never moves back.
+   */
+  async setSolidityLag(lag: number): Promise<void> {
+    if (!Number.isSafeInteger(lag) || lag < 0) throw new DevnetError(`solidity lag must be a non-negative integer, got ${lag}`);
+    const before = this.solidifiedNumber;
+    (this.options as { solidityLag: number }).solidityLag = lag;
+    if (this.solidifiedNumber < before) await this.mine(before - this.solidifiedNumber);
+  }
+
   /** Changes the block interval; 0 switches to a block per transaction. */
   async setBlockTime(ms: number): Promise<void> {
     await this.#lock.run(() => {

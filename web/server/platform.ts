@@ -1,0 +1,330 @@
+/**
+ * The whole platform in one process, what `npm start` runs: the devnet (persistent), the contracts
+ * deployed through the project's own tronbox migrations when the chain does not have them, a small
+ * demo seeded once, the indexer and its API, the live service with its media backend, and the web
+ * app, all behind one HTTP origin:
+ *
+ *   /graphql /health /ready /metrics /ledger.csv   the indexer's API
+ *   /api/* /media/* and the /ws upgrade            the live service
+ *   /chain/*                                       the TRON node's HTTP API (same origin for TronWeb)
+ *   /config.json                                   what the web app needs to know (network, contracts, tokens)
+ *   /devnet/accounts                               the devnet's funded DEV-ONLY keys (devnet only)
+ *   anything else                                  web/dist, with index.html for client routes
+ *
+ * Built without listening into stages that each read only from the stage before (chain ->
+ * indexer -> live -> web); `startPlatform` wires and listens.
+ */
+import { existsSync, readFileSync, rmSync, statSync, createReadStream } from 'node:fs';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { createDevnet, type Devnet, type DevAccount } from '../../devnet/index.js';
+import { createIndexer, type Indexer } from '../../indexer/index.js';
+import { createIndexerApi, type IndexerApi } from '../../indexer/api/server.js';
+import { createLogger, type LogLevel } from '../../indexer/internal/log.js';
+import { createLiveService, type LiveService } from '../../live/index.js';
+import { createMediaBackend } from '../../live/streams/media/index.js';
+import { deployIfMissing, type Deployments } from './deploy.js';
+import { seedDemo } from './seed.js';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface PlatformOptions {
+  /** Port of the one origin (default 8080; 0 picks one). */
+  port?: number;
+  host?: string;
+  /** Where the chain, the databases and media files live (default .data). */
+  dataDir?: string;
+  /** The devnet's own port (default 9090; 0 picks one). */
+  devnetPort?: number;
+  /** Seconds between devnet blocks (default 3). */
+  blockTime?: number;
+  /** The built web app (default web/dist). */
+  webDist?: string;
+  /** Where the devnet's deployments file lives (default deployments/development.json). */
+  deploymentsFile?: string;
+  /** Seed the demo (default true). LOG_LEVEL in `env` sets the services' log level (default warn). */
+  seed?: boolean;
+  env?: NodeJS.ProcessEnv;
+  log?: (message: string) => void;
+}
+
+export interface Platform {
+  url: string;
+  /** The embedded devnet; absent on a public network (BLIVE_NETWORK=nile, shasta or mainnet). */
+  devnet?: Devnet;
+  deployments: Deployments;
+  indexer: Indexer;
+  live: LiveService;
+  /** The devnet's funded dev accounts (none on a public network). */
+  accounts: DevAccount[];
+  close(): Promise<void>;
+}
+
+const TOKEN_DECIMALS: Record<string, number> = { TRX: 6, BTT: 18, USDT: 6 };
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json',
+};
+
+/** The web app's runtime configuration, served as /config.json. */
+export function webConfig(d: Deployments): Record<string, unknown> {
+  return {
+    network: d.network === 'development' ? 'devnet' : d.network,
+    fullHost: '/chain',
+    explorerTx: d.network === 'mainnet' ? 'https://tronscan.org/#/transaction/{txId}' : d.network === 'nile' ? 'https://nile.tronscan.org/#/transaction/{txId}' : d.network === 'shasta' ? 'https://shasta.tronscan.org/#/transaction/{txId}' : null,
+    contracts: { Profiles: d.contracts.Profiles!.address, GiftVault: d.contracts.GiftVault!.address, RewardPool: d.contracts.RewardPool!.address },
+    tokens: Object.fromEntries(Object.entries(d.tokens).map(([symbol, address]) => [symbol, { address, symbol, decimals: TOKEN_DECIMALS[symbol] ?? 18 }])),
+    devWallet: d.network === 'development',
+    iceServers: [],
+    rewardsUrl: '/rewards/',
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/**
+ * Forwards a request to the TRON node (`/chain/wallet/...` -> `<node>/wallet/...`), adding the
+ * TronGrid key server-side so it never reaches the browser.
+ */
+function proxyToNode(nodeUrl: string, apiKey: string | undefined, req: IncomingMessage, res: ServerResponse): void {
+  const target = new URL(`${nodeUrl.replace(/\/+$/, '')}${req.url!.replace(/^\/chain/, '') || '/'}`);
+  const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: target.host };
+  delete headers.cookie;
+  if (apiKey) headers['tron-pro-api-key'] = apiKey;
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const up = send(
+    target,
+    { method: req.method, headers },
+    (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    },
+  );
+  up.on('error', (e) => {
+    if (!res.headersSent) sendJson(res, 502, { error: { code: 'NODE_UNAVAILABLE', message: `the TRON node did not answer: ${e.message}` } });
+    else res.destroy(e);
+  });
+  req.pipe(up);
+}
+
+/** Serves a file of the built web app; unknown paths without an extension get index.html (client routes). */
+function serveStatic(dist: string, req: IncomingMessage, res: ServerResponse): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not served here` } });
+  const url = new URL(req.url!, 'http://x');
+  let rel = decodeURIComponent(url.pathname);
+  if (rel.endsWith('/')) rel += 'index.html';
+  const file = path.join(dist, path.normalize(rel).replace(/^([/\\])+/, ''));
+  if (!file.startsWith(dist)) return sendJson(res, 400, { error: { code: 'BAD_PATH', message: 'bad path' } });
+  let target = file;
+  if (!existsSync(target) || !statSync(target).isFile()) {
+    if (path.extname(rel)) return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `${rel} not found` } });
+    target = path.join(dist, 'index.html');
+  }
+  if (!existsSync(target)) {
+    return sendJson(res, 503, { error: { code: 'WEB_NOT_BUILT', message: 'the web app is not built: run npm run build:web' } });
+  }
+  const hashed = target.includes(`${path.sep}assets${path.sep}`);
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPES[path.extname(target)] ?? 'application/octet-stream',
+    'content-length': statSync(target).size,
+    // Vite fingerprints assets: cache them for good; the entry page must always be fresh.
+    'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  if (req.method === 'HEAD') return void res.end();
+  createReadStream(target).pipe(res);
+}
+
+/**
+ * Calls the indexer's API in this process. Over a socket, aborting a request ends its response
+ * stream; in process nothing ties the body to the request's signal, so the body is piped through
+ * one that errors on abort (the live service's gift subscription ends that way on close).
+ */
+async function inProcessFetch(api: IndexerApi, input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const req = input instanceof Request ? input : new Request(input, init);
+  const res = await api.fetch(req);
+  const signal = init?.signal ?? req.signal;
+  if (!res.body || !signal) return res;
+  const src = res.body.getReader();
+  let ctrl!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({
+    start: (c) => void (ctrl = c),
+    async pull(c) {
+      const { value, done } = await src.read();
+      if (done) c.close();
+      else c.enqueue(value);
+    },
+    cancel: (reason) => src.cancel(reason),
+  });
+  const abort = (): void => {
+    // Error the reader's side at once; the source (a subscription waiting for its next event) is
+    // cancelled without waiting for it.
+    ctrl.error(signal.reason ?? new DOMException('aborted', 'AbortError'));
+    src.cancel(signal.reason).catch(() => {});
+  };
+  if (signal.aborted) abort();
+  else signal.addEventListener('abort', abort, { once: true });
+  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
+/** Whether the index's final block is on the devnet's chain (true when there is no index yet). */
+function indexAgreesWithChain(file: string, devnet: Devnet): boolean {
+  if (!existsSync(file)) return true;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const cursor = db.prepare('SELECT final_number AS n FROM sync_state WHERE id = 1').get() as { n: number } | undefined;
+    if (!cursor || cursor.n < 0) return true;
+    const hash = db.prepare('SELECT hash FROM raw_blocks WHERE number = ?').pluck().get(cursor.n) as string | undefined;
+    const block = devnet.chain.blockByNumber(cursor.n);
+    return block !== undefined && (hash === undefined || hash === block.id);
+  } catch {
+    // Not an index we can read: let the indexer say what is wrong.
+    return true;
+  } finally {
+    db.close();
+  }
+}
+
+/** Starts every stage and serves them on one origin. */
+export async function startPlatform(opts: PlatformOptions = {}): Promise<Platform> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? ((m: string) => console.log(m));
+  const dataDir = path.resolve(opts.dataDir ?? path.join(PROJECT_ROOT, '.data'));
+  const dist = path.resolve(opts.webDist ?? path.join(PROJECT_ROOT, 'web', 'dist'));
+  const blockTime = opts.blockTime ?? 3;
+
+  const network = env.BLIVE_NETWORK || 'development';
+  const onDevnet = network === 'development';
+  const devnet = onDevnet ? await createDevnet({ port: opts.devnetPort ?? 9090, dataDir: path.join(dataDir, 'devnet'), blockTime }) : undefined;
+  const closers: (() => Promise<void> | void)[] = devnet ? [() => devnet.close()] : [];
+  const closeAll = async (): Promise<void> => {
+    for (const c of closers.reverse()) {
+      try {
+        await c();
+      } catch (e) {
+        log(`close: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  };
+  try {
+    const deploymentsFile = opts.deploymentsFile ?? (env.BLIVE_DEPLOYMENTS ? path.resolve(env.BLIVE_DEPLOYMENTS) : path.join(PROJECT_ROOT, 'deployments', `${network}.json`));
+    let deployments: Deployments;
+    let fresh = false;
+    if (devnet) ({ deployments, fresh } = await deployIfMissing({ devnet, deploymentsFile, blockTime, log }));
+    else {
+      if (!existsSync(deploymentsFile)) throw new Error(`no ${deploymentsFile}: deploy to ${network} first (npm run migrate -- --network ${network}, see the README)`);
+      deployments = readDeployments(deploymentsFile);
+    }
+    // A public network's node: the deployments file's, or INDEXER_NODE_URL (TronGrid takes TRONGRID_API_KEY).
+    const nodeUrl = devnet ? devnet.url : (env.INDEXER_NODE_URL || deployments.fullHost).replace(/\/+$/, '');
+    const apiKey = devnet ? undefined : env.TRONGRID_API_KEY || undefined;
+    const indexerDb = path.join(dataDir, onDevnet ? 'indexer.sqlite' : `indexer-${network}.sqlite`);
+    const liveDb = path.join(dataDir, onDevnet ? 'live.db' : `live-${network}.db`);
+    const remove = (f: string): void => {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${f}${suffix}`, { force: true });
+    };
+    // A new deployment: databases of an older chain would be refused (indexer) or misleading (live).
+    if (fresh) [indexerDb, liveDb].forEach(remove);
+    else if (devnet && !indexAgreesWithChain(indexerDb, devnet)) {
+      // The devnet saves its chain on close and a little after each block: killed hard, it comes
+      // back without its last blocks, which the index may already hold as final. Rebuild the index
+      // (the chain is the truth; the live service's own data is kept).
+      log('the index is ahead of the devnet (stopped without saving?): rebuilding it from the chain');
+      remove(indexerDb);
+    }
+
+    // Per-block info lines would drown the console: warnings and errors only unless LOG_LEVEL says otherwise.
+    const level = (env.LOG_LEVEL as LogLevel | undefined) ?? 'warn';
+    const indexer = createIndexer({ env: {}, log: createLogger({ level, fields: { component: 'indexer' } }), config: {
+        network,
+        deploymentsFile,
+        dbPath: indexerDb,
+        nodeUrl,
+        solidityUrl: devnet ? devnet.url : (env.INDEXER_SOLIDITY_URL || nodeUrl).replace(/\/+$/, ''),
+        ...(apiKey ? { apiKey } : {}),
+        pollIntervalMs: devnet ? 500 : 3000,
+      },
+    });
+    closers.push(() => indexer.close());
+    const api: IndexerApi = createIndexerApi({ db: indexer.db, indexer });
+    closers.push(() => api.close());
+
+    const server: Server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 8080, opts.host ?? '127.0.0.1', () => resolve());
+    });
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const addr = server.address() as AddressInfo;
+    const url = `http://${addr.address}:${addr.port}`;
+
+    const media = createMediaBackend(env, { publicBaseUrl: url, embedded: { workDir: path.join(dataDir, 'media') } });
+    const live = createLiveService({
+      media,
+      env,
+      config: { dbPath: liveDb, nodeUrl, indexerUrl: url, domain: env.LIVE_DOMAIN || `${addr.address}:${addr.port}`, uri: env.LIVE_URI || url },
+      // The indexer's API in this process: no socket between the two.
+      indexerFetch: (input, init) => inProcessFetch(api, input, init),
+      log: createLogger({ level, fields: { component: 'live' } }),
+    });
+    closers.push(() => live.close());
+    const config = webConfig(deployments);
+
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const pathname = (req.url ?? '/').split('?')[0]!;
+      void (async () => {
+        if (pathname === '/graphql' || pathname === '/health' || pathname === '/ready' || pathname === '/metrics' || pathname === '/ledger.csv') return api.listener(req, res);
+        if (pathname === '/config.json') return sendJson(res, 200, config);
+        if (pathname === '/devnet/accounts' && devnet) {
+          // DEV ONLY: the devnet's deterministic keys, which anyone can derive and which hold no real value.
+          return sendJson(res, 200, devnet.accounts.map((a) => ({ address: a.address, privateKey: a.privateKey })));
+        }
+        if (pathname.startsWith('/chain/')) return proxyToNode(nodeUrl, apiKey, req, res);
+        if (await live.handle(req, res)) return;
+        if (pathname.startsWith('/api/') || pathname.startsWith('/media/')) return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${req.method} ${pathname}` } });
+        serveStatic(dist, req, res);
+      })().catch((e: unknown) => {
+        log(`request ${req.method} ${pathname} failed: ${e instanceof Error ? e.stack : String(e)}`);
+        if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: 'unexpected error' } });
+        else res.destroy();
+      });
+    });
+    server.on('upgrade', (req, socket, head) => {
+      if (!live.handleUpgrade(req, socket, head)) socket.destroy();
+    });
+
+    indexer.start();
+    if (devnet && (opts.seed ?? true)) await seedDemo({ devnet, deployments, live, indexer, blockTime, log });
+    return { url, ...(devnet ? { devnet } : {}), deployments, indexer, live, accounts: devnet?.accounts ?? [], close: closeAll };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}
+
+/** The deployments file as JSON (for scripts). */
+export function readDeployments(file: string): Deployments {
+  return JSON.parse(readFileSync(file, 'utf8')) as Deployments;
+}
