@@ -1,16 +1,11 @@
 /** Serves a live service over HTTP and WebSocket on its own port (`npm run live`). */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { listenOn, type Listening } from '../indexer/internal/listen.js';
 import type { LiveService } from './index.js';
 import { sendError } from './internal/http.js';
 import { LiveError } from './internal/errors.js';
 
-export interface LiveListening {
-  server: Server;
-  /** http://host:port */
-  url: string;
-  close(): Promise<void>;
-}
+export type LiveListening = Listening;
 
 /** Listens on `host:port` (port 0: any free port); unknown paths answer 404 NOT_FOUND. */
 export function listenLive(service: LiveService, opts: { host?: string; port?: number } = {}): Promise<LiveListening> {
@@ -25,19 +20,5 @@ export function listenLive(service: LiveService, opts: { host?: string; port?: n
   server.on('upgrade', (req, socket, head) => {
     if (!service.handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 8082, opts.host ?? '127.0.0.1', () => {
-      const a = server.address() as AddressInfo;
-      resolve({
-        server,
-        url: `http://${a.address}:${a.port}`,
-        close: () =>
-          new Promise<void>((res) => {
-            server.closeAllConnections();
-            server.close(() => res());
-          }),
-      });
-    });
-  });
+  return listenOn(server, opts.port ?? 8082, opts.host);
 }

@@ -4,38 +4,19 @@
  * another process writes: the database is opened read-only and new rows are published to
  * subscribers every INDEXER_POLL_MS.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../db/open.js';
 import { loadConfig } from '../internal/config.js';
+import { listenOn, type Listening } from '../internal/listen.js';
 import { createLogger } from '../internal/log.js';
 import { createIndexerApi, type IndexerApi } from './server.js';
 
-export interface Listening {
-  server: Server;
-  url: string;
-  close(): Promise<void>;
-}
+export type { Listening } from '../internal/listen.js';
 
 /** Listens on `host:port` (port 0: any free port). */
 export function listenApi(api: IndexerApi, opts: { host?: string; port?: number } = {}): Promise<Listening> {
-  const server = createServer(api.listener);
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 8081, opts.host ?? '127.0.0.1', () => {
-      const a = server.address() as AddressInfo;
-      resolve({
-        server,
-        url: `http://${a.address}:${a.port}`,
-        close: () =>
-          new Promise<void>((res) => {
-            server.closeAllConnections();
-            server.close(() => res());
-          }),
-      });
-    });
-  });
+  return listenOn(createServer(api.listener), opts.port ?? 8081, opts.host);
 }
 
 /** The port and host of the API from the environment (PORT, INDEXER_API_HOST). */

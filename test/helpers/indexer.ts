@@ -94,7 +94,27 @@ export function indexerEnv(deploymentsFile: string, dbPath: string, extra: Recor
 /** A GraphQL subscription over SSE: `next(match)` resolves with the first payload `match` accepts. */
 export interface SseSubscription {
   next(match?: (payload: Record<string, any>) => boolean, timeoutMs?: number): Promise<Record<string, any>>;
+  /** Every payload received so far. */
+  received(): Record<string, any>[];
   close(): void;
+}
+
+/**
+ * Makes sure a subscription is live: the server may register it a moment after the response
+ * starts, so send probes (each returning a tx id) until one is delivered.
+ */
+export async function primeSubscription(sub: SseSubscription, probe: () => Promise<string>, txIdOf: (payload: Record<string, any>) => string | undefined): Promise<void> {
+  const sent = new Set<string>();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    sent.add(await probe());
+    try {
+      await sub.next((p) => sent.has(txIdOf(p) ?? ''), 2_000);
+      return;
+    } catch {
+      // Not live yet: probe again.
+    }
+  }
+  throw new Error('the subscription never delivered a probe');
 }
 
 /** Subscribes to `query` at `url` (a graphql-yoga endpoint) and buffers every `next` event's payload. */
@@ -156,6 +176,7 @@ export async function subscribeSse(url: string, query: string): Promise<SseSubsc
         });
       }
     },
+    received: () => [...payloads],
     close: () => ctrl.abort(),
   };
 }

@@ -13,7 +13,7 @@ import type { Indexer } from '../../indexer/index.js';
 import { openDatabase } from '../../indexer/db/open.js';
 import { TRX_ADDRESS, type System } from '../helpers/contracts.js';
 import { startDevnet, type Devnet } from '../helpers/devnet.js';
-import { deployLagging, headNumber, indexerFor, tempDir, writeDeployments } from '../helpers/indexer.js';
+import { deployLagging, headNumber, indexerFor, primeSubscription, subscribeSse, tempDir, writeDeployments } from '../helpers/indexer.js';
 import { gift, GIFT, prepareActors, scriptedTraffic, SUN, tx, type Actors } from '../helpers/traffic.js';
 
 type Row = Record<string, any>;
@@ -325,68 +325,55 @@ describe('indexer: GraphQL API', function () {
       await server?.close();
     });
 
-    it('delivers a gift sent after subscribing', async function () {
-      const ctrl = new AbortController();
-      const res = await fetch(`${server.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-        body: JSON.stringify({ query: `subscription { giftSent(streamId: "4242", broadcaster: "${a.addr.alice}") { txId streamId total sender finality } }` }),
-        signal: ctrl.signal,
-      });
-      assert.equal(res.status, 200);
-      assert.match(res.headers.get('content-type')!, /text\/event-stream/);
-      const reader = res.body!.getReader();
-      const received = (async (): Promise<Row> => {
-        let buf = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) throw new Error(`stream ended: ${buf}`);
-          buf += Buffer.from(value).toString();
-          const m = /event: next\ndata: (.*)\n/.exec(buf);
-          if (m) return JSON.parse(m[1]!) as Row;
-        }
-      })();
-      await new Promise((r) => setTimeout(r, 200));
-      // A gift to another stream first: filtered out.
-      await gift(devnet, sys, a, 'bob', 'alice', GIFT.ROSE, 1n, 4241n, false);
-      const sent = await gift(devnet, sys, a, 'bob', 'alice', GIFT.ROSE, 2n, 4242n, false);
-      await ix.sync();
-      const msg = await received;
-      ctrl.abort();
-      assert.deepEqual(msg.data.giftSent, { txId: sent.txid, streamId: '4242', total: '4000000', sender: a.addr.bob, finality: 'PENDING' });
+    it('delivers a gift sent after subscribing, and only the ones its filter names', async function () {
+      const sub = await subscribeSse(`${server.url}/graphql`, `subscription { giftSent(streamId: "4242", broadcaster: "${a.addr.alice}") { txId streamId total sender finality removed } }`);
+      try {
+        await primeSubscription(
+          sub,
+          async () => {
+            const probe = await gift(devnet, sys, a, 'bob', 'alice', GIFT.ROSE, 1n, 4242n, false);
+            await ix.sync();
+            return probe.txid;
+          },
+          (p) => p.data?.giftSent?.txId,
+        );
+        // A gift to another stream first: filtered out.
+        const other = await gift(devnet, sys, a, 'bob', 'alice', GIFT.ROSE, 1n, 4241n, false);
+        const sent = await gift(devnet, sys, a, 'bob', 'alice', GIFT.ROSE, 2n, 4242n, false);
+        await ix.sync();
+        const msg = await sub.next((p) => p.data.giftSent.txId === sent.txid);
+        assert.deepEqual(msg.data.giftSent, { txId: sent.txid, streamId: '4242', total: '4000000', sender: a.addr.bob, finality: 'PENDING', removed: false });
+        assert.ok(!sub.received().some((p) => p.data.giftSent.txId === other.txid), 'the gift to stream 4241 is filtered out');
+      } finally {
+        sub.close();
+      }
     });
 
     it("delivers an address's new ledger entries", async function () {
-      const ctrl = new AbortController();
-      const res = await fetch(`${server.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-        body: JSON.stringify({ query: `subscription { ledgerEntries(address: "${a.addr.carol}") { txId kind account side amount } }` }),
-        signal: ctrl.signal,
-      });
-      const reader = res.body!.getReader();
-      const received = (async (): Promise<Row[]> => {
-        let buf = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) throw new Error(`stream ended: ${buf}`);
-          buf += Buffer.from(value).toString();
-          const all = [...buf.matchAll(/event: next\ndata: (.*)\n/g)].map((m) => JSON.parse(m[1]!) as Row);
-          if (all.length >= 2) return all;
-        }
-      })();
-      await new Promise((r) => setTimeout(r, 200));
-      const dep = await tx(devnet, 'carol', sys.vault, 'depositTRX()', [], 3n * SUN);
-      await ix.sync();
-      const msgs = await received;
-      ctrl.abort();
-      assert.deepEqual(
-        msgs.map((m) => m.data.ledgerEntries),
-        [
-          { txId: dep.txid, kind: 'DEPOSIT', account: `wallet:${a.addr.carol}`, side: 'CREDIT', amount: '3000000' },
-          { txId: dep.txid, kind: 'DEPOSIT', account: `vault:${a.addr.carol}`, side: 'DEBIT', amount: '3000000' },
-        ],
-      );
+      const sub = await subscribeSse(`${server.url}/graphql`, `subscription { ledgerEntries(address: "${a.addr.carol}") { txId kind account side amount } }`);
+      try {
+        await primeSubscription(
+          sub,
+          async () => {
+            const probe = await tx(devnet, 'carol', sys.vault, 'depositTRX()', [], 1n);
+            await ix.sync();
+            return probe.txid;
+          },
+          (p) => p.data?.ledgerEntries?.txId,
+        );
+        const dep = await tx(devnet, 'carol', sys.vault, 'depositTRX()', [], 3n * SUN);
+        await ix.sync();
+        const msgs = [await sub.next((p) => p.data.ledgerEntries.txId === dep.txid), await sub.next((p) => p.data.ledgerEntries.txId === dep.txid)];
+        assert.deepEqual(
+          msgs.map((m) => m.data.ledgerEntries),
+          [
+            { txId: dep.txid, kind: 'DEPOSIT', account: `wallet:${a.addr.carol}`, side: 'CREDIT', amount: '3000000' },
+            { txId: dep.txid, kind: 'DEPOSIT', account: `vault:${a.addr.carol}`, side: 'DEBIT', amount: '3000000' },
+          ],
+        );
+      } finally {
+        sub.close();
+      }
     });
   });
 });

@@ -12,7 +12,7 @@ import { finalityOf, finalNumber, topAccounts } from '../../indexer/db/views.js'
 import type { Indexer } from '../../indexer/index.js';
 import { call, TRX_ADDRESS, type System, type TxResult } from '../helpers/contracts.js';
 import { startDevnet, tre, type Devnet } from '../helpers/devnet.js';
-import { deployLagging, headNumber, indexerFor, subscribeSse, tempDir, writeDeployments } from '../helpers/indexer.js';
+import { deployLagging, headNumber, indexerFor, primeSubscription, subscribeSse, tempDir, writeDeployments } from '../helpers/indexer.js';
 import { createIndexerApi } from '../../indexer/api/server.js';
 import { listenApi } from '../../indexer/api/listen.js';
 import { gift, GIFT, prepareActors, SUN, tx, type Actors } from '../helpers/traffic.js';
@@ -127,10 +127,22 @@ describe('indexer: finality and reorgs', function () {
       const ledger = await subscribeSse(url, `subscription { ledgerEntries(address: "${a.addr.dave}") { txId kind account removed } }`);
       const finality = await subscribeSse(url, 'subscription { finalized { final indexed } }');
       try {
-        // SSE subscriptions are live once a first commit reaches them: probe with a throwaway deposit.
-        const probe = await tx(devnet, 'dave', sys.vault, 'depositTRX()', [], 1n * SUN);
-        await ix.sync();
-        await ledger.next((p) => p.data.ledgerEntries.txId === probe.txid);
+        // Probe each subscription until it is live.
+        const deposit = async (): Promise<string> => {
+          const probe = await tx(devnet, 'dave', sys.vault, 'depositTRX()', [], 1n);
+          await ix.sync();
+          return probe.txid;
+        };
+        await primeSubscription(ledger, deposit, (p) => p.data?.ledgerEntries?.txId);
+        await primeSubscription(
+          gifts,
+          async () => {
+            const g = await gift(devnet, sys, a, 'carol', 'alice', GIFT.ROSE, 1n, 8n, false);
+            await ix.sync();
+            return g.txid;
+          },
+          (p) => p.data?.giftSent?.txId,
+        );
         const g = await gift(devnet, sys, a, 'dave', 'alice', GIFT.ROSE, 1n, 8n, false);
         await ix.sync();
         const sent = await gifts.next((p) => p.data.giftSent.txId === g.txid);

@@ -47,7 +47,12 @@ if (newest(contractsOut) < newest(path.join(PROJECT_ROOT, 'contracts'))) {
   execFileSync('npm', ['run', '--silent', 'compile'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
 }
 const dist = path.join(PROJECT_ROOT, 'web', 'dist');
-const webSources = Math.max(newest(path.join(PROJECT_ROOT, 'web', 'src')), existsSync(path.join(PROJECT_ROOT, 'web', 'index.html')) ? statSync(path.join(PROJECT_ROOT, 'web', 'index.html')).mtimeMs : 0);
+// The app embeds the contracts' ABIs: a recompile rebuilds it too.
+const webSources = Math.max(
+  newest(path.join(PROJECT_ROOT, 'web', 'src')),
+  newest(contractsOut),
+  existsSync(path.join(PROJECT_ROOT, 'web', 'index.html')) ? statSync(path.join(PROJECT_ROOT, 'web', 'index.html')).mtimeMs : 0,
+);
 if (!existsSync(path.join(dist, 'index.html')) || newest(dist) < webSources) {
   console.log('building the web app (vite build)...');
   const { build } = await import('vite');

@@ -24,6 +24,7 @@ import Database from 'better-sqlite3';
 import { createDevnet, type Devnet, type DevAccount } from '../../devnet/index.js';
 import { createIndexer, type Indexer } from '../../indexer/index.js';
 import { createIndexerApi, type IndexerApi } from '../../indexer/api/server.js';
+import { listenOn } from '../../indexer/internal/listen.js';
 import { createLogger, type LogLevel } from '../../indexer/internal/log.js';
 import { createLiveService, type LiveService } from '../../live/index.js';
 import { createMediaBackend } from '../../live/streams/media/index.js';
@@ -266,19 +267,10 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     closers.push(() => api.close());
 
     const server: Server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port ?? 8080, opts.host ?? '127.0.0.1', () => resolve());
-    });
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    );
+    const listening = await listenOn(server, opts.port ?? 8080, opts.host);
+    closers.push(() => listening.close());
     const addr = server.address() as AddressInfo;
-    const url = `http://${addr.address}:${addr.port}`;
+    const url = listening.url;
 
     const media = createMediaBackend(env, { publicBaseUrl: url, embedded: { workDir: path.join(dataDir, 'media') } });
     const live = createLiveService({
