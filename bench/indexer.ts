@@ -198,7 +198,7 @@ async function apiLatencies(s: Synthetic): Promise<void> {
   const busy = s.senders[0]!;
   const typical = s.senders[SENDERS / 2]!;
   const entriesOf = (a: string): number =>
-    s.indexer.db.prepare('SELECT count(*) FROM ledger_entries WHERE owner = ?').pluck().get(a) as number;
+    s.indexer.db.prepare('SELECT count(*) FROM ledger_entries WHERE owner_id = (SELECT id FROM ledger_owners WHERE owner = ?)').pluck().get(a) as number;
   const busyRows = fmt(entriesOf(busy));
   const typicalRows = fmt(entriesOf(typical));
   const cases: [string, string, Record<string, unknown>][] = [];

@@ -257,11 +257,12 @@ export function ledgerWhere(f: LedgerFilter | null | undefined): [string, Param[
   if (!f) return w;
   if (f.account) {
     // An address is its wallet:, vault: and escrow: accounts, all under one owner.
-    if (f.account.startsWith('T') && !f.account.includes(':')) w.push(['owner = ?', [parseAddress(f.account)]]);
+    const owner = 'owner_id = (SELECT id FROM ledger_owners WHERE owner = ?)';
+    if (f.account.startsWith('T') && !f.account.includes(':')) w.push([owner, [parseAddress(f.account)]]);
     else {
       const m = /^(wallet|vault|escrow):(.*)$/.exec(f.account);
-      if (m) w.push(['owner = ? AND account = ?', [parseAddress(m[2]), f.account]]);
-      else w.push(['owner = ?', [f.account]]);
+      if (m) w.push([`${owner} AND account = ?`, [parseAddress(m[2]), f.account]]);
+      else w.push([owner, [f.account]]);
     }
   }
   if (f.kind) w.push(['kind = ?', [f.kind]]);

@@ -493,6 +493,20 @@ export const rewardClaims = sqliteTable(
 // ------------------------------------------------------------------------------------- ledger
 
 /**
+ * Owners of ledger entries (an address, or a system account such as `treasury`), numbered 1, 2, ...
+ * in the order of their first entry, so a reindex gives the same numbers.
+ */
+export const ledgerOwners = sqliteTable(
+  'ledger_owners',
+  {
+    owner: text('owner').primaryKey(),
+    id: integer('id').notNull(),
+    blockNumber: blockNumber(),
+  },
+  (t) => [uniqueIndex('ledger_owners_id').on(t.id)],
+);
+
+/**
  * The double-entry ledger: every value movement as DEBIT rows (where value went) and CREDIT rows
  * (where it came from), summing to the same amount per (tx_id, log_index, token). `id` numbers
  * entries in chain order (block, tx index, log index, entry index). Accounts: `wallet:T…`
@@ -516,13 +530,14 @@ export const ledgerEntries = sqliteTable(
     kind: text('kind').notNull(),
     account: text('account').notNull(),
     /**
-     * Whose entry it is: the address of a wallet:, vault: or escrow: account, else the account
-     * itself. With ids in chain order, (owner, id) makes an address's ledger page one index range.
+     * Whose entry it is (`ledger_owners.id`): the address behind a wallet:, vault: or escrow:
+     * account, else the account itself. With ids in chain order, (owner_id, id) makes an address's
+     * ledger page one index range; a small integer keeps that index a fraction of a text one.
      */
-    owner: text('owner').notNull(),
+    ownerId: integer('owner_id').notNull(),
     side: text('side').notNull(),
     token: text('token').notNull(),
     amount: amount('amount').notNull(),
   },
-  (t) => [index('ledger_owner').on(t.owner, t.id), index('ledger_block').on(t.blockNumber)],
+  (t) => [index('ledger_owner').on(t.ownerId, t.id), index('ledger_block').on(t.blockNumber)],
 );

@@ -2,7 +2,7 @@
  * The double-entry ledger: each value movement is a set of DEBIT rows (where value went) and
  * CREDIT rows (where it came from) that balance per token. Zero legs are left out.
  */
-import { ledgerEntries } from '../db/schema.js';
+import { ledgerEntries, ledgerOwners } from '../db/schema.js';
 import { FatalError } from '../internal/errors.js';
 import type { RawEvent } from '../store/raw.js';
 import type { HandlerContext } from './context.js';
@@ -46,6 +46,15 @@ export function ownerOf(account: string): string {
   return kind === 'wallet' || kind === 'vault' || kind === 'escrow' ? account.slice(colon + 1) : account;
 }
 
+/** The number of `owner` in ledger_owners, numbering it next if it has none yet. */
+function ownerIdOf(e: RawEvent, ctx: HandlerContext, owner: string): number {
+  const known = ctx.store.get(ledgerOwners, owner);
+  if (known) return known.id;
+  const id = ctx.store.nextId(ledgerOwners);
+  ctx.store.put(ledgerOwners, { owner, id, blockNumber: e.blockNumber });
+  return id;
+}
+
 /** Records a balanced movement of `token` for the event; throws if the legs do not balance. */
 export function recordMovement(e: RawEvent, ctx: HandlerContext, kind: MovementKind, token: string, legs: Leg[]): void {
   let debit = 0n;
@@ -69,7 +78,7 @@ export function recordMovement(e: RawEvent, ctx: HandlerContext, kind: MovementK
       timestamp: e.timestamp,
       kind,
       account: l.account,
-      owner: ownerOf(l.account),
+      ownerId: ownerIdOf(e, ctx, ownerOf(l.account)),
       side: l.side,
       token,
       amount: l.amount,

@@ -45,6 +45,7 @@ export const KEYED_TABLES: SQLiteTable[] = [
   schema.splitPolicies,
   schema.rewardPool,
   schema.rewardEpochs,
+  schema.ledgerOwners,
 ];
 
 /** Append-only tables: a row per event, removed by block number on rollback. */
@@ -439,8 +440,9 @@ export class DerivedStore {
   }
 
   /**
-   * The next `id` of an append table numbered in chain order (gifts, ledger entries): max + 1, so
-   * ids after a rollback's deletions are the ones a fresh index would give.
+   * The next `id` of a table numbered in chain order (gifts, ledger entries, ledger owners): max +
+   * 1, so ids after a rollback's deletions are the ones a fresh index would give. Loaded once per
+   * batch (begin() forgets it), counted in memory after that.
    */
   nextId(table: SQLiteTable): number {
     const spec = this.#spec(table);

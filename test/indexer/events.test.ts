@@ -298,10 +298,13 @@ describe('indexer: events to rows', function () {
       assert.deepEqual([...sums].filter(([, v]) => v !== 0n), []);
       const ids = rows('SELECT id FROM ledger_entries ORDER BY block_number, tx_index, log_index, entry_index').map((l) => l.id);
       assert.deepEqual(ids, ids.map((_, i) => i + 1), 'ids number entries in chain order');
-      for (const l of rows('SELECT account, owner FROM ledger_entries')) {
+      for (const l of rows('SELECT e.account, o.owner FROM ledger_entries e JOIN ledger_owners o ON o.id = e.owner_id')) {
         const m = /^(?:wallet|vault|escrow):(T\w+)$/.exec(l.account);
         assert.equal(l.owner, m ? m[1] : l.account, `owner of ${l.account}`);
       }
+      assert.equal(rows('SELECT count(*) AS n FROM ledger_entries WHERE owner_id NOT IN (SELECT id FROM ledger_owners)')[0]!.n, 0, 'every entry has its owner');
+      const owners = rows('SELECT id, (SELECT min(e.id) FROM ledger_entries e WHERE e.owner_id = o.id) AS first FROM ledger_owners o ORDER BY id');
+      assert.deepEqual(owners.map((o) => o.first), [...owners.map((o) => o.first)].sort((x, y) => x - y), 'owners are numbered by their first entry');
       const giftIds = rows('SELECT id FROM gifts ORDER BY block_number, tx_index, log_index').map((g) => g.id);
       assert.deepEqual(giftIds, giftIds.map((_, i) => i + 1), 'ids number gifts in chain order');
     });

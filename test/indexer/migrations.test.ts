@@ -12,6 +12,7 @@ import { MIGRATIONS_FOLDER, openDatabase } from '../../indexer/db/open.js';
 import { tempDir } from '../helpers/indexer.js';
 
 const ALICE = 'TJRabPrwbZy45sbavfcjinPJC18kjpRTv8';
+const BOB = 'TLsV52sRDL79HXGGm9yzwKibb6BeruhUzy';
 
 describe('indexer: migrations', function () {
   let tmp: ReturnType<typeof tempDir>;
@@ -30,35 +31,46 @@ describe('indexer: migrations', function () {
     return dir;
   }
 
-  it('0001_ledger_owner backfills the owner of every existing ledger row and indexes (owner, id)', function () {
+  it('0001_ledger_owner numbers the owners of existing ledger rows by first entry, as a reindex would, and indexes (owner_id, id)', function () {
     const file = path.join(tmp.dir, 'old.sqlite');
     const old = new Database(file);
     migrate(drizzle(old), { migrationsFolder: firstMigrations(1) });
     const insert = old.prepare(
       `INSERT INTO ledger_entries (id, tx_id, block_number, tx_index, log_index, entry_index, timestamp, kind, account, side, token, amount)
-       VALUES (?, 'ab', 5, 0, 0, ?, 1000, 'GIFT', ?, ?, ?, '7')`,
+       VALUES (?, 'ab', ?, 0, 0, ?, 1000, 'GIFT', ?, ?, ?, '7')`,
     );
-    const accounts = [`vault:${ALICE}`, `escrow:${ALICE}`, `wallet:${ALICE}`, 'treasury', 'pool_accrued', 'epoch:3'];
-    accounts.forEach((a, i) => insert.run(i + 1, i, a, i % 2 ? 'DEBIT' : 'CREDIT', ALICE));
+    const accounts = [`vault:${ALICE}`, 'treasury', `escrow:${ALICE}`, `wallet:${BOB}`, 'pool_accrued', 'epoch:3', `vault:${BOB}`];
+    accounts.forEach((a, i) => insert.run(i + 1, 5 + i, i, a, i % 2 ? 'DEBIT' : 'CREDIT', ALICE));
     old.close();
 
     const { sqlite } = openDatabase(file);
     try {
-      const rows = sqlite.prepare('SELECT id, account, owner, amount FROM ledger_entries ORDER BY id').all() as { id: number; account: string; owner: string; amount: string }[];
+      const owners = sqlite.prepare('SELECT owner, id, block_number FROM ledger_owners ORDER BY id').all();
+      assert.deepEqual(owners, [
+        { owner: ALICE, id: 1, block_number: 5 },
+        { owner: 'treasury', id: 2, block_number: 6 },
+        { owner: BOB, id: 3, block_number: 8 },
+        { owner: 'pool_accrued', id: 4, block_number: 9 },
+        { owner: 'epoch:3', id: 5, block_number: 10 },
+      ]);
+      const rows = sqlite.prepare('SELECT account, owner_id, amount FROM ledger_entries ORDER BY id').all() as { account: string; owner_id: number; amount: string }[];
       assert.deepEqual(
-        rows.map((r) => [r.account, r.owner, r.amount]),
+        rows.map((r) => [r.account, r.owner_id, r.amount]),
         [
-          [`vault:${ALICE}`, ALICE, '7'],
-          [`escrow:${ALICE}`, ALICE, '7'],
-          [`wallet:${ALICE}`, ALICE, '7'],
-          ['treasury', 'treasury', '7'],
-          ['pool_accrued', 'pool_accrued', '7'],
-          ['epoch:3', 'epoch:3', '7'],
+          [`vault:${ALICE}`, 1, '7'],
+          ['treasury', 2, '7'],
+          [`escrow:${ALICE}`, 1, '7'],
+          [`wallet:${BOB}`, 3, '7'],
+          ['pool_accrued', 4, '7'],
+          ['epoch:3', 5, '7'],
+          [`vault:${BOB}`, 3, '7'],
         ],
       );
-      const plan = sqlite.prepare('EXPLAIN QUERY PLAN SELECT * FROM ledger_entries WHERE owner = ? AND id > ? ORDER BY id LIMIT 20').all(ALICE, 0) as { detail: string }[];
+      const plan = sqlite
+        .prepare('EXPLAIN QUERY PLAN SELECT * FROM ledger_entries WHERE owner_id = (SELECT id FROM ledger_owners WHERE owner = ?) AND id > ? ORDER BY id LIMIT 20')
+        .all(ALICE, 0) as { detail: string }[];
       const details = plan.map((p) => p.detail).join(' | ');
-      assert.match(details, /USING INDEX ledger_owner/);
+      assert.match(details, /USING INDEX ledger_owner /);
       assert.doesNotMatch(details, /TEMP B-TREE/, 'an owner page needs no sort');
     } finally {
       sqlite.close();

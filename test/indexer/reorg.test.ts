@@ -147,7 +147,7 @@ describe('indexer: finality and reorgs', function () {
         await ix.sync();
         const sent = await gifts.next((p) => p.data.giftSent.txId === g.txid);
         assert.deepEqual(sent.data.giftSent, { txId: g.txid, total: giftOf(g)!.total, removed: false, finality: 'PENDING' });
-        const legs = db.prepare("SELECT account FROM ledger_entries WHERE tx_id = ? AND owner = ? ORDER BY id").all(g.txid, a.addr.dave) as Row[];
+        const legs = db.prepare('SELECT account FROM ledger_entries WHERE tx_id = ? AND owner_id = (SELECT id FROM ledger_owners WHERE owner = ?) ORDER BY id').all(g.txid, a.addr.dave) as Row[];
         assert.ok(legs.length > 0);
 
         await tre(devnet, 'tre_reorg', [2, { drop: [g.txid] }]);
