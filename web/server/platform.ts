@@ -81,8 +81,9 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** The web app's runtime configuration, served as /config.json. */
-export function webConfig(d: Deployments): Record<string, unknown> {
+export function webConfig(d: Deployments, env: NodeJS.ProcessEnv = {}): Record<string, unknown> {
   return {
+    ...(env.WALLETCONNECT_PROJECT_ID ? { walletConnectProjectId: env.WALLETCONNECT_PROJECT_ID } : {}),
     network: d.network === 'development' ? 'devnet' : d.network,
     fullHost: '/chain',
     explorerTx: d.network === 'mainnet' ? 'https://tronscan.org/#/transaction/{txId}' : d.network === 'nile' ? 'https://nile.tronscan.org/#/transaction/{txId}' : d.network === 'shasta' ? 'https://shasta.tronscan.org/#/transaction/{txId}' : null,
@@ -282,7 +283,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       log: createLogger({ level, fields: { component: 'live' } }),
     });
     closers.push(() => live.close());
-    const config = webConfig(deployments);
+    const config = webConfig(deployments, env);
 
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const pathname = (req.url ?? '/').split('?')[0]!;

@@ -1,0 +1,107 @@
+/**
+ * The live service's WebSocket (/ws): one connection per tab, reconnecting with backoff
+ * (250 ms doubling to 10 s), rejoining its rooms after each reconnection. Messages are plain JSON
+ * objects with a `type`; listeners subscribe per type ("*" for all).
+ */
+export type ServerMessage = { type: string; [k: string]: unknown };
+type Listener = (m: ServerMessage) => void;
+
+export class LiveSocket {
+  #ws: WebSocket | null = null;
+  #token: string | null = null;
+  #rooms = new Set<string>();
+  #listeners = new Map<string, Set<Listener>>();
+  #queue: string[] = [];
+  #delay = 250;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #nextId = 1;
+  #wanted = false;
+  #statusListeners = new Set<(open: boolean) => void>();
+  open = false;
+
+  /** Connects (or reconnects with a new session token; null = anonymous). */
+  connect(token: string | null): void {
+    this.#token = token;
+    this.#wanted = true;
+    this.#ws?.close(1000, 'reconnect');
+    this.#open();
+  }
+
+  #open() {
+    if (this.#timer) clearTimeout(this.#timer);
+    const proto = location.protocol === 'https:' ? 'wss' : 'ws';
+    const url = `${proto}://${location.host}/ws${this.#token ? `?token=${encodeURIComponent(this.#token)}` : ''}`;
+    const ws = new WebSocket(url);
+    this.#ws = ws;
+    ws.onopen = () => {
+      this.#delay = 250;
+      this.#setOpen(true);
+      for (const room of this.#rooms) ws.send(JSON.stringify({ type: 'join', room }));
+      for (const m of this.#queue.splice(0)) ws.send(m);
+    };
+    ws.onmessage = (ev) => {
+      let m: ServerMessage;
+      try {
+        m = JSON.parse(String(ev.data)) as ServerMessage;
+      } catch {
+        return;
+      }
+      for (const l of this.#listeners.get(m.type) ?? []) l(m);
+      for (const l of this.#listeners.get('*') ?? []) l(m);
+    };
+    ws.onclose = () => {
+      if (this.#ws !== ws) return;
+      this.#setOpen(false);
+      if (!this.#wanted) return;
+      this.#timer = setTimeout(() => this.#open(), this.#delay);
+      this.#delay = Math.min(this.#delay * 2, 10_000);
+    };
+  }
+
+  #setOpen(v: boolean) {
+    this.open = v;
+    for (const l of this.#statusListeners) l(v);
+  }
+
+  /** Sends a message (queued while disconnected); returns the id it carries. */
+  send(msg: Record<string, unknown>): number {
+    const id = this.#nextId++;
+    const text = JSON.stringify({ ...msg, id });
+    if (this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(text);
+    else {
+      this.#queue.push(text);
+      if (!this.#wanted) this.connect(this.#token);
+    }
+    return id;
+  }
+
+  /** Joins a room now and after every reconnection. */
+  join(room: string): void {
+    if (this.#rooms.has(room)) return;
+    this.#rooms.add(room);
+    this.send({ type: 'join', room });
+  }
+
+  /** Leaves a room. */
+  leave(room: string): void {
+    if (!this.#rooms.delete(room)) return;
+    if (this.#ws?.readyState === WebSocket.OPEN) this.send({ type: 'leave', room });
+  }
+
+  /** Listens to one message type; returns the unsubscribe function. */
+  on(type: string, l: Listener): () => void {
+    let set = this.#listeners.get(type);
+    if (!set) this.#listeners.set(type, (set = new Set()));
+    set.add(l);
+    return () => set.delete(l);
+  }
+
+  /** Listens to connection status changes. */
+  onStatus(l: (open: boolean) => void): () => void {
+    this.#statusListeners.add(l);
+    return () => this.#statusListeners.delete(l);
+  }
+}
+
+/** The tab's one socket. */
+export const socket = new LiveSocket();

@@ -1,0 +1,136 @@
+/**
+ * Reads from the TRON node through the same-origin `/chain` proxy (java-tron's HTTP API), and the
+ * lazily loaded TronWeb used for ABI encoding and the dev wallet's signatures. TronWeb (~1 MB) is
+ * imported on the first chain action only, so the home page never loads it.
+ */
+import type { TronWeb as TronWebType } from 'tronweb';
+import { config, fullHostUrl } from '../config.js';
+
+let tronWebPromise: Promise<TronWebType> | null = null;
+
+/** The app's TronWeb (no key), created on first use. */
+export function getTronWeb(): Promise<TronWebType> {
+  tronWebPromise ??= import('tronweb').then(({ TronWeb }) => new TronWeb({ fullHost: fullHostUrl() }));
+  return tronWebPromise;
+}
+
+/** POSTs to the node (`wallet/...` or `walletsolidity/...`). */
+export async function node<T = Record<string, unknown>>(path: string, body: Record<string, unknown>): Promise<T> {
+  const base = config().fullHost.replace(/\/$/, '');
+  const res = await fetch(`${base}/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ visible: true, ...body }),
+  });
+  if (!res.ok) throw new Error(`node ${path} answered ${res.status}`);
+  return (await res.json()) as T;
+}
+
+export interface Param {
+  type: string;
+  value: unknown;
+}
+
+/** ABI-encodes parameters (hex without 0x) with TronWeb's coder. */
+export async function encodeParams(params: Param[]): Promise<string> {
+  if (params.length === 0) return '';
+  const tw = await getTronWeb();
+  return tw.utils.abi.encodeParams(params.map((p) => p.type), params.map((p) => p.value)).replace(/^0x/, '');
+}
+
+export interface ConstantResult {
+  ok: boolean;
+  energy: number;
+  /** Return data (success) or revert data (failure), hex without 0x. */
+  data: string;
+  message?: string;
+}
+
+/** Simulates a call (triggerconstantcontract): energy used, return or revert data. */
+export async function constantCall(
+  contract: string,
+  selector: string,
+  params: Param[],
+  from: string | null,
+  opts: { callValue?: bigint; solid?: boolean } = {},
+): Promise<ConstantResult> {
+  const r = await node<{
+    result?: { result?: boolean; code?: string; message?: string };
+    energy_used?: number;
+    constant_result?: string[];
+    transaction?: { ret?: { ret?: string }[] };
+  }>(`${opts.solid ? 'walletsolidity' : 'wallet'}/triggerconstantcontract`, {
+    owner_address: from ?? config().contracts.GiftVault,
+    contract_address: contract,
+    function_selector: selector,
+    parameter: await encodeParams(params),
+    ...(opts.callValue ? { call_value: Number(opts.callValue) } : {}),
+  });
+  const reverted = !r.result?.result || !!r.result?.message || r.transaction?.ret?.[0]?.ret === 'FAILED';
+  return { ok: !reverted, energy: r.energy_used ?? 0, data: r.constant_result?.[0] ?? '', message: r.result?.message };
+}
+
+/** Reads one uint256 view. */
+export async function readUint(contract: string, selector: string, params: Param[], solid = false): Promise<bigint> {
+  const r = await constantCall(contract, selector, params, null, { solid });
+  if (!r.ok || !r.data) throw new Error(`${selector} reverted`);
+  return BigInt('0x' + r.data.slice(0, 64));
+}
+
+/** TRX balance of an account in sun (0 for an account that does not exist yet). */
+export async function trxBalance(address: string): Promise<bigint> {
+  const a = await node<{ balance?: number }>('wallet/getaccount', { address });
+  return BigInt(a.balance ?? 0);
+}
+
+/** A TRC-20 balance. */
+export function tokenBalance(token: string, owner: string): Promise<bigint> {
+  return readUint(token, 'balanceOf(address)', [{ type: 'address', value: owner }]);
+}
+
+/** A TRC-20 allowance. */
+export function allowance(token: string, owner: string, spender: string): Promise<bigint> {
+  return readUint(token, 'allowance(address,address)', [
+    { type: 'address', value: owner },
+    { type: 'address', value: spender },
+  ]);
+}
+
+let energyPrice: Promise<number> | null = null;
+/** Sun per unit of energy (chain parameter getEnergyFee). */
+export function getEnergyPrice(): Promise<number> {
+  energyPrice ??= node<{ chainParameter?: { key: string; value?: number }[] }>('wallet/getchainparameters', {}).then(
+    (r) => r.chainParameter?.find((p) => p.key === 'getEnergyFee')?.value ?? 420,
+  );
+  return energyPrice;
+}
+
+let chainIdPromise: Promise<string> | null = null;
+/** The chain id as TronLink reports it: 0x + the last 4 bytes of the genesis block id. */
+export function getChainId(): Promise<string> {
+  chainIdPromise ??= node<{ blockID?: string }>('wallet/getblockbynum', { num: 0 }).then((b) => '0x' + (b.blockID ?? '').slice(-8));
+  return chainIdPromise;
+}
+
+export interface TxInfo {
+  id?: string;
+  blockNumber?: number;
+  blockTimeStamp?: number;
+  fee?: number;
+  contractResult?: string[];
+  resMessage?: string;
+  result?: string;
+  receipt?: { result?: string; energy_usage_total?: number; energy_fee?: number; net_fee?: number };
+  log?: unknown[];
+}
+
+/** A transaction's receipt from the head (wallet) or the solidified view (walletsolidity); null until included. */
+export async function txInfo(txId: string, solid = false): Promise<TxInfo | null> {
+  const r = await node<TxInfo>(`${solid ? 'walletsolidity' : 'wallet'}/gettransactioninfobyid`, { value: txId });
+  return r && r.id ? r : null;
+}
+
+/** A transaction itself (contract call details). */
+export function txById(txId: string): Promise<Record<string, unknown>> {
+  return node('wallet/gettransactionbyid', { value: txId });
+}

@@ -1,0 +1,158 @@
+/** One stream's chat room over the live socket: messages, gift receipts, viewers, moderation. */
+import { socket, type ServerMessage } from '../api/socket.js';
+
+export interface GiftReceipt {
+  txId: string;
+  logIndex: number;
+  sender: string;
+  senderHandle?: string | null;
+  giftId: string;
+  name: string;
+  quantity: number;
+  token: string;
+  total: string;
+  finality: 'pending' | 'final' | 'dropped';
+}
+export interface ChatMessage {
+  id: number;
+  kind: 'chat' | 'gift' | string;
+  from: string;
+  handle: string | null;
+  text: string;
+  at: number;
+  gift?: GiftReceipt;
+}
+
+export class ChatRoom {
+  readonly room: string;
+  #messages = $state<ChatMessage[]>([]);
+  #role = $state<string>('anonymous');
+  #viewers = $state(0);
+  #slow = $state(0);
+  #followersOnly = $state(false);
+  #error = $state<string | null>(null);
+  #notice = $state<string | null>(null);
+  #connected = $state(socket.open);
+  #offs: (() => void)[] = [];
+  /** Gift receipts as they arrive (for the animation layer). */
+  ongift: ((m: ChatMessage) => void) | null = null;
+  onstream: ((s: Record<string, unknown>) => void) | null = null;
+
+  constructor(streamId: string) {
+    this.room = `stream:${streamId}`;
+    const mine = (m: ServerMessage) => m.room === this.room;
+    this.#offs.push(
+      socket.onStatus((o) => (this.#connected = o)),
+      socket.on('joined', (m) => {
+        if (!mine(m)) return;
+        this.#role = String(m.role);
+        this.#slow = Number(m.slowModeSeconds ?? 0);
+        this.#followersOnly = !!m.followersOnly;
+        this.#notice = m.banned ? 'You are banned from this chat.' : m.timedOutUntil ? `You are timed out until ${new Date(Number(m.timedOutUntil)).toLocaleTimeString()}.` : null;
+      }),
+      socket.on('history', (m) => {
+        if (!mine(m)) return;
+        const older = (m.messages as ChatMessage[]) ?? [];
+        const ids = new Set(this.#messages.map((x) => x.id));
+        this.#messages = [...older.filter((x) => !ids.has(x.id)), ...this.#messages].sort((a, b) => a.id - b.id);
+      }),
+      socket.on('message', (m) => {
+        if (!mine(m)) return;
+        const msg = m as unknown as ChatMessage;
+        if (this.#messages.some((x) => x.id === msg.id)) return;
+        this.#messages.push(msg);
+        if (this.#messages.length > 300) this.#messages.splice(0, this.#messages.length - 300);
+        if (msg.kind === 'gift') this.ongift?.(msg);
+      }),
+      socket.on('message.update', (m) => {
+        if (!mine(m)) return;
+        const x = this.#messages.find((y) => y.id === m.id);
+        if (x && m.gift) x.gift = m.gift as GiftReceipt;
+      }),
+      socket.on('message.deleted', (m) => {
+        if (mine(m)) this.#messages = this.#messages.filter((x) => x.id !== m.id);
+      }),
+      socket.on('viewers', (m) => {
+        if (mine(m)) this.#viewers = Number(m.viewers);
+      }),
+      socket.on('room', (m) => {
+        if (!mine(m)) return;
+        this.#slow = Number(m.slowModeSeconds ?? 0);
+        this.#followersOnly = !!m.followersOnly;
+      }),
+      socket.on('moderation', (m) => {
+        if (!mine(m)) return;
+        this.#notice = `${String(m.action)}: ${String(m.user).slice(0, 8)}…`;
+      }),
+      socket.on('stream', (m) => {
+        if (mine(m)) this.onstream?.(m.stream as Record<string, unknown>);
+      }),
+      socket.on('error', (m) => {
+        if (m.room && !mine(m)) return;
+        this.#error = `${String(m.message)}${m.retryAfterMs ? ` (retry in ${Math.ceil(Number(m.retryAfterMs) / 1000)} s)` : ''}`;
+      }),
+    );
+    socket.join(this.room);
+  }
+
+  get messages(): ChatMessage[] {
+    return this.#messages;
+  }
+  get role(): string {
+    return this.#role;
+  }
+  get canModerate(): boolean {
+    return this.#role === 'owner' || this.#role === 'moderator';
+  }
+  get viewers(): number {
+    return this.#viewers;
+  }
+  get slowModeSeconds(): number {
+    return this.#slow;
+  }
+  get followersOnly(): boolean {
+    return this.#followersOnly;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+  get notice(): string | null {
+    return this.#notice;
+  }
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  say(text: string): void {
+    this.#error = null;
+    socket.send({ type: 'say', room: this.room, text });
+  }
+  loadOlder(): void {
+    const first = this.#messages[0];
+    socket.send({ type: 'history', room: this.room, before: first?.id, limit: 50 });
+  }
+  deleteMessage(id: number): void {
+    socket.send({ type: 'mod.delete', room: this.room, messageId: id });
+  }
+  timeout(user: string, seconds = 600): void {
+    socket.send({ type: 'mod.timeout', room: this.room, user, seconds });
+  }
+  ban(user: string): void {
+    socket.send({ type: 'mod.ban', room: this.room, user });
+  }
+  setSlow(seconds: number): void {
+    socket.send({ type: 'mod.slow', room: this.room, seconds });
+  }
+  setFollowersOnly(enabled: boolean): void {
+    socket.send({ type: 'mod.followers', room: this.room, enabled });
+  }
+  /** Rejoins (after signing in, the role changes). */
+  rejoin(): void {
+    socket.leave(this.room);
+    socket.join(this.room);
+  }
+  close(): void {
+    for (const off of this.#offs) off();
+    socket.leave(this.room);
+  }
+}

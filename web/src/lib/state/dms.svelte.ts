@@ -1,0 +1,101 @@
+/**
+ * Direct messages for the whole tab: the live service pushes `dm` to every connection of both
+ * parties, so listening from page load keeps the conversation list and unread counts current.
+ * There is no conversation-list API: partners are remembered in localStorage as messages arrive.
+ */
+import { socket } from '../api/socket.js';
+import { wallet } from './wallet.svelte.js';
+
+export interface Dm {
+  id: number;
+  from: string;
+  handle: string | null;
+  to: string;
+  text: string;
+  at: number;
+}
+export interface DmPeer {
+  address: string;
+  handle: string | null;
+  unread: number;
+}
+
+const KEY = 'blive.dm.peers';
+
+class DmInbox {
+  #peers = $state<DmPeer[]>(JSON.parse(localStorage.getItem(KEY) ?? '[]') as DmPeer[]);
+  #threads = $state<Record<string, Dm[]>>({});
+  #more = $state<Record<string, string | null>>({});
+  #open = $state<string | null>(null);
+  #error = $state<string | null>(null);
+
+  constructor() {
+    socket.on('dm', (m) => {
+      const d = m as unknown as Dm;
+      const me = wallet.address;
+      const peer = d.from === me ? d.to : d.from;
+      this.#add(peer, [d]);
+      this.remember(peer, d.from === me ? null : d.handle, d.from !== me && this.#open !== peer);
+    });
+    socket.on('dms', (m) => {
+      const w = String(m.with);
+      this.#add(w, (m.messages as Dm[]) ?? []);
+      const pi = m.pageInfo as { endCursor: string | null; hasNextPage: boolean } | undefined;
+      this.#more = { ...this.#more, [w]: pi?.hasNextPage ? pi.endCursor : null };
+    });
+    socket.on('error', (m) => {
+      if (typeof m.code === 'string' && /RATE_LIMITED|EMPTY_MESSAGE|MESSAGE_TOO_LONG|UNAUTHENTICATED|BAD_ADDRESS/.test(m.code)) this.#error = String(m.message);
+    });
+  }
+
+  get peers(): DmPeer[] {
+    return this.#peers;
+  }
+  get unread(): number {
+    return this.#peers.reduce((n, p) => n + p.unread, 0);
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+  thread(peer: string): Dm[] {
+    return this.#threads[peer] ?? [];
+  }
+  hasMore(peer: string): boolean {
+    return !!this.#more[peer];
+  }
+
+  #add(peer: string, ds: Dm[]) {
+    const t = this.#threads[peer] ?? [];
+    const ids = new Set(t.map((x) => x.id));
+    const fresh = ds.filter((d) => !ids.has(d.id));
+    if (fresh.length) this.#threads = { ...this.#threads, [peer]: [...t, ...fresh].sort((a, b) => a.id - b.id) };
+  }
+
+  /** Keeps a partner at the top of the list. */
+  remember(address: string, handle: string | null, unread = false): void {
+    if (address === wallet.address) return;
+    const prev = this.#peers.find((p) => p.address === address);
+    const next: DmPeer = { address, handle: handle ?? prev?.handle ?? null, unread: (prev?.unread ?? 0) + (unread ? 1 : 0) };
+    this.#peers = [next, ...this.#peers.filter((p) => p.address !== address)].slice(0, 50);
+    localStorage.setItem(KEY, JSON.stringify(this.#peers));
+  }
+
+  /** Opens a conversation: loads its latest page and clears its unread count. */
+  open(peer: string | null): void {
+    this.#open = peer;
+    if (!peer) return;
+    this.#peers = this.#peers.map((p) => (p.address === peer ? { ...p, unread: 0 } : p));
+    localStorage.setItem(KEY, JSON.stringify(this.#peers));
+    socket.send({ type: 'dms.history', with: peer, limit: 50 });
+  }
+  older(peer: string): void {
+    socket.send({ type: 'dms.history', with: peer, before: Number(this.#more[peer]), limit: 50 });
+  }
+  send(to: string, text: string): void {
+    this.#error = null;
+    socket.send({ type: 'dm', to, text });
+  }
+}
+
+/** The tab's DM inbox. */
+export const dms = new DmInbox();
