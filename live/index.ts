@@ -138,6 +138,13 @@ export function createLiveService(params: LiveServiceParams): LiveService {
         sendJson(res, 200, { ok: true, connections: hub.connectionCount, matchWaiting: matcher.waiting, giftSubscriptions: gifts?.connectionCount ?? 0 });
         return true;
       }
+      if (url.pathname === '/api/dms/conversations') {
+        if (req.method !== 'GET') throw new LiveError('METHOD_NOT_ALLOWED', 'use GET');
+        const me = caller(req);
+        if (!me) throw new LiveError('UNAUTHENTICATED', 'sign in to read direct messages');
+        sendJson(res, 200, await dms.conversations(me, url.searchParams.get('before'), url.searchParams.get('first')));
+        return true;
+      }
       if (url.pathname === '/api/dms') {
         if (req.method !== 'GET') throw new LiveError('METHOD_NOT_ALLOWED', 'use GET');
         const me = caller(req);

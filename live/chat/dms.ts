@@ -1,7 +1,8 @@
 /**
  * Direct messages between signed-in users: stored in live_dms and delivered to every connection
  * of the recipient and of the sender (their other tabs). History per conversation, newest pages
- * first, over HTTP (GET /api/dms?with=T...) or the WebSocket (`dms.history`).
+ * first, over HTTP (GET /api/dms?with=T...) or the WebSocket (`dms.history`); the list of one's
+ * conversations, latest first, over HTTP (GET /api/dms/conversations).
  */
 import type Database from 'better-sqlite3';
 import type { ChatLimits } from '../internal/config.js';
@@ -24,6 +25,13 @@ export interface DmPage {
   nodes: DirectMessage[];
   /** Pass as `before` for the previous (older) page. */
   pageInfo: { endCursor: string | null; hasNextPage: boolean };
+}
+
+/** One conversation in the list: the other party and the last message either way. */
+export interface DmConversation {
+  with: string;
+  handle: string | null;
+  last: DirectMessage;
 }
 
 interface DmRow {
@@ -51,8 +59,16 @@ export class Dms {
   #sent = 0;
   readonly #insert;
   readonly #page;
+  readonly #conversations;
 
   constructor(private readonly p: DmsParams) {
+    // The last message of each of my conversations: my sent and received messages come off the
+    // (sender, id) and (recipient, id) indexes, newest first.
+    this.#conversations = p.db.prepare(
+      `SELECT d.* FROM live_dms d JOIN (
+         SELECT pair, max(id) AS last FROM live_dms WHERE sender = ? OR recipient = ? GROUP BY pair
+       ) c ON d.id = c.last WHERE d.id < ? ORDER BY d.id DESC LIMIT ?`,
+    );
     this.#insert = p.db.prepare('INSERT INTO live_dms (pair, sender, recipient, text, created_at) VALUES (?, ?, ?, ?, ?)');
     this.#page = p.db.prepare('SELECT * FROM live_dms WHERE pair = ? AND id < ? ORDER BY id DESC LIMIT ?');
   }
@@ -82,6 +98,23 @@ export class Dms {
     this.p.hub.sendTo(to, out);
     this.p.hub.sendTo(from, out);
     if (m.id !== undefined) c.send({ type: 'ack', id: m.id, messageId: id, at: now });
+  }
+
+  /** My conversations, the one with the latest message first; `before` is the previous page's endCursor. */
+  async conversations(me: string, before: string | null, first: string | null): Promise<{ nodes: DmConversation[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } }> {
+    const n = first === null || first === '' ? 50 : Number(first);
+    if (!Number.isSafeInteger(n) || n < 1 || n > 100) throw badField('first', 'first must be 1 to 100');
+    const b = before === null || before === '' ? Number.MAX_SAFE_INTEGER : Number(before);
+    if (!Number.isSafeInteger(b) || b < 1) throw badField('before', 'before must be the endCursor of the previous page');
+    const rows = this.#conversations.all(me, me, b, n + 1) as DmRow[];
+    const page = rows.slice(0, n);
+    const nodes = await Promise.all(
+      page.map(async (r) => {
+        const other = r.sender === me ? r.recipient : r.sender;
+        return { with: other, handle: await this.p.directory.handle(other), last: dmOf(r) };
+      }),
+    );
+    return { nodes, pageInfo: { endCursor: page.length ? String(page[page.length - 1]!.id) : null, hasNextPage: rows.length > n } };
   }
 
   /** A page of the conversation between `me` and `other`. */

@@ -92,7 +92,7 @@ export const liveDms = sqliteTable(
     text: text('text').notNull(),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('live_dms_pair').on(t.pair, t.id)],
+  (t) => [index('live_dms_pair').on(t.pair, t.id), index('live_dms_sender').on(t.sender, t.id), index('live_dms_recipient').on(t.recipient, t.id)],
 );
 
 /** Moderators a broadcaster appointed for one stream's room. */

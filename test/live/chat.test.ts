@@ -18,7 +18,7 @@ describe('live: chat', function () {
   const ROOM = 'stream:1';
 
   /** A signed-in (or anonymous) client, closed after the file. */
-  async function client(who?: 'alice' | 'bob' | 'carol' | 'dave' | 'erin'): Promise<WsClient> {
+  async function client(who?: 'alice' | 'bob' | 'carol' | 'dave' | 'erin' | 'frank'): Promise<WsClient> {
     const c = await WsClient.connect(fx, who ? token[who] : undefined);
     clients.push(c);
     return c;
@@ -31,7 +31,7 @@ describe('live: chat', function () {
     dbPath = path.join(chain.tmp.dir, 'live.db');
     // A burst large enough for the rate-limit tests' back-to-back messages; flooding is tested past it.
     fx = await startLive(chain, dbPath, { config: { chat: { frameBurst: 40 } } });
-    for (const who of ['alice', 'bob', 'carol', 'dave', 'erin'] as const) token[who] = await signIn(fx, chain.key[who]);
+    for (const who of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'] as const) token[who] = await signIn(fx, chain.key[who]);
     const s = await api(fx, 'POST', '/api/streams', { title: 'Chat test' }, token.alice);
     assert.equal(s.body.streamId, '1');
   });
@@ -300,6 +300,35 @@ describe('live: chat', function () {
       assert.equal((await api(fx, 'GET', `/api/dms?with=${chain.addr.erin}`)).body.error.code, 'UNAUTHENTICATED');
       const ws = await erin.request({ type: 'dms.history', with: chain.addr.dave, limit: 2 });
       assert.deepEqual(ws.messages.map((m: Msg) => m.text), ['dm 3', 'dm 4']);
+    });
+
+    it("lists one's conversations, the latest first, with the last message either way, in pages", async function () {
+      const frank = await client('frank');
+      const erin = await client('erin');
+      const toErin = await frank.request({ type: 'dm', to: chain.addr.erin, text: 'frank to erin' });
+      const toDave = await frank.request({ type: 'dm', to: chain.addr.dave, text: 'frank to dave' });
+      const reply = await erin.request({ type: 'dm', to: chain.addr.frank, text: 'erin to frank' });
+      const list = await api(fx, 'GET', '/api/dms/conversations', undefined, token.frank);
+      assert.equal(list.status, 200);
+      assert.deepEqual(
+        list.body.nodes.map((c: Msg) => [c.with, c.last.id, c.last.from, c.last.text]),
+        [
+          [chain.addr.erin, reply.messageId, chain.addr.erin, 'erin to frank'],
+          [chain.addr.dave, toDave.messageId, chain.addr.frank, 'frank to dave'],
+        ],
+      );
+      assert.ok(toErin.messageId < reply.messageId);
+      const p1 = await api(fx, 'GET', '/api/dms/conversations?first=1', undefined, token.frank);
+      assert.deepEqual(p1.body.nodes.map((c: Msg) => c.with), [chain.addr.erin]);
+      assert.equal(p1.body.pageInfo.hasNextPage, true);
+      const p2 = await api(fx, 'GET', `/api/dms/conversations?first=1&before=${p1.body.pageInfo.endCursor}`, undefined, token.frank);
+      assert.deepEqual(p2.body.nodes.map((c: Msg) => c.with), [chain.addr.dave]);
+      assert.equal(p2.body.pageInfo.hasNextPage, false);
+      // Erin's list holds frank (and dave, from the test above), never frank's talk with dave.
+      const erinList = await api(fx, 'GET', '/api/dms/conversations', undefined, token.erin);
+      assert.ok(erinList.body.nodes.every((c: Msg) => c.last.from === chain.addr.erin || c.last.to === chain.addr.erin));
+      assert.equal((await api(fx, 'GET', '/api/dms/conversations')).body.error.code, 'UNAUTHENTICATED');
+      assert.equal((await api(fx, 'GET', '/api/dms/conversations?first=500', undefined, token.frank)).body.error.code, 'BAD_REQUEST');
     });
   });
 

@@ -99,3 +99,21 @@ export const streams = {
   update: (id: string, input: Partial<StreamInput>) => call<Stream>('PATCH', `/api/streams/${encodeURIComponent(id)}`, input),
   end: (id: string) => call<Stream>('POST', `/api/streams/${encodeURIComponent(id)}/end`),
 };
+
+export interface DirectMessage {
+  id: number;
+  from: string;
+  to: string;
+  text: string;
+  at: number;
+}
+export interface Conversation {
+  with: string;
+  handle: string | null;
+  last: DirectMessage;
+}
+
+export const dmsApi = {
+  /** My conversations, the latest first. */
+  conversations: (first = 50) => call<{ nodes: Conversation[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } }>('GET', `/api/dms/conversations?first=${first}`),
+};

@@ -1,8 +1,12 @@
 /**
  * Direct messages for the whole tab: the live service pushes `dm` to every connection of both
  * parties, so listening from page load keeps the conversation list and unread counts current.
- * There is no conversation-list API: partners are remembered in localStorage as messages arrive.
+ * Each time the socket signs in (`hello` with an address, reconnects included), the conversation
+ * list is loaded from the service, so messages that came while this tab was closed show up too.
+ * What was read is kept per browser (localStorage): a conversation whose last message came from
+ * the other side after the last one read counts as unread.
  */
+import { dmsApi } from '../api/live.js';
 import { socket } from '../api/socket.js';
 import { wallet } from './wallet.svelte.js';
 
@@ -18,6 +22,8 @@ export interface DmPeer {
   address: string;
   handle: string | null;
   unread: number;
+  /** Id of the last message seen in an open conversation. */
+  readId?: number;
 }
 
 const KEY = 'blive.dm.peers';
@@ -42,6 +48,9 @@ class DmInbox {
       this.#add(w, (m.messages as Dm[]) ?? []);
       const pi = m.pageInfo as { endCursor: string | null; hasNextPage: boolean } | undefined;
       this.#more = { ...this.#more, [w]: pi?.hasNextPage ? pi.endCursor : null };
+    });
+    socket.on('hello', (m) => {
+      if (typeof m.address === 'string') void this.sync();
     });
     socket.on('error', (m) => {
       if (typeof m.code === 'string' && /RATE_LIMITED|EMPTY_MESSAGE|MESSAGE_TOO_LONG|UNAUTHENTICATED|BAD_ADDRESS/.test(m.code)) this.#error = String(m.message);
@@ -69,13 +78,43 @@ class DmInbox {
     const ids = new Set(t.map((x) => x.id));
     const fresh = ds.filter((d) => !ids.has(d.id));
     if (fresh.length) this.#threads = { ...this.#threads, [peer]: [...t, ...fresh].sort((a, b) => a.id - b.id) };
+    if (this.#open === peer && fresh.length) this.#markRead(peer);
+  }
+
+  /** Remembers the newest message of an open conversation as read. */
+  #markRead(peer: string): void {
+    const last = (this.#threads[peer] ?? []).at(-1)?.id ?? 0;
+    this.#peers = this.#peers.map((p) => (p.address === peer ? { ...p, unread: 0, readId: Math.max(p.readId ?? 0, last) } : p));
+    localStorage.setItem(KEY, JSON.stringify(this.#peers));
+  }
+
+  /** Loads the conversation list from the live service and merges it in, latest first. */
+  async sync(): Promise<void> {
+    const me = wallet.address;
+    if (!me) return;
+    let list;
+    try {
+      list = await dmsApi.conversations();
+    } catch {
+      return; // The list is a convenience: live messages still arrive over the socket.
+    }
+    if (wallet.address !== me) return;
+    const known = new Map(this.#peers.map((p) => [p.address, p]));
+    const merged: DmPeer[] = list.nodes.map((c) => {
+      const prev = known.get(c.with);
+      const unseen = c.last.from !== me && c.last.id > (prev?.readId ?? 0) && this.#open !== c.with;
+      return { address: c.with, handle: c.handle ?? prev?.handle ?? null, unread: unseen ? Math.max(prev?.unread ?? 0, 1) : 0, ...(prev?.readId ? { readId: prev.readId } : {}) };
+    });
+    const listed = new Set(merged.map((p) => p.address));
+    this.#peers = [...merged, ...this.#peers.filter((p) => !listed.has(p.address))].slice(0, 50);
+    localStorage.setItem(KEY, JSON.stringify(this.#peers));
   }
 
   /** Keeps a partner at the top of the list. */
   remember(address: string, handle: string | null, unread = false): void {
     if (address === wallet.address) return;
     const prev = this.#peers.find((p) => p.address === address);
-    const next: DmPeer = { address, handle: handle ?? prev?.handle ?? null, unread: (prev?.unread ?? 0) + (unread ? 1 : 0) };
+    const next: DmPeer = { ...prev, address, handle: handle ?? prev?.handle ?? null, unread: (prev?.unread ?? 0) + (unread ? 1 : 0) };
     this.#peers = [next, ...this.#peers.filter((p) => p.address !== address)].slice(0, 50);
     localStorage.setItem(KEY, JSON.stringify(this.#peers));
   }
@@ -84,8 +123,7 @@ class DmInbox {
   open(peer: string | null): void {
     this.#open = peer;
     if (!peer) return;
-    this.#peers = this.#peers.map((p) => (p.address === peer ? { ...p, unread: 0 } : p));
-    localStorage.setItem(KEY, JSON.stringify(this.#peers));
+    this.#markRead(peer);
     socket.send({ type: 'dms.history', with: peer, limit: 50 });
   }
   older(peer: string): void {
