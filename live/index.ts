@@ -21,6 +21,7 @@ import { sendError, sendJson, tokenOf } from './internal/http.js';
 import { createIndexerClient, type FetchFn, type IndexerClient } from './internal/indexer.js';
 import { createLogger, describeError, type Logger } from './internal/log.js';
 import { Matcher } from './match/matcher.js';
+import { RateLimiter } from './chat/text.js';
 import type { MediaBackend } from './streams/media/backend.js';
 import { createStreamRoutes } from './streams/routes.js';
 import { createStreams, type Streams } from './streams/service.js';
@@ -128,10 +129,28 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   const authRoutes = createAuthRoutes({ auth, cookieName: config.cookieName, secureCookie: config.secureCookie, sessionTtlMs: config.sessionTtlMs, handleOf: (a) => directory.handle(a) });
   const streamRoutes = createStreamRoutes(streams, caller);
 
+  // Per-IP budgets for HTTP writes: sign-in nonces are rows in the database and every write costs
+  // an indexer lookup or a media call, so one client must not be able to flood them.
+  const httpLimiter = new RateLimiter();
+  const sweeper = setInterval(() => httpLimiter.sweep(60_000, now()), 60_000);
+  sweeper.unref();
+  function limitWrites(req: IncomingMessage, pathname: string): void {
+    if ((req.method !== 'POST' && req.method !== 'PATCH') || !pathname.startsWith('/api/')) return;
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const t = now();
+    const checks: [string, number][] = [[`w:${ip}`, config.httpWritesPerMinute]];
+    if (pathname === '/api/auth/nonce') checks.push([`n:${ip}`, config.noncesPerMinute]);
+    for (const [key, limit] of checks) {
+      const wait = httpLimiter.take(key, limit, 60_000, t);
+      if (wait > 0) throw new LiveError('RATE_LIMITED', `too many requests from this address: at most ${limit} per minute here`, { retryAfterMs: wait });
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://live.invalid');
     try {
       if (url.pathname.startsWith('/media/')) return await params.media.handle(req, res);
+      limitWrites(req, url.pathname);
       if (url.pathname.startsWith('/api/auth/')) return await authRoutes(req, res, url);
       if (url.pathname === '/api/streams' || url.pathname.startsWith('/api/streams/')) return await streamRoutes(req, res, url);
       if (url.pathname === '/api/live/health') {
@@ -176,6 +195,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(sweeper);
       await gifts?.close();
       await hub.close();
       rooms.close();

@@ -63,6 +63,12 @@ export interface LiveConfig {
   /** How long profile, handle and follow answers from the indexer are cached. */
   indexerCacheMs: number;
   chat: ChatLimits;
+  /**
+   * Per client IP, per minute: HTTP writes (POST/PATCH under /api/) and, within them, sign-in
+   * nonces (each one is a row until it expires). LIVE_HTTP_WRITES_PER_MIN, LIVE_NONCES_PER_MIN.
+   */
+  httpWritesPerMinute: number;
+  noncesPerMinute: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -135,6 +141,8 @@ export function loadLiveConfig(overrides: LiveConfigOverrides = {}, env: Env = p
     viewersThrottleMs: overrides.viewersThrottleMs ?? intFrom(env, 'LIVE_VIEWERS_THROTTLE_MS', 1000, 0),
     indexerCacheMs: overrides.indexerCacheMs ?? intFrom(env, 'LIVE_INDEXER_CACHE_MS', 15_000, 0),
     chat: { ...DEFAULT_CHAT_LIMITS, ...overrides.chat },
+    httpWritesPerMinute: overrides.httpWritesPerMinute ?? intFrom(env, 'LIVE_HTTP_WRITES_PER_MIN', 120, 1),
+    noncesPerMinute: overrides.noncesPerMinute ?? intFrom(env, 'LIVE_NONCES_PER_MIN', 30, 1),
   };
   for (const u of [cfg.nodeUrl, cfg.indexerUrl]) {
     if (!/^https?:\/\//.test(u)) throw new FatalError(`URL must be http(s), got ${JSON.stringify(u)}`);

@@ -39,7 +39,9 @@ export function sendError(res: ServerResponse, e: unknown): void {
     res.destroy();
     return;
   }
-  sendJson(res, status, { error: errorBody(e) });
+  const body = errorBody(e);
+  const retry = (body as { retryAfterMs?: unknown }).retryAfterMs;
+  sendJson(res, status, { error: body }, typeof retry === 'number' && status === 429 ? { 'retry-after': String(Math.max(1, Math.ceil(retry / 1000))) } : {});
 }
 
 /** The cookies of a request. */

@@ -97,6 +97,27 @@ describe('live: sign-in with TRON', function () {
   });
 
   describe('when the request is refused', function () {
+    it('limits sign-in nonces and HTTP writes per client address with RATE_LIMITED and Retry-After', async function () {
+      const limited = await startLive(chain, path.join(chain.tmp.dir, 'limited.db'), { config: { noncesPerMinute: 3, httpWritesPerMinute: 5 } });
+      try {
+        for (let i = 0; i < 3; i++) assert.equal((await api(limited, 'POST', '/api/auth/nonce', { address: chain.addr.bob })).status, 200);
+        const fourth = await api(limited, 'POST', '/api/auth/nonce', { address: chain.addr.bob });
+        assert.equal(fourth.status, 429);
+        assert.equal(fourth.body.error.code, 'RATE_LIMITED');
+        assert.ok(fourth.body.error.retryAfterMs > 0 && fourth.body.error.retryAfterMs <= 60_000);
+        assert.ok(Number(fourth.headers.get('retry-after')) >= 1);
+        // Reads are not limited; other writes share the per-minute budget (4 of 5 spent).
+        assert.equal((await api(limited, 'GET', '/api/streams')).status, 200);
+        assert.equal((await api(limited, 'POST', '/api/auth/logout')).status, 200);
+        assert.equal((await api(limited, 'POST', '/api/auth/logout')).body.error.code, 'RATE_LIMITED');
+        // The clock moves a minute on: the budget is back.
+        limited.clock.offset += 61_000;
+        assert.equal((await api(limited, 'POST', '/api/auth/nonce', { address: chain.addr.bob })).status, 200);
+      } finally {
+        await limited.close();
+      }
+    });
+
     it('refuses a replayed nonce with NONCE_USED', async function () {
       const n = await nonce(chain.addr.bob);
       const sig = Trx.signMessageV2(n.message, chain.key.bob);
