@@ -57,6 +57,8 @@ export interface LiveService {
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   /** Takes a WebSocket upgrade at /ws; false (socket untouched) for other paths. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Prometheus text of the service's figures (served at /api/live/metrics; the platform adds it to /metrics). */
+  metrics(): string;
   /** Closes connections, the gift subscription, the media backend and the database. */
   close(): Promise<void>;
 }
@@ -142,8 +144,32 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     if (pathname === '/api/auth/nonce') checks.push([`n:${ip}`, config.noncesPerMinute]);
     for (const [key, limit] of checks) {
       const wait = httpLimiter.take(key, limit, 60_000, t);
-      if (wait > 0) throw new LiveError('RATE_LIMITED', `too many requests from this address: at most ${limit} per minute here`, { retryAfterMs: wait });
+      if (wait > 0) {
+        rateLimited++;
+        throw new LiveError('RATE_LIMITED', `too many requests from this address: at most ${limit} per minute here`, { retryAfterMs: wait });
+      }
     }
+  }
+
+  let rateLimited = 0;
+  function metrics(): string {
+    const lines: string[] = [];
+    const gauge = (name: string, help: string, value: number, type = 'gauge', labels = ''): void => {
+      if (!lines.some((l) => l === `# TYPE ${name} ${type}`)) lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+      lines.push(`${name}${labels} ${value}`);
+    };
+    const count = (sql: string): number => (db.prepare(sql).pluck().get() as number | null) ?? 0;
+    gauge('blive_live_connections', 'Open WebSocket connections.', hub.connectionCount);
+    gauge('blive_live_match_waiting', 'Users waiting in the 1-to-1 queue.', matcher.waiting);
+    gauge('blive_live_gift_subscription_opens_total', 'Times the gift subscription to the indexer opened.', gifts?.connectionCount ?? 0, 'counter');
+    gauge('blive_live_http_rate_limited_total', 'HTTP writes refused by the per-IP budgets.', rateLimited, 'counter');
+    for (const state of ['idle', 'live', 'ended']) {
+      gauge('blive_live_streams', 'Streams by state.', count(`SELECT count(*) FROM live_streams WHERE state = '${state}'`), 'gauge', `{state="${state}"}`);
+    }
+    // Ids only grow: max(id) counts stored rows without a scan.
+    gauge('blive_live_messages_total', 'Chat messages stored.', count('SELECT max(id) FROM live_messages'), 'counter');
+    gauge('blive_live_dms_total', 'Direct messages stored.', count('SELECT max(id) FROM live_dms'), 'counter');
+    return `${lines.join('\n')}\n`;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -153,6 +179,12 @@ export function createLiveService(params: LiveServiceParams): LiveService {
       limitWrites(req, url.pathname);
       if (url.pathname.startsWith('/api/auth/')) return await authRoutes(req, res, url);
       if (url.pathname === '/api/streams' || url.pathname.startsWith('/api/streams/')) return await streamRoutes(req, res, url);
+      if (url.pathname === '/api/live/metrics') {
+        const text = metrics();
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+        return true;
+      }
       if (url.pathname === '/api/live/health') {
         sendJson(res, 200, { ok: true, connections: hub.connectionCount, matchWaiting: matcher.waiting, giftSubscriptions: gifts?.connectionCount ?? 0 });
         return true;
@@ -192,6 +224,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     ...(gifts ? { gifts } : {}),
     handle,
     handleUpgrade: (req, socket, head) => hub.handleUpgrade(req, socket, head),
+    metrics,
     async close() {
       if (closed) return;
       closed = true;

@@ -112,6 +112,9 @@ describe('web: the platform behind npm start', function () {
     assert.equal(api.status, 404);
     assert.equal(((await api.json()) as Row).error.code, 'NOT_FOUND');
     assert.equal((await fetch(`${platform!.url}/ready`)).status, 200);
+    const metrics = await (await fetch(`${platform!.url}/metrics`)).text();
+    assert.match(metrics, /^blive_indexer_indexed_block \d+$/m, 'the indexer figures');
+    assert.match(metrics, /^blive_live_streams\{state="idle"\} 1$/m, 'the live service figures: the seeded stream');
   });
 
   it('restarts on the same data without deploying or seeding again, and keeps everything', async function () {

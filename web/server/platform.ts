@@ -288,7 +288,14 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const pathname = (req.url ?? '/').split('?')[0]!;
       void (async () => {
-        if (pathname === '/graphql' || pathname === '/health' || pathname === '/ready' || pathname === '/metrics' || pathname === '/ledger.csv') return api.listener(req, res);
+        if (pathname === '/metrics') {
+          // One scrape for the whole platform: the indexer's figures, then the live service's.
+          const indexerText = await (await api.fetch(new Request(`${url}/metrics`))).text();
+          const text = `${indexerText.trimEnd()}\n${live.metrics()}`;
+          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': Buffer.byteLength(text) });
+          return void res.end(text);
+        }
+        if (pathname === '/graphql' || pathname === '/health' || pathname === '/ready' || pathname === '/ledger.csv') return api.listener(req, res);
         if (pathname === '/config.json') return sendJson(res, 200, config);
         if (pathname === '/devnet/accounts' && devnet) {
           // DEV ONLY: the devnet's deterministic keys, which anyone can derive and which hold no real value.
