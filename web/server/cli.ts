@@ -59,10 +59,11 @@ if (!existsSync(path.join(dist, 'index.html')) || newest(dist) < webSources) {
   await build({ configFile: path.join(PROJECT_ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
 }
 
+const dataDir = path.resolve(process.env.DATA_DIR || path.join(PROJECT_ROOT, '.data'));
 const platform = await startPlatform({
   port: intEnv('PORT', 8080),
   host: process.env.HOST || '127.0.0.1',
-  dataDir: process.env.DATA_DIR || path.join(PROJECT_ROOT, '.data'),
+  dataDir,
   devnetPort: intEnv('DEVNET_PORT', 9090),
   blockTime: intEnv('DEVNET_BLOCK_TIME', 3),
 });
@@ -75,7 +76,7 @@ if (platform.devnet) {
   console.log(`Dev accounts (devnet only: deterministic keys anyone can derive; never use them elsewhere):`);
   platform.accounts.forEach((a, i) => console.log(`  ${String(i).padStart(2)}  ${a.address}  ${a.privateKey}  ${names[i] ?? ''}`));
   console.log('');
-  console.log(`Open ${platform.url}, choose "Dev wallet" and an account. Ctrl-C stops (the chain is saved in .data/).`);
+  console.log(`Open ${platform.url}, choose "Dev wallet" and an account. Ctrl-C stops (the chain is saved in ${path.relative(process.cwd(), dataDir) || '.'}/devnet).`);
 } else {
   console.log(`Network ${platform.deployments.network}: connect TronLink (or another TRON wallet) on that network. Ctrl-C stops.`);
 }
