@@ -205,6 +205,21 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     await b.getByText('WebRTC', { exact: true }).waitFor({ timeout: T });
     await shot(b, 'B-watching');
 
+    // The Standard mode plays the ffmpeg HLS ladder, whose quality can then be picked.
+    await b.getByRole('combobox', { name: 'Playback' }).selectOption('hls');
+    await b.locator('.player + .bar .badge', { hasText: 'HLS' }).waitFor({ timeout: 30_000 });
+    const quality = b.getByRole('combobox', { name: 'Quality' });
+    await b.waitForFunction(() => {
+      const v = document.querySelector<HTMLVideoElement>('.player video');
+      return !!v && v.videoWidth > 0 && v.currentTime > 0.5;
+    }, undefined, { timeout: 30_000 });
+    assert.equal(await quality.isEnabled(), true, 'HLS renditions can be picked');
+    await quality.selectOption('360p');
+    await b.waitForFunction(() => document.querySelector<HTMLVideoElement>('.player video')?.videoHeight === 360, undefined, { timeout: 30_000 });
+    await shot(b, 'B-watching-hls-360p');
+    await b.getByRole('combobox', { name: 'Playback' }).selectOption('low');
+    await b.getByText('WebRTC', { exact: true }).waitFor({ timeout: T });
+
     const text = `hello from the viewer ${Date.now()}`;
     await b.getByRole('textbox', { name: 'Message' }).fill(text);
     await b.getByRole('button', { name: 'Send', exact: true }).click();
