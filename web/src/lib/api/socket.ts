@@ -79,7 +79,9 @@ export class LiveSocket {
   join(room: string): void {
     if (this.#rooms.has(room)) return;
     this.#rooms.add(room);
-    this.send({ type: 'join', room });
+    // While connecting, the room is joined by the replay on open: queueing it too would join twice.
+    if (this.#ws?.readyState === WebSocket.OPEN) this.send({ type: 'join', room });
+    else if (!this.#wanted) this.connect(this.#token);
   }
 
   /** Leaves a room. */
