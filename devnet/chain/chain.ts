@@ -305,6 +305,22 @@ export class Chain {
     if (this.solidifiedNumber < before) await this.mine(before - this.solidifiedNumber);
   }
 
+  /**
+   * Runs `fn` with a block sealed per transaction and solidified at once (setup scripts that wait
+   * for each receipt), then restores the block interval and the solidity lag.
+   */
+  async instantly<T>(fn: () => Promise<T>): Promise<T> {
+    const { blockTimeMs, solidityLag } = this.options;
+    await this.setBlockTime(0);
+    await this.setSolidityLag(0);
+    try {
+      return await fn();
+    } finally {
+      await this.setSolidityLag(solidityLag);
+      await this.setBlockTime(blockTimeMs);
+    }
+  }
+
   /** Changes the block interval; 0 switches to a block per transaction. */
   async setBlockTime(ms: number): Promise<void> {
     await this.#lock.run(() => {

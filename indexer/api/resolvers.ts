@@ -157,6 +157,16 @@ function idPage(ctx: ApiContext, table: string, keys: string[], where: [string, 
   return all(ctx.db, sql, [...params, first + 1]);
 }
 
+/**
+ * A page of `table` keyed by a uint256 decimal id in TEXT, in numeric order: (length, text) sorts
+ * decimals without leading zeros numerically; the cursor is the last id.
+ */
+function decimalIdPage(ctx: ApiContext, table: string, column: string, first: number, after: string | null | undefined): Row[] {
+  const a = after ?? '';
+  if (a && !/^\d{1,78}$/.test(a)) throw apiError('BAD_CURSOR', `not a cursor of this list: ${a}`);
+  return all(ctx.db, `SELECT * FROM ${table} WHERE (length(${column}), ${column}) > (?, ?) ORDER BY length(${column}), ${column} LIMIT ?`, [a.length, a, first + 1]);
+}
+
 // ------------------------------------------------------------------------------------ mappers
 
 const fin = (r: Row, final: number): 'FINAL' | 'PENDING' => (finalityOf(r.block_number as number, final) === 'final' ? 'FINAL' : 'PENDING');
@@ -356,17 +366,7 @@ export const resolvers = {
       all(ctx.db, 'SELECT 1 FROM follows WHERE follower = ? AND target = ?', [args.follower, args.followee]).length > 0,
     giftCatalog: (_: unknown, args: PageArgs, ctx: ApiContext) => {
       const n = pageSize(args.first);
-      let after = 0n;
-      if (args.after) {
-        if (!/^\d{1,78}$/.test(args.after)) throw apiError('BAD_CURSOR', `not a cursor of this list: ${args.after}`);
-        after = BigInt(args.after);
-      }
-      // Ids are uint256 in TEXT: order by length, then text, which is numeric order without leading zeros.
-      const rows = all(
-        ctx.db,
-        'SELECT * FROM gift_catalog WHERE length(gift_id) > ? OR (length(gift_id) = ? AND gift_id > ?) ORDER BY length(gift_id), gift_id LIMIT ?',
-        [after.toString().length, after.toString().length, after.toString(), n + 1],
-      );
+      const rows = decimalIdPage(ctx, 'gift_catalog', 'gift_id', n, args.after);
       const final = ctx.final();
       return page(
         rows,
@@ -473,10 +473,7 @@ export const resolvers = {
     },
     rewardEpochs: (_: unknown, args: PageArgs, ctx: ApiContext) => {
       const n = pageSize(args.first);
-      // Epoch ids are uint256 decimals: (length, text) sorts them numerically.
-      const after = args.after ?? '';
-      if (after && !/^\d{1,78}$/.test(after)) throw apiError('BAD_CURSOR', `not a cursor of this list: ${after}`);
-      const rows = all(ctx.db, 'SELECT * FROM reward_epochs WHERE (length(epoch_id), epoch_id) > (?, ?) ORDER BY length(epoch_id), epoch_id LIMIT ?', [after.length, after, n + 1]);
+      const rows = decimalIdPage(ctx, 'reward_epochs', 'epoch_id', n, args.after);
       const final = ctx.final();
       return page(
         rows,

@@ -317,12 +317,7 @@ export class DerivedStore {
     const version = this.#db.pragma('data_version', { simple: true }) as number;
     if (version !== this.#dataVersion) this.discard();
     this.#dataVersion = version;
-    this.#dirty = [];
-    for (const rows of this.#appends.values()) rows.length = 0;
-    this.#appendCount = 0;
-    this.#journal.length = 0;
-    this.#journaled = new Set();
-    this.#journaledBlock = -1;
+    this.#resetBatch();
     this.#final = finalNumber;
     this.#nextIds.clear();
   }
@@ -486,6 +481,11 @@ export class DerivedStore {
   /** Drops the cache and every unflushed change (after a failed transaction, or writes made elsewhere). */
   discard(): void {
     this.#evict();
+    this.#resetBatch();
+  }
+
+  /** Forgets the batch's unflushed changes and journal bookkeeping (the cache stays). */
+  #resetBatch(): void {
     this.#dirty = [];
     for (const rows of this.#appends.values()) rows.length = 0;
     this.#appendCount = 0;

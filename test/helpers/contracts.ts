@@ -58,9 +58,8 @@ export async function deploy(tw: TronWeb, name: string, params: unknown[] = []):
   return TronWeb.address.fromHex(info.contract_address as string);
 }
 
-/** Deploys the whole system as migrations do, with account 0 as admin. */
-export async function deploySystem(devnet: Devnet, params = DEFAULT_PARAMS): Promise<System> {
-  const tw = tronWebFor(devnet, 0);
+/** Deploys the whole system as migrations do, with account 0 as admin (through `tw`, its client by default). */
+export async function deploySystem(devnet: Devnet, params = DEFAULT_PARAMS, tw: TronWeb = tronWebFor(devnet, 0)): Promise<System> {
   const admin = devnet.accounts[0]!.address;
   const btt = await deploy(tw, 'MockBTT');
   const usdt = await deploy(tw, 'MockUSDT');
@@ -68,8 +67,8 @@ export async function deploySystem(devnet: Devnet, params = DEFAULT_PARAMS): Pro
   const rewardPool = await deploy(tw, 'RewardPool', [admin]);
   const vault = await deploy(tw, 'GiftVault', [admin, profiles, rewardPool, params.floorBps, params.noticePeriod, params.split, params.holdPeriod]);
   const sys = { profiles, rewardPool, vault, btt, usdt, admin };
-  await send(devnet, 0, vault, 'setTokenAllowed(address,bool)', [btt, true]);
-  await send(devnet, 0, vault, 'setTokenAllowed(address,bool)', [usdt, true]);
+  await send(devnet, tw, vault, 'setTokenAllowed(address,bool)', [btt, true]);
+  await send(devnet, tw, vault, 'setTokenAllowed(address,bool)', [usdt, true]);
   return sys;
 }
 

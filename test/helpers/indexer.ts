@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createIndexer, type Indexer, type IndexerParams } from '../../indexer/index.js';
 import { silentLogger } from '../../indexer/internal/log.js';
 import { TronWeb } from 'tronweb';
-import { deploy, send, TRX_ADDRESS, type System } from './contracts.js';
+import { DEFAULT_PARAMS, deploySystem, TRX_ADDRESS, type System } from './contracts.js';
 import { post, type Devnet } from './devnet.js';
 
 const clients = new WeakMap<Devnet, Map<number, TronWeb>>();
@@ -31,17 +31,8 @@ export function fullNodeClient(devnet: Devnet, index: number): TronWeb {
 }
 
 /** deploySystem() that also works with a solidity lag (receipts from the full node). */
-export async function deployLagging(devnet: Devnet, params = { floorBps: 3000, noticePeriod: 7 * 86_400, split: [3000, 1000, 6000], holdPeriod: 86_400 }): Promise<System> {
-  const tw = fullNodeClient(devnet, 0);
-  const admin = devnet.accounts[0]!.address;
-  const btt = await deploy(tw, 'MockBTT');
-  const usdt = await deploy(tw, 'MockUSDT');
-  const profiles = await deploy(tw, 'Profiles');
-  const rewardPool = await deploy(tw, 'RewardPool', [admin]);
-  const vault = await deploy(tw, 'GiftVault', [admin, profiles, rewardPool, params.floorBps, params.noticePeriod, params.split, params.holdPeriod]);
-  await send(devnet, tw, vault, 'setTokenAllowed(address,bool)', [btt, true]);
-  await send(devnet, tw, vault, 'setTokenAllowed(address,bool)', [usdt, true]);
-  return { profiles, rewardPool, vault, btt, usdt, admin };
+export function deployLagging(devnet: Devnet, params = DEFAULT_PARAMS): Promise<System> {
+  return deploySystem(devnet, params, fullNodeClient(devnet, 0));
 }
 
 /** The devnet's head block number. */

@@ -14,24 +14,24 @@
  * Built without listening into stages that each read only from the stage before (chain ->
  * indexer -> live -> web); `startPlatform` wires and listens.
  */
-import { existsSync, readFileSync, rmSync, statSync, createReadStream } from 'node:fs';
+import { existsSync, rmSync, statSync, createReadStream } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { createDevnet, type Devnet, type DevAccount } from '../../devnet/index.js';
 import { createIndexer, type Indexer } from '../../indexer/index.js';
 import { createIndexerApi, type IndexerApi } from '../../indexer/api/server.js';
 import { listenOn } from '../../indexer/internal/listen.js';
 import { createLogger, type LogLevel } from '../../indexer/internal/log.js';
+import { PROJECT_ROOT, readDeployment, type Deployment } from '../../indexer/internal/config.js';
 import { createLiveService, type LiveService } from '../../live/index.js';
 import { createMediaBackend } from '../../live/streams/media/index.js';
-import { deployIfMissing, type Deployments } from './deploy.js';
+import { deployIfMissing } from './deploy.js';
 import { seedDemo } from './seed.js';
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { PROJECT_ROOT };
 
 export interface PlatformOptions {
   /** Port of the one origin (default 8080; 0 picks one). */
@@ -57,7 +57,7 @@ export interface Platform {
   url: string;
   /** The embedded devnet; absent on a public network (BLIVE_NETWORK=nile, shasta or mainnet). */
   devnet?: Devnet;
-  deployments: Deployments;
+  deployments: Deployment;
   indexer: Indexer;
   live: LiveService;
   /** The devnet's funded dev accounts (none on a public network). */
@@ -81,7 +81,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** The web app's runtime configuration, served as /config.json. */
-export function webConfig(d: Deployments, env: NodeJS.ProcessEnv = {}): Record<string, unknown> {
+export function webConfig(d: Deployment, env: NodeJS.ProcessEnv = {}): Record<string, unknown> {
   return {
     ...(env.WALLETCONNECT_PROJECT_ID ? { walletConnectProjectId: env.WALLETCONNECT_PROJECT_ID } : {}),
     network: d.network === 'development' ? 'devnet' : d.network,
@@ -215,8 +215,9 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const onDevnet = network === 'development';
   const devnet = onDevnet ? await createDevnet({ port: opts.devnetPort ?? 9090, dataDir: path.join(dataDir, 'devnet'), blockTime }) : undefined;
   const closers: (() => Promise<void> | void)[] = devnet ? [() => devnet.close()] : [];
+  // Stages close in the reverse of their start; a second close() does nothing.
   const closeAll = async (): Promise<void> => {
-    for (const c of closers.reverse()) {
+    for (const c of closers.splice(0).reverse()) {
       try {
         await c();
       } catch (e) {
@@ -226,15 +227,17 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   };
   try {
     const deploymentsFile = opts.deploymentsFile ?? (env.BLIVE_DEPLOYMENTS ? path.resolve(env.BLIVE_DEPLOYMENTS) : path.join(PROJECT_ROOT, 'deployments', `${network}.json`));
-    let deployments: Deployments;
+    let deployments: Deployment;
     let fresh = false;
-    if (devnet) ({ deployments, fresh } = await deployIfMissing({ devnet, deploymentsFile, blockTime, log }));
+    if (devnet) ({ deployments, fresh } = await deployIfMissing({ devnet, deploymentsFile, log }));
     else {
       if (!existsSync(deploymentsFile)) throw new Error(`no ${deploymentsFile}: deploy to ${network} first (npm run migrate -- --network ${network}, see the README)`);
-      deployments = readDeployments(deploymentsFile);
+      deployments = readDeployment(deploymentsFile);
     }
     // A public network's node: the deployments file's, or INDEXER_NODE_URL (TronGrid takes TRONGRID_API_KEY).
-    const nodeUrl = devnet ? devnet.url : (env.INDEXER_NODE_URL || deployments.fullHost).replace(/\/+$/, '');
+    const publicNode = env.INDEXER_NODE_URL || deployments.fullHost;
+    if (!devnet && !publicNode) throw new Error(`${deploymentsFile} names no fullHost: set INDEXER_NODE_URL`);
+    const nodeUrl = devnet ? devnet.url : publicNode!.replace(/\/+$/, '');
     const apiKey = devnet ? undefined : env.TRONGRID_API_KEY || undefined;
     const indexerDb = path.join(dataDir, onDevnet ? 'indexer.sqlite' : `indexer-${network}.sqlite`);
     const liveDb = path.join(dataDir, onDevnet ? 'live.db' : `live-${network}.db`);
@@ -316,15 +319,10 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     });
 
     indexer.start();
-    if (devnet && (opts.seed ?? true)) await seedDemo({ devnet, deployments, live, indexer, blockTime, log });
+    if (devnet && (opts.seed ?? true)) await seedDemo({ devnet, deployments, live, indexer, log });
     return { url, ...(devnet ? { devnet } : {}), deployments, indexer, live, accounts: devnet?.accounts ?? [], close: closeAll };
   } catch (e) {
     await closeAll();
     throw e;
   }
-}
-
-/** The deployments file as JSON (for scripts). */
-export function readDeployments(file: string): Deployments {
-  return JSON.parse(readFileSync(file, 'utf8')) as Deployments;
 }

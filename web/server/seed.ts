@@ -9,7 +9,7 @@ import { TronWeb } from 'tronweb';
 import type { Devnet } from '../../devnet/index.js';
 import type { Indexer } from '../../indexer/index.js';
 import type { LiveService } from '../../live/index.js';
-import type { Deployments } from './deploy.js';
+import type { Deployment } from '../../indexer/internal/config.js';
 
 const BTT = 10n ** 18n;
 const USDT = 10n ** 6n;
@@ -20,10 +20,9 @@ const GIFT = { ROSE: 2n, STAR: 4n, COFFEE: 9n, BALLOON: 10n } as const;
 
 interface SeedParams {
   devnet: Devnet;
-  deployments: Deployments;
+  deployments: Deployment;
   live: LiveService;
   indexer: Indexer;
-  blockTime: number;
   log: (m: string) => void;
 }
 
@@ -70,12 +69,8 @@ export async function seedDemo(p: SeedParams): Promise<void> {
   const registered = await admin.transactionBuilder.triggerConstantContract(c.profiles, 'isRegistered(address)', {}, [{ type: 'address', value: aliceAddr }], devnet.accounts[0]!.address);
   const aliceRegistered = BigInt(`0x${registered.constant_result?.[0] ?? '0'}`) === 1n;
 
-  const chain = devnet.chain;
-  const lag = chain.options.solidityLag;
-  await chain.setBlockTime(0);
-  await chain.setSolidityLag(0);
-  try {
-    if (!aliceRegistered) {
+  if (!aliceRegistered) {
+    await devnet.chain.instantly(async () => {
       p.log('seeding the demo: profiles, test tokens, deposits...');
       for (let i = 0; i < devnet.accounts.length; i++) {
         const to = devnet.accounts[i]!.address;
@@ -96,10 +91,7 @@ export async function seedDemo(p: SeedParams): Promise<void> {
       }
       await send(bob, c.usdt, 'approve(address,uint256)', [{ type: 'address', value: c.vault }, { type: 'uint256', value: (100n * USDT).toString() }]);
       await send(bob, c.vault, 'deposit(address,uint256)', [{ type: 'address', value: c.usdt }, { type: 'uint256', value: (100n * USDT).toString() }]);
-    }
-  } finally {
-    await chain.setSolidityLag(lag);
-    await chain.setBlockTime(p.blockTime * 1000);
+    });
   }
 
   // The stream: the live service asks the indexer whether alice is a broadcaster.
@@ -114,9 +106,7 @@ export async function seedDemo(p: SeedParams): Promise<void> {
   });
   const streamId = stream.streamId;
   p.log(`seeded stream ${streamId} for alice; sending a few gifts...`);
-  await chain.setBlockTime(0);
-  await chain.setSolidityLag(0);
-  try {
+  await devnet.chain.instantly(async () => {
     const gift = (id: bigint, qty: bigint): Param[] => [
       { type: 'address', value: aliceAddr },
       { type: 'uint256', value: id.toString() },
@@ -128,10 +118,7 @@ export async function seedDemo(p: SeedParams): Promise<void> {
     await send(carol, c.vault, 'sendGift(address,uint256,uint256,uint256)', gift(GIFT.STAR, 1n));
     await send(carol, c.vault, 'sendGiftDirect(address,uint256,uint256,uint256)', gift(GIFT.COFFEE, 1n), 10n * TRX);
     await send(bob, c.vault, 'sendGift(address,uint256,uint256,uint256)', gift(GIFT.BALLOON, 1n));
-  } finally {
-    await chain.setSolidityLag(lag);
-    await chain.setBlockTime(p.blockTime * 1000);
-  }
+  });
   // So the first page load already shows them.
   await caughtUp(p.indexer, devnet);
 }

@@ -73,11 +73,37 @@ async function answer(pc: RTCPeerConnection, offer: string): Promise<string> {
 /** A received RTP packet, serialised once so each consumer can parse its own copy. */
 export type RtpListener = (kind: MediaKind, packet: Buffer) => void;
 
+/** What Ingest and Viewer share: one werift peer connection, closed once. */
+abstract class PeerSession {
+  protected closed = false;
+
+  protected constructor(protected readonly pc: RTCPeerConnection) {}
+
+  get connectionState(): string {
+    return this.pc.connectionState;
+  }
+
+  /** Subscribes to connection-state changes; 'failed' and 'closed' end the session early. */
+  onStateChange(listener: (state: string) => void): void {
+    this.pc.connectionStateChange.subscribe(listener);
+  }
+
+  /** Releases what the session holds, then its peer connection; later calls do nothing. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.release();
+    await this.pc.close();
+  }
+
+  protected abstract release(): void;
+}
+
 /**
  * The broadcaster's side of one WHIP session. `codecs` says what it sends (narrowed offer), so
  * viewers and ffmpeg can be set up before the first packet arrives.
  */
-export class Ingest {
+export class Ingest extends PeerSession {
   readonly codecs: Partial<Record<MediaKind, SdpCodec>>;
   /** Milliseconds since the epoch of the last RTP packet; 0 before the first. */
   lastPacketAt = 0;
@@ -85,12 +111,9 @@ export class Ingest {
   private readonly transceivers = new Map<MediaKind, RTCRtpTransceiver>();
   private readonly listeners = new Set<RtpListener>();
   private readonly rtcpListeners = new Set<RtpListener>();
-  private closed = false;
 
-  private constructor(
-    private readonly pc: RTCPeerConnection,
-    codecs: Partial<Record<MediaKind, SdpCodec>>,
-  ) {
+  private constructor(pc: RTCPeerConnection, codecs: Partial<Record<MediaKind, SdpCodec>>) {
+    super(pc);
     this.codecs = codecs;
     pc.onTrack.subscribe((track) => {
       const kind = track.kind as MediaKind;
@@ -134,15 +157,6 @@ export class Ingest {
     }
   }
 
-  get connectionState(): string {
-    return this.pc.connectionState;
-  }
-
-  /** Subscribes to connection-state changes; 'failed' and 'closed' end the broadcast early. */
-  onStateChange(listener: (state: string) => void): void {
-    this.pc.connectionStateChange.subscribe(listener);
-  }
-
   /** Every RTP packet received, video and audio. Returns the unsubscribe function. */
   onRtp(listener: RtpListener): () => void {
     this.listeners.add(listener);
@@ -165,17 +179,14 @@ export class Ingest {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  protected release(): void {
     this.listeners.clear();
     this.rtcpListeners.clear();
-    await this.pc.close();
   }
 }
 
 /** One WHEP viewer: a send-only peer connection fed from an Ingest. */
-export class Viewer {
+export class Viewer extends PeerSession {
   /**
    * Milliseconds since the epoch of the viewer's last RTCP (receiver reports come about every
    * second). Browsers often close without a DELETE and werift does not notice a silent peer, so
@@ -183,9 +194,10 @@ export class Viewer {
    */
   lastSeenAt = Date.now();
   private unsubscribe: (() => void) | null = null;
-  private closed = false;
 
-  private constructor(private readonly pc: RTCPeerConnection) {}
+  private constructor(pc: RTCPeerConnection) {
+    super(pc);
+  }
 
   /**
    * Answers a viewer's offer with the codecs `ingest` carries. Throws UnsupportedCodecError when
@@ -234,18 +246,7 @@ export class Viewer {
     }
   }
 
-  get connectionState(): string {
-    return this.pc.connectionState;
-  }
-
-  onStateChange(listener: (state: string) => void): void {
-    this.pc.connectionStateChange.subscribe(listener);
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  protected release(): void {
     this.unsubscribe?.();
-    await this.pc.close();
   }
 }
