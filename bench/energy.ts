@@ -48,11 +48,11 @@ try {
   measure('deposit (BTT)', await send(dn, viewer, sys.vault, 'deposit(address,uint256)', [sys.btt, 1000n * BTT]), 'first');
   measure('deposit (BTT)', await send(dn, viewer, sys.vault, 'deposit(address,uint256)', [sys.btt, 1000n * BTT]), 'steady');
 
-  measure('sendGift (BTT)', await send(dn, viewer, sys.vault, 'sendGift(address,uint256,uint256,uint256)', [b, 1, 1, 42]), 'first');
-  measure('sendGift (BTT)', await send(dn, viewer, sys.vault, 'sendGift(address,uint256,uint256,uint256)', [b, 1, 1, 42]), 'steady');
-  measure('sendGiftDirect (TRX)', await send(dn, viewer2, sys.vault, 'sendGiftDirect(address,uint256,uint256,uint256)', [b, 2, 1, 42], { callValue: 10_000_000 }), 'first');
-  measure('sendGiftDirect (TRX)', await send(dn, viewer2, sys.vault, 'sendGiftDirect(address,uint256,uint256,uint256)', [b, 2, 1, 42], { callValue: 10_000_000 }), 'steady');
-  measure('sendGiftDirect (BTT)', await send(dn, viewer2, sys.vault, 'sendGiftDirect(address,uint256,uint256,uint256)', [b, 1, 1, 42]), 'steady');
+  measure('sendGift (BTT)', await send(dn, viewer, sys.vault, 'sendGift(address,uint256,uint256,uint256,address,uint256)', [b, 1, 1, 42, sys.btt, 10n * BTT]), 'first');
+  measure('sendGift (BTT)', await send(dn, viewer, sys.vault, 'sendGift(address,uint256,uint256,uint256,address,uint256)', [b, 1, 1, 42, sys.btt, 10n * BTT]), 'steady');
+  measure('sendGiftDirect (TRX)', await send(dn, viewer2, sys.vault, 'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)', [b, 2, 1, 42, TRX_ADDRESS, 10_000_000], { callValue: 10_000_000 }), 'first');
+  measure('sendGiftDirect (TRX)', await send(dn, viewer2, sys.vault, 'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)', [b, 2, 1, 42, TRX_ADDRESS, 10_000_000], { callValue: 10_000_000 }), 'steady');
+  measure('sendGiftDirect (BTT)', await send(dn, viewer2, sys.vault, 'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)', [b, 1, 1, 42, sys.btt, 10n * BTT]), 'steady');
 
   await fetch(`${dn.url}/tre`, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tre_increaseTime', params: [2 * 86_400] }) });
   measure('claim (BTT)', await send(dn, broadcaster, sys.vault, 'claim(address)', [sys.btt]));

@@ -28,7 +28,8 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
     /// @notice TRX is token address zero.
     address public constant TRX = address(0);
     uint256 public constant MAX_QUANTITY = 10_000;
-    uint256 public constant MAX_HOLD_PERIOD = 7 days;
+    /// @notice The longest hold period; the escrow ring is sized for it (EscrowLib.MAX_HOLD, 7 days).
+    uint256 public constant MAX_HOLD_PERIOD = EscrowLib.MAX_HOLD;
     uint256 public constant MAX_FREEZE = 14 days;
     /// @notice After a freeze ends, a new one may start only this much later, so disputes cannot
     /// chain freezes into a permanent block.
@@ -197,8 +198,11 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
     }
 
     /// @inheritdoc IGiftVault
-    function sendGift(address broadcaster, uint256 giftId, uint256 quantity, uint256 streamId) external whenNotPaused {
-        (address token, uint256 total) = _quote(broadcaster, giftId, quantity);
+    function sendGift(address broadcaster, uint256 giftId, uint256 quantity, uint256 streamId, address expectedToken, uint256 maxTotal)
+        external
+        whenNotPaused
+    {
+        (address token, uint256 total) = _quote(broadcaster, giftId, quantity, expectedToken, maxTotal);
         uint256 balance = _balances[msg.sender][token];
         if (balance < total) revert InsufficientBalance(token, balance, total);
         // Cannot underflow: checked above, and _userTotal includes this balance.
@@ -210,13 +214,13 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
     }
 
     /// @inheritdoc IGiftVault
-    function sendGiftDirect(address broadcaster, uint256 giftId, uint256 quantity, uint256 streamId)
+    function sendGiftDirect(address broadcaster, uint256 giftId, uint256 quantity, uint256 streamId, address expectedToken, uint256 maxTotal)
         external
         payable
         whenNotPaused
         nonReentrant
     {
-        (address token, uint256 total) = _quote(broadcaster, giftId, quantity);
+        (address token, uint256 total) = _quote(broadcaster, giftId, quantity, expectedToken, maxTotal);
         if (token == TRX) {
             if (msg.value != total) revert WrongPayment(total, msg.value);
         } else {
@@ -230,47 +234,60 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
     // ------------------------------------------------------------------ split policy
 
     /// @inheritdoc IGiftVault
+    /// @dev At once only if the new split pays both shares at least what the default pays now and
+    /// what its announced change would pay, so nobody's share drops. Otherwise the change waits the
+    /// notice period and replaces the announced one; that keeps today's default until then, which
+    /// pays at least the announced change unless the latter raised a share: that one must be let
+    /// apply first, or a broadcaster whose override ends meanwhile would lose the raise promised.
     function setDefaultSplit(Split calldata split) external onlyRole(POLICY_ROLE) {
         split.validate(broadcasterFloorBps);
         Policy storage p = _default;
         _settle(p);
-        if (split.broadcasterBps >= p.current.broadcasterBps) {
+        if (split.covers(p.current) && (!p.hasNext || split.covers(p.next))) {
             p.current = split;
             p.hasNext = false;
             emit SplitUpdated(address(0), split.broadcasterBps, split.poolBps, split.platformBps);
         } else {
+            if (p.hasNext && !p.current.covers(p.next)) revert SplitChangePending(address(0), p.effectiveAt);
             _announce(p, split, true);
             emit SplitChangeAnnounced(address(0), split.broadcasterBps, split.poolBps, split.platformBps, p.effectiveAt);
         }
     }
 
     /// @inheritdoc IGiftVault
+    /// @dev A change that lowers a share first pins the broadcaster to the split they have now (an
+    /// override equal to it, reported by SplitUpdated) until the change applies, so neither an
+    /// announced change it replaces nor the default's own schedule can lower them meanwhile.
     function setBroadcasterSplit(address broadcaster, Split calldata split) external onlyRole(POLICY_ROLE) {
         if (broadcaster == address(0)) revert ZeroAddress();
         split.validate(broadcasterFloorBps);
         Policy storage p = _overrides[broadcaster];
         _settle(p);
-        if (split.broadcasterBps >= _effective(broadcaster).broadcasterBps) {
+        if (split.covers(_effective(broadcaster))) {
             p.current = split;
             p.active = true;
             p.hasNext = false;
             emit SplitUpdated(broadcaster, split.broadcasterBps, split.poolBps, split.platformBps);
         } else {
+            _pin(broadcaster, p);
             _announce(p, split, true);
             emit SplitChangeAnnounced(broadcaster, split.broadcasterBps, split.poolBps, split.platformBps, p.effectiveAt);
         }
     }
 
     /// @inheritdoc IGiftVault
+    /// @dev At once only if the default, counting a change it has announced, pays both shares at
+    /// least what the broadcaster gets now; otherwise pinned as in setBroadcasterSplit and announced.
     function clearBroadcasterSplit(address broadcaster) external onlyRole(POLICY_ROLE) {
         Policy storage p = _overrides[broadcaster];
         _settle(p);
         if (!p.active && !(p.hasNext && p.nextActive)) revert NoSplitOverride(broadcaster);
-        if (!p.active || _defaultLowestBps() >= _effective(broadcaster).broadcasterBps) {
+        if (_defaultLowest().covers(_effective(broadcaster))) {
             p.active = false;
             p.hasNext = false;
             emit SplitOverrideCleared(broadcaster);
         } else {
+            _pin(broadcaster, p);
             _announce(p, Split(0, 0, 0), false);
             emit SplitOverrideClearAnnounced(broadcaster, p.effectiveAt);
         }
@@ -375,7 +392,7 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
 
     /// @inheritdoc IGiftVault
     function withdrawTreasury(address token, address to, uint256 amount) external onlyRole(TREASURY_ROLE) nonReentrant {
-        if (to == address(0)) revert ZeroAddress();
+        _checkRecipient(to);
         if (amount == 0) revert ZeroAmount();
         uint256 available = _treasury[token];
         if (available < amount) revert InsufficientBalance(token, available, amount);
@@ -384,6 +401,23 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
             _treasury[token] = available - amount;
         }
         emit TreasuryWithdrawn(token, to, amount);
+        _send(token, to, amount);
+    }
+
+    /// @inheritdoc IGiftVault
+    function surplusOf(address token) public view returns (uint256) {
+        uint256 held = token == TRX ? address(this).balance : ITRC20(token).balanceOf(address(this));
+        uint256 owed = totalLiabilities(token);
+        return held > owed ? held - owed : 0;
+    }
+
+    /// @inheritdoc IGiftVault
+    function recoverSurplus(address token, address to, uint256 amount) external onlyRole(TREASURY_ROLE) nonReentrant {
+        _checkRecipient(to);
+        if (amount == 0) revert ZeroAmount();
+        uint256 available = surplusOf(token);
+        if (available < amount) revert InsufficientSurplus(token, available, amount);
+        emit SurplusRecovered(token, to, amount);
         _send(token, to, amount);
     }
 
@@ -407,7 +441,7 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
     }
 
     /// @inheritdoc IGiftVault
-    function totalLiabilities(address token) external view returns (uint256) {
+    function totalLiabilities(address token) public view returns (uint256) {
         return _userTotal[token] + _escrowTotal[token] + _treasury[token] + _poolAccrued[token];
     }
 
@@ -428,8 +462,12 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
         _userTotal[token] += amount;
     }
 
-    /// @dev Validates a gift and prices it.
-    function _quote(address broadcaster, uint256 giftId, uint256 quantity) private view returns (address token, uint256 total) {
+    /// @dev Validates a gift and prices it; the price must be what the sender was shown.
+    function _quote(address broadcaster, uint256 giftId, uint256 quantity, address expectedToken, uint256 maxTotal)
+        private
+        view
+        returns (address token, uint256 total)
+    {
         if (broadcaster == msg.sender) revert SelfGift(msg.sender);
         if (!profiles.isBroadcaster(broadcaster)) revert NotBroadcaster(broadcaster);
         Gift storage g = _gifts[giftId];
@@ -439,6 +477,7 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
         token = g.token;
         if (!isTokenAllowed(token)) revert TokenNotAllowed(token);
         total = g.price * quantity;
+        if (token != expectedToken || total > maxTotal) revert GiftTermsChanged(giftId, token, total);
     }
 
     /// @dev Splits a paid gift: broadcaster share to escrow, pool share accrued, platform to treasury.
@@ -453,7 +492,9 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
         r.total = total;
         r.streamId = streamId;
         r.fromVault = fromVault;
-        (r.broadcasterAmount, r.poolAmount, r.platformAmount) = _effective(broadcaster).amountsOf(total);
+        Split memory split = _effective(broadcaster);
+        (r.broadcasterAmount, r.poolAmount, r.platformAmount) = split.amountsOf(total);
+        if (r.broadcasterAmount == 0) revert GiftTooSmall(giftId, total, split.broadcasterBps);
         r.releaseAt = _escrows[broadcaster][token].credit(r.broadcasterAmount, block.timestamp, _holdPeriod);
         _escrowTotal[token] += r.broadcasterAmount;
         _poolAccrued[token] += r.poolAmount;
@@ -521,13 +562,14 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
         return d.hasNext && d.effectiveAt <= ts ? d.next : d.current;
     }
 
-    /// @dev The default broadcaster share now, or the announced one if lower. A broadcaster on an
-    /// override was not affected when a default lowering was announced, so clearing the override
-    /// must give them their own notice rather than inherit what is left of that one.
-    function _defaultLowestBps() private view returns (uint16 bps) {
+    /// @dev The lowest of each share the default pays from now on: now, or after its announced change.
+    /// A broadcaster on an override was not affected when a default lowering was announced, so
+    /// leaving the override must give them their own notice rather than inherit what is left of that one.
+    function _defaultLowest() private view returns (Split memory) {
         Policy storage d = _default;
-        bps = _current(d).broadcasterBps;
-        if (d.hasNext && d.effectiveAt > block.timestamp && d.next.broadcasterBps < bps) bps = d.next.broadcasterBps;
+        Split memory s = _current(d);
+        if (d.hasNext && d.effectiveAt > block.timestamp) s = s.lowest(d.next);
+        return s;
     }
 
     function _effective(address broadcaster) private view returns (Split memory) {
@@ -542,6 +584,21 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
             p.active = p.nextActive;
             p.hasNext = false;
         }
+    }
+
+    /// @dev Makes the broadcaster's split of now their override until an announcement replaces it.
+    function _pin(address broadcaster, Policy storage p) private {
+        if (p.active) return;
+        Split memory s = _defaultNow();
+        p.current = s;
+        p.active = true;
+        emit SplitUpdated(broadcaster, s.broadcasterBps, s.poolBps, s.platformBps);
+    }
+
+    /// @dev Refuses recipients that would strand what is sent: zero, the vault and the pool.
+    function _checkRecipient(address to) private view {
+        if (to == address(0)) revert ZeroAddress();
+        if (to == address(this) || to == address(rewardPool)) revert InvalidRecipient(to);
     }
 
     function _announce(Policy storage p, Split memory next, bool nextActive) private {

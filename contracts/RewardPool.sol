@@ -15,11 +15,18 @@ contract RewardPool is IRewardPool, AccessControl, ReentrancyGuard {
 
     bytes32 public constant REWARDS_ROLE = keccak256("REWARDS_ROLE");
     address public constant TRX = address(0);
+    /// @notice The shortest time from publication to an epoch's claim deadline.
+    uint256 public constant MIN_CLAIM_WINDOW = 1 days;
+    /// @notice The longest time from publication to an epoch's claim deadline.
+    uint256 public constant MAX_CLAIM_WINDOW = 365 days;
 
     struct Epoch {
         address token;
         uint64 claimDeadline;
         bool swept;
+        bool cancelled;
+        /// @dev Set by the first claim (even of zero): from then on the epoch cannot be cancelled.
+        bool claimedAny;
         bytes32 merkleRoot;
         uint256 total;
         uint256 claimed;
@@ -64,7 +71,9 @@ contract RewardPool is IRewardPool, AccessControl, ReentrancyGuard {
         if (_epochs[epochId].merkleRoot != bytes32(0)) revert EpochExists(epochId);
         if (merkleRoot == bytes32(0)) revert InvalidRoot();
         if (total == 0) revert ZeroAmount();
-        if (claimDeadline <= block.timestamp) revert InvalidDeadline(claimDeadline);
+        uint64 earliest = uint64(block.timestamp + MIN_CLAIM_WINDOW);
+        uint64 latest = uint64(block.timestamp + MAX_CLAIM_WINDOW);
+        if (claimDeadline < earliest || claimDeadline > latest) revert InvalidDeadline(claimDeadline, earliest, latest);
         uint256 available = _unallocated[token];
         if (available < total) revert InsufficientUnallocated(token, available, total);
         // Cannot underflow: checked above.
@@ -72,7 +81,16 @@ contract RewardPool is IRewardPool, AccessControl, ReentrancyGuard {
             _unallocated[token] = available - total;
         }
         _outstanding[token] += total;
-        _epochs[epochId] = Epoch({token: token, claimDeadline: claimDeadline, swept: false, merkleRoot: merkleRoot, total: total, claimed: 0});
+        _epochs[epochId] = Epoch({
+            token: token,
+            claimDeadline: claimDeadline,
+            swept: false,
+            cancelled: false,
+            claimedAny: false,
+            merkleRoot: merkleRoot,
+            total: total,
+            claimed: 0
+        });
         emit EpochPublished(epochId, token, merkleRoot, total, claimDeadline, uri);
     }
 
@@ -83,35 +101,33 @@ contract RewardPool is IRewardPool, AccessControl, ReentrancyGuard {
     {
         Epoch storage e = _epochs[epochId];
         if (e.merkleRoot == bytes32(0)) revert UnknownEpoch(epochId);
+        if (e.cancelled) revert EpochWasCancelled(epochId);
         if (e.swept) revert AlreadySwept(epochId);
         if (block.timestamp > e.claimDeadline) revert EpochExpired(epochId, e.claimDeadline);
         if (category > uint8(Category.Other)) revert InvalidCategory(category);
+        if (account == address(0) || account == address(this)) revert InvalidRecipient(account);
         uint256 word = index >> 8;
         uint256 bit = 1 << (index & 0xff);
         uint256 bits = _claimedBitmap[epochId][word];
         if (bits & bit != 0) revert AlreadyClaimed(epochId, index);
-        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(epochId, index, account, amount, category))));
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(block.chainid, address(this), epochId, index, account, amount, category))));
         if (!MerkleProof.verifyCalldata(proof, e.merkleRoot, leaf)) revert InvalidProof(epochId, index);
         uint256 remaining = e.total - e.claimed;
         if (amount > remaining) revert EpochOverclaimed(epochId, remaining, amount);
         _claimedBitmap[epochId][word] = bits | bit;
+        e.claimedAny = true;
         e.claimed += amount;
         address token = e.token;
         _outstanding[token] -= amount;
         emit RewardClaimed(epochId, index, account, amount, category);
-        if (amount == 0) return;
-        if (token == TRX) {
-            (bool ok, ) = payable(account).call{value: amount}("");
-            if (!ok) revert TRXTransferFailed(account, amount);
-        } else {
-            ITRC20(token).safeTransferChecked(account, amount);
-        }
+        if (amount != 0) _send(token, account, amount);
     }
 
     /// @inheritdoc IRewardPool
     function sweep(uint256 epochId) external {
         Epoch storage e = _epochs[epochId];
         if (e.merkleRoot == bytes32(0)) revert UnknownEpoch(epochId);
+        if (e.cancelled) revert EpochWasCancelled(epochId);
         if (e.swept) revert AlreadySwept(epochId);
         if (block.timestamp <= e.claimDeadline) revert EpochStillOpen(epochId, e.claimDeadline);
         e.swept = true;
@@ -122,14 +138,45 @@ contract RewardPool is IRewardPool, AccessControl, ReentrancyGuard {
     }
 
     /// @inheritdoc IRewardPool
+    function cancelEpoch(uint256 epochId) external onlyRole(REWARDS_ROLE) {
+        Epoch storage e = _epochs[epochId];
+        if (e.merkleRoot == bytes32(0)) revert UnknownEpoch(epochId);
+        if (e.cancelled) revert EpochWasCancelled(epochId);
+        if (e.swept) revert AlreadySwept(epochId);
+        if (e.claimedAny) revert EpochHasClaims(epochId);
+        e.cancelled = true;
+        uint256 amount = e.total;
+        _outstanding[e.token] -= amount;
+        _unallocated[e.token] += amount;
+        emit EpochCancelled(epochId, amount);
+    }
+
+    /// @inheritdoc IRewardPool
+    function surplusOf(address token) public view returns (uint256) {
+        uint256 held = token == TRX ? address(this).balance : ITRC20(token).balanceOf(address(this));
+        uint256 owed = totalLiabilities(token);
+        return held > owed ? held - owed : 0;
+    }
+
+    /// @inheritdoc IRewardPool
+    function recoverSurplus(address token, address to, uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
+        if (to == address(0) || to == address(this)) revert InvalidRecipient(to);
+        if (amount == 0) revert ZeroAmount();
+        uint256 available = surplusOf(token);
+        if (available < amount) revert InsufficientSurplus(token, available, amount);
+        emit SurplusRecovered(token, to, amount);
+        _send(token, to, amount);
+    }
+
+    /// @inheritdoc IRewardPool
     function epochInfo(uint256 epochId)
         external
         view
-        returns (address token, bytes32 merkleRoot, uint256 total, uint256 claimed, uint64 claimDeadline, bool swept)
+        returns (address token, bytes32 merkleRoot, uint256 total, uint256 claimed, uint64 claimDeadline, bool swept, bool cancelled)
     {
         Epoch storage e = _epochs[epochId];
         if (e.merkleRoot == bytes32(0)) revert UnknownEpoch(epochId);
-        return (e.token, e.merkleRoot, e.total, e.claimed, e.claimDeadline, e.swept);
+        return (e.token, e.merkleRoot, e.total, e.claimed, e.claimDeadline, e.swept, e.cancelled);
     }
 
     /// @inheritdoc IRewardPool
@@ -143,7 +190,17 @@ contract RewardPool is IRewardPool, AccessControl, ReentrancyGuard {
     }
 
     /// @inheritdoc IRewardPool
-    function totalLiabilities(address token) external view returns (uint256) {
+    function totalLiabilities(address token) public view returns (uint256) {
         return _unallocated[token] + _outstanding[token];
+    }
+
+    /// @dev Sends TRX or tokens; `safeTransferChecked` accepts TRON USDT's `false` on success.
+    function _send(address token, address to, uint256 amount) private {
+        if (token == TRX) {
+            (bool ok, ) = payable(to).call{value: amount}("");
+            if (!ok) revert TRXTransferFailed(to, amount);
+        } else {
+            ITRC20(token).safeTransferChecked(to, amount);
+        }
     }
 }

@@ -7,6 +7,10 @@ import {Split} from "../libraries/SplitLib.sol";
 /// @notice Custody of viewers' TRX and TRC-20 deposits, the gift catalog, gifts split between the
 /// broadcaster (escrowed for a hold period), the community pool and the platform, and claims.
 /// Token address zero stands for TRX. Deposits and withdrawals carry no platform fee.
+/// TRC-10 tokens: TRON lets any call carry a TRC-10 amount (`call_token_value`), and contracts
+/// compiled with upstream solc (as these are) cannot refuse it: such tokens would be accepted and
+/// stuck, since the vault neither accounts for nor returns them. Never send TRC-10 to the vault;
+/// BLive's API and web app refuse to build or relay such calls.
 interface IGiftVault {
     // ------------------------------------------------------------------ errors
 
@@ -39,6 +43,18 @@ interface IGiftVault {
     /// @notice A gift price of zero.
     /// @param giftId The id.
     error InvalidPrice(uint256 giftId);
+
+    /// @notice The gift now costs more, or is priced in another token, than the sender was shown.
+    /// @param giftId The id.
+    /// @param token The token the gift is priced in now.
+    /// @param total What `quantity` gifts cost now.
+    error GiftTermsChanged(uint256 giftId, address token, uint256 total);
+
+    /// @notice The broadcaster's share of the gift rounds down to zero (shares are rounded down).
+    /// @param giftId The id.
+    /// @param total What the gifts cost.
+    /// @param broadcasterBps The broadcaster's share in basis points.
+    error GiftTooSmall(uint256 giftId, uint256 total, uint16 broadcasterBps);
 
     /// @notice The quantity is zero or above the maximum.
     /// @param quantity The quantity given.
@@ -99,6 +115,21 @@ interface IGiftVault {
     /// @param broadcaster The broadcaster.
     error NoSplitOverride(address broadcaster);
 
+    /// @notice An announced change raises a share and must apply before another change is announced.
+    /// @param broadcaster The broadcaster, or zero for the default.
+    /// @param effectiveAt When the announced change applies.
+    error SplitChangePending(address broadcaster, uint64 effectiveAt);
+
+    /// @notice The recipient would strand the amount (the vault itself or the reward pool).
+    /// @param to The recipient.
+    error InvalidRecipient(address to);
+
+    /// @notice Less is held above what the vault owes than requested.
+    /// @param token The token (zero for TRX).
+    /// @param available The surplus.
+    /// @param required The amount requested.
+    error InsufficientSurplus(address token, uint256 available, uint256 required);
+
     // ------------------------------------------------------------------ events
 
     /// @notice A token was added to or removed from the allow-list.
@@ -137,7 +168,9 @@ interface IGiftVault {
     /// @param poolAmount The community pool's share.
     /// @param platformAmount The platform's share (with the rounding remainder).
     /// @param streamId The stream it was sent in (0 for none).
-    /// @param releaseAt When the broadcaster's share becomes claimable.
+    /// @param releaseAt When the broadcaster's share becomes claimable: now + the hold period, rounded up
+    /// to a multiple of 6 hours. It never moves later, whatever happens to the hold period, although a
+    /// dispute freeze (bounded, see freezeClaims) can delay the claim itself.
     /// @param fromVault True when paid from the sender's vault balance (sendGift), false when paid
     /// from the wallet in the same call (sendGiftDirect); indexers need it to mirror the balance.
     event GiftSent(
@@ -205,6 +238,12 @@ interface IGiftVault {
     /// @param amount The amount.
     event TreasuryWithdrawn(address indexed token, address indexed to, uint256 amount);
 
+    /// @notice The treasury role sent out tokens or TRX held above what the vault owes.
+    /// @param token The token (zero for TRX).
+    /// @param to The recipient.
+    /// @param amount The amount.
+    event SurplusRecovered(address indexed token, address indexed to, uint256 amount);
+
     /// @notice Accrued pool shares were moved to the RewardPool.
     /// @param token The token.
     /// @param amount The amount.
@@ -257,32 +296,45 @@ interface IGiftVault {
     /// @return uri Name and animation key.
     function giftInfo(uint256 giftId) external view returns (address token, uint256 price, bool enabled, string memory uri);
 
-    /// @notice Sends gifts paid from the caller's vault balance.
+    /// @notice Sends gifts paid from the caller's vault balance, at the price the caller was shown:
+    /// reverts with GiftTermsChanged if the gift is now priced in another token or costs more.
     /// @param broadcaster A registered broadcaster other than the caller.
     /// @param giftId The catalog id.
     /// @param quantity 1 to MAX_QUANTITY.
     /// @param streamId The stream (0 for none).
-    function sendGift(address broadcaster, uint256 giftId, uint256 quantity, uint256 streamId) external;
+    /// @param expectedToken The token the caller was shown (zero for TRX).
+    /// @param maxTotal The most the caller agreed to pay for `quantity` gifts.
+    function sendGift(address broadcaster, uint256 giftId, uint256 quantity, uint256 streamId, address expectedToken, uint256 maxTotal) external;
 
-    /// @notice Sends gifts paid straight from the wallet: TRX as `callValue` (exact), a token by `transferFrom`.
+    /// @notice Sends gifts paid straight from the wallet: TRX as `callValue` (exactly the total), a
+    /// token by `transferFrom`; the same price guard as sendGift.
     /// @param broadcaster A registered broadcaster other than the caller.
     /// @param giftId The catalog id.
     /// @param quantity 1 to MAX_QUANTITY.
     /// @param streamId The stream (0 for none).
-    function sendGiftDirect(address broadcaster, uint256 giftId, uint256 quantity, uint256 streamId) external payable;
+    /// @param expectedToken The token the caller was shown (zero for TRX).
+    /// @param maxTotal The most the caller agreed to pay for `quantity` gifts.
+    function sendGiftDirect(address broadcaster, uint256 giftId, uint256 quantity, uint256 streamId, address expectedToken, uint256 maxTotal)
+        external
+        payable;
 
     // ------------------------------------------------------------------ split policy
 
-    /// @notice Sets the default split (policy role). Lowering the broadcaster share waits NOTICE_PERIOD.
+    /// @notice Sets the default split (policy role). A change that lowers the broadcaster share or the
+    /// pool share, now or against an announced change, is announced and waits the notice period; it
+    /// replaces an announced change, unless that one raises a share (SplitChangePending).
     /// @param split The new split; sums to 10000 with the broadcaster at or above the floor.
     function setDefaultSplit(Split calldata split) external;
 
-    /// @notice Sets a broadcaster's own split (policy role). Lowering their share waits NOTICE_PERIOD.
+    /// @notice Sets a broadcaster's own split (policy role). A change that lowers their share or the
+    /// pool's waits the notice period, during which they keep the split they have now.
     /// @param broadcaster The broadcaster.
     /// @param split The new split.
     function setBroadcasterSplit(address broadcaster, Split calldata split) external;
 
-    /// @notice Removes a broadcaster's own split (policy role); waits NOTICE_PERIOD if the default pays them less.
+    /// @notice Removes a broadcaster's own split (policy role); if the default, now or after its
+    /// announced change, pays them or the pool less, it waits the notice period, during which they
+    /// keep the split they have now.
     /// @param broadcaster The broadcaster.
     function clearBroadcasterSplit(address broadcaster) external;
 
@@ -300,7 +352,8 @@ interface IGiftVault {
 
     // ------------------------------------------------------------------ escrow and earnings
 
-    /// @notice Sets the hold period for new earnings (policy role), at most MAX_HOLD_PERIOD.
+    /// @notice Sets the hold period for new earnings (policy role), at most MAX_HOLD_PERIOD. Earnings
+    /// already held keep the release time their GiftSent announced.
     /// @param holdPeriod Seconds.
     function setHoldPeriod(uint256 holdPeriod) external;
 
@@ -348,9 +401,20 @@ interface IGiftVault {
 
     /// @notice Sends platform revenue (treasury role). Works while paused.
     /// @param token The token.
-    /// @param to The recipient.
+    /// @param to The recipient: not zero, the vault or the reward pool (InvalidRecipient).
     /// @param amount The amount.
     function withdrawTreasury(address token, address to, uint256 amount) external;
+
+    /// @notice What the vault holds of `token` above `totalLiabilities` (sent to it by mistake or
+    /// forced in); it belongs to nobody's balance.
+    /// @param token The token (zero for TRX).
+    function surplusOf(address token) external view returns (uint256);
+
+    /// @notice Sends out part of the surplus (treasury role); never anything the vault owes.
+    /// @param token The token (zero for TRX), allowed or not.
+    /// @param to The recipient: not zero, the vault or the reward pool.
+    /// @param amount At most `surplusOf(token)`.
+    function recoverSurplus(address token, address to, uint256 amount) external;
 
     /// @notice Pool shares accrued and not yet moved to the RewardPool.
     /// @param token The token.

@@ -5,16 +5,20 @@ import {SafeCast} from "@openzeppelin/tron-contracts/utils/math/SafeCast.sol";
 
 /// @title EscrowLib
 /// @notice Held earnings of one broadcaster in one token, with constant work per credit and claim.
-/// @dev Release times are rounded up to buckets `width = max(1 hour, hold / 6)` long, so at most
-/// seven buckets can be pending at once and eight ring slots hold them all: a credit touches one
-/// slot, a claim reads eight. A credit never releases earlier than `now + hold`. If the hold or
-/// width changed and a slot still holds an unreleased bucket of another release time, the two merge
-/// at the later release time, so nobody is paid early.
+/// @dev Release times are rounded up to fixed buckets `WIDTH` long, whatever the hold period, and a
+/// bucket lives in ring slot `bucket % SLOTS`. Every unreleased bucket lies in
+/// `(now, now + MAX_HOLD + WIDTH)`, an interval of `SLOTS` buckets, so two unreleased buckets never
+/// share a slot: a credit either joins its own bucket, takes an empty slot, or reuses a slot whose
+/// bucket is already released (that amount moves to `settled`). Nothing is ever merged into a later
+/// bucket, so every credit is claimable at exactly the release time it was given, and a credit is
+/// never released before `now + hold`.
 library EscrowLib {
     using SafeCast for uint256;
 
-    uint256 internal constant SLOTS = 8;
-    uint256 internal constant MIN_WIDTH = 1 hours;
+    uint256 internal constant WIDTH = 6 hours;
+    uint256 internal constant SLOTS = 29;
+    /// @dev The longest hold the ring can carry without two unreleased buckets meeting in a slot.
+    uint256 internal constant MAX_HOLD = (SLOTS - 1) * WIDTH;
 
     struct Slot {
         uint64 releaseAt;
@@ -27,28 +31,26 @@ library EscrowLib {
         Slot[SLOTS] slots;
     }
 
-    /// @notice Adds `amount` held for `hold` seconds from `nowTs`; returns when it is released.
+    /// @notice Adds `amount` held for `hold` seconds (at most MAX_HOLD) from `nowTs`; returns when it is released.
     function credit(Escrow storage e, uint256 amount, uint256 nowTs, uint256 hold) internal returns (uint64 releaseAt) {
         if (hold == 0) {
             e.settled += amount;
             return nowTs.toUint64();
         }
-        uint256 width = hold / 6 > MIN_WIDTH ? hold / 6 : MIN_WIDTH;
-        uint256 bucket = (nowTs + hold + width - 1) / width;
-        releaseAt = (bucket * width).toUint64();
+        uint256 bucket = (nowTs + hold + WIDTH - 1) / WIDTH;
+        releaseAt = (bucket * WIDTH).toUint64();
         Slot storage slot = e.slots[bucket % SLOTS];
         uint256 slotAmount = slot.amount;
         if (slotAmount == 0 || slot.releaseAt == releaseAt) {
             slot.releaseAt = releaseAt;
             slot.amount = (slotAmount + amount).toUint192();
-        } else if (slot.releaseAt <= nowTs) {
+        } else {
+            // Another bucket in this slot is necessarily released (see the library's @dev): an
+            // unreleased one here would mean hold > MAX_HOLD, which GiftVault never allows.
+            assert(slot.releaseAt <= nowTs);
             e.settled += slotAmount;
             slot.releaseAt = releaseAt;
             slot.amount = amount.toUint192();
-        } else {
-            if (slot.releaseAt > releaseAt) releaseAt = slot.releaseAt;
-            slot.releaseAt = releaseAt;
-            slot.amount = (slotAmount + amount).toUint192();
         }
     }
 

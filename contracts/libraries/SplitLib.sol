@@ -27,7 +27,23 @@ library SplitLib {
         if (s.broadcasterBps < floorBps) revert BroadcasterShareBelowFloor(s.broadcasterBps, floorBps);
     }
 
-    /// @notice Splits `total`; the platform takes the rounding remainder so the parts sum to `total`.
+    /// @notice Whether `a` pays the broadcaster and the community pool at least what `b` pays them.
+    /// @dev The notice period protects both shares: a change that lowers either one is announced.
+    function covers(Split memory a, Split memory b) internal pure returns (bool) {
+        return a.broadcasterBps >= b.broadcasterBps && a.poolBps >= b.poolBps;
+    }
+
+    /// @notice The lower of each share of `a` and `b` (a bound to compare with, not a valid split).
+    function lowest(Split memory a, Split memory b) internal pure returns (Split memory) {
+        return Split(
+            a.broadcasterBps < b.broadcasterBps ? a.broadcasterBps : b.broadcasterBps,
+            a.poolBps < b.poolBps ? a.poolBps : b.poolBps,
+            a.platformBps < b.platformBps ? a.platformBps : b.platformBps
+        );
+    }
+
+    /// @notice Splits `total`: the broadcaster and the pool get `total * bps / 10000` rounded down,
+    /// and the platform takes the rest (at most 2 base units of rounding), so the parts sum to `total`.
     function amountsOf(Split memory s, uint256 total)
         internal
         pure
