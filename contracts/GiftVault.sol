@@ -277,17 +277,17 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
 
     /// @inheritdoc IGiftVault
     /// @dev At once only if the default, counting a change it has announced, pays both shares at
-    /// least what the broadcaster gets now; otherwise pinned as in setBroadcasterSplit and announced.
+    /// least what the broadcaster gets now; otherwise announced, the override paying until then.
     function clearBroadcasterSplit(address broadcaster) external onlyRole(POLICY_ROLE) {
         Policy storage p = _overrides[broadcaster];
         _settle(p);
-        if (!p.active && !(p.hasNext && p.nextActive)) revert NoSplitOverride(broadcaster);
+        // An announced override is always pinned first (active), so inactive means there is none.
+        if (!p.active) revert NoSplitOverride(broadcaster);
         if (_defaultLowest().covers(_effective(broadcaster))) {
             p.active = false;
             p.hasNext = false;
             emit SplitOverrideCleared(broadcaster);
         } else {
-            _pin(broadcaster, p);
             _announce(p, Split(0, 0, 0), false);
             emit SplitOverrideClearAnnounced(broadcaster, p.effectiveAt);
         }

@@ -61,6 +61,9 @@ const FREEZE_COOLDOWN = 7 * DAY;
 
 const vaultAbi = new tronUtils.ethersUtils.Interface(artifact('GiftVault').abi as never);
 
+/** A varied hold period for step `i`: from an hour to six days. */
+const rngHold = (i: number): number => [HOUR, DAY, 2 * DAY + 5 * HOUR, 6 * DAY, 0, 3 * HOUR][i % 6]!;
+
 /** `0x` + the 20-byte EVM form of a base58 address, for ABI encoding. */
 function evm(address: string): string {
   return `0x${(TronWeb.address.toHex(address) as string).slice(2)}`;
@@ -73,16 +76,13 @@ function splitAmounts(total: bigint, split: SplitBps): { b: bigint; p: bigint; f
   return { b, p, f: total - b - p };
 }
 
-/** Width of an escrow bucket for a hold period (EscrowLib: max(1 hour, hold / 6)). */
-function bucketWidth(hold: number): number {
-  return Math.max(HOUR, Math.floor(hold / 6));
-}
+/** Width of an escrow bucket (EscrowLib.WIDTH), whatever the hold period. */
+const BUCKET = 6 * HOUR;
 
 /** The release time EscrowLib gives a credit at `t` (no slot collision): now + hold rounded up to a bucket. */
 function releaseOf(t: number, hold: number): number {
   if (hold === 0) return t;
-  const w = bucketWidth(hold);
-  return Math.ceil((t + hold) / w) * w;
+  return Math.ceil((t + hold) / BUCKET) * BUCKET;
 }
 
 /** Block time (seconds) of a transaction, mined or reverted. */
@@ -115,6 +115,32 @@ describe('GiftVault', function () {
   const v = (from: Name, signature: string, args: unknown[] = [], callValue?: bigint): Promise<TxResult> => tx(from, vault, signature, args, callValue);
 
   const view = (signature: string, args: unknown[] = [], outputs: string[] = ['uint256']): Promise<any> => call(dn, vault, signature, args, outputs);
+
+  /**
+   * What the app shows for a gift: its token and price as the catalog lists them now (TRX and the
+   * largest total for an id the catalog does not have, so the checks before the price guard decide).
+   */
+  async function shown(giftId: bigint, quantity: bigint): Promise<[string, bigint]> {
+    try {
+      const [token, price] = (await view('giftInfo(uint256)', [giftId], ['address', 'uint256', 'bool', 'string'])) as [string, bigint];
+      return [token, price * quantity];
+    } catch (e) {
+      if (e instanceof RevertError && e.errorName === 'UnknownGift') return [TRX_ADDRESS, MAX_UINT];
+      throw e;
+    }
+  }
+
+  type GiftArgs = [broadcaster: string, giftId: bigint, quantity: bigint, streamId: bigint];
+  const SEND_GIFT = 'sendGift(address,uint256,uint256,uint256,address,uint256)';
+  const SEND_GIFT_DIRECT = 'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)';
+
+  /** sendGift at the price shown now (or at `terms`: the token and maximum total the sender agreed to). */
+  const gift = async (from: Name, args: GiftArgs, terms?: [string, bigint]): Promise<TxResult> =>
+    v(from, SEND_GIFT, [...args, ...(terms ?? (await shown(args[1], args[2])))]);
+
+  /** sendGiftDirect at the price shown now (or at `terms`). */
+  const giftDirect = async (from: Name, args: GiftArgs, callValue?: bigint, terms?: [string, bigint]): Promise<TxResult> =>
+    v(from, SEND_GIFT_DIRECT, [...args, ...(terms ?? (await shown(args[1], args[2])))], callValue);
 
   /** Real balance of `holder` in a token: account balance for TRX, balanceOf otherwise. */
   async function realBalance(holder: string, t: Tok): Promise<bigint> {
@@ -214,7 +240,7 @@ describe('GiftVault', function () {
     const e = eventOf(r, 'GiftSent');
     const releaseAt = Number(e.releaseAt as bigint);
     assert.ok(releaseAt >= t + hold, `released at ${releaseAt}, before ${t} + hold ${hold}`);
-    if (hold > 0) assert.ok(releaseAt < t + hold + bucketWidth(hold), `released at ${releaseAt}, a bucket or more after ${t} + hold`);
+    if (hold > 0) assert.ok(releaseAt < t + hold + BUCKET, `released at ${releaseAt}, a bucket or more after ${t} + hold`);
     assert.deepEqual(e, {
       sender: addr[g.sender],
       broadcaster: addr[g.broadcaster],
@@ -529,7 +555,7 @@ describe('GiftVault', function () {
 
     it('splits a TRX gift 30/10/60 with GiftSent and escrows the broadcaster share', async function () {
       const before = await ledger(['bob', 'alice'], ['TRX']);
-      const r = await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 3n, 42n]);
+      const r = await gift('bob', [addr.alice, GIFT.TRX, 3n, 42n]);
       const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.TRX, quantity: 3n, token: 'TRX', total: 3_000_000n, streamId: 42n, split: DEFAULT_SPLIT });
       assert.deepEqual([g.b, g.p, g.f], [900_000n, 300_000n, 1_800_000n]);
       await expectLedger(before, {
@@ -544,7 +570,7 @@ describe('GiftVault', function () {
 
     it('splits a total of 7 sun 2/0/5, the platform taking the remainder', async function () {
       const before = await ledger(['bob', 'alice'], ['TRX']);
-      const r = await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.SUN, 7n, 0n]);
+      const r = await gift('bob', [addr.alice, GIFT.SUN, 7n, 0n]);
       const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.SUN, quantity: 7n, token: 'TRX', total: 7n, streamId: 0n, split: DEFAULT_SPLIT });
       assert.deepEqual([g.b, g.p, g.f], [2n, 0n, 5n]);
       await expectLedger(before, { 'bob.vault.TRX': -7n, 'bob.wallet.TRX': -feeOf(r), 'alice.pending.TRX': 2n, 'treasury.TRX': 5n });
@@ -552,7 +578,7 @@ describe('GiftVault', function () {
 
     it('splits a BTT gift', async function () {
       const before = await ledger(['bob', 'alice'], ['BTT']);
-      const r = await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.BTT, 2n, 9n]);
+      const r = await gift('bob', [addr.alice, GIFT.BTT, 2n, 9n]);
       const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.BTT, quantity: 2n, token: 'BTT', total: 10n * E18, streamId: 9n, split: DEFAULT_SPLIT });
       await expectLedger(before, { 'bob.vault.BTT': -10n * E18, 'alice.pending.BTT': g.b, 'pool.BTT': g.p, 'treasury.BTT': g.f });
     });
@@ -560,19 +586,19 @@ describe('GiftVault', function () {
     it('pays a fee-on-transfer gift from what the deposit credited', async function () {
       await v('bob', 'deposit(address,uint256)', [tok.FEE, 10n * E18]);
       const before = await ledger(['bob', 'alice'], ['FEE']);
-      const r = await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.FEE, 9n, 0n]);
+      const r = await gift('bob', [addr.alice, GIFT.FEE, 9n, 0n]);
       const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.FEE, quantity: 9n, token: 'FEE', total: 9n * E18, streamId: 0n, split: DEFAULT_SPLIT });
       await expectLedger(before, { 'bob.vault.FEE': -9n * E18, 'alice.pending.FEE': g.b, 'pool.FEE': g.p, 'treasury.FEE': g.f });
     });
 
     it('accepts the maximum quantity', async function () {
-      const r = await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.SUN, 10_000n, 0n]);
+      const r = await gift('bob', [addr.alice, GIFT.SUN, 10_000n, 0n]);
       expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.SUN, quantity: 10_000n, token: 'TRX', total: 10_000n, streamId: 0n, split: DEFAULT_SPLIT });
     });
 
     it('reverts with InsufficientBalance when the vault balance is short', async function () {
       const before = await ledger(['bob', 'alice'], ['TRX']);
-      const e = await reverts(v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 11n, 0n]), 'InsufficientBalance', [
+      const e = await reverts(gift('bob', [addr.alice, GIFT.TRX, 11n, 0n]), 'InsufficientBalance', [
         TRX_ADDRESS,
         10_000_000n,
         11_000_000n,
@@ -581,52 +607,52 @@ describe('GiftVault', function () {
     });
 
     it('reverts with NotBroadcaster when the recipient is not registered', async function () {
-      await reverts(v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.mallory, GIFT.TRX, 1n, 0n]), 'NotBroadcaster', [addr.mallory]);
+      await reverts(gift('bob', [addr.mallory, GIFT.TRX, 1n, 0n]), 'NotBroadcaster', [addr.mallory]);
     });
 
     it('reverts with NotBroadcaster when the recipient is registered but does not broadcast', async function () {
-      await reverts(v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.dave, GIFT.TRX, 1n, 0n]), 'NotBroadcaster', [addr.dave]);
+      await reverts(gift('bob', [addr.dave, GIFT.TRX, 1n, 0n]), 'NotBroadcaster', [addr.dave]);
     });
 
     it('reverts with NotBroadcaster when the broadcaster turned broadcasting off', async function () {
-      await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.frank, GIFT.TRX, 1n, 0n]);
+      await gift('bob', [addr.frank, GIFT.TRX, 1n, 0n]);
       await tx('frank', sys.profiles, 'setBroadcaster(bool)', [false]);
       const before = await ledger(['bob', 'frank'], ['TRX']);
-      const e = await reverts(v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.frank, GIFT.TRX, 1n, 0n]), 'NotBroadcaster', [addr.frank]);
+      const e = await reverts(gift('bob', [addr.frank, GIFT.TRX, 1n, 0n]), 'NotBroadcaster', [addr.frank]);
       await expectLedger(before, { 'bob.wallet.TRX': -feeOf(e) });
     });
 
     it('reverts with SelfGift when a broadcaster gifts themselves', async function () {
       await v('alice', 'depositTRX()', [], 1_000_000n);
-      await reverts(v('alice', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 1n, 0n]), 'SelfGift', [addr.alice]);
+      await reverts(gift('alice', [addr.alice, GIFT.TRX, 1n, 0n]), 'SelfGift', [addr.alice]);
     });
 
     it('reverts with UnknownGift when the id is not in the catalog', async function () {
-      await reverts(v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.UNKNOWN, 1n, 0n]), 'UnknownGift', [GIFT.UNKNOWN]);
+      await reverts(gift('bob', [addr.alice, GIFT.UNKNOWN, 1n, 0n]), 'UnknownGift', [GIFT.UNKNOWN]);
     });
 
     it('reverts with GiftDisabled when the gift is disabled', async function () {
-      await reverts(v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.DISABLED, 1n, 0n]), 'GiftDisabled', [GIFT.DISABLED]);
+      await reverts(gift('bob', [addr.alice, GIFT.DISABLED, 1n, 0n]), 'GiftDisabled', [GIFT.DISABLED]);
     });
 
     it('reverts with InvalidQuantity when the quantity is zero', async function () {
-      await reverts(v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 0n, 0n]), 'InvalidQuantity', [0n, 10_000n]);
+      await reverts(gift('bob', [addr.alice, GIFT.TRX, 0n, 0n]), 'InvalidQuantity', [0n, 10_000n]);
     });
 
     it('reverts with InvalidQuantity when the quantity is above the maximum', async function () {
-      await reverts(v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.SUN, 10_001n, 0n]), 'InvalidQuantity', [10_001n, 10_000n]);
+      await reverts(gift('bob', [addr.alice, GIFT.SUN, 10_001n, 0n]), 'InvalidQuantity', [10_001n, 10_000n]);
     });
 
     it('reverts with TokenNotAllowed when the gift token was removed from the allow-list', async function () {
       await v('admin', 'setTokenAllowed(address,bool)', [tok.BTT, false]);
-      await reverts(v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.BTT, 1n, 0n]), 'TokenNotAllowed', [tok.BTT]);
+      await reverts(gift('bob', [addr.alice, GIFT.BTT, 1n, 0n]), 'TokenNotAllowed', [tok.BTT]);
     });
   });
 
   describe('when a viewer sends a gift straight from the wallet', function () {
     it('takes the exact TRX callValue', async function () {
       const before = await ledger(['bob', 'alice'], ['TRX']);
-      const r = await v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 3n, 5n], 3_000_000n);
+      const r = await giftDirect('bob', [addr.alice, GIFT.TRX, 3n, 5n], 3_000_000n);
       const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.TRX, quantity: 3n, token: 'TRX', total: 3_000_000n, streamId: 5n, split: DEFAULT_SPLIT, direct: true });
       await expectLedger(before, {
         'bob.wallet.TRX': -3_000_000n - feeOf(r),
@@ -640,7 +666,7 @@ describe('GiftVault', function () {
 
     it('reverts with WrongPayment when the callValue is short', async function () {
       const before = await ledger(['bob', 'alice'], ['TRX']);
-      const e = await reverts(v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 3n, 0n], 2_999_999n), 'WrongPayment', [
+      const e = await reverts(giftDirect('bob', [addr.alice, GIFT.TRX, 3n, 0n], 2_999_999n), 'WrongPayment', [
         3_000_000n,
         2_999_999n,
       ]);
@@ -649,7 +675,7 @@ describe('GiftVault', function () {
 
     it('reverts with WrongPayment when the callValue is too much', async function () {
       const before = await ledger(['bob', 'alice'], ['TRX']);
-      const e = await reverts(v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 3n, 0n], 3_000_001n), 'WrongPayment', [
+      const e = await reverts(giftDirect('bob', [addr.alice, GIFT.TRX, 3n, 0n], 3_000_001n), 'WrongPayment', [
         3_000_000n,
         3_000_001n,
       ]);
@@ -658,14 +684,14 @@ describe('GiftVault', function () {
 
     it('reverts with WrongPayment when TRX comes with a token gift', async function () {
       const before = await ledger(['bob', 'alice'], ['TRX', 'BTT']);
-      const e = await reverts(v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.BTT, 1n, 0n], 1n), 'WrongPayment', [0n, 1n]);
+      const e = await reverts(giftDirect('bob', [addr.alice, GIFT.BTT, 1n, 0n], 1n), 'WrongPayment', [0n, 1n]);
       await expectLedger(before, { 'bob.wallet.TRX': -feeOf(e) });
     });
 
     it('pulls BTT with transferFrom after approve', async function () {
       await tx('carol', tok.BTT, 'approve(address,uint256)', [vault, 15n * E18]);
       const before = await ledger(['carol', 'alice'], ['BTT']);
-      const r = await v('carol', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.BTT, 3n, 0n]);
+      const r = await giftDirect('carol', [addr.alice, GIFT.BTT, 3n, 0n]);
       const g = expectGiftSent(r, { sender: 'carol', broadcaster: 'alice', giftId: GIFT.BTT, quantity: 3n, token: 'BTT', total: 15n * E18, streamId: 0n, split: DEFAULT_SPLIT, direct: true });
       await expectLedger(before, {
         'carol.wallet.BTT': -15n * E18,
@@ -680,7 +706,7 @@ describe('GiftVault', function () {
 
     it('pulls a USDT-like token', async function () {
       const before = await ledger(['bob', 'alice'], ['USDT']);
-      const r = await v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.USDT, 1n, 0n]);
+      const r = await giftDirect('bob', [addr.alice, GIFT.USDT, 1n, 0n]);
       const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.USDT, quantity: 1n, token: 'USDT', total: 2_000_000n, streamId: 0n, split: DEFAULT_SPLIT, direct: true });
       await expectLedger(before, {
         'bob.wallet.USDT': -2_000_000n,
@@ -694,21 +720,21 @@ describe('GiftVault', function () {
 
     it('reverts with UnexpectedAmountReceived when the token takes a fee on transfer', async function () {
       const before = await ledger(['bob', 'alice'], ['FEE']);
-      await reverts(v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.FEE, 2n, 0n]), 'UnexpectedAmountReceived', [2n * E18, 2n * E18 - (2n * E18) / 100n]);
+      await reverts(giftDirect('bob', [addr.alice, GIFT.FEE, 2n, 0n]), 'UnexpectedAmountReceived', [2n * E18, 2n * E18 - (2n * E18) / 100n]);
       await expectLedger(before, {});
     });
 
     it('reverts with NotBroadcaster, SelfGift, UnknownGift, GiftDisabled and InvalidQuantity when sendGift would', async function () {
       const before = await ledger(['bob', 'alice'], ['TRX']);
       const errs = [
-        await reverts(v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.mallory, GIFT.TRX, 1n, 0n], 1_000_000n), 'NotBroadcaster', [addr.mallory]),
-        await reverts(v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.dave, GIFT.TRX, 1n, 0n], 1_000_000n), 'NotBroadcaster', [addr.dave]),
-        await reverts(v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.UNKNOWN, 1n, 0n], 1_000_000n), 'UnknownGift', [GIFT.UNKNOWN]),
-        await reverts(v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.DISABLED, 1n, 0n], 1_000_000n), 'GiftDisabled', [GIFT.DISABLED]),
-        await reverts(v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 0n, 0n]), 'InvalidQuantity', [0n, 10_000n]),
-        await reverts(v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.SUN, 10_001n, 0n], 10_001n), 'InvalidQuantity', [10_001n, 10_000n]),
+        await reverts(giftDirect('bob', [addr.mallory, GIFT.TRX, 1n, 0n], 1_000_000n), 'NotBroadcaster', [addr.mallory]),
+        await reverts(giftDirect('bob', [addr.dave, GIFT.TRX, 1n, 0n], 1_000_000n), 'NotBroadcaster', [addr.dave]),
+        await reverts(giftDirect('bob', [addr.alice, GIFT.UNKNOWN, 1n, 0n], 1_000_000n), 'UnknownGift', [GIFT.UNKNOWN]),
+        await reverts(giftDirect('bob', [addr.alice, GIFT.DISABLED, 1n, 0n], 1_000_000n), 'GiftDisabled', [GIFT.DISABLED]),
+        await reverts(giftDirect('bob', [addr.alice, GIFT.TRX, 0n, 0n]), 'InvalidQuantity', [0n, 10_000n]),
+        await reverts(giftDirect('bob', [addr.alice, GIFT.SUN, 10_001n, 0n], 10_001n), 'InvalidQuantity', [10_001n, 10_000n]),
       ];
-      const self = await reverts(v('alice', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 1n, 0n], 1_000_000n), 'SelfGift', [addr.alice]);
+      const self = await reverts(giftDirect('alice', [addr.alice, GIFT.TRX, 1n, 0n], 1_000_000n), 'SelfGift', [addr.alice]);
       await expectLedger(before, { 'bob.wallet.TRX': -errs.reduce((s, e) => s + feeOf(e), 0n), 'alice.wallet.TRX': -feeOf(self) });
     });
   });
@@ -721,7 +747,7 @@ describe('GiftVault', function () {
     });
 
     it('reports them pending until release and reverts with NothingToClaim before it', async function () {
-      const r = await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 10n, 0n]);
+      const r = await gift('bob', [addr.alice, GIFT.TRX, 10n, 0n]);
       const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.TRX, quantity: 10n, token: 'TRX', total: 10_000_000n, streamId: 0n, split: DEFAULT_SPLIT });
       assert.equal(await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 3_000_000n);
       assert.equal(await view('claimableEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 0n);
@@ -738,7 +764,7 @@ describe('GiftVault', function () {
     });
 
     it('moves them to the vault balance with EarningsClaimed after release, and withdraw pays them out', async function () {
-      const r = await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 10n, 0n]);
+      const r = await gift('bob', [addr.alice, GIFT.TRX, 10n, 0n]);
       const releaseAt = Number(eventOf(r, 'GiftSent').releaseAt);
       await advanceTo(releaseAt);
       assert.equal(await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 0n);
@@ -765,8 +791,8 @@ describe('GiftVault', function () {
 
     it('claims per token and per broadcaster', async function () {
       await v('bob', 'deposit(address,uint256)', [tok.BTT, 10n * E18]);
-      const r1 = await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.BTT, 1n, 0n]);
-      const r2 = await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.frank, GIFT.TRX, 1n, 0n]);
+      const r1 = await gift('bob', [addr.alice, GIFT.BTT, 1n, 0n]);
+      const r2 = await gift('bob', [addr.frank, GIFT.TRX, 1n, 0n]);
       await advanceTo(Math.max(Number(eventOf(r1, 'GiftSent').releaseAt), Number(eventOf(r2, 'GiftSent').releaseAt)));
       await reverts(v('alice', 'claim(address)', [TRX_ADDRESS]), 'NothingToClaim', [addr.alice, TRX_ADDRESS]);
       const before = await ledger(['alice', 'frank'], ['BTT', 'TRX']);
@@ -789,7 +815,7 @@ describe('GiftVault', function () {
       assert.deepEqual(eventOf(h, 'HoldPeriodUpdated'), { holdPeriod: 0n });
       assert.equal(await view('holdPeriod()'), 0n);
       const before = await ledger(['bob', 'alice'], ['TRX']);
-      const r = await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 2n, 0n]);
+      const r = await gift('bob', [addr.alice, GIFT.TRX, 2n, 0n]);
       const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.TRX, quantity: 2n, token: 'TRX', total: 2_000_000n, streamId: 0n, split: DEFAULT_SPLIT, hold: 0 });
       assert.equal(g.releaseAt, timeOf(r));
       assert.equal(await view('nextReleaseOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint64']), 0n);
@@ -806,10 +832,10 @@ describe('GiftVault', function () {
     });
 
     it('keeps earnings held under an earlier hold period when the hold becomes 0', async function () {
-      const r1 = await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 1n, 0n]);
+      const r1 = await gift('bob', [addr.alice, GIFT.TRX, 1n, 0n]);
       const release1 = Number(eventOf(r1, 'GiftSent').releaseAt);
       await v('admin', 'setHoldPeriod(uint256)', [0n]);
-      await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 2n, 0n]);
+      await gift('bob', [addr.alice, GIFT.TRX, 2n, 0n]);
       assert.equal(await view('claimableEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 600_000n);
       assert.equal(await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 300_000n);
       const c = await v('alice', 'claim(address)', [TRX_ADDRESS]);
@@ -823,9 +849,9 @@ describe('GiftVault', function () {
       const h = await v('admin', 'setHoldPeriod(uint256)', [BigInt(MAX_HOLD)]);
       assert.deepEqual(eventOf(h, 'HoldPeriodUpdated'), { holdPeriod: BigInt(MAX_HOLD) });
       assert.equal(await view('holdPeriod()'), BigInt(MAX_HOLD));
-      const r = await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 1n, 0n]);
+      const r = await gift('bob', [addr.alice, GIFT.TRX, 1n, 0n]);
       const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.TRX, quantity: 1n, token: 'TRX', total: 1_000_000n, streamId: 0n, split: DEFAULT_SPLIT, hold: MAX_HOLD });
-      assert.equal(g.releaseAt % bucketWidth(MAX_HOLD), 0);
+      assert.equal(g.releaseAt % BUCKET, 0);
       await advanceTo(g.releaseAt - 30);
       await reverts(v('alice', 'claim(address)', [TRX_ADDRESS]), 'NothingToClaim', [addr.alice, TRX_ADDRESS]);
       await advanceTo(g.releaseAt);
@@ -843,7 +869,7 @@ describe('GiftVault', function () {
       assert.equal(await view('holdPeriod()'), BigInt(HOLD));
     });
 
-    it('releases gifts sent every 5 hours for 3 days in order and never early', async function () {
+    it('releases gifts sent every 7 hours for 4 days in order and never early', async function () {
       const credits: { amount: bigint; releaseAt: number }[] = [];
       let claimed = 0n;
       const releasedBy = (t: number): bigint => credits.filter((c) => c.releaseAt <= t).reduce((s, c) => s + c.amount, 0n);
@@ -883,21 +909,21 @@ describe('GiftVault', function () {
 
       const aliceBefore = (await view('balanceOf(address,address)', [addr.alice, TRX_ADDRESS])) as bigint;
       for (let i = 0; i < 15; i++) {
-        if (i > 0) await tre(dn, 'tre_increaseTime', [5 * HOUR]);
+        if (i > 0) await tre(dn, 'tre_increaseTime', [7 * HOUR]);
         const q = BigInt(i + 1);
-        const r = await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, q, 0n]);
+        const r = await gift('bob', [addr.alice, GIFT.TRX, q, 0n]);
         const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.TRX, quantity: q, token: 'TRX', total: q * PRICE.TRX, streamId: 0n, split: DEFAULT_SPLIT });
         credits.push({ amount: g.b, releaseAt: g.releaseAt });
         await checkViews(timeOf(r));
         // Claims are sparse, so reused ring slots still hold released, unclaimed buckets.
         if (i === 7 || i === 12) await claimAndCheck();
       }
-      assert.equal(new Set(credits.map((c) => c.releaseAt)).size, credits.length, 'gifts 5 hours apart fall in different buckets');
+      assert.equal(new Set(credits.map((c) => c.releaseAt)).size, credits.length, 'gifts 7 hours apart fall in different 6-hour buckets');
       for (let i = 1; i < credits.length; i++) assert.ok(credits[i]!.releaseAt > credits[i - 1]!.releaseAt, 'later gifts release later');
 
       await claimAndCheck();
       const remaining = credits.filter((c) => c.releaseAt > chainNow());
-      assert.ok(remaining.length >= 5, `only ${remaining.length} buckets left to release`);
+      assert.ok(remaining.length >= 3, `only ${remaining.length} buckets left to release`);
       for (const c of remaining) {
         if (chainNow() < c.releaseAt - 30) {
           await advanceTo(c.releaseAt - 30);
@@ -912,30 +938,59 @@ describe('GiftVault', function () {
       assert.equal(await view('claimableEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 0n);
     });
 
-    it('merges a new credit into a pending bucket of its ring slot at the later release time', async function () {
-      // A gift held 1 day sits in slot (bucket % 8); after the hold drops to 1 hour, a gift whose
-      // hourly bucket maps to the same slot must wait for the held one, not release it early.
-      const r1 = await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 1n, 0n]);
+    it('pays a gift at its announced releaseAt after the hold period is raised (the old ring merged it later)', async function () {
+      // The reported sequence: the hold goes from 1 day to 7 days, then a gift lands in the ring
+      // slot holding gift 1. Under the old buckets (max(1 h, hold / 6) wide, 8 slots) the two met in a
+      // slot and merged at the later time, so gift 1 waited days past the releaseAt it announced.
+      // Gift 1 is timed so that its old 4-hour bucket and gift 2's old 28-hour bucket share a slot.
+      const oldSlot = (t: number, hold: number): number => Math.ceil((t + hold) / Math.max(HOUR, Math.floor(hold / 6))) % 8;
+      let t1 = chainNow() + 60;
+      while (oldSlot(t1, DAY) !== oldSlot(t1 + 120, MAX_HOLD)) t1 += 4 * HOUR;
+      await advanceTo(t1);
+      const r1 = await gift('bob', [addr.alice, GIFT.TRX, 1n, 0n]);
       const release1 = Number(eventOf(r1, 'GiftSent').releaseAt);
-      const slot1 = (release1 / bucketWidth(HOLD)) % 8;
-      await v('admin', 'setHoldPeriod(uint256)', [BigInt(HOUR)]);
-      let b2 = Math.ceil(chainNow() / HOUR) + 3;
-      while (b2 % 8 !== slot1) b2++;
-      await advanceTo((b2 - 2) * HOUR + 600);
-      const r2 = await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 2n, 0n]);
-      const t2 = timeOf(r2);
-      assert.equal(releaseOf(t2, HOUR), b2 * HOUR, 'the second gift falls in the colliding bucket');
-      assert.ok(b2 * HOUR < release1);
-      const e2 = eventOf(r2, 'GiftSent');
-      assert.equal(e2.releaseAt, BigInt(release1));
-      assert.equal(await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 900_000n);
+      assert.equal(release1, releaseOf(timeOf(r1), DAY));
+      await v('admin', 'setHoldPeriod(uint256)', [BigInt(MAX_HOLD)]);
+      const r2 = await gift('bob', [addr.alice, GIFT.TRX, 2n, 0n]);
+      const release2 = Number(eventOf(r2, 'GiftSent').releaseAt);
+      assert.equal(release2, releaseOf(timeOf(r2), MAX_HOLD), 'the second gift is held its own 7 days, rounded to 6 hours');
       assert.equal(await view('nextReleaseOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint64']), BigInt(release1));
 
-      await advanceTo(b2 * HOUR + 60);
+      await advanceTo(release1 - 30);
       await reverts(v('alice', 'claim(address)', [TRX_ADDRESS]), 'NothingToClaim', [addr.alice, TRX_ADDRESS]);
       await advanceTo(release1);
-      const c = await v('alice', 'claim(address)', [TRX_ADDRESS]);
-      assert.deepEqual(eventOf(c, 'EarningsClaimed'), { broadcaster: addr.alice, token: TRX_ADDRESS, amount: 900_000n });
+      const before = await ledger(['alice'], ['TRX']);
+      const c1 = await v('alice', 'claim(address)', [TRX_ADDRESS]);
+      assert.deepEqual(eventOf(c1, 'EarningsClaimed'), { broadcaster: addr.alice, token: TRX_ADDRESS, amount: 300_000n });
+      await expectLedger(before, { 'alice.vault.TRX': 300_000n, 'alice.claimable.TRX': -300_000n, 'alice.wallet.TRX': -feeOf(c1) });
+      assert.equal(await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 600_000n);
+      await advanceTo(release2);
+      const c2 = await v('alice', 'claim(address)', [TRX_ADDRESS]);
+      assert.deepEqual(eventOf(c2, 'EarningsClaimed'), { broadcaster: addr.alice, token: TRX_ADDRESS, amount: 600_000n });
+    });
+
+    it('never moves a release time when the policy role keeps switching the hold period', async function () {
+      // Raising and lowering the hold between gifts (what could lock earnings before) leaves every
+      // gift claimable at the time its GiftSent announced.
+      const credits: { amount: bigint; releaseAt: number }[] = [];
+      for (let i = 0; i < 12; i++) {
+        await v('admin', 'setHoldPeriod(uint256)', [BigInt(i % 2 ? MAX_HOLD : rngHold(i))]);
+        const r = await gift('bob', [addr.alice, GIFT.TRX, 1n, 0n]);
+        credits.push({ amount: 300_000n, releaseAt: Number(eventOf(r, 'GiftSent').releaseAt) });
+        await advance(3 * HOUR + 17 * i);
+      }
+      let claimed = 0n;
+      for (const c of [...credits].sort((x, y) => x.releaseAt - y.releaseAt)) {
+        if (chainNow() < c.releaseAt) await advanceTo(c.releaseAt);
+        const due = credits.filter((x) => x.releaseAt <= chainNow()).reduce((s, x) => s + x.amount, 0n) - claimed;
+        if (due === 0n) continue;
+        const r = await v('alice', 'claim(address)', [TRX_ADDRESS]);
+        const amount = eventOf(r, 'EarningsClaimed').amount as bigint;
+        const released = credits.filter((x) => x.releaseAt <= timeOf(r)).reduce((s, x) => s + x.amount, 0n);
+        assert.equal(claimed + amount, released, `by ${timeOf(r)} every gift announced for then is claimable`);
+        claimed += amount;
+      }
+      assert.equal(claimed, 12n * 300_000n);
     });
   });
 
@@ -946,7 +1001,7 @@ describe('GiftVault', function () {
       await v('bob', 'depositTRX()', [], 100_000_000n);
     });
 
-    const gift = (): Promise<TxResult> => v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 10n, 0n]);
+    const giftTen = (): Promise<TxResult> => gift('bob', [addr.alice, GIFT.TRX, 10n, 0n]);
     const giftWith = (r: TxResult, split: SplitBps): void => {
       expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.TRX, quantity: 10n, token: 'TRX', total: 10_000_000n, streamId: 0n, split });
     };
@@ -957,13 +1012,13 @@ describe('GiftVault', function () {
       assert.deepEqual(await splitOf(addr.alice), [4000n, 1000n, 5000n]);
       assert.deepEqual(await splitOf(TRX_ADDRESS), [4000n, 1000n, 5000n]);
       assert.deepEqual(await pendingSplitOf(addr.alice), [false, [0n, 0n, 0n], 0n]);
-      giftWith(await gift(), [4000, 1000, 5000]);
+      giftWith(await giftTen(), [4000, 1000, 5000]);
     });
 
     it('moves pool and platform shares at once when the broadcaster share stays', async function () {
       const r = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3000, 2000, 5000]]);
       assert.deepEqual(eventOf(r, 'SplitUpdated'), { broadcaster: TRX_ADDRESS, broadcasterBps: 3000n, poolBps: 2000n, platformBps: 5000n });
-      giftWith(await gift(), [3000, 2000, 5000]);
+      giftWith(await giftTen(), [3000, 2000, 5000]);
     });
 
     it('announces a lower broadcaster share with SplitChangeAnnounced and applies it only after the notice', async function () {
@@ -980,27 +1035,64 @@ describe('GiftVault', function () {
       assert.deepEqual(await splitOf(addr.alice), [4000n, 1000n, 5000n]);
       assert.deepEqual(await pendingSplitOf(addr.alice), [true, [3500n, 1500n, 5000n], BigInt(effectiveAt)]);
       assert.deepEqual(await pendingSplitOf(TRX_ADDRESS), [true, [3500n, 1500n, 5000n], BigInt(effectiveAt)]);
-      giftWith(await gift(), [4000, 1000, 5000]);
+      giftWith(await giftTen(), [4000, 1000, 5000]);
 
       await advanceTo(effectiveAt - 60);
-      const early = await gift();
+      const early = await giftTen();
       assert.ok(timeOf(early) < effectiveAt);
       giftWith(early, [4000, 1000, 5000]);
 
       await advanceTo(effectiveAt);
       assert.deepEqual(await splitOf(addr.alice), [3500n, 1500n, 5000n]);
       assert.deepEqual(await pendingSplitOf(addr.alice), [false, [0n, 0n, 0n], 0n]);
-      giftWith(await gift(), [3500, 1500, 5000]);
+      giftWith(await giftTen(), [3500, 1500, 5000]);
     });
 
-    it('cancels an announced lowering when the share is raised again', async function () {
+    it('cancels an announced change at once when the new split pays both shares at least what now and the announcement pay', async function () {
       await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4000, 1000, 5000]]);
       await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3500, 1500, 5000]]);
-      const r = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4500, 500, 5000]]);
-      assert.deepEqual(eventOf(r, 'SplitUpdated'), { broadcaster: TRX_ADDRESS, broadcasterBps: 4500n, poolBps: 500n, platformBps: 5000n });
+      const r = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4500, 1500, 4000]]);
+      assert.deepEqual(eventOf(r, 'SplitUpdated'), { broadcaster: TRX_ADDRESS, broadcasterBps: 4500n, poolBps: 1500n, platformBps: 4000n });
       assert.deepEqual(await pendingSplitOf(addr.alice), [false, [0n, 0n, 0n], 0n]);
+      giftWith(await giftTen(), [4500, 1500, 4000]);
       await advance(NOTICE + DAY);
-      assert.deepEqual(await splitOf(addr.alice), [4500n, 500n, 5000n]);
+      assert.deepEqual(await splitOf(addr.alice), [4500n, 1500n, 4000n]);
+    });
+
+    it('announces a lower pool share with SplitChangeAnnounced even when the broadcaster share rises', async function () {
+      const r = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4000, 0, 6000]]);
+      const effectiveAt = timeOf(r) + NOTICE;
+      assert.deepEqual(eventOf(r, 'SplitChangeAnnounced'), { broadcaster: TRX_ADDRESS, broadcasterBps: 4000n, poolBps: 0n, platformBps: 6000n, effectiveAt: BigInt(effectiveAt) });
+      giftWith(await giftTen(), DEFAULT_SPLIT);
+      await advanceTo(effectiveAt - 60);
+      giftWith(await giftTen(), DEFAULT_SPLIT);
+      await advanceTo(effectiveAt);
+      giftWith(await giftTen(), [4000, 0, 6000]);
+    });
+
+    it('replaces an announced lowering with a later one, keeping today\'s split until then', async function () {
+      await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[5000, 1000, 4000]]);
+      const first = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3000, 1000, 6000]]);
+      await advance(3 * DAY);
+      const second = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4000, 1000, 5000]]);
+      const effectiveAt = timeOf(second) + NOTICE;
+      assert.deepEqual(eventOf(second, 'SplitChangeAnnounced').effectiveAt, BigInt(effectiveAt));
+      await advanceTo(timeOf(first) + NOTICE);
+      giftWith(await giftTen(), [5000, 1000, 4000]);
+      await advanceTo(effectiveAt);
+      giftWith(await giftTen(), [4000, 1000, 5000]);
+    });
+
+    it('reverts with SplitChangePending when an announced change that raises a share would be replaced', async function () {
+      await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4000, 1000, 5000]]);
+      const mixed = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3500, 1500, 5000]]);
+      const effectiveAt = BigInt(timeOf(mixed) + NOTICE);
+      await reverts(v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4500, 500, 5000]]), 'SplitChangePending', [TRX_ADDRESS, effectiveAt]);
+      await reverts(v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3000, 1000, 6000]]), 'SplitChangePending', [TRX_ADDRESS, effectiveAt]);
+      assert.deepEqual(await pendingSplitOf(addr.alice), [true, [3500n, 1500n, 5000n], effectiveAt]);
+      await advanceTo(Number(effectiveAt));
+      const r = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3000, 1000, 6000]]);
+      assert.equal(eventOf(r, 'SplitChangeAnnounced').effectiveAt, BigInt(timeOf(r) + NOTICE));
     });
 
     it('reverts with BroadcasterShareBelowFloor when the share is below the floor', async function () {
@@ -1023,7 +1115,7 @@ describe('GiftVault', function () {
       await v('bob', 'depositTRX()', [], 100_000_000n);
     });
 
-    const giftTo = (b: 'alice' | 'frank'): Promise<TxResult> => v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr[b], GIFT.TRX, 10n, 0n]);
+    const giftTo = (b: 'alice' | 'frank'): Promise<TxResult> => gift('bob', [addr[b], GIFT.TRX, 10n, 0n]);
     const giftWith = (r: TxResult, b: 'alice' | 'frank', split: SplitBps): void => {
       expectGiftSent(r, { sender: 'bob', broadcaster: b, giftId: GIFT.TRX, quantity: 10n, token: 'TRX', total: 10_000_000n, streamId: 0n, split });
     };
@@ -1127,16 +1219,63 @@ describe('GiftVault', function () {
       giftWith(await giftTo('alice'), 'alice', [3000, 1000, 6000]);
     });
 
-    it('clears at once with SplitOverrideCleared when the override was only announced', async function () {
+    it('clears at once with SplitOverrideCleared when the override was only announced and the default stays', async function () {
       await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4000, 1000, 5000]]);
-      const lower = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3000, 1000, 6000]]);
       await setOverride([3500, 500, 6000]);
       const r = await v('admin', 'clearBroadcasterSplit(address)', [addr.alice]);
       assert.deepEqual(eventOf(r, 'SplitOverrideCleared'), { broadcaster: addr.alice });
       assert.deepEqual(await splitOf(addr.alice), [4000n, 1000n, 5000n]);
-      assert.deepEqual(await pendingSplitOf(addr.alice), [true, [3000n, 1000n, 6000n], BigInt(timeOf(lower) + NOTICE)]);
+      assert.deepEqual(await pendingSplitOf(addr.alice), [false, [0n, 0n, 0n], 0n]);
       await reverts(v('admin', 'clearBroadcasterSplit(address)', [addr.alice]), 'NoSplitOverride', [addr.alice]);
     });
+
+    // The first sequence the review found: the override, announced but not in force, would shield
+    // alice from a lower default announced after it; clearing it at once exposed her to that drop
+    // with less than the notice left (a day here). Now the clear pins her current split and waits.
+    it('announces the clear of an override not yet in force while a lower default is announced, keeping the pinned split', async function () {
+      await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[5000, 1000, 4000]]);
+      const own = await setOverride([4000, 1000, 5000]);
+      const ownAt = timeOf(own) + NOTICE;
+      await advance(6 * DAY);
+      const lower = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3000, 1000, 6000]]);
+      const lowerAt = timeOf(lower) + NOTICE;
+      await advanceTo(ownAt - 2 * HOUR);
+      const r = await v('admin', 'clearBroadcasterSplit(address)', [addr.alice]);
+      const effectiveAt = timeOf(r) + NOTICE;
+      assert.ok(lowerAt < effectiveAt);
+      assert.deepEqual(eventOf(r, 'SplitOverrideClearAnnounced'), { broadcaster: addr.alice, effectiveAt: BigInt(effectiveAt) });
+      assert.deepEqual(await pendingSplitOf(addr.alice), [true, [3000n, 1000n, 6000n], BigInt(effectiveAt)]);
+      await advanceTo(lowerAt);
+      giftWith(await giftTo('frank'), 'frank', [3000, 1000, 6000]);
+      giftWith(await giftTo('alice'), 'alice', [5000, 1000, 4000]);
+      await advanceTo(effectiveAt);
+      giftWith(await giftTo('alice'), 'alice', [3000, 1000, 6000]);
+      // Announcing the lower override had pinned alice to her split of then until it applied.
+      assert.deepEqual(eventOf(own, 'SplitUpdated'), { broadcaster: addr.alice, broadcasterBps: 5000n, poolBps: 1000n, platformBps: 4000n });
+    });
+
+    // The second sequence: re-sending the same (or a higher) override while it was announced used to
+    // push its start 7 days later and leave alice on the lower default in between.
+    for (const again of [[4000, 1000, 5000], [4500, 1000, 4500]] as SplitBps[]) {
+      it(`keeps alice off a lower default when an announced override is sent again as ${again.join('/')}`, async function () {
+        await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[6000, 1000, 3000]]);
+        const lower = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3000, 1000, 6000]]);
+        const lowerAt = timeOf(lower) + NOTICE;
+        const own = await setOverride([4000, 1000, 5000]);
+        assert.ok(timeOf(own) + NOTICE <= lowerAt + 5);
+        await advance(6 * DAY);
+        const r = await setOverride(again);
+        const effectiveAt = timeOf(r) + NOTICE;
+        assert.deepEqual(eventOf(r, 'SplitChangeAnnounced').effectiveAt, BigInt(effectiveAt));
+        await advanceTo(lowerAt + HOUR);
+        giftWith(await giftTo('frank'), 'frank', [3000, 1000, 6000]);
+        const g = await giftTo('alice');
+        assert.ok(eventOf(g, 'GiftSent').broadcasterAmount as bigint >= 4_000_000n, `alice got ${String(eventOf(g, 'GiftSent').broadcasterAmount)} of 10 TRX a day after the first announcement applied`);
+        giftWith(g, 'alice', [6000, 1000, 3000]);
+        await advanceTo(effectiveAt);
+        giftWith(await giftTo('alice'), 'alice', again);
+      });
+    }
 
     it('follows default changes again once cleared', async function () {
       await setOverride([5000, 1000, 4000]);
@@ -1178,7 +1317,7 @@ describe('GiftVault', function () {
 
     beforeEach(async function () {
       await v('bob', 'depositTRX()', [], 10_000_000n);
-      const r = await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 10n, 0n]);
+      const r = await gift('bob', [addr.alice, GIFT.TRX, 10n, 0n]);
       releaseAt = Number(eventOf(r, 'GiftSent').releaseAt);
       await advanceTo(releaseAt);
     });
@@ -1201,7 +1340,7 @@ describe('GiftVault', function () {
       await v('alice', 'depositTRX()', [], 1_000_000n);
       const w = await v('alice', 'withdraw(address,uint256)', [TRX_ADDRESS, 1_000_000n]);
       assert.deepEqual(eventOf(w, 'Withdrawn'), { user: addr.alice, token: TRX_ADDRESS, amount: 1_000_000n });
-      const g = await v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 1n, 0n], 1_000_000n);
+      const g = await giftDirect('bob', [addr.alice, GIFT.TRX, 1n, 0n], 1_000_000n);
       assert.equal(eventOf(g, 'GiftSent').broadcasterAmount, 300_000n);
       assert.equal(await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 300_000n);
     });
@@ -1276,9 +1415,9 @@ describe('GiftVault', function () {
 
   describe('when the treasury withdraws platform revenue', function () {
     beforeEach(async function () {
-      await v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 10n, 0n], 10_000_000n);
-      await v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.BTT, 2n, 0n]);
-      await v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.USDT, 5n, 0n]);
+      await giftDirect('bob', [addr.alice, GIFT.TRX, 10n, 0n], 10_000_000n);
+      await giftDirect('bob', [addr.alice, GIFT.BTT, 2n, 0n]);
+      await giftDirect('bob', [addr.alice, GIFT.USDT, 5n, 0n]);
     });
 
     it('reports the platform shares in treasuryBalance', async function () {
@@ -1341,8 +1480,8 @@ describe('GiftVault', function () {
 
   describe('when the pool share is flushed', function () {
     it('moves accrued TRX to the RewardPool with PoolFlushed and Funded', async function () {
-      await v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 10n, 0n], 10_000_000n);
-      await v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.frank, GIFT.TRX, 5n, 0n], 5_000_000n);
+      await giftDirect('bob', [addr.alice, GIFT.TRX, 10n, 0n], 10_000_000n);
+      await giftDirect('bob', [addr.frank, GIFT.TRX, 5n, 0n], 5_000_000n);
       assert.equal(await view('poolAccrued(address)', [TRX_ADDRESS]), 1_500_000n);
       const before = await ledger(['mallory'], ['TRX']);
       const r = await v('mallory', 'flushPool(address)', [TRX_ADDRESS]);
@@ -1361,7 +1500,7 @@ describe('GiftVault', function () {
     });
 
     it('moves accrued BTT to the RewardPool with PoolFlushed and Funded', async function () {
-      await v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.BTT, 3n, 0n]);
+      await giftDirect('bob', [addr.alice, GIFT.BTT, 3n, 0n]);
       const before = await ledger([], ['BTT']);
       const r = await v('carol', 'flushPool(address)', [tok.BTT]);
       const amount = (15n * E18) / 10n;
@@ -1378,9 +1517,9 @@ describe('GiftVault', function () {
     });
 
     it('moves a USDT-like token, and of a fee-on-transfer token the pool is credited what arrived', async function () {
-      await v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.USDT, 1n, 0n]);
+      await giftDirect('bob', [addr.alice, GIFT.USDT, 1n, 0n]);
       await v('bob', 'deposit(address,uint256)', [tok.FEE, 10n * E18]);
-      await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.FEE, 5n, 0n]);
+      await gift('bob', [addr.alice, GIFT.FEE, 5n, 0n]);
       const before = await ledger([], ['USDT', 'FEE']);
       const u = await v('carol', 'flushPool(address)', [tok.USDT]);
       const f = await v('carol', 'flushPool(address)', [tok.FEE]);
@@ -1418,7 +1557,7 @@ describe('GiftVault', function () {
     beforeEach(async function () {
       await v('bob', 'depositTRX()', [], 10_000_000n);
       await v('bob', 'deposit(address,uint256)', [tok.BTT, 10n * E18]);
-      const r = await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 5n, 0n]);
+      const r = await gift('bob', [addr.alice, GIFT.TRX, 5n, 0n]);
       releaseAt = Number(eventOf(r, 'GiftSent').releaseAt);
       const p = await v('admin', 'pause()');
       assert.deepEqual(eventOf(p, 'Paused'), { account: addr.admin });
@@ -1429,9 +1568,9 @@ describe('GiftVault', function () {
       const errs = [
         await reverts(v('bob', 'depositTRX()', [], 1_000_000n), 'EnforcedPause', []),
         await reverts(v('bob', 'deposit(address,uint256)', [tok.BTT, E18]), 'EnforcedPause', []),
-        await reverts(v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 1n, 0n]), 'EnforcedPause', []),
-        await reverts(v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.TRX, 1n, 0n], 1_000_000n), 'EnforcedPause', []),
-        await reverts(v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.BTT, 1n, 0n]), 'EnforcedPause', []),
+        await reverts(gift('bob', [addr.alice, GIFT.TRX, 1n, 0n]), 'EnforcedPause', []),
+        await reverts(giftDirect('bob', [addr.alice, GIFT.TRX, 1n, 0n], 1_000_000n), 'EnforcedPause', []),
+        await reverts(giftDirect('bob', [addr.alice, GIFT.BTT, 1n, 0n]), 'EnforcedPause', []),
       ];
       await expectLedger(before, { 'bob.wallet.TRX': -errs.reduce((s, e) => s + feeOf(e), 0n) });
     });
@@ -1489,14 +1628,14 @@ describe('GiftVault', function () {
     const attempts = (): [string, string][] => [
       ['withdraw', vaultAbi.encodeFunctionData('withdraw', [evm(tok.REE), 1n])],
       ['claim', vaultAbi.encodeFunctionData('claim', [evm(tok.REE)])],
-      ['sendGiftDirect', vaultAbi.encodeFunctionData('sendGiftDirect', [evm(addr.alice), GIFT.REE, 1n, 0n])],
+      ['sendGiftDirect', vaultAbi.encodeFunctionData('sendGiftDirect', [evm(addr.alice), GIFT.REE, 1n, 0n, evm(tok.REE), PRICE.REE])],
     ];
 
     beforeEach(async function () {
       await v('bob', 'deposit(address,uint256)', [tok.REE, 10n * E18]);
       // The vault holds REE in balances, escrow, pool and treasury; the asserted error name shows the
       // guard stopped each reentrant call before any later check could.
-      await v('bob', 'sendGift(address,uint256,uint256,uint256)', [addr.alice, GIFT.REE, 1n, 0n]);
+      await gift('bob', [addr.alice, GIFT.REE, 1n, 0n]);
     });
 
     for (const i of [0, 1, 2]) {
@@ -1520,7 +1659,7 @@ describe('GiftVault', function () {
     it('reverts with ReentrancyGuardReentrantCall when sendGiftDirect\'s transferFrom calls withdraw', async function () {
       await tx('carol', tok.REE, 'arm(address,bytes)', [vault, attempts()[0]![1]]);
       const before = await ledger(['bob', 'alice'], ['REE']);
-      await reverts(v('bob', 'sendGiftDirect(address,uint256,uint256,uint256)', [addr.alice, GIFT.REE, 1n, 0n]), 'ReentrancyGuardReentrantCall', []);
+      await reverts(giftDirect('bob', [addr.alice, GIFT.REE, 1n, 0n]), 'ReentrancyGuardReentrantCall', []);
       await expectLedger(before, {});
     });
 
@@ -1530,6 +1669,141 @@ describe('GiftVault', function () {
       const before = await ledger(['bob'], ['REE']);
       await v('bob', 'withdraw(address,uint256)', [tok.REE, E18]);
       await expectLedger(before, { 'bob.vault.REE': -E18, 'bob.wallet.REE': E18, 'custody.REE': -E18, 'liabilities.REE': -E18 });
+    });
+  });
+
+  // ---------------------------------------------------------------- what the sender was shown
+
+  describe('when the catalog changes between signing and inclusion', function () {
+    beforeEach(async function () {
+      await v('bob', 'depositTRX()', [], 50_000_000n);
+      await v('bob', 'deposit(address,uint256)', [tok.BTT, 1_000n * E18]);
+    });
+    const setGift = (id: bigint, t: Tok, price: bigint): Promise<TxResult> => v('admin', 'setGift(uint256,address,uint256,bool,string)', [id, tok[t], price, true, 'changed']);
+
+    // The reported case: a gift shown as 5 BTT took 1,000 BTT, 600 of it to the treasury.
+    it('reverts with GiftTermsChanged when the price rose above what the sender agreed to, from the vault', async function () {
+      const agreed: [string, bigint] = [tok.BTT, PRICE.BTT];
+      await setGift(GIFT.BTT, 'BTT', 1_000n * E18);
+      const before = await ledger(['bob', 'alice'], ['BTT', 'TRX']);
+      const e = await reverts(gift('bob', [addr.alice, GIFT.BTT, 1n, 0n], agreed), 'GiftTermsChanged', [GIFT.BTT, tok.BTT, 1_000n * E18]);
+      await expectLedger(before, { 'bob.wallet.TRX': -feeOf(e) });
+    });
+
+    it('reverts with GiftTermsChanged when the price rose, paying from the wallet', async function () {
+      await setGift(GIFT.BTT, 'BTT', 6n * E18);
+      const before = await ledger(['bob', 'alice'], ['BTT', 'TRX']);
+      const e = await reverts(giftDirect('bob', [addr.alice, GIFT.BTT, 2n, 0n], undefined, [tok.BTT, 2n * PRICE.BTT]), 'GiftTermsChanged', [GIFT.BTT, tok.BTT, 12n * E18]);
+      await expectLedger(before, { 'bob.wallet.TRX': -feeOf(e) });
+    });
+
+    // The other reported case: switching a gift from TRX to BTT took the viewer's whole BTT balance.
+    it('reverts with GiftTermsChanged when the gift is now priced in another token', async function () {
+      await setGift(GIFT.TRX, 'BTT', 1_000n * E18);
+      const before = await ledger(['bob', 'alice'], ['BTT', 'TRX']);
+      const e = await reverts(gift('bob', [addr.alice, GIFT.TRX, 1n, 0n], [TRX_ADDRESS, PRICE.TRX]), 'GiftTermsChanged', [GIFT.TRX, tok.BTT, 1_000n * E18]);
+      const d = await reverts(giftDirect('bob', [addr.alice, GIFT.TRX, 1n, 0n], PRICE.TRX, [TRX_ADDRESS, PRICE.TRX]), 'GiftTermsChanged', [GIFT.TRX, tok.BTT, 1_000n * E18]);
+      await expectLedger(before, { 'bob.wallet.TRX': -feeOf(e) - feeOf(d) });
+    });
+
+    it('reverts with GiftTermsChanged when the token is right but the maximum is below the total', async function () {
+      await reverts(gift('bob', [addr.alice, GIFT.BTT, 3n, 0n], [tok.BTT, 3n * PRICE.BTT - 1n]), 'GiftTermsChanged', [GIFT.BTT, tok.BTT, 3n * PRICE.BTT]);
+      await reverts(gift('bob', [addr.alice, GIFT.BTT, 3n, 0n], [tok.USDT, 3n * PRICE.BTT]), 'GiftTermsChanged', [GIFT.BTT, tok.BTT, 3n * PRICE.BTT]);
+    });
+
+    it('charges the lower price when the price fell below what the sender agreed to', async function () {
+      await setGift(GIFT.BTT, 'BTT', 2n * E18);
+      const before = await ledger(['bob', 'alice'], ['BTT']);
+      const r = await gift('bob', [addr.alice, GIFT.BTT, 2n, 0n], [tok.BTT, 2n * PRICE.BTT]);
+      const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.BTT, quantity: 2n, token: 'BTT', total: 4n * E18, streamId: 0n, split: DEFAULT_SPLIT });
+      await expectLedger(before, { 'bob.vault.BTT': -4n * E18, 'alice.pending.BTT': g.b, 'pool.BTT': g.p, 'treasury.BTT': g.f });
+    });
+
+    it('reverts with WrongPayment when a TRX gift from the wallet became cheaper than the TRX attached', async function () {
+      await setGift(GIFT.TRX, 'TRX', PRICE.TRX / 2n);
+      await reverts(giftDirect('bob', [addr.alice, GIFT.TRX, 2n, 0n], 2n * PRICE.TRX, [TRX_ADDRESS, 2n * PRICE.TRX]), 'WrongPayment', [PRICE.TRX, 2n * PRICE.TRX]);
+    });
+  });
+
+  describe('when a gift is too small to pay the broadcaster', function () {
+    beforeEach(async function () {
+      await v('bob', 'depositTRX()', [], 10_000_000n);
+    });
+
+    // At 30% a total under 4 units rounds the broadcaster's share down to 0: the platform took it all.
+    for (const q of [1n, 2n, 3n]) {
+      it(`reverts with GiftTooSmall for a total of ${q} sun at 30%`, async function () {
+        const before = await ledger(['bob', 'alice'], ['TRX']);
+        const e = await reverts(gift('bob', [addr.alice, GIFT.SUN, q, 0n]), 'GiftTooSmall', [GIFT.SUN, q, 3000n]);
+        const d = await reverts(giftDirect('bob', [addr.alice, GIFT.SUN, q, 0n], q), 'GiftTooSmall', [GIFT.SUN, q, 3000n]);
+        await expectLedger(before, { 'bob.wallet.TRX': -feeOf(e) - feeOf(d) });
+      });
+    }
+
+    it('accepts the smallest total that pays the broadcaster 1 sun, and follows the broadcaster share', async function () {
+      const r = await gift('bob', [addr.alice, GIFT.SUN, 4n, 0n]);
+      const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.SUN, quantity: 4n, token: 'TRX', total: 4n, streamId: 0n, split: DEFAULT_SPLIT });
+      assert.deepEqual([g.b, g.p, g.f], [1n, 0n, 3n]);
+      await v('admin', 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [addr.alice, [5000, 1000, 4000]]);
+      const two = await gift('bob', [addr.alice, GIFT.SUN, 2n, 0n]);
+      assert.equal(eventOf(two, 'GiftSent').broadcasterAmount, 1n);
+      await reverts(gift('bob', [addr.alice, GIFT.SUN, 1n, 0n]), 'GiftTooSmall', [GIFT.SUN, 1n, 5000n]);
+    });
+  });
+
+  describe('when value would be stranded', function () {
+    beforeEach(async function () {
+      await giftDirect('bob', [addr.alice, GIFT.TRX, 10n, 0n], 10_000_000n);
+      await giftDirect('bob', [addr.alice, GIFT.BTT, 2n, 0n]);
+    });
+
+    it('reverts with InvalidRecipient when the treasury would be sent to the vault or the reward pool', async function () {
+      const before = await ledger(['admin'], ['TRX', 'BTT']);
+      const a = await reverts(v('admin', 'withdrawTreasury(address,address,uint256)', [TRX_ADDRESS, vault, 1_000_000n]), 'InvalidRecipient', [vault]);
+      const b = await reverts(v('admin', 'withdrawTreasury(address,address,uint256)', [tok.BTT, sys.rewardPool, E18]), 'InvalidRecipient', [sys.rewardPool]);
+      await expectLedger(before, { 'admin.wallet.TRX': -feeOf(a) - feeOf(b) });
+    });
+
+    it('recovers tokens sent to the vault by mistake with SurplusRecovered, never what it owes', async function () {
+      await tx('carol', tok.BTT, 'transfer(address,uint256)', [vault, 3n * E18]);
+      donated.add('BTT');
+      assert.equal(await view('surplusOf(address)', [tok.BTT]), 3n * E18);
+      const before = await ledger(['payee', 'alice'], ['BTT']);
+      const r = await v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, addr.payee, 2n * E18]);
+      assert.deepEqual(eventOf(r, 'SurplusRecovered'), { token: tok.BTT, to: addr.payee, amount: 2n * E18 });
+      await expectLedger(before, { 'payee.wallet.BTT': 2n * E18, 'custody.BTT': -2n * E18 });
+      await reverts(v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, addr.payee, E18 + 1n]), 'InsufficientSurplus', [tok.BTT, E18, E18 + 1n]);
+      await v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, addr.payee, E18]);
+      donated.delete('BTT');
+      assert.equal(await view('surplusOf(address)', [tok.BTT]), 0n);
+      await reverts(v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, addr.payee, 1n]), 'InsufficientSurplus', [tok.BTT, 0n, 1n]);
+    });
+
+    it('recovers TRX forced into the vault, and a token that was never allowed', async function () {
+      const extra = 7_000_000n;
+      await tre(dn, 'tre_setAccountBalance', [vault, String((await realBalance(vault, 'TRX')) + extra)]);
+      assert.equal(await view('surplusOf(address)', [TRX_ADDRESS]), extra);
+      const other = await deploy(tronWebFor(dn, 0), 'MockBTT');
+      await tx('admin', other, 'mint(address,uint256)', [vault, 5n]);
+      assert.equal(await view('surplusOf(address)', [other]), 5n);
+      const before = await ledger(['payee'], ['TRX']);
+      const r = await v('admin', 'recoverSurplus(address,address,uint256)', [TRX_ADDRESS, addr.payee, extra]);
+      assert.deepEqual(eventOf(r, 'SurplusRecovered'), { token: TRX_ADDRESS, to: addr.payee, amount: extra });
+      await expectLedger(before, { 'payee.wallet.TRX': extra, 'custody.TRX': -extra });
+      await v('admin', 'recoverSurplus(address,address,uint256)', [other, addr.payee, 5n]);
+      assert.equal(await call(dn, other, 'balanceOf(address)', [addr.payee]), 5n);
+      await reverts(v('admin', 'recoverSurplus(address,address,uint256)', [TRX_ADDRESS, addr.payee, 1n]), 'InsufficientSurplus', [TRX_ADDRESS, 0n, 1n]);
+    });
+
+    it('reverts with InvalidRecipient, ZeroAddress, ZeroAmount and AccessControlUnauthorizedAccount when recovering', async function () {
+      await tx('carol', tok.BTT, 'transfer(address,uint256)', [vault, 3n * E18]);
+      donated.add('BTT');
+      await reverts(v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, vault, 1n]), 'InvalidRecipient', [vault]);
+      await reverts(v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, sys.rewardPool, 1n]), 'InvalidRecipient', [sys.rewardPool]);
+      await reverts(v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, TRX_ADDRESS, 1n]), 'ZeroAddress', []);
+      await reverts(v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, addr.payee, 0n]), 'ZeroAmount', []);
+      await reverts(v('mallory', 'recoverSurplus(address,address,uint256)', [tok.BTT, addr.mallory, 1n]), 'AccessControlUnauthorizedAccount', [addr.mallory, ROLE.TREASURY]);
+      assert.equal(await view('surplusOf(address)', [tok.BTT]), 3n * E18);
     });
   });
 
