@@ -153,11 +153,11 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
       signature: 'epochInfo(uint256)',
       types: ['uint256'],
       values: [BigInt(epochId)],
-      outputs: ['address', 'bytes32', 'uint256', 'uint256', 'uint64', 'bool'],
-      chain: (o) => `token=${toBase58(`41${String(o[0]).slice(2)}`)} root=${String(o[1]).toLowerCase()} total=${o[2]} claimed=${o[3]} deadline=${o[4]} swept=${o[5]}`,
+      outputs: ['address', 'bytes32', 'uint256', 'uint256', 'uint64', 'bool', 'bool'],
+      chain: (o) => `token=${toBase58(`41${String(o[0]).slice(2)}`)} root=${String(o[1]).toLowerCase()} total=${o[2]} claimed=${o[3]} deadline=${o[4]} swept=${o[5]} cancelled=${o[6]}`,
       indexed: () => {
-        const e = one<{ token: string; merkle_root: string; total: string; claimed: string; claim_deadline: number; swept: number }>('SELECT * FROM reward_epochs WHERE epoch_id = ?', epochId);
-        return e ? `token=${e.token} root=${e.merkle_root} total=${e.total} claimed=${e.claimed} deadline=${e.claim_deadline / 1000} swept=${e.swept === 1}` : 'reverted';
+        const e = one<{ token: string; merkle_root: string; total: string; claimed: string; claim_deadline: number; swept: number; cancelled: number }>('SELECT * FROM reward_epochs WHERE epoch_id = ?', epochId);
+        return e ? `token=${e.token} root=${e.merkle_root} total=${e.total} claimed=${e.claimed} deadline=${e.claim_deadline / 1000} swept=${e.swept === 1} cancelled=${e.cancelled === 1}` : 'reverted';
       },
     });
   }

@@ -492,6 +492,8 @@ export const resolvers = {
           swept: r.swept === 1,
           sweptAmount: BigInt(r.swept_amount),
           sweptAt: r.swept_at,
+          cancelled: r.cancelled === 1,
+          cancelledAt: r.cancelled_at,
           blockNumber: r.block_number,
           finality: fin(r, final),
         }),

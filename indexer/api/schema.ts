@@ -235,6 +235,9 @@ export const typeDefs = /* GraphQL */ `
     swept: Boolean!
     sweptAmount: BigInt!
     sweptAt: Float
+    "Withdrawn before any claim; its total went back to the pool's unallocated funds."
+    cancelled: Boolean!
+    cancelledAt: Float
     blockNumber: Int!
     finality: Finality!
   }

@@ -469,6 +469,9 @@ export const rewardEpochs = sqliteTable('reward_epochs', {
   swept: integer('swept', { mode: 'boolean' }).notNull(),
   sweptAmount: amount('swept_amount').notNull(),
   sweptAt: integer('swept_at'),
+  /** Withdrawn before any claim (EpochCancelled): its total went back to the unallocated funds. */
+  cancelled: integer('cancelled', { mode: 'boolean' }).notNull().default(false),
+  cancelledAt: integer('cancelled_at'),
   blockNumber: blockNumber(),
 });
 
@@ -514,7 +517,7 @@ export const ledgerOwners = sqliteTable(
  * held earnings), `treasury`, `pool_accrued` (the vault's pool shares), `reward_pool` (unallocated
  * pool funds), `epoch:<id>` (allocated to an epoch), `token_fees` (lost to a fee-on-transfer
  * token). Kinds: DEPOSIT, WITHDRAW, GIFT, CLAIM, TREASURY_WITHDRAW, POOL_FLUSH, TRANSFER_FEE,
- * REWARD_FUND, EPOCH_PUBLISH, REWARD_CLAIM, EPOCH_SWEEP. Ids grow in chain order (handlers run
+ * REWARD_FUND, EPOCH_PUBLISH, REWARD_CLAIM, EPOCH_SWEEP, EPOCH_CANCEL, SURPLUS_RECOVER. Ids grow in chain order (handlers run
  * in chain order and a rollback only removes the newest rows), which the API's pages rely on.
  */
 export const ledgerEntries = sqliteTable(

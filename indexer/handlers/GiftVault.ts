@@ -1,7 +1,7 @@
 /**
  * GiftVault: custody (balances), the catalog, gifts with their split, escrow and claims, split
  * policy, freezes, treasury and pool accrual. The escrow is mirrored slot by slot (EscrowLib's
- * 8-slot ring) so pending and claimable earnings are exact at any time, and every mirrored result
+ * 29-slot ring of 6-hour buckets) so pending and claimable earnings are exact at any time, and every mirrored result
  * the chain also reports (a gift's releaseAt, a claim's amount) is checked against it.
  */
 import {
@@ -32,8 +32,9 @@ import { big, bool, num, str, type HandlerContext, type HandlerMap } from './con
 import { account, recordMovement, transfer } from './ledger.js';
 
 const VAULT = 'GiftVault';
-const HOUR = 3600;
-const SLOTS = 8;
+/** EscrowLib.WIDTH and EscrowLib.SLOTS. */
+const BUCKET = 6 * 3600;
+const SLOTS = 29;
 const DAY_MS = 86_400_000;
 
 /** Seconds of the block, as the contracts see `block.timestamp`. */
@@ -82,16 +83,15 @@ function holdPeriodNow(ctx: HandlerContext): number {
 
 /**
  * EscrowLib.credit on the mirror: adds `amount` released after `hold` seconds and returns the
- * release time in seconds (moving `earn.settled` when a stale slot is reused).
+ * release time in seconds (moving `earn.settled` when a released slot is reused).
  */
 function escrowCredit(ctx: HandlerContext, e: RawEvent, earn: Row<typeof earnings>, amount: bigint, now: number, hold: number): number {
   if (hold === 0) {
     earn.settled += amount;
     return now;
   }
-  const width = Math.max(HOUR, Math.floor(hold / 6));
-  const bucket = Math.floor((now + hold + width - 1) / width);
-  let releaseAt = bucket * width;
+  const bucket = Math.floor((now + hold + BUCKET - 1) / BUCKET);
+  const releaseAt = bucket * BUCKET;
   const index = bucket % SLOTS;
   const slot = ctx.store.get(escrowSlots, earn.broadcaster, earn.token, index);
   // An empty slot has no row: EscrowLib treats amount 0 as empty whatever its releaseAt.
@@ -99,14 +99,12 @@ function escrowCredit(ctx: HandlerContext, e: RawEvent, earn: Row<typeof earning
     if (amount === 0n) return releaseAt;
     const total = (slot?.amount ?? 0n) + amount;
     ctx.store.put(escrowSlots, { broadcaster: earn.broadcaster, token: earn.token, slot: index, releaseAt: releaseAt * 1000, amount: total, blockNumber: e.blockNumber });
-  } else if (slot.releaseAt / 1000 <= now) {
+  } else {
+    // EscrowLib's ring never holds two unreleased buckets in one slot (it asserts so).
+    if (slot.releaseAt / 1000 > now) throw new FatalError(`escrow slot ${index} of ${earn.broadcaster} holds an unreleased bucket at ${slot.releaseAt}`);
     earn.settled += slot.amount;
     if (amount === 0n) ctx.store.remove(escrowSlots, earn.broadcaster, earn.token, index);
     else ctx.store.put(escrowSlots, { broadcaster: earn.broadcaster, token: earn.token, slot: index, releaseAt: releaseAt * 1000, amount, blockNumber: e.blockNumber });
-  } else {
-    // The slot holds an unreleased bucket of another time (the hold changed): merge at the later one.
-    if (slot.releaseAt / 1000 > releaseAt) releaseAt = slot.releaseAt / 1000;
-    ctx.store.put(escrowSlots, { broadcaster: earn.broadcaster, token: earn.token, slot: index, releaseAt: releaseAt * 1000, amount: slot.amount + amount, blockNumber: e.blockNumber });
   }
   return releaseAt;
 }
@@ -415,6 +413,10 @@ export const handlers: HandlerMap = {
     t.blockNumber = e.blockNumber;
     ctx.store.put(treasury, t);
     transfer(e, ctx, 'TREASURY_WITHDRAW', token, account.treasury, account.wallet(to), amount);
+  },
+
+  'GiftVault:SurplusRecovered': (e, ctx) => {
+    transfer(e, ctx, 'SURPLUS_RECOVER', str(e.args, 'token'), account.surplus('vault'), account.wallet(str(e.args, 'to')), big(e.args, 'amount'));
   },
 
   'GiftVault:PoolFlushed': (e, ctx) => {

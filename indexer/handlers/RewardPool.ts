@@ -64,6 +64,8 @@ export const handlers: HandlerMap = {
       swept: false,
       sweptAmount: 0n,
       sweptAt: null,
+      cancelled: false,
+      cancelledAt: null,
       blockNumber: e.blockNumber,
     });
     const f = fundsOf(ctx, token, e);
@@ -103,6 +105,28 @@ export const handlers: HandlerMap = {
       timestamp: e.timestamp,
     });
     transfer(e, ctx, 'REWARD_CLAIM', ep.token, account.epoch(epochId), account.wallet(who), amount);
+  },
+
+  'RewardPool:EpochCancelled': (e, ctx) => {
+    const epochId = str(e.args, 'epochId');
+    const amount = big(e.args, 'amount');
+    const ep = epochOf(ctx, epochId);
+    if (ep.claimCount !== 0 || amount !== ep.total) throw new FatalError(`epoch ${epochId} cancelled with ${amount} after ${ep.claimCount} claims of its ${ep.total}`);
+    ep.cancelled = true;
+    ep.cancelledAt = e.timestamp;
+    ep.blockNumber = e.blockNumber;
+    ctx.store.put(rewardEpochs, ep);
+    const f = fundsOf(ctx, ep.token, e);
+    f.outstanding -= amount;
+    if (f.outstanding < 0n) throw new FatalError(`cancelling epoch ${epochId} returns more than epochs allocated`);
+    f.unallocated += amount;
+    f.blockNumber = e.blockNumber;
+    ctx.store.put(rewardPool, f);
+    transfer(e, ctx, 'EPOCH_CANCEL', ep.token, account.epoch(epochId), account.rewardPool, amount);
+  },
+
+  'RewardPool:SurplusRecovered': (e, ctx) => {
+    transfer(e, ctx, 'SURPLUS_RECOVER', str(e.args, 'token'), account.surplus('pool'), account.wallet(str(e.args, 'to')), big(e.args, 'amount'));
   },
 
   'RewardPool:EpochSwept': (e, ctx) => {

@@ -18,7 +18,9 @@ export type MovementKind =
   | 'REWARD_FUND'
   | 'EPOCH_PUBLISH'
   | 'REWARD_CLAIM'
-  | 'EPOCH_SWEEP';
+  | 'EPOCH_SWEEP'
+  | 'EPOCH_CANCEL'
+  | 'SURPLUS_RECOVER';
 
 export interface Leg {
   account: string;
@@ -36,6 +38,11 @@ export const account = {
   poolAccrued: 'pool_accrued',
   rewardPool: 'reward_pool',
   tokenFees: 'token_fees',
+  /**
+   * What a contract held above its liabilities (sent to it outside our events, so never booked)
+   * and sent out again with SurplusRecovered: it goes negative by what was recovered.
+   */
+  surplus: (contract: 'vault' | 'pool') => `surplus:${contract}`,
 } as const;
 
 /** The address behind a wallet:, vault: or escrow: account; the account itself otherwise. */

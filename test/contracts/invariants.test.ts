@@ -15,10 +15,14 @@
  *      recipient is one of the wallets) stay constant, less the TRX fees burned, summed from receipts.
  * After every step that changes configuration, and every ten steps, the configuration views
  * (allow-list, pause, hold, freezes, splits, broadcaster status) are checked too. Two properties
- * of the split policy are checked at the spec's level rather than by mirroring the code: no gift
- * pays a broadcaster less than the policy of any moment in the last NOTICE_PERIOD promised, and
- * `pendingSplitOf` reports the next change of `splitOf`. Every reported release time is checked
- * against the hold period, and every claim against what the credits' own hold periods released.
+ * of the split policy are checked at the spec's level rather than by mirroring the code
+ * (test/helpers/splitModel.ts): neither the broadcaster's nor the pool's share of any gift, nor of
+ * splitOf at any block, is less than the policy of any moment in the last NOTICE_PERIOD promised,
+ * and `pendingSplitOf` reports the next change of `splitOf`. Escrow, at the spec's level too: every
+ * reported release time is at least now + hold and less than a 6-hour bucket later, every gift's
+ * broadcaster share is claimable at the releaseAt its GiftSent announced (claimable + claimed covers
+ * every credit released by now, at every block), a claim at a moment no freeze covers takes all of
+ * it, and no claim exceeds what the credits' own hold periods released.
  *
  * PROPERTY_SEED replays a run; PROPERTY_STEPS sets its length (default 2000). The devnet's clock is
  * frozen so that time moves only through `tre_increaseTime` (and 1 ms per block): a seed replays
@@ -42,6 +46,19 @@ import {
   type TxResult,
 } from '../helpers/contracts.js';
 import { startDevnet, tre, tronWebFor, type Devnet } from '../helpers/devnet.js';
+import {
+  applyPolicyCall,
+  clonePolicy,
+  DEFAULT,
+  initialPolicy,
+  noticeViolations,
+  pendingChange,
+  splitAt,
+  type PolicyCall,
+  type PolicySnapshot,
+  type PolicyState,
+  type Split,
+} from '../helpers/splitModel.js';
 
 const STEPS = Number(process.env.PROPERTY_STEPS ?? 2000);
 const SEED = process.env.PROPERTY_SEED !== undefined ? Number(process.env.PROPERTY_SEED) >>> 0 : randomInt(2 ** 32 - 1);
@@ -179,60 +196,56 @@ function calldata(signature: string, args: unknown[]): string {
 type Tok = 'TRX' | 'BTT' | 'USDT';
 const TOKENS: readonly Tok[] = ['TRX', 'BTT', 'USDT'];
 const TRC20S: readonly Exclude<Tok, 'TRX'>[] = ['BTT', 'USDT'];
-/** [broadcasterBps, poolBps, platformBps] */
-type Split = readonly [number, number, number];
 
-/** A mirror of EscrowLib: eight ring slots of release buckets plus released, unclaimed `settled`. */
+/** A mirror of EscrowLib: 29 ring slots of fixed 6-hour release buckets plus released, unclaimed `settled`. */
 interface Escrow {
   settled: bigint;
   slots: { releaseAt: bigint; amount: bigint }[];
-  /** Spec-level bookkeeping, independent of the bucket scheme: */
-  credits: { amount: bigint; earliest: bigint }[];
+  /** Spec-level bookkeeping, independent of the bucket scheme: each credit and what GiftSent announced. */
+  credits: { amount: bigint; earliest: bigint; releaseAt: bigint }[];
   claimed: bigint;
-  /** The latest releaseAt any GiftSent reported; everything is released by then. */
-  lastReleaseAt: bigint;
 }
+
+const SLOTS = 29;
+const BUCKET = 6n * BigInt(HOUR);
 
 const newEscrow = (): Escrow => ({
   settled: 0n,
-  slots: Array.from({ length: 8 }, () => ({ releaseAt: 0n, amount: 0n })),
+  slots: Array.from({ length: SLOTS }, () => ({ releaseAt: 0n, amount: 0n })),
   credits: [],
   claimed: 0n,
-  lastReleaseAt: 0n,
 });
 
 /** How often each branch of the escrow was taken, to show a run reached them. */
-const escrowBranches = { noHold: 0, sameBucket: 0, reusedSlot: 0, merged: 0 };
+const escrowBranches = { noHold: 0, sameBucket: 0, reusedSlot: 0 };
 
-/** Holds `amount` for `hold` seconds from `now` in hour-or-longer buckets; returns the release time. */
+/** Holds `amount` for `hold` seconds from `now` in 6-hour buckets; returns the release time. */
 function escrowCredit(e: Escrow, amount: bigint, now: bigint, hold: bigint): bigint {
   if (hold === 0n) {
     escrowBranches.noHold++;
     e.settled += amount;
     return now;
   }
-  const width = hold / 6n > BigInt(HOUR) ? hold / 6n : BigInt(HOUR);
-  const bucket = (now + hold + width - 1n) / width;
-  let releaseAt = bucket * width;
-  const slot = e.slots[Number(bucket % 8n)]!;
+  const bucket = (now + hold + BUCKET - 1n) / BUCKET;
+  const releaseAt = bucket * BUCKET;
+  const slot = e.slots[Number(bucket % BigInt(SLOTS))]!;
   if (slot.amount === 0n || slot.releaseAt === releaseAt) {
     escrowBranches.sameBucket++;
     slot.releaseAt = releaseAt;
     slot.amount += amount;
-  } else if (slot.releaseAt <= now) {
+  } else {
+    // The ring is sized so that another bucket in this slot is always released already.
+    assert.ok(slot.releaseAt <= now, `slot of bucket ${bucket} holds an unreleased bucket ${slot.releaseAt}`);
     escrowBranches.reusedSlot++;
     e.settled += slot.amount;
     slot.releaseAt = releaseAt;
     slot.amount = amount;
-  } else {
-    // Two unreleased buckets in one slot (the hold changed) merge at the later time.
-    escrowBranches.merged++;
-    if (slot.releaseAt > releaseAt) releaseAt = slot.releaseAt;
-    slot.releaseAt = releaseAt;
-    slot.amount += amount;
   }
   return releaseAt;
 }
+
+/** What GiftSent announcements say is claimable by `now`: every credit whose releaseAt has passed. */
+const announcedBy = (e: Escrow, now: bigint): bigint => e.credits.filter((c) => c.releaseAt <= now).reduce((s, c) => s + c.amount, 0n);
 
 function escrowAmounts(e: Escrow, now: bigint): { claimable: bigint; pending: bigint } {
   let claimable = e.settled;
@@ -258,19 +271,6 @@ function escrowTake(e: Escrow, now: bigint): bigint {
   return amount;
 }
 
-/** A split with an optional announced successor (null: "no override") that applies from `at`. */
-interface Policy {
-  current: Split | null;
-  next?: { split: Split | null; at: bigint };
-}
-const policyAt = (p: Policy, t: bigint): Split | null => (p.next && p.next.at <= t ? p.next.split : p.current);
-function settle(p: Policy, t: bigint): void {
-  if (p.next && p.next.at <= t) {
-    p.current = p.next.split;
-    delete p.next;
-  }
-}
-
 interface Gift {
   id: bigint;
   token: Tok;
@@ -289,6 +289,8 @@ const GIFTS: Gift[] = [
   { id: 6n, token: 'USDT', price: 1_000_000n, enabled: true, uri: 'balloon' },
   { id: 7n, token: 'USDT', price: 7n, enabled: true, uri: 'odd-usdt' },
   { id: 8n, token: 'BTT', price: 5n * 10n ** 18n, enabled: false, uri: 'retired' },
+  // 1 sun: a total under 4 pays a 30% broadcaster nothing, which the vault refuses (GiftTooSmall).
+  { id: 9n, token: 'TRX', price: 1n, enabled: true, uri: 'tiny' },
 ];
 const UNKNOWN_GIFT = 99n;
 const UNIT: Record<Tok, bigint> = { TRX: 1_000_000n, BTT: 10n ** 18n, USDT: 1_000_000n };
@@ -300,6 +302,9 @@ interface Epoch {
   claimed: bigint;
   deadline: bigint;
   swept: boolean;
+  cancelled: boolean;
+  /** Whether any leaf was claimed (even of zero): then it can no longer be cancelled. */
+  claimedAny: boolean;
   file: RewardsFile;
   done: Set<number>;
 }
@@ -330,19 +335,18 @@ interface Model {
   allowed: Record<Tok, boolean>;
   registered: Record<number, boolean>;
   broadcaster: Record<number, boolean>;
-  defaultPolicy: Policy;
-  overrides: Record<number, Policy>;
+  policy: PolicyState;
 }
 
 const perToken = <T>(f: (t: Tok) => T): Record<Tok, T> => ({ TRX: f('TRX'), BTT: f('BTT'), USDT: f('USDT') });
 
 function effectiveSplit(m: Model, b: number, t: bigint): Split {
-  return policyAt(m.overrides[b] ?? { current: null }, t) ?? policyAt(m.defaultPolicy, t)!;
+  return splitAt(m.policy, b, Number(t));
 }
 
 function outstanding(m: Model, tok: Tok): bigint {
   let s = 0n;
-  for (const e of m.epochs.values()) if (e.token === tok && !e.swept) s += e.total - e.claimed;
+  for (const e of m.epochs.values()) if (e.token === tok && !e.swept && !e.cancelled) s += e.total - e.claimed;
   return s;
 }
 
@@ -438,8 +442,7 @@ describe('GiftVault and RewardPool invariants', function () {
       allowed: { TRX: true, BTT: true, USDT: true },
       registered: { 1: true, 2: true, 3: true, 4: true, 5: false },
       broadcaster: { 1: true, 2: true, 3: true, 4: false, 5: false },
-      defaultPolicy: { current: [3000, 1000, 6000] },
-      overrides: {},
+      policy: initialPolicy([3000, 1000, 6000]),
     };
     for (const a of TRACKED) {
       m.wallet[a] = {
@@ -457,7 +460,6 @@ describe('GiftVault and RewardPool invariants', function () {
     }
     baseline = perToken((tok) => TRACKED.reduce((s, a) => s + m.wallet[a]![tok], 0n));
     rng = createRng(SEED);
-    logPolicy(BigInt(Math.floor(headMs / 1000)));
     await check();
   });
 
@@ -577,18 +579,20 @@ describe('GiftVault and RewardPool invariants', function () {
       const total = wallets + real('vault', tok) + real('pool', tok);
       const want = baseline[tok] - (tok === 'TRX' ? feesBurned : 0n);
       if (total !== want) problems.push(`(c) ${tok}: wallets + vault + pool = ${total}, expected ${want} (${total - want} off)`);
-      // Escrow at the spec's level: everything is released by the latest release time reported.
+      // Escrow at the spec's level: every gift's share is claimable at the releaseAt GiftSent
+      // announced (claimed so far + claimable now covers every credit announced for by now).
       for (const u of USERS) {
         const e = m.escrow[u]![tok];
-        const pending = actual.get(`vault.pendingEarnings(user${u}, ${tok})`) as bigint | undefined;
-        if (pending && e.lastReleaseAt !== 0n && now >= e.lastReleaseAt) {
-          problems.push(`escrow user${u} ${tok}: ${pending} still pending at ${now}, after the last release time reported (${e.lastReleaseAt})`);
+        const claimable = actual.get(`vault.claimableEarnings(user${u}, ${tok})`) as bigint | undefined;
+        const due = announcedBy(e, now);
+        if (claimable !== undefined && e.claimed + claimable < due) {
+          problems.push(`escrow user${u} ${tok}: ${claimable} claimable at ${now} + ${e.claimed} claimed, but gifts announced ${due} released by then`);
         }
       }
     }
     if (config) for (const u of USERS) problems.push(...checkPendingSplit(u, now, actual.get(`vault.pendingSplitOf(user${u})`) as bigint[] & [boolean]));
-    // The notice period holds at every block, not only at gifts (splitOf equals the model's split).
-    for (const u of USERS) problems.push(...noticeProblems(u, now, effectiveSplit(m, u, now)));
+    // The notice period holds at every block and for the schedule ahead, not only at gifts.
+    for (const u of USERS) problems.push(...noticeProblems(u, now));
     if (problems.length) throw new Error(`invariants broken:\n  ${problems.join('\n  ')}`);
   }
 
@@ -599,52 +603,36 @@ describe('GiftVault and RewardPool invariants', function () {
    */
   function checkPendingSplit(b: number, now: bigint, reported: unknown[]): string[] {
     const [exists, bps, pool, platform, at] = reported as [boolean, bigint, bigint, bigint, bigint];
-    const split = (t: bigint): string => effectiveSplit(m, b, t).join('/');
-    const times = [m.defaultPolicy.next?.at, m.overrides[b]?.next?.at].filter((x): x is bigint => x !== undefined && x > now).sort((x, y) => (x < y ? -1 : 1));
-    const firstChange = times.find((t) => split(t) !== split(now));
+    const split = (t: number): string => splitAt(m.policy, b, t).join('/');
+    const change = pendingChange(m.policy, b, Number(now));
     if (!exists) {
-      return firstChange === undefined ? [] : [`vault.pendingSplitOf(user${b}): reports no change, but user${b}'s split goes ${split(now)} -> ${split(firstChange)} at ${firstChange}`];
+      return change === undefined ? [] : [`vault.pendingSplitOf(user${b}): reports no change, but user${b}'s split goes ${split(Number(now))} -> ${change.split.join('/')} at ${change.at}`];
     }
-    const problems: string[] = [];
-    if (firstChange !== undefined && firstChange < at) {
-      problems.push(`vault.pendingSplitOf(user${b}): reports ${bps}/${pool}/${platform} at ${at}, but user${b}'s split goes ${split(now)} -> ${split(firstChange)} earlier, at ${firstChange}`);
-    } else if (split(at) !== `${bps}/${pool}/${platform}`) {
-      problems.push(`vault.pendingSplitOf(user${b}): reports ${bps}/${pool}/${platform} at ${at}, but the split then is ${split(at)}`);
+    if (change !== undefined && change.at < Number(at)) {
+      return [`vault.pendingSplitOf(user${b}): reports ${bps}/${pool}/${platform} at ${at}, but user${b}'s split goes ${split(Number(now))} -> ${change.split.join('/')} earlier, at ${change.at}`];
     }
-    return problems;
+    if (split(Number(at)) !== `${bps}/${pool}/${platform}`) {
+      return [`vault.pendingSplitOf(user${b}): reports ${bps}/${pool}/${platform} at ${at}, but the split then is ${split(Number(at))}`];
+    }
+    return [];
   }
 
   /**
-   * The notice period, at the spec's level: the split policy as it stood at any moment `tau`
-   * promises each broadcaster, until `tau + NOTICE`, never less than the lowest share it would have
-   * given them since `tau` were nothing changed (losing a scheduled raise is allowed, a new drop is
-   * not). Every policy state is kept until its promises expire; the share of every user at every
-   * check, and of every gift, is held to them.
+   * The notice period, at the spec's level (splitModel.noticeViolations): every policy replaced in
+   * the last NOTICE promised each broadcaster, from the moment it was replaced, never less of the
+   * broadcaster's or the pool's share than the lowest it would have given them since, were nothing
+   * changed. `replaced` keeps them (with the time each was replaced) until their promises expire.
    */
-  const policyLog: { from: bigint; state: { def: Policy; ovr: Record<number, Policy> } }[] = [];
-  function logPolicy(t: bigint): void {
-    policyLog.push({ from: t, state: structuredClone({ def: m.defaultPolicy, ovr: m.overrides }) });
-    while (policyLog.length > 1 && policyLog[1]!.from + NOTICE <= t) policyLog.shift();
-  }
+  const replaced: PolicySnapshot[] = [];
   let noticeChecks = 0;
-  function noticeProblems(b: number, t: bigint, applied: Split): string[] {
-    const problems: string[] = [];
-    policyLog.forEach((entry, i) => {
-      const until = policyLog[i + 1]?.from;
-      if (entry.from > t || (until !== undefined && t >= until + NOTICE)) return;
-      if (until !== undefined) noticeChecks++;
-      // The latest moment this state was in force gives the strongest promise.
-      const tau = until !== undefined && until < t ? until : t;
-      const { def, ovr } = entry.state;
-      const o = ovr[b] ?? { current: null };
-      const at = (x: bigint): number => (policyAt(o, x) ?? policyAt(def, x)!)[0];
-      const changes = [def.next?.at, o.next?.at].filter((x): x is bigint => x !== undefined && x > tau && x <= t);
-      const promised = Math.min(at(tau), ...changes.map(at));
-      if (applied[0] < promised) {
-        problems.push(`notice period: user${b} gets ${applied[0]} bps at ${t}, but the policy of ${entry.from} promised ${promised} bps then (until ${until ?? 'now'} + ${NOTICE} s)`);
-      }
-    });
-    return problems;
+  /** Records the policy as it stood until `t`, before a policy call changes `m.policy`. */
+  function replacePolicy(t: bigint): void {
+    replaced.push({ from: Number(t), state: clonePolicy(m.policy) });
+    while (replaced.length && replaced[0]!.from + Number(NOTICE) <= Number(t)) replaced.shift();
+  }
+  function noticeProblems(b: number, t: bigint): string[] {
+    noticeChecks += replaced.filter((r) => r.from + Number(NOTICE) > Number(t)).length;
+    return noticeViolations(replaced, m.policy, b, Number(t), Number(NOTICE)).map((p) => `notice period: ${p}`);
   }
 
   // ---------------------------------------------------------------- driving
@@ -719,21 +707,29 @@ describe('GiftVault and RewardPool invariants', function () {
     return undefined;
   };
 
-  /** The checks `_quote` makes, in its order. */
-  function quote(sender: number, b: number, gift: Gift | undefined, giftId: bigint, qty: bigint): Revert | { token: Tok; total: bigint } {
+  /** The checks `_quote` makes, in its order, with the token and maximum total the sender was shown. */
+  function quote(sender: number, b: number, gift: Gift | undefined, giftId: bigint, qty: bigint, shown: [string, bigint]): Revert | { token: Tok; total: bigint } {
     if (b === sender) return reverts('SelfGift', addr[sender]);
     if (!m.broadcaster[b]) return reverts('NotBroadcaster', addr[b]);
     if (!gift) return reverts('UnknownGift', giftId);
     if (!gift.enabled) return reverts('GiftDisabled', giftId);
     if (qty === 0n || qty > MAX_QUANTITY) return reverts('InvalidQuantity', qty, MAX_QUANTITY);
     if (!m.allowed[gift.token]) return reverts('TokenNotAllowed', tokenAddress[gift.token]);
-    return { token: gift.token, total: gift.price * qty };
+    const total = gift.price * qty;
+    if (shown[0] !== tokenAddress[gift.token] || total > shown[1]) return reverts('GiftTermsChanged', giftId, tokenAddress[gift.token], total);
+    return { token: gift.token, total };
+  }
+
+  /** `_distribute`'s refusal of a gift whose broadcaster share rounds down to zero. */
+  function tooSmall(b: number, t: bigint, giftId: bigint, total: bigint): Revert | undefined {
+    const bps = effectiveSplit(m, b, t)[0];
+    return (total * BigInt(bps)) / 10_000n === 0n ? reverts('GiftTooSmall', giftId, total, BigInt(bps)) : undefined;
   }
 
   /** `_distribute`: checks GiftSent against the model and books the three shares. */
   function distribute(r: TxResult, t: bigint, sender: number, b: number, giftId: bigint, qty: bigint, tok: Tok, total: bigint, streamId: bigint, fromVault: boolean): void {
     const split = effectiveSplit(m, b, t);
-    const late = noticeProblems(b, t, split);
+    const late = noticeProblems(b, t);
     assert.equal(late.length, 0, late.join('\n'));
     const toBroadcaster = (total * BigInt(split[0])) / 10_000n;
     const toPool = (total * BigInt(split[1])) / 10_000n;
@@ -755,8 +751,9 @@ describe('GiftVault and RewardPool invariants', function () {
       fromVault,
     });
     assert.ok(releaseAt >= t + m.hold, `GiftSent releases at ${releaseAt}, before now + hold = ${t + m.hold}`);
-    e.credits.push({ amount: toBroadcaster, earliest: t + m.hold });
-    if (releaseAt > e.lastReleaseAt) e.lastReleaseAt = releaseAt;
+    assert.ok(m.hold === 0n || releaseAt < t + m.hold + BUCKET, `GiftSent releases at ${releaseAt}, a 6-hour bucket or more after now + hold = ${t + m.hold}`);
+    assert.ok(toBroadcaster > 0n, 'a gift paid the broadcaster nothing');
+    e.credits.push({ amount: toBroadcaster, earliest: t + m.hold, releaseAt });
     m.poolAccrued[tok] += toPool;
     m.treasury[tok] += toPlatform;
   }
@@ -789,6 +786,8 @@ describe('GiftVault and RewardPool invariants', function () {
     publishEpoch: 4,
     claimReward: 7,
     sweep: 2,
+    cancelEpoch: 2,
+    recoverSurplus: 1,
     timeJump: 8,
     split: 5,
     holdPeriod: 2,
@@ -912,6 +911,11 @@ describe('GiftVault and RewardPool invariants', function () {
         let qty = q < 0.04 ? 0n : q < 0.07 ? MAX_QUANTITY + 1n : q < 0.12 ? MAX_QUANTITY : BigInt(rng.int(1, 20));
         if (!direct && gift && q >= 0.07 && q < 0.12 && gift.price > 1000n) qty = BigInt(rng.int(1, 20));
         const streamId = rng.chance(0.2) ? 0n : BigInt(rng.int(1, 500));
+        // What the app showed the sender: mostly the catalog as it is, sometimes a stale token or price.
+        const listed = gift ? tokenAddress[gift.token] : TRX_ADDRESS;
+        const s = rng.next();
+        const shownTotal = gift && s < 0.04 ? gift.price * qty - 1n : gift && s < 0.06 ? gift.price * qty + BigInt(rng.int(1, 1000)) : gift ? gift.price * qty : MAX_UINT;
+        const shown: [string, bigint] = [s >= 0.06 && s < 0.08 ? tokenAddress[rng.pick(TOKENS.filter((x) => tokenAddress[x] !== listed))] : listed, shownTotal];
         let value = 0n;
         if (direct && gift) {
           const total = gift.price * qty;
@@ -924,14 +928,14 @@ describe('GiftVault and RewardPool invariants', function () {
         }
         return {
           ...base,
-          label: `user${u} ${kind} ${qty} x gift ${giftId} to user${b}${value ? ` paying ${value}` : ''}`,
+          label: `user${u} ${kind} ${qty} x gift ${giftId} to user${b} shown ${shown[1] === MAX_UINT ? 'max' : shown[1]}${shown[0] === listed ? '' : ' in another token'}${value ? ` paying ${value}` : ''}`,
           from: u,
-          signature: `${kind}(address,uint256,uint256,uint256)`,
-          args: [addr[b], giftId, qty, streamId],
+          signature: `${kind}(address,uint256,uint256,uint256,address,uint256)`,
+          args: [addr[b], giftId, qty, streamId, shown[0], shown[1]],
           value,
-          expect: () => {
+          expect: (t) => {
             if (m.paused) return reverts('EnforcedPause');
-            const q = quote(u, b, gift, giftId, qty);
+            const q = quote(u, b, gift, giftId, qty, shown);
             if ('error' in q) return q;
             const { token: tok, total } = q;
             if (!direct) {
@@ -944,6 +948,8 @@ describe('GiftVault and RewardPool invariants', function () {
               const refused = pullError(u, 'vault', tok, total);
               if (refused) return refused;
             }
+            const small = tooSmall(b, t, giftId, total);
+            if (small) return small;
             return {
               apply: (res, t) => {
                 if (!direct) m.vault[u]![tok] -= total;
@@ -976,6 +982,9 @@ describe('GiftVault and RewardPool invariants', function () {
                 // Nobody is paid early: claims never exceed what each credit's own hold has released.
                 const due = e.credits.filter((c) => c.earliest <= t).reduce((s, c) => s + c.amount, 0n);
                 assert.ok(e.claimed + amount <= due, `user${u} has claimed ${e.claimed + amount} ${tok} by ${t}, but only ${due} was due`);
+                // Nobody is paid late: no freeze covers now, so every gift announced for by now is paid.
+                const announced = announcedBy(e, t);
+                assert.ok(e.claimed + amount >= announced, `user${u} has claimed ${e.claimed + amount} ${tok} by ${t}, but gifts announced ${announced} released by then`);
                 e.claimed += amount;
                 m.vault[u]![tok] += amount;
               },
@@ -1059,16 +1068,19 @@ describe('GiftVault and RewardPool invariants', function () {
       }
       case 'withdrawTreasury': {
         const tok = pickToken();
-        const to = rng.chance(0.04) ? TRX_ADDRESS : addr[SINK]!;
+        const w = rng.next();
+        const to = w < 0.04 ? TRX_ADDRESS : w < 0.07 ? sys.vault : w < 0.1 ? sys.rewardPool : addr[SINK]!;
         const amount = portionOf(m.treasury[tok]);
+        const toName = { [TRX_ADDRESS]: 'zero', [sys.vault]: 'the vault', [sys.rewardPool]: 'the pool' }[to] ?? 'sink';
         return {
           ...base,
-          label: `admin withdrawTreasury ${amount} ${tok} to ${to === TRX_ADDRESS ? 'zero' : 'sink'}`,
+          label: `admin withdrawTreasury ${amount} ${tok} to ${toName}`,
           from: ADMIN,
           signature: 'withdrawTreasury(address,address,uint256)',
           args: [tokenAddress[tok], to, amount],
           expect: () => {
             if (to === TRX_ADDRESS) return reverts('ZeroAddress');
+            if (to === sys.vault || to === sys.rewardPool) return reverts('InvalidRecipient', to);
             if (amount === 0n) return reverts('ZeroAmount');
             const have = m.treasury[tok];
             if (have < amount) return reverts('InsufficientBalance', tokenAddress[tok], have, amount);
@@ -1108,7 +1120,15 @@ describe('GiftVault and RewardPool invariants', function () {
         const total = BigInt(file.total);
         const root = r > 0.05 && r < 0.08 ? ZERO_ROOT : file.root;
         const d = rng.next();
-        const deadline = d < 0.05 ? nextTs() - BigInt(rng.int(0, HOUR)) : nextTs() + BigInt(d < 0.25 ? rng.int(60, DAY) : d < 0.6 ? rng.int(DAY, 3 * DAY) : rng.int(3 * DAY, 12 * DAY));
+        // Mostly within the 1-365 day claim window; sometimes past, too soon or too far.
+        const deadline =
+          d < 0.04
+            ? nextTs() - BigInt(rng.int(0, HOUR))
+            : d < 0.08
+              ? nextTs() + BigInt(rng.int(60, DAY - 1))
+              : d < 0.1
+                ? nextTs() + BigInt(365 * DAY + rng.int(1, DAY))
+                : nextTs() + BigInt(d < 0.6 ? rng.int(DAY, 3 * DAY) : rng.int(3 * DAY, 12 * DAY));
         const uri = `ipfs://epoch-${id}`;
         return {
           kind,
@@ -1120,14 +1140,15 @@ describe('GiftVault and RewardPool invariants', function () {
           expect: (t) => {
             if (m.epochs.has(id)) return reverts('EpochExists', id);
             if (root === ZERO_ROOT) return reverts('InvalidRoot');
-            if (deadline <= t) return reverts('InvalidDeadline', deadline);
+            const [earliest, latest] = [t + BigInt(DAY), t + 365n * BigInt(DAY)];
+            if (deadline < earliest || deadline > latest) return reverts('InvalidDeadline', deadline, earliest, latest);
             const have = m.unallocated[tok];
             if (have < total) return reverts('InsufficientUnallocated', tokenAddress[tok], have, total);
             return {
               apply: (res) => {
                 assert.deepEqual(eventOf(res, 'EpochPublished'), { epochId: id, token: tokenAddress[tok], merkleRoot: file.root, total, claimDeadline: deadline, uri });
                 m.unallocated[tok] -= total;
-                m.epochs.set(id, { id, token: tok, total, claimed: 0n, deadline, swept: false, file, done: new Set() });
+                m.epochs.set(id, { id, token: tok, total, claimed: 0n, deadline, swept: false, cancelled: false, claimedAny: false, file, done: new Set() });
                 m.nextEpochId = id + 1n;
               },
             };
@@ -1137,14 +1158,14 @@ describe('GiftVault and RewardPool invariants', function () {
       case 'claimReward': {
         const from = rng.pick([ADMIN, ...USERS]);
         const epochs = [...m.epochs.values()];
-        const open = epochs.filter((e) => !e.swept && e.deadline >= nextTs() && e.done.size < e.file.claims.length);
+        const open = epochs.filter((e) => !e.swept && !e.cancelled && e.deadline >= nextTs() && e.done.size < e.file.claims.length);
         const e = open.length && rng.chance(0.8) ? rng.pick(open) : epochs.length ? rng.pick(epochs) : undefined;
         const id = e && rng.chance(0.97) ? e.id : m.nextEpochId + 1000n;
         const unclaimed = e ? e.file.claims.filter((c) => !e.done.has(c.index)) : [];
         const leaf = e ? (unclaimed.length && rng.chance(0.85) ? rng.pick(unclaimed) : rng.pick(e.file.claims)) : undefined;
         const v = rng.next();
-        const tamper = v < 0.06 ? 'amount' : v < 0.09 ? 'account' : v < 0.12 ? 'category' : undefined;
-        const account = leaf ? (tamper === 'account' ? addr[leaf.account === addr[1] ? 2 : 1]! : leaf.account) : addr[1]!;
+        const tamper = v < 0.06 ? 'amount' : v < 0.09 ? 'account' : v < 0.12 ? 'category' : v < 0.14 ? 'the pool as account' : undefined;
+        const account = tamper === 'the pool as account' ? sys.rewardPool : leaf ? (tamper === 'account' ? addr[leaf.account === addr[1] ? 2 : 1]! : leaf.account) : addr[1]!;
         const amount = leaf ? BigInt(leaf.amount) + (tamper === 'amount' ? 1n : 0n) : 1n;
         const category = tamper === 'category' ? 4 : (leaf?.category ?? 0);
         const index = BigInt(leaf?.index ?? 0);
@@ -1159,9 +1180,11 @@ describe('GiftVault and RewardPool invariants', function () {
           expect: (t) => {
             const ep = m.epochs.get(id);
             if (!ep) return reverts('UnknownEpoch', id);
+            if (ep.cancelled) return reverts('EpochWasCancelled', id);
             if (ep.swept) return reverts('AlreadySwept', id);
             if (t > ep.deadline) return reverts('EpochExpired', id, ep.deadline);
             if (category > 3) return reverts('InvalidCategory', BigInt(category));
+            if (account === sys.rewardPool) return reverts('InvalidRecipient', account);
             if (ep.done.has(Number(index))) return reverts('AlreadyClaimed', id, index);
             if (tamper) return reverts('InvalidProof', id, index);
             const payee = TRACKED.find((a) => addr[a] === account)!;
@@ -1169,6 +1192,7 @@ describe('GiftVault and RewardPool invariants', function () {
               apply: (r) => {
                 assert.deepEqual(eventOf(r, 'RewardClaimed'), { epochId: id, index, account, amount, category: BigInt(category) });
                 ep.done.add(Number(index));
+                ep.claimedAny = true;
                 ep.claimed += amount;
                 m.poolReal[ep.token] -= amount;
                 m.wallet[payee]![ep.token] += amount;
@@ -1191,6 +1215,7 @@ describe('GiftVault and RewardPool invariants', function () {
           expect: (t) => {
             const ep = m.epochs.get(id);
             if (!ep) return reverts('UnknownEpoch', id);
+            if (ep.cancelled) return reverts('EpochWasCancelled', id);
             if (ep.swept) return reverts('AlreadySwept', id);
             if (t <= ep.deadline) return reverts('EpochStillOpen', id, ep.deadline);
             return {
@@ -1204,97 +1229,90 @@ describe('GiftVault and RewardPool invariants', function () {
           },
         };
       }
+      case 'cancelEpoch': {
+        const epochs = [...m.epochs.values()];
+        const id = epochs.length && rng.chance(0.95) ? rng.pick(epochs).id : m.nextEpochId + 1000n;
+        return {
+          kind,
+          contract: sys.rewardPool,
+          label: `admin cancelEpoch ${id}`,
+          from: ADMIN,
+          signature: 'cancelEpoch(uint256)',
+          args: [id],
+          expect: () => {
+            const ep = m.epochs.get(id);
+            if (!ep) return reverts('UnknownEpoch', id);
+            if (ep.cancelled) return reverts('EpochWasCancelled', id);
+            if (ep.swept) return reverts('AlreadySwept', id);
+            if (ep.claimedAny) return reverts('EpochHasClaims', id);
+            return {
+              apply: (r) => {
+                assert.deepEqual(eventOf(r, 'EpochCancelled'), { epochId: id, amount: ep.total });
+                ep.cancelled = true;
+                m.unallocated[ep.token] += ep.total;
+              },
+            };
+          },
+        };
+      }
+      case 'recoverSurplus': {
+        // The run makes no stray transfers: there is never a surplus, so nothing owed can leave.
+        const onPool = rng.chance(0.4);
+        const tok = pickToken();
+        const amount = rng.chance(0.1) ? 0n : amountOf(tok);
+        return {
+          kind,
+          contract: onPool ? sys.rewardPool : sys.vault,
+          label: `admin recoverSurplus ${amount} ${tok} from the ${onPool ? 'pool' : 'vault'}`,
+          from: ADMIN,
+          signature: 'recoverSurplus(address,address,uint256)',
+          args: [tokenAddress[tok], addr[SINK], amount],
+          expect: () => (amount === 0n ? reverts('ZeroAmount') : reverts('InsufficientSurplus', tokenAddress[tok], 0n, amount)),
+        };
+      }
       case 'split': {
         const split = randomSplit();
         const r = rng.next();
-        if (r < 0.4) {
-          return {
-            ...base,
-            label: `admin setDefaultSplit ${split.join('/')}`,
-            from: ADMIN,
-            signature: 'setDefaultSplit((uint16,uint16,uint16))',
-            args: [split],
-            expect: (t) => {
-              const invalid = splitError(split);
-              if (invalid) return invalid;
-              return {
-                apply: (res) => {
-                  const p = m.defaultPolicy;
-                  settle(p, t);
-                  if (split[0] >= p.current![0]) {
-                    assert.deepEqual(eventOf(res, 'SplitUpdated'), splitEvent(TRX_ADDRESS, split));
-                    p.current = split;
-                    delete p.next;
-                  } else {
-                    assert.deepEqual(eventOf(res, 'SplitChangeAnnounced'), { ...splitEvent(TRX_ADDRESS, split), effectiveAt: t + NOTICE });
-                    p.next = { split, at: t + NOTICE };
-                  }
-                  logPolicy(t);
-                },
-              };
-            },
-          };
-        }
         const zero = rng.chance(0.03);
         const b = pickBroadcasterish();
         const who = zero ? TRX_ADDRESS : addr[b]!;
-        if (r < 0.75) {
-          return {
-            ...base,
-            label: `admin setBroadcasterSplit ${zero ? 'zero' : `user${b}`} ${split.join('/')}`,
-            from: ADMIN,
-            signature: 'setBroadcasterSplit(address,(uint16,uint16,uint16))',
-            args: [who, split],
-            expect: (t) => {
-              if (zero) return reverts('ZeroAddress');
-              const invalid = splitError(split);
-              if (invalid) return invalid;
-              return {
-                apply: (res) => {
-                  const p = (m.overrides[b] ??= { current: null });
-                  settle(p, t);
-                  if (split[0] >= effectiveSplit(m, b, t)[0]) {
-                    assert.deepEqual(eventOf(res, 'SplitUpdated'), splitEvent(who, split));
-                    p.current = split;
-                    delete p.next;
-                  } else {
-                    assert.deepEqual(eventOf(res, 'SplitChangeAnnounced'), { ...splitEvent(who, split), effectiveAt: t + NOTICE });
-                    p.next = { split, at: t + NOTICE };
-                  }
-                  logPolicy(t);
-                },
-              };
-            },
-          };
-        }
+        const [label, signature, args, policyCall]: [string, string, unknown[], PolicyCall] =
+          r < 0.4
+            ? [`admin setDefaultSplit ${split.join('/')}`, 'setDefaultSplit((uint16,uint16,uint16))', [split], { kind: 'setDefault', split }]
+            : r < 0.75
+              ? [`admin setBroadcasterSplit ${zero ? 'zero' : `user${b}`} ${split.join('/')}`, 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [who, split], { kind: 'setOverride', broadcaster: b, split }]
+              : [`admin clearBroadcasterSplit user${b}`, 'clearBroadcasterSplit(address)', [addr[b]], { kind: 'clear', broadcaster: b }];
         return {
           ...base,
-          label: `admin clearBroadcasterSplit user${b}`,
+          label,
           from: ADMIN,
-          signature: 'clearBroadcasterSplit(address)',
-          args: [addr[b]],
+          signature,
+          args,
           expect: (t) => {
-            const p = m.overrides[b] ?? { current: null };
-            const now = p.next && p.next.at <= t ? { current: p.next.split } : p;
-            if (now.current === null && !(now.next && now.next.split !== null)) return reverts('NoSplitOverride', addr[b]);
+            if (policyCall.kind === 'setOverride' && zero) return reverts('ZeroAddress');
+            if (policyCall.kind !== 'clear') {
+              const invalid = splitError(split);
+              if (invalid) return invalid;
+            }
+            // The model decides on a copy; `apply` replays it on the model once the chain agreed.
+            const outcome = applyPolicyCall(clonePolicy(m.policy), policyCall, Number(t), Number(NOTICE));
+            const address = (x: number): string => (x === DEFAULT ? TRX_ADDRESS : addr[x]!);
+            if ('revert' in outcome) {
+              return outcome.revert === 'SplitChangePending'
+                ? reverts('SplitChangePending', address(outcome.broadcaster), BigInt(outcome.effectiveAt))
+                : reverts('NoSplitOverride', address(outcome.broadcaster));
+            }
             return {
               apply: (res) => {
-                const o = (m.overrides[b] ??= { current: null });
-                settle(o, t);
-                // At once if the override is only announced (the broadcaster is on the default now) or
-                // if the default, counting a lower one already announced, pays as much: a broadcaster
-                // on an override never saw that announcement apply to them.
-                const d = m.defaultPolicy;
-                const lowest = Math.min(policyAt(d, t)![0], d.next && d.next.at > t ? d.next.split![0] : Infinity);
-                if (o.current === null || lowest >= effectiveSplit(m, b, t)[0]) {
-                  assert.deepEqual(eventOf(res, 'SplitOverrideCleared'), { broadcaster: addr[b] });
-                  o.current = null;
-                  delete o.next;
-                } else {
-                  assert.deepEqual(eventOf(res, 'SplitOverrideClearAnnounced'), { broadcaster: addr[b], effectiveAt: t + NOTICE });
-                  o.next = { split: null, at: t + NOTICE };
-                }
-                logPolicy(t);
+                const expected = outcome.events.map((e) => ({
+                  name: e.name,
+                  broadcaster: address(e.broadcaster),
+                  ...('split' in e ? splitEvent(address(e.broadcaster), e.split) : {}),
+                  ...('effectiveAt' in e ? { effectiveAt: BigInt(e.effectiveAt) } : {}),
+                }));
+                assert.deepEqual(res.events.map((e) => ({ name: e.name, ...e.args })), expected);
+                replacePolicy(t);
+                applyPolicyCall(m.policy, policyCall, Number(t), Number(NOTICE));
               },
             };
           },
@@ -1592,7 +1610,7 @@ describe('GiftVault notice period when an override is cleared', function () {
     assert.equal(effectiveAt, BigInt(Math.floor(cleared.info.blockTimeStamp / 1000) + 7 * DAY));
     assert.deepEqual(await pendingSplitOf(), [true, 3000n, 1000n, 6000n, effectiveAt]);
     await tre(devnet, 'tre_increaseTime', [120]);
-    const gift = await send(devnet, viewer, sys.vault, 'sendGift(address,uint256,uint256,uint256)', [bAddr, 1n, 1n, 0n]);
+    const gift = await send(devnet, viewer, sys.vault, 'sendGift(address,uint256,uint256,uint256,address,uint256)', [bAddr, 1n, 1n, 0n, TRX_ADDRESS, 10_000_000n]);
     assert.equal(eventOf(gift, 'GiftSent').broadcasterAmount, 5_000_000n, 'the broadcaster keeps 50% until the announced clear');
   });
 });
@@ -1610,8 +1628,10 @@ describe('GiftVault.pendingSplitOf and an earlier default change', function () {
 
   // Found by the property above: pendingSplitOf used to return the override's announcement whenever
   // there was one, even for a broadcaster whose override is not active yet and whose split the
-  // default changes first (40% from T2 reported while the broadcaster drops to 30% at T1).
-  it('reports the change that comes first, not the override announced later', async function () {
+  // default changed first (40% from T2 reported while the broadcaster dropped to 30% at T1). Since
+  // issue 11 announcing the override pins the broadcaster's 60% until T2, so the first change is the
+  // override's, and the broadcaster never sees the 30% of the default in between.
+  it('reports the change that comes first: the pinned broadcaster keeps 60% until the override applies', async function () {
     const sys = await deploySystem(devnet);
     const bAddr = devnet.accounts[1]!.address;
     const splitOf = (): Promise<bigint[]> => call(devnet, sys.vault, 'splitOf(address)', [bAddr], ['uint16', 'uint16', 'uint16']);
@@ -1629,11 +1649,14 @@ describe('GiftVault.pendingSplitOf and an earlier default change', function () {
     assert.ok(t1 < t2);
     const reported = await pendingSplitOf();
 
-    // What actually happens next: at T1 the broadcaster drops to the default's 30%.
+    // What actually happens next: at T1 the broadcaster keeps 60%, at T2 gets the override's 40%.
     await tre(devnet, 'tre_increaseTime', [Number(t1) - Math.floor(own.info.blockTimeStamp / 1000)]);
     await send(devnet, 2, sys.profiles, 'register(string,string)', ['next_block', '']);
-    assert.deepEqual(await splitOf(), [3000n, 1000n, 6000n]);
+    assert.deepEqual(await splitOf(), [6000n, 1000n, 3000n]);
+    await tre(devnet, 'tre_increaseTime', [Number(t2 - t1)]);
+    await send(devnet, 3, sys.profiles, 'register(string,string)', ['later_block', '']);
+    assert.deepEqual(await splitOf(), [4000n, 1000n, 5000n]);
 
-    assert.deepEqual(reported, [true, 3000n, 1000n, 6000n, t1], `pendingSplitOf said ${reported.join(', ')}: 40% at T2 = ${t2}, not 30% at T1 = ${t1}`);
+    assert.deepEqual(reported, [true, 4000n, 1000n, 5000n, t2], `pendingSplitOf said ${reported.join(', ')}: expected 40% at T2 = ${t2}`);
   });
 });

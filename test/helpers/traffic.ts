@@ -21,6 +21,14 @@ export const BROADCASTERS: Actor[] = ['alice', 'frank'];
 /** Gift ids of the test catalog. */
 export const GIFT = { ROSE: 1n, ROCKET: 2n, CROWN: 3n, LEAKY: 4n, RETIRED: 5n } as const;
 export const PRICE = { ROSE: 2n * SUN, ROCKET: 10n * E18, CROWN: 5n * SUN, LEAKY: 1_000n } as const;
+/** The catalog prepareActors lists: token and price per gift id. */
+const CATALOG: Record<string, { token: keyof Actors['tok']; price: bigint }> = {
+  [String(GIFT.ROSE)]: { token: 'TRX', price: PRICE.ROSE },
+  [String(GIFT.ROCKET)]: { token: 'BTT', price: PRICE.ROCKET },
+  [String(GIFT.CROWN)]: { token: 'USDT', price: PRICE.CROWN },
+  [String(GIFT.LEAKY)]: { token: 'FEE', price: PRICE.LEAKY },
+  [String(GIFT.RETIRED)]: { token: 'TRX', price: PRICE.ROSE },
+};
 
 export interface Actors {
   addr: Record<Actor, string>;
@@ -60,9 +68,11 @@ export async function prepareActors(devnet: Devnet, sys: System): Promise<Actors
 
 /** A gift: from the vault balance (`sendGift`) or straight from the wallet (`sendGiftDirect`). */
 export function gift(devnet: Devnet, sys: System, a: Actors, from: Actor, to: Actor, giftId: bigint, quantity: bigint, streamId: bigint, direct: boolean): Promise<TxResult> {
-  const price = giftId === GIFT.ROSE ? PRICE.ROSE : 0n;
-  const sig = direct ? 'sendGiftDirect(address,uint256,uint256,uint256)' : 'sendGift(address,uint256,uint256,uint256)';
-  return tx(devnet, from, sys.vault, sig, [a.addr[to], giftId, quantity, streamId], direct && giftId === GIFT.ROSE ? price * quantity : undefined);
+  // What the app would show: the catalog's token and price (an id it does not list: anything goes).
+  const listed = CATALOG[String(giftId)];
+  const [token, maxTotal] = listed ? [a.tok[listed.token], listed.price * quantity] : [a.tok.TRX, MAX_UINT];
+  const sig = direct ? 'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)' : 'sendGift(address,uint256,uint256,uint256,address,uint256)';
+  return tx(devnet, from, sys.vault, sig, [a.addr[to], giftId, quantity, streamId, token, maxTotal], direct && listed?.token === 'TRX' ? listed.price * quantity : undefined);
 }
 
 /**
@@ -145,12 +155,21 @@ export async function scriptedTraffic(devnet: Devnet, sys: System, a: Actors): P
   const now = BigInt(Math.floor(Number(head.block_header.raw_data.timestamp) / 1000));
   const csv = ['account,amount,category', `${a.addr.c1},${3n * SUN},maintenance`, `${a.addr.c2},${2n * SUN},content`, `${a.addr.bob},7,events`].join('\n');
   const epoch = buildRewards(parseCsv(csv), 1n);
-  r.publish = await tx(devnet, 'admin', sys.rewardPool, 'publishEpoch(uint256,address,bytes32,uint256,uint64,string)', [1n, a.tok.TRX, epoch.root, BigInt(epoch.total), now + BigInt(DAY), 'ipfs://epoch-1']);
+  r.publish = await tx(devnet, 'admin', sys.rewardPool, 'publishEpoch(uint256,address,bytes32,uint256,uint64,string)', [1n, a.tok.TRX, epoch.root, BigInt(epoch.total), now + BigInt(2 * DAY), 'ipfs://epoch-1']);
   for (const c of epoch.claims.slice(0, 2)) {
     r[`rewardClaim${c.index}`] = await tx(devnet, 'c1', sys.rewardPool, 'claim(uint256,uint256,address,uint256,uint8,bytes32[])', [1n, c.index, c.account, BigInt(c.amount), c.category, c.proof]);
   }
-  await tre(devnet, 'tre_increaseTime', [2 * DAY]);
+  // A second epoch, published with a wrong tree and cancelled before anyone claimed.
+  r.publishWrong = await tx(devnet, 'admin', sys.rewardPool, 'publishEpoch(uint256,address,bytes32,uint256,uint64,string)', [2n, a.tok.TRX, `0x${'ab'.repeat(32)}`, 5n, now + BigInt(30 * DAY), 'ipfs://epoch-2']);
+  r.cancel = await tx(devnet, 'admin', sys.rewardPool, 'cancelEpoch(uint256)', [2n]);
+  await tre(devnet, 'tre_increaseTime', [3 * DAY]);
   r.sweep = await tx(devnet, 'dave', sys.rewardPool, 'sweep(uint256)', [1n]);
+
+  // Tokens sent to the vault and the pool by mistake, recovered by the treasury and the admin.
+  await tx(devnet, 'bob', a.tok.BTT, 'transfer(address,uint256)', [sys.vault, 3n * E18]);
+  r.recoverVault = await v('admin', 'recoverSurplus(address,address,uint256)', [a.tok.BTT, a.addr.bob, 3n * E18]);
+  await tx(devnet, 'bob', a.tok.USDT, 'transfer(address,uint256)', [sys.rewardPool, 2n * SUN]);
+  r.recoverPool = await tx(devnet, 'admin', sys.rewardPool, 'recoverSurplus(address,address,uint256)', [a.tok.USDT, a.addr.bob, 2n * SUN]);
 
   // Pause and roles.
   r.pause = await v('admin', 'pause()');

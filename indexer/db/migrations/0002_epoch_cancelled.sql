@@ -1,0 +1,2 @@
+ALTER TABLE `reward_epochs` ADD `cancelled` integer DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE `reward_epochs` ADD `cancelled_at` integer;
