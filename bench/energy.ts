@@ -4,6 +4,7 @@
  * "steady" is the same operation once its slots exist, which is what users pay day to day.
  * The reward claim uses a proof from a 100,000-leaf tree, as Uniswap's distributor figure does.
  */
+import http from 'node:http';
 import { createDevnet } from '../devnet/index.js';
 import { deploySystem, send, TRX_ADDRESS } from '../test/helpers/contracts.js';
 import { rewardTree } from '../scripts/rewards.js';
@@ -13,21 +14,30 @@ const BTT = 10n ** 18n;
 
 const dn = await createDevnet({ port: 0, blockTime: 0, solidityLag: 0, accounts: 6 });
 const rows: [string, string, number | string][] = [];
+/** The head block's time in seconds (the chain clock runs ahead of the wall clock after tre_increaseTime). */
+const chainSeconds = async (): Promise<number> => {
+  const res = await fetch(`${dn.url}/wallet/getnowblock`, { method: 'POST' });
+  const block = (await res.json()) as { block_header: { raw_data: { timestamp: number } } };
+  return Math.floor(block.block_header.raw_data.timestamp / 1000);
+};
 const measure = (op: string, r: { energy: number }, note = ''): void => {
   rows.push([op, note, r.energy]);
 };
 try {
-  // Build the tree before any HTTP traffic: it blocks the event loop for a while, and idle
-  // keep-alive sockets of the in-process client would time out under it.
+  const sys = await deploySystem(dn);
+  // The pool's address and the chain id are in every leaf, so the tree is built once the pool is
+  // deployed. Building it blocks the event loop for seconds, and an idle keep-alive socket of the
+  // in-process client would time out under it and fail the next request: drop the idle sockets
+  // first (TronWeb's axios uses the global agent), the next requests open fresh ones.
+  http.globalAgent.destroy();
   const t0 = performance.now();
   const accounts = dn.accounts.map((a) => a.hex);
   const leaves = Array.from({ length: LEAVES }, (_, i) => ({ account: accounts[i % accounts.length]!, amount: BigInt(1 + (i % 1000)), category: i % 4 }));
-  const tree = rewardTree(leaves, 1n);
+  const tree = rewardTree(leaves, { chainId: dn.chain.chainId, pool: sys.rewardPool, epochId: 1n });
   const total = leaves.reduce((s, l) => s + l.amount, 0n);
   const last = leaves[LEAVES - 1]!;
   const c = { index: LEAVES - 1, account: dn.accounts[(LEAVES - 1) % accounts.length]!.address, amount: last.amount, category: last.category, proof: tree.getProof(LEAVES - 1) };
   const treeSecs = ((performance.now() - t0) / 1000).toFixed(1);
-  const sys = await deploySystem(dn);
   const [admin, broadcaster, viewer, viewer2] = [0, 1, 2, 3];
   const b = dn.accounts[broadcaster]!.address;
 
@@ -63,7 +73,7 @@ try {
   await send(dn, admin, sys.btt, 'mint(address,uint256)', [dn.accounts[admin]!.address, 1_000_000n * BTT]);
   await send(dn, admin, sys.btt, 'approve(address,uint256)', [sys.rewardPool, 1_000_000n * BTT]);
   await send(dn, admin, sys.rewardPool, 'fund(address,uint256)', [sys.btt, 1_000_000n * BTT]);
-  await send(dn, admin, sys.rewardPool, 'publishEpoch(uint256,address,bytes32,uint256,uint64,string)', [1, sys.btt, tree.root, total, Math.floor(Date.now() / 1000) + 30 * 86_400, 'ipfs://epoch-1']);
+  await send(dn, admin, sys.rewardPool, 'publishEpoch(uint256,address,bytes32,uint256,uint64,string)', [1, sys.btt, tree.root, total, (await chainSeconds()) + 30 * 86_400, 'ipfs://epoch-1']);
   measure('reward claim (BTT)', await send(dn, viewer, sys.rewardPool, 'claim(uint256,uint256,address,uint256,uint8,bytes32[])', [1, c.index, c.account, c.amount, c.category, c.proof]), `${LEAVES} leaves, ${c.proof.length}-hash proof`);
 
   console.log(`energy per operation on the devnet (TVM-like prices; see README), tree built in ${treeSecs}s`);

@@ -1,10 +1,16 @@
 /**
- * `npm run rewards -- build <csv> --epoch <id> [--out <json>]` builds a reward epoch's merkle tree
- * and a proofs file; `npm run rewards -- verify <json>` checks every claim's fields (a category
- * RewardPool accepts, a whole amount), recomputes the root from the claims and checks every proof.
- * Exit codes: 0 ok, 1 verification failed, 2 bad input or usage. The leaf encoding is RewardPool's:
- * OpenZeppelin's standard merkle tree over
- * abi.encode(uint256 epochId, uint256 index, address account, uint256 amount, uint8 category).
+ * `npm run rewards -- build <csv> --epoch <id> (--pool <address> | --deployments <json>) --chain-id <id> [--out <json>]`
+ * builds a reward epoch's merkle tree and a proofs file; `npm run rewards -- verify <json>` checks
+ * every claim's fields (a category RewardPool accepts, a whole amount), recomputes the root from
+ * the claims and checks every proof, and with `--pool`/`--deployments`/`--chain-id` also that the
+ * file is for that pool and chain. Exit codes: 0 ok, 1 verification failed, 2 bad input or usage.
+ *
+ * The leaf encoding is RewardPool's: OpenZeppelin's standard merkle tree over
+ * abi.encode(uint256 chainId, address pool, uint256 epochId, uint256 index, address account,
+ * uint256 amount, uint8 category). The chain id and the pool address are in every leaf, so a file
+ * pays on one RewardPool on one chain only. On TRON the chain id is the last 4 bytes of the
+ * genesis block id (mainnet 0x2b6653dc, Nile 0xcd8690dc, Shasta 0x94a9059e; the devnet prints its
+ * own at start). A deployments file does not record it, so `--chain-id` is always explicit.
  *
  * CSV: a header line `account,amount,category`, then one row per reward: a base58 TRON address, an
  * integer amount in the token's smallest unit, and a category (maintenance, content, events, other,
@@ -18,7 +24,20 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { toBase58, toHex41 } from '../devnet/chain/address.js';
 
 export const CATEGORIES = ['maintenance', 'content', 'events', 'other'] as const;
-export const LEAF_TYPES = ['uint256', 'uint256', 'address', 'uint256', 'uint8'];
+/** The leaf's ABI types, in order: chainId, pool, epochId, index, account, amount, category. */
+export const LEAF_TYPES = ['uint256', 'address', 'uint256', 'uint256', 'address', 'uint256', 'uint8'];
+export const FORMAT = 'blive-rewards-v2';
+export const LEAF_ENCODING =
+  'keccak256(bytes.concat(keccak256(abi.encode(uint256 chainId, address pool, uint256 epochId, uint256 index, address account, uint256 amount, uint8 category))))';
+const MAX_UINT256 = (1n << 256n) - 1n;
+const ZERO_HEX41 = `41${'0'.repeat(40)}`;
+
+/** What a leaf is bound to besides its row: the chain, the RewardPool (base58) and the epoch. */
+export interface EpochScope {
+  chainId: bigint;
+  pool: string;
+  epochId: bigint;
+}
 
 export interface RewardClaim {
   index: number;
@@ -31,7 +50,11 @@ export interface RewardClaim {
 
 /** The proofs file: everything a claimant and a verifier need. */
 export interface RewardsFile {
-  format: 'blive-rewards-v1';
+  format: typeof FORMAT;
+  /** Decimal. */
+  chainId: string;
+  /** The RewardPool, base58. */
+  pool: string;
   epochId: string;
   root: string;
   total: string;
@@ -65,6 +88,7 @@ export function parseCsv(text: string): Row[] {
     const [acct, amountText, categoryText] = cells as [string, string, string];
     const hex = acct.startsWith('T') ? toHex41(acct) : undefined;
     if (!hex) return void errors.push(`line ${n}: "${acct}" is not a base58 TRON address`);
+    if (hex === ZERO_HEX41) return void errors.push(`line ${n}: "${acct}" is the zero address, which RewardPool refuses to pay (InvalidRecipient)`);
     if (!/^\d+$/.test(amountText)) return void errors.push(`line ${n}: amount "${amountText}" is not a whole number of base units`);
     const amount = BigInt(amountText);
     if (amount === 0n) return void errors.push(`line ${n}: amount must be above zero`);
@@ -81,26 +105,68 @@ export function parseCsv(text: string): Row[] {
   return rows;
 }
 
-/**
- * OpenZeppelin's standard leaf: keccak256(bytes.concat(keccak256(abi.encode(...)))). Every field is
- * a static 32-byte word, so the encoding is five words; hashing it directly is what lets a
- * 100,000-leaf epoch build in seconds (the generic ABI encoder took over a minute).
- */
-export function leafHash(epochId: bigint, index: number, hex41: string, amount: bigint, category: number): string {
-  const word = (n: bigint): string => n.toString(16).padStart(64, '0');
-  const encoded = word(epochId) + word(BigInt(index)) + hex41.slice(2).padStart(64, '0') + word(amount) + word(BigInt(category));
+/** Parses a chain id given as 0x-hex or decimal; undefined when it is neither or above uint256. */
+export function parseChainId(text: string): bigint | undefined {
+  const t = text.trim();
+  if (!/^(0x[0-9a-fA-F]+|\d+)$/.test(t)) return undefined;
+  const n = BigInt(t);
+  return n <= MAX_UINT256 ? n : undefined;
+}
+
+/** The `41...` hex of a base58 `T...` address, or undefined (hex forms are refused: base58 at the edges). */
+function base58ToHex41(address: unknown): string | undefined {
+  return typeof address === 'string' && address.startsWith('T') ? toHex41(address) : undefined;
+}
+
+const word = (n: bigint): string => n.toString(16).padStart(64, '0');
+
+/** The first three words of every leaf of an epoch (chain id, pool, epoch id), as hex. */
+function scopePrefix(scope: EpochScope): string {
+  const pool = base58ToHex41(scope.pool);
+  if (!pool) throw new RewardsInputError(`pool "${scope.pool}" is not a base58 TRON address`);
+  if (scope.chainId < 0n || scope.chainId > MAX_UINT256) throw new RewardsInputError(`chain id ${scope.chainId} does not fit in uint256`);
+  if (scope.epochId < 0n || scope.epochId > MAX_UINT256) throw new RewardsInputError(`epoch id ${scope.epochId} does not fit in uint256`);
+  return word(scope.chainId) + pool.slice(2).padStart(64, '0') + word(scope.epochId);
+}
+
+function leafFromPrefix(prefix: string, index: number, hex41: string, amount: bigint, category: number): string {
+  const encoded = prefix + word(BigInt(index)) + hex41.slice(2).padStart(64, '0') + word(amount) + word(BigInt(category));
   const inner = keccak_256(Buffer.from(encoded, 'hex'));
   return `0x${Buffer.from(keccak_256(inner)).toString('hex')}`;
 }
 
-/** The merkle tree of an epoch; leaf `i` is row `i`. */
-export function rewardTree(rows: Row[], epochId: bigint): SimpleMerkleTree {
-  return SimpleMerkleTree.of(rows.map((r, i) => leafHash(epochId, i, r.account, r.amount, r.category)));
+/**
+ * RewardPool's leaf, which is OpenZeppelin's standard one over LEAF_TYPES:
+ * keccak256(bytes.concat(keccak256(abi.encode(chainId, pool, epochId, index, account, amount, category)))).
+ * Every field is a static 32-byte word, so the encoding is seven words; hashing it directly is what
+ * lets a 100,000-leaf epoch build in seconds (the generic ABI encoder took over a minute).
+ */
+export function leafHash(scope: EpochScope, index: number, hex41: string, amount: bigint, category: number): string {
+  return leafFromPrefix(scopePrefix(scope), index, hex41, amount, category);
 }
 
-/** Builds the tree and the proofs file for an epoch. */
-export function buildRewards(rows: Row[], epochId: bigint): RewardsFile {
-  const tree = rewardTree(rows, epochId);
+/** The merkle tree of an epoch; leaf `i` is row `i`. */
+export function rewardTree(rows: Row[], scope: EpochScope): SimpleMerkleTree {
+  const prefix = scopePrefix(scope);
+  return SimpleMerkleTree.of(rows.map((r, i) => leafFromPrefix(prefix, i, r.account, r.amount, r.category)));
+}
+
+/** The rows RewardPool would refuse to pay (InvalidRecipient): the zero address and the pool itself. */
+function recipientProblems(accounts: string[], pool: string): string[] {
+  const poolHex = base58ToHex41(pool);
+  return accounts.flatMap((hex41, i) => {
+    if (hex41 === ZERO_HEX41) return [`claim ${i}: the account is the zero address, which RewardPool refuses to pay (InvalidRecipient)`];
+    if (hex41 === poolHex) return [`claim ${i}: the account is the pool itself, which RewardPool refuses to pay (InvalidRecipient)`];
+    return [];
+  });
+}
+
+/** Builds the tree and the proofs file for an epoch of one RewardPool on one chain. */
+export function buildRewards(rows: Row[], scope: EpochScope): RewardsFile {
+  // A leaf RewardPool refuses would strand its amount in the epoch until it is swept: refuse it here.
+  const refused = recipientProblems(rows.map((r) => r.account), scope.pool);
+  if (refused.length) throw new RewardsInputError(refused.join('\n'));
+  const tree = rewardTree(rows, scope);
   const claims: RewardClaim[] = rows.map((r, i) => ({
     index: i,
     account: toBase58(r.account),
@@ -110,48 +176,131 @@ export function buildRewards(rows: Row[], epochId: bigint): RewardsFile {
     proof: tree.getProof(i),
   }));
   return {
-    format: 'blive-rewards-v1',
-    epochId: epochId.toString(),
+    format: FORMAT,
+    chainId: scope.chainId.toString(),
+    pool: toBase58(base58ToHex41(scope.pool)!),
+    epochId: scope.epochId.toString(),
     root: tree.root,
     total: rows.reduce((s, r) => s + r.amount, 0n).toString(),
-    leafEncoding: `keccak256(bytes.concat(keccak256(abi.encode(${LEAF_TYPES.join(', ')}))))`,
+    leafEncoding: LEAF_ENCODING,
     claims,
   };
 }
 
-/** Recomputes the root from the claims and checks each proof; returns the problems found. */
-export function verifyRewards(file: RewardsFile): string[] {
+export const V1_REFUSED = 'v1 files are not accepted by this RewardPool: rebuild with --pool and --chain-id';
+
+const isUint256Text = (v: unknown): v is string => typeof v === 'string' && /^\d+$/.test(v) && BigInt(v) <= MAX_UINT256;
+
+/** Problems with the file's own fields: each must be usable before anything is recomputed from it. */
+function fieldProblems(file: RewardsFile): string[] {
   const problems: string[] = [];
-  if (file.format !== 'blive-rewards-v1') problems.push(`unknown format ${String(file.format)}`);
-  // Check every field before using it: a hand-edited file must yield problems, not a crash, and a
-  // leaf the contract would refuse (a category above 3) must not pass just because its proof does.
-  if (!/^\d+$/.test(String(file.epochId))) return [...problems, `epochId ${String(file.epochId)} is not a whole number`];
+  if (!isUint256Text(file.chainId)) problems.push(`chainId ${JSON.stringify(file.chainId)} is not a decimal uint256`);
+  if (!base58ToHex41(file.pool)) problems.push(`pool ${JSON.stringify(file.pool)} is not a base58 TRON address`);
+  if (!isUint256Text(file.epochId)) problems.push(`epochId ${JSON.stringify(file.epochId)} is not a whole number`);
   if (!Array.isArray(file.claims) || file.claims.length === 0) return [...problems, 'the file has no claims'];
   file.claims.forEach((c, i) => {
-    if (!toHex41(c.account)) problems.push(`claim ${i}: bad account ${c.account}`);
+    if (!base58ToHex41(c.account)) problems.push(`claim ${i}: bad account ${c.account}`);
     if (c.index !== i) problems.push(`claim ${i}: index ${c.index} is out of order`);
     if (typeof c.amount !== 'string' || !/^\d+$/.test(c.amount)) problems.push(`claim ${i}: amount ${JSON.stringify(c.amount)} is not a whole number of base units`);
     if (!Number.isInteger(c.category) || c.category < 0 || c.category >= CATEGORIES.length) problems.push(`claim ${i}: category ${JSON.stringify(c.category)} is not 0-3`);
     else if (c.categoryName !== CATEGORIES[c.category]) problems.push(`claim ${i}: categoryName ${JSON.stringify(c.categoryName)} does not match category ${c.category}`);
     if (!Array.isArray(c.proof) || !c.proof.every((h) => typeof h === 'string' && /^0x[0-9a-fA-F]{64}$/.test(h))) problems.push(`claim ${i}: proof is not a list of 32-byte hex values`);
   });
-  if (problems.length) return problems;
-  const epochId = BigInt(file.epochId);
-  const rows = file.claims.map((c) => ({ account: toHex41(c.account)!, amount: BigInt(c.amount), category: c.category }));
-  const rebuilt = buildRewards(rows, epochId);
+  return problems;
+}
+
+/**
+ * Recomputes the root from the claims and checks each proof under the file's chain id and pool;
+ * `expected` (any of chainId, pool, epochId) must match the file's. Returns the problems found.
+ */
+export function verifyRewards(file: RewardsFile, expected: Partial<EpochScope> = {}): string[] {
+  // A v1 leaf has no chain id or pool: no v1 proof can pass this RewardPool, so say so and stop.
+  if ((file.format as string) === 'blive-rewards-v1') return [V1_REFUSED];
+  const problems: string[] = [];
+  if (file.format !== FORMAT) problems.push(`unknown format ${String(file.format)}`);
+  // Check every field before using it: a hand-edited file must yield problems, not a crash, and a
+  // leaf the contract would refuse (a category above 3) must not pass just because its proof does.
+  const fields = fieldProblems(file);
+  if (fields.length) return [...problems, ...fields];
+  const refused = recipientProblems(file.claims.map((c) => base58ToHex41(c.account)!), file.pool);
+  if (refused.length) return [...problems, ...refused];
+  const scope: EpochScope = { chainId: BigInt(file.chainId), pool: file.pool, epochId: BigInt(file.epochId) };
+  if (expected.chainId !== undefined && scope.chainId !== expected.chainId) problems.push(`the file is for chain id ${scope.chainId}, not ${expected.chainId}`);
+  if (expected.pool !== undefined && base58ToHex41(scope.pool) !== base58ToHex41(expected.pool)) problems.push(`the file is for pool ${scope.pool}, not ${expected.pool}`);
+  if (expected.epochId !== undefined && scope.epochId !== expected.epochId) problems.push(`the file is for epoch ${scope.epochId}, not ${expected.epochId}`);
+  const prefix = scopePrefix(scope);
+  const rows = file.claims.map((c) => ({ account: base58ToHex41(c.account)!, amount: BigInt(c.amount), category: c.category }));
+  const rebuilt = buildRewards(rows, scope);
   if (rebuilt.root !== file.root) problems.push(`root mismatch: file says ${file.root}, claims give ${rebuilt.root}`);
   if (rebuilt.total !== file.total) problems.push(`total mismatch: file says ${file.total}, claims sum to ${rebuilt.total}`);
-  file.claims.forEach((c, i) => {
-    const leaf = leafHash(epochId, i, rows[i]!.account, rows[i]!.amount, rows[i]!.category);
-    if (!SimpleMerkleTree.verify(file.root, leaf, c.proof)) problems.push(`claim ${i}: proof does not lead to the root`);
+  rows.forEach((r, i) => {
+    const leaf = leafFromPrefix(prefix, i, r.account, r.amount, r.category);
+    if (!SimpleMerkleTree.verify(file.root, leaf, file.claims[i]!.proof)) problems.push(`claim ${i}: proof does not lead to the root`);
   });
   return problems;
+}
+
+const USAGE = [
+  'usage: npm run rewards -- build <csv> --epoch <id> (--pool <address> | --deployments <json>) --chain-id <id> [--out <json>]',
+  '       npm run rewards -- verify <json> [--epoch <id>] [--pool <address> | --deployments <json>] [--chain-id <id>]',
+  '--pool is the RewardPool (base58), --deployments a deployments/<network>.json to read it from,',
+  '--chain-id 0x-hex or decimal (on TRON the last 4 bytes of the genesis block id).',
+].join('\n');
+
+interface Options {
+  epoch?: string | undefined;
+  pool?: string | undefined;
+  deployments?: string | undefined;
+  'chain-id'?: string | undefined;
+}
+
+/** The RewardPool address of a deployments file (`contracts.RewardPool.address`), or a problem. */
+function poolFromDeployments(file: string): { pool?: string; problem?: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    return { problem: `--deployments ${file} cannot be read: ${(e as Error).message}` };
+  }
+  const address = (parsed as { contracts?: { RewardPool?: { address?: unknown } } } | null)?.contracts?.RewardPool?.address;
+  if (address === undefined) return { problem: `--deployments ${file} has no contracts.RewardPool.address` };
+  if (!base58ToHex41(address)) return { problem: `--deployments ${file}: contracts.RewardPool.address ${JSON.stringify(address)} is not a base58 TRON address` };
+  return { pool: address as string };
+}
+
+/** The epoch, pool and chain id of the options, and the usage problems found; `required` for build. */
+function scopeFromOptions(values: Options, required: boolean): { scope: Partial<EpochScope>; problems: string[] } {
+  const problems: string[] = [];
+  const scope: Partial<EpochScope> = {};
+  if (values.epoch === undefined) {
+    if (required) problems.push('--epoch <id> (a whole number) is required');
+  } else if (isUint256Text(values.epoch)) scope.epochId = BigInt(values.epoch);
+  else problems.push(`--epoch "${values.epoch}" is not a whole number`);
+  if (values.pool !== undefined && values.deployments !== undefined) problems.push('give --pool or --deployments, not both');
+  else if (values.pool !== undefined) {
+    if (base58ToHex41(values.pool)) scope.pool = values.pool;
+    else problems.push(`--pool "${values.pool}" is not a base58 TRON address`);
+  } else if (values.deployments !== undefined) {
+    const { pool, problem } = poolFromDeployments(values.deployments);
+    if (pool) scope.pool = pool;
+    else problems.push(problem!);
+  } else if (required) problems.push('--pool <base58 RewardPool address> or --deployments <deployments/<network>.json> is required');
+  const chainText = values['chain-id'];
+  if (chainText !== undefined) {
+    const chainId = parseChainId(chainText);
+    if (chainId !== undefined) scope.chainId = chainId;
+    else problems.push(`--chain-id "${chainText}" is not a 0x-hex or decimal uint256`);
+  } else if (required) problems.push('--chain-id <0x-hex or decimal> is required (TRON mainnet 0x2b6653dc, Nile 0xcd8690dc, Shasta 0x94a9059e; the devnet prints its own)');
+  return { scope, problems };
 }
 
 async function main(): Promise<number> {
   let args;
   try {
-    args = parseArgs({ allowPositionals: true, options: { epoch: { type: 'string' }, out: { type: 'string' } } });
+    args = parseArgs({
+      allowPositionals: true,
+      options: { epoch: { type: 'string' }, out: { type: 'string' }, pool: { type: 'string' }, deployments: { type: 'string' }, 'chain-id': { type: 'string' } },
+    });
   } catch (e) {
     // An unknown or malformed option is a usage error (2), not a failed verification (1).
     console.error(`rewards: ${(e as Error).message}`);
@@ -159,29 +308,52 @@ async function main(): Promise<number> {
   }
   const { positionals, values } = args;
   const [command, file] = positionals;
-  if (command === 'build' && file) {
-    if (!values.epoch || !/^\d+$/.test(values.epoch)) {
-      console.error('rewards build: --epoch <id> (a whole number) is required');
+  if ((command === 'build' || command === 'verify') && file) {
+    const { scope, problems } = scopeFromOptions(values, command === 'build');
+    if (command === 'verify' && values.out !== undefined) problems.push('--out is a build option');
+    if (problems.length) {
+      for (const p of problems) console.error(`rewards ${command}: ${p}`);
       return 2;
     }
-    const result = buildRewards(parseCsv(readFileSync(file, 'utf8')), BigInt(values.epoch));
-    const out = values.out ?? file.replace(/\.csv$/i, '') + `.epoch-${values.epoch}.json`;
-    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-    console.log(`epoch ${result.epochId}: ${result.claims.length} claims, total ${result.total}, root ${result.root}`);
-    console.log(`proofs written to ${out}`);
-    return 0;
+    return command === 'build' ? build(file, scope as EpochScope, values.out) : verify(file, scope);
   }
-  if (command === 'verify' && file) {
-    const problems = verifyRewards(JSON.parse(readFileSync(file, 'utf8')) as RewardsFile);
-    if (problems.length) {
-      for (const p of problems) console.error(`rewards verify: ${p}`);
-      return 1;
-    }
-    console.log(`${file}: root and every proof check out`);
-    return 0;
-  }
-  console.error('usage: npm run rewards -- build <csv> --epoch <id> [--out <json>]\n       npm run rewards -- verify <json>');
+  console.error(USAGE);
   return 2;
+}
+
+/** Reads an input file; a missing or unreadable one is bad input (exit 2), not a crash. */
+function readInput(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new RewardsInputError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+function build(csv: string, scope: EpochScope, out = csv.replace(/\.csv$/i, '') + `.epoch-${scope.epochId}.json`): number {
+  const result = buildRewards(parseCsv(readInput(csv)), scope);
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`epoch ${result.epochId}: ${result.claims.length} claims, total ${result.total}, root ${result.root}`);
+  console.log(`for RewardPool ${result.pool} on chain id ${result.chainId} (0x${scope.chainId.toString(16)})`);
+  console.log(`proofs written to ${out}`);
+  return 0;
+}
+
+function verify(file: string, expected: Partial<EpochScope>): number {
+  let parsed: RewardsFile;
+  try {
+    parsed = JSON.parse(readInput(file)) as RewardsFile;
+  } catch (e) {
+    if (e instanceof RewardsInputError) throw e;
+    throw new RewardsInputError(`${file} is not JSON: ${(e as Error).message}`);
+  }
+  const problems = verifyRewards(parsed, expected);
+  if (problems.length) {
+    for (const p of problems) console.error(`rewards verify: ${p}`);
+    return 1;
+  }
+  console.log(`${file}: root and every proof check out`);
+  return 0;
 }
 
 /** Whether this file is the entry point; compares real paths, so spaces and symlinks in the path are fine. */

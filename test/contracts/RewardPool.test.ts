@@ -1,19 +1,29 @@
 /**
  * RewardPool on the devnet: funding in TRX and TRC-20 (including a fee-on-transfer token and a
- * USDT-like token whose transfer returns false), publishing merkle epochs, claiming with proofs
- * from the real builder in scripts/rewards.ts, expiry and sweeping. After every test the pool's
- * balance of each token must cover its liabilities.
+ * USDT-like token whose transfer returns false), publishing merkle epochs within the claim-window
+ * bounds, claiming with proofs from the real builder in scripts/rewards.ts (leaves bound to the
+ * chain id and the pool), refused recipients, expiry, sweeping, cancelling and recovering a
+ * surplus. After every test the pool's balance of each token must cover its liabilities.
+ *
+ * The devnet's wall clock is frozen at CLOCK_MS, so a block's time is max(CLOCK_MS + the time
+ * added with tre_increaseTime, the previous block's + 1 ms): the next block's second is known,
+ * and the claim-window bounds are tested to the second.
  */
 import { strict as assert } from 'node:assert';
 import { TronWeb, utils as tronUtils } from 'tronweb';
-import { buildRewards, parseCsv, type RewardClaim, type RewardsFile } from '../../scripts/rewards.js';
+import { SimpleMerkleTree } from '@openzeppelin/merkle-tree';
+import { buildRewards, CATEGORIES, leafHash, parseCsv, rewardTree, type EpochScope, type RewardClaim, type RewardsFile } from '../../scripts/rewards.js';
 import { call, DAY, deploy, deploySystem, eventOf, expectRevert, send, trxBalance, TRX_ADDRESS, type System, type TxResult } from '../helpers/contracts.js';
 import { artifact, startDevnet, tre, tronWebFor, type Devnet } from '../helpers/devnet.js';
 
 const REWARDS_ROLE = tronUtils.ethersUtils.keccak256(tronUtils.ethersUtils.toUtf8Bytes('REWARDS_ROLE'));
+const DEFAULT_ADMIN_ROLE = `0x${'00'.repeat(32)}`;
 const ZERO_ROOT = `0x${'00'.repeat(32)}`;
 const CLAIM = 'claim(uint256,uint256,address,uint256,uint8,bytes32[])';
 const PUBLISH = 'publishEpoch(uint256,address,bytes32,uint256,uint64,string)';
+const RECOVER = 'recoverSurplus(address,address,uint256)';
+const CLOCK_MS = Date.UTC(2030, 0, 1);
+const YEAR = 365 * DAY;
 const BTT = 10n ** 18n;
 const TRX = 1_000_000n;
 
@@ -26,6 +36,8 @@ describe('RewardPool', function () {
   let devnet: Devnet;
   let sys: System;
   let pool: string;
+  /** The chain id as an operator learns it: the last 4 bytes of block 0's id. */
+  let chainId: bigint;
   let fee: string;
   let reentrant: string;
   let snapshot: string;
@@ -36,9 +48,11 @@ describe('RewardPool', function () {
   let relayer: string;
 
   before(async function () {
-    devnet = await startDevnet();
+    devnet = await startDevnet({ chain: { clock: () => CLOCK_MS } });
     sys = await deploySystem(devnet);
     pool = sys.rewardPool;
+    const genesis = await tronWebFor(devnet, ADMIN).trx.getBlockByNumber(0);
+    chainId = BigInt(`0x${genesis.blockID.slice(-8)}`);
     fee = await deploy(tronWebFor(devnet, ADMIN), 'FeeOnTransferToken');
     reentrant = await deploy(tronWebFor(devnet, ADMIN), 'ReentrantToken');
     contributors = [4, 5, 6, 7].map((i) => devnet.accounts[i]!.address);
@@ -80,16 +94,19 @@ describe('RewardPool', function () {
     claimed: bigint;
     claimDeadline: bigint;
     swept: boolean;
+    cancelled: boolean;
   }
   async function epochInfo(epochId: bigint): Promise<EpochInfo> {
-    const [token, merkleRoot, total, claimed, claimDeadline, swept] = await call(devnet, pool, 'epochInfo(uint256)', [epochId], ['address', 'bytes32', 'uint256', 'uint256', 'uint64', 'bool']);
-    return { token, merkleRoot, total, claimed, claimDeadline, swept };
+    const [token, merkleRoot, total, claimed, claimDeadline, swept, cancelled] = await call(devnet, pool, 'epochInfo(uint256)', [epochId], ['address', 'bytes32', 'uint256', 'uint256', 'uint64', 'bool', 'bool']);
+    return { token, merkleRoot, total, claimed, claimDeadline, swept, cancelled };
   }
+  const surplusOf = (token: string): Promise<bigint> => call(devnet, pool, 'surplusOf(address)', [token]);
 
-  /** The head block's time in seconds; the next transaction's block is at least this. */
-  async function chainNow(): Promise<bigint> {
-    const block = await tronWebFor(devnet, ADMIN).trx.getCurrentBlock();
-    return BigInt(Math.floor(Number(block.block_header.raw_data.timestamp) / 1000));
+  /** The time in seconds of the block the next transaction lands in (see CLOCK_MS). */
+  async function nextBlockTime(): Promise<bigint> {
+    const { offsetSeconds } = await tre<{ offsetSeconds: number }>(devnet, 'tre_increaseTime', [0]);
+    const head = await tronWebFor(devnet, ADMIN).trx.getCurrentBlock();
+    return BigInt(Math.floor(Math.max(CLOCK_MS + offsetSeconds * 1000, Number(head.block_header.raw_data.timestamp) + 1) / 1000));
   }
 
   // --- writes ------------------------------------------------------------------------------------
@@ -112,10 +129,30 @@ describe('RewardPool', function () {
     return send(devnet, from, pool, CLAIM, [epochId, c.index, c.account, c.amount, c.category, c.proof]);
   }
 
-  /** Builds an epoch's proofs file with the real builder from `account,amount,category` rows. */
-  function build(epochId: bigint, rows: [string, bigint, string][]): RewardsFile {
+  const scopeOf = (epochId: bigint): EpochScope => ({ chainId, pool, epochId });
+
+  /** Builds an epoch's proofs file for this pool with the real builder from `account,amount,category` rows. */
+  function build(epochId: bigint, rows: [string, bigint, string][], scope = scopeOf(epochId)): RewardsFile {
     const csv = ['account,amount,category', ...rows.map(([a, amount, cat]) => `${a},${amount},${cat}`)].join('\n');
-    return buildRewards(parseCsv(csv), epochId);
+    return buildRewards(parseCsv(csv), scope);
+  }
+
+  /**
+   * An epoch's tree built from rows the builder refuses (a zero amount, the zero address or the
+   * pool as the account), with the builder's own leaf and tree: what a careless operator could publish.
+   */
+  function buildUnchecked(epochId: bigint, rows: [string, bigint, number][]): RewardsFile {
+    const tree = rewardTree(rows.map(([a, amount, category]) => ({ account: (TronWeb.address.toHex(a) as string).toLowerCase(), amount, category })), scopeOf(epochId));
+    return {
+      format: 'blive-rewards-v2',
+      chainId: chainId.toString(),
+      pool,
+      epochId: epochId.toString(),
+      root: tree.root,
+      total: rows.reduce((s, [, amount]) => s + amount, 0n).toString(),
+      leafEncoding: '',
+      claims: rows.map(([account, amount, category], index) => ({ index, account, amount: amount.toString(), category, categoryName: CATEGORIES[category]!, proof: tree.getProof(index) })),
+    };
   }
 
   /** Funds the pool with exactly the epoch total and publishes it with a deadline a week away. */
@@ -123,19 +160,22 @@ describe('RewardPool', function () {
     const total = BigInt(file.total);
     if (token === TRX_ADDRESS) await fundTRX(ADMIN, total);
     else await fundToken(ADMIN, token, total);
-    const deadline = (await chainNow()) + BigInt(7 * DAY);
+    const deadline = (await nextBlockTime()) + BigInt(7 * DAY);
     await publish(BigInt(file.epochId), token, file.root, total, deadline);
     return { deadline, total };
   }
 
-  /** A three-claim BTT epoch for contributors 0, 1 and 2. */
-  function bttEpoch(epochId = 1n): RewardsFile {
+  /** A three-claim BTT epoch for contributors 0, 1 and 2 (for this pool unless `scope` says otherwise). */
+  function bttEpoch(epochId = 1n, scope = scopeOf(epochId)): RewardsFile {
     return build(epochId, [
       [contributors[0]!, 120n * BTT, 'maintenance'],
       [contributors[1]!, 45n * BTT + 7n, 'content'],
       [contributors[2]!, 1n, 'events'],
-    ]);
+    ], scope);
   }
+
+  const cancel = (epochId: bigint, from = ADMIN): Promise<TxResult> => send(devnet, from, pool, 'cancelEpoch(uint256)', [epochId]);
+  const recover = (token: string, to: string, amount: bigint, from = ADMIN): Promise<TxResult> => send(devnet, from, pool, RECOVER, [token, to, amount]);
 
   /** A four-claim TRX epoch; contributor 0 appears twice, in different categories. */
   function trxEpoch(epochId = 2n): RewardsFile {
@@ -236,19 +276,19 @@ describe('RewardPool', function () {
     });
 
     it('emits EpochPublished and moves the total from unallocated to outstanding', async function () {
-      const deadline = (await chainNow()) + BigInt(DAY);
+      const deadline = (await nextBlockTime()) + BigInt(DAY);
       const r = await publish(7n, sys.btt, root, 60n * BTT, deadline, 'ipfs://bafyepoch7');
 
       assert.deepEqual(eventOf(r, 'EpochPublished'), { epochId: 7n, token: sys.btt, merkleRoot: root, total: 60n * BTT, claimDeadline: deadline, uri: 'ipfs://bafyepoch7' });
       assert.equal(await unallocated(sys.btt), 40n * BTT);
       assert.equal(await totalLiabilities(sys.btt), 100n * BTT, 'publishing only earmarks funds');
       assert.equal(await balanceOf(sys.btt, pool), 100n * BTT);
-      assert.deepEqual(await epochInfo(7n), { token: sys.btt, merkleRoot: root, total: 60n * BTT, claimed: 0n, claimDeadline: deadline, swept: false });
+      assert.deepEqual(await epochInfo(7n), { token: sys.btt, merkleRoot: root, total: 60n * BTT, claimed: 0n, claimDeadline: deadline, swept: false, cancelled: false });
       assert.equal(await unallocated(TRX_ADDRESS), 50n * TRX, 'other tokens are untouched');
     });
 
     it('publishes a TRX epoch that uses every unallocated sun', async function () {
-      const deadline = (await chainNow()) + BigInt(DAY);
+      const deadline = (await nextBlockTime()) + BigInt(DAY);
       const r = await publish(8n, TRX_ADDRESS, root, 50n * TRX, deadline, '');
       assert.deepEqual(eventOf(r, 'EpochPublished'), { epochId: 8n, token: TRX_ADDRESS, merkleRoot: root, total: 50n * TRX, claimDeadline: deadline, uri: '' });
       assert.equal(await unallocated(TRX_ADDRESS), 0n);
@@ -258,21 +298,21 @@ describe('RewardPool', function () {
     it('lets an account granted the rewards role publish', async function () {
       const grant = await send(devnet, ADMIN, pool, 'grantRole(bytes32,address)', [REWARDS_ROLE, outsider]);
       assert.deepEqual(eventOf(grant, 'RoleGranted'), { role: REWARDS_ROLE, account: outsider, sender: sys.admin });
-      const deadline = (await chainNow()) + BigInt(DAY);
+      const deadline = (await nextBlockTime()) + BigInt(DAY);
       const r = await publish(9n, sys.btt, root, 1n, deadline, 'u', OUTSIDER);
       assert.deepEqual(eventOf(r, 'EpochPublished'), { epochId: 9n, token: sys.btt, merkleRoot: root, total: 1n, claimDeadline: deadline, uri: 'u' });
     });
 
     it('reverts with AccessControlUnauthorizedAccount when the caller lacks the rewards role', async function () {
       assert.equal(await call(devnet, pool, 'REWARDS_ROLE()', [], ['bytes32']), REWARDS_ROLE);
-      const deadline = (await chainNow()) + BigInt(DAY);
+      const deadline = (await nextBlockTime()) + BigInt(DAY);
       await expectRevert(publish(1n, sys.btt, root, 1n, deadline, '', OUTSIDER), 'AccessControlUnauthorizedAccount', [outsider, REWARDS_ROLE]);
       assert.equal(await unallocated(sys.btt), 100n * BTT);
       await expectRevert(epochInfo(1n), 'UnknownEpoch', [1n]);
     });
 
     it('reverts with EpochExists when the id is taken', async function () {
-      const deadline = (await chainNow()) + BigInt(DAY);
+      const deadline = (await nextBlockTime()) + BigInt(DAY);
       await publish(1n, sys.btt, root, 10n * BTT, deadline);
       await expectRevert(publish(1n, TRX_ADDRESS, `0x${'cd'.repeat(32)}`, 1n, deadline), 'EpochExists', [1n]);
       assert.equal(await unallocated(sys.btt), 90n * BTT);
@@ -281,30 +321,89 @@ describe('RewardPool', function () {
     });
 
     it('reverts with InvalidRoot when the root is zero', async function () {
-      const deadline = (await chainNow()) + BigInt(DAY);
+      const deadline = (await nextBlockTime()) + BigInt(DAY);
       await expectRevert(publish(1n, sys.btt, ZERO_ROOT, 1n, deadline), 'InvalidRoot', []);
     });
 
     it('reverts with ZeroAmount when the total is zero', async function () {
-      const deadline = (await chainNow()) + BigInt(DAY);
+      const deadline = (await nextBlockTime()) + BigInt(DAY);
       await expectRevert(publish(1n, sys.btt, root, 0n, deadline), 'ZeroAmount', []);
     });
 
-    it('reverts with InvalidDeadline when the deadline is not after the block time', async function () {
-      const now = await chainNow();
-      await expectRevert(publish(1n, sys.btt, root, 1n, now), 'InvalidDeadline', [now]);
-      await expectRevert(publish(1n, sys.btt, root, 1n, 0n), 'InvalidDeadline', [0n]);
+    it('reverts with InvalidDeadline when the deadline is now or in the past', async function () {
+      const t = await nextBlockTime();
+      await expectRevert(publish(1n, sys.btt, root, 1n, t), 'InvalidDeadline', [t, t + BigInt(DAY), t + BigInt(YEAR)]);
+      const t2 = await nextBlockTime();
+      await expectRevert(publish(1n, sys.btt, root, 1n, 0n), 'InvalidDeadline', [0n, t2 + BigInt(DAY), t2 + BigInt(YEAR)]);
+      assert.equal(await unallocated(sys.btt), 100n * BTT);
+      await expectRevert(epochInfo(1n), 'UnknownEpoch', [1n]);
+    });
+
+    describe('at the bounds of the claim window', function () {
+      it('exposes the window: MIN_CLAIM_WINDOW is a day, MAX_CLAIM_WINDOW 365 days', async function () {
+        assert.equal(await call(devnet, pool, 'MIN_CLAIM_WINDOW()', []), BigInt(DAY));
+        assert.equal(await call(devnet, pool, 'MAX_CLAIM_WINDOW()', []), BigInt(YEAR));
+      });
+
+      it('reverts with InvalidDeadline one second short of a day', async function () {
+        const t = await nextBlockTime();
+        const deadline = t + BigInt(DAY) - 1n;
+        await expectRevert(publish(1n, sys.btt, root, 1n, deadline), 'InvalidDeadline', [deadline, t + BigInt(DAY), t + BigInt(YEAR)]);
+        assert.equal(await unallocated(sys.btt), 100n * BTT);
+        await expectRevert(epochInfo(1n), 'UnknownEpoch', [1n]);
+      });
+
+      it('publishes a deadline exactly a day away', async function () {
+        const t = await nextBlockTime();
+        const r = await publish(1n, sys.btt, root, 1n, t + BigInt(DAY));
+        assert.equal(BigInt(Math.floor(r.info.blockTimeStamp / 1000)), t, 'the block is in the predicted second');
+        assert.deepEqual(eventOf(r, 'EpochPublished'), { epochId: 1n, token: sys.btt, merkleRoot: root, total: 1n, claimDeadline: t + BigInt(DAY), uri: 'ipfs://epoch-1' });
+        assert.deepEqual(await epochInfo(1n), { token: sys.btt, merkleRoot: root, total: 1n, claimed: 0n, claimDeadline: t + BigInt(DAY), swept: false, cancelled: false });
+        assert.equal(await unallocated(sys.btt), 100n * BTT - 1n);
+      });
+
+      it('publishes a deadline exactly 365 days away', async function () {
+        const t = await nextBlockTime();
+        const r = await publish(1n, sys.btt, root, 1n, t + BigInt(YEAR));
+        assert.equal(BigInt(Math.floor(r.info.blockTimeStamp / 1000)), t, 'the block is in the predicted second');
+        assert.deepEqual(eventOf(r, 'EpochPublished'), { epochId: 1n, token: sys.btt, merkleRoot: root, total: 1n, claimDeadline: t + BigInt(YEAR), uri: 'ipfs://epoch-1' });
+        assert.deepEqual(await epochInfo(1n), { token: sys.btt, merkleRoot: root, total: 1n, claimed: 0n, claimDeadline: t + BigInt(YEAR), swept: false, cancelled: false });
+        assert.equal(await unallocated(sys.btt), 100n * BTT - 1n);
+      });
+
+      it('reverts with InvalidDeadline one second past 365 days', async function () {
+        const t = await nextBlockTime();
+        const deadline = t + BigInt(YEAR) + 1n;
+        await expectRevert(publish(1n, TRX_ADDRESS, root, 1n, deadline), 'InvalidDeadline', [deadline, t + BigInt(DAY), t + BigInt(YEAR)]);
+        assert.equal(await unallocated(TRX_ADDRESS), 50n * TRX);
+        await expectRevert(epochInfo(1n), 'UnknownEpoch', [1n]);
+      });
+
+      it('reverts with InvalidDeadline for the largest uint64 deadline', async function () {
+        const t = await nextBlockTime();
+        const deadline = 2n ** 64n - 1n;
+        await expectRevert(publish(1n, sys.btt, root, 1n, deadline), 'InvalidDeadline', [deadline, t + BigInt(DAY), t + BigInt(YEAR)]);
+      });
+
+      it('measures the window from the publishing block, after time has passed', async function () {
+        await tre(devnet, 'tre_increaseTime', [30 * DAY]);
+        const t = await nextBlockTime();
+        const early = t + BigInt(DAY) - 1n;
+        await expectRevert(publish(1n, sys.btt, root, 1n, early), 'InvalidDeadline', [early, t + BigInt(DAY), t + BigInt(YEAR)]);
+        const r = await publish(1n, sys.btt, root, 1n, t + BigInt(DAY));
+        assert.equal(eventOf(r, 'EpochPublished').claimDeadline, t + BigInt(DAY));
+      });
     });
 
     it('reverts with InsufficientUnallocated when the funds cannot cover the total', async function () {
-      const deadline = (await chainNow()) + BigInt(DAY);
+      const deadline = (await nextBlockTime()) + BigInt(DAY);
       await expectRevert(publish(1n, sys.btt, root, 100n * BTT + 1n, deadline), 'InsufficientUnallocated', [sys.btt, 100n * BTT, 100n * BTT + 1n]);
       await expectRevert(publish(1n, TRX_ADDRESS, root, 51n * TRX, deadline), 'InsufficientUnallocated', [TRX_ADDRESS, 50n * TRX, 51n * TRX]);
       await expectRevert(publish(1n, sys.usdt, root, 1n, deadline), 'InsufficientUnallocated', [sys.usdt, 0n, 1n]);
     });
 
     it('reverts with InsufficientUnallocated when earlier epochs took the funds', async function () {
-      const deadline = (await chainNow()) + BigInt(DAY);
+      const deadline = (await nextBlockTime()) + BigInt(DAY);
       await publish(1n, sys.btt, root, 70n * BTT, deadline);
       await expectRevert(publish(2n, sys.btt, root, 31n * BTT, deadline), 'InsufficientUnallocated', [sys.btt, 30n * BTT, 31n * BTT]);
     });
@@ -391,6 +490,24 @@ describe('RewardPool', function () {
       // The same rows built for epoch 2: the epoch id is part of the leaf.
       const other = bttEpoch(2n).claims[0]!;
       await expectRevert(claim(RELAYER, epochId, other), 'InvalidProof', [epochId, 0n]);
+    });
+
+    it('reverts with InvalidProof when the leaf was built for another pool', async function () {
+      // The same rows for the same epoch, scoped to another address (the vault): the pool is part of the leaf.
+      const other = bttEpoch(1n, { chainId, pool: sys.vault, epochId: 1n });
+      assert.notEqual(other.root, file.root);
+      for (const c of other.claims) await expectRevert(claim(RELAYER, epochId, c), 'InvalidProof', [epochId, BigInt(c.index)]);
+      assert.equal((await epochInfo(epochId)).claimed, 0n);
+    });
+
+    it('reverts with InvalidProof when the leaf was built for another chain id', async function () {
+      // The same rows for TRON mainnet's chain id and for this chain's id + 1.
+      for (const otherChain of [0x2b6653dcn, chainId + 1n]) {
+        const other = bttEpoch(1n, { chainId: otherChain, pool, epochId: 1n });
+        assert.notEqual(other.root, file.root);
+        await expectRevert(claim(RELAYER, epochId, other.claims[1]!), 'InvalidProof', [epochId, 1n]);
+      }
+      assert.equal(await balanceOf(sys.btt, file.claims[1]!.account), 0n);
     });
 
     it('reverts with InvalidCategory when the category is above 3', async function () {
@@ -548,7 +665,7 @@ describe('RewardPool', function () {
       const [a, b] = file.claims as [RewardClaim, RewardClaim];
       const total = BigInt(a.amount) + 10n;
       await fundToken(ADMIN, sys.btt, total);
-      await publish(5n, sys.btt, file.root, total, (await chainNow()) + BigInt(DAY));
+      await publish(5n, sys.btt, file.root, total, (await nextBlockTime()) + BigInt(DAY));
       await claim(RELAYER, 5n, a);
       await expectRevert(claim(RELAYER, 5n, b), 'EpochOverclaimed', [5n, 10n, BigInt(b.amount)]);
       assert.equal(await isClaimed(5n, 1), false);
@@ -612,7 +729,7 @@ describe('RewardPool', function () {
         assert.equal(await unallocated(sys.btt), remaining);
         assert.equal(await totalLiabilities(sys.btt), remaining, 'sweeping moves funds, it does not pay them out');
         assert.equal(await balanceOf(sys.btt, pool), remaining);
-        assert.deepEqual(await epochInfo(epochId), { token: sys.btt, merkleRoot: file.root, total, claimed: BigInt(file.claims[0]!.amount), claimDeadline: deadline, swept: true });
+        assert.deepEqual(await epochInfo(epochId), { token: sys.btt, merkleRoot: file.root, total, claimed: BigInt(file.claims[0]!.amount), claimDeadline: deadline, swept: true, cancelled: false });
       });
 
       it('reverts with AlreadySwept on a second sweep', async function () {
@@ -631,7 +748,7 @@ describe('RewardPool', function () {
       it('lets the swept funds back a new epoch', async function () {
         await send(devnet, OUTSIDER, pool, 'sweep(uint256)', [epochId]);
         const next = bttEpoch(2n);
-        const nextDeadline = (await chainNow()) + BigInt(DAY);
+        const nextDeadline = (await nextBlockTime()) + BigInt(DAY);
         await expectRevert(publish(2n, sys.btt, next.root, BigInt(next.total), nextDeadline), 'InsufficientUnallocated', [sys.btt, remaining, BigInt(next.total)]);
         const r = await publish(2n, sys.btt, next.root, remaining, nextDeadline);
         assert.equal(eventOf(r, 'EpochPublished').total, remaining);
@@ -649,7 +766,7 @@ describe('RewardPool', function () {
       const full = build(6n, [[contributors[3]!, 9n, 'events']]);
       const { deadline } = await fundAndPublish(sys.btt, full);
       await claim(RELAYER, 6n, full.claims[0]!);
-      await tre(devnet, 'tre_increaseTime', [Number(deadline - (await chainNow())) + 60]);
+      await tre(devnet, 'tre_increaseTime', [Number(deadline - (await nextBlockTime())) + 60]);
       const r = await send(devnet, OUTSIDER, pool, 'sweep(uint256)', [6n]);
       assert.deepEqual(eventOf(r, 'EpochSwept'), { epochId: 6n, amount: 0n });
       assert.equal(await unallocated(sys.btt), 0n);
@@ -670,6 +787,322 @@ describe('RewardPool', function () {
       assert.equal(await unallocated(TRX_ADDRESS), remaining);
       assert.equal(await trxBalance(devnet, pool), remaining);
       assert.equal(await totalLiabilities(TRX_ADDRESS), remaining);
+    });
+  });
+
+  describe('when a leaf names the pool itself or the zero address', function () {
+    const epochId = 12n;
+    let file: RewardsFile;
+    let total: bigint;
+
+    beforeEach(async function () {
+      // The builder refuses these rows; a tree built around it still has valid proofs for them.
+      file = buildUnchecked(epochId, [
+        [pool, 5n * BTT, 0],
+        [TRX_ADDRESS, 6n * BTT, 1],
+        [contributors[0]!, 7n * BTT, 2],
+      ]);
+      ({ total } = await fundAndPublish(sys.btt, file));
+      for (const c of file.claims) {
+        const leaf = leafHash(scopeOf(epochId), c.index, (TronWeb.address.toHex(c.account) as string).toLowerCase(), BigInt(c.amount), c.category);
+        assert.ok(SimpleMerkleTree.verify(file.root, leaf, c.proof), `claim ${c.index}'s proof is valid`);
+      }
+    });
+
+    it('reverts with InvalidRecipient when the account is the pool', async function () {
+      await expectRevert(claim(RELAYER, epochId, file.claims[0]!), 'InvalidRecipient', [pool]);
+      assert.equal(await isClaimed(epochId, 0), false);
+      assert.equal((await epochInfo(epochId)).claimed, 0n);
+      assert.equal(await balanceOf(sys.btt, pool), total);
+      assert.equal(await totalLiabilities(sys.btt), total);
+    });
+
+    it('reverts with InvalidRecipient when the account is the zero address', async function () {
+      await expectRevert(claim(RELAYER, epochId, file.claims[1]!), 'InvalidRecipient', [TRX_ADDRESS]);
+      assert.equal(await isClaimed(epochId, 1), false);
+      assert.equal(await balanceOf(sys.btt, TRX_ADDRESS), 0n);
+      assert.equal(await balanceOf(sys.btt, pool), total);
+    });
+
+    it('still pays the other leaves', async function () {
+      const c = file.claims[2]!;
+      const r = await claim(RELAYER, epochId, c);
+      assert.deepEqual(eventOf(r, 'RewardClaimed'), { epochId, index: 2n, account: c.account, amount: 7n * BTT, category: 2n });
+      assert.equal(await balanceOf(sys.btt, c.account), 7n * BTT);
+      assert.equal(await balanceOf(sys.btt, pool), total - 7n * BTT);
+      assert.equal(await totalLiabilities(sys.btt), total - 7n * BTT);
+    });
+  });
+
+  describe('when an epoch is cancelled', function () {
+    let file: RewardsFile;
+    const epochId = 1n;
+    let deadline: bigint;
+    let total: bigint;
+
+    beforeEach(async function () {
+      file = bttEpoch(epochId);
+      ({ deadline, total } = await fundAndPublish(sys.btt, file));
+    });
+
+    it('emits EpochCancelled and returns the total to unallocated', async function () {
+      assert.equal(await unallocated(sys.btt), 0n);
+      const r = await cancel(epochId);
+      assert.deepEqual(eventOf(r, 'EpochCancelled'), { epochId, amount: total });
+      assert.equal(await unallocated(sys.btt), total);
+      assert.equal(await totalLiabilities(sys.btt), total, 'cancelling moves funds, it does not pay them out');
+      assert.equal(await balanceOf(sys.btt, pool), total);
+      assert.deepEqual(await epochInfo(epochId), { token: sys.btt, merkleRoot: file.root, total, claimed: 0n, claimDeadline: deadline, swept: false, cancelled: true });
+      for (const c of file.claims) assert.equal(await balanceOf(sys.btt, c.account), 0n);
+    });
+
+    it('lets the returned funds back a corrected epoch', async function () {
+      await cancel(epochId);
+      const fixed = build(2n, [
+        [contributors[0]!, 100n * BTT, 'maintenance'],
+        [contributors[3]!, total - 100n * BTT, 'content'],
+      ]);
+      const r = await publish(2n, sys.btt, fixed.root, total, (await nextBlockTime()) + BigInt(DAY));
+      assert.equal(eventOf(r, 'EpochPublished').total, total);
+      assert.equal(await unallocated(sys.btt), 0n);
+      for (const c of fixed.claims) await claim(RELAYER, 2n, c);
+      assert.equal(await balanceOf(sys.btt, contributors[0]!), 100n * BTT);
+      assert.equal(await balanceOf(sys.btt, contributors[3]!), total - 100n * BTT);
+      assert.equal(await balanceOf(sys.btt, pool), 0n);
+      assert.equal(await totalLiabilities(sys.btt), 0n);
+    });
+
+    it('reverts with EpochWasCancelled when a claim comes after the cancel', async function () {
+      await cancel(epochId);
+      for (const c of file.claims) {
+        await expectRevert(claim(RELAYER, epochId, c), 'EpochWasCancelled', [epochId]);
+        assert.equal(await isClaimed(epochId, c.index), false);
+        assert.equal(await balanceOf(sys.btt, c.account), 0n);
+      }
+      assert.equal(await balanceOf(sys.btt, pool), total);
+      assert.equal(await unallocated(sys.btt), total);
+    });
+
+    it('reverts with EpochWasCancelled when the cancelled epoch is swept after its deadline', async function () {
+      await cancel(epochId);
+      await tre(devnet, 'tre_increaseTime', [7 * DAY + 60]);
+      await expectRevert(send(devnet, OUTSIDER, pool, 'sweep(uint256)', [epochId]), 'EpochWasCancelled', [epochId]);
+      assert.equal(await unallocated(sys.btt), total, 'credited once');
+      assert.equal(await totalLiabilities(sys.btt), total);
+      assert.equal((await epochInfo(epochId)).swept, false);
+    });
+
+    it('reverts with EpochWasCancelled on a second cancel', async function () {
+      await cancel(epochId);
+      await expectRevert(cancel(epochId), 'EpochWasCancelled', [epochId]);
+      assert.equal(await unallocated(sys.btt), total, 'credited once');
+      assert.equal(await totalLiabilities(sys.btt), total);
+    });
+
+    it('reverts with EpochHasClaims once a leaf was claimed', async function () {
+      const c = file.claims[0]!;
+      await claim(RELAYER, epochId, c);
+      await expectRevert(cancel(epochId), 'EpochHasClaims', [epochId]);
+      assert.equal((await epochInfo(epochId)).cancelled, false);
+      assert.equal(await unallocated(sys.btt), 0n);
+      assert.equal(await totalLiabilities(sys.btt), total - BigInt(c.amount));
+      const next = file.claims[1]!;
+      await claim(RELAYER, epochId, next);
+      assert.equal(await balanceOf(sys.btt, next.account), BigInt(next.amount), 'the epoch keeps paying');
+    });
+
+    it('reverts with EpochHasClaims once a zero leaf was claimed', async function () {
+      const zero = buildUnchecked(3n, [
+        [contributors[0]!, 0n, 0],
+        [contributors[1]!, 5n, 1],
+      ]);
+      await fundAndPublish(sys.btt, zero);
+      const r = await claim(RELAYER, 3n, zero.claims[0]!);
+      assert.deepEqual(eventOf(r, 'RewardClaimed'), { epochId: 3n, index: 0n, account: contributors[0]!, amount: 0n, category: 0n });
+      assert.equal(r.events.filter((e) => e.name === 'Transfer').length, 0, 'nothing is transferred');
+      await expectRevert(cancel(3n), 'EpochHasClaims', [3n]);
+      assert.equal(await unallocated(sys.btt), 0n);
+      assert.equal((await epochInfo(3n)).cancelled, false);
+    });
+
+    it('reverts with AccessControlUnauthorizedAccount when the caller lacks the rewards role', async function () {
+      await expectRevert(cancel(epochId, OUTSIDER), 'AccessControlUnauthorizedAccount', [outsider, REWARDS_ROLE]);
+      assert.equal((await epochInfo(epochId)).cancelled, false);
+      assert.equal(await unallocated(sys.btt), 0n);
+      await claim(RELAYER, epochId, file.claims[2]!);
+      assert.equal(await balanceOf(sys.btt, file.claims[2]!.account), 1n, 'the epoch still pays');
+    });
+
+    it('lets an account granted the rewards role cancel', async function () {
+      await send(devnet, ADMIN, pool, 'grantRole(bytes32,address)', [REWARDS_ROLE, outsider]);
+      const r = await cancel(epochId, OUTSIDER);
+      assert.deepEqual(eventOf(r, 'EpochCancelled'), { epochId, amount: total });
+      assert.equal(await unallocated(sys.btt), total);
+    });
+
+    it('reverts with UnknownEpoch for an epoch never published', async function () {
+      await expectRevert(cancel(42n), 'UnknownEpoch', [42n]);
+    });
+
+    it('reverts with AlreadySwept for a swept epoch', async function () {
+      await tre(devnet, 'tre_increaseTime', [7 * DAY + 60]);
+      const r = await send(devnet, OUTSIDER, pool, 'sweep(uint256)', [epochId]);
+      assert.deepEqual(eventOf(r, 'EpochSwept'), { epochId, amount: total });
+      await expectRevert(cancel(epochId), 'AlreadySwept', [epochId]);
+      assert.equal(await unallocated(sys.btt), total, 'credited once');
+      assert.deepEqual(await epochInfo(epochId), { token: sys.btt, merkleRoot: file.root, total, claimed: 0n, claimDeadline: deadline, swept: true, cancelled: false });
+    });
+
+    it('cancels an expired epoch nobody claimed from before it is swept', async function () {
+      await tre(devnet, 'tre_increaseTime', [7 * DAY + 60]);
+      const r = await cancel(epochId);
+      assert.deepEqual(eventOf(r, 'EpochCancelled'), { epochId, amount: total });
+      assert.equal(await unallocated(sys.btt), total);
+      await expectRevert(send(devnet, OUTSIDER, pool, 'sweep(uint256)', [epochId]), 'EpochWasCancelled', [epochId]);
+      assert.equal(await unallocated(sys.btt), total, 'credited once');
+    });
+  });
+
+  describe('when a TRX epoch is cancelled', function () {
+    it('returns its sun to unallocated and keeps it in the pool', async function () {
+      const file = trxEpoch(2n);
+      const { total } = await fundAndPublish(TRX_ADDRESS, file);
+      const r = await cancel(2n);
+      assert.deepEqual(eventOf(r, 'EpochCancelled'), { epochId: 2n, amount: total });
+      assert.equal(await unallocated(TRX_ADDRESS), total);
+      assert.equal(await totalLiabilities(TRX_ADDRESS), total);
+      assert.equal(await trxBalance(devnet, pool), total);
+      await expectRevert(claim(RELAYER, 2n, file.claims[0]!), 'EpochWasCancelled', [2n]);
+    });
+  });
+
+  describe('when tokens reach the pool outside fund', function () {
+    const stray = 40n * BTT;
+    const spare = 10n * BTT;
+    let file: RewardsFile;
+    let owed: bigint;
+
+    beforeEach(async function () {
+      // The pool owes an open epoch and some unallocated funds, and holds `stray` more on top.
+      file = bttEpoch(1n);
+      const { total } = await fundAndPublish(sys.btt, file);
+      await fundToken(ADMIN, sys.btt, spare);
+      owed = total + spare;
+      await send(devnet, FUNDER, sys.btt, 'mint(address,uint256)', [pool, stray]);
+    });
+
+    it('reports what the pool holds above its liabilities as its surplus', async function () {
+      assert.equal(await balanceOf(sys.btt, pool), owed + stray);
+      assert.equal(await totalLiabilities(sys.btt), owed);
+      assert.equal(await surplusOf(sys.btt), stray);
+      assert.equal(await surplusOf(sys.usdt), 0n);
+      assert.equal(await surplusOf(TRX_ADDRESS), 0n);
+    });
+
+    it('recovers part and then the rest, emits SurplusRecovered and leaves the liabilities untouched', async function () {
+      const part = 15n * BTT;
+      const first = await recover(sys.btt, outsider, part);
+      assert.deepEqual(eventOf(first, 'SurplusRecovered'), { token: sys.btt, to: outsider, amount: part });
+      assert.equal(await balanceOf(sys.btt, outsider), part);
+      assert.equal(await balanceOf(sys.btt, pool), owed + stray - part);
+      assert.equal(await surplusOf(sys.btt), stray - part);
+      assert.equal(await totalLiabilities(sys.btt), owed);
+      assert.equal(await unallocated(sys.btt), spare);
+
+      const rest = await recover(sys.btt, funder, stray - part);
+      assert.deepEqual(eventOf(rest, 'SurplusRecovered'), { token: sys.btt, to: funder, amount: stray - part });
+      assert.equal(await balanceOf(sys.btt, funder), stray - part);
+      assert.equal(await balanceOf(sys.btt, pool), owed);
+      assert.equal(await surplusOf(sys.btt), 0n);
+      assert.equal(await totalLiabilities(sys.btt), owed);
+      assert.equal(await unallocated(sys.btt), spare);
+    });
+
+    it('reverts with InsufficientSurplus for one base unit more than is left', async function () {
+      await recover(sys.btt, outsider, stray);
+      await expectRevert(recover(sys.btt, outsider, 1n), 'InsufficientSurplus', [sys.btt, 0n, 1n]);
+      assert.equal(await balanceOf(sys.btt, outsider), stray);
+      assert.equal(await balanceOf(sys.btt, pool), owed);
+    });
+
+    it('reverts with InsufficientSurplus when asked for more than the surplus, and the epoch still pays in full', async function () {
+      await expectRevert(recover(sys.btt, outsider, stray + 1n), 'InsufficientSurplus', [sys.btt, stray, stray + 1n]);
+      assert.equal(await balanceOf(sys.btt, outsider), 0n);
+      await recover(sys.btt, outsider, stray);
+      for (const c of file.claims) {
+        await claim(RELAYER, 1n, c);
+        assert.equal(await balanceOf(sys.btt, c.account), BigInt(c.amount));
+      }
+      assert.equal(await balanceOf(sys.btt, pool), spare);
+      assert.equal(await totalLiabilities(sys.btt), spare);
+      assert.equal(await surplusOf(sys.btt), 0n);
+    });
+
+    it('reverts with InvalidRecipient when the recipient is the zero address or the pool', async function () {
+      await expectRevert(recover(sys.btt, TRX_ADDRESS, 1n), 'InvalidRecipient', [TRX_ADDRESS]);
+      await expectRevert(recover(sys.btt, pool, 1n), 'InvalidRecipient', [pool]);
+      assert.equal(await surplusOf(sys.btt), stray);
+    });
+
+    it('reverts with ZeroAmount for an amount of zero', async function () {
+      await expectRevert(recover(sys.btt, outsider, 0n), 'ZeroAmount', []);
+    });
+
+    it('reverts with AccessControlUnauthorizedAccount unless the caller is the admin, rewards role or not', async function () {
+      await expectRevert(recover(sys.btt, outsider, 1n, OUTSIDER), 'AccessControlUnauthorizedAccount', [outsider, DEFAULT_ADMIN_ROLE]);
+      await send(devnet, ADMIN, pool, 'grantRole(bytes32,address)', [REWARDS_ROLE, outsider]);
+      await expectRevert(recover(sys.btt, outsider, 1n, OUTSIDER), 'AccessControlUnauthorizedAccount', [outsider, DEFAULT_ADMIN_ROLE]);
+      assert.equal(await surplusOf(sys.btt), stray);
+      assert.equal(await balanceOf(sys.btt, outsider), 0n);
+    });
+  });
+
+  describe('when nothing reached the pool outside fund', function () {
+    it('has no surplus, and recoverSurplus reverts with InsufficientSurplus', async function () {
+      await fundToken(ADMIN, sys.btt, 10n * BTT);
+      await fundTRX(ADMIN, 5n * TRX);
+      assert.equal(await surplusOf(sys.btt), 0n);
+      assert.equal(await surplusOf(TRX_ADDRESS), 0n);
+      await expectRevert(recover(sys.btt, outsider, 1n), 'InsufficientSurplus', [sys.btt, 0n, 1n]);
+      await expectRevert(recover(TRX_ADDRESS, outsider, 1n), 'InsufficientSurplus', [TRX_ADDRESS, 0n, 1n]);
+      assert.equal(await balanceOf(sys.btt, pool), 10n * BTT);
+      assert.equal(await trxBalance(devnet, pool), 5n * TRX);
+    });
+  });
+
+  describe('when TRX reaches the pool outside fundTRX', function () {
+    it('reports the TRX surplus and recovers it, never below the liabilities', async function () {
+      // Nothing in BLive's contracts sends TRX to the pool without fundTRX (a plain transfer to a
+      // contract is refused, the pool has no receive function), so the devnet forces it in.
+      await fundTRX(ADMIN, 5n * TRX);
+      await tre(devnet, 'tre_setAccountBalance', [pool, (8n * TRX).toString()]);
+      assert.equal(await surplusOf(TRX_ADDRESS), 3n * TRX);
+      const to = TronWeb.address.fromPrivateKey(`${'6'.repeat(63)}1`) as string;
+      const r = await recover(TRX_ADDRESS, to, 2n * TRX);
+      assert.deepEqual(eventOf(r, 'SurplusRecovered'), { token: TRX_ADDRESS, to, amount: 2n * TRX });
+      assert.equal(await trxBalance(devnet, to), 2n * TRX);
+      assert.equal(await trxBalance(devnet, pool), 6n * TRX);
+      assert.equal(await surplusOf(TRX_ADDRESS), 1n * TRX);
+      await expectRevert(recover(TRX_ADDRESS, to, 1n * TRX + 1n), 'InsufficientSurplus', [TRX_ADDRESS, 1n * TRX, 1n * TRX + 1n]);
+      await recover(TRX_ADDRESS, to, 1n * TRX);
+      assert.equal(await trxBalance(devnet, pool), 5n * TRX);
+      assert.equal(await surplusOf(TRX_ADDRESS), 0n);
+      assert.equal(await totalLiabilities(TRX_ADDRESS), 5n * TRX);
+      assert.equal(await unallocated(TRX_ADDRESS), 5n * TRX);
+    });
+  });
+
+  describe('when a USDT-like token whose transfer returns false reaches the pool outside fund', function () {
+    it('recovers it exactly', async function () {
+      await fundToken(ADMIN, sys.usdt, 1_000_000n);
+      await send(devnet, FUNDER, sys.usdt, 'mint(address,uint256)', [pool, 250_000n]);
+      assert.equal(await surplusOf(sys.usdt), 250_000n);
+      const r = await recover(sys.usdt, outsider, 250_000n);
+      assert.deepEqual(eventOf(r, 'SurplusRecovered'), { token: sys.usdt, to: outsider, amount: 250_000n });
+      assert.equal(await balanceOf(sys.usdt, outsider), 250_000n);
+      assert.equal(await balanceOf(sys.usdt, pool), 1_000_000n);
+      assert.equal(await surplusOf(sys.usdt), 0n);
+      assert.equal(await totalLiabilities(sys.usdt), 1_000_000n);
     });
   });
 });

@@ -1116,7 +1116,7 @@ describe('GiftVault and RewardPool invariants', function () {
         if (amounts.some((x) => x === 0n)) amounts.fill(1n);
         if (overdraw && amounts.reduce((s, x) => s + x, 0n) <= available) amounts[0]! += available;
         const csv = ['account,amount,category', ...rows.map((row, i) => `${row.account},${amounts[i]},${['maintenance', 'content', 'events', 'other'][row.category]}`)].join('\n');
-        const file = buildRewards(parseCsv(csv), id);
+        const file = buildRewards(parseCsv(csv), { chainId: devnet.chain.chainId, pool: sys.rewardPool, epochId: id });
         const total = BigInt(file.total);
         const root = r > 0.05 && r < 0.08 ? ZERO_ROOT : file.root;
         const d = rng.next();

@@ -154,7 +154,7 @@ export async function scriptedTraffic(devnet: Devnet, sys: System, a: Actors): P
   const head = await fullNodeClient(devnet, 0).trx.getCurrentBlock();
   const now = BigInt(Math.floor(Number(head.block_header.raw_data.timestamp) / 1000));
   const csv = ['account,amount,category', `${a.addr.c1},${3n * SUN},maintenance`, `${a.addr.c2},${2n * SUN},content`, `${a.addr.bob},7,events`].join('\n');
-  const epoch = buildRewards(parseCsv(csv), 1n);
+  const epoch = buildRewards(parseCsv(csv), { chainId: devnet.chain.chainId, pool: sys.rewardPool, epochId: 1n });
   r.publish = await tx(devnet, 'admin', sys.rewardPool, 'publishEpoch(uint256,address,bytes32,uint256,uint64,string)', [1n, a.tok.TRX, epoch.root, BigInt(epoch.total), now + BigInt(2 * DAY), 'ipfs://epoch-1']);
   for (const c of epoch.claims.slice(0, 2)) {
     r[`rewardClaim${c.index}`] = await tx(devnet, 'c1', sys.rewardPool, 'claim(uint256,uint256,address,uint256,uint8,bytes32[])', [1n, c.index, c.account, BigInt(c.amount), c.category, c.proof]);

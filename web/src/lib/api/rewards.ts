@@ -1,6 +1,10 @@
-/** Reward proof files (scripts/rewards.ts output, format blive-rewards-v1). */
+/** Reward proof files (scripts/rewards.ts output, format blive-rewards-v2). */
 export interface ProofFile {
   format: string;
+  /** The chain id the leaves are bound to, decimal. */
+  chainId: string;
+  /** The RewardPool the leaves are bound to, base58. */
+  pool: string;
   epochId: string;
   root: string;
   total?: string;
