@@ -262,8 +262,9 @@ async function driveDevnet(dn: Devnet, sys: System, k: number, lanes: number): P
         const b = dn.accounts[broadcasters[i % broadcasters.length]!]!.address;
         const giftId = i % 4 < 2 ? 1 : 2;
         const direct = i % 2 === 1;
-        const sig = direct ? 'sendGiftDirect(address,uint256,uint256,uint256)' : 'sendGift(address,uint256,uint256,uint256)';
-        await send(dn, s, sys.vault, sig, [b, giftId, 1, 1 + (i % 3)], direct && giftId === 1 ? { callValue: 2_000_000 } : {});
+        const sig = direct ? 'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)' : 'sendGift(address,uint256,uint256,uint256,address,uint256)';
+        const [token, total] = giftId === 1 ? [TRX_ADDRESS, 2_000_000n] : [sys.btt, 10n * E18];
+        await send(dn, s, sys.vault, sig, [b, giftId, 1, 1 + (i % 3), token, total], direct && giftId === 1 ? { callValue: 2_000_000 } : {});
       }
     }),
   );

@@ -914,7 +914,7 @@ describe('GiftVault and RewardPool invariants', function () {
         // What the app showed the sender: mostly the catalog as it is, sometimes a stale token or price.
         const listed = gift ? tokenAddress[gift.token] : TRX_ADDRESS;
         const s = rng.next();
-        const shownTotal = gift && s < 0.04 ? gift.price * qty - 1n : gift && s < 0.06 ? gift.price * qty + BigInt(rng.int(1, 1000)) : gift ? gift.price * qty : MAX_UINT;
+        const shownTotal = gift && s < 0.04 && qty > 0n ? gift.price * qty - 1n : gift && s < 0.06 ? gift.price * qty + BigInt(rng.int(1, 1000)) : gift ? gift.price * qty : MAX_UINT;
         const shown: [string, bigint] = [s >= 0.06 && s < 0.08 ? tokenAddress[rng.pick(TOKENS.filter((x) => tokenAddress[x] !== listed))] : listed, shownTotal];
         let value = 0n;
         if (direct && gift) {

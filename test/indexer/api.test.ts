@@ -171,13 +171,16 @@ describe('indexer: GraphQL API', function () {
       assert.equal(byTx.ledger.nodes.length, rows('SELECT 1 FROM ledger_entries WHERE tx_id = ? AND kind = ?', expected[0]!.tx_id, expected[0]!.kind).length);
 
       const d = await ok(`{
-        rewardEpochs { nodes { epochId total claimed claimCount swept sweptAmount txId finality } }
+        rewardEpochs { nodes { epochId total claimed claimCount swept sweptAmount cancelled txId finality } }
         rewardClaims(account: "${a.addr.c1}") { nodes { epochId claimIndex amount category txId } }
         splitPolicy(broadcaster: "${a.addr.frank}") { overridden current { broadcasterBps poolBps platformBps } history { nodes { kind broadcasterBps effectiveAt txId } } }
         default: splitPolicy(broadcaster: "${TRX_ADDRESS}") { current { broadcasterBps } history(first: 1) { nodes { kind } pageInfo { hasNextPage } } }
         status { head solidified indexed final lag }
       }`);
-      assert.deepEqual(d.rewardEpochs.nodes.map((e: Row) => [e.epochId, e.total, e.claimed, e.claimCount, e.swept, e.sweptAmount]), [['1', '5000007', '5000000', 2, true, '7']]);
+      assert.deepEqual(d.rewardEpochs.nodes.map((e: Row) => [e.epochId, e.total, e.claimed, e.claimCount, e.swept, e.sweptAmount, e.cancelled]), [
+        ['1', '5000007', '5000000', 2, true, '7', false],
+        ['2', '5', '0', 0, false, '0', true],
+      ]);
       assert.deepEqual(d.rewardClaims.nodes.map((c: Row) => [c.epochId, c.claimIndex, c.amount, c.category]), [['1', '0', '3000000', 0]]);
       assert.deepEqual(d.splitPolicy.history.nodes.map((h: Row) => h.kind), rows('SELECT kind FROM split_history WHERE broadcaster = ? ORDER BY block_number, tx_index, log_index', a.addr.frank).map((h) => h.kind));
       assert.equal(d.splitPolicy.overridden, false, "frank's override was cleared after its notice");

@@ -286,6 +286,29 @@ describe('indexer: events to rows', function () {
         ['EPOCH_SWEEP', 'reward_pool', 'DEBIT', '7'],
       ]);
     });
+
+    it('records a cancelled epoch: its total back to the unallocated funds', function () {
+      const ep = row("SELECT * FROM reward_epochs WHERE epoch_id = '2'")!;
+      assert.deepEqual({ total: ep.total, claim_count: ep.claim_count, swept: ep.swept, cancelled: ep.cancelled }, { total: '5', claim_count: 0, swept: 0, cancelled: 1 });
+      assert.equal(ep.cancelled_at, Number(r.cancel!.info.blockTimeStamp));
+      assert.deepEqual(ledgerOf(r.cancel!).map((l) => [l.kind, l.account, l.side, l.amount]), [
+        ['EPOCH_CANCEL', 'epoch:2', 'CREDIT', '5'],
+        ['EPOCH_CANCEL', 'reward_pool', 'DEBIT', '5'],
+      ]);
+    });
+  });
+
+  describe('surplus recovery', function () {
+    it('books what the vault and the pool held above their liabilities as surplus sent out', function () {
+      assert.deepEqual(ledgerOf(r.recoverVault!).map((l) => [l.kind, l.account, l.side, l.token, l.amount]), [
+        ['SURPLUS_RECOVER', 'surplus:vault', 'CREDIT', a.tok.BTT, String(3n * E18)],
+        ['SURPLUS_RECOVER', `wallet:${a.addr.bob}`, 'DEBIT', a.tok.BTT, String(3n * E18)],
+      ]);
+      assert.deepEqual(ledgerOf(r.recoverPool!).map((l) => [l.kind, l.account, l.side, l.token, l.amount]), [
+        ['SURPLUS_RECOVER', 'surplus:pool', 'CREDIT', a.tok.USDT, String(2n * SUN)],
+        ['SURPLUS_RECOVER', `wallet:${a.addr.bob}`, 'DEBIT', a.tok.USDT, String(2n * SUN)],
+      ]);
+    });
   });
 
   describe('invariants across tables', function () {

@@ -20,7 +20,7 @@ describe('live: gift receipts', function () {
   let viewer: WsClient;
 
   const giftTo = (streamId: bigint, quantity: bigint): Promise<TxResult> =>
-    chain.tx('bob', chain.sys.vault, 'sendGiftDirect(address,uint256,uint256,uint256)', [chain.addr.alice, 9n, quantity, streamId], 10n * SUN * quantity);
+    chain.tx('bob', chain.sys.vault, 'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)', [chain.addr.alice, 9n, quantity, streamId, TRX_ADDRESS, 10n * SUN * quantity], 10n * SUN * quantity);
 
   before(async function () {
     chain = await startChain();
