@@ -6,7 +6,7 @@
  * difference. Configuration: environment variables, see indexer/internal/config.ts and the README.
  * Exit codes: 0 ok, 1 differences (verify), 2 an error.
  */
-import { createIndexerApi } from './api/server.js';
+import { apiGuardsFromEnv, createIndexerApi } from './api/server.js';
 import { apiAddress, listenApi } from './api/listen.js';
 import { createIndexer } from './index.js';
 import { describeError } from './internal/errors.js';
@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
       return r.differences.length ? 1 : 0;
     }
     log.info('starting', { node_url: indexer.config.nodeUrl, db: indexer.config.dbPath, deploy_block: indexer.config.deployment.deployBlock });
-    const api = createIndexerApi({ db: indexer.db, indexer });
+    const api = createIndexerApi({ db: indexer.db, indexer, ...apiGuardsFromEnv() });
     const http = await listenApi(api, apiAddress());
     log.info('serving the API', { url: `${http.url}/graphql` });
     const stop = (): void => {

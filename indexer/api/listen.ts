@@ -10,7 +10,7 @@ import { openDatabase } from '../db/open.js';
 import { loadConfig } from '../internal/config.js';
 import { listenOn, type Listening } from '../internal/listen.js';
 import { createLogger } from '../internal/log.js';
-import { createIndexerApi, type IndexerApi } from './server.js';
+import { apiGuardsFromEnv, createIndexerApi, type IndexerApi } from './server.js';
 
 export type { Listening } from '../internal/listen.js';
 
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ fields: { component: 'indexer-api' } });
   const { sqlite } = openDatabase(config.dbPath, { readonly: true });
-  const api = createIndexerApi({ db: sqlite });
+  const api = createIndexerApi({ db: sqlite, ...apiGuardsFromEnv() });
   const l = await listenApi(api, apiAddress());
   const timer = setInterval(() => api.publishNew(), config.pollIntervalMs);
   log.info('serving the indexer API', { url: `${l.url}/graphql`, db: config.dbPath });

@@ -24,6 +24,9 @@ export type ApiContext = {
   final(): number;
   /** The last indexed block's time (ms), the default 'now' of time-dependent views. */
   now(): number;
+  /** The wall clock (ms) and when this operation must have finished: no resolver starts after it. */
+  clock(): number;
+  deadline: number;
 };
 
 /** An expected failure: a message for the client and its code. */

@@ -4,6 +4,11 @@
  * indexer has caught up with the head), /metrics (Prometheus text) and /ledger.csv (the filtered
  * ledger, streamed). New gifts and ledger entries are published to subscribers after each batch
  * the indexer commits (or, without an indexer in this process, by `publishNew()`).
+ *
+ * Abuse is refused cheaply: the query limits (limits.ts, introspection included), a request body
+ * cap (413 BODY_TOO_LARGE, checked before parsing), a response cap (RESPONSE_TOO_LARGE) and an
+ * execution deadline checked before every resolver (QUERY_TIMEOUT); introspection can be turned
+ * off for public deployments.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Database from 'better-sqlite3';
@@ -11,7 +16,9 @@ import { GraphQLError } from 'graphql';
 import { createPubSub, createSchema, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Indexer } from '../index.js';
 import { finalNumber } from '../db/views.js';
-import { DEFAULT_LIMITS, queryLimitsRule, type QueryLimits } from './limits.js';
+import { intFrom } from '../internal/config.js';
+import { FatalError } from '../internal/errors.js';
+import { DEFAULT_LIMITS, noIntrospectionRule, queryLimitsRule, type QueryLimits } from './limits.js';
 import { apiStatus, giftOf, ledgerOf, ledgerWhere, resolvers, type ApiContext, type ApiPubSub, type LedgerFilter } from './resolvers.js';
 import { typeDefs } from './schema.js';
 
@@ -28,7 +35,20 @@ export interface IndexerApiOptions {
    */
   ready?: () => boolean;
   readyLag?: number;
+  /** Whether `__schema` / `__type` are answered (and GraphiQL served); default true. */
+  introspection?: boolean;
+  /** Largest request body accepted, in bytes (default 64 KiB). */
+  maxBodyBytes?: number;
+  /** Largest JSON result sent, in bytes (default 4 MiB). */
+  maxResponseBytes?: number;
+  /** Time an operation may take before its remaining resolvers fail with QUERY_TIMEOUT (default 5 s). */
+  timeoutMs?: number;
+  /** The clock the deadline reads (tests). */
+  clock?: () => number;
 }
+
+/** The API's abuse limits: their defaults, and where the platform and the CLI read them from. */
+export const API_GUARDS = { maxBodyBytes: 64 * 1024, maxResponseBytes: 4 * 1024 * 1024, timeoutMs: 5_000 } as const;
 
 export interface IndexerApi {
   yoga: YogaServerInstance<Record<string, any>, ApiContext>;
@@ -54,10 +74,76 @@ function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 }
 
+const errorBody = (code: string, message: string): unknown => ({ errors: [{ message, extensions: { code } }] });
+
+/** Whether a request's body is longer than `max` bytes: its Content-Length, else counted from a copy. */
+async function bodyTooLarge(request: Request, max: number): Promise<boolean> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null) return Number(declared) > max;
+  if (!request.body) return false;
+  const reader = request.clone().body!.getReader();
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return false;
+    size += value.byteLength;
+    if (size > max) {
+      // A tee'd branch's cancel settles only once the other branch is cancelled too: don't wait.
+      reader.cancel().catch(() => undefined);
+      return true;
+    }
+  }
+}
+
+/** Wraps every query resolver so that none starts after `ctx.deadline`. */
+function withDeadline<T extends Record<string, unknown>>(map: T): T {
+  const timeout = (): GraphQLError => new GraphQLError('the query took too long and was stopped', { extensions: { code: 'QUERY_TIMEOUT' } });
+  const out: Record<string, unknown> = {};
+  for (const [type, fields] of Object.entries(map)) {
+    if (type === 'Subscription' || typeof fields !== 'object' || fields === null || !Object.getPrototypeOf(fields) || Object.getPrototypeOf(fields) !== Object.prototype) {
+      out[type] = fields;
+      continue;
+    }
+    out[type] = Object.fromEntries(
+      Object.entries(fields as Record<string, unknown>).map(([name, fn]) => [
+        name,
+        typeof fn === 'function'
+          ? (parent: unknown, args: unknown, ctx: ApiContext, info: unknown) => {
+              if (ctx.clock() > ctx.deadline) throw timeout();
+              return (fn as (...a: unknown[]) => unknown)(parent, args, ctx, info);
+            }
+          : fn,
+      ]),
+    );
+  }
+  return out as T;
+}
+
+/**
+ * The abuse limits from the environment: INDEXER_INTROSPECTION (0 turns introspection and GraphiQL
+ * off), INDEXER_MAX_BODY_BYTES, INDEXER_MAX_RESPONSE_BYTES, INDEXER_QUERY_TIMEOUT_MS.
+ */
+export function apiGuardsFromEnv(env: Record<string, string | undefined> = process.env): Pick<IndexerApiOptions, 'introspection' | 'maxBodyBytes' | 'maxResponseBytes' | 'timeoutMs'> {
+  const int = (name: string, def: number): number => intFrom(env, name, def);
+  const flag = env.INDEXER_INTROSPECTION;
+  if (flag !== undefined && flag !== '' && flag !== '0' && flag !== '1') throw new FatalError(`INDEXER_INTROSPECTION must be 0 or 1, got "${flag}"`);
+  return {
+    introspection: flag !== '0',
+    maxBodyBytes: int('INDEXER_MAX_BODY_BYTES', API_GUARDS.maxBodyBytes),
+    maxResponseBytes: int('INDEXER_MAX_RESPONSE_BYTES', API_GUARDS.maxResponseBytes),
+    timeoutMs: int('INDEXER_QUERY_TIMEOUT_MS', API_GUARDS.timeoutMs),
+  };
+}
+
 /** The API over an indexer database. */
 export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
   const { db, indexer } = opts;
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const introspection = opts.introspection ?? true;
+  const maxBody = opts.maxBodyBytes ?? API_GUARDS.maxBodyBytes;
+  const maxResponse = opts.maxResponseBytes ?? API_GUARDS.maxResponseBytes;
+  const timeoutMs = opts.timeoutMs ?? API_GUARDS.timeoutMs;
+  const clock = opts.clock ?? Date.now;
   const pubsub: ApiPubSub = createPubSub();
   const requests = new Map<string, number>();
 
@@ -199,7 +285,11 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
   }
 
   const routes: Plugin = {
-    onRequest({ url, request, endResponse }) {
+    async onRequest({ url, request, endResponse }) {
+      if (request.method === 'POST') {
+        if (await bodyTooLarge(request, maxBody)) return endResponse(json(413, errorBody('BODY_TOO_LARGE', `the request body is larger than ${maxBody} bytes`)));
+        return;
+      }
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
       switch (url.pathname) {
         case '/ready': {
@@ -222,15 +312,21 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
     },
     onValidate({ addValidationRule }) {
       addValidationRule(queryLimitsRule(limits));
+      if (!introspection) addValidationRule(noIntrospectionRule);
+    },
+    onResultProcess({ result, setResult }) {
+      // Streams (SSE) are sent event by event; a single result is measured whole.
+      if (Array.isArray(result) || Symbol.asyncIterator in (result as object)) return;
+      if (JSON.stringify(result).length > maxResponse) setResult(errorBody('RESPONSE_TOO_LARGE', `the result is larger than ${maxResponse} bytes: ask for fewer fields or smaller pages`) as never);
     },
   };
 
   const yoga = createYoga<Record<string, any>, ApiContext>({
-    schema: createSchema<ApiContext>({ typeDefs, resolvers }),
+    schema: createSchema<ApiContext>({ typeDefs, resolvers: withDeadline(resolvers) }),
     graphqlEndpoint: '/graphql',
     // yoga's own health check: 200 with an empty body while the process serves.
     healthCheckEndpoint: '/health',
-    graphiql: opts.graphiql ?? true,
+    graphiql: (opts.graphiql ?? true) && introspection,
     landingPage: false,
     maskedErrors: true,
     logging: false,
@@ -242,6 +338,8 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
         db,
         ...(indexer ? { indexer } : {}),
         pubsub,
+        clock,
+        deadline: clock() + timeoutMs,
         final: () => (final ??= finalNumber(db)),
         now: () => (now ??= (db.prepare('SELECT timestamp FROM raw_blocks ORDER BY number DESC LIMIT 1').pluck().get() as number | undefined) ?? Date.now()),
       };

@@ -60,7 +60,8 @@ export interface IndexerConfig {
 
 type Env = Record<string, string | undefined>;
 
-function intFrom(env: Env, name: string, def: number, min = 1): number {
+/** An integer setting from the environment, `def` when unset; a FatalError names a bad value. */
+export function intFrom(env: Env, name: string, def: number, min = 1): number {
   const v = env[name];
   if (v === undefined || v === '') return def;
   const n = Number(v);

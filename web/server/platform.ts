@@ -22,7 +22,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createDevnet, type Devnet, type DevAccount } from '../../devnet/index.js';
 import { createIndexer, type Indexer } from '../../indexer/index.js';
-import { createIndexerApi, type IndexerApi } from '../../indexer/api/server.js';
+import { apiGuardsFromEnv, createIndexerApi, type IndexerApi } from '../../indexer/api/server.js';
 import { listenOn } from '../../indexer/internal/listen.js';
 import { createLogger, type LogLevel } from '../../indexer/internal/log.js';
 import { PROJECT_ROOT, readDeployment, type Deployment } from '../../indexer/internal/config.js';
@@ -267,7 +267,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       },
     });
     closers.push(() => indexer.close());
-    const api: IndexerApi = createIndexerApi({ db: indexer.db, indexer });
+    const api: IndexerApi = createIndexerApi({ db: indexer.db, indexer, ...apiGuardsFromEnv(env) });
     closers.push(() => api.close());
 
     const server: Server = createServer();
