@@ -789,9 +789,10 @@ describe('scripts/rewards.ts', function () {
     let poolA: string;
     let poolB: string;
     let chainHex: string;
-    /** Built for pool A on this chain, for pool A on another chain id (this one + 1). */
+    /** Built for pool A on this chain (epoch 1), for pool A on another chain id (this one + 1, epoch 2), and again for this chain (epoch 3). */
     let forA: ProofsFile;
     let otherChain: ProofsFile;
+    let thisChain: ProofsFile;
     let contributors: string[];
     const ADMIN = 0;
     const RELAYER = 9;
@@ -824,16 +825,19 @@ describe('scripts/rewards.ts', function () {
       chainHex = `0x${genesis.blockID.slice(-8)}`;
       const lines = [HEADER, `${contributors[0]},3000,maintenance`, `${contributors[1]},20,content`, `${contributors[2]},1,events`];
       const deploymentsFile = deployments('devnet', { RewardPool: { address: poolA } });
-      const [a, other] = await Promise.all([
+      const [a, other, same] = await Promise.all([
         build('devnet-a', lines, '1', { scope: ['--deployments', deploymentsFile, '--chain-id', chainHex] }),
         build('devnet-other-chain', lines, '2', { scope: ['--pool', poolA, '--chain-id', (BigInt(chainHex) + 1n).toString()] }),
+        build('devnet-this-chain', lines, '3', { scope: ['--pool', poolA, '--chain-id', BigInt(chainHex).toString()] }),
       ]);
-      for (const b of [a, other]) assert.equal(b.run.status, 0, b.run.stderr);
+      for (const b of [a, other, same]) assert.equal(b.run.status, 0, b.run.stderr);
       forA = readProofs(a.out);
       otherChain = readProofs(other.out);
+      thisChain = readProofs(same.out);
       await fundAndPublish(poolA, 1n, forA.root, BigInt(forA.total));
       await fundAndPublish(poolB, 1n, forA.root, BigInt(forA.total));
       await fundAndPublish(poolA, 2n, otherChain.root, BigInt(otherChain.total));
+      await fundAndPublish(poolA, 3n, thisChain.root, BigInt(thisChain.total));
     });
 
     after(async function () {
@@ -846,24 +850,28 @@ describe('scripts/rewards.ts', function () {
       assert.equal(forA.pool, poolA);
     });
 
-    it('pays every claim of the file on the pool it was built for', async function () {
+    it('pays every claim of the file on the pool it was built for, and reverts with InvalidProof on another pool that published the same root', async function () {
+      for (const c of forA.claims) await expectRevert(claim(poolB, 1n, c), 'InvalidProof', [1n, BigInt(c.index)]);
       for (const c of forA.claims) {
+        const before = await balanceOf(c.account);
         const r = await claim(poolA, 1n, c);
         const paid = r.events.find((e) => e.name === 'RewardClaimed');
         assert.deepEqual(paid?.args, { epochId: 1n, index: BigInt(c.index), account: c.account, amount: BigInt(c.amount), category: BigInt(c.category) });
         assert.equal(paid?.address, poolA);
-        assert.equal(await balanceOf(c.account), BigInt(c.amount));
+        assert.equal(await balanceOf(c.account), before + BigInt(c.amount));
       }
-      assert.equal(await balanceOf(poolA), BigInt(otherChain.total), 'only epoch 2 is left');
-    });
-
-    it('reverts with InvalidProof on another pool that published the same root', async function () {
       for (const c of forA.claims) await expectRevert(claim(poolB, 1n, c), 'InvalidProof', [1n, BigInt(c.index)]);
-      assert.equal(await balanceOf(poolB), BigInt(forA.total));
+      assert.equal(await balanceOf(poolB), BigInt(forA.total), 'pool B paid nothing');
+      const epochOf = (p: string): Promise<unknown[]> => call(devnet, p, 'epochInfo(uint256)', [1n], ['address', 'bytes32', 'uint256', 'uint256', 'uint64', 'bool', 'bool']);
+      assert.deepEqual((await epochOf(poolA)).slice(2, 4), [BigInt(forA.total), BigInt(forA.total)], 'pool A paid epoch 1 in full');
+      assert.deepEqual((await epochOf(poolB)).slice(2, 4), [BigInt(forA.total), 0n]);
     });
 
-    it('reverts with InvalidProof when the file was built for another chain id', async function () {
+    it('reverts with InvalidProof for a file built for another chain id, and pays the same rows built for this one', async function () {
       for (const c of otherChain.claims) await expectRevert(claim(poolA, 2n, c), 'InvalidProof', [2n, BigInt(c.index)]);
+      const before = await Promise.all(thisChain.claims.map((c) => balanceOf(c.account)));
+      for (const c of thisChain.claims) await claim(poolA, 3n, c);
+      for (const [i, c] of thisChain.claims.entries()) assert.equal(await balanceOf(c.account), before[i]! + BigInt(c.amount));
     });
   });
 });
