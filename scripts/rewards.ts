@@ -2,8 +2,9 @@
  * `npm run rewards -- build <csv> --epoch <id> (--pool <address> | --deployments <json>) --chain-id <id> [--out <json>]`
  * builds a reward epoch's merkle tree and a proofs file; `npm run rewards -- verify <json>` checks
  * every claim's fields (a category RewardPool accepts, a whole amount), recomputes the root from
- * the claims and checks every proof, and with `--pool`/`--deployments`/`--chain-id` also that the
- * file is for that pool and chain. Exit codes: 0 ok, 1 verification failed, 2 bad input or usage.
+ * the claims and checks every proof, and with `--epoch`/`--pool`/`--deployments`/`--chain-id` also
+ * that the file is for that epoch, pool and chain. Exit codes: 0 ok, 1 verification failed, 2 bad
+ * input or usage.
  *
  * The leaf encoding is RewardPool's: OpenZeppelin's standard merkle tree over
  * abi.encode(uint256 chainId, address pool, uint256 epochId, uint256 index, address account,
@@ -187,6 +188,7 @@ export function buildRewards(rows: Row[], scope: EpochScope): RewardsFile {
   };
 }
 
+/** What verify says of a v1 file, whose leaves carry neither chain id nor pool. */
 export const V1_REFUSED = 'v1 files are not accepted by this RewardPool: rebuild with --pool and --chain-id';
 
 const isUint256Text = (v: unknown): v is string => typeof v === 'string' && /^\d+$/.test(v) && BigInt(v) <= MAX_UINT256;

@@ -492,22 +492,30 @@ describe('RewardPool', function () {
       await expectRevert(claim(RELAYER, epochId, other), 'InvalidProof', [epochId, 0n]);
     });
 
-    it('reverts with InvalidProof when the leaf was built for another pool', async function () {
+    it('reverts with InvalidProof when the leaf was built for another pool, and pays the one built for this pool', async function () {
       // The same rows for the same epoch, scoped to another address (the vault): the pool is part of the leaf.
       const other = bttEpoch(1n, { chainId, pool: sys.vault, epochId: 1n });
       assert.notEqual(other.root, file.root);
       for (const c of other.claims) await expectRevert(claim(RELAYER, epochId, c), 'InvalidProof', [epochId, BigInt(c.index)]);
-      assert.equal((await epochInfo(epochId)).claimed, 0n);
+      const c = file.claims[0]!;
+      const r = await claim(RELAYER, epochId, c);
+      assert.deepEqual(eventOf(r, 'RewardClaimed'), { epochId, index: 0n, account: c.account, amount: BigInt(c.amount), category: 0n });
+      assert.equal(await balanceOf(sys.btt, c.account), BigInt(c.amount));
+      assert.equal((await epochInfo(epochId)).claimed, BigInt(c.amount));
     });
 
-    it('reverts with InvalidProof when the leaf was built for another chain id', async function () {
+    it('reverts with InvalidProof when the leaf was built for another chain id, and pays the one built for this chain', async function () {
       // The same rows for TRON mainnet's chain id and for this chain's id + 1.
       for (const otherChain of [0x2b6653dcn, chainId + 1n]) {
         const other = bttEpoch(1n, { chainId: otherChain, pool, epochId: 1n });
         assert.notEqual(other.root, file.root);
         await expectRevert(claim(RELAYER, epochId, other.claims[1]!), 'InvalidProof', [epochId, 1n]);
       }
-      assert.equal(await balanceOf(sys.btt, file.claims[1]!.account), 0n);
+      const c = file.claims[1]!;
+      assert.equal(await balanceOf(sys.btt, c.account), 0n);
+      const r = await claim(RELAYER, epochId, c);
+      assert.deepEqual(eventOf(r, 'RewardClaimed'), { epochId, index: 1n, account: c.account, amount: BigInt(c.amount), category: 1n });
+      assert.equal(await balanceOf(sys.btt, c.account), BigInt(c.amount));
     });
 
     it('reverts with InvalidCategory when the category is above 3', async function () {
