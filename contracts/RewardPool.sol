@@ -25,10 +25,9 @@ contract RewardPool is IRewardPool, AccessControl, ReentrancyGuard {
         uint64 claimDeadline;
         bool swept;
         bool cancelled;
-        /// @dev Set by the first claim (even of zero): from then on the epoch cannot be cancelled.
-        bool claimedAny;
         bytes32 merkleRoot;
         uint256 total;
+        /// @dev Every claim pays a positive amount, so `claimed == 0` means nobody has claimed yet.
         uint256 claimed;
     }
 
@@ -86,7 +85,6 @@ contract RewardPool is IRewardPool, AccessControl, ReentrancyGuard {
             claimDeadline: claimDeadline,
             swept: false,
             cancelled: false,
-            claimedAny: false,
             merkleRoot: merkleRoot,
             total: total,
             claimed: 0
@@ -106,6 +104,7 @@ contract RewardPool is IRewardPool, AccessControl, ReentrancyGuard {
         if (block.timestamp > e.claimDeadline) revert EpochExpired(epochId, e.claimDeadline);
         if (category > uint8(Category.Other)) revert InvalidCategory(category);
         if (account == address(0) || account == address(this)) revert InvalidRecipient(account);
+        if (amount == 0) revert ZeroAmount();
         uint256 word = index >> 8;
         uint256 bit = 1 << (index & 0xff);
         uint256 bits = _claimedBitmap[epochId][word];
@@ -115,12 +114,11 @@ contract RewardPool is IRewardPool, AccessControl, ReentrancyGuard {
         uint256 remaining = e.total - e.claimed;
         if (amount > remaining) revert EpochOverclaimed(epochId, remaining, amount);
         _claimedBitmap[epochId][word] = bits | bit;
-        e.claimedAny = true;
         e.claimed += amount;
         address token = e.token;
         _outstanding[token] -= amount;
         emit RewardClaimed(epochId, index, account, amount, category);
-        if (amount != 0) _send(token, account, amount);
+        _send(token, account, amount);
     }
 
     /// @inheritdoc IRewardPool
@@ -143,7 +141,7 @@ contract RewardPool is IRewardPool, AccessControl, ReentrancyGuard {
         if (e.merkleRoot == bytes32(0)) revert UnknownEpoch(epochId);
         if (e.cancelled) revert EpochWasCancelled(epochId);
         if (e.swept) revert AlreadySwept(epochId);
-        if (e.claimedAny) revert EpochHasClaims(epochId);
+        if (e.claimed != 0) revert EpochHasClaims(epochId);
         e.cancelled = true;
         uint256 amount = e.total;
         _outstanding[e.token] -= amount;

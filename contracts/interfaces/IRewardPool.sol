@@ -161,7 +161,7 @@ interface IRewardPool {
     /// @param epochId The epoch.
     /// @param index The leaf index.
     /// @param account The contributor (never zero or the pool itself).
-    /// @param amount The amount.
+    /// @param amount The amount, above zero (a zero leaf pays nothing and is refused with ZeroAmount).
     /// @param category The category (0 maintenance, 1 content, 2 events, 3 other).
     /// @param proof The merkle proof.
     function claim(uint256 epochId, uint256 index, address account, uint256 amount, uint8 category, bytes32[] calldata proof) external;
@@ -170,7 +170,7 @@ interface IRewardPool {
     /// @param epochId The epoch.
     function sweep(uint256 epochId) external;
 
-    /// @notice Withdraws an epoch nobody has claimed from yet (rewards role), for example one published
+    /// @notice Withdraws an epoch nobody has claimed from yet (rewards role; every claim pays a positive amount), for example one published
     /// with a wrong tree; its total returns to the unallocated funds and no claim is accepted after.
     /// @param epochId The epoch.
     function cancelEpoch(uint256 epochId) external;

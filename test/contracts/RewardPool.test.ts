@@ -919,18 +919,17 @@ describe('RewardPool', function () {
       assert.equal(await balanceOf(sys.btt, next.account), BigInt(next.amount), 'the epoch keeps paying');
     });
 
-    it('reverts with EpochHasClaims once a zero leaf was claimed', async function () {
+    it('reverts with ZeroAmount for a zero leaf, which leaves the epoch cancellable', async function () {
       const zero = buildUnchecked(3n, [
         [contributors[0]!, 0n, 0],
         [contributors[1]!, 5n, 1],
       ]);
       await fundAndPublish(sys.btt, zero);
-      const r = await claim(RELAYER, 3n, zero.claims[0]!);
-      assert.deepEqual(eventOf(r, 'RewardClaimed'), { epochId: 3n, index: 0n, account: contributors[0]!, amount: 0n, category: 0n });
-      assert.equal(r.events.filter((e) => e.name === 'Transfer').length, 0, 'nothing is transferred');
-      await expectRevert(cancel(3n), 'EpochHasClaims', [3n]);
-      assert.equal(await unallocated(sys.btt), 0n);
-      assert.equal((await epochInfo(3n)).cancelled, false);
+      await expectRevert(claim(RELAYER, 3n, zero.claims[0]!), 'ZeroAmount', []);
+      assert.equal(await call(devnet, sys.rewardPool, 'isClaimed(uint256,uint256)', [3n, 0n], ['bool']), false);
+      const r = await cancel(3n);
+      assert.deepEqual(eventOf(r, 'EpochCancelled'), { epochId: 3n, amount: 5n });
+      assert.equal(await unallocated(sys.btt), 5n);
     });
 
     it('reverts with AccessControlUnauthorizedAccount when the caller lacks the rewards role', async function () {
