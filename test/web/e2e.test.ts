@@ -28,8 +28,9 @@ import { launchBrowser, localContext } from '../helpers/browser.js';
 import { addFakeTronLink, fakeTronLinkLog, rejectNextSignature } from '../helpers/fakeTronLink.js';
 
 const HOLD_SECONDS = 86_400;
-/** Escrow releases are rounded up to buckets of hold/6 (EscrowLib.credit): jump past hold + one bucket. */
-const JUMP_SECONDS = HOLD_SECONDS + HOLD_SECONDS / 6 + 120;
+/** Escrow releases are rounded up to fixed 6-hour buckets (EscrowLib.credit): jump past hold + one bucket. */
+const BUCKET_SECONDS = 6 * 3600;
+const JUMP_SECONDS = HOLD_SECONDS + BUCKET_SECONDS + 120;
 const T = 30_000; // deadline of each UI wait
 const HANDLE = 'dora_e2e';
 const VITE_BUILD = `const { build } = await import('vite');
