@@ -58,7 +58,8 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
   }
   const signs = async (page: Page) => (await fakeTronLinkLog(page)).filter((e) => e.method === 'sign').length;
   const panel = (page: Page) => page.getByRole('region', { name: 'Send a gift' });
-  const sendButton = (page: Page) => panel(page).locator('.send-row > button').first();
+  /** The panel's send button: the last button of its last row (whatever it says while busy). */
+  const sendButton = (page: Page) => panel(page).locator(':scope > div.row').last().locator(':scope > button').last();
   const payFrom = (page: Page, source: 'Vault' | 'Wallet') => panel(page).getByRole('group', { name: 'Pay from' }).getByRole('button', { name: new RegExp(`^${source}`) });
   const pick = (page: Page, gift: string) => panel(page).getByRole('radio', { name: new RegExp(gift) }).click();
   const quantity = (page: Page) => panel(page).getByLabel(/^Quantity/);
@@ -232,21 +233,30 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
       const deposit = d.getByRole('region', { name: 'Deposit TRX' });
       const amount = deposit.getByLabel('Amount');
       const button = deposit.getByRole('button', { name: 'Deposit', exact: true });
-      await amount.fill('1,500');
-      await deposit.getByText('“1,500” could mean 1,5 or 1500. Write 1500 without a separator, or 1,5 for a decimal amount.').waitFor({ timeout: T });
-      assert.equal(await button.isDisabled(), true);
-      await shot(d, 'item9-de-DE-ambiguous-phone');
+      const TRX_TOKEN = platform.deployments.tokens.TRX!;
       await amount.fill('1,5');
       await waitFor(() => enabled(button), T, 'the amount is accepted');
       await button.click();
-      await review(d).getByText('Deposit 1,5 TRX into your BLive vault.').waitFor({ timeout: T });
-      await review(d).getByText('= 1500000 sun (TRX has 6 decimals)').waitFor({ timeout: T });
-      await shot(d, 'item9-de-DE-review-phone');
-      await d.setViewportSize({ width: 1280, height: 900 });
-      await shot(d, 'item9-de-DE-review');
-      await review(d).getByRole('button', { name: 'Confirm and sign' }).click();
-      await waitFor(async () => ((await vaultOf(D.address, platform.deployments.tokens.TRX!)) > 0n ? true : undefined), T, 'the deposit landed');
-      assert.equal(await vaultOf(D.address, platform.deployments.tokens.TRX!), 1_500_000n, '1.5 TRX, not 15');
+      // The review (or, without one, the deposit itself) comes next.
+      const reviewed = review(d).getByText('Deposit 1,5 TRX into your BLive vault.');
+      await waitFor(async () => ((await reviewed.isVisible()) || (await vaultOf(D.address, TRX_TOKEN)) > 0n ? true : undefined), T, 'a review or a deposit');
+      const sawReview = await reviewed.isVisible();
+      if (sawReview) {
+        await review(d).getByText('= 1500000 sun (TRX has 6 decimals)').waitFor({ timeout: T });
+        await shot(d, 'item9-de-DE-review-phone');
+        await d.setViewportSize({ width: 1280, height: 900 });
+        await shot(d, 'item9-de-DE-review');
+        await review(d).getByRole('button', { name: 'Confirm and sign' }).click();
+      }
+      await waitFor(async () => ((await vaultOf(D.address, TRX_TOKEN)) > 0n ? true : undefined), T, 'the deposit landed');
+      assert.equal(await vaultOf(D.address, TRX_TOKEN), 1_500_000n, '1.5 TRX, not 15');
+      assert.ok(sawReview, 'the parsed amount was shown in a review before signing');
+      assert.equal(await reviewed.count() + (await d.getByText('= 1500000 sun (TRX has 6 decimals)').count()), 0, 'the review closed after signing');
+      await amount.fill('1,500');
+      await deposit.getByText('“1,500” could mean 1,5 or 1500. Write 1500 without a separator, or 1,5 for a decimal amount.').waitFor({ timeout: T });
+      assert.equal(await button.isDisabled(), true);
+      await d.setViewportSize({ width: 390, height: 844 });
+      await shot(d, 'item9-de-DE-ambiguous-phone');
       await waitFor(async () => ((await toastRecords(d)).some((r) => r.paidSun) ? true : undefined), T, 'the deposit\'s fee is in');
       await keepFees(d, 'item 9');
       for (const f of fees) assert.ok(BigInt(f.paidSun!) <= BigInt(f.boundSun!), `${f.label}: paid ${f.paidSun} <= shown ${f.boundSun}`);
@@ -323,7 +333,7 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
     await pick(v, 'Heart');
     await payFrom(v, 'Vault').click();
     await quantity(v).fill('2');
-    await panel(v).locator('.total', { hasText: /^2 BTT$/ }).waitFor({ timeout: T });
+    await panel(v).getByText(/^Total 2 BTT\b/).waitFor({ timeout: T });
     const catalog = (await (await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ giftCatalog(first: 50) { nodes { giftId uri } } }' }) })).json()) as { data: { giftCatalog: { nodes: { giftId: string; uri: string }[] } } };
     const uri = catalog.data.giftCatalog.nodes.find((g) => g.giftId === '1')!.uri;
     const setHeart = (price: bigint) =>
@@ -336,7 +346,7 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
     await waitFor(() => enabled(sendButton(v)), T, 'the button can send');
     await sendButton(v).click();
     await panel(v).getByText('The price changed: Heart now costs 2 BTT each. Nothing was sent; check the new total and send again.').waitFor({ timeout: T });
-    await panel(v).locator('.total', { hasText: /^4 BTT$/ }).waitFor({ timeout: T });
+    await panel(v).getByText(/^Total 4 BTT\b/).waitFor({ timeout: T });
     assert.equal(await signs(v), signsBefore, 'nothing was signed at the old price');
     await shot(v, 'item1-price-changed');
     await sendButton(v).click();
