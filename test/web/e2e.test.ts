@@ -28,8 +28,9 @@ import { launchBrowser, localContext } from '../helpers/browser.js';
 import { addFakeTronLink, fakeTronLinkLog, rejectNextSignature } from '../helpers/fakeTronLink.js';
 
 const HOLD_SECONDS = 86_400;
-/** Escrow releases are rounded up to buckets of hold/6 (EscrowLib.credit): jump past hold + one bucket. */
-const JUMP_SECONDS = HOLD_SECONDS + HOLD_SECONDS / 6 + 120;
+/** Escrow releases are rounded up to fixed 6-hour buckets (EscrowLib.credit): jump past hold + one bucket. */
+const BUCKET_SECONDS = 6 * 3600;
+const JUMP_SECONDS = HOLD_SECONDS + BUCKET_SECONDS + 120;
 const T = 30_000; // deadline of each UI wait
 const HANDLE = 'dora_e2e';
 const VITE_BUILD = `const { build } = await import('vite');
@@ -57,6 +58,8 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
   };
   /** Text of a page element, commas removed, as a number. */
   const num = (s: string | null) => Number((s ?? '').replace(/,/g, '').trim());
+  /** Confirms the in-app review of a money write (amount and fee bound), which comes before the wallet. */
+  const confirmReview = (page: Page) => page.getByRole('group', { name: 'Review before signing' }).getByRole('button', { name: 'Confirm and sign' }).click();
   /** In-app navigation through the main nav (no reload: the wallet stays connected). */
   const nav = (page: Page, label: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
   /** The wallet page's row for a token: [in wallet, in vault]. */
@@ -160,15 +163,19 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     const deposit = b.getByRole('region', { name: 'Deposit TRX' });
     await deposit.getByLabel('Amount').fill('50');
     await deposit.getByRole('button', { name: 'Deposit', exact: true }).click();
+    await deposit.getByText('Deposit 50 TRX into your BLive vault.').waitFor({ timeout: T });
+    await confirmReview(b);
     await waitFor(async () => ((await walletRow(b, 'TRX'))[1] === 50 ? true : undefined), T, 'the vault shows 50 TRX');
 
     await b.getByRole('group', { name: 'Token' }).getByRole('button', { name: 'BTT' }).click();
     const btt = b.getByRole('region', { name: 'Deposit BTT' });
     await btt.getByLabel('Amount').fill('5');
     await btt.getByRole('button', { name: '1. Approve' }).click();
+    await confirmReview(b);
     const dep = btt.getByRole('button', { name: '2. Deposit' });
     await waitFor(async () => ((await dep.isEnabled()) ? true : undefined), T, 'the approval is in');
     await dep.click();
+    await confirmReview(b);
     await waitFor(async () => ((await walletRow(b, 'BTT'))[1] === 5 ? true : undefined), T, 'the vault shows 5 BTT');
     assert.equal(await vaultBalanceOf(B.address, platform.deployments.tokens.BTT!), 5n * 10n ** 18n);
     assert.equal(await vaultBalanceOf(B.address, platform.deployments.tokens.TRX!), 50_000_000n);
@@ -300,6 +307,7 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     await wd.getByRole('button', { name: 'Max' }).click();
     assert.equal(await wd.getByLabel('Amount').inputValue(), '0.3');
     await wd.getByRole('button', { name: 'Withdraw', exact: true }).click();
+    await confirmReview(a);
     await waitFor(async () => {
       const [w, v] = await walletRow(a, 'BTT');
       return v === 0 && Math.abs(w - (walletBefore + 0.3)) < 1e-6 ? true : undefined;

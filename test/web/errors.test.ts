@@ -66,4 +66,24 @@ describe('web chain errors', () => {
     assert.equal(maybeHexText(Buffer.from('REVERT opcode executed').toString('hex')), 'REVERT opcode executed');
     assert.equal(maybeHexText('abc'), 'abc');
   });
+  it('decodes the gift errors of the price-bound GiftVault: GiftTermsChanged (new price shown), GiftTooSmall, InvalidRecipient, SplitChangePending, InsufficientSurplus', () => {
+    const terms = decodeRevert(selectorOf('GiftTermsChanged(uint256,address,uint256)') + word(9n) + addrWord(TRX) + word(20_000_000n), ABIS)!;
+    assert.deepEqual(terms, { name: 'GiftTermsChanged', args: { giftId: '9', token: TRX, total: '20000000' } });
+    const t = describeRevert(terms, tokens);
+    assert.equal(t.message, 'The price changed: gift #9 now costs 20 TRX for the quantity you picked.');
+    assert.match(t.action, /Nothing was sent\. .*review it and send again/);
+    const small = describeRevert(decodeRevert(selectorOf('GiftTooSmall(uint256,uint256,uint16)') + word(1n) + word(3n) + word(3000n), ABIS)!, tokens);
+    assert.match(small.message, /broadcaster's 30% share of it rounds down to zero/);
+    assert.equal(small.action, 'Send a larger quantity or a pricier gift.');
+    const rcpt = describeRevert(decodeRevert(selectorOf('InvalidRecipient(address)') + addrWord(ALICE), ABIS)!, tokens);
+    assert.match(rcpt.message, new RegExp(`cannot be sent to ${ALICE}`));
+    const pending = describeRevert(decodeRevert(selectorOf('SplitChangePending(address,uint64)') + addrWord(TRX) + word(1_800_000_000n), ABIS)!, tokens);
+    assert.match(pending.message, /applies first, at 2027-01-15 08:00 UTC/);
+    const surplus = describeRevert(decodeRevert(selectorOf('InsufficientSurplus(address,uint256,uint256)') + addrWord(TRX) + word(1_000_000n) + word(2_000_000n), ABIS)!, tokens);
+    assert.equal(surplus.message, 'Only 1 TRX is held above what the vault owes; 2 TRX was requested.');
+  });
+  it('says a TRC-10 refusal is one, whether from the write layer or the proxy', () => {
+    assert.equal(classifyError(new Error('refused to send wallet/triggersmartcontract: it carries a TRC-10 call_token_value'), ABIS).kind, 'validation');
+    assert.match(classifyError({ message: 'TRC10_NOT_ACCEPTED: ...' }, ABIS).message, /TRC-10 tokens cannot be sent to BLive/);
+  });
 });

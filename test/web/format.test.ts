@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { formatUnits, parseUnits, shortAddress, relativeTime, parseGiftUri } from '../../web/src/lib/format.js';
+import { formatAmount, formatUnits, numberStyle, parseAmount, parseQuantity, shortAddress, relativeTime, parseGiftUri } from '../../web/src/lib/format.js';
 
 describe('web format', () => {
   describe('formatUnits', () => {
@@ -16,21 +16,109 @@ describe('web format', () => {
       assert.equal(formatUnits(-1_500_000n, 6), '-1.5');
     });
   });
-  describe('parseUnits', () => {
-    it('parses decimal text into base units without floats', () => {
-      assert.equal(parseUnits('1.5', 6), 1_500_000n);
-      assert.equal(parseUnits('1,000', 18), 1000n * 10n ** 18n);
-      assert.equal(parseUnits('.25', 6), 250_000n);
-      assert.equal(parseUnits('0.000000000000000001', 18), 1n);
+  describe('parseAmount (one parser for every amount field, locale-aware)', () => {
+    const ok = (text: string, decimals: number, locale: string, want: bigint) => {
+      const r = parseAmount(text, decimals, { locale, symbol: 'TRX' });
+      assert.deepEqual(r, { amount: want, error: null }, `${locale} "${text}"`);
+    };
+    const refused = (text: string, locale: string, message: RegExp, decimals = 6) => {
+      const r = parseAmount(text, decimals, { locale, symbol: 'TRX' });
+      assert.equal(r.amount, null, `${locale} "${text}" is refused`);
+      assert.match(r.error ?? '', message, `${locale} "${text}"`);
+    };
+    it('reads the locale separators with Intl.NumberFormat', () => {
+      assert.deepEqual(numberStyle('en-US'), { decimal: '.', group: ',', indian: false });
+      assert.deepEqual(numberStyle('de-DE'), { decimal: ',', group: '.', indian: false });
+      assert.equal(numberStyle('fr-FR').decimal, ',');
+      assert.match(numberStyle('fr-FR').group, /^[\u00a0\u202f ]$/u);
+      assert.equal(numberStyle('en-IN').indian, true);
     });
-    it('refuses too many decimals and non-numbers', () => {
-      assert.throws(() => parseUnits('1.0000001', 6), /At most 6 decimal places/);
-      assert.throws(() => parseUnits('1e6', 6), /positive number/);
-      assert.throws(() => parseUnits('-1', 6), /positive number/);
-      assert.throws(() => parseUnits('', 6), /positive number/);
+    it('"1,5" is 1.5, never 15, in every locale (the comma is not stripped)', () => {
+      for (const locale of ['de-DE', 'fr-FR', 'en-US', 'es-ES', 'ru-RU']) ok('1,5', 6, locale, 1_500_000n);
+      ok('0,25', 6, 'de-DE', 250_000n);
+      ok(',5', 6, 'de-DE', 500_000n);
+      ok('1,5000', 6, 'de-DE', 1_500_000n);
     });
-    it('round-trips with formatUnits', () => {
-      for (const v of [0n, 1n, 999_999n, 10n ** 24n + 7n]) assert.equal(parseUnits(formatUnits(v, 18), 18), v);
+    it('parses en-US text: dot decimal, comma grouping', () => {
+      ok('1.5', 6, 'en-US', 1_500_000n);
+      ok('.25', 6, 'en-US', 250_000n);
+      ok('1,234,567.5', 6, 'en-US', 1_234_567_500_000n);
+      ok('1,234,567', 18, 'en-US', 1_234_567n * 10n ** 18n);
+      ok('0.000000000000000001', 18, 'en-US', 1n);
+      ok('  12  ', 6, 'en-US', 12_000_000n);
+    });
+    it('parses de-DE text: comma decimal, dot grouping', () => {
+      ok('1.234,5', 6, 'de-DE', 1_234_500_000n);
+      ok('1.234.567', 6, 'de-DE', 1_234_567_000_000n);
+      ok('1.5', 6, 'de-DE', 1_500_000n);
+      ok('10', 6, 'de-DE', 10_000_000n);
+    });
+    it('parses fr-FR text with narrow no-break space, no-break space and plain space grouping', () => {
+      ok('1\u202f234,5', 6, 'fr-FR', 1_234_500_000n);
+      ok('1\u00a0234\u00a0567,25', 6, 'fr-FR', 1_234_567_250_000n);
+      ok('1 234', 6, 'fr-FR', 1_234_000_000n);
+    });
+    it("parses de-CH apostrophes and en-IN lakh grouping", () => {
+      ok("1'234.5", 6, 'de-CH', 1_234_500_000n);
+      ok('1\u2019234\u2019567', 6, 'de-CH', 1_234_567_000_000n);
+      ok('12,34,567.5', 6, 'en-IN', 1_234_567_500_000n);
+      refused('12,34,567.5', 'en-US', /not an amount we can read/);
+    });
+    it('refuses a lone separator followed by three digits: 1.5 or 1500 are both plausible', () => {
+      refused('1,500', 'de-DE', /“1,500” could mean 1,5 or 1500\. Write 1500 without a separator, or 1,5 for a decimal amount\./);
+      refused('1.500', 'de-DE', /could mean 1,5 or 1500/);
+      refused('1,500', 'en-US', /“1,500” could mean 1\.5 or 1500/);
+      refused('12.345', 'fr-FR', /could mean 12,345 or 12345/);
+      refused('1,000', 'en-US', /could mean 1 or 1000/);
+      // A leading zero or four digits leave only the decimal reading.
+      ok('0,500', 6, 'en-US', 500_000n);
+      ok('1234,567', 6, 'en-US', 1_234_567_000n);
+    });
+    it('refuses signs, exponents, stray characters, bad grouping and too many decimals, saying how to write it', () => {
+      refused('-1', 'en-US', /positive amount/);
+      refused('+1', 'en-US', /positive amount/);
+      refused('1e6', 'en-US', /no exponent/);
+      refused('1E-3', 'de-DE', /no exponent\), like 12,5/);
+      refused('12abc', 'en-US', /only digits and one decimal mark, like 12\.5/);
+      refused('１２', 'en-US', /only digits/);
+      refused('1,2,3', 'en-US', /not an amount we can read/);
+      refused('1.234.5', 'de-DE', /not an amount we can read/);
+      refused('1,234.567,8', 'en-US', /not an amount we can read/);
+      refused('1,234 567', 'fr-FR', /not an amount we can read/);
+      refused('1,,5', 'de-DE', /two separators in a row/);
+      refused('.', 'en-US', /not an amount we can read/);
+      refused('1.0000001', 'en-US', /TRX has at most 6 decimal places/);
+      refused('0', 'en-US', /above zero/);
+      assert.deepEqual(parseAmount('0', 6, { locale: 'en-US', allowZero: true }), { amount: 0n, error: null });
+      assert.deepEqual(parseAmount('   ', 6, { locale: 'en-US' }), { amount: null, error: null }, 'empty is neither an amount nor an error');
+    });
+    it('round-trips with formatAmount in each locale (grouped for reading, ungrouped for fields)', () => {
+      for (const locale of ['en-US', 'de-DE', 'fr-FR', 'de-CH'])
+        for (const v of [1n, 999_999n, 1_500_000n, 10n ** 24n + 7n, 1_234_567n * 10n ** 18n]) {
+          assert.deepEqual(parseAmount(formatAmount(v, 18, { locale, grouping: false }), 18, { locale }), { amount: v, error: null });
+          const grouped = formatAmount(v, 18, { locale });
+          if (!/^\d{1,3}[.,]\d{3}$/.test(grouped)) assert.deepEqual(parseAmount(grouped, 18, { locale }), { amount: v, error: null }, `${locale} ${grouped}`);
+        }
+      assert.equal(formatAmount(1_234_567_500_000n, 6, { locale: 'de-DE' }), '1.234.567,5');
+      assert.equal(formatAmount(1_500_000n, 6, { locale: 'de-DE', grouping: false }), '1,5');
+      assert.equal(formatAmount(1_234_567n, 6, { locale: 'en-US', maxFraction: 2 }), '1.23');
+    });
+  });
+  describe('parseQuantity (whole gifts from 1 to the maximum)', () => {
+    it('accepts whole numbers within the range', () => {
+      assert.deepEqual(parseQuantity('1', 1000), { value: 1, error: null });
+      assert.deepEqual(parseQuantity(' 1000 ', 1000), { value: 1000, error: null });
+    });
+    it('refuses fractions, exponents, zero, out of range and huge numbers with a message, never throwing', () => {
+      assert.match(parseQuantity('1.5', 1000).error!, /Whole gifts only: enter a whole number from 1 to 1,000/);
+      assert.match(parseQuantity('2,5', 1000).error!, /Whole gifts only/);
+      assert.match(parseQuantity('1e26', 1000).error!, /digits only/);
+      assert.match(parseQuantity('0', 1000).error!, /At least 1/);
+      assert.match(parseQuantity('1001', 1000).error!, /At most 1,000 per gift/);
+      assert.match(parseQuantity('100000000000000000000000000', 1000).error!, /At most 1,000/);
+      assert.match(parseQuantity('-3', 1000).error!, /digits only/);
+      assert.match(parseQuantity('', 1000).error!, /Enter a quantity/);
+      assert.equal(parseQuantity('1.5', 1000).value, null);
     });
   });
   it('shortens addresses and describes relative times', () => {

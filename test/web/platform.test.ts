@@ -98,6 +98,46 @@ describe('web: the platform behind npm start', function () {
     assert.equal(((await res.json()) as Row).address, bob);
   });
 
+  it('the /chain proxy refuses, with 400 TRC10_NOT_ACCEPTED, any request that would call our contracts with a TRC-10 value, and relays the rest', async function () {
+    const bob = platform!.accounts[2]!;
+    const vault = platform!.deployments.contracts.GiftVault!.address;
+    const post = async (path: string, body: Row) => {
+      const res = await fetch(`${platform!.url}/chain/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as Row };
+    };
+    const call = { owner_address: bob.address, contract_address: vault, function_selector: 'depositTRX()', call_value: 1_000_000, fee_limit: 100_000_000, visible: true };
+    const trc10 = { call_token_value: 5, token_id: 1000001 };
+    for (const path of ['wallet/triggersmartcontract', 'wallet/triggerconstantcontract', 'wallet/estimateenergy']) {
+      const refused = await post(path, { ...call, ...trc10 });
+      assert.equal(refused.status, 400, path);
+      assert.equal(refused.body.error.code, 'TRC10_NOT_ACCEPTED', path);
+      assert.match(refused.body.error.message, new RegExp(`5 units of a TRC-10 token to ${vault}`));
+      // Hex addresses (visible: false) are read too.
+      const hexCall = { ...call, ...trc10, visible: false, owner_address: TronWeb.address.toHex(bob.address), contract_address: TronWeb.address.toHex(vault) };
+      assert.equal((await post(path, hexCall)).body.error?.code, 'TRC10_NOT_ACCEPTED', `${path} (hex)`);
+    }
+    const fine = await post('wallet/triggersmartcontract', call);
+    assert.equal(fine.status, 200);
+    assert.equal(fine.body.result?.result, true);
+    // A transaction built around the proxy (straight on the node) with a TRC-10 value, signed: not relayed, in JSON or hex.
+    const direct = new TronWeb({ fullHost: platform!.devnet!.url, privateKey: bob.privateKey });
+    const built = (await (await fetch(`${platform!.devnet!.url}/wallet/triggersmartcontract`, { method: 'POST', body: JSON.stringify({ ...call, ...trc10 }) })).json()) as Row;
+    assert.ok(built.transaction?.txID, 'the node builds it (it would refuse it only when run)');
+    const signed = (await direct.trx.sign(built.transaction)) as unknown as Row;
+    const json = await post('wallet/broadcasttransaction', signed);
+    assert.deepEqual([json.status, json.body.error?.code], [400, 'TRC10_NOT_ACCEPTED']);
+    const { utils } = await import('tronweb');
+    const hex = Buffer.from(utils.transaction.txJsonToPb(signed as never).serializeBinary()).toString('hex');
+    const hexed = await post('wallet/broadcasthex', { transaction: hex });
+    assert.deepEqual([hexed.status, hexed.body.error?.code], [400, 'TRC10_NOT_ACCEPTED']);
+    const seen = (await (await fetch(`${platform!.devnet!.url}/wallet/gettransactionbyid`, { method: 'POST', body: JSON.stringify({ value: signed.txID }) })).json()) as Row;
+    assert.deepEqual(seen, {}, 'the node never saw it');
+    // The same call without the TRC-10 value goes through the proxy and lands.
+    const ok = (await direct.trx.sign(fine.body.transaction)) as unknown as Row;
+    const sent = await post('wallet/broadcasttransaction', ok);
+    assert.deepEqual([sent.status, sent.body.result], [200, true]);
+  });
+
   it('serves the built app: fingerprinted assets cached for good, client routes fall back to index.html, unknown files 404', async function () {
     const asset = await fetch(`${platform!.url}/assets/app-abc123.js`);
     assert.equal(asset.status, 200);

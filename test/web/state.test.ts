@@ -663,7 +663,9 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
         await held;
         return { result: { result: true }, energy_used: 30_000, constant_result: [''] };
       });
-      routes.set('POST /chain/wallet/getchainparameters', () => ({ chainParameter: [{ key: 'getEnergyFee', value: 100 }] }));
+      routes.set('POST /chain/wallet/getchainparameters', () => ({ chainParameter: [{ key: 'getEnergyFee', value: 100 }, { key: 'getTransactionFee', value: 1000 }] }));
+      routes.set('POST /chain/wallet/triggersmartcontract', () => ({ result: { result: true }, transaction: { txID: 'ab'.repeat(32), raw_data: { expiration: 1 }, raw_data_hex: '0a'.repeat(150) } }));
+      routes.set('POST /chain/wallet/getaccountresource', () => ({ freeNetLimit: 600, freeNetUsed: 600 }));
       routes.set('POST /chain/wallet/getaccount', () => ({ balance: 1_000_000 })); // 1 TRX: too little
       const t = new T.TxTracker();
       const toasts = T.txToasts.items.length;
@@ -676,9 +678,10 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
       assert.equal(await first, false);
       assert.equal(t.state.phase, 'failed');
       assert.equal(t.busy, false);
-      assert.equal(t.state.error?.kind, 'balance');
-      // 33 000 energy * 100 sun + 0.4 TRX bandwidth = 3.7 TRX
-      assert.match(t.state.error?.message ?? '', /You need about 3\.7 TRX .* you have 1 TRX\./);
+      assert.equal(t.state.error?.kind, 'balance', t.state.error?.message);
+      // 30 000 energy * 100 sun + (150 + 3 + 67 + 64 = 284 bytes burned, the free bandwidth spent) * 1000 sun = 3.284 TRX
+      assert.match(t.state.error?.message ?? '', /You need about 3\.284 TRX for this \(fees\), you have 1 TRX\./);
+      assert.equal(fetched.filter((f) => f.endsWith('broadcasttransaction')).length, 0, 'nothing was signed or sent');
       assert.equal(T.txToasts.items.at(-1)?.state.phase, 'failed', 'the toast follows its write');
       t.reset();
       assert.equal(t.state.phase, 'idle');

@@ -30,6 +30,7 @@ import { createLiveService, type LiveService } from '../../live/index.js';
 import { createMediaBackend } from '../../live/streams/media/index.js';
 import { deployIfMissing } from './deploy.js';
 import { seedDemo } from './seed.js';
+import { GUARDED_PATHS, toHex41, trc10Refusal } from './trc10.js';
 
 export { PROJECT_ROOT };
 
@@ -101,15 +102,49 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** Largest body the proxy reads to check a guarded request (a contract call's transaction is far smaller). */
+const GUARDED_BODY_LIMIT = 1 << 20;
+
+/** Reads a request body up to `limit` bytes; null when it is larger. */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
 /**
  * Forwards a request to the TRON node (`/chain/wallet/...` -> `<node>/wallet/...`), adding the
- * TronGrid key server-side so it never reaches the browser.
+ * TronGrid key server-side so it never reaches the browser. Requests that would call one of our
+ * contracts with TRC-10 tokens attached are refused (400 TRC10_NOT_ACCEPTED, see trc10.ts).
  */
-function proxyToNode(nodeUrl: string, apiKey: string | undefined, req: IncomingMessage, res: ServerResponse): void {
+async function proxyToNode(nodeUrl: string, apiKey: string | undefined, ours: ReadonlySet<string>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const target = new URL(`${nodeUrl.replace(/\/+$/, '')}${req.url!.replace(/^\/chain/, '') || '/'}`);
+  const path = target.pathname.replace(/^\/+/, '').replace(/\/+$/, '').toLowerCase();
+  let body: Buffer | null | undefined;
+  if (GUARDED_PATHS.has(path)) {
+    body = await readBody(req, GUARDED_BODY_LIMIT);
+    if (body === null) return sendJson(res, 413, { error: { code: 'PAYLOAD_TOO_LARGE', message: `${path} bodies are limited to ${GUARDED_BODY_LIMIT} bytes here` } });
+    let params: Record<string, unknown> = Object.fromEntries(target.searchParams);
+    if (body.length > 0) {
+      try {
+        const parsed = JSON.parse(body.toString('utf8')) as unknown;
+        if (parsed && typeof parsed === 'object') params = { ...params, ...(parsed as Record<string, unknown>) };
+      } catch {
+        // Not JSON: the node refuses it on its own.
+      }
+    }
+    const refusal = trc10Refusal(path, params, ours);
+    if (refusal) return sendJson(res, 400, { error: refusal });
+  }
   const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: target.host };
   delete headers.cookie;
   if (apiKey) headers['tron-pro-api-key'] = apiKey;
+  if (body) headers['content-length'] = String(body.length);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const up = send(
     target,
@@ -123,7 +158,8 @@ function proxyToNode(nodeUrl: string, apiKey: string | undefined, req: IncomingM
     if (!res.headersSent) sendJson(res, 502, { error: { code: 'NODE_UNAVAILABLE', message: `the TRON node did not answer: ${e.message}` } });
     else res.destroy(e);
   });
-  req.pipe(up);
+  if (body) up.end(body);
+  else req.pipe(up);
 }
 
 /** Serves a file of the built web app; unknown paths without an extension get index.html (client routes). */
@@ -287,6 +323,8 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     });
     closers.push(() => live.close());
     const config = webConfig(deployments, env);
+    // Our contracts, which must never receive TRC-10 tokens (they could not give them back).
+    const ours = new Set(Object.values(deployments.contracts).flatMap((c) => toHex41(c.address) ?? []));
 
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const pathname = (req.url ?? '/').split('?')[0]!;
@@ -304,7 +342,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
           // DEV ONLY: the devnet's deterministic keys, which anyone can derive and which hold no real value.
           return sendJson(res, 200, devnet.accounts.map((a) => ({ address: a.address, privateKey: a.privateKey })));
         }
-        if (pathname.startsWith('/chain/')) return proxyToNode(nodeUrl, apiKey, req, res);
+        if (pathname.startsWith('/chain/')) return proxyToNode(nodeUrl, apiKey, ours, req, res);
         if (await live.handle(req, res)) return;
         if (pathname.startsWith('/api/') || pathname.startsWith('/media/')) return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${req.method} ${pathname}` } });
         serveStatic(dist, req, res);

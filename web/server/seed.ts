@@ -15,8 +15,13 @@ const BTT = 10n ** 18n;
 const USDT = 10n ** 6n;
 const TRX = 10n ** 6n;
 
-/** Catalog ids (config/catalog.json). */
-const GIFT = { ROSE: 2n, STAR: 4n, COFFEE: 9n, BALLOON: 10n } as const;
+/** Catalog ids and prices (config/catalog.json): gifts bind the token and the price the sender saw. */
+const GIFT = {
+  ROSE: { id: 2n, token: 'BTT', price: 10n * BTT },
+  STAR: { id: 4n, token: 'BTT', price: 100n * BTT },
+  COFFEE: { id: 9n, token: 'TRX', price: 10n * TRX },
+  BALLOON: { id: 10n, token: 'USDT', price: 1n * USDT },
+} as const;
 
 interface SeedParams {
   devnet: Devnet;
@@ -107,17 +112,22 @@ export async function seedDemo(p: SeedParams): Promise<void> {
   const streamId = stream.streamId;
   p.log(`seeded stream ${streamId} for alice; sending a few gifts...`);
   await devnet.chain.instantly(async () => {
-    const gift = (id: bigint, qty: bigint): Param[] => [
+    const tokenOf = { BTT: c.btt, USDT: c.usdt, TRX: d.tokens.TRX! } as const;
+    // sendGift(broadcaster, giftId, quantity, streamId, expectedToken, maxTotal)
+    const gift = (g: (typeof GIFT)[keyof typeof GIFT], qty: bigint): Param[] => [
       { type: 'address', value: aliceAddr },
-      { type: 'uint256', value: id.toString() },
+      { type: 'uint256', value: g.id.toString() },
       { type: 'uint256', value: qty.toString() },
       { type: 'uint256', value: String(streamId) },
+      { type: 'address', value: tokenOf[g.token] },
+      { type: 'uint256', value: (g.price * qty).toString() },
     ];
-    await send(bob, c.vault, 'sendGift(address,uint256,uint256,uint256)', gift(GIFT.ROSE, 3n));
-    await send(bob, c.vault, 'sendGift(address,uint256,uint256,uint256)', gift(GIFT.COFFEE, 2n));
-    await send(carol, c.vault, 'sendGift(address,uint256,uint256,uint256)', gift(GIFT.STAR, 1n));
-    await send(carol, c.vault, 'sendGiftDirect(address,uint256,uint256,uint256)', gift(GIFT.COFFEE, 1n), 10n * TRX);
-    await send(bob, c.vault, 'sendGift(address,uint256,uint256,uint256)', gift(GIFT.BALLOON, 1n));
+    const SEND = 'sendGift(address,uint256,uint256,uint256,address,uint256)';
+    await send(bob, c.vault, SEND, gift(GIFT.ROSE, 3n));
+    await send(bob, c.vault, SEND, gift(GIFT.COFFEE, 2n));
+    await send(carol, c.vault, SEND, gift(GIFT.STAR, 1n));
+    await send(carol, c.vault, 'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)', gift(GIFT.COFFEE, 1n), GIFT.COFFEE.price);
+    await send(bob, c.vault, SEND, gift(GIFT.BALLOON, 1n));
   });
   // So the first page load already shows them.
   await caughtUp(p.indexer, devnet);

@@ -16,13 +16,170 @@ export function formatUnits(amount: bigint | string, decimals: number, maxFracti
   return `${negative ? '-' : ''}${wholeText}${frac ? '.' + frac : ''}`;
 }
 
-/** Parses a user's decimal text ("1.5", "1,000") into base units; throws on anything else. */
-export function parseUnits(text: string, decimals: number): bigint {
-  const t = text.trim().replace(/,/g, '');
-  if (!/^\d+(\.\d*)?$|^\.\d+$/.test(t)) throw new Error('Enter a positive number, like 12.5');
-  const [whole = '0', frac = ''] = t.split('.');
-  if (frac.length > decimals) throw new Error(`At most ${decimals} decimal places`);
-  return BigInt(whole || '0') * 10n ** BigInt(decimals) + BigInt(frac.padEnd(decimals, '0') || '0');
+/** A locale's decimal and grouping characters, and whether it groups Indian-style (12,34,567). */
+export interface NumberStyle {
+  decimal: string;
+  group: string;
+  indian: boolean;
+}
+
+/** The number style of a BCP 47 locale (the browser's when absent), from Intl.NumberFormat's parts. */
+export function numberStyle(locale?: string): NumberStyle {
+  const nf = new Intl.NumberFormat(locale, { useGrouping: true });
+  const parts = nf.formatToParts(1234567.5);
+  const decimal = parts.find((p) => p.type === 'decimal')?.value ?? '.';
+  const group = parts.find((p) => p.type === 'group')?.value ?? ',';
+  const ints = parts.filter((p) => p.type === 'integer').map((p) => p.value.length);
+  return { decimal, group, indian: ints.length === 3 && ints[1] === 2 };
+}
+
+/** Characters that only ever group digits: spaces of every width and apostrophes (fr-FR, de-CH). */
+const GROUP_ONLY = /^[\s\u00a0\u2007\u2009\u202f'\u2019\u02bc]$/u;
+
+/** A parsed amount: `amount` in base units, or `error` saying what is wrong and how to write it. Both null for empty text. */
+export interface AmountParse {
+  amount: bigint | null;
+  error: string | null;
+}
+
+export interface ParseAmountOptions {
+  /** The locale whose separators the messages use (the browser's when absent). */
+  locale?: string;
+  /** Token symbol for messages ("TRX has at most 6 decimal places"). */
+  symbol?: string;
+  /** Accept 0 (default: refused with "Enter an amount above zero"). */
+  allowZero?: boolean;
+}
+
+function groupsValid(groups: string[], indian: boolean): boolean {
+  const [first, ...rest] = groups;
+  if (!first || first.length > 3 || rest.length === 0) return false;
+  if (rest.every((g) => g.length === 3)) return true;
+  // Indian grouping: 12,34,56,789 (pairs, then the last three).
+  return indian && first.length <= 2 && rest.slice(0, -1).every((g) => g.length === 2) && rest.at(-1)!.length === 3;
+}
+
+/**
+ * Parses what a user typed in an amount field into base units (bigint, never a float), for any
+ * locale: "1,5" is 1.5 and "1.234,5" is 1234.5 in de-DE, "1 234,5" in fr-FR (narrow no-break
+ * space), "1,234.5" in en-US. Which mark is the decimal comes from the text itself: the last of
+ * '.' and ',' when both appear, a mark repeated or followed by spaces is grouping, and a lone
+ * mark is a decimal unless exactly three digits follow 1-3 others ("1,500", "1.500"): then both
+ * readings are plausible, a factor of 1000 apart, and the text is refused with a message saying
+ * how to write either. Exponents, signs and stray characters are refused too.
+ */
+export function parseAmount(text: string, decimals: number, opts: ParseAmountOptions = {}): AmountParse {
+  const style = numberStyle(opts.locale);
+  const dec = style.decimal === ',' ? ',' : '.';
+  const t = text.trim();
+  if (t === '') return { amount: null, error: null };
+  const example = `12${dec}5`;
+  if (/^[-\u2212\u2012\u2013+]/u.test(t)) return { amount: null, error: 'Enter a positive amount, without a sign.' };
+  if (/^[\d.,]*e[+-]?\d*$/iu.test(t)) return { amount: null, error: `Write the amount in full (no exponent), like ${example}.` };
+  const tokens = t.match(/\d+|[^\d]/gu) ?? [];
+  const digits: string[] = [];
+  const marks: string[] = [];
+  let expectDigits = true;
+  for (const tok of tokens) {
+    const isDigits = /^\d+$/.test(tok);
+    if (!isDigits && tok !== '.' && tok !== ',' && !GROUP_ONLY.test(tok)) {
+      return { amount: null, error: `Use only digits and one decimal mark, like ${example}.` };
+    }
+    if (isDigits) {
+      digits.push(tok);
+      expectDigits = false;
+    } else {
+      // A leading mark (".5") stands for an empty whole part; two marks in a row are refused.
+      if (expectDigits && digits.length > 0) return { amount: null, error: `“${t}” has two separators in a row. Write it like ${example}.` };
+      if (expectDigits) digits.push('');
+      marks.push(tok);
+      expectDigits = true;
+    }
+  }
+  if (expectDigits && marks.length > 0) digits.push('');
+  const unreadable = { amount: null, error: `“${t}” is not an amount we can read. Write it without thousands separators, like ${example}.` };
+
+  // Which mark, if any, is the decimal one.
+  let decimalAt = -1;
+  const puncts = marks.map((m, i) => [m, i] as const).filter(([m]) => m === '.' || m === ',');
+  const kinds = new Set(puncts.map(([m]) => m));
+  if (kinds.size === 2) {
+    const [lastMark, lastIndex] = puncts.at(-1)!;
+    if (puncts.filter(([m]) => m === lastMark).length > 1 || lastIndex !== marks.length - 1) return unreadable;
+    decimalAt = lastIndex;
+  } else if (kinds.size === 1) {
+    const [mark] = [...kinds];
+    const at = puncts.map(([, i]) => i);
+    if (at.length === 1) {
+      const i = at[0]!;
+      const spacesAfter = marks.slice(i + 1).length > 0;
+      if (spacesAfter) return unreadable;
+      const spacesBefore = i > 0;
+      const before = digits[i]!;
+      const after = digits[i + 1]!;
+      const groupPlausible = !spacesBefore && before.length >= 1 && before.length <= 3 && !/^0/.test(before) && after.length === 3;
+      if (groupPlausible) {
+        const asDecimal = `${before}${dec}${after.replace(/0+$/, '')}`.replace(/[.,]$/, '');
+        return {
+          amount: null,
+          error: `“${t}” could mean ${asDecimal} or ${before}${after}. Write ${before}${after} without a separator, or ${asDecimal} for a decimal amount.`,
+        };
+      }
+      decimalAt = i;
+    } else if (marks.some((m) => m !== mark)) {
+      return unreadable; // two kinds of grouping ("1,234 567")
+    }
+  }
+  const wholeGroups = decimalAt < 0 ? digits : digits.slice(0, decimalAt + 1);
+  const fraction = decimalAt < 0 ? '' : digits[decimalAt + 1]!;
+  if (wholeGroups.length > 1) {
+    const groupMarks = new Set(marks.slice(0, wholeGroups.length - 1).map((m) => (GROUP_ONLY.test(m) ? ' ' : m)));
+    if (groupMarks.size > 1 || !groupsValid(wholeGroups, style.indian)) return unreadable;
+  }
+  const whole = wholeGroups.join('');
+  if (whole === '' && fraction === '') return unreadable;
+  if (fraction.length > decimals) {
+    return { amount: null, error: `${opts.symbol ?? 'This token'} has at most ${decimals} decimal places.` };
+  }
+  const amount = BigInt(whole || '0') * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, '0') || '0');
+  if (amount === 0n && !opts.allowZero) return { amount: null, error: 'Enter an amount above zero.' };
+  return { amount, error: null };
+}
+
+/**
+ * Formats base units for a reader of `locale`: its decimal mark and grouping (3-digit groups),
+ * the fraction trimmed of trailing zeros and capped at `maxFraction` digits (rounded down).
+ * `grouping: false` gives text an amount field accepts back as the same amount.
+ */
+export function formatAmount(amount: bigint | string, decimals: number, opts: { locale?: string; maxFraction?: number; grouping?: boolean } = {}): string {
+  const style = numberStyle(opts.locale);
+  let v = typeof amount === 'string' ? BigInt(amount) : amount;
+  const negative = v < 0n;
+  if (negative) v = -v;
+  const base = 10n ** BigInt(decimals);
+  const frac = (v % base).toString().padStart(decimals, '0').slice(0, opts.maxFraction ?? decimals).replace(/0+$/, '');
+  let whole = (v / base).toString();
+  if (opts.grouping !== false) whole = whole.replace(/\B(?=(\d{3})+(?!\d))/g, style.group);
+  return `${negative ? '-' : ''}${whole}${frac ? style.decimal + frac : ''}`;
+}
+
+/** Whole-number quantity parse: `value`, or `error`. */
+export interface QuantityParse {
+  value: number | null;
+  error: string | null;
+}
+
+/** Parses a quantity field: whole numbers from 1 to `max` only, with a message for anything else (never throws). */
+export function parseQuantity(text: string, max: number): QuantityParse {
+  const t = text.trim();
+  const range = `a whole number from 1 to ${max.toLocaleString('en-US')}`;
+  if (t === '') return { value: null, error: `Enter a quantity: ${range}.` };
+  if (/^\d*[.,]\d+$/.test(t) && !/^\d{1,3}[.,]\d{3}$/.test(t)) return { value: null, error: `Whole gifts only: enter ${range}.` };
+  if (!/^\d+$/.test(t)) return { value: null, error: `Enter ${range} (digits only).` };
+  const v = BigInt(t);
+  if (v < 1n) return { value: null, error: `At least 1: enter ${range}.` };
+  if (v > BigInt(max)) return { value: null, error: `At most ${max.toLocaleString('en-US')} per gift: enter ${range}.` };
+  return { value: Number(v), error: null };
 }
 
 /** `TJRab...RTv8` */

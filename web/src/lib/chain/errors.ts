@@ -27,7 +27,8 @@ export interface DecodedRevert {
   args: Record<string, string | boolean>;
 }
 
-export type ErrorKind = 'rejected' | 'revert' | 'balance' | 'energy' | 'paused' | 'network' | 'validation' | 'unknown';
+/** `not-sent`: the transaction expired without reaching the chain (nothing charged; safe to retry). */
+export type ErrorKind = 'rejected' | 'revert' | 'balance' | 'energy' | 'paused' | 'network' | 'validation' | 'not-sent' | 'unknown';
 
 export interface TxErrorInfo {
   kind: ErrorKind;
@@ -160,6 +161,23 @@ export function describeRevert(r: DecodedRevert, tokenOf: (address: string) => T
       return m(`Gift #${a.giftId} does not exist.`, 'Reload the page to refresh the catalog.');
     case 'InvalidQuantity':
       return m(`Quantity must be between 1 and ${a.max}.`, 'Lower the quantity.');
+    case 'GiftTermsChanged':
+      return m(
+        `The price changed: gift #${a.giftId} now costs ${amt(a.total, a.token)} for the quantity you picked.`,
+        'Nothing was sent. The new price is shown above: review it and send again.',
+      );
+    case 'GiftTooSmall':
+      return m(
+        `This gift is too small: the broadcaster's ${Number(a.broadcasterBps) / 100}% share of it rounds down to zero.`,
+        'Send a larger quantity or a pricier gift.',
+        'validation',
+      );
+    case 'InvalidRecipient':
+      return m(`Funds cannot be sent to ${a.to}: the vault or the reward pool would keep them for good.`, 'Send them to another address.', 'validation');
+    case 'SplitChangePending':
+      return m(`An announced split change that raises a share applies first, at ${time(a.effectiveAt)}.`, 'Wait until it applies, then announce the new change.');
+    case 'InsufficientSurplus':
+      return m(`Only ${amt(a.available, a.token)} is held above what the vault owes; ${amt(a.required, a.token)} was requested.`, 'Request at most the surplus.');
     case 'WrongPayment':
       return m('The payment does not match the gift price.', 'Reload the page: the price may have changed.');
     case 'TokenNotAllowed':
@@ -239,6 +257,9 @@ export function classifyError(err: unknown, abis: AbiEntry[][], tokenOf?: (addre
   }
   if (/bandwith|bandwidth/.test(low)) {
     return { kind: 'energy', message: 'Not enough bandwidth or TRX to pay for it.', action: 'Keep some TRX in your wallet, then retry.' };
+  }
+  if (/trc-10|trc10_not_accepted/.test(low)) {
+    return { kind: 'validation', message: 'TRC-10 tokens cannot be sent to BLive: our contracts would keep them for good.', action: 'Send the call without a TRC-10 token value.' };
   }
   if (/failed to fetch|network|timeout|timed out|econn|503|502/.test(low)) {
     return { kind: 'network', message: 'The network did not answer.', action: 'Check your connection and retry; nothing was sent if no transaction id is shown.' };

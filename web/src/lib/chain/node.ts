@@ -5,6 +5,7 @@
  */
 import type { TronWeb as TronWebType } from 'tronweb';
 import { config, fullHostUrl } from '../config.js';
+import { accountBandwidth, chainPrices, type AccountBandwidth, type ChainPrices } from './fees.js';
 
 let tronWebPromise: Promise<TronWebType> | null = null;
 
@@ -14,16 +15,53 @@ export function getTronWeb(): Promise<TronWebType> {
   return tronWebPromise;
 }
 
+/**
+ * TRC-10 tokens sent along with a call would be stuck in our contracts (they cannot refuse them):
+ * the app never attaches any, and refuses to send a request that would.
+ */
+function refuseTrc10(path: string, body: Record<string, unknown>): void {
+  const nonzero = (v: unknown) => v !== undefined && v !== null && v !== 0 && v !== '0' && v !== '';
+  const value = body.call_token_value ?? (body.raw_data as { contract?: { parameter?: { value?: Record<string, unknown> } }[] } | undefined)?.contract?.[0]?.parameter?.value?.call_token_value;
+  if (nonzero(value)) throw new Error(`refused to send ${path}: it carries a TRC-10 call_token_value, which our contracts would keep for good`);
+}
+
 /** POSTs to the node (`wallet/...` or `walletsolidity/...`). */
-export async function node<T = Record<string, unknown>>(path: string, body: Record<string, unknown>): Promise<T> {
+export async function node<T = Record<string, unknown>>(path: string, body: Record<string, unknown>, init: { signal?: AbortSignal } = {}): Promise<T> {
+  refuseTrc10(path, body);
   const base = config().fullHost.replace(/\/$/, '');
   const res = await fetch(`${base}/${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ visible: true, ...body }),
+    ...(init.signal ? { signal: init.signal } : {}),
   });
-  if (!res.ok) throw new Error(`node ${path} answered ${res.status}`);
+  if (!res.ok) throw Object.assign(new Error(`node ${path} answered ${res.status}`), { status: res.status });
   return (await res.json()) as T;
+}
+
+/** What became of a broadcast: the node's answer, or `lost` when none came back (it may still have been delivered). */
+export type BroadcastOutcome =
+  | { answered: true; result: boolean; code?: string; message?: string }
+  | { answered: false; reason: string };
+
+/**
+ * Broadcasts a signed transaction. A network error, a timeout or a gateway error (5xx) means the
+ * answer was lost, not that the transaction was: the caller must look for it before saying
+ * anything. A 4xx is the proxy refusing the request, so the node never saw it.
+ */
+export async function broadcastSigned(signed: Record<string, unknown>, timeoutMs = 20_000): Promise<BroadcastOutcome> {
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), timeoutMs);
+  try {
+    const r = await node<{ result?: boolean; code?: string; message?: string }>('wallet/broadcasttransaction', signed, { signal: ctrl.signal });
+    return { answered: true, result: r.result === true, ...(r.code ? { code: r.code } : {}), ...(r.message ? { message: r.message } : {}) };
+  } catch (e) {
+    const status = (e as { status?: number }).status;
+    if (status !== undefined && status >= 400 && status < 500) return { answered: true, result: false, code: `HTTP_${status}`, message: (e as Error).message };
+    return { answered: false, reason: (e as Error).message || String(e) };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface Param {
@@ -96,13 +134,26 @@ export function allowance(token: string, owner: string, spender: string): Promis
   ]);
 }
 
-let energyPrice: Promise<number> | null = null;
-/** Sun per unit of energy (chain parameter getEnergyFee). */
-export function getEnergyPrice(): Promise<number> {
-  energyPrice ??= node<{ chainParameter?: { key: string; value?: number }[] }>('wallet/getchainparameters', {}).then(
-    (r) => r.chainParameter?.find((p) => p.key === 'getEnergyFee')?.value ?? 420,
-  );
-  return energyPrice;
+let prices: { at: number; value: Promise<ChainPrices> } | null = null;
+/** The chain's energy and bandwidth prices and fee cap (getchainparameters, read again after a minute). */
+export function getChainPrices(): Promise<ChainPrices> {
+  if (!prices || Date.now() - prices.at > 60_000) {
+    const value = node<{ chainParameter?: { key: string; value?: number }[] }>('wallet/getchainparameters', {}).then((r) => chainPrices(r.chainParameter ?? []));
+    prices = { at: Date.now(), value };
+    value.catch(() => (prices = null));
+  }
+  return prices.value;
+}
+
+/** An account's staked and free bandwidth now (getaccountresource). */
+export async function getBandwidth(address: string): Promise<AccountBandwidth> {
+  return accountBandwidth(await node<Record<string, unknown>>('wallet/getaccountresource', { address }));
+}
+
+/** The head block's time in ms: the chain's clock, which decides expiry (it may run ahead of this machine's). */
+export async function headTime(): Promise<number> {
+  const b = await node<{ block_header?: { raw_data?: { timestamp?: number } } }>('wallet/getnowblock', {});
+  return b.block_header?.raw_data?.timestamp ?? 0;
 }
 
 let chainIdPromise: Promise<string> | null = null;
@@ -120,7 +171,7 @@ export interface TxInfo {
   contractResult?: string[];
   resMessage?: string;
   result?: string;
-  receipt?: { result?: string; energy_usage_total?: number; energy_fee?: number; net_fee?: number };
+  receipt?: { result?: string; energy_usage_total?: number; energy_fee?: number; net_fee?: number; net_usage?: number };
   log?: unknown[];
 }
 
@@ -130,7 +181,13 @@ export async function txInfo(txId: string, solid = false): Promise<TxInfo | null
   return r && r.id ? r : null;
 }
 
-/** A transaction itself (contract call details). */
+/** A transaction itself (contract call details); `{}` while no block has it. */
 export function txById(txId: string): Promise<Record<string, unknown>> {
   return node('wallet/gettransactionbyid', { value: txId });
+}
+
+/** Whether a block holds the transaction (gettransactionbyid answers `{}` until one does). */
+export async function txKnown(txId: string): Promise<boolean> {
+  const t = await txById(txId);
+  return typeof t.txID === 'string' && t.txID.length > 0;
 }
