@@ -446,12 +446,17 @@ export class Chain {
     });
   }
 
-  /** Moves the chain clock forward; the next block opened carries the new time. */
+  /**
+   * Moves the chain clock forward; the next block carries the new time. An open block that holds
+   * transactions is sealed first (they ran at its time); an open block without any (opened by a
+   * transaction that was then refused) takes the new time.
+   */
   increaseTime(seconds: number): Promise<number> {
     if (!Number.isFinite(seconds) || seconds < 0) throw new DevnetError('seconds must be a non-negative number');
     return this.#lock.run(() => {
       if (this.#open && this.#open.txs.length) this.#seal();
       this.#timeOffsetMs += Math.round(seconds * 1000);
+      if (this.#open) this.#open.timestamp = Math.max(this.now(), this.head.timestamp + 1);
       return this.#timeOffsetMs / 1000;
     });
   }

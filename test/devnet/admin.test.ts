@@ -5,7 +5,8 @@
 import { strict as assert } from 'node:assert';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { TronWeb } from 'tronweb';
-import { artifact, get, post, startDevnet, tre, tronWebFor, utf8, type Devnet } from '../helpers/devnet.js';
+import { TronWeb as TronWebClass } from 'tronweb';
+import { artifact, freshAccount, get, post, startDevnet, tre, tronWebFor, utf8, type Devnet } from '../helpers/devnet.js';
 import { FEE_LIMIT, TRX, deploy, store, transfer, uint } from '../helpers/probe.js';
 
 
@@ -266,6 +267,32 @@ describe('when time is moved forward with tre_increaseTime', () => {
 
   it('adds up successive increases', async () => {
     assert.deepEqual(await tre(devnet, 'tre_increaseTime', [3600]), { offsetSeconds: 90_000 });
+  });
+});
+
+describe('when time is moved forward on a devnet producing blocks every few seconds', () => {
+  let devnet: Devnet;
+
+  before(async () => {
+    devnet = await startDevnet({ blockTime: 3 });
+  });
+
+  after(() => devnet.close());
+
+  // Issue 12, item 15: a refused transaction opened a block and left it empty; that block kept its
+  // old time, so the block mined right after tre_increaseTime(86400) was a second later, not a day.
+  it('stamps the block tre_mine seals after tre_increaseTime a day later, even after a refused transaction', async () => {
+    const t0 = (await head(devnet)).timestamp;
+    const empty = freshAccount('increaseTime/empty');
+    const pauper = new TronWebClass({ fullHost: devnet.url, privateKey: empty.privateKey });
+    const tx = await pauper.transactionBuilder.sendTrx(devnet.accounts[1]!.address, 1, empty.base58);
+    const refused = (await pauper.trx.sendRawTransaction(await pauper.trx.sign(tx))) as { code?: string };
+    assert.equal(refused.code, 'CONTRACT_VALIDATE_ERROR');
+    await tre(devnet, 'tre_increaseTime', [86_400]);
+    const mined = await tre<{ blocks: number[] }>(devnet, 'tre_mine');
+    const block = await post(devnet, 'wallet/getblockbynum', { num: mined.blocks[0] });
+    const ts = block.block_header.raw_data.timestamp as number;
+    assert.ok(ts >= t0 + 86_400_000, `block ${mined.blocks[0]} at ${ts}, ${(ts - t0) / 1000} s after ${t0}: it should be a day later`);
   });
 });
 
