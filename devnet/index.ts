@@ -3,7 +3,8 @@
  * TRE's developer API, on an in-process EVM. `createDevnet` is the one factory tests and
  * `npm start` use; `devnet/cli.ts` serves it from the command line.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { createGuardedServer } from '../lib/http/serverGuard.js';
 import type { AddressInfo } from 'node:net';
 import { Chain, TRX, resolveChainOptions, type ChainOptions } from './chain/chain.js';
 import { createRequestListener } from './http/server.js';
@@ -82,10 +83,13 @@ export async function createDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
   });
   if (opts.dataDir) await persist();
 
-  const server: Server = createServer(createRequestListener({ chain, privateKeys: accounts.map((a) => a.privateKey) }));
-  // Longer than clients keep idle sockets (axios: 5 s), so the server never closes one a client is reusing.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  // Longer than clients keep idle sockets (axios: 5 s), so the server never closes one a client is
+  // reusing. Slow bodies time out, and the sockets are capped: the chain must always find a file
+  // descriptor to save itself.
+  const server: Server = createGuardedServer(
+    { keepAliveTimeoutMs: 65_000, headersTimeoutMs: 66_000, requestTimeoutMs: 120_000, maxConnections: 2048, maxConnectionsPerIp: 2048 },
+    createRequestListener({ chain, privateKeys: accounts.map((a) => a.privateKey) }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 9090, opts.host ?? '127.0.0.1', () => resolve());

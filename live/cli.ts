@@ -7,6 +7,7 @@
 import { createLiveService } from './index.js';
 import { listenLive } from './listen.js';
 import { createLogger } from './internal/log.js';
+import { originsOf } from './internal/config.js';
 import { createMediaBackend } from './streams/media/index.js';
 
 async function main(): Promise<void> {
@@ -14,8 +15,14 @@ async function main(): Promise<void> {
   const port = process.env.PORT ? Number(process.env.PORT) : 8082;
   // Sign-in messages name the host the wallet's user sees; without LIVE_DOMAIN that is this port on localhost.
   const host = process.env.LIVE_HOST || '127.0.0.1';
-  const media = createMediaBackend(process.env, { publicBaseUrl: process.env.LIVE_PUBLIC_URL || `http://${host}:${port}`, log });
-  const service = createLiveService({ media, log, config: process.env.LIVE_DOMAIN ? {} : { domain: `localhost:${port}` } });
+  const publicUrl = process.env.LIVE_PUBLIC_URL || `http://${host}:${port}`;
+  const media = createMediaBackend(process.env, { publicBaseUrl: publicUrl, log });
+  // Pages that may use the session cookie: this service's own origin and the web dev servers that
+  // proxy to it (npm run dev:web on WEB_PORT, vite preview on WEB_PREVIEW_PORT), unless LIVE_PUBLIC_ORIGINS says.
+  const origins = process.env.LIVE_PUBLIC_ORIGINS
+    ? {}
+    : { publicOrigins: [publicUrl, `http://127.0.0.1:${process.env.WEB_PORT || 5173}`, `http://127.0.0.1:${process.env.WEB_PREVIEW_PORT || 4173}`].flatMap(originsOf) };
+  const service = createLiveService({ media, log, config: { ...(process.env.LIVE_DOMAIN ? {} : { domain: `localhost:${port}` }), ...origins } });
   const l = await listenLive(service, { host, port });
   log.info('live service listening', { url: l.url, ws: `${l.url.replace(/^http/, 'ws')}/ws`, db: service.config.dbPath, indexer: service.config.indexerUrl });
   const stop = (): void => {

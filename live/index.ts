@@ -17,7 +17,8 @@ import { openLiveDatabase } from './db/open.js';
 import { loadLiveConfig, type LiveConfig, type LiveConfigOverrides } from './internal/config.js';
 import { createDirectory, type Directory } from './internal/directory.js';
 import { LiveError } from './internal/errors.js';
-import { sendError, sendJson, tokenOf } from './internal/http.js';
+import { checkWrite, sendError, sendJson, tokenOf } from './internal/http.js';
+import { clientAddress } from '../lib/http/clientAddress.js';
 import { createIndexerClient, type FetchFn, type IndexerClient } from './internal/indexer.js';
 import { createLogger, describeError, type Logger } from './internal/log.js';
 import { Matcher } from './match/matcher.js';
@@ -75,6 +76,9 @@ async function chainIdFromNode(nodeUrl: string): Promise<string> {
   }
 }
 
+/** A WHEP offer: POST /media/webrtc/:playbackId (or /media/whep/...). */
+const WHEP_OFFER = /^\/media\/(?:webrtc|whep)\/[^/]+$/;
+
 /** Builds the live service on its database. */
 export function createLiveService(params: LiveServiceParams): LiveService {
   const config = loadLiveConfig(params.config, params.env);
@@ -101,23 +105,39 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     chainId: resolveChainId,
     nonceTtlMs: config.nonceTtlMs,
     sessionTtlMs: config.sessionTtlMs,
+    sessionMaxMs: config.sessionMaxMs,
     now,
   });
-  const hub = new Hub({ limits: config.chat, log, now, sessionOf: (t) => auth.session(t)?.address, cookieName: config.cookieName, viewersThrottleMs: config.viewersThrottleMs });
+  const origins = new Set(config.publicOrigins);
+  const clientIp = (req: IncomingMessage): string => clientAddress(req, config.trustProxy);
+  const hub = new Hub({
+    limits: config.chat,
+    log,
+    now,
+    sessionOf: (t) => auth.session(t),
+    sessionAlive: (id, used) => auth.sessionById(id, used) !== undefined,
+    sessionCheckMs: config.sessionCheckMs,
+    cookieName: config.cookieName,
+    viewersThrottleMs: config.viewersThrottleMs,
+    origins,
+    clientIp,
+    wsPerIp: config.wsPerIp,
+    viewersPerIp: config.viewersPerIp,
+  });
   const streams = createStreams({
     db,
     media: params.media,
     directory,
     now,
     log,
-    viewers: (id) => hub.count(`stream:${id}`).connections,
+    viewers: (id) => hub.count(`stream:${id}`).viewers,
     onChange: (s) => hub.broadcast(`stream:${s.streamId}`, { type: 'stream', room: `stream:${s.streamId}`, stream: s }),
   });
   const rooms = new Rooms({ db, hub, streams, directory, limits: config.chat, now });
   rooms.register(hub);
   const dms = new Dms({ db, hub, directory, limits: config.chat, now });
   dms.register(hub);
-  const matcher = new Matcher({ db, hub, directory, iceServers: config.iceServers, now });
+  const matcher = new Matcher({ db, hub, directory, iceServers: config.iceServers, reportsPerHour: config.reportsPerHour, now });
   matcher.register(hub);
   hub.on('ping', (c, m) => c.send({ type: 'pong', ...(m.id !== undefined ? { id: m.id } : {}), at: now() }));
 
@@ -128,7 +148,14 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   }
 
   const caller = (req: IncomingMessage): string | undefined => auth.session(tokenOf(req, config.cookieName))?.address;
-  const authRoutes = createAuthRoutes({ auth, cookieName: config.cookieName, secureCookie: config.secureCookie, sessionTtlMs: config.sessionTtlMs, handleOf: (a) => directory.handle(a) });
+  const authRoutes = createAuthRoutes({
+    auth,
+    cookieName: config.cookieName,
+    secureCookie: config.secureCookie,
+    sessionMaxMs: config.sessionMaxMs,
+    onLogout: (id) => hub.endSession(id),
+    handleOf: (a) => directory.handle(a),
+  });
   const streamRoutes = createStreamRoutes(streams, caller);
 
   // Per-IP budgets for HTTP writes: sign-in nonces are rows in the database and every write costs
@@ -137,11 +164,16 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   const sweeper = setInterval(() => httpLimiter.sweep(60_000, now()), 60_000);
   sweeper.unref();
   function limitWrites(req: IncomingMessage, pathname: string): void {
-    if ((req.method !== 'POST' && req.method !== 'PATCH') || !pathname.startsWith('/api/')) return;
-    const ip = req.socket.remoteAddress ?? 'unknown';
     const t = now();
-    const checks: [string, number][] = [[`w:${ip}`, config.httpWritesPerMinute]];
-    if (pathname === '/api/auth/nonce') checks.push([`n:${ip}`, config.noncesPerMinute]);
+    const checks: [string, number][] = [];
+    if (req.method === 'POST' && WHEP_OFFER.test(pathname)) {
+      // Each playback session is a peer connection the server forwards media to.
+      checks.push([`p:${clientIp(req)}`, config.whepPerMinute]);
+    } else if ((req.method === 'POST' || req.method === 'PATCH') && pathname.startsWith('/api/')) {
+      const ip = clientIp(req);
+      checks.push([`w:${ip}`, config.httpWritesPerMinute]);
+      if (pathname === '/api/auth/nonce') checks.push([`n:${ip}`, config.noncesPerMinute]);
+    }
     for (const [key, limit] of checks) {
       const wait = httpLimiter.take(key, limit, 60_000, t);
       if (wait > 0) {
@@ -175,8 +207,9 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://live.invalid');
     try {
-      if (url.pathname.startsWith('/media/')) return await params.media.handle(req, res);
       limitWrites(req, url.pathname);
+      if (url.pathname.startsWith('/media/')) return await params.media.handle(req, res);
+      if (url.pathname.startsWith('/api/')) checkWrite(req, origins, config.cookieName);
       if (url.pathname.startsWith('/api/auth/')) return await authRoutes(req, res, url);
       if (url.pathname === '/api/streams' || url.pathname.startsWith('/api/streams/')) return await streamRoutes(req, res, url);
       if (url.pathname === '/api/live/metrics') {

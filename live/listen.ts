@@ -1,15 +1,19 @@
 /** Serves a live service over HTTP and WebSocket on its own port (`npm run live`). */
-import { createServer } from 'node:http';
 import { listenOn, type Listening } from '../indexer/internal/listen.js';
+import { createGuardedServer, serverGuardFromEnv, type ServerGuardOptions } from '../lib/http/serverGuard.js';
 import type { LiveService } from './index.js';
 import { sendError } from './internal/http.js';
 import { LiveError } from './internal/errors.js';
 
 export type LiveListening = Listening;
 
-/** Listens on `host:port` (port 0: any free port); unknown paths answer 404 NOT_FOUND. */
-export function listenLive(service: LiveService, opts: { host?: string; port?: number } = {}): Promise<LiveListening> {
-  const server = createServer((req, res) => {
+/**
+ * Listens on `host:port` (port 0: any free port); unknown paths answer 404 NOT_FOUND. The server
+ * times out slow headers and bodies and caps sockets per IP (`guard`, default from the HTTP_*
+ * environment, see lib/http/serverGuard.ts).
+ */
+export function listenLive(service: LiveService, opts: { host?: string; port?: number; guard?: ServerGuardOptions } = {}): Promise<LiveListening> {
+  const server = createGuardedServer(opts.guard ?? serverGuardFromEnv(process.env, service.config.trustProxy), (req, res) => {
     service
       .handle(req, res)
       .then((handled) => {

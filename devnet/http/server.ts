@@ -88,6 +88,10 @@ export function createRequestListener(opts: HttpOptions): (req: IncomingMessage,
         const params = { ...query, ...body };
 
         if (path === '' || path === 'healthcheck') return send(res, 200, { status: 'OK', head: chain.head.number });
+        // The admin doors (mining, time, balances, code, keys) are for tools on this machine, never
+        // for a web page: any page can POST text/plain here without a preflight, and a browser
+        // always names the page's origin.
+        if ((path === 'tre' || path.startsWith('admin/')) && req.headers.origin !== undefined) throw new HttpError(403, `/${path} does not take requests from web pages`);
         if (path === 'admin/accounts-json') return send(res, 200, { privateKeys: opts.privateKeys });
         if (path === 'tre') {
           if (req.method !== 'POST') throw new HttpError(405, '/tre takes JSON-RPC over POST');

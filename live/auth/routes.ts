@@ -8,7 +8,10 @@ export interface AuthRoutesParams {
   auth: Auth;
   cookieName: string;
   secureCookie: boolean;
-  sessionTtlMs: number;
+  /** The session's absolute lifetime: the cookie's Max-Age (the server decides the sliding expiry). */
+  sessionMaxMs: number;
+  /** Called with the id of a session that logged out (its sockets are closed). */
+  onLogout?: (sessionId: string) => void;
   /** The handle of an address, for /api/auth/session (null when unknown). */
   handleOf: (address: string) => Promise<string | null>;
 }
@@ -33,7 +36,7 @@ export function createAuthRoutes(p: AuthRoutesParams): (req: IncomingMessage, re
         post(req);
         const body = await readJson(req);
         const { token, session } = await p.auth.verify(body);
-        sendJson(res, 200, { token, address: session.address, expiresAt: session.expiresAt }, { 'set-cookie': cookie(token, Math.floor(p.sessionTtlMs / 1000)) });
+        sendJson(res, 200, { token, address: session.address, expiresAt: session.expiresAt }, { 'set-cookie': cookie(token, Math.floor(p.sessionMaxMs / 1000)) });
         return true;
       }
       case '/api/auth/session': {
@@ -45,7 +48,8 @@ export function createAuthRoutes(p: AuthRoutesParams): (req: IncomingMessage, re
       }
       case '/api/auth/logout': {
         post(req);
-        p.auth.logout(tokenOf(req, p.cookieName));
+        const ended = p.auth.logout(tokenOf(req, p.cookieName));
+        if (ended) p.onLogout?.(ended);
         sendJson(res, 200, { ok: true }, { 'set-cookie': cookie('', 0) });
         return true;
       }

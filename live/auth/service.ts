@@ -17,13 +17,20 @@ export interface AuthParams {
   /** The chain id to put in (and require of) messages; resolved lazily (the node may be asked). */
   chainId: () => Promise<string>;
   nonceTtlMs: number;
+  /** Idle lifetime: each use moves the expiry to now + this, up to `sessionMaxMs` after sign-in. */
   sessionTtlMs: number;
+  /** Absolute lifetime after sign-in. */
+  sessionMaxMs: number;
   now: () => number;
 }
 
 export interface Session {
+  /** The sha256 of the token (hex): names the session without being able to open it. */
+  id: string;
   address: string;
+  /** When it expires unless used again (never later than `createdAt + sessionMaxMs`). */
   expiresAt: number;
+  createdAt: number;
 }
 
 export interface NonceAnswer {
@@ -37,9 +44,12 @@ export interface Auth {
   nonce(address: unknown): Promise<NonceAnswer>;
   /** Checks a signed message; on success burns the nonce and opens a session. */
   verify(input: { address?: unknown; message?: unknown; signature?: unknown }): Promise<{ token: string; session: Session }>;
-  /** The session of a token, or undefined (unknown or expired). */
+  /** The session of a token, or undefined (unknown or expired); using it slides its expiry. */
   session(token: string | undefined): Session | undefined;
-  logout(token: string | undefined): void;
+  /** The session by id (open sockets re-check theirs); `used` slides it like a request would. */
+  sessionById(id: string, used: boolean): Session | undefined;
+  /** Deletes the session; returns its id when there was one (its sockets are then closed). */
+  logout(token: string | undefined): string | undefined;
   /** Opens a session without a signature: for the bench and trusted tooling only. */
   mintSession(address: string): { token: string; session: Session };
 }
@@ -52,7 +62,8 @@ export function createAuth(p: AuthParams): Auth {
   const getNonce = p.db.prepare('SELECT * FROM live_nonces WHERE nonce = ?');
   const useNonce = p.db.prepare('UPDATE live_nonces SET used_at = ? WHERE nonce = ? AND used_at IS NULL');
   const insertSession = p.db.prepare('INSERT INTO live_sessions (token_hash, address, created_at, expires_at) VALUES (?, ?, ?, ?)');
-  const getSession = p.db.prepare('SELECT address, expires_at FROM live_sessions WHERE token_hash = ?');
+  const getSession = p.db.prepare('SELECT address, created_at, expires_at FROM live_sessions WHERE token_hash = ?');
+  const slideSession = p.db.prepare('UPDATE live_sessions SET expires_at = ? WHERE token_hash = ?');
   const deleteSession = p.db.prepare('DELETE FROM live_sessions WHERE token_hash = ?');
   const purge = p.db.prepare('DELETE FROM live_nonces WHERE expires_at < ?');
   const purgeSessions = p.db.prepare('DELETE FROM live_sessions WHERE expires_at < ?');
@@ -61,9 +72,28 @@ export function createAuth(p: AuthParams): Auth {
   function open(address: string): { token: string; session: Session } {
     const token = randomBytes(32).toString('base64url');
     const now = p.now();
-    const session = { address, expiresAt: now + p.sessionTtlMs };
-    insertSession.run(hashToken(token), address, now, session.expiresAt);
+    const session: Session = { id: hashToken(token), address, createdAt: now, expiresAt: now + Math.min(p.sessionTtlMs, p.sessionMaxMs) };
+    insertSession.run(session.id, address, now, session.expiresAt);
     return { token, session };
+  }
+
+  // A use moves the expiry only when that gains more than a tenth of the idle lifetime (at most a
+  // minute), so a busy client does not write the row on every request.
+  const slideStep = Math.min(60_000, Math.floor(p.sessionTtlMs / 10));
+  function lookup(id: string, used: boolean): Session | undefined {
+    const row = getSession.get(id) as { address: string; created_at: number; expires_at: number } | undefined;
+    const now = p.now();
+    const limit = row ? row.created_at + p.sessionMaxMs : 0;
+    if (!row || row.expires_at <= now || limit <= now) return undefined;
+    let expiresAt = Math.min(row.expires_at, limit);
+    if (used) {
+      const slid = Math.min(now + p.sessionTtlMs, limit);
+      if (slid - expiresAt > slideStep || (slid === limit && slid !== row.expires_at)) {
+        slideSession.run(slid, id);
+        expiresAt = slid;
+      }
+    }
+    return { id, address: row.address, createdAt: row.created_at, expiresAt };
   }
 
   return {
@@ -128,13 +158,15 @@ export function createAuth(p: AuthParams): Auth {
 
     session(token) {
       if (!token || token.length > 200) return undefined;
-      const row = getSession.get(hashToken(token)) as { address: string; expires_at: number } | undefined;
-      if (!row || row.expires_at <= p.now()) return undefined;
-      return { address: row.address, expiresAt: row.expires_at };
+      return lookup(hashToken(token), true);
     },
 
+    sessionById: lookup,
+
     logout(token) {
-      if (token) deleteSession.run(hashToken(token));
+      if (!token || token.length > 200) return undefined;
+      const id = hashToken(token);
+      return deleteSession.run(id).changes > 0 ? id : undefined;
     },
 
     mintSession: open,

@@ -2,7 +2,9 @@
  * Direct messages between signed-in users: stored in live_dms and delivered to every connection
  * of the recipient and of the sender (their other tabs). History per conversation, newest pages
  * first, over HTTP (GET /api/dms?with=T...) or the WebSocket (`dms.history`); the list of one's
- * conversations, latest first, over HTTP (GET /api/dms/conversations).
+ * conversations, latest first, over HTTP (GET /api/dms/conversations). A user may block
+ * another (`dm.block`, kept in live_dm_blocks): while either has blocked the other, neither can
+ * message the other (DM_BLOCKED).
  */
 import type Database from 'better-sqlite3';
 import type { ChatLimits } from '../internal/config.js';
@@ -60,6 +62,7 @@ export class Dms {
   readonly #insert;
   readonly #page;
   readonly #conversations;
+  readonly #blocks;
 
   constructor(private readonly p: DmsParams) {
     // The last message of each of my conversations: my sent and received messages come off the
@@ -71,10 +74,36 @@ export class Dms {
     );
     this.#insert = p.db.prepare('INSERT INTO live_dms (pair, sender, recipient, text, created_at) VALUES (?, ?, ?, ?, ?)');
     this.#page = p.db.prepare('SELECT * FROM live_dms WHERE pair = ? AND id < ? ORDER BY id DESC LIMIT ?');
+    this.#blocks = {
+      either: p.db.prepare('SELECT blocker FROM live_dm_blocks WHERE (blocker = ? AND blocked = ?) OR (blocker = ? AND blocked = ?) LIMIT 1').pluck(),
+      add: p.db.prepare('INSERT OR IGNORE INTO live_dm_blocks (blocker, blocked, created_at) VALUES (?, ?, ?)'),
+      remove: p.db.prepare('DELETE FROM live_dm_blocks WHERE blocker = ? AND blocked = ?'),
+      list: p.db.prepare('SELECT blocked FROM live_dm_blocks WHERE blocker = ? ORDER BY created_at DESC LIMIT 1000').pluck(),
+    };
+  }
+
+  /** `dm.block` / `dm.unblock {user}`, `dm.blocks` (who I blocked). */
+  #blockMessages(hub: Hub): void {
+    const me = (c: Connection): string => {
+      if (!c.address) throw new LiveError('UNAUTHENTICATED', 'sign in to block users');
+      return c.address;
+    };
+    for (const type of ['dm.block', 'dm.unblock'] as const) {
+      hub.on(type, (c, m) => {
+        const blocker = me(c);
+        const user = requireAddress(m.user, 'user');
+        if (user === blocker) throw new LiveError('BAD_MESSAGE', 'you cannot block yourself', { field: 'user' });
+        if (type === 'dm.block') this.#blocks.add.run(blocker, user, this.p.now());
+        else this.#blocks.remove.run(blocker, user);
+        c.send({ type: 'ack', ...(m.id !== undefined ? { id: m.id } : {}), user, blocked: type === 'dm.block' });
+      });
+    }
+    hub.on('dm.blocks', (c, m) => c.send({ type: 'dm.blocks', users: this.#blocks.list.all(me(c)), ...(m.id !== undefined ? { id: m.id } : {}) }));
   }
 
   register(hub: Hub): void {
     hub.on('dm', (c, m) => this.send(c, m));
+    this.#blockMessages(hub);
     hub.on('dms.history', (c, m) => {
       if (!c.address) throw new LiveError('UNAUTHENTICATED', 'sign in to read direct messages');
       const page = this.page(c.address, m.with, m.before === undefined ? null : String(m.before), m.limit === undefined ? null : String(m.limit));
@@ -88,6 +117,10 @@ export class Dms {
     const to = requireAddress(m.to, 'to');
     if (to === from) throw new LiveError('BAD_MESSAGE', 'you cannot message yourself', { field: 'to' });
     const text = cleanText(m.text, this.p.limits.maxMessageLength);
+    const blocker = this.#blocks.either.get(to, from, from, to) as string | undefined;
+    if (blocker !== undefined) {
+      throw new LiveError('DM_BLOCKED', blocker === from ? 'you blocked this user: unblock them to send a message' : 'this user does not accept your messages', { field: 'to' });
+    }
     const now = this.p.now();
     if (++this.#sent % 1000 === 0) this.#limiter.sweep(this.p.limits.rateWindowMs, now);
     const wait = this.#limiter.take(from, this.p.limits.userMessages, this.p.limits.rateWindowMs, now);

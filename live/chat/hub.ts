@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { ChatLimits } from '../internal/config.js';
 import { LiveError, errorBody } from '../internal/errors.js';
-import { parseCookies } from '../internal/http.js';
+import { bearerOf, originAllowed, parseCookies } from '../internal/http.js';
 import { describeError, type Logger } from '../internal/log.js';
 
 /** A client message after JSON parsing. */
@@ -27,12 +27,18 @@ export class Connection {
   /** Client messages run one after another, in arrival order. */
   #queue: Promise<void> = Promise.resolve();
   alive = true;
+  /** Whether the client sent a frame since its session was last checked (a use slides the session). */
+  used = false;
 
   constructor(
     readonly ws: WebSocket,
     readonly address: string | null,
     private readonly limits: ChatLimits,
     now: number,
+    /** The session that authenticated it (null: anonymous); logout and expiry close it. */
+    readonly sessionId: string | null = null,
+    /** The client's IP (per-IP caps and viewer counts). */
+    readonly ip = 'unknown',
   ) {
     this.#tokens = limits.frameBurst;
     this.#refilledAt = now;
@@ -90,18 +96,38 @@ export interface HubParams {
   limits: ChatLimits;
   log: Logger;
   now: () => number;
-  /** The session address of a token (undefined: unknown or expired). */
-  sessionOf: (token: string) => string | undefined;
+  /** The session of a token (undefined: unknown or expired). */
+  sessionOf: (token: string) => { id: string; address: string } | undefined;
+  /** Whether a session is still open; `used`: its socket sent frames since the last check (slides it). */
+  sessionAlive: (id: string, used: boolean) => boolean;
+  /** How often open sockets are checked against their sessions. */
+  sessionCheckMs: number;
   cookieName: string;
   viewersThrottleMs: number;
+  /** Origins whose pages may open sockets (a browser always sends Origin with an upgrade). */
+  origins: ReadonlySet<string>;
+  /** The client's IP of a request (TRUST_PROXY decides whether X-Forwarded-For counts). */
+  clientIp: (req: IncomingMessage) => string;
+  /** Open sockets per client IP. */
+  wsPerIp: number;
+  /** Viewers one IP adds to a room's count at most. */
+  viewersPerIp: number;
 }
 
 export interface RoomCount {
   /** Connections in the room. */
   connections: number;
+  /**
+   * Viewers: each signed-in account once, and each IP's anonymous connections once, with at most
+   * `viewersPerIp` from one IP, so one client cannot inflate a stream's count by opening sockets.
+   */
+  viewers: number;
   /** Distinct signed-in addresses among them. */
   users: number;
 }
+
+/** Close code of a socket whose session ended (logout or expiry); the client may reconnect anonymously. */
+export const SESSION_ENDED = 4001;
 
 /** The hub. Handlers are registered by type; rooms are plain strings (`stream:1`, `match:...`). */
 export class Hub {
@@ -116,6 +142,9 @@ export class Hub {
   /** Sockets corked in this turn of the event loop (uncorked together at its end). */
   readonly #corked = new Map<Connection, { uncork(): void }>();
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #sessionCheck: NodeJS.Timeout;
+  /** Invariant: the number of open or upgrading sockets of each IP (absent: 0). */
+  readonly #perIp = new Map<string, number>();
 
   constructor(private readonly p: HubParams) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: p.limits.maxFrameBytes, perMessageDeflate: false });
@@ -130,6 +159,39 @@ export class Hub {
       }
     }, 30_000);
     this.#heartbeat.unref();
+    this.#sessionCheck = setInterval(() => this.#checkSessions(), p.sessionCheckMs);
+    this.#sessionCheck.unref();
+  }
+
+  /** Closes the sockets of sessions that expired or were deleted; slides the sessions of active ones. */
+  #checkSessions(): void {
+    const verdicts = new Map<string, boolean>();
+    for (const c of this.#connections) {
+      if (!c.sessionId) continue;
+      const used = c.used;
+      c.used = false;
+      // One lookup per session per check, however many tabs it has open.
+      let alive = verdicts.get(c.sessionId);
+      if (alive === undefined || (used && alive)) verdicts.set(c.sessionId, (alive = this.p.sessionAlive(c.sessionId, used)));
+      if (!alive) this.#endConnection(c, 'session expired');
+    }
+  }
+
+  #endConnection(c: Connection, reason: string): void {
+    c.ws.close(SESSION_ENDED, reason);
+    // A client that does not answer the close handshake is cut off.
+    setTimeout(() => c.ws.terminate(), 2000).unref();
+  }
+
+  /** Closes every socket of a session (it logged out). */
+  endSession(sessionId: string): void {
+    for (const c of this.#connections) if (c.sessionId === sessionId) this.#endConnection(c, 'signed out');
+  }
+
+  #refuse(socket: Duplex, status: string, code: string, message: string): true {
+    const body = JSON.stringify({ error: { code, message } });
+    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    return true;
   }
 
   on(type: string, handler: MessageHandler): void {
@@ -141,27 +203,57 @@ export class Hub {
     this.#closeListeners.push(listener);
   }
 
-  /** Accepts a WebSocket upgrade at /ws; false (socket untouched) for other paths. */
+  /**
+   * Accepts a WebSocket upgrade at /ws; false (socket untouched) for other paths. A browser page
+   * can open a socket to any origin with our cookie attached, so the upgrade is refused unless its
+   * Origin is ours (403 FORBIDDEN_ORIGIN); the cookie counts only with an Origin, and the session
+   * token is never read from the URL (where logs, history and Referer would keep it).
+   */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = new URL(req.url ?? '/', 'http://live.invalid');
     if (url.pathname !== '/ws') return false;
-    const token = url.searchParams.get('token') ?? parseCookies(req.headers.cookie).get(this.p.cookieName);
-    let address: string | null = null;
-    if (token) {
-      const a = this.p.sessionOf(token);
-      // A token that does not open a session is refused rather than silently made anonymous.
-      if (!a) {
-        socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":{"code":"UNAUTHENTICATED","message":"unknown or expired session"}}');
-        return true;
-      }
-      address = a;
+    if (!originAllowed(req, this.p.origins)) return this.#refuse(socket, '403 Forbidden', 'FORBIDDEN_ORIGIN', 'sockets from this origin are not accepted');
+    if (url.searchParams.has('token')) {
+      return this.#refuse(socket, '400 Bad Request', 'BAD_REQUEST', 'the session token does not go in the URL: send the session cookie, or Authorization: Bearer');
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, address));
+    const bearer = bearerOf(req);
+    const cookie = req.headers.origin !== undefined ? parseCookies(req.headers.cookie).get(this.p.cookieName) : undefined;
+    let session: { id: string; address: string } | undefined;
+    if (bearer) {
+      session = this.p.sessionOf(bearer);
+      // A bearer that opens no session is refused rather than silently made anonymous.
+      if (!session) return this.#refuse(socket, '401 Unauthorized', 'UNAUTHENTICATED', 'unknown or expired session');
+    } else if (cookie) {
+      // A stale cookie is normal (the browser keeps it after expiry): the socket opens anonymous,
+      // and its hello says so.
+      session = this.p.sessionOf(cookie);
+    }
+    const ip = this.p.clientIp(req);
+    const open = this.#perIp.get(ip) ?? 0;
+    if (open >= this.p.wsPerIp) {
+      return this.#refuse(socket, '429 Too Many Requests', 'TOO_MANY_CONNECTIONS', `at most ${this.p.wsPerIp} sockets per client address`);
+    }
+    this.#perIp.set(ip, open + 1);
+    let counted = true;
+    const release = (): void => {
+      if (!counted) return;
+      counted = false;
+      const left = (this.#perIp.get(ip) ?? 1) - 1;
+      if (left <= 0) this.#perIp.delete(ip);
+      else this.#perIp.set(ip, left);
+    };
+    // ws ends a bad handshake by destroying the socket; the count follows the TCP socket.
+    socket.once('close', release);
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.once('close', release);
+      this.#accept(ws, session ?? null, ip);
+    });
     return true;
   }
 
-  #accept(ws: WebSocket, address: string | null): void {
-    const conn = new Connection(ws, address, this.p.limits, this.p.now());
+  #accept(ws: WebSocket, session: { id: string; address: string } | null, ip: string): void {
+    const address = session?.address ?? null;
+    const conn = new Connection(ws, address, this.p.limits, this.p.now(), session?.id ?? null, ip);
     this.#connections.add(conn);
     if (address) {
       let set = this.#byAddress.get(address);
@@ -176,6 +268,7 @@ export class Hub {
   }
 
   #onFrame(conn: Connection, data: RawData, isBinary: boolean): void {
+    conn.used = true;
     const verdict = conn.allowFrame(this.p.now());
     if (verdict === 'close') {
       conn.ws.close(1008, 'flooding');
@@ -286,10 +379,18 @@ export class Hub {
 
   count(room: string): RoomCount {
     const set = this.#rooms.get(room);
-    if (!set) return { connections: 0, users: 0 };
+    if (!set) return { connections: 0, viewers: 0, users: 0 };
     const users = new Set<string>();
-    for (const c of set) if (c.address) users.add(c.address);
-    return { connections: set.size, users: users.size };
+    const byIp = new Map<string, Set<string>>();
+    for (const c of set) {
+      if (c.address) users.add(c.address);
+      let who = byIp.get(c.ip);
+      if (!who) byIp.set(c.ip, (who = new Set()));
+      who.add(c.address ?? '');
+    }
+    let viewers = 0;
+    for (const who of byIp.values()) viewers += Math.min(who.size, this.p.viewersPerIp);
+    return { connections: set.size, viewers, users: users.size };
   }
 
   /** Signed-in members of a room (at most `max`). */
@@ -314,7 +415,7 @@ export class Hub {
       this.#viewerTimers.delete(room);
       this.#viewersPushedAt.set(room, this.p.now());
       const c = this.count(room);
-      this.broadcast(room, { type: 'viewers', room, viewers: c.connections, users: c.users });
+      this.broadcast(room, { type: 'viewers', room, viewers: c.viewers, users: c.users });
       if (c.connections === 0) this.#viewersPushedAt.delete(room);
     }, wait);
     this.#viewerTimers.set(room, t);
@@ -323,6 +424,7 @@ export class Hub {
   /** Closes every connection (1001 going away) and stops timers. */
   async close(): Promise<void> {
     clearInterval(this.#heartbeat);
+    clearInterval(this.#sessionCheck);
     for (const t of this.#viewerTimers.values()) clearTimeout(t);
     this.#viewerTimers.clear();
     for (const c of this.#connections) c.ws.close(1001, 'server shutting down');

@@ -214,7 +214,7 @@ export class Rooms {
     const count = this.p.hub.count(room);
     const members = this.p.hub.members(room, 100);
     const users = await Promise.all(members.map(async (address) => ({ address, handle: await this.p.directory.handle(address) })));
-    c.send({ type: 'presence', room, viewers: count.connections, users: count.users, members: users, ...(m.id !== undefined ? { id: m.id } : {}) });
+    c.send({ type: 'presence', room, viewers: count.viewers, users: count.users, members: users, ...(m.id !== undefined ? { id: m.id } : {}) });
   }
 
   async say(c: Connection, m: ClientMessage): Promise<void> {
@@ -274,6 +274,10 @@ export class Rooms {
         const id = Number(m.messageId);
         const r = Number.isSafeInteger(id) ? (this.#stmt.message.get(id) as (MessageRow & { deleted_at: number | null }) | undefined) : undefined;
         if (!r || r.room !== room || r.deleted_at !== null) throw new LiveError('MESSAGE_NOT_FOUND', `no message ${String(m.messageId)} in ${room}`, { field: 'messageId' });
+        // The same rule as for timeouts and bans: a moderator acts on viewers only.
+        if (role === 'moderator' && r.sender !== null && (r.sender === s.owner || this.modsOf(streamId).has(r.sender))) {
+          throw new LiveError('CANNOT_MODERATE', r.sender === s.owner ? "moderators cannot delete the broadcaster's messages" : "only the broadcaster may delete a moderator's messages");
+        }
         this.#stmt.del.run(now, me, id);
         this.p.hub.broadcast(room, { type: 'message.deleted', room, id, by: me });
         ack({ messageId: id });

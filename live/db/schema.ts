@@ -158,3 +158,14 @@ export const liveReports = sqliteTable('live_reports', {
   reason: text('reason').notNull(),
   createdAt: integer('created_at').notNull(),
 });
+
+/** DM blocks: `blocker` receives no direct message from `blocked`, and neither can message the other. */
+export const liveDmBlocks = sqliteTable(
+  'live_dm_blocks',
+  {
+    blocker: text('blocker').notNull(),
+    blocked: text('blocked').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.blocker, t.blocked] }), index('live_dm_blocks_blocked').on(t.blocked)],
+);

@@ -16,6 +16,15 @@ export interface Directory {
   follows(follower: string, followee: string): Promise<boolean>;
 }
 
+/**
+ * A handle fit to show next to someone's words, or null. Profiles allows only `[a-z0-9_]`, but the
+ * live service may follow another deployment's indexer: anything else (bidi overrides, zero-width
+ * characters, separators, lookalikes) is shown as the address instead of being trusted.
+ */
+export function displayHandle(handle: string | null | undefined): string | null {
+  return typeof handle === 'string' && /^[a-z0-9_]{1,64}$/.test(handle) ? handle : null;
+}
+
 /** A cache over `indexer`. */
 export function createDirectory(indexer: IndexerClient, ttlMs: number, now: () => number): Directory {
   const profiles = new Map<string, { at: number; value: Promise<ProfileInfo> }>();
@@ -35,7 +44,8 @@ export function createDirectory(indexer: IndexerClient, ttlMs: number, now: () =
 
   const profile = (address: string): Promise<ProfileInfo> =>
     cached(profiles, address, async () => {
-      const p = await indexer.profile(address);
+      const raw = await indexer.profile(address);
+      const p = { ...raw, handle: displayHandle(raw.handle) };
       handles.set(address, p.handle);
       return p;
     });

@@ -43,7 +43,11 @@ export type LiveErrorCode =
   | 'NOT_MODERATOR'
   | 'MESSAGE_NOT_FOUND'
   | 'CANNOT_MODERATE'
-  | 'NOT_MATCHED';
+  | 'NOT_MATCHED'
+  | 'FORBIDDEN_ORIGIN'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'TOO_MANY_CONNECTIONS'
+  | 'DM_BLOCKED';
 
 const STATUS: Partial<Record<LiveErrorCode, number>> = {
   NOT_FOUND: 404,
@@ -72,6 +76,10 @@ const STATUS: Partial<Record<LiveErrorCode, number>> = {
   RATE_LIMITED: 429,
   SLOW_MODE: 429,
   FLOOD: 429,
+  FORBIDDEN_ORIGIN: 403,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_CONNECTIONS: 429,
+  DM_BLOCKED: 403,
 };
 
 /** An expected refusal, shown to the client as is. */

@@ -61,9 +61,44 @@ export function parseCookies(header: string | undefined): Map<string, string> {
   return out;
 }
 
+/** A bearer token from `Authorization`, or undefined. */
+export function bearerOf(req: IncomingMessage): string | undefined {
+  const auth = req.headers.authorization;
+  return auth?.startsWith('Bearer ') ? auth.slice(7).trim() || undefined : undefined;
+}
+
 /** A bearer token from `Authorization`, or the session cookie. */
 export function tokenOf(req: IncomingMessage, cookieName: string): string | undefined {
-  const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim() || undefined;
-  return parseCookies(req.headers.cookie).get(cookieName) || undefined;
+  return bearerOf(req) ?? (parseCookies(req.headers.cookie).get(cookieName) || undefined);
+}
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Refuses a cross-site write before it runs. Browsers attach the session cookie to requests that
+ * any page makes, also pages on another port of the same host (SameSite does not separate ports),
+ * and a `text/plain` or form POST needs no preflight. So a write under /api/:
+ * - whose `Origin` is not one of `origins` is refused (403 FORBIDDEN_ORIGIN);
+ * - that would be authenticated by the cookie must carry an allowed `Origin` (browsers send one
+ *   with every POST, PATCH and DELETE; clients without one use `Authorization: Bearer`);
+ * - with a body must say `content-type: application/json` (415 UNSUPPORTED_MEDIA_TYPE), the one
+ *   type a page cannot send to another origin without a CORS preflight, which we never grant.
+ */
+export function checkWrite(req: IncomingMessage, origins: ReadonlySet<string>, cookieName: string): void {
+  if (!WRITES.has(req.method ?? 'GET')) return;
+  const origin = req.headers.origin;
+  if (origin !== undefined && !origins.has(origin)) throw new LiveError('FORBIDDEN_ORIGIN', `requests from ${origin.slice(0, 100)} are not accepted here`);
+  if (origin === undefined && !bearerOf(req) && parseCookies(req.headers.cookie).has(cookieName)) {
+    throw new LiveError('FORBIDDEN_ORIGIN', 'a write authenticated by the session cookie must come from a BLive page (Origin); other clients send Authorization: Bearer');
+  }
+  const length = Number(req.headers['content-length'] ?? 0);
+  const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (hasBody && type !== 'application/json') throw new LiveError('UNSUPPORTED_MEDIA_TYPE', 'request bodies must be application/json');
+}
+
+/** Whether a WebSocket upgrade's `Origin` may open a socket: absent (not a browser) or one of `origins`. */
+export function originAllowed(req: IncomingMessage, origins: ReadonlySet<string>): boolean {
+  const origin = req.headers.origin;
+  return origin === undefined || origins.has(origin);
 }

@@ -10,6 +10,7 @@ import type Database from 'better-sqlite3';
 import type { Directory } from '../internal/directory.js';
 import { LiveError } from '../internal/errors.js';
 import type { ClientMessage, Connection, Hub } from '../chat/hub.js';
+import { RateLimiter } from '../chat/text.js';
 
 export interface MatchPrefs {
   /** A language tag ("en"), or "" for any. */
@@ -36,8 +37,12 @@ export interface MatcherParams {
   hub: Hub;
   directory: Directory;
   iceServers: unknown[];
+  /** Reports one user may file per hour (each is a row someone has to read). */
+  reportsPerHour: number;
   now: () => number;
 }
+
+const HOUR = 3_600_000;
 
 /** Parses `prefs` of match.join. */
 export function parsePrefs(v: unknown): MatchPrefs {
@@ -66,6 +71,8 @@ export class Matcher {
   /** Waiting entries in arrival order. */
   #queue: Entry[] = [];
   readonly #stmt;
+  readonly #reports = new RateLimiter();
+  #reported = 0;
 
   constructor(private readonly p: MatcherParams) {
     this.#stmt = {
@@ -218,7 +225,12 @@ export class Matcher {
     if (!e || !other) throw new LiveError('NOT_MATCHED', 'nobody to report: not matched yet');
     const reason = typeof m.reason === 'string' ? m.reason.slice(0, 500) : '';
     if (!reason.trim()) throw new LiveError('BAD_MESSAGE', 'match.report needs a reason', { field: 'reason' });
-    this.#stmt.report.run(e.address, other, e.room ?? e.lastRoom ?? 'match', reason, this.p.now());
+    const now = this.p.now();
+    if (++this.#reported % 1000 === 0) this.#reports.sweep(HOUR, now);
+    // Per account, not per connection: reconnecting does not refill it.
+    const wait = this.#reports.take(e.address, this.p.reportsPerHour, HOUR, now);
+    if (wait > 0) throw new LiveError('RATE_LIMITED', `at most ${this.p.reportsPerHour} reports per hour`, { retryAfterMs: wait });
+    this.#stmt.report.run(e.address, other, e.room ?? e.lastRoom ?? 'match', reason, now);
     c.send({ type: 'ack', ...(m.id !== undefined ? { id: m.id } : {}), reported: other });
   }
 

@@ -8,6 +8,7 @@ import type { MediaBackend, MediaEvent, PlaybackInfo } from './media/backend.js'
 import type { Directory } from '../internal/directory.js';
 import { LiveError, badField } from '../internal/errors.js';
 import { describeError, type Logger } from '../internal/log.js';
+import { INVISIBLE } from '../chat/text.js';
 
 export type StreamState = 'idle' | 'live' | 'ended';
 
@@ -112,6 +113,8 @@ function text(input: Record<string, unknown>, field: string, max: number, requir
     return undefined;
   }
   if (typeof v !== 'string') throw badField(field, `${field} must be a string`);
+  // Refused rather than stripped: the broadcaster should see that what they typed is not shown as typed.
+  if (INVISIBLE.test(v)) throw badField(field, `${field} must not contain bidi controls, zero-width characters or line separators`);
   // eslint-disable-next-line no-control-regex
   const s = v.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
   if (required && s === '') throw badField(field, `${field} must not be empty`);
@@ -167,6 +170,23 @@ export function createStreams(p: StreamsParams): Streams {
   // A new process has seen no media yet: streams left live by the last one are idle until the
   // backend reports `started` again.
   db.prepare("UPDATE live_streams SET state = 'idle', updated_at = ? WHERE state = 'live'").run(p.now());
+  restoreMedia();
+
+  /**
+   * Hands the backend the keys and playback ids of every stream that has not ended (this table is
+   * where they persist), so the same key ingests and viewers play the same playback id after a
+   * restart. The ingest URL is the backend's as it is now (the public URL may have changed).
+   */
+  function restoreMedia(): void {
+    const open = db.prepare("SELECT id, title, audio_only, media_id, stream_key, playback_id, ingest_url FROM live_streams WHERE state != 'ended'").all() as StreamRow[];
+    if (!open.length) return;
+    const restored = p.media.restoreStreams(
+      open.map((r) => ({ mediaId: r.media_id, streamKey: r.stream_key, playbackId: r.playback_id, ingestUrl: r.ingest_url, name: r.title, audioOnly: r.audio_only === 1 })),
+    );
+    const setIngest = db.prepare('UPDATE live_streams SET ingest_url = ? WHERE media_id = ? AND ingest_url != ?');
+    for (const m of restored) setIngest.run(m.ingestUrl, m.mediaId, m.ingestUrl);
+    if (restored.length < open.length) p.log.warn('media backend did not take back some streams', { streams: open.length, restored: restored.length });
+  }
 
   const find = (id: number): StreamRow | undefined => byId.get(id) as StreamRow | undefined;
   const row = (id: number): StreamRow => {

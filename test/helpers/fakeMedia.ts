@@ -4,7 +4,7 @@
  * test/live/media against the real backends.
  */
 import { randomBytes } from 'node:crypto';
-import type { CreateMediaStreamInput, MediaBackend, MediaEvent, MediaStream, PlaybackInfo } from '../../live/streams/media/backend.js';
+import type { CreateMediaStreamInput, KnownMediaStream, MediaBackend, MediaEvent, MediaStream, PlaybackInfo } from '../../live/streams/media/backend.js';
 
 export class FakeMedia implements MediaBackend {
   readonly kind = 'embedded' as const;
@@ -21,6 +21,11 @@ export class FakeMedia implements MediaBackend {
     const s = { mediaId: `fake-${n}`, streamKey: randomBytes(12).toString('hex'), playbackId: `play-${n}`, ingestUrl: `${this.base}/media/whip/fake-${n}`, input };
     this.streams.set(s.mediaId, s);
     return s;
+  }
+
+  restoreStreams(streams: readonly KnownMediaStream[]): MediaStream[] {
+    for (const s of streams) this.streams.set(s.mediaId, { ...s, input: { name: s.name, audioOnly: s.audioOnly } });
+    return [...streams];
   }
 
   async deleteStream(mediaId: string): Promise<void> {

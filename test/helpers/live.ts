@@ -106,7 +106,8 @@ export async function startLive(chain: ChainFixture, dbPath: string, opts: { con
     log: silentLogger,
     now: () => Date.now() + clock.offset,
     ...opts.params,
-    config: { dbPath, indexerUrl: chain.apiServer.url, nodeUrl: chain.devnet.url, domain: 'live.test', indexerCacheMs: 0, giftPollMs: 100, viewersThrottleMs: 50, ...opts.config },
+    // Many sockets from 127.0.0.1 in one test: the per-IP caps are tested on their own (test/security).
+    config: { dbPath, indexerUrl: chain.apiServer.url, nodeUrl: chain.devnet.url, domain: 'live.test', indexerCacheMs: 0, giftPollMs: 100, viewersThrottleMs: 50, wsPerIp: 10_000, viewersPerIp: 10_000, ...opts.config },
   });
   const server = await listenLive(service, { port: 0 });
   return {
@@ -168,9 +169,9 @@ export class WsClient {
     ws.on('error', () => {});
   }
 
-  /** Connects (with a session token if given) and waits for `hello`. */
-  static async connect(fx: LiveFixture, token?: string): Promise<WsClient> {
-    const ws = new WebSocket(token ? `${fx.wsUrl}?token=${encodeURIComponent(token)}` : fx.wsUrl);
+  /** Connects (with a session token as a bearer if given, or other headers) and waits for `hello`. */
+  static async connect(fx: LiveFixture | { wsUrl: string }, token?: string, headers: Record<string, string> = {}): Promise<WsClient> {
+    const ws = new WebSocket(fx.wsUrl, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
     const c = new WsClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

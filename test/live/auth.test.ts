@@ -73,8 +73,8 @@ describe('live: sign-in with TRON', function () {
       const ws = await WsClient.connect(fx, r.body.token);
       assert.equal(ws.hello.address, chain.addr.alice);
       await ws.close();
-      // The browser's way: the cookie on the upgrade request.
-      const raw = new WebSocket(fx.wsUrl, { headers: { cookie: `other=1; blive_session=${r.body.token}` } });
+      // The browser's way: the cookie on the upgrade request, from a page of the service's origin.
+      const raw = new WebSocket(fx.wsUrl, { headers: { cookie: `other=1; blive_session=${r.body.token}`, origin: 'http://live.test' } });
       const hello = await new Promise<Msg>((resolve, reject) => {
         raw.once('message', (d) => resolve(JSON.parse(d.toString()) as Msg));
         raw.once('error', reject);

@@ -162,6 +162,10 @@ describe('live: 1-to-1 matching', function () {
     let browser: Browser;
     let page: Server;
     let pageUrl: string;
+    // A live service that accepts the call page's origin: the page signs in with the session
+    // cookie (cookies are per host, not per port), as the web app does.
+    let callFx: LiveFixture;
+    const callToken = {} as Record<Person, string>;
 
     before(async function () {
       browser = await launchBrowser();
@@ -171,10 +175,13 @@ describe('live: 1-to-1 matching', function () {
       });
       await new Promise<void>((r) => page.listen(0, '127.0.0.1', () => r()));
       pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}/`;
+      callFx = await startLive(chain, path.join(chain.tmp.dir, 'live-call.db'), { config: { publicOrigins: [new URL(pageUrl).origin] } });
+      for (const who of ['erin', 'frank'] as const) callToken[who] = await signIn(callFx, chain.key[who]);
     });
 
     after(async function () {
       await browser?.close();
+      await callFx?.close();
       await new Promise<void>((r) => (page ? page.close(() => r()) : r()));
     });
 
@@ -183,7 +190,7 @@ describe('live: 1-to-1 matching', function () {
         (['erin', 'frank'] as const).map(async (who) => {
           const ctx = await localContext(browser);
           const p = await ctx.newPage();
-          await p.goto(`${pageUrl}?ws=${encodeURIComponent(`${fx.wsUrl}?token=${token[who]}`)}`);
+          await p.goto(`${pageUrl}?ws=${encodeURIComponent(callFx.wsUrl)}&session=${encodeURIComponent(callToken[who])}`);
           return p;
         }),
       );
@@ -202,7 +209,9 @@ describe('live: 1-to-1 matching', function () {
 const CALL_PAGE = `<!doctype html><meta charset="utf-8"><video id="remote" autoplay muted playsinline></video>
 <script>
 const state = (window.state = { connection: 'new', remoteWidth: 0, peer: null, errors: [] });
-const ws = new WebSocket(new URLSearchParams(location.search).get('ws'));
+const q = new URLSearchParams(location.search);
+document.cookie = 'blive_session=' + q.get('session') + '; path=/; SameSite=Lax';
+const ws = new WebSocket(q.get('ws'));
 const send = (m) => ws.send(JSON.stringify(m));
 const video = document.getElementById('remote');
 let pc;

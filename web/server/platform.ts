@@ -15,8 +15,7 @@
  * indexer -> live -> web); `startPlatform` wires and listens.
  */
 import { existsSync, rmSync, statSync, createReadStream } from 'node:fs';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -30,7 +29,10 @@ import { createLiveService, type LiveService } from '../../live/index.js';
 import { createMediaBackend } from '../../live/streams/media/index.js';
 import { deployIfMissing } from './deploy.js';
 import { seedDemo } from './seed.js';
-import { GUARDED_PATHS, toHex41, trc10Refusal } from './trc10.js';
+import { toHex41 } from './trc10.js';
+import { createChainProxy } from './chainProxy.js';
+import { clientAddress, parseTrustProxy } from '../../lib/http/clientAddress.js';
+import { createGuardedServer, serverGuardFromEnv } from '../../lib/http/serverGuard.js';
 
 export { PROJECT_ROOT };
 
@@ -102,64 +104,41 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-/** Largest body the proxy reads to check a guarded request (a contract call's transaction is far smaller). */
-const GUARDED_BODY_LIMIT = 1 << 20;
-
-/** Reads a request body up to `limit` bytes; null when it is larger. */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+function intEnv(env: NodeJS.ProcessEnv, name: string, def: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return def;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
+  return n;
 }
 
-/**
- * Forwards a request to the TRON node (`/chain/wallet/...` -> `<node>/wallet/...`), adding the
- * TronGrid key server-side so it never reaches the browser. Requests that would call one of our
- * contracts with TRC-10 tokens attached are refused (400 TRC10_NOT_ACCEPTED, see trc10.ts).
- */
-async function proxyToNode(nodeUrl: string, apiKey: string | undefined, ours: ReadonlySet<string>, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const target = new URL(`${nodeUrl.replace(/\/+$/, '')}${req.url!.replace(/^\/chain/, '') || '/'}`);
-  const path = target.pathname.replace(/^\/+/, '').replace(/\/+$/, '').toLowerCase();
-  let body: Buffer | null | undefined;
-  if (GUARDED_PATHS.has(path)) {
-    body = await readBody(req, GUARDED_BODY_LIMIT);
-    if (body === null) return sendJson(res, 413, { error: { code: 'PAYLOAD_TOO_LARGE', message: `${path} bodies are limited to ${GUARDED_BODY_LIMIT} bytes here` } });
-    let params: Record<string, unknown> = Object.fromEntries(target.searchParams);
-    if (body.length > 0) {
-      try {
-        const parsed = JSON.parse(body.toString('utf8')) as unknown;
-        if (parsed && typeof parsed === 'object') params = { ...params, ...(parsed as Record<string, unknown>) };
-      } catch {
-        // Not JSON: the node refuses it on its own.
-      }
-    }
-    const refusal = trc10Refusal(path, params, ours);
-    if (refusal) return sendJson(res, 400, { error: refusal });
-  }
-  const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: target.host };
-  delete headers.cookie;
-  if (apiKey) headers['tron-pro-api-key'] = apiKey;
-  if (body) headers['content-length'] = String(body.length);
-  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-  const up = send(
-    target,
-    { method: req.method, headers },
-    (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    },
-  );
-  up.on('error', (e) => {
-    if (!res.headersSent) sendJson(res, 502, { error: { code: 'NODE_UNAVAILABLE', message: `the TRON node did not answer: ${e.message}` } });
-    else res.destroy(e);
-  });
-  if (body) up.end(body);
-  else req.pipe(up);
+/** Whether the node answered recently: asked at most every 2 s, with a 3 s deadline. */
+function createNodeProbe(nodeUrl: string, apiKey: string | undefined): () => Promise<{ reachable: boolean; error?: string }> {
+  let last: { at: number; value: Promise<{ reachable: boolean; error?: string }> } | undefined;
+  return () => {
+    if (last && Date.now() - last.at < 2000) return last.value;
+    const value = fetch(`${nodeUrl.replace(/\/+$/, '')}/wallet/getnowblock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(apiKey ? { 'tron-pro-api-key': apiKey } : {}) },
+      body: '{}',
+      signal: AbortSignal.timeout(3000),
+    }).then(
+      async (r) => {
+        await r.arrayBuffer();
+        return r.ok ? { reachable: true } : { reachable: false, error: `HTTP ${r.status}` };
+      },
+      (e: unknown) => ({ reachable: false, error: e instanceof Error ? e.message : String(e) }),
+    );
+    last = { at: Date.now(), value };
+    return value;
+  };
+}
+
+/** /ready: the indexer's readiness, and 503 as well while the node does not answer (the index would silently go stale). */
+async function sendReady(res: ServerResponse, indexer: Response, node: { reachable: boolean; error?: string }): Promise<void> {
+  const body = (await indexer.json().catch(() => ({}))) as Record<string, unknown>;
+  const ok = indexer.status === 200 && node.reachable;
+  sendJson(res, ok ? 200 : 503, { ...body, ready: ok, node });
 }
 
 /** Serves a file of the built web app; unknown paths without an extension get index.html (client routes). */
@@ -306,7 +285,11 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     const api: IndexerApi = createIndexerApi({ db: indexer.db, indexer, ...apiGuardsFromEnv(env) });
     closers.push(() => api.close());
 
-    const server: Server = createServer();
+    // Slow headers and bodies time out, and one IP holds a bounded number of sockets: the devnet
+    // shares this process's file descriptors and must always be able to save its chain.
+    const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+    const clientIp = (req: IncomingMessage): string => clientAddress(req, trustProxy);
+    const server = createGuardedServer(serverGuardFromEnv(env, trustProxy));
     const listening = await listenOn(server, opts.port ?? 8080, opts.host);
     closers.push(() => listening.close());
     const addr = server.address() as AddressInfo;
@@ -325,6 +308,16 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     const config = webConfig(deployments, env);
     // Our contracts, which must never receive TRC-10 tokens (they could not give them back).
     const ours = new Set(Object.values(deployments.contracts).flatMap((c) => toHex41(c.address) ?? []));
+    const chain = createChainProxy({
+      nodeUrl,
+      ...(apiKey ? { apiKey } : {}),
+      ours,
+      clientIp,
+      timeoutMs: intEnv(env, 'CHAIN_PROXY_TIMEOUT_MS', 15_000),
+      perMinute: intEnv(env, 'CHAIN_PROXY_PER_MIN', 1200),
+    });
+    closers.push(() => chain.close());
+    const nodeProbe = createNodeProbe(nodeUrl, apiKey);
 
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const pathname = (req.url ?? '/').split('?')[0]!;
@@ -336,13 +329,14 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
           res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': Buffer.byteLength(text) });
           return void res.end(text);
         }
-        if (pathname === '/graphql' || pathname === '/health' || pathname === '/ready' || pathname === '/ledger.csv') return api.listener(req, res);
+        if (pathname === '/ready') return sendReady(res, await api.fetch(new Request(`${url}/ready`)), await nodeProbe());
+        if (pathname === '/graphql' || pathname === '/health' || pathname === '/ledger.csv') return api.listener(req, res);
         if (pathname === '/config.json') return sendJson(res, 200, config);
         if (pathname === '/devnet/accounts' && devnet) {
           // DEV ONLY: the devnet's deterministic keys, which anyone can derive and which hold no real value.
           return sendJson(res, 200, devnet.accounts.map((a) => ({ address: a.address, privateKey: a.privateKey })));
         }
-        if (pathname.startsWith('/chain/')) return proxyToNode(nodeUrl, apiKey, ours, req, res);
+        if (pathname === '/chain' || pathname.startsWith('/chain/')) return chain.handle(req, res);
         if (await live.handle(req, res)) return;
         if (pathname.startsWith('/api/') || pathname.startsWith('/media/')) return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${req.method} ${pathname}` } });
         serveStatic(dist, req, res);

@@ -52,11 +52,23 @@ export interface CreateMediaStreamInput {
   readonly audioOnly: boolean;
 }
 
+/** A stream a backend created before a restart, as the live database kept it. */
+export interface KnownMediaStream extends MediaStream {
+  readonly name: string;
+  readonly audioOnly: boolean;
+}
+
 /** The contract every media backend fulfils. */
 export interface MediaBackend {
   readonly kind: 'embedded' | 'livepeer';
   /** Provisions a stream; the returned key authorises ingest until `deleteStream`. */
   createStream(input: CreateMediaStreamInput): Promise<MediaStream>;
+  /**
+   * Takes back streams it created before a restart (the live database keeps their keys and
+   * playback ids), so the same key ingests and the same playback id plays; returns those it took,
+   * with their ingest URLs as they are now. None of them is live until media arrives.
+   */
+  restoreStreams(streams: readonly KnownMediaStream[]): MediaStream[];
   /** Stops ingest and playback for the stream and frees everything it held (processes, files). */
   deleteStream(mediaId: string): Promise<void>;
   /** Playback info for `playbackId`, or null when the backend does not know it. */

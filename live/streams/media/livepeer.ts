@@ -175,6 +175,11 @@ export function createLivepeerBackend(opts: LivepeerBackendOptions): MediaBacken
       return { mediaId: stream.id, streamKey: stream.streamKey, playbackId: stream.playbackId, ingestUrl: `${ingestBase}/${stream.streamKey}` };
     },
 
+    // Studio keeps its streams and keys itself: nothing to take back but the ingest URL.
+    restoreStreams(streams) {
+      return streams.map((s) => ({ mediaId: s.mediaId, streamKey: s.streamKey, playbackId: s.playbackId, ingestUrl: `${ingestBase}/${s.streamKey}` }));
+    },
+
     async deleteStream(mediaId: string): Promise<void> {
       try {
         await sdk.stream.delete(mediaId);

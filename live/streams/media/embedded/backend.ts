@@ -16,7 +16,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CreateMediaStreamInput, MediaBackend, MediaEvent, MediaStream, PlaybackInfo, PlaybackSource } from '../backend.js';
+import type { CreateMediaStreamInput, KnownMediaStream, MediaBackend, MediaEvent, MediaStream, PlaybackInfo, PlaybackSource } from '../backend.js';
 import { BodyTooLargeError, readBody, sendError, sendJson, setCors } from './http.js';
 import { DEFAULT_LADDER, HlsLadder, type LadderConfig, MASTER_PLAYLIST } from './ladder.js';
 import { type IceOptions, Ingest, Viewer } from './peers.js';
@@ -360,6 +360,23 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
       byKey.set(entry.streamKey, entry);
       byPlayback.set(entry.playbackId, entry);
       return { mediaId: entry.mediaId, streamKey: entry.streamKey, playbackId: entry.playbackId, ingestUrl: `${base}/media/whip/${entry.streamKey}` };
+    },
+
+    // Keys and playback ids persist in the live database; a restart hands them back here.
+    restoreStreams(streams: readonly KnownMediaStream[]): MediaStream[] {
+      const taken: MediaStream[] = [];
+      for (const s of streams) {
+        // Ids this backend made: routes only match lowercase hex of these lengths.
+        if (!/^[0-9a-f]{32}$/.test(s.mediaId) || !/^[0-9a-f]{48}$/.test(s.streamKey) || !/^[0-9a-f]{16}$/.test(s.playbackId)) continue;
+        if (!byId.has(s.mediaId) && !byKey.has(s.streamKey) && !byPlayback.has(s.playbackId)) {
+          const entry: Entry = { mediaId: s.mediaId, streamKey: s.streamKey, playbackId: s.playbackId, name: s.name, audioOnly: s.audioOnly, live: false, broadcast: null };
+          byId.set(entry.mediaId, entry);
+          byKey.set(entry.streamKey, entry);
+          byPlayback.set(entry.playbackId, entry);
+        }
+        taken.push({ mediaId: s.mediaId, streamKey: s.streamKey, playbackId: s.playbackId, ingestUrl: `${base}/media/whip/${s.streamKey}` });
+      }
+      return taken;
     },
 
     async deleteStream(mediaId: string): Promise<void> {

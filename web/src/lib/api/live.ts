@@ -1,4 +1,9 @@
-/** The live service's REST API (/api/*): sign-in, streams, DMs. */
+/**
+ * The live service's REST API (/api/*): sign-in, streams, DMs. The session is the HttpOnly
+ * `blive_session` cookie the service sets on sign-in: the browser sends it with these same-origin
+ * requests and the /ws upgrade, and no script (nor an XSS) can read it. The token the service
+ * also returns (for non-browser clients) is never kept.
+ */
 
 export class LiveError extends Error {
   constructor(
@@ -11,17 +16,9 @@ export class LiveError extends Error {
   }
 }
 
-let token: string | null = null;
-
-/** Sets the session token sent as a bearer (also used for /ws?token=). */
-export function setSessionToken(t: string | null): void {
-  token = t;
-}
-
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (token) headers.authorization = `Bearer ${token}`;
   let res: Response;
   try {
     res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
@@ -80,7 +77,7 @@ export interface StreamInput {
 export const auth = {
   nonce: (address: string) => call<{ message: string; nonce: string; expiresAt: string | number }>('POST', '/api/auth/nonce', { address }),
   verify: (address: string, message: string, signature: string) =>
-    call<{ token: string; address: string; expiresAt: string | number }>('POST', '/api/auth/verify', { address, message, signature }),
+    call<{ address: string; expiresAt: string | number }>('POST', '/api/auth/verify', { address, message, signature }),
   session: () => call<Session>('GET', '/api/auth/session'),
   logout: () => call<{ ok: true }>('POST', '/api/auth/logout'),
 };

@@ -1,14 +1,16 @@
 /**
  * The live service's WebSocket (/ws): one connection per tab, reconnecting with backoff
  * (250 ms doubling to 10 s), rejoining its rooms after each reconnection. Messages are plain JSON
- * objects with a `type`; listeners subscribe per type ("*" for all).
+ * objects with a `type`; listeners subscribe per type ("*" for all). The upgrade is authenticated
+ * by the session cookie the browser attaches (never a token in the URL); the server says who the
+ * socket is in `hello`, and closes it with 4001 when the session ends (logout or expiry).
  */
 export type ServerMessage = { type: string; [k: string]: unknown };
 type Listener = (m: ServerMessage) => void;
 
 export class LiveSocket {
   #ws: WebSocket | null = null;
-  #token: string | null = null;
+  #identity: string | null = null;
   #rooms = new Set<string>();
   #listeners = new Map<string, Set<Listener>>();
   #queue: string[] = [];
@@ -19,9 +21,9 @@ export class LiveSocket {
   #statusListeners = new Set<(open: boolean) => void>();
   open = false;
 
-  /** Connects (or reconnects with a new session token; null = anonymous). */
-  connect(token: string | null): void {
-    this.#token = token;
+  /** Connects, or reconnects after the session changed (`identity`: the signed-in address, null = anonymous). */
+  connect(identity: string | null): void {
+    this.#identity = identity;
     this.#wanted = true;
     this.#ws?.close(1000, 'reconnect');
     this.#open();
@@ -30,7 +32,7 @@ export class LiveSocket {
   #open() {
     if (this.#timer) clearTimeout(this.#timer);
     const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-    const url = `${proto}://${location.host}/ws${this.#token ? `?token=${encodeURIComponent(this.#token)}` : ''}`;
+    const url = `${proto}://${location.host}/ws`;
     const ws = new WebSocket(url);
     this.#ws = ws;
     ws.onopen = () => {
@@ -40,6 +42,8 @@ export class LiveSocket {
       for (const m of this.#queue.splice(0)) ws.send(m);
     };
     ws.onmessage = (ev) => {
+      // A socket being replaced (the session changed) speaks for the old session.
+      if (this.#ws !== ws) return;
       let m: ServerMessage;
       try {
         m = JSON.parse(String(ev.data)) as ServerMessage;
@@ -49,10 +53,12 @@ export class LiveSocket {
       for (const l of this.#listeners.get(m.type) ?? []) l(m);
       for (const l of this.#listeners.get('*') ?? []) l(m);
     };
-    ws.onclose = () => {
+    ws.onclose = (ev: { code?: number }) => {
       if (this.#ws !== ws) return;
       this.#setOpen(false);
       if (!this.#wanted) return;
+      // The session ended: come back at once, anonymous (the next hello says so).
+      if (ev.code === 4001) this.#delay = 250;
       this.#timer = setTimeout(() => this.#open(), this.#delay);
       this.#delay = Math.min(this.#delay * 2, 10_000);
     };
@@ -70,7 +76,7 @@ export class LiveSocket {
     if (this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(text);
     else {
       this.#queue.push(text);
-      if (!this.#wanted) this.connect(this.#token);
+      if (!this.#wanted) this.connect(this.#identity);
     }
     return id;
   }
@@ -81,7 +87,7 @@ export class LiveSocket {
     this.#rooms.add(room);
     // While connecting, the room is joined by the replay on open: queueing it too would join twice.
     if (this.#ws?.readyState === WebSocket.OPEN) this.send({ type: 'join', room });
-    else if (!this.#wanted) this.connect(this.#token);
+    else if (!this.#wanted) this.connect(this.#identity);
   }
 
   /** Leaves a room. */

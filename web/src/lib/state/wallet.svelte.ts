@@ -1,22 +1,32 @@
 /**
  * The connected wallet, the sign-in session with the live service, and the account's profile.
- * Adapters and TronWeb are loaded on connect only.
+ * Adapters and TronWeb are loaded on connect only. The session itself is the service's HttpOnly
+ * cookie: this class only knows whose it is (one per browser; signing in as another account
+ * replaces it).
  */
-import { auth, setSessionToken, LiveError } from '../api/live.js';
+import { auth, LiveError } from '../api/live.js';
 import { socket } from '../api/socket.js';
 import { fetchProfile, type Profile } from '../api/indexer.js';
 import { config } from '../config.js';
 import type { WalletConnection, WalletOption, DevAccount } from '../chain/wallets.js';
 
 const LAST = 'blive.wallet';
-const sessionKey = (a: string) => `blive.session.${a}`;
 
 class WalletState {
+  constructor() {
+    // The service names the socket's account in every hello: none (or another) means the session
+    // ended (logout elsewhere, expiry), so this tab is signed out too.
+    socket.on('hello', (m) => {
+      if (this.#session !== null && m.address !== this.#session) this.#session = null;
+    });
+  }
+
   #conn = $state<WalletConnection | null>(null);
   #connecting = $state(false);
   #error = $state<string | null>(null);
   #pickerOpen = $state(false);
-  #token = $state<string | null>(null);
+  /** The address the session cookie signs in, once the service confirmed it is this wallet's. */
+  #session = $state<string | null>(null);
   #signingIn = $state(false);
   #walletChain = $state<string | null>(null);
   #expectedChain = $state<string | null>(null);
@@ -38,15 +48,12 @@ class WalletState {
   get pickerOpen(): boolean {
     return this.#pickerOpen;
   }
-  /** Signed in with the live service (a session token for this address). */
+  /** Signed in with the live service as the connected address. */
   get signedIn(): boolean {
-    return this.#token !== null;
+    return this.#session !== null && this.#session === this.#conn?.address;
   }
   get signingIn(): boolean {
     return this.#signingIn;
-  }
-  get token(): string | null {
-    return this.#token;
   }
   get profile(): Profile | null {
     return this.#profile;
@@ -99,17 +106,16 @@ class WalletState {
     } finally {
       this.#connecting = false;
     }
-    if (!silent && !this.#token) void this.signIn();
+    if (!silent && !this.signedIn) void this.signIn();
   }
 
   async #set(conn: WalletConnection | null): Promise<void> {
     this.#unwatch?.();
     this.#unwatch = null;
     this.#conn = conn;
-    this.#token = null;
+    this.#session = null;
     this.#profile = null;
     this.#walletChain = null;
-    setSessionToken(null);
     if (!conn) {
       socket.connect(null);
       return;
@@ -123,22 +129,21 @@ class WalletState {
     });
     void this.refreshProfile();
     void this.#checkNetwork(conn);
-    // Reuse a stored session for this address if the service still accepts it.
-    const stored = localStorage.getItem(sessionKey(conn.address));
-    if (stored) {
-      setSessionToken(stored);
-      try {
-        const s = await auth.session();
-        if (s.address === conn.address) {
-          this.#token = stored;
-          socket.connect(stored);
-          return;
-        }
-      } catch {
-        localStorage.removeItem(sessionKey(conn.address));
-      }
-      setSessionToken(null);
+    // Reuse the browser's session if it is this address's. One of another account is ended: the
+    // cookie would otherwise keep authenticating the socket and writes as that account.
+    let s: { address: string } | null = null;
+    try {
+      s = await auth.session();
+    } catch {
+      // Not signed in (or the service is unreachable: the next action signs in).
     }
+    if (this.#conn !== conn) return;
+    if (s?.address === conn.address) {
+      this.#session = conn.address;
+      socket.connect(conn.address);
+      return;
+    }
+    if (s) await auth.logout().catch(() => undefined);
     socket.connect(null);
   }
 
@@ -153,7 +158,7 @@ class WalletState {
     }
   }
 
-  /** Sign-in with TRON: nonce -> signMessageV2 in the wallet -> verify -> session token. */
+  /** Sign-in with TRON: nonce -> signMessageV2 in the wallet -> verify -> the session cookie. */
   async signIn(): Promise<boolean> {
     const conn = this.#conn;
     if (!conn || this.#signingIn) return false;
@@ -162,11 +167,10 @@ class WalletState {
     try {
       const { message } = await auth.nonce(conn.address);
       const signature = await conn.signMessage(message);
-      const s = await auth.verify(conn.address, message, signature);
-      this.#token = s.token;
-      setSessionToken(s.token);
-      localStorage.setItem(sessionKey(conn.address), s.token);
-      socket.connect(s.token);
+      await auth.verify(conn.address, message, signature);
+      if (this.#conn !== conn) return false;
+      this.#session = conn.address;
+      socket.connect(conn.address);
       return true;
     } catch (err) {
       const e = err as Error;
@@ -183,15 +187,12 @@ class WalletState {
       this.openPicker();
       return false;
     }
-    return this.#token ? true : this.signIn();
+    return this.signedIn ? true : this.signIn();
   }
 
   async disconnect(): Promise<void> {
     const conn = this.#conn;
-    if (this.#token) {
-      await auth.logout().catch(() => undefined);
-      if (conn) localStorage.removeItem(sessionKey(conn.address));
-    }
+    if (this.#session) await auth.logout().catch(() => undefined);
     localStorage.removeItem(LAST);
     await conn?.disconnect().catch(() => undefined);
     await this.#set(null);
