@@ -13,6 +13,7 @@ import { silentLogger } from '../../indexer/internal/log.js';
 import { createLiveService, type LiveService, type LiveServiceParams } from '../../live/index.js';
 import { listenLive, type LiveListening } from '../../live/listen.js';
 import type { LiveConfigOverrides } from '../../live/internal/config.js';
+import type { ServerGuardOptions } from '../../lib/http/serverGuard.js';
 import { send, type System, type TxResult } from './contracts.js';
 import { startDevnet, waitFor, type Devnet } from './devnet.js';
 import { FakeMedia } from './fakeMedia.js';
@@ -97,7 +98,7 @@ export interface LiveFixture {
 }
 
 /** Starts the live service on `dbPath` against the chain fixture's indexer and node. */
-export async function startLive(chain: ChainFixture, dbPath: string, opts: { config?: LiveConfigOverrides; params?: Partial<LiveServiceParams> } = {}): Promise<LiveFixture> {
+export async function startLive(chain: ChainFixture, dbPath: string, opts: { config?: LiveConfigOverrides; params?: Partial<LiveServiceParams>; guard?: ServerGuardOptions } = {}): Promise<LiveFixture> {
   const media = new FakeMedia();
   const clock = { offset: 0 };
   const service = createLiveService({
@@ -109,7 +110,7 @@ export async function startLive(chain: ChainFixture, dbPath: string, opts: { con
     // Many sockets from 127.0.0.1 in one test: the per-IP caps are tested on their own (test/security).
     config: { dbPath, indexerUrl: chain.apiServer.url, nodeUrl: chain.devnet.url, domain: 'live.test', indexerCacheMs: 0, giftPollMs: 100, viewersThrottleMs: 50, wsPerIp: 10_000, viewersPerIp: 10_000, ...opts.config },
   });
-  const server = await listenLive(service, { port: 0 });
+  const server = await listenLive(service, { port: 0, ...(opts.guard ? { guard: opts.guard } : {}) });
   return {
     service,
     server,
