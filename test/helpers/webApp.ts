@@ -87,8 +87,21 @@ export async function connectTronLink(page: Page, url: string, address: string, 
   await page.goto(url);
   await page.getByRole('button', { name: 'Connect wallet' }).click();
   await page.getByRole('dialog', { name: 'Connect a wallet' }).getByRole('button', { name: 'TronLink', exact: true }).click();
-  await page.waitForFunction((a) => !!localStorage.getItem(`blive.session.${a}`), address, { timeout });
   await page.getByRole('button', { name: 'Disconnect wallet' }).waitFor({ timeout });
+  await waitSignedIn(page, timeout);
+  void address;
+}
+
+/**
+ * Waits until the page is signed in: connected, and the nav offers no "Sign in" (the session is
+ * the HttpOnly cookie, which the page cannot read).
+ */
+export async function waitSignedIn(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(
+    () => !!document.querySelector('button[aria-label="Disconnect wallet"]') && ![...document.querySelectorAll('.account button')].some((b) => /^(Sign in|Signing…)$/.test(b.textContent?.trim() ?? '')),
+    undefined,
+    { timeout },
+  );
 }
 
 /** Sends a contract call from `privateKey`'s account with TronWeb and waits for a successful receipt. */

@@ -40,7 +40,7 @@ describe('security: moderation, reports, invisible characters and DM blocks', fu
   it("a moderator cannot delete the broadcaster's messages nor another moderator's (CANNOT_MODERATE), only viewers'", async function () {
     const s = await api(fx, 'POST', '/api/streams', { title: 'Moderated' }, token.alice);
     const room = `stream:${s.body.streamId}`;
-    const [alice, bob, carol, dave] = await Promise.all((['alice', 'bob', 'carol', 'dave'] as const).map((w) => client(w)));
+    const [alice, bob, carol, dave] = (await Promise.all((['alice', 'bob', 'carol', 'dave'] as const).map((w) => client(w)))) as [WsClient, WsClient, WsClient, WsClient];
     for (const c of [alice, bob, carol, dave]) await c.join(room);
     for (const mod of [chain.addr.bob, chain.addr.carol]) assert.equal((await alice.request({ type: 'mod.add', room, user: mod })).type, 'ack');
     const said = async (c: WsClient, text: string) => (await c.request({ type: 'say', room, text })).messageId as number;

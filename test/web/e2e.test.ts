@@ -26,6 +26,7 @@ import { tempDir } from '../helpers/indexer.js';
 import { tre, waitFor } from '../helpers/devnet.js';
 import { launchBrowser, localContext } from '../helpers/browser.js';
 import { addFakeTronLink, fakeTronLinkLog, rejectNextSignature } from '../helpers/fakeTronLink.js';
+import { waitSignedIn } from '../helpers/webApp.js';
 
 const HOLD_SECONDS = 86_400;
 /** Escrow releases are rounded up to fixed 6-hour buckets (EscrowLib.credit): jump past hold + one bucket. */
@@ -78,9 +79,10 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     await page.goto(platform.url);
     await page.getByRole('button', { name: 'Connect wallet' }).click();
     await page.getByRole('dialog', { name: 'Connect a wallet' }).getByRole('button', { name: 'TronLink', exact: true }).click();
-    // Connected, then signed in with TRON (the fake signs the message): the session is stored.
-    await page.waitForFunction((addr) => !!localStorage.getItem(`blive.session.${addr}`), who.address, { timeout: T });
+    // Connected, then signed in with TRON (the fake signs the message): the session cookie is set.
     await page.getByRole('button', { name: 'Disconnect wallet' }).waitFor({ timeout: T });
+    await waitSignedIn(page, T);
+    void who;
   }
 
   before(async function () {
