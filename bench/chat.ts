@@ -23,6 +23,7 @@ import { TronWeb } from 'tronweb';
 import WebSocket from 'ws';
 import { createLiveService } from '../live/index.js';
 import { listenLive } from '../live/listen.js';
+import { SERVER_GUARD_DEFAULTS } from '../lib/http/serverGuard.js';
 import type { IndexerClient } from '../live/internal/indexer.js';
 import { silentLogger } from '../live/internal/log.js';
 import { FakeMedia } from '../test/helpers/fakeMedia.js';
@@ -73,9 +74,10 @@ async function parent(): Promise<void> {
     indexer: stubIndexer,
     giftReceipts: false,
     log: silentLogger,
-    config: { dbPath: path.join(dir, 'live.db'), chainId: '0x00000000' },
+    // Every client is on 127.0.0.1: the per-IP caps (WebSockets, sockets) would refuse most of them.
+    config: { dbPath: path.join(dir, 'live.db'), chainId: '0x00000000', wsPerIp: CLIENTS + 10 },
   });
-  const server = await listenLive(service, { port: 0 });
+  const server = await listenLive(service, { port: 0, guard: { ...SERVER_GUARD_DEFAULTS, maxConnectionsPerIp: CLIENTS + 10, maxConnections: CLIENTS + 100 } });
   const owner = TronWeb.address.fromPrivateKey(randomBytes(32).toString('hex')) as string;
   const stream = await service.streams.create(owner, { title: 'bench' });
   const tokens = Array.from({ length: SENDERS }, () => service.auth.mintSession(TronWeb.address.fromPrivateKey(randomBytes(32).toString('hex')) as string).token);
@@ -129,7 +131,7 @@ async function clients(cfg: ChildConfig): Promise<ChildReport> {
 
   const open = (token?: string): Promise<WebSocket> =>
     new Promise((resolve, reject) => {
-      const ws = new WebSocket(token ? `${cfg.wsUrl}?token=${token}` : cfg.wsUrl, { perMessageDeflate: false, skipUTF8Validation: true });
+      const ws = new WebSocket(cfg.wsUrl, { perMessageDeflate: false, skipUTF8Validation: true, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
       ws.once('error', reject);
       ws.on('close', () => closed++);
       ws.on('message', (data: Buffer) => {

@@ -147,6 +147,8 @@ async function fakeFetch(input: string | URL, init: RequestInit = {}): Promise<R
   const h = routes.get(key);
   if (!h) return Response.json({ error: { code: 'NOT_FOUND', message: `no route ${key}` } }, { status: 404 });
   const body = typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
+  const authorization = new Headers(init.headers).get('authorization');
+  if (authorization) bearers.push(`${key} ${authorization}`);
   const out = await h({ url, method, body, headers: new Headers(init.headers) });
   return out instanceof Response ? out : Response.json(out);
 }
@@ -262,6 +264,8 @@ const GLOBALS: Record<string, unknown> = {
 };
 const saved = new Map<string, PropertyDescriptor | undefined>();
 
+const storageEntries = (): Record<string, string> => Object.fromEntries(Array.from({ length: storage.length }, (_, i) => storage.key(i)!).map((k) => [k, storage.getItem(k) ?? '']));
+
 /** Waits for a condition (state changes after awaited network calls), failing after a deadline. */
 async function until(what: string, cond: () => boolean, ms = 3000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -293,7 +297,6 @@ interface WalletMod {
     pickerOpen: boolean;
     signedIn: boolean;
     signingIn: boolean;
-    token: string | null;
     wrongNetwork: boolean;
     walletChain: string | null;
     connect(option: { id: string; name: string; load(): Promise<FakeAdapter> }, silent?: boolean): Promise<void>;
@@ -403,6 +406,10 @@ const P4 = other(4);
 
 /** The live service's sign-in routes, verifying the signature as the service does. */
 const sessions = new Map<string, string>();
+/** The browser's HttpOnly session cookie: set by verify, sent with every same-origin request, unreadable by the page. */
+const jar: { session: string | null } = { session: null };
+/** Requests that carried a session token themselves (the app must rely on the cookie). */
+const bearers: string[] = [];
 function liveAuthRoutes(): void {
   routes.set('POST /api/auth/nonce', ({ body }) => ({ message: `Sign in to BLive as ${(body as { address: string }).address} (nonce ${randomBytes(4).toString('hex')})`, nonce: 'n', expiresAt: 0 }));
   routes.set('POST /api/auth/verify', async ({ body }) => {
@@ -411,14 +418,16 @@ function liveAuthRoutes(): void {
     if (signer !== b.address) return Response.json({ error: { code: 'BAD_SIGNATURE', message: 'signature does not match' } }, { status: 401 });
     const token = `tok-${randomBytes(4).toString('hex')}`;
     sessions.set(token, b.address);
+    jar.session = token;
     return { token, address: b.address, expiresAt: 0 };
   });
-  routes.set('GET /api/auth/session', ({ headers }) => {
-    const address = sessions.get((headers.get('authorization') ?? '').replace(/^Bearer /, ''));
+  routes.set('GET /api/auth/session', () => {
+    const address = jar.session ? sessions.get(jar.session) : undefined;
     return address ? { address, handle: null, expiresAt: 0 } : Response.json({ error: { code: 'UNAUTHENTICATED', message: 'no session' } }, { status: 401 });
   });
-  routes.set('POST /api/auth/logout', ({ headers }) => {
-    sessions.delete((headers.get('authorization') ?? '').replace(/^Bearer /, ''));
+  routes.set('POST /api/auth/logout', () => {
+    if (jar.session) sessions.delete(jar.session);
+    jar.session = null;
     return { ok: true };
   });
 }
@@ -498,7 +507,7 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
       assert.equal(wallet.pickerOpen, false);
     });
 
-    it('connects the dev wallet, signs in (a real signature the service verifies) and keeps the token per address', async function () {
+    it('connects the dev wallet and signs in (a real signature the service verifies); the session is the cookie, kept out of storage and URLs', async function () {
       const { wallet } = W;
       wallet.openPicker();
       await wallet.connectDev(me);
@@ -509,46 +518,47 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
       assert.deepEqual(JSON.parse(storage.getItem('blive.wallet') ?? 'null'), { id: 'dev', address: me.address });
       await until('signed in', () => wallet.signedIn);
       assert.equal(wallet.error, null);
-      const token = wallet.token!;
+      const token = jar.session!;
       assert.equal(sessions.get(token), me.address);
-      assert.equal(storage.getItem(`blive.session.${me.address}`), token);
-      // The socket reconnects with the session.
-      assert.equal(FakeWebSocket.current.url, `ws://app.test/ws?token=${encodeURIComponent(token)}`);
+      assert.ok(!Object.values(storageEntries()).some((v) => v.includes(token)), 'no token in localStorage');
+      assert.deepEqual(bearers, [], 'no request carried the token itself');
+      // The socket reconnects to pick up the session (the cookie goes with the upgrade).
+      assert.equal(FakeWebSocket.current.url, 'ws://app.test/ws');
       assert.equal(await wallet.ensureSignedIn(), true, 'already signed in: no new prompt');
     });
 
     it('disconnecting logs out and forgets the session and the last wallet', async function () {
       const { wallet } = W;
-      const token = wallet.token!;
+      const token = jar.session!;
       await wallet.disconnect();
       assert.equal(wallet.address, null);
       assert.equal(wallet.signedIn, false);
       assert.equal(sessions.has(token), false, 'the service saw the logout');
-      assert.equal(storage.getItem(`blive.session.${me.address}`), null);
+      assert.equal(jar.session, null, 'the cookie is cleared');
       assert.equal(storage.getItem('blive.wallet'), null);
       assert.equal(FakeWebSocket.current.url, 'ws://app.test/ws', 'the socket goes anonymous');
     });
 
-    it('reuses a stored session the service still accepts, without a new sign-in', async function () {
+    it("reuses the browser's session when it is this address's, without a new sign-in", async function () {
       const { wallet } = W;
       sessions.set('tok-kept', me.address);
-      storage.setItem(`blive.session.${me.address}`, 'tok-kept');
+      jar.session = 'tok-kept';
       const nonces = fetched.filter((f) => f === 'POST /api/auth/nonce').length;
       await wallet.connectDev(me);
-      assert.equal(wallet.token, 'tok-kept');
       assert.equal(wallet.signedIn, true);
+      assert.equal(jar.session, 'tok-kept');
       assert.equal(fetched.filter((f) => f === 'POST /api/auth/nonce').length, nonces, 'no sign-in prompt');
-      assert.equal(FakeWebSocket.current.url, 'ws://app.test/ws?token=tok-kept');
+      assert.equal(FakeWebSocket.current.url, 'ws://app.test/ws');
       await wallet.disconnect();
     });
 
-    it('drops a stored session the service refuses and signs in again', async function () {
+    it('signs in again when the browser session is one the service no longer accepts', async function () {
       const { wallet } = W;
-      storage.setItem(`blive.session.${me.address}`, 'tok-expired');
+      jar.session = 'tok-expired';
       await wallet.connectDev(me);
       await until('signed in again', () => wallet.signedIn);
-      assert.notEqual(wallet.token, 'tok-expired');
-      assert.equal(storage.getItem(`blive.session.${me.address}`), wallet.token);
+      assert.notEqual(jar.session, 'tok-expired');
+      assert.equal(sessions.get(jar.session!), me.address);
       await wallet.disconnect();
     });
 
@@ -562,7 +572,7 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
         assert.equal(await wallet.signIn(), false);
         assert.equal(wallet.error, 'The sign-in request expired (NONCE_EXPIRED)');
         assert.equal(wallet.signingIn, false);
-        assert.equal(storage.getItem(`blive.session.${me.address}`), null);
+        assert.equal(jar.session, null);
       } finally {
         routes.set('POST /api/auth/verify', verify);
       }
@@ -588,22 +598,22 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
       assert.equal(wallet.walletChain, '0xCD8690DC');
       assert.equal(wallet.wrongNetwork, false, 'chain ids compare case-insensitively');
       await until('signed in through the adapter', () => wallet.signedIn);
-      const firstToken = wallet.token!;
-      assert.equal(storage.getItem(`blive.session.${me.address}`), firstToken);
-      // The user switches accounts in the wallet: the session of the first account is not used for the second.
+      const firstToken = jar.session!;
+      assert.equal(sessions.get(firstToken), me.address);
+      // The user switches accounts in the wallet: the first account's session is ended, so the
+      // cookie cannot keep acting as it (one session per browser).
       adapter.account = second;
       adapter.emit('accountsChanged', second.address);
       await until('the new account', () => wallet.address === second.address);
       assert.equal(wallet.signedIn, false);
-      assert.equal(storage.getItem(`blive.session.${me.address}`), firstToken, 'the first account keeps its session');
+      await until("the first account's session ended", () => !sessions.has(firstToken));
       assert.equal(await wallet.signIn(), true);
-      assert.equal(sessions.get(wallet.token!), second.address);
-      assert.equal(storage.getItem(`blive.session.${second.address}`), wallet.token);
+      const secondToken = jar.session!;
+      assert.equal(sessions.get(secondToken), second.address);
       // The wallet disconnects itself.
-      const secondToken = wallet.token!;
       adapter.emit('disconnect');
       await until('disconnected', () => wallet.address === null);
-      assert.equal(storage.getItem(`blive.session.${second.address}`), null);
+      assert.equal(jar.session, null);
       assert.equal(sessions.has(secondToken), false);
       assert.equal(adapter.connected, false);
     });
@@ -626,12 +636,25 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
       await wallet.disconnect();
       storage.setItem('blive.wallet', JSON.stringify({ id: 'dev', address: me.address }));
       sessions.set('tok-restore', me.address);
-      storage.setItem(`blive.session.${me.address}`, 'tok-restore');
+      jar.session = 'tok-restore';
       routes.set('GET /devnet/accounts', () => [{ address: P4, privateKey: '00'.repeat(32) }, me]);
       await wallet.restore();
       assert.equal(wallet.address, me.address);
-      assert.equal(wallet.token, 'tok-restore');
+      assert.equal(wallet.signedIn, true);
       assert.equal(wallet.error, null);
+    });
+
+    it('a hello that no longer names the account (logout elsewhere, expiry) signs this tab out', async function () {
+      const { wallet } = W;
+      assert.equal(wallet.signedIn, true);
+      const ws = FakeWebSocket.current;
+      ws.accept();
+      ws.deliver({ type: 'hello', connectionId: 'c', address: me.address });
+      assert.equal(wallet.signedIn, true);
+      ws.deliver({ type: 'hello', connectionId: 'c2', address: null });
+      assert.equal(wallet.signedIn, false);
+      // Signing in again restores it.
+      assert.equal(await wallet.signIn(), true);
     });
   });
 
@@ -640,7 +663,7 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
 
     it('opens the wallet picker instead of writing when no wallet is connected', async function () {
       const { wallet } = W;
-      const conn = { address: wallet.address, token: wallet.token };
+      const conn = { address: wallet.address };
       await wallet.disconnect();
       try {
         const t = new T.TxTracker();

@@ -32,6 +32,8 @@ class WalletState {
   #expectedChain = $state<string | null>(null);
   #profile = $state<Profile | null>(null);
   #unwatch: (() => void) | null = null;
+  /** Bumped on every connection change, so an answer about an older one is dropped ($state proxies the connection: compare this, not objects). */
+  #generation = 0;
 
   get connection(): WalletConnection | null {
     return this.#conn;
@@ -112,6 +114,7 @@ class WalletState {
   async #set(conn: WalletConnection | null): Promise<void> {
     this.#unwatch?.();
     this.#unwatch = null;
+    const generation = ++this.#generation;
     this.#conn = conn;
     this.#session = null;
     this.#profile = null;
@@ -137,7 +140,7 @@ class WalletState {
     } catch {
       // Not signed in (or the service is unreachable: the next action signs in).
     }
-    if (this.#conn !== conn) return;
+    if (this.#generation !== generation) return;
     if (s?.address === conn.address) {
       this.#session = conn.address;
       socket.connect(conn.address);
@@ -164,11 +167,12 @@ class WalletState {
     if (!conn || this.#signingIn) return false;
     this.#signingIn = true;
     this.#error = null;
+    const generation = this.#generation;
     try {
       const { message } = await auth.nonce(conn.address);
       const signature = await conn.signMessage(message);
       await auth.verify(conn.address, message, signature);
-      if (this.#conn !== conn) return false;
+      if (this.#generation !== generation) return false;
       this.#session = conn.address;
       socket.connect(conn.address);
       return true;
