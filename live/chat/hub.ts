@@ -380,17 +380,19 @@ export class Hub {
   count(room: string): RoomCount {
     const set = this.#rooms.get(room);
     if (!set) return { connections: 0, viewers: 0, users: 0 };
-    const users = new Set<string>();
-    const byIp = new Map<string, Set<string>>();
+    // An account counts once (at the first IP it is seen from), each IP's anonymous connections once.
+    const accountIp = new Map<string, string>();
+    const perIp = new Map<string, number>();
+    const anonymous = new Set<string>();
     for (const c of set) {
-      if (c.address) users.add(c.address);
-      let who = byIp.get(c.ip);
-      if (!who) byIp.set(c.ip, (who = new Set()));
-      who.add(c.address ?? '');
+      if (c.address ? accountIp.has(c.address) : anonymous.has(c.ip)) continue;
+      if (c.address) accountIp.set(c.address, c.ip);
+      else anonymous.add(c.ip);
+      perIp.set(c.ip, (perIp.get(c.ip) ?? 0) + 1);
     }
     let viewers = 0;
-    for (const who of byIp.values()) viewers += Math.min(who.size, this.p.viewersPerIp);
-    return { connections: set.size, viewers, users: users.size };
+    for (const n of perIp.values()) viewers += Math.min(n, this.p.viewersPerIp);
+    return { connections: set.size, viewers, users: accountIp.size };
   }
 
   /** Signed-in members of a room (at most `max`). */
