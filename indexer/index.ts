@@ -90,6 +90,9 @@ export interface Indexer {
   close(): Promise<void>;
 }
 
+/** indexer_meta key a migration sets when the derived tables must be rebuilt (its value says why). */
+export const REBUILD_KEY = 'rebuild_required';
+
 const META_KEYS = ['network', 'deployBlock', 'Profiles', 'GiftVault', 'RewardPool'] as const;
 
 /** Opens the database and wires the sync; nothing runs until start() or sync(). */
@@ -186,6 +189,15 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
     },
   });
   follower.cursor();
+
+  // A migration that changed how handlers derive rows asks for them to be rebuilt from the raw
+  // store before anything syncs; the marker goes only once the rebuild committed (a crash redoes it).
+  const rebuildReason = raw.meta(REBUILD_KEY);
+  if (rebuildReason !== undefined) {
+    const r = reindex(db, raw, derived, ctx);
+    raw.deleteMeta(REBUILD_KEY);
+    log.info('rebuilt the derived tables from the raw store, as a migration asked', { reason: rebuildReason, events: r.events, ms: Math.round(r.ms) });
+  }
 
   // Steps, sync(), reindex() and verify() never interleave.
   let lock: Promise<unknown> = Promise.resolve();

@@ -92,13 +92,28 @@ describe('live: gift receipts', function () {
     assert.equal(fx.service.db.prepare('SELECT finality FROM live_gift_receipts WHERE tx_id = ?').pluck().get(dropped.txid), 'dropped');
   });
 
+  // Issue 12, item 5: a gift to another broadcaster tagged with alice's streamId used to appear in
+  // her chat as hers. It belongs to its broadcaster alone: no receipt in stream 1's room.
+  it("posts no receipt for a gift to another broadcaster tagged with the stream's id", async function () {
+    await chain.tx('carol', chain.sys.profiles, 'register(string,string)', ['carol', '']);
+    await chain.tx('carol', chain.sys.profiles, 'setBroadcaster(bool)', [true]);
+    const before = fx.service.db.prepare('SELECT count(*) FROM live_gift_receipts').pluck().get() as number;
+    const foreign = await chain.tx('bob', chain.sys.vault, 'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)', [chain.addr.carol, 9n, 6n, 1n, TRX_ADDRESS, 60n * SUN], 60n * SUN);
+    await giftTo(1n, 2n);
+    const m = await viewer.take((x) => x.type === 'message' && x.kind === 'gift', 10_000, 'the receipt of the gift to alice');
+    assert.equal(m.gift.quantity, 2, 'the first receipt in the room is the gift to alice, not the 6 to carol');
+    assert.equal(m.gift.broadcaster, chain.addr.alice);
+    assert.equal(fx.service.db.prepare('SELECT count(*) FROM live_gift_receipts WHERE tx_id = ?').pluck().get(foreign.txid), 0);
+    assert.equal(fx.service.db.prepare('SELECT count(*) FROM live_gift_receipts').pluck().get(), before + 1);
+  });
+
   it('ignores gifts to streams this service does not know, and posts each gift once', async function () {
     await giftTo(77n, 1n);
     await giftTo(1n, 1n);
     const m = await viewer.take((x) => x.type === 'message' && x.kind === 'gift', 10_000);
     assert.equal(m.gift.quantity, 1);
-    assert.equal(fx.service.db.prepare('SELECT count(*) FROM live_gift_receipts').pluck().get(), 4);
-    assert.equal(fx.service.db.prepare("SELECT count(*) FROM live_messages WHERE kind = 'gift'").pluck().get(), 4);
+    assert.equal(fx.service.db.prepare('SELECT count(*) FROM live_gift_receipts').pluck().get(), 5);
+    assert.equal(fx.service.db.prepare("SELECT count(*) FROM live_messages WHERE kind = 'gift'").pluck().get(), 5);
   });
 
   it('reconnects to the subscription after the indexer API drops, and posts the gifts sent meanwhile', async function () {
@@ -126,6 +141,6 @@ describe('live: gift receipts', function () {
     const history = await viewer.join('stream:1');
     const m = history.find((x) => x.kind === 'gift' && x.gift.quantity === 5) ?? (await viewer.take((x) => x.type === 'message' && x.kind === 'gift' && x.gift.quantity === 5, 15_000, 'the receipt of the gift sent while stopped'));
     assert.equal(m.text, 'bob sent 5 × Coffee');
-    assert.equal(fx.service.db.prepare("SELECT count(*) FROM live_messages WHERE kind = 'gift'").pluck().get(), 7, 'no gift posted twice');
+    assert.equal(fx.service.db.prepare("SELECT count(*) FROM live_messages WHERE kind = 'gift'").pluck().get(), 8, 'no gift posted twice');
   });
 });
