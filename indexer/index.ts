@@ -5,6 +5,7 @@
  * background; `sync()` catches up once; `reindex()` rebuilds the derived tables from the raw
  * store; `verify()` reconciles them with the contracts' views.
  */
+import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { loadConfig, type IndexerConfig } from './internal/config.js';
 import { describeError, FatalError, isRetryable } from './internal/errors.js';
@@ -101,7 +102,9 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
   const log = params.log ?? createLogger({ fields: { component: 'indexer', network: config.network } });
   // Read the ABIs before opening anything: a missing artifact is a configuration error.
   const decoder = createDecoder(config.deployment);
+  const fresh = config.dbPath !== ':memory:' && !existsSync(config.dbPath);
   const { sqlite: db, orm } = openDatabase(config.dbPath);
+  if (fresh) log.info('starting a new index for this deployment', { db: config.dbPath, network: config.deployment.network, gift_vault: config.deployment.contracts.GiftVault.address });
   const raw = new RawStore(db);
   const derived = new DerivedStore(db, params.cacheRows === undefined ? {} : { maxCached: params.cacheRows });
   const d = config.deployment;
