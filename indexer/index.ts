@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { loadConfig, type IndexerConfig } from './internal/config.js';
-import { describeError, FatalError, isRetryable } from './internal/errors.js';
+import { describeError, FatalError, isRetryable, isStorageFull } from './internal/errors.js';
 import { createLogger, type Logger } from './internal/log.js';
 import { openDatabase, type Orm } from './db/open.js';
 import { DerivedStore } from './store/derived.js';
@@ -54,6 +54,8 @@ export interface IndexerStatus {
   eventsProcessed: number;
   /** Why the loop stopped, if it did on its own. */
   error?: string;
+  /** Why the last commit could not be written (a full disk); the loop retries until one is. */
+  storage?: string;
 }
 
 export interface Indexer {
@@ -214,6 +216,7 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
   let stopping = false;
   let wake: (() => void) | undefined;
   let lastError: string | undefined;
+  let storageProblem: string | undefined;
   let closed = false;
   const pause = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -230,6 +233,10 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
       try {
         const r = await exclusive(() => follower.step());
         failures = 0;
+        if (storageProblem) {
+          log.info('the database accepts writes again: indexing resumes', {});
+          storageProblem = undefined;
+        }
         if (!r.progressed) await pause(config.pollIntervalMs);
       } catch (e) {
         if (!isRetryable(e)) {
@@ -238,7 +245,12 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
           throw e;
         }
         failures++;
-        const wait = Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
+        if (isStorageFull(e)) {
+          if (!storageProblem) log.error('the database cannot be written (disk full?): retrying until it can', { error: describeError(e), db: config.dbPath });
+          storageProblem = describeError(e);
+        }
+        // A full disk is checked again soon: space usually comes back by someone's hand, not by itself.
+        const wait = storageProblem ? Math.min(5_000, 500 * failures) : Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
         log.warn('sync step failed, retrying', { error: describeError(e), attempt: failures, wait_ms: wait });
         await pause(wait);
       }
@@ -299,6 +311,7 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
         lag: Math.max(0, head - c.indexedNumber),
         eventsProcessed,
         ...(lastError ? { error: lastError } : {}),
+        ...(storageProblem ? { storage: storageProblem } : {}),
       };
     },
     onCommit(listener) {
