@@ -38,6 +38,8 @@ export interface LiveServiceParams {
   indexer?: IndexerClient;
   /** Follow the indexer's gifts and post receipts (default true). */
   giftReceipts?: boolean;
+  /** The index was rebuilt since this service last ran: check every final receipt again. */
+  recheckGiftReceipts?: boolean;
   log?: Logger;
   /** The clock (tests move it). */
   now?: () => number;
@@ -124,6 +126,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   let gifts: GiftReceipts | undefined;
   if (params.giftReceipts !== false) {
     gifts = new GiftReceipts({ db, indexer, directory, streams, rooms, pollMs: config.giftPollMs, log });
+    if (params.recheckGiftReceipts) gifts.recheckAll();
     gifts.start();
   }
 

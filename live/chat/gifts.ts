@@ -87,6 +87,18 @@ export class GiftReceipts {
     this.#poller.unref();
   }
 
+  /**
+   * The index was rebuilt (after a devnet lost blocks, say): no receipt is final on the old
+   * index's word. Every final receipt goes back to pending, and the finality poll confirms each
+   * against the new index (final again, or dropped when the gift is no longer there).
+   */
+  recheckAll(): number {
+    const rows = this.p.db.prepare("SELECT * FROM live_gift_receipts WHERE finality = 'final'").all() as ReceiptRow[];
+    for (const r of rows) this.#setFinality(r, 'pending', {});
+    if (rows.length) this.p.log.info('gift receipts to check again against a rebuilt index', { receipts: rows.length });
+    return rows.length;
+  }
+
   async close(): Promise<void> {
     this.#abort.abort();
     clearInterval(this.#poller);
