@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { CreateMediaStreamInput, MediaBackend, MediaEvent, MediaStream, PlaybackInfo, PlaybackSource } from '../backend.js';
 import { BodyTooLargeError, readBody, sendError, sendJson, setCors } from './http.js';
 import { DEFAULT_LADDER, HlsLadder, type LadderConfig, MASTER_PLAYLIST } from './ladder.js';
-import { type IceOptions, Ingest, Viewer } from './peers.js';
+import { INGEST_START_KBPS, type IceOptions, Ingest, Viewer } from './peers.js';
 import { UnsupportedCodecError } from './sdp.js';
 
 /** Structured logger (the shape of indexer/internal/log.ts's Logger). */
@@ -50,6 +50,11 @@ export interface EmbeddedBackendOptions {
   /** Access-Control-Allow-Origin of every route; default '*' (no cookies are used). */
   readonly corsOrigin?: string;
   readonly ice?: IceOptions;
+  /**
+   * The bandwidth estimate (kbit/s) the broadcaster's browser is asked to start from
+   * (`x-google-start-bitrate`); 0 leaves it to the browser. Default 1000 (see peers.ts).
+   */
+  readonly ingestStartKbps?: number;
   /** Set false to run WHIP/WHEP only, without ffmpeg (no HLS source in playback info). */
   readonly hls?: boolean;
   readonly log?: MediaLogger;
@@ -123,6 +128,7 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
   const corsOrigin = opts.corsOrigin ?? '*';
   const ice = opts.ice ?? {};
   const hlsEnabled = opts.hls ?? true;
+  const ingestStartKbps = opts.ingestStartKbps ?? INGEST_START_KBPS;
 
   const byId = new Map<string, Entry>();
   const byKey = new Map<string, Entry>();
@@ -219,7 +225,7 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
     if (offer === null) return;
     let accepted: Awaited<ReturnType<typeof Ingest.accept>>;
     try {
-      accepted = await Ingest.accept(offer, ice);
+      accepted = await Ingest.accept(offer, ice, ingestStartKbps);
     } catch (err) {
       return refuseOffer(res, err as Error, entry);
     }

@@ -141,6 +141,52 @@ export function narrowOffer(offer: string, pick: (kind: MediaKind, codecs: reado
   return { sdp: joinSdp(session, sections), chosen };
 }
 
+/** Removes the `a=rtcp-fb:<pt> <type>` lines of the given feedback types from every section. */
+export function withoutRtcpFeedback(sdp: string, types: readonly string[]): string {
+  const { session, sections } = splitSdp(sdp);
+  for (const section of sections) {
+    section.lines = section.lines.filter((line) => {
+      const m = /^a=rtcp-fb:(?:\d+|\*) (.+)$/.exec(line);
+      return !m || !types.includes(m[1]!.trim());
+    });
+  }
+  return joinSdp(session, sections);
+}
+
+/**
+ * Adds `a=rtcp-fb:<pt> <type>` for every payload type of the audio and video sections that
+ * negotiate the header extension `uri` (and do not already carry that feedback).
+ */
+export function withRtcpFeedback(sdp: string, type: string, uri: string): string {
+  const { session, sections } = splitSdp(sdp);
+  for (const section of sections) {
+    if (section.kind !== 'audio' && section.kind !== 'video') continue;
+    if (!section.lines.some((l) => /^a=extmap:\d+(?:\/\w+)? (\S+)/.exec(l)?.[1] === uri)) continue;
+    const lines: string[] = [];
+    for (const line of section.lines) {
+      lines.push(line);
+      const pt = /^a=rtpmap:(\d+) /.exec(line)?.[1];
+      if (pt && !section.lines.includes(`a=rtcp-fb:${pt} ${type}`)) lines.push(`a=rtcp-fb:${pt} ${type}`);
+    }
+    section.lines = lines;
+  }
+  return joinSdp(session, sections);
+}
+
+/** Appends `extra` (`k=v;k=v`) to the fmtp line of every payload type of the `kind` sections. */
+export function withFmtp(sdp: string, kind: MediaKind, extra: string): string {
+  const { session, sections } = splitSdp(sdp);
+  for (const section of sections) {
+    if (section.kind !== kind) continue;
+    for (const { payloadType } of codecsOf(section)) {
+      const i = section.lines.findIndex((l) => l.startsWith(`a=fmtp:${payloadType} `));
+      if (i >= 0) section.lines[i] = `${section.lines[i]};${extra}`;
+      else section.lines.splice(section.lines.findIndex((l) => l.startsWith(`a=rtpmap:${payloadType} `)) + 1, 0, `a=fmtp:${payloadType} ${extra}`);
+    }
+  }
+  return joinSdp(session, sections);
+}
+
 /** The offer carries no codec we can forward for one of its media kinds. */
 export class UnsupportedCodecError extends Error {
   constructor(
