@@ -27,7 +27,7 @@ const RAMP_DEADLINE_MS = 30_000;
 
 const meets = (s: VideoSample): boolean => s.width >= MIN_WIDTH && s.kbps >= MIN_KBPS;
 const describe_ = (xs: readonly VideoSample[]): string =>
-  xs.map((s) => `${(s.atMs / 1000).toFixed(0)}s ${s.width}x${s.height} ${s.kbps}kbps ${s.reason ?? ''} est=${s.estimateKbps ?? '-'}`).join('; ');
+  xs.map((s) => `${(s.atMs / 1000).toFixed(0)}s ${s.width}x${s.height} ${s.kbps}kbps${s.reason === undefined ? '' : ` ${s.reason} est=${s.estimateKbps ?? '-'}`}`).join('; ');
 
 /** The first index where SUSTAINED samples in a row meet the floor, or -1. */
 function sustainedAt(samples: readonly VideoSample[]): number {

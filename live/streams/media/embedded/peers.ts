@@ -255,6 +255,10 @@ export class Viewer extends PeerSession {
    * the backend drops viewers that stop reporting.
    */
   lastSeenAt = Date.now();
+  /** When the answer was given; a viewer not connected some seconds later is dropped. */
+  readonly createdAt = Date.now();
+  /** True once ICE and DTLS have connected (it stays true: a later failure closes the viewer). */
+  connected = false;
   private unsubscribe: (() => void) | null = null;
 
   private constructor(pc: RTCPeerConnection) {
@@ -298,7 +302,11 @@ export class Viewer extends PeerSession {
       });
       // A viewer can only start decoding at a keyframe: ask for one when it connects and when it
       // asks us (its PLI), instead of waiting for the broadcaster's next periodic one.
-      pc.connectionStateChange.subscribe((state) => state === 'connected' && ingest.requestKeyframe());
+      pc.connectionStateChange.subscribe((state) => {
+        if (state !== 'connected') return;
+        viewer.connected = true;
+        ingest.requestKeyframe();
+      });
       senders.get('video')?.sender.onPictureLossIndication.subscribe(() => ingest.requestKeyframe());
       for (const t of senders.values()) t.sender.onRtcp.subscribe(() => (viewer.lastSeenAt = Date.now()));
       return { viewer, answer: sdp };

@@ -187,6 +187,21 @@ export function withFmtp(sdp: string, kind: MediaKind, extra: string): string {
   return joinSdp(session, sections);
 }
 
+/**
+ * Why `sdp` cannot be a browser's WebRTC offer, or null when it could: it needs an audio or video
+ * section in use, ICE credentials and a DTLS fingerprint. Anything less would hold a peer
+ * connection (and a viewer slot) that can never connect.
+ */
+export function offerProblem(sdp: string): string | null {
+  const { session, sections } = splitSdp(sdp);
+  const media = sections.filter((s) => (s.kind === 'audio' || s.kind === 'video') && (s.lines[0] ?? '').split(' ')[1] !== '0');
+  if (media.length === 0) return 'no audio or video section';
+  const has = (prefix: string): boolean => session.some((l) => l.startsWith(prefix)) || media.every((s) => s.lines.some((l) => l.startsWith(prefix)));
+  if (!has('a=ice-ufrag:') || !has('a=ice-pwd:')) return 'no ICE credentials';
+  if (!has('a=fingerprint:')) return 'no DTLS fingerprint';
+  return null;
+}
+
 /** The offer carries no codec we can forward for one of its media kinds. */
 export class UnsupportedCodecError extends Error {
   constructor(
