@@ -314,7 +314,11 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     const addr = server.address() as AddressInfo;
     const url = listening.url;
 
-    const media = createMediaBackend(env, { publicBaseUrl: url, embedded: { workDir: path.join(dataDir, 'media') } });
+    const media = createMediaBackend(env, {
+      publicBaseUrl: url,
+      embedded: { workDir: path.join(dataDir, 'media') },
+      log: createLogger({ level, fields: { component: 'media' } }),
+    });
     const live = createLiveService({
       media,
       env,
