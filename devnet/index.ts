@@ -67,21 +67,45 @@ export async function createDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
 
   let saving: Promise<void> | undefined;
   let dirty = false;
+  /**
+   * Saves the chain; blocks saved may then solidify. A failed save (a full disk, say) makes the
+   * devnet refuse new transactions, which it could not keep, until a later save succeeds.
+   */
   const persist = async (): Promise<void> => {
     if (!opts.dataDir) return;
     dirty = false;
-    await saveChain(chain, opts.dataDir);
+    try {
+      chain.markDurable(await saveChain(chain, opts.dataDir));
+      if (chain.refusingWrites) {
+        chain.refuseWrites(undefined);
+        console.error('devnet: the chain is saved again; accepting transactions');
+      }
+    } catch (e) {
+      dirty = true;
+      const reason = `cannot save the chain to ${opts.dataDir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+      if (!chain.refusingWrites) console.error(`devnet: ${reason}; refusing transactions until it can`);
+      chain.refuseWrites(reason);
+      schedule();
+      throw e;
+    }
   };
   let saveTimer: NodeJS.Timeout | undefined;
+  const schedule = (): void => {
+    saveTimer ??= setTimeout(() => {
+      saveTimer = undefined;
+      if (dirty) saving = persist().catch(() => undefined);
+    }, 2000);
+    saveTimer.unref();
+  };
   const offBlock = chain.onBlock(() => {
     if (!opts.dataDir) return;
     dirty = true;
-    saveTimer ??= setTimeout(() => {
-      saveTimer = undefined;
-      if (dirty) saving = persist().catch((e) => console.error('devnet: could not save the chain', e));
-    }, 2000);
+    schedule();
   });
-  if (opts.dataDir) await persist();
+  if (opts.dataDir) {
+    chain.requireDurability(chain.head.number);
+    await persist();
+  }
 
   // Longer than clients keep idle sockets (axios: 5 s), so the server never closes one a client is
   // reusing. Slow bodies time out, and the sockets are capped: the chain must always find a file

@@ -5,9 +5,10 @@
  * background; `sync()` catches up once; `reindex()` rebuilds the derived tables from the raw
  * store; `verify()` reconciles them with the contracts' views.
  */
+import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { loadConfig, type IndexerConfig } from './internal/config.js';
-import { describeError, FatalError, isRetryable } from './internal/errors.js';
+import { describeError, FatalError, isRetryable, isStorageFull } from './internal/errors.js';
 import { createLogger, type Logger } from './internal/log.js';
 import { openDatabase, type Orm } from './db/open.js';
 import { DerivedStore } from './store/derived.js';
@@ -53,6 +54,8 @@ export interface IndexerStatus {
   eventsProcessed: number;
   /** Why the loop stopped, if it did on its own. */
   error?: string;
+  /** Why the last commit could not be written (a full disk); the loop retries until one is. */
+  storage?: string;
 }
 
 export interface Indexer {
@@ -90,6 +93,9 @@ export interface Indexer {
   close(): Promise<void>;
 }
 
+/** indexer_meta key a migration sets when the derived tables must be rebuilt (its value says why). */
+export const REBUILD_KEY = 'rebuild_required';
+
 const META_KEYS = ['network', 'deployBlock', 'Profiles', 'GiftVault', 'RewardPool'] as const;
 
 /** Opens the database and wires the sync; nothing runs until start() or sync(). */
@@ -98,7 +104,9 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
   const log = params.log ?? createLogger({ fields: { component: 'indexer', network: config.network } });
   // Read the ABIs before opening anything: a missing artifact is a configuration error.
   const decoder = createDecoder(config.deployment);
+  const fresh = config.dbPath !== ':memory:' && !existsSync(config.dbPath);
   const { sqlite: db, orm } = openDatabase(config.dbPath);
+  if (fresh) log.info('starting a new index for this deployment', { db: config.dbPath, network: config.deployment.network, gift_vault: config.deployment.contracts.GiftVault.address });
   const raw = new RawStore(db);
   const derived = new DerivedStore(db, params.cacheRows === undefined ? {} : { maxCached: params.cacheRows });
   const d = config.deployment;
@@ -187,6 +195,15 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
   });
   follower.cursor();
 
+  // A migration that changed how handlers derive rows asks for them to be rebuilt from the raw
+  // store before anything syncs; the marker goes only once the rebuild committed (a crash redoes it).
+  const rebuildReason = raw.meta(REBUILD_KEY);
+  if (rebuildReason !== undefined) {
+    const r = reindex(db, raw, derived, ctx);
+    raw.deleteMeta(REBUILD_KEY);
+    log.info('rebuilt the derived tables from the raw store, as a migration asked', { reason: rebuildReason, events: r.events, ms: Math.round(r.ms) });
+  }
+
   // Steps, sync(), reindex() and verify() never interleave.
   let lock: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -199,6 +216,7 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
   let stopping = false;
   let wake: (() => void) | undefined;
   let lastError: string | undefined;
+  let storageProblem: string | undefined;
   let closed = false;
   const pause = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -215,6 +233,10 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
       try {
         const r = await exclusive(() => follower.step());
         failures = 0;
+        if (storageProblem) {
+          log.info('the database accepts writes again: indexing resumes', {});
+          storageProblem = undefined;
+        }
         if (!r.progressed) await pause(config.pollIntervalMs);
       } catch (e) {
         if (!isRetryable(e)) {
@@ -223,7 +245,12 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
           throw e;
         }
         failures++;
-        const wait = Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
+        if (isStorageFull(e)) {
+          if (!storageProblem) log.error('the database cannot be written (disk full?): retrying until it can', { error: describeError(e), db: config.dbPath });
+          storageProblem = describeError(e);
+        }
+        // A full disk is checked again soon: space usually comes back by someone's hand, not by itself.
+        const wait = storageProblem ? Math.min(5_000, 500 * failures) : Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
         log.warn('sync step failed, retrying', { error: describeError(e), attempt: failures, wait_ms: wait });
         await pause(wait);
       }
@@ -284,6 +311,7 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
         lag: Math.max(0, head - c.indexedNumber),
         eventsProcessed,
         ...(lastError ? { error: lastError } : {}),
+        ...(storageProblem ? { storage: storageProblem } : {}),
       };
     },
     onCommit(listener) {

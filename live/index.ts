@@ -39,6 +39,8 @@ export interface LiveServiceParams {
   indexer?: IndexerClient;
   /** Follow the indexer's gifts and post receipts (default true). */
   giftReceipts?: boolean;
+  /** The index was rebuilt since this service last ran: check every final receipt again. */
+  recheckGiftReceipts?: boolean;
   log?: Logger;
   /** The clock (tests move it). */
   now?: () => number;
@@ -75,9 +77,6 @@ async function chainIdFromNode(nodeUrl: string): Promise<string> {
     throw new LiveError('NODE_UNAVAILABLE', 'cannot read the chain id from the TRON node (set LIVE_CHAIN_ID)', {}, { cause: e });
   }
 }
-
-/** A WHEP offer: POST /media/webrtc/:playbackId (or /media/whep/...). */
-const WHEP_OFFER = /^\/media\/(?:webrtc|whep)\/[^/]+$/;
 
 /** Builds the live service on its database. */
 export function createLiveService(params: LiveServiceParams): LiveService {
@@ -144,6 +143,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   let gifts: GiftReceipts | undefined;
   if (params.giftReceipts !== false) {
     gifts = new GiftReceipts({ db, indexer, directory, streams, rooms, pollMs: config.giftPollMs, log });
+    if (params.recheckGiftReceipts) gifts.recheckAll();
     gifts.start();
   }
 
@@ -164,16 +164,11 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   const sweeper = setInterval(() => httpLimiter.sweep(60_000, now()), 60_000);
   sweeper.unref();
   function limitWrites(req: IncomingMessage, pathname: string): void {
+    if ((req.method !== 'POST' && req.method !== 'PATCH') || !pathname.startsWith('/api/')) return;
+    const ip = clientIp(req);
     const t = now();
-    const checks: [string, number][] = [];
-    if (req.method === 'POST' && WHEP_OFFER.test(pathname)) {
-      // Each playback session is a peer connection the server forwards media to.
-      checks.push([`p:${clientIp(req)}`, config.whepPerMinute]);
-    } else if ((req.method === 'POST' || req.method === 'PATCH') && pathname.startsWith('/api/')) {
-      const ip = clientIp(req);
-      checks.push([`w:${ip}`, config.httpWritesPerMinute]);
-      if (pathname === '/api/auth/nonce') checks.push([`n:${ip}`, config.noncesPerMinute]);
-    }
+    const checks: [string, number][] = [[`w:${ip}`, config.httpWritesPerMinute]];
+    if (pathname === '/api/auth/nonce') checks.push([`n:${ip}`, config.noncesPerMinute]);
     for (const [key, limit] of checks) {
       const wait = httpLimiter.take(key, limit, 60_000, t);
       if (wait > 0) {
@@ -207,8 +202,8 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://live.invalid');
     try {
-      limitWrites(req, url.pathname);
       if (url.pathname.startsWith('/media/')) return await params.media.handle(req, res);
+      limitWrites(req, url.pathname);
       if (url.pathname.startsWith('/api/')) checkWrite(req, origins, config.cookieName);
       if (url.pathname.startsWith('/api/auth/')) return await authRoutes(req, res, url);
       if (url.pathname === '/api/streams' || url.pathname.startsWith('/api/streams/')) return await streamRoutes(req, res, url);

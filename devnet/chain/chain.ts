@@ -216,6 +216,9 @@ export class Chain {
   readonly #unlocked = new Set<string>();
   #open: OpenBlock | undefined;
   #timeOffsetMs = 0;
+  /** The highest block saved to disk; Infinity when the chain is not persisted. */
+  #durableNumber = Infinity;
+  #refusing: string | undefined;
   #snapshots: Snapshot[] = [];
   #nextSnapshotId = 1;
   #timer: NodeJS.Timeout | undefined;
@@ -467,8 +470,34 @@ export class Chain {
     return this.#blocks[this.#blocks.length - 1]!;
   }
 
+  /**
+   * The solidified head: `solidityLag` blocks below the head, and never above the last block saved
+   * (when the devnet persists), so nothing reported solidified can be lost by a crash.
+   */
   get solidifiedNumber(): number {
-    return Math.max(0, this.head.number - this.options.solidityLag);
+    return Math.max(0, Math.min(this.head.number - this.options.solidityLag, this.#durableNumber));
+  }
+
+  /** Blocks up to `n` are saved: they may become solidified. */
+  markDurable(n: number): void {
+    this.#durableNumber = Math.max(this.#durableNumber === Infinity ? n : this.#durableNumber, n);
+  }
+
+  /** From now on only blocks marked durable may solidify (a devnet that persists); `n` is saved already. */
+  requireDurability(n: number): void {
+    this.#durableNumber = n;
+  }
+
+  /**
+   * While set, new transactions are refused with SERVER_BUSY and this reason (the devnet cannot
+   * save what it would confirm, e.g. a full disk); reads keep working.
+   */
+  refuseWrites(reason: string | undefined): void {
+    this.#refusing = reason;
+  }
+
+  get refusingWrites(): string | undefined {
+    return this.#refusing;
   }
 
   get solidifiedBlock(): Block {
@@ -653,6 +682,7 @@ export class Chain {
   /** Validates, executes and (in instamine mode) seals a signed transaction. */
   broadcast(tx: SignedTx): Promise<BroadcastResult> {
     return this.#lock.run(async () => {
+      if (this.#refusing) return { ok: false, txid: tx.txID, code: 'SERVER_BUSY', message: `Server busy: ${this.#refusing}` };
       try {
         await this.#accept(tx, { replay: false });
       } catch (e) {

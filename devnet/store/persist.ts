@@ -4,9 +4,10 @@
  * sealed head, with the undo logs of the unsolidified blocks (solidified reads and reorgs need
  * them). Snapshots are not kept: after a restart, reverts reach back only to snapshots taken since.
  * `Devnet.close()` seals the block being built first, so accepted transactions survive a restart;
- * a crash loses what the last save (two seconds after a block) had not written.
+ * a crash loses what the last save (two seconds after a block) had not written, which is why a
+ * persisting devnet solidifies only blocks already saved (Chain.markDurable).
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { keccak_256 } from '@noble/hashes/sha3.js';
@@ -125,15 +126,23 @@ function snapshotOf(chain: Chain): Saved {
 }
 
 /** Writes the chain as of its sealed head to `dir`; transactions in the open block are left out. */
-export async function saveChain(chain: Chain, dir: string): Promise<void> {
+/** Saves the chain and returns the number of the head block saved. */
+export async function saveChain(chain: Chain, dir: string): Promise<number> {
   // Taken inside the chain's lock, so no transaction is half executed, and without the open block,
   // so the state agrees with the blocks.
-  const text = await chain.atSealedHead(() => JSON.stringify(snapshotOf(chain)));
+  const [text, head] = await chain.atSealedHead(() => [JSON.stringify(snapshotOf(chain)), chain.head.number] as const);
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, FILE);
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, file);
+  } catch (e) {
+    // A half-written temp file (a full disk) must not keep the space the next attempt needs.
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
+  }
+  return head;
 }
 
 /** Loads a chain saved in `dir`, or returns undefined when there is none. */

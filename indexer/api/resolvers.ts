@@ -402,15 +402,21 @@ export const resolvers = {
       const final = ctx.final();
       return page(rows, n, (r) => giftOf(r, final), (r) => chainCursor(r.block_number, r.tx_index, r.log_index));
     },
-    streamTotals: (_: unknown, args: PageArgs & { streamId: bigint }, ctx: ApiContext) => {
+    streamTotals: (_: unknown, args: PageArgs & { streamId: bigint; broadcaster: string }, ctx: ApiContext) => {
       const n = pageSize(args.first);
-      const rows = all(ctx.db, 'SELECT * FROM stream_totals WHERE stream_id = ? AND token > ? ORDER BY token LIMIT ?', [args.streamId.toString(), args.after ?? '', n + 1]);
+      const rows = all(ctx.db, 'SELECT * FROM stream_totals WHERE broadcaster = ? AND stream_id = ? AND token > ? ORDER BY token LIMIT ?', [
+        args.broadcaster,
+        args.streamId.toString(),
+        args.after ?? '',
+        n + 1,
+      ]);
       const final = ctx.final();
       return page(
         rows,
         n,
         (r) => ({
           streamId: BigInt(r.stream_id),
+          broadcaster: r.broadcaster,
           token: r.token,
           total: BigInt(r.total),
           broadcasterAmount: BigInt(r.broadcaster_amount),
@@ -425,14 +431,16 @@ export const resolvers = {
     },
     leaderboard: (
       _: unknown,
-      args: { kind: ChartKind; period: ChartPeriod; token: string; streamId?: bigint | null; at?: number | null; first?: number | null },
+      args: { kind: ChartKind; period: ChartPeriod; token: string; streamId?: bigint | null; broadcaster?: string | null; at?: number | null; first?: number | null },
       ctx: ApiContext,
     ) => {
       const n = pageSize(args.first, 10);
       const stream = args.streamId === null || args.streamId === undefined ? undefined : args.streamId.toString();
       if (stream !== undefined && args.period !== 'ALL') throw apiError('BAD_ARGUMENT', 'per-stream charts exist for period ALL only');
+      if (stream !== undefined && !args.broadcaster) throw apiError('BAD_ARGUMENT', "a per-stream chart needs the stream's broadcaster");
+      if (stream === undefined && args.broadcaster) throw apiError('BAD_ARGUMENT', 'broadcaster picks a per-stream chart: give streamId too');
       const start = periodStart(args.period, args.at ?? ctx.now());
-      const top = topAccounts(ctx.db, { kind: args.kind, period: args.period, periodStart: start, token: args.token, ...(stream === undefined ? {} : { streamId: stream }), limit: n });
+      const top = topAccounts(ctx.db, { kind: args.kind, period: args.period, periodStart: start, token: args.token, ...(stream === undefined ? {} : { stream: { broadcaster: args.broadcaster!, streamId: stream } }), limit: n });
       const final = ctx.final();
       return {
         kind: args.kind,
@@ -440,6 +448,7 @@ export const resolvers = {
         periodStart: start,
         token: args.token,
         streamId: stream === undefined ? null : BigInt(stream),
+        broadcaster: stream === undefined ? null : args.broadcaster,
         entries: top.map((t, i) => ({ rank: i + 1, account: t.account, amount: t.amount, giftCount: t.giftCount, blockNumber: t.blockNumber, finality: finalityOf(t.blockNumber, final) === 'final' ? 'FINAL' : 'PENDING' })),
       };
     },

@@ -141,6 +141,7 @@ export const typeDefs = /* GraphQL */ `
 
   type StreamTotal {
     streamId: BigInt!
+    broadcaster: Address!
     token: Address!
     total: BigInt!
     broadcasterAmount: BigInt!
@@ -169,6 +170,7 @@ export const typeDefs = /* GraphQL */ `
     periodStart: Float!
     token: Address!
     streamId: BigInt
+    broadcaster: Address
     entries: [LeaderboardEntry!]!
   }
 
@@ -317,9 +319,10 @@ export const typeDefs = /* GraphQL */ `
     giftCatalog(first: Int, after: String): GiftTypeConnection!
     balances(address: Address!, first: Int, after: String): BalanceConnection!
     gifts(filter: GiftFilter, first: Int, after: String): GiftConnection!
-    streamTotals(streamId: BigInt!, first: Int, after: String): StreamTotalConnection!
-    "Top accounts; 'at' (ms, default the last indexed block's time) picks the period."
-    leaderboard(kind: ChartKind!, period: ChartPeriod!, token: Address!, streamId: BigInt, at: Float, first: Int): Leaderboard!
+    "A stream's totals per token: gifts to 'broadcaster' tagged with 'streamId' (a streamId anyone may put on a gift counts only with the broadcaster who owns the stream)."
+    streamTotals(streamId: BigInt!, broadcaster: Address!, first: Int, after: String): StreamTotalConnection!
+    "Top accounts; 'at' (ms, default the last indexed block's time) picks the period. A per-stream chart ('streamId', period ALL) needs the stream's 'broadcaster': it counts only gifts to them."
+    leaderboard(kind: ChartKind!, period: ChartPeriod!, token: Address!, streamId: BigInt, broadcaster: Address, at: Float, first: Int): Leaderboard!
     "Per token, as the contract's views would say at 'at' (ms, default the last indexed block's time)."
     earnings(broadcaster: Address!, at: Float, first: Int, after: String): EarningsConnection!
     ledger(filter: LedgerFilter, first: Int, after: String): LedgerConnection!

@@ -214,7 +214,7 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
       if (!indexer) return apiStatus(db).indexed >= 0;
       const s = indexer.status();
       if (s.head >= 0 && s.indexed >= s.head) caughtUp = true;
-      return caughtUp && s.lag <= (opts.readyLag ?? 20) && s.error === undefined;
+      return caughtUp && s.lag <= (opts.readyLag ?? 20) && s.error === undefined && s.storage === undefined;
     });
 
   function metrics(): Response {
@@ -292,6 +292,12 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
       }
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
       switch (url.pathname) {
+        case '/health': {
+          // Unhealthy when the indexer in this process stopped, or cannot write (a full disk).
+          const s = indexer?.status();
+          const reason = s?.storage ?? s?.error;
+          return endResponse(json(reason ? 503 : 200, reason ? { healthy: false, reason } : { healthy: true }));
+        }
         case '/ready': {
           const ok = ready();
           return endResponse(json(ok ? 200 : 503, { ready: ok, ...apiStatus(db, indexer) }));
@@ -324,8 +330,8 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
   const yoga = createYoga<Record<string, any>, ApiContext>({
     schema: createSchema<ApiContext>({ typeDefs, resolvers: withDeadline(resolvers) }),
     graphqlEndpoint: '/graphql',
-    // yoga's own health check: 200 with an empty body while the process serves.
-    healthCheckEndpoint: '/health',
+    // /health is the routes plugin's (it knows the indexer); yoga's own check is kept out of the way.
+    healthCheckEndpoint: '/_yoga/health',
     graphiql: (opts.graphiql ?? true) && introspection,
     landingPage: false,
     maskedErrors: true,

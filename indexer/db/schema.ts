@@ -237,6 +237,11 @@ export const gifts = sqliteTable(
 export const streamTotals = sqliteTable(
   'stream_totals',
   {
+    /**
+     * Streams are the live service's (off chain): a streamId counts only together with the
+     * broadcaster its gifts went to, so a gift to B tagged with A's stream never reaches A's totals.
+     */
+    broadcaster: text('broadcaster').notNull(),
     streamId: text('stream_id').notNull(),
     token: text('token').notNull(),
     total: amount('total').notNull(),
@@ -247,7 +252,7 @@ export const streamTotals = sqliteTable(
     lastGiftAt: integer('last_gift_at').notNull(),
     blockNumber: blockNumber(),
   },
-  (t) => [primaryKey({ columns: [t.streamId, t.token] })],
+  (t) => [primaryKey({ columns: [t.broadcaster, t.streamId, t.token] })],
 );
 
 /** Totals received per broadcaster and token: gift value (`total`) and their share of it. */
@@ -280,6 +285,8 @@ export const leaderboards = sqliteTable(
     period: text('period').notNull(),
     periodStart: integer('period_start').notNull(),
     token: text('token').notNull(),
+    /** Per-stream charts: the broadcaster the gifts went to ('' for the global charts), as in stream_totals. */
+    streamOwner: text('stream_owner').notNull(),
     streamId: text('stream_id').notNull(),
     account: text('account').notNull(),
     amount: amount('amount').notNull(),
@@ -288,8 +295,8 @@ export const leaderboards = sqliteTable(
     blockNumber: blockNumber(),
   },
   (t) => [
-    primaryKey({ columns: [t.kind, t.period, t.periodStart, t.token, t.streamId, t.account] }),
-    index('leaderboards_top').on(t.kind, t.period, t.periodStart, t.token, t.streamId, t.amountSort, t.account),
+    primaryKey({ columns: [t.kind, t.period, t.periodStart, t.token, t.streamOwner, t.streamId, t.account] }),
+    index('leaderboards_top').on(t.kind, t.period, t.periodStart, t.token, t.streamOwner, t.streamId, t.amountSort, t.account),
   ],
 );
 

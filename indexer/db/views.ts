@@ -119,14 +119,14 @@ export interface ChartEntry {
 /** Top accounts of a chart, largest amount first (ties: account descending), served by the leaderboards_top index. */
 export function topAccounts(
   db: Database.Database,
-  q: { kind: ChartKind; period: ChartPeriod; periodStart: number; token: string; streamId?: string; limit: number },
+  q: { kind: ChartKind; period: ChartPeriod; periodStart: number; token: string; stream?: { broadcaster: string; streamId: string }; limit: number },
 ): ChartEntry[] {
   const rows = db
     .prepare(
       `SELECT account, amount, gift_count, block_number FROM leaderboards
-       WHERE kind = ? AND period = ? AND period_start = ? AND token = ? AND stream_id = ?
+       WHERE kind = ? AND period = ? AND period_start = ? AND token = ? AND stream_owner = ? AND stream_id = ?
        ORDER BY amount_sort DESC, account DESC LIMIT ?`,
     )
-    .all(q.kind, q.period, q.periodStart, q.token, q.streamId ?? '', q.limit) as { account: string; amount: string; gift_count: number; block_number: number }[];
+    .all(q.kind, q.period, q.periodStart, q.token, q.stream?.broadcaster ?? '', q.stream?.streamId ?? '', q.limit) as { account: string; amount: string; gift_count: number; block_number: number }[];
   return rows.map((r) => ({ account: r.account, amount: BigInt(r.amount), giftCount: r.gift_count, blockNumber: r.block_number }));
 }

@@ -152,15 +152,15 @@ export function periodsOf(ts: number): [string, number][] {
   ];
 }
 
-function bump(ctx: HandlerContext, e: RawEvent, kind: string, period: string, periodStart: number, token: string, streamId: string, who: string, value: bigint): void {
-  const row = ctx.store.get(leaderboards, kind, period, periodStart, token, streamId, who);
+function bump(ctx: HandlerContext, e: RawEvent, kind: string, period: string, periodStart: number, token: string, streamOwner: string, streamId: string, who: string, value: bigint): void {
+  const row = ctx.store.get(leaderboards, kind, period, periodStart, token, streamOwner, streamId, who);
   if (row) {
     row.amount += value;
     row.giftCount += 1;
     row.blockNumber = e.blockNumber;
     ctx.store.put(leaderboards, row);
   } else {
-    ctx.store.put(leaderboards, { kind, period, periodStart, token, streamId, account: who, amount: value, giftCount: 1, blockNumber: e.blockNumber });
+    ctx.store.put(leaderboards, { kind, period, periodStart, token, streamOwner, streamId, account: who, amount: value, giftCount: 1, blockNumber: e.blockNumber });
   }
 }
 
@@ -323,8 +323,9 @@ export const handlers: HandlerMap = {
       paidFrom: paidFrom === 'vault' ? 'VAULT' : 'WALLET',
     });
 
+    // A stream is counted with the broadcaster its gifts went to: the streamId alone is a tag anyone can put on a gift.
     if (streamId !== '0') {
-      const s = ctx.store.get(streamTotals, streamId, token);
+      const s = ctx.store.get(streamTotals, broadcaster, streamId, token);
       if (s) {
         s.total += total;
         s.broadcasterAmount += toBroadcaster;
@@ -333,7 +334,7 @@ export const handlers: HandlerMap = {
         s.blockNumber = e.blockNumber;
         ctx.store.put(streamTotals, s);
       } else {
-        ctx.store.put(streamTotals, { streamId, token, total, broadcasterAmount: toBroadcaster, giftCount: 1, firstGiftAt: e.timestamp, lastGiftAt: e.timestamp, blockNumber: e.blockNumber });
+        ctx.store.put(streamTotals, { broadcaster, streamId, token, total, broadcasterAmount: toBroadcaster, giftCount: 1, firstGiftAt: e.timestamp, lastGiftAt: e.timestamp, blockNumber: e.blockNumber });
       }
     }
 
@@ -350,12 +351,12 @@ export const handlers: HandlerMap = {
     }
 
     for (const [period, start] of periodsOf(e.timestamp)) {
-      bump(ctx, e, 'GIFTERS', period, start, token, '', sender, total);
-      bump(ctx, e, 'BROADCASTERS', period, start, token, '', broadcaster, total);
+      bump(ctx, e, 'GIFTERS', period, start, token, '', '', sender, total);
+      bump(ctx, e, 'BROADCASTERS', period, start, token, '', '', broadcaster, total);
     }
     if (streamId !== '0') {
-      bump(ctx, e, 'GIFTERS', 'ALL', 0, token, streamId, sender, total);
-      bump(ctx, e, 'BROADCASTERS', 'ALL', 0, token, streamId, broadcaster, total);
+      bump(ctx, e, 'GIFTERS', 'ALL', 0, token, broadcaster, streamId, sender, total);
+      bump(ctx, e, 'BROADCASTERS', 'ALL', 0, token, broadcaster, streamId, broadcaster, total);
     }
 
     recordMovement(e, ctx, 'GIFT', token, [

@@ -107,7 +107,8 @@ export function readDeployment(file: string, root = PROJECT_ROOT): Deployment {
  * BLIVE_NETWORK (default development), BLIVE_DEPLOYMENTS (a deployments file; default
  * deployments/<network>.json), INDEXER_NODE_URL (default the file's fullHost, else
  * http://127.0.0.1:9090), INDEXER_SOLIDITY_URL (default the node URL), TRONGRID_API_KEY,
- * INDEXER_DB (default .data/indexer-<network>.sqlite), INDEXER_POLL_MS, INDEXER_BATCH_SIZE,
+ * INDEXER_DB (default <DATA_DIR or .data>/indexer-<network>-<GiftVault address>.sqlite: one index per
+ * deployment, so a fresh devnet with a new deployment starts a new index), INDEXER_POLL_MS, INDEXER_BATCH_SIZE,
  * INDEXER_FETCH_CONCURRENCY, INDEXER_TIMEOUT_MS, INDEXER_REQUEST_ATTEMPTS.
  */
 export function loadConfig(overrides: Partial<IndexerConfig> = {}, env: Env = process.env): IndexerConfig {
@@ -124,7 +125,9 @@ export function loadConfig(overrides: Partial<IndexerConfig> = {}, env: Env = pr
     nodeUrl,
     solidityUrl,
     ...(apiKey ? { apiKey } : {}),
-    dbPath: overrides.dbPath ?? path.resolve(env.INDEXER_DB || path.join(PROJECT_ROOT, '.data', `indexer-${network}.sqlite`)),
+    dbPath:
+      overrides.dbPath ??
+      path.resolve(env.INDEXER_DB || path.join(env.DATA_DIR || path.join(PROJECT_ROOT, '.data'), `indexer-${network}-${deployment.contracts.GiftVault.address}.sqlite`)),
     pollIntervalMs: overrides.pollIntervalMs ?? intFrom(env, 'INDEXER_POLL_MS', 1000),
     batchSize: overrides.batchSize ?? intFrom(env, 'INDEXER_BATCH_SIZE', 500),
     fetchConcurrency: overrides.fetchConcurrency ?? intFrom(env, 'INDEXER_FETCH_CONCURRENCY', 8),

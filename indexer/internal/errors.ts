@@ -40,12 +40,22 @@ export class FatalError extends IndexerError {
   }
 }
 
+/** Whether `e` says the database cannot grow: the disk is full (or the database at its size limit). */
+export function isStorageFull(e: unknown): boolean {
+  for (let cur = e, depth = 0; cur && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (code === 'SQLITE_FULL' || code === 'ENOSPC') return true;
+  }
+  return false;
+}
+
 /** Whether `e` should be retried; unknown errors (bugs) are not. */
 export function isRetryable(e: unknown): boolean {
   if (e instanceof IndexerError) return e.retryable;
   // better-sqlite3 reports a locked database with these codes; another process holds the write lock.
+  // A full disk is retried too: the batch rolled back, and it commits once space returns.
   const code = (e as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || isStorageFull(e);
 }
 
 /** A one-line description of an error and its causes, for logs. */

@@ -59,6 +59,7 @@ export class RawStore {
   readonly #prune: Database.Statement;
   readonly #getMeta: Database.Statement;
   readonly #setMeta: Database.Statement;
+  readonly #deleteMeta: Database.Statement;
 
   constructor(readonly db: Database.Database) {
     this.#insertBlock = db.prepare('INSERT OR REPLACE INTO raw_blocks (number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?)');
@@ -85,6 +86,7 @@ export class RawStore {
     );
     this.#getMeta = db.prepare('SELECT value FROM indexer_meta WHERE key = ?').pluck();
     this.#setMeta = db.prepare('INSERT INTO indexer_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    this.#deleteMeta = db.prepare('DELETE FROM indexer_meta WHERE key = ?');
   }
 
   insertBlock(b: RawBlock): void {
@@ -142,5 +144,9 @@ export class RawStore {
 
   setMeta(key: string, value: string): void {
     this.#setMeta.run(key, value);
+  }
+
+  deleteMeta(key: string): void {
+    this.#deleteMeta.run(key);
   }
 }

@@ -87,6 +87,18 @@ export class GiftReceipts {
     this.#poller.unref();
   }
 
+  /**
+   * The index was rebuilt (after a devnet lost blocks, say): no receipt is final on the old
+   * index's word. Every final receipt goes back to pending, and the finality poll confirms each
+   * against the new index (final again, or dropped when the gift is no longer there).
+   */
+  recheckAll(): number {
+    const rows = this.p.db.prepare("SELECT * FROM live_gift_receipts WHERE finality = 'final'").all() as ReceiptRow[];
+    for (const r of rows) this.#setFinality(r, 'pending', {});
+    if (rows.length) this.p.log.info('gift receipts to check again against a rebuilt index', { receipts: rows.length });
+    return rows.length;
+  }
+
   async close(): Promise<void> {
     this.#abort.abort();
     clearInterval(this.#poller);
@@ -102,14 +114,14 @@ export class GiftReceipts {
     try {
       const streams = this.p.db
         .prepare(
-          `SELECT s.id, s.created_at, (SELECT max(timestamp) FROM live_gift_receipts r WHERE r.stream_id = s.id) AS last
+          `SELECT s.id, s.owner, s.created_at, (SELECT max(timestamp) FROM live_gift_receipts r WHERE r.stream_id = s.id) AS last
            FROM live_streams s WHERE s.state != 'ended' OR s.ended_at > ? ORDER BY s.id DESC LIMIT 500`,
         )
-        .all(Date.now() - 3_600_000) as { id: number; created_at: number; last: number | null }[];
+        .all(Date.now() - 3_600_000) as { id: number; owner: string; created_at: number; last: number | null }[];
       for (const s of streams) {
         // Chain time and this clock differ a little: start five minutes before the stream existed.
         const from = s.last ?? s.created_at - 300_000;
-        for (const g of await this.p.indexer.gifts(String(s.id), from, Number.MAX_SAFE_INTEGER, 1000)) await this.#receive(g);
+        for (const g of await this.p.indexer.gifts(String(s.id), s.owner, from, Number.MAX_SAFE_INTEGER, 1000)) await this.#receive(g);
       }
     } catch (e) {
       this.p.log.warn('gift catch-up failed', { error: describeError(e) });
@@ -132,7 +144,9 @@ export class GiftReceipts {
     try {
       if (!/^[1-9]\d{0,15}$/.test(g.streamId)) return;
       const streamId = Number(g.streamId);
-      if (!this.p.streams.find(streamId)) return;
+      // A streamId is a tag anyone can put on a gift: only gifts to the stream's owner belong in its room.
+      const stream = this.p.streams.find(streamId);
+      if (!stream || stream.owner !== g.broadcaster) return;
       const known = this.p.db.prepare('SELECT * FROM live_gift_receipts WHERE tx_id = ? AND log_index = ?').get(g.txId, g.logIndex) as (ReceiptRow & { finality: string }) | undefined;
       if (g.removed) {
         // A reorg took it back: the badge says so at once (the transaction may come back in a new block).
@@ -195,7 +209,8 @@ export class GiftReceipts {
       for (const r of pending) {
         if (r.block_number > final) continue;
         // Past the solidified head: confirm the gift is still there (a reorg may have replaced it).
-        const found = (await this.p.indexer.gifts(String(r.stream_id), r.timestamp, r.timestamp)).find((g) => g.txId === r.tx_id && g.logIndex === r.log_index);
+        const owner = this.p.streams.find(r.stream_id)?.owner;
+        const found = owner ? (await this.p.indexer.gifts(String(r.stream_id), owner, r.timestamp, r.timestamp)).find((g) => g.txId === r.tx_id && g.logIndex === r.log_index) : undefined;
         if (found && found.finality !== 'FINAL') continue;
         this.#setFinality(r, found ? 'final' : 'dropped', found ? { blockNumber: found.blockNumber, timestamp: found.timestamp } : {});
       }

@@ -68,8 +68,6 @@ export interface LiveConfig {
   wsPerIp: number;
   /** Viewers one client IP adds to a stream's count at most (its signed-in accounts, plus one for its anonymous connections). */
   viewersPerIp: number;
-  /** WHEP offers (playback sessions) per client IP per minute. */
-  whepPerMinute: number;
   /** match.report per user per hour. */
   reportsPerHour: number;
   /** Adds `Secure` to the session cookie (behind HTTPS). */
@@ -171,8 +169,8 @@ export function parseOrigins(v: string): string[] {
  * (default .data/live.db), LIVE_NONCE_TTL_S (300), LIVE_SESSION_TTL_S (7 days, sliding),
  * LIVE_SESSION_MAX_S (30 days, absolute), LIVE_SECURE_COOKIE (1/0), LIVE_ICE_SERVERS (JSON),
  * LIVE_GIFT_POLL_MS (2000), LIVE_PUBLIC_ORIGINS (default the origin of LIVE_URI and its loopback
- * twin), TRUST_PROXY, LIVE_WS_PER_IP (20), LIVE_VIEWERS_PER_IP (5), LIVE_WHEP_PER_MIN (30),
- * LIVE_REPORTS_PER_HOUR (10).
+ * twin), TRUST_PROXY, LIVE_WS_PER_IP (20), LIVE_VIEWERS_PER_IP (5), LIVE_REPORTS_PER_HOUR (10).
+ * SDP offers per IP are the embedded media backend's (MEDIA_OFFERS_PER_MIN).
  */
 export function loadLiveConfig(overrides: LiveConfigOverrides = {}, env: Env = process.env): LiveConfig {
   const domain = overrides.domain ?? (env.LIVE_DOMAIN || 'localhost:8082');
@@ -195,7 +193,6 @@ export function loadLiveConfig(overrides: LiveConfigOverrides = {}, env: Env = p
     trustProxy: overrides.trustProxy ?? trustProxyFrom(env.TRUST_PROXY),
     wsPerIp: overrides.wsPerIp ?? intFrom(env, 'LIVE_WS_PER_IP', 20, 1),
     viewersPerIp: overrides.viewersPerIp ?? intFrom(env, 'LIVE_VIEWERS_PER_IP', 5, 1),
-    whepPerMinute: overrides.whepPerMinute ?? intFrom(env, 'LIVE_WHEP_PER_MIN', 30, 1),
     reportsPerHour: overrides.reportsPerHour ?? intFrom(env, 'LIVE_REPORTS_PER_HOUR', 10, 1),
     secureCookie: overrides.secureCookie ?? env.LIVE_SECURE_COOKIE === '1',
     cookieName: overrides.cookieName ?? 'blive_session',

@@ -51,7 +51,8 @@ export interface IndexerClient {
   follows(follower: string, followee: string): Promise<boolean>;
   giftCatalog(): Promise<CatalogGift[]>;
   /** Gifts of a stream between two times (ms, inclusive), oldest first, at most `max` (pages of 100). */
-  gifts(streamId: string, from: number, to: number, max?: number): Promise<IndexedGift[]>;
+  /** Gifts to `broadcaster` tagged with `streamId` (a streamId counts only with its owner), in chain order. */
+  gifts(streamId: string, broadcaster: string, from: number, to: number, max?: number): Promise<IndexedGift[]>;
   /** The highest final (solidified) block the indexer has seen. */
   finalBlock(): Promise<number>;
   /**
@@ -109,13 +110,13 @@ export function createIndexerClient(opts: IndexerClientOptions): IndexerClient {
       const d = await query<{ giftCatalog: { nodes: CatalogGift[] } }>('{ giftCatalog { nodes { giftId token price enabled uri } } }');
       return d.giftCatalog.nodes;
     },
-    async gifts(streamId, from, to, max = 100) {
+    async gifts(streamId, broadcaster, from, to, max = 100) {
       const out: IndexedGift[] = [];
       let after: string | null = null;
       while (out.length < max) {
         const d: { gifts: { nodes: IndexedGift[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } } = await query(
-          `query($s: BigInt!, $from: Float!, $to: Float!, $after: String) { gifts(filter: { streamId: $s, from: $from, to: $to }, first: 100, after: $after) { nodes { ${GIFT_FIELDS} } pageInfo { endCursor hasNextPage } } }`,
-          { s: streamId, from, to, after },
+          `query($s: BigInt!, $b: Address!, $from: Float!, $to: Float!, $after: String) { gifts(filter: { streamId: $s, broadcaster: $b, from: $from, to: $to }, first: 100, after: $after) { nodes { ${GIFT_FIELDS} } pageInfo { endCursor hasNextPage } } }`,
+          { s: streamId, b: broadcaster, from, to, after },
         );
         out.push(...d.gifts.nodes);
         if (!d.gifts.pageInfo.hasNextPage || !d.gifts.pageInfo.endCursor) break;

@@ -7,7 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TronWeb } from 'tronweb';
-import { artifact, get, post, startDevnet, tre, tronWebFor, waitFor, type Devnet } from '../helpers/devnet.js';
+import { artifact, get, post, startDevnet, tre, tronWebFor, utf8, waitFor, type Devnet } from '../helpers/devnet.js';
+import { smallDisk, smallDiskUnavailable } from '../helpers/disk.js';
 import { FEE_LIMIT, TRX, deploy, store, transfer, uint, valueOf } from '../helpers/probe.js';
 
 
@@ -66,6 +67,8 @@ describe('when a devnet with a data directory restarts', () => {
     saved.storeTx = await store(tw, saved.probe, 3, 33, 'persisted');
     saved.transferTx = await transfer(tw, devnet.accounts[1]!.address, 12 * TRX);
     await tre(devnet, 'tre_mine', [1]);
+    // Blocks solidify once saved (a crash must not lose what was reported solidified).
+    await waitFor(async () => ((await post(devnet!, 'walletsolidity/gettransactioninfobyid', { value: saved.transferTx })).id ? true : undefined), 10_000, 'the save');
     saved.head = await headNumber(devnet);
     saved.ids = await blockIds(devnet, saved.head);
     saved.balances = await Promise.all(devnet.accounts.slice(0, 3).map((a) => balanceOf(devnet!, a.address)));
@@ -203,5 +206,61 @@ describe('when a devnet producing blocks on an interval restarts', () => {
     // close() seals the open block, so the accepted transfer and its effect both survive.
     assert.equal(info.id, txid);
     assert.equal(balance, 1_000_009 * TRX);
+  });
+});
+
+// Issue 12, items 8 and 11: a hard kill lost blocks the devnet had already reported solidified, so
+// an index (and the chat's gift receipts) called final what no longer existed; and on a full disk
+// it kept confirming transactions it could not save.
+describe('when a devnet with a data directory may crash or run out of disk', () => {
+  it('reports a transaction solidified only once it is saved, so a crash keeps every solidified one', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'blive-devnet-'));
+    const first = await startDevnet({ dataDir: dir, blockTime: 0, solidityLag: 0 });
+    let second: Devnet | undefined;
+    try {
+      const txid = await transfer(tronWebFor(first, 1), first.accounts[2]!.address, 1_000_000);
+      assert.ok((await post(first, 'wallet/gettransactioninfobyid', { value: txid })).id, 'in a block at once');
+      const solid = (await post(first, 'walletsolidity/gettransactioninfobyid', { value: txid })).id;
+      assert.equal(solid, undefined, 'not solidified before the devnet saved it');
+      await waitFor(async () => ((await post(first, 'walletsolidity/gettransactioninfobyid', { value: txid })).id ? true : undefined), 10_000, 'the save');
+      // A crash now: a second node from what is on disk, the first never closed.
+      second = await startDevnet({ dataDir: dir, blockTime: 0, solidityLag: 0 });
+      assert.equal((await post(second, 'walletsolidity/gettransactioninfobyid', { value: txid })).id, txid, 'what was solidified survives');
+    } finally {
+      await second?.close();
+      await first.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses transactions with SERVER_BUSY while it cannot save, and accepts them again once space returns', async function () {
+    const why = smallDiskUnavailable();
+    if (why) {
+      console.log(`      skipped: ${why}`);
+      this.skip();
+    }
+    const disk = smallDisk('4m');
+    const devnet = await startDevnet({ dataDir: disk.dir, blockTime: 0, solidityLag: 0 });
+    try {
+      const tw = tronWebFor(devnet, 1);
+      disk.fill();
+      // Accepted (it fits in memory) but never saved: never solidified.
+      const unsaved = await transfer(tw, devnet.accounts[2]!.address, 1_000_000);
+      const refusal = await waitFor(async () => {
+        const tx = await tw.transactionBuilder.sendTrx(devnet.accounts[3]!.address, 1_000_000, devnet.accounts[1]!.address);
+        const r = (await tw.trx.sendRawTransaction(await tw.trx.sign(tx))) as { result?: boolean; code?: string; message?: string };
+        return r.result ? undefined : r;
+      }, 15_000, 'a refusal once the save failed');
+      assert.equal(refusal.code, 'SERVER_BUSY');
+      assert.match(utf8(refusal.message), /cannot save the chain .*ENOSPC/);
+      assert.equal((await post(devnet, 'walletsolidity/gettransactioninfobyid', { value: unsaved })).id, undefined, 'an unsaved block is not solidified');
+      disk.free();
+      await waitFor(async () => ((await post(devnet, 'walletsolidity/gettransactioninfobyid', { value: unsaved })).id ? true : undefined), 15_000, 'the save once space returned');
+      const again = await transfer(tw, devnet.accounts[3]!.address, 1_000_000);
+      assert.ok((await post(devnet, 'wallet/gettransactioninfobyid', { value: again })).id);
+    } finally {
+      await devnet.close().catch(() => undefined);
+      disk.close();
+    }
   });
 });

@@ -120,11 +120,28 @@ export function alive(pid: number): boolean {
 type Inbound = { packetsReceived?: number; framesDecoded?: number; codecId: string };
 type Publish = { status: number; location?: string; body?: string; pc?: RTCPeerConnection };
 
+/** One sample of watchVideo (test/live/media/fixtures/page.js). */
+export interface VideoSample {
+  readonly atMs: number;
+  readonly width: number;
+  readonly height: number;
+  /** kbit/s over the period before the sample (0 for the first). */
+  readonly kbps: number;
+  readonly fps: number;
+  /** The sender's qualityLimitationReason ('none', 'bandwidth', 'cpu'); receivers: undefined. */
+  readonly reason?: string;
+  /** The sender's bandwidth estimate (availableOutgoingBitrate), kbit/s. */
+  readonly estimateKbps?: number;
+  readonly framesDecoded?: number;
+}
+
 /** What test/live/media/fixtures/page.js and coreWebEntry.js put on `window` in the test pages. */
 declare global {
   interface Window {
     media: {
       stampedStream(width: number, height: number, fps: number): globalThis.MediaStream;
+      busyStream(width: number, height: number, fps: number): globalThis.MediaStream;
+      watchVideo(pc: RTCPeerConnection, direction: 'send' | 'receive', everyMs?: number): { samples: VideoSample[]; stop(): void };
       whipPublish(url: string, stream: globalThis.MediaStream, opts?: { videoCodec?: string }): Promise<Publish>;
       whepPlay(url: string, video: HTMLVideoElement): Promise<Publish>;
       inbound(pc: RTCPeerConnection): Promise<Record<string, Inbound | string | undefined> & { video?: Inbound; audio?: Inbound }>;

@@ -136,7 +136,9 @@ describe('indexer: GraphQL API', function () {
     it('serves stream totals, leaderboards and earnings', async function () {
       const lastTrxGift = rows('SELECT broadcaster, timestamp FROM gifts WHERE token = ? ORDER BY id DESC LIMIT 1', TRX_ADDRESS)[0]!;
       const d = await ok(`{
-        streamTotals(streamId: "7") { nodes { token total giftCount } }
+        streamTotals(streamId: "7", broadcaster: "${a.addr.alice}") { nodes { token total giftCount } }
+        elevenOfFrank: streamTotals(streamId: "11", broadcaster: "${a.addr.frank}") { nodes { broadcaster total giftCount } }
+        streamChart: leaderboard(kind: GIFTERS, period: ALL, token: "${TRX_ADDRESS}", streamId: "11", broadcaster: "${a.addr.frank}") { broadcaster entries { account giftCount } }
         leaderboard(kind: GIFTERS, period: ALL, token: "${TRX_ADDRESS}", first: 5) { periodStart entries { rank account amount giftCount } }
         day: leaderboard(kind: BROADCASTERS, period: DAY, token: "${TRX_ADDRESS}", at: ${lastTrxGift.timestamp}) { entries { account } }
         earnings(broadcaster: "${a.addr.alice}") { nodes { token pending claimable claimed nextReleaseAt at finality } }
@@ -145,6 +147,11 @@ describe('indexer: GraphQL API', function () {
         d.streamTotals.nodes,
         rows("SELECT token, total, gift_count FROM stream_totals WHERE stream_id = '7' ORDER BY token").map((r) => ({ token: r.token, total: r.total, giftCount: r.gift_count })),
       );
+      // Stream 11 was tagged on one gift to frank and one to alice: frank's stream counts his alone.
+      assert.deepEqual(d.elevenOfFrank.nodes, [{ broadcaster: a.addr.frank, total: String(2n * SUN), giftCount: 1 }]);
+      assert.deepEqual(d.streamChart, { broadcaster: a.addr.frank, entries: [{ account: a.addr.bob, giftCount: 1 }] });
+      const missing = await gql(`{ leaderboard(kind: GIFTERS, period: ALL, token: "${TRX_ADDRESS}", streamId: "11") { entries { account } } }`);
+      assert.deepEqual(codes(missing), ['BAD_ARGUMENT']);
       assert.equal(d.leaderboard.entries[0].account, a.addr.bob);
       assert.equal(d.leaderboard.entries[0].rank, 1);
       for (let i = 1; i < d.leaderboard.entries.length; i++) assert.ok(BigInt(d.leaderboard.entries[i - 1].amount) >= BigInt(d.leaderboard.entries[i].amount));

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { dumpTables } from '../../indexer/db/dump.js';
+import { REBUILD_KEY } from '../../indexer/index.js';
 import { PROJECT_ROOT } from '../../indexer/internal/config.js';
 import type { System } from '../helpers/contracts.js';
 import { startDevnet, waitFor, type Devnet } from '../helpers/devnet.js';
@@ -128,6 +129,26 @@ describe('indexer: crash safety', function () {
         }
       }
       assert.ok(failures >= 5, `only ${failures} injected failures`);
+    });
+  });
+
+  describe('when a migration asked for the derived tables to be rebuilt', function () {
+    it('rebuilds them from the raw store at the next start, once, to the same tables', async function () {
+      const dbPath = path.join(tmp.dir, 'rebuild.sqlite');
+      const first = indexerFor(deployments, dbPath);
+      await first.sync();
+      // What migration 0003 leaves: per-stream rows dropped, the marker set.
+      first.db.exec("DELETE FROM stream_totals; DELETE FROM leaderboards WHERE stream_id <> ''");
+      first.db.prepare('INSERT INTO indexer_meta (key, value) VALUES (?, ?)').run(REBUILD_KEY, 'test');
+      assert.notEqual(dumpTables(first.db), reference);
+      await first.close();
+      const second = indexerFor(deployments, dbPath);
+      try {
+        assert.equal(dumpTables(second.db), reference, 'rebuilt before any sync');
+        assert.equal(second.db.prepare('SELECT count(*) FROM indexer_meta WHERE key = ?').pluck().get(REBUILD_KEY), 0);
+      } finally {
+        await second.close();
+      }
     });
   });
 });

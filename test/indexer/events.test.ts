@@ -355,23 +355,24 @@ describe('indexer: events to rows', function () {
       };
       for (const g of gifts) {
         for (const [kind, who] of [['GIFTERS', g.sender], ['BROADCASTERS', g.broadcaster]] as const) {
-          for (const period of ['DAY', 'WEEK', 'MONTH', 'ALL'] as const) add(`${kind}|${period}|${periodStart(period, g.timestamp)}|${g.token}||${who}`, BigInt(g.total));
-          if (g.stream_id !== '0') add(`${kind}|ALL|0|${g.token}|${g.stream_id}|${who}`, BigInt(g.total));
+          for (const period of ['DAY', 'WEEK', 'MONTH', 'ALL'] as const) add(`${kind}|${period}|${periodStart(period, g.timestamp)}|${g.token}|||${who}`, BigInt(g.total));
+          if (g.stream_id !== '0') add(`${kind}|ALL|0|${g.token}|${g.broadcaster}|${g.stream_id}|${who}`, BigInt(g.total));
         }
       }
       const charts = rows('SELECT * FROM leaderboards');
       assert.equal(charts.length, expect.size);
       for (const c of charts) {
-        const e = expect.get(`${c.kind}|${c.period}|${c.period_start}|${c.token}|${c.stream_id}|${c.account}`);
+        const e = expect.get(`${c.kind}|${c.period}|${c.period_start}|${c.token}|${c.stream_owner}|${c.stream_id}|${c.account}`);
         assert.deepEqual({ amount: BigInt(c.amount), count: c.gift_count }, e);
         assert.equal(c.amount_sort, c.amount.padStart(78, '0'));
       }
       for (const s of rows('SELECT * FROM stream_totals')) {
-        const of = gifts.filter((g) => g.stream_id === s.stream_id && g.token === s.token);
+        const of = gifts.filter((g) => g.broadcaster === s.broadcaster && g.stream_id === s.stream_id && g.token === s.token);
         assert.equal(BigInt(s.total), of.reduce((x, g) => x + BigInt(g.total), 0n));
         assert.equal(s.gift_count, of.length);
       }
       assert.equal(rows("SELECT * FROM stream_totals WHERE stream_id = '0'").length, 0);
+
       for (const b of rows('SELECT * FROM broadcaster_totals')) {
         const of = gifts.filter((g) => g.broadcaster === b.broadcaster && g.token === b.token);
         assert.equal(BigInt(b.total), of.reduce((x, g) => x + BigInt(g.total), 0n));
@@ -379,15 +380,27 @@ describe('indexer: events to rows', function () {
       }
     });
 
+    // Issue 12, item 5: stream 11 is tagged on a gift to frank and on one to alice; each counts
+    // with its own broadcaster, so neither inflates the other's stream totals or per-stream chart.
+    it('counts a streamId only with the broadcaster the gift went to', function () {
+      const eleven = rows("SELECT broadcaster, token, total, gift_count FROM stream_totals WHERE stream_id = '11' ORDER BY broadcaster");
+      assert.deepEqual(
+        eleven.map((s) => [s.broadcaster, s.gift_count]).sort(),
+        [[a.addr.alice, 1], [a.addr.frank, 1]].sort(),
+      );
+      const chart = topAccounts(db, { kind: 'BROADCASTERS', period: 'ALL', periodStart: 0, token: TRX_ADDRESS, stream: { broadcaster: a.addr.frank, streamId: '11' }, limit: 10 });
+      assert.deepEqual(chart.map((t) => t.account), [a.addr.frank]);
+    });
+
     it('serves top-N charts largest first', function () {
       const top = topAccounts(db, { kind: 'GIFTERS', period: 'ALL', periodStart: 0, token: TRX_ADDRESS, limit: 10 });
       assert.ok(top.length >= 2);
       for (let i = 1; i < top.length; i++) assert.ok(top[i - 1]!.amount >= top[i]!.amount);
       assert.equal(top[0]!.account, a.addr.bob);
-      const stream7 = topAccounts(db, { kind: 'GIFTERS', period: 'ALL', periodStart: 0, token: sys.btt, streamId: '7', limit: 10 });
+      const stream7 = topAccounts(db, { kind: 'GIFTERS', period: 'ALL', periodStart: 0, token: sys.btt, stream: { broadcaster: a.addr.alice, streamId: '7' }, limit: 10 });
       assert.deepEqual(stream7.map((t) => [t.account, t.amount]), [[a.addr.carol, 10n * E18]]);
       const plan = rows(
-        "EXPLAIN QUERY PLAN SELECT account FROM leaderboards WHERE kind = 'GIFTERS' AND period = 'DAY' AND period_start = 0 AND token = 'x' AND stream_id = '' ORDER BY amount_sort DESC, account DESC LIMIT 10",
+        "EXPLAIN QUERY PLAN SELECT account FROM leaderboards WHERE kind = 'GIFTERS' AND period = 'DAY' AND period_start = 0 AND token = 'x' AND stream_owner = '' AND stream_id = '' ORDER BY amount_sort DESC, account DESC LIMIT 10",
       );
       assert.ok(plan.some((p) => String(p.detail).includes('leaderboards_top')) && !plan.some((p) => String(p.detail).includes('TEMP B-TREE')), JSON.stringify(plan));
     });

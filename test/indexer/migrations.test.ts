@@ -76,4 +76,26 @@ describe('indexer: migrations', function () {
       sqlite.close();
     }
   });
+
+  it('0003_stream_owner keys streams by broadcaster: keeps the global charts, drops per-stream rows and asks for a rebuild', function () {
+    const file = path.join(tmp.dir, 'old.sqlite');
+    const old = new Database(file);
+    migrate(drizzle(old), { migrationsFolder: firstMigrations(3) });
+    const chart = old.prepare(
+      `INSERT INTO leaderboards (kind, period, period_start, token, stream_id, account, amount, amount_sort, gift_count, block_number) VALUES ('GIFTERS', 'ALL', 0, ?, ?, ?, '5', ?, 1, 9)`,
+    );
+    chart.run(ALICE, '', BOB, '5'.padStart(78, '0'));
+    chart.run(ALICE, '11', BOB, '5'.padStart(78, '0'));
+    old.prepare(`INSERT INTO stream_totals (stream_id, token, total, total_sort, broadcaster_amount, gift_count, first_gift_at, last_gift_at, block_number) VALUES ('11', ?, '5', ?, '1', 1, 1, 1, 9)`).run(ALICE, '5'.padStart(78, '0'));
+    old.close();
+
+    const { sqlite } = openDatabase(file);
+    try {
+      assert.deepEqual(sqlite.prepare('SELECT stream_owner, stream_id, account, amount FROM leaderboards').all(), [{ stream_owner: '', stream_id: '', account: BOB, amount: '5' }]);
+      assert.equal(sqlite.prepare('SELECT count(*) FROM stream_totals').pluck().get(), 0);
+      assert.match(sqlite.prepare("SELECT value FROM indexer_meta WHERE key = 'rebuild_required'").pluck().get() as string, /0003/);
+    } finally {
+      sqlite.close();
+    }
+  });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { listenApi } from '../../indexer/api/listen.js';
 import { giftName } from '../../live/chat/gifts.js';
 import { TRX_ADDRESS, type TxResult } from '../helpers/contracts.js';
-import { tre } from '../helpers/devnet.js';
+import { tre, waitFor } from '../helpers/devnet.js';
 import { api, signIn, startChain, startLive, WsClient, type ChainFixture, type LiveFixture } from '../helpers/live.js';
 
 const SUN = 1_000_000n;
@@ -92,13 +92,28 @@ describe('live: gift receipts', function () {
     assert.equal(fx.service.db.prepare('SELECT finality FROM live_gift_receipts WHERE tx_id = ?').pluck().get(dropped.txid), 'dropped');
   });
 
+  // Issue 12, item 5: a gift to another broadcaster tagged with alice's streamId used to appear in
+  // her chat as hers. It belongs to its broadcaster alone: no receipt in stream 1's room.
+  it("posts no receipt for a gift to another broadcaster tagged with the stream's id", async function () {
+    await chain.tx('carol', chain.sys.profiles, 'register(string,string)', ['carol', '']);
+    await chain.tx('carol', chain.sys.profiles, 'setBroadcaster(bool)', [true]);
+    const before = fx.service.db.prepare('SELECT count(*) FROM live_gift_receipts').pluck().get() as number;
+    const foreign = await chain.tx('bob', chain.sys.vault, 'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)', [chain.addr.carol, 9n, 6n, 1n, TRX_ADDRESS, 60n * SUN], 60n * SUN);
+    await giftTo(1n, 2n);
+    const m = await viewer.take((x) => x.type === 'message' && x.kind === 'gift', 10_000, 'the receipt of the gift to alice');
+    assert.equal(m.gift.quantity, 2, 'the first receipt in the room is the gift to alice, not the 6 to carol');
+    assert.equal(m.gift.broadcaster, chain.addr.alice);
+    assert.equal(fx.service.db.prepare('SELECT count(*) FROM live_gift_receipts WHERE tx_id = ?').pluck().get(foreign.txid), 0);
+    assert.equal(fx.service.db.prepare('SELECT count(*) FROM live_gift_receipts').pluck().get(), before + 1);
+  });
+
   it('ignores gifts to streams this service does not know, and posts each gift once', async function () {
     await giftTo(77n, 1n);
     await giftTo(1n, 1n);
     const m = await viewer.take((x) => x.type === 'message' && x.kind === 'gift', 10_000);
     assert.equal(m.gift.quantity, 1);
-    assert.equal(fx.service.db.prepare('SELECT count(*) FROM live_gift_receipts').pluck().get(), 4);
-    assert.equal(fx.service.db.prepare("SELECT count(*) FROM live_messages WHERE kind = 'gift'").pluck().get(), 4);
+    assert.equal(fx.service.db.prepare('SELECT count(*) FROM live_gift_receipts').pluck().get(), 5);
+    assert.equal(fx.service.db.prepare("SELECT count(*) FROM live_messages WHERE kind = 'gift'").pluck().get(), 5);
   });
 
   it('reconnects to the subscription after the indexer API drops, and posts the gifts sent meanwhile', async function () {
@@ -115,6 +130,31 @@ describe('live: gift receipts', function () {
     assert.equal(m.gift.quantity, 2);
   });
 
+  // Issue 12, item 11: after a hard kill the platform rebuilt the index, and a receipt still said
+  // final for a gift the chain no longer had. On a rebuilt index every final receipt is checked
+  // again: gone from the index, it is dropped; still there and solidified, it is final again.
+  it('checks every final receipt again when told the index was rebuilt', async function () {
+    const dbPath = fx.service.config.dbPath;
+    const real = fx.service.db.prepare("SELECT * FROM live_gift_receipts WHERE finality = 'final' ORDER BY block_number LIMIT 1").get() as { tx_id: string; log_index: number; message_id: number };
+    assert.ok(real, 'a final receipt from the tests above');
+    // A receipt the old index had called final, for a gift the chain no longer has.
+    const ghost = 'ab'.repeat(32);
+    fx.service.db.transaction(() => {
+      const msg = fx.service.rooms.post('stream:1', 'gift', chain.addr.bob, 'bob', 'bob sent 1 × Coffee', { txId: ghost, logIndex: 0, finality: 'final' });
+      fx.service.db.prepare("INSERT INTO live_gift_receipts (tx_id, log_index, stream_id, message_id, block_number, timestamp, finality) VALUES (?, 0, 1, ?, 1, ?, 'final')").run(ghost, msg.id, Date.now());
+    })();
+    await viewer.close();
+    await fx.close();
+    fx = await startLive(chain, dbPath, { params: { recheckGiftReceipts: true } });
+    viewer = await WsClient.connect(fx);
+    await viewer.join('stream:1');
+    const finality = (tx: string): unknown => fx.service.db.prepare('SELECT finality FROM live_gift_receipts WHERE tx_id = ?').pluck().get(tx);
+    await waitFor(() => (finality(ghost) === 'dropped' ? true : undefined), 10_000, 'the ghost receipt to be dropped');
+    await waitFor(() => (finality(real.tx_id) === 'final' ? true : undefined), 10_000, 'the real receipt to be confirmed final again');
+    const history = await (await WsClient.connect(fx)).join('stream:1');
+    assert.equal(history.find((x) => x.gift?.txId === ghost)?.gift.finality, 'dropped');
+  });
+
   it('posts gifts sent while the service was stopped once it is back', async function () {
     const dbPath = fx.service.config.dbPath;
     await viewer.close();
@@ -126,6 +166,6 @@ describe('live: gift receipts', function () {
     const history = await viewer.join('stream:1');
     const m = history.find((x) => x.kind === 'gift' && x.gift.quantity === 5) ?? (await viewer.take((x) => x.type === 'message' && x.kind === 'gift' && x.gift.quantity === 5, 15_000, 'the receipt of the gift sent while stopped'));
     assert.equal(m.text, 'bob sent 5 × Coffee');
-    assert.equal(fx.service.db.prepare("SELECT count(*) FROM live_messages WHERE kind = 'gift'").pluck().get(), 7, 'no gift posted twice');
+    assert.equal(fx.service.db.prepare("SELECT count(*) FROM live_messages WHERE kind = 'gift'").pluck().get(), 9, 'no gift posted twice (the ghost receipt of the test above counts)');
   });
 });

@@ -4,9 +4,14 @@
  * deployments/development.json it writes, which every other part of BLive learns addresses from.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TronWeb, utils as tronUtils } from 'tronweb';
+import { createIndexer } from '../../indexer/index.js';
+import { loadConfig } from '../../indexer/internal/config.js';
+import { createLogger } from '../../indexer/internal/log.js';
 import { call, DAY, TRX_ADDRESS } from '../helpers/contracts.js';
 import { post, startDevnet, type Devnet } from '../helpers/devnet.js';
 import { ROOT, tronbox, type Run } from '../helpers/tronbox.js';
@@ -181,5 +186,70 @@ describe('when tronbox migrates BLive to the development network', function () {
         assert.equal(await view(pool(), 'totalLiabilities(address)', [token]), 0n);
       }
     });
+  });
+});
+
+// Issue 12, item 14: `npm run devnet` (a fresh chain) then `npm run migrate` worked once; on the
+// next fresh chain tronbox failed with "Contract does not exist" (its artifacts remembered the old
+// chain's Migrations), and `npm run indexer` refused the old index. The tronbox run above leaves
+// exactly those artifacts behind.
+describe('when the standalone dev loop starts again on a fresh chain', function () {
+  this.timeout(180_000);
+  let devnet: Devnet;
+  let tmp: string;
+
+  before(async function () {
+    devnet = await startDevnet({ blockTime: 0, solidityLag: 0 });
+    tmp = mkdtempSync(path.join(tmpdir(), 'blive-devloop-'));
+  });
+
+  after(async function () {
+    await devnet?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** `npm run migrate` as a developer runs it, with the deployments file in a temp folder. */
+  const migrate = (): Promise<{ code: number; out: string }> =>
+    new Promise((resolve, reject) => {
+      const env = { ...process.env, DEVNET_URL: devnet.url, BLIVE_DEPLOYMENTS_DIR: tmp };
+      execFile('npm', ['run', '--silent', 'migrate'], { cwd: ROOT, env, timeout: 150_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+        if (err && typeof err.code !== 'number') return reject(err);
+        resolve({ code: err ? (err.code as number) : 0, out: `${stdout}\n${stderr}` });
+      });
+    });
+
+  it('npm run migrate deploys to the fresh chain, and a second run deploys nothing', async function () {
+    const first = await migrate();
+    assert.equal(first.code, 0, first.out.slice(-3000));
+    const file = path.join(tmp, 'development.json');
+    const fresh = JSON.parse(readFileSync(file, 'utf8')) as Deployments;
+    assert.equal(fresh.fullHost, devnet.url);
+    const info = await post(devnet, 'wallet/getcontractinfo', { value: fresh.contracts.GiftVault!.address, visible: true });
+    assert.equal(info.smart_contract?.name, 'GiftVault');
+    const again = await migrate();
+    assert.equal(again.code, 0, again.out.slice(-3000));
+    assert.match(again.out, /nothing to deploy/);
+    assert.equal(JSON.parse(readFileSync(file, 'utf8')).contracts.GiftVault.address, fresh.contracts.GiftVault!.address);
+  });
+
+  it('the indexer starts a new index for the new deployment by default, and says so', async function () {
+    const file = path.join(tmp, 'development.json');
+    const env = { BLIVE_DEPLOYMENTS: file, DATA_DIR: tmp };
+    const cfg = loadConfig({}, env);
+    const d = JSON.parse(readFileSync(file, 'utf8')) as Deployments;
+    assert.equal(path.basename(cfg.dbPath), `indexer-development-${d.contracts.GiftVault!.address}.sqlite`);
+    // An index of the previous chain's deployment sits in the same folder.
+    const older = loadConfig({ deployment: { ...cfg.deployment, contracts: { ...cfg.deployment.contracts, GiftVault: { ...cfg.deployment.contracts.GiftVault!, address: TRX_ADDRESS } } } }, env);
+    assert.notEqual(older.dbPath, cfg.dbPath);
+    const lines: string[] = [];
+    const log = createLogger({ sink: (r) => void lines.push(String(r.msg)), level: 'info' });
+    const ix = createIndexer({ config: cfg, log });
+    try {
+      await ix.sync();
+      assert.ok(lines.some((l) => l.includes('starting a new index for this deployment')), lines.join('\n'));
+      assert.ok(ix.status().indexed >= d.deployBlock);
+    } finally {
+      await ix.close();
+    }
   });
 });

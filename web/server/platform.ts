@@ -260,6 +260,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${f}${suffix}`, { force: true });
     };
     // A new deployment: databases of an older chain would be refused (indexer) or misleading (live).
+    let rebuilt = false;
     if (fresh) [indexerDb, liveDb].forEach(remove);
     else if (devnet && !indexAgreesWithChain(indexerDb, devnet)) {
       // The devnet saves its chain on close and a little after each block: killed hard, it comes
@@ -267,6 +268,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       // (the chain is the truth; the live service's own data is kept).
       log('the index is ahead of the devnet (stopped without saving?): rebuilding it from the chain');
       remove(indexerDb);
+      rebuilt = true;
     }
 
     // Per-block info lines would drown the console: warnings and errors only unless LOG_LEVEL says otherwise.
@@ -295,13 +297,19 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     const addr = server.address() as AddressInfo;
     const url = listening.url;
 
-    const media = createMediaBackend(env, { publicBaseUrl: url, embedded: { workDir: path.join(dataDir, 'media') } });
+    const media = createMediaBackend(env, {
+      publicBaseUrl: url,
+      embedded: { workDir: path.join(dataDir, 'media') },
+      log: createLogger({ level, fields: { component: 'media' } }),
+    });
     const live = createLiveService({
       media,
       env,
       config: { dbPath: liveDb, nodeUrl, indexerUrl: url, domain: env.LIVE_DOMAIN || `${addr.address}:${addr.port}`, uri: env.LIVE_URI || url },
       // The indexer's API in this process: no socket between the two.
       indexerFetch: (input, init) => inProcessFetch(api, input, init),
+      // Receipts the old index called final are final again only on the new index's word.
+      recheckGiftReceipts: rebuilt,
       log: createLogger({ level, fields: { component: 'live' } }),
     });
     closers.push(() => live.close());

@@ -17,7 +17,8 @@ export interface MediaBackendOptions {
 /**
  * Creates the media backend. Livepeer: LIVEPEER_API_KEY, LIVEPEER_WEBHOOK_SECRET (required with
  * it), LIVEPEER_API_URL, LIVEPEER_INGEST_URL. Embedded: MEDIA_WORK_DIR, FFMPEG_PATH,
- * MEDIA_IDLE_TIMEOUT_MS, MEDIA_HLS=0 (WebRTC only, no ffmpeg), MEDIA_ICE_HOSTS (comma-separated
+ * MEDIA_IDLE_TIMEOUT_MS, MEDIA_INGEST_START_KBPS, MEDIA_OFFERS_PER_MIN, MEDIA_MAX_VIEWERS,
+ * MEDIA_VIEWER_CONNECT_TIMEOUT_MS, MEDIA_HLS=0 (WebRTC only, no ffmpeg), MEDIA_ICE_HOSTS (comma-separated
  * extra host candidates, e.g. a public IP).
  */
 export function createMediaBackend(env: NodeJS.ProcessEnv, opts: MediaBackendOptions): MediaBackend {
@@ -30,17 +31,33 @@ export function createMediaBackend(env: NodeJS.ProcessEnv, opts: MediaBackendOpt
       ...(opts.log ? { log: opts.log } : {}),
     });
   }
-  const idle = env.MEDIA_IDLE_TIMEOUT_MS ? Number(env.MEDIA_IDLE_TIMEOUT_MS) : undefined;
-  if (idle !== undefined && !(Number.isInteger(idle) && idle > 0)) throw new Error(`MEDIA_IDLE_TIMEOUT_MS must be a positive integer: ${env.MEDIA_IDLE_TIMEOUT_MS}`);
+  const idle = intEnv(env, 'MEDIA_IDLE_TIMEOUT_MS', 1);
+  const startKbps = intEnv(env, 'MEDIA_INGEST_START_KBPS', 0);
+  const offers = intEnv(env, 'MEDIA_OFFERS_PER_MIN', 1);
+  const maxViewers = intEnv(env, 'MEDIA_MAX_VIEWERS', 1);
+  const connectMs = intEnv(env, 'MEDIA_VIEWER_CONNECT_TIMEOUT_MS', 1);
   const hosts = env.MEDIA_ICE_HOSTS?.split(',').map((h) => h.trim()).filter(Boolean);
   return createEmbeddedBackend({
     publicBaseUrl: opts.publicBaseUrl,
     ...(env.MEDIA_WORK_DIR ? { workDir: env.MEDIA_WORK_DIR } : {}),
     ...(env.FFMPEG_PATH ? { ffmpegPath: env.FFMPEG_PATH } : {}),
     ...(idle ? { idleTimeoutMs: idle } : {}),
+    ...(startKbps !== undefined ? { ingestStartKbps: startKbps } : {}),
+    ...(offers ? { offersPerMinute: offers } : {}),
+    ...(maxViewers ? { maxViewersPerStream: maxViewers } : {}),
+    ...(connectMs ? { viewerConnectTimeoutMs: connectMs } : {}),
     ...(env.MEDIA_HLS === '0' ? { hls: false } : {}),
     ...(hosts?.length ? { ice: { additionalHostAddresses: hosts } } : {}),
     ...(opts.log ? { log: opts.log } : {}),
     ...opts.embedded,
   });
+}
+
+/** An integer setting of at least `min`, or undefined when unset; a bad value stops start-up. */
+function intEnv(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer of at least ${min}: ${raw}`);
+  return value;
 }

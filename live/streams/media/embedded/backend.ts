@@ -11,16 +11,17 @@
  * - `GET /media/playback/:playbackId`: playback info (Studio's shape)
  * - `GET|HEAD /media/hls/:playbackId/index.m3u8`, `.../:rendition/index.m3u8`, `.../:rendition/seg_N.ts`
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CreateMediaStreamInput, KnownMediaStream, MediaBackend, MediaEvent, MediaStream, PlaybackInfo, PlaybackSource } from '../backend.js';
-import { BodyTooLargeError, readBody, sendError, sendJson, setCors } from './http.js';
+import { BodyTooLargeError, RateLimiter, readBody, sendError, sendJson, setCors } from './http.js';
 import { DEFAULT_LADDER, HlsLadder, type LadderConfig, MASTER_PLAYLIST } from './ladder.js';
-import { type IceOptions, Ingest, Viewer } from './peers.js';
-import { UnsupportedCodecError } from './sdp.js';
+import { INGEST_START_KBPS, type IceOptions, Ingest, Viewer } from './peers.js';
+import { UnsupportedCodecError, offerProblem } from './sdp.js';
 
 /** Structured logger (the shape of indexer/internal/log.ts's Logger). */
 export interface MediaLogger {
@@ -45,11 +46,23 @@ export interface EmbeddedBackendOptions {
   readonly idleTimeoutMs?: number;
   /** A WHEP viewer silent (no RTCP) this long is dropped. Default 10000 ms. */
   readonly viewerTimeoutMs?: number;
-  /** WHEP viewers per stream; more get 503 VIEWER_LIMIT. Default 200. */
+  /**
+   * A WHEP viewer not connected (ICE + DTLS) this long after its answer is dropped, freeing its
+   * slot: an offer that never connects must not hold one. Default 5000 ms.
+   */
+  readonly viewerConnectTimeoutMs?: number;
+  /** WHEP viewers per stream, counting offers being answered; more get 503 VIEWER_LIMIT. Default 200. */
   readonly maxViewersPerStream?: number;
+  /** SDP offers (WHIP and WHEP POSTs) per client IP per minute; more get 429 RATE_LIMITED. Default 30. */
+  readonly offersPerMinute?: number;
   /** Access-Control-Allow-Origin of every route; default '*' (no cookies are used). */
   readonly corsOrigin?: string;
   readonly ice?: IceOptions;
+  /**
+   * The bandwidth estimate (kbit/s) the broadcaster's browser is asked to start from
+   * (`x-google-start-bitrate`); 0 leaves it to the browser. Default 1000 (see peers.ts).
+   */
+  readonly ingestStartKbps?: number;
   /** Set false to run WHIP/WHEP only, without ffmpeg (no HLS source in playback info). */
   readonly hls?: boolean;
   readonly log?: MediaLogger;
@@ -80,6 +93,11 @@ interface Broadcast {
   readonly ingest: Ingest;
   ladder: HlsLadder | null;
   readonly viewers: Map<string, Viewer>;
+  /**
+   * Viewer slots taken: `viewers.size` plus the offers being answered. Taken before the first
+   * await of an offer and given back on every path out, so concurrent offers cannot pass the cap.
+   */
+  slots: number;
 }
 
 interface Entry {
@@ -120,9 +138,14 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
   const idleTimeoutMs = opts.idleTimeoutMs ?? 5000;
   const maxViewers = opts.maxViewersPerStream ?? 200;
   const viewerTimeoutMs = opts.viewerTimeoutMs ?? 10_000;
+  const viewerConnectTimeoutMs = opts.viewerConnectTimeoutMs ?? 5000;
+  const offerLimiter = new RateLimiter(opts.offersPerMinute ?? 30, 60_000);
   const corsOrigin = opts.corsOrigin ?? '*';
   const ice = opts.ice ?? {};
-  const hlsEnabled = opts.hls ?? true;
+  const ingestStartKbps = opts.ingestStartKbps ?? INGEST_START_KBPS;
+  // HLS needs ffmpeg: checked once now, so a missing one is said once, at start-up, and viewers
+  // are never offered an HLS source that would only fail in their player.
+  const hls: Promise<boolean> = opts.hls === false ? Promise.resolve(false) : checkFfmpeg(ffmpegPath, log);
 
   const byId = new Map<string, Entry>();
   const byKey = new Map<string, Entry>();
@@ -183,9 +206,9 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
       entry.live = true;
       emit('started', entry);
     }
-    if (hlsEnabled) {
-      startLadder(entry, b).catch((err: Error) => log.error('HLS ladder did not start', { media_id: entry.mediaId, error: err.message }));
-    }
+    hls
+      .then((ok) => (ok ? startLadder(entry, b) : undefined))
+      .catch((err: Error) => log.error('HLS ladder did not start', { media_id: entry.mediaId, error: err.message }));
   }
 
   // Browsers (and core-web) send no DELETE when a broadcast ends: the end is when packets stop.
@@ -196,10 +219,11 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
         const b = entry.broadcast;
         if (!b) continue;
         for (const [id, viewer] of b.viewers) {
-          if (now - viewer.lastSeenAt <= viewerTimeoutMs) continue;
-          b.viewers.delete(id);
-          log.info('WHEP viewer gone silent', { media_id: entry.mediaId, viewer_id: id });
-          viewer.close().catch((err: Error) => log.error('closing a viewer failed', { media_id: entry.mediaId, error: err.message }));
+          if (!viewer.connected && now - viewer.createdAt > viewerConnectTimeoutMs) {
+            dropViewer(entry, b, id, 'WHEP viewer never connected');
+          } else if (now - viewer.lastSeenAt > viewerTimeoutMs) {
+            dropViewer(entry, b, id, 'WHEP viewer gone silent');
+          }
         }
         const last = b.ingest.lastPacketAt;
         // A broadcast that never sent a packet gets the same grace, counted from its creation.
@@ -210,16 +234,39 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
         }
       }
     },
-    Math.max(50, Math.min(1000, idleTimeoutMs / 4, viewerTimeoutMs / 4)),
+    Math.max(50, Math.min(1000, idleTimeoutMs / 4, viewerTimeoutMs / 4, viewerConnectTimeoutMs / 4)),
   );
   idleTimer.unref();
+
+  /** Removes a viewer and gives its slot back (once: a second call finds it gone). */
+  function dropViewer(entry: Entry, b: Broadcast, id: string, reason: string): void {
+    const viewer = b.viewers.get(id);
+    if (!viewer) return;
+    b.viewers.delete(id);
+    b.slots--;
+    log.info(reason, { media_id: entry.mediaId, viewer_id: id });
+    viewer.close().catch((err: Error) => log.error('closing a viewer failed', { media_id: entry.mediaId, error: err.message }));
+  }
+
+  /** Refuses the request with 429 when its address has used its offers for this minute. */
+  function limitOffers(req: IncomingMessage, res: ServerResponse): boolean {
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const wait = offerLimiter.take(ip, Date.now());
+    if (wait === 0) return true;
+    sendError(res, 429, 'RATE_LIMITED', 'too many SDP offers from this address', { 'retry-after': String(Math.ceil(wait / 1000)) }, { retryAfterMs: wait });
+    return false;
+  }
+  const limiterSweep = setInterval(() => offerLimiter.sweep(Date.now()), 60_000);
+  limiterSweep.unref();
 
   async function handleWhipPost(req: IncomingMessage, res: ServerResponse, entry: Entry): Promise<void> {
     const offer = await readSdp(req, res);
     if (offer === null) return;
+    const problem = offerProblem(offer);
+    if (problem) return sendError(res, 400, 'BAD_SDP', `not a usable WebRTC offer: ${problem}`);
     let accepted: Awaited<ReturnType<typeof Ingest.accept>>;
     try {
-      accepted = await Ingest.accept(offer, ice);
+      accepted = await Ingest.accept(offer, ice, ingestStartKbps);
     } catch (err) {
       return refuseOffer(res, err as Error, entry);
     }
@@ -228,7 +275,7 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
       await accepted.ingest.close();
       return sendError(res, 404, 'UNKNOWN_STREAM', 'the stream was deleted');
     }
-    const b: Broadcast = { id: hex(8), createdAt: Date.now(), ingest: accepted.ingest, ladder: null, viewers: new Map() };
+    const b: Broadcast = { id: hex(8), createdAt: Date.now(), ingest: accepted.ingest, ladder: null, viewers: new Map(), slots: 0 };
     entry.broadcast = b;
     const off = b.ingest.onRtp(() => {
       off();
@@ -253,24 +300,26 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
     if (offer === null) return;
     const b = entry.broadcast;
     if (!b || !entry.live) return sendError(res, 503, 'STREAM_NOT_LIVE', 'the stream is not live', { 'retry-after': '2' });
-    if (b.viewers.size >= maxViewers) return sendError(res, 503, 'VIEWER_LIMIT', 'too many viewers on this stream');
+    const problem = offerProblem(offer);
+    if (problem) return sendError(res, 400, 'BAD_SDP', `not a usable WebRTC offer: ${problem}`);
+    if (b.slots >= maxViewers) return sendError(res, 503, 'VIEWER_LIMIT', 'too many viewers on this stream', { 'retry-after': String(Math.ceil(viewerConnectTimeoutMs / 1000)) });
+    b.slots++; // no await between the check and this line
     let accepted: Awaited<ReturnType<typeof Viewer.accept>>;
     try {
       accepted = await Viewer.accept(offer, b.ingest, ice);
     } catch (err) {
+      b.slots--;
       return refuseOffer(res, err as Error, entry);
     }
     if (entry.broadcast !== b) {
+      b.slots--;
       await accepted.viewer.close();
       return sendError(res, 503, 'STREAM_NOT_LIVE', 'the broadcast ended');
     }
     const viewerId = hex(8);
     b.viewers.set(viewerId, accepted.viewer);
     accepted.viewer.onStateChange((state) => {
-      if (state === 'failed' || state === 'closed') {
-        b.viewers.delete(viewerId);
-        accepted.viewer.close().catch(() => undefined);
-      }
+      if (state === 'failed' || state === 'closed') dropViewer(entry, b, viewerId, `WHEP viewer ${state}`);
     });
     res.writeHead(201, {
       'content-type': 'application/sdp',
@@ -311,11 +360,11 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
     }
   }
 
-  function playbackInfoOf(entry: Entry): PlaybackInfo {
+  async function playbackInfoOf(entry: Entry): Promise<PlaybackInfo> {
     const source: PlaybackSource[] = [
       { hrn: 'WebRTC (H264)', type: 'html5/video/h264', url: `${base}/media/webrtc/${entry.playbackId}` },
     ];
-    if (hlsEnabled) {
+    if (await hls) {
       source.push({ hrn: 'HLS (TS)', type: 'html5/application/vnd.apple.mpegurl', url: `${base}/media/hls/${entry.playbackId}/index.m3u8` });
     }
     return { type: 'live', meta: { live: entry.live ? 1 : 0, source } };
@@ -390,7 +439,7 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
 
     async playbackInfo(playbackId: string): Promise<PlaybackInfo | null> {
       const entry = byPlayback.get(playbackId);
-      return entry ? playbackInfoOf(entry) : null;
+      return entry ? await playbackInfoOf(entry) : null;
     },
 
     onEvent(listener) {
@@ -440,7 +489,7 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
           return true;
         }
         if (method === 'HEAD') res.writeHead(200).end();
-        else await handleWhipPost(req, res, entry);
+        else if (limitOffers(req, res)) await handleWhipPost(req, res, entry);
         return true;
       }
       if ((m = ROUTES.whipResource.exec(path))) {
@@ -460,16 +509,15 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
           return true;
         }
         if (method === 'HEAD') res.writeHead(200).end();
-        else await handleWhepPost(req, res, entry);
+        else if (limitOffers(req, res)) await handleWhepPost(req, res, entry);
         return true;
       }
       if ((m = ROUTES.whepResource.exec(path))) {
         if (!allow('DELETE')) return true;
-        const viewers = byPlayback.get(m[1]!)?.broadcast?.viewers;
-        const viewer = viewers?.get(m[2]!);
-        if (!viewer) return sendError(res, 404, 'UNKNOWN_SESSION', 'no such WHEP session'), true;
-        viewers!.delete(m[2]!);
-        await viewer.close();
+        const entry = byPlayback.get(m[1]!);
+        const b = entry?.broadcast;
+        if (!entry || !b?.viewers.has(m[2]!)) return sendError(res, 404, 'UNKNOWN_SESSION', 'no such WHEP session'), true;
+        dropViewer(entry, b, m[2]!, 'WHEP DELETE');
         res.writeHead(200).end();
         return true;
       }
@@ -477,13 +525,13 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
         if (!allow('GET, HEAD')) return true;
         const entry = byPlayback.get(m[1]!);
         if (!entry) return sendError(res, 404, 'UNKNOWN_PLAYBACK_ID', 'unknown playback id'), true;
-        sendJson(res, 200, playbackInfoOf(entry), method === 'HEAD');
+        sendJson(res, 200, await playbackInfoOf(entry), method === 'HEAD');
         return true;
       }
       if ((m = ROUTES.master.exec(path)) || (m = ROUTES.rendition.exec(path))) {
         if (!allow('GET, HEAD')) return true;
         const entry = byPlayback.get(m[1]!);
-        if (!entry || !hlsEnabled) return sendError(res, 404, 'UNKNOWN_PLAYBACK_ID', 'unknown playback id'), true;
+        if (!entry || !(await hls)) return sendError(res, 404, 'UNKNOWN_PLAYBACK_ID', 'unknown playback id'), true;
         const rel = m[2] ? join(m[2], m[3]!) : MASTER_PLAYLIST;
         await serveHls(res, entry, rel, method === 'HEAD');
         return true;
@@ -497,6 +545,7 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
       if (closed) return;
       closed = true;
       clearInterval(idleTimer);
+      clearInterval(limiterSweep);
       await Promise.all([...byId.values()].map((e) => endBroadcast(e, 'backend closed')));
       byId.clear();
       byKey.clear();
@@ -508,3 +557,46 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
   return backend;
 }
 
+
+const FFMPEG_INSTALL = 'apt-get install ffmpeg';
+
+/**
+ * Whether `ffmpegPath` runs and has the encoders the ladder uses (libx264, aac). Says why not,
+ * once, as an error with the install command: the backend then runs WebRTC only.
+ */
+async function checkFfmpeg(ffmpegPath: string, log: MediaLogger): Promise<boolean> {
+  const off = 'HLS is off; WebRTC (WHIP/WHEP) still works';
+  const result = await new Promise<{ error?: NodeJS.ErrnoException; code: number | null; out: string }>((resolve) => {
+    let out = '';
+    const child = spawn(ffmpegPath, ['-hide_banner', '-encoders'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve({ error, code: null, out });
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+  if (result.error) {
+    const why = result.error.code === 'ENOENT' ? 'not found' : `could not be run (${result.error.message})`;
+    log.error(`ffmpeg ${why}: ${off}. Install it with \`${FFMPEG_INSTALL}\` or set FFMPEG_PATH (MEDIA_HLS=0 turns HLS off without this message)`, {
+      ffmpeg: ffmpegPath,
+      install: FFMPEG_INSTALL,
+    });
+    return false;
+  }
+  const missing = [['libx264', /^\s*V\S*\s+libx264\s/m], ['aac', /^\s*A\S*\s+aac\s/m]].filter(([, re]) => !(re as RegExp).test(result.out)).map(([name]) => name as string);
+  if (result.code !== 0 || missing.length > 0) {
+    const why = result.code !== 0 ? `exited with ${result.code} when asked for its encoders` : `has no ${missing.join(' or ')} encoder`;
+    log.error(`ffmpeg ${why}: ${off}. Install Debian's (\`${FFMPEG_INSTALL}\`) or set FFMPEG_PATH to one with libx264 and aac`, {
+      ffmpeg: ffmpegPath,
+      install: FFMPEG_INSTALL,
+    });
+    return false;
+  }
+  log.info('ffmpeg ready for the HLS ladder', { ffmpeg: ffmpegPath });
+  return true;
+}

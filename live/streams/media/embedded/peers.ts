@@ -9,12 +9,26 @@ import {
   type MediaStreamTrack,
   type PeerConfig,
   type RTCRtpTransceiver,
+  type RtcpPacket,
   RtcpSrPacket,
   type RtpPacket,
+  RTP_EXTENSION_URI,
   useSdesMid,
   useTransportWideCC,
 } from 'werift';
-import { type MediaKind, type SdpCodec, mediaKinds, narrowOffer, pickIngestVideo, pickOpus, pickViewerVideo } from './sdp.js';
+import {
+  type MediaKind,
+  type SdpCodec,
+  mediaKinds,
+  narrowOffer,
+  pickIngestVideo,
+  pickOpus,
+  pickViewerVideo,
+  withFmtp,
+  withRtcpFeedback,
+  withoutRtcpFeedback,
+} from './sdp.js';
+import { TwccFeedback } from './twcc.js';
 
 /** ICE settings shared by every peer connection. */
 export interface IceOptions {
@@ -28,6 +42,20 @@ export interface IceOptions {
 
 /** How long we wait for candidate gathering before answering anyway (clients do not trickle). */
 const GATHER_TIMEOUT_MS = 3000;
+/**
+ * How often the ingest sends transport-wide CC feedback. Chromium's own receiver sends it every
+ * 50-250 ms; the sooner the sender hears, the sooner its estimate follows the link.
+ */
+const TWCC_INTERVAL_MS = 50;
+/**
+ * The bandwidth estimate we ask the broadcaster's browser to start from (`x-google-start-bitrate`;
+ * Chromium's own is 300 kbit/s). Chromium picks its first resolution from it: 900 kbit/s or more
+ * starts a 720p camera at 720p instead of 360p, which it then leaves only by stepwise upscaling
+ * (about 4 s a step, and not at all for detailed content). Measured: Chromium honours it for a
+ * video-only offer; with audio it has already started the encoder at its 300 kbit/s default. Too
+ * high on a slow uplink costs a second of congestion before the estimate comes down.
+ */
+export const INGEST_START_KBPS = 1000;
 
 function peerConfig(ice: IceOptions, codecs: PeerConfig['codecs'], twcc: boolean): Partial<PeerConfig> {
   return {
@@ -70,6 +98,8 @@ async function answer(pc: RTCPeerConnection, offer: string): Promise<string> {
   return sdp;
 }
 
+const randomSsrc = (): number => Math.floor(Math.random() * 0xffffffff) >>> 0;
+
 /** A received RTP packet, serialised once so each consumer can parse its own copy. */
 export type RtpListener = (kind: MediaKind, packet: Buffer) => void;
 
@@ -111,14 +141,24 @@ export class Ingest extends PeerSession {
   private readonly transceivers = new Map<MediaKind, RTCRtpTransceiver>();
   private readonly listeners = new Set<RtpListener>();
   private readonly rtcpListeners = new Set<RtpListener>();
+  private readonly twcc = new TwccFeedback(randomSsrc(), 0);
+  private readonly twccTimer: NodeJS.Timeout;
 
   private constructor(pc: RTCPeerConnection, codecs: Partial<Record<MediaKind, SdpCodec>>) {
     super(pc);
     this.codecs = codecs;
+    this.twccTimer = setInterval(() => this.sendTwcc(), TWCC_INTERVAL_MS);
+    this.twccTimer.unref();
     pc.onTrack.subscribe((track) => {
       const kind = track.kind as MediaKind;
       this.tracks.set(kind, track);
-      track.onReceiveRtp.subscribe((rtp: RtpPacket) => {
+      track.onReceiveRtp.subscribe((rtp: RtpPacket, extensions) => {
+        // The arrival time is taken first: it is what the sender's delay-based estimate reads.
+        const seq = extensions?.[RTP_EXTENSION_URI.transportWideCC];
+        if (typeof seq === 'number') {
+          this.twcc.record(seq, performance.now() * 1000);
+          if (kind === 'video') this.twcc.setMediaSsrc(rtp.header.ssrc);
+        }
         this.lastPacketAt = Date.now();
         if (this.listeners.size === 0) return;
         const packet = rtp.serialize();
@@ -141,19 +181,40 @@ export class Ingest extends PeerSession {
    * Answers a broadcaster's offer. Throws UnsupportedCodecError when it offers no H264/VP8 video
    * or no Opus audio for a section it sends.
    */
-  static async accept(offer: string, ice: IceOptions): Promise<{ ingest: Ingest; answer: string }> {
+  static async accept(offer: string, ice: IceOptions, startKbps: number = INGEST_START_KBPS): Promise<{ ingest: Ingest; answer: string }> {
     const narrowed = narrowOffer(offer, (kind, codecs) => (kind === 'video' ? pickIngestVideo(codecs) : pickOpus(codecs)));
     const { video, audio } = narrowed.chosen;
     const pc = new RTCPeerConnection(
       peerConfig(ice, { video: video ? [toWerift(video, 'video')] : [], audio: audio ? [toWerift(audio, 'audio')] : [] }, true),
     );
+    // werift answers with the feedback types the offer lists. Its own transport-cc generator is
+    // kept off (see twcc.ts) and ours is announced instead; REMB is not offered back because
+    // nothing here sends it.
+    const toWeriftOffer = withoutRtcpFeedback(narrowed.sdp, ['transport-cc', 'goog-remb']);
     // werift announces remote tracks during setRemoteDescription: subscribe before answering.
     const ingest = new Ingest(pc, narrowed.chosen);
     try {
-      return { ingest, answer: await answer(pc, narrowed.sdp) };
+      const sdp = withRtcpFeedback(await answer(pc, toWeriftOffer), 'transport-cc', RTP_EXTENSION_URI.transportWideCC);
+      return { ingest, answer: video && startKbps > 0 ? withFmtp(sdp, 'video', `x-google-start-bitrate=${startKbps}`) : sdp };
     } catch (err) {
-      await pc.close();
+      await ingest.close();
       throw err;
+    }
+  }
+
+  /** Sends the transport-wide CC feedback for the packets that arrived since the last call. */
+  private sendTwcc(): void {
+    if (this.closed) return;
+    const packets = this.twcc.take();
+    if (packets.length === 0) return;
+    const dtls = this.pc.getTransceivers()[0]?.receiver.dtlsTransport;
+    if (!dtls || dtls.state !== 'connected') return;
+    for (const packet of packets) {
+      // sendRtcp only calls serialize(); the packet is already in wire form.
+      const rtcp = { serialize: () => packet } as unknown as RtcpPacket;
+      dtls.sendRtcp([rtcp]).catch(() => {
+        // The transport closes with the session; feedback lost then does not matter.
+      });
     }
   }
 
@@ -180,6 +241,7 @@ export class Ingest extends PeerSession {
   }
 
   protected release(): void {
+    clearInterval(this.twccTimer);
     this.listeners.clear();
     this.rtcpListeners.clear();
   }
@@ -193,6 +255,10 @@ export class Viewer extends PeerSession {
    * the backend drops viewers that stop reporting.
    */
   lastSeenAt = Date.now();
+  /** When the answer was given; a viewer not connected some seconds later is dropped. */
+  readonly createdAt = Date.now();
+  /** True once ICE and DTLS have connected (it stays true: a later failure closes the viewer). */
+  connected = false;
   private unsubscribe: (() => void) | null = null;
 
   private constructor(pc: RTCPeerConnection) {
@@ -236,7 +302,11 @@ export class Viewer extends PeerSession {
       });
       // A viewer can only start decoding at a keyframe: ask for one when it connects and when it
       // asks us (its PLI), instead of waiting for the broadcaster's next periodic one.
-      pc.connectionStateChange.subscribe((state) => state === 'connected' && ingest.requestKeyframe());
+      pc.connectionStateChange.subscribe((state) => {
+        if (state !== 'connected') return;
+        viewer.connected = true;
+        ingest.requestKeyframe();
+      });
       senders.get('video')?.sender.onPictureLossIndication.subscribe(() => ingest.requestKeyframe());
       for (const t of senders.values()) t.sender.onRtcp.subscribe(() => (viewer.lastSeenAt = Date.now()));
       return { viewer, answer: sdp };

@@ -141,6 +141,67 @@ export function narrowOffer(offer: string, pick: (kind: MediaKind, codecs: reado
   return { sdp: joinSdp(session, sections), chosen };
 }
 
+/** Removes the `a=rtcp-fb:<pt> <type>` lines of the given feedback types from every section. */
+export function withoutRtcpFeedback(sdp: string, types: readonly string[]): string {
+  const { session, sections } = splitSdp(sdp);
+  for (const section of sections) {
+    section.lines = section.lines.filter((line) => {
+      const m = /^a=rtcp-fb:(?:\d+|\*) (.+)$/.exec(line);
+      return !m || !types.includes(m[1]!.trim());
+    });
+  }
+  return joinSdp(session, sections);
+}
+
+/**
+ * Adds `a=rtcp-fb:<pt> <type>` for every payload type of the audio and video sections that
+ * negotiate the header extension `uri` (and do not already carry that feedback).
+ */
+export function withRtcpFeedback(sdp: string, type: string, uri: string): string {
+  const { session, sections } = splitSdp(sdp);
+  for (const section of sections) {
+    if (section.kind !== 'audio' && section.kind !== 'video') continue;
+    if (!section.lines.some((l) => /^a=extmap:\d+(?:\/\w+)? (\S+)/.exec(l)?.[1] === uri)) continue;
+    const lines: string[] = [];
+    for (const line of section.lines) {
+      lines.push(line);
+      const pt = /^a=rtpmap:(\d+) /.exec(line)?.[1];
+      if (pt && !section.lines.includes(`a=rtcp-fb:${pt} ${type}`)) lines.push(`a=rtcp-fb:${pt} ${type}`);
+    }
+    section.lines = lines;
+  }
+  return joinSdp(session, sections);
+}
+
+/** Appends `extra` (`k=v;k=v`) to the fmtp line of every payload type of the `kind` sections. */
+export function withFmtp(sdp: string, kind: MediaKind, extra: string): string {
+  const { session, sections } = splitSdp(sdp);
+  for (const section of sections) {
+    if (section.kind !== kind) continue;
+    for (const { payloadType } of codecsOf(section)) {
+      const i = section.lines.findIndex((l) => l.startsWith(`a=fmtp:${payloadType} `));
+      if (i >= 0) section.lines[i] = `${section.lines[i]};${extra}`;
+      else section.lines.splice(section.lines.findIndex((l) => l.startsWith(`a=rtpmap:${payloadType} `)) + 1, 0, `a=fmtp:${payloadType} ${extra}`);
+    }
+  }
+  return joinSdp(session, sections);
+}
+
+/**
+ * Why `sdp` cannot be a browser's WebRTC offer, or null when it could: it needs an audio or video
+ * section in use, ICE credentials and a DTLS fingerprint. Anything less would hold a peer
+ * connection (and a viewer slot) that can never connect.
+ */
+export function offerProblem(sdp: string): string | null {
+  const { session, sections } = splitSdp(sdp);
+  const media = sections.filter((s) => (s.kind === 'audio' || s.kind === 'video') && (s.lines[0] ?? '').split(' ')[1] !== '0');
+  if (media.length === 0) return 'no audio or video section';
+  const has = (prefix: string): boolean => session.some((l) => l.startsWith(prefix)) || media.every((s) => s.lines.some((l) => l.startsWith(prefix)));
+  if (!has('a=ice-ufrag:') || !has('a=ice-pwd:')) return 'no ICE credentials';
+  if (!has('a=fingerprint:')) return 'no DTLS fingerprint';
+  return null;
+}
+
 /** The offer carries no codec we can forward for one of its media kinds. */
 export class UnsupportedCodecError extends Error {
   constructor(

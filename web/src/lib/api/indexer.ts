@@ -203,11 +203,17 @@ export async function fetchGifts(filter: GiftFilter, first = 100, after?: string
   return d.gifts;
 }
 
-/** Top gifters or broadcasters for a token and period, optionally within one stream. */
-export async function fetchLeaderboard(kind: 'GIFTERS' | 'BROADCASTERS', period: 'DAY' | 'WEEK' | 'MONTH' | 'ALL', token: string, streamId?: string, first = 20): Promise<Leaderboard> {
+/** Top gifters or broadcasters for a token and period, optionally within one stream (gifts to its owner). */
+export async function fetchLeaderboard(
+  kind: 'GIFTERS' | 'BROADCASTERS',
+  period: 'DAY' | 'WEEK' | 'MONTH' | 'ALL',
+  token: string,
+  stream?: { streamId: string; broadcaster: string },
+  first = 20,
+): Promise<Leaderboard> {
   const d = await gql<{ leaderboard: Leaderboard }>(
-    `query($k: ChartKind!, $p: ChartPeriod!, $t: Address!, $s: BigInt, $f: Int) { leaderboard(kind: $k, period: $p, token: $t, streamId: $s, first: $f) { periodStart token entries { rank account amount giftCount finality } } }`,
-    { k: kind, p: period, t: token, s: streamId ?? null, f: first },
+    `query($k: ChartKind!, $p: ChartPeriod!, $t: Address!, $s: BigInt, $b: Address, $f: Int) { leaderboard(kind: $k, period: $p, token: $t, streamId: $s, broadcaster: $b, first: $f) { periodStart token entries { rank account amount giftCount finality } } }`,
+    { k: kind, p: period, t: token, s: stream?.streamId ?? null, b: stream?.broadcaster ?? null, f: first },
   );
   return d.leaderboard;
 }
