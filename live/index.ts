@@ -22,7 +22,7 @@ import { clientAddress } from '../lib/http/clientAddress.js';
 import { createIndexerClient, type FetchFn, type IndexerClient } from './internal/indexer.js';
 import { createLogger, describeError, type Logger } from './internal/log.js';
 import { Matcher } from './match/matcher.js';
-import { RateLimiter } from './chat/text.js';
+import { RateLimiter } from '../lib/rateLimit.js';
 import type { MediaBackend } from './streams/media/backend.js';
 import { createStreamRoutes } from './streams/routes.js';
 import { createStreams, type Streams } from './streams/service.js';

@@ -12,7 +12,8 @@ import type { Directory } from '../internal/directory.js';
 import { LiveError, badField } from '../internal/errors.js';
 import { requireAddress } from '../internal/address.js';
 import type { ClientMessage, Connection, Hub } from './hub.js';
-import { RateLimiter, cleanText } from './text.js';
+import { RateLimiter } from '../../lib/rateLimit.js';
+import { cleanText } from './text.js';
 
 export interface DirectMessage {
   id: number;

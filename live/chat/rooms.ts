@@ -11,7 +11,8 @@ import { LiveError } from '../internal/errors.js';
 import { requireAddress } from '../internal/address.js';
 import type { Streams, StreamRow } from '../streams/service.js';
 import type { ClientMessage, Connection, Hub } from './hub.js';
-import { RateLimiter, cleanText } from './text.js';
+import { RateLimiter } from '../../lib/rateLimit.js';
+import { cleanText } from './text.js';
 
 /** A chat message as clients receive it (`type: "message"`, in `history`). */
 export interface ChatMessage {

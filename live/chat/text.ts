@@ -25,22 +25,3 @@ export function cleanText(v: unknown, maxLength: number): string {
   return s;
 }
 
-/** A sliding-window limiter: at most `limit` events per `windowMs` for a key. */
-export class RateLimiter {
-  readonly #hits = new Map<string, number[]>();
-
-  /** Records an event if allowed; otherwise returns the ms until one is. */
-  take(key: string, limit: number, windowMs: number, now: number): number {
-    let hits = this.#hits.get(key);
-    if (!hits) this.#hits.set(key, (hits = []));
-    while (hits.length && hits[0]! <= now - windowMs) hits.shift();
-    if (hits.length >= limit) return hits[0]! + windowMs - now;
-    hits.push(now);
-    return 0;
-  }
-
-  /** Drops keys with no event in the window (called now and then so the map does not grow). */
-  sweep(windowMs: number, now: number): void {
-    for (const [k, hits] of this.#hits) if (!hits.length || hits[hits.length - 1]! <= now - windowMs) this.#hits.delete(k);
-  }
-}

@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3';
 import type { Directory } from '../internal/directory.js';
 import { LiveError } from '../internal/errors.js';
 import type { ClientMessage, Connection, Hub } from '../chat/hub.js';
-import { RateLimiter } from '../chat/text.js';
+import { RateLimiter } from '../../lib/rateLimit.js';
 
 export interface MatchPrefs {
   /** A language tag ("en"), or "" for any. */

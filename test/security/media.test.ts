@@ -217,6 +217,33 @@ describe('security: media backend abuse', function () {
     });
   });
 
+  describe('when one address holds many WHEP viewers at once (item 7)', () => {
+    const PER_IP = 3;
+    let server: MediaServer;
+    let backend: EmbeddedMediaBackend;
+    let stream: MediaStreamInfo;
+    let offer: string;
+
+    before(async () => {
+      ({ server, backend } = await serve({ maxViewersPerIp: PER_IP, viewerConnectTimeoutMs: 2000 }));
+      stream = await broadcast(server, backend);
+      offer = await deadOffer(server);
+    });
+
+    it(`answers ${PER_IP} concurrent offers from one address and refuses the rest with 429 TOO_MANY_CONNECTIONS, while another address gets in`, async () => {
+      const whep = `${server.url}/media/webrtc/${stream.playbackId}`;
+      const replies = await Promise.all(Array.from({ length: 10 }, () => postSdp(whep, offer, '127.0.3.1')));
+      assert.equal(count(replies, 201), PER_IP);
+      assert.equal(count(replies, 429), 10 - PER_IP);
+      assert.ok(replies.filter((r) => r.status === 429).every((r) => codeOf(r) === 'TOO_MANY_CONNECTIONS'));
+      const other = await postSdp(whep, offer, '127.0.3.2');
+      assert.equal(other.status, 201);
+      // Once the unconnected ones are dropped, the address may offer again.
+      await waitFor('the unconnected viewers to be dropped', () => backend.status(stream.mediaId)!.viewers === 0, 6000);
+      assert.equal((await postSdp(whep, offer, '127.0.3.1')).status, 201);
+    });
+  });
+
   describe('when ffmpeg is missing (item 9)', () => {
     const records: Record_[] = [];
     const rec = (level: string) => (msg: string, fields?: Record<string, unknown>) => void records.push({ level, msg, ...(fields ? { fields } : {}) });

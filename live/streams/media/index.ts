@@ -4,6 +4,7 @@
  */
 import type { MediaBackend } from './backend.js';
 import { type EmbeddedBackendOptions, type MediaLogger, createEmbeddedBackend } from './embedded/backend.js';
+import { clientAddress, parseTrustProxy } from '../../../lib/http/clientAddress.js';
 import { createLivepeerBackend } from './livepeer.js';
 
 export interface MediaBackendOptions {
@@ -18,7 +19,8 @@ export interface MediaBackendOptions {
  * Creates the media backend. Livepeer: LIVEPEER_API_KEY, LIVEPEER_WEBHOOK_SECRET (required with
  * it), LIVEPEER_API_URL, LIVEPEER_INGEST_URL. Embedded: MEDIA_WORK_DIR, FFMPEG_PATH,
  * MEDIA_IDLE_TIMEOUT_MS, MEDIA_INGEST_START_KBPS, MEDIA_OFFERS_PER_MIN, MEDIA_MAX_VIEWERS,
- * MEDIA_VIEWER_CONNECT_TIMEOUT_MS, MEDIA_HLS=0 (WebRTC only, no ffmpeg), MEDIA_ICE_HOSTS (comma-separated
+ * MEDIA_VIEWERS_PER_IP, MEDIA_VIEWER_CONNECT_TIMEOUT_MS, TRUST_PROXY (which peers' X-Forwarded-For names
+ * the client, for the per-IP limits), MEDIA_HLS=0 (WebRTC only, no ffmpeg), MEDIA_ICE_HOSTS (comma-separated
  * extra host candidates, e.g. a public IP).
  */
 export function createMediaBackend(env: NodeJS.ProcessEnv, opts: MediaBackendOptions): MediaBackend {
@@ -36,6 +38,8 @@ export function createMediaBackend(env: NodeJS.ProcessEnv, opts: MediaBackendOpt
   const offers = intEnv(env, 'MEDIA_OFFERS_PER_MIN', 1);
   const maxViewers = intEnv(env, 'MEDIA_MAX_VIEWERS', 1);
   const connectMs = intEnv(env, 'MEDIA_VIEWER_CONNECT_TIMEOUT_MS', 1);
+  const perIp = intEnv(env, 'MEDIA_VIEWERS_PER_IP', 1);
+  const trust = parseTrustProxy(env.TRUST_PROXY);
   const hosts = env.MEDIA_ICE_HOSTS?.split(',').map((h) => h.trim()).filter(Boolean);
   return createEmbeddedBackend({
     publicBaseUrl: opts.publicBaseUrl,
@@ -46,6 +50,8 @@ export function createMediaBackend(env: NodeJS.ProcessEnv, opts: MediaBackendOpt
     ...(offers ? { offersPerMinute: offers } : {}),
     ...(maxViewers ? { maxViewersPerStream: maxViewers } : {}),
     ...(connectMs ? { viewerConnectTimeoutMs: connectMs } : {}),
+    ...(perIp ? { maxViewersPerIp: perIp } : {}),
+    clientIp: (req) => clientAddress(req, trust),
     ...(env.MEDIA_HLS === '0' ? { hls: false } : {}),
     ...(hosts?.length ? { ice: { additionalHostAddresses: hosts } } : {}),
     ...(opts.log ? { log: opts.log } : {}),

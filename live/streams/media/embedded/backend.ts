@@ -18,7 +18,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CreateMediaStreamInput, KnownMediaStream, MediaBackend, MediaEvent, MediaStream, PlaybackInfo, PlaybackSource } from '../backend.js';
-import { BodyTooLargeError, RateLimiter, readBody, sendError, sendJson, setCors } from './http.js';
+import { RateLimiter } from '../../../../lib/rateLimit.js';
+import { BodyTooLargeError, readBody, sendError, sendJson, setCors } from './http.js';
 import { DEFAULT_LADDER, HlsLadder, type LadderConfig, MASTER_PLAYLIST } from './ladder.js';
 import { INGEST_START_KBPS, type IceOptions, Ingest, Viewer } from './peers.js';
 import { UnsupportedCodecError, offerProblem } from './sdp.js';
@@ -55,6 +56,10 @@ export interface EmbeddedBackendOptions {
   readonly maxViewersPerStream?: number;
   /** SDP offers (WHIP and WHEP POSTs) per client IP per minute; more get 429 RATE_LIMITED. Default 30. */
   readonly offersPerMinute?: number;
+  /** WHEP viewers one client IP may hold at once, over all streams; more get 429 TOO_MANY_CONNECTIONS. Default 10. */
+  readonly maxViewersPerIp?: number;
+  /** The client's address of a request (behind a reverse proxy, TRUST_PROXY decides); default the socket's peer. */
+  readonly clientIp?: (req: IncomingMessage) => string;
   /** Access-Control-Allow-Origin of every route; default '*' (no cookies are used). */
   readonly corsOrigin?: string;
   readonly ice?: IceOptions;
@@ -139,7 +144,25 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
   const maxViewers = opts.maxViewersPerStream ?? 200;
   const viewerTimeoutMs = opts.viewerTimeoutMs ?? 10_000;
   const viewerConnectTimeoutMs = opts.viewerConnectTimeoutMs ?? 5000;
-  const offerLimiter = new RateLimiter(opts.offersPerMinute ?? 30, 60_000);
+  const offersPerMinute = opts.offersPerMinute ?? 30;
+  const offerLimiter = new RateLimiter();
+  const maxViewersPerIp = opts.maxViewersPerIp ?? 10;
+  const clientIp = opts.clientIp ?? ((req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown');
+  /** WHEP viewers (and offers being answered) per client IP: one address cannot hold every slot. */
+  const viewersByIp = new Map<string, number>();
+  const viewerIps = new Map<Viewer, string>();
+  /** Gives a viewer's per-IP slot back, once. */
+  const releaseIp = (viewer: Viewer): void => {
+    const ip = viewerIps.get(viewer);
+    if (ip === undefined) return;
+    viewerIps.delete(viewer);
+    holdIp(ip, -1);
+  };
+  const holdIp = (ip: string, delta: number): void => {
+    const n = (viewersByIp.get(ip) ?? 0) + delta;
+    if (n > 0) viewersByIp.set(ip, n);
+    else viewersByIp.delete(ip);
+  };
   const corsOrigin = opts.corsOrigin ?? '*';
   const ice = opts.ice ?? {};
   const ingestStartKbps = opts.ingestStartKbps ?? INGEST_START_KBPS;
@@ -173,6 +196,7 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
     if (!b) return;
     entry.broadcast = null;
     log.info('broadcast ended', { media_id: entry.mediaId, broadcast_id: b.id, reason });
+    for (const v of b.viewers.values()) releaseIp(v);
     await Promise.all([b.ingest.close(), ...[...b.viewers.values()].map((v) => v.close()), b.ladder?.stop()]);
     if (!replaced && entry.live) {
       entry.live = false;
@@ -244,19 +268,19 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
     if (!viewer) return;
     b.viewers.delete(id);
     b.slots--;
+    releaseIp(viewer);
     log.info(reason, { media_id: entry.mediaId, viewer_id: id });
     viewer.close().catch((err: Error) => log.error('closing a viewer failed', { media_id: entry.mediaId, error: err.message }));
   }
 
   /** Refuses the request with 429 when its address has used its offers for this minute. */
   function limitOffers(req: IncomingMessage, res: ServerResponse): boolean {
-    const ip = req.socket.remoteAddress ?? 'unknown';
-    const wait = offerLimiter.take(ip, Date.now());
+    const wait = offerLimiter.take(clientIp(req), offersPerMinute, 60_000, Date.now());
     if (wait === 0) return true;
     sendError(res, 429, 'RATE_LIMITED', 'too many SDP offers from this address', { 'retry-after': String(Math.ceil(wait / 1000)) }, { retryAfterMs: wait });
     return false;
   }
-  const limiterSweep = setInterval(() => offerLimiter.sweep(Date.now()), 60_000);
+  const limiterSweep = setInterval(() => offerLimiter.sweep(60_000, Date.now()), 60_000);
   limiterSweep.unref();
 
   async function handleWhipPost(req: IncomingMessage, res: ServerResponse, entry: Entry): Promise<void> {
@@ -303,21 +327,30 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
     const problem = offerProblem(offer);
     if (problem) return sendError(res, 400, 'BAD_SDP', `not a usable WebRTC offer: ${problem}`);
     if (b.slots >= maxViewers) return sendError(res, 503, 'VIEWER_LIMIT', 'too many viewers on this stream', { 'retry-after': String(Math.ceil(viewerConnectTimeoutMs / 1000)) });
-    b.slots++; // no await between the check and this line
+    const ip = clientIp(req);
+    if ((viewersByIp.get(ip) ?? 0) >= maxViewersPerIp) {
+      return sendError(res, 429, 'TOO_MANY_CONNECTIONS', `at most ${maxViewersPerIp} WebRTC viewers from one address`, { 'retry-after': String(Math.ceil(viewerConnectTimeoutMs / 1000)) });
+    }
+    // No await between the checks and these lines: the caps hold under concurrent offers.
+    b.slots++;
+    holdIp(ip, 1);
     let accepted: Awaited<ReturnType<typeof Viewer.accept>>;
     try {
       accepted = await Viewer.accept(offer, b.ingest, ice);
     } catch (err) {
       b.slots--;
+      holdIp(ip, -1);
       return refuseOffer(res, err as Error, entry);
     }
     if (entry.broadcast !== b) {
       b.slots--;
+      holdIp(ip, -1);
       await accepted.viewer.close();
       return sendError(res, 503, 'STREAM_NOT_LIVE', 'the broadcast ended');
     }
     const viewerId = hex(8);
     b.viewers.set(viewerId, accepted.viewer);
+    viewerIps.set(accepted.viewer, ip);
     accepted.viewer.onStateChange((state) => {
       if (state === 'failed' || state === 'closed') dropViewer(entry, b, viewerId, `WHEP viewer ${state}`);
     });

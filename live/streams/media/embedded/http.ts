@@ -60,27 +60,3 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
-/** A sliding-window limiter: at most `limit` events per `windowMs` for a key. */
-export class RateLimiter {
-  readonly #hits = new Map<string, number[]>();
-
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-  ) {}
-
-  /** Records an event if allowed; otherwise returns the ms until one is. */
-  take(key: string, now: number): number {
-    let hits = this.#hits.get(key);
-    if (!hits) this.#hits.set(key, (hits = []));
-    while (hits.length && hits[0]! <= now - this.windowMs) hits.shift();
-    if (hits.length >= this.limit) return hits[0]! + this.windowMs - now;
-    hits.push(now);
-    return 0;
-  }
-
-  /** Drops keys with no event in the window, so the map does not grow with every address seen. */
-  sweep(now: number): void {
-    for (const [k, hits] of this.#hits) if (!hits.length || hits[hits.length - 1]! <= now - this.windowMs) this.#hits.delete(k);
-  }
-}
