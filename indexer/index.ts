@@ -8,7 +8,8 @@
 import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { loadConfig, type IndexerConfig } from './internal/config.js';
-import { describeError, FatalError, isRetryable, isStorageFull } from './internal/errors.js';
+import { isStorageFull } from '../lib/diskFull.js';
+import { describeError, FatalError, isRetryable } from './internal/errors.js';
 import { createLogger, type Logger } from './internal/log.js';
 import { openDatabase, type Orm } from './db/open.js';
 import { DerivedStore } from './store/derived.js';

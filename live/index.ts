@@ -14,6 +14,7 @@ import { GiftReceipts } from './chat/gifts.js';
 import { Hub } from './chat/hub.js';
 import { Rooms } from './chat/rooms.js';
 import { openLiveDatabase } from './db/open.js';
+import { StorageWatch } from './db/storage.js';
 import { loadLiveConfig, type LiveConfig, type LiveConfigOverrides } from './internal/config.js';
 import { createDirectory, type Directory } from './internal/directory.js';
 import { LiveError } from './internal/errors.js';
@@ -62,6 +63,8 @@ export interface LiveService {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Prometheus text of the service's figures (served at /api/live/metrics; the platform adds it to /metrics). */
   metrics(): string;
+  /** Why the database cannot be written now (a full disk), or undefined. */
+  readonly storageProblem: string | undefined;
   /** Closes connections, the gift subscription, the media backend and the database. */
   close(): Promise<void>;
 }
@@ -84,6 +87,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   const log = params.log ?? createLogger({ fields: { component: 'live' } });
   const now = params.now ?? Date.now;
   const { sqlite: db } = openLiveDatabase(config.dbPath);
+  const storage = new StorageWatch(db, log);
   const indexer = params.indexer ?? createIndexerClient({ baseUrl: config.indexerUrl, ...(params.indexerFetch ? { fetch: params.indexerFetch } : {}) });
   const directory = createDirectory(indexer, config.indexerCacheMs, now);
 
@@ -122,6 +126,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     clientIp,
     wsPerIp: config.wsPerIp,
     viewersPerIp: config.viewersPerIp,
+    onFailure: (e) => storage.note(e),
   });
   const streams = createStreams({
     db,
@@ -214,7 +219,8 @@ export function createLiveService(params: LiveServiceParams): LiveService {
         return true;
       }
       if (url.pathname === '/api/live/health') {
-        sendJson(res, 200, { ok: true, connections: hub.connectionCount, matchWaiting: matcher.waiting, giftSubscriptions: gifts?.connectionCount ?? 0 });
+        const figures = { connections: hub.connectionCount, matchWaiting: matcher.waiting, giftSubscriptions: gifts?.connectionCount ?? 0 };
+        sendJson(res, storage.problem ? 503 : 200, storage.problem ? { ok: false, storage: storage.problem, ...figures } : { ok: true, ...figures });
         return true;
       }
       if (url.pathname === '/api/dms/conversations') {
@@ -233,6 +239,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
       }
       return false;
     } catch (e) {
+      storage.note(e);
       if (!(e instanceof LiveError)) log.error('request failed', { path: url.pathname, error: describeError(e) });
       sendError(res, e);
       return true;
@@ -253,10 +260,14 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     handle,
     handleUpgrade: (req, socket, head) => hub.handleUpgrade(req, socket, head),
     metrics,
+    get storageProblem() {
+      return storage.problem;
+    },
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(sweeper);
+      storage.close();
       await gifts?.close();
       await hub.close();
       rooms.close();

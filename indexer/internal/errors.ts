@@ -3,6 +3,7 @@
  * into retryable (network, busy database: try again later) and fatal (bad config, decode failure,
  * a broken invariant: stop and tell someone). Only retryable errors are retried.
  */
+import { isStorageFull } from '../../lib/diskFull.js';
 
 /** Context attached to an error: where in the chain it happened. */
 export interface ErrorContext {
@@ -40,14 +41,6 @@ export class FatalError extends IndexerError {
   }
 }
 
-/** Whether `e` says the database cannot grow: the disk is full (or the database at its size limit). */
-export function isStorageFull(e: unknown): boolean {
-  for (let cur = e, depth = 0; cur && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (code === 'SQLITE_FULL' || code === 'ENOSPC') return true;
-  }
-  return false;
-}
 
 /** Whether `e` should be retried; unknown errors (bugs) are not. */
 export function isRetryable(e: unknown): boolean {

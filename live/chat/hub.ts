@@ -112,6 +112,8 @@ export interface HubParams {
   wsPerIp: number;
   /** Viewers one IP adds to a room's count at most. */
   viewersPerIp: number;
+  /** Told about every failed handler (a full disk turns the service's health red). */
+  onFailure?: (e: unknown) => void;
 }
 
 export interface RoomCount {
@@ -297,6 +299,7 @@ export class Hub {
       try {
         await handler(conn, m);
       } catch (e) {
+        this.p.onFailure?.(e);
         if (!(e instanceof LiveError)) this.p.log.error('ws handler failed', { type: m.type, connection: conn.id, error: describeError(e) });
         conn.error(e, m.id);
       }

@@ -4,6 +4,7 @@
  * `{error: {code, message}}` over HTTP and `{type: "error", code, message}` over the WebSocket.
  * Anything else is a bug and is masked as INTERNAL.
  */
+import { isStorageFull } from '../../lib/diskFull.js';
 
 /** Every code a client can see. */
 export type LiveErrorCode =
@@ -47,7 +48,8 @@ export type LiveErrorCode =
   | 'FORBIDDEN_ORIGIN'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'TOO_MANY_CONNECTIONS'
-  | 'DM_BLOCKED';
+  | 'DM_BLOCKED'
+  | 'STORAGE_FULL';
 
 const STATUS: Partial<Record<LiveErrorCode, number>> = {
   NOT_FOUND: 404,
@@ -80,6 +82,7 @@ const STATUS: Partial<Record<LiveErrorCode, number>> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_CONNECTIONS: 429,
   DM_BLOCKED: 403,
+  STORAGE_FULL: 503,
 };
 
 /** An expected refusal, shown to the client as is. */
@@ -103,8 +106,19 @@ export function badField(field: string, message: string): LiveError {
   return new LiveError('BAD_REQUEST', message, { field });
 }
 
-/** The client-facing body of any error: LiveErrors as they are, anything else masked. */
+
+/** What a client is told about `e`: a LiveError as it is; a full disk as STORAGE_FULL; else undefined (a bug). */
+export function asLiveError(e: unknown): LiveError | undefined {
+  if (e instanceof LiveError) return e;
+  if (isStorageFull(e)) {
+    return new LiveError('STORAGE_FULL', 'the service cannot save anything right now (its disk is full): nothing was stored, try again in a moment', { retryAfterMs: 5000 }, { cause: e });
+  }
+  return undefined;
+}
+
+/** The client-facing body of any error: LiveErrors as they are, a full disk as STORAGE_FULL, anything else masked. */
 export function errorBody(e: unknown): { code: LiveErrorCode; message: string; [k: string]: unknown } {
-  if (e instanceof LiveError) return { ...e.details, code: e.code, message: e.message };
+  const le = asLiveError(e);
+  if (le) return { ...le.details, code: le.code, message: le.message };
   return { code: 'INTERNAL', message: 'internal error' };
 }

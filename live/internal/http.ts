@@ -1,6 +1,6 @@
 /** Small node:http helpers: JSON bodies with a size cap, JSON answers, error answers, cookies. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LiveError, errorBody } from './errors.js';
+import { LiveError, asLiveError, errorBody } from './errors.js';
 
 const MAX_BODY = 64 * 1024;
 
@@ -34,7 +34,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 /** Sends `{error: {code, message, ...}}` with the error's status (500 and a masked message for bugs). */
 export function sendError(res: ServerResponse, e: unknown): void {
-  const status = e instanceof LiveError ? e.status : 500;
+  const status = asLiveError(e)?.status ?? 500;
   if (res.headersSent) {
     res.destroy();
     return;

@@ -12,6 +12,7 @@ import type { System } from '../helpers/contracts.js';
 import { startDevnet, waitFor, type Devnet } from '../helpers/devnet.js';
 import { smallDisk, smallDiskUnavailable, type SmallDisk } from '../helpers/disk.js';
 import { deployLagging, headNumber, indexerFor, tempDir, writeDeployments } from '../helpers/indexer.js';
+import { api, signIn, startChain, startLive, WsClient, type ChainFixture, type LiveFixture } from '../helpers/live.js';
 import { gift, GIFT, prepareActors, type Actors } from '../helpers/traffic.js';
 
 describe('security: a full disk under the indexer', function () {
@@ -79,5 +80,57 @@ describe('security: a full disk under the indexer', function () {
     await waitFor(async () => ((await status('/ready')).status === 200 ? true : undefined), 10_000, '/ready');
     const gifts = ix!.db.prepare('SELECT count(*) FROM gifts').pluck().get() as number;
     assert.ok(gifts >= 30, `${gifts} gifts indexed`);
+  });
+});
+
+describe('security: a full disk under the live service', function () {
+  this.timeout(120_000);
+  let chain: ChainFixture;
+  let disk: SmallDisk | undefined;
+  let fx: LiveFixture | undefined;
+  let bob: WsClient | undefined;
+
+  before(async function () {
+    const why = smallDiskUnavailable();
+    if (why) {
+      console.log(`      skipped: ${why}`);
+      this.skip();
+    }
+    chain = await startChain();
+    disk = smallDisk('16m');
+    // Generous chat budgets: this test writes until the disk refuses, not until the rate limit does.
+    fx = await startLive(chain, path.join(disk.dir, 'live.db'), { config: { chat: { userMessages: 10_000, framesPerSecond: 1000, frameBurst: 1000 } } });
+    const alice = await signIn(fx, chain.key.alice);
+    await api(fx, 'POST', '/api/streams', { title: 'Disk test' }, alice);
+    bob = await WsClient.connect(fx, await signIn(fx, chain.key.bob));
+    await bob.join('stream:1');
+  });
+
+  after(async function () {
+    await bob?.close();
+    await fx?.close();
+    await chain?.close();
+    disk?.close();
+  });
+
+  const health = async (): Promise<number> => (await fetch(`${fx!.url}/api/live/health`)).status;
+
+  it('answers STORAGE_FULL (nothing stored) and a red health while the disk is full, and takes messages again once space returns', async function () {
+    assert.equal(await health(), 200);
+    assert.equal((await bob!.request({ type: 'say', room: 'stream:1', text: 'before' })).type, 'ack');
+    disk!.fill();
+    // A chat line needs a page or two: write until SQLite runs out of room.
+    let refused: Record<string, unknown> | undefined;
+    for (let i = 0; i < 2000 && !refused; i++) {
+      const r = await bob!.request({ type: 'say', room: 'stream:1', text: `while full ${i} ${'x'.repeat(400)}` });
+      if (r.type === 'error') refused = r;
+    }
+    assert.ok(refused, 'a write was refused');
+    assert.equal(refused.code, 'STORAGE_FULL', JSON.stringify(refused));
+    assert.equal(await health(), 503);
+    disk!.free();
+    await waitFor(async () => ((await health()) === 200 ? true : undefined), 15_000, 'the health to turn green');
+    const ack = await bob!.request({ type: 'say', room: 'stream:1', text: 'after' });
+    assert.equal(ack.type, 'ack', JSON.stringify(ack));
   });
 });

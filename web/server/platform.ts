@@ -337,6 +337,8 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
           res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': Buffer.byteLength(text) });
           return void res.end(text);
         }
+        // The live service's database on a full disk makes the whole platform unhealthy and not ready.
+        if ((pathname === '/health' || pathname === '/ready') && live.storageProblem) return sendJson(res, 503, { healthy: false, ready: false, reason: `live service: ${live.storageProblem}` });
         if (pathname === '/ready') return sendReady(res, await api.fetch(new Request(`${url}/ready`)), await nodeProbe());
         if (pathname === '/graphql' || pathname === '/health' || pathname === '/ledger.csv') return api.listener(req, res);
         if (pathname === '/config.json') return sendJson(res, 200, config);
