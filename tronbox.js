@@ -42,3 +42,8 @@ export const compilers = {
     },
   },
 };
+
+// BLIVE_BUILD_DIR: a copy of build/contracts inside the project (scripts/deploy.ts runTronbox makes
+// one per run) that tronbox migrates with, so the chains it deploys to are recorded there and never
+// in the compiled artifacts. Unset: build/contracts, tronbox's default.
+export const contracts_build_directory = process.env.BLIVE_BUILD_DIR || 'build/contracts';

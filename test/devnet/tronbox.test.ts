@@ -3,13 +3,15 @@
  * record their progress in the Migrations contract.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { artifact, post, startDevnet, type Devnet } from '../helpers/devnet.js';
 import { ROOT, tronbox, type Run } from '../helpers/tronbox.js';
 
-/** Written by the migrations; a developer's copy (for their own devnet) is put back afterwards. */
-const DEPLOYMENTS = path.join(ROOT, 'deployments', 'development.json');
+/** The migrations write the deployments file into a temp folder (BLIVE_DEPLOYMENTS_DIR), never the repository's. */
+const DEPLOYMENTS_DIR = mkdtempSync(path.join(tmpdir(), 'blive-deployments-'));
+const DEPLOYMENTS = path.join(DEPLOYMENTS_DIR, 'development.json');
 /** Number of the last migration, which tronbox records in Migrations when it completes. */
 const LAST_MIGRATION = Math.max(...readdirSync(path.join(ROOT, 'migrations')).map((f) => Number.parseInt(f, 10)).filter(Number.isInteger));
 
@@ -18,19 +20,16 @@ describe('when tronbox migrates the development network', () => {
   let devnet: Devnet;
   let run: Run;
   let migrations: string;
-  let previousDeployments: Buffer | undefined;
 
   before(async function () {
     this.timeout(55_000);
-    previousDeployments = existsSync(DEPLOYMENTS) ? readFileSync(DEPLOYMENTS) : undefined;
     devnet = await startDevnet({ blockTime: 0, solidityLag: 0 });
-    run = await tronbox(['migrate', '--network', 'development', '--reset'], { DEVNET_URL: devnet.url });
+    run = await tronbox(['migrate', '--network', 'development', '--reset'], { DEVNET_URL: devnet.url, BLIVE_DEPLOYMENTS_DIR: DEPLOYMENTS_DIR });
   });
 
   after(async () => {
     await devnet.close();
-    if (previousDeployments) writeFileSync(DEPLOYMENTS, previousDeployments);
-    else rmSync(DEPLOYMENTS, { force: true });
+    rmSync(DEPLOYMENTS_DIR, { recursive: true, force: true });
   });
 
   it('exits with 0 and prints the Migrations address', () => {

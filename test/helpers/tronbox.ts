@@ -1,6 +1,6 @@
-/** Runs the project's own tronbox, as `npm run migrate` does, against a devnet. */
-import { execFile } from 'node:child_process';
+/** Runs the project's own tronbox, as `npm run migrate` does, against a devnet: in a throwaway project (scripts/deploy.ts). */
 import path from 'node:path';
+import { runTronbox } from '../../scripts/deploy.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -10,16 +10,10 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs tronbox with `args` and resolves with its exit code and output, whatever the code. */
+/**
+ * Runs tronbox with `args` and resolves with its exit code and output, whatever the code. The
+ * migrations write their deployments file into `env.BLIVE_DEPLOYMENTS_DIR` (give a temp folder).
+ */
 export function tronbox(args: string[], env: Record<string, string>, timeoutMs = 110_000): Promise<Run> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  // The development network must use the devnet's account 0, whatever the caller's shell holds.
-  delete childEnv.PRIVATE_KEY_DEVELOPMENT;
-  delete childEnv.DEVNET_SEED;
-  return new Promise((resolve, reject) => {
-    execFile(path.join(ROOT, 'node_modules/.bin/tronbox'), args, { cwd: ROOT, env: childEnv, timeout: timeoutMs }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') return reject(err);
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
-  });
+  return runTronbox(args, env, timeoutMs);
 }

@@ -16,8 +16,9 @@ import { call, DAY, TRX_ADDRESS } from '../helpers/contracts.js';
 import { post, startDevnet, type Devnet } from '../helpers/devnet.js';
 import { ROOT, tronbox, type Run } from '../helpers/tronbox.js';
 
-/** Written by the migrations; a developer's copy (for their own devnet) is put back afterwards. */
-const DEPLOYMENTS = path.join(ROOT, 'deployments', 'development.json');
+/** The migrations write the deployments file into a temp folder (BLIVE_DEPLOYMENTS_DIR), never the repository's. */
+const DEPLOYMENTS_DIR = mkdtempSync(path.join(tmpdir(), 'blive-deployments-'));
+const DEPLOYMENTS = path.join(DEPLOYMENTS_DIR, 'development.json');
 const CONTRACTS = ['Profiles', 'RewardPool', 'GiftVault', 'MockBTT', 'MockUSDT'] as const;
 const VAULT_ROLES = ['DEFAULT_ADMIN_ROLE', 'CATALOG_ROLE', 'POLICY_ROLE', 'DISPUTE_ROLE', 'TREASURY_ROLE', 'PAUSER_ROLE'] as const;
 
@@ -48,24 +49,21 @@ describe('when tronbox migrates BLive to the development network', function () {
   let devnet: Devnet;
   let run: Run;
   let deployer: string;
-  let previousDeployments: Buffer | undefined;
   /** What the migrations wrote; read once tronbox has exited. */
   let d: Deployments;
 
   before(async function () {
     this.timeout(120_000);
-    previousDeployments = existsSync(DEPLOYMENTS) ? readFileSync(DEPLOYMENTS) : undefined;
     devnet = await startDevnet({ blockTime: 0, solidityLag: 0 });
     deployer = devnet.accounts[0]!.address;
-    run = await tronbox(['migrate', '--network', 'development', '--reset'], { DEVNET_URL: devnet.url });
+    run = await tronbox(['migrate', '--network', 'development', '--reset'], { DEVNET_URL: devnet.url, BLIVE_DEPLOYMENTS_DIR: DEPLOYMENTS_DIR });
     assert.equal(run.code, 0, `tronbox failed:\n${run.stdout}\n${run.stderr}`);
     d = JSON.parse(readFileSync(DEPLOYMENTS, 'utf8')) as Deployments;
   });
 
   after(async function () {
     await devnet?.close();
-    if (previousDeployments) writeFileSync(DEPLOYMENTS, previousDeployments);
-    else rmSync(DEPLOYMENTS, { force: true });
+    rmSync(DEPLOYMENTS_DIR, { recursive: true, force: true });
   });
 
   const view = (contract: string, signature: string, args: unknown[] = [], outputs: string[] = ['uint256']): Promise<any> =>
