@@ -6,6 +6,7 @@
  * browser contexts with a fake TronLink (fakeTronLink.ts) that record each transaction toast.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
@@ -22,12 +23,23 @@ export async function buildWebApp(outDir: string): Promise<void> {
   await promisify(execFile)(process.execPath, ['--input-type=module', '-e', VITE_BUILD, outDir], { cwd: PROJECT_ROOT });
 }
 
+/**
+ * The built web app to serve (`dir`, known at once, so a platform can start on it meanwhile): the
+ * whole run's (BLIVE_TEST_WEB_DIST, built once by the global setup in globalSetup.ts), else the
+ * current web/src built into `outDir` (`built` resolves when done).
+ */
+export function webAppDist(outDir: string): { dir: string; built: Promise<void> } {
+  const shared = process.env.BLIVE_TEST_WEB_DIST;
+  if (shared && existsSync(path.join(shared, 'index.html'))) return { dir: shared, built: Promise.resolve() };
+  return { dir: outDir, built: buildWebApp(outDir) };
+}
+
 /** The web app built, the platform started on it and Chromium launched, all at once. */
 export async function startWebApp(dir: string): Promise<{ platform: Platform; browser: Browser }> {
-  const outDir = path.join(dir, 'dist');
+  const web = webAppDist(path.join(dir, 'dist'));
   const [, platform, browser] = await Promise.all([
-    buildWebApp(outDir),
-    startPlatform({ port: 0, devnetPort: 0, blockTime: 1, dataDir: path.join(dir, 'data'), deploymentsFile: path.join(dir, 'deployments', 'development.json'), webDist: outDir, env: {}, log: () => {} }),
+    web.built,
+    startPlatform({ port: 0, devnetPort: 0, blockTime: 1, dataDir: path.join(dir, 'data'), deploymentsFile: path.join(dir, 'deployments', 'development.json'), webDist: web.dir, env: {}, log: () => {} }),
     launchBrowser(),
   ]);
   return { platform, browser };

@@ -19,7 +19,7 @@ import { startPlatform, type Platform } from '../../web/server/platform.js';
 import { launchBrowser, localContext } from '../helpers/browser.js';
 import { waitFor } from '../helpers/devnet.js';
 import { tempDir } from '../helpers/indexer.js';
-import { buildWebApp, connectTronLink, walletContext } from '../helpers/webApp.js';
+import { connectTronLink, walletContext, webAppDist } from '../helpers/webApp.js';
 
 const EVIL = 'http://127.0.0.1:6666';
 const T = 30_000;
@@ -56,7 +56,7 @@ describe('security: the platform (npm start) under attack', function () {
   let platform: Platform;
   let browser: Browser;
   let port: number;
-  const outDir = (): string => path.join(tmp.dir, 'dist');
+  let web: ReturnType<typeof webAppDist>;
   const start = (p = 0): Promise<Platform> =>
     startPlatform({
       port: p,
@@ -64,7 +64,7 @@ describe('security: the platform (npm start) under attack', function () {
       blockTime: 1,
       dataDir: path.join(tmp.dir, 'data'),
       deploymentsFile: path.join(tmp.dir, 'deployments', 'development.json'),
-      webDist: outDir(),
+      webDist: web.dir,
       // WebRTC only (no ffmpeg), a quick end of broadcast, and small socket limits to flood.
       env: { MEDIA_HLS: '0', MEDIA_IDLE_TIMEOUT_MS: '1500', HTTP_MAX_CONNECTIONS_PER_IP: '150', HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '2000' },
       log: () => {},
@@ -72,7 +72,8 @@ describe('security: the platform (npm start) under attack', function () {
 
   before(async function () {
     tmp = tempDir('blive-security-platform-');
-    [, platform, browser] = await Promise.all([buildWebApp(outDir()), start(), launchBrowser()]);
+    web = webAppDist(path.join(tmp.dir, 'dist'));
+    [, platform, browser] = await Promise.all([web.built, start(), launchBrowser()]);
     port = Number(new URL(platform.url).port);
   });
 

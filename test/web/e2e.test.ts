@@ -1,8 +1,8 @@
 /**
  * End to end, in headless Chromium, against the whole platform `npm start` runs (`startPlatform`
- * on a temp data dir and free ports, devnet blocks every second). The web app is built in `before`
- * with vite's build() API (in a child node, in parallel with the platform's start) into a temp
- * outDir (about 6 s here), so the test runs the current web/src, not whatever web/dist holds.
+ * on a temp data dir and free ports, devnet blocks every second), serving the current web/src built
+ * with vite (once for the whole run by the global setup, else here: webAppDist), not whatever
+ * web/dist holds.
  *
  * Two browser contexts, each with a fake TronLink extension (test/helpers/fakeTronLink.ts) holding
  * a devnet key the seed did not touch:
@@ -19,14 +19,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { TronWeb } from 'tronweb';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { startPlatform, PROJECT_ROOT, type Platform } from '../../web/server/platform.js';
+import { startPlatform, type Platform } from '../../web/server/platform.js';
 import { tempDir } from '../helpers/indexer.js';
 import { tre, waitFor } from '../helpers/devnet.js';
 import { launchBrowser, localContext } from '../helpers/browser.js';
 import { addFakeTronLink, fakeTronLinkLog, rejectNextSignature } from '../helpers/fakeTronLink.js';
-import { waitSignedIn } from '../helpers/webApp.js';
+import { waitSignedIn, webAppDist } from '../helpers/webApp.js';
 
 const HOLD_SECONDS = 86_400;
 /** Escrow releases are rounded up to fixed 6-hour buckets (EscrowLib.credit): jump past hold + one bucket. */
@@ -34,8 +32,6 @@ const BUCKET_SECONDS = 6 * 3600;
 const JUMP_SECONDS = HOLD_SECONDS + BUCKET_SECONDS + 120;
 const T = 30_000; // deadline of each UI wait
 const HANDLE = 'dora_e2e';
-const VITE_BUILD = `const { build } = await import('vite');
-await build({ configFile: 'web/vite.config.ts', logLevel: 'warn', build: { outDir: process.argv[1], emptyOutDir: true } });`;
 
 describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', function () {
   this.timeout(240_000);
@@ -89,12 +85,10 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     tmp = tempDir('blive-e2e-');
     shots = process.env.E2E_SCREENSHOTS ?? path.join(tmp.dir, 'shots');
     mkdirSync(shots, { recursive: true });
-    const outDir = path.join(tmp.dir, 'dist');
+    const web = webAppDist(path.join(tmp.dir, 'dist'));
     const [, p, br] = await Promise.all([
-      // vite's build() in a child node: in this process tsx's loader hooks leave TypeScript in the
-      // .svelte.ts modules that the svelte plugin then fails to parse.
-      promisify(execFile)(process.execPath, ['--input-type=module', '-e', VITE_BUILD, outDir], { cwd: PROJECT_ROOT }),
-      startPlatform({ port: 0, devnetPort: 0, blockTime: 1, dataDir: path.join(tmp.dir, 'data'), deploymentsFile: path.join(tmp.dir, 'deployments', 'development.json'), webDist: outDir, env: {}, log: () => {} }),
+      web.built,
+      startPlatform({ port: 0, devnetPort: 0, blockTime: 1, dataDir: path.join(tmp.dir, 'data'), deploymentsFile: path.join(tmp.dir, 'deployments', 'development.json'), webDist: web.dir, env: {}, log: () => {} }),
       launchBrowser(),
     ]);
     platform = p;
