@@ -5,7 +5,10 @@
  * and a restart of the service on the same database file.
  */
 import { strict as assert } from 'node:assert';
+import type { Socket } from 'node:net';
 import path from 'node:path';
+import WebSocket from 'ws';
+import { waitFor } from '../helpers/devnet.js';
 import { api, signIn, startChain, startLive, WsClient, type ChainFixture, type LiveFixture, type Msg } from '../helpers/live.js';
 
 describe('live: chat', function () {
@@ -407,6 +410,53 @@ describe('live: chat', function () {
       assert.deepEqual(history.map((m) => m.id), posted.slice(-50).map((m) => m.id));
       assert.equal(history[0]!.text, 'line 7');
       assert.equal(history[49]!.text, 'line 56');
+    });
+  });
+
+  describe('when a client stops reading', function () {
+    const MAX_BUFFERED = 64 * 1024;
+    let slowFx: LiveFixture;
+    let room: string;
+
+    before(async function () {
+      slowFx = await startLive(chain, path.join(chain.tmp.dir, 'slow.db'), { config: { chat: { maxBufferedBytes: MAX_BUFFERED } } });
+      const s = await api(slowFx, 'POST', '/api/streams', { title: 'Slow readers' }, await signIn(slowFx, chain.key.alice));
+      room = `stream:${s.body.streamId}`;
+    });
+
+    after(async function () {
+      await slowFx?.close();
+    });
+
+    it('closes it with 1013 once more than maxBufferedBytes pile up for it, and the others in the room keep receiving', async function () {
+      const fast = await WsClient.connect(slowFx);
+      const slow = await WsClient.connect(slowFx);
+      clients.push(fast, slow);
+      await fast.join(room);
+      await slow.join(room);
+      const tcp = (slow.ws as unknown as { _socket: Socket })._socket;
+      tcp.pause();
+      const serverSide = [...slowFx.service.hub.wss.clients];
+      assert.equal(serverSide.length, 2);
+      const closing = () => serverSide.find((ws) => ws.readyState === WebSocket.CLOSING);
+      // Past the kernel's socket buffers (a few MB on loopback), the server's own queue grows.
+      const big = 'x'.repeat(16 * 1024);
+      const posted: number[] = [];
+      while (!closing()) {
+        assert.ok(posted.length < 2500, 'the server still queues for the slow client after 40 MB');
+        posted.push(slowFx.service.rooms.post(room, 'system', null, null, big).id);
+        await new Promise((r) => setImmediate(r));
+      }
+      assert.equal(closing()!.bufferedAmount > MAX_BUFFERED, true);
+      // Read again before the server gives up on the close handshake (2 s): the close frame
+      // comes after everything queued.
+      tcp.resume();
+      assert.equal(await slow.closed, 1013);
+      await waitFor(() => (slowFx.service.hub.count(room).connections === 1 ? true : undefined), 5000, 'the slow socket to leave the room');
+      const after = slowFx.service.rooms.post(room, 'system', null, null, 'still here');
+      assert.equal((await fast.take((m) => m.type === 'message' && m.id === after.id)).text, 'still here');
+      const got = fast.messages.filter((m) => m.type === 'message').map((m) => m.id as number);
+      assert.deepEqual(got, posted, 'the reading client got every message');
     });
   });
 
