@@ -5,7 +5,10 @@
  * and a restart of the service on the same database file.
  */
 import { strict as assert } from 'node:assert';
+import type { Socket } from 'node:net';
 import path from 'node:path';
+import WebSocket from 'ws';
+import { waitFor } from '../helpers/devnet.js';
 import { api, signIn, startChain, startLive, WsClient, type ChainFixture, type LiveFixture, type Msg } from '../helpers/live.js';
 
 describe('live: chat', function () {
@@ -119,10 +122,18 @@ describe('live: chat', function () {
       assert.equal((await say(erin, 'after the window')).type, 'ack');
     });
 
-    it('allows the broadcaster 100 messages per 30 s', async function () {
+    it('allows the broadcaster 100 messages per 30 s, then RATE_LIMITED', async function () {
       const alice = await client('alice');
       await alice.join(ROOM);
-      for (let i = 0; i < 25; i++) assert.equal((await say(alice, `b${i}`)).type, 'ack', `message ${i}`);
+      for (let i = 0; i < 100; i++) {
+        assert.equal((await say(alice, `b${i}`)).type, 'ack', `message ${i}`);
+        // A second of service time per 10 messages refills the frame budget (10 frames/s); the
+        // 100 messages still fall within one 30 s window.
+        if (i % 10 === 9) fx.clock.offset += 1000;
+      }
+      const limited = await say(alice, 'the 101st');
+      assert.equal(code(limited), 'RATE_LIMITED');
+      assert.ok(limited.retryAfterMs > 0 && limited.retryAfterMs <= 30_000, JSON.stringify(limited));
       fx.clock.offset += 30_001;
     });
 
@@ -330,6 +341,122 @@ describe('live: chat', function () {
       assert.ok(erinList.body.nodes.every((c: Msg) => c.last.from === chain.addr.erin || c.last.to === chain.addr.erin));
       assert.equal((await api(fx, 'GET', '/api/dms/conversations')).body.error.code, 'UNAUTHENTICATED');
       assert.equal((await api(fx, 'GET', '/api/dms/conversations?first=500', undefined, token.frank)).body.error.code, 'BAD_REQUEST');
+    });
+
+    it('pages conversations at the edges: exactly first (no next page), first=1 to the end with the right cursors, and an empty list', async function () {
+      const all = await api(fx, 'GET', '/api/dms/conversations?first=100', undefined, token.frank);
+      const ids = all.body.nodes.map((c: Msg) => c.last.id as number);
+      assert.equal(ids.length, 2);
+      const exact = await api(fx, 'GET', '/api/dms/conversations?first=2', undefined, token.frank);
+      assert.deepEqual(exact.body, { nodes: all.body.nodes, pageInfo: { endCursor: String(ids[1]), hasNextPage: false } });
+      let before = '';
+      for (let i = 0; i < 2; i++) {
+        const p = await api(fx, 'GET', `/api/dms/conversations?first=1${before ? `&before=${before}` : ''}`, undefined, token.frank);
+        assert.deepEqual(p.body, { nodes: [all.body.nodes[i]], pageInfo: { endCursor: String(ids[i]), hasNextPage: i === 0 } }, `page ${i}`);
+        before = p.body.pageInfo.endCursor;
+      }
+      const past = await api(fx, 'GET', `/api/dms/conversations?first=1&before=${before}`, undefined, token.frank);
+      assert.deepEqual(past.body, { nodes: [], pageInfo: { endCursor: null, hasNextPage: false } });
+      const gina = await signIn(fx, chain.key.gina);
+      assert.deepEqual((await api(fx, 'GET', '/api/dms/conversations', undefined, gina)).body, { nodes: [], pageInfo: { endCursor: null, hasNextPage: false } });
+    });
+
+    it('pages a conversation at the edges: exactly first (no next page), first+1 (the next page holds the one left), first=1, and an empty one', async function () {
+      const dave = await client('dave');
+      const sent: number[] = [];
+      for (let i = 0; i < 5; i++) sent.push((await dave.request({ type: 'dm', to: chain.addr.alice, text: `edge ${i}` })).messageId as number);
+      const page = (q: string) => api(fx, 'GET', `/api/dms?with=${chain.addr.dave}&${q}`, undefined, token.alice).then((r) => r.body);
+      const texts = (b: Msg) => b.nodes.map((m: Msg) => m.text);
+      const exact = await page('first=5');
+      assert.deepEqual(texts(exact), ['edge 0', 'edge 1', 'edge 2', 'edge 3', 'edge 4']);
+      assert.deepEqual(exact.pageInfo, { endCursor: String(sent[0]), hasNextPage: false });
+      const four = await page('first=4');
+      assert.deepEqual(texts(four), ['edge 1', 'edge 2', 'edge 3', 'edge 4']);
+      assert.deepEqual(four.pageInfo, { endCursor: String(sent[1]), hasNextPage: true });
+      const rest = await page(`first=4&before=${four.pageInfo.endCursor}`);
+      assert.deepEqual(rest.nodes.map((m: Msg) => [m.id, m.text]), [[sent[0], 'edge 0']]);
+      assert.deepEqual(rest.pageInfo, { endCursor: String(sent[0]), hasNextPage: false });
+      const one = await page('first=1');
+      assert.deepEqual(texts(one), ['edge 4']);
+      assert.deepEqual(one.pageInfo, { endCursor: String(sent[4]), hasNextPage: true });
+      assert.deepEqual(await page(`first=1&before=${sent[0]}`), { nodes: [], pageInfo: { endCursor: null, hasNextPage: false } });
+      assert.deepEqual((await api(fx, 'GET', `/api/dms?with=${chain.addr.carol}`, undefined, token.alice)).body, { nodes: [], pageInfo: { endCursor: null, hasNextPage: false } });
+    });
+
+    it('delivers 20 DMs per 30 s from one sender, refuses the 21st with RATE_LIMITED (nothing delivered), and takes DMs again after the window', async function () {
+      const alice = await client('alice');
+      const bob = await client('bob');
+      for (let i = 0; i < 20; i++) assert.equal((await alice.request({ type: 'dm', to: chain.addr.bob, text: `burst ${i}` })).type, 'ack', `DM ${i}`);
+      const limited = await alice.request({ type: 'dm', to: chain.addr.bob, text: 'the 21st' });
+      assert.equal(limited.code, 'RATE_LIMITED', JSON.stringify(limited));
+      assert.ok(limited.retryAfterMs > 0 && limited.retryAfterMs <= 30_000, JSON.stringify(limited));
+      await bob.sync();
+      const got = bob.messages.filter((m) => m.type === 'dm' && m.from === chain.addr.alice).map((m) => m.text);
+      assert.deepEqual(got, Array.from({ length: 20 }, (_, i) => `burst ${i}`));
+      const stored = await api(fx, 'GET', `/api/dms?with=${chain.addr.alice}&first=100`, undefined, token.bob);
+      assert.equal(stored.body.nodes.length, 20, 'the refused DM is not stored');
+      fx.clock.offset += 30_001;
+      assert.equal((await alice.request({ type: 'dm', to: chain.addr.bob, text: 'after the window' })).type, 'ack');
+    });
+  });
+
+  describe('history on join', function () {
+    it('holds exactly the last 50 messages (historySize), oldest first, however many the room has', async function () {
+      const s = await api(fx, 'POST', '/api/streams', { title: 'Long history' }, token.alice);
+      const room = `stream:${s.body.streamId}`;
+      const posted = Array.from({ length: 57 }, (_, i) => fx.service.rooms.post(room, 'system', null, null, `line ${i}`));
+      const history = await (await client()).join(room);
+      assert.equal(history.length, 50);
+      assert.deepEqual(history.map((m) => m.id), posted.slice(-50).map((m) => m.id));
+      assert.equal(history[0]!.text, 'line 7');
+      assert.equal(history[49]!.text, 'line 56');
+    });
+  });
+
+  describe('when a client stops reading', function () {
+    const MAX_BUFFERED = 64 * 1024;
+    let slowFx: LiveFixture;
+    let room: string;
+
+    before(async function () {
+      slowFx = await startLive(chain, path.join(chain.tmp.dir, 'slow.db'), { config: { chat: { maxBufferedBytes: MAX_BUFFERED } } });
+      const s = await api(slowFx, 'POST', '/api/streams', { title: 'Slow readers' }, await signIn(slowFx, chain.key.alice));
+      room = `stream:${s.body.streamId}`;
+    });
+
+    after(async function () {
+      await slowFx?.close();
+    });
+
+    it('closes it with 1013 once more than maxBufferedBytes pile up for it, and the others in the room keep receiving', async function () {
+      const fast = await WsClient.connect(slowFx);
+      const slow = await WsClient.connect(slowFx);
+      clients.push(fast, slow);
+      await fast.join(room);
+      await slow.join(room);
+      const tcp = (slow.ws as unknown as { _socket: Socket })._socket;
+      tcp.pause();
+      const serverSide = [...slowFx.service.hub.wss.clients];
+      assert.equal(serverSide.length, 2);
+      const closing = () => serverSide.find((ws) => ws.readyState === WebSocket.CLOSING);
+      // Past the kernel's socket buffers (a few MB on loopback), the server's own queue grows.
+      const big = 'x'.repeat(16 * 1024);
+      const posted: number[] = [];
+      while (!closing()) {
+        assert.ok(posted.length < 2500, 'the server still queues for the slow client after 40 MB');
+        posted.push(slowFx.service.rooms.post(room, 'system', null, null, big).id);
+        await new Promise((r) => setImmediate(r));
+      }
+      assert.equal(closing()!.bufferedAmount > MAX_BUFFERED, true);
+      // Read again before the server gives up on the close handshake (2 s): the close frame
+      // comes after everything queued.
+      tcp.resume();
+      assert.equal(await slow.closed, 1013);
+      await waitFor(() => (slowFx.service.hub.count(room).connections === 1 ? true : undefined), 5000, 'the slow socket to leave the room');
+      const after = slowFx.service.rooms.post(room, 'system', null, null, 'still here');
+      assert.equal((await fast.take((m) => m.type === 'message' && m.id === after.id)).text, 'still here');
+      const got = fast.messages.filter((m) => m.type === 'message').map((m) => m.id as number);
+      assert.deepEqual(got, posted, 'the reading client got every message');
     });
   });
 

@@ -177,5 +177,24 @@ describe('live: streams', function () {
       refused(await api(fx, 'GET', '/api/streams?state=paused'), 400, 'BAD_REQUEST', 'state');
       for (const s of p1.body.nodes) assert.equal(s.streamKey, undefined, 'lists never carry secrets');
     });
+
+    it('pages at the edges: exactly first items (no next page), first+1 (one left over), first=1, and an empty list', async function () {
+      const all = await api(fx, 'GET', '/api/streams?first=3');
+      assert.deepEqual(all.body.nodes.map((s: Msg) => s.streamId), ['3', '2', '1']);
+      assert.deepEqual(all.body.pageInfo, { endCursor: '1', hasNextPage: false });
+      const past = await api(fx, 'GET', `/api/streams?first=3&after=${all.body.pageInfo.endCursor}`);
+      assert.deepEqual(past.body, { nodes: [], pageInfo: { endCursor: null, hasNextPage: false } });
+      const ids: string[] = [];
+      let after = '';
+      for (let i = 0; i < 3; i++) {
+        const p = await api(fx, 'GET', `/api/streams?first=1${after ? `&after=${after}` : ''}`);
+        assert.equal(p.body.nodes.length, 1, `page ${i}`);
+        ids.push(p.body.nodes[0].streamId);
+        assert.deepEqual(p.body.pageInfo, { endCursor: p.body.nodes[0].streamId, hasNextPage: i < 2 }, `page ${i}`);
+        after = p.body.pageInfo.endCursor;
+      }
+      assert.deepEqual(ids, ['3', '2', '1']);
+      assert.deepEqual((await api(fx, 'GET', `/api/streams?owner=${chain.addr.bob}`)).body, { nodes: [], pageInfo: { endCursor: null, hasNextPage: false } });
+    });
   });
 });

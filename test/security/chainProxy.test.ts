@@ -51,11 +51,11 @@ describe('security: the /chain proxy in front of a public node', function () {
     }
   });
 
-  it('forwards a read with the server key added, nothing of the browser passed on, and no CORS header back', async function () {
+  it('forwards a read with the server key added, nothing of the browser passed on (cookie, Authorization, its key), and no CORS header or key back', async function () {
     seen.length = 0;
     const r = await fetch(`${url}/wallet/getnowblock`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: 'blive_session=secret', 'tron-pro-api-key': 'from-the-page', origin: 'http://evil.example' },
+      headers: { 'content-type': 'application/json', cookie: 'blive_session=secret', authorization: 'Bearer page-token', 'tron-pro-api-key': 'from-the-page', origin: 'http://evil.example' },
       body: '{}',
     });
     assert.equal(r.status, 200);
@@ -66,6 +66,10 @@ describe('security: the /chain proxy in front of a public node', function () {
     assert.equal(seen[0]!.headers['tron-pro-api-key'], 'server-trongrid-key');
     assert.equal(seen[0]!.headers.cookie, undefined);
     assert.equal(seen[0]!.headers.origin, undefined);
+    assert.equal(seen[0]!.headers.authorization, undefined);
+    assert.ok(!JSON.stringify(seen[0]!.headers).includes('secret') && !JSON.stringify(seen[0]!.headers).includes('page-token'), JSON.stringify(seen[0]!.headers));
+    const back = JSON.stringify([...r.headers]) + (await r.text());
+    assert.equal(back.includes('server-trongrid-key'), false, `the key reached the browser: ${back}`);
   });
 
   it('is no open proxy: other paths, dot segments and other methods never reach the node (the key is not spent on them)', async function () {

@@ -57,6 +57,33 @@ describe('security: moderation, reports, invisible characters and DM blocks', fu
     assert.equal((await alice.request({ type: 'mod.delete', room, messageId: byCarol })).type, 'ack');
   });
 
+  it('a moderator cannot time out or ban another moderator or the broadcaster (CANNOT_MODERATE); mod.remove takes their powers at once (NOT_MODERATOR)', async function () {
+    const s = await api(fx, 'POST', '/api/streams', { title: 'Mods among mods' }, token.alice);
+    const room = `stream:${s.body.streamId}`;
+    const [alice, bob, carol, dave] = (await Promise.all((['alice', 'bob', 'carol', 'dave'] as const).map((w) => client(w)))) as [WsClient, WsClient, WsClient, WsClient];
+    for (const c of [alice, bob, carol, dave]) await c.join(room);
+    for (const mod of [chain.addr.bob, chain.addr.carol]) assert.equal((await alice.request({ type: 'mod.add', room, user: mod })).type, 'ack');
+    for (const user of [chain.addr.carol, chain.addr.alice]) {
+      for (const act of [{ type: 'mod.timeout', seconds: 60 }, { type: 'mod.ban' }]) {
+        const r = await bob.request({ ...act, room, user });
+        assert.equal(r.code, 'CANNOT_MODERATE', `${act.type} on ${user}: ${JSON.stringify(r)}`);
+      }
+    }
+    const carolSays = await carol.request({ type: 'say', room, text: 'still free to talk' });
+    assert.equal(carolSays.type, 'ack', 'nothing happened to the other moderator');
+    // A viewer is fair game while bob is a moderator...
+    assert.equal((await bob.request({ type: 'mod.timeout', room, user: chain.addr.dave, seconds: 1 })).type, 'ack');
+    assert.equal((await alice.request({ type: 'mod.unban', room, user: chain.addr.dave })).type, 'ack');
+    // ...and no longer once removed, with no reconnection in between.
+    assert.equal((await alice.request({ type: 'mod.remove', room, user: chain.addr.bob })).type, 'ack');
+    assert.equal((await bob.request({ type: 'mod.timeout', room, user: chain.addr.dave, seconds: 60 })).code, 'NOT_MODERATOR');
+    const byDave = await dave.request({ type: 'say', room, text: 'a viewer speaks' });
+    assert.equal(byDave.type, 'ack', 'dave was not timed out');
+    assert.equal((await bob.request({ type: 'mod.delete', room, messageId: byDave.messageId })).code, 'NOT_MODERATOR');
+    // The broadcaster may act on a moderator.
+    assert.equal((await alice.request({ type: 'mod.timeout', room, user: chain.addr.carol, seconds: 60 })).type, 'ack');
+  });
+
   it('limits match.report per account: beyond LIVE_REPORTS_PER_HOUR it is RATE_LIMITED, and reconnecting does not refill it', async function () {
     const erin = await client('erin');
     const dave = await client('dave');

@@ -160,6 +160,30 @@ describe('security: cross-site requests, socket hijacking and sessions', functio
     });
   });
 
+  describe('an expired session over HTTP', function () {
+    it('answers 401 UNAUTHENTICATED to its cookie and its bearer, on reads and writes, and opens sockets anonymous', async function () {
+      const token = await signIn(fx, chain.key.frank);
+      const withCookie = (method: string, url: string, body?: string) =>
+        fetch(`${fx.url}${url}`, { method, headers: { cookie: `blive_session=${token}`, origin: OURS, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body } : {}) }).then(async (r) => ({ status: r.status, body: (await r.json()) as Msg }));
+      const fresh = await withCookie('GET', '/api/auth/session');
+      assert.equal(fresh.status, 200);
+      assert.equal(fresh.body.address, chain.addr.frank);
+      fx.clock.offset += fx.service.config.sessionTtlMs + 1000;
+      try {
+        for (const r of [await withCookie('GET', '/api/auth/session'), await withCookie('POST', '/api/streams', JSON.stringify({ title: 'after expiry' })), await api(fx, 'GET', '/api/auth/session', undefined, token)]) {
+          assert.equal(r.status, 401, JSON.stringify(r.body));
+          assert.equal(r.body.error.code, 'UNAUTHENTICATED', JSON.stringify(r.body));
+        }
+        const ws = await WsClient.connect(fx, undefined, { cookie: `blive_session=${token}`, origin: OURS });
+        open.push(ws);
+        assert.equal(ws.hello.address, null, 'a stale cookie opens an anonymous socket');
+        assert.equal((await upgrade(fx.wsUrl, { authorization: `Bearer ${token}`, origin: OURS })).status, 401);
+      } finally {
+        fx.clock.offset = 0;
+      }
+    });
+  });
+
   describe('sliding sessions with an absolute limit', function () {
     let sfx: LiveFixture;
     const ttl = 60_000;
