@@ -3,6 +3,7 @@
  * indexer and its API on an ephemeral port, the live service on another (with a fake media
  * backend), TronWeb sign-in, and a WebSocket client that waits on messages with deadlines.
  */
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { TronWeb, Trx } from 'tronweb';
 import WebSocket from 'ws';
@@ -14,6 +15,7 @@ import { createLiveService, type LiveService, type LiveServiceParams } from '../
 import { listenLive, type LiveListening } from '../../live/listen.js';
 import type { LiveConfigOverrides } from '../../live/internal/config.js';
 import type { ServerGuardOptions } from '../../lib/http/serverGuard.js';
+import type { MediaBackend } from '../../live/streams/media/backend.js';
 import { send, type System, type TxResult } from './contracts.js';
 import { startDevnet, waitFor, type Devnet } from './devnet.js';
 import { FakeMedia } from './fakeMedia.js';
@@ -86,10 +88,10 @@ export async function startChain(): Promise<ChainFixture> {
 }
 
 /** The live service listening on an ephemeral port. */
-export interface LiveFixture {
+export interface LiveFixture<M extends MediaBackend = FakeMedia> {
   service: LiveService;
   server: LiveListening;
-  media: FakeMedia;
+  media: M;
   url: string;
   wsUrl: string;
   /** Milliseconds added to the service's clock (tests move time forward). */
@@ -97,9 +99,23 @@ export interface LiveFixture {
   close(): Promise<void>;
 }
 
+/** What startLive accepts besides the chain and the database file. */
+export interface StartLiveOptions<M extends MediaBackend> {
+  config?: LiveConfigOverrides;
+  params?: Partial<LiveServiceParams>;
+  guard?: ServerGuardOptions;
+  /** A real media backend, given the URL the service will listen at; default a FakeMedia. */
+  media?: (publicBaseUrl: string) => M;
+}
+
 /** Starts the live service on `dbPath` against the chain fixture's indexer and node. */
-export async function startLive(chain: ChainFixture, dbPath: string, opts: { config?: LiveConfigOverrides; params?: Partial<LiveServiceParams>; guard?: ServerGuardOptions } = {}): Promise<LiveFixture> {
-  const media = new FakeMedia();
+export async function startLive(chain: ChainFixture, dbPath: string, opts?: StartLiveOptions<FakeMedia>): Promise<LiveFixture>;
+export async function startLive<M extends MediaBackend>(chain: ChainFixture, dbPath: string, opts: StartLiveOptions<M> & { media: (publicBaseUrl: string) => M }): Promise<LiveFixture<M>>;
+export async function startLive(chain: ChainFixture, dbPath: string, opts: StartLiveOptions<MediaBackend> = {}): Promise<LiveFixture<MediaBackend>> {
+  // A real backend puts its public URL in the ingest and playback URLs it hands out: the port is
+  // chosen before the service is built, and the service then listens on it.
+  const port = opts.media ? await freePort() : 0;
+  const media = opts.media ? opts.media(`http://127.0.0.1:${port}`) : new FakeMedia();
   const clock = { offset: 0 };
   const service = createLiveService({
     media,
@@ -110,7 +126,7 @@ export async function startLive(chain: ChainFixture, dbPath: string, opts: { con
     // Many sockets from 127.0.0.1 in one test: the per-IP caps are tested on their own (test/security).
     config: { dbPath, indexerUrl: chain.apiServer.url, nodeUrl: chain.devnet.url, domain: 'live.test', indexerCacheMs: 0, giftPollMs: 100, viewersThrottleMs: 50, wsPerIp: 10_000, viewersPerIp: 10_000, ...opts.config },
   });
-  const server = await listenLive(service, { port: 0, ...(opts.guard ? { guard: opts.guard } : {}) });
+  const server = await listenLive(service, { port, ...(opts.guard ? { guard: opts.guard } : {}) });
   return {
     service,
     server,
@@ -125,8 +141,20 @@ export async function startLive(chain: ChainFixture, dbPath: string, opts: { con
   };
 }
 
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 /** POSTs (or other methods) JSON to the live service and returns the status and body. */
-export async function api(fx: LiveFixture, method: string, pathAndQuery: string, body?: unknown, token?: string): Promise<{ status: number; body: Msg; headers: Headers }> {
+export async function api(fx: { url: string }, method: string, pathAndQuery: string, body?: unknown, token?: string): Promise<{ status: number; body: Msg; headers: Headers }> {
   const res = await fetch(`${fx.url}${pathAndQuery}`, {
     method,
     headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -137,7 +165,7 @@ export async function api(fx: LiveFixture, method: string, pathAndQuery: string,
 }
 
 /** Signs in with a private key the way a wallet does (signMessageV2) and returns the session token. */
-export async function signIn(fx: LiveFixture, privateKey: string): Promise<string> {
+export async function signIn(fx: { url: string }, privateKey: string): Promise<string> {
   const address = TronWeb.address.fromPrivateKey(privateKey) as string;
   const n = await api(fx, 'POST', '/api/auth/nonce', { address });
   if (n.status !== 200) throw new Error(`nonce: ${JSON.stringify(n.body)}`);
@@ -171,7 +199,7 @@ export class WsClient {
   }
 
   /** Connects (with a session token as a bearer if given, or other headers) and waits for `hello`. */
-  static async connect(fx: LiveFixture | { wsUrl: string }, token?: string, headers: Record<string, string> = {}): Promise<WsClient> {
+  static async connect(fx: { wsUrl: string }, token?: string, headers: Record<string, string> = {}): Promise<WsClient> {
     const ws = new WebSocket(fx.wsUrl, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
     const c = new WsClient(ws);
     await new Promise<void>((resolve, reject) => {

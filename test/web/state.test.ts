@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { TronWeb } from 'tronweb';
+import { LiveError as ServiceError, type LiveErrorCode, errorBody } from '../../live/internal/errors.js';
 import { registerSvelteModules } from '../helpers/svelteModules.js';
 
 registerSvelteModules();
@@ -135,6 +136,18 @@ class FakeWebSocket {
   }
 }
 
+/** The live service's HTTP refusal: its status and `{error: {code, message, ...details}}` body (live/internal/http.ts sendError). */
+function refusal(code: LiveErrorCode, message: string, details?: Record<string, unknown>): Response {
+  const e = new ServiceError(code, message, details);
+  return Response.json({ error: errorBody(e) }, { status: e.status });
+}
+
+/** The live service's WebSocket refusal of the frame `to`: `{type: "error", code, message, ...details, id}` echoing its id (live/chat/hub.ts). */
+function refusalFrame(to: Record<string, unknown> | undefined, code: LiveErrorCode, message: string, details?: Record<string, unknown>): Record<string, unknown> {
+  assert.ok(to, 'no frame to refuse');
+  return { type: 'error', ...errorBody(new ServiceError(code, message, details)), id: to.id };
+}
+
 type Handler = (req: { url: URL; method: string; body: unknown; headers: Headers }) => unknown | Promise<unknown>;
 /** fetch resolving relative URLs against the fake location, answering from `routes` ("POST /api/x"). */
 const routes = new Map<string, Handler>();
@@ -145,7 +158,7 @@ async function fakeFetch(input: string | URL, init: RequestInit = {}): Promise<R
   const key = `${method} ${url.pathname}`;
   fetched.push(key);
   const h = routes.get(key);
-  if (!h) return Response.json({ error: { code: 'NOT_FOUND', message: `no route ${key}` } }, { status: 404 });
+  if (!h) return refusal('NOT_FOUND', `no route ${key}`);
   const body = typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
   const authorization = new Headers(init.headers).get('authorization');
   if (authorization) bearers.push(`${key} ${authorization}`);
@@ -380,6 +393,7 @@ interface MatchSession {
   join(prefs: Record<string, unknown>): Promise<void>;
   next(prefs: Record<string, unknown>): void;
   leave(): void;
+  block(): void;
   dispose(): void;
 }
 interface MatchMod {
@@ -415,7 +429,7 @@ function liveAuthRoutes(): void {
   routes.set('POST /api/auth/verify', async ({ body }) => {
     const b = body as { address: string; message: string; signature: string };
     const signer = await tw.trx.verifyMessageV2(b.message, b.signature);
-    if (signer !== b.address) return Response.json({ error: { code: 'BAD_SIGNATURE', message: 'signature does not match' } }, { status: 401 });
+    if (signer !== b.address) return refusal('SIGNATURE_MISMATCH', `the message was signed by ${signer}, not ${b.address}`);
     const token = `tok-${randomBytes(4).toString('hex')}`;
     sessions.set(token, b.address);
     jar.session = token;
@@ -423,7 +437,7 @@ function liveAuthRoutes(): void {
   });
   routes.set('GET /api/auth/session', () => {
     const address = jar.session ? sessions.get(jar.session) : undefined;
-    return address ? { address, handle: null, expiresAt: 0 } : Response.json({ error: { code: 'UNAUTHENTICATED', message: 'no session' } }, { status: 401 });
+    return address ? { address, handle: null, expiresAt: 0 } : refusal('UNAUTHENTICATED', 'not signed in');
   });
   routes.set('POST /api/auth/logout', () => {
     if (jar.session) sessions.delete(jar.session);
@@ -565,12 +579,12 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
     it('shows the service error with its code when the sign-in is refused', async function () {
       const { wallet } = W;
       const verify = routes.get('POST /api/auth/verify')!;
-      routes.set('POST /api/auth/verify', () => Response.json({ error: { code: 'NONCE_EXPIRED', message: 'The sign-in request expired' } }, { status: 400 }));
+      routes.set('POST /api/auth/verify', () => refusal('MESSAGE_EXPIRED', 'the sign-in message has expired: ask for a new one'));
       try {
         await wallet.connectDev(me, true); // silent: no automatic sign-in
         assert.equal(wallet.signedIn, false);
         assert.equal(await wallet.signIn(), false);
-        assert.equal(wallet.error, 'The sign-in request expired (NONCE_EXPIRED)');
+        assert.equal(wallet.error, 'the sign-in message has expired: ask for a new one (MESSAGE_EXPIRED)');
         assert.equal(wallet.signingIn, false);
         assert.equal(jar.session, null);
       } finally {
@@ -806,8 +820,12 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
       ws.deliver({ type: 'joined', room: 'stream:7', role: 'viewer', banned: true });
       assert.equal(room.notice, 'You are banned from this chat.');
       assert.equal(room.canModerate, false);
-      ws.deliver({ type: 'error', room: 'stream:7', code: 'RATE_LIMITED', message: 'Slow down', retryAfterMs: 1500 });
-      assert.equal(room.error, 'Slow down (retry in 2 s)');
+      room.say('too fast');
+      ws.deliver(refusalFrame(sentOf('say').at(-1), 'RATE_LIMITED', 'at most 20 messages per 30 s', { retryAfterMs: 1500 }));
+      assert.equal(room.error, 'at most 20 messages per 30 s (retry in 2 s)');
+      // Error frames name no room: one answering another part's frame (the room's join) is not this room's.
+      ws.deliver(refusalFrame(sentOf('join').at(-1), 'ROOM_NOT_FOUND', 'no room stream:8'));
+      assert.equal(room.error, 'at most 20 messages per 30 s (retry in 2 s)');
       room.say('again');
       assert.equal(room.error, null, 'saying clears the last error');
     });
@@ -906,10 +924,14 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
       assert.equal(dms.peers.find((p) => p.address === P1)?.unread, 0, 'read up to 15, last listed is 10');
       assert.ok(dms.peers.some((p) => p.address === P4), 'a conversation the list lacks stays');
       dms.send(P2, '');
-      ws.deliver({ type: 'error', code: 'EMPTY_MESSAGE', message: 'Say something' });
-      assert.equal(dms.error, 'Say something');
-      ws.deliver({ type: 'error', code: 'NOT_MATCHED', message: 'unrelated' });
-      assert.equal(dms.error, 'Say something');
+      ws.deliver(refusalFrame(sentOf('dm').at(-1), 'EMPTY_MESSAGE', 'the message is empty'));
+      assert.equal(dms.error, 'the message is empty');
+      ws.deliver(refusalFrame(sentOf('join').at(-1), 'ROOM_NOT_FOUND', 'no room stream:9'));
+      assert.equal(dms.error, 'the message is empty', 'an error answering a frame the inbox did not send is not its own');
+      dms.send(P2, 'hi');
+      assert.equal(dms.error, null, 'sending clears the last error');
+      ws.deliver(refusalFrame(sentOf('dm').at(-1), 'DM_BLOCKED', 'this user does not accept your messages', { field: 'to' }));
+      assert.equal(dms.error, 'this user does not accept your messages');
     });
   });
 
@@ -987,8 +1009,11 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
       s.leave();
       assert.equal(s.phase, 'idle');
       assert.equal(sentOf('match.leave').length, leaves + 1);
-      ws.deliver({ type: 'error', code: 'NOT_MATCHED', message: 'Not in a match' });
-      assert.equal(s.error, 'Not in a match');
+      ws.deliver(refusalFrame(sentOf('say').at(-1), 'RATE_LIMITED', 'at most 20 messages per 30 s', { retryAfterMs: 1500 }));
+      assert.equal(s.error, 'The connection to your match failed.', "a chat room's error is not the match's");
+      s.block();
+      ws.deliver(refusalFrame(sentOf('match.block').at(-1), 'NOT_MATCHED', 'nobody to block: not matched yet'));
+      assert.equal(s.error, 'nobody to block: not matched yet');
     });
 
     it('dispose leaves the queue, releases the camera and stops listening', async function () {

@@ -113,3 +113,25 @@ export class LiveSocket {
 
 /** The tab's one socket. */
 export const socket = new LiveSocket();
+
+/**
+ * The frames one part of the app sent. The service's error frames carry no room or topic, only the
+ * `id` of the frame they refuse, so each part shows the errors that answer its own frames.
+ */
+export class SentFrames {
+  #ids: number[] = [];
+
+  /** Sends `msg` on the tab's socket and remembers its id. */
+  send(msg: Record<string, unknown>): number {
+    const id = socket.send(msg);
+    this.#ids.push(id);
+    // Errors answer within a round trip: the last few ids are all that can still be answered.
+    if (this.#ids.length > 64) this.#ids.shift();
+    return id;
+  }
+
+  /** Whether `m` (an error frame) answers one of these frames. */
+  answers(m: ServerMessage): boolean {
+    return typeof m.id === 'number' && this.#ids.includes(m.id);
+  }
+}

@@ -1,5 +1,5 @@
 /** One stream's chat room over the live socket: messages, gift receipts, viewers, moderation. */
-import { socket, type ServerMessage } from '../api/socket.js';
+import { SentFrames, socket, type ServerMessage } from '../api/socket.js';
 
 export interface GiftReceipt {
   txId: string;
@@ -34,6 +34,7 @@ export class ChatRoom {
   #notice = $state<string | null>(null);
   #connected = $state(socket.open);
   #offs: (() => void)[] = [];
+  #frames = new SentFrames();
   /** Gift receipts as they arrive (for the animation layer). */
   ongift: ((m: ChatMessage) => void) | null = null;
   onstream: ((s: Record<string, unknown>) => void) | null = null;
@@ -91,7 +92,7 @@ export class ChatRoom {
         if (mine(m)) this.onstream?.(m.stream as Record<string, unknown>);
       }),
       socket.on('error', (m) => {
-        if (m.room && !mine(m)) return;
+        if (!this.#frames.answers(m)) return;
         this.#error = `${String(m.message)}${m.retryAfterMs ? ` (retry in ${Math.ceil(Number(m.retryAfterMs) / 1000)} s)` : ''}`;
       }),
     );
@@ -128,26 +129,26 @@ export class ChatRoom {
 
   say(text: string): void {
     this.#error = null;
-    socket.send({ type: 'say', room: this.room, text });
+    this.#frames.send({ type: 'say', room: this.room, text });
   }
   loadOlder(): void {
     const first = this.#messages[0];
-    socket.send({ type: 'history', room: this.room, before: first?.id, limit: 50 });
+    this.#frames.send({ type: 'history', room: this.room, before: first?.id, limit: 50 });
   }
   deleteMessage(id: number): void {
-    socket.send({ type: 'mod.delete', room: this.room, messageId: id });
+    this.#frames.send({ type: 'mod.delete', room: this.room, messageId: id });
   }
   timeout(user: string, seconds = 600): void {
-    socket.send({ type: 'mod.timeout', room: this.room, user, seconds });
+    this.#frames.send({ type: 'mod.timeout', room: this.room, user, seconds });
   }
   ban(user: string): void {
-    socket.send({ type: 'mod.ban', room: this.room, user });
+    this.#frames.send({ type: 'mod.ban', room: this.room, user });
   }
   setSlow(seconds: number): void {
-    socket.send({ type: 'mod.slow', room: this.room, seconds });
+    this.#frames.send({ type: 'mod.slow', room: this.room, seconds });
   }
   setFollowersOnly(enabled: boolean): void {
-    socket.send({ type: 'mod.followers', room: this.room, enabled });
+    this.#frames.send({ type: 'mod.followers', room: this.room, enabled });
   }
   /** Rejoins (after signing in, the role changes). */
   rejoin(): void {

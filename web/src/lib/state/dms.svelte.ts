@@ -7,7 +7,7 @@
  * the other side after the last one read counts as unread.
  */
 import { dmsApi } from '../api/live.js';
-import { socket } from '../api/socket.js';
+import { SentFrames, socket } from '../api/socket.js';
 import { wallet } from './wallet.svelte.js';
 
 export interface Dm {
@@ -34,6 +34,7 @@ class DmInbox {
   #more = $state<Record<string, string | null>>({});
   #open = $state<string | null>(null);
   #error = $state<string | null>(null);
+  #frames = new SentFrames();
 
   constructor() {
     socket.on('dm', (m) => {
@@ -53,7 +54,7 @@ class DmInbox {
       if (typeof m.address === 'string') void this.sync();
     });
     socket.on('error', (m) => {
-      if (typeof m.code === 'string' && /RATE_LIMITED|EMPTY_MESSAGE|MESSAGE_TOO_LONG|UNAUTHENTICATED|BAD_ADDRESS/.test(m.code)) this.#error = String(m.message);
+      if (this.#frames.answers(m)) this.#error = String(m.message);
     });
   }
 
@@ -124,14 +125,14 @@ class DmInbox {
     this.#open = peer;
     if (!peer) return;
     this.#markRead(peer);
-    socket.send({ type: 'dms.history', with: peer, limit: 50 });
+    this.#frames.send({ type: 'dms.history', with: peer, limit: 50 });
   }
   older(peer: string): void {
-    socket.send({ type: 'dms.history', with: peer, before: Number(this.#more[peer]), limit: 50 });
+    this.#frames.send({ type: 'dms.history', with: peer, before: Number(this.#more[peer]), limit: 50 });
   }
   send(to: string, text: string): void {
     this.#error = null;
-    socket.send({ type: 'dm', to, text });
+    this.#frames.send({ type: 'dm', to, text });
   }
 }
 

@@ -2,7 +2,7 @@
  * 1-to-1 video matching over the live socket: match.join -> match.found (the initiator offers) ->
  * SDP and ICE candidates relayed as match.signal -> a direct RTCPeerConnection.
  */
-import { socket, type ServerMessage } from '../api/socket.js';
+import { SentFrames, socket, type ServerMessage } from '../api/socket.js';
 
 export interface Peer {
   address: string;
@@ -22,6 +22,7 @@ export class MatchSession {
   #pc: RTCPeerConnection | null = null;
   #pendingCandidates: RTCIceCandidateInit[] = [];
   #offs: (() => void)[] = [];
+  #frames = new SentFrames();
 
   constructor() {
     this.#offs.push(
@@ -37,7 +38,7 @@ export class MatchSession {
         this.#phase = 'ended';
       }),
       socket.on('error', (m) => {
-        if (typeof m.code === 'string' && (m.code.startsWith('NOT_MATCHED') || m.code === 'UNAUTHENTICATED' || m.code === 'RATE_LIMITED')) this.#error = String(m.message);
+        if (this.#frames.answers(m)) this.#error = String(m.message);
       }),
     );
   }
@@ -80,24 +81,24 @@ export class MatchSession {
       return;
     }
     this.#phase = 'waiting';
-    socket.send({ type: 'match.join', prefs });
+    this.#frames.send({ type: 'match.join', prefs });
   }
 
   next(prefs: { language?: string; interests?: string[] }): void {
     this.#close();
     this.#phase = 'waiting';
-    socket.send({ type: 'match.next', prefs });
+    this.#frames.send({ type: 'match.next', prefs });
   }
   leave(): void {
-    socket.send({ type: 'match.leave' });
+    this.#frames.send({ type: 'match.leave' });
     this.#close();
     this.#phase = 'idle';
   }
   block(): void {
-    socket.send({ type: 'match.block' });
+    this.#frames.send({ type: 'match.block' });
   }
   report(reason: string): void {
-    socket.send({ type: 'match.report', reason });
+    this.#frames.send({ type: 'match.report', reason });
   }
 
   async #found(m: ServerMessage) {
@@ -107,7 +108,7 @@ export class MatchSession {
     const pc = new RTCPeerConnection({ iceServers: (m.iceServers as RTCIceServer[]) ?? [] });
     this.#pc = pc;
     pc.onicecandidate = (e) => {
-      if (e.candidate) socket.send({ type: 'match.signal', data: { candidate: e.candidate.toJSON() } });
+      if (e.candidate) this.#frames.send({ type: 'match.signal', data: { candidate: e.candidate.toJSON() } });
     };
     pc.ontrack = (e) => {
       this.#remote = e.streams[0] ?? new MediaStream([e.track]);
@@ -120,7 +121,7 @@ export class MatchSession {
     for (const t of local.getTracks()) pc.addTrack(t, local);
     if (m.initiator) {
       await pc.setLocalDescription(await pc.createOffer());
-      socket.send({ type: 'match.signal', data: { description: pc.localDescription?.toJSON() } });
+      this.#frames.send({ type: 'match.signal', data: { description: pc.localDescription?.toJSON() } });
     }
   }
 
@@ -134,7 +135,7 @@ export class MatchSession {
         for (const c of this.#pendingCandidates.splice(0)) await pc.addIceCandidate(c);
         if (d.type === 'offer') {
           await pc.setLocalDescription(await pc.createAnswer());
-          socket.send({ type: 'match.signal', data: { description: pc.localDescription?.toJSON() } });
+          this.#frames.send({ type: 'match.signal', data: { description: pc.localDescription?.toJSON() } });
         }
       } else if (data.candidate) {
         const c = data.candidate as RTCIceCandidateInit;
@@ -156,7 +157,7 @@ export class MatchSession {
 
   /** Leaves and releases the camera. */
   dispose(): void {
-    if (this.#phase !== 'idle') socket.send({ type: 'match.leave' });
+    if (this.#phase !== 'idle') this.#frames.send({ type: 'match.leave' });
     this.#close();
     for (const t of this.#local?.getTracks() ?? []) t.stop();
     this.#local = null;
