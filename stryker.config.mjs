@@ -15,7 +15,8 @@ export default {
   // the tests are TypeScript run through tsx, as in .mocharc.json; Stryker runs mocha in its child
   testRunnerNodeArgs: ['--import', 'tsx'],
   mochaOptions: { spec: area.tests, 'no-config': true, 'no-package': true },
-  mutate: area.mutate,
+  // STRYKER_MUTATE (comma-separated globs) narrows an area, e.g. to one file while writing its tests
+  mutate: process.env.STRYKER_MUTATE ? process.env.STRYKER_MUTATE.split(',') : area.mutate,
   coverageAnalysis: 'perTest',
   // code run at import (static mutants) would need a fresh process per mutant with every test
   ignoreStatic: true,

@@ -80,7 +80,7 @@ function table(rows: Row[], seconds: Map<string, number>): string {
   const body = rows.map((r) => [r.folder, r.mutants, r.killed, r.survived, r.noCoverage, r.timeout, `${scoreOf(r).toFixed(1)}%`].map(String));
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  const runs = [...seconds].map(([a, s]) => `${a}: ${Math.round(s / 60)} min ${Math.round(s % 60)} s`).join(', ');
+  const runs = [...seconds].map(([a, s]) => `${a}: ${Math.floor(s / 60)} min ${Math.round(s % 60)} s`).join(', ');
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line), '', `run time: ${runs}`].join('\n');
 }
 
