@@ -561,6 +561,39 @@ describe('indexer: handler building blocks', function () {
     );
   });
 
+  it('applies Profiles events in the test body: registration, updates, status, and follows as a set with counts', function () {
+    const at = (blockNumber: number, eventName: string, args: Record<string, string | boolean>): void => applyEvent(event({ blockNumber, timestamp: blockNumber * 1000, eventName, args }), ctx);
+    const profile = (address: string): unknown =>
+      opened.sqlite.prepare('SELECT registered, handle, profile_uri, broadcaster, registered_at, updated_at, follower_count, following_count, block_number FROM profiles WHERE address = ?').get(address);
+    at(1, 'ProfileRegistered', { account: 'TA', handle: 'alice', profileURI: 'ipfs://a' });
+    at(2, 'ProfileUpdated', { account: 'TA', profileURI: 'ipfs://b' });
+    at(3, 'BroadcasterStatusChanged', { account: 'TA', enabled: true });
+    at(4, 'Followed', { follower: 'TF', target: 'TA' });
+    at(5, 'Followed', { follower: 'TF', target: 'TA' });
+    ctx.store.flush();
+    assert.deepEqual(profile('TA'), { registered: 1, handle: 'alice', profile_uri: 'ipfs://b', broadcaster: 1, registered_at: 1000, updated_at: 3000, follower_count: 1, following_count: 0, block_number: 4 });
+    // The follower need not be registered; the repeated Followed changed nothing.
+    assert.deepEqual(profile('TF'), { registered: 0, handle: null, profile_uri: null, broadcaster: 0, registered_at: null, updated_at: null, follower_count: 0, following_count: 1, block_number: 4 });
+    at(6, 'Unfollowed', { follower: 'TF', target: 'TA' });
+    at(7, 'Unfollowed', { follower: 'TF', target: 'TA' });
+    at(8, 'Unfollowed', { follower: 'TA', target: 'TF' });
+    ctx.store.flush();
+    assert.equal(opened.sqlite.prepare('SELECT count(*) FROM follows').pluck().get(), 0);
+    assert.deepEqual([(profile('TA') as Row).follower_count, (profile('TF') as Row).following_count, (profile('TF') as Row).block_number], [0, 0, 6]);
+  });
+
+  it('keeps granted roles until revoked, and role admins', function () {
+    const role = '0x' + '11'.repeat(32);
+    const at = (blockNumber: number, eventName: string, args: Record<string, string>): void => applyEvent(event({ blockNumber, timestamp: blockNumber * 1000, contract: 'GiftVault', eventName, args }), ctx);
+    at(1, 'RoleGranted', { role, account: 'TA', sender: 'TZ' });
+    at(2, 'RoleGranted', { role, account: 'TB', sender: 'TZ' });
+    at(3, 'RoleRevoked', { role, account: 'TA', sender: 'TZ' });
+    at(4, 'RoleAdminChanged', { role, previousAdminRole: '0x' + '00'.repeat(32), newAdminRole: '0x' + '22'.repeat(32) });
+    ctx.store.flush();
+    assert.deepEqual(opened.sqlite.prepare('SELECT contract, role, account, granted_at FROM roles').all(), [{ contract: 'GiftVault', role, account: 'TB', granted_at: 2000 }]);
+    assert.deepEqual(opened.sqlite.prepare('SELECT contract, role, admin_role FROM role_admins').all(), [{ contract: 'GiftVault', role, admin_role: '0x' + '22'.repeat(32) }]);
+  });
+
   const deepEqualContext = (e: FatalError, expected: Record<string, unknown>): boolean => {
     assert.deepEqual(e.context, expected);
     return true;
