@@ -10,7 +10,12 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { dumpTables } from '../../indexer/db/dump.js';
 import { earningsAt, finalNumber, periodStart, splitAt, topAccounts } from '../../indexer/db/views.js';
-import { HANDLERS } from '../../indexer/handlers/registry.js';
+import { openDatabase, type OpenedDatabase } from '../../indexer/db/open.js';
+import { big, bool, num, str, type HandlerContext } from '../../indexer/handlers/context.js';
+import { ownerOf, recordMovement } from '../../indexer/handlers/ledger.js';
+import { applyEvent, HANDLERS } from '../../indexer/handlers/registry.js';
+import { DerivedStore } from '../../indexer/store/derived.js';
+import type { RawEvent } from '../../indexer/store/raw.js';
 import type { Indexer } from '../../indexer/index.js';
 import { ZERO_ADDRESS } from '../../indexer/internal/address.js';
 import { FatalError } from '../../indexer/internal/errors.js';
@@ -462,4 +467,135 @@ describe('indexer: events to rows', function () {
     const b = await ix.client.nowBlock();
     return { number: b.number, timestamp: b.timestamp };
   }
+});
+
+describe('indexer: handler building blocks', function () {
+  const event = (over: Partial<RawEvent> = {}): RawEvent => ({
+    blockNumber: 7,
+    txIndex: 2,
+    logIndex: 3,
+    txId: 'ab'.repeat(32),
+    timestamp: 1_700_000_000_000,
+    contract: 'Profiles',
+    address: ZERO_ADDRESS,
+    eventName: 'ProfileRegistered',
+    args: {},
+    ...over,
+  });
+  let opened: OpenedDatabase;
+  let ctx: HandlerContext;
+
+  beforeEach(function () {
+    opened = openDatabase(':memory:');
+    ctx = { store: new DerivedStore(opened.sqlite), addresses: { Profiles: ZERO_ADDRESS, GiftVault: ZERO_ADDRESS, RewardPool: ZERO_ADDRESS } };
+  });
+  afterEach(function () {
+    opened.sqlite.close();
+  });
+
+  it('reads uint, small-number, string and bool arguments, and names a missing one', function () {
+    const args = { amount: '123456789012345678901234567890', bps: '250', who: 'TAddr', on: true, off: 'false', yes: 'true' };
+    assert.equal(big(args, 'amount'), 123456789012345678901234567890n);
+    assert.equal(num(args, 'bps'), 250);
+    assert.equal(str(args, 'who'), 'TAddr');
+    assert.equal(bool(args, 'on'), true);
+    assert.equal(bool(args, 'yes'), true);
+    assert.equal(bool(args, 'off'), false);
+    assert.throws(() => str(args, 'nope'), (e: unknown) => e instanceof FatalError && e.message === 'event has no argument nope');
+    assert.throws(() => num({ big: '9007199254740993' }, 'big'), (e: unknown) => e instanceof FatalError && e.message === 'argument big is not a safe integer: 9007199254740993');
+    assert.equal(num({ max: '9007199254740991' }, 'max'), 9007199254740991);
+  });
+
+  it('names the owner of wallet, vault and escrow accounts and keeps the others whole', function () {
+    assert.equal(ownerOf('wallet:TA'), 'TA');
+    assert.equal(ownerOf('vault:TB'), 'TB');
+    assert.equal(ownerOf('escrow:TC'), 'TC');
+    assert.equal(ownerOf('epoch:3'), 'epoch:3');
+    assert.equal(ownerOf('surplus:vault'), 'surplus:vault');
+    assert.equal(ownerOf('treasury'), 'treasury');
+  });
+
+  it('refuses a negative leg and legs that do not balance, naming the movement', function () {
+    assert.throws(
+      () => recordMovement(event(), ctx, 'GIFT', 'T0', [{ account: 'wallet:TA', side: 'CREDIT', amount: -1n }]),
+      (e: unknown) => e instanceof FatalError && e.message === 'negative GIFT leg for wallet:TA',
+    );
+    assert.throws(
+      () =>
+        recordMovement(event(), ctx, 'CLAIM', 'T0', [
+          { account: 'wallet:TA', side: 'CREDIT', amount: 5n },
+          { account: 'escrow:TB', side: 'DEBIT', amount: 4n },
+        ]),
+      (e: unknown) => e instanceof FatalError && e.message === 'CLAIM does not balance: debits 4, credits 5',
+    );
+  });
+
+  it('writes the non-zero legs in order with the event position, numbering each new owner once', function () {
+    recordMovement(event(), ctx, 'GIFT', 'T0', [
+      { account: 'wallet:TA', side: 'CREDIT', amount: 10n },
+      { account: 'treasury', side: 'DEBIT', amount: 0n },
+      { account: 'escrow:TB', side: 'DEBIT', amount: 7n },
+      { account: 'vault:TA', side: 'DEBIT', amount: 3n },
+    ]);
+    ctx.store.flush();
+    const entries = opened.sqlite.prepare('SELECT block_number, tx_index, log_index, entry_index, kind, account, owner_id, side, token, amount FROM ledger_entries ORDER BY id').all();
+    assert.deepEqual(entries, [
+      { block_number: 7, tx_index: 2, log_index: 3, entry_index: 0, kind: 'GIFT', account: 'wallet:TA', owner_id: 1, side: 'CREDIT', token: 'T0', amount: '10' },
+      { block_number: 7, tx_index: 2, log_index: 3, entry_index: 1, kind: 'GIFT', account: 'escrow:TB', owner_id: 2, side: 'DEBIT', token: 'T0', amount: '7' },
+      { block_number: 7, tx_index: 2, log_index: 3, entry_index: 2, kind: 'GIFT', account: 'vault:TA', owner_id: 1, side: 'DEBIT', token: 'T0', amount: '3' },
+    ]);
+  });
+
+  it('fails on an event without a handler and wraps a handler error with the event position', function () {
+    assert.throws(
+      () => applyEvent(event({ eventName: 'Unknown' }), ctx),
+      (e: unknown) => e instanceof FatalError && e.message === 'no handler for Profiles:Unknown' && deepEqualContext(e, { block_number: 7, tx_id: 'ab'.repeat(32), tx_index: 2, log_index: 3, event: 'Profiles:Unknown' }),
+    );
+    assert.throws(
+      () => applyEvent(event({ args: { handle: 'x', profileURI: 'u' } }), ctx),
+      (e: unknown) =>
+        e instanceof FatalError &&
+        e.message === 'Profiles:ProfileRegistered: event has no argument account' &&
+        e.cause instanceof FatalError &&
+        deepEqualContext(e, { block_number: 7, tx_id: 'ab'.repeat(32), tx_index: 2, log_index: 3, event: 'Profiles:ProfileRegistered' }),
+    );
+  });
+
+  it('applies Profiles events in the test body: registration, updates, status, and follows as a set with counts', function () {
+    const at = (blockNumber: number, eventName: string, args: Record<string, string | boolean>): void => applyEvent(event({ blockNumber, timestamp: blockNumber * 1000, eventName, args }), ctx);
+    const profile = (address: string): unknown =>
+      opened.sqlite.prepare('SELECT registered, handle, profile_uri, broadcaster, registered_at, updated_at, follower_count, following_count, block_number FROM profiles WHERE address = ?').get(address);
+    at(1, 'ProfileRegistered', { account: 'TA', handle: 'alice', profileURI: 'ipfs://a' });
+    at(2, 'ProfileUpdated', { account: 'TA', profileURI: 'ipfs://b' });
+    at(3, 'BroadcasterStatusChanged', { account: 'TA', enabled: true });
+    at(4, 'Followed', { follower: 'TF', target: 'TA' });
+    at(5, 'Followed', { follower: 'TF', target: 'TA' });
+    ctx.store.flush();
+    assert.deepEqual(profile('TA'), { registered: 1, handle: 'alice', profile_uri: 'ipfs://b', broadcaster: 1, registered_at: 1000, updated_at: 3000, follower_count: 1, following_count: 0, block_number: 4 });
+    // The follower need not be registered; the repeated Followed changed nothing.
+    assert.deepEqual(profile('TF'), { registered: 0, handle: null, profile_uri: null, broadcaster: 0, registered_at: null, updated_at: null, follower_count: 0, following_count: 1, block_number: 4 });
+    at(6, 'Unfollowed', { follower: 'TF', target: 'TA' });
+    at(7, 'Unfollowed', { follower: 'TF', target: 'TA' });
+    at(8, 'Unfollowed', { follower: 'TA', target: 'TF' });
+    ctx.store.flush();
+    assert.equal(opened.sqlite.prepare('SELECT count(*) FROM follows').pluck().get(), 0);
+    assert.deepEqual([(profile('TA') as Row).follower_count, (profile('TF') as Row).following_count, (profile('TF') as Row).block_number], [0, 0, 6]);
+  });
+
+  it('keeps granted roles until revoked, and role admins', function () {
+    const role = '0x' + '11'.repeat(32);
+    const at = (blockNumber: number, eventName: string, args: Record<string, string>): void => applyEvent(event({ blockNumber, timestamp: blockNumber * 1000, contract: 'GiftVault', eventName, args }), ctx);
+    at(1, 'RoleGranted', { role, account: 'TA', sender: 'TZ' });
+    at(2, 'RoleGranted', { role, account: 'TB', sender: 'TZ' });
+    at(3, 'RoleRevoked', { role, account: 'TA', sender: 'TZ' });
+    at(4, 'RoleAdminChanged', { role, previousAdminRole: '0x' + '00'.repeat(32), newAdminRole: '0x' + '22'.repeat(32) });
+    ctx.store.flush();
+    assert.deepEqual(opened.sqlite.prepare('SELECT contract, role, account, granted_at FROM roles').all(), [{ contract: 'GiftVault', role, account: 'TB', granted_at: 2000 }]);
+    assert.deepEqual(opened.sqlite.prepare('SELECT contract, role, admin_role FROM role_admins').all(), [{ contract: 'GiftVault', role, admin_role: '0x' + '22'.repeat(32) }]);
+  });
+
+  const deepEqualContext = (e: FatalError, expected: Record<string, unknown>): boolean => {
+    assert.deepEqual(e.context, expected);
+    return true;
+  };
 });

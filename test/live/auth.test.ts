@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import { Trx } from 'tronweb';
 import WebSocket from 'ws';
+import { formatSignIn, parseSignIn, type SignInFields } from '../../live/auth/message.js';
 import { post } from '../helpers/devnet.js';
 import { api, startChain, startLive, WsClient, type ChainFixture, type LiveFixture, type Msg } from '../helpers/live.js';
 
@@ -182,6 +183,124 @@ describe('live: sign-in with TRON', function () {
       refused(notSiwt, 400, 'BAD_REQUEST');
       assert.equal(notSiwt.body.error.field, 'message');
       refused(await api(fx, 'GET', '/api/auth/nonce'), 405, 'METHOD_NOT_ALLOWED');
+    });
+  });
+
+  describe('when a sign-in message is parsed', function () {
+    const fields: SignInFields = {
+      domain: 'live.test',
+      address: 'TJRabPrwbZy45sbavfcjinPJC18kjpRTv8',
+      statement: 'Sign in to BLive.',
+      uri: 'http://live.test',
+      version: '1',
+      chainId: '0x2b6653dc',
+      nonce: '3f1b9c0e7d2a4b5c8e6f1a2b',
+      issuedAt: '2026-11-25T17:00:00.000Z',
+      expirationTime: '2026-11-25T17:05:00.000Z',
+    };
+    const text = formatSignIn(fields);
+    const withLine = (i: number, line: string): string => text.split('\n').map((l, j) => (j === i ? line : l)).join('\n');
+
+    it('reads back every field of the formatted message', function () {
+      assert.deepEqual(parseSignIn(text), fields);
+    });
+
+    it('refuses a message with another number of lines, another header, or text where a blank line belongs', function () {
+      assert.equal(parseSignIn(`${text}\n`), undefined);
+      assert.equal(parseSignIn(text.split('\n').slice(0, 10).join('\n')), undefined);
+      assert.equal(parseSignIn(withLine(0, 'live.test wants you to sign in with your Ethereum account:')), undefined);
+      assert.equal(parseSignIn(withLine(2, 'x')), undefined);
+      assert.equal(parseSignIn(withLine(4, 'x')), undefined);
+    });
+
+    it('refuses a message with a field missing its label, another version, or a date that does not parse', function () {
+      assert.equal(parseSignIn(withLine(5, 'URL: http://live.test')), undefined);
+      assert.equal(parseSignIn(withLine(6, 'Version: 2')), undefined);
+      assert.equal(parseSignIn(withLine(6, 'Version 1')), undefined);
+      assert.equal(parseSignIn(withLine(7, 'Chain: 0x2b6653dc')), undefined);
+      assert.equal(parseSignIn(withLine(8, 'Nonce 3f1b9c0e7d2a4b5c8e6f1a2b')), undefined);
+      assert.equal(parseSignIn(withLine(9, 'Issued: 2026-11-25T17:00:00.000Z')), undefined);
+      assert.equal(parseSignIn(withLine(10, 'Expires: 2026-11-25T17:05:00.000Z')), undefined);
+      assert.equal(parseSignIn(withLine(9, 'Issued At: yesterday')), undefined);
+      assert.equal(parseSignIn(withLine(10, 'Expiration Time: soon')), undefined);
+    });
+  });
+
+  describe('when a refusal is explained', function () {
+    const says = (r: { status: number; body: Msg }, status: number, code: string, message: string, field?: string): void => {
+      assert.equal(r.status, status, JSON.stringify(r.body));
+      assert.equal(r.body.error?.code, code, JSON.stringify(r.body));
+      assert.equal(r.body.error.message, message);
+      if (field !== undefined) assert.equal(r.body.error.field, field);
+    };
+    const sig = (message: string, key: string): string => Trx.signMessageV2(message, key);
+
+    it('names the field of a message that is not text, too long, not a sign-in message, or for another address', async function () {
+      const n = await nonce(chain.addr.bob);
+      says(await api(fx, 'POST', '/api/auth/verify', { address: chain.addr.bob, message: 7, signature: sig(n.message, chain.key.bob) }), 400, 'BAD_REQUEST', 'message must be the signed text', 'message');
+      says(await verify(chain.addr.bob, 'x'.repeat(2001), sig(n.message, chain.key.bob)), 400, 'BAD_REQUEST', 'message must be the signed text', 'message');
+      says(await verify(chain.addr.bob, 'x'.repeat(2000), sig(n.message, chain.key.bob)), 400, 'BAD_REQUEST', 'message is not a BLive sign-in message', 'message');
+      says(await verify(chain.addr.carol, n.message, sig(n.message, chain.key.carol)), 400, 'BAD_REQUEST', 'message is for another address', 'message');
+    });
+
+    it('takes a 65-byte hex signature with or without 0x and refuses anything around it', async function () {
+      const n = await nonce(chain.addr.bob);
+      const good = sig(n.message, chain.key.bob);
+      const bad = 'signature must be a 65-byte hex signature (signMessageV2)';
+      says(await verify(chain.addr.bob, n.message, `zz${good.slice(2)}`), 400, 'BAD_REQUEST', bad, 'signature');
+      says(await verify(chain.addr.bob, n.message, `${good}00`), 400, 'BAD_REQUEST', bad, 'signature');
+      says(await verify(chain.addr.bob, n.message, `ab${good}`), 400, 'BAD_REQUEST', bad, 'signature');
+      says(await verify(chain.addr.bob, n.message, 'abc'), 400, 'BAD_REQUEST', bad, 'signature');
+      const bare = await verify(chain.addr.bob, n.message, good.slice(2));
+      assert.equal(bare.status, 200, JSON.stringify(bare.body));
+      assert.equal(bare.body.address, chain.addr.bob);
+    });
+
+    it('says which domain, chain, nonce, expiry or signer was wrong', async function () {
+      const n = await nonce(chain.addr.bob);
+      const phishing = (n.message as string).replace(/^live\.test /, 'evil.example ');
+      says(await verify(chain.addr.bob, phishing, sig(phishing, chain.key.bob)), 401, 'WRONG_DOMAIN', 'message is for evil.example, not live.test');
+      const mainnet = (n.message as string).replace(`Chain ID: ${chainId}`, 'Chain ID: 0x2b6653dc');
+      says(await verify(chain.addr.bob, mainnet, sig(mainnet, chain.key.bob)), 401, 'WRONG_CHAIN', `message is for chain 0x2b6653dc, not ${chainId}`);
+      const forged = (n.message as string).replace(`Nonce: ${n.nonce}`, 'Nonce: 0123456789abcdef01234567');
+      says(await verify(chain.addr.bob, forged, sig(forged, chain.key.bob)), 401, 'NONCE_UNKNOWN', 'this nonce was not issued for this address: ask for a new one');
+      // An expiry in the message earlier than the nonce's is honoured before the text is compared.
+      const shorter = (n.message as string).replace(/Expiration Time: .*$/, 'Expiration Time: 2001-01-01T00:00:00.000Z');
+      says(await verify(chain.addr.bob, shorter, sig(shorter, chain.key.bob)), 401, 'MESSAGE_EXPIRED', 'the sign-in message has expired: ask for a new one');
+      const longer = (n.message as string).replace(/Expiration Time: .*$/, 'Expiration Time: 2099-01-01T00:00:00.000Z');
+      says(await verify(chain.addr.bob, longer, sig(longer, chain.key.bob)), 401, 'MESSAGE_MISMATCH', 'the message differs from the one issued with this nonce');
+      says(await verify(chain.addr.bob, n.message, sig(n.message, chain.key.carol)), 401, 'SIGNATURE_MISMATCH', `the message was signed by ${chain.addr.carol}, not ${chain.addr.bob}`);
+      says(await verify(chain.addr.bob, n.message, `0x${'11'.repeat(64)}1b`), 401, 'SIGNATURE_MISMATCH', 'the signature does not verify');
+      assert.equal((await verify(chain.addr.bob, n.message, sig(n.message, chain.key.bob))).status, 200);
+      says(await verify(chain.addr.bob, n.message, sig(n.message, chain.key.bob)), 401, 'NONCE_USED', 'this nonce has already signed in: ask for a new one');
+    });
+
+    it('answers the wrong method and a missing session with their own messages', async function () {
+      says(await api(fx, 'GET', '/api/auth/verify'), 405, 'METHOD_NOT_ALLOWED', 'use POST');
+      says(await api(fx, 'POST', '/api/auth/session', {}), 405, 'METHOD_NOT_ALLOWED', 'use GET');
+      says(await api(fx, 'GET', '/api/auth/session'), 401, 'UNAUTHENTICATED', 'not signed in');
+    });
+
+    it('logs out with ok, an emptied cookie, and closes the sockets of that session', async function () {
+      const n = await nonce(chain.addr.bob);
+      const token = (await verify(chain.addr.bob, n.message, sig(n.message, chain.key.bob))).body.token as string;
+      const ws = new WebSocket(fx.wsUrl, { headers: { authorization: `Bearer ${token}` } });
+      await new Promise<void>((resolve, reject) => {
+        ws.once('message', () => resolve());
+        ws.once('error', reject);
+      });
+      const closed = new Promise<string>((resolve, reject) => {
+        const deadline = setTimeout(() => reject(new Error('the socket was not closed within 5 s of logout')), 5_000);
+        ws.once('close', (_code, reason) => {
+          clearTimeout(deadline);
+          resolve(reason.toString());
+        });
+      });
+      const out = await api(fx, 'POST', '/api/auth/logout', undefined, token);
+      assert.equal(out.status, 200);
+      assert.deepEqual(out.body, { ok: true });
+      assert.equal(out.headers.get('set-cookie'), 'blive_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0');
+      assert.equal(await closed, 'signed out');
     });
   });
 });

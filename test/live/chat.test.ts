@@ -8,6 +8,8 @@ import { strict as assert } from 'node:assert';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { cleanText } from '../../live/chat/text.js';
+import { LiveError } from '../../live/internal/errors.js';
 import { waitFor } from '../helpers/devnet.js';
 import { api, signIn, startChain, startLive, WsClient, type ChainFixture, type LiveFixture, type Msg } from '../helpers/live.js';
 
@@ -497,5 +499,33 @@ describe('live: chat', function () {
       assert.equal((await api(fx, 'POST', '/api/streams/1/end', undefined, token.alice)).status, 200);
       assert.equal(code(await say(bob, 'anyone?')), 'STREAM_ENDED');
     });
+  });
+});
+
+describe('live: chat text rules', function () {
+  const refuses = (v: unknown, max: number, code: string, message: string, details: Record<string, unknown>): void => {
+    assert.throws(
+      () => cleanText(v, max),
+      (e: unknown) => {
+        assert.ok(e instanceof LiveError);
+        assert.deepEqual([e.code, e.message, e.details], [code, message, details]);
+        return true;
+      },
+    );
+  };
+
+  it('strips controls and invisible characters, trims, and counts code points', function () {
+    assert.equal(cleanText('  a\u0000b\u200bc\n ', 5), 'abc');
+    assert.equal(cleanText('\u{1F600}'.repeat(5), 5), '\u{1F600}'.repeat(5));
+  });
+
+  it('refuses non-text, empty and too long text with their codes, messages and details', function () {
+    refuses(42, 5, 'BAD_MESSAGE', 'text must be a string', { field: 'text' });
+    refuses(' \u0000 ', 5, 'EMPTY_MESSAGE', 'the message is empty', {});
+    refuses('abcdef', 5, 'MESSAGE_TOO_LONG', 'messages are at most 5 characters', { max: 5 });
+    // The cheap bound on UTF-16 units comes first: 21 units for 5 characters is refused before
+    // stripping, 20 (all stripped away) are not.
+    refuses('\u0000'.repeat(21), 5, 'MESSAGE_TOO_LONG', 'messages are at most 5 characters', { max: 5 });
+    refuses('\u0000'.repeat(20), 5, 'EMPTY_MESSAGE', 'the message is empty', {});
   });
 });
