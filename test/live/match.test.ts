@@ -195,7 +195,13 @@ describe('live: 1-to-1 matching', function () {
         }),
       );
       for (const p of pages) {
-        await p.waitForFunction(() => (window as any).state.connection === 'connected' && (window as any).state.remoteWidth > 0, undefined, { timeout: 20_000 });
+        // A deadline, not a speed target: with the suite's other workers and Chromium's encoders
+        // on the two cores ICE and the first decoded frame can take a while. A miss says where it stood.
+        await p
+          .waitForFunction(() => (window as any).state.connection === 'connected' && (window as any).state.remoteWidth > 0, undefined, { timeout: 45_000 })
+          .catch(async (e: Error) => {
+            throw new Error(`${e.message}; page state: ${JSON.stringify(await p.evaluate(() => (window as any).state))}`, { cause: e });
+          });
       }
       const states = await Promise.all(pages.map((p) => p.evaluate(() => (window as any).state)));
       assert.deepEqual(states.map((s) => s.peer).sort(), [chain.addr.erin, chain.addr.frank].sort());
