@@ -37,12 +37,18 @@ describe('security: moderation, reports, invisible characters and DM blocks', fu
     await chain?.close();
   });
 
-  it("a moderator cannot delete the broadcaster's messages nor another moderator's (CANNOT_MODERATE), only viewers'", async function () {
-    const s = await api(fx, 'POST', '/api/streams', { title: 'Moderated' }, token.alice);
+  /** A new stream of alice's with bob and carol as its moderators and dave a viewer, all four in its room. */
+  async function moderatedRoom(title: string): Promise<{ room: string; alice: WsClient; bob: WsClient; carol: WsClient; dave: WsClient }> {
+    const s = await api(fx, 'POST', '/api/streams', { title }, token.alice);
     const room = `stream:${s.body.streamId}`;
     const [alice, bob, carol, dave] = (await Promise.all((['alice', 'bob', 'carol', 'dave'] as const).map((w) => client(w)))) as [WsClient, WsClient, WsClient, WsClient];
     for (const c of [alice, bob, carol, dave]) await c.join(room);
     for (const mod of [chain.addr.bob, chain.addr.carol]) assert.equal((await alice.request({ type: 'mod.add', room, user: mod })).type, 'ack');
+    return { room, alice, bob, carol, dave };
+  }
+
+  it("a moderator cannot delete the broadcaster's messages nor another moderator's (CANNOT_MODERATE), only viewers'", async function () {
+    const { room, alice, bob, carol, dave } = await moderatedRoom('Moderated');
     const said = async (c: WsClient, text: string) => (await c.request({ type: 'say', room, text })).messageId as number;
     const byAlice = await said(alice, 'welcome, from the broadcaster');
     const byCarol = await said(carol, 'a moderator speaks');
@@ -58,11 +64,7 @@ describe('security: moderation, reports, invisible characters and DM blocks', fu
   });
 
   it('a moderator cannot time out or ban another moderator or the broadcaster (CANNOT_MODERATE); mod.remove takes their powers at once (NOT_MODERATOR)', async function () {
-    const s = await api(fx, 'POST', '/api/streams', { title: 'Mods among mods' }, token.alice);
-    const room = `stream:${s.body.streamId}`;
-    const [alice, bob, carol, dave] = (await Promise.all((['alice', 'bob', 'carol', 'dave'] as const).map((w) => client(w)))) as [WsClient, WsClient, WsClient, WsClient];
-    for (const c of [alice, bob, carol, dave]) await c.join(room);
-    for (const mod of [chain.addr.bob, chain.addr.carol]) assert.equal((await alice.request({ type: 'mod.add', room, user: mod })).type, 'ack');
+    const { room, alice, bob, carol, dave } = await moderatedRoom('Mods among mods');
     for (const user of [chain.addr.carol, chain.addr.alice]) {
       for (const act of [{ type: 'mod.timeout', seconds: 60 }, { type: 'mod.ban' }]) {
         const r = await bob.request({ ...act, room, user });
