@@ -64,6 +64,20 @@ const evmAddress = (b58: string): string => `0x${toHex41(b58)!.slice(2)}`;
 const FIRST_CHUNK = 48;
 const CONCURRENCY = 8;
 const ROUNDS = 12;
+/** In a retry round each chunk waits (polling this often, up to ALIGN_MS) for the solidified head to move, so it starts with a whole block interval ahead of it. */
+const ALIGN_POLL_MS = 10;
+const ALIGN_MS = 3500;
+
+/** Resolves with the solidified head once it differs from `seen`, or with the latest head after ALIGN_MS. */
+async function nextSolid(client: TronClient, seen: BlockRef): Promise<BlockRef> {
+  const deadline = Date.now() + ALIGN_MS;
+  let now = seen;
+  while (now.hash === seen.hash && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, ALIGN_POLL_MS));
+    now = await client.solidBlock();
+  }
+  return now;
+}
 
 function buildChecks(db: Database.Database, d: Deployment): Check[] {
   const vault = d.contracts.GiftVault.address;
@@ -220,13 +234,18 @@ export async function verifyIndex(deps: VerifyDeps): Promise<VerifyReport> {
 
   for (let round = 1; pending.length > 0; round++) {
     if (round > ROUNDS) throw new RetryableError(`verify: ${pending.length} checks could not be made at a stable solidified block`);
-    if (round > 1) await deps.catchUp();
     // Ask the chain, chunk by chunk, keeping only answers given while the solidified head stood still.
-    const answered = new Map<number, { at: BlockRef; items: { check: Check; chain: string }[] }>();
     const retry: Check[] = [];
+    const causes = { moved: 0, beyondIndex: 0, belowFinal: 0, otherFork: 0 };
     for (let i = 0; i < pending.length; i += chunkSize) {
       const chunk = pending.slice(i, i + chunkSize);
-      const before = await client.solidBlock();
+      let before = await client.solidBlock();
+      if (round > 1) before = await nextSolid(client, before);
+      // An answer at a block the index has not reached cannot be compared: catch up first.
+      if (before.number > (raw.cursor()?.indexedNumber ?? -1)) {
+        await deps.catchUp();
+        before = await client.solidBlock();
+      }
       const answers = await mapLimit(chunk, CONCURRENCY, async (c) => {
         const parameter = c.types.length ? coder.encode(c.types, c.values).slice(2) : '';
         const r = await client.callConstant(toHex41(c.contract)!, c.signature, parameter, true);
@@ -234,28 +253,28 @@ export async function verifyIndex(deps: VerifyDeps): Promise<VerifyReport> {
       });
       const after = await client.solidBlock();
       if (before.hash !== after.hash) {
+        causes.moved += chunk.length;
         retry.push(...chunk);
         continue;
       }
-      let group = answered.get(before.number);
-      if (!group) answered.set(before.number, (group = { at: before, items: [] }));
-      chunk.forEach((check, k) => group!.items.push({ check, chain: answers[k]! }));
-    }
-    // Compare each group with the index rolled back to its block, then undo the rollback.
-    const cursor = raw.cursor();
-    for (const [number, group] of [...answered].sort((a, b) => b[0] - a[0])) {
-      if (!cursor || number > cursor.indexedNumber || number < cursor.finalNumber || (raw.blockHash(number) ?? group.at.hash) !== group.at.hash) {
-        retry.push(...group.items.map((x) => x.check));
+      // Compare with the index rolled back to that block now, before a later catch-up finalizes past it.
+      const cursor = raw.cursor();
+      const number = before.number;
+      if (!cursor || number > cursor.indexedNumber || number < cursor.finalNumber || (raw.blockHash(number) ?? before.hash) !== before.hash) {
+        if (!cursor || number > cursor.indexedNumber) causes.beyondIndex += chunk.length;
+        else if (number < cursor.finalNumber) causes.belowFinal += chunk.length;
+        else causes.otherFork += chunk.length;
+        retry.push(...chunk);
         continue;
       }
       blocks.add(number);
       db.exec('SAVEPOINT verify_as_of');
       try {
         derived.rollbackTo(number);
-        for (const { check, chain } of group.items) {
-          const indexed = check.indexed(group.at);
-          if (indexed !== chain) differences.push({ what: check.what, indexed, chain, block: number });
-        }
+        chunk.forEach((check, k) => {
+          const indexed = check.indexed(before);
+          if (indexed !== answers[k]) differences.push({ what: check.what, indexed, chain: answers[k]!, block: number });
+        });
       } finally {
         db.exec('ROLLBACK TO verify_as_of');
         db.exec('RELEASE verify_as_of');
@@ -264,7 +283,7 @@ export async function verifyIndex(deps: VerifyDeps): Promise<VerifyReport> {
     pending = retry;
     if (retry.length) {
       chunkSize = Math.max(1, Math.floor(chunkSize / 2));
-      log.debug('verify: retrying checks made while the solidified head moved', { checks: retry.length, round, chunk_size: chunkSize });
+      log.debug('verify: retrying checks made while the solidified head moved', { checks: retry.length, round, chunk_size: chunkSize, ...causes });
     }
   }
   differences.sort((a, b) => (a.what < b.what ? -1 : a.what > b.what ? 1 : 0));
