@@ -346,6 +346,15 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
     }
 
     /// @inheritdoc IGiftVault
+    function earningsOf(address broadcaster, address token)
+        external
+        view
+        returns (uint256 claimable, uint256 pending, uint64 nextReleaseAt)
+    {
+        return _escrows[broadcaster][token].amounts(block.timestamp);
+    }
+
+    /// @inheritdoc IGiftVault
     function claim(address token) external nonReentrant {
         uint64 until = _freezes[msg.sender].until;
         if (until > block.timestamp) revert ClaimsAreFrozen(msg.sender, until);

@@ -1,6 +1,6 @@
 /**
  * `verify`: reconciles the indexed state with the contracts' own views on the solidified state.
- * Every user balance, escrow (pending and claimable), treasury, pool accrual, vault and pool
+ * Every user balance, escrow (claimable, pending and next release), treasury, pool accrual, vault and pool
  * liabilities, epoch, split, freeze, catalog entry and the hold period is read with
  * walletsolidity/triggerconstantcontract and compared with the indexed rows as of the same block:
  * the calls run in chunks bracketed by reads of the solidified head, and each chunk's answers are
@@ -104,17 +104,19 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
 
   const escrows = db.prepare('SELECT broadcaster, token FROM earnings ORDER BY broadcaster, token').all() as { broadcaster: string; token: string }[];
   for (const { broadcaster, token } of escrows) {
-    for (const which of ['pending', 'claimable'] as const) {
-      view({
-        what: `GiftVault.${which}Earnings(${broadcaster}, ${token})`,
-        contract: vault,
-        signature: `${which}Earnings(address,address)`,
-        types: ['address', 'address'],
-        values: [evmAddress(broadcaster), evmAddress(token)],
-        outputs: ['uint256'],
-        indexed: (at) => earningsAt(db, broadcaster, token, at.timestamp)[which].toString(),
-      });
-    }
+    view({
+      what: `GiftVault.earningsOf(${broadcaster}, ${token})`,
+      contract: vault,
+      signature: 'earningsOf(address,address)',
+      types: ['address', 'address'],
+      values: [evmAddress(broadcaster), evmAddress(token)],
+      outputs: ['uint256', 'uint256', 'uint64'],
+      chain: (o) => `claimable=${o[0]} pending=${o[1]} next=${o[2]}`,
+      indexed: (at) => {
+        const e = earningsAt(db, broadcaster, token, at.timestamp);
+        return `claimable=${e.claimable} pending=${e.pending} next=${e.nextReleaseAt / 1000}`;
+      },
+    });
   }
 
   const tokens = new Set<string>([ZERO_ADDRESS, ...Object.values(d.tokens)]);

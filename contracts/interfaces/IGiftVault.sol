@@ -375,6 +375,14 @@ interface IGiftVault {
     /// @param token The token.
     function nextReleaseOf(address broadcaster, address token) external view returns (uint64);
 
+    /// @notice claimableEarnings, pendingEarnings and nextReleaseOf in one read of the escrow.
+    /// @param broadcaster The broadcaster.
+    /// @param token The token.
+    function earningsOf(address broadcaster, address token)
+        external
+        view
+        returns (uint256 claimable, uint256 pending, uint64 nextReleaseAt);
+
     /// @notice Moves the caller's released earnings to their vault balance. Works while paused.
     /// @param token The token.
     function claim(address token) external;

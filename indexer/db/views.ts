@@ -31,7 +31,7 @@ export interface EarningsAt {
 
 /**
  * A broadcaster's earnings in `token` as the contract's views would report them at time `at`
- * (ms; compared at second resolution like block.timestamp): pendingEarnings, claimableEarnings,
+ * (ms; compared at second resolution like block.timestamp): earningsOf, or pendingEarnings, claimableEarnings,
  * nextReleaseOf.
  */
 export function earningsAt(db: Database.Database, broadcaster: string, token: string, at: number): EarningsAt {

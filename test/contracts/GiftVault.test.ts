@@ -882,6 +882,11 @@ describe('GiftVault', function () {
         assert.equal(await view('claimableEarnings(address,address)', [addr.alice, TRX_ADDRESS]), releasedBy(t) - claimed, `claimable at ${t}`);
         assert.equal(await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]), total() - releasedBy(t), `pending at ${t}`);
         assert.equal(await view('nextReleaseOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint64']), BigInt(next), `next release at ${t}`);
+        assert.deepEqual(
+          await view('earningsOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint256', 'uint256', 'uint64']),
+          [releasedBy(t) - claimed, total() - releasedBy(t), BigInt(next)],
+          `earningsOf at ${t}`,
+        );
       };
 
       /** Claims and checks the amount against what the model released by the claim's block time. */

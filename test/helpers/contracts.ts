@@ -209,6 +209,11 @@ export async function send(
 
 /** Runs a view through `triggerconstantcontract` and returns the decoded outputs (bigint, base58). */
 export async function call(devnet: Devnet, contract: string, signature: string, args: unknown[] = [], outputs: string[] = ['uint256'], from = 0): Promise<any> {
+  return callEncoded(devnet, contract, signature, encodeParameter(signature, args), outputs, from);
+}
+
+/** `call` with the arguments already ABI-encoded (hex without 0x), for a caller that repeats one large call. */
+export async function callEncoded(devnet: Devnet, contract: string, signature: string, parameter: string, outputs: string[] = ['uint256'], from = 0): Promise<any> {
   const tw = tronWebFor(devnet, from);
   const res = await fetch(`${devnet.url}/wallet/triggerconstantcontract`, {
     method: 'POST',
@@ -217,7 +222,7 @@ export async function call(devnet: Devnet, contract: string, signature: string, 
       owner_address: tw.defaultAddress.hex,
       contract_address: TronWeb.address.toHex(contract),
       function_selector: signature,
-      parameter: encodeParameter(signature, args),
+      parameter,
     }),
   });
   const body = (await res.json()) as { result?: { message?: string; code?: string }; constant_result?: string[] };
@@ -231,7 +236,8 @@ export async function call(devnet: Devnet, contract: string, signature: string, 
   return values.length === 1 ? values[0] : values;
 }
 
-function encodeParameter(signature: string, args: unknown[]): string {
+/** The ABI encoding (hex without 0x) of `args` for `signature`; addresses may be base58. */
+export function encodeParameter(signature: string, args: unknown[]): string {
   const types = splitTypes(signature.slice(signature.indexOf('(') + 1, -1));
   const values = args.map((v, i) => (types[i] === 'address' ? `0x${TronWeb.address.toHex(v as string).slice(2)}` : v));
   return tronUtils.ethersUtils.AbiCoder.defaultAbiCoder().encode(types, values).slice(2);
