@@ -218,7 +218,17 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     }, undefined, { timeout: 30_000 });
     assert.equal(await quality.isEnabled(), true, 'HLS renditions can be picked');
     await quality.selectOption('360p');
-    await b.waitForFunction(() => document.querySelector<HTMLVideoElement>('.player video')?.videoHeight === 360, undefined, { timeout: 30_000 });
+    // hls.js switches at a segment boundary of a ladder ffmpeg is still encoding: on a loaded
+    // machine that can take a while, and a miss says where the player stood.
+    await b
+      .waitForFunction(() => document.querySelector<HTMLVideoElement>('.player video')?.videoHeight === 360, undefined, { timeout: 60_000 })
+      .catch(async (e: unknown) => {
+        const state = await b.evaluate(() => {
+          const v = document.querySelector<HTMLVideoElement>('.player video');
+          return v ? { width: v.videoWidth, height: v.videoHeight, currentTime: v.currentTime, readyState: v.readyState, paused: v.paused, error: v.error?.message } : 'no video element';
+        });
+        throw new Error(`the player did not switch to 360p within 60 s: ${JSON.stringify(state)}`, { cause: e });
+      });
     await shot(b, 'B-watching-hls-360p');
     await b.getByRole('combobox', { name: 'Playback' }).selectOption('low');
     await b.getByText('WebRTC', { exact: true }).waitFor({ timeout: T });
