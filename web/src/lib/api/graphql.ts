@@ -23,6 +23,7 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   } catch (err) {
     throw new GraphQLError(`indexer unreachable: ${(err as Error).message}`, 'NETWORK', true);
   }
+  // A body that is not JSON (a proxy's 503 page) still becomes a GraphQLError below, from the status.
   const body = (await res.json().catch(() => null)) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] } | null;
   if (body?.errors?.length) {
     const e = body.errors[0]!;

@@ -302,6 +302,8 @@ function flushHandles(): void {
     const query = `query(${chunk.map((_, j) => `$a${j}: Address`).join(', ')}) { ${chunk.map((_, j) => `p${j}: profile(address: $a${j}) { handle }`).join(' ')} }`;
     gql<Record<string, { handle: string | null } | null>>(query, vars)
       .then((d) => chunk.forEach((c, j) => c.resolve(d[`p${j}`]?.handle ?? null)))
+      // Safe to ignore: a handle is decoration, callers show the address instead, and the entry
+      // leaves the cache so the next render asks again.
       .catch(() =>
         chunk.forEach((c) => {
           handleCache.delete(c.address);

@@ -25,6 +25,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   } catch (err) {
     throw new LiveError(`live service unreachable: ${(err as Error).message}`, 'NETWORK', 0);
   }
+  // A body that is not JSON (a proxy's 502 page) still becomes a LiveError below, from the status.
   const json = (await res.json().catch(() => null)) as ({ error?: { code: string; message: string; retryAfterMs?: number } } & T) | null;
   if (!res.ok) {
     const e = json?.error;

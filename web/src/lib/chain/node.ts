@@ -140,6 +140,7 @@ export function getChainPrices(): Promise<ChainPrices> {
   if (!prices || Date.now() - prices.at > 60_000) {
     const value = node<{ chainParameter?: { key: string; value?: number }[] }>('wallet/getchainparameters', {}).then((r) => chainPrices(r.chainParameter ?? []));
     prices = { at: Date.now(), value };
+    // Not a swallow: callers get the rejection from `value`; this only drops the failed read from the cache.
     value.catch(() => (prices = null));
   }
   return prices.value;

@@ -144,6 +144,7 @@ async function settle(entry: PendingTx, checking: boolean, hooks: WriteHooks): P
   emit({ type: 'included', blockNumber: info.blockNumber ?? 0, feePaidSun: paid });
   // Final once the solidified view has it.
   const finalDeadline = Date.now() + 10 * 60_000;
+  // A failed poll counts as "not final yet" and is asked again; the receipt above already settled the money.
   while (!(await txInfo(txId, true).catch(() => null))) {
     if (Date.now() > finalDeadline) return txId;
     await sleep(1500);
@@ -161,16 +162,20 @@ async function settle(entry: PendingTx, checking: boolean, hooks: WriteHooks): P
 async function awaitReceipt(entry: PendingTx, checking: boolean, emit: (e: TxEvent) => void): Promise<TxInfo> {
   const { txId, expiration } = entry;
   for (;;) {
+    // undefined (the node did not answer) is not null (it answered "no such tx"): only the latter may lead to "not sent".
     const info = await txInfo(txId).catch(() => undefined);
     if (info) return info;
+    // A failed look keeps us checking: the next turn of the loop asks again.
     if (checking && (await txKnown(txId).catch(() => false))) {
       checking = false;
       emit({ type: 'broadcast', txId });
       continue;
     }
+    // No head time means no expiry decision this turn: never "nothing was sent" without the chain's clock.
     const head = info === null ? await headTime().catch(() => null) : null;
     if (head !== null && expiration > 0 && head > expiration + EXPIRY_MARGIN_MS) {
       // One last look now that it can no longer land.
+      // As above: only the node's answer null (not a failed request) says it can never land.
       const last = await txInfo(txId).catch(() => undefined);
       if (last) return last;
       if (last === null) {

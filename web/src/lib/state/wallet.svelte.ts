@@ -146,6 +146,8 @@ class WalletState {
       socket.connect(conn.address);
       return;
     }
+    // Best effort: if the service cannot be reached nothing more can be done here; the socket joins
+    // anonymously and the next action that needs a session signs in as this account, replacing the cookie.
     if (s) await auth.logout().catch(() => undefined);
     socket.connect(null);
   }
@@ -196,6 +198,8 @@ class WalletState {
 
   async disconnect(): Promise<void> {
     const conn = this.#conn;
+    // Best effort, like the adapter's disconnect below: leaving must not fail because the service or
+    // the wallet is unreachable; an unrevoked session expires on the server.
     if (this.#session) await auth.logout().catch(() => undefined);
     localStorage.removeItem(LAST);
     await conn?.disconnect().catch(() => undefined);
@@ -225,6 +229,7 @@ class WalletState {
     const { fetchDevAccounts, walletOptions } = await import('../chain/wallets.js');
     if (last.id === 'dev') {
       if (!config().devWallet) return;
+      // Restoring is best effort: without the dev accounts the page starts disconnected and the picker works.
       const acct = (await fetchDevAccounts().catch(() => [])).find((a) => a.address === last.address);
       if (acct) await this.connectDev(acct, true);
       return;
