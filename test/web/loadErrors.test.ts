@@ -8,7 +8,8 @@
  * with the API's code, and offer a Retry that loads that part again once the route answers:
  *   Home     the live streams, the offline channels and the top broadcasters;
  *   Profile  the profile itself, then only its followers (the rest of the profile stays);
- *   Stream   the stream itself, then only its owner's profile (the stream stays).
+ *   Stream   the stream itself, then only its owner's profile (the stream stays), then the gift catalog;
+ *   Tx       the ledger entries (the node's view of the transaction stays).
  * Screenshots of each error state at 1280x800 and 390x844 (E2E_SCREENSHOTS=dir keeps them).
  */
 import { strict as assert } from 'node:assert';
@@ -113,8 +114,9 @@ describe('web: failed loads show what failed and a Retry (Chromium, routes faili
     await browser?.close();
     await platform?.close();
     if (failed || process.env.E2E_SCREENSHOTS) console.log(`load errors: screenshots in ${shots}`);
+    // The platform's data is kept only to look into a failure; E2E_SCREENSHOTS keeps the shots outside it.
     if (failed) console.log(`load errors: platform data in ${tmp.dir}`);
-    else if (!process.env.E2E_SCREENSHOTS) tmp?.cleanup();
+    else tmp?.cleanup();
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
   });
 
@@ -198,5 +200,29 @@ describe('web: failed loads show what failed and a Retry (Chromium, routes faili
     await retry("Could not load the broadcaster's profile.");
     await page.getByText(/\d+ followers/).waitFor({ timeout: T });
     assert.equal(await page.getByRole('link', { name: '@alice' }).first().isVisible(), true);
+  });
+
+  it("Stream's gift panel and Tx's ledger entries: each failed part shows in its place and loads on Retry", async function () {
+    let down = true;
+    await failGraphQL(/giftCatalog\(/, 'abort', () => down);
+    await page.goto(`${platform.url}/stream/1`);
+    await page.getByRole('heading', { name: /Evening acoustic set \(demo\)/ }).waitFor({ timeout: T });
+    await expectError('Could not load the gift catalog.', '(NETWORK)');
+    down = false;
+    await retry('Could not load the gift catalog.');
+    await page.getByRole('region', { name: 'Send a gift' }).getByRole('radio', { name: /Heart/ }).waitFor({ timeout: T });
+
+    const res = await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ gifts(first: 1) { nodes { txId } } }' }) });
+    const txId = ((await res.json()) as { data: { gifts: { nodes: { txId: string }[] } } }).data.gifts.nodes[0]!.txId;
+    let ledgerDown = true;
+    await failGraphQL(/ledger\(/, 'http-500', () => ledgerDown);
+    await page.goto(`${platform.url}/tx/${txId}`);
+    await expectError('Could not load the ledger entries from the indexer.', 'indexer answered 500 (HTTP_500)');
+    // The node's view of the transaction stays.
+    await page.getByText('Status').waitFor({ timeout: T });
+    await shot('tx-ledger-error');
+    ledgerDown = false;
+    await retry('Could not load the ledger entries from the indexer.');
+    await page.locator('table tbody tr').first().waitFor({ timeout: T });
   });
 });
