@@ -7,6 +7,7 @@
  * API's error body, a 500 that is not JSON, or no answer at all); the page must say what failed,
  * with the API's code, and offer a Retry that loads that part again once the route answers:
  *   Home     the live streams, the offline channels and the top broadcasters;
+ *   Charts   the chart;
  *   Profile  the profile itself, then only its followers (the rest of the profile stays);
  *   Stream   the stream itself, then only its owner's profile (the stream stays), then the gift catalog;
  *   Tx       the ledger entries (the node's view of the transaction stays).
@@ -143,6 +144,17 @@ describe('web: failed loads show what failed and a Retry (Chromium, routes faili
     await retry('Could not load the top broadcasters.');
     await page.locator('aside ol li').first().waitFor({ timeout: T });
     assert.match((await page.locator('aside ol').textContent()) ?? '', /BTT/);
+  });
+
+  it('Charts: a failed chart says so and loads on Retry', async function () {
+    let down = true;
+    await failGraphQL(/leaderboard\(/, 'abort', () => down);
+    await page.goto(`${platform.url}/charts`);
+    await expectError('Could not load the chart.', '(NETWORK)');
+    down = false;
+    await retry('Could not load the chart.');
+    // The seed's BTT gifts this week: carol and bob.
+    await page.getByRole('link', { name: '@carol' }).first().waitFor({ timeout: T });
   });
 
   it('Profile: a failed profile load says so with Retry; a failed followers list shows only in its tab', async function () {
