@@ -58,9 +58,6 @@ export const APPEND_TABLES: SQLiteTable[] = [
   schema.ledgerEntries,
 ];
 
-/** Every table the handlers write: what reindex clears and rebuilds. */
-export const DERIVED_TABLES: SQLiteTable[] = [...KEYED_TABLES, ...APPEND_TABLES];
-
 /** Width of `*_sort` columns: every uint256 has at most 78 decimal digits. */
 export const SORT_WIDTH = 78;
 

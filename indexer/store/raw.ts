@@ -41,11 +41,6 @@ export interface Cursor {
   finalNumber: number;
 }
 
-/** Fixed-width chain-order key of an event: block, tx index, log index. */
-export function orderKey(blockNumber: number, txIndex: number, logIndex: number): string {
-  return `${String(blockNumber).padStart(12, '0')}-${String(txIndex).padStart(6, '0')}-${String(logIndex).padStart(6, '0')}`;
-}
-
 /** Reads and writes the raw tables and the cursor (prepared once). */
 export class RawStore {
   readonly #insertBlock: Database.Statement;

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { dumpTables } from '../../indexer/db/dump.js';
+import { dumpTables } from '../helpers/dumpTables.js';
 import { REBUILD_KEY } from '../../indexer/index.js';
 import { PROJECT_ROOT } from '../../indexer/internal/config.js';
 import type { System } from '../helpers/contracts.js';

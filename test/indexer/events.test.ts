@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { dumpTables } from '../../indexer/db/dump.js';
+import { dumpTables } from '../helpers/dumpTables.js';
 import { earningsAt, finalNumber, periodStart, splitAt, topAccounts } from '../../indexer/db/views.js';
 import { openDatabase, type OpenedDatabase } from '../../indexer/db/open.js';
 import { big, bool, num, str, type HandlerContext } from '../../indexer/handlers/context.js';

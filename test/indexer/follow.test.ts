@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { dumpTables } from '../../indexer/db/dump.js';
+import { dumpTables } from '../helpers/dumpTables.js';
 import { finalNumber } from '../../indexer/db/views.js';
 import type { Indexer } from '../../indexer/index.js';
 import { createLogger, type LogFields } from '../../indexer/internal/log.js';

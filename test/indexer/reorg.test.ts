@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { dumpTables } from '../../indexer/db/dump.js';
+import { dumpTables } from '../helpers/dumpTables.js';
 import { finalityOf, finalNumber, topAccounts } from '../../indexer/db/views.js';
 import type { Indexer } from '../../indexer/index.js';
 import { call, TRX_ADDRESS, type System, type TxResult } from '../helpers/contracts.js';

@@ -232,7 +232,3 @@ export function parseGiftUri(uri: string, giftId: string): GiftMeta {
   return { name: uri || `Gift #${giftId}`, animation: 'default' };
 }
 
-/** Escapes one CSV-ish field for display in a title attribute etc. (not HTML: Svelte escapes text). */
-export function ellipsize(text: string, max: number): string {
-  return text.length > max ? text.slice(0, max - 1) + '…' : text;
-}
