@@ -10,7 +10,7 @@ export const areas = {
   },
   'live/chat': {
     mutate: ['live/chat/**/*.ts'],
-    tests: ['test/live/chat.test.ts', 'test/security/chat.test.ts', 'test/live/gifts.test.ts'],
+    tests: ['test/live/chat.test.ts', 'test/security/chat.test.ts', 'test/live/gifts.test.ts', 'test/security/sessions.test.ts', 'test/security/connections.test.ts'],
     timeoutMS: 20_000,
   },
   'indexer/handlers': {

@@ -200,8 +200,9 @@ export class Rooms {
 
   /** Older messages: `{type: "history", room, before: <message id>, limit?}`. */
   history(c: Connection, m: ClientMessage): void {
-    const room = `stream:${streamIdOfRoom(m.room)}`;
-    if (!this.p.streams.find(streamIdOfRoom(m.room))) throw new LiveError('ROOM_NOT_FOUND', `no ${room}`);
+    const streamId = streamIdOfRoom(m.room);
+    const room = `stream:${streamId}`;
+    if (!this.p.streams.find(streamId)) throw new LiveError('ROOM_NOT_FOUND', `no stream ${streamId}`, { field: 'room' });
     const before = m.before === undefined ? Number.MAX_SAFE_INTEGER : Number(m.before);
     const limit = m.limit === undefined ? this.p.limits.historySize : Number(m.limit);
     if (!Number.isSafeInteger(before) || before < 1) throw new LiveError('BAD_MESSAGE', 'before must be a message id', { field: 'before' });

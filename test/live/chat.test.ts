@@ -300,6 +300,63 @@ describe('live: chat', function () {
       assert.equal(code(await bob.request({ type: 'dm', to: chain.addr.bob, text: 'me' })), 'BAD_MESSAGE');
     });
 
+    it('every DM refusal says what is wrong, in which field, answering the request id, over the socket and HTTP', async function () {
+      const anon = await client();
+      const bob = await client('bob');
+      const carol = await client('carol');
+      const refusal = async (c: WsClient, m: Msg): Promise<Msg> => {
+        const r = await c.request(m);
+        assert.equal(typeof r.id, 'string', `${m.type} answers its request id`);
+        const { id: _id, ...rest } = r;
+        return rest;
+      };
+      const err = (code: string, message: string, field?: string): Msg => ({ type: 'error', code, message, ...(field ? { field } : {}) });
+      assert.deepEqual(await refusal(anon, { type: 'dm.block', user: chain.addr.carol }), err('UNAUTHENTICATED', 'sign in to block users'));
+      assert.deepEqual(await refusal(anon, { type: 'dms.history', with: chain.addr.carol }), err('UNAUTHENTICATED', 'sign in to read direct messages'));
+      assert.deepEqual(await refusal(anon, { type: 'dm', to: chain.addr.carol, text: 'hi' }), err('UNAUTHENTICATED', 'sign in to send direct messages'));
+      assert.deepEqual(await refusal(bob, { type: 'dm.block', user: chain.addr.bob }), err('BAD_MESSAGE', 'you cannot block yourself', 'user'));
+      assert.deepEqual(await refusal(bob, { type: 'dm.block', user: 'Tnope' }), err('BAD_ADDRESS', 'user must be a base58 TRON address (T...)', 'user'));
+      assert.deepEqual(await refusal(bob, { type: 'dm', to: chain.addr.bob, text: 'me' }), err('BAD_MESSAGE', 'you cannot message yourself', 'to'));
+      assert.deepEqual(await refusal(bob, { type: 'dm', to: 'Tnope', text: 'me' }), err('BAD_ADDRESS', 'to must be a base58 TRON address (T...)', 'to'));
+      for (const limit of [0, 101]) {
+        assert.deepEqual(await refusal(bob, { type: 'dms.history', with: chain.addr.carol, limit }), err('BAD_REQUEST', 'first must be 1 to 100', 'first'), `limit ${limit}`);
+      }
+      assert.deepEqual(await refusal(bob, { type: 'dms.history', with: chain.addr.carol, before: 0 }), err('BAD_REQUEST', 'before must be the endCursor of the previous page', 'before'));
+      for (const q of [`/api/dms?with=${chain.addr.carol}&first=0`, `/api/dms?with=${chain.addr.carol}&first=101`]) {
+        assert.deepEqual((await api(fx, 'GET', q, undefined, token.bob)).body, { error: { code: 'BAD_REQUEST', message: 'first must be 1 to 100', field: 'first' } }, q);
+      }
+      for (const q of [`/api/dms?with=${chain.addr.carol}&before=0`, '/api/dms/conversations?before=0', '/api/dms/conversations?before=x']) {
+        assert.deepEqual((await api(fx, 'GET', q, undefined, token.bob)).body, { error: { code: 'BAD_REQUEST', message: 'before must be the endCursor of the previous page', field: 'before' } }, q);
+      }
+      assert.deepEqual((await api(fx, 'GET', '/api/dms/conversations?first=0', undefined, token.bob)).body, { error: { code: 'BAD_REQUEST', message: 'first must be 1 to 100', field: 'first' } });
+      // Blocking answers with who and which way, and both sides hear why a DM is refused.
+      assert.deepEqual(await refusal(bob, { type: 'dm.block', user: chain.addr.carol }), { type: 'ack', user: chain.addr.carol, blocked: true });
+      assert.deepEqual(await refusal(bob, { type: 'dm.blocks' }), { type: 'dm.blocks', users: [chain.addr.carol] });
+      assert.deepEqual(await refusal(bob, { type: 'dm', to: chain.addr.carol, text: 'x' }), err('DM_BLOCKED', 'you blocked this user: unblock them to send a message', 'to'));
+      assert.deepEqual(await refusal(carol, { type: 'dm', to: chain.addr.bob, text: 'x' }), err('DM_BLOCKED', 'this user does not accept your messages', 'to'));
+      assert.deepEqual(await refusal(bob, { type: 'dm.unblock', user: chain.addr.carol }), { type: 'ack', user: chain.addr.carol, blocked: false });
+      assert.deepEqual(await refusal(bob, { type: 'dm.blocks' }), { type: 'dm.blocks', users: [] });
+      const sent = await bob.request({ type: 'dm', to: chain.addr.carol, text: 'unblocked' });
+      assert.deepEqual(Object.keys(sent).sort(), ['at', 'id', 'messageId', 'type']);
+      // A DM sent without a request id is delivered and not acknowledged.
+      bob.send({ type: 'dm', to: chain.addr.carol, text: 'no id' });
+      assert.equal((await carol.take((m) => m.type === 'dm' && m.text === 'no id')).from, chain.addr.bob);
+      await bob.sync();
+      assert.ok(!bob.messages.some((m) => m.type === 'ack' && m.id === undefined), 'no ack without an id');
+    });
+
+    it('a frame that is not a JSON object with a string type, or of an unknown type, is refused and says so', async function () {
+      const bob = await client('bob');
+      const { id: _id, ...unknown } = await bob.request({ type: 'nope.nope' });
+      assert.deepEqual(unknown, { type: 'error', code: 'UNKNOWN_TYPE', message: 'unknown message type "nope.nope"' });
+      bob.send('not json');
+      assert.deepEqual(await bob.take((m) => m.type === 'error'), { type: 'error', code: 'BAD_MESSAGE', message: 'frames must be JSON text objects with a "type"' });
+      bob.send(JSON.stringify({ no: 'type', id: 'q1' }));
+      assert.deepEqual(await bob.take((m) => m.type === 'error' && m.id === 'q1'), { type: 'error', code: 'BAD_MESSAGE', message: 'frames must be JSON objects with a string "type"', id: 'q1' });
+      // The connection stays usable.
+      assert.deepEqual(Object.keys(await bob.request({ type: 'dm.blocks' })).sort(), ['id', 'type', 'users']);
+    });
+
     it('pages a conversation over HTTP and the WebSocket, only for its two parties', async function () {
       const erin = await client('erin');
       for (let i = 0; i < 5; i++) await erin.request({ type: 'dm', to: chain.addr.dave, text: `dm ${i}` });
@@ -400,6 +457,73 @@ describe('live: chat', function () {
       assert.equal(stored.body.nodes.length, 20, 'the refused DM is not stored');
       fx.clock.offset += 30_001;
       assert.equal((await alice.request({ type: 'dm', to: chain.addr.bob, text: 'after the window' })).type, 'ack');
+    });
+  });
+
+  describe('refusals and answers in a room', function () {
+    it('each refusal names its code, message and field; each answer its exact frame; moderation is announced to the room', async function () {
+      const st = await api(fx, 'POST', '/api/streams', { title: 'Refusals' }, token.alice);
+      const room = `stream:${st.body.streamId}`;
+      const [owner, carol, anon] = [await client('alice'), await client('carol'), await client()];
+      const ask = async (c: WsClient, m: Msg): Promise<Msg> => {
+        const r = await c.request(m);
+        assert.equal(typeof r.id, 'string', `${m.type} answers its request id`);
+        const { id: _id, ...rest } = r;
+        return rest;
+      };
+      const err = (code: string, message: string, field?: string): Msg => ({ type: 'error', code, message, ...(field ? { field } : {}) });
+      const joined = (role: string): Msg => ({ type: 'joined', room, role, slowModeSeconds: 0, followersOnly: false, state: 'idle' });
+      assert.deepEqual(await ask(owner, { type: 'join', room: 'lobby' }), err('ROOM_NOT_FOUND', 'rooms are named stream:<streamId>, got "lobby"', 'room'));
+      assert.deepEqual(await ask(owner, { type: 'join', room: 'stream:999999' }), err('ROOM_NOT_FOUND', 'no stream 999999', 'room'));
+      assert.deepEqual(await ask(owner, { type: 'join', room }), joined('owner'));
+      assert.deepEqual(await ask(carol, { type: 'join', room }), joined('viewer'));
+      assert.deepEqual(await ask(anon, { type: 'join', room }), joined('anonymous'));
+      assert.deepEqual(await ask(carol, { type: 'leave', room: 'stream:999999' }), err('NOT_IN_ROOM', 'not in stream:999999'));
+      assert.deepEqual(await ask(carol, { type: 'history', room: 'stream:999999' }), err('ROOM_NOT_FOUND', 'no stream 999999', 'room'));
+      assert.deepEqual(await ask(carol, { type: 'history', room, before: 0 }), err('BAD_MESSAGE', 'before must be a message id', 'before'));
+      for (const limit of [0, 101]) assert.deepEqual(await ask(carol, { type: 'history', room, limit }), err('BAD_MESSAGE', 'limit must be 1 to 100', 'limit'), `limit ${limit}`);
+      assert.deepEqual(await ask(carol, { type: 'history', room, limit: 2 }), { type: 'history', room, before: null, messages: [] });
+      assert.deepEqual(await ask(carol, { type: 'presence', room }), {
+        type: 'presence',
+        room,
+        viewers: 3,
+        users: 2,
+        members: [
+          { address: chain.addr.alice, handle: 'alice' },
+          { address: chain.addr.carol, handle: null },
+        ],
+      });
+      assert.deepEqual(await ask(anon, { type: 'say', room, text: 'x' }), err('UNAUTHENTICATED', 'sign in to chat (anonymous connections may only read)'));
+      assert.deepEqual(await ask(anon, { type: 'mod.slow', room, seconds: 1 }), err('UNAUTHENTICATED', 'sign in to moderate'));
+      const notMod = err('NOT_MODERATOR', `only the broadcaster and moderators of ${room} may do this`);
+      assert.deepEqual(await ask(carol, { type: 'mod.slow', room, seconds: 1 }), notMod);
+      assert.deepEqual(await ask(carol, { type: 'mod.add', room, user: chain.addr.dave }), notMod);
+      for (const seconds of [-1, 100_000]) assert.deepEqual(await ask(owner, { type: 'mod.slow', room, seconds }), err('BAD_MESSAGE', 'seconds must be 0 (off) to 3600', 'seconds'), `slow ${seconds}`);
+      assert.deepEqual(await ask(owner, { type: 'mod.followers', room, enabled: 'yes' }), err('BAD_MESSAGE', 'enabled must be a boolean', 'enabled'));
+      assert.deepEqual(await ask(owner, { type: 'mod.timeout', room, user: chain.addr.carol, seconds: 0 }), err('BAD_MESSAGE', 'seconds must be 1 to 1209600', 'seconds'));
+      assert.deepEqual(await ask(owner, { type: 'mod.timeout', room, user: chain.addr.alice, seconds: 5 }), err('CANNOT_MODERATE', 'the broadcaster cannot be moderated in their own room'));
+      assert.deepEqual(await ask(owner, { type: 'mod.add', room, user: chain.addr.alice }), err('CANNOT_MODERATE', 'the broadcaster is always a moderator of their room'));
+      assert.deepEqual(await ask(owner, { type: 'mod.add', room, user: 'Tnope' }), err('BAD_ADDRESS', 'user must be a base58 TRON address (T...)', 'user'));
+      assert.deepEqual(await ask(owner, { type: 'mod.delete', room, messageId: 999999 }), err('MESSAGE_NOT_FOUND', `no message 999999 in ${room}`, 'messageId'));
+      // The answers, and what the room hears.
+      assert.deepEqual(await ask(owner, { type: 'mod.add', room, user: chain.addr.carol }), { type: 'ack', user: chain.addr.carol });
+      assert.deepEqual(await ask(owner, { type: 'mod.remove', room, user: chain.addr.carol }), { type: 'ack', user: chain.addr.carol });
+      assert.deepEqual(await ask(owner, { type: 'mod.ban', room, user: chain.addr.dave, reason: 'x' }), { type: 'ack', user: chain.addr.dave });
+      assert.deepEqual(await ask(owner, { type: 'mod.unban', room, user: chain.addr.dave }), { type: 'ack', user: chain.addr.dave });
+      assert.deepEqual(await ask(owner, { type: 'mod.slow', room, seconds: 0 }), { type: 'ack' });
+      assert.deepEqual(await ask(owner, { type: 'leave', room }), { type: 'left', room });
+      await carol.sync();
+      const by = chain.addr.alice;
+      assert.deepEqual(
+        carol.messages.filter((m) => m.room === room && (m.type === 'moderation' || m.type === 'room')),
+        [
+          { type: 'moderation', room, action: 'mod', user: chain.addr.carol, by },
+          { type: 'moderation', room, action: 'unmod', user: chain.addr.carol, by },
+          { type: 'moderation', room, action: 'ban', user: chain.addr.dave, by },
+          { type: 'moderation', room, action: 'unban', user: chain.addr.dave, by },
+          { type: 'room', room, slowModeSeconds: 0, followersOnly: false, by },
+        ],
+      );
     });
   });
 
