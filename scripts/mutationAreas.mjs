@@ -15,7 +15,7 @@ export const areas = {
   },
   'indexer/handlers': {
     mutate: ['indexer/handlers/**/*.ts'],
-    tests: ['test/indexer/events.test.ts', 'test/indexer/reorg.test.ts', 'test/indexer/verify.test.ts'],
+    tests: ['test/indexer/handlers.test.ts', 'test/indexer/events.test.ts', 'test/indexer/reorg.test.ts', 'test/indexer/verify.test.ts'],
     timeoutMS: 30_000,
   },
   // media/ backends (WebRTC, ffmpeg ladders) are left out: their tests stream real media for
