@@ -323,7 +323,7 @@ export const earnings = sqliteTable(
   (t) => [primaryKey({ columns: [t.broadcaster, t.token] })],
 );
 
-/** The 8-slot escrow ring of each broadcaster and token, as EscrowLib keeps it (empty slots have no row). */
+/** The 29-slot escrow ring of each broadcaster and token, as EscrowLib keeps it (empty slots have no row). */
 export const escrowSlots = sqliteTable(
   'escrow_slots',
   {
