@@ -21,6 +21,11 @@ function epochOf(ctx: HandlerContext, epochId: string): Row<typeof rewardEpochs>
   return ep;
 }
 
+/** The contract refuses every claim, sweep and cancel of an epoch already swept or cancelled. */
+function closedCheck(ep: Row<typeof rewardEpochs>, epochId: string, what: string): void {
+  if (ep.swept || ep.cancelled) throw new FatalError(`epoch ${epochId} ${what} after it was ${ep.swept ? 'swept' : 'cancelled'}`);
+}
+
 export const handlers: HandlerMap = {
   ...accessControlHandlers('RewardPool'),
 
@@ -82,6 +87,8 @@ export const handlers: HandlerMap = {
     const who = str(e.args, 'account');
     const amount = big(e.args, 'amount');
     const ep = epochOf(ctx, epochId);
+    closedCheck(ep, epochId, 'claimed from');
+    if (ep.claimed + amount > ep.total) throw new FatalError(`a claim of ${amount} from epoch ${epochId} exceeds what is left of it (${ep.total - ep.claimed})`);
     ep.claimed += amount;
     ep.claimCount += 1;
     ep.blockNumber = e.blockNumber;
@@ -111,6 +118,7 @@ export const handlers: HandlerMap = {
     const epochId = str(e.args, 'epochId');
     const amount = big(e.args, 'amount');
     const ep = epochOf(ctx, epochId);
+    closedCheck(ep, epochId, 'cancelled');
     if (ep.claimCount !== 0 || amount !== ep.total) throw new FatalError(`epoch ${epochId} cancelled with ${amount} after ${ep.claimCount} claims of its ${ep.total}`);
     ep.cancelled = true;
     ep.cancelledAt = e.timestamp;
@@ -133,6 +141,8 @@ export const handlers: HandlerMap = {
     const epochId = str(e.args, 'epochId');
     const amount = big(e.args, 'amount');
     const ep = epochOf(ctx, epochId);
+    closedCheck(ep, epochId, 'swept');
+    if (amount !== ep.total - ep.claimed) throw new FatalError(`epoch ${epochId} swept with ${amount}, but ${ep.total - ep.claimed} of it was unclaimed`);
     ep.swept = true;
     ep.sweptAmount = amount;
     ep.sweptAt = e.timestamp;

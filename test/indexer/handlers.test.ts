@@ -793,11 +793,17 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
       assert.deepEqual(ledger().slice(4), ['REWARD_CLAIM CREDIT epoch:3 300 BTT', `REWARD_CLAIM DEBIT wallet:${ALICE} 300 BTT`, 'REWARD_CLAIM CREDIT epoch:3 400 BTT', `REWARD_CLAIM DEBIT wallet:${BOB} 400 BTT`]);
     });
 
-    it('fails with a FatalError on a claim of an unpublished epoch or beyond what epochs allocated', function () {
-      apply(fund(CAROL, 1000n), publish('3', 700n));
+    it('fails with a FatalError on a claim of an unpublished epoch, beyond what is left of its epoch, or from a swept or cancelled one', function () {
+      apply(fund(CAROL, 1000n), publish('3', 700n), publish('4', 100n), publish('5', 100n));
       assertFatal([claim('9', '0', ALICE, 1n)], 'RewardPool:RewardClaimed: event for epoch 9, which was never published');
-      assertFatal([claim('3', '0', ALICE, 701n)], `RewardPool:RewardClaimed: claims of ${BTT} exceed what epochs allocated`);
-      assert.equal(count('reward_claims'), 0);
+      // 701 is within what the three epochs owe together (900), not within epoch 3's 700.
+      assertFatal([claim('3', '0', ALICE, 701n)], 'RewardPool:RewardClaimed: a claim of 701 from epoch 3 exceeds what is left of it (700)');
+      apply(claim('3', '0', ALICE, 600n));
+      assertFatal([claim('3', '1', BOB, 101n)], 'RewardPool:RewardClaimed: a claim of 101 from epoch 3 exceeds what is left of it (100)');
+      apply(rp('EpochSwept', { epochId: '4', amount: '100' }), rp('EpochCancelled', { epochId: '5', amount: '100' }));
+      assertFatal([claim('4', '0', ALICE, 1n)], 'RewardPool:RewardClaimed: epoch 4 claimed from after it was swept');
+      assertFatal([claim('5', '0', ALICE, 1n)], 'RewardPool:RewardClaimed: epoch 5 claimed from after it was cancelled');
+      assert.deepEqual(all('SELECT epoch_id, amount FROM reward_claims'), [{ epoch_id: '3', amount: '600' }]);
     });
 
     it('sweeps an epoch\'s unclaimed rest back to the unallocated funds, booking EPOCH_SWEEP', function () {
@@ -809,10 +815,15 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
       assert.deepEqual(ledger().slice(-2), ['EPOCH_SWEEP CREDIT epoch:3 400 BTT', 'EPOCH_SWEEP DEBIT reward_pool 400 BTT']);
     });
 
-    it('fails with a FatalError on a sweep of an unpublished epoch or beyond what it allocated', function () {
-      apply(fund(CAROL, 1000n), publish('3', 700n));
+    it('fails with a FatalError on a sweep of an unpublished epoch, of other than its unclaimed rest, or a second time', function () {
+      apply(fund(CAROL, 1000n), publish('3', 700n), claim('3', '0', ALICE, 300n));
       assertFatal([rp('EpochSwept', { epochId: '8', amount: '1' })], 'RewardPool:EpochSwept: event for epoch 8, which was never published');
-      assertFatal([rp('EpochSwept', { epochId: '3', amount: '701' })], 'RewardPool:EpochSwept: sweep of epoch 3 exceeds what it allocated');
+      for (const amount of ['401', '399']) {
+        assertFatal([rp('EpochSwept', { epochId: '3', amount })], `RewardPool:EpochSwept: epoch 3 swept with ${amount}, but 400 of it was unclaimed`);
+      }
+      apply(rp('EpochSwept', { epochId: '3', amount: '400' }));
+      assertFatal([rp('EpochSwept', { epochId: '3', amount: '0' })], 'RewardPool:EpochSwept: epoch 3 swept after it was swept');
+      assert.deepEqual(funds(), { unallocated: '700', outstanding: '0', funded_total: '1000', claimed_total: '300', swept_total: '400', block_number: 107 });
     });
 
     it('cancels an unclaimed epoch: its total back to the unallocated funds, booking EPOCH_CANCEL', function () {
@@ -824,17 +835,18 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
       assert.deepEqual(ledger().slice(-2), ['EPOCH_CANCEL CREDIT epoch:3 700 BTT', 'EPOCH_CANCEL DEBIT reward_pool 700 BTT']);
     });
 
-    it('fails with a FatalError on cancelling an unpublished, claimed or partially returned epoch, or returning more than epochs still owe', function () {
+    it('fails with a FatalError on cancelling an unpublished, claimed, partially returned, swept or already cancelled epoch', function () {
       apply(fund(CAROL, 1000n), publish('3', 700n), publish('4', 200n));
       assertFatal([rp('EpochCancelled', { epochId: '7', amount: '1' })], 'RewardPool:EpochCancelled: event for epoch 7, which was never published');
       assertFatal([rp('EpochCancelled', { epochId: '3', amount: '699' })], 'RewardPool:EpochCancelled: epoch 3 cancelled with 699 after 0 claims of its 700');
       apply(claim('4', '0', ALICE, 1n));
       assertFatal([rp('EpochCancelled', { epochId: '4', amount: '200' })], 'RewardPool:EpochCancelled: epoch 4 cancelled with 200 after 1 claims of its 200');
       apply(rp('EpochSwept', { epochId: '3', amount: '700' }));
-      // Outstanding is now the 199 epoch 4 still owes: returning the swept epoch's 700 would take it below zero.
-      // (Only that pool-wide sum is checked: the handler has no per-epoch check of swept or cancelled.)
-      assertFatal([rp('EpochCancelled', { epochId: '3', amount: '700' })], 'RewardPool:EpochCancelled: cancelling epoch 3 returns more than epochs allocated');
-      assert.deepEqual(funds(), { unallocated: '800', outstanding: '199', funded_total: '1000', claimed_total: '1', swept_total: '700', block_number: 108 });
+      assertFatal([rp('EpochCancelled', { epochId: '3', amount: '700' })], 'RewardPool:EpochCancelled: epoch 3 cancelled after it was swept');
+      apply(publish('6', 50n));
+      apply(rp('EpochCancelled', { epochId: '6', amount: '50' }));
+      assertFatal([rp('EpochCancelled', { epochId: '6', amount: '50' })], 'RewardPool:EpochCancelled: epoch 6 cancelled after it was cancelled');
+      assert.deepEqual(funds(), { unallocated: '800', outstanding: '199', funded_total: '1000', claimed_total: '1', swept_total: '700', block_number: 111 });
     });
   });
 });
