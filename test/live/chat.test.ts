@@ -30,6 +30,15 @@ describe('live: chat', function () {
   }
   const say = (c: WsClient, text: string, room = ROOM): Promise<Msg> => c.request({ type: 'say', room, text });
   const code = (m: Msg): string => (m.type === 'error' ? m.code : m.type);
+  /** Sends a request and resolves with its answer less the request id, which it checks was echoed. */
+  const ask = async (c: WsClient, m: Msg): Promise<Msg> => {
+    const r = await c.request(m);
+    assert.equal(typeof r.id, 'string', `${m.type} answers its request id`);
+    const { id: _id, ...rest } = r;
+    return rest;
+  };
+  /** An error frame as the service sends it (without the request id). */
+  const err = (code: string, message: string, field?: string): Msg => ({ type: 'error', code, message, ...(field ? { field } : {}) });
 
   before(async function () {
     chain = await startChain();
@@ -304,24 +313,17 @@ describe('live: chat', function () {
       const anon = await client();
       const bob = await client('bob');
       const carol = await client('carol');
-      const refusal = async (c: WsClient, m: Msg): Promise<Msg> => {
-        const r = await c.request(m);
-        assert.equal(typeof r.id, 'string', `${m.type} answers its request id`);
-        const { id: _id, ...rest } = r;
-        return rest;
-      };
-      const err = (code: string, message: string, field?: string): Msg => ({ type: 'error', code, message, ...(field ? { field } : {}) });
-      assert.deepEqual(await refusal(anon, { type: 'dm.block', user: chain.addr.carol }), err('UNAUTHENTICATED', 'sign in to block users'));
-      assert.deepEqual(await refusal(anon, { type: 'dms.history', with: chain.addr.carol }), err('UNAUTHENTICATED', 'sign in to read direct messages'));
-      assert.deepEqual(await refusal(anon, { type: 'dm', to: chain.addr.carol, text: 'hi' }), err('UNAUTHENTICATED', 'sign in to send direct messages'));
-      assert.deepEqual(await refusal(bob, { type: 'dm.block', user: chain.addr.bob }), err('BAD_MESSAGE', 'you cannot block yourself', 'user'));
-      assert.deepEqual(await refusal(bob, { type: 'dm.block', user: 'Tnope' }), err('BAD_ADDRESS', 'user must be a base58 TRON address (T...)', 'user'));
-      assert.deepEqual(await refusal(bob, { type: 'dm', to: chain.addr.bob, text: 'me' }), err('BAD_MESSAGE', 'you cannot message yourself', 'to'));
-      assert.deepEqual(await refusal(bob, { type: 'dm', to: 'Tnope', text: 'me' }), err('BAD_ADDRESS', 'to must be a base58 TRON address (T...)', 'to'));
+      assert.deepEqual(await ask(anon, { type: 'dm.block', user: chain.addr.carol }), err('UNAUTHENTICATED', 'sign in to block users'));
+      assert.deepEqual(await ask(anon, { type: 'dms.history', with: chain.addr.carol }), err('UNAUTHENTICATED', 'sign in to read direct messages'));
+      assert.deepEqual(await ask(anon, { type: 'dm', to: chain.addr.carol, text: 'hi' }), err('UNAUTHENTICATED', 'sign in to send direct messages'));
+      assert.deepEqual(await ask(bob, { type: 'dm.block', user: chain.addr.bob }), err('BAD_MESSAGE', 'you cannot block yourself', 'user'));
+      assert.deepEqual(await ask(bob, { type: 'dm.block', user: 'Tnope' }), err('BAD_ADDRESS', 'user must be a base58 TRON address (T...)', 'user'));
+      assert.deepEqual(await ask(bob, { type: 'dm', to: chain.addr.bob, text: 'me' }), err('BAD_MESSAGE', 'you cannot message yourself', 'to'));
+      assert.deepEqual(await ask(bob, { type: 'dm', to: 'Tnope', text: 'me' }), err('BAD_ADDRESS', 'to must be a base58 TRON address (T...)', 'to'));
       for (const limit of [0, 101]) {
-        assert.deepEqual(await refusal(bob, { type: 'dms.history', with: chain.addr.carol, limit }), err('BAD_REQUEST', 'first must be 1 to 100', 'first'), `limit ${limit}`);
+        assert.deepEqual(await ask(bob, { type: 'dms.history', with: chain.addr.carol, limit }), err('BAD_REQUEST', 'first must be 1 to 100', 'first'), `limit ${limit}`);
       }
-      assert.deepEqual(await refusal(bob, { type: 'dms.history', with: chain.addr.carol, before: 0 }), err('BAD_REQUEST', 'before must be the endCursor of the previous page', 'before'));
+      assert.deepEqual(await ask(bob, { type: 'dms.history', with: chain.addr.carol, before: 0 }), err('BAD_REQUEST', 'before must be the endCursor of the previous page', 'before'));
       for (const q of [`/api/dms?with=${chain.addr.carol}&first=0`, `/api/dms?with=${chain.addr.carol}&first=101`]) {
         assert.deepEqual((await api(fx, 'GET', q, undefined, token.bob)).body, { error: { code: 'BAD_REQUEST', message: 'first must be 1 to 100', field: 'first' } }, q);
       }
@@ -330,12 +332,12 @@ describe('live: chat', function () {
       }
       assert.deepEqual((await api(fx, 'GET', '/api/dms/conversations?first=0', undefined, token.bob)).body, { error: { code: 'BAD_REQUEST', message: 'first must be 1 to 100', field: 'first' } });
       // Blocking answers with who and which way, and both sides hear why a DM is refused.
-      assert.deepEqual(await refusal(bob, { type: 'dm.block', user: chain.addr.carol }), { type: 'ack', user: chain.addr.carol, blocked: true });
-      assert.deepEqual(await refusal(bob, { type: 'dm.blocks' }), { type: 'dm.blocks', users: [chain.addr.carol] });
-      assert.deepEqual(await refusal(bob, { type: 'dm', to: chain.addr.carol, text: 'x' }), err('DM_BLOCKED', 'you blocked this user: unblock them to send a message', 'to'));
-      assert.deepEqual(await refusal(carol, { type: 'dm', to: chain.addr.bob, text: 'x' }), err('DM_BLOCKED', 'this user does not accept your messages', 'to'));
-      assert.deepEqual(await refusal(bob, { type: 'dm.unblock', user: chain.addr.carol }), { type: 'ack', user: chain.addr.carol, blocked: false });
-      assert.deepEqual(await refusal(bob, { type: 'dm.blocks' }), { type: 'dm.blocks', users: [] });
+      assert.deepEqual(await ask(bob, { type: 'dm.block', user: chain.addr.carol }), { type: 'ack', user: chain.addr.carol, blocked: true });
+      assert.deepEqual(await ask(bob, { type: 'dm.blocks' }), { type: 'dm.blocks', users: [chain.addr.carol] });
+      assert.deepEqual(await ask(bob, { type: 'dm', to: chain.addr.carol, text: 'x' }), err('DM_BLOCKED', 'you blocked this user: unblock them to send a message', 'to'));
+      assert.deepEqual(await ask(carol, { type: 'dm', to: chain.addr.bob, text: 'x' }), err('DM_BLOCKED', 'this user does not accept your messages', 'to'));
+      assert.deepEqual(await ask(bob, { type: 'dm.unblock', user: chain.addr.carol }), { type: 'ack', user: chain.addr.carol, blocked: false });
+      assert.deepEqual(await ask(bob, { type: 'dm.blocks' }), { type: 'dm.blocks', users: [] });
       const sent = await bob.request({ type: 'dm', to: chain.addr.carol, text: 'unblocked' });
       assert.deepEqual(Object.keys(sent).sort(), ['at', 'id', 'messageId', 'type']);
       // A DM sent without a request id is delivered and not acknowledged.
@@ -347,8 +349,7 @@ describe('live: chat', function () {
 
     it('a frame that is not a JSON object with a string type, or of an unknown type, is refused and says so', async function () {
       const bob = await client('bob');
-      const { id: _id, ...unknown } = await bob.request({ type: 'nope.nope' });
-      assert.deepEqual(unknown, { type: 'error', code: 'UNKNOWN_TYPE', message: 'unknown message type "nope.nope"' });
+      assert.deepEqual(await ask(bob, { type: 'nope.nope' }), err('UNKNOWN_TYPE', 'unknown message type "nope.nope"'));
       bob.send('not json');
       assert.deepEqual(await bob.take((m) => m.type === 'error'), { type: 'error', code: 'BAD_MESSAGE', message: 'frames must be JSON text objects with a "type"' });
       bob.send(JSON.stringify({ no: 'type', id: 'q1' }));
@@ -465,13 +466,6 @@ describe('live: chat', function () {
       const st = await api(fx, 'POST', '/api/streams', { title: 'Refusals' }, token.alice);
       const room = `stream:${st.body.streamId}`;
       const [owner, carol, anon] = [await client('alice'), await client('carol'), await client()];
-      const ask = async (c: WsClient, m: Msg): Promise<Msg> => {
-        const r = await c.request(m);
-        assert.equal(typeof r.id, 'string', `${m.type} answers its request id`);
-        const { id: _id, ...rest } = r;
-        return rest;
-      };
-      const err = (code: string, message: string, field?: string): Msg => ({ type: 'error', code, message, ...(field ? { field } : {}) });
       const joined = (role: string): Msg => ({ type: 'joined', room, role, slowModeSeconds: 0, followersOnly: false, state: 'idle' });
       assert.deepEqual(await ask(owner, { type: 'join', room: 'lobby' }), err('ROOM_NOT_FOUND', 'rooms are named stream:<streamId>, got "lobby"', 'room'));
       assert.deepEqual(await ask(owner, { type: 'join', room: 'stream:999999' }), err('ROOM_NOT_FOUND', 'no stream 999999', 'room'));
