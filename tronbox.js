@@ -7,7 +7,10 @@ import { createHash } from 'node:crypto';
 const SOLC_VERSION = '0.8.25';
 const FEE_LIMIT = 15_000_000_000;
 
-const devnetKey = (index) => createHash('sha256').update(`${process.env.DEVNET_SEED ?? 'blive devnet'}/account/${index}`).digest('hex');
+const devnetKey = (index) =>
+  createHash('sha256')
+    .update(`${process.env.DEVNET_SEED ?? 'blive devnet'}/account/${index}`)
+    .digest('hex');
 const fromEnv = (name) => process.env[name]?.replace(/^0x/, '') || undefined;
 
 /** A public TRON network: its node from `<NAME>_URL` (else TronGrid), its key from `PRIVATE_KEY_<NAME>`. */

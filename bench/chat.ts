@@ -77,14 +77,29 @@ async function parent(): Promise<void> {
     // Every client is on 127.0.0.1: the per-IP caps (WebSockets, sockets) would refuse most of them.
     config: { dbPath: path.join(dir, 'live.db'), chainId: '0x00000000', wsPerIp: CLIENTS + 10 },
   });
-  const server = await listenLive(service, { port: 0, guard: { ...SERVER_GUARD_DEFAULTS, maxConnectionsPerIp: CLIENTS + 10, maxConnections: CLIENTS + 100 } });
+  const server = await listenLive(service, {
+    port: 0,
+    guard: { ...SERVER_GUARD_DEFAULTS, maxConnectionsPerIp: CLIENTS + 10, maxConnections: CLIENTS + 100 },
+  });
   const owner = TronWeb.address.fromPrivateKey(randomBytes(32).toString('hex')) as string;
   const stream = await service.streams.create(owner, { title: 'bench' });
-  const tokens = Array.from({ length: SENDERS }, () => service.auth.mintSession(TronWeb.address.fromPrivateKey(randomBytes(32).toString('hex')) as string).token);
-  const cfg: ChildConfig = { wsUrl: `${server.url.replace(/^http/, 'ws')}/ws`, room: `stream:${stream.streamId}`, tokens };
+  const tokens = Array.from(
+    { length: SENDERS },
+    () => service.auth.mintSession(TronWeb.address.fromPrivateKey(randomBytes(32).toString('hex')) as string).token,
+  );
+  const cfg: ChildConfig = {
+    wsUrl: `${server.url.replace(/^http/, 'ws')}/ws`,
+    room: `stream:${stream.streamId}`,
+    tokens,
+  };
 
-  console.log(`bench:chat: ${CLIENTS} clients (${SENDERS} signed-in senders) in ${cfg.room}, ${RATE} msg/s for ${SECONDS} s`);
-  const child = fork(fileURLToPath(import.meta.url), ['clients'], { execArgv: ['--import', 'tsx'], stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+  console.log(
+    `bench:chat: ${CLIENTS} clients (${SENDERS} signed-in senders) in ${cfg.room}, ${RATE} msg/s for ${SECONDS} s`,
+  );
+  const child = fork(fileURLToPath(import.meta.url), ['clients'], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+  });
   child.send(cfg);
   let cpuAtStart = process.cpuUsage();
   let cpu = cpuAtStart;
@@ -99,12 +114,22 @@ async function parent(): Promise<void> {
   });
   console.log(`connected and joined ${CLIENTS} clients in ${report.connectMs} ms`);
   console.log(`sent ${report.sent} messages; refused: ${JSON.stringify(report.refused)}`);
-  console.log(`delivered ${report.delivered} of ${report.expected} expected (${((100 * report.delivered) / Math.max(1, report.expected)).toFixed(2)}%) over ${(report.windowMs / 1000).toFixed(1)} s`);
-  console.log(`deliveries per second: mean ${Math.round(report.delivered / (report.windowMs / 1000))}, per second min ${Math.min(...report.perSecond)} max ${Math.max(...report.perSecond)}`);
-  console.log(`delivery latency (send to receipt): p50 ${report.p50.toFixed(1)} ms, p90 ${report.p90.toFixed(1)} ms, p99 ${report.p99.toFixed(1)} ms, max ${report.max.toFixed(1)} ms`);
+  console.log(
+    `delivered ${report.delivered} of ${report.expected} expected (${((100 * report.delivered) / Math.max(1, report.expected)).toFixed(2)}%) over ${(report.windowMs / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `deliveries per second: mean ${Math.round(report.delivered / (report.windowMs / 1000))}, per second min ${Math.min(...report.perSecond)} max ${Math.max(...report.perSecond)}`,
+  );
+  console.log(
+    `delivery latency (send to receipt): p50 ${report.p50.toFixed(1)} ms, p90 ${report.p90.toFixed(1)} ms, p99 ${report.p99.toFixed(1)} ms, max ${report.max.toFixed(1)} ms`,
+  );
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  console.log(`service process CPU while messages flowed: ${cpuMs.toFixed(0)} ms (${((100 * cpuMs) / report.windowMs).toFixed(0)}% of a core); connections closed: ${report.closed}`);
-  console.log(`client process CPU in the same window: ${report.clientCpuMs.toFixed(0)} ms (${((100 * report.clientCpuMs) / report.windowMs).toFixed(0)}% of a core)`);
+  console.log(
+    `service process CPU while messages flowed: ${cpuMs.toFixed(0)} ms (${((100 * cpuMs) / report.windowMs).toFixed(0)}% of a core); connections closed: ${report.closed}`,
+  );
+  console.log(
+    `client process CPU in the same window: ${report.clientCpuMs.toFixed(0)} ms (${((100 * report.clientCpuMs) / report.windowMs).toFixed(0)}% of a core)`,
+  );
   child.kill();
   await service.close();
   await server.close();
@@ -131,7 +156,11 @@ async function clients(cfg: ChildConfig): Promise<ChildReport> {
 
   const open = (token?: string): Promise<WebSocket> =>
     new Promise((resolve, reject) => {
-      const ws = new WebSocket(cfg.wsUrl, { perMessageDeflate: false, skipUTF8Validation: true, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
+      const ws = new WebSocket(cfg.wsUrl, {
+        perMessageDeflate: false,
+        skipUTF8Validation: true,
+        ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+      });
       ws.once('error', reject);
       ws.on('close', () => closed++);
       ws.on('message', (data: Buffer) => {
@@ -162,7 +191,11 @@ async function clients(cfg: ChildConfig): Promise<ChildReport> {
   const t0 = Date.now();
   const senders: WebSocket[] = [];
   for (let i = 0; i < CLIENTS; i += 100) {
-    const batch = await Promise.all(Array.from({ length: Math.min(100, CLIENTS - i) }, (_, j) => open(i + j < cfg.tokens.length ? cfg.tokens[i + j] : undefined)));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(100, CLIENTS - i) }, (_, j) =>
+        open(i + j < cfg.tokens.length ? cfg.tokens[i + j] : undefined),
+      ),
+    );
     sockets.push(...batch);
   }
   senders.push(...sockets.slice(0, cfg.tokens.length));
@@ -179,7 +212,13 @@ async function clients(cfg: ChildConfig): Promise<ChildReport> {
       // Catch up to the schedule: message k goes at start + k / RATE seconds.
       while (sent < total && start + (sent * 1000) / RATE <= now) {
         const ws = senders[sent % senders.length]!;
-        ws.send(JSON.stringify({ type: 'say', room: cfg.room, text: `bench ${performance.timeOrigin + performance.now()} ${sent}` }));
+        ws.send(
+          JSON.stringify({
+            type: 'say',
+            room: cfg.room,
+            text: `bench ${performance.timeOrigin + performance.now()} ${sent}`,
+          }),
+        );
         sent++;
       }
       if (sent >= total) resolve();

@@ -20,9 +20,26 @@ const PORT = 9391;
 
 async function startDevnetProcess(): Promise<{ url: string; stop: () => void }> {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'devnet/cli.ts', '--port', String(PORT), '--block-time', BLOCK_TIME, '--solidity-lag', '0', '--accounts', '2'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...nodeArgs,
+      '--import',
+      'tsx',
+      'devnet/cli.ts',
+      '--port',
+      String(PORT),
+      '--block-time',
+      BLOCK_TIME,
+      '--solidity-lag',
+      '0',
+      '--accounts',
+      '2',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -49,7 +66,9 @@ async function pool(count: number, limit: number, job: (i: number) => Promise<vo
 
 const devnet = await startDevnetProcess();
 try {
-  const { privateKeys } = (await (await fetch(`${devnet.url}/admin/accounts-json`)).json()) as { privateKeys: string[] };
+  const { privateKeys } = (await (await fetch(`${devnet.url}/admin/accounts-json`)).json()) as {
+    privateKeys: string[];
+  };
   const tw = new TronWeb({ fullHost: devnet.url, privateKey: privateKeys[0]! });
   const from = tw.defaultAddress.base58 as string;
   const to = TronWeb.address.fromPrivateKey(privateKeys[1]!) as string;
@@ -72,31 +91,47 @@ try {
   if (failed) throw new Error(`${failed} transfers were refused`);
 
   // --- Contract calls through TronWeb end to end.
-  const probe = JSON.parse(readFileSync(path.resolve('build/contracts/DevnetProbe.json'), 'utf8')) as { abi: unknown[]; bytecode: string };
-  const deployed = await tw.contract().new({ abi: probe.abi as never, bytecode: probe.bytecode, feeLimit: 2_000_000_000 });
+  const probe = JSON.parse(readFileSync(path.resolve('build/contracts/DevnetProbe.json'), 'utf8')) as {
+    abi: unknown[];
+    bytecode: string;
+  };
+  const deployed = await tw
+    .contract()
+    .new({ abi: probe.abi as never, bytecode: probe.bytecode, feeLimit: 2_000_000_000 });
   const contract = deployed.address as string;
   let callFailed = 0;
   const callSecs = await pool(N, CONCURRENCY, async (i) => {
-    const { transaction } = await tw.transactionBuilder.triggerSmartContract(contract, 'store(uint256,uint256,string)', { feeLimit: 100_000_000 }, [
-      { type: 'uint256', value: i },
-      { type: 'uint256', value: i + 1 },
-      { type: 'string', value: 'bench' },
-    ]);
+    const { transaction } = await tw.transactionBuilder.triggerSmartContract(
+      contract,
+      'store(uint256,uint256,string)',
+      { feeLimit: 100_000_000 },
+      [
+        { type: 'uint256', value: i },
+        { type: 'uint256', value: i + 1 },
+        { type: 'string', value: 'bench' },
+      ],
+    );
     const r = await tw.trx.sendRawTransaction(await tw.trx.sign(transaction));
     if (!r.result) callFailed++;
   });
   if (callFailed) throw new Error(`${callFailed} contract calls were refused`);
 
   const viewSecs = await pool(N, CONCURRENCY, async (i) => {
-    await tw.transactionBuilder.triggerConstantContract(contract, 'valueOf(uint256)', {}, [{ type: 'uint256', value: i }]);
+    await tw.transactionBuilder.triggerConstantContract(contract, 'valueOf(uint256)', {}, [
+      { type: 'uint256', value: i },
+    ]);
   });
 
   // Let the last block seal, then check every call landed.
   await new Promise((r) => setTimeout(r, Number(BLOCK_TIME) * 1000 + 500));
   const lastInfo = (await tw.trx.getCurrentBlock()) as { block_header: { raw_data: { number: number } } };
 
-  console.log(`devnet bench (blocks every ${BLOCK_TIME}s, ${CONCURRENCY} requests in flight, ${N} per phase, head block ${lastInfo.block_header.raw_data.number})`);
-  console.log(`  signed TRX transfers (broadcast):   ${(N / trxSecs).toFixed(0)} tx/s   (client signing alone: ${(N / signSecs).toFixed(0)} tx/s)`);
+  console.log(
+    `devnet bench (blocks every ${BLOCK_TIME}s, ${CONCURRENCY} requests in flight, ${N} per phase, head block ${lastInfo.block_header.raw_data.number})`,
+  );
+  console.log(
+    `  signed TRX transfers (broadcast):   ${(N / trxSecs).toFixed(0)} tx/s   (client signing alone: ${(N / signSecs).toFixed(0)} tx/s)`,
+  );
   console.log(`  contract calls (trigger+sign+send): ${(N / callSecs).toFixed(0)} calls/s`);
   console.log(`  constant calls (triggerconstant):   ${(N / viewSecs).toFixed(0)} calls/s`);
 } finally {

@@ -53,7 +53,10 @@ function address(kind: number, i: number): string {
   return toBase58(`41${kind.toString(16).padStart(8, '0')}${i.toString(16).padStart(32, '0')}`);
 }
 
-function writeSyntheticDeployments(file: string, c: { profiles: string; vault: string; rewardPool: string; btt: string; usdt: string }): void {
+function writeSyntheticDeployments(
+  file: string,
+  c: { profiles: string; vault: string; rewardPool: string; btt: string; usdt: string },
+): void {
   const abi = (name: string): string => `build/contracts/${name}.json`;
   const out = {
     network: 'bench',
@@ -80,10 +83,20 @@ interface Synthetic {
 
 /** Fills the raw store with setup events and `n` gifts; returns the indexer on it (not reindexed). */
 function fillRawStore(dir: string, n: number): Synthetic {
-  const c = { profiles: address(1, 1), vault: address(1, 2), rewardPool: address(1, 3), btt: address(1, 4), usdt: address(1, 5) };
+  const c = {
+    profiles: address(1, 1),
+    vault: address(1, 2),
+    rewardPool: address(1, 3),
+    btt: address(1, 4),
+    usdt: address(1, 5),
+  };
   const file = path.join(dir, 'bench-deployments.json');
   writeSyntheticDeployments(file, c);
-  const indexer = createIndexer({ log: silentLogger, env: {}, config: { deploymentsFile: file, dbPath: path.join(dir, 'synthetic.sqlite') } });
+  const indexer = createIndexer({
+    log: silentLogger,
+    env: {},
+    config: { deploymentsFile: file, dbPath: path.join(dir, 'synthetic.sqlite') },
+  });
   const raw = new RawStore(indexer.db);
   const tokens = { TRX: TRX_ADDRESS, BTT: c.btt, USDT: c.usdt };
   const senders = Array.from({ length: SENDERS }, (_, i) => address(2, i));
@@ -112,7 +125,17 @@ function fillRawStore(dir: string, n: number): Synthetic {
       raw.insertBlock({ number: b, hash: hashOf(b), parentHash: parent, timestamp: at(b) });
       parent = hashOf(b);
     }
-    raw.insertEvent({ blockNumber: b, txIndex: txIndex, logIndex: 0, txId: `${b.toString(16).padStart(12, '0')}${txIndex.toString(16).padStart(52, '0')}`, timestamp: at(b), contract, address: addr, eventName, args });
+    raw.insertEvent({
+      blockNumber: b,
+      txIndex: txIndex,
+      logIndex: 0,
+      txId: `${b.toString(16).padStart(12, '0')}${txIndex.toString(16).padStart(52, '0')}`,
+      timestamp: at(b),
+      contract,
+      address: addr,
+      eventName,
+      args,
+    });
     txIndex++;
     events++;
   };
@@ -121,18 +144,36 @@ function fillRawStore(dir: string, n: number): Synthetic {
     // Setup in the first blocks: hold period, tokens, catalog, profiles, deposits.
     let b = firstBlock - 10;
     emit(b, 'GiftVault', c.vault, 'HoldPeriodUpdated', { holdPeriod: String(HOLD) });
-    emit(b, 'GiftVault', c.vault, 'SplitUpdated', { broadcaster: ZERO_ADDRESS, broadcasterBps: '3000', poolBps: '1000', platformBps: '6000' });
-    for (const t of [tokens.BTT, tokens.USDT]) emit(b, 'GiftVault', c.vault, 'TokenAllowed', { token: t, allowed: true });
-    for (const g of catalog) emit(b, 'GiftVault', c.vault, 'GiftUpdated', { giftId: g.giftId, token: g.token, price: String(g.price), enabled: true, uri: `ipfs://gift-${g.giftId}` });
+    emit(b, 'GiftVault', c.vault, 'SplitUpdated', {
+      broadcaster: ZERO_ADDRESS,
+      broadcasterBps: '3000',
+      poolBps: '1000',
+      platformBps: '6000',
+    });
+    for (const t of [tokens.BTT, tokens.USDT])
+      emit(b, 'GiftVault', c.vault, 'TokenAllowed', { token: t, allowed: true });
+    for (const g of catalog)
+      emit(b, 'GiftVault', c.vault, 'GiftUpdated', {
+        giftId: g.giftId,
+        token: g.token,
+        price: String(g.price),
+        enabled: true,
+        uri: `ipfs://gift-${g.giftId}`,
+      });
     b++;
     for (const [i, a] of broadcasters.entries()) {
-      emit(b, 'Profiles', c.profiles, 'ProfileRegistered', { account: a, handle: `streamer_${i}`, profileURI: `ipfs://streamer-${i}` });
+      emit(b, 'Profiles', c.profiles, 'ProfileRegistered', {
+        account: a,
+        handle: `streamer_${i}`,
+        profileURI: `ipfs://streamer-${i}`,
+      });
       emit(b, 'Profiles', c.profiles, 'BroadcasterStatusChanged', { account: a, enabled: true });
     }
     b++;
     for (const [i, a] of senders.entries()) {
       emit(b, 'Profiles', c.profiles, 'ProfileRegistered', { account: a, handle: `viewer_${i}`, profileURI: '' });
-      for (const g of catalog.slice(0, 3)) emit(b, 'GiftVault', c.vault, 'Deposited', { user: a, token: g.token, amount: String(g.price * 1_000_000n) });
+      for (const g of catalog.slice(0, 3))
+        emit(b, 'GiftVault', c.vault, 'Deposited', { user: a, token: g.token, amount: String(g.price * 1_000_000n) });
       if (i % 50 === 49) b++;
     }
     // The gifts.
@@ -179,7 +220,13 @@ function percentile(sorted: number[], p: number): number {
 async function apiLatencies(s: Synthetic): Promise<void> {
   const api = createIndexerApi({ db: s.indexer.db, graphiql: false });
   const gql = async (query: string, variables: Record<string, unknown> = {}): Promise<any> => {
-    const res = await api.fetch(new Request('http://bench/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) }));
+    const res = await api.fetch(
+      new Request('http://bench/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      }),
+    );
     const body = (await res.json()) as { data?: any; errors?: unknown[] };
     if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors).slice(0, 500)}`);
     return body.data;
@@ -189,20 +236,29 @@ async function apiLatencies(s: Synthetic): Promise<void> {
   const ledger = `query ($filter: LedgerFilter, $after: String) {
     ledger(filter: $filter, first: 50, after: $after) { nodes { cursor txId kind account side token amount timestamp finality } pageInfo { endCursor hasNextPage } } }`;
   // A cursor half way through the table.
-  const mid = s.indexer.db.prepare('SELECT block_number, tx_index, log_index, entry_index FROM ledger_entries ORDER BY block_number, tx_index, log_index, entry_index LIMIT 1 OFFSET (SELECT count(*) / 2 FROM ledger_entries)').get() as
-    | { block_number: number; tx_index: number; log_index: number; entry_index: number }
-    | undefined;
+  const mid = s.indexer.db
+    .prepare(
+      'SELECT block_number, tx_index, log_index, entry_index FROM ledger_entries ORDER BY block_number, tx_index, log_index, entry_index LIMIT 1 OFFSET (SELECT count(*) / 2 FROM ledger_entries)',
+    )
+    .get() as { block_number: number; tx_index: number; log_index: number; entry_index: number } | undefined;
   if (!mid) throw new Error('no ledger entries');
-  const after = [mid.block_number, mid.tx_index, mid.log_index, mid.entry_index].map((p, i) => String(p).padStart([12, 6, 6, 4][i]!, '0')).join(':');
+  const after = [mid.block_number, mid.tx_index, mid.log_index, mid.entry_index]
+    .map((p, i) => String(p).padStart([12, 6, 6, 4][i]!, '0'))
+    .join(':');
   // The busiest sender (about 5% of the gifts) and one of median activity (about 0.2%).
   const busy = s.senders[0]!;
   const typical = s.senders[SENDERS / 2]!;
   const entriesOf = (a: string): number =>
-    s.indexer.db.prepare('SELECT count(*) FROM ledger_entries WHERE owner_id = (SELECT id FROM ledger_owners WHERE owner = ?)').pluck().get(a) as number;
+    s.indexer.db
+      .prepare('SELECT count(*) FROM ledger_entries WHERE owner_id = (SELECT id FROM ledger_owners WHERE owner = ?)')
+      .pluck()
+      .get(a) as number;
   const busyRows = fmt(entriesOf(busy));
   const typicalRows = fmt(entriesOf(typical));
   const cases: [string, string, Record<string, unknown>][] = [];
-  for (const kind of ['GIFTERS', 'BROADCASTERS']) for (const period of ['WEEK', 'ALL']) cases.push([`leaderboard ${kind} ${period} (BTT, first 20)`, leaderboard, { kind, period, token: s.tokens.BTT }]);
+  for (const kind of ['GIFTERS', 'BROADCASTERS'])
+    for (const period of ['WEEK', 'ALL'])
+      cases.push([`leaderboard ${kind} ${period} (BTT, first 20)`, leaderboard, { kind, period, token: s.tokens.BTT }]);
   cases.push(['ledger page (first 50)', ledger, {}]);
   cases.push(['ledger page, after a cursor half way', ledger, { after }]);
   cases.push([`ledger page, median account (${typicalRows} entries)`, ledger, { filter: { account: typical } }]);
@@ -211,10 +267,20 @@ async function apiLatencies(s: Synthetic): Promise<void> {
   cases.push([`ledger page, busiest account + cursor half way`, ledger, { filter: { account: busy }, after }]);
   const gifts = `query ($filter: GiftFilter, $after: String) {
     gifts(filter: $filter, first: 50, after: $after) { nodes { txId sender broadcaster giftId quantity total finality } pageInfo { endCursor hasNextPage } } }`;
-  const busiestBroadcaster = s.indexer.db.prepare('SELECT broadcaster FROM broadcaster_totals ORDER BY gift_count DESC LIMIT 1').pluck().get() as string | undefined;
+  const busiestBroadcaster = s.indexer.db
+    .prepare('SELECT broadcaster FROM broadcaster_totals ORDER BY gift_count DESC LIMIT 1')
+    .pluck()
+    .get() as string | undefined;
   if (busiestBroadcaster) {
-    const giftCount = s.indexer.db.prepare('SELECT count(*) FROM gifts WHERE broadcaster = ?').pluck().get(busiestBroadcaster) as number;
-    cases.push([`gifts page, busiest broadcaster (${fmt(giftCount)} gifts) + cursor half way`, gifts, { filter: { broadcaster: busiestBroadcaster }, after: after.split(':').slice(0, 3).join(':') }]);
+    const giftCount = s.indexer.db
+      .prepare('SELECT count(*) FROM gifts WHERE broadcaster = ?')
+      .pluck()
+      .get(busiestBroadcaster) as number;
+    cases.push([
+      `gifts page, busiest broadcaster (${fmt(giftCount)} gifts) + cursor half way`,
+      gifts,
+      { filter: { broadcaster: busiestBroadcaster }, after: after.split(':').slice(0, 3).join(':') },
+    ]);
   }
   for (const [name, query, variables] of cases) {
     const first = await gql(query, variables);
@@ -228,7 +294,10 @@ async function apiLatencies(s: Synthetic): Promise<void> {
       times.push(performance.now() - t0);
     }
     times.sort((x, y) => x - y);
-    row(`${name}, p50 / p99`, `${percentile(times, 50).toFixed(2)} / ${percentile(times, 99).toFixed(2)} ms (${n} rows)`);
+    row(
+      `${name}, p50 / p99`,
+      `${percentile(times, 50).toFixed(2)} / ${percentile(times, 99).toFixed(2)} ms (${n} rows)`,
+    );
   }
   api.close();
 }
@@ -243,7 +312,13 @@ async function driveDevnet(dn: Devnet, sys: System, k: number, lanes: number): P
     await send(dn, b, sys.profiles, 'register(string,string)', [`streamer_${b}`, `ipfs://streamer-${b}`]);
     await send(dn, b, sys.profiles, 'setBroadcaster(bool)', [true]);
   }
-  await send(dn, 0, sys.vault, 'setGift(uint256,address,uint256,bool,string)', [1, TRX_ADDRESS, 2_000_000, true, 'rose']);
+  await send(dn, 0, sys.vault, 'setGift(uint256,address,uint256,bool,string)', [
+    1,
+    TRX_ADDRESS,
+    2_000_000,
+    true,
+    'rose',
+  ]);
   await send(dn, 0, sys.vault, 'setGift(uint256,address,uint256,bool,string)', [2, sys.btt, 10n * E18, true, 'rocket']);
   await Promise.all(
     senders.map(async (s) => {
@@ -262,9 +337,18 @@ async function driveDevnet(dn: Devnet, sys: System, k: number, lanes: number): P
         const b = dn.accounts[broadcasters[i % broadcasters.length]!]!.address;
         const giftId = i % 4 < 2 ? 1 : 2;
         const direct = i % 2 === 1;
-        const sig = direct ? 'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)' : 'sendGift(address,uint256,uint256,uint256,address,uint256)';
+        const sig = direct
+          ? 'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)'
+          : 'sendGift(address,uint256,uint256,uint256,address,uint256)';
         const [token, total] = giftId === 1 ? [TRX_ADDRESS, 2_000_000n] : [sys.btt, 10n * E18];
-        await send(dn, s, sys.vault, sig, [b, giftId, 1, 1 + (i % 3), token, total], direct && giftId === 1 ? { callValue: 2_000_000 } : {});
+        await send(
+          dn,
+          s,
+          sys.vault,
+          sig,
+          [b, giftId, 1, 1 + (i % 3), token, total],
+          direct && giftId === 1 ? { callValue: 2_000_000 } : {},
+        );
       }
     }),
   );
@@ -281,7 +365,11 @@ async function endToEnd(dir: string): Promise<void> {
     const trafficMs = performance.now() - t0;
     const head = await headNumber(dn);
     const file = writeDeployments(path.join(dir, 'e2e-deployments.json'), dn, sys, deployBlock);
-    const indexer = createIndexer({ log: silentLogger, env: {}, config: { deploymentsFile: file, dbPath: path.join(dir, 'e2e.sqlite'), pollIntervalMs: 20 } });
+    const indexer = createIndexer({
+      log: silentLogger,
+      env: {},
+      config: { deploymentsFile: file, dbPath: path.join(dir, 'e2e.sqlite'), pollIntervalMs: 20 },
+    });
     try {
       const t1 = performance.now();
       await indexer.sync();
@@ -292,7 +380,10 @@ async function endToEnd(dir: string): Promise<void> {
       const gifts = indexer.db.prepare('SELECT count(*) FROM gifts').pluck().get() as number;
       if (gifts !== E2E_GIFTS) throw new Error(`indexed ${gifts} gifts, sent ${E2E_GIFTS}`);
       row('(b) devnet traffic sent', `${E2E_GIFTS} gifts + setup, ${head - deployBlock} blocks, ${secs(trafficMs)}`);
-      row('(b) end to end, deploy block to caught up', `${fmt(events / (ms / 1000))} events/s (${fmt(events)} events, ${head - deployBlock} blocks, ${secs(ms)})`);
+      row(
+        '(b) end to end, deploy block to caught up',
+        `${fmt(events / (ms / 1000))} events/s (${fmt(events)} events, ${head - deployBlock} blocks, ${secs(ms)})`,
+      );
     } finally {
       await indexer.close();
     }
@@ -306,7 +397,9 @@ async function endToEnd(dir: string): Promise<void> {
 const started = performance.now();
 const tmp = tempDir('blive-bench-indexer-');
 try {
-  console.log(`indexer bench: ${fmt(GIFTS)} synthetic gifts, ${fmt(E2E_GIFTS)} devnet gifts, ${ITERATIONS} API iterations`);
+  console.log(
+    `indexer bench: ${fmt(GIFTS)} synthetic gifts, ${fmt(E2E_GIFTS)} devnet gifts, ${ITERATIONS} API iterations`,
+  );
   const t0 = performance.now();
   const s = fillRawStore(tmp.dir, GIFTS);
   row('(a) raw store filled', `${fmt(s.events)} events in ${secs(performance.now() - t0)}`);
@@ -315,7 +408,10 @@ try {
     const gifts = s.indexer.db.prepare('SELECT count(*) FROM gifts').pluck().get() as number;
     if (gifts !== GIFTS) throw new Error(`reindexed ${gifts} gifts, wrote ${GIFTS}`);
     const ledger = s.indexer.db.prepare('SELECT count(*) FROM ledger_entries').pluck().get() as number;
-    row('(a) reindex, handlers writing SQLite from the raw store', `${fmt(r.events / (r.ms / 1000))} events/s (${fmt(r.events)} events, ${fmt(ledger)} ledger entries, ${secs(r.ms)})`);
+    row(
+      '(a) reindex, handlers writing SQLite from the raw store',
+      `${fmt(r.events / (r.ms / 1000))} events/s (${fmt(r.events)} events, ${fmt(ledger)} ledger entries, ${secs(r.ms)})`,
+    );
     if (PARTS.includes('c')) await apiLatencies(s);
   } finally {
     await s.indexer.close();

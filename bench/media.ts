@@ -41,7 +41,9 @@ const pct = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
 };
 const fmt = (xs: number[]): string =>
-  xs.length ? `p50 ${pct(xs, 50).toFixed(0)} ms, p99 ${pct(xs, 99).toFixed(0)} ms, min ${Math.min(...xs)} ms, max ${Math.max(...xs)} ms (${xs.length} samples)` : 'no samples';
+  xs.length
+    ? `p50 ${pct(xs, 50).toFixed(0)} ms, p99 ${pct(xs, 99).toFixed(0)} ms, min ${Math.min(...xs)} ms, max ${Math.max(...xs)} ms (${xs.length} samples)`
+    : 'no samples';
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */
 function cpuSeconds(pid: number): number {
@@ -50,7 +52,8 @@ function cpuSeconds(pid: number): number {
 }
 
 const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-const samplesLine = (xs: readonly VideoSample[]): string => xs.map((x) => `${(x.atMs / 1000).toFixed(0)}s ${x.width}x${x.height} ${x.kbps}`).join(', ');
+const samplesLine = (xs: readonly VideoSample[]): string =>
+  xs.map((x) => `${(x.atMs / 1000).toFixed(0)}s ${x.width}x${x.height} ${x.kbps}`).join(', ');
 
 /**
  * 2. Ingest quality: what the broadcaster sends over its first QUALITY_MS, and what each WHEP
@@ -67,7 +70,10 @@ async function quality(
   const pub = await broadcaster.evaluate(async (url) => {
     const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
     const camera = window.media.busyStream(1280, 720, 30);
-    const r = await window.media.whipPublish(url, new MediaStream([...camera.getVideoTracks(), ...mic.getAudioTracks()]));
+    const r = await window.media.whipPublish(
+      url,
+      new MediaStream([...camera.getVideoTracks(), ...mic.getAudioTracks()]),
+    );
     if (r.pc) (window as unknown as { send: unknown }).send = window.media.watchVideo(r.pc, 'send');
     return { status: r.status, body: r.body };
   }, stream.ingestUrl);
@@ -86,15 +92,28 @@ async function quality(
       }, `${baseUrl}/media/webrtc/${stream.playbackId}`),
     ),
   );
-  await waitFor('the quality window', async () => {
-    const xs = await broadcaster.evaluate(() => (window as unknown as { send: { samples: VideoSample[] } }).send.samples);
-    return (xs.at(-1)?.atMs ?? 0) >= QUALITY_MS;
-  }, QUALITY_MS + 30_000, 500);
-  const sent = await broadcaster.evaluate(() => (window as unknown as { send: { samples: VideoSample[] } }).send.samples);
-  const received = await Promise.all(viewers.map((v) => v.evaluate(() => (window as unknown as { recv: { samples: VideoSample[] } }).recv.samples)));
+  await waitFor(
+    'the quality window',
+    async () => {
+      const xs = await broadcaster.evaluate(
+        () => (window as unknown as { send: { samples: VideoSample[] } }).send.samples,
+      );
+      return (xs.at(-1)?.atMs ?? 0) >= QUALITY_MS;
+    },
+    QUALITY_MS + 30_000,
+    500,
+  );
+  const sent = await broadcaster.evaluate(
+    () => (window as unknown as { send: { samples: VideoSample[] } }).send.samples,
+  );
+  const received = await Promise.all(
+    viewers.map((v) => v.evaluate(() => (window as unknown as { recv: { samples: VideoSample[] } }).recv.samples)),
+  );
   const first720 = sent.find((x) => x.width >= 1280);
   const settled = sent.slice(-5);
-  console.log(`\ningest quality (camera-like 1280x720 30 fps canvas + microphone, H264), first ${QUALITY_MS / 1000} s, kbit/s each second:`);
+  console.log(
+    `\ningest quality (camera-like 1280x720 30 fps canvas + microphone, H264), first ${QUALITY_MS / 1000} s, kbit/s each second:`,
+  );
   console.log(`  sent: ${samplesLine(sent)}`);
   console.log(
     `  1280x720 from ${first720 ? `${(first720.atMs / 1000).toFixed(0)} s` : 'never'}; last 5 s: ${mean(settled.map((x) => x.kbps)).toFixed(0)} kbit/s, ` +
@@ -102,14 +121,20 @@ async function quality(
   );
   received.forEach((xs, i) => {
     const last = xs.slice(-5);
-    console.log(`  viewer ${i + 1} (joined at 2 s): last 5 s ${last.at(-1)?.width}x${last.at(-1)?.height} at ${mean(last.map((x) => x.kbps)).toFixed(0)} kbit/s; ${samplesLine(xs)}`);
+    console.log(
+      `  viewer ${i + 1} (joined at 2 s): last 5 s ${last.at(-1)?.width}x${last.at(-1)?.height} at ${mean(last.map((x) => x.kbps)).toFixed(0)} kbit/s; ${samplesLine(xs)}`,
+    );
   });
   await Promise.all([...viewers, broadcaster].map((p) => p.close()));
   await backend.deleteStream(stream.mediaId);
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:media on ${process.arch}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (the machine is shared)`);
+  console.log(
+    `bench:media on ${process.arch}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (the machine is shared)`,
+  );
   const server = await startMediaServer();
   const backend = createEmbeddedBackend({ publicBaseUrl: server.url, idleTimeoutMs: 5000 });
   server.backend = backend;
@@ -121,7 +146,8 @@ async function main(): Promise<void> {
     await p.goto(`${server.url}/page.html`);
     return p;
   };
-  const live = (s: MediaStreamInfo): Promise<boolean> => waitFor(`stream ${s.mediaId} live`, () => backend.status(s.mediaId)?.live ?? false, 20_000);
+  const live = (s: MediaStreamInfo): Promise<boolean> =>
+    waitFor(`stream ${s.mediaId} live`, () => backend.status(s.mediaId)?.live ?? false, 20_000);
 
   try {
     // 1. Latency.
@@ -149,15 +175,27 @@ async function main(): Promise<void> {
         const r = await window.media.whepPlay(url, video);
         if (r.status !== 201) throw new Error(`WHEP ${r.status} ${r.body}`);
         const connectedMs = performance.now() - t0;
-        const first = await window.media.sampleLatency(video, { n: 1, spacingMs: 0, sourceWidth: width, timeoutMs: 10000 });
+        const first = await window.media.sampleLatency(video, {
+          n: 1,
+          spacingMs: 0,
+          sourceWidth: width,
+          timeoutMs: 10000,
+        });
         const firstFrameMs = performance.now() - t0;
-        const samples = await window.media.sampleLatency(video, { n, spacingMs: 50, sourceWidth: width, timeoutMs: 30000 });
+        const samples = await window.media.sampleLatency(video, {
+          n,
+          spacingMs: 50,
+          sourceWidth: width,
+          timeoutMs: 30000,
+        });
         return { connectedMs, firstFrameMs, first, samples };
       },
       { url: `${server.url}/media/webrtc/${stream.playbackId}`, n: SAMPLES, width: WIDTH },
     );
     await whepViewer.close();
-    console.log(`WHEP connected in ${whep.connectedMs.toFixed(0)} ms, first readable frame ${whep.firstFrameMs.toFixed(0)} ms after the offer`);
+    console.log(
+      `WHEP connected in ${whep.connectedMs.toFixed(0)} ms, first readable frame ${whep.firstFrameMs.toFixed(0)} ms after the offer`,
+    );
     console.log(`WHEP glass-to-glass: ${fmt(whep.samples)}`);
 
     // hls.js defaults (3 segments behind the live edge), then 1 segment behind (what the web can
@@ -178,7 +216,12 @@ async function main(): Promise<void> {
           const firstFrameMs = performance.now() - t0;
           // Let hls.js settle at its live edge before sampling.
           await new Promise((r) => setTimeout(r, 3000));
-          const samples = await window.media.sampleLatency(video, { n, spacingMs: 100, sourceWidth: width, timeoutMs: 60000 });
+          const samples = await window.media.sampleLatency(video, {
+            n,
+            spacingMs: 100,
+            sourceWidth: width,
+            timeoutMs: 60000,
+          });
           const height = video.videoHeight;
           player.destroy();
           return { firstFrameMs, samples, height };
@@ -186,7 +229,9 @@ async function main(): Promise<void> {
         { url: `${server.url}/media/playback/${stream.playbackId}`, n: SAMPLES, width: WIDTH, config: hlsConfig },
       );
       await hlsViewer.close();
-      console.log(`HLS (1 s segments, ${label}) first frame ${hls.firstFrameMs.toFixed(0)} ms after load, playing ${hls.height}p`);
+      console.log(
+        `HLS (1 s segments, ${label}) first frame ${hls.firstFrameMs.toFixed(0)} ms after load, playing ${hls.height}p`,
+      );
       console.log(`HLS glass-to-glass: ${fmt(hls.samples)}`);
     }
     await broadcaster.close();
@@ -195,24 +240,39 @@ async function main(): Promise<void> {
     await quality(backend, server.url, open, live);
 
     // 3. Capacity: N concurrent ladders fed by real broadcasts.
-    console.log(`\nladders (1280x720 ${LADDER_SOURCE === 'canvas' ? 'camera-like canvas' : 'fake camera'} at 30 fps -> 720p/480p/360p x264 veryfast zerolatency + AAC), ${SETTLE_MS / 1000} s settle, ${WINDOW_MS / 1000} s window:`);
+    console.log(
+      `\nladders (1280x720 ${LADDER_SOURCE === 'canvas' ? 'camera-like canvas' : 'fake camera'} at 30 fps -> 720p/480p/360p x264 veryfast zerolatency + AAC), ${SETTLE_MS / 1000} s settle, ${WINDOW_MS / 1000} s window:`,
+    );
     for (let n = 1; n <= MAX_LADDERS; n++) {
-      const streams = await Promise.all(Array.from({ length: n }, (_, i) => backend.createStream({ name: `ladder ${i}`, audioOnly: false })));
+      const streams = await Promise.all(
+        Array.from({ length: n }, (_, i) => backend.createStream({ name: `ladder ${i}`, audioOnly: false })),
+      );
       const pages = await Promise.all(streams.map(() => open()));
       await Promise.all(
         pages.map((p, i) =>
-          p.evaluate(async ({ url, source }) => {
-            const s =
-              source === 'canvas'
-                ? new MediaStream([...window.media.busyStream(1280, 720, 30).getVideoTracks(), ...(await navigator.mediaDevices.getUserMedia({ audio: true })).getAudioTracks()])
-                : await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 1280, height: 720, frameRate: 30 } });
-            const r = await window.media.whipPublish(url, s);
-            if (r.status !== 201 || !r.pc) throw new Error(`WHIP ${r.status} ${r.body}`);
-            (window as unknown as { send: unknown }).send = window.media.watchVideo(r.pc, 'send');
-          }, { url: streams[i]!.ingestUrl, source: LADDER_SOURCE }),
+          p.evaluate(
+            async ({ url, source }) => {
+              const s =
+                source === 'canvas'
+                  ? new MediaStream([
+                      ...window.media.busyStream(1280, 720, 30).getVideoTracks(),
+                      ...(await navigator.mediaDevices.getUserMedia({ audio: true })).getAudioTracks(),
+                    ])
+                  : await navigator.mediaDevices.getUserMedia({
+                      audio: true,
+                      video: { width: 1280, height: 720, frameRate: 30 },
+                    });
+              const r = await window.media.whipPublish(url, s);
+              if (r.status !== 201 || !r.pc) throw new Error(`WHIP ${r.status} ${r.body}`);
+              (window as unknown as { send: unknown }).send = window.media.watchVideo(r.pc, 'send');
+            },
+            { url: streams[i]!.ingestUrl, source: LADDER_SOURCE },
+          ),
         ),
       );
-      await Promise.all(streams.map((s) => waitFor(`ffmpeg of ${s.mediaId}`, () => backend.status(s.mediaId)?.ffmpegPid, 20_000)));
+      await Promise.all(
+        streams.map((s) => waitFor(`ffmpeg of ${s.mediaId}`, () => backend.status(s.mediaId)?.ffmpegPid, 20_000)),
+      );
       await new Promise((r) => setTimeout(r, SETTLE_MS));
       const pids = streams.map((s) => backend.status(s.mediaId)!.ffmpegPid!);
       const cpu0 = pids.map(cpuSeconds);
@@ -228,7 +288,9 @@ async function main(): Promise<void> {
       const seconds = (Date.now() - t0) / 1000;
       const cpu = pids.map((pid, i) => (cpuSeconds(pid) - cpu0[i]!) / seconds);
       const restarts = streams.map((s) => backend.status(s.mediaId)!.ffmpegRestarts).reduce((a, b) => a + b, 0);
-      const inputs = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as { send: { samples: VideoSample[] } }).send.samples)));
+      const inputs = await Promise.all(
+        pages.map((p) => p.evaluate(() => (window as unknown as { send: { samples: VideoSample[] } }).send.samples)),
+      );
       const windowSamples = inputs.map((xs) => xs.slice(-Math.round(WINDOW_MS / 1000)));
       const meanSpeed = speeds.map((xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
       const minSpeed = Math.min(...speeds.flat());

@@ -23,12 +23,22 @@ const DIST = join(ROOT, 'web/dist');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const AIM_KB = 250;
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+};
 const CONFIG = {
   network: 'devnet',
   fullHost: '/chain',
   explorerTx: null,
-  contracts: { Profiles: 'TJjo9i3LFhdKQidqv6mfkodF8TwyCH6WdU', GiftVault: 'TAo88zV4fjtyWfiz5QN6M6heCrcCUZbvdZ', RewardPool: 'TEAhTaeamYNF7Jkja7k9AkVzLZb3wKvbUd' },
+  contracts: {
+    Profiles: 'TJjo9i3LFhdKQidqv6mfkodF8TwyCH6WdU',
+    GiftVault: 'TAo88zV4fjtyWfiz5QN6M6heCrcCUZbvdZ',
+    RewardPool: 'TEAhTaeamYNF7Jkja7k9AkVzLZb3wKvbUd',
+  },
   tokens: {
     TRX: { address: 'T9yD14Nj9j7xAB4dbGeiX9h8unkKHxuWwb', symbol: 'TRX', decimals: 6 },
     BTT: { address: 'TRMiVzE2SpdAJ6BrwxYfBUwpuTrwEvNQHB', symbol: 'BTT', decimals: 18 },
@@ -48,7 +58,8 @@ function serve(): Promise<{ server: Server; url: string }> {
     };
     if (path === '/config.json') return json(CONFIG);
     if (path === '/api/streams') return json({ nodes: [], pageInfo: { endCursor: null, hasNextPage: false } });
-    if (path === '/graphql') return json({ data: { leaderboard: { periodStart: 0, token: CONFIG.tokens.BTT.address, entries: [] } } });
+    if (path === '/graphql')
+      return json({ data: { leaderboard: { periodStart: 0, token: CONFIG.tokens.BTT.address, entries: [] } } });
     if (path.startsWith('/api/') || path === '/ws') {
       res.writeHead(404).end();
       return;
@@ -58,7 +69,11 @@ function serve(): Promise<{ server: Server; url: string }> {
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
     res.end(readFileSync(file));
   });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` })));
+  return new Promise((ok) =>
+    server.listen(0, '127.0.0.1', () =>
+      ok({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` }),
+    ),
+  );
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -92,7 +107,9 @@ async function main(): Promise<void> {
         if (r.request().resourceType() === 'script') seen.set(new URL(r.url()).pathname, await r.body());
       });
       await page.goto(url + '/', { waitUntil: 'load' });
-      await page.waitForFunction(() => (window as unknown as { __readyAt?: number }).__readyAt !== undefined, null, { timeout: 30_000 });
+      await page.waitForFunction(() => (window as unknown as { __readyAt?: number }).__readyAt !== undefined, null, {
+        timeout: 30_000,
+      });
       const t = await page.evaluate(() => ({
         ready: (window as unknown as { __readyAt: number }).__readyAt,
         fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
@@ -114,11 +131,20 @@ async function main(): Promise<void> {
     const g = gzipSync(body, { level: 6 }).length;
     raw += body.length;
     gz += g;
-    console.log(`  ${path.padEnd(44)} ${(body.length / 1024).toFixed(1).padStart(8)} KB  ${(g / 1024).toFixed(1).padStart(7)} KB gzip`);
+    console.log(
+      `  ${path.padEnd(44)} ${(body.length / 1024).toFixed(1).padStart(8)} KB  ${(g / 1024).toFixed(1).padStart(7)} KB gzip`,
+    );
   }
-  console.log(`total JS: ${scripts.size} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzip (aim <= ${AIM_KB} KB gzip: ${gz / 1024 <= AIM_KB ? 'met' : 'NOT met'})`);
-  if (fcp.length) console.log(`first contentful paint: median ${median(fcp).toFixed(0)} ms, max ${Math.max(...fcp).toFixed(0)} ms (${fcp.length} of ${RUNS} runs reported it)`);
-  console.log(`first render with data (data-ready): median ${median(ready).toFixed(0)} ms, max ${Math.max(...ready).toFixed(0)} ms (${RUNS} runs)`);
+  console.log(
+    `total JS: ${scripts.size} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzip (aim <= ${AIM_KB} KB gzip: ${gz / 1024 <= AIM_KB ? 'met' : 'NOT met'})`,
+  );
+  if (fcp.length)
+    console.log(
+      `first contentful paint: median ${median(fcp).toFixed(0)} ms, max ${Math.max(...fcp).toFixed(0)} ms (${fcp.length} of ${RUNS} runs reported it)`,
+    );
+  console.log(
+    `first render with data (data-ready): median ${median(ready).toFixed(0)} ms, max ${Math.max(...ready).toFixed(0)} ms (${RUNS} runs)`,
+  );
 }
 
 main().catch((e: unknown) => {

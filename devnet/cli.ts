@@ -28,7 +28,9 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log('usage: npm run devnet -- [--host 127.0.0.1] [--port 9090] [--block-time 3] [--solidity-lag 1]');
-  console.log('       [--accounts 10] [--balance 1000000] [--seed "blive devnet"] [--data-dir DIR] [--energy-price 210] [--chain-id N]');
+  console.log(
+    '       [--accounts 10] [--balance 1000000] [--seed "blive devnet"] [--data-dir DIR] [--energy-price 210] [--chain-id N]',
+  );
   process.exit(0);
 }
 
@@ -60,7 +62,9 @@ const devnet = await createDevnet({
 });
 
 console.log(`BLive devnet listening on ${devnet.url}`);
-console.log(`  chain id 0x${devnet.chain.chainId.toString(16)}, block time ${devnet.chain.options.blockTimeMs / 1000}s, solidity lag ${devnet.chain.options.solidityLag}`);
+console.log(
+  `  chain id 0x${devnet.chain.chainId.toString(16)}, block time ${devnet.chain.options.blockTimeMs / 1000}s, solidity lag ${devnet.chain.options.solidityLag}`,
+);
 console.log('  funded accounts (DEVNET-ONLY deterministic keys; never use them on a real network):');
 devnet.accounts.forEach((a, i) => console.log(`  (${i}) ${a.address}  ${a.privateKey}`));
 

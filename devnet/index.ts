@@ -111,7 +111,13 @@ export async function createDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
   // reusing. Slow bodies time out, and the sockets are capped: the chain must always find a file
   // descriptor to save itself.
   const server: Server = createGuardedServer(
-    { keepAliveTimeoutMs: 65_000, headersTimeoutMs: 66_000, requestTimeoutMs: 120_000, maxConnections: 2048, maxConnectionsPerIp: 2048 },
+    {
+      keepAliveTimeoutMs: 65_000,
+      headersTimeoutMs: 66_000,
+      requestTimeoutMs: 120_000,
+      maxConnections: 2048,
+      maxConnectionsPerIp: 2048,
+    },
     createRequestListener({ chain, privateKeys: accounts.map((a) => a.privateKey) }),
   );
   await new Promise<void>((resolve, reject) => {

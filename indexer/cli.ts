@@ -34,11 +34,18 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === 'verify') {
       const r = await indexer.verify();
-      for (const d of r.differences) process.stdout.write(`DIFF ${d.what}: indexed ${d.indexed}, chain ${d.chain} (block ${d.block})\n`);
-      process.stdout.write(`${r.checks} checks at solidified block(s) ${r.blocks.join(', ') || '-'}: ${r.differences.length} difference(s)\n`);
+      for (const d of r.differences)
+        process.stdout.write(`DIFF ${d.what}: indexed ${d.indexed}, chain ${d.chain} (block ${d.block})\n`);
+      process.stdout.write(
+        `${r.checks} checks at solidified block(s) ${r.blocks.join(', ') || '-'}: ${r.differences.length} difference(s)\n`,
+      );
       return r.differences.length ? 1 : 0;
     }
-    log.info('starting', { node_url: indexer.config.nodeUrl, db: indexer.config.dbPath, deploy_block: indexer.config.deployment.deployBlock });
+    log.info('starting', {
+      node_url: indexer.config.nodeUrl,
+      db: indexer.config.dbPath,
+      deploy_block: indexer.config.deployment.deployBlock,
+    });
     const api = createIndexerApi({ db: indexer.db, indexer, ...apiGuardsFromEnv() });
     const http = await listenApi(api, apiAddress());
     log.info('serving the API', { url: `${http.url}/graphql` });

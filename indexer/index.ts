@@ -107,7 +107,12 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
   const decoder = createDecoder(config.deployment);
   const fresh = config.dbPath !== ':memory:' && !existsSync(config.dbPath);
   const { sqlite: db, orm } = openDatabase(config.dbPath);
-  if (fresh) log.info('starting a new index for this deployment', { db: config.dbPath, network: config.deployment.network, gift_vault: config.deployment.contracts.GiftVault.address });
+  if (fresh)
+    log.info('starting a new index for this deployment', {
+      db: config.dbPath,
+      network: config.deployment.network,
+      gift_vault: config.deployment.contracts.GiftVault.address,
+    });
   const raw = new RawStore(db);
   const derived = new DerivedStore(db, params.cacheRows === undefined ? {} : { maxCached: params.cacheRows });
   const d = config.deployment;
@@ -141,7 +146,11 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
   });
   const ctx: HandlerContext = {
     store: derived,
-    addresses: { Profiles: d.contracts.Profiles.address, GiftVault: d.contracts.GiftVault.address, RewardPool: d.contracts.RewardPool.address },
+    addresses: {
+      Profiles: d.contracts.Profiles.address,
+      GiftVault: d.contracts.GiftVault.address,
+      RewardPool: d.contracts.RewardPool.address,
+    },
   };
   const listeners = new Set<(batch: CommittedBatch) => void>();
   const rollbackListeners = new Set<RollbackListener>();
@@ -202,7 +211,11 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
   if (rebuildReason !== undefined) {
     const r = reindex(db, raw, derived, ctx);
     raw.deleteMeta(REBUILD_KEY);
-    log.info('rebuilt the derived tables from the raw store, as a migration asked', { reason: rebuildReason, events: r.events, ms: Math.round(r.ms) });
+    log.info('rebuilt the derived tables from the raw store, as a migration asked', {
+      reason: rebuildReason,
+      events: r.events,
+      ms: Math.round(r.ms),
+    });
   }
 
   // Steps, sync(), reindex() and verify() never interleave.
@@ -242,16 +255,25 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
       } catch (e) {
         if (!isRetryable(e)) {
           lastError = describeError(e);
-          log.error('sync stopped on a fatal error', { error: lastError, ...(e instanceof FatalError ? e.context : {}) });
+          log.error('sync stopped on a fatal error', {
+            error: lastError,
+            ...(e instanceof FatalError ? e.context : {}),
+          });
           throw e;
         }
         failures++;
         if (isStorageFull(e)) {
-          if (!storageProblem) log.error('the database cannot be written (disk full?): retrying until it can', { error: describeError(e), db: config.dbPath });
+          if (!storageProblem)
+            log.error('the database cannot be written (disk full?): retrying until it can', {
+              error: describeError(e),
+              db: config.dbPath,
+            });
           storageProblem = describeError(e);
         }
         // A full disk is checked again soon: space usually comes back by someone's hand, not by itself.
-        const wait = storageProblem ? Math.min(5_000, 500 * failures) : Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
+        const wait = storageProblem
+          ? Math.min(5_000, 500 * failures)
+          : Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
         log.warn('sync step failed, retrying', { error: describeError(e), attempt: failures, wait_ms: wait });
         await pause(wait);
       }

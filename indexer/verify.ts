@@ -89,7 +89,10 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
     checks.push({ chain: (out) => String(out[0]), ...c });
   };
 
-  const userTokens = db.prepare('SELECT user, token FROM vault_balances ORDER BY user, token').all() as { user: string; token: string }[];
+  const userTokens = db.prepare('SELECT user, token FROM vault_balances ORDER BY user, token').all() as {
+    user: string;
+    token: string;
+  }[];
   for (const { user, token } of userTokens) {
     view({
       what: `GiftVault.balanceOf(${user}, ${token})`,
@@ -98,11 +101,18 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
       types: ['address', 'address'],
       values: [evmAddress(user), evmAddress(token)],
       outputs: ['uint256'],
-      indexed: () => text(one<{ amount: string }>('SELECT amount FROM vault_balances WHERE user = ? AND token = ?', user, token)?.amount),
+      indexed: () =>
+        text(
+          one<{ amount: string }>('SELECT amount FROM vault_balances WHERE user = ? AND token = ?', user, token)
+            ?.amount,
+        ),
     });
   }
 
-  const escrows = db.prepare('SELECT broadcaster, token FROM earnings ORDER BY broadcaster, token').all() as { broadcaster: string; token: string }[];
+  const escrows = db.prepare('SELECT broadcaster, token FROM earnings ORDER BY broadcaster, token').all() as {
+    broadcaster: string;
+    token: string;
+  }[];
   for (const { broadcaster, token } of escrows) {
     view({
       what: `GiftVault.earningsOf(${broadcaster}, ${token})`,
@@ -120,26 +130,59 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
   }
 
   const tokens = new Set<string>([ZERO_ADDRESS, ...Object.values(d.tokens)]);
-  for (const sql of ['SELECT token FROM tokens_allowed', 'SELECT DISTINCT token FROM vault_balances', 'SELECT token FROM treasury', 'SELECT token FROM pool', 'SELECT token FROM reward_pool']) {
+  for (const sql of [
+    'SELECT token FROM tokens_allowed',
+    'SELECT DISTINCT token FROM vault_balances',
+    'SELECT token FROM treasury',
+    'SELECT token FROM pool',
+    'SELECT token FROM reward_pool',
+  ]) {
     for (const t of db.prepare(sql).pluck().all() as string[]) tokens.add(t);
   }
-  const sum = (sql: string, token: string): bigint => (db.prepare(sql).pluck().all(token) as string[]).reduce((s, v) => s + BigInt(v), 0n);
+  const sum = (sql: string, token: string): bigint =>
+    (db.prepare(sql).pluck().all(token) as string[]).reduce((s, v) => s + BigInt(v), 0n);
   for (const token of [...tokens].sort()) {
     const tokenArg = { types: ['address'], values: [evmAddress(token)], outputs: ['uint256'] };
-    const treasuryOf = (): bigint => BigInt(text(one<{ balance: string }>('SELECT balance FROM treasury WHERE token = ?', token)?.balance));
-    const poolOf = (): bigint => BigInt(text(one<{ balance: string }>('SELECT balance FROM pool WHERE token = ?', token)?.balance));
-    const fundsOf = (): { unallocated: string; outstanding: string } | undefined => one('SELECT unallocated, outstanding FROM reward_pool WHERE token = ?', token);
-    view({ what: `GiftVault.treasuryBalance(${token})`, contract: vault, signature: 'treasuryBalance(address)', ...tokenArg, indexed: () => treasuryOf().toString() });
-    view({ what: `GiftVault.poolAccrued(${token})`, contract: vault, signature: 'poolAccrued(address)', ...tokenArg, indexed: () => poolOf().toString() });
+    const treasuryOf = (): bigint =>
+      BigInt(text(one<{ balance: string }>('SELECT balance FROM treasury WHERE token = ?', token)?.balance));
+    const poolOf = (): bigint =>
+      BigInt(text(one<{ balance: string }>('SELECT balance FROM pool WHERE token = ?', token)?.balance));
+    const fundsOf = (): { unallocated: string; outstanding: string } | undefined =>
+      one('SELECT unallocated, outstanding FROM reward_pool WHERE token = ?', token);
+    view({
+      what: `GiftVault.treasuryBalance(${token})`,
+      contract: vault,
+      signature: 'treasuryBalance(address)',
+      ...tokenArg,
+      indexed: () => treasuryOf().toString(),
+    });
+    view({
+      what: `GiftVault.poolAccrued(${token})`,
+      contract: vault,
+      signature: 'poolAccrued(address)',
+      ...tokenArg,
+      indexed: () => poolOf().toString(),
+    });
     view({
       what: `GiftVault.totalLiabilities(${token})`,
       contract: vault,
       signature: 'totalLiabilities(address)',
       ...tokenArg,
       indexed: () =>
-        (sum('SELECT amount FROM vault_balances WHERE token = ?', token) + sum('SELECT held FROM earnings WHERE token = ?', token) + treasuryOf() + poolOf()).toString(),
+        (
+          sum('SELECT amount FROM vault_balances WHERE token = ?', token) +
+          sum('SELECT held FROM earnings WHERE token = ?', token) +
+          treasuryOf() +
+          poolOf()
+        ).toString(),
     });
-    view({ what: `RewardPool.unallocated(${token})`, contract: rewardPool, signature: 'unallocated(address)', ...tokenArg, indexed: () => text(fundsOf()?.unallocated) });
+    view({
+      what: `RewardPool.unallocated(${token})`,
+      contract: rewardPool,
+      signature: 'unallocated(address)',
+      ...tokenArg,
+      indexed: () => text(fundsOf()?.unallocated),
+    });
     view({
       what: `RewardPool.totalLiabilities(${token})`,
       contract: rewardPool,
@@ -159,7 +202,11 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
     types: [],
     values: [],
     outputs: ['uint256'],
-    indexed: () => text(one<{ value: string }>("SELECT value FROM contract_state WHERE contract = 'GiftVault' AND key = 'holdPeriod'")?.value),
+    indexed: () =>
+      text(
+        one<{ value: string }>("SELECT value FROM contract_state WHERE contract = 'GiftVault' AND key = 'holdPeriod'")
+          ?.value,
+      ),
   });
 
   for (const epochId of db.prepare('SELECT epoch_id FROM reward_epochs ORDER BY epoch_id').pluck().all() as string[]) {
@@ -170,15 +217,29 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
       types: ['uint256'],
       values: [BigInt(epochId)],
       outputs: ['address', 'bytes32', 'uint256', 'uint256', 'uint64', 'bool', 'bool'],
-      chain: (o) => `token=${toBase58(`41${String(o[0]).slice(2)}`)} root=${String(o[1]).toLowerCase()} total=${o[2]} claimed=${o[3]} deadline=${o[4]} swept=${o[5]} cancelled=${o[6]}`,
+      chain: (o) =>
+        `token=${toBase58(`41${String(o[0]).slice(2)}`)} root=${String(o[1]).toLowerCase()} total=${o[2]} claimed=${o[3]} deadline=${o[4]} swept=${o[5]} cancelled=${o[6]}`,
       indexed: () => {
-        const e = one<{ token: string; merkle_root: string; total: string; claimed: string; claim_deadline: number; swept: number; cancelled: number }>('SELECT * FROM reward_epochs WHERE epoch_id = ?', epochId);
-        return e ? `token=${e.token} root=${e.merkle_root} total=${e.total} claimed=${e.claimed} deadline=${e.claim_deadline / 1000} swept=${e.swept === 1} cancelled=${e.cancelled === 1}` : 'reverted';
+        const e = one<{
+          token: string;
+          merkle_root: string;
+          total: string;
+          claimed: string;
+          claim_deadline: number;
+          swept: number;
+          cancelled: number;
+        }>('SELECT * FROM reward_epochs WHERE epoch_id = ?', epochId);
+        return e
+          ? `token=${e.token} root=${e.merkle_root} total=${e.total} claimed=${e.claimed} deadline=${e.claim_deadline / 1000} swept=${e.swept === 1} cancelled=${e.cancelled === 1}`
+          : 'reverted';
       },
     });
   }
 
-  for (const broadcaster of db.prepare('SELECT broadcaster FROM split_policies ORDER BY broadcaster').pluck().all() as string[]) {
+  for (const broadcaster of db
+    .prepare('SELECT broadcaster FROM split_policies ORDER BY broadcaster')
+    .pluck()
+    .all() as string[]) {
     view({
       what: `GiftVault.splitOf(${broadcaster})`,
       contract: vault,
@@ -194,7 +255,10 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
     });
   }
 
-  for (const broadcaster of db.prepare('SELECT broadcaster FROM freezes ORDER BY broadcaster').pluck().all() as string[]) {
+  for (const broadcaster of db
+    .prepare('SELECT broadcaster FROM freezes ORDER BY broadcaster')
+    .pluck()
+    .all() as string[]) {
     view({
       what: `GiftVault.frozenUntil(${broadcaster})`,
       contract: vault,
@@ -202,7 +266,10 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
       types: ['address'],
       values: [evmAddress(broadcaster)],
       outputs: ['uint64'],
-      indexed: () => String((one<{ until: number }>('SELECT until FROM freezes WHERE broadcaster = ?', broadcaster)?.until ?? 0) / 1000),
+      indexed: () =>
+        String(
+          (one<{ until: number }>('SELECT until FROM freezes WHERE broadcaster = ?', broadcaster)?.until ?? 0) / 1000,
+        ),
     });
   }
 
@@ -216,7 +283,10 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
       outputs: ['address', 'uint256', 'bool', 'string'],
       chain: (o) => `token=${toBase58(`41${String(o[0]).slice(2)}`)} price=${o[1]} enabled=${o[2]} uri=${o[3]}`,
       indexed: () => {
-        const g = one<{ token: string; price: string; enabled: number; uri: string }>('SELECT * FROM gift_catalog WHERE gift_id = ?', giftId);
+        const g = one<{ token: string; price: string; enabled: number; uri: string }>(
+          'SELECT * FROM gift_catalog WHERE gift_id = ?',
+          giftId,
+        );
         return g ? `token=${g.token} price=${g.price} enabled=${g.enabled === 1} uri=${g.uri}` : 'reverted';
       },
     });
@@ -235,7 +305,8 @@ export async function verifyIndex(deps: VerifyDeps): Promise<VerifyReport> {
   let chunkSize = FIRST_CHUNK;
 
   for (let round = 1; pending.length > 0; round++) {
-    if (round > ROUNDS) throw new RetryableError(`verify: ${pending.length} checks could not be made at a stable solidified block`);
+    if (round > ROUNDS)
+      throw new RetryableError(`verify: ${pending.length} checks could not be made at a stable solidified block`);
     // Ask the chain, chunk by chunk, keeping only answers given while the solidified head stood still.
     const retry: Check[] = [];
     const causes = { moved: 0, beyondIndex: 0, belowFinal: 0, otherFork: 0 };
@@ -262,7 +333,12 @@ export async function verifyIndex(deps: VerifyDeps): Promise<VerifyReport> {
       // Compare with the index rolled back to that block now, before a later catch-up finalizes past it.
       const cursor = raw.cursor();
       const number = before.number;
-      if (!cursor || number > cursor.indexedNumber || number < cursor.finalNumber || (raw.blockHash(number) ?? before.hash) !== before.hash) {
+      if (
+        !cursor ||
+        number > cursor.indexedNumber ||
+        number < cursor.finalNumber ||
+        (raw.blockHash(number) ?? before.hash) !== before.hash
+      ) {
         if (!cursor || number > cursor.indexedNumber) causes.beyondIndex += chunk.length;
         else if (number < cursor.finalNumber) causes.belowFinal += chunk.length;
         else causes.otherFork += chunk.length;
@@ -275,7 +351,8 @@ export async function verifyIndex(deps: VerifyDeps): Promise<VerifyReport> {
         derived.rollbackTo(number);
         chunk.forEach((check, k) => {
           const indexed = check.indexed(before);
-          if (indexed !== answers[k]) differences.push({ what: check.what, indexed, chain: answers[k]!, block: number });
+          if (indexed !== answers[k])
+            differences.push({ what: check.what, indexed, chain: answers[k]!, block: number });
         });
       } finally {
         db.exec('ROLLBACK TO verify_as_of');
@@ -285,7 +362,12 @@ export async function verifyIndex(deps: VerifyDeps): Promise<VerifyReport> {
     pending = retry;
     if (retry.length) {
       chunkSize = Math.max(1, Math.floor(chunkSize / 2));
-      log.debug('verify: retrying checks made while the solidified head moved', { checks: retry.length, round, chunk_size: chunkSize, ...causes });
+      log.debug('verify: retrying checks made while the solidified head moved', {
+        checks: retry.length,
+        round,
+        chunk_size: chunkSize,
+        ...causes,
+      });
     }
   }
   differences.sort((a, b) => (a.what < b.what ? -1 : a.what > b.what ? 1 : 0));

@@ -18,6 +18,7 @@ export class RateLimiter {
 
   /** Drops keys with no event in the window. */
   sweep(windowMs: number, now: number): void {
-    for (const [k, hits] of this.#hits) if (!hits.length || hits[hits.length - 1]! <= now - windowMs) this.#hits.delete(k);
+    for (const [k, hits] of this.#hits)
+      if (!hits.length || hits[hits.length - 1]! <= now - windowMs) this.#hits.delete(k);
   }
 }

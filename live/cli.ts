@@ -21,10 +21,25 @@ async function main(): Promise<void> {
   // proxy to it (npm run dev:web on WEB_PORT, vite preview on WEB_PREVIEW_PORT), unless LIVE_PUBLIC_ORIGINS says.
   const origins = process.env.LIVE_PUBLIC_ORIGINS
     ? {}
-    : { publicOrigins: [publicUrl, `http://127.0.0.1:${process.env.WEB_PORT || 5173}`, `http://127.0.0.1:${process.env.WEB_PREVIEW_PORT || 4173}`].flatMap(originsOf) };
-  const service = createLiveService({ media, log, config: { ...(process.env.LIVE_DOMAIN ? {} : { domain: `localhost:${port}` }), ...origins } });
+    : {
+        publicOrigins: [
+          publicUrl,
+          `http://127.0.0.1:${process.env.WEB_PORT || 5173}`,
+          `http://127.0.0.1:${process.env.WEB_PREVIEW_PORT || 4173}`,
+        ].flatMap(originsOf),
+      };
+  const service = createLiveService({
+    media,
+    log,
+    config: { ...(process.env.LIVE_DOMAIN ? {} : { domain: `localhost:${port}` }), ...origins },
+  });
   const l = await listenLive(service, { host, port });
-  log.info('live service listening', { url: l.url, ws: `${l.url.replace(/^http/, 'ws')}/ws`, db: service.config.dbPath, indexer: service.config.indexerUrl });
+  log.info('live service listening', {
+    url: l.url,
+    ws: `${l.url.replace(/^http/, 'ws')}/ws`,
+    db: service.config.dbPath,
+    indexer: service.config.indexerUrl,
+  });
   const stop = (): void => {
     void service.close().then(() => l.close());
   };

@@ -72,12 +72,23 @@ export interface LiveService {
 /** Reads the chain id from the node: `0x` + the last 4 bytes of the genesis block id. */
 async function chainIdFromNode(nodeUrl: string): Promise<string> {
   try {
-    const res = await fetch(`${nodeUrl}/wallet/getblockbynum`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"num":0}', signal: AbortSignal.timeout(5000) });
+    const res = await fetch(`${nodeUrl}/wallet/getblockbynum`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"num":0}',
+      signal: AbortSignal.timeout(5000),
+    });
     const block = (await res.json()) as { blockID?: string };
-    if (!block.blockID || !/^[0-9a-f]{64}$/.test(block.blockID)) throw new Error(`no genesis block id in ${JSON.stringify(block).slice(0, 100)}`);
+    if (!block.blockID || !/^[0-9a-f]{64}$/.test(block.blockID))
+      throw new Error(`no genesis block id in ${JSON.stringify(block).slice(0, 100)}`);
     return `0x${block.blockID.slice(-8)}`;
   } catch (e) {
-    throw new LiveError('NODE_UNAVAILABLE', 'cannot read the chain id from the TRON node (set LIVE_CHAIN_ID)', {}, { cause: e });
+    throw new LiveError(
+      'NODE_UNAVAILABLE',
+      'cannot read the chain id from the TRON node (set LIVE_CHAIN_ID)',
+      {},
+      { cause: e },
+    );
   }
 }
 
@@ -88,7 +99,9 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   const now = params.now ?? Date.now;
   const { sqlite: db } = openLiveDatabase(config.dbPath);
   const storage = new StorageWatch(db, log);
-  const indexer = params.indexer ?? createIndexerClient({ baseUrl: config.indexerUrl, ...(params.indexerFetch ? { fetch: params.indexerFetch } : {}) });
+  const indexer =
+    params.indexer ??
+    createIndexerClient({ baseUrl: config.indexerUrl, ...(params.indexerFetch ? { fetch: params.indexerFetch } : {}) });
   const directory = createDirectory(indexer, config.indexerCacheMs, now);
 
   let chainId: Promise<string> | undefined = config.chainId ? Promise.resolve(config.chainId) : undefined;
@@ -141,7 +154,14 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   rooms.register(hub);
   const dms = new Dms({ db, hub, directory, limits: config.chat, now });
   dms.register(hub);
-  const matcher = new Matcher({ db, hub, directory, iceServers: config.iceServers, reportsPerHour: config.reportsPerHour, now });
+  const matcher = new Matcher({
+    db,
+    hub,
+    directory,
+    iceServers: config.iceServers,
+    reportsPerHour: config.reportsPerHour,
+    now,
+  });
   matcher.register(hub);
   hub.on('ping', (c, m) => c.send({ type: 'pong', ...(m.id !== undefined ? { id: m.id } : {}), at: now() }));
 
@@ -178,7 +198,9 @@ export function createLiveService(params: LiveServiceParams): LiveService {
       const wait = httpLimiter.take(key, limit, 60_000, t);
       if (wait > 0) {
         rateLimited++;
-        throw new LiveError('RATE_LIMITED', `too many requests from this address: at most ${limit} per minute here`, { retryAfterMs: wait });
+        throw new LiveError('RATE_LIMITED', `too many requests from this address: at most ${limit} per minute here`, {
+          retryAfterMs: wait,
+        });
       }
     }
   }
@@ -187,16 +209,28 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   function metrics(): string {
     const lines: string[] = [];
     const gauge = (name: string, help: string, value: number, type = 'gauge', labels = ''): void => {
-      if (!lines.some((l) => l === `# TYPE ${name} ${type}`)) lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+      if (!lines.some((l) => l === `# TYPE ${name} ${type}`))
+        lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
       lines.push(`${name}${labels} ${value}`);
     };
     const count = (sql: string): number => (db.prepare(sql).pluck().get() as number | null) ?? 0;
     gauge('blive_live_connections', 'Open WebSocket connections.', hub.connectionCount);
     gauge('blive_live_match_waiting', 'Users waiting in the 1-to-1 queue.', matcher.waiting);
-    gauge('blive_live_gift_subscription_opens_total', 'Times the gift subscription to the indexer opened.', gifts?.connectionCount ?? 0, 'counter');
+    gauge(
+      'blive_live_gift_subscription_opens_total',
+      'Times the gift subscription to the indexer opened.',
+      gifts?.connectionCount ?? 0,
+      'counter',
+    );
     gauge('blive_live_http_rate_limited_total', 'HTTP writes refused by the per-IP budgets.', rateLimited, 'counter');
     for (const state of ['idle', 'live', 'ended']) {
-      gauge('blive_live_streams', 'Streams by state.', count(`SELECT count(*) FROM live_streams WHERE state = '${state}'`), 'gauge', `{state="${state}"}`);
+      gauge(
+        'blive_live_streams',
+        'Streams by state.',
+        count(`SELECT count(*) FROM live_streams WHERE state = '${state}'`),
+        'gauge',
+        `{state="${state}"}`,
+      );
     }
     // Ids only grow: max(id) counts stored rows without a scan.
     gauge('blive_live_messages_total', 'Chat messages stored.', count('SELECT max(id) FROM live_messages'), 'counter');
@@ -211,7 +245,8 @@ export function createLiveService(params: LiveServiceParams): LiveService {
       limitWrites(req, url.pathname);
       if (url.pathname.startsWith('/api/')) checkWrite(req, origins, config.cookieName);
       if (url.pathname.startsWith('/api/auth/')) return await authRoutes(req, res, url);
-      if (url.pathname === '/api/streams' || url.pathname.startsWith('/api/streams/')) return await streamRoutes(req, res, url);
+      if (url.pathname === '/api/streams' || url.pathname.startsWith('/api/streams/'))
+        return await streamRoutes(req, res, url);
       if (url.pathname === '/api/live/metrics') {
         const text = metrics();
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': Buffer.byteLength(text) });
@@ -219,8 +254,16 @@ export function createLiveService(params: LiveServiceParams): LiveService {
         return true;
       }
       if (url.pathname === '/api/live/health') {
-        const figures = { connections: hub.connectionCount, matchWaiting: matcher.waiting, giftSubscriptions: gifts?.connectionCount ?? 0 };
-        sendJson(res, storage.problem ? 503 : 200, storage.problem ? { ok: false, storage: storage.problem, ...figures } : { ok: true, ...figures });
+        const figures = {
+          connections: hub.connectionCount,
+          matchWaiting: matcher.waiting,
+          giftSubscriptions: gifts?.connectionCount ?? 0,
+        };
+        sendJson(
+          res,
+          storage.problem ? 503 : 200,
+          storage.problem ? { ok: false, storage: storage.problem, ...figures } : { ok: true, ...figures },
+        );
         return true;
       }
       if (url.pathname === '/api/dms/conversations') {
@@ -234,7 +277,11 @@ export function createLiveService(params: LiveServiceParams): LiveService {
         if (req.method !== 'GET') throw new LiveError('METHOD_NOT_ALLOWED', 'use GET');
         const me = caller(req);
         if (!me) throw new LiveError('UNAUTHENTICATED', 'sign in to read direct messages');
-        sendJson(res, 200, dms.page(me, url.searchParams.get('with'), url.searchParams.get('before'), url.searchParams.get('first')));
+        sendJson(
+          res,
+          200,
+          dms.page(me, url.searchParams.get('with'), url.searchParams.get('before'), url.searchParams.get('first')),
+        );
         return true;
       }
       return false;

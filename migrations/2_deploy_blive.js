@@ -20,7 +20,9 @@ function tokensFor(network) {
   const btt = process.env.BLIVE_BTT_ADDRESS || net.tokens.BTT;
   const usdt = process.env.BLIVE_USDT_ADDRESS || net.tokens.USDT;
   if (!btt || !usdt) {
-    throw new Error(`no BTT/USDT addresses for "${network}": set them in config/deploy.json or BLIVE_BTT_ADDRESS and BLIVE_USDT_ADDRESS`);
+    throw new Error(
+      `no BTT/USDT addresses for "${network}": set them in config/deploy.json or BLIVE_BTT_ADDRESS and BLIVE_USDT_ADDRESS`,
+    );
   }
   return { BTT: btt, USDT: usdt };
 }
@@ -40,7 +42,16 @@ module.exports = async function (deployer, network) {
   await deployer.deploy(Profiles);
   await deployer.deploy(RewardPool, admin);
   const split = [p.split.broadcasterBps, p.split.poolBps, p.split.platformBps];
-  await deployer.deploy(GiftVault, admin, Profiles.address, RewardPool.address, p.broadcasterFloorBps, p.noticePeriod, split, p.holdPeriod);
+  await deployer.deploy(
+    GiftVault,
+    admin,
+    Profiles.address,
+    RewardPool.address,
+    p.broadcasterFloorBps,
+    p.noticePeriod,
+    split,
+    p.holdPeriod,
+  );
 
   const vault = await GiftVault.deployed();
   await vault.setTokenAllowed(tokens.BTT, true);
@@ -59,12 +70,17 @@ module.exports = async function (deployer, network) {
     deployBlock: startBlock,
     deployedAt: new Date().toISOString(),
     contracts: Object.fromEntries(
-      Object.entries(contracts).map(([name, c]) => [name, { address: b58(c.address), abi: `build/contracts/${name}.json` }]),
+      Object.entries(contracts).map(([name, c]) => [
+        name,
+        { address: b58(c.address), abi: `build/contracts/${name}.json` },
+      ]),
     ),
     tokens: { TRX: tokenAddress.TRX, BTT: tokens.BTT, USDT: tokens.USDT },
   };
   // BLIVE_DEPLOYMENTS_DIR: somewhere else than deployments/ (tests and throwaway platforms).
-  const outDir = process.env.BLIVE_DEPLOYMENTS_DIR ? path.resolve(process.env.BLIVE_DEPLOYMENTS_DIR) : path.join(root, 'deployments');
+  const outDir = process.env.BLIVE_DEPLOYMENTS_DIR
+    ? path.resolve(process.env.BLIVE_DEPLOYMENTS_DIR)
+    : path.join(root, 'deployments');
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, `${network}.json`), `${JSON.stringify(out, null, 2)}\n`);
 };

@@ -40,21 +40,34 @@ export async function usableDeployment(nodeUrl: string, file: string): Promise<D
  * never write the same files. The copy stays inside the project because tronbox refuses a build
  * directory outside it, and sources keep their paths, so nothing is compiled again.
  */
-export async function runTronbox(args: string[], env: Record<string, string | undefined>, timeoutMs = 300_000): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runTronbox(
+  args: string[],
+  env: Record<string, string | undefined>,
+  timeoutMs = 300_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const runs = path.join(PROJECT_ROOT, 'build', 'runs');
   mkdirSync(runs, { recursive: true });
   const buildDir = mkdtempSync(path.join(runs, 'tronbox-'));
   cpSync(path.join(PROJECT_ROOT, 'build', 'contracts'), buildDir, { recursive: true, preserveTimestamps: true });
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, BLIVE_BUILD_DIR: path.relative(PROJECT_ROOT, buildDir) };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...env,
+    BLIVE_BUILD_DIR: path.relative(PROJECT_ROOT, buildDir),
+  };
   // The development network deploys with devnet account 0, whatever the shell holds.
   delete childEnv.PRIVATE_KEY_DEVELOPMENT;
   delete childEnv.DEVNET_SEED;
   try {
     return await new Promise((resolve, reject) => {
-      execFile(path.join(PROJECT_ROOT, 'node_modules/.bin/tronbox'), args, { cwd: PROJECT_ROOT, env: childEnv, timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-        if (err && typeof err.code !== 'number') return reject(err);
-        resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-      });
+      execFile(
+        path.join(PROJECT_ROOT, 'node_modules/.bin/tronbox'),
+        args,
+        { cwd: PROJECT_ROOT, env: childEnv, timeout: timeoutMs, maxBuffer: 16 << 20 },
+        (err, stdout, stderr) => {
+          if (err && typeof err.code !== 'number') return reject(err);
+          resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
+        },
+      );
     });
   } finally {
     rmSync(buildDir, { recursive: true, force: true });
@@ -66,7 +79,13 @@ export async function runTronbox(args: string[], env: Record<string, string | un
  * file into `deploymentsDir`: --reset, because tronbox's artifacts remember the Migrations
  * contract of whatever chain they last saw, and a fresh chain does not have it.
  */
-export async function migrateDevelopment(nodeUrl: string, deploymentsDir: string): Promise<{ code: number; output: string }> {
-  const run = await runTronbox(['migrate', '--network', 'development', '--reset'], { DEVNET_URL: nodeUrl, BLIVE_DEPLOYMENTS_DIR: deploymentsDir });
+export async function migrateDevelopment(
+  nodeUrl: string,
+  deploymentsDir: string,
+): Promise<{ code: number; output: string }> {
+  const run = await runTronbox(['migrate', '--network', 'development', '--reset'], {
+    DEVNET_URL: nodeUrl,
+    BLIVE_DEPLOYMENTS_DIR: deploymentsDir,
+  });
   return { code: run.code, output: `${run.stdout}\n${run.stderr}` };
 }

@@ -16,7 +16,9 @@ async function main(): Promise<number> {
   const file = path.join(dir, 'development.json');
   const existing = values.reset ? undefined : await usableDeployment(nodeUrl, file);
   if (existing) {
-    console.log(`${path.relative(process.cwd(), file)} already names contracts on ${nodeUrl} (GiftVault ${existing.contracts.GiftVault!.address}): nothing to deploy (--reset deploys again)`);
+    console.log(
+      `${path.relative(process.cwd(), file)} already names contracts on ${nodeUrl} (GiftVault ${existing.contracts.GiftVault!.address}): nothing to deploy (--reset deploys again)`,
+    );
     return 0;
   }
   console.log(`deploying BLive to ${nodeUrl} (tronbox migrate --network development --reset)...`);

@@ -32,15 +32,20 @@ function runArea(area: string): number {
   const started = Date.now();
   const report = reportPath(area);
   rmSync(report, { force: true });
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', 'stryker.config.mjs'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: {
-      ...process.env,
-      STRYKER_AREA: area,
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(root, 'scripts/strykerMocha12.cjs')}`.trim(),
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', 'stryker.config.mjs'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        STRYKER_AREA: area,
+        NODE_OPTIONS:
+          `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(root, 'scripts/strykerMocha12.cjs')}`.trim(),
+      },
     },
-  });
+  );
   if (r.status !== 0) throw new Error(`mutation: stryker failed for ${area} (exit ${r.status ?? r.signal})`);
   return (Date.now() - started) / 1000;
 }
@@ -54,7 +59,15 @@ export function rowsOf(report: Report): Row[] {
   const rows = new Map<string, Row>();
   for (const [file, { mutants }] of Object.entries(report.files)) {
     const folder = path.dirname(path.isAbsolute(file) ? path.relative(root, file) : file);
-    const row = rows.get(folder) ?? { folder, mutants: 0, killed: 0, survived: 0, noCoverage: 0, timeout: 0, errors: 0 };
+    const row = rows.get(folder) ?? {
+      folder,
+      mutants: 0,
+      killed: 0,
+      survived: 0,
+      noCoverage: 0,
+      timeout: 0,
+      errors: 0,
+    };
     for (const m of mutants) {
       if (m.status === 'Ignored' || m.status === 'Pending') continue;
       row.mutants++;
@@ -77,7 +90,9 @@ export function scoreOf(r: Row): number {
 
 function table(rows: Row[], seconds: Map<string, number>): string {
   const head = ['folder', 'mutants', 'killed', 'survived', 'no coverage', 'timeout', 'score'];
-  const body = rows.map((r) => [r.folder, r.mutants, r.killed, r.survived, r.noCoverage, r.timeout, `${scoreOf(r).toFixed(1)}%`].map(String));
+  const body = rows.map((r) =>
+    [r.folder, r.mutants, r.killed, r.survived, r.noCoverage, r.timeout, `${scoreOf(r).toFixed(1)}%`].map(String),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   const runs = [...seconds].map(([a, s]) => `${a}: ${Math.floor(s / 60)} min ${Math.round(s % 60)} s`).join(', ');
@@ -87,7 +102,8 @@ function table(rows: Row[], seconds: Map<string, number>): string {
 function main(): void {
   const asked = process.argv.slice(2);
   const unknown = asked.filter((a) => !(a in areas));
-  if (unknown.length) throw new Error(`mutation: unknown area ${unknown.join(', ')}; one of ${Object.keys(areas).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`mutation: unknown area ${unknown.join(', ')}; one of ${Object.keys(areas).join(', ')}`);
   const run = asked.length ? asked : Object.keys(areas);
   const seconds = new Map<string, number>();
   for (const area of run) seconds.set(area, runArea(area));

@@ -10,12 +10,23 @@ export const areas = {
   },
   'live/chat': {
     mutate: ['live/chat/**/*.ts'],
-    tests: ['test/live/chat.test.ts', 'test/security/chat.test.ts', 'test/live/gifts.test.ts', 'test/security/sessions.test.ts', 'test/security/connections.test.ts'],
+    tests: [
+      'test/live/chat.test.ts',
+      'test/security/chat.test.ts',
+      'test/live/gifts.test.ts',
+      'test/security/sessions.test.ts',
+      'test/security/connections.test.ts',
+    ],
     timeoutMS: 20_000,
   },
   'indexer/handlers': {
     mutate: ['indexer/handlers/**/*.ts'],
-    tests: ['test/indexer/handlers.test.ts', 'test/indexer/events.test.ts', 'test/indexer/reorg.test.ts', 'test/indexer/verify.test.ts'],
+    tests: [
+      'test/indexer/handlers.test.ts',
+      'test/indexer/events.test.ts',
+      'test/indexer/reorg.test.ts',
+      'test/indexer/verify.test.ts',
+    ],
     timeoutMS: 30_000,
   },
   // media/ backends (WebRTC, ffmpeg ladders) are left out: their tests stream real media for

@@ -76,7 +76,8 @@ export interface Row {
 export function parseCsv(text: string): Row[] {
   const lines = text.split(/\r?\n/);
   const header = lines[0]?.trim().toLowerCase().replace(/\s+/g, '');
-  if (header !== 'account,amount,category') throw new RewardsInputError('line 1: the header must be "account,amount,category"');
+  if (header !== 'account,amount,category')
+    throw new RewardsInputError('line 1: the header must be "account,amount,category"');
   const rows: Row[] = [];
   const errors: string[] = [];
   const seen = new Map<string, number>();
@@ -89,15 +90,21 @@ export function parseCsv(text: string): Row[] {
     const [acct, amountText, categoryText] = cells as [string, string, string];
     const hex = acct.startsWith('T') ? toHex41(acct) : undefined;
     if (!hex) return void errors.push(`line ${n}: "${acct}" is not a base58 TRON address`);
-    if (hex === ZERO_HEX41) return void errors.push(`line ${n}: "${acct}" is the zero address, which RewardPool refuses to pay (InvalidRecipient)`);
-    if (!/^\d+$/.test(amountText)) return void errors.push(`line ${n}: amount "${amountText}" is not a whole number of base units`);
+    if (hex === ZERO_HEX41)
+      return void errors.push(
+        `line ${n}: "${acct}" is the zero address, which RewardPool refuses to pay (InvalidRecipient)`,
+      );
+    if (!/^\d+$/.test(amountText))
+      return void errors.push(`line ${n}: amount "${amountText}" is not a whole number of base units`);
     const amount = BigInt(amountText);
     if (amount === 0n) return void errors.push(`line ${n}: amount must be above zero`);
     const named = CATEGORIES.indexOf(categoryText.toLowerCase() as (typeof CATEGORIES)[number]);
     const category = named >= 0 ? named : /^[0-3]$/.test(categoryText) ? Number(categoryText) : -1;
-    if (category < 0) return void errors.push(`line ${n}: category "${categoryText}" is not one of ${CATEGORIES.join(', ')} or 0-3`);
+    if (category < 0)
+      return void errors.push(`line ${n}: category "${categoryText}" is not one of ${CATEGORIES.join(', ')} or 0-3`);
     const key = `${hex}:${category}`;
-    if (seen.has(key)) return void errors.push(`line ${n}: duplicate of line ${seen.get(key)} (same account and category)`);
+    if (seen.has(key))
+      return void errors.push(`line ${n}: duplicate of line ${seen.get(key)} (same account and category)`);
     seen.set(key, n);
     rows.push({ account: hex, amount, category });
   });
@@ -125,13 +132,16 @@ const word = (n: bigint): string => n.toString(16).padStart(64, '0');
 function scopePrefix(scope: EpochScope): string {
   const pool = base58ToHex41(scope.pool);
   if (!pool) throw new RewardsInputError(`pool "${scope.pool}" is not a base58 TRON address`);
-  if (scope.chainId < 0n || scope.chainId > MAX_UINT256) throw new RewardsInputError(`chain id ${scope.chainId} does not fit in uint256`);
-  if (scope.epochId < 0n || scope.epochId > MAX_UINT256) throw new RewardsInputError(`epoch id ${scope.epochId} does not fit in uint256`);
+  if (scope.chainId < 0n || scope.chainId > MAX_UINT256)
+    throw new RewardsInputError(`chain id ${scope.chainId} does not fit in uint256`);
+  if (scope.epochId < 0n || scope.epochId > MAX_UINT256)
+    throw new RewardsInputError(`epoch id ${scope.epochId} does not fit in uint256`);
   return word(scope.chainId) + pool.slice(2).padStart(64, '0') + word(scope.epochId);
 }
 
 function leafFromPrefix(prefix: string, index: number, hex41: string, amount: bigint, category: number): string {
-  const encoded = prefix + word(BigInt(index)) + hex41.slice(2).padStart(64, '0') + word(amount) + word(BigInt(category));
+  const encoded =
+    prefix + word(BigInt(index)) + hex41.slice(2).padStart(64, '0') + word(amount) + word(BigInt(category));
   const inner = keccak_256(Buffer.from(encoded, 'hex'));
   return `0x${Buffer.from(keccak_256(inner)).toString('hex')}`;
 }
@@ -156,8 +166,10 @@ export function rewardTree(rows: Row[], scope: EpochScope): SimpleMerkleTree {
 function recipientProblems(accounts: string[], pool: string): string[] {
   const poolHex = base58ToHex41(pool);
   return accounts.flatMap((hex41, i) => {
-    if (hex41 === ZERO_HEX41) return [`claim ${i}: the account is the zero address, which RewardPool refuses to pay (InvalidRecipient)`];
-    if (hex41 === poolHex) return [`claim ${i}: the account is the pool itself, which RewardPool refuses to pay (InvalidRecipient)`];
+    if (hex41 === ZERO_HEX41)
+      return [`claim ${i}: the account is the zero address, which RewardPool refuses to pay (InvalidRecipient)`];
+    if (hex41 === poolHex)
+      return [`claim ${i}: the account is the pool itself, which RewardPool refuses to pay (InvalidRecipient)`];
     return [];
   });
 }
@@ -165,7 +177,10 @@ function recipientProblems(accounts: string[], pool: string): string[] {
 /** Builds the tree and the proofs file for an epoch of one RewardPool on one chain. */
 export function buildRewards(rows: Row[], scope: EpochScope): RewardsFile {
   // A leaf RewardPool refuses would strand its amount in the epoch until it is swept: refuse it here.
-  const refused = recipientProblems(rows.map((r) => r.account), scope.pool);
+  const refused = recipientProblems(
+    rows.map((r) => r.account),
+    scope.pool,
+  );
   if (refused.length) throw new RewardsInputError(refused.join('\n'));
   const tree = rewardTree(rows, scope);
   const claims: RewardClaim[] = rows.map((r, i) => ({
@@ -203,10 +218,14 @@ function fieldProblems(file: RewardsFile): string[] {
   file.claims.forEach((c, i) => {
     if (!base58ToHex41(c.account)) problems.push(`claim ${i}: bad account ${c.account}`);
     if (c.index !== i) problems.push(`claim ${i}: index ${c.index} is out of order`);
-    if (typeof c.amount !== 'string' || !/^\d+$/.test(c.amount)) problems.push(`claim ${i}: amount ${JSON.stringify(c.amount)} is not a whole number of base units`);
-    if (!Number.isInteger(c.category) || c.category < 0 || c.category >= CATEGORIES.length) problems.push(`claim ${i}: category ${JSON.stringify(c.category)} is not 0-3`);
-    else if (c.categoryName !== CATEGORIES[c.category]) problems.push(`claim ${i}: categoryName ${JSON.stringify(c.categoryName)} does not match category ${c.category}`);
-    if (!Array.isArray(c.proof) || !c.proof.every((h) => typeof h === 'string' && /^0x[0-9a-fA-F]{64}$/.test(h))) problems.push(`claim ${i}: proof is not a list of 32-byte hex values`);
+    if (typeof c.amount !== 'string' || !/^\d+$/.test(c.amount))
+      problems.push(`claim ${i}: amount ${JSON.stringify(c.amount)} is not a whole number of base units`);
+    if (!Number.isInteger(c.category) || c.category < 0 || c.category >= CATEGORIES.length)
+      problems.push(`claim ${i}: category ${JSON.stringify(c.category)} is not 0-3`);
+    else if (c.categoryName !== CATEGORIES[c.category])
+      problems.push(`claim ${i}: categoryName ${JSON.stringify(c.categoryName)} does not match category ${c.category}`);
+    if (!Array.isArray(c.proof) || !c.proof.every((h) => typeof h === 'string' && /^0x[0-9a-fA-F]{64}$/.test(h)))
+      problems.push(`claim ${i}: proof is not a list of 32-byte hex values`);
   });
   return problems;
 }
@@ -224,20 +243,32 @@ export function verifyRewards(file: RewardsFile, expected: Partial<EpochScope> =
   // leaf the contract would refuse (a category above 3) must not pass just because its proof does.
   const fields = fieldProblems(file);
   if (fields.length) return [...problems, ...fields];
-  const refused = recipientProblems(file.claims.map((c) => base58ToHex41(c.account)!), file.pool);
+  const refused = recipientProblems(
+    file.claims.map((c) => base58ToHex41(c.account)!),
+    file.pool,
+  );
   if (refused.length) return [...problems, ...refused];
   const scope: EpochScope = { chainId: BigInt(file.chainId), pool: file.pool, epochId: BigInt(file.epochId) };
-  if (expected.chainId !== undefined && scope.chainId !== expected.chainId) problems.push(`the file is for chain id ${scope.chainId}, not ${expected.chainId}`);
-  if (expected.pool !== undefined && base58ToHex41(scope.pool) !== base58ToHex41(expected.pool)) problems.push(`the file is for pool ${scope.pool}, not ${expected.pool}`);
-  if (expected.epochId !== undefined && scope.epochId !== expected.epochId) problems.push(`the file is for epoch ${scope.epochId}, not ${expected.epochId}`);
+  if (expected.chainId !== undefined && scope.chainId !== expected.chainId)
+    problems.push(`the file is for chain id ${scope.chainId}, not ${expected.chainId}`);
+  if (expected.pool !== undefined && base58ToHex41(scope.pool) !== base58ToHex41(expected.pool))
+    problems.push(`the file is for pool ${scope.pool}, not ${expected.pool}`);
+  if (expected.epochId !== undefined && scope.epochId !== expected.epochId)
+    problems.push(`the file is for epoch ${scope.epochId}, not ${expected.epochId}`);
   const prefix = scopePrefix(scope);
-  const rows = file.claims.map((c) => ({ account: base58ToHex41(c.account)!, amount: BigInt(c.amount), category: c.category }));
+  const rows = file.claims.map((c) => ({
+    account: base58ToHex41(c.account)!,
+    amount: BigInt(c.amount),
+    category: c.category,
+  }));
   const rebuilt = buildRewards(rows, scope);
   if (rebuilt.root !== file.root) problems.push(`root mismatch: file says ${file.root}, claims give ${rebuilt.root}`);
-  if (rebuilt.total !== file.total) problems.push(`total mismatch: file says ${file.total}, claims sum to ${rebuilt.total}`);
+  if (rebuilt.total !== file.total)
+    problems.push(`total mismatch: file says ${file.total}, claims sum to ${rebuilt.total}`);
   rows.forEach((r, i) => {
     const leaf = leafFromPrefix(prefix, i, r.account, r.amount, r.category);
-    if (!SimpleMerkleTree.verify(file.root, leaf, file.claims[i]!.proof)) problems.push(`claim ${i}: proof does not lead to the root`);
+    if (!SimpleMerkleTree.verify(file.root, leaf, file.claims[i]!.proof))
+      problems.push(`claim ${i}: proof does not lead to the root`);
   });
   return problems;
 }
@@ -264,9 +295,13 @@ function poolFromDeployments(file: string): { pool?: string; problem?: string } 
   } catch (e) {
     return { problem: `--deployments ${file} cannot be read: ${(e as Error).message}` };
   }
-  const address = (parsed as { contracts?: { RewardPool?: { address?: unknown } } } | null)?.contracts?.RewardPool?.address;
+  const address = (parsed as { contracts?: { RewardPool?: { address?: unknown } } } | null)?.contracts?.RewardPool
+    ?.address;
   if (address === undefined) return { problem: `--deployments ${file} has no contracts.RewardPool.address` };
-  if (!base58ToHex41(address)) return { problem: `--deployments ${file}: contracts.RewardPool.address ${JSON.stringify(address)} is not a base58 TRON address` };
+  if (!base58ToHex41(address))
+    return {
+      problem: `--deployments ${file}: contracts.RewardPool.address ${JSON.stringify(address)} is not a base58 TRON address`,
+    };
   return { pool: address as string };
 }
 
@@ -278,7 +313,8 @@ function scopeFromOptions(values: Options, required: boolean): { scope: Partial<
     if (required) problems.push('--epoch <id> (a whole number) is required');
   } else if (isUint256Text(values.epoch)) scope.epochId = BigInt(values.epoch);
   else problems.push(`--epoch "${values.epoch}" is not a whole number`);
-  if (values.pool !== undefined && values.deployments !== undefined) problems.push('give --pool or --deployments, not both');
+  if (values.pool !== undefined && values.deployments !== undefined)
+    problems.push('give --pool or --deployments, not both');
   else if (values.pool !== undefined) {
     if (base58ToHex41(values.pool)) scope.pool = values.pool;
     else problems.push(`--pool "${values.pool}" is not a base58 TRON address`);
@@ -286,13 +322,17 @@ function scopeFromOptions(values: Options, required: boolean): { scope: Partial<
     const { pool, problem } = poolFromDeployments(values.deployments);
     if (pool) scope.pool = pool;
     else problems.push(problem!);
-  } else if (required) problems.push('--pool <base58 RewardPool address> or --deployments <deployments/<network>.json> is required');
+  } else if (required)
+    problems.push('--pool <base58 RewardPool address> or --deployments <deployments/<network>.json> is required');
   const chainText = values['chain-id'];
   if (chainText !== undefined) {
     const chainId = parseChainId(chainText);
     if (chainId !== undefined) scope.chainId = chainId;
     else problems.push(`--chain-id "${chainText}" is not a 0x-hex or decimal uint256`);
-  } else if (required) problems.push('--chain-id <0x-hex or decimal> is required (TRON mainnet 0x2b6653dc, Nile 0xcd8690dc, Shasta 0x94a9059e; the devnet prints its own)');
+  } else if (required)
+    problems.push(
+      '--chain-id <0x-hex or decimal> is required (TRON mainnet 0x2b6653dc, Nile 0xcd8690dc, Shasta 0x94a9059e; the devnet prints its own)',
+    );
   return { scope, problems };
 }
 
@@ -301,7 +341,13 @@ async function main(): Promise<number> {
   try {
     args = parseArgs({
       allowPositionals: true,
-      options: { epoch: { type: 'string' }, out: { type: 'string' }, pool: { type: 'string' }, deployments: { type: 'string' }, 'chain-id': { type: 'string' } },
+      options: {
+        epoch: { type: 'string' },
+        out: { type: 'string' },
+        pool: { type: 'string' },
+        deployments: { type: 'string' },
+        'chain-id': { type: 'string' },
+      },
     });
   } catch (e) {
     // An unknown or malformed option is a usage error (2), not a failed verification (1).
@@ -332,7 +378,11 @@ function readInput(file: string): string {
   }
 }
 
-function build(csv: string, scope: EpochScope, out = csv.replace(/\.csv$/i, '') + `.epoch-${scope.epochId}.json`): number {
+function build(
+  csv: string,
+  scope: EpochScope,
+  out = csv.replace(/\.csv$/i, '') + `.epoch-${scope.epochId}.json`,
+): number {
   const result = buildRewards(parseCsv(readInput(csv)), scope);
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`epoch ${result.epochId}: ${result.claims.length} claims, total ${result.total}, root ${result.root}`);
@@ -361,7 +411,9 @@ function verify(file: string, expected: Partial<EpochScope>): number {
 /** Whether this file is the entry point; compares real paths, so spaces and symlinks in the path are fine. */
 function isMain(): boolean {
   try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+    return (
+      process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+    );
   } catch {
     return false;
   }

@@ -11,7 +11,9 @@ const solcPkg = require('solc/package.json');
 const config = await import(path.resolve('tronbox.js'));
 const wanted = config.compilers.solc.version;
 if (solcPkg.version !== wanted) {
-  console.error(`seedCompiler: tronbox.js wants solc ${wanted} but npm solc is ${solcPkg.version}; pin them to the same version`);
+  console.error(
+    `seedCompiler: tronbox.js wants solc ${wanted} but npm solc is ${solcPkg.version}; pin them to the same version`,
+  );
   process.exit(1);
 }
 const source = require.resolve('solc/soljson.js');

@@ -7,7 +7,10 @@ const fs = require('node:fs');
 
 const original = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
-  if (/[\\/]mocha[\\/]lib[\\/]cli[\\/](run-helpers|options|collect-files)$/.test(request) && fs.existsSync(`${request}.cjs`)) {
+  if (
+    /[\\/]mocha[\\/]lib[\\/]cli[\\/](run-helpers|options|collect-files)$/.test(request) &&
+    fs.existsSync(`${request}.cjs`)
+  ) {
     return original.call(this, `${request}.cjs`, ...rest);
   }
   return original.call(this, request, ...rest);

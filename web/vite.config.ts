@@ -72,7 +72,10 @@ function serveDevRoutes(middlewares: Middlewares): void {
           RewardPool: dep.contracts.RewardPool?.address,
         },
         tokens: Object.fromEntries(
-          Object.entries(dep.tokens).map(([symbol, address]) => [symbol, { address, symbol, decimals: decimals[symbol] ?? 6 }]),
+          Object.entries(dep.tokens).map(([symbol, address]) => [
+            symbol,
+            { address, symbol, decimals: decimals[symbol] ?? 6 },
+          ]),
         ),
         devWallet: NETWORK === 'development',
         iceServers: [],

@@ -57,7 +57,9 @@ export interface ChainOptions {
 
 export const TRX = 1_000_000n;
 
-export function resolveChainOptions(o: Partial<ChainOptions> & Pick<ChainOptions, 'witnessKey' | 'witnessAddress'>): ChainOptions {
+export function resolveChainOptions(
+  o: Partial<ChainOptions> & Pick<ChainOptions, 'witnessKey' | 'witnessAddress'>,
+): ChainOptions {
   return {
     blockTimeMs: 3000,
     solidityLag: 1,
@@ -73,7 +75,6 @@ export function resolveChainOptions(o: Partial<ChainOptions> & Pick<ChainOptions
     ...o,
   };
 }
-
 
 /** java-tron's `TransactionInfo` JSON (hex addresses). */
 export interface TxInfo {
@@ -123,7 +124,9 @@ export interface EventRecord {
   data: string;
 }
 
-export type BroadcastResult = { ok: true; txid: string } | { ok: false; txid: string; code: TxRejected['code']; message: string };
+export type BroadcastResult =
+  | { ok: true; txid: string }
+  | { ok: false; txid: string; code: TxRejected['code']; message: string };
 
 export interface ReorgOptions {
   /** Transactions of the replaced blocks left out of the new branch. */
@@ -155,7 +158,10 @@ function increase(lastUsage: number, usage: number, lastSlot: number, nowSlot: n
   let avgLast = Math.ceil((lastUsage * PRECISION) / WINDOW_SLOTS);
   const avgNew = Math.ceil((usage * PRECISION) / WINDOW_SLOTS);
   if (lastSlot !== nowSlot) {
-    avgLast = lastSlot + WINDOW_SLOTS > nowSlot ? Math.round((avgLast * (WINDOW_SLOTS - (nowSlot - lastSlot))) / WINDOW_SLOTS) : 0;
+    avgLast =
+      lastSlot + WINDOW_SLOTS > nowSlot
+        ? Math.round((avgLast * (WINDOW_SLOTS - (nowSlot - lastSlot))) / WINDOW_SLOTS)
+        : 0;
   }
   return Math.floor(((avgLast + avgNew) * WINDOW_SLOTS) / PRECISION);
 }
@@ -302,7 +308,8 @@ export class Chain {
    * first, so the solidified head never moves back.
    */
   async setSolidityLag(lag: number): Promise<void> {
-    if (!Number.isSafeInteger(lag) || lag < 0) throw new DevnetError(`solidity lag must be a non-negative integer, got ${lag}`);
+    if (!Number.isSafeInteger(lag) || lag < 0)
+      throw new DevnetError(`solidity lag must be a non-negative integer, got ${lag}`);
     const before = this.solidifiedNumber;
     (this.options as { solidityLag: number }).solidityLag = lag;
     if (this.solidifiedNumber < before) await this.mine(before - this.solidifiedNumber);
@@ -524,7 +531,9 @@ export class Chain {
   account(addr41: string, solid = false): AccountRecord | undefined {
     const key = addr41.slice(2);
     if (!solid) return this.state.readAccount(key);
-    return this.#valueAt(`a:${key}`, this.solidifiedNumber, () => this.state.readAccount(key)) as AccountRecord | undefined;
+    return this.#valueAt(`a:${key}`, this.solidifiedNumber, () => this.state.readAccount(key)) as
+      | AccountRecord
+      | undefined;
   }
 
   contract(addr41: string, solid = false): ContractMeta | undefined {
@@ -633,13 +642,17 @@ export class Chain {
       const unsolid = this.head.number - this.solidifiedNumber;
       if (!Number.isInteger(depth) || depth < 1) throw new DevnetError('depth must be a positive integer');
       if (depth > unsolid) {
-        throw new DevnetError(`cannot reorg ${depth} blocks: only ${unsolid} are above the solidified head ${this.solidifiedNumber}`);
+        throw new DevnetError(
+          `cannot reorg ${depth} blocks: only ${unsolid} are above the solidified head ${this.solidifiedNumber}`,
+        );
       }
       const extra = opts.extraBlocks ?? 1;
       if (!Number.isInteger(extra) || extra < 0) throw new DevnetError('extraBlocks must be a non-negative integer');
       const dropSet = new Set((opts.drop ?? []).map((t) => t.toLowerCase()));
       // Validate before touching the chain: a refused reorg must leave every block in place.
-      const replaced = new Set([...this.#blocks.slice(-depth).flatMap((b) => b.txs), ...(this.#open?.txs ?? [])].map((r) => r.tx.txID));
+      const replaced = new Set(
+        [...this.#blocks.slice(-depth).flatMap((b) => b.txs), ...(this.#open?.txs ?? [])].map((r) => r.tx.txID),
+      );
       for (const t of dropSet) {
         if (!replaced.has(t)) throw new DevnetError(`transaction ${t} is not in the replaced blocks`);
       }
@@ -682,7 +695,8 @@ export class Chain {
   /** Validates, executes and (in instamine mode) seals a signed transaction. */
   broadcast(tx: SignedTx): Promise<BroadcastResult> {
     return this.#lock.run(async () => {
-      if (this.#refusing) return { ok: false, txid: tx.txID, code: 'SERVER_BUSY', message: `Server busy: ${this.#refusing}` };
+      if (this.#refusing)
+        return { ok: false, txid: tx.txID, code: 'SERVER_BUSY', message: `Server busy: ${this.#refusing}` };
       try {
         await this.#accept(tx, { replay: false });
       } catch (e) {
@@ -718,7 +732,8 @@ export class Chain {
     let n = (head & ~0xffff) | refNum;
     if (n > head) n -= 0x10000;
     const block = n >= 0 ? this.#blocks[n] : undefined;
-    if (!block || block.id.slice(16, 32) !== tx.raw.refBlockHash) throw new TxRejected('TAPOS_ERROR', 'Tapos check error.');
+    if (!block || block.id.slice(16, 32) !== tx.raw.refBlockHash)
+      throw new TxRejected('TAPOS_ERROR', 'Tapos check error.');
   }
 
   async #accept(tx: SignedTx, { replay }: { replay: boolean }): Promise<void> {
@@ -728,7 +743,10 @@ export class Chain {
       this.#checkTapos(tx);
       const size = signedTxSize(tx);
       if (size + RESULT_SIZE * 2 > MAX_TX_BYTES) {
-        throw new TxRejected('TOO_BIG_TRANSACTION_ERROR', `Too big transaction with result, TxId ${tx.txID}, the size is ${size + RESULT_SIZE * 2} bytes, maxTxSize ${MAX_TX_BYTES}`);
+        throw new TxRejected(
+          'TOO_BIG_TRANSACTION_ERROR',
+          `Too big transaction with result, TxId ${tx.txID}, the size is ${size + RESULT_SIZE * 2} bytes, maxTxSize ${MAX_TX_BYTES}`,
+        );
       }
       const headTime = this.head.timestamp;
       if (tx.raw.expiration <= headTime || tx.raw.expiration > headTime + MAX_EXPIRATION_MS) {
@@ -760,7 +778,13 @@ export class Chain {
   }
 
   /** Bandwidth for a transaction: free bandwidth first, else burn; returns the receipt fields. */
-  #chargeBandwidth(tx: SignedTx, owner: string, open: OpenBlock, extraBalanceNeeded: bigint, isContract: boolean): { net_usage?: number; net_fee?: number; burned: bigint } {
+  #chargeBandwidth(
+    tx: SignedTx,
+    owner: string,
+    open: OpenBlock,
+    extraBalanceNeeded: bigint,
+    isContract: boolean,
+  ): { net_usage?: number; net_fee?: number; burned: bigint } {
     const bytes = signedTxSize(tx) + (isContract ? RESULT_SIZE : 0);
     const acct = this.state.readAccount(owner.slice(2));
     if (!acct) throw TxRejected.validate(`account [${toBase58(owner)}] does not exist`);
@@ -775,7 +799,8 @@ export class Chain {
       return { net_usage: bytes, burned: 0n };
     }
     const fee = BigInt(bytes) * this.options.transactionFee;
-    if (acct.balance < fee + extraBalanceNeeded) throw new TxRejected('BANDWITH_ERROR', 'Account resource insufficient error.');
+    if (acct.balance < fee + extraBalanceNeeded)
+      throw new TxRejected('BANDWITH_ERROR', 'Account resource insufficient error.');
     this.state.updateAccount(owner.slice(2), { balance: acct.balance - fee, latestOperationTime: open.timestamp });
     return { net_fee: Number(fee), burned: fee };
   }
@@ -788,7 +813,8 @@ export class Chain {
    */
   async #transfer(tx: SignedTx, v: TransferValue, open: OpenBlock): Promise<TxRecord> {
     if (v.owner.length !== 42 || !v.owner.startsWith('41')) throw TxRejected.validate('Invalid ownerAddress!');
-    if (!this.state.readAccount(v.owner.slice(2))) throw TxRejected.validate(`account [${toBase58(v.owner)}] does not exist`);
+    if (!this.state.readAccount(v.owner.slice(2)))
+      throw TxRejected.validate(`account [${toBase58(v.owner)}] does not exist`);
     const to = this.state.readAccount(v.to.slice(2));
     await this.state.checkpoint();
     try {
@@ -813,7 +839,10 @@ export class Chain {
       if (o.balance < v.amount + activation) {
         throw TxRejected.validate('Validate TransferContract error, balance is not sufficient.');
       }
-      this.state.updateAccount(v.owner.slice(2), { balance: o.balance - v.amount - activation, latestOperationTime: open.timestamp });
+      this.state.updateAccount(v.owner.slice(2), {
+        balance: o.balance - v.amount - activation,
+        latestOperationTime: open.timestamp,
+      });
       const t = this.state.readAccount(v.to.slice(2)) ?? emptyRecord(open.timestamp);
       this.state.writeAccount(v.to.slice(2), { ...t, balance: t.balance + v.amount });
       await this.state.commit();
@@ -858,12 +887,21 @@ export class Chain {
     if (v.callValue < 0n) throw TxRejected.validate('callValue must be >= 0');
     const owner = this.state.readAccount(v.owner.slice(2));
     if (!owner) throw TxRejected.validate(`account [${toBase58(v.owner)}] does not exist`);
-    if (owner.balance < v.callValue) throw TxRejected.validate('Validate InternalTransfer error, balance is not sufficient.');
+    if (owner.balance < v.callValue)
+      throw TxRejected.validate('Validate InternalTransfer error, balance is not sufficient.');
     const net = this.#chargeBandwidth(tx, v.owner, open, v.callValue, true);
     const balance = this.state.readAccount(v.owner.slice(2))!.balance;
     const energyLimit = this.#energyLimit(balance, v.callValue, tx.raw.feeLimit);
     const result = await this.#execute(() =>
-      this.#vm.call({ txID: tx.txID, caller: v.owner, to: v.contract, value: v.callValue, data: hexToBytes(v.data), energyLimit, block: this.#blockContext(open) }),
+      this.#vm.call({
+        txID: tx.txID,
+        caller: v.owner,
+        to: v.contract,
+        value: v.callValue,
+        data: hexToBytes(v.data),
+        energyLimit,
+        block: this.#blockContext(open),
+      }),
     );
     return this.#contractRecord(tx, v.owner, v.contract, result, net, open);
   }
@@ -872,7 +910,8 @@ export class Chain {
     if (v.tokenId || v.callTokenValue) throw TxRejected.validate('TRC-10 tokens are not supported by the devnet');
     if (v.owner !== v.origin) throw TxRejected.validate('OwnerAddress is not equals OriginAddress');
     if (Buffer.byteLength(v.name) > 32) throw TxRejected.validate("contractName's length cannot be greater than 32");
-    if (v.consumeUserResourcePercent < 0 || v.consumeUserResourcePercent > 100) throw TxRejected.validate('percent must be >= 0 and <= 100');
+    if (v.consumeUserResourcePercent < 0 || v.consumeUserResourcePercent > 100)
+      throw TxRejected.validate('percent must be >= 0 and <= 100');
     const address = deployedAddress(tx.txID, v.owner);
     if (this.state.readAccount(address.slice(2))?.code?.length) {
       throw TxRejected.validate(`Trying to create a contract with existing contract address: ${toBase58(address)}`);
@@ -882,12 +921,21 @@ export class Chain {
     if (v.originEnergyLimit <= 0n) throw TxRejected.validate('The originEnergyLimit must be > 0');
     const owner = this.state.readAccount(v.owner.slice(2));
     if (!owner) throw TxRejected.validate(`account [${toBase58(v.owner)}] does not exist`);
-    if (owner.balance < v.callValue) throw TxRejected.validate('Validate InternalTransfer error, balance is not sufficient.');
+    if (owner.balance < v.callValue)
+      throw TxRejected.validate('Validate InternalTransfer error, balance is not sufficient.');
     const net = this.#chargeBandwidth(tx, v.owner, open, v.callValue, true);
     const balance = this.state.readAccount(v.owner.slice(2))!.balance;
     const energyLimit = this.#energyLimit(balance, v.callValue, tx.raw.feeLimit);
     const result = await this.#execute(async () => {
-      const r = await this.#vm.create({ txID: tx.txID, caller: v.owner, address, value: v.callValue, initCode: hexToBytes(v.bytecode), energyLimit, block: this.#blockContext(open) });
+      const r = await this.#vm.create({
+        txID: tx.txID,
+        caller: v.owner,
+        address,
+        value: v.callValue,
+        initCode: hexToBytes(v.bytecode),
+        energyLimit,
+        block: this.#blockContext(open),
+      });
       if (r.ret === 'SUCCESS') {
         const meta: ContractMeta = {
           abi: v.abi,
@@ -920,10 +968,20 @@ export class Chain {
     return r;
   }
 
-  #contractRecord(tx: SignedTx, owner: string, contract: string, r: ExecResult, net: { net_usage?: number; net_fee?: number; burned: bigint }, open: OpenBlock): TxRecord {
+  #contractRecord(
+    tx: SignedTx,
+    owner: string,
+    contract: string,
+    r: ExecResult,
+    net: { net_usage?: number; net_fee?: number; burned: bigint },
+    open: OpenBlock,
+  ): TxRecord {
     const energyFee = r.energyUsed * this.options.energyPrice;
     const acct = this.state.readAccount(owner.slice(2))!;
-    this.state.updateAccount(owner.slice(2), { balance: acct.balance - energyFee, latestOperationTime: open.timestamp });
+    this.state.updateAccount(owner.slice(2), {
+      balance: acct.balance - energyFee,
+      latestOperationTime: open.timestamp,
+    });
     const fee = energyFee + net.burned;
     const receipt: Record<string, number | string> = {};
     if (energyFee) receipt.energy_fee = Number(energyFee);
@@ -1009,7 +1067,13 @@ export class Chain {
           energyLimit,
           block: ctx,
         });
-        return { ret: r.ret, energyUsed: r.energyUsed, returnData: Buffer.from(r.returnData).toString('hex'), logs: r.logs, message: r.message };
+        return {
+          ret: r.ret,
+          energyUsed: r.energyUsed,
+          returnData: Buffer.from(r.returnData).toString('hex'),
+          logs: r.logs,
+          message: r.message,
+        };
       } finally {
         await this.state.revert();
       }

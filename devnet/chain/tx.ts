@@ -21,17 +21,40 @@ export const ContractType = {
 } as const;
 
 const TYPE_NAMES: Record<number, string> = {
-  0: 'AccountCreateContract', 1: 'TransferContract', 2: 'TransferAssetContract', 4: 'VoteWitnessContract',
-  5: 'WitnessCreateContract', 6: 'AssetIssueContract', 8: 'WitnessUpdateContract',
-  9: 'ParticipateAssetIssueContract', 10: 'AccountUpdateContract', 11: 'FreezeBalanceContract',
-  12: 'UnfreezeBalanceContract', 13: 'WithdrawBalanceContract', 15: 'UpdateAssetContract',
-  16: 'ProposalCreateContract', 17: 'ProposalApproveContract', 18: 'ProposalDeleteContract',
-  19: 'SetAccountIdContract', 30: 'CreateSmartContract', 31: 'TriggerSmartContract',
-  33: 'UpdateSettingContract', 41: 'ExchangeCreateContract', 42: 'ExchangeInjectContract',
-  43: 'ExchangeWithdrawContract', 44: 'ExchangeTransactionContract', 45: 'UpdateEnergyLimitContract',
-  46: 'AccountPermissionUpdateContract', 48: 'ClearABIContract', 49: 'UpdateBrokerageContract',
-  54: 'FreezeBalanceV2Contract', 55: 'UnfreezeBalanceV2Contract', 56: 'WithdrawExpireUnfreezeContract',
-  57: 'DelegateResourceContract', 58: 'UnDelegateResourceContract', 59: 'CancelAllUnfreezeV2Contract',
+  0: 'AccountCreateContract',
+  1: 'TransferContract',
+  2: 'TransferAssetContract',
+  4: 'VoteWitnessContract',
+  5: 'WitnessCreateContract',
+  6: 'AssetIssueContract',
+  8: 'WitnessUpdateContract',
+  9: 'ParticipateAssetIssueContract',
+  10: 'AccountUpdateContract',
+  11: 'FreezeBalanceContract',
+  12: 'UnfreezeBalanceContract',
+  13: 'WithdrawBalanceContract',
+  15: 'UpdateAssetContract',
+  16: 'ProposalCreateContract',
+  17: 'ProposalApproveContract',
+  18: 'ProposalDeleteContract',
+  19: 'SetAccountIdContract',
+  30: 'CreateSmartContract',
+  31: 'TriggerSmartContract',
+  33: 'UpdateSettingContract',
+  41: 'ExchangeCreateContract',
+  42: 'ExchangeInjectContract',
+  43: 'ExchangeWithdrawContract',
+  44: 'ExchangeTransactionContract',
+  45: 'UpdateEnergyLimitContract',
+  46: 'AccountPermissionUpdateContract',
+  48: 'ClearABIContract',
+  49: 'UpdateBrokerageContract',
+  54: 'FreezeBalanceV2Contract',
+  55: 'UnfreezeBalanceV2Contract',
+  56: 'WithdrawExpireUnfreezeContract',
+  57: 'DelegateResourceContract',
+  58: 'UnDelegateResourceContract',
+  59: 'CancelAllUnfreezeV2Contract',
 };
 
 export interface AbiParam {
@@ -150,7 +173,12 @@ function decodeValue(typeCode: number, bytes: Uint8Array): ContractValue {
   switch (typeCode) {
     case ContractType.TransferContract: {
       const m = P.TransferContract.deserializeBinary(bytes);
-      return { kind: 'TransferContract', owner: hex(m.getOwnerAddress_asU8()), to: hex(m.getToAddress_asU8()), amount: big(m.getAmount()) };
+      return {
+        kind: 'TransferContract',
+        owner: hex(m.getOwnerAddress_asU8()),
+        to: hex(m.getToAddress_asU8()),
+        amount: big(m.getAmount()),
+      };
     }
     case ContractType.TriggerSmartContract: {
       const m = P.TriggerSmartContract.deserializeBinary(bytes);
@@ -236,9 +264,15 @@ export function signedTxFromJson(json: any): SignedTx {
     rawBytes = tronUtils.transaction.txJsonToPb(json).getRawData().serializeBinary();
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
-    throw new TxFormatError(msg.startsWith('Unsupported transaction type') ? `contract type ${json.raw_data.contract[0].type} is not supported by the devnet` : `invalid transaction JSON: ${msg}`);
+    throw new TxFormatError(
+      msg.startsWith('Unsupported transaction type')
+        ? `contract type ${json.raw_data.contract[0].type} is not supported by the devnet`
+        : `invalid transaction JSON: ${msg}`,
+    );
   }
-  const signatures = Array.isArray(json.signature) ? json.signature.map((s: unknown) => String(s).replace(/^0x/, '').toLowerCase()) : [];
+  const signatures = Array.isArray(json.signature)
+    ? json.signature.map((s: unknown) => String(s).replace(/^0x/, '').toLowerCase())
+    : [];
   return fromRaw(rawBytes, signatures);
 }
 

@@ -124,7 +124,14 @@ type InterpreterModule = { Interpreter?: { prototype: Record<string, unknown> } 
 /** Energy prices of the TVM table, as overrides of the EIP parameter sets that set them. */
 function tvmParams(): typeof paramsEVM {
   const p = structuredClone(paramsEVM) as Record<number, Record<string, unknown>>;
-  Object.assign(p[608]!, { sloadGas: 50, callGas: 40, extcodesizeGas: 20, extcodecopyGas: 20, balanceGas: 20, delegatecallGas: 40 });
+  Object.assign(p[608]!, {
+    sloadGas: 50,
+    callGas: 40,
+    extcodesizeGas: 20,
+    extcodecopyGas: 20,
+    balanceGas: 20,
+    delegatecallGas: 40,
+  });
   Object.assign(p[609]!, { staticcallGas: 40 });
   Object.assign(p[1679]!, {
     sloadGas: 50,
@@ -341,7 +348,15 @@ export class TronVm {
 
   /** Runs a message call (TriggerSmartContract). State changes stay unless it fails. */
   call(p: CallParams): Promise<ExecResult> {
-    return this.#run({ txID: p.txID, caller: p.caller, to: p.to, value: p.value, data: p.data, energyLimit: p.energyLimit, block: p.block });
+    return this.#run({
+      txID: p.txID,
+      caller: p.caller,
+      to: p.to,
+      value: p.value,
+      data: p.data,
+      energyLimit: p.energyLimit,
+      block: p.block,
+    });
   }
 
   /** Runs a deployment (CreateSmartContract) at TRON's address for it. */

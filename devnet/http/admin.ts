@@ -43,7 +43,12 @@ function nonNegativeInt(v: unknown, name: string): number {
 const methods: Record<string, (chain: Chain, params: unknown[]) => Promise<unknown>> = {
   async tre_mine(chain, params) {
     const p = params[0];
-    const count = p === undefined ? 1 : typeof p === 'object' && p !== null ? nonNegativeInt((p as Json).blocks ?? 1, 'blocks') : nonNegativeInt(p, 'blocks');
+    const count =
+      p === undefined
+        ? 1
+        : typeof p === 'object' && p !== null
+          ? nonNegativeInt((p as Json).blocks ?? 1, 'blocks')
+          : nonNegativeInt(p, 'blocks');
     const blocks = await chain.mine(count);
     return { blocks: blocks.map((b) => b.number) };
   },

@@ -55,7 +55,10 @@ function decode(chain: Chain, ev: EventRecord): DecodedEvent | undefined {
   const plain = inputs.filter((i) => !i.indexed);
   let decoded: readonly unknown[] = [];
   try {
-    decoded = coder.decode(plain.map((i) => i.type), `0x${ev.data}`);
+    decoded = coder.decode(
+      plain.map((i) => i.type),
+      `0x${ev.data}`,
+    );
   } catch {
     return undefined;
   }
@@ -67,7 +70,8 @@ function decode(chain: Chain, ev: EventRecord): DecodedEvent | undefined {
     let value: unknown;
     if (input.indexed) {
       const topic = ev.topics[topicIdx++] ?? '';
-      const dynamic = input.type === 'string' || input.type === 'bytes' || input.type.endsWith(']') || input.type.startsWith('tuple');
+      const dynamic =
+        input.type === 'string' || input.type === 'bytes' || input.type.endsWith(']') || input.type.startsWith('tuple');
       value = dynamic ? `0x${topic}` : formatValue(input.type, coder.decode([input.type], `0x${topic}`)[0]);
     } else {
       value = formatValue(input.type, decoded[dataIdx++]);
@@ -109,7 +113,8 @@ function boolParam(v: unknown): boolean {
 function limitParam(v: unknown): number {
   if (v === undefined || v === '') return 20;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw new EventQueryError(`limit must be an integer from 1 to ${MAX_LIMIT}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT)
+    throw new EventQueryError(`limit must be an integer from 1 to ${MAX_LIMIT}`);
   return n;
 }
 
@@ -120,7 +125,8 @@ function fingerprintOf(ev: EventRecord): string {
 
 function parseFingerprint(f: string): [number, number, number] {
   const parts = Buffer.from(f, 'base64url').toString('utf8').split(':').map(Number);
-  if (parts.length !== 3 || parts.some((x) => !Number.isInteger(x) || x < 0)) throw new EventQueryError('invalid fingerprint');
+  if (parts.length !== 3 || parts.some((x) => !Number.isInteger(x) || x < 0))
+    throw new EventQueryError('invalid fingerprint');
   return parts as [number, number, number];
 }
 
@@ -139,11 +145,14 @@ function page(chain: Chain, source: readonly EventRecord[], q: Json): Page {
   const limit = limitParam(q.limit);
   const eventName = q.event_name ? String(q.event_name) : undefined;
   const blockNumber = q.block_number !== undefined && q.block_number !== '' ? Number(q.block_number) : undefined;
-  const minTs = q.min_block_timestamp !== undefined && q.min_block_timestamp !== '' ? Number(q.min_block_timestamp) : undefined;
-  const maxTs = q.max_block_timestamp !== undefined && q.max_block_timestamp !== '' ? Number(q.max_block_timestamp) : undefined;
+  const minTs =
+    q.min_block_timestamp !== undefined && q.min_block_timestamp !== '' ? Number(q.min_block_timestamp) : undefined;
+  const maxTs =
+    q.max_block_timestamp !== undefined && q.max_block_timestamp !== '' ? Number(q.max_block_timestamp) : undefined;
   const onlyConfirmed = boolParam(q.only_confirmed);
   const onlyUnconfirmed = boolParam(q.only_unconfirmed);
-  if (onlyConfirmed && onlyUnconfirmed) throw new EventQueryError('only_confirmed and only_unconfirmed cannot both be set');
+  if (onlyConfirmed && onlyUnconfirmed)
+    throw new EventQueryError('only_confirmed and only_unconfirmed cannot both be set');
   const orderBy = String(q.order_by ?? 'block_timestamp,desc');
   if (orderBy !== 'block_timestamp,desc' && orderBy !== 'block_timestamp,asc') {
     throw new EventQueryError('order_by must be block_timestamp,desc or block_timestamp,asc');

@@ -91,11 +91,13 @@ export function createRequestListener(opts: HttpOptions): (req: IncomingMessage,
         // The admin doors (mining, time, balances, code, keys) are for tools on this machine, never
         // for a web page: any page can POST text/plain here without a preflight, and a browser
         // always names the page's origin.
-        if ((path === 'tre' || path.startsWith('admin/')) && req.headers.origin !== undefined) throw new HttpError(403, `/${path} does not take requests from web pages`);
+        if ((path === 'tre' || path.startsWith('admin/')) && req.headers.origin !== undefined)
+          throw new HttpError(403, `/${path} does not take requests from web pages`);
         if (path === 'admin/accounts-json') return send(res, 200, { privateKeys: opts.privateKeys });
         if (path === 'tre') {
           if (req.method !== 'POST') throw new HttpError(405, '/tre takes JSON-RPC over POST');
-          if (Array.isArray(body)) return send(res, 200, await Promise.all((body as JsonRpcRequest[]).map((r) => handleRpc(chain, r))));
+          if (Array.isArray(body))
+            return send(res, 200, await Promise.all((body as JsonRpcRequest[]).map((r) => handleRpc(chain, r))));
           return send(res, 200, await handleRpc(chain, body as JsonRpcRequest));
         }
         if (path.startsWith('v1/')) {
@@ -103,7 +105,8 @@ export function createRequestListener(opts: HttpOptions): (req: IncomingMessage,
             const out = eventsRoute(chain, `http://${host}`, path, query);
             if (out) return send(res, 200, out);
           } catch (e) {
-            if (e instanceof EventQueryError) return send(res, 400, { success: false, error: e.message, statusCode: 400 });
+            if (e instanceof EventQueryError)
+              return send(res, 400, { success: false, error: e.message, statusCode: 400 });
             throw e;
           }
           throw new HttpError(404, `no such endpoint: /${path}`);

@@ -3,7 +3,14 @@ import type { Block, CallArgs, Chain } from '../chain/chain.js';
 import { TxRejected } from '../chain/errors.js';
 import { utf8ToHex } from '../chain/hex.js';
 import { toHex41 } from '../chain/address.js';
-import { signedTxFromHex, signedTxFromJson, TxFormatError, buildUnsignedJson, rawDataJson, type SignedTx } from '../chain/tx.js';
+import {
+  signedTxFromHex,
+  signedTxFromJson,
+  TxFormatError,
+  buildUnsignedJson,
+  rawDataJson,
+  type SignedTx,
+} from '../chain/tx.js';
 import { accountJson, blockJson, contractJson, toVisible, txJson } from './format.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex } from '../chain/hex.js';
@@ -216,7 +223,12 @@ const shared: Record<string, WalletHandler> = {
     const a = addrParam(r.params, 'address');
     if (!c.account(a, r.solid)) return {};
     const free = c.freeNetAvailable(a, r.solid);
-    return { ...(free.used ? { freeNetUsed: free.used } : {}), freeNetLimit: free.limit, TotalNetLimit: 43_200_000_000, TotalNetWeight: 26_000_000_000 };
+    return {
+      ...(free.used ? { freeNetUsed: free.used } : {}),
+      freeNetLimit: free.limit,
+      TotalNetLimit: 43_200_000_000,
+      TotalNetWeight: 26_000_000_000,
+    };
   },
   getaccountresource: (c, r) => {
     const a = addrParam(r.params, 'address');
@@ -236,7 +248,12 @@ const shared: Record<string, WalletHandler> = {
     try {
       const res = await c.constantCall(a, r.solid);
       if (res.ret !== 'SUCCESS' && res.ret !== 'REVERT') {
-        return { result: { code: 'OTHER_ERROR', message: utf8ToHex(`class org.tron.core.vm.program.Program$${res.ret} : ${res.message ?? res.ret}`) } };
+        return {
+          result: {
+            code: 'OTHER_ERROR',
+            message: utf8ToHex(`class org.tron.core.vm.program.Program$${res.ret} : ${res.message ?? res.ret}`),
+          },
+        };
       }
       const tx = c.buildTrigger({ ...a, feeLimit: 0 });
       return {
@@ -256,7 +273,11 @@ const shared: Record<string, WalletHandler> = {
     try {
       const res = await c.estimateEnergy(a);
       if (res.ok) return { result: { result: true }, energy_required: Number(res.energy) };
-      if (res.result.ret === 'REVERT') return { result: { result: true, message: utf8ToHex('REVERT opcode executed') }, constant_result: [res.result.returnData] };
+      if (res.result.ret === 'REVERT')
+        return {
+          result: { result: true, message: utf8ToHex('REVERT opcode executed') },
+          constant_result: [res.result.returnData],
+        };
       return { result: { code: 'CONTRACT_EXE_ERROR', message: utf8ToHex(res.result.message ?? res.result.ret) } };
     } catch (e) {
       if (e instanceof TxRejected) return rejected(e);
@@ -307,12 +328,19 @@ const fullOnly: Record<string, WalletHandler> = {
     try {
       tx = signedTxFromHex(String(r.params.transaction ?? ''));
     } catch (e) {
-      if (e instanceof TxFormatError) return { result: false, code: 'OTHER_ERROR', message: `Error: ${e.message}`, transaction: '', txid: '' };
+      if (e instanceof TxFormatError)
+        return { result: false, code: 'OTHER_ERROR', message: `Error: ${e.message}`, transaction: '', txid: '' };
       throw e;
     }
     const res = await c.broadcast(tx);
     const txJsonText = JSON.stringify(
-      toVisible({ visible: true, txID: tx.txID, raw_data: rawDataJson(tx.raw), raw_data_hex: tx.rawHex, signature: tx.signatures }),
+      toVisible({
+        visible: true,
+        txID: tx.txID,
+        raw_data: rawDataJson(tx.raw),
+        raw_data_hex: tx.rawHex,
+        signature: tx.signatures,
+      }),
     );
     if (res.ok) return { result: true, code: 'SUCCESS', message: '', transaction: txJsonText, txid: tx.txID };
     return { result: false, code: res.code, message: res.message, transaction: txJsonText, txid: tx.txID };
@@ -327,7 +355,11 @@ const fullOnly: Record<string, WalletHandler> = {
     const a = addrParam(r.params, 'value');
     const acct = c.account(a);
     if (!acct?.contract) return { Error: 'class java.lang.NullPointerException : null' };
-    return { smart_contract: contractJson(a, acct), runtimecode: bytesToHex(acct.code ?? new Uint8Array()), contract_state: { energy_factor: 0, update_cycle: 0 } };
+    return {
+      smart_contract: contractJson(a, acct),
+      runtimecode: bytesToHex(acct.code ?? new Uint8Array()),
+      contract_state: { energy_factor: 0, update_cycle: 0 },
+    };
   },
   getchainparameters: (c) => ({ chainParameter: CHAIN_PARAMETERS(c) }),
   getbandwidthprices: (c) => ({ prices: `0:${c.options.transactionFee}` }),

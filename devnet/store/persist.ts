@@ -76,13 +76,20 @@ function recordOf(a: SavedRecord): AccountRecord {
 function undoJson(log: UndoLog): SavedUndo {
   return [...log].map(([key, prev]) => [
     key,
-    prev === undefined ? null : key.startsWith('a:') ? recordJson(prev as AccountRecord) : bytesToHex(prev as Uint8Array),
+    prev === undefined
+      ? null
+      : key.startsWith('a:')
+        ? recordJson(prev as AccountRecord)
+        : bytesToHex(prev as Uint8Array),
   ]);
 }
 
 function undoOf(saved: SavedUndo): UndoLog {
   return new Map(
-    saved.map(([key, prev]) => [key, prev === null ? undefined : key.startsWith('a:') ? recordOf(prev as SavedRecord) : hexToBytes(prev as string)]),
+    saved.map(([key, prev]) => [
+      key,
+      prev === null ? undefined : key.startsWith('a:') ? recordOf(prev as SavedRecord) : hexToBytes(prev as string),
+    ]),
   );
 }
 
@@ -118,7 +125,13 @@ function snapshotOf(chain: Chain): Saved {
       txTrieRoot: b.txTrieRoot,
       witness: b.witness,
       witnessSignature: b.witnessSignature,
-      txs: b.txs.map((r) => ({ rawHex: r.tx.rawHex, txID: r.tx.txID, signatures: r.tx.signatures, info: r.info, ret: r.ret })),
+      txs: b.txs.map((r) => ({
+        rawHex: r.tx.rawHex,
+        txID: r.tx.txID,
+        signatures: r.tx.signatures,
+        info: r.info,
+        ret: r.ret,
+      })),
       ...(b.undo ? { undo: undoJson(b.undo) } : {}),
     })),
     accounts,
@@ -159,13 +172,19 @@ export async function loadChain(dir: string, options: ChainOptions): Promise<Cha
   state.takeBlockLog();
   const chain = await ChainClass.create({ ...options, chainId: options.chainId ?? BigInt(saved.chainId) }, state);
   if (chain.blocks[0]!.id !== saved.genesisId) {
-    throw new Error(`${file} belongs to another devnet (genesis ${saved.genesisId}); use another data directory or the same seed`);
+    throw new Error(
+      `${file} belongs to another devnet (genesis ${saved.genesisId}); use another data directory or the same seed`,
+    );
   }
   chain.restoreBlocks(
     saved.blocks.map((b) => ({
       ...b,
       undo: b.undo ? undoOf(b.undo) : undefined,
-      txs: b.txs.map((t) => ({ tx: { txID: t.txID, rawHex: t.rawHex, signatures: t.signatures, raw: decodeRaw(hexToBytes(t.rawHex)) }, info: t.info, ret: t.ret })),
+      txs: b.txs.map((t) => ({
+        tx: { txID: t.txID, rawHex: t.rawHex, signatures: t.signatures, raw: decodeRaw(hexToBytes(t.rawHex)) },
+        info: t.info,
+        ret: t.ret,
+      })),
     })),
     saved.timeOffsetMs,
   );

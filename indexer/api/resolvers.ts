@@ -9,7 +9,16 @@ import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { filter, pipe, type PubSub } from 'graphql-yoga';
 import { toHex41, ZERO_ADDRESS } from '../internal/address.js';
 import type { Indexer } from '../index.js';
-import { earningsAt, finalityOf, finalNumber, periodStart, splitAt, topAccounts, type ChartKind, type ChartPeriod } from '../db/views.js';
+import {
+  earningsAt,
+  finalityOf,
+  finalNumber,
+  periodStart,
+  splitAt,
+  topAccounts,
+  type ChartKind,
+  type ChartPeriod,
+} from '../db/views.js';
 
 export const MAX_PAGE = 100;
 export const DEFAULT_PAGE = 20;
@@ -91,7 +100,8 @@ export function chainCursor(...parts: number[]): string {
 
 function parseChainCursor(after: string, parts: number): number[] {
   const xs = after.split(':');
-  if (xs.length !== parts || !xs.every((x, i) => x.length === WIDTHS[i] && /^\d+$/.test(x))) throw apiError('BAD_CURSOR', `not a cursor of this list: ${after}`);
+  if (xs.length !== parts || !xs.every((x, i) => x.length === WIDTHS[i] && /^\d+$/.test(x)))
+    throw apiError('BAD_CURSOR', `not a cursor of this list: ${after}`);
   return xs.map(Number);
 }
 
@@ -104,7 +114,10 @@ function page<R, T>(rows: R[], n: number, map: (r: R) => T, cursorOf: (r: R) => 
   const more = rows.length > n;
   const kept = rows.slice(0, n);
   const last = kept[kept.length - 1];
-  return { nodes: kept.map(map), pageInfo: { endCursor: last === undefined ? null : cursorOf(last), hasNextPage: more } };
+  return {
+    nodes: kept.map(map),
+    pageInfo: { endCursor: last === undefined ? null : cursorOf(last), hasNextPage: more },
+  };
 }
 
 type Row = Record<string, any>;
@@ -121,7 +134,14 @@ function all(db: Database.Database, sql: string, params: Param[]): Row[] {
 }
 
 /** A chain-ordered page of `table`: `where` clauses joined with AND, after the cursor's key. */
-function chainPage(ctx: ApiContext, table: string, keys: string[], where: [string, Param[]][], first: number, after: string | null | undefined): Row[] {
+function chainPage(
+  ctx: ApiContext,
+  table: string,
+  keys: string[],
+  where: [string, Param[]][],
+  first: number,
+  after: string | null | undefined,
+): Row[] {
   const clauses = where.map(([c]) => c);
   const params: Param[] = where.flatMap(([, p]) => p);
   if (after) {
@@ -139,9 +159,15 @@ function chainPage(ctx: ApiContext, table: string, keys: string[], where: [strin
  */
 export function idAtOrBefore(db: Database.Database, table: string, keys: string[], cursor: number[]): number {
   const [block, ...rest] = cursor;
-  const inBlock = all(db, `SELECT id FROM ${table} WHERE block_number = ? AND (${keys.slice(1).join(', ')}) <= (${rest.map(() => '?').join(', ')}) ORDER BY id DESC LIMIT 1`, [block!, ...rest])[0];
+  const inBlock = all(
+    db,
+    `SELECT id FROM ${table} WHERE block_number = ? AND (${keys.slice(1).join(', ')}) <= (${rest.map(() => '?').join(', ')}) ORDER BY id DESC LIMIT 1`,
+    [block!, ...rest],
+  )[0];
   if (inBlock) return inBlock.id as number;
-  const before = all(db, `SELECT id FROM ${table} WHERE block_number < ? ORDER BY block_number DESC, id DESC LIMIT 1`, [block!])[0];
+  const before = all(db, `SELECT id FROM ${table} WHERE block_number < ? ORDER BY block_number DESC, id DESC LIMIT 1`, [
+    block!,
+  ])[0];
   return (before?.id as number | undefined) ?? 0;
 }
 
@@ -149,7 +175,14 @@ export function idAtOrBefore(db: Database.Database, table: string, keys: string[
  * A chain-ordered page of a table whose ids grow in chain order: ordered by id, so a filter with
  * an (x, id) index is one index range instead of a sort, with the same chain-order cursors.
  */
-function idPage(ctx: ApiContext, table: string, keys: string[], where: [string, Param[]][], first: number, after: string | null | undefined): Row[] {
+function idPage(
+  ctx: ApiContext,
+  table: string,
+  keys: string[],
+  where: [string, Param[]][],
+  first: number,
+  after: string | null | undefined,
+): Row[] {
   const clauses = where.map(([c]) => c);
   const params: Param[] = where.flatMap(([, p]) => p);
   if (after) {
@@ -164,15 +197,26 @@ function idPage(ctx: ApiContext, table: string, keys: string[], where: [string, 
  * A page of `table` keyed by a uint256 decimal id in TEXT, in numeric order: (length, text) sorts
  * decimals without leading zeros numerically; the cursor is the last id.
  */
-function decimalIdPage(ctx: ApiContext, table: string, column: string, first: number, after: string | null | undefined): Row[] {
+function decimalIdPage(
+  ctx: ApiContext,
+  table: string,
+  column: string,
+  first: number,
+  after: string | null | undefined,
+): Row[] {
   const a = after ?? '';
   if (a && !/^\d{1,78}$/.test(a)) throw apiError('BAD_CURSOR', `not a cursor of this list: ${a}`);
-  return all(ctx.db, `SELECT * FROM ${table} WHERE (length(${column}), ${column}) > (?, ?) ORDER BY length(${column}), ${column} LIMIT ?`, [a.length, a, first + 1]);
+  return all(
+    ctx.db,
+    `SELECT * FROM ${table} WHERE (length(${column}), ${column}) > (?, ?) ORDER BY length(${column}), ${column} LIMIT ?`,
+    [a.length, a, first + 1],
+  );
 }
 
 // ------------------------------------------------------------------------------------ mappers
 
-const fin = (r: Row, final: number): 'FINAL' | 'PENDING' => (finalityOf(r.block_number as number, final) === 'final' ? 'FINAL' : 'PENDING');
+const fin = (r: Row, final: number): 'FINAL' | 'PENDING' =>
+  finalityOf(r.block_number as number, final) === 'final' ? 'FINAL' : 'PENDING';
 
 export interface GiftNode extends Row {
   streamId: bigint;
@@ -299,12 +343,23 @@ interface PageArgs {
 function followPage(ctx: ApiContext, address: string, dir: 'followers' | 'following', args: PageArgs): Page<Row> {
   const n = pageSize(args.first);
   const [mine, other] = dir === 'followers' ? ['target', 'follower'] : ['follower', 'target'];
-  const rows = all(ctx.db, `SELECT * FROM follows WHERE ${mine} = ? AND ${other} > ? ORDER BY ${other} LIMIT ?`, [address, args.after ?? '', n + 1]);
+  const rows = all(ctx.db, `SELECT * FROM follows WHERE ${mine} = ? AND ${other} > ? ORDER BY ${other} LIMIT ?`, [
+    address,
+    args.after ?? '',
+    n + 1,
+  ]);
   const final = ctx.final();
   return page(
     rows,
     n,
-    (r) => ({ follower: r.follower, target: r.target, since: r.since, blockNumber: r.block_number, finality: fin(r, final), profileAddress: r[other] }),
+    (r) => ({
+      follower: r.follower,
+      target: r.target,
+      since: r.since,
+      blockNumber: r.block_number,
+      finality: fin(r, final),
+      profileAddress: r[other],
+    }),
     (r) => r[other] as string,
   );
 }
@@ -318,7 +373,17 @@ export const resolvers = {
   Follow: {
     profile: (f: Row, _: unknown, ctx: ApiContext) => {
       const r = all(ctx.db, 'SELECT * FROM profiles WHERE address = ?', [f.profileAddress])[0];
-      return r ? profileOf(r, ctx.final()) : { address: f.profileAddress, registered: false, broadcaster: false, followerCount: 0, followingCount: 0, blockNumber: f.blockNumber, finality: f.finality };
+      return r
+        ? profileOf(r, ctx.final())
+        : {
+            address: f.profileAddress,
+            registered: false,
+            broadcaster: false,
+            followerCount: 0,
+            followingCount: 0,
+            blockNumber: f.blockNumber,
+            finality: f.finality,
+          };
     },
   },
   SplitPolicy: {
@@ -346,25 +411,34 @@ export const resolvers = {
   },
   Query: {
     profile: (_: unknown, args: { address?: string | null; handle?: string | null }, ctx: ApiContext) => {
-      if ((args.address ? 1 : 0) + (args.handle ? 1 : 0) !== 1) throw apiError('BAD_ARGUMENT', 'give exactly one of address and handle');
-      const r = args.address ? all(ctx.db, 'SELECT * FROM profiles WHERE address = ?', [args.address])[0] : all(ctx.db, 'SELECT * FROM profiles WHERE handle = ?', [args.handle!])[0];
+      if ((args.address ? 1 : 0) + (args.handle ? 1 : 0) !== 1)
+        throw apiError('BAD_ARGUMENT', 'give exactly one of address and handle');
+      const r = args.address
+        ? all(ctx.db, 'SELECT * FROM profiles WHERE address = ?', [args.address])[0]
+        : all(ctx.db, 'SELECT * FROM profiles WHERE handle = ?', [args.handle!])[0];
       return r ? profileOf(r, ctx.final()) : null;
     },
     profiles: (_: unknown, args: PageArgs & { search?: string | null }, ctx: ApiContext) => {
       const n = pageSize(args.first);
       const prefix = (args.search ?? '').toLowerCase().replace(/[^a-z0-9_]/g, '');
       // Handles are [a-z0-9_]; a range scan on the unique index serves the prefix.
-      const rows = all(ctx.db, "SELECT * FROM profiles WHERE handle IS NOT NULL AND handle >= ? AND handle < ? AND handle > ? ORDER BY handle LIMIT ?", [
-        prefix,
-        `${prefix}\u{10FFFF}`,
-        args.after ?? '',
-        n + 1,
-      ]);
+      const rows = all(
+        ctx.db,
+        'SELECT * FROM profiles WHERE handle IS NOT NULL AND handle >= ? AND handle < ? AND handle > ? ORDER BY handle LIMIT ?',
+        [prefix, `${prefix}\u{10FFFF}`, args.after ?? '', n + 1],
+      );
       const final = ctx.final();
-      return page(rows, n, (r) => profileOf(r, final), (r) => r.handle as string);
+      return page(
+        rows,
+        n,
+        (r) => profileOf(r, final),
+        (r) => r.handle as string,
+      );
     },
-    followers: (_: unknown, args: PageArgs & { address: string }, ctx: ApiContext) => followPage(ctx, args.address, 'followers', args),
-    following: (_: unknown, args: PageArgs & { address: string }, ctx: ApiContext) => followPage(ctx, args.address, 'following', args),
+    followers: (_: unknown, args: PageArgs & { address: string }, ctx: ApiContext) =>
+      followPage(ctx, args.address, 'followers', args),
+    following: (_: unknown, args: PageArgs & { address: string }, ctx: ApiContext) =>
+      followPage(ctx, args.address, 'following', args),
     follows: (_: unknown, args: { follower: string; followee: string }, ctx: ApiContext) =>
       all(ctx.db, 'SELECT 1 FROM follows WHERE follower = ? AND target = ?', [args.follower, args.followee]).length > 0,
     giftCatalog: (_: unknown, args: PageArgs, ctx: ApiContext) => {
@@ -374,19 +448,52 @@ export const resolvers = {
       return page(
         rows,
         n,
-        (r) => ({ giftId: BigInt(r.gift_id), token: r.token, price: BigInt(r.price), enabled: Boolean(r.enabled), uri: r.uri, updatedAt: r.updated_at, blockNumber: r.block_number, finality: fin(r, final) }),
+        (r) => ({
+          giftId: BigInt(r.gift_id),
+          token: r.token,
+          price: BigInt(r.price),
+          enabled: Boolean(r.enabled),
+          uri: r.uri,
+          updatedAt: r.updated_at,
+          blockNumber: r.block_number,
+          finality: fin(r, final),
+        }),
         (r) => r.gift_id as string,
       );
     },
     balances: (_: unknown, args: PageArgs & { address: string }, ctx: ApiContext) => {
       const n = pageSize(args.first);
-      const rows = all(ctx.db, 'SELECT * FROM vault_balances WHERE user = ? AND token > ? ORDER BY token LIMIT ?', [args.address, args.after ?? '', n + 1]);
+      const rows = all(ctx.db, 'SELECT * FROM vault_balances WHERE user = ? AND token > ? ORDER BY token LIMIT ?', [
+        args.address,
+        args.after ?? '',
+        n + 1,
+      ]);
       const final = ctx.final();
-      return page(rows, n, (r) => ({ user: r.user, token: r.token, amount: BigInt(r.amount), blockNumber: r.block_number, finality: fin(r, final) }), (r) => r.token as string);
+      return page(
+        rows,
+        n,
+        (r) => ({
+          user: r.user,
+          token: r.token,
+          amount: BigInt(r.amount),
+          blockNumber: r.block_number,
+          finality: fin(r, final),
+        }),
+        (r) => r.token as string,
+      );
     },
     gifts: (
       _: unknown,
-      args: PageArgs & { filter?: { sender?: string | null; broadcaster?: string | null; streamId?: bigint | null; token?: string | null; from?: number | null; to?: number | null } | null },
+      args: PageArgs & {
+        filter?: {
+          sender?: string | null;
+          broadcaster?: string | null;
+          streamId?: bigint | null;
+          token?: string | null;
+          from?: number | null;
+          to?: number | null;
+        } | null;
+      },
       ctx: ApiContext,
     ) => {
       const n = pageSize(args.first);
@@ -400,16 +507,20 @@ export const resolvers = {
       if (f.to !== null && f.to !== undefined) w.push(['timestamp <= ?', [f.to]]);
       const rows = idPage(ctx, 'gifts', EVENT_KEYS, w, n, args.after);
       const final = ctx.final();
-      return page(rows, n, (r) => giftOf(r, final), (r) => chainCursor(r.block_number, r.tx_index, r.log_index));
+      return page(
+        rows,
+        n,
+        (r) => giftOf(r, final),
+        (r) => chainCursor(r.block_number, r.tx_index, r.log_index),
+      );
     },
     streamTotals: (_: unknown, args: PageArgs & { streamId: bigint; broadcaster: string }, ctx: ApiContext) => {
       const n = pageSize(args.first);
-      const rows = all(ctx.db, 'SELECT * FROM stream_totals WHERE broadcaster = ? AND stream_id = ? AND token > ? ORDER BY token LIMIT ?', [
-        args.broadcaster,
-        args.streamId.toString(),
-        args.after ?? '',
-        n + 1,
-      ]);
+      const rows = all(
+        ctx.db,
+        'SELECT * FROM stream_totals WHERE broadcaster = ? AND stream_id = ? AND token > ? ORDER BY token LIMIT ?',
+        [args.broadcaster, args.streamId.toString(), args.after ?? '', n + 1],
+      );
       const final = ctx.final();
       return page(
         rows,
@@ -431,16 +542,34 @@ export const resolvers = {
     },
     leaderboard: (
       _: unknown,
-      args: { kind: ChartKind; period: ChartPeriod; token: string; streamId?: bigint | null; broadcaster?: string | null; at?: number | null; first?: number | null },
+      args: {
+        kind: ChartKind;
+        period: ChartPeriod;
+        token: string;
+        streamId?: bigint | null;
+        broadcaster?: string | null;
+        at?: number | null;
+        first?: number | null;
+      },
       ctx: ApiContext,
     ) => {
       const n = pageSize(args.first, 10);
       const stream = args.streamId === null || args.streamId === undefined ? undefined : args.streamId.toString();
-      if (stream !== undefined && args.period !== 'ALL') throw apiError('BAD_ARGUMENT', 'per-stream charts exist for period ALL only');
-      if (stream !== undefined && !args.broadcaster) throw apiError('BAD_ARGUMENT', "a per-stream chart needs the stream's broadcaster");
-      if (stream === undefined && args.broadcaster) throw apiError('BAD_ARGUMENT', 'broadcaster picks a per-stream chart: give streamId too');
+      if (stream !== undefined && args.period !== 'ALL')
+        throw apiError('BAD_ARGUMENT', 'per-stream charts exist for period ALL only');
+      if (stream !== undefined && !args.broadcaster)
+        throw apiError('BAD_ARGUMENT', "a per-stream chart needs the stream's broadcaster");
+      if (stream === undefined && args.broadcaster)
+        throw apiError('BAD_ARGUMENT', 'broadcaster picks a per-stream chart: give streamId too');
       const start = periodStart(args.period, args.at ?? ctx.now());
-      const top = topAccounts(ctx.db, { kind: args.kind, period: args.period, periodStart: start, token: args.token, ...(stream === undefined ? {} : { stream: { broadcaster: args.broadcaster!, streamId: stream } }), limit: n });
+      const top = topAccounts(ctx.db, {
+        kind: args.kind,
+        period: args.period,
+        periodStart: start,
+        token: args.token,
+        ...(stream === undefined ? {} : { stream: { broadcaster: args.broadcaster!, streamId: stream } }),
+        limit: n,
+      });
       const final = ctx.final();
       return {
         kind: args.kind,
@@ -449,13 +578,24 @@ export const resolvers = {
         token: args.token,
         streamId: stream === undefined ? null : BigInt(stream),
         broadcaster: stream === undefined ? null : args.broadcaster,
-        entries: top.map((t, i) => ({ rank: i + 1, account: t.account, amount: t.amount, giftCount: t.giftCount, blockNumber: t.blockNumber, finality: finalityOf(t.blockNumber, final) === 'final' ? 'FINAL' : 'PENDING' })),
+        entries: top.map((t, i) => ({
+          rank: i + 1,
+          account: t.account,
+          amount: t.amount,
+          giftCount: t.giftCount,
+          blockNumber: t.blockNumber,
+          finality: finalityOf(t.blockNumber, final) === 'final' ? 'FINAL' : 'PENDING',
+        })),
       };
     },
     earnings: (_: unknown, args: PageArgs & { broadcaster: string; at?: number | null }, ctx: ApiContext) => {
       const n = pageSize(args.first);
       const at = args.at ?? ctx.now();
-      const rows = all(ctx.db, 'SELECT * FROM earnings WHERE broadcaster = ? AND token > ? ORDER BY token LIMIT ?', [args.broadcaster, args.after ?? '', n + 1]);
+      const rows = all(ctx.db, 'SELECT * FROM earnings WHERE broadcaster = ? AND token > ? ORDER BY token LIMIT ?', [
+        args.broadcaster,
+        args.after ?? '',
+        n + 1,
+      ]);
       const final = ctx.final();
       return page(
         rows,
@@ -481,7 +621,12 @@ export const resolvers = {
       const n = pageSize(args.first);
       const rows = idPage(ctx, 'ledger_entries', LEDGER_KEYS, ledgerWhere(args.filter), n, args.after);
       const final = ctx.final();
-      return page(rows, n, (r) => ledgerOf(r, final), (r) => chainCursor(r.block_number, r.tx_index, r.log_index, r.entry_index));
+      return page(
+        rows,
+        n,
+        (r) => ledgerOf(r, final),
+        (r) => chainCursor(r.block_number, r.tx_index, r.log_index, r.entry_index),
+      );
     },
     rewardEpochs: (_: unknown, args: PageArgs, ctx: ApiContext) => {
       const n = pageSize(args.first);
@@ -536,20 +681,35 @@ export const resolvers = {
     splitPolicy: (_: unknown, args: { broadcaster: string; at?: number | null }, ctx: ApiContext) => {
       const at = args.at ?? ctx.now();
       const now = Math.floor(at / 1000) * 1000;
-      const policy = (b: string): Row | undefined => all(ctx.db, 'SELECT * FROM split_policies WHERE broadcaster = ?', [b])[0];
+      const policy = (b: string): Row | undefined =>
+        all(ctx.db, 'SELECT * FROM split_policies WHERE broadcaster = ?', [b])[0];
       const o = policy(args.broadcaster);
       const due = (p: Row): boolean => p.has_next === 1 && p.effective_at <= now;
       const overridden = !!o && (due(o) ? o.next_active === 1 : o.active === 1);
       const upcoming = (p: Row | undefined): boolean => !!p && p.has_next === 1 && p.effective_at > now;
       // The override's announced change if it has one, else the default's (when no override applies).
       const src = upcoming(o) ? o : !overridden ? policy(ZERO_ADDRESS) : undefined;
-      const pending = src && upcoming(src)
-        ? {
-            split: src.next_active === 1 || src.broadcaster === ZERO_ADDRESS ? { broadcasterBps: src.next_broadcaster_bps, poolBps: src.next_pool_bps, platformBps: src.next_platform_bps } : null,
-            effectiveAt: src.effective_at,
-          }
-        : null;
-      return { broadcaster: args.broadcaster, overridden, current: splitAt(ctx.db, args.broadcaster, at) ?? null, pending, at };
+      const pending =
+        src && upcoming(src)
+          ? {
+              split:
+                src.next_active === 1 || src.broadcaster === ZERO_ADDRESS
+                  ? {
+                      broadcasterBps: src.next_broadcaster_bps,
+                      poolBps: src.next_pool_bps,
+                      platformBps: src.next_platform_bps,
+                    }
+                  : null,
+              effectiveAt: src.effective_at,
+            }
+          : null;
+      return {
+        broadcaster: args.broadcaster,
+        overridden,
+        current: splitAt(ctx.db, args.broadcaster, at) ?? null,
+        pending,
+        at,
+      };
     },
     status: (_: unknown, __: unknown, ctx: ApiContext) => apiStatus(ctx.db, ctx.indexer),
   },
@@ -558,7 +718,11 @@ export const resolvers = {
       subscribe: (_: unknown, args: { streamId?: bigint | null; broadcaster?: string | null }, ctx: ApiContext) =>
         pipe(
           ctx.pubsub.subscribe('gift'),
-          filter((g: GiftNode) => (args.streamId === null || args.streamId === undefined || g.streamId === args.streamId) && (!args.broadcaster || g.broadcaster === args.broadcaster)),
+          filter(
+            (g: GiftNode) =>
+              (args.streamId === null || args.streamId === undefined || g.streamId === args.streamId) &&
+              (!args.broadcaster || g.broadcaster === args.broadcaster),
+          ),
         ),
       resolve: (g: GiftNode) => g,
     },
@@ -594,5 +758,11 @@ export function apiStatus(db: Database.Database, indexer?: Indexer): ApiStatus {
     return { head: s.head, solidified: s.solidified, indexed: s.indexed, final: s.final, lag: s.lag };
   }
   const c = all(db, 'SELECT indexed_number, final_number FROM sync_state WHERE id = 1', [])[0];
-  return { head: -1, solidified: -1, indexed: c?.indexed_number ?? -1, final: c?.final_number ?? finalNumber(db), lag: 0 };
+  return {
+    head: -1,
+    solidified: -1,
+    indexed: c?.indexed_number ?? -1,
+    final: c?.final_number ?? finalNumber(db),
+    lag: 0,
+  };
 }

@@ -19,7 +19,16 @@ import { finalNumber } from '../db/views.js';
 import { intFrom } from '../internal/config.js';
 import { FatalError } from '../internal/errors.js';
 import { DEFAULT_LIMITS, noIntrospectionRule, queryLimitsRule, type QueryLimits } from './limits.js';
-import { apiStatus, giftOf, ledgerOf, ledgerWhere, resolvers, type ApiContext, type ApiPubSub, type LedgerFilter } from './resolvers.js';
+import {
+  apiStatus,
+  giftOf,
+  ledgerOf,
+  ledgerWhere,
+  resolvers,
+  type ApiContext,
+  type ApiPubSub,
+  type LedgerFilter,
+} from './resolvers.js';
 import { typeDefs } from './schema.js';
 
 export interface IndexerApiOptions {
@@ -62,7 +71,20 @@ export interface IndexerApi {
   close(): void;
 }
 
-const CSV_COLUMNS = ['tx_id', 'block_number', 'tx_index', 'log_index', 'entry_index', 'timestamp', 'kind', 'account', 'side', 'token', 'amount', 'finality'];
+const CSV_COLUMNS = [
+  'tx_id',
+  'block_number',
+  'tx_index',
+  'log_index',
+  'entry_index',
+  'timestamp',
+  'kind',
+  'account',
+  'side',
+  'token',
+  'amount',
+  'finality',
+];
 const CSV_CHUNK = 500;
 
 function csvField(v: unknown): string {
@@ -97,10 +119,17 @@ async function bodyTooLarge(request: Request, max: number): Promise<boolean> {
 
 /** Wraps every query resolver so that none starts after `ctx.deadline`. */
 function withDeadline<T extends Record<string, unknown>>(map: T): T {
-  const timeout = (): GraphQLError => new GraphQLError('the query took too long and was stopped', { extensions: { code: 'QUERY_TIMEOUT' } });
+  const timeout = (): GraphQLError =>
+    new GraphQLError('the query took too long and was stopped', { extensions: { code: 'QUERY_TIMEOUT' } });
   const out: Record<string, unknown> = {};
   for (const [type, fields] of Object.entries(map)) {
-    if (type === 'Subscription' || typeof fields !== 'object' || fields === null || !Object.getPrototypeOf(fields) || Object.getPrototypeOf(fields) !== Object.prototype) {
+    if (
+      type === 'Subscription' ||
+      typeof fields !== 'object' ||
+      fields === null ||
+      !Object.getPrototypeOf(fields) ||
+      Object.getPrototypeOf(fields) !== Object.prototype
+    ) {
       out[type] = fields;
       continue;
     }
@@ -123,10 +152,13 @@ function withDeadline<T extends Record<string, unknown>>(map: T): T {
  * The abuse limits from the environment: INDEXER_INTROSPECTION (0 turns introspection and GraphiQL
  * off), INDEXER_MAX_BODY_BYTES, INDEXER_MAX_RESPONSE_BYTES, INDEXER_QUERY_TIMEOUT_MS.
  */
-export function apiGuardsFromEnv(env: Record<string, string | undefined> = process.env): Pick<IndexerApiOptions, 'introspection' | 'maxBodyBytes' | 'maxResponseBytes' | 'timeoutMs'> {
+export function apiGuardsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): Pick<IndexerApiOptions, 'introspection' | 'maxBodyBytes' | 'maxResponseBytes' | 'timeoutMs'> {
   const int = (name: string, def: number): number => intFrom(env, name, def);
   const flag = env.INDEXER_INTROSPECTION;
-  if (flag !== undefined && flag !== '' && flag !== '0' && flag !== '1') throw new FatalError(`INDEXER_INTROSPECTION must be 0 or 1, got "${flag}"`);
+  if (flag !== undefined && flag !== '' && flag !== '0' && flag !== '1')
+    throw new FatalError(`INDEXER_INTROSPECTION must be 0 or 1, got "${flag}"`);
   return {
     introspection: flag !== '0',
     maxBodyBytes: int('INDEXER_MAX_BODY_BYTES', API_GUARDS.maxBodyBytes),
@@ -147,7 +179,8 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
   const pubsub: ApiPubSub = createPubSub();
   const requests = new Map<string, number>();
 
-  const maxId = (table: string): number => (db.prepare(`SELECT coalesce(max(id), 0) FROM ${table}`).pluck().get() as number) ?? 0;
+  const maxId = (table: string): number =>
+    (db.prepare(`SELECT coalesce(max(id), 0) FROM ${table}`).pluck().get() as number) ?? 0;
   let lastGift = maxId('gifts');
   let lastLedger = maxId('ledger_entries');
 
@@ -160,7 +193,10 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
       lastGift = r.id;
       pubsub.publish('gift', giftOf(r, final));
     }
-    for (const r of db.prepare('SELECT * FROM ledger_entries WHERE id > ? ORDER BY id').all(lastLedger) as Record<string, any>[]) {
+    for (const r of db.prepare('SELECT * FROM ledger_entries WHERE id > ? ORDER BY id').all(lastLedger) as Record<
+      string,
+      any
+    >[]) {
       lastLedger = r.id;
       pubsub.publish('ledger', ledgerOf(r, final));
     }
@@ -180,8 +216,12 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
   const rollbackListener = {
     before(forkPoint: number): void {
       removing = {
-        gifts: db.prepare('SELECT * FROM gifts WHERE block_number > ? AND id <= ? ORDER BY id').all(forkPoint, lastGift) as Record<string, any>[],
-        ledger: db.prepare('SELECT * FROM ledger_entries WHERE block_number > ? AND id <= ? ORDER BY id').all(forkPoint, lastLedger) as Record<string, any>[],
+        gifts: db
+          .prepare('SELECT * FROM gifts WHERE block_number > ? AND id <= ? ORDER BY id')
+          .all(forkPoint, lastGift) as Record<string, any>[],
+        ledger: db
+          .prepare('SELECT * FROM ledger_entries WHERE block_number > ? AND id <= ? ORDER BY id')
+          .all(forkPoint, lastLedger) as Record<string, any>[],
       };
     },
     after(): void {
@@ -229,9 +269,17 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
     gauge('blive_indexer_indexed_block', 'Last indexed block.', s.indexed);
     gauge('blive_indexer_final_block', 'Highest final block.', s.final);
     gauge('blive_indexer_lag_blocks', 'Blocks between the head and the last indexed block.', s.lag);
-    gauge('blive_indexer_events_processed_total', 'Events committed by the indexer in this process.', indexer?.status().eventsProcessed ?? 0, 'counter');
+    gauge(
+      'blive_indexer_events_processed_total',
+      'Events committed by the indexer in this process.',
+      indexer?.status().eventsProcessed ?? 0,
+      'counter',
+    );
     gauge('blive_indexer_raw_events', 'Events in the raw store.', rawEvents);
-    lines.push('# HELP blive_api_requests_total HTTP requests by path and status.', '# TYPE blive_api_requests_total counter');
+    lines.push(
+      '# HELP blive_api_requests_total HTTP requests by path and status.',
+      '# TYPE blive_api_requests_total counter',
+    );
     for (const [k, n] of [...requests].sort()) {
       const [path, status] = k.split(' ');
       lines.push(`blive_api_requests_total{path="${path}",status="${status}"} ${n}`);
@@ -244,12 +292,20 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
     const num = (k: string): number | null => {
       const v = q.get(k);
       if (v === null || v === '') return null;
-      if (!/^\d+$/.test(v)) throw new GraphQLError(`${k} must be a time in ms`, { extensions: { code: 'BAD_ARGUMENT' } });
+      if (!/^\d+$/.test(v))
+        throw new GraphQLError(`${k} must be a time in ms`, { extensions: { code: 'BAD_ARGUMENT' } });
       return Number(v);
     };
     let where: ReturnType<typeof ledgerWhere>;
     try {
-      const f: LedgerFilter = { account: q.get('account'), kind: q.get('kind'), token: q.get('token'), from: num('from'), to: num('to'), txId: q.get('txId') };
+      const f: LedgerFilter = {
+        account: q.get('account'),
+        kind: q.get('kind'),
+        token: q.get('token'),
+        from: num('from'),
+        to: num('to'),
+        txId: q.get('txId'),
+      };
       where = ledgerWhere(f);
     } catch (e) {
       if (e instanceof GraphQLError) return json(400, { error: { code: e.extensions.code, message: e.message } });
@@ -274,20 +330,32 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
         }
         const rows = stmt.all(...params, key) as Record<string, any>[];
         for (const r of rows) {
-          out.push(CSV_COLUMNS.map((c) => csvField(c === 'finality' ? (r.block_number <= final ? 'FINAL' : 'PENDING') : r[c])).join(','));
+          out.push(
+            CSV_COLUMNS.map((c) =>
+              csvField(c === 'finality' ? (r.block_number <= final ? 'FINAL' : 'PENDING') : r[c]),
+            ).join(','),
+          );
           key = r.id;
         }
         if (out.length) controller.enqueue(encoder.encode(`${out.join('\n')}\n`));
         if (rows.length < CSV_CHUNK) controller.close();
       },
     });
-    return new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="ledger.csv"' } });
+    return new Response(body, {
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': 'attachment; filename="ledger.csv"',
+      },
+    });
   }
 
   const routes: Plugin = {
     async onRequest({ url, request, endResponse }) {
       if (request.method === 'POST') {
-        if (await bodyTooLarge(request, maxBody)) return endResponse(json(413, errorBody('BODY_TOO_LARGE', `the request body is larger than ${maxBody} bytes`)));
+        if (await bodyTooLarge(request, maxBody))
+          return endResponse(
+            json(413, errorBody('BODY_TOO_LARGE', `the request body is larger than ${maxBody} bytes`)),
+          );
         return;
       }
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
@@ -323,7 +391,13 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
     onResultProcess({ result, setResult }) {
       // Streams (SSE) are sent event by event; a single result is measured whole.
       if (Array.isArray(result) || Symbol.asyncIterator in (result as object)) return;
-      if (JSON.stringify(result).length > maxResponse) setResult(errorBody('RESPONSE_TOO_LARGE', `the result is larger than ${maxResponse} bytes: ask for fewer fields or smaller pages`) as never);
+      if (JSON.stringify(result).length > maxResponse)
+        setResult(
+          errorBody(
+            'RESPONSE_TOO_LARGE',
+            `the result is larger than ${maxResponse} bytes: ask for fewer fields or smaller pages`,
+          ) as never,
+        );
     },
   };
 
@@ -347,7 +421,11 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
         clock,
         deadline: clock() + timeoutMs,
         final: () => (final ??= finalNumber(db)),
-        now: () => (now ??= (db.prepare('SELECT timestamp FROM raw_blocks ORDER BY number DESC LIMIT 1').pluck().get() as number | undefined) ?? Date.now()),
+        now: () =>
+          (now ??=
+            (db.prepare('SELECT timestamp FROM raw_blocks ORDER BY number DESC LIMIT 1').pluck().get() as
+              | number
+              | undefined) ?? Date.now()),
       };
     },
   });

@@ -296,7 +296,16 @@ export const leaderboards = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.kind, t.period, t.periodStart, t.token, t.streamOwner, t.streamId, t.account] }),
-    index('leaderboards_top').on(t.kind, t.period, t.periodStart, t.token, t.streamOwner, t.streamId, t.amountSort, t.account),
+    index('leaderboards_top').on(
+      t.kind,
+      t.period,
+      t.periodStart,
+      t.token,
+      t.streamOwner,
+      t.streamId,
+      t.amountSort,
+      t.account,
+    ),
   ],
 );
 
@@ -361,7 +370,10 @@ export const freezeHistory = sqliteTable(
     until: integer('until'),
     reason: text('reason'),
   },
-  (t) => [primaryKey({ columns: [t.blockNumber, t.txIndex, t.logIndex] }), index('freeze_history_broadcaster').on(t.broadcaster)],
+  (t) => [
+    primaryKey({ columns: [t.blockNumber, t.txIndex, t.logIndex] }),
+    index('freeze_history_broadcaster').on(t.broadcaster),
+  ],
 );
 
 // --------------------------------------------------------------------------- treasury and pool
@@ -431,7 +443,10 @@ export const splitHistory = sqliteTable(
     platformBps: integer('platform_bps'),
     effectiveAt: integer('effective_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.blockNumber, t.txIndex, t.logIndex] }), index('split_history_broadcaster').on(t.broadcaster)],
+  (t) => [
+    primaryKey({ columns: [t.blockNumber, t.txIndex, t.logIndex] }),
+    index('split_history_broadcaster').on(t.broadcaster),
+  ],
 );
 
 /** Every HoldPeriodUpdated (seconds); the current one is also contract_state GiftVault/holdPeriod. */
@@ -497,7 +512,11 @@ export const rewardClaims = sqliteTable(
     logIndex: integer('log_index').notNull(),
     timestamp: integer('timestamp').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.epochId, t.claimIndex] }), index('reward_claims_account').on(t.account), index('reward_claims_block').on(t.blockNumber)],
+  (t) => [
+    primaryKey({ columns: [t.epochId, t.claimIndex] }),
+    index('reward_claims_account').on(t.account),
+    index('reward_claims_block').on(t.blockNumber),
+  ],
 );
 
 // ------------------------------------------------------------------------------------- ledger

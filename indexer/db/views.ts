@@ -35,10 +35,12 @@ export interface EarningsAt {
  * nextReleaseOf.
  */
 export function earningsAt(db: Database.Database, broadcaster: string, token: string, at: number): EarningsAt {
-  const e = db.prepare('SELECT settled, escrowed_total, claimed_total FROM earnings WHERE broadcaster = ? AND token = ?').get(broadcaster, token) as
-    | { settled: string; escrowed_total: string; claimed_total: string }
-    | undefined;
-  const slots = db.prepare('SELECT release_at, amount FROM escrow_slots WHERE broadcaster = ? AND token = ?').all(broadcaster, token) as { release_at: number; amount: string }[];
+  const e = db
+    .prepare('SELECT settled, escrowed_total, claimed_total FROM earnings WHERE broadcaster = ? AND token = ?')
+    .get(broadcaster, token) as { settled: string; escrowed_total: string; claimed_total: string } | undefined;
+  const slots = db
+    .prepare('SELECT release_at, amount FROM escrow_slots WHERE broadcaster = ? AND token = ?')
+    .all(broadcaster, token) as { release_at: number; amount: string }[];
   const now = Math.floor(at / 1000) * 1000;
   let claimable = BigInt(e?.settled ?? '0');
   let pending = 0n;
@@ -52,7 +54,13 @@ export function earningsAt(db: Database.Database, broadcaster: string, token: st
       if (nextReleaseAt === 0 || s.release_at < nextReleaseAt) nextReleaseAt = s.release_at;
     }
   }
-  return { pending, claimable, nextReleaseAt, escrowedTotal: BigInt(e?.escrowed_total ?? '0'), claimedTotal: BigInt(e?.claimed_total ?? '0') };
+  return {
+    pending,
+    claimable,
+    nextReleaseAt,
+    escrowedTotal: BigInt(e?.escrowed_total ?? '0'),
+    claimedTotal: BigInt(e?.claimed_total ?? '0'),
+  };
 }
 
 export interface SplitBps {
@@ -80,7 +88,9 @@ export function splitAt(db: Database.Database, broadcaster: string, at: number):
   const now = Math.floor(at / 1000) * 1000;
   const due = (p: PolicyRow): boolean => p.has_next === 1 && p.effective_at <= now;
   const current = (p: PolicyRow): SplitBps =>
-    due(p) ? { broadcasterBps: p.next_broadcaster_bps, poolBps: p.next_pool_bps, platformBps: p.next_platform_bps } : { broadcasterBps: p.broadcaster_bps, poolBps: p.pool_bps, platformBps: p.platform_bps };
+    due(p)
+      ? { broadcasterBps: p.next_broadcaster_bps, poolBps: p.next_pool_bps, platformBps: p.next_platform_bps }
+      : { broadcasterBps: p.broadcaster_bps, poolBps: p.pool_bps, platformBps: p.platform_bps };
   const o = broadcaster === ZERO_ADDRESS ? undefined : (get.get(broadcaster) as PolicyRow | undefined);
   if (o && (due(o) ? o.next_active === 1 : o.active === 1)) return current(o);
   const d = get.get(ZERO_ADDRESS) as PolicyRow | undefined;
@@ -119,7 +129,14 @@ export interface ChartEntry {
 /** Top accounts of a chart, largest amount first (ties: account descending), served by the leaderboards_top index. */
 export function topAccounts(
   db: Database.Database,
-  q: { kind: ChartKind; period: ChartPeriod; periodStart: number; token: string; stream?: { broadcaster: string; streamId: string }; limit: number },
+  q: {
+    kind: ChartKind;
+    period: ChartPeriod;
+    periodStart: number;
+    token: string;
+    stream?: { broadcaster: string; streamId: string };
+    limit: number;
+  },
 ): ChartEntry[] {
   const rows = db
     .prepare(
@@ -127,6 +144,16 @@ export function topAccounts(
        WHERE kind = ? AND period = ? AND period_start = ? AND token = ? AND stream_owner = ? AND stream_id = ?
        ORDER BY amount_sort DESC, account DESC LIMIT ?`,
     )
-    .all(q.kind, q.period, q.periodStart, q.token, q.stream?.broadcaster ?? '', q.stream?.streamId ?? '', q.limit) as { account: string; amount: string; gift_count: number; block_number: number }[];
-  return rows.map((r) => ({ account: r.account, amount: BigInt(r.amount), giftCount: r.gift_count, blockNumber: r.block_number }));
+    .all(q.kind, q.period, q.periodStart, q.token, q.stream?.broadcaster ?? '', q.stream?.streamId ?? '', q.limit) as {
+    account: string;
+    amount: string;
+    gift_count: number;
+    block_number: number;
+  }[];
+  return rows.map((r) => ({
+    account: r.account,
+    amount: BigInt(r.amount),
+    giftCount: r.gift_count,
+    blockNumber: r.block_number,
+  }));
 }

@@ -51,11 +51,23 @@ function addBalance(ctx: HandlerContext, e: RawEvent, user: string, token: strin
 }
 
 function treasuryOf(ctx: HandlerContext, token: string, e: RawEvent): Row<typeof treasury> {
-  return ctx.store.get(treasury, token) ?? { token, accrued: 0n, withdrawn: 0n, balance: 0n, blockNumber: e.blockNumber };
+  return (
+    ctx.store.get(treasury, token) ?? { token, accrued: 0n, withdrawn: 0n, balance: 0n, blockNumber: e.blockNumber }
+  );
 }
 
 function poolOf(ctx: HandlerContext, token: string, e: RawEvent): Row<typeof pool> {
-  return ctx.store.get(pool, token) ?? { token, accrued: 0n, flushed: 0n, balance: 0n, lastFlushTxId: null, lastFlushAmount: null, blockNumber: e.blockNumber };
+  return (
+    ctx.store.get(pool, token) ?? {
+      token,
+      accrued: 0n,
+      flushed: 0n,
+      balance: 0n,
+      lastFlushTxId: null,
+      lastFlushAmount: null,
+      blockNumber: e.blockNumber,
+    }
+  );
 }
 
 function earningsOf(ctx: HandlerContext, broadcaster: string, token: string, e: RawEvent): Row<typeof earnings> {
@@ -85,7 +97,14 @@ function holdPeriodNow(ctx: HandlerContext): number {
  * EscrowLib.credit on the mirror: adds `amount` released after `hold` seconds and returns the
  * release time in seconds (moving `earn.settled` when a released slot is reused).
  */
-function escrowCredit(ctx: HandlerContext, e: RawEvent, earn: Row<typeof earnings>, amount: bigint, now: number, hold: number): number {
+function escrowCredit(
+  ctx: HandlerContext,
+  e: RawEvent,
+  earn: Row<typeof earnings>,
+  amount: bigint,
+  now: number,
+  hold: number,
+): number {
   if (hold === 0) {
     earn.settled += amount;
     return now;
@@ -98,13 +117,31 @@ function escrowCredit(ctx: HandlerContext, e: RawEvent, earn: Row<typeof earning
   if (!slot || slot.releaseAt === releaseAt * 1000) {
     if (amount === 0n) return releaseAt;
     const total = (slot?.amount ?? 0n) + amount;
-    ctx.store.put(escrowSlots, { broadcaster: earn.broadcaster, token: earn.token, slot: index, releaseAt: releaseAt * 1000, amount: total, blockNumber: e.blockNumber });
+    ctx.store.put(escrowSlots, {
+      broadcaster: earn.broadcaster,
+      token: earn.token,
+      slot: index,
+      releaseAt: releaseAt * 1000,
+      amount: total,
+      blockNumber: e.blockNumber,
+    });
   } else {
     // EscrowLib's ring never holds two unreleased buckets in one slot (it asserts so).
-    if (slot.releaseAt / 1000 > now) throw new FatalError(`escrow slot ${index} of ${earn.broadcaster} holds an unreleased bucket at ${slot.releaseAt}`);
+    if (slot.releaseAt / 1000 > now)
+      throw new FatalError(
+        `escrow slot ${index} of ${earn.broadcaster} holds an unreleased bucket at ${slot.releaseAt}`,
+      );
     earn.settled += slot.amount;
     if (amount === 0n) ctx.store.remove(escrowSlots, earn.broadcaster, earn.token, index);
-    else ctx.store.put(escrowSlots, { broadcaster: earn.broadcaster, token: earn.token, slot: index, releaseAt: releaseAt * 1000, amount, blockNumber: e.blockNumber });
+    else
+      ctx.store.put(escrowSlots, {
+        broadcaster: earn.broadcaster,
+        token: earn.token,
+        slot: index,
+        releaseAt: releaseAt * 1000,
+        amount,
+        blockNumber: e.blockNumber,
+      });
   }
   return releaseAt;
 }
@@ -152,7 +189,18 @@ export function periodsOf(ts: number): [string, number][] {
   ];
 }
 
-function bump(ctx: HandlerContext, e: RawEvent, kind: string, period: string, periodStart: number, token: string, streamOwner: string, streamId: string, who: string, value: bigint): void {
+function bump(
+  ctx: HandlerContext,
+  e: RawEvent,
+  kind: string,
+  period: string,
+  periodStart: number,
+  token: string,
+  streamOwner: string,
+  streamId: string,
+  who: string,
+  value: bigint,
+): void {
   const row = ctx.store.get(leaderboards, kind, period, periodStart, token, streamOwner, streamId, who);
   if (row) {
     row.amount += value;
@@ -160,7 +208,18 @@ function bump(ctx: HandlerContext, e: RawEvent, kind: string, period: string, pe
     row.blockNumber = e.blockNumber;
     ctx.store.put(leaderboards, row);
   } else {
-    ctx.store.put(leaderboards, { kind, period, periodStart, token, streamOwner, streamId, account: who, amount: value, giftCount: 1, blockNumber: e.blockNumber });
+    ctx.store.put(leaderboards, {
+      kind,
+      period,
+      periodStart,
+      token,
+      streamOwner,
+      streamId,
+      account: who,
+      amount: value,
+      giftCount: 1,
+      blockNumber: e.blockNumber,
+    });
   }
 }
 
@@ -228,7 +287,12 @@ export const handlers: HandlerMap = {
   },
 
   'GiftVault:TokenAllowed': (e, ctx) => {
-    ctx.store.put(tokensAllowed, { token: str(e.args, 'token'), allowed: bool(e.args, 'allowed'), updatedAt: e.timestamp, blockNumber: e.blockNumber });
+    ctx.store.put(tokensAllowed, {
+      token: str(e.args, 'token'),
+      allowed: bool(e.args, 'allowed'),
+      updatedAt: e.timestamp,
+      blockNumber: e.blockNumber,
+    });
   },
 
   'GiftVault:GiftUpdated': (e, ctx) => {
@@ -245,8 +309,20 @@ export const handlers: HandlerMap = {
 
   'GiftVault:HoldPeriodUpdated': (e, ctx) => {
     const hold = num(e.args, 'holdPeriod');
-    ctx.store.put(contractState, { contract: VAULT, key: 'holdPeriod', value: String(hold), blockNumber: e.blockNumber });
-    ctx.store.append(holdPeriods, { blockNumber: e.blockNumber, txIndex: e.txIndex, logIndex: e.logIndex, txId: e.txId, timestamp: e.timestamp, holdPeriod: hold });
+    ctx.store.put(contractState, {
+      contract: VAULT,
+      key: 'holdPeriod',
+      value: String(hold),
+      blockNumber: e.blockNumber,
+    });
+    ctx.store.append(holdPeriods, {
+      blockNumber: e.blockNumber,
+      txIndex: e.txIndex,
+      logIndex: e.logIndex,
+      txId: e.txId,
+      timestamp: e.timestamp,
+      holdPeriod: hold,
+    });
   },
 
   'GiftVault:Deposited': (e, ctx) => {
@@ -276,15 +352,18 @@ export const handlers: HandlerMap = {
     const toPlatform = big(a, 'platformAmount');
     const streamId = str(a, 'streamId');
     const releaseAt = num(a, 'releaseAt');
-    if (typeof a.fromVault !== 'boolean') throw new FatalError(`GiftSent without a boolean fromVault (${String(a.fromVault)})`);
+    if (typeof a.fromVault !== 'boolean')
+      throw new FatalError(`GiftSent without a boolean fromVault (${String(a.fromVault)})`);
     const paidFrom = a.fromVault ? 'vault' : 'wallet';
-    if (toBroadcaster + toPool + toPlatform !== total) throw new FatalError(`GiftSent shares do not add up to ${total}`);
+    if (toBroadcaster + toPool + toPlatform !== total)
+      throw new FatalError(`GiftSent shares do not add up to ${total}`);
 
     if (paidFrom === 'vault') addBalance(ctx, e, sender, token, -total);
 
     const earn = earningsOf(ctx, broadcaster, token, e);
     const mirrored = escrowCredit(ctx, e, earn, toBroadcaster, nowSec(e), holdPeriodNow(ctx));
-    if (mirrored !== releaseAt) throw new FatalError(`escrow mirror gives releaseAt ${mirrored}, the chain ${releaseAt}`);
+    if (mirrored !== releaseAt)
+      throw new FatalError(`escrow mirror gives releaseAt ${mirrored}, the chain ${releaseAt}`);
     earn.escrowedTotal += toBroadcaster;
     earn.held += toBroadcaster;
     earn.blockNumber = e.blockNumber;
@@ -334,7 +413,17 @@ export const handlers: HandlerMap = {
         s.blockNumber = e.blockNumber;
         ctx.store.put(streamTotals, s);
       } else {
-        ctx.store.put(streamTotals, { broadcaster, streamId, token, total, broadcasterAmount: toBroadcaster, giftCount: 1, firstGiftAt: e.timestamp, lastGiftAt: e.timestamp, blockNumber: e.blockNumber });
+        ctx.store.put(streamTotals, {
+          broadcaster,
+          streamId,
+          token,
+          total,
+          broadcasterAmount: toBroadcaster,
+          giftCount: 1,
+          firstGiftAt: e.timestamp,
+          lastGiftAt: e.timestamp,
+          blockNumber: e.blockNumber,
+        });
       }
     }
 
@@ -347,7 +436,16 @@ export const handlers: HandlerMap = {
       b.blockNumber = e.blockNumber;
       ctx.store.put(broadcasterTotals, b);
     } else {
-      ctx.store.put(broadcasterTotals, { broadcaster, token, total, broadcasterAmount: toBroadcaster, giftCount: 1, firstGiftAt: e.timestamp, lastGiftAt: e.timestamp, blockNumber: e.blockNumber });
+      ctx.store.put(broadcasterTotals, {
+        broadcaster,
+        token,
+        total,
+        broadcasterAmount: toBroadcaster,
+        giftCount: 1,
+        firstGiftAt: e.timestamp,
+        lastGiftAt: e.timestamp,
+        blockNumber: e.blockNumber,
+      });
     }
 
     for (const [period, start] of periodsOf(e.timestamp)) {
@@ -373,7 +471,8 @@ export const handlers: HandlerMap = {
     const amount = big(e.args, 'amount');
     const earn = earningsOf(ctx, broadcaster, token, e);
     const taken = escrowTake(ctx, earn, nowSec(e));
-    if (taken !== amount) throw new FatalError(`escrow mirror releases ${taken} to ${broadcaster}, the chain claimed ${amount}`);
+    if (taken !== amount)
+      throw new FatalError(`escrow mirror releases ${taken} to ${broadcaster}, the chain claimed ${amount}`);
     earn.claimedTotal += amount;
     earn.held -= amount;
     earn.lastClaimAt = e.timestamp;
@@ -387,8 +486,25 @@ export const handlers: HandlerMap = {
     const broadcaster = str(e.args, 'broadcaster');
     const until = num(e.args, 'until') * 1000;
     const reason = str(e.args, 'reason');
-    ctx.store.put(freezes, { broadcaster, until, reason, frozenAt: e.timestamp, unfrozenAt: null, blockNumber: e.blockNumber });
-    ctx.store.append(freezeHistory, { blockNumber: e.blockNumber, txIndex: e.txIndex, logIndex: e.logIndex, txId: e.txId, timestamp: e.timestamp, broadcaster, kind: 'FROZEN', until, reason });
+    ctx.store.put(freezes, {
+      broadcaster,
+      until,
+      reason,
+      frozenAt: e.timestamp,
+      unfrozenAt: null,
+      blockNumber: e.blockNumber,
+    });
+    ctx.store.append(freezeHistory, {
+      blockNumber: e.blockNumber,
+      txIndex: e.txIndex,
+      logIndex: e.logIndex,
+      txId: e.txId,
+      timestamp: e.timestamp,
+      broadcaster,
+      kind: 'FROZEN',
+      until,
+      reason,
+    });
   },
 
   'GiftVault:ClaimsUnfrozen': (e, ctx) => {
@@ -400,7 +516,17 @@ export const handlers: HandlerMap = {
     f.unfrozenAt = e.timestamp;
     f.blockNumber = e.blockNumber;
     ctx.store.put(freezes, f);
-    ctx.store.append(freezeHistory, { blockNumber: e.blockNumber, txIndex: e.txIndex, logIndex: e.logIndex, txId: e.txId, timestamp: e.timestamp, broadcaster, kind: 'UNFROZEN', until: f.until, reason: null });
+    ctx.store.append(freezeHistory, {
+      blockNumber: e.blockNumber,
+      txIndex: e.txIndex,
+      logIndex: e.logIndex,
+      txId: e.txId,
+      timestamp: e.timestamp,
+      broadcaster,
+      kind: 'UNFROZEN',
+      until: f.until,
+      reason: null,
+    });
   },
 
   'GiftVault:TreasuryWithdrawn': (e, ctx) => {
@@ -417,7 +543,15 @@ export const handlers: HandlerMap = {
   },
 
   'GiftVault:SurplusRecovered': (e, ctx) => {
-    transfer(e, ctx, 'SURPLUS_RECOVER', str(e.args, 'token'), account.surplus('vault'), account.wallet(str(e.args, 'to')), big(e.args, 'amount'));
+    transfer(
+      e,
+      ctx,
+      'SURPLUS_RECOVER',
+      str(e.args, 'token'),
+      account.surplus('vault'),
+      account.wallet(str(e.args, 'to')),
+      big(e.args, 'amount'),
+    );
   },
 
   'GiftVault:PoolFlushed': (e, ctx) => {

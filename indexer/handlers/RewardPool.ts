@@ -12,7 +12,17 @@ import { big, num, str, type HandlerContext, type HandlerMap } from './context.j
 import { account, transfer } from './ledger.js';
 
 function fundsOf(ctx: HandlerContext, token: string, e: RawEvent): Row<typeof rewardPool> {
-  return ctx.store.get(rewardPool, token) ?? { token, unallocated: 0n, outstanding: 0n, fundedTotal: 0n, claimedTotal: 0n, sweptTotal: 0n, blockNumber: e.blockNumber };
+  return (
+    ctx.store.get(rewardPool, token) ?? {
+      token,
+      unallocated: 0n,
+      outstanding: 0n,
+      fundedTotal: 0n,
+      claimedTotal: 0n,
+      sweptTotal: 0n,
+      blockNumber: e.blockNumber,
+    }
+  );
 }
 
 function epochOf(ctx: HandlerContext, epochId: string): Row<typeof rewardEpochs> {
@@ -23,7 +33,8 @@ function epochOf(ctx: HandlerContext, epochId: string): Row<typeof rewardEpochs>
 
 /** The contract refuses every claim, sweep and cancel of an epoch already swept or cancelled. */
 function closedCheck(ep: Row<typeof rewardEpochs>, epochId: string, what: string): void {
-  if (ep.swept || ep.cancelled) throw new FatalError(`epoch ${epochId} ${what} after it was ${ep.swept ? 'swept' : 'cancelled'}`);
+  if (ep.swept || ep.cancelled)
+    throw new FatalError(`epoch ${epochId} ${what} after it was ${ep.swept ? 'swept' : 'cancelled'}`);
 }
 
 export const handlers: HandlerMap = {
@@ -44,10 +55,13 @@ export const handlers: HandlerMap = {
     }
     const flush = ctx.store.get(pool, token);
     if (!flush || flush.lastFlushTxId !== e.txId || flush.lastFlushAmount === null) {
-      throw new FatalError(`the vault funded the pool with ${amount} of ${token} without a PoolFlushed in the same transaction`);
+      throw new FatalError(
+        `the vault funded the pool with ${amount} of ${token} without a PoolFlushed in the same transaction`,
+      );
     }
     const shortfall = flush.lastFlushAmount - amount;
-    if (shortfall < 0n) throw new FatalError(`the pool received ${amount} of ${token}, more than the ${flush.lastFlushAmount} flushed`);
+    if (shortfall < 0n)
+      throw new FatalError(`the pool received ${amount} of ${token}, more than the ${flush.lastFlushAmount} flushed`);
     if (shortfall > 0n) transfer(e, ctx, 'TRANSFER_FEE', token, account.rewardPool, account.tokenFees, shortfall);
   },
 
@@ -75,7 +89,8 @@ export const handlers: HandlerMap = {
     });
     const f = fundsOf(ctx, token, e);
     f.unallocated -= total;
-    if (f.unallocated < 0n) throw new FatalError(`epoch ${epochId} allocates more ${token} than the pool has unallocated`);
+    if (f.unallocated < 0n)
+      throw new FatalError(`epoch ${epochId} allocates more ${token} than the pool has unallocated`);
     f.outstanding += total;
     f.blockNumber = e.blockNumber;
     ctx.store.put(rewardPool, f);
@@ -88,7 +103,10 @@ export const handlers: HandlerMap = {
     const amount = big(e.args, 'amount');
     const ep = epochOf(ctx, epochId);
     closedCheck(ep, epochId, 'claimed from');
-    if (ep.claimed + amount > ep.total) throw new FatalError(`a claim of ${amount} from epoch ${epochId} exceeds what is left of it (${ep.total - ep.claimed})`);
+    if (ep.claimed + amount > ep.total)
+      throw new FatalError(
+        `a claim of ${amount} from epoch ${epochId} exceeds what is left of it (${ep.total - ep.claimed})`,
+      );
     ep.claimed += amount;
     ep.claimCount += 1;
     ep.blockNumber = e.blockNumber;
@@ -119,7 +137,10 @@ export const handlers: HandlerMap = {
     const amount = big(e.args, 'amount');
     const ep = epochOf(ctx, epochId);
     closedCheck(ep, epochId, 'cancelled');
-    if (ep.claimCount !== 0 || amount !== ep.total) throw new FatalError(`epoch ${epochId} cancelled with ${amount} after ${ep.claimCount} claims of its ${ep.total}`);
+    if (ep.claimCount !== 0 || amount !== ep.total)
+      throw new FatalError(
+        `epoch ${epochId} cancelled with ${amount} after ${ep.claimCount} claims of its ${ep.total}`,
+      );
     ep.cancelled = true;
     ep.cancelledAt = e.timestamp;
     ep.blockNumber = e.blockNumber;
@@ -134,7 +155,15 @@ export const handlers: HandlerMap = {
   },
 
   'RewardPool:SurplusRecovered': (e, ctx) => {
-    transfer(e, ctx, 'SURPLUS_RECOVER', str(e.args, 'token'), account.surplus('pool'), account.wallet(str(e.args, 'to')), big(e.args, 'amount'));
+    transfer(
+      e,
+      ctx,
+      'SURPLUS_RECOVER',
+      str(e.args, 'token'),
+      account.surplus('pool'),
+      account.wallet(str(e.args, 'to')),
+      big(e.args, 'amount'),
+    );
   },
 
   'RewardPool:EpochSwept': (e, ctx) => {
@@ -142,7 +171,8 @@ export const handlers: HandlerMap = {
     const amount = big(e.args, 'amount');
     const ep = epochOf(ctx, epochId);
     closedCheck(ep, epochId, 'swept');
-    if (amount !== ep.total - ep.claimed) throw new FatalError(`epoch ${epochId} swept with ${amount}, but ${ep.total - ep.claimed} of it was unclaimed`);
+    if (amount !== ep.total - ep.claimed)
+      throw new FatalError(`epoch ${epochId} swept with ${amount}, but ${ep.total - ep.claimed} of it was unclaimed`);
     ep.swept = true;
     ep.sweptAmount = amount;
     ep.sweptAt = e.timestamp;

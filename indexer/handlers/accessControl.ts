@@ -7,13 +7,24 @@ import { str, type HandlerMap } from './context.js';
 export function accessControlHandlers(contract: ContractName): HandlerMap {
   return {
     [`${contract}:RoleGranted`]: (e, ctx) => {
-      ctx.store.put(roles, { contract, role: str(e.args, 'role'), account: str(e.args, 'account'), grantedAt: e.timestamp, blockNumber: e.blockNumber });
+      ctx.store.put(roles, {
+        contract,
+        role: str(e.args, 'role'),
+        account: str(e.args, 'account'),
+        grantedAt: e.timestamp,
+        blockNumber: e.blockNumber,
+      });
     },
     [`${contract}:RoleRevoked`]: (e, ctx) => {
       ctx.store.remove(roles, contract, str(e.args, 'role'), str(e.args, 'account'));
     },
     [`${contract}:RoleAdminChanged`]: (e, ctx) => {
-      ctx.store.put(roleAdmins, { contract, role: str(e.args, 'role'), adminRole: str(e.args, 'newAdminRole'), blockNumber: e.blockNumber });
+      ctx.store.put(roleAdmins, {
+        contract,
+        role: str(e.args, 'role'),
+        adminRole: str(e.args, 'newAdminRole'),
+        blockNumber: e.blockNumber,
+      });
     },
   };
 }

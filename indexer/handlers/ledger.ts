@@ -94,7 +94,15 @@ export function recordMovement(e: RawEvent, ctx: HandlerContext, kind: MovementK
 }
 
 /** A movement of `amount` from one account to another. */
-export function transfer(e: RawEvent, ctx: HandlerContext, kind: MovementKind, token: string, from: string, to: string, amount: bigint): void {
+export function transfer(
+  e: RawEvent,
+  ctx: HandlerContext,
+  kind: MovementKind,
+  token: string,
+  from: string,
+  to: string,
+  amount: bigint,
+): void {
   recordMovement(e, ctx, kind, token, [
     { account: from, side: 'CREDIT', amount },
     { account: to, side: 'DEBIT', amount },

@@ -15,13 +15,20 @@ export const HANDLERS: HandlerMap = { ...profiles, ...giftVault, ...rewardPool }
 export function applyEvent(e: RawEvent, ctx: HandlerContext): void {
   const key = `${e.contract}:${e.eventName}`;
   const handler = HANDLERS[key];
-  const context = (): Record<string, unknown> => ({ block_number: e.blockNumber, tx_id: e.txId, tx_index: e.txIndex, log_index: e.logIndex, event: key });
+  const context = (): Record<string, unknown> => ({
+    block_number: e.blockNumber,
+    tx_id: e.txId,
+    tx_index: e.txIndex,
+    log_index: e.logIndex,
+    event: key,
+  });
   if (!handler) throw new FatalError(`no handler for ${key}`, { context: context() });
   ctx.store.at(e.blockNumber);
   try {
     handler(e, ctx);
   } catch (err) {
-    if (err instanceof IndexerError) throw new FatalError(`${key}: ${err.message}`, { cause: err, context: { ...err.context, ...context() } });
+    if (err instanceof IndexerError)
+      throw new FatalError(`${key}: ${err.message}`, { cause: err, context: { ...err.context, ...context() } });
     throw new FatalError(`${key} failed`, { cause: err, context: context() });
   }
 }

@@ -65,13 +65,15 @@ export function intFrom(env: Env, name: string, def: number, min = 1): number {
   const v = env[name];
   if (v === undefined || v === '') return def;
   const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < min) throw new FatalError(`${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new FatalError(`${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
   return n;
 }
 
 /** Reads and checks a deployments file. */
 export function readDeployment(file: string, root = PROJECT_ROOT): Deployment {
-  if (!existsSync(file)) throw new FatalError(`no deployments file at ${file}: run the migrations (npm run migrate) or set BLIVE_NETWORK`);
+  if (!existsSync(file))
+    throw new FatalError(`no deployments file at ${file}: run the migrations (npm run migrate) or set BLIVE_NETWORK`);
   let raw: Record<string, any>;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
@@ -79,12 +81,14 @@ export function readDeployment(file: string, root = PROJECT_ROOT): Deployment {
     throw new FatalError(`cannot parse ${file}`, { cause: e });
   }
   const deployBlock = raw.deployBlock;
-  if (!Number.isSafeInteger(deployBlock) || deployBlock < 0) throw new FatalError(`${file}: deployBlock must be a block number, got ${JSON.stringify(deployBlock)}`);
+  if (!Number.isSafeInteger(deployBlock) || deployBlock < 0)
+    throw new FatalError(`${file}: deployBlock must be a block number, got ${JSON.stringify(deployBlock)}`);
   const contracts = {} as Record<ContractName, ContractDeployment>;
   for (const name of CONTRACT_NAMES) {
     const c = raw.contracts?.[name];
     const hex = typeof c?.address === 'string' ? toHex41(c.address) : undefined;
-    if (!hex || !String(c.address).startsWith('T')) throw new FatalError(`${file}: contracts.${name}.address must be a base58 address`);
+    if (!hex || !String(c.address).startsWith('T'))
+      throw new FatalError(`${file}: contracts.${name}.address must be a base58 address`);
     const abi = typeof c.abi === 'string' ? c.abi : `build/contracts/${name}.json`;
     contracts[name] = { address: c.address as string, abiPath: path.resolve(root, abi) };
   }
@@ -113,9 +117,16 @@ export function readDeployment(file: string, root = PROJECT_ROOT): Deployment {
  */
 export function loadConfig(overrides: Partial<IndexerConfig> = {}, env: Env = process.env): IndexerConfig {
   const network = overrides.network ?? (env.BLIVE_NETWORK || 'development');
-  const deploymentsFile = overrides.deploymentsFile ?? (env.BLIVE_DEPLOYMENTS ? path.resolve(env.BLIVE_DEPLOYMENTS) : path.join(PROJECT_ROOT, 'deployments', `${network}.json`));
+  const deploymentsFile =
+    overrides.deploymentsFile ??
+    (env.BLIVE_DEPLOYMENTS
+      ? path.resolve(env.BLIVE_DEPLOYMENTS)
+      : path.join(PROJECT_ROOT, 'deployments', `${network}.json`));
   const deployment = overrides.deployment ?? readDeployment(deploymentsFile);
-  const nodeUrl = (overrides.nodeUrl ?? (env.INDEXER_NODE_URL || deployment.fullHost || 'http://127.0.0.1:9090')).replace(/\/+$/, '');
+  const nodeUrl = (
+    overrides.nodeUrl ??
+    (env.INDEXER_NODE_URL || deployment.fullHost || 'http://127.0.0.1:9090')
+  ).replace(/\/+$/, '');
   const solidityUrl = (overrides.solidityUrl ?? (env.INDEXER_SOLIDITY_URL || nodeUrl)).replace(/\/+$/, '');
   const apiKey = overrides.apiKey ?? (env.TRONGRID_API_KEY || undefined);
   const cfg: IndexerConfig = {
@@ -127,7 +138,13 @@ export function loadConfig(overrides: Partial<IndexerConfig> = {}, env: Env = pr
     ...(apiKey ? { apiKey } : {}),
     dbPath:
       overrides.dbPath ??
-      path.resolve(env.INDEXER_DB || path.join(env.DATA_DIR || path.join(PROJECT_ROOT, '.data'), `indexer-${network}-${deployment.contracts.GiftVault.address}.sqlite`)),
+      path.resolve(
+        env.INDEXER_DB ||
+          path.join(
+            env.DATA_DIR || path.join(PROJECT_ROOT, '.data'),
+            `indexer-${network}-${deployment.contracts.GiftVault.address}.sqlite`,
+          ),
+      ),
     pollIntervalMs: overrides.pollIntervalMs ?? intFrom(env, 'INDEXER_POLL_MS', 1000),
     batchSize: overrides.batchSize ?? intFrom(env, 'INDEXER_BATCH_SIZE', 500),
     fetchConcurrency: overrides.fetchConcurrency ?? intFrom(env, 'INDEXER_FETCH_CONCURRENCY', 8),

@@ -41,7 +41,6 @@ export class FatalError extends IndexerError {
   }
 }
 
-
 /** Whether `e` should be retried; unknown errors (bugs) are not. */
 export function isRetryable(e: unknown): boolean {
   if (e instanceof IndexerError) return e.retryable;

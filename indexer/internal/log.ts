@@ -45,7 +45,13 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger({ ...opts, level: (Object.keys(RANK) as LogLevel[]).find((l) => RANK[l] === min)!, sink, fields: { ...base, ...fields } }),
+    child: (fields) =>
+      createLogger({
+        ...opts,
+        level: (Object.keys(RANK) as LogLevel[]).find((l) => RANK[l] === min)!,
+        sink,
+        fields: { ...base, ...fields },
+      }),
   };
 }
 

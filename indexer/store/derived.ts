@@ -121,7 +121,8 @@ class TableSpec {
       c.sortOf = src;
     }
     const config = getTableConfig(table);
-    const pkNames = config.primaryKeys[0]?.columns.map((c) => c.name) ?? this.cols.filter((c) => c.column.primary).map((c) => c.name);
+    const pkNames =
+      config.primaryKeys[0]?.columns.map((c) => c.name) ?? this.cols.filter((c) => c.column.primary).map((c) => c.name);
     this.pk = pkNames.map((n) => this.cols.findIndex((c) => c.name === n));
     this.#pkInteger = this.pk.map((i) => this.cols[i]!.column.columnType === 'SQLiteInteger');
     this.hasBlockNumber = this.cols.some((c) => c.name === 'block_number');
@@ -133,12 +134,16 @@ class TableSpec {
     const values = `(${names.map(() => '?').join(', ')})`;
     const upsert = (rows: number): string =>
       `INSERT INTO ${q(this.name)} (${names.join(', ')}) VALUES ${Array.from({ length: rows }, () => values).join(', ')}` +
-      (append || nonPk.length === 0 ? '' : ` ON CONFLICT (${pkCols.join(', ')}) DO UPDATE SET ${nonPk.map((c) => `${c} = excluded.${c}`).join(', ')}`);
+      (append || nonPk.length === 0
+        ? ''
+        : ` ON CONFLICT (${pkCols.join(', ')}) DO UPDATE SET ${nonPk.map((c) => `${c} = excluded.${c}`).join(', ')}`);
     this.upsert = db.prepare(upsert(1));
     this.upsertMany = db.prepare(upsert(MULTI));
     this.select = db.prepare(`SELECT ${names.join(', ')} FROM ${q(this.name)} WHERE ${where}`).raw(true);
     this.remove = db.prepare(`DELETE FROM ${q(this.name)} WHERE ${where}`);
-    this.deleteAbove = db.prepare(this.hasBlockNumber ? `DELETE FROM ${q(this.name)} WHERE block_number > ?` : `SELECT 1`);
+    this.deleteAbove = db.prepare(
+      this.hasBlockNumber ? `DELETE FROM ${q(this.name)} WHERE block_number > ?` : `SELECT 1`,
+    );
   }
 
   /** Driver values of a row, in column order; `*_sort` columns filled from their amounts. */
@@ -288,7 +293,9 @@ export class DerivedStore {
     this.#maxCached = opts.maxCached ?? DerivedStore.MAX_CACHED;
     for (const t of KEYED_TABLES) this.#register(t, false);
     for (const t of APPEND_TABLES) this.#register(t, true);
-    this.#insertJournal = db.prepare('INSERT INTO reorg_journal (block_number, table_name, key, old) VALUES (?, ?, ?, ?)');
+    this.#insertJournal = db.prepare(
+      'INSERT INTO reorg_journal (block_number, table_name, key, old) VALUES (?, ?, ?, ?)',
+    );
   }
 
   #register(t: SQLiteTable, append: boolean): void {
@@ -439,7 +446,8 @@ export class DerivedStore {
   nextId(table: SQLiteTable): number {
     const spec = this.#spec(table);
     let next = this.#nextIds.get(spec);
-    if (next === undefined) next = (this.#db.prepare(`SELECT coalesce(max(id), 0) FROM "${spec.name}"`).pluck().get() as number) + 1;
+    if (next === undefined)
+      next = (this.#db.prepare(`SELECT coalesce(max(id), 0) FROM "${spec.name}"`).pluck().get() as number) + 1;
     this.#nextIds.set(spec, next + 1);
     return next;
   }
@@ -449,7 +457,11 @@ export class DerivedStore {
    * as it now matches the database, unless it grew past MAX_CACHED.
    */
   flush(): FlushStats {
-    const stats: FlushStats = { rows: this.#dirty.length, appended: this.#appendCount, journaled: this.#journal.length };
+    const stats: FlushStats = {
+      rows: this.#dirty.length,
+      appended: this.#appendCount,
+      journaled: this.#journal.length,
+    };
     for (const j of this.#journal) this.#insertJournal.run(j.block, j.table, j.key, j.old);
     this.#journal.length = 0;
     const upserts = new Map<TableSpec, DriverValue[][]>();

@@ -57,7 +57,9 @@ export class RawStore {
   readonly #deleteMeta: Database.Statement;
 
   constructor(readonly db: Database.Database) {
-    this.#insertBlock = db.prepare('INSERT OR REPLACE INTO raw_blocks (number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?)');
+    this.#insertBlock = db.prepare(
+      'INSERT OR REPLACE INTO raw_blocks (number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?)',
+    );
     this.#insertEvent = db.prepare(
       'INSERT INTO raw_events (block_number, tx_index, log_index, tx_id, timestamp, contract, address, event_name, args) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -80,7 +82,9 @@ export class RawStore {
       'DELETE FROM raw_blocks WHERE number >= ? AND number < ? AND NOT EXISTS (SELECT 1 FROM raw_events e WHERE e.block_number = raw_blocks.number)',
     );
     this.#getMeta = db.prepare('SELECT value FROM indexer_meta WHERE key = ?').pluck();
-    this.#setMeta = db.prepare('INSERT INTO indexer_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    this.#setMeta = db.prepare(
+      'INSERT INTO indexer_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
     this.#deleteMeta = db.prepare('DELETE FROM indexer_meta WHERE key = ?');
   }
 
@@ -89,11 +93,23 @@ export class RawStore {
   }
 
   insertEvent(e: RawEvent): void {
-    this.#insertEvent.run(e.blockNumber, e.txIndex, e.logIndex, e.txId, e.timestamp, e.contract, e.address, e.eventName, JSON.stringify(e.args));
+    this.#insertEvent.run(
+      e.blockNumber,
+      e.txIndex,
+      e.logIndex,
+      e.txId,
+      e.timestamp,
+      e.contract,
+      e.address,
+      e.eventName,
+      JSON.stringify(e.args),
+    );
   }
 
   cursor(): Cursor | undefined {
-    const r = this.#getCursor.get() as { indexed_number: number; indexed_hash: string; final_number: number } | undefined;
+    const r = this.#getCursor.get() as
+      | { indexed_number: number; indexed_hash: string; final_number: number }
+      | undefined;
     return r && { indexedNumber: r.indexed_number, indexedHash: r.indexed_hash, finalNumber: r.final_number };
   }
 
@@ -108,7 +124,17 @@ export class RawStore {
 
   /** Up to `limit` events after (block, tx, log), in chain order. */
   eventsAfter(after: [number, number, number], limit: number): RawEvent[] {
-    const rows = this.#page.all(after[0], after[1], after[2], limit) as [number, number, number, string, number, ContractName, string, string, string][];
+    const rows = this.#page.all(after[0], after[1], after[2], limit) as [
+      number,
+      number,
+      number,
+      string,
+      number,
+      ContractName,
+      string,
+      string,
+      string,
+    ][];
     return rows.map(([blockNumber, txIndex, logIndex, txId, timestamp, contract, address, eventName, args]) => ({
       blockNumber,
       txIndex,

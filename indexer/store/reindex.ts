@@ -19,7 +19,12 @@ export interface ReindexResult {
 const PAGE = 5_000;
 
 /** Clears the derived tables and replays `raw_events` in chain order. */
-export function reindex(db: Database.Database, raw: RawStore, derived: DerivedStore, ctx: HandlerContext): ReindexResult {
+export function reindex(
+  db: Database.Database,
+  raw: RawStore,
+  derived: DerivedStore,
+  ctx: HandlerContext,
+): ReindexResult {
   const started = performance.now();
   let events = 0;
   const run = db.transaction(() => {
@@ -29,7 +34,12 @@ export function reindex(db: Database.Database, raw: RawStore, derived: DerivedSt
     // Building secondary indexes once at the end (a sort) is much faster than growing them row by
     // row; the DDL is part of the transaction, so a crash leaves the old tables and indexes.
     const indexes = db
-      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${derived.tableNames().map(() => '?').join(', ')})`)
+      .prepare(
+        `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${derived
+          .tableNames()
+          .map(() => '?')
+          .join(', ')})`,
+      )
       .all(...derived.tableNames()) as { name: string; sql: string }[];
     for (const i of indexes) db.exec(`DROP INDEX "${i.name}"`);
     let after: [number, number, number] = [-1, -1, -1];

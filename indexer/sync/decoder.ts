@@ -67,12 +67,22 @@ export function createDecoder(deployment: Deployment): Decoder {
     byHex.set(toHex41(c.address)!.slice(2), { name, base58: c.address, events, iface });
   }
 
-  function decodeLog(known: KnownContract, topics: string[], data: string, where: Record<string, unknown>): { eventName: string; args: EventArgs } {
+  function decodeLog(
+    known: KnownContract,
+    topics: string[],
+    data: string,
+    where: Record<string, unknown>,
+  ): { eventName: string; args: EventArgs } {
     const fragment = known.events.get(topics[0] ?? '');
-    if (!fragment) throw new FatalError(`unknown log of ${known.name} (topic ${topics[0] ?? 'none'})`, { context: where });
+    if (!fragment)
+      throw new FatalError(`unknown log of ${known.name} (topic ${topics[0] ?? 'none'})`, { context: where });
     let decoded: ArrayLike<unknown>;
     try {
-      decoded = known.iface.decodeEventLog(fragment as never, `0x${data}`, topics.map((t) => `0x${t}`));
+      decoded = known.iface.decodeEventLog(
+        fragment as never,
+        `0x${data}`,
+        topics.map((t) => `0x${t}`),
+      );
     } catch (e) {
       throw new FatalError(`cannot decode ${known.name}.${fragment.name}`, { cause: e, context: where });
     }
@@ -85,14 +95,25 @@ export function createDecoder(deployment: Deployment): Decoder {
 
   return {
     decodeBlock({ block, infos }) {
-      const raw: RawBlock = { number: block.number, hash: block.hash, parentHash: block.parentHash, timestamp: block.timestamp };
+      const raw: RawBlock = {
+        number: block.number,
+        hash: block.hash,
+        parentHash: block.parentHash,
+        timestamp: block.timestamp,
+      };
       const events: RawEvent[] = [];
       if (infos.length !== block.txs.length) {
-        throw new RetryableError(`block ${block.number} has ${block.txs.length} transactions but ${infos.length} infos`, { context: { block_number: block.number } });
+        throw new RetryableError(
+          `block ${block.number} has ${block.txs.length} transactions but ${infos.length} infos`,
+          { context: { block_number: block.number } },
+        );
       }
       infos.forEach((info, txIndex) => {
         const tx = block.txs[txIndex]!;
-        if (info.txId !== tx.txId) throw new RetryableError(`transaction ${txIndex} of block ${block.number} is ${tx.txId} but its info is ${info.txId}`);
+        if (info.txId !== tx.txId)
+          throw new RetryableError(
+            `transaction ${txIndex} of block ${block.number} is ${tx.txId} but its info is ${info.txId}`,
+          );
         if (!info.success || info.logs.length === 0) return;
         info.logs.forEach((log, logIndex) => {
           const known = byHex.get(log.address);

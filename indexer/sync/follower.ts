@@ -102,7 +102,8 @@ export function createFollower(deps: FollowerDeps): Follower {
     if (!solidified) {
       // An unsolidified block can be replaced between the two calls; make sure both describe one block.
       const again = await client.blockHeader(n);
-      if (again?.hash !== block.hash) throw new RetryableError(`block ${n} changed while it was fetched`, { context: { block_number: n } });
+      if (again?.hash !== block.hash)
+        throw new RetryableError(`block ${n} changed while it was fetched`, { context: { block_number: n } });
     }
     return { block, infos };
   }
@@ -143,7 +144,9 @@ export function createFollower(deps: FollowerDeps): Follower {
     }
     if (deps.hooks?.afterCommit) {
       const events = blocks.reduce((n, b) => n + b.events.length, 0);
-      notify('afterCommit', () => deps.hooks?.afterCommit?.({ from: blocks[0]!.block.number, to: last.number, events }));
+      notify('afterCommit', () =>
+        deps.hooks?.afterCommit?.({ from: blocks[0]!.block.number, to: last.number, events }),
+      );
     }
     return next;
   }
@@ -185,15 +188,22 @@ export function createFollower(deps: FollowerDeps): Follower {
       if (stored) {
         const node = await client.blockHeader(prev.finalNumber);
         if (node?.hash !== stored) {
-          throw new FatalError(`the node's chain differs at or below the final block ${prev.finalNumber}: a solidified block changed`, {
-            context: { block_number: prev.finalNumber },
-          });
+          throw new FatalError(
+            `the node's chain differs at or below the final block ${prev.finalNumber}: a solidified block changed`,
+            {
+              context: { block_number: prev.finalNumber },
+            },
+          );
         }
       }
       forkPoint = prev.finalNumber;
     }
     const f = forkPoint;
-    const next: Cursor = { indexedNumber: f, indexedHash: raw.blockHash(f) ?? '', finalNumber: Math.min(prev.finalNumber, f) };
+    const next: Cursor = {
+      indexedNumber: f,
+      indexedHash: raw.blockHash(f) ?? '',
+      finalNumber: Math.min(prev.finalNumber, f),
+    };
     db.transaction(() => {
       const now = raw.cursor();
       if (now?.indexedNumber !== prev.indexedNumber || now.indexedHash !== prev.indexedHash) {
@@ -206,7 +216,12 @@ export function createFollower(deps: FollowerDeps): Follower {
     }).immediate();
     const depth = prev.indexedNumber - f;
     notify('afterRollback', () => deps.hooks?.afterRollback?.({ forkPoint: f, depth }));
-    log.warn('reorg: rolled back to the fork point', { fork_point: f, depth, old_tip: prev.indexedNumber, old_tip_hash: prev.indexedHash });
+    log.warn('reorg: rolled back to the fork point', {
+      fork_point: f,
+      depth,
+      old_tip: prev.indexedNumber,
+      old_tip_hash: prev.indexedHash,
+    });
     return { cursor: next, forkPoint: f, depth };
   }
 
@@ -255,13 +270,22 @@ export function createFollower(deps: FollowerDeps): Follower {
     }
     for (let i = 1; i < fetched.length; i++) {
       if (fetched[i]!.block.parentHash !== fetched[i - 1]!.block.hash) {
-        throw new RetryableError(`blocks ${from + i - 1} and ${from + i} do not chain (the node switched branches mid-fetch)`);
+        throw new RetryableError(
+          `blocks ${from + i - 1} and ${from + i} do not chain (the node switched branches mid-fetch)`,
+        );
       }
     }
     const decoded = fetched.map((f) => decoder.decodeBlock(f));
     const events = decoded.reduce((s, d) => s + d.events.length, 0);
     cur = commit(decoded, cur, solid.number);
-    log.info('indexed blocks', { from_block: from, to_block: to, events, head_block: head.number, solid_block: solid.number, final_number: cur.finalNumber });
+    log.info('indexed blocks', {
+      from_block: from,
+      to_block: to,
+      events,
+      head_block: head.number,
+      solid_block: solid.number,
+      final_number: cur.finalNumber,
+    });
     return result(true, cur);
   }
 

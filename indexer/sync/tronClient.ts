@@ -91,7 +91,12 @@ export interface TronClient {
   /** Every transaction info of a block, in block order. */
   txInfos(n: number): Promise<NodeTxInfo[]>;
   /** Runs a view; on the solidified state when `solid`. */
-  callConstant(contractHex41: string, signature: string, parameterHex: string, solid: boolean): Promise<ConstantCallResult>;
+  callConstant(
+    contractHex41: string,
+    signature: string,
+    parameterHex: string,
+    solid: boolean,
+  ): Promise<ConstantCallResult>;
 }
 
 type Json = Record<string, any>;
@@ -101,7 +106,12 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 function headerOf(b: Json): BlockRef {
   const raw = b.block_header?.raw_data ?? {};
   if (typeof b.blockID !== 'string') throw new RetryableError('block without blockID');
-  return { number: Number(raw.number ?? 0), hash: b.blockID, parentHash: String(raw.parentHash ?? ''), timestamp: Number(raw.timestamp ?? 0) };
+  return {
+    number: Number(raw.number ?? 0),
+    hash: b.blockID,
+    parentHash: String(raw.parentHash ?? ''),
+    timestamp: Number(raw.timestamp ?? 0),
+  };
 }
 
 function txOf(t: Json): NodeTx {
@@ -122,7 +132,11 @@ function infoOf(i: Json): NodeTxInfo {
     txId: String(i.id),
     blockNumber: Number(i.blockNumber ?? 0),
     success: i.result !== 'FAILED' && (receiptResult === undefined || receiptResult === 'SUCCESS'),
-    logs: ((i.log ?? []) as Json[]).map((l) => ({ address: String(l.address ?? '').toLowerCase(), topics: ((l.topics ?? []) as string[]).map((t) => t.toLowerCase()), data: String(l.data ?? '').toLowerCase() })),
+    logs: ((i.log ?? []) as Json[]).map((l) => ({
+      address: String(l.address ?? '').toLowerCase(),
+      topics: ((l.topics ?? []) as string[]).map((t) => t.toLowerCase()),
+      data: String(l.data ?? '').toLowerCase(),
+    })),
     internal: ((i.internal_transactions ?? []) as Json[]).map((it) => ({
       caller: String(it.caller_address ?? '').toLowerCase(),
       to: String(it.transferTo_address ?? '').toLowerCase(),
@@ -145,7 +159,12 @@ export function createTronClient(opts: TronClientOptions): TronClient {
     for (let attempt = 1; attempt <= opts.attempts; attempt++) {
       let wait = Math.min(maxBackoff, base * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
       try {
-        const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(opts.timeoutMs) });
+        const res = await fetch(url, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(opts.timeoutMs),
+        });
         if (res.status === 429 || res.status >= 500) {
           const retryAfter = Number(res.headers.get('retry-after'));
           if (Number.isFinite(retryAfter) && retryAfter > 0) wait = Math.min(60_000, retryAfter * 1000);
@@ -158,7 +177,9 @@ export function createTronClient(opts: TronClientOptions): TronClient {
           try {
             return JSON.parse(text);
           } catch (e) {
-            lastError = new RetryableError(`${url} answered something other than JSON: ${text.slice(0, 100)}`, { cause: e });
+            lastError = new RetryableError(`${url} answered something other than JSON: ${text.slice(0, 100)}`, {
+              cause: e,
+            });
           }
         }
       } catch (e) {
@@ -167,7 +188,12 @@ export function createTronClient(opts: TronClientOptions): TronClient {
         lastError = e;
       }
       if (attempt < opts.attempts) {
-        opts.log.debug('request failed, retrying', { url, attempt, wait_ms: Math.round(wait), error: String((lastError as Error)?.message ?? lastError) });
+        opts.log.debug('request failed, retrying', {
+          url,
+          attempt,
+          wait_ms: Math.round(wait),
+          error: String((lastError as Error)?.message ?? lastError),
+        });
         await sleep(wait);
       }
     }
@@ -212,7 +238,10 @@ export function createTronClient(opts: TronClientOptions): TronClient {
         function_selector: signature,
         parameter,
       })) as Json;
-      if (out.result?.code) throw new FatalError(`${signature} on ${contract}: ${out.result.code} ${Buffer.from(String(out.result.message ?? ''), 'hex').toString()}`);
+      if (out.result?.code)
+        throw new FatalError(
+          `${signature} on ${contract}: ${out.result.code} ${Buffer.from(String(out.result.message ?? ''), 'hex').toString()}`,
+        );
       return { data: String(out.constant_result?.[0] ?? ''), reverted: Boolean(out.result?.message) };
     },
   };

@@ -33,7 +33,10 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
   const v = (value ?? '').trim();
   if (v === '' || v === '0' || v.toLowerCase() === 'false') return TRUST_NOBODY;
   const list = new BlockList();
-  for (const raw of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (raw.toLowerCase() === 'loopback') {
       list.addSubnet('127.0.0.0', 8, 'ipv4');
       list.addAddress('::1', 'ipv6');
@@ -42,8 +45,13 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
     const [ip, bits] = raw.split('/');
     const family = isIP(ip ?? '');
     const prefix = bits === undefined ? undefined : Number(bits);
-    if (family === 0 || (prefix !== undefined && (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 4 ? 32 : 128)))) {
-      throw new Error(`TRUST_PROXY must be "loopback", IP addresses or CIDR subnets separated by commas; got ${JSON.stringify(raw)}`);
+    if (
+      family === 0 ||
+      (prefix !== undefined && (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 4 ? 32 : 128)))
+    ) {
+      throw new Error(
+        `TRUST_PROXY must be "loopback", IP addresses or CIDR subnets separated by commas; got ${JSON.stringify(raw)}`,
+      );
     }
     const type = family === 4 ? 'ipv4' : 'ipv6';
     if (prefix === undefined) list.addAddress(ip!, type);

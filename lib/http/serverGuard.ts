@@ -46,7 +46,8 @@ function int(env: Env, name: string, def: number, min: number): number {
   const v = env[name];
   if (v === undefined || v === '') return def;
   const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -58,7 +59,8 @@ export function serverGuardFromEnv(env: Env, trustProxy: TrustProxy = TRUST_NOBO
   const d = SERVER_GUARD_DEFAULTS;
   const headersTimeoutMs = int(env, 'HTTP_HEADERS_TIMEOUT_MS', d.headersTimeoutMs, 100);
   const requestTimeoutMs = int(env, 'HTTP_REQUEST_TIMEOUT_MS', d.requestTimeoutMs, 100);
-  if (headersTimeoutMs > requestTimeoutMs) throw new Error('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  if (headersTimeoutMs > requestTimeoutMs)
+    throw new Error('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
   return {
     maxConnectionsPerIp: int(env, 'HTTP_MAX_CONNECTIONS_PER_IP', d.maxConnectionsPerIp, 1),
     maxConnections: int(env, 'HTTP_MAX_CONNECTIONS', d.maxConnections, 1),
@@ -75,7 +77,8 @@ export function createGuardedServer(opts: ServerGuardOptions, listener?: Request
     headersTimeout: opts.headersTimeoutMs,
     requestTimeout: opts.requestTimeoutMs,
     keepAliveTimeout: opts.keepAliveTimeoutMs ?? SERVER_GUARD_DEFAULTS.keepAliveTimeoutMs!,
-    connectionsCheckingInterval: opts.checkIntervalMs ?? Math.max(50, Math.min(1000, Math.floor(opts.headersTimeoutMs / 4))),
+    connectionsCheckingInterval:
+      opts.checkIntervalMs ?? Math.max(50, Math.min(1000, Math.floor(opts.headersTimeoutMs / 4))),
   });
   if (listener) server.on('request', listener);
   server.maxConnections = opts.maxConnections;
@@ -100,5 +103,7 @@ export function createGuardedServer(opts: ServerGuardOptions, listener?: Request
     });
   });
   Object.defineProperty(server, 'refusedConnections', { get: () => refused });
-  return Object.assign(server, { openConnections: (address: string) => open.get(normalizeAddress(address)) ?? 0 }) as GuardedServer;
+  return Object.assign(server, {
+    openConnections: (address: string) => open.get(normalizeAddress(address)) ?? 0,
+  }) as GuardedServer;
 }

@@ -62,7 +62,25 @@ export function parseSignIn(text: string): SignInFields | undefined {
   const nonce = field(8, 'Nonce');
   const issuedAt = field(9, 'Issued At');
   const expirationTime = field(10, 'Expiration Time');
-  if (uri === undefined || version !== '1' || chainId === undefined || nonce === undefined || issuedAt === undefined || expirationTime === undefined) return undefined;
+  if (
+    uri === undefined ||
+    version !== '1' ||
+    chainId === undefined ||
+    nonce === undefined ||
+    issuedAt === undefined ||
+    expirationTime === undefined
+  )
+    return undefined;
   if (Number.isNaN(Date.parse(issuedAt)) || Number.isNaN(Date.parse(expirationTime))) return undefined;
-  return { domain: lines[0]!.slice(0, -HEADER.length), address: lines[1]!, statement: lines[3]!, uri, version, chainId, nonce, issuedAt, expirationTime };
+  return {
+    domain: lines[0]!.slice(0, -HEADER.length),
+    address: lines[1]!,
+    statement: lines[3]!,
+    uri,
+    version,
+    chainId,
+    nonce,
+    issuedAt,
+    expirationTime,
+  };
 }

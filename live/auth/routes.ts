@@ -17,7 +17,9 @@ export interface AuthRoutesParams {
 }
 
 /** Serves the auth routes; false when the path is not one of them. */
-export function createAuthRoutes(p: AuthRoutesParams): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> {
+export function createAuthRoutes(
+  p: AuthRoutesParams,
+): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> {
   const cookie = (value: string, maxAgeS: number): string =>
     `${p.cookieName}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeS}${p.secureCookie ? '; Secure' : ''}`;
   const post = (req: IncomingMessage): void => {
@@ -36,7 +38,12 @@ export function createAuthRoutes(p: AuthRoutesParams): (req: IncomingMessage, re
         post(req);
         const body = await readJson(req);
         const { token, session } = await p.auth.verify(body);
-        sendJson(res, 200, { token, address: session.address, expiresAt: session.expiresAt }, { 'set-cookie': cookie(token, Math.floor(p.sessionMaxMs / 1000)) });
+        sendJson(
+          res,
+          200,
+          { token, address: session.address, expiresAt: session.expiresAt },
+          { 'set-cookie': cookie(token, Math.floor(p.sessionMaxMs / 1000)) },
+        );
         return true;
       }
       case '/api/auth/session': {

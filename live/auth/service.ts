@@ -43,7 +43,11 @@ export interface Auth {
   /** Issues a nonce and the exact message `address` must sign. */
   nonce(address: unknown): Promise<NonceAnswer>;
   /** Checks a signed message; on success burns the nonce and opens a session. */
-  verify(input: { address?: unknown; message?: unknown; signature?: unknown }): Promise<{ token: string; session: Session }>;
+  verify(input: {
+    address?: unknown;
+    message?: unknown;
+    signature?: unknown;
+  }): Promise<{ token: string; session: Session }>;
   /** The session of a token, or undefined (unknown or expired); using it slides its expiry. */
   session(token: string | undefined): Session | undefined;
   /** The session by id (open sockets re-check theirs); `used` slides it like a request would. */
@@ -58,10 +62,14 @@ const hashToken = (token: string): string => createHash('sha256').update(token).
 
 /** The sign-in service over the live database. */
 export function createAuth(p: AuthParams): Auth {
-  const insertNonce = p.db.prepare('INSERT INTO live_nonces (nonce, address, message, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)');
+  const insertNonce = p.db.prepare(
+    'INSERT INTO live_nonces (nonce, address, message, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const getNonce = p.db.prepare('SELECT * FROM live_nonces WHERE nonce = ?');
   const useNonce = p.db.prepare('UPDATE live_nonces SET used_at = ? WHERE nonce = ? AND used_at IS NULL');
-  const insertSession = p.db.prepare('INSERT INTO live_sessions (token_hash, address, created_at, expires_at) VALUES (?, ?, ?, ?)');
+  const insertSession = p.db.prepare(
+    'INSERT INTO live_sessions (token_hash, address, created_at, expires_at) VALUES (?, ?, ?, ?)',
+  );
   const getSession = p.db.prepare('SELECT address, created_at, expires_at FROM live_sessions WHERE token_hash = ?');
   const slideSession = p.db.prepare('UPDATE live_sessions SET expires_at = ? WHERE token_hash = ?');
   const deleteSession = p.db.prepare('DELETE FROM live_sessions WHERE token_hash = ?');
@@ -72,7 +80,12 @@ export function createAuth(p: AuthParams): Auth {
   function open(address: string): { token: string; session: Session } {
     const token = randomBytes(32).toString('base64url');
     const now = p.now();
-    const session: Session = { id: hashToken(token), address, createdAt: now, expiresAt: now + Math.min(p.sessionTtlMs, p.sessionMaxMs) };
+    const session: Session = {
+      id: hashToken(token),
+      address,
+      createdAt: now,
+      expiresAt: now + Math.min(p.sessionTtlMs, p.sessionMaxMs),
+    };
     insertSession.run(session.id, address, now, session.expiresAt);
     return { token, session };
   }
@@ -126,32 +139,48 @@ export function createAuth(p: AuthParams): Auth {
 
     async verify(input) {
       const address = requireAddress(input.address, 'address');
-      if (typeof input.message !== 'string' || input.message.length > 2000) throw new LiveError('BAD_REQUEST', 'message must be the signed text', { field: 'message' });
+      if (typeof input.message !== 'string' || input.message.length > 2000)
+        throw new LiveError('BAD_REQUEST', 'message must be the signed text', { field: 'message' });
       if (typeof input.signature !== 'string' || !/^(0x)?[0-9a-fA-F]{130}$/.test(input.signature)) {
-        throw new LiveError('BAD_REQUEST', 'signature must be a 65-byte hex signature (signMessageV2)', { field: 'signature' });
+        throw new LiveError('BAD_REQUEST', 'signature must be a 65-byte hex signature (signMessageV2)', {
+          field: 'signature',
+        });
       }
       const f = parseSignIn(input.message);
       if (!f) throw new LiveError('BAD_REQUEST', 'message is not a BLive sign-in message', { field: 'message' });
-      if (f.address !== address) throw new LiveError('BAD_REQUEST', 'message is for another address', { field: 'message' });
+      if (f.address !== address)
+        throw new LiveError('BAD_REQUEST', 'message is for another address', { field: 'message' });
       if (f.domain !== p.domain) throw new LiveError('WRONG_DOMAIN', `message is for ${f.domain}, not ${p.domain}`);
       const chainId = await p.chainId();
-      if (f.chainId !== chainId) throw new LiveError('WRONG_CHAIN', `message is for chain ${f.chainId}, not ${chainId}`);
-      const row = getNonce.get(f.nonce) as { address: string; message: string; expires_at: number; used_at: number | null } | undefined;
-      if (!row || row.address !== address) throw new LiveError('NONCE_UNKNOWN', 'this nonce was not issued for this address: ask for a new one');
-      if (row.used_at !== null) throw new LiveError('NONCE_USED', 'this nonce has already signed in: ask for a new one');
+      if (f.chainId !== chainId)
+        throw new LiveError('WRONG_CHAIN', `message is for chain ${f.chainId}, not ${chainId}`);
+      const row = getNonce.get(f.nonce) as
+        | { address: string; message: string; expires_at: number; used_at: number | null }
+        | undefined;
+      if (!row || row.address !== address)
+        throw new LiveError('NONCE_UNKNOWN', 'this nonce was not issued for this address: ask for a new one');
+      if (row.used_at !== null)
+        throw new LiveError('NONCE_USED', 'this nonce has already signed in: ask for a new one');
       const now = p.now();
-      if (now > row.expires_at || now > Date.parse(f.expirationTime)) throw new LiveError('MESSAGE_EXPIRED', 'the sign-in message has expired: ask for a new one');
-      if (input.message !== row.message) throw new LiveError('MESSAGE_MISMATCH', 'the message differs from the one issued with this nonce');
+      if (now > row.expires_at || now > Date.parse(f.expirationTime))
+        throw new LiveError('MESSAGE_EXPIRED', 'the sign-in message has expired: ask for a new one');
+      if (input.message !== row.message)
+        throw new LiveError('MESSAGE_MISMATCH', 'the message differs from the one issued with this nonce');
       let signer: string;
       try {
-        signer = Trx.verifyMessageV2(input.message, input.signature.startsWith('0x') ? input.signature : `0x${input.signature}`);
+        signer = Trx.verifyMessageV2(
+          input.message,
+          input.signature.startsWith('0x') ? input.signature : `0x${input.signature}`,
+        );
       } catch {
         throw new LiveError('SIGNATURE_MISMATCH', 'the signature does not verify');
       }
-      if (signer !== address) throw new LiveError('SIGNATURE_MISMATCH', `the message was signed by ${signer}, not ${address}`);
+      if (signer !== address)
+        throw new LiveError('SIGNATURE_MISMATCH', `the message was signed by ${signer}, not ${address}`);
       // Burning the nonce and opening the session commit together: a nonce signs in exactly once.
       return p.db.transaction(() => {
-        if (useNonce.run(now, f.nonce).changes !== 1) throw new LiveError('NONCE_USED', 'this nonce has already signed in: ask for a new one');
+        if (useNonce.run(now, f.nonce).changes !== 1)
+          throw new LiveError('NONCE_USED', 'this nonce has already signed in: ask for a new one');
         return open(address);
       })();
     },

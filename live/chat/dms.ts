@@ -54,7 +54,13 @@ export interface DmsParams {
 }
 
 const pairOf = (a: string, b: string): string => (a < b ? `${a}:${b}` : `${b}:${a}`);
-const dmOf = (r: DmRow): DirectMessage => ({ id: r.id, from: r.sender, to: r.recipient, text: r.text, at: r.created_at });
+const dmOf = (r: DmRow): DirectMessage => ({
+  id: r.id,
+  from: r.sender,
+  to: r.recipient,
+  text: r.text,
+  at: r.created_at,
+});
 
 /** Direct messages over the hub and the live database. */
 export class Dms {
@@ -73,13 +79,21 @@ export class Dms {
          SELECT pair, max(id) AS last FROM live_dms WHERE sender = ? OR recipient = ? GROUP BY pair
        ) c ON d.id = c.last WHERE d.id < ? ORDER BY d.id DESC LIMIT ?`,
     );
-    this.#insert = p.db.prepare('INSERT INTO live_dms (pair, sender, recipient, text, created_at) VALUES (?, ?, ?, ?, ?)');
+    this.#insert = p.db.prepare(
+      'INSERT INTO live_dms (pair, sender, recipient, text, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
     this.#page = p.db.prepare('SELECT * FROM live_dms WHERE pair = ? AND id < ? ORDER BY id DESC LIMIT ?');
     this.#blocks = {
-      either: p.db.prepare('SELECT blocker FROM live_dm_blocks WHERE (blocker = ? AND blocked = ?) OR (blocker = ? AND blocked = ?) LIMIT 1').pluck(),
+      either: p.db
+        .prepare(
+          'SELECT blocker FROM live_dm_blocks WHERE (blocker = ? AND blocked = ?) OR (blocker = ? AND blocked = ?) LIMIT 1',
+        )
+        .pluck(),
       add: p.db.prepare('INSERT OR IGNORE INTO live_dm_blocks (blocker, blocked, created_at) VALUES (?, ?, ?)'),
       remove: p.db.prepare('DELETE FROM live_dm_blocks WHERE blocker = ? AND blocked = ?'),
-      list: p.db.prepare('SELECT blocked FROM live_dm_blocks WHERE blocker = ? ORDER BY created_at DESC LIMIT 1000').pluck(),
+      list: p.db
+        .prepare('SELECT blocked FROM live_dm_blocks WHERE blocker = ? ORDER BY created_at DESC LIMIT 1000')
+        .pluck(),
     };
   }
 
@@ -99,7 +113,9 @@ export class Dms {
         c.send({ type: 'ack', ...(m.id !== undefined ? { id: m.id } : {}), user, blocked: type === 'dm.block' });
       });
     }
-    hub.on('dm.blocks', (c, m) => c.send({ type: 'dm.blocks', users: this.#blocks.list.all(me(c)), ...(m.id !== undefined ? { id: m.id } : {}) }));
+    hub.on('dm.blocks', (c, m) =>
+      c.send({ type: 'dm.blocks', users: this.#blocks.list.all(me(c)), ...(m.id !== undefined ? { id: m.id } : {}) }),
+    );
   }
 
   register(hub: Hub): void {
@@ -107,8 +123,19 @@ export class Dms {
     this.#blockMessages(hub);
     hub.on('dms.history', (c, m) => {
       if (!c.address) throw new LiveError('UNAUTHENTICATED', 'sign in to read direct messages');
-      const page = this.page(c.address, m.with, m.before === undefined ? null : String(m.before), m.limit === undefined ? null : String(m.limit));
-      c.send({ type: 'dms', with: m.with, messages: page.nodes, pageInfo: page.pageInfo, ...(m.id !== undefined ? { id: m.id } : {}) });
+      const page = this.page(
+        c.address,
+        m.with,
+        m.before === undefined ? null : String(m.before),
+        m.limit === undefined ? null : String(m.limit),
+      );
+      c.send({
+        type: 'dms',
+        with: m.with,
+        messages: page.nodes,
+        pageInfo: page.pageInfo,
+        ...(m.id !== undefined ? { id: m.id } : {}),
+      });
     });
   }
 
@@ -120,12 +147,23 @@ export class Dms {
     const text = cleanText(m.text, this.p.limits.maxMessageLength);
     const blocker = this.#blocks.either.get(to, from, from, to) as string | undefined;
     if (blocker !== undefined) {
-      throw new LiveError('DM_BLOCKED', blocker === from ? 'you blocked this user: unblock them to send a message' : 'this user does not accept your messages', { field: 'to' });
+      throw new LiveError(
+        'DM_BLOCKED',
+        blocker === from
+          ? 'you blocked this user: unblock them to send a message'
+          : 'this user does not accept your messages',
+        { field: 'to' },
+      );
     }
     const now = this.p.now();
     if (++this.#sent % 1000 === 0) this.#limiter.sweep(this.p.limits.rateWindowMs, now);
     const wait = this.#limiter.take(from, this.p.limits.userMessages, this.p.limits.rateWindowMs, now);
-    if (wait > 0) throw new LiveError('RATE_LIMITED', `at most ${this.p.limits.userMessages} direct messages per ${this.p.limits.rateWindowMs / 1000} s`, { retryAfterMs: wait });
+    if (wait > 0)
+      throw new LiveError(
+        'RATE_LIMITED',
+        `at most ${this.p.limits.userMessages} direct messages per ${this.p.limits.rateWindowMs / 1000} s`,
+        { retryAfterMs: wait },
+      );
     const id = Number(this.#insert.run(pairOf(from, to), from, to, text, now).lastInsertRowid);
     const handle = await this.p.directory.handle(from);
     const out = { type: 'dm', id, from, handle, to, text, at: now };
@@ -135,11 +173,16 @@ export class Dms {
   }
 
   /** My conversations, the one with the latest message first; `before` is the previous page's endCursor. */
-  async conversations(me: string, before: string | null, first: string | null): Promise<{ nodes: DmConversation[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } }> {
+  async conversations(
+    me: string,
+    before: string | null,
+    first: string | null,
+  ): Promise<{ nodes: DmConversation[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } }> {
     const n = first === null || first === '' ? 50 : Number(first);
     if (!Number.isSafeInteger(n) || n < 1 || n > 100) throw badField('first', 'first must be 1 to 100');
     const b = before === null || before === '' ? Number.MAX_SAFE_INTEGER : Number(before);
-    if (!Number.isSafeInteger(b) || b < 1) throw badField('before', 'before must be the endCursor of the previous page');
+    if (!Number.isSafeInteger(b) || b < 1)
+      throw badField('before', 'before must be the endCursor of the previous page');
     const rows = this.#conversations.all(me, me, b, n + 1) as DmRow[];
     const page = rows.slice(0, n);
     const nodes = await Promise.all(
@@ -148,7 +191,10 @@ export class Dms {
         return { with: other, handle: await this.p.directory.handle(other), last: dmOf(r) };
       }),
     );
-    return { nodes, pageInfo: { endCursor: page.length ? String(page[page.length - 1]!.id) : null, hasNextPage: rows.length > n } };
+    return {
+      nodes,
+      pageInfo: { endCursor: page.length ? String(page[page.length - 1]!.id) : null, hasNextPage: rows.length > n },
+    };
   }
 
   /** A page of the conversation between `me` and `other`. */
@@ -157,9 +203,13 @@ export class Dms {
     const n = first === null || first === '' ? 50 : Number(first);
     if (!Number.isSafeInteger(n) || n < 1 || n > 100) throw badField('first', 'first must be 1 to 100');
     const b = before === null || before === '' ? Number.MAX_SAFE_INTEGER : Number(before);
-    if (!Number.isSafeInteger(b) || b < 1) throw badField('before', 'before must be the endCursor of the previous page');
+    if (!Number.isSafeInteger(b) || b < 1)
+      throw badField('before', 'before must be the endCursor of the previous page');
     const rows = this.#page.all(pairOf(me, peer), b, n + 1) as DmRow[];
     const page = rows.slice(0, n);
-    return { nodes: page.reverse().map(dmOf), pageInfo: { endCursor: page.length ? String(page[0]!.id) : null, hasNextPage: rows.length > n } };
+    return {
+      nodes: page.reverse().map(dmOf),
+      pageInfo: { endCursor: page.length ? String(page[0]!.id) : null, hasNextPage: rows.length > n },
+    };
   }
 }

@@ -74,15 +74,18 @@ export class GiftReceipts {
   }
 
   start(): void {
-    this.#subscription = this.p.indexer.subscribeGifts((g) => (this.#queue = this.#queue.then(() => this.#receive(g))), {
-      signal: this.#abort.signal,
-      onOpen: () => {
-        this.connectionCount++;
-        this.#queue = this.#queue.then(() => this.#catchUp());
-        this.#markConnected();
+    this.#subscription = this.p.indexer.subscribeGifts(
+      (g) => (this.#queue = this.#queue.then(() => this.#receive(g))),
+      {
+        signal: this.#abort.signal,
+        onOpen: () => {
+          this.connectionCount++;
+          this.#queue = this.#queue.then(() => this.#catchUp());
+          this.#markConnected();
+        },
+        log: this.p.log,
       },
-      log: this.p.log,
-    });
+    );
     this.#poller = setInterval(() => void this.poll(), this.p.pollMs);
     this.#poller.unref();
   }
@@ -121,7 +124,8 @@ export class GiftReceipts {
       for (const s of streams) {
         // Chain time and this clock differ a little: start five minutes before the stream existed.
         const from = s.last ?? s.created_at - 300_000;
-        for (const g of await this.p.indexer.gifts(String(s.id), s.owner, from, Number.MAX_SAFE_INTEGER, 1000)) await this.#receive(g);
+        for (const g of await this.p.indexer.gifts(String(s.id), s.owner, from, Number.MAX_SAFE_INTEGER, 1000))
+          await this.#receive(g);
       }
     } catch (e) {
       this.p.log.warn('gift catch-up failed', { error: describeError(e) });
@@ -147,14 +151,20 @@ export class GiftReceipts {
       // A streamId is a tag anyone can put on a gift: only gifts to the stream's owner belong in its room.
       const stream = this.p.streams.find(streamId);
       if (!stream || stream.owner !== g.broadcaster) return;
-      const known = this.p.db.prepare('SELECT * FROM live_gift_receipts WHERE tx_id = ? AND log_index = ?').get(g.txId, g.logIndex) as (ReceiptRow & { finality: string }) | undefined;
+      const known = this.p.db
+        .prepare('SELECT * FROM live_gift_receipts WHERE tx_id = ? AND log_index = ?')
+        .get(g.txId, g.logIndex) as (ReceiptRow & { finality: string }) | undefined;
       if (g.removed) {
         // A reorg took it back: the badge says so at once (the transaction may come back in a new block).
         if (known && known.finality !== 'dropped') this.#setFinality(known, 'dropped', {});
         return;
       }
       if (known) {
-        if (known.finality === 'dropped') this.#setFinality(known, g.finality === 'FINAL' ? 'final' : 'pending', { blockNumber: g.blockNumber, timestamp: g.timestamp });
+        if (known.finality === 'dropped')
+          this.#setFinality(known, g.finality === 'FINAL' ? 'final' : 'pending', {
+            blockNumber: g.blockNumber,
+            timestamp: g.timestamp,
+          });
         return;
       }
       const [name, handle] = await Promise.all([this.#name(g.giftId), this.p.directory.handle(g.sender)]);
@@ -178,7 +188,9 @@ export class GiftReceipts {
       this.p.db.transaction(() => {
         const msg = this.p.rooms.post(room, 'gift', g.sender, handle, text, data);
         this.p.db
-          .prepare('INSERT INTO live_gift_receipts (tx_id, log_index, stream_id, message_id, block_number, timestamp, finality) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .prepare(
+            'INSERT INTO live_gift_receipts (tx_id, log_index, stream_id, message_id, block_number, timestamp, finality) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          )
           .run(g.txId, g.logIndex, streamId, msg.id, g.blockNumber, g.timestamp, finality);
       })();
     } catch (e) {
@@ -187,12 +199,24 @@ export class GiftReceipts {
   }
 
   /** Records a receipt's new finality (and block, when it moved) and tells its room. */
-  #setFinality(r: ReceiptRow, finality: 'pending' | 'final' | 'dropped', moved: { blockNumber?: number; timestamp?: number }): void {
-    const msg = this.p.db.prepare('SELECT data FROM live_messages WHERE id = ?').get(r.message_id) as { data: string } | undefined;
-    const data = { ...(msg ? (JSON.parse(msg.data) as Record<string, unknown>) : {}), finality, ...(moved.blockNumber !== undefined ? { blockNumber: moved.blockNumber } : {}) };
+  #setFinality(
+    r: ReceiptRow,
+    finality: 'pending' | 'final' | 'dropped',
+    moved: { blockNumber?: number; timestamp?: number },
+  ): void {
+    const msg = this.p.db.prepare('SELECT data FROM live_messages WHERE id = ?').get(r.message_id) as
+      | { data: string }
+      | undefined;
+    const data = {
+      ...(msg ? (JSON.parse(msg.data) as Record<string, unknown>) : {}),
+      finality,
+      ...(moved.blockNumber !== undefined ? { blockNumber: moved.blockNumber } : {}),
+    };
     this.p.db.transaction(() => {
       this.p.db
-        .prepare('UPDATE live_gift_receipts SET finality = ?, block_number = coalesce(?, block_number), timestamp = coalesce(?, timestamp) WHERE tx_id = ? AND log_index = ?')
+        .prepare(
+          'UPDATE live_gift_receipts SET finality = ?, block_number = coalesce(?, block_number), timestamp = coalesce(?, timestamp) WHERE tx_id = ? AND log_index = ?',
+        )
         .run(finality, moved.blockNumber ?? null, moved.timestamp ?? null, r.tx_id, r.log_index);
       this.p.rooms.updateData(r.message_id, data);
     })();
@@ -203,16 +227,26 @@ export class GiftReceipts {
     if (this.#polling) return;
     this.#polling = true;
     try {
-      const pending = this.p.db.prepare("SELECT * FROM live_gift_receipts WHERE finality = 'pending' ORDER BY block_number LIMIT 200").all() as ReceiptRow[];
+      const pending = this.p.db
+        .prepare("SELECT * FROM live_gift_receipts WHERE finality = 'pending' ORDER BY block_number LIMIT 200")
+        .all() as ReceiptRow[];
       if (!pending.length) return;
       const final = await this.p.indexer.finalBlock();
       for (const r of pending) {
         if (r.block_number > final) continue;
         // Past the solidified head: confirm the gift is still there (a reorg may have replaced it).
         const owner = this.p.streams.find(r.stream_id)?.owner;
-        const found = owner ? (await this.p.indexer.gifts(String(r.stream_id), owner, r.timestamp, r.timestamp)).find((g) => g.txId === r.tx_id && g.logIndex === r.log_index) : undefined;
+        const found = owner
+          ? (await this.p.indexer.gifts(String(r.stream_id), owner, r.timestamp, r.timestamp)).find(
+              (g) => g.txId === r.tx_id && g.logIndex === r.log_index,
+            )
+          : undefined;
         if (found && found.finality !== 'FINAL') continue;
-        this.#setFinality(r, found ? 'final' : 'dropped', found ? { blockNumber: found.blockNumber, timestamp: found.timestamp } : {});
+        this.#setFinality(
+          r,
+          found ? 'final' : 'dropped',
+          found ? { blockNumber: found.blockNumber, timestamp: found.timestamp } : {},
+        );
       }
     } catch (e) {
       this.p.log.warn('gift finality poll failed', { error: describeError(e) });

@@ -68,7 +68,10 @@ export class Connection {
 
   /** Whether one more frame is allowed now; counts the refusals. */
   allowFrame(now: number): 'ok' | 'drop' | 'close' {
-    this.#tokens = Math.min(this.limits.frameBurst, this.#tokens + ((now - this.#refilledAt) / 1000) * this.limits.framesPerSecond);
+    this.#tokens = Math.min(
+      this.limits.frameBurst,
+      this.#tokens + ((now - this.#refilledAt) / 1000) * this.limits.framesPerSecond,
+    );
     this.#refilledAt = now;
     if (this.#tokens >= 1) {
       this.#tokens -= 1;
@@ -79,7 +82,11 @@ export class Connection {
     if (this.#dropped.length > this.limits.floodCloseAfter) return 'close';
     if (now - this.#lastFloodError >= 1000) {
       this.#lastFloodError = now;
-      this.error(new LiveError('FLOOD', `too many messages: at most ${this.limits.framesPerSecond} per second`, { retryAfterMs: Math.ceil(1000 / this.limits.framesPerSecond) }));
+      this.error(
+        new LiveError('FLOOD', `too many messages: at most ${this.limits.framesPerSecond} per second`, {
+          retryAfterMs: Math.ceil(1000 / this.limits.framesPerSecond),
+        }),
+      );
     }
     return 'drop';
   }
@@ -174,7 +181,8 @@ export class Hub {
       c.used = false;
       // One lookup per session per check, however many tabs it has open.
       let alive = verdicts.get(c.sessionId);
-      if (alive === undefined || (used && alive)) verdicts.set(c.sessionId, (alive = this.p.sessionAlive(c.sessionId, used)));
+      if (alive === undefined || (used && alive))
+        verdicts.set(c.sessionId, (alive = this.p.sessionAlive(c.sessionId, used)));
       if (!alive) this.#endConnection(c, 'session expired');
     }
   }
@@ -192,7 +200,9 @@ export class Hub {
 
   #refuse(socket: Duplex, status: string, code: string, message: string): true {
     const body = JSON.stringify({ error: { code, message } });
-    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
     return true;
   }
 
@@ -214,12 +224,19 @@ export class Hub {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = new URL(req.url ?? '/', 'http://live.invalid');
     if (url.pathname !== '/ws') return false;
-    if (!originAllowed(req, this.p.origins)) return this.#refuse(socket, '403 Forbidden', 'FORBIDDEN_ORIGIN', 'sockets from this origin are not accepted');
+    if (!originAllowed(req, this.p.origins))
+      return this.#refuse(socket, '403 Forbidden', 'FORBIDDEN_ORIGIN', 'sockets from this origin are not accepted');
     if (url.searchParams.has('token')) {
-      return this.#refuse(socket, '400 Bad Request', 'BAD_REQUEST', 'the session token does not go in the URL: send the session cookie, or Authorization: Bearer');
+      return this.#refuse(
+        socket,
+        '400 Bad Request',
+        'BAD_REQUEST',
+        'the session token does not go in the URL: send the session cookie, or Authorization: Bearer',
+      );
     }
     const bearer = bearerOf(req);
-    const cookie = req.headers.origin !== undefined ? parseCookies(req.headers.cookie).get(this.p.cookieName) : undefined;
+    const cookie =
+      req.headers.origin !== undefined ? parseCookies(req.headers.cookie).get(this.p.cookieName) : undefined;
     let session: { id: string; address: string } | undefined;
     if (bearer) {
       session = this.p.sessionOf(bearer);
@@ -233,7 +250,12 @@ export class Hub {
     const ip = this.p.clientIp(req);
     const open = this.#perIp.get(ip) ?? 0;
     if (open >= this.p.wsPerIp) {
-      return this.#refuse(socket, '429 Too Many Requests', 'TOO_MANY_CONNECTIONS', `at most ${this.p.wsPerIp} sockets per client address`);
+      return this.#refuse(
+        socket,
+        '429 Too Many Requests',
+        'TOO_MANY_CONNECTIONS',
+        `at most ${this.p.wsPerIp} sockets per client address`,
+      );
     }
     this.#perIp.set(ip, open + 1);
     let counted = true;
@@ -285,8 +307,16 @@ export class Hub {
       conn.error(new LiveError('BAD_MESSAGE', 'frames must be JSON text objects with a "type"'));
       return;
     }
-    if (typeof msg !== 'object' || msg === null || Array.isArray(msg) || typeof (msg as { type?: unknown }).type !== 'string') {
-      conn.error(new LiveError('BAD_MESSAGE', 'frames must be JSON objects with a string "type"'), (msg as { id?: unknown } | null)?.id);
+    if (
+      typeof msg !== 'object' ||
+      msg === null ||
+      Array.isArray(msg) ||
+      typeof (msg as { type?: unknown }).type !== 'string'
+    ) {
+      conn.error(
+        new LiveError('BAD_MESSAGE', 'frames must be JSON objects with a string "type"'),
+        (msg as { id?: unknown } | null)?.id,
+      );
       return;
     }
     const m = msg as ClientMessage;
@@ -300,7 +330,8 @@ export class Hub {
         await handler(conn, m);
       } catch (e) {
         this.p.onFailure?.(e);
-        if (!(e instanceof LiveError)) this.p.log.error('ws handler failed', { type: m.type, connection: conn.id, error: describeError(e) });
+        if (!(e instanceof LiveError))
+          this.p.log.error('ws handler failed', { type: m.type, connection: conn.id, error: describeError(e) });
         conn.error(e, m.id);
       }
     });

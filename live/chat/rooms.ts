@@ -55,7 +55,12 @@ const MAX_SLOW_S = 3600;
 /** `stream:<id>` to the stream's id, or ROOM_NOT_FOUND. */
 export function streamIdOfRoom(room: unknown): number {
   const m = typeof room === 'string' ? /^stream:([1-9]\d{0,15})$/.exec(room) : null;
-  if (!m) throw new LiveError('ROOM_NOT_FOUND', `rooms are named stream:<streamId>, got ${JSON.stringify(room)?.slice(0, 60)}`, { field: 'room' });
+  if (!m)
+    throw new LiveError(
+      'ROOM_NOT_FOUND',
+      `rooms are named stream:<streamId>, got ${JSON.stringify(room)?.slice(0, 60)}`,
+      { field: 'room' },
+    );
   return Number(m[1]);
 }
 
@@ -84,16 +89,24 @@ export class Rooms {
   constructor(private readonly p: RoomsParams) {
     const db = p.db;
     this.#stmt = {
-      insert: db.prepare('INSERT INTO live_messages (room, kind, sender, handle, text, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      history: db.prepare('SELECT * FROM live_messages WHERE room = ? AND deleted_at IS NULL AND id < ? ORDER BY id DESC LIMIT ?'),
+      insert: db.prepare(
+        'INSERT INTO live_messages (room, kind, sender, handle, text, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      history: db.prepare(
+        'SELECT * FROM live_messages WHERE room = ? AND deleted_at IS NULL AND id < ? ORDER BY id DESC LIMIT ?',
+      ),
       message: db.prepare('SELECT * FROM live_messages WHERE id = ?'),
       del: db.prepare('UPDATE live_messages SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL'),
       setData: db.prepare('UPDATE live_messages SET data = ? WHERE id = ?'),
       ban: db.prepare('SELECT until FROM live_bans WHERE stream_id = ? AND address = ?'),
-      putBan: db.prepare('INSERT INTO live_bans (stream_id, address, until, by, reason, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (stream_id, address) DO UPDATE SET until = excluded.until, by = excluded.by, reason = excluded.reason, created_at = excluded.created_at'),
+      putBan: db.prepare(
+        'INSERT INTO live_bans (stream_id, address, until, by, reason, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (stream_id, address) DO UPDATE SET until = excluded.until, by = excluded.by, reason = excluded.reason, created_at = excluded.created_at',
+      ),
       unban: db.prepare('DELETE FROM live_bans WHERE stream_id = ? AND address = ?'),
       mods: db.prepare('SELECT address FROM live_room_mods WHERE stream_id = ?'),
-      addMod: db.prepare('INSERT OR IGNORE INTO live_room_mods (stream_id, address, appointed_by, created_at) VALUES (?, ?, ?, ?)'),
+      addMod: db.prepare(
+        'INSERT OR IGNORE INTO live_room_mods (stream_id, address, appointed_by, created_at) VALUES (?, ?, ?, ?)',
+      ),
       removeMod: db.prepare('DELETE FROM live_room_mods WHERE stream_id = ? AND address = ?'),
     };
     this.#sweeper = setInterval(() => {
@@ -146,9 +159,18 @@ export class Rooms {
   }
 
   /** Stores a message and sends it to the room. */
-  post(room: string, kind: ChatMessage['kind'], sender: string | null, handle: string | null, text: string, data?: Record<string, unknown>): ChatMessage {
+  post(
+    room: string,
+    kind: ChatMessage['kind'],
+    sender: string | null,
+    handle: string | null,
+    text: string,
+    data?: Record<string, unknown>,
+  ): ChatMessage {
     const at = this.p.now();
-    const id = Number(this.#stmt.insert.run(room, kind, sender, handle, text, data ? JSON.stringify(data) : null, at).lastInsertRowid);
+    const id = Number(
+      this.#stmt.insert.run(room, kind, sender, handle, text, data ? JSON.stringify(data) : null, at).lastInsertRowid,
+    );
     const msg: ChatMessage = { id, room, kind, from: sender, handle, text, at, ...(data ? { gift: data } : {}) };
     this.p.hub.broadcast(room, { type: 'message', ...msg });
     return msg;
@@ -162,7 +184,12 @@ export class Rooms {
   }
 
   #state(address: string | null, s: StreamRow): Record<string, unknown> {
-    const out: Record<string, unknown> = { role: this.roleOf(address, s), slowModeSeconds: s.slow_mode_seconds, followersOnly: s.followers_only === 1, state: s.state };
+    const out: Record<string, unknown> = {
+      role: this.roleOf(address, s),
+      slowModeSeconds: s.slow_mode_seconds,
+      followersOnly: s.followers_only === 1,
+      state: s.state,
+    };
     if (address) {
       const until = this.#banUntil(s.id, address);
       if (until !== undefined) out[until === null ? 'banned' : 'timedOutUntil'] = until === null ? true : until;
@@ -183,7 +210,10 @@ export class Rooms {
     const s = this.p.streams.find(streamId);
     if (!s) throw new LiveError('ROOM_NOT_FOUND', `no stream ${streamId}`, { field: 'room' });
     const room = `stream:${streamId}`;
-    if (!c.rooms.has(room) && [...c.rooms].filter((r) => r.startsWith('stream:')).length >= this.p.limits.maxRoomsPerConnection) {
+    if (
+      !c.rooms.has(room) &&
+      [...c.rooms].filter((r) => r.startsWith('stream:')).length >= this.p.limits.maxRoomsPerConnection
+    ) {
       throw new LiveError('BAD_MESSAGE', `at most ${this.p.limits.maxRoomsPerConnection} rooms per connection`);
     }
     this.p.hub.join(c, room);
@@ -202,12 +232,21 @@ export class Rooms {
   history(c: Connection, m: ClientMessage): void {
     const streamId = streamIdOfRoom(m.room);
     const room = `stream:${streamId}`;
-    if (!this.p.streams.find(streamId)) throw new LiveError('ROOM_NOT_FOUND', `no stream ${streamId}`, { field: 'room' });
+    if (!this.p.streams.find(streamId))
+      throw new LiveError('ROOM_NOT_FOUND', `no stream ${streamId}`, { field: 'room' });
     const before = m.before === undefined ? Number.MAX_SAFE_INTEGER : Number(m.before);
     const limit = m.limit === undefined ? this.p.limits.historySize : Number(m.limit);
-    if (!Number.isSafeInteger(before) || before < 1) throw new LiveError('BAD_MESSAGE', 'before must be a message id', { field: 'before' });
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 100) throw new LiveError('BAD_MESSAGE', 'limit must be 1 to 100', { field: 'limit' });
-    c.send({ type: 'history', room, before: m.before ?? null, messages: this.messages(room, limit, before), ...(m.id !== undefined ? { id: m.id } : {}) });
+    if (!Number.isSafeInteger(before) || before < 1)
+      throw new LiveError('BAD_MESSAGE', 'before must be a message id', { field: 'before' });
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 100)
+      throw new LiveError('BAD_MESSAGE', 'limit must be 1 to 100', { field: 'limit' });
+    c.send({
+      type: 'history',
+      room,
+      before: m.before ?? null,
+      messages: this.messages(room, limit, before),
+      ...(m.id !== undefined ? { id: m.id } : {}),
+    });
   }
 
   /** Who is here: `{type: "presence", room}` answers counts and up to 100 signed-in members. */
@@ -215,8 +254,17 @@ export class Rooms {
     const room = `stream:${streamIdOfRoom(m.room)}`;
     const count = this.p.hub.count(room);
     const members = this.p.hub.members(room, 100);
-    const users = await Promise.all(members.map(async (address) => ({ address, handle: await this.p.directory.handle(address) })));
-    c.send({ type: 'presence', room, viewers: count.viewers, users: count.users, members: users, ...(m.id !== undefined ? { id: m.id } : {}) });
+    const users = await Promise.all(
+      members.map(async (address) => ({ address, handle: await this.p.directory.handle(address) })),
+    );
+    c.send({
+      type: 'presence',
+      room,
+      viewers: count.viewers,
+      users: count.users,
+      members: users,
+      ...(m.id !== undefined ? { id: m.id } : {}),
+    });
   }
 
   async say(c: Connection, m: ClientMessage): Promise<void> {
@@ -230,7 +278,11 @@ export class Rooms {
     if (s.state === 'ended') throw new LiveError('STREAM_ENDED', `stream ${streamId} has ended`);
     const until = this.#banUntil(streamId, me);
     if (until === null) throw new LiveError('BANNED', 'you are banned from this room');
-    if (until !== undefined) throw new LiveError('TIMED_OUT', `you are timed out until ${new Date(until).toISOString()}`, { until, retryAfterMs: until - this.p.now() });
+    if (until !== undefined)
+      throw new LiveError('TIMED_OUT', `you are timed out until ${new Date(until).toISOString()}`, {
+        until,
+        retryAfterMs: until - this.p.now(),
+      });
     const role = this.roleOf(me, s);
     const privileged = role === 'owner' || role === 'moderator';
     if (!privileged && s.followers_only === 1 && !(await this.p.directory.follows(me, s.owner))) {
@@ -241,12 +293,17 @@ export class Rooms {
     if (!privileged && s.slow_mode_seconds > 0) {
       const last = this.#lastSaid.get(key);
       if (last !== undefined && now - last < s.slow_mode_seconds * 1000) {
-        throw new LiveError('SLOW_MODE', `slow mode: one message every ${s.slow_mode_seconds} s`, { retryAfterMs: last + s.slow_mode_seconds * 1000 - now });
+        throw new LiveError('SLOW_MODE', `slow mode: one message every ${s.slow_mode_seconds} s`, {
+          retryAfterMs: last + s.slow_mode_seconds * 1000 - now,
+        });
       }
     }
     const limit = privileged ? this.p.limits.modMessages : this.p.limits.userMessages;
     const wait = this.#limiter.take(key, limit, this.p.limits.rateWindowMs, now);
-    if (wait > 0) throw new LiveError('RATE_LIMITED', `at most ${limit} messages per ${this.p.limits.rateWindowMs / 1000} s`, { retryAfterMs: wait });
+    if (wait > 0)
+      throw new LiveError('RATE_LIMITED', `at most ${limit} messages per ${this.p.limits.rateWindowMs / 1000} s`, {
+        retryAfterMs: wait,
+      });
     this.#lastSaid.set(key, now);
     const handle = await this.p.directory.handle(me);
     const msg = this.post(room, 'chat', me, handle, text);
@@ -260,25 +317,42 @@ export class Rooms {
     const me = c.address;
     const s = this.p.streams.row(streamId);
     const role = this.roleOf(me, s);
-    if (role !== 'owner' && role !== 'moderator') throw new LiveError('NOT_MODERATOR', `only the broadcaster and moderators of ${room} may do this`);
+    if (role !== 'owner' && role !== 'moderator')
+      throw new LiveError('NOT_MODERATOR', `only the broadcaster and moderators of ${room} may do this`);
     const now = this.p.now();
     const ack = (extra: Record<string, unknown> = {}): void => {
       if (m.id !== undefined) c.send({ type: 'ack', id: m.id, ...extra });
     };
     const target = (): string => {
       const user = requireAddress(m.user, 'user');
-      if (user === s.owner) throw new LiveError('CANNOT_MODERATE', 'the broadcaster cannot be moderated in their own room');
-      if (role === 'moderator' && this.modsOf(streamId).has(user)) throw new LiveError('CANNOT_MODERATE', 'only the broadcaster may act on a moderator');
+      if (user === s.owner)
+        throw new LiveError('CANNOT_MODERATE', 'the broadcaster cannot be moderated in their own room');
+      if (role === 'moderator' && this.modsOf(streamId).has(user))
+        throw new LiveError('CANNOT_MODERATE', 'only the broadcaster may act on a moderator');
       return user;
     };
     switch (m.type) {
       case 'mod.delete': {
         const id = Number(m.messageId);
-        const r = Number.isSafeInteger(id) ? (this.#stmt.message.get(id) as (MessageRow & { deleted_at: number | null }) | undefined) : undefined;
-        if (!r || r.room !== room || r.deleted_at !== null) throw new LiveError('MESSAGE_NOT_FOUND', `no message ${String(m.messageId)} in ${room}`, { field: 'messageId' });
+        const r = Number.isSafeInteger(id)
+          ? (this.#stmt.message.get(id) as (MessageRow & { deleted_at: number | null }) | undefined)
+          : undefined;
+        if (!r || r.room !== room || r.deleted_at !== null)
+          throw new LiveError('MESSAGE_NOT_FOUND', `no message ${String(m.messageId)} in ${room}`, {
+            field: 'messageId',
+          });
         // The same rule as for timeouts and bans: a moderator acts on viewers only.
-        if (role === 'moderator' && r.sender !== null && (r.sender === s.owner || this.modsOf(streamId).has(r.sender))) {
-          throw new LiveError('CANNOT_MODERATE', r.sender === s.owner ? "moderators cannot delete the broadcaster's messages" : "only the broadcaster may delete a moderator's messages");
+        if (
+          role === 'moderator' &&
+          r.sender !== null &&
+          (r.sender === s.owner || this.modsOf(streamId).has(r.sender))
+        ) {
+          throw new LiveError(
+            'CANNOT_MODERATE',
+            r.sender === s.owner
+              ? "moderators cannot delete the broadcaster's messages"
+              : "only the broadcaster may delete a moderator's messages",
+          );
         }
         this.#stmt.del.run(now, me, id);
         this.p.hub.broadcast(room, { type: 'message.deleted', room, id, by: me });
@@ -288,7 +362,8 @@ export class Rooms {
       case 'mod.timeout': {
         const user = target();
         const seconds = Number(m.seconds);
-        if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > MAX_TIMEOUT_S) throw new LiveError('BAD_MESSAGE', `seconds must be 1 to ${MAX_TIMEOUT_S}`, { field: 'seconds' });
+        if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > MAX_TIMEOUT_S)
+          throw new LiveError('BAD_MESSAGE', `seconds must be 1 to ${MAX_TIMEOUT_S}`, { field: 'seconds' });
         const until = now + seconds * 1000;
         this.#stmt.putBan.run(streamId, user, until, me, String(m.reason ?? '').slice(0, 200), now);
         this.p.hub.broadcast(room, { type: 'moderation', room, action: 'timeout', user, by: me, seconds, until });
@@ -311,16 +386,30 @@ export class Rooms {
       }
       case 'mod.slow': {
         const seconds = Number(m.seconds);
-        if (!Number.isSafeInteger(seconds) || seconds < 0 || seconds > MAX_SLOW_S) throw new LiveError('BAD_MESSAGE', `seconds must be 0 (off) to ${MAX_SLOW_S}`, { field: 'seconds' });
+        if (!Number.isSafeInteger(seconds) || seconds < 0 || seconds > MAX_SLOW_S)
+          throw new LiveError('BAD_MESSAGE', `seconds must be 0 (off) to ${MAX_SLOW_S}`, { field: 'seconds' });
         const v = this.p.streams.setChatSettings(streamId, { slowModeSeconds: seconds });
-        this.p.hub.broadcast(room, { type: 'room', room, slowModeSeconds: v.slowModeSeconds, followersOnly: v.followersOnly, by: me });
+        this.p.hub.broadcast(room, {
+          type: 'room',
+          room,
+          slowModeSeconds: v.slowModeSeconds,
+          followersOnly: v.followersOnly,
+          by: me,
+        });
         ack();
         return;
       }
       case 'mod.followers': {
-        if (typeof m.enabled !== 'boolean') throw new LiveError('BAD_MESSAGE', 'enabled must be a boolean', { field: 'enabled' });
+        if (typeof m.enabled !== 'boolean')
+          throw new LiveError('BAD_MESSAGE', 'enabled must be a boolean', { field: 'enabled' });
         const v = this.p.streams.setChatSettings(streamId, { followersOnly: m.enabled });
-        this.p.hub.broadcast(room, { type: 'room', room, slowModeSeconds: v.slowModeSeconds, followersOnly: v.followersOnly, by: me });
+        this.p.hub.broadcast(room, {
+          type: 'room',
+          room,
+          slowModeSeconds: v.slowModeSeconds,
+          followersOnly: v.followersOnly,
+          by: me,
+        });
         ack();
         return;
       }
@@ -328,7 +417,8 @@ export class Rooms {
       case 'mod.remove': {
         if (role !== 'owner') throw new LiveError('NOT_OWNER', 'only the broadcaster appoints moderators');
         const user = requireAddress(m.user, 'user');
-        if (user === s.owner) throw new LiveError('CANNOT_MODERATE', 'the broadcaster is always a moderator of their room');
+        if (user === s.owner)
+          throw new LiveError('CANNOT_MODERATE', 'the broadcaster is always a moderator of their room');
         if (m.type === 'mod.add') {
           this.#stmt.addMod.run(streamId, user, me, now);
           this.modsOf(streamId).add(user);
@@ -336,11 +426,16 @@ export class Rooms {
           this.#stmt.removeMod.run(streamId, user);
           this.modsOf(streamId).delete(user);
         }
-        this.p.hub.broadcast(room, { type: 'moderation', room, action: m.type === 'mod.add' ? 'mod' : 'unmod', user, by: me });
+        this.p.hub.broadcast(room, {
+          type: 'moderation',
+          room,
+          action: m.type === 'mod.add' ? 'mod' : 'unmod',
+          user,
+          by: me,
+        });
         ack({ user });
         return;
       }
     }
   }
 }
-

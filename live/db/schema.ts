@@ -57,7 +57,11 @@ export const liveStreams = sqliteTable(
     startedAt: integer('started_at'),
     endedAt: integer('ended_at'),
   },
-  (t) => [index('live_streams_state').on(t.state, t.id), index('live_streams_media').on(t.mediaId), index('live_streams_owner').on(t.owner)],
+  (t) => [
+    index('live_streams_state').on(t.state, t.id),
+    index('live_streams_media').on(t.mediaId),
+    index('live_streams_owner').on(t.owner),
+  ],
 );
 
 /** Chat messages of stream rooms: user messages and system messages (gift receipts). */
@@ -92,7 +96,11 @@ export const liveDms = sqliteTable(
     text: text('text').notNull(),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('live_dms_pair').on(t.pair, t.id), index('live_dms_sender').on(t.sender, t.id), index('live_dms_recipient').on(t.recipient, t.id)],
+  (t) => [
+    index('live_dms_pair').on(t.pair, t.id),
+    index('live_dms_sender').on(t.sender, t.id),
+    index('live_dms_recipient').on(t.recipient, t.id),
+  ],
 );
 
 /** Moderators a broadcaster appointed for one stream's room. */

@@ -26,7 +26,10 @@ export class StorageWatch {
   /** Records a failed operation's error when it says the disk is full. */
   note(e: unknown): void {
     if (!isStorageFull(e)) return;
-    if (!this.#problem) this.log.error('the database cannot be written (disk full?): refusing writes until it can', { error: describeError(e) });
+    if (!this.#problem)
+      this.log.error('the database cannot be written (disk full?): refusing writes until it can', {
+        error: describeError(e),
+      });
     this.#problem = describeError(e);
     this.#timer ??= setInterval(() => this.#probe(), this.probeMs);
     this.#timer.unref();
@@ -35,7 +38,11 @@ export class StorageWatch {
   #probe(): void {
     try {
       this.db.transaction(() => {
-        this.db.prepare("INSERT INTO live_nonces (nonce, address, message, issued_at, expires_at) VALUES ('storage-probe', '', '', 0, 0)").run();
+        this.db
+          .prepare(
+            "INSERT INTO live_nonces (nonce, address, message, issued_at, expires_at) VALUES ('storage-probe', '', '', 0, 0)",
+          )
+          .run();
         this.db.prepare("DELETE FROM live_nonces WHERE nonce = 'storage-probe'").run();
       })();
     } catch (e) {

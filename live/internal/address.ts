@@ -9,6 +9,7 @@ export function isBase58Address(s: unknown): s is string {
 
 /** `s` as a base58 address, or a BAD_ADDRESS refusal naming `field`. */
 export function requireAddress(s: unknown, field: string): string {
-  if (!isBase58Address(s)) throw new LiveError('BAD_ADDRESS', `${field} must be a base58 TRON address (T...)`, { field });
+  if (!isBase58Address(s))
+    throw new LiveError('BAD_ADDRESS', `${field} must be a base58 TRON address (T...)`, { field });
   return s;
 }

@@ -113,7 +113,8 @@ function intFrom(env: Env, name: string, def: number, min = 0): number {
   const v = env[name];
   if (v === undefined || v === '') return def;
   const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < min) throw new FatalError(`${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new FatalError(`${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -157,7 +158,10 @@ export function parseOrigins(v: string): string[] {
       } catch {
         throw new FatalError(`LIVE_PUBLIC_ORIGINS: ${JSON.stringify(s)} is not an origin like https://blive.example`);
       }
-      if (!/^https?:$/.test(u.protocol) || u.origin !== s.replace(/\/+$/, '')) throw new FatalError(`LIVE_PUBLIC_ORIGINS: ${JSON.stringify(s)} is not an origin (scheme://host[:port], no path)`);
+      if (!/^https?:$/.test(u.protocol) || u.origin !== s.replace(/\/+$/, ''))
+        throw new FatalError(
+          `LIVE_PUBLIC_ORIGINS: ${JSON.stringify(s)} is not an origin (scheme://host[:port], no path)`,
+        );
       return u.origin;
     });
 }
@@ -176,20 +180,27 @@ export function loadLiveConfig(overrides: LiveConfigOverrides = {}, env: Env = p
   const domain = overrides.domain ?? (env.LIVE_DOMAIN || 'localhost:8082');
   const uri = overrides.uri ?? (env.LIVE_URI || `http://${domain}`);
   const chainId = overrides.chainId ?? (env.LIVE_CHAIN_ID || undefined);
-  if (chainId !== undefined && !/^0x[0-9a-f]{8}$/.test(chainId)) throw new FatalError(`LIVE_CHAIN_ID must look like 0x2b6653dc, got ${JSON.stringify(chainId)}`);
+  if (chainId !== undefined && !/^0x[0-9a-f]{8}$/.test(chainId))
+    throw new FatalError(`LIVE_CHAIN_ID must look like 0x2b6653dc, got ${JSON.stringify(chainId)}`);
   const cfg: LiveConfig = {
     domain,
     uri,
-    statement: overrides.statement ?? (env.LIVE_STATEMENT || 'Sign in to BLive. This request costs nothing and sends no transaction.'),
+    statement:
+      overrides.statement ??
+      (env.LIVE_STATEMENT || 'Sign in to BLive. This request costs nothing and sends no transaction.'),
     ...(chainId !== undefined ? { chainId } : {}),
-    nodeUrl: (overrides.nodeUrl ?? (env.LIVE_NODE_URL || env.DEVNET_URL || 'http://127.0.0.1:9090')).replace(/\/+$/, ''),
+    nodeUrl: (overrides.nodeUrl ?? (env.LIVE_NODE_URL || env.DEVNET_URL || 'http://127.0.0.1:9090')).replace(
+      /\/+$/,
+      '',
+    ),
     indexerUrl: (overrides.indexerUrl ?? (env.INDEXER_URL || 'http://127.0.0.1:8081')).replace(/\/+$/, ''),
     dbPath: overrides.dbPath ?? path.resolve(env.LIVE_DB || path.join(PROJECT_ROOT, '.data', 'live.db')),
     nonceTtlMs: overrides.nonceTtlMs ?? intFrom(env, 'LIVE_NONCE_TTL_S', 300, 10) * 1000,
     sessionTtlMs: overrides.sessionTtlMs ?? intFrom(env, 'LIVE_SESSION_TTL_S', 7 * 86_400, 60) * 1000,
     sessionMaxMs: overrides.sessionMaxMs ?? intFrom(env, 'LIVE_SESSION_MAX_S', 30 * 86_400, 60) * 1000,
     sessionCheckMs: overrides.sessionCheckMs ?? intFrom(env, 'LIVE_SESSION_CHECK_MS', 15_000, 10),
-    publicOrigins: overrides.publicOrigins ?? (env.LIVE_PUBLIC_ORIGINS ? parseOrigins(env.LIVE_PUBLIC_ORIGINS) : safeOrigins(uri)),
+    publicOrigins:
+      overrides.publicOrigins ?? (env.LIVE_PUBLIC_ORIGINS ? parseOrigins(env.LIVE_PUBLIC_ORIGINS) : safeOrigins(uri)),
     trustProxy: overrides.trustProxy ?? trustProxyFrom(env.TRUST_PROXY),
     wsPerIp: overrides.wsPerIp ?? intFrom(env, 'LIVE_WS_PER_IP', 20, 1),
     viewersPerIp: overrides.viewersPerIp ?? intFrom(env, 'LIVE_VIEWERS_PER_IP', 5, 1),
@@ -204,7 +215,8 @@ export function loadLiveConfig(overrides: LiveConfigOverrides = {}, env: Env = p
     httpWritesPerMinute: overrides.httpWritesPerMinute ?? intFrom(env, 'LIVE_HTTP_WRITES_PER_MIN', 120, 1),
     noncesPerMinute: overrides.noncesPerMinute ?? intFrom(env, 'LIVE_NONCES_PER_MIN', 30, 1),
   };
-  if (cfg.sessionMaxMs < cfg.sessionTtlMs) throw new FatalError('LIVE_SESSION_MAX_S must be at least LIVE_SESSION_TTL_S');
+  if (cfg.sessionMaxMs < cfg.sessionTtlMs)
+    throw new FatalError('LIVE_SESSION_MAX_S must be at least LIVE_SESSION_TTL_S');
   for (const u of [cfg.nodeUrl, cfg.indexerUrl]) {
     if (!/^https?:\/\//.test(u)) throw new FatalError(`URL must be http(s), got ${JSON.stringify(u)}`);
   }

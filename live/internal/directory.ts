@@ -31,7 +31,11 @@ export function createDirectory(indexer: IndexerClient, ttlMs: number, now: () =
   const follows = new Map<string, { at: number; value: Promise<boolean> }>();
   const handles = new Map<string, string | null>();
 
-  function cached<T>(map: Map<string, { at: number; value: Promise<T> }>, key: string, load: () => Promise<T>): Promise<T> {
+  function cached<T>(
+    map: Map<string, { at: number; value: Promise<T> }>,
+    key: string,
+    load: () => Promise<T>,
+  ): Promise<T> {
     const hit = map.get(key);
     if (hit && now() - hit.at < ttlMs) return hit.value;
     if (map.size > 50_000) map.clear();
@@ -67,6 +71,7 @@ export function createDirectory(indexer: IndexerClient, ttlMs: number, now: () =
       }
     },
     cachedHandle: (address) => handles.get(address),
-    follows: (follower, followee) => cached(follows, `${follower}:${followee}`, () => indexer.follows(follower, followee)),
+    follows: (follower, followee) =>
+      cached(follows, `${follower}:${followee}`, () => indexer.follows(follower, followee)),
   };
 }

@@ -92,7 +92,12 @@ export class LiveError extends Error {
   /** Extra fields sent with the error (`field`, `retryAfterMs`, `until`). */
   readonly details: Record<string, unknown>;
 
-  constructor(code: LiveErrorCode, message: string, details: Record<string, unknown> = {}, opts: { cause?: unknown; status?: number } = {}) {
+  constructor(
+    code: LiveErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+    opts: { cause?: unknown; status?: number } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'LiveError';
     this.code = code;
@@ -106,12 +111,16 @@ export function badField(field: string, message: string): LiveError {
   return new LiveError('BAD_REQUEST', message, { field });
 }
 
-
 /** What a client is told about `e`: a LiveError as it is; a full disk as STORAGE_FULL; else undefined (a bug). */
 export function asLiveError(e: unknown): LiveError | undefined {
   if (e instanceof LiveError) return e;
   if (isStorageFull(e)) {
-    return new LiveError('STORAGE_FULL', 'the service cannot save anything right now (its disk is full): nothing was stored, try again in a moment', { retryAfterMs: 5000 }, { cause: e });
+    return new LiveError(
+      'STORAGE_FULL',
+      'the service cannot save anything right now (its disk is full): nothing was stored, try again in a moment',
+      { retryAfterMs: 5000 },
+      { cause: e },
+    );
   }
   return undefined;
 }

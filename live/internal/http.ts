@@ -21,14 +21,25 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
   } catch {
     throw new LiveError('BAD_REQUEST', 'request body is not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new LiveError('BAD_REQUEST', 'request body must be a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new LiveError('BAD_REQUEST', 'request body must be a JSON object');
   return parsed as Record<string, unknown>;
 }
 
 /** Sends `body` as JSON. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string | string[]> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -41,7 +52,12 @@ export function sendError(res: ServerResponse, e: unknown): void {
   }
   const body = errorBody(e);
   const retry = (body as { retryAfterMs?: unknown }).retryAfterMs;
-  sendJson(res, status, { error: body }, typeof retry === 'number' && status === 429 ? { 'retry-after': String(Math.max(1, Math.ceil(retry / 1000))) } : {});
+  sendJson(
+    res,
+    status,
+    { error: body },
+    typeof retry === 'number' && status === 429 ? { 'retry-after': String(Math.max(1, Math.ceil(retry / 1000))) } : {},
+  );
 }
 
 /** The cookies of a request. */
@@ -87,14 +103,19 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function checkWrite(req: IncomingMessage, origins: ReadonlySet<string>, cookieName: string): void {
   if (!WRITES.has(req.method ?? 'GET')) return;
   const origin = req.headers.origin;
-  if (origin !== undefined && !origins.has(origin)) throw new LiveError('FORBIDDEN_ORIGIN', `requests from ${origin.slice(0, 100)} are not accepted here`);
+  if (origin !== undefined && !origins.has(origin))
+    throw new LiveError('FORBIDDEN_ORIGIN', `requests from ${origin.slice(0, 100)} are not accepted here`);
   if (origin === undefined && !bearerOf(req) && parseCookies(req.headers.cookie).has(cookieName)) {
-    throw new LiveError('FORBIDDEN_ORIGIN', 'a write authenticated by the session cookie must come from a BLive page (Origin); other clients send Authorization: Bearer');
+    throw new LiveError(
+      'FORBIDDEN_ORIGIN',
+      'a write authenticated by the session cookie must come from a BLive page (Origin); other clients send Authorization: Bearer',
+    );
   }
   const length = Number(req.headers['content-length'] ?? 0);
   const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (hasBody && type !== 'application/json') throw new LiveError('UNSUPPORTED_MEDIA_TYPE', 'request bodies must be application/json');
+  if (hasBody && type !== 'application/json')
+    throw new LiveError('UNSUPPORTED_MEDIA_TYPE', 'request bodies must be application/json');
 }
 
 /** Whether a WebSocket upgrade's `Origin` may open a socket: absent (not a browser) or one of `origins`. */

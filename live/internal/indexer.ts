@@ -42,7 +42,8 @@ export interface IndexedGift {
   removed: boolean;
 }
 
-export const GIFT_FIELDS = 'txId logIndex blockNumber timestamp finality sender broadcaster giftId quantity token total streamId removed';
+export const GIFT_FIELDS =
+  'txId logIndex blockNumber timestamp finality sender broadcaster giftId quantity token total streamId removed';
 
 export interface IndexerClient {
   /** The profile of `address` (an unregistered address gives `registered: false`). */
@@ -59,7 +60,10 @@ export interface IndexerClient {
    * Follows `giftSent` over SSE until `signal` aborts, reconnecting with backoff (250 ms doubling
    * to 10 s) whenever the stream drops. `onOpen` runs after each (re)connection.
    */
-  subscribeGifts(onGift: (g: IndexedGift) => void, opts: { signal: AbortSignal; onOpen?: () => void; log?: Logger }): Promise<void>;
+  subscribeGifts(
+    onGift: (g: IndexedGift) => void,
+    opts: { signal: AbortSignal; onOpen?: () => void; log?: Logger },
+  ): Promise<void>;
 }
 
 export interface IndexerClientOptions {
@@ -89,7 +93,10 @@ export function createIndexerClient(opts: IndexerClientOptions): IndexerClient {
     }
     const body = (await res.json().catch(() => ({}))) as { data?: T; errors?: { message: string }[] };
     if (body.errors?.length || !body.data) {
-      throw new LiveError('INDEXER_UNAVAILABLE', `the indexer refused a query: ${body.errors?.[0]?.message ?? `HTTP ${res.status}`}`);
+      throw new LiveError(
+        'INDEXER_UNAVAILABLE',
+        `the indexer refused a query: ${body.errors?.[0]?.message ?? `HTTP ${res.status}`}`,
+      );
     }
     return body.data;
   }
@@ -100,24 +107,35 @@ export function createIndexerClient(opts: IndexerClientOptions): IndexerClient {
         'query($a: Address!) { profile(address: $a) { registered broadcaster handle } }',
         { a: address },
       );
-      return { address, registered: d.profile?.registered ?? false, broadcaster: d.profile?.broadcaster ?? false, handle: d.profile?.handle ?? null };
+      return {
+        address,
+        registered: d.profile?.registered ?? false,
+        broadcaster: d.profile?.broadcaster ?? false,
+        handle: d.profile?.handle ?? null,
+      };
     },
     async follows(follower, followee) {
-      const d = await query<{ follows: boolean }>('query($f: Address!, $t: Address!) { follows(follower: $f, followee: $t) }', { f: follower, t: followee });
+      const d = await query<{ follows: boolean }>(
+        'query($f: Address!, $t: Address!) { follows(follower: $f, followee: $t) }',
+        { f: follower, t: followee },
+      );
       return d.follows;
     },
     async giftCatalog() {
-      const d = await query<{ giftCatalog: { nodes: CatalogGift[] } }>('{ giftCatalog { nodes { giftId token price enabled uri } } }');
+      const d = await query<{ giftCatalog: { nodes: CatalogGift[] } }>(
+        '{ giftCatalog { nodes { giftId token price enabled uri } } }',
+      );
       return d.giftCatalog.nodes;
     },
     async gifts(streamId, broadcaster, from, to, max = 100) {
       const out: IndexedGift[] = [];
       let after: string | null = null;
       while (out.length < max) {
-        const d: { gifts: { nodes: IndexedGift[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } } = await query(
-          `query($s: BigInt!, $b: Address!, $from: Float!, $to: Float!, $after: String) { gifts(filter: { streamId: $s, broadcaster: $b, from: $from, to: $to }, first: 100, after: $after) { nodes { ${GIFT_FIELDS} } pageInfo { endCursor hasNextPage } } }`,
-          { s: streamId, b: broadcaster, from, to, after },
-        );
+        const d: { gifts: { nodes: IndexedGift[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } } =
+          await query(
+            `query($s: BigInt!, $b: Address!, $from: Float!, $to: Float!, $after: String) { gifts(filter: { streamId: $s, broadcaster: $b, from: $from, to: $to }, first: 100, after: $after) { nodes { ${GIFT_FIELDS} } pageInfo { endCursor hasNextPage } } }`,
+            { s: streamId, b: broadcaster, from, to, after },
+          );
         out.push(...d.gifts.nodes);
         if (!d.gifts.pageInfo.hasNextPage || !d.gifts.pageInfo.endCursor) break;
         after = d.gifts.pageInfo.endCursor;
@@ -155,7 +173,10 @@ export function createIndexerClient(opts: IndexerClientOptions): IndexerClient {
               buf = buf.slice(end + 2);
               const lines = event.split('\n');
               if (!lines.some((l) => l === 'event: next')) continue;
-              const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+              const data = lines
+                .filter((l) => l.startsWith('data:'))
+                .map((l) => l.slice(5).trimStart())
+                .join('\n');
               const parsed = JSON.parse(data) as { data?: { giftSent?: IndexedGift } };
               if (parsed.data?.giftSent) onGift(parsed.data.giftSent);
             }

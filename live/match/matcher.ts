@@ -52,10 +52,19 @@ export function parsePrefs(v: unknown): MatchPrefs {
     throw new LiveError('BAD_MESSAGE', 'prefs.language must be a language tag like "en"', { field: 'prefs.language' });
   }
   const interests = o.interests === undefined ? [] : o.interests;
-  if (!Array.isArray(interests) || interests.length > 10 || !interests.every((i) => typeof i === 'string' && i.length >= 1 && i.length <= 30)) {
-    throw new LiveError('BAD_MESSAGE', 'prefs.interests must be at most 10 strings of 1 to 30 characters', { field: 'prefs.interests' });
+  if (
+    !Array.isArray(interests) ||
+    interests.length > 10 ||
+    !interests.every((i) => typeof i === 'string' && i.length >= 1 && i.length <= 30)
+  ) {
+    throw new LiveError('BAD_MESSAGE', 'prefs.interests must be at most 10 strings of 1 to 30 characters', {
+      field: 'prefs.interests',
+    });
   }
-  return { language: language.toLowerCase(), interests: [...new Set((interests as string[]).map((i) => i.trim().toLowerCase()))] };
+  return {
+    language: language.toLowerCase(),
+    interests: [...new Set((interests as string[]).map((i) => i.trim().toLowerCase()))],
+  };
 }
 
 /** How well two preferences fit: a shared language outweighs any interest overlap. */
@@ -76,9 +85,13 @@ export class Matcher {
 
   constructor(private readonly p: MatcherParams) {
     this.#stmt = {
-      blocked: p.db.prepare('SELECT 1 FROM live_match_blocks WHERE (blocker = ? AND blocked = ?) OR (blocker = ? AND blocked = ?)'),
+      blocked: p.db.prepare(
+        'SELECT 1 FROM live_match_blocks WHERE (blocker = ? AND blocked = ?) OR (blocker = ? AND blocked = ?)',
+      ),
       block: p.db.prepare('INSERT OR IGNORE INTO live_match_blocks (blocker, blocked, created_at) VALUES (?, ?, ?)'),
-      report: p.db.prepare('INSERT INTO live_reports (reporter, reported, context, reason, created_at) VALUES (?, ?, ?, ?, ?)'),
+      report: p.db.prepare(
+        'INSERT INTO live_reports (reporter, reported, context, reason, created_at) VALUES (?, ?, ?, ?, ?)',
+      ),
     };
   }
 
@@ -166,7 +179,13 @@ export class Matcher {
     b.peer = a;
     a.room = b.room = room;
     const found = (x: Entry, y: Entry, handle: string | null, initiator: boolean): void =>
-      x.conn.send({ type: 'match.found', room, peer: { address: y.address, handle, language: y.prefs.language, interests: y.prefs.interests }, initiator, iceServers: this.p.iceServers });
+      x.conn.send({
+        type: 'match.found',
+        room,
+        peer: { address: y.address, handle, language: y.prefs.language, interests: y.prefs.interests },
+        initiator,
+        iceServers: this.p.iceServers,
+      });
     // Both hear of the match in the same tick, so the initiator's offer can never overtake the
     // answerer's match.found. The one who waited longer makes the offer.
     void Promise.all([this.p.directory.handle(a.address), this.p.directory.handle(b.address)]).then(([ha, hb]) => {
@@ -229,7 +248,8 @@ export class Matcher {
     if (++this.#reported % 1000 === 0) this.#reports.sweep(HOUR, now);
     // Per account, not per connection: reconnecting does not refill it.
     const wait = this.#reports.take(e.address, this.p.reportsPerHour, HOUR, now);
-    if (wait > 0) throw new LiveError('RATE_LIMITED', `at most ${this.p.reportsPerHour} reports per hour`, { retryAfterMs: wait });
+    if (wait > 0)
+      throw new LiveError('RATE_LIMITED', `at most ${this.p.reportsPerHour} reports per hour`, { retryAfterMs: wait });
     this.#stmt.report.run(e.address, other, e.room ?? e.lastRoom ?? 'match', reason, now);
     c.send({ type: 'ack', ...(m.id !== undefined ? { id: m.id } : {}), reported: other });
   }

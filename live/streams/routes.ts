@@ -8,7 +8,10 @@ import { readJson, sendJson } from '../internal/http.js';
 import { parseStreamId, type Streams } from './service.js';
 
 /** Serves the stream routes; `caller` resolves the signed-in address (undefined: anonymous). */
-export function createStreamRoutes(streams: Streams, caller: (req: IncomingMessage) => string | undefined): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> {
+export function createStreamRoutes(
+  streams: Streams,
+  caller: (req: IncomingMessage) => string | undefined,
+): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> {
   const signedIn = (req: IncomingMessage): string => {
     const a = caller(req);
     if (!a) throw new LiveError('UNAUTHENTICATED', 'sign in first');
@@ -19,7 +22,11 @@ export function createStreamRoutes(streams: Streams, caller: (req: IncomingMessa
     if (path === '/api/streams') {
       if (req.method === 'GET') {
         const q = url.searchParams;
-        sendJson(res, 200, streams.list({ state: q.get('state'), owner: q.get('owner'), first: q.get('first'), after: q.get('after') }));
+        sendJson(
+          res,
+          200,
+          streams.list({ state: q.get('state'), owner: q.get('owner'), first: q.get('first'), after: q.get('after') }),
+        );
         return true;
       }
       if (req.method === 'POST') {

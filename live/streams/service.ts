@@ -89,7 +89,12 @@ export interface Streams {
   /** The row, or undefined. */
   find(streamId: number): StreamRow | undefined;
   get(streamId: number, caller?: string): Promise<(PublicStream | OwnedStream) & { playbackInfo: PlaybackInfo | null }>;
-  list(filter: { state?: string | null; owner?: string | null; first?: string | null; after?: string | null }): StreamList;
+  list(filter: {
+    state?: string | null;
+    owner?: string | null;
+    first?: string | null;
+    after?: string | null;
+  }): StreamList;
   /** Sets chat settings (the hub checks who may). */
   setChatSettings(streamId: number, s: { slowModeSeconds?: number; followersOnly?: boolean }): PublicStream;
   view(row: StreamRow): PublicStream;
@@ -114,7 +119,8 @@ function text(input: Record<string, unknown>, field: string, max: number, requir
   }
   if (typeof v !== 'string') throw badField(field, `${field} must be a string`);
   // Refused rather than stripped: the broadcaster should see that what they typed is not shown as typed.
-  if (INVISIBLE.test(v)) throw badField(field, `${field} must not contain bidi controls, zero-width characters or line separators`);
+  if (INVISIBLE.test(v))
+    throw badField(field, `${field} must not contain bidi controls, zero-width characters or line separators`);
   // eslint-disable-next-line no-control-regex
   const s = v.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
   if (required && s === '') throw badField(field, `${field} must not be empty`);
@@ -123,7 +129,17 @@ function text(input: Record<string, unknown>, field: string, max: number, requir
 }
 
 /** The metadata fields of a create or update body, validated. */
-function metadata(input: Record<string, unknown>, creating: boolean): Partial<{ title: string; category: string; tags: string[]; language: string; thumbnailUrl: string | null; audioOnly: boolean }> {
+function metadata(
+  input: Record<string, unknown>,
+  creating: boolean,
+): Partial<{
+  title: string;
+  category: string;
+  tags: string[];
+  language: string;
+  thumbnailUrl: string | null;
+  audioOnly: boolean;
+}> {
   const out: ReturnType<typeof metadata> = {};
   const title = text(input, 'title', 140, creating);
   if (title !== undefined) {
@@ -133,18 +149,24 @@ function metadata(input: Record<string, unknown>, creating: boolean): Partial<{ 
   const category = text(input, 'category', 50, false);
   if (category !== undefined) out.category = category;
   if (input.tags !== undefined) {
-    if (!Array.isArray(input.tags) || input.tags.length > 10 || !input.tags.every((t) => typeof t === 'string' && TAG.test(t))) {
+    if (
+      !Array.isArray(input.tags) ||
+      input.tags.length > 10 ||
+      !input.tags.every((t) => typeof t === 'string' && TAG.test(t))
+    ) {
       throw badField('tags', 'tags must be at most 10 words of letters, digits, _ or - (25 characters each)');
     }
     out.tags = [...new Set(input.tags as string[])];
   }
   if (input.language !== undefined) {
-    if (typeof input.language !== 'string' || (input.language !== '' && !LANGUAGE.test(input.language))) throw badField('language', 'language must be a BCP 47 tag like "en" or "pt-BR"');
+    if (typeof input.language !== 'string' || (input.language !== '' && !LANGUAGE.test(input.language)))
+      throw badField('language', 'language must be a BCP 47 tag like "en" or "pt-BR"');
     out.language = input.language;
   }
   if (input.thumbnailUrl !== undefined) {
     const u = input.thumbnailUrl;
-    if (u !== null && (typeof u !== 'string' || u.length > 2048 || !/^https?:\/\/[^\s]+$/.test(u))) throw badField('thumbnailUrl', 'thumbnailUrl must be an http(s) URL or null');
+    if (u !== null && (typeof u !== 'string' || u.length > 2048 || !/^https?:\/\/[^\s]+$/.test(u)))
+      throw badField('thumbnailUrl', 'thumbnailUrl must be an http(s) URL or null');
     out.thumbnailUrl = u as string | null;
   }
   if (input.audioOnly !== undefined) {
@@ -163,9 +185,12 @@ export function createStreams(p: StreamsParams): Streams {
   const { db } = p;
   const byId = db.prepare('SELECT * FROM live_streams WHERE id = ?');
   const byMedia = db.prepare('SELECT * FROM live_streams WHERE media_id = ?');
-  const insert = db.prepare(`INSERT INTO live_streams (owner, title, category, tags, language, thumbnail_url, audio_only, state, media_id, stream_key, playback_id, ingest_url, created_at, updated_at)
+  const insert =
+    db.prepare(`INSERT INTO live_streams (owner, title, category, tags, language, thumbnail_url, audio_only, state, media_id, stream_key, playback_id, ingest_url, created_at, updated_at)
     VALUES (@owner, @title, @category, @tags, @language, @thumbnail_url, @audio_only, 'idle', @media_id, @stream_key, @playback_id, @ingest_url, @now, @now)`);
-  const setState = db.prepare("UPDATE live_streams SET state = ?, updated_at = ?, started_at = CASE WHEN ? = 'live' THEN ? ELSE started_at END WHERE id = ? AND state != 'ended'");
+  const setState = db.prepare(
+    "UPDATE live_streams SET state = ?, updated_at = ?, started_at = CASE WHEN ? = 'live' THEN ? ELSE started_at END WHERE id = ? AND state != 'ended'",
+  );
 
   // A new process has seen no media yet: streams left live by the last one are idle until the
   // backend reports `started` again.
@@ -178,14 +203,26 @@ export function createStreams(p: StreamsParams): Streams {
    * restart. The ingest URL is the backend's as it is now (the public URL may have changed).
    */
   function restoreMedia(): void {
-    const open = db.prepare("SELECT id, title, audio_only, media_id, stream_key, playback_id, ingest_url FROM live_streams WHERE state != 'ended'").all() as StreamRow[];
+    const open = db
+      .prepare(
+        "SELECT id, title, audio_only, media_id, stream_key, playback_id, ingest_url FROM live_streams WHERE state != 'ended'",
+      )
+      .all() as StreamRow[];
     if (!open.length) return;
     const restored = p.media.restoreStreams(
-      open.map((r) => ({ mediaId: r.media_id, streamKey: r.stream_key, playbackId: r.playback_id, ingestUrl: r.ingest_url, name: r.title, audioOnly: r.audio_only === 1 })),
+      open.map((r) => ({
+        mediaId: r.media_id,
+        streamKey: r.stream_key,
+        playbackId: r.playback_id,
+        ingestUrl: r.ingest_url,
+        name: r.title,
+        audioOnly: r.audio_only === 1,
+      })),
     );
     const setIngest = db.prepare('UPDATE live_streams SET ingest_url = ? WHERE media_id = ? AND ingest_url != ?');
     for (const m of restored) setIngest.run(m.ingestUrl, m.mediaId, m.ingestUrl);
-    if (restored.length < open.length) p.log.warn('media backend did not take back some streams', { streams: open.length, restored: restored.length });
+    if (restored.length < open.length)
+      p.log.warn('media backend did not take back some streams', { streams: open.length, restored: restored.length });
   }
 
   const find = (id: number): StreamRow | undefined => byId.get(id) as StreamRow | undefined;
@@ -217,7 +254,12 @@ export function createStreams(p: StreamsParams): Streams {
       endedAt: r.ended_at,
     };
   }
-  const owned = (r: StreamRow): OwnedStream => ({ ...view(r), mediaId: r.media_id, streamKey: r.stream_key, ingestUrl: r.ingest_url });
+  const owned = (r: StreamRow): OwnedStream => ({
+    ...view(r),
+    mediaId: r.media_id,
+    streamKey: r.stream_key,
+    ingestUrl: r.ingest_url,
+  });
 
   function owns(caller: string, r: StreamRow): void {
     if (r.owner !== caller) throw new LiveError('NOT_OWNER', `stream ${r.id} belongs to ${r.owner}`);
@@ -237,7 +279,11 @@ export function createStreams(p: StreamsParams): Streams {
     async create(owner, input) {
       const m = metadata(input, true);
       const prof = await p.directory.profile(owner);
-      if (!prof.registered || !prof.broadcaster) throw new LiveError('NOT_BROADCASTER', `${owner} is not a registered broadcaster on chain (Profiles.register, then setBroadcaster(true))`);
+      if (!prof.registered || !prof.broadcaster)
+        throw new LiveError(
+          'NOT_BROADCASTER',
+          `${owner} is not a registered broadcaster on chain (Profiles.register, then setBroadcaster(true))`,
+        );
       let ms;
       try {
         ms = await p.media.createStream({ name: m.title!, audioOnly: m.audioOnly ?? false });
@@ -273,14 +319,21 @@ export function createStreams(p: StreamsParams): Streams {
       const m = metadata(input, false);
       const sets: string[] = [];
       const vals: unknown[] = [];
-      const col = { title: 'title', category: 'category', tags: 'tags', language: 'language', thumbnailUrl: 'thumbnail_url' } as const;
+      const col = {
+        title: 'title',
+        category: 'category',
+        tags: 'tags',
+        language: 'language',
+        thumbnailUrl: 'thumbnail_url',
+      } as const;
       for (const [k, c] of Object.entries(col)) {
         const v = m[k as keyof typeof col];
         if (v === undefined) continue;
         sets.push(`${c} = ?`);
         vals.push(k === 'tags' ? JSON.stringify(v) : v);
       }
-      if (sets.length) db.prepare(`UPDATE live_streams SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`).run(...vals, p.now(), id);
+      if (sets.length)
+        db.prepare(`UPDATE live_streams SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`).run(...vals, p.now(), id);
       const v = view(row(id));
       p.onChange?.(v);
       return v;
@@ -291,7 +344,11 @@ export function createStreams(p: StreamsParams): Streams {
       owns(caller, r);
       if (r.state === 'ended') throw new LiveError('STREAM_ENDED', `stream ${id} has already ended`);
       const now = p.now();
-      db.prepare("UPDATE live_streams SET state = 'ended', ended_at = ?, updated_at = ? WHERE id = ?").run(now, now, id);
+      db.prepare("UPDATE live_streams SET state = 'ended', ended_at = ?, updated_at = ? WHERE id = ?").run(
+        now,
+        now,
+        id,
+      );
       try {
         await p.media.deleteStream(r.media_id);
       } catch (e) {
@@ -323,7 +380,8 @@ export function createStreams(p: StreamsParams): Streams {
 
     list(f) {
       const first = f.first === undefined || f.first === null || f.first === '' ? 20 : Number(f.first);
-      if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE) throw badField('first', `first must be 1 to ${MAX_PAGE}`);
+      if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE)
+        throw badField('first', `first must be 1 to ${MAX_PAGE}`);
       const where: string[] = [];
       const vals: unknown[] = [];
       if (f.state) {
@@ -340,14 +398,34 @@ export function createStreams(p: StreamsParams): Streams {
         where.push('id < ?');
         vals.push(Number(f.after));
       }
-      const rows = db.prepare(`SELECT * FROM live_streams ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`).all(...vals, first + 1) as StreamRow[];
+      const rows = db
+        .prepare(
+          `SELECT * FROM live_streams ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
+        )
+        .all(...vals, first + 1) as StreamRow[];
       const page = rows.slice(0, first);
-      return { nodes: page.map(view), pageInfo: { endCursor: page.length ? String(page[page.length - 1]!.id) : null, hasNextPage: rows.length > first } };
+      return {
+        nodes: page.map(view),
+        pageInfo: {
+          endCursor: page.length ? String(page[page.length - 1]!.id) : null,
+          hasNextPage: rows.length > first,
+        },
+      };
     },
 
     setChatSettings(id, s) {
-      if (s.slowModeSeconds !== undefined) db.prepare('UPDATE live_streams SET slow_mode_seconds = ?, updated_at = ? WHERE id = ?').run(s.slowModeSeconds, p.now(), id);
-      if (s.followersOnly !== undefined) db.prepare('UPDATE live_streams SET followers_only = ?, updated_at = ? WHERE id = ?').run(s.followersOnly ? 1 : 0, p.now(), id);
+      if (s.slowModeSeconds !== undefined)
+        db.prepare('UPDATE live_streams SET slow_mode_seconds = ?, updated_at = ? WHERE id = ?').run(
+          s.slowModeSeconds,
+          p.now(),
+          id,
+        );
+      if (s.followersOnly !== undefined)
+        db.prepare('UPDATE live_streams SET followers_only = ?, updated_at = ? WHERE id = ?').run(
+          s.followersOnly ? 1 : 0,
+          p.now(),
+          id,
+        );
       return view(row(id));
     },
 

@@ -109,12 +109,20 @@ describe('GiftVault', function () {
 
   // ---------------------------------------------------------------- helpers
 
-  const tx = (from: Name, contract: string, signature: string, args: unknown[] = [], callValue?: bigint): Promise<TxResult> =>
+  const tx = (
+    from: Name,
+    contract: string,
+    signature: string,
+    args: unknown[] = [],
+    callValue?: bigint,
+  ): Promise<TxResult> =>
     send(dn, ACCOUNTS[from], contract, signature, args, callValue === undefined ? {} : { callValue });
 
-  const v = (from: Name, signature: string, args: unknown[] = [], callValue?: bigint): Promise<TxResult> => tx(from, vault, signature, args, callValue);
+  const v = (from: Name, signature: string, args: unknown[] = [], callValue?: bigint): Promise<TxResult> =>
+    tx(from, vault, signature, args, callValue);
 
-  const view = (signature: string, args: unknown[] = [], outputs: string[] = ['uint256']): Promise<any> => call(dn, vault, signature, args, outputs);
+  const view = (signature: string, args: unknown[] = [], outputs: string[] = ['uint256']): Promise<any> =>
+    call(dn, vault, signature, args, outputs);
 
   /**
    * What the app shows for a gift: its token and price as the catalog lists them now (TRX and the
@@ -122,7 +130,10 @@ describe('GiftVault', function () {
    */
   async function shown(giftId: bigint, quantity: bigint): Promise<[string, bigint]> {
     try {
-      const [token, price] = (await view('giftInfo(uint256)', [giftId], ['address', 'uint256', 'bool', 'string'])) as [string, bigint];
+      const [token, price] = (await view('giftInfo(uint256)', [giftId], ['address', 'uint256', 'bool', 'string'])) as [
+        string,
+        bigint,
+      ];
       return [token, price * quantity];
     } catch (e) {
       if (e instanceof RevertError && e.errorName === 'UnknownGift') return [TRX_ADDRESS, MAX_UINT];
@@ -139,7 +150,12 @@ describe('GiftVault', function () {
     v(from, SEND_GIFT, [...args, ...(terms ?? (await shown(args[1], args[2])))]);
 
   /** sendGiftDirect at the price shown now (or at `terms`). */
-  const giftDirect = async (from: Name, args: GiftArgs, callValue?: bigint, terms?: [string, bigint]): Promise<TxResult> =>
+  const giftDirect = async (
+    from: Name,
+    args: GiftArgs,
+    callValue?: bigint,
+    terms?: [string, bigint],
+  ): Promise<TxResult> =>
     v(from, SEND_GIFT_DIRECT, [...args, ...(terms ?? (await shown(args[1], args[2])))], callValue);
 
   /** Real balance of `holder` in a token: account balance for TRX, balanceOf otherwise. */
@@ -202,7 +218,10 @@ describe('GiftVault', function () {
   /** The custody invariant for every token. */
   async function expectCustody(): Promise<void> {
     for (const t of TOKENS) {
-      const [real, owed] = await Promise.all([realBalance(vault, t), view('totalLiabilities(address)', [tok[t]]) as Promise<bigint>]);
+      const [real, owed] = await Promise.all([
+        realBalance(vault, t),
+        view('totalLiabilities(address)', [tok[t]]) as Promise<bigint>,
+      ]);
       if (donated.has(t)) assert.ok(real >= owed, `${t}: vault holds ${real} < liabilities ${owed}`);
       else assert.equal(real, owed, `${t}: vault holds ${real}, liabilities ${owed}`);
     }
@@ -231,7 +250,18 @@ describe('GiftVault', function () {
   /** Asserts the GiftSent event of `r`, every field, for a gift split by `split` and held for `hold`. */
   function expectGiftSent(
     r: TxResult,
-    g: { sender: Name; broadcaster: Name; giftId: bigint; quantity: bigint; token: Tok; total: bigint; streamId: bigint; split: SplitBps; hold?: number; direct?: boolean },
+    g: {
+      sender: Name;
+      broadcaster: Name;
+      giftId: bigint;
+      quantity: bigint;
+      token: Tok;
+      total: bigint;
+      streamId: bigint;
+      split: SplitBps;
+      hold?: number;
+      direct?: boolean;
+    },
   ): { b: bigint; p: bigint; f: bigint; releaseAt: number } {
     const hold = g.hold ?? HOLD;
     const { b, p, f } = splitAmounts(g.total, g.split);
@@ -240,7 +270,8 @@ describe('GiftVault', function () {
     const e = eventOf(r, 'GiftSent');
     const releaseAt = Number(e.releaseAt as bigint);
     assert.ok(releaseAt >= t + hold, `released at ${releaseAt}, before ${t} + hold ${hold}`);
-    if (hold > 0) assert.ok(releaseAt < t + hold + BUCKET, `released at ${releaseAt}, a bucket or more after ${t} + hold`);
+    if (hold > 0)
+      assert.ok(releaseAt < t + hold + BUCKET, `released at ${releaseAt}, a bucket or more after ${t} + hold`);
     assert.deepEqual(e, {
       sender: addr[g.sender],
       broadcaster: addr[g.broadcaster],
@@ -288,7 +319,8 @@ describe('GiftVault', function () {
       [GIFT.REE, 'REE', PRICE.REE, true, 'hostile'],
       [GIFT.DISABLED, 'TRX', PRICE.TRX, false, 'retired'],
     ];
-    for (const [id, t, price, enabled, uri] of gifts) await v('admin', 'setGift(uint256,address,uint256,bool,string)', [id, tok[t], price, enabled, uri]);
+    for (const [id, t, price, enabled, uri] of gifts)
+      await v('admin', 'setGift(uint256,address,uint256,bool,string)', [id, tok[t], price, enabled, uri]);
 
     for (const n of ['bob', 'carol'] as const) {
       for (const t of ['BTT', 'USDT', 'FEE', 'REE'] as const) {
@@ -348,7 +380,11 @@ describe('GiftVault', function () {
     });
 
     it('reverts with AccessControlUnauthorizedAccount when the caller is not the admin', async function () {
-      await reverts(v('mallory', 'setTokenAllowed(address,bool)', [tok.BTT, false]), 'AccessControlUnauthorizedAccount', [addr.mallory, ROLE.DEFAULT_ADMIN]);
+      await reverts(
+        v('mallory', 'setTokenAllowed(address,bool)', [tok.BTT, false]),
+        'AccessControlUnauthorizedAccount',
+        [addr.mallory, ROLE.DEFAULT_ADMIN],
+      );
       assert.equal(await view('isTokenAllowed(address)', [tok.BTT], ['bool']), true);
     });
 
@@ -378,21 +414,36 @@ describe('GiftVault', function () {
       const before = await ledger(['bob'], ['BTT']);
       const r = await v('bob', 'deposit(address,uint256)', [tok.BTT, amount]);
       assert.deepEqual(eventOf(r, 'Deposited'), { user: addr.bob, token: tok.BTT, amount });
-      await expectLedger(before, { 'bob.vault.BTT': amount, 'bob.wallet.BTT': -amount, 'custody.BTT': amount, 'liabilities.BTT': amount });
+      await expectLedger(before, {
+        'bob.vault.BTT': amount,
+        'bob.wallet.BTT': -amount,
+        'custody.BTT': amount,
+        'liabilities.BTT': amount,
+      });
     });
 
     it('credits a USDT-like token', async function () {
       const before = await ledger(['bob'], ['USDT']);
       const r = await v('bob', 'deposit(address,uint256)', [tok.USDT, 7_500_000n]);
       assert.deepEqual(eventOf(r, 'Deposited'), { user: addr.bob, token: tok.USDT, amount: 7_500_000n });
-      await expectLedger(before, { 'bob.vault.USDT': 7_500_000n, 'bob.wallet.USDT': -7_500_000n, 'custody.USDT': 7_500_000n, 'liabilities.USDT': 7_500_000n });
+      await expectLedger(before, {
+        'bob.vault.USDT': 7_500_000n,
+        'bob.wallet.USDT': -7_500_000n,
+        'custody.USDT': 7_500_000n,
+        'liabilities.USDT': 7_500_000n,
+      });
     });
 
     it('credits what arrived of a fee-on-transfer token', async function () {
       const before = await ledger(['bob'], ['FEE']);
       const r = await v('bob', 'deposit(address,uint256)', [tok.FEE, 100n * E18]);
       assert.deepEqual(eventOf(r, 'Deposited'), { user: addr.bob, token: tok.FEE, amount: 99n * E18 });
-      await expectLedger(before, { 'bob.vault.FEE': 99n * E18, 'bob.wallet.FEE': -100n * E18, 'custody.FEE': 99n * E18, 'liabilities.FEE': 99n * E18 });
+      await expectLedger(before, {
+        'bob.vault.FEE': 99n * E18,
+        'bob.wallet.FEE': -100n * E18,
+        'custody.FEE': 99n * E18,
+        'liabilities.FEE': 99n * E18,
+      });
     });
 
     it('reverts with TokenNotAllowed when the token is off the allow-list', async function () {
@@ -416,7 +467,12 @@ describe('GiftVault', function () {
       await reverts(v('bob', 'deposit(address,uint256)', [tok.BTT, E18]), 'TokenNotAllowed', [tok.BTT]);
       const r = await v('bob', 'withdraw(address,uint256)', [tok.BTT, 10n * E18]);
       assert.deepEqual(eventOf(r, 'Withdrawn'), { user: addr.bob, token: tok.BTT, amount: 10n * E18 });
-      await expectLedger(before, { 'bob.vault.BTT': -10n * E18, 'bob.wallet.BTT': 10n * E18, 'custody.BTT': -10n * E18, 'liabilities.BTT': -10n * E18 });
+      await expectLedger(before, {
+        'bob.vault.BTT': -10n * E18,
+        'bob.wallet.BTT': 10n * E18,
+        'custody.BTT': -10n * E18,
+        'liabilities.BTT': -10n * E18,
+      });
     });
 
     it('reverts with ZeroAmount when the TRX deposit is zero', async function () {
@@ -432,7 +488,11 @@ describe('GiftVault', function () {
     it('reverts with the token error when the allowance is short', async function () {
       await tx('bob', tok.BTT, 'approve(address,uint256)', [vault, E18]);
       const before = await ledger(['bob'], ['BTT']);
-      await reverts(v('bob', 'deposit(address,uint256)', [tok.BTT, 2n * E18]), 'TRC20InsufficientAllowance', [vault, E18, 2n * E18]);
+      await reverts(v('bob', 'deposit(address,uint256)', [tok.BTT, 2n * E18]), 'TRC20InsufficientAllowance', [
+        vault,
+        E18,
+        2n * E18,
+      ]);
       await expectLedger(before, {});
     });
   });
@@ -462,14 +522,24 @@ describe('GiftVault', function () {
       const before = await ledger(['bob'], ['BTT']);
       const r = await v('bob', 'withdraw(address,uint256)', [tok.BTT, 50n * E18]);
       assert.deepEqual(eventOf(r, 'Withdrawn'), { user: addr.bob, token: tok.BTT, amount: 50n * E18 });
-      await expectLedger(before, { 'bob.vault.BTT': -50n * E18, 'bob.wallet.BTT': 50n * E18, 'custody.BTT': -50n * E18, 'liabilities.BTT': -50n * E18 });
+      await expectLedger(before, {
+        'bob.vault.BTT': -50n * E18,
+        'bob.wallet.BTT': 50n * E18,
+        'custody.BTT': -50n * E18,
+        'liabilities.BTT': -50n * E18,
+      });
     });
 
     it('sends a USDT-like token whose transfer returns false', async function () {
       const before = await ledger(['bob'], ['USDT']);
       const r = await v('bob', 'withdraw(address,uint256)', [tok.USDT, 15_000_000n]);
       assert.deepEqual(eventOf(r, 'Withdrawn'), { user: addr.bob, token: tok.USDT, amount: 15_000_000n });
-      await expectLedger(before, { 'bob.vault.USDT': -15_000_000n, 'bob.wallet.USDT': 15_000_000n, 'custody.USDT': -15_000_000n, 'liabilities.USDT': -15_000_000n });
+      await expectLedger(before, {
+        'bob.vault.USDT': -15_000_000n,
+        'bob.wallet.USDT': 15_000_000n,
+        'custody.USDT': -15_000_000n,
+        'liabilities.USDT': -15_000_000n,
+      });
     });
 
     it('debits the full amount of a fee-on-transfer token and the user receives what the token delivers', async function () {
@@ -478,18 +548,31 @@ describe('GiftVault', function () {
       const r = await v('bob', 'withdraw(address,uint256)', [tok.FEE, 99n * E18]);
       assert.deepEqual(eventOf(r, 'Withdrawn'), { user: addr.bob, token: tok.FEE, amount: 99n * E18 });
       const delivered = 99n * E18 - (99n * E18) / 100n;
-      await expectLedger(before, { 'bob.vault.FEE': -99n * E18, 'bob.wallet.FEE': delivered, 'custody.FEE': -99n * E18, 'liabilities.FEE': -99n * E18 });
+      await expectLedger(before, {
+        'bob.vault.FEE': -99n * E18,
+        'bob.wallet.FEE': delivered,
+        'custody.FEE': -99n * E18,
+        'liabilities.FEE': -99n * E18,
+      });
     });
 
     it('reverts with InsufficientBalance when withdrawing more TRX than the balance', async function () {
       const before = await ledger(['bob'], ['TRX']);
-      const e = await reverts(v('bob', 'withdraw(address,uint256)', [TRX_ADDRESS, 5_000_001n]), 'InsufficientBalance', [TRX_ADDRESS, 5_000_000n, 5_000_001n]);
+      const e = await reverts(v('bob', 'withdraw(address,uint256)', [TRX_ADDRESS, 5_000_001n]), 'InsufficientBalance', [
+        TRX_ADDRESS,
+        5_000_000n,
+        5_000_001n,
+      ]);
       await expectLedger(before, { 'bob.wallet.TRX': -feeOf(e) });
     });
 
     it('reverts with InsufficientBalance when withdrawing more BTT than the balance', async function () {
       const before = await ledger(['bob'], ['BTT']);
-      await reverts(v('bob', 'withdraw(address,uint256)', [tok.BTT, 51n * E18]), 'InsufficientBalance', [tok.BTT, 50n * E18, 51n * E18]);
+      await reverts(v('bob', 'withdraw(address,uint256)', [tok.BTT, 51n * E18]), 'InsufficientBalance', [
+        tok.BTT,
+        50n * E18,
+        51n * E18,
+      ]);
       await expectLedger(before, {});
     });
 
@@ -507,41 +590,100 @@ describe('GiftVault', function () {
 
   describe('when the catalog changes', function () {
     it('creates a gift with GiftUpdated and giftInfo returns it', async function () {
-      const r = await v('admin', 'setGift(uint256,address,uint256,bool,string)', [500n, tok.USDT, 3_000_000n, true, 'ipfs://gift/500']);
-      assert.deepEqual(eventOf(r, 'GiftUpdated'), { giftId: 500n, token: tok.USDT, price: 3_000_000n, enabled: true, uri: 'ipfs://gift/500' });
-      assert.deepEqual(await view('giftInfo(uint256)', [500n], ['address', 'uint256', 'bool', 'string']), [tok.USDT, 3_000_000n, true, 'ipfs://gift/500']);
+      const r = await v('admin', 'setGift(uint256,address,uint256,bool,string)', [
+        500n,
+        tok.USDT,
+        3_000_000n,
+        true,
+        'ipfs://gift/500',
+      ]);
+      assert.deepEqual(eventOf(r, 'GiftUpdated'), {
+        giftId: 500n,
+        token: tok.USDT,
+        price: 3_000_000n,
+        enabled: true,
+        uri: 'ipfs://gift/500',
+      });
+      assert.deepEqual(await view('giftInfo(uint256)', [500n], ['address', 'uint256', 'bool', 'string']), [
+        tok.USDT,
+        3_000_000n,
+        true,
+        'ipfs://gift/500',
+      ]);
     });
 
     it('changes and disables an existing gift', async function () {
-      const r = await v('admin', 'setGift(uint256,address,uint256,bool,string)', [GIFT.TRX, tok.BTT, 9n * E18, false, 'rose-v2']);
-      assert.deepEqual(eventOf(r, 'GiftUpdated'), { giftId: GIFT.TRX, token: tok.BTT, price: 9n * E18, enabled: false, uri: 'rose-v2' });
-      assert.deepEqual(await view('giftInfo(uint256)', [GIFT.TRX], ['address', 'uint256', 'bool', 'string']), [tok.BTT, 9n * E18, false, 'rose-v2']);
+      const r = await v('admin', 'setGift(uint256,address,uint256,bool,string)', [
+        GIFT.TRX,
+        tok.BTT,
+        9n * E18,
+        false,
+        'rose-v2',
+      ]);
+      assert.deepEqual(eventOf(r, 'GiftUpdated'), {
+        giftId: GIFT.TRX,
+        token: tok.BTT,
+        price: 9n * E18,
+        enabled: false,
+        uri: 'rose-v2',
+      });
+      assert.deepEqual(await view('giftInfo(uint256)', [GIFT.TRX], ['address', 'uint256', 'bool', 'string']), [
+        tok.BTT,
+        9n * E18,
+        false,
+        'rose-v2',
+      ]);
     });
 
     it('returns the fixture gifts from giftInfo', async function () {
-      assert.deepEqual(await view('giftInfo(uint256)', [GIFT.TRX], ['address', 'uint256', 'bool', 'string']), [TRX_ADDRESS, PRICE.TRX, true, 'rose']);
-      assert.deepEqual(await view('giftInfo(uint256)', [GIFT.DISABLED], ['address', 'uint256', 'bool', 'string']), [TRX_ADDRESS, PRICE.TRX, false, 'retired']);
+      assert.deepEqual(await view('giftInfo(uint256)', [GIFT.TRX], ['address', 'uint256', 'bool', 'string']), [
+        TRX_ADDRESS,
+        PRICE.TRX,
+        true,
+        'rose',
+      ]);
+      assert.deepEqual(await view('giftInfo(uint256)', [GIFT.DISABLED], ['address', 'uint256', 'bool', 'string']), [
+        TRX_ADDRESS,
+        PRICE.TRX,
+        false,
+        'retired',
+      ]);
     });
 
     it('reverts with UnknownGift from giftInfo when the id was never set', async function () {
-      await expectRevert(view('giftInfo(uint256)', [GIFT.UNKNOWN], ['address', 'uint256', 'bool', 'string']), 'UnknownGift', [GIFT.UNKNOWN]);
+      await expectRevert(
+        view('giftInfo(uint256)', [GIFT.UNKNOWN], ['address', 'uint256', 'bool', 'string']),
+        'UnknownGift',
+        [GIFT.UNKNOWN],
+      );
     });
 
     it('reverts with AccessControlUnauthorizedAccount when the caller lacks the catalog role', async function () {
-      await reverts(v('mallory', 'setGift(uint256,address,uint256,bool,string)', [500n, TRX_ADDRESS, 1n, true, 'x']), 'AccessControlUnauthorizedAccount', [
-        addr.mallory,
-        ROLE.CATALOG,
+      await reverts(
+        v('mallory', 'setGift(uint256,address,uint256,bool,string)', [500n, TRX_ADDRESS, 1n, true, 'x']),
+        'AccessControlUnauthorizedAccount',
+        [addr.mallory, ROLE.CATALOG],
+      );
+      await expectRevert(view('giftInfo(uint256)', [500n], ['address', 'uint256', 'bool', 'string']), 'UnknownGift', [
+        500n,
       ]);
-      await expectRevert(view('giftInfo(uint256)', [500n], ['address', 'uint256', 'bool', 'string']), 'UnknownGift', [500n]);
     });
 
     it('reverts with InvalidPrice when the price is zero', async function () {
-      await reverts(v('admin', 'setGift(uint256,address,uint256,bool,string)', [500n, TRX_ADDRESS, 0n, true, 'free']), 'InvalidPrice', [500n]);
+      await reverts(
+        v('admin', 'setGift(uint256,address,uint256,bool,string)', [500n, TRX_ADDRESS, 0n, true, 'free']),
+        'InvalidPrice',
+        [500n],
+      );
     });
 
     it('reverts with TokenNotAllowed when the gift token is off the allow-list', async function () {
       const other = await deploy(tronWebFor(dn, 0), 'MockBTT');
-      await reverts(v('admin', 'setGift(uint256,address,uint256,bool,string)', [500n, other, 1n, true, 'x']), 'TokenNotAllowed', [other]);
+      await reverts(
+        v('admin', 'setGift(uint256,address,uint256,bool,string)', [500n, other, 1n, true, 'x']),
+        'TokenNotAllowed',
+        [other],
+      );
     });
   });
 
@@ -556,7 +698,16 @@ describe('GiftVault', function () {
     it('splits a TRX gift 30/10/60 with GiftSent and escrows the broadcaster share', async function () {
       const before = await ledger(['bob', 'alice'], ['TRX']);
       const r = await gift('bob', [addr.alice, GIFT.TRX, 3n, 42n]);
-      const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.TRX, quantity: 3n, token: 'TRX', total: 3_000_000n, streamId: 42n, split: DEFAULT_SPLIT });
+      const g = expectGiftSent(r, {
+        sender: 'bob',
+        broadcaster: 'alice',
+        giftId: GIFT.TRX,
+        quantity: 3n,
+        token: 'TRX',
+        total: 3_000_000n,
+        streamId: 42n,
+        split: DEFAULT_SPLIT,
+      });
       assert.deepEqual([g.b, g.p, g.f], [900_000n, 300_000n, 1_800_000n]);
       await expectLedger(before, {
         'bob.vault.TRX': -3_000_000n,
@@ -565,35 +716,89 @@ describe('GiftVault', function () {
         'pool.TRX': 300_000n,
         'treasury.TRX': 1_800_000n,
       });
-      assert.equal(await view('nextReleaseOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint64']), BigInt(g.releaseAt));
+      assert.equal(
+        await view('nextReleaseOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint64']),
+        BigInt(g.releaseAt),
+      );
     });
 
     it('splits a total of 7 sun 2/0/5, the platform taking the remainder', async function () {
       const before = await ledger(['bob', 'alice'], ['TRX']);
       const r = await gift('bob', [addr.alice, GIFT.SUN, 7n, 0n]);
-      const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.SUN, quantity: 7n, token: 'TRX', total: 7n, streamId: 0n, split: DEFAULT_SPLIT });
+      const g = expectGiftSent(r, {
+        sender: 'bob',
+        broadcaster: 'alice',
+        giftId: GIFT.SUN,
+        quantity: 7n,
+        token: 'TRX',
+        total: 7n,
+        streamId: 0n,
+        split: DEFAULT_SPLIT,
+      });
       assert.deepEqual([g.b, g.p, g.f], [2n, 0n, 5n]);
-      await expectLedger(before, { 'bob.vault.TRX': -7n, 'bob.wallet.TRX': -feeOf(r), 'alice.pending.TRX': 2n, 'treasury.TRX': 5n });
+      await expectLedger(before, {
+        'bob.vault.TRX': -7n,
+        'bob.wallet.TRX': -feeOf(r),
+        'alice.pending.TRX': 2n,
+        'treasury.TRX': 5n,
+      });
     });
 
     it('splits a BTT gift', async function () {
       const before = await ledger(['bob', 'alice'], ['BTT']);
       const r = await gift('bob', [addr.alice, GIFT.BTT, 2n, 9n]);
-      const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.BTT, quantity: 2n, token: 'BTT', total: 10n * E18, streamId: 9n, split: DEFAULT_SPLIT });
-      await expectLedger(before, { 'bob.vault.BTT': -10n * E18, 'alice.pending.BTT': g.b, 'pool.BTT': g.p, 'treasury.BTT': g.f });
+      const g = expectGiftSent(r, {
+        sender: 'bob',
+        broadcaster: 'alice',
+        giftId: GIFT.BTT,
+        quantity: 2n,
+        token: 'BTT',
+        total: 10n * E18,
+        streamId: 9n,
+        split: DEFAULT_SPLIT,
+      });
+      await expectLedger(before, {
+        'bob.vault.BTT': -10n * E18,
+        'alice.pending.BTT': g.b,
+        'pool.BTT': g.p,
+        'treasury.BTT': g.f,
+      });
     });
 
     it('pays a fee-on-transfer gift from what the deposit credited', async function () {
       await v('bob', 'deposit(address,uint256)', [tok.FEE, 10n * E18]);
       const before = await ledger(['bob', 'alice'], ['FEE']);
       const r = await gift('bob', [addr.alice, GIFT.FEE, 9n, 0n]);
-      const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.FEE, quantity: 9n, token: 'FEE', total: 9n * E18, streamId: 0n, split: DEFAULT_SPLIT });
-      await expectLedger(before, { 'bob.vault.FEE': -9n * E18, 'alice.pending.FEE': g.b, 'pool.FEE': g.p, 'treasury.FEE': g.f });
+      const g = expectGiftSent(r, {
+        sender: 'bob',
+        broadcaster: 'alice',
+        giftId: GIFT.FEE,
+        quantity: 9n,
+        token: 'FEE',
+        total: 9n * E18,
+        streamId: 0n,
+        split: DEFAULT_SPLIT,
+      });
+      await expectLedger(before, {
+        'bob.vault.FEE': -9n * E18,
+        'alice.pending.FEE': g.b,
+        'pool.FEE': g.p,
+        'treasury.FEE': g.f,
+      });
     });
 
     it('accepts the maximum quantity', async function () {
       const r = await gift('bob', [addr.alice, GIFT.SUN, 10_000n, 0n]);
-      expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.SUN, quantity: 10_000n, token: 'TRX', total: 10_000n, streamId: 0n, split: DEFAULT_SPLIT });
+      expectGiftSent(r, {
+        sender: 'bob',
+        broadcaster: 'alice',
+        giftId: GIFT.SUN,
+        quantity: 10_000n,
+        token: 'TRX',
+        total: 10_000n,
+        streamId: 0n,
+        split: DEFAULT_SPLIT,
+      });
     });
 
     it('reverts with InsufficientBalance when the vault balance is short', async function () {
@@ -653,7 +858,17 @@ describe('GiftVault', function () {
     it('takes the exact TRX callValue', async function () {
       const before = await ledger(['bob', 'alice'], ['TRX']);
       const r = await giftDirect('bob', [addr.alice, GIFT.TRX, 3n, 5n], 3_000_000n);
-      const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.TRX, quantity: 3n, token: 'TRX', total: 3_000_000n, streamId: 5n, split: DEFAULT_SPLIT, direct: true });
+      const g = expectGiftSent(r, {
+        sender: 'bob',
+        broadcaster: 'alice',
+        giftId: GIFT.TRX,
+        quantity: 3n,
+        token: 'TRX',
+        total: 3_000_000n,
+        streamId: 5n,
+        split: DEFAULT_SPLIT,
+        direct: true,
+      });
       await expectLedger(before, {
         'bob.wallet.TRX': -3_000_000n - feeOf(r),
         'custody.TRX': 3_000_000n,
@@ -692,7 +907,17 @@ describe('GiftVault', function () {
       await tx('carol', tok.BTT, 'approve(address,uint256)', [vault, 15n * E18]);
       const before = await ledger(['carol', 'alice'], ['BTT']);
       const r = await giftDirect('carol', [addr.alice, GIFT.BTT, 3n, 0n]);
-      const g = expectGiftSent(r, { sender: 'carol', broadcaster: 'alice', giftId: GIFT.BTT, quantity: 3n, token: 'BTT', total: 15n * E18, streamId: 0n, split: DEFAULT_SPLIT, direct: true });
+      const g = expectGiftSent(r, {
+        sender: 'carol',
+        broadcaster: 'alice',
+        giftId: GIFT.BTT,
+        quantity: 3n,
+        token: 'BTT',
+        total: 15n * E18,
+        streamId: 0n,
+        split: DEFAULT_SPLIT,
+        direct: true,
+      });
       await expectLedger(before, {
         'carol.wallet.BTT': -15n * E18,
         'custody.BTT': 15n * E18,
@@ -707,7 +932,17 @@ describe('GiftVault', function () {
     it('pulls a USDT-like token', async function () {
       const before = await ledger(['bob', 'alice'], ['USDT']);
       const r = await giftDirect('bob', [addr.alice, GIFT.USDT, 1n, 0n]);
-      const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.USDT, quantity: 1n, token: 'USDT', total: 2_000_000n, streamId: 0n, split: DEFAULT_SPLIT, direct: true });
+      const g = expectGiftSent(r, {
+        sender: 'bob',
+        broadcaster: 'alice',
+        giftId: GIFT.USDT,
+        quantity: 1n,
+        token: 'USDT',
+        total: 2_000_000n,
+        streamId: 0n,
+        split: DEFAULT_SPLIT,
+        direct: true,
+      });
       await expectLedger(before, {
         'bob.wallet.USDT': -2_000_000n,
         'custody.USDT': 2_000_000n,
@@ -720,22 +955,37 @@ describe('GiftVault', function () {
 
     it('reverts with UnexpectedAmountReceived when the token takes a fee on transfer', async function () {
       const before = await ledger(['bob', 'alice'], ['FEE']);
-      await reverts(giftDirect('bob', [addr.alice, GIFT.FEE, 2n, 0n]), 'UnexpectedAmountReceived', [2n * E18, 2n * E18 - (2n * E18) / 100n]);
+      await reverts(giftDirect('bob', [addr.alice, GIFT.FEE, 2n, 0n]), 'UnexpectedAmountReceived', [
+        2n * E18,
+        2n * E18 - (2n * E18) / 100n,
+      ]);
       await expectLedger(before, {});
     });
 
     it('reverts with NotBroadcaster, SelfGift, UnknownGift, GiftDisabled and InvalidQuantity when sendGift would', async function () {
       const before = await ledger(['bob', 'alice'], ['TRX']);
       const errs = [
-        await reverts(giftDirect('bob', [addr.mallory, GIFT.TRX, 1n, 0n], 1_000_000n), 'NotBroadcaster', [addr.mallory]),
+        await reverts(giftDirect('bob', [addr.mallory, GIFT.TRX, 1n, 0n], 1_000_000n), 'NotBroadcaster', [
+          addr.mallory,
+        ]),
         await reverts(giftDirect('bob', [addr.dave, GIFT.TRX, 1n, 0n], 1_000_000n), 'NotBroadcaster', [addr.dave]),
         await reverts(giftDirect('bob', [addr.alice, GIFT.UNKNOWN, 1n, 0n], 1_000_000n), 'UnknownGift', [GIFT.UNKNOWN]),
-        await reverts(giftDirect('bob', [addr.alice, GIFT.DISABLED, 1n, 0n], 1_000_000n), 'GiftDisabled', [GIFT.DISABLED]),
+        await reverts(giftDirect('bob', [addr.alice, GIFT.DISABLED, 1n, 0n], 1_000_000n), 'GiftDisabled', [
+          GIFT.DISABLED,
+        ]),
         await reverts(giftDirect('bob', [addr.alice, GIFT.TRX, 0n, 0n]), 'InvalidQuantity', [0n, 10_000n]),
-        await reverts(giftDirect('bob', [addr.alice, GIFT.SUN, 10_001n, 0n], 10_001n), 'InvalidQuantity', [10_001n, 10_000n]),
+        await reverts(giftDirect('bob', [addr.alice, GIFT.SUN, 10_001n, 0n], 10_001n), 'InvalidQuantity', [
+          10_001n,
+          10_000n,
+        ]),
       ];
-      const self = await reverts(giftDirect('alice', [addr.alice, GIFT.TRX, 1n, 0n], 1_000_000n), 'SelfGift', [addr.alice]);
-      await expectLedger(before, { 'bob.wallet.TRX': -errs.reduce((s, e) => s + feeOf(e), 0n), 'alice.wallet.TRX': -feeOf(self) });
+      const self = await reverts(giftDirect('alice', [addr.alice, GIFT.TRX, 1n, 0n], 1_000_000n), 'SelfGift', [
+        addr.alice,
+      ]);
+      await expectLedger(before, {
+        'bob.wallet.TRX': -errs.reduce((s, e) => s + feeOf(e), 0n),
+        'alice.wallet.TRX': -feeOf(self),
+      });
     });
   });
 
@@ -748,17 +998,35 @@ describe('GiftVault', function () {
 
     it('reports them pending until release and reverts with NothingToClaim before it', async function () {
       const r = await gift('bob', [addr.alice, GIFT.TRX, 10n, 0n]);
-      const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.TRX, quantity: 10n, token: 'TRX', total: 10_000_000n, streamId: 0n, split: DEFAULT_SPLIT });
+      const g = expectGiftSent(r, {
+        sender: 'bob',
+        broadcaster: 'alice',
+        giftId: GIFT.TRX,
+        quantity: 10n,
+        token: 'TRX',
+        total: 10_000_000n,
+        streamId: 0n,
+        split: DEFAULT_SPLIT,
+      });
       assert.equal(await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 3_000_000n);
       assert.equal(await view('claimableEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 0n);
-      assert.equal(await view('nextReleaseOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint64']), BigInt(g.releaseAt));
+      assert.equal(
+        await view('nextReleaseOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint64']),
+        BigInt(g.releaseAt),
+      );
       assert.equal(await view('nextReleaseOf(address,address)', [addr.frank, TRX_ADDRESS], ['uint64']), 0n);
 
       const before = await ledger(['alice'], ['TRX']);
-      const e1 = await reverts(v('alice', 'claim(address)', [TRX_ADDRESS]), 'NothingToClaim', [addr.alice, TRX_ADDRESS]);
+      const e1 = await reverts(v('alice', 'claim(address)', [TRX_ADDRESS]), 'NothingToClaim', [
+        addr.alice,
+        TRX_ADDRESS,
+      ]);
       await advanceTo(g.releaseAt - 30);
       assert.equal(await view('claimableEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 0n);
-      const e2 = await reverts(v('alice', 'claim(address)', [TRX_ADDRESS]), 'NothingToClaim', [addr.alice, TRX_ADDRESS]);
+      const e2 = await reverts(v('alice', 'claim(address)', [TRX_ADDRESS]), 'NothingToClaim', [
+        addr.alice,
+        TRX_ADDRESS,
+      ]);
       assert.ok(timeOf(e2) < g.releaseAt);
       await expectLedger(before, { 'alice.wallet.TRX': -feeOf(e1) - feeOf(e2) });
     });
@@ -774,8 +1042,16 @@ describe('GiftVault', function () {
       let before = await ledger(['alice'], ['TRX']);
       const c = await v('alice', 'claim(address)', [TRX_ADDRESS]);
       assert.ok(timeOf(c) >= releaseAt);
-      assert.deepEqual(eventOf(c, 'EarningsClaimed'), { broadcaster: addr.alice, token: TRX_ADDRESS, amount: 3_000_000n });
-      await expectLedger(before, { 'alice.claimable.TRX': -3_000_000n, 'alice.vault.TRX': 3_000_000n, 'alice.wallet.TRX': -feeOf(c) });
+      assert.deepEqual(eventOf(c, 'EarningsClaimed'), {
+        broadcaster: addr.alice,
+        token: TRX_ADDRESS,
+        amount: 3_000_000n,
+      });
+      await expectLedger(before, {
+        'alice.claimable.TRX': -3_000_000n,
+        'alice.vault.TRX': 3_000_000n,
+        'alice.wallet.TRX': -feeOf(c),
+      });
       await reverts(v('alice', 'claim(address)', [TRX_ADDRESS]), 'NothingToClaim', [addr.alice, TRX_ADDRESS]);
 
       before = await ledger(['alice'], ['TRX']);
@@ -798,8 +1074,16 @@ describe('GiftVault', function () {
       const before = await ledger(['alice', 'frank'], ['BTT', 'TRX']);
       const a = await v('alice', 'claim(address)', [tok.BTT]);
       const f = await v('frank', 'claim(address)', [TRX_ADDRESS]);
-      assert.deepEqual(eventOf(a, 'EarningsClaimed'), { broadcaster: addr.alice, token: tok.BTT, amount: (5n * E18 * 3n) / 10n });
-      assert.deepEqual(eventOf(f, 'EarningsClaimed'), { broadcaster: addr.frank, token: TRX_ADDRESS, amount: 300_000n });
+      assert.deepEqual(eventOf(a, 'EarningsClaimed'), {
+        broadcaster: addr.alice,
+        token: tok.BTT,
+        amount: (5n * E18 * 3n) / 10n,
+      });
+      assert.deepEqual(eventOf(f, 'EarningsClaimed'), {
+        broadcaster: addr.frank,
+        token: TRX_ADDRESS,
+        amount: 300_000n,
+      });
       await expectLedger(before, {
         'alice.claimable.BTT': -(5n * E18 * 3n) / 10n,
         'alice.vault.BTT': (5n * E18 * 3n) / 10n,
@@ -816,11 +1100,25 @@ describe('GiftVault', function () {
       assert.equal(await view('holdPeriod()'), 0n);
       const before = await ledger(['bob', 'alice'], ['TRX']);
       const r = await gift('bob', [addr.alice, GIFT.TRX, 2n, 0n]);
-      const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.TRX, quantity: 2n, token: 'TRX', total: 2_000_000n, streamId: 0n, split: DEFAULT_SPLIT, hold: 0 });
+      const g = expectGiftSent(r, {
+        sender: 'bob',
+        broadcaster: 'alice',
+        giftId: GIFT.TRX,
+        quantity: 2n,
+        token: 'TRX',
+        total: 2_000_000n,
+        streamId: 0n,
+        split: DEFAULT_SPLIT,
+        hold: 0,
+      });
       assert.equal(g.releaseAt, timeOf(r));
       assert.equal(await view('nextReleaseOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint64']), 0n);
       const c = await v('alice', 'claim(address)', [TRX_ADDRESS]);
-      assert.deepEqual(eventOf(c, 'EarningsClaimed'), { broadcaster: addr.alice, token: TRX_ADDRESS, amount: 600_000n });
+      assert.deepEqual(eventOf(c, 'EarningsClaimed'), {
+        broadcaster: addr.alice,
+        token: TRX_ADDRESS,
+        amount: 600_000n,
+      });
       await expectLedger(before, {
         'bob.vault.TRX': -2_000_000n,
         'bob.wallet.TRX': -feeOf(r),
@@ -839,10 +1137,18 @@ describe('GiftVault', function () {
       assert.equal(await view('claimableEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 600_000n);
       assert.equal(await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 300_000n);
       const c = await v('alice', 'claim(address)', [TRX_ADDRESS]);
-      assert.deepEqual(eventOf(c, 'EarningsClaimed'), { broadcaster: addr.alice, token: TRX_ADDRESS, amount: 600_000n });
+      assert.deepEqual(eventOf(c, 'EarningsClaimed'), {
+        broadcaster: addr.alice,
+        token: TRX_ADDRESS,
+        amount: 600_000n,
+      });
       await advanceTo(release1);
       const c2 = await v('alice', 'claim(address)', [TRX_ADDRESS]);
-      assert.deepEqual(eventOf(c2, 'EarningsClaimed'), { broadcaster: addr.alice, token: TRX_ADDRESS, amount: 300_000n });
+      assert.deepEqual(eventOf(c2, 'EarningsClaimed'), {
+        broadcaster: addr.alice,
+        token: TRX_ADDRESS,
+        amount: 300_000n,
+      });
     });
 
     it('sets the hold period with HoldPeriodUpdated and uses its bucket width', async function () {
@@ -850,38 +1156,71 @@ describe('GiftVault', function () {
       assert.deepEqual(eventOf(h, 'HoldPeriodUpdated'), { holdPeriod: BigInt(MAX_HOLD) });
       assert.equal(await view('holdPeriod()'), BigInt(MAX_HOLD));
       const r = await gift('bob', [addr.alice, GIFT.TRX, 1n, 0n]);
-      const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.TRX, quantity: 1n, token: 'TRX', total: 1_000_000n, streamId: 0n, split: DEFAULT_SPLIT, hold: MAX_HOLD });
+      const g = expectGiftSent(r, {
+        sender: 'bob',
+        broadcaster: 'alice',
+        giftId: GIFT.TRX,
+        quantity: 1n,
+        token: 'TRX',
+        total: 1_000_000n,
+        streamId: 0n,
+        split: DEFAULT_SPLIT,
+        hold: MAX_HOLD,
+      });
       assert.equal(g.releaseAt % BUCKET, 0);
       await advanceTo(g.releaseAt - 30);
       await reverts(v('alice', 'claim(address)', [TRX_ADDRESS]), 'NothingToClaim', [addr.alice, TRX_ADDRESS]);
       await advanceTo(g.releaseAt);
       const c = await v('alice', 'claim(address)', [TRX_ADDRESS]);
-      assert.deepEqual(eventOf(c, 'EarningsClaimed'), { broadcaster: addr.alice, token: TRX_ADDRESS, amount: 300_000n });
+      assert.deepEqual(eventOf(c, 'EarningsClaimed'), {
+        broadcaster: addr.alice,
+        token: TRX_ADDRESS,
+        amount: 300_000n,
+      });
     });
 
     it('reverts with HoldPeriodTooLong when the period is above 7 days', async function () {
-      await reverts(v('admin', 'setHoldPeriod(uint256)', [BigInt(8 * DAY)]), 'HoldPeriodTooLong', [BigInt(8 * DAY), BigInt(MAX_HOLD)]);
+      await reverts(v('admin', 'setHoldPeriod(uint256)', [BigInt(8 * DAY)]), 'HoldPeriodTooLong', [
+        BigInt(8 * DAY),
+        BigInt(MAX_HOLD),
+      ]);
       assert.equal(await view('holdPeriod()'), BigInt(HOLD));
     });
 
     it('reverts with AccessControlUnauthorizedAccount when the caller lacks the policy role', async function () {
-      await reverts(v('mallory', 'setHoldPeriod(uint256)', [0n]), 'AccessControlUnauthorizedAccount', [addr.mallory, ROLE.POLICY]);
+      await reverts(v('mallory', 'setHoldPeriod(uint256)', [0n]), 'AccessControlUnauthorizedAccount', [
+        addr.mallory,
+        ROLE.POLICY,
+      ]);
       assert.equal(await view('holdPeriod()'), BigInt(HOLD));
     });
 
     it('releases gifts sent every 7 hours for 4 days in order and never early', async function () {
       const credits: { amount: bigint; releaseAt: number }[] = [];
       let claimed = 0n;
-      const releasedBy = (t: number): bigint => credits.filter((c) => c.releaseAt <= t).reduce((s, c) => s + c.amount, 0n);
+      const releasedBy = (t: number): bigint =>
+        credits.filter((c) => c.releaseAt <= t).reduce((s, c) => s + c.amount, 0n);
       const total = (): bigint => credits.reduce((s, c) => s + c.amount, 0n);
 
       /** Checks the escrow views against the model at the head block's time. */
       const checkViews = async (t: number): Promise<void> => {
         const pending = credits.filter((c) => c.releaseAt > t);
         const next = pending.length ? Math.min(...pending.map((c) => c.releaseAt)) : 0;
-        assert.equal(await view('claimableEarnings(address,address)', [addr.alice, TRX_ADDRESS]), releasedBy(t) - claimed, `claimable at ${t}`);
-        assert.equal(await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]), total() - releasedBy(t), `pending at ${t}`);
-        assert.equal(await view('nextReleaseOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint64']), BigInt(next), `next release at ${t}`);
+        assert.equal(
+          await view('claimableEarnings(address,address)', [addr.alice, TRX_ADDRESS]),
+          releasedBy(t) - claimed,
+          `claimable at ${t}`,
+        );
+        assert.equal(
+          await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]),
+          total() - releasedBy(t),
+          `pending at ${t}`,
+        );
+        assert.equal(
+          await view('nextReleaseOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint64']),
+          BigInt(next),
+          `next release at ${t}`,
+        );
         assert.deepEqual(
           await view('earningsOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint256', 'uint256', 'uint64']),
           [releasedBy(t) - claimed, total() - releasedBy(t), BigInt(next)],
@@ -900,11 +1239,17 @@ describe('GiftVault', function () {
         }
         const due = releasedBy(timeOf(r)) - claimed;
         if (due === 0n) {
-          assert.ok(r instanceof RevertError, `claimed ${r instanceof RevertError ? '' : String(eventOf(r, 'EarningsClaimed').amount)} with nothing due`);
+          assert.ok(
+            r instanceof RevertError,
+            `claimed ${r instanceof RevertError ? '' : String(eventOf(r, 'EarningsClaimed').amount)} with nothing due`,
+          );
           assert.equal(r.errorName, 'NothingToClaim');
           assert.deepEqual(r.args, [addr.alice, TRX_ADDRESS]);
         } else {
-          assert.ok(!(r instanceof RevertError), `claim failed with ${r instanceof RevertError ? r.message : ''} while ${due} was due`);
+          assert.ok(
+            !(r instanceof RevertError),
+            `claim failed with ${r instanceof RevertError ? r.message : ''} while ${due} was due`,
+          );
           assert.deepEqual(eventOf(r, 'EarningsClaimed'), { broadcaster: addr.alice, token: TRX_ADDRESS, amount: due });
           claimed += due;
         }
@@ -917,14 +1262,28 @@ describe('GiftVault', function () {
         if (i > 0) await tre(dn, 'tre_increaseTime', [7 * HOUR]);
         const q = BigInt(i + 1);
         const r = await gift('bob', [addr.alice, GIFT.TRX, q, 0n]);
-        const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.TRX, quantity: q, token: 'TRX', total: q * PRICE.TRX, streamId: 0n, split: DEFAULT_SPLIT });
+        const g = expectGiftSent(r, {
+          sender: 'bob',
+          broadcaster: 'alice',
+          giftId: GIFT.TRX,
+          quantity: q,
+          token: 'TRX',
+          total: q * PRICE.TRX,
+          streamId: 0n,
+          split: DEFAULT_SPLIT,
+        });
         credits.push({ amount: g.b, releaseAt: g.releaseAt });
         await checkViews(timeOf(r));
         // Claims are sparse, so reused ring slots still hold released, unclaimed buckets.
         if (i === 7 || i === 12) await claimAndCheck();
       }
-      assert.equal(new Set(credits.map((c) => c.releaseAt)).size, credits.length, 'gifts 7 hours apart fall in different 6-hour buckets');
-      for (let i = 1; i < credits.length; i++) assert.ok(credits[i]!.releaseAt > credits[i - 1]!.releaseAt, 'later gifts release later');
+      assert.equal(
+        new Set(credits.map((c) => c.releaseAt)).size,
+        credits.length,
+        'gifts 7 hours apart fall in different 6-hour buckets',
+      );
+      for (let i = 1; i < credits.length; i++)
+        assert.ok(credits[i]!.releaseAt > credits[i - 1]!.releaseAt, 'later gifts release later');
 
       await claimAndCheck();
       const remaining = credits.filter((c) => c.releaseAt > chainNow());
@@ -948,7 +1307,8 @@ describe('GiftVault', function () {
       // slot holding gift 1. Under the old buckets (max(1 h, hold / 6) wide, 8 slots) the two met in a
       // slot and merged at the later time, so gift 1 waited days past the releaseAt it announced.
       // Gift 1 is timed so that its old 4-hour bucket and gift 2's old 28-hour bucket share a slot.
-      const oldSlot = (t: number, hold: number): number => Math.ceil((t + hold) / Math.max(HOUR, Math.floor(hold / 6))) % 8;
+      const oldSlot = (t: number, hold: number): number =>
+        Math.ceil((t + hold) / Math.max(HOUR, Math.floor(hold / 6))) % 8;
       let t1 = chainNow() + 60;
       while (oldSlot(t1, DAY) !== oldSlot(t1 + 120, MAX_HOLD)) t1 += 4 * HOUR;
       await advanceTo(t1);
@@ -958,20 +1318,39 @@ describe('GiftVault', function () {
       await v('admin', 'setHoldPeriod(uint256)', [BigInt(MAX_HOLD)]);
       const r2 = await gift('bob', [addr.alice, GIFT.TRX, 2n, 0n]);
       const release2 = Number(eventOf(r2, 'GiftSent').releaseAt);
-      assert.equal(release2, releaseOf(timeOf(r2), MAX_HOLD), 'the second gift is held its own 7 days, rounded to 6 hours');
-      assert.equal(await view('nextReleaseOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint64']), BigInt(release1));
+      assert.equal(
+        release2,
+        releaseOf(timeOf(r2), MAX_HOLD),
+        'the second gift is held its own 7 days, rounded to 6 hours',
+      );
+      assert.equal(
+        await view('nextReleaseOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint64']),
+        BigInt(release1),
+      );
 
       await advanceTo(release1 - 30);
       await reverts(v('alice', 'claim(address)', [TRX_ADDRESS]), 'NothingToClaim', [addr.alice, TRX_ADDRESS]);
       await advanceTo(release1);
       const before = await ledger(['alice'], ['TRX']);
       const c1 = await v('alice', 'claim(address)', [TRX_ADDRESS]);
-      assert.deepEqual(eventOf(c1, 'EarningsClaimed'), { broadcaster: addr.alice, token: TRX_ADDRESS, amount: 300_000n });
-      await expectLedger(before, { 'alice.vault.TRX': 300_000n, 'alice.claimable.TRX': -300_000n, 'alice.wallet.TRX': -feeOf(c1) });
+      assert.deepEqual(eventOf(c1, 'EarningsClaimed'), {
+        broadcaster: addr.alice,
+        token: TRX_ADDRESS,
+        amount: 300_000n,
+      });
+      await expectLedger(before, {
+        'alice.vault.TRX': 300_000n,
+        'alice.claimable.TRX': -300_000n,
+        'alice.wallet.TRX': -feeOf(c1),
+      });
       assert.equal(await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 600_000n);
       await advanceTo(release2);
       const c2 = await v('alice', 'claim(address)', [TRX_ADDRESS]);
-      assert.deepEqual(eventOf(c2, 'EarningsClaimed'), { broadcaster: addr.alice, token: TRX_ADDRESS, amount: 600_000n });
+      assert.deepEqual(eventOf(c2, 'EarningsClaimed'), {
+        broadcaster: addr.alice,
+        token: TRX_ADDRESS,
+        amount: 600_000n,
+      });
     });
 
     it('never moves a release time when the policy role keeps switching the hold period', async function () {
@@ -1008,12 +1387,26 @@ describe('GiftVault', function () {
 
     const giftTen = (): Promise<TxResult> => gift('bob', [addr.alice, GIFT.TRX, 10n, 0n]);
     const giftWith = (r: TxResult, split: SplitBps): void => {
-      expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.TRX, quantity: 10n, token: 'TRX', total: 10_000_000n, streamId: 0n, split });
+      expectGiftSent(r, {
+        sender: 'bob',
+        broadcaster: 'alice',
+        giftId: GIFT.TRX,
+        quantity: 10n,
+        token: 'TRX',
+        total: 10_000_000n,
+        streamId: 0n,
+        split,
+      });
     };
 
     it('raises the broadcaster share at once with SplitUpdated', async function () {
       const r = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4000, 1000, 5000]]);
-      assert.deepEqual(eventOf(r, 'SplitUpdated'), { broadcaster: TRX_ADDRESS, broadcasterBps: 4000n, poolBps: 1000n, platformBps: 5000n });
+      assert.deepEqual(eventOf(r, 'SplitUpdated'), {
+        broadcaster: TRX_ADDRESS,
+        broadcasterBps: 4000n,
+        poolBps: 1000n,
+        platformBps: 5000n,
+      });
       assert.deepEqual(await splitOf(addr.alice), [4000n, 1000n, 5000n]);
       assert.deepEqual(await splitOf(TRX_ADDRESS), [4000n, 1000n, 5000n]);
       assert.deepEqual(await pendingSplitOf(addr.alice), [false, [0n, 0n, 0n], 0n]);
@@ -1022,7 +1415,12 @@ describe('GiftVault', function () {
 
     it('moves pool and platform shares at once when the broadcaster share stays', async function () {
       const r = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3000, 2000, 5000]]);
-      assert.deepEqual(eventOf(r, 'SplitUpdated'), { broadcaster: TRX_ADDRESS, broadcasterBps: 3000n, poolBps: 2000n, platformBps: 5000n });
+      assert.deepEqual(eventOf(r, 'SplitUpdated'), {
+        broadcaster: TRX_ADDRESS,
+        broadcasterBps: 3000n,
+        poolBps: 2000n,
+        platformBps: 5000n,
+      });
       giftWith(await giftTen(), [3000, 2000, 5000]);
     });
 
@@ -1057,7 +1455,12 @@ describe('GiftVault', function () {
       await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4000, 1000, 5000]]);
       await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3500, 1500, 5000]]);
       const r = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4500, 1500, 4000]]);
-      assert.deepEqual(eventOf(r, 'SplitUpdated'), { broadcaster: TRX_ADDRESS, broadcasterBps: 4500n, poolBps: 1500n, platformBps: 4000n });
+      assert.deepEqual(eventOf(r, 'SplitUpdated'), {
+        broadcaster: TRX_ADDRESS,
+        broadcasterBps: 4500n,
+        poolBps: 1500n,
+        platformBps: 4000n,
+      });
       assert.deepEqual(await pendingSplitOf(addr.alice), [false, [0n, 0n, 0n], 0n]);
       giftWith(await giftTen(), [4500, 1500, 4000]);
       await advance(NOTICE + DAY);
@@ -1067,7 +1470,13 @@ describe('GiftVault', function () {
     it('announces a lower pool share with SplitChangeAnnounced even when the broadcaster share rises', async function () {
       const r = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4000, 0, 6000]]);
       const effectiveAt = timeOf(r) + NOTICE;
-      assert.deepEqual(eventOf(r, 'SplitChangeAnnounced'), { broadcaster: TRX_ADDRESS, broadcasterBps: 4000n, poolBps: 0n, platformBps: 6000n, effectiveAt: BigInt(effectiveAt) });
+      assert.deepEqual(eventOf(r, 'SplitChangeAnnounced'), {
+        broadcaster: TRX_ADDRESS,
+        broadcasterBps: 4000n,
+        poolBps: 0n,
+        platformBps: 6000n,
+        effectiveAt: BigInt(effectiveAt),
+      });
       giftWith(await giftTen(), DEFAULT_SPLIT);
       await advanceTo(effectiveAt - 60);
       giftWith(await giftTen(), DEFAULT_SPLIT);
@@ -1075,7 +1484,7 @@ describe('GiftVault', function () {
       giftWith(await giftTen(), [4000, 0, 6000]);
     });
 
-    it('replaces an announced lowering with a later one, keeping today\'s split until then', async function () {
+    it("replaces an announced lowering with a later one, keeping today's split until then", async function () {
       await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[5000, 1000, 4000]]);
       const first = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3000, 1000, 6000]]);
       await advance(3 * DAY);
@@ -1092,8 +1501,14 @@ describe('GiftVault', function () {
       await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4000, 1000, 5000]]);
       const mixed = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3500, 1500, 5000]]);
       const effectiveAt = BigInt(timeOf(mixed) + NOTICE);
-      await reverts(v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4500, 500, 5000]]), 'SplitChangePending', [TRX_ADDRESS, effectiveAt]);
-      await reverts(v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3000, 1000, 6000]]), 'SplitChangePending', [TRX_ADDRESS, effectiveAt]);
+      await reverts(v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4500, 500, 5000]]), 'SplitChangePending', [
+        TRX_ADDRESS,
+        effectiveAt,
+      ]);
+      await reverts(v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3000, 1000, 6000]]), 'SplitChangePending', [
+        TRX_ADDRESS,
+        effectiveAt,
+      ]);
       assert.deepEqual(await pendingSplitOf(addr.alice), [true, [3500n, 1500n, 5000n], effectiveAt]);
       await advanceTo(Number(effectiveAt));
       const r = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3000, 1000, 6000]]);
@@ -1101,17 +1516,33 @@ describe('GiftVault', function () {
     });
 
     it('reverts with BroadcasterShareBelowFloor when the share is below the floor', async function () {
-      await reverts(v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[2999, 1001, 6000]]), 'BroadcasterShareBelowFloor', [2999n, 3000n]);
+      await reverts(
+        v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[2999, 1001, 6000]]),
+        'BroadcasterShareBelowFloor',
+        [2999n, 3000n],
+      );
       assert.deepEqual(await splitOf(addr.alice), bps(DEFAULT_SPLIT));
     });
 
     it('reverts with InvalidSplit when the shares do not sum to 10000', async function () {
-      await reverts(v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4000, 1000, 4999]]), 'InvalidSplit', [4000n, 1000n, 4999n]);
-      await reverts(v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4000, 1000, 5001]]), 'InvalidSplit', [4000n, 1000n, 5001n]);
+      await reverts(v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4000, 1000, 4999]]), 'InvalidSplit', [
+        4000n,
+        1000n,
+        4999n,
+      ]);
+      await reverts(v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[4000, 1000, 5001]]), 'InvalidSplit', [
+        4000n,
+        1000n,
+        5001n,
+      ]);
     });
 
     it('reverts with AccessControlUnauthorizedAccount when the caller lacks the policy role', async function () {
-      await reverts(v('mallory', 'setDefaultSplit((uint16,uint16,uint16))', [[5000, 0, 5000]]), 'AccessControlUnauthorizedAccount', [addr.mallory, ROLE.POLICY]);
+      await reverts(
+        v('mallory', 'setDefaultSplit((uint16,uint16,uint16))', [[5000, 0, 5000]]),
+        'AccessControlUnauthorizedAccount',
+        [addr.mallory, ROLE.POLICY],
+      );
     });
   });
 
@@ -1122,19 +1553,39 @@ describe('GiftVault', function () {
 
     const giftTo = (b: 'alice' | 'frank'): Promise<TxResult> => gift('bob', [addr[b], GIFT.TRX, 10n, 0n]);
     const giftWith = (r: TxResult, b: 'alice' | 'frank', split: SplitBps): void => {
-      expectGiftSent(r, { sender: 'bob', broadcaster: b, giftId: GIFT.TRX, quantity: 10n, token: 'TRX', total: 10_000_000n, streamId: 0n, split });
+      expectGiftSent(r, {
+        sender: 'bob',
+        broadcaster: b,
+        giftId: GIFT.TRX,
+        quantity: 10n,
+        token: 'TRX',
+        total: 10_000_000n,
+        streamId: 0n,
+        split,
+      });
     };
-    const setOverride = (split: SplitBps): Promise<TxResult> => v('admin', 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [addr.alice, split]);
+    const setOverride = (split: SplitBps): Promise<TxResult> =>
+      v('admin', 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [addr.alice, split]);
 
     it('sets and raises it at once with SplitUpdated, others keep the default', async function () {
       let r = await setOverride([5000, 1000, 4000]);
-      assert.deepEqual(eventOf(r, 'SplitUpdated'), { broadcaster: addr.alice, broadcasterBps: 5000n, poolBps: 1000n, platformBps: 4000n });
+      assert.deepEqual(eventOf(r, 'SplitUpdated'), {
+        broadcaster: addr.alice,
+        broadcasterBps: 5000n,
+        poolBps: 1000n,
+        platformBps: 4000n,
+      });
       assert.deepEqual(await splitOf(addr.alice), [5000n, 1000n, 4000n]);
       assert.deepEqual(await splitOf(addr.frank), bps(DEFAULT_SPLIT));
       giftWith(await giftTo('alice'), 'alice', [5000, 1000, 4000]);
       giftWith(await giftTo('frank'), 'frank', DEFAULT_SPLIT);
       r = await setOverride([6000, 1000, 3000]);
-      assert.deepEqual(eventOf(r, 'SplitUpdated'), { broadcaster: addr.alice, broadcasterBps: 6000n, poolBps: 1000n, platformBps: 3000n });
+      assert.deepEqual(eventOf(r, 'SplitUpdated'), {
+        broadcaster: addr.alice,
+        broadcasterBps: 6000n,
+        poolBps: 1000n,
+        platformBps: 3000n,
+      });
       giftWith(await giftTo('alice'), 'alice', [6000, 1000, 3000]);
     });
 
@@ -1191,7 +1642,10 @@ describe('GiftVault', function () {
       await setOverride([5000, 1000, 4000]);
       const r = await v('admin', 'clearBroadcasterSplit(address)', [addr.alice]);
       const effectiveAt = timeOf(r) + NOTICE;
-      assert.deepEqual(eventOf(r, 'SplitOverrideClearAnnounced'), { broadcaster: addr.alice, effectiveAt: BigInt(effectiveAt) });
+      assert.deepEqual(eventOf(r, 'SplitOverrideClearAnnounced'), {
+        broadcaster: addr.alice,
+        effectiveAt: BigInt(effectiveAt),
+      });
       assert.deepEqual(await splitOf(addr.alice), [5000n, 1000n, 4000n]);
       assert.deepEqual(await pendingSplitOf(addr.alice), [true, bps(DEFAULT_SPLIT), BigInt(effectiveAt)]);
       giftWith(await giftTo('alice'), 'alice', [5000, 1000, 4000]);
@@ -1215,7 +1669,10 @@ describe('GiftVault', function () {
       await advanceTo(defaultAt - 60);
       const r = await v('admin', 'clearBroadcasterSplit(address)', [addr.alice]);
       const effectiveAt = timeOf(r) + NOTICE;
-      assert.deepEqual(eventOf(r, 'SplitOverrideClearAnnounced'), { broadcaster: addr.alice, effectiveAt: BigInt(effectiveAt) });
+      assert.deepEqual(eventOf(r, 'SplitOverrideClearAnnounced'), {
+        broadcaster: addr.alice,
+        effectiveAt: BigInt(effectiveAt),
+      });
       assert.deepEqual(await pendingSplitOf(addr.alice), [true, [3000n, 1000n, 6000n], BigInt(effectiveAt)]);
       await advanceTo(defaultAt);
       giftWith(await giftTo('frank'), 'frank', [3000, 1000, 6000]);
@@ -1248,7 +1705,10 @@ describe('GiftVault', function () {
       const r = await v('admin', 'clearBroadcasterSplit(address)', [addr.alice]);
       const effectiveAt = timeOf(r) + NOTICE;
       assert.ok(lowerAt < effectiveAt);
-      assert.deepEqual(eventOf(r, 'SplitOverrideClearAnnounced'), { broadcaster: addr.alice, effectiveAt: BigInt(effectiveAt) });
+      assert.deepEqual(eventOf(r, 'SplitOverrideClearAnnounced'), {
+        broadcaster: addr.alice,
+        effectiveAt: BigInt(effectiveAt),
+      });
       assert.deepEqual(await pendingSplitOf(addr.alice), [true, [3000n, 1000n, 6000n], BigInt(effectiveAt)]);
       await advanceTo(lowerAt);
       giftWith(await giftTo('frank'), 'frank', [3000, 1000, 6000]);
@@ -1256,12 +1716,20 @@ describe('GiftVault', function () {
       await advanceTo(effectiveAt);
       giftWith(await giftTo('alice'), 'alice', [3000, 1000, 6000]);
       // Announcing the lower override had pinned alice to her split of then until it applied.
-      assert.deepEqual(eventOf(own, 'SplitUpdated'), { broadcaster: addr.alice, broadcasterBps: 5000n, poolBps: 1000n, platformBps: 4000n });
+      assert.deepEqual(eventOf(own, 'SplitUpdated'), {
+        broadcaster: addr.alice,
+        broadcasterBps: 5000n,
+        poolBps: 1000n,
+        platformBps: 4000n,
+      });
     });
 
     // The second sequence: re-sending the same (or a higher) override while it was announced used to
     // push its start 7 days later and leave alice on the lower default in between.
-    for (const again of [[4000, 1000, 5000], [4500, 1000, 4500]] as SplitBps[]) {
+    for (const again of [
+      [4000, 1000, 5000],
+      [4500, 1000, 4500],
+    ] as SplitBps[]) {
       it(`keeps alice off a lower default when an announced override is sent again as ${again.join('/')}`, async function () {
         await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[6000, 1000, 3000]]);
         const lower = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3000, 1000, 6000]]);
@@ -1275,7 +1743,10 @@ describe('GiftVault', function () {
         await advanceTo(lowerAt + HOUR);
         giftWith(await giftTo('frank'), 'frank', [3000, 1000, 6000]);
         const g = await giftTo('alice');
-        assert.ok(eventOf(g, 'GiftSent').broadcasterAmount as bigint >= 4_000_000n, `alice got ${String(eventOf(g, 'GiftSent').broadcasterAmount)} of 10 TRX a day after the first announcement applied`);
+        assert.ok(
+          (eventOf(g, 'GiftSent').broadcasterAmount as bigint) >= 4_000_000n,
+          `alice got ${String(eventOf(g, 'GiftSent').broadcasterAmount)} of 10 TRX a day after the first announcement applied`,
+        );
         giftWith(g, 'alice', [6000, 1000, 3000]);
         await advanceTo(effectiveAt);
         giftWith(await giftTo('alice'), 'alice', again);
@@ -1302,16 +1773,24 @@ describe('GiftVault', function () {
     });
 
     it('reverts with ZeroAddress when the broadcaster is zero', async function () {
-      await reverts(v('admin', 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [TRX_ADDRESS, [5000, 0, 5000]]), 'ZeroAddress', []);
+      await reverts(
+        v('admin', 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [TRX_ADDRESS, [5000, 0, 5000]]),
+        'ZeroAddress',
+        [],
+      );
     });
 
     it('reverts with AccessControlUnauthorizedAccount when the caller lacks the policy role', async function () {
-      await reverts(v('mallory', 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [addr.alice, [9000, 0, 1000]]), 'AccessControlUnauthorizedAccount', [
+      await reverts(
+        v('mallory', 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [addr.alice, [9000, 0, 1000]]),
+        'AccessControlUnauthorizedAccount',
+        [addr.mallory, ROLE.POLICY],
+      );
+      await setOverride([5000, 1000, 4000]);
+      await reverts(v('mallory', 'clearBroadcasterSplit(address)', [addr.alice]), 'AccessControlUnauthorizedAccount', [
         addr.mallory,
         ROLE.POLICY,
       ]);
-      await setOverride([5000, 1000, 4000]);
-      await reverts(v('mallory', 'clearBroadcasterSplit(address)', [addr.alice]), 'AccessControlUnauthorizedAccount', [addr.mallory, ROLE.POLICY]);
     });
   });
 
@@ -1327,15 +1806,23 @@ describe('GiftVault', function () {
       await advanceTo(releaseAt);
     });
 
-    const freeze = (duration: number, reason = 'dispute #1'): Promise<TxResult> => v('admin', 'freezeClaims(address,uint256,string)', [addr.alice, BigInt(duration), reason]);
+    const freeze = (duration: number, reason = 'dispute #1'): Promise<TxResult> =>
+      v('admin', 'freezeClaims(address,uint256,string)', [addr.alice, BigInt(duration), reason]);
 
     it('blocks claim with ClaimsAreFrozen and moves no funds', async function () {
       const before = await ledger(['alice', 'bob'], ['TRX']);
       const f = await freeze(3 * DAY);
       const until = timeOf(f) + 3 * DAY;
-      assert.deepEqual(eventOf(f, 'ClaimsFrozen'), { broadcaster: addr.alice, until: BigInt(until), reason: 'dispute #1' });
+      assert.deepEqual(eventOf(f, 'ClaimsFrozen'), {
+        broadcaster: addr.alice,
+        until: BigInt(until),
+        reason: 'dispute #1',
+      });
       assert.equal(await view('frozenUntil(address)', [addr.alice], ['uint64']), BigInt(until));
-      const e = await reverts(v('alice', 'claim(address)', [TRX_ADDRESS]), 'ClaimsAreFrozen', [addr.alice, BigInt(until)]);
+      const e = await reverts(v('alice', 'claim(address)', [TRX_ADDRESS]), 'ClaimsAreFrozen', [
+        addr.alice,
+        BigInt(until),
+      ]);
       await expectLedger(before, { 'alice.wallet.TRX': -feeOf(e) });
       assert.equal(await view('claimableEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 3_000_000n);
     });
@@ -1358,8 +1845,16 @@ describe('GiftVault', function () {
       await advanceTo(until);
       const before = await ledger(['alice'], ['TRX']);
       const c = await v('alice', 'claim(address)', [TRX_ADDRESS]);
-      assert.deepEqual(eventOf(c, 'EarningsClaimed'), { broadcaster: addr.alice, token: TRX_ADDRESS, amount: 3_000_000n });
-      await expectLedger(before, { 'alice.claimable.TRX': -3_000_000n, 'alice.vault.TRX': 3_000_000n, 'alice.wallet.TRX': -feeOf(c) });
+      assert.deepEqual(eventOf(c, 'EarningsClaimed'), {
+        broadcaster: addr.alice,
+        token: TRX_ADDRESS,
+        amount: 3_000_000n,
+      });
+      await expectLedger(before, {
+        'alice.claimable.TRX': -3_000_000n,
+        'alice.vault.TRX': 3_000_000n,
+        'alice.wallet.TRX': -feeOf(c),
+      });
     });
 
     it('accepts the maximum duration of 14 days', async function () {
@@ -1377,9 +1872,16 @@ describe('GiftVault', function () {
     });
 
     it('reverts with AccessControlUnauthorizedAccount when the caller lacks the dispute role', async function () {
-      await reverts(v('mallory', 'freezeClaims(address,uint256,string)', [addr.alice, BigInt(DAY), 'x']), 'AccessControlUnauthorizedAccount', [addr.mallory, ROLE.DISPUTE]);
+      await reverts(
+        v('mallory', 'freezeClaims(address,uint256,string)', [addr.alice, BigInt(DAY), 'x']),
+        'AccessControlUnauthorizedAccount',
+        [addr.mallory, ROLE.DISPUTE],
+      );
       await freeze(DAY);
-      await reverts(v('mallory', 'unfreezeClaims(address)', [addr.alice]), 'AccessControlUnauthorizedAccount', [addr.mallory, ROLE.DISPUTE]);
+      await reverts(v('mallory', 'unfreezeClaims(address)', [addr.alice]), 'AccessControlUnauthorizedAccount', [
+        addr.mallory,
+        ROLE.DISPUTE,
+      ]);
     });
 
     it('reverts with FreezeCooldown when frozen or within 7 days after the freeze ends', async function () {
@@ -1393,7 +1895,11 @@ describe('GiftVault', function () {
       await reverts(freeze(DAY, 'dispute #2'), 'FreezeCooldown', [addr.alice, availableAt]);
       await advanceTo(until + FREEZE_COOLDOWN);
       const f2 = await freeze(DAY, 'dispute #2');
-      assert.deepEqual(eventOf(f2, 'ClaimsFrozen'), { broadcaster: addr.alice, until: BigInt(timeOf(f2) + DAY), reason: 'dispute #2' });
+      assert.deepEqual(eventOf(f2, 'ClaimsFrozen'), {
+        broadcaster: addr.alice,
+        until: BigInt(timeOf(f2) + DAY),
+        reason: 'dispute #2',
+      });
     });
 
     it('ends early with ClaimsUnfrozen and the cooldown runs from then', async function () {
@@ -1403,7 +1909,11 @@ describe('GiftVault', function () {
       assert.deepEqual(eventOf(u, 'ClaimsUnfrozen'), { broadcaster: addr.alice });
       assert.equal(await view('frozenUntil(address)', [addr.alice], ['uint64']), BigInt(timeOf(u)));
       const c = await v('alice', 'claim(address)', [TRX_ADDRESS]);
-      assert.deepEqual(eventOf(c, 'EarningsClaimed'), { broadcaster: addr.alice, token: TRX_ADDRESS, amount: 3_000_000n });
+      assert.deepEqual(eventOf(c, 'EarningsClaimed'), {
+        broadcaster: addr.alice,
+        token: TRX_ADDRESS,
+        amount: 3_000_000n,
+      });
       await reverts(v('admin', 'unfreezeClaims(address)', [addr.alice]), 'NotFrozen', [addr.alice]);
       await reverts(freeze(DAY), 'FreezeCooldown', [addr.alice, BigInt(timeOf(u) + FREEZE_COOLDOWN)]);
     });
@@ -1435,7 +1945,12 @@ describe('GiftVault', function () {
       const before = await ledger(['payee'], ['TRX']);
       const r = await v('admin', 'withdrawTreasury(address,address,uint256)', [TRX_ADDRESS, addr.payee, 2_000_000n]);
       assert.deepEqual(eventOf(r, 'TreasuryWithdrawn'), { token: TRX_ADDRESS, to: addr.payee, amount: 2_000_000n });
-      await expectLedger(before, { 'payee.wallet.TRX': 2_000_000n, 'treasury.TRX': -2_000_000n, 'custody.TRX': -2_000_000n, 'liabilities.TRX': -2_000_000n });
+      await expectLedger(before, {
+        'payee.wallet.TRX': 2_000_000n,
+        'treasury.TRX': -2_000_000n,
+        'custody.TRX': -2_000_000n,
+        'liabilities.TRX': -2_000_000n,
+      });
     });
 
     it('sends BTT and a USDT-like token', async function () {
@@ -1458,27 +1973,36 @@ describe('GiftVault', function () {
 
     it('reverts with InsufficientBalance when the amount is above the treasury, which never reaches user funds', async function () {
       await v('carol', 'depositTRX()', [], 50_000_000n);
-      await reverts(v('admin', 'withdrawTreasury(address,address,uint256)', [TRX_ADDRESS, addr.payee, 6_000_001n]), 'InsufficientBalance', [
-        TRX_ADDRESS,
-        6_000_000n,
-        6_000_001n,
-      ]);
+      await reverts(
+        v('admin', 'withdrawTreasury(address,address,uint256)', [TRX_ADDRESS, addr.payee, 6_000_001n]),
+        'InsufficientBalance',
+        [TRX_ADDRESS, 6_000_000n, 6_000_001n],
+      );
     });
 
     it('reverts with ZeroAddress when the recipient is zero', async function () {
-      await reverts(v('admin', 'withdrawTreasury(address,address,uint256)', [TRX_ADDRESS, TRX_ADDRESS, 1n]), 'ZeroAddress', []);
+      await reverts(
+        v('admin', 'withdrawTreasury(address,address,uint256)', [TRX_ADDRESS, TRX_ADDRESS, 1n]),
+        'ZeroAddress',
+        [],
+      );
     });
 
     it('reverts with ZeroAmount when the amount is zero', async function () {
-      await reverts(v('admin', 'withdrawTreasury(address,address,uint256)', [TRX_ADDRESS, addr.payee, 0n]), 'ZeroAmount', []);
+      await reverts(
+        v('admin', 'withdrawTreasury(address,address,uint256)', [TRX_ADDRESS, addr.payee, 0n]),
+        'ZeroAmount',
+        [],
+      );
     });
 
     it('reverts with AccessControlUnauthorizedAccount when the caller lacks the treasury role', async function () {
       const before = await ledger(['mallory'], ['BTT']);
-      await reverts(v('mallory', 'withdrawTreasury(address,address,uint256)', [tok.BTT, addr.mallory, 1n]), 'AccessControlUnauthorizedAccount', [
-        addr.mallory,
-        ROLE.TREASURY,
-      ]);
+      await reverts(
+        v('mallory', 'withdrawTreasury(address,address,uint256)', [tok.BTT, addr.mallory, 1n]),
+        'AccessControlUnauthorizedAccount',
+        [addr.mallory, ROLE.TREASURY],
+      );
       await expectLedger(before, {});
     });
   });
@@ -1589,7 +2113,11 @@ describe('GiftVault', function () {
       const t = await v('admin', 'withdrawTreasury(address,address,uint256)', [TRX_ADDRESS, addr.payee, 3_000_000n]);
       assert.deepEqual(eventOf(w, 'Withdrawn'), { user: addr.bob, token: tok.BTT, amount: 10n * E18 });
       assert.deepEqual(eventOf(w2, 'Withdrawn'), { user: addr.bob, token: TRX_ADDRESS, amount: 1_000_000n });
-      assert.deepEqual(eventOf(c, 'EarningsClaimed'), { broadcaster: addr.alice, token: TRX_ADDRESS, amount: 1_500_000n });
+      assert.deepEqual(eventOf(c, 'EarningsClaimed'), {
+        broadcaster: addr.alice,
+        token: TRX_ADDRESS,
+        amount: 1_500_000n,
+      });
       assert.deepEqual(eventOf(t, 'TreasuryWithdrawn'), { token: TRX_ADDRESS, to: addr.payee, amount: 3_000_000n });
       await expectLedger(before, {
         'bob.vault.BTT': -10n * E18,
@@ -1633,7 +2161,10 @@ describe('GiftVault', function () {
     const attempts = (): [string, string][] => [
       ['withdraw', vaultAbi.encodeFunctionData('withdraw', [evm(tok.REE), 1n])],
       ['claim', vaultAbi.encodeFunctionData('claim', [evm(tok.REE)])],
-      ['sendGiftDirect', vaultAbi.encodeFunctionData('sendGiftDirect', [evm(addr.alice), GIFT.REE, 1n, 0n, evm(tok.REE), PRICE.REE])],
+      [
+        'sendGiftDirect',
+        vaultAbi.encodeFunctionData('sendGiftDirect', [evm(addr.alice), GIFT.REE, 1n, 0n, evm(tok.REE), PRICE.REE]),
+      ],
     ];
 
     beforeEach(async function () {
@@ -1661,7 +2192,7 @@ describe('GiftVault', function () {
       });
     }
 
-    it('reverts with ReentrancyGuardReentrantCall when sendGiftDirect\'s transferFrom calls withdraw', async function () {
+    it("reverts with ReentrancyGuardReentrantCall when sendGiftDirect's transferFrom calls withdraw", async function () {
       await tx('carol', tok.REE, 'arm(address,bytes)', [vault, attempts()[0]![1]]);
       const before = await ledger(['bob', 'alice'], ['REE']);
       await reverts(giftDirect('bob', [addr.alice, GIFT.REE, 1n, 0n]), 'ReentrancyGuardReentrantCall', []);
@@ -1673,7 +2204,12 @@ describe('GiftVault', function () {
       await tx('carol', tok.REE, 'arm(address,bytes)', [vault, '0x']);
       const before = await ledger(['bob'], ['REE']);
       await v('bob', 'withdraw(address,uint256)', [tok.REE, E18]);
-      await expectLedger(before, { 'bob.vault.REE': -E18, 'bob.wallet.REE': E18, 'custody.REE': -E18, 'liabilities.REE': -E18 });
+      await expectLedger(before, {
+        'bob.vault.REE': -E18,
+        'bob.wallet.REE': E18,
+        'custody.REE': -E18,
+        'liabilities.REE': -E18,
+      });
     });
   });
 
@@ -1684,21 +2220,30 @@ describe('GiftVault', function () {
       await v('bob', 'depositTRX()', [], 50_000_000n);
       await v('bob', 'deposit(address,uint256)', [tok.BTT, 1_000n * E18]);
     });
-    const setGift = (id: bigint, t: Tok, price: bigint): Promise<TxResult> => v('admin', 'setGift(uint256,address,uint256,bool,string)', [id, tok[t], price, true, 'changed']);
+    const setGift = (id: bigint, t: Tok, price: bigint): Promise<TxResult> =>
+      v('admin', 'setGift(uint256,address,uint256,bool,string)', [id, tok[t], price, true, 'changed']);
 
     // The reported case: a gift shown as 5 BTT took 1,000 BTT, 600 of it to the treasury.
     it('reverts with GiftTermsChanged when the price rose above what the sender agreed to, from the vault', async function () {
       const agreed: [string, bigint] = [tok.BTT, PRICE.BTT];
       await setGift(GIFT.BTT, 'BTT', 1_000n * E18);
       const before = await ledger(['bob', 'alice'], ['BTT', 'TRX']);
-      const e = await reverts(gift('bob', [addr.alice, GIFT.BTT, 1n, 0n], agreed), 'GiftTermsChanged', [GIFT.BTT, tok.BTT, 1_000n * E18]);
+      const e = await reverts(gift('bob', [addr.alice, GIFT.BTT, 1n, 0n], agreed), 'GiftTermsChanged', [
+        GIFT.BTT,
+        tok.BTT,
+        1_000n * E18,
+      ]);
       await expectLedger(before, { 'bob.wallet.TRX': -feeOf(e) });
     });
 
     it('reverts with GiftTermsChanged when the price rose, paying from the wallet', async function () {
       await setGift(GIFT.BTT, 'BTT', 6n * E18);
       const before = await ledger(['bob', 'alice'], ['BTT', 'TRX']);
-      const e = await reverts(giftDirect('bob', [addr.alice, GIFT.BTT, 2n, 0n], undefined, [tok.BTT, 2n * PRICE.BTT]), 'GiftTermsChanged', [GIFT.BTT, tok.BTT, 12n * E18]);
+      const e = await reverts(
+        giftDirect('bob', [addr.alice, GIFT.BTT, 2n, 0n], undefined, [tok.BTT, 2n * PRICE.BTT]),
+        'GiftTermsChanged',
+        [GIFT.BTT, tok.BTT, 12n * E18],
+      );
       await expectLedger(before, { 'bob.wallet.TRX': -feeOf(e) });
     });
 
@@ -1706,27 +2251,61 @@ describe('GiftVault', function () {
     it('reverts with GiftTermsChanged when the gift is now priced in another token', async function () {
       await setGift(GIFT.TRX, 'BTT', 1_000n * E18);
       const before = await ledger(['bob', 'alice'], ['BTT', 'TRX']);
-      const e = await reverts(gift('bob', [addr.alice, GIFT.TRX, 1n, 0n], [TRX_ADDRESS, PRICE.TRX]), 'GiftTermsChanged', [GIFT.TRX, tok.BTT, 1_000n * E18]);
-      const d = await reverts(giftDirect('bob', [addr.alice, GIFT.TRX, 1n, 0n], PRICE.TRX, [TRX_ADDRESS, PRICE.TRX]), 'GiftTermsChanged', [GIFT.TRX, tok.BTT, 1_000n * E18]);
+      const e = await reverts(
+        gift('bob', [addr.alice, GIFT.TRX, 1n, 0n], [TRX_ADDRESS, PRICE.TRX]),
+        'GiftTermsChanged',
+        [GIFT.TRX, tok.BTT, 1_000n * E18],
+      );
+      const d = await reverts(
+        giftDirect('bob', [addr.alice, GIFT.TRX, 1n, 0n], PRICE.TRX, [TRX_ADDRESS, PRICE.TRX]),
+        'GiftTermsChanged',
+        [GIFT.TRX, tok.BTT, 1_000n * E18],
+      );
       await expectLedger(before, { 'bob.wallet.TRX': -feeOf(e) - feeOf(d) });
     });
 
     it('reverts with GiftTermsChanged when the token is right but the maximum is below the total', async function () {
-      await reverts(gift('bob', [addr.alice, GIFT.BTT, 3n, 0n], [tok.BTT, 3n * PRICE.BTT - 1n]), 'GiftTermsChanged', [GIFT.BTT, tok.BTT, 3n * PRICE.BTT]);
-      await reverts(gift('bob', [addr.alice, GIFT.BTT, 3n, 0n], [tok.USDT, 3n * PRICE.BTT]), 'GiftTermsChanged', [GIFT.BTT, tok.BTT, 3n * PRICE.BTT]);
+      await reverts(gift('bob', [addr.alice, GIFT.BTT, 3n, 0n], [tok.BTT, 3n * PRICE.BTT - 1n]), 'GiftTermsChanged', [
+        GIFT.BTT,
+        tok.BTT,
+        3n * PRICE.BTT,
+      ]);
+      await reverts(gift('bob', [addr.alice, GIFT.BTT, 3n, 0n], [tok.USDT, 3n * PRICE.BTT]), 'GiftTermsChanged', [
+        GIFT.BTT,
+        tok.BTT,
+        3n * PRICE.BTT,
+      ]);
     });
 
     it('charges the lower price when the price fell below what the sender agreed to', async function () {
       await setGift(GIFT.BTT, 'BTT', 2n * E18);
       const before = await ledger(['bob', 'alice'], ['BTT']);
       const r = await gift('bob', [addr.alice, GIFT.BTT, 2n, 0n], [tok.BTT, 2n * PRICE.BTT]);
-      const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.BTT, quantity: 2n, token: 'BTT', total: 4n * E18, streamId: 0n, split: DEFAULT_SPLIT });
-      await expectLedger(before, { 'bob.vault.BTT': -4n * E18, 'alice.pending.BTT': g.b, 'pool.BTT': g.p, 'treasury.BTT': g.f });
+      const g = expectGiftSent(r, {
+        sender: 'bob',
+        broadcaster: 'alice',
+        giftId: GIFT.BTT,
+        quantity: 2n,
+        token: 'BTT',
+        total: 4n * E18,
+        streamId: 0n,
+        split: DEFAULT_SPLIT,
+      });
+      await expectLedger(before, {
+        'bob.vault.BTT': -4n * E18,
+        'alice.pending.BTT': g.b,
+        'pool.BTT': g.p,
+        'treasury.BTT': g.f,
+      });
     });
 
     it('reverts with WrongPayment when a TRX gift from the wallet became cheaper than the TRX attached', async function () {
       await setGift(GIFT.TRX, 'TRX', PRICE.TRX / 2n);
-      await reverts(giftDirect('bob', [addr.alice, GIFT.TRX, 2n, 0n], 2n * PRICE.TRX, [TRX_ADDRESS, 2n * PRICE.TRX]), 'WrongPayment', [PRICE.TRX, 2n * PRICE.TRX]);
+      await reverts(
+        giftDirect('bob', [addr.alice, GIFT.TRX, 2n, 0n], 2n * PRICE.TRX, [TRX_ADDRESS, 2n * PRICE.TRX]),
+        'WrongPayment',
+        [PRICE.TRX, 2n * PRICE.TRX],
+      );
     });
   });
 
@@ -1740,14 +2319,27 @@ describe('GiftVault', function () {
       it(`reverts with GiftTooSmall for a total of ${q} sun at 30%`, async function () {
         const before = await ledger(['bob', 'alice'], ['TRX']);
         const e = await reverts(gift('bob', [addr.alice, GIFT.SUN, q, 0n]), 'GiftTooSmall', [GIFT.SUN, q, 3000n]);
-        const d = await reverts(giftDirect('bob', [addr.alice, GIFT.SUN, q, 0n], q), 'GiftTooSmall', [GIFT.SUN, q, 3000n]);
+        const d = await reverts(giftDirect('bob', [addr.alice, GIFT.SUN, q, 0n], q), 'GiftTooSmall', [
+          GIFT.SUN,
+          q,
+          3000n,
+        ]);
         await expectLedger(before, { 'bob.wallet.TRX': -feeOf(e) - feeOf(d) });
       });
     }
 
     it('accepts the smallest total that pays the broadcaster 1 sun, and follows the broadcaster share', async function () {
       const r = await gift('bob', [addr.alice, GIFT.SUN, 4n, 0n]);
-      const g = expectGiftSent(r, { sender: 'bob', broadcaster: 'alice', giftId: GIFT.SUN, quantity: 4n, token: 'TRX', total: 4n, streamId: 0n, split: DEFAULT_SPLIT });
+      const g = expectGiftSent(r, {
+        sender: 'bob',
+        broadcaster: 'alice',
+        giftId: GIFT.SUN,
+        quantity: 4n,
+        token: 'TRX',
+        total: 4n,
+        streamId: 0n,
+        split: DEFAULT_SPLIT,
+      });
       assert.deepEqual([g.b, g.p, g.f], [1n, 0n, 3n]);
       await v('admin', 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [addr.alice, [5000, 1000, 4000]]);
       const two = await gift('bob', [addr.alice, GIFT.SUN, 2n, 0n]);
@@ -1764,8 +2356,16 @@ describe('GiftVault', function () {
 
     it('reverts with InvalidRecipient when the treasury would be sent to the vault or the reward pool', async function () {
       const before = await ledger(['admin'], ['TRX', 'BTT']);
-      const a = await reverts(v('admin', 'withdrawTreasury(address,address,uint256)', [TRX_ADDRESS, vault, 1_000_000n]), 'InvalidRecipient', [vault]);
-      const b = await reverts(v('admin', 'withdrawTreasury(address,address,uint256)', [tok.BTT, sys.rewardPool, E18]), 'InvalidRecipient', [sys.rewardPool]);
+      const a = await reverts(
+        v('admin', 'withdrawTreasury(address,address,uint256)', [TRX_ADDRESS, vault, 1_000_000n]),
+        'InvalidRecipient',
+        [vault],
+      );
+      const b = await reverts(
+        v('admin', 'withdrawTreasury(address,address,uint256)', [tok.BTT, sys.rewardPool, E18]),
+        'InvalidRecipient',
+        [sys.rewardPool],
+      );
       await expectLedger(before, { 'admin.wallet.TRX': -feeOf(a) - feeOf(b) });
     });
 
@@ -1777,11 +2377,19 @@ describe('GiftVault', function () {
       const r = await v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, addr.payee, 2n * E18]);
       assert.deepEqual(eventOf(r, 'SurplusRecovered'), { token: tok.BTT, to: addr.payee, amount: 2n * E18 });
       await expectLedger(before, { 'payee.wallet.BTT': 2n * E18, 'custody.BTT': -2n * E18 });
-      await reverts(v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, addr.payee, E18 + 1n]), 'InsufficientSurplus', [tok.BTT, E18, E18 + 1n]);
+      await reverts(
+        v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, addr.payee, E18 + 1n]),
+        'InsufficientSurplus',
+        [tok.BTT, E18, E18 + 1n],
+      );
       await v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, addr.payee, E18]);
       donated.delete('BTT');
       assert.equal(await view('surplusOf(address)', [tok.BTT]), 0n);
-      await reverts(v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, addr.payee, 1n]), 'InsufficientSurplus', [tok.BTT, 0n, 1n]);
+      await reverts(
+        v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, addr.payee, 1n]),
+        'InsufficientSurplus',
+        [tok.BTT, 0n, 1n],
+      );
     });
 
     it('recovers TRX forced into the vault, and a token that was never allowed', async function () {
@@ -1797,17 +2405,35 @@ describe('GiftVault', function () {
       await expectLedger(before, { 'payee.wallet.TRX': extra, 'custody.TRX': -extra });
       await v('admin', 'recoverSurplus(address,address,uint256)', [other, addr.payee, 5n]);
       assert.equal(await call(dn, other, 'balanceOf(address)', [addr.payee]), 5n);
-      await reverts(v('admin', 'recoverSurplus(address,address,uint256)', [TRX_ADDRESS, addr.payee, 1n]), 'InsufficientSurplus', [TRX_ADDRESS, 0n, 1n]);
+      await reverts(
+        v('admin', 'recoverSurplus(address,address,uint256)', [TRX_ADDRESS, addr.payee, 1n]),
+        'InsufficientSurplus',
+        [TRX_ADDRESS, 0n, 1n],
+      );
     });
 
     it('reverts with InvalidRecipient, ZeroAddress, ZeroAmount and AccessControlUnauthorizedAccount when recovering', async function () {
       await tx('carol', tok.BTT, 'transfer(address,uint256)', [vault, 3n * E18]);
       donated.add('BTT');
-      await reverts(v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, vault, 1n]), 'InvalidRecipient', [vault]);
-      await reverts(v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, sys.rewardPool, 1n]), 'InvalidRecipient', [sys.rewardPool]);
-      await reverts(v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, TRX_ADDRESS, 1n]), 'ZeroAddress', []);
+      await reverts(v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, vault, 1n]), 'InvalidRecipient', [
+        vault,
+      ]);
+      await reverts(
+        v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, sys.rewardPool, 1n]),
+        'InvalidRecipient',
+        [sys.rewardPool],
+      );
+      await reverts(
+        v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, TRX_ADDRESS, 1n]),
+        'ZeroAddress',
+        [],
+      );
       await reverts(v('admin', 'recoverSurplus(address,address,uint256)', [tok.BTT, addr.payee, 0n]), 'ZeroAmount', []);
-      await reverts(v('mallory', 'recoverSurplus(address,address,uint256)', [tok.BTT, addr.mallory, 1n]), 'AccessControlUnauthorizedAccount', [addr.mallory, ROLE.TREASURY]);
+      await reverts(
+        v('mallory', 'recoverSurplus(address,address,uint256)', [tok.BTT, addr.mallory, 1n]),
+        'AccessControlUnauthorizedAccount',
+        [addr.mallory, ROLE.TREASURY],
+      );
       assert.equal(await view('surplusOf(address)', [tok.BTT]), 3n * E18);
     });
   });

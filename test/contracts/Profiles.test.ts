@@ -40,11 +40,15 @@ describe('Profiles', function () {
     await tre(devnet, 'tre_revert', [snapshot]);
   });
 
-  const register = (from: number, handle: string, uri = '') => send(devnet, from, sys.profiles, 'register(string,string)', [handle, uri]);
-  const isRegistered = (a: string): Promise<boolean> => call(devnet, sys.profiles, 'isRegistered(address)', [a], ['bool']);
-  const isBroadcaster = (a: string): Promise<boolean> => call(devnet, sys.profiles, 'isBroadcaster(address)', [a], ['bool']);
+  const register = (from: number, handle: string, uri = '') =>
+    send(devnet, from, sys.profiles, 'register(string,string)', [handle, uri]);
+  const isRegistered = (a: string): Promise<boolean> =>
+    call(devnet, sys.profiles, 'isRegistered(address)', [a], ['bool']);
+  const isBroadcaster = (a: string): Promise<boolean> =>
+    call(devnet, sys.profiles, 'isBroadcaster(address)', [a], ['bool']);
   const handleOf = (a: string): Promise<string> => call(devnet, sys.profiles, 'handleOf(address)', [a], ['string']);
-  const addressOfHandle = (h: string): Promise<string> => call(devnet, sys.profiles, 'addressOfHandle(string)', [h], ['address']);
+  const addressOfHandle = (h: string): Promise<string> =>
+    call(devnet, sys.profiles, 'addressOfHandle(string)', [h], ['address']);
 
   describe('when an account registers', function () {
     it('emits ProfileRegistered and records the handle both ways', async function () {
@@ -54,7 +58,11 @@ describe('Profiles', function () {
 
       const r = await register(ALICE, 'alice_01', 'ipfs://bafyprofile');
 
-      assert.deepEqual(eventOf(r, 'ProfileRegistered'), { account: alice, handle: 'alice_01', profileURI: 'ipfs://bafyprofile' });
+      assert.deepEqual(eventOf(r, 'ProfileRegistered'), {
+        account: alice,
+        handle: 'alice_01',
+        profileURI: 'ipfs://bafyprofile',
+      });
       assert.equal(r.events.length, 1);
       assert.equal(r.events[0]!.address, sys.profiles);
       assert.equal(await isRegistered(alice), true);
@@ -171,11 +179,17 @@ describe('Profiles', function () {
       const ok = 'u'.repeat(256);
       const r = await send(devnet, ALICE, sys.profiles, 'updateProfile(string)', [ok]);
       assert.deepEqual(eventOf(r, 'ProfileUpdated'), { account: alice, profileURI: ok });
-      await expectRevert(send(devnet, ALICE, sys.profiles, 'updateProfile(string)', ['u'.repeat(257)]), 'ProfileURITooLong', [257n, 256n]);
+      await expectRevert(
+        send(devnet, ALICE, sys.profiles, 'updateProfile(string)', ['u'.repeat(257)]),
+        'ProfileURITooLong',
+        [257n, 256n],
+      );
     });
 
     it('reverts with NotRegistered when the caller has no profile', async function () {
-      await expectRevert(send(devnet, ALICE, sys.profiles, 'updateProfile(string)', ['ipfs://x']), 'NotRegistered', [alice]);
+      await expectRevert(send(devnet, ALICE, sys.profiles, 'updateProfile(string)', ['ipfs://x']), 'NotRegistered', [
+        alice,
+      ]);
     });
   });
 
@@ -258,7 +272,9 @@ describe('Profiles', function () {
     });
 
     it('reverts with NotRegistered when the target is the zero address', async function () {
-      await expectRevert(send(devnet, BOB, sys.profiles, 'follow(address)', [ZERO_ADDRESS]), 'NotRegistered', [ZERO_ADDRESS]);
+      await expectRevert(send(devnet, BOB, sys.profiles, 'follow(address)', [ZERO_ADDRESS]), 'NotRegistered', [
+        ZERO_ADDRESS,
+      ]);
     });
 
     it('reverts with SelfFollow when a registered account follows itself', async function () {

@@ -12,8 +12,29 @@
 import { strict as assert } from 'node:assert';
 import { TronWeb, utils as tronUtils } from 'tronweb';
 import { SimpleMerkleTree } from '@openzeppelin/merkle-tree';
-import { buildRewards, CATEGORIES, leafHash, parseCsv, rewardTree, type EpochScope, type RewardClaim, type RewardsFile } from '../../scripts/rewards.js';
-import { call, DAY, deploy, deploySystem, eventOf, expectRevert, send, trxBalance, TRX_ADDRESS, type System, type TxResult } from '../helpers/contracts.js';
+import {
+  buildRewards,
+  CATEGORIES,
+  leafHash,
+  parseCsv,
+  rewardTree,
+  type EpochScope,
+  type RewardClaim,
+  type RewardsFile,
+} from '../../scripts/rewards.js';
+import {
+  call,
+  DAY,
+  deploy,
+  deploySystem,
+  eventOf,
+  expectRevert,
+  send,
+  trxBalance,
+  TRX_ADDRESS,
+  type System,
+  type TxResult,
+} from '../helpers/contracts.js';
 import { artifact, startDevnet, tre, tronWebFor, type Devnet } from '../helpers/devnet.js';
 
 const REWARDS_ROLE = tronUtils.ethersUtils.keccak256(tronUtils.ethersUtils.toUtf8Bytes('REWARDS_ROLE'));
@@ -80,12 +101,16 @@ describe('RewardPool', function () {
 
   // --- reads -------------------------------------------------------------------------------------
 
-  const balanceOf = (token: string, account: string): Promise<bigint> => call(devnet, token, 'balanceOf(address)', [account]);
+  const balanceOf = (token: string, account: string): Promise<bigint> =>
+    call(devnet, token, 'balanceOf(address)', [account]);
   const unallocated = (token: string): Promise<bigint> => call(devnet, pool, 'unallocated(address)', [token]);
   const totalLiabilities = (token: string): Promise<bigint> => call(devnet, pool, 'totalLiabilities(address)', [token]);
-  const isClaimed = (epochId: bigint, index: number): Promise<boolean> => call(devnet, pool, 'isClaimed(uint256,uint256)', [epochId, index], ['bool']);
-  const poolBalance = (token: string): Promise<bigint> => (token === TRX_ADDRESS ? trxBalance(devnet, pool) : balanceOf(token, pool));
-  const holdings = (token: string, account: string): Promise<bigint> => (token === TRX_ADDRESS ? trxBalance(devnet, account) : balanceOf(token, account));
+  const isClaimed = (epochId: bigint, index: number): Promise<boolean> =>
+    call(devnet, pool, 'isClaimed(uint256,uint256)', [epochId, index], ['bool']);
+  const poolBalance = (token: string): Promise<bigint> =>
+    token === TRX_ADDRESS ? trxBalance(devnet, pool) : balanceOf(token, pool);
+  const holdings = (token: string, account: string): Promise<bigint> =>
+    token === TRX_ADDRESS ? trxBalance(devnet, account) : balanceOf(token, account);
 
   interface EpochInfo {
     token: string;
@@ -97,7 +122,13 @@ describe('RewardPool', function () {
     cancelled: boolean;
   }
   async function epochInfo(epochId: bigint): Promise<EpochInfo> {
-    const [token, merkleRoot, total, claimed, claimDeadline, swept, cancelled] = await call(devnet, pool, 'epochInfo(uint256)', [epochId], ['address', 'bytes32', 'uint256', 'uint256', 'uint64', 'bool', 'bool']);
+    const [token, merkleRoot, total, claimed, claimDeadline, swept, cancelled] = await call(
+      devnet,
+      pool,
+      'epochInfo(uint256)',
+      [epochId],
+      ['address', 'bytes32', 'uint256', 'uint256', 'uint64', 'bool', 'bool'],
+    );
     return { token, merkleRoot, total, claimed, claimDeadline, swept, cancelled };
   }
   const surplusOf = (token: string): Promise<bigint> => call(devnet, pool, 'surplusOf(address)', [token]);
@@ -106,7 +137,9 @@ describe('RewardPool', function () {
   async function nextBlockTime(): Promise<bigint> {
     const { offsetSeconds } = await tre<{ offsetSeconds: number }>(devnet, 'tre_increaseTime', [0]);
     const head = await tronWebFor(devnet, ADMIN).trx.getCurrentBlock();
-    return BigInt(Math.floor(Math.max(CLOCK_MS + offsetSeconds * 1000, Number(head.block_header.raw_data.timestamp) + 1) / 1000));
+    return BigInt(
+      Math.floor(Math.max(CLOCK_MS + offsetSeconds * 1000, Number(head.block_header.raw_data.timestamp) + 1) / 1000),
+    );
   }
 
   // --- writes ------------------------------------------------------------------------------------
@@ -119,13 +152,26 @@ describe('RewardPool', function () {
     return send(devnet, from, pool, 'fund(address,uint256)', [token, amount]);
   }
 
-  const fundTRX = (from: number, amount: bigint): Promise<TxResult> => send(devnet, from, pool, 'fundTRX()', [], { callValue: amount });
+  const fundTRX = (from: number, amount: bigint): Promise<TxResult> =>
+    send(devnet, from, pool, 'fundTRX()', [], { callValue: amount });
 
-  function publish(epochId: bigint, token: string, root: string, total: bigint, deadline: bigint, uri = `ipfs://epoch-${epochId}`, from = ADMIN): Promise<TxResult> {
+  function publish(
+    epochId: bigint,
+    token: string,
+    root: string,
+    total: bigint,
+    deadline: bigint,
+    uri = `ipfs://epoch-${epochId}`,
+    from = ADMIN,
+  ): Promise<TxResult> {
     return send(devnet, from, pool, PUBLISH, [epochId, token, root, total, deadline, uri]);
   }
 
-  function claim(from: number, epochId: bigint, c: Pick<RewardClaim, 'index' | 'account' | 'amount' | 'category' | 'proof'>): Promise<TxResult> {
+  function claim(
+    from: number,
+    epochId: bigint,
+    c: Pick<RewardClaim, 'index' | 'account' | 'amount' | 'category' | 'proof'>,
+  ): Promise<TxResult> {
     return send(devnet, from, pool, CLAIM, [epochId, c.index, c.account, c.amount, c.category, c.proof]);
   }
 
@@ -142,7 +188,14 @@ describe('RewardPool', function () {
    * pool as the account), with the builder's own leaf and tree: what a careless operator could publish.
    */
   function buildUnchecked(epochId: bigint, rows: [string, bigint, number][]): RewardsFile {
-    const tree = rewardTree(rows.map(([a, amount, category]) => ({ account: (TronWeb.address.toHex(a) as string).toLowerCase(), amount, category })), scopeOf(epochId));
+    const tree = rewardTree(
+      rows.map(([a, amount, category]) => ({
+        account: (TronWeb.address.toHex(a) as string).toLowerCase(),
+        amount,
+        category,
+      })),
+      scopeOf(epochId),
+    );
     return {
       format: 'blive-rewards-v2',
       chainId: chainId.toString(),
@@ -151,7 +204,14 @@ describe('RewardPool', function () {
       root: tree.root,
       total: rows.reduce((s, [, amount]) => s + amount, 0n).toString(),
       leafEncoding: '',
-      claims: rows.map(([account, amount, category], index) => ({ index, account, amount: amount.toString(), category, categoryName: CATEGORIES[category]!, proof: tree.getProof(index) })),
+      claims: rows.map(([account, amount, category], index) => ({
+        index,
+        account,
+        amount: amount.toString(),
+        category,
+        categoryName: CATEGORIES[category]!,
+        proof: tree.getProof(index),
+      })),
     };
   }
 
@@ -167,15 +227,21 @@ describe('RewardPool', function () {
 
   /** A three-claim BTT epoch for contributors 0, 1 and 2 (for this pool unless `scope` says otherwise). */
   function bttEpoch(epochId = 1n, scope = scopeOf(epochId)): RewardsFile {
-    return build(epochId, [
-      [contributors[0]!, 120n * BTT, 'maintenance'],
-      [contributors[1]!, 45n * BTT + 7n, 'content'],
-      [contributors[2]!, 1n, 'events'],
-    ], scope);
+    return build(
+      epochId,
+      [
+        [contributors[0]!, 120n * BTT, 'maintenance'],
+        [contributors[1]!, 45n * BTT + 7n, 'content'],
+        [contributors[2]!, 1n, 'events'],
+      ],
+      scope,
+    );
   }
 
-  const cancel = (epochId: bigint, from = ADMIN): Promise<TxResult> => send(devnet, from, pool, 'cancelEpoch(uint256)', [epochId]);
-  const recover = (token: string, to: string, amount: bigint, from = ADMIN): Promise<TxResult> => send(devnet, from, pool, RECOVER, [token, to, amount]);
+  const cancel = (epochId: bigint, from = ADMIN): Promise<TxResult> =>
+    send(devnet, from, pool, 'cancelEpoch(uint256)', [epochId]);
+  const recover = (token: string, to: string, amount: bigint, from = ADMIN): Promise<TxResult> =>
+    send(devnet, from, pool, RECOVER, [token, to, amount]);
 
   /** A four-claim TRX epoch; contributor 0 appears twice, in different categories. */
   function trxEpoch(epochId = 2n): RewardsFile {
@@ -261,7 +327,11 @@ describe('RewardPool', function () {
 
     it('reverts with TRC20InsufficientAllowance when the pool was not approved', async function () {
       await send(devnet, FUNDER, sys.btt, 'mint(address,uint256)', [funder, 7n]);
-      await expectRevert(send(devnet, FUNDER, pool, 'fund(address,uint256)', [sys.btt, 7n]), 'TRC20InsufficientAllowance', [pool, 0n, 7n]);
+      await expectRevert(
+        send(devnet, FUNDER, pool, 'fund(address,uint256)', [sys.btt, 7n]),
+        'TRC20InsufficientAllowance',
+        [pool, 0n, 7n],
+      );
       assert.equal(await balanceOf(sys.btt, funder), 7n);
       assert.equal(await unallocated(sys.btt), 0n);
     });
@@ -279,18 +349,40 @@ describe('RewardPool', function () {
       const deadline = (await nextBlockTime()) + BigInt(DAY);
       const r = await publish(7n, sys.btt, root, 60n * BTT, deadline, 'ipfs://bafyepoch7');
 
-      assert.deepEqual(eventOf(r, 'EpochPublished'), { epochId: 7n, token: sys.btt, merkleRoot: root, total: 60n * BTT, claimDeadline: deadline, uri: 'ipfs://bafyepoch7' });
+      assert.deepEqual(eventOf(r, 'EpochPublished'), {
+        epochId: 7n,
+        token: sys.btt,
+        merkleRoot: root,
+        total: 60n * BTT,
+        claimDeadline: deadline,
+        uri: 'ipfs://bafyepoch7',
+      });
       assert.equal(await unallocated(sys.btt), 40n * BTT);
       assert.equal(await totalLiabilities(sys.btt), 100n * BTT, 'publishing only earmarks funds');
       assert.equal(await balanceOf(sys.btt, pool), 100n * BTT);
-      assert.deepEqual(await epochInfo(7n), { token: sys.btt, merkleRoot: root, total: 60n * BTT, claimed: 0n, claimDeadline: deadline, swept: false, cancelled: false });
+      assert.deepEqual(await epochInfo(7n), {
+        token: sys.btt,
+        merkleRoot: root,
+        total: 60n * BTT,
+        claimed: 0n,
+        claimDeadline: deadline,
+        swept: false,
+        cancelled: false,
+      });
       assert.equal(await unallocated(TRX_ADDRESS), 50n * TRX, 'other tokens are untouched');
     });
 
     it('publishes a TRX epoch that uses every unallocated sun', async function () {
       const deadline = (await nextBlockTime()) + BigInt(DAY);
       const r = await publish(8n, TRX_ADDRESS, root, 50n * TRX, deadline, '');
-      assert.deepEqual(eventOf(r, 'EpochPublished'), { epochId: 8n, token: TRX_ADDRESS, merkleRoot: root, total: 50n * TRX, claimDeadline: deadline, uri: '' });
+      assert.deepEqual(eventOf(r, 'EpochPublished'), {
+        epochId: 8n,
+        token: TRX_ADDRESS,
+        merkleRoot: root,
+        total: 50n * TRX,
+        claimDeadline: deadline,
+        uri: '',
+      });
       assert.equal(await unallocated(TRX_ADDRESS), 0n);
       assert.equal(await totalLiabilities(TRX_ADDRESS), 50n * TRX);
     });
@@ -300,13 +392,23 @@ describe('RewardPool', function () {
       assert.deepEqual(eventOf(grant, 'RoleGranted'), { role: REWARDS_ROLE, account: outsider, sender: sys.admin });
       const deadline = (await nextBlockTime()) + BigInt(DAY);
       const r = await publish(9n, sys.btt, root, 1n, deadline, 'u', OUTSIDER);
-      assert.deepEqual(eventOf(r, 'EpochPublished'), { epochId: 9n, token: sys.btt, merkleRoot: root, total: 1n, claimDeadline: deadline, uri: 'u' });
+      assert.deepEqual(eventOf(r, 'EpochPublished'), {
+        epochId: 9n,
+        token: sys.btt,
+        merkleRoot: root,
+        total: 1n,
+        claimDeadline: deadline,
+        uri: 'u',
+      });
     });
 
     it('reverts with AccessControlUnauthorizedAccount when the caller lacks the rewards role', async function () {
       assert.equal(await call(devnet, pool, 'REWARDS_ROLE()', [], ['bytes32']), REWARDS_ROLE);
       const deadline = (await nextBlockTime()) + BigInt(DAY);
-      await expectRevert(publish(1n, sys.btt, root, 1n, deadline, '', OUTSIDER), 'AccessControlUnauthorizedAccount', [outsider, REWARDS_ROLE]);
+      await expectRevert(publish(1n, sys.btt, root, 1n, deadline, '', OUTSIDER), 'AccessControlUnauthorizedAccount', [
+        outsider,
+        REWARDS_ROLE,
+      ]);
       assert.equal(await unallocated(sys.btt), 100n * BTT);
       await expectRevert(epochInfo(1n), 'UnknownEpoch', [1n]);
     });
@@ -334,7 +436,11 @@ describe('RewardPool', function () {
       const t = await nextBlockTime();
       await expectRevert(publish(1n, sys.btt, root, 1n, t), 'InvalidDeadline', [t, t + BigInt(DAY), t + BigInt(YEAR)]);
       const t2 = await nextBlockTime();
-      await expectRevert(publish(1n, sys.btt, root, 1n, 0n), 'InvalidDeadline', [0n, t2 + BigInt(DAY), t2 + BigInt(YEAR)]);
+      await expectRevert(publish(1n, sys.btt, root, 1n, 0n), 'InvalidDeadline', [
+        0n,
+        t2 + BigInt(DAY),
+        t2 + BigInt(YEAR),
+      ]);
       assert.equal(await unallocated(sys.btt), 100n * BTT);
       await expectRevert(epochInfo(1n), 'UnknownEpoch', [1n]);
     });
@@ -348,7 +454,11 @@ describe('RewardPool', function () {
       it('reverts with InvalidDeadline one second short of a day', async function () {
         const t = await nextBlockTime();
         const deadline = t + BigInt(DAY) - 1n;
-        await expectRevert(publish(1n, sys.btt, root, 1n, deadline), 'InvalidDeadline', [deadline, t + BigInt(DAY), t + BigInt(YEAR)]);
+        await expectRevert(publish(1n, sys.btt, root, 1n, deadline), 'InvalidDeadline', [
+          deadline,
+          t + BigInt(DAY),
+          t + BigInt(YEAR),
+        ]);
         assert.equal(await unallocated(sys.btt), 100n * BTT);
         await expectRevert(epochInfo(1n), 'UnknownEpoch', [1n]);
       });
@@ -357,8 +467,23 @@ describe('RewardPool', function () {
         const t = await nextBlockTime();
         const r = await publish(1n, sys.btt, root, 1n, t + BigInt(DAY));
         assert.equal(BigInt(Math.floor(r.info.blockTimeStamp / 1000)), t, 'the block is in the predicted second');
-        assert.deepEqual(eventOf(r, 'EpochPublished'), { epochId: 1n, token: sys.btt, merkleRoot: root, total: 1n, claimDeadline: t + BigInt(DAY), uri: 'ipfs://epoch-1' });
-        assert.deepEqual(await epochInfo(1n), { token: sys.btt, merkleRoot: root, total: 1n, claimed: 0n, claimDeadline: t + BigInt(DAY), swept: false, cancelled: false });
+        assert.deepEqual(eventOf(r, 'EpochPublished'), {
+          epochId: 1n,
+          token: sys.btt,
+          merkleRoot: root,
+          total: 1n,
+          claimDeadline: t + BigInt(DAY),
+          uri: 'ipfs://epoch-1',
+        });
+        assert.deepEqual(await epochInfo(1n), {
+          token: sys.btt,
+          merkleRoot: root,
+          total: 1n,
+          claimed: 0n,
+          claimDeadline: t + BigInt(DAY),
+          swept: false,
+          cancelled: false,
+        });
         assert.equal(await unallocated(sys.btt), 100n * BTT - 1n);
       });
 
@@ -366,15 +491,34 @@ describe('RewardPool', function () {
         const t = await nextBlockTime();
         const r = await publish(1n, sys.btt, root, 1n, t + BigInt(YEAR));
         assert.equal(BigInt(Math.floor(r.info.blockTimeStamp / 1000)), t, 'the block is in the predicted second');
-        assert.deepEqual(eventOf(r, 'EpochPublished'), { epochId: 1n, token: sys.btt, merkleRoot: root, total: 1n, claimDeadline: t + BigInt(YEAR), uri: 'ipfs://epoch-1' });
-        assert.deepEqual(await epochInfo(1n), { token: sys.btt, merkleRoot: root, total: 1n, claimed: 0n, claimDeadline: t + BigInt(YEAR), swept: false, cancelled: false });
+        assert.deepEqual(eventOf(r, 'EpochPublished'), {
+          epochId: 1n,
+          token: sys.btt,
+          merkleRoot: root,
+          total: 1n,
+          claimDeadline: t + BigInt(YEAR),
+          uri: 'ipfs://epoch-1',
+        });
+        assert.deepEqual(await epochInfo(1n), {
+          token: sys.btt,
+          merkleRoot: root,
+          total: 1n,
+          claimed: 0n,
+          claimDeadline: t + BigInt(YEAR),
+          swept: false,
+          cancelled: false,
+        });
         assert.equal(await unallocated(sys.btt), 100n * BTT - 1n);
       });
 
       it('reverts with InvalidDeadline one second past 365 days', async function () {
         const t = await nextBlockTime();
         const deadline = t + BigInt(YEAR) + 1n;
-        await expectRevert(publish(1n, TRX_ADDRESS, root, 1n, deadline), 'InvalidDeadline', [deadline, t + BigInt(DAY), t + BigInt(YEAR)]);
+        await expectRevert(publish(1n, TRX_ADDRESS, root, 1n, deadline), 'InvalidDeadline', [
+          deadline,
+          t + BigInt(DAY),
+          t + BigInt(YEAR),
+        ]);
         assert.equal(await unallocated(TRX_ADDRESS), 50n * TRX);
         await expectRevert(epochInfo(1n), 'UnknownEpoch', [1n]);
       });
@@ -382,14 +526,22 @@ describe('RewardPool', function () {
       it('reverts with InvalidDeadline for the largest uint64 deadline', async function () {
         const t = await nextBlockTime();
         const deadline = 2n ** 64n - 1n;
-        await expectRevert(publish(1n, sys.btt, root, 1n, deadline), 'InvalidDeadline', [deadline, t + BigInt(DAY), t + BigInt(YEAR)]);
+        await expectRevert(publish(1n, sys.btt, root, 1n, deadline), 'InvalidDeadline', [
+          deadline,
+          t + BigInt(DAY),
+          t + BigInt(YEAR),
+        ]);
       });
 
       it('measures the window from the publishing block, after time has passed', async function () {
         await tre(devnet, 'tre_increaseTime', [30 * DAY]);
         const t = await nextBlockTime();
         const early = t + BigInt(DAY) - 1n;
-        await expectRevert(publish(1n, sys.btt, root, 1n, early), 'InvalidDeadline', [early, t + BigInt(DAY), t + BigInt(YEAR)]);
+        await expectRevert(publish(1n, sys.btt, root, 1n, early), 'InvalidDeadline', [
+          early,
+          t + BigInt(DAY),
+          t + BigInt(YEAR),
+        ]);
         const r = await publish(1n, sys.btt, root, 1n, t + BigInt(DAY));
         assert.equal(eventOf(r, 'EpochPublished').claimDeadline, t + BigInt(DAY));
       });
@@ -397,15 +549,27 @@ describe('RewardPool', function () {
 
     it('reverts with InsufficientUnallocated when the funds cannot cover the total', async function () {
       const deadline = (await nextBlockTime()) + BigInt(DAY);
-      await expectRevert(publish(1n, sys.btt, root, 100n * BTT + 1n, deadline), 'InsufficientUnallocated', [sys.btt, 100n * BTT, 100n * BTT + 1n]);
-      await expectRevert(publish(1n, TRX_ADDRESS, root, 51n * TRX, deadline), 'InsufficientUnallocated', [TRX_ADDRESS, 50n * TRX, 51n * TRX]);
+      await expectRevert(publish(1n, sys.btt, root, 100n * BTT + 1n, deadline), 'InsufficientUnallocated', [
+        sys.btt,
+        100n * BTT,
+        100n * BTT + 1n,
+      ]);
+      await expectRevert(publish(1n, TRX_ADDRESS, root, 51n * TRX, deadline), 'InsufficientUnallocated', [
+        TRX_ADDRESS,
+        50n * TRX,
+        51n * TRX,
+      ]);
       await expectRevert(publish(1n, sys.usdt, root, 1n, deadline), 'InsufficientUnallocated', [sys.usdt, 0n, 1n]);
     });
 
     it('reverts with InsufficientUnallocated when earlier epochs took the funds', async function () {
       const deadline = (await nextBlockTime()) + BigInt(DAY);
       await publish(1n, sys.btt, root, 70n * BTT, deadline);
-      await expectRevert(publish(2n, sys.btt, root, 31n * BTT, deadline), 'InsufficientUnallocated', [sys.btt, 30n * BTT, 31n * BTT]);
+      await expectRevert(publish(2n, sys.btt, root, 31n * BTT, deadline), 'InsufficientUnallocated', [
+        sys.btt,
+        30n * BTT,
+        31n * BTT,
+      ]);
     });
   });
 
@@ -425,7 +589,13 @@ describe('RewardPool', function () {
       for (const c of file.claims) {
         const before = await balanceOf(sys.btt, c.account);
         const r = await claim(RELAYER, epochId, c);
-        assert.deepEqual(eventOf(r, 'RewardClaimed'), { epochId, index: BigInt(c.index), account: c.account, amount: BigInt(c.amount), category: BigInt(c.category) });
+        assert.deepEqual(eventOf(r, 'RewardClaimed'), {
+          epochId,
+          index: BigInt(c.index),
+          account: c.account,
+          amount: BigInt(c.amount),
+          category: BigInt(c.category),
+        });
         claimed += BigInt(c.amount);
         assert.equal(await balanceOf(sys.btt, c.account), before + BigInt(c.amount));
         assert.equal(await isClaimed(epochId, c.index), true);
@@ -457,7 +627,11 @@ describe('RewardPool', function () {
 
     it('reverts with InvalidProof when the amount is wrong', async function () {
       const c = file.claims[0]!;
-      await expectRevert(claim(RELAYER, epochId, { ...c, amount: (BigInt(c.amount) + 1n).toString() }), 'InvalidProof', [epochId, 0n]);
+      await expectRevert(
+        claim(RELAYER, epochId, { ...c, amount: (BigInt(c.amount) + 1n).toString() }),
+        'InvalidProof',
+        [epochId, 0n],
+      );
       assert.equal(await isClaimed(epochId, 0), false);
       assert.equal(await balanceOf(sys.btt, c.account), 0n);
     });
@@ -482,7 +656,10 @@ describe('RewardPool', function () {
 
     it('reverts with InvalidProof when the proof belongs to another leaf', async function () {
       const c = file.claims[0]!;
-      await expectRevert(claim(RELAYER, epochId, { ...c, proof: file.claims[1]!.proof }), 'InvalidProof', [epochId, 0n]);
+      await expectRevert(claim(RELAYER, epochId, { ...c, proof: file.claims[1]!.proof }), 'InvalidProof', [
+        epochId,
+        0n,
+      ]);
       await expectRevert(claim(RELAYER, epochId, { ...c, proof: [] }), 'InvalidProof', [epochId, 0n]);
     });
 
@@ -496,10 +673,17 @@ describe('RewardPool', function () {
       // The same rows for the same epoch, scoped to another address (the vault): the pool is part of the leaf.
       const other = bttEpoch(1n, { chainId, pool: sys.vault, epochId: 1n });
       assert.notEqual(other.root, file.root);
-      for (const c of other.claims) await expectRevert(claim(RELAYER, epochId, c), 'InvalidProof', [epochId, BigInt(c.index)]);
+      for (const c of other.claims)
+        await expectRevert(claim(RELAYER, epochId, c), 'InvalidProof', [epochId, BigInt(c.index)]);
       const c = file.claims[0]!;
       const r = await claim(RELAYER, epochId, c);
-      assert.deepEqual(eventOf(r, 'RewardClaimed'), { epochId, index: 0n, account: c.account, amount: BigInt(c.amount), category: 0n });
+      assert.deepEqual(eventOf(r, 'RewardClaimed'), {
+        epochId,
+        index: 0n,
+        account: c.account,
+        amount: BigInt(c.amount),
+        category: 0n,
+      });
       assert.equal(await balanceOf(sys.btt, c.account), BigInt(c.amount));
       assert.equal((await epochInfo(epochId)).claimed, BigInt(c.amount));
     });
@@ -514,7 +698,13 @@ describe('RewardPool', function () {
       const c = file.claims[1]!;
       assert.equal(await balanceOf(sys.btt, c.account), 0n);
       const r = await claim(RELAYER, epochId, c);
-      assert.deepEqual(eventOf(r, 'RewardClaimed'), { epochId, index: 1n, account: c.account, amount: BigInt(c.amount), category: 1n });
+      assert.deepEqual(eventOf(r, 'RewardClaimed'), {
+        epochId,
+        index: 1n,
+        account: c.account,
+        amount: BigInt(c.amount),
+        category: 1n,
+      });
       assert.equal(await balanceOf(sys.btt, c.account), BigInt(c.amount));
     });
 
@@ -540,7 +730,13 @@ describe('RewardPool', function () {
       await tre(devnet, 'tre_increaseTime', [7 * DAY - 120]);
       const c = file.claims[2]!;
       const r = await claim(RELAYER, epochId, c);
-      assert.deepEqual(eventOf(r, 'RewardClaimed'), { epochId, index: 2n, account: c.account, amount: 1n, category: 2n });
+      assert.deepEqual(eventOf(r, 'RewardClaimed'), {
+        epochId,
+        index: 2n,
+        account: c.account,
+        amount: 1n,
+        category: 2n,
+      });
       assert.equal(await balanceOf(sys.btt, c.account), 1n);
     });
   });
@@ -561,7 +757,13 @@ describe('RewardPool', function () {
       for (const c of file.claims) {
         const before = await trxBalance(devnet, c.account);
         const r = await claim(RELAYER, epochId, c);
-        assert.deepEqual(eventOf(r, 'RewardClaimed'), { epochId, index: BigInt(c.index), account: c.account, amount: BigInt(c.amount), category: BigInt(c.category) });
+        assert.deepEqual(eventOf(r, 'RewardClaimed'), {
+          epochId,
+          index: BigInt(c.index),
+          account: c.account,
+          amount: BigInt(c.amount),
+          category: BigInt(c.category),
+        });
         claimed += BigInt(c.amount);
         assert.equal(await trxBalance(devnet, c.account), before + BigInt(c.amount), `claim ${c.index}`);
         assert.equal(await isClaimed(epochId, c.index), true);
@@ -595,7 +797,13 @@ describe('RewardPool', function () {
       assert.deepEqual(single.claims[0]!.proof, [], 'a one-leaf tree has an empty proof');
       await fundAndPublish(TRX_ADDRESS, single);
       const r = await claim(RELAYER, 3n, single.claims[0]!);
-      assert.deepEqual(eventOf(r, 'RewardClaimed'), { epochId: 3n, index: 0n, account: fresh, amount: 7n * TRX, category: 1n });
+      assert.deepEqual(eventOf(r, 'RewardClaimed'), {
+        epochId: 3n,
+        index: 0n,
+        account: fresh,
+        amount: 7n * TRX,
+        category: 1n,
+      });
       assert.equal(await trxBalance(devnet, fresh), 7n * TRX);
     });
 
@@ -652,7 +860,14 @@ describe('RewardPool', function () {
       const c1 = file.claims[1]!;
       const evm = (a: string): string => `0x${(TronWeb.address.toHex(a) as string).slice(2)}`;
       const poolAbi = new tronUtils.ethersUtils.Interface(artifact('RewardPool').abi as never);
-      const payload = poolAbi.encodeFunctionData('claim', [11n, c1.index, evm(c1.account), BigInt(c1.amount), c1.category, c1.proof]);
+      const payload = poolAbi.encodeFunctionData('claim', [
+        11n,
+        c1.index,
+        evm(c1.account),
+        BigInt(c1.amount),
+        c1.category,
+        c1.proof,
+      ]);
       await send(devnet, ADMIN, reentrant, 'arm(address,bytes)', [pool, payload]);
 
       await expectRevert(claim(RELAYER, 11n, file.claims[0]!), 'ReentrancyGuardReentrantCall', []);
@@ -692,7 +907,13 @@ describe('RewardPool', function () {
       const { total } = await fundAndPublish(sys.usdt, file);
       for (const c of file.claims) {
         const r = await claim(RELAYER, 4n, c);
-        assert.deepEqual(eventOf(r, 'RewardClaimed'), { epochId: 4n, index: BigInt(c.index), account: c.account, amount: BigInt(c.amount), category: BigInt(c.category) });
+        assert.deepEqual(eventOf(r, 'RewardClaimed'), {
+          epochId: 4n,
+          index: BigInt(c.index),
+          account: c.account,
+          amount: BigInt(c.amount),
+          category: BigInt(c.category),
+        });
         assert.equal(await balanceOf(sys.usdt, c.account), BigInt(c.amount));
       }
       assert.equal(await balanceOf(sys.usdt, pool), 0n);
@@ -714,7 +935,10 @@ describe('RewardPool', function () {
     });
 
     it('reverts with EpochStillOpen before the deadline', async function () {
-      await expectRevert(send(devnet, OUTSIDER, pool, 'sweep(uint256)', [epochId]), 'EpochStillOpen', [epochId, deadline]);
+      await expectRevert(send(devnet, OUTSIDER, pool, 'sweep(uint256)', [epochId]), 'EpochStillOpen', [
+        epochId,
+        deadline,
+      ]);
       assert.equal((await epochInfo(epochId)).swept, false);
     });
 
@@ -737,7 +961,15 @@ describe('RewardPool', function () {
         assert.equal(await unallocated(sys.btt), remaining);
         assert.equal(await totalLiabilities(sys.btt), remaining, 'sweeping moves funds, it does not pay them out');
         assert.equal(await balanceOf(sys.btt, pool), remaining);
-        assert.deepEqual(await epochInfo(epochId), { token: sys.btt, merkleRoot: file.root, total, claimed: BigInt(file.claims[0]!.amount), claimDeadline: deadline, swept: true, cancelled: false });
+        assert.deepEqual(await epochInfo(epochId), {
+          token: sys.btt,
+          merkleRoot: file.root,
+          total,
+          claimed: BigInt(file.claims[0]!.amount),
+          claimDeadline: deadline,
+          swept: true,
+          cancelled: false,
+        });
       });
 
       it('reverts with AlreadySwept on a second sweep', async function () {
@@ -757,7 +989,11 @@ describe('RewardPool', function () {
         await send(devnet, OUTSIDER, pool, 'sweep(uint256)', [epochId]);
         const next = bttEpoch(2n);
         const nextDeadline = (await nextBlockTime()) + BigInt(DAY);
-        await expectRevert(publish(2n, sys.btt, next.root, BigInt(next.total), nextDeadline), 'InsufficientUnallocated', [sys.btt, remaining, BigInt(next.total)]);
+        await expectRevert(
+          publish(2n, sys.btt, next.root, BigInt(next.total), nextDeadline),
+          'InsufficientUnallocated',
+          [sys.btt, remaining, BigInt(next.total)],
+        );
         const r = await publish(2n, sys.btt, next.root, remaining, nextDeadline);
         assert.equal(eventOf(r, 'EpochPublished').total, remaining);
         const c = next.claims[1]!;
@@ -765,7 +1001,6 @@ describe('RewardPool', function () {
         assert.equal(await balanceOf(sys.btt, c.account), BigInt(c.amount));
         assert.equal(await unallocated(sys.btt), 0n);
       });
-
     });
   });
 
@@ -812,7 +1047,13 @@ describe('RewardPool', function () {
       ]);
       ({ total } = await fundAndPublish(sys.btt, file));
       for (const c of file.claims) {
-        const leaf = leafHash(scopeOf(epochId), c.index, (TronWeb.address.toHex(c.account) as string).toLowerCase(), BigInt(c.amount), c.category);
+        const leaf = leafHash(
+          scopeOf(epochId),
+          c.index,
+          (TronWeb.address.toHex(c.account) as string).toLowerCase(),
+          BigInt(c.amount),
+          c.category,
+        );
         assert.ok(SimpleMerkleTree.verify(file.root, leaf, c.proof), `claim ${c.index}'s proof is valid`);
       }
     });
@@ -835,7 +1076,13 @@ describe('RewardPool', function () {
     it('still pays the other leaves', async function () {
       const c = file.claims[2]!;
       const r = await claim(RELAYER, epochId, c);
-      assert.deepEqual(eventOf(r, 'RewardClaimed'), { epochId, index: 2n, account: c.account, amount: 7n * BTT, category: 2n });
+      assert.deepEqual(eventOf(r, 'RewardClaimed'), {
+        epochId,
+        index: 2n,
+        account: c.account,
+        amount: 7n * BTT,
+        category: 2n,
+      });
       assert.equal(await balanceOf(sys.btt, c.account), 7n * BTT);
       assert.equal(await balanceOf(sys.btt, pool), total - 7n * BTT);
       assert.equal(await totalLiabilities(sys.btt), total - 7n * BTT);
@@ -860,7 +1107,15 @@ describe('RewardPool', function () {
       assert.equal(await unallocated(sys.btt), total);
       assert.equal(await totalLiabilities(sys.btt), total, 'cancelling moves funds, it does not pay them out');
       assert.equal(await balanceOf(sys.btt, pool), total);
-      assert.deepEqual(await epochInfo(epochId), { token: sys.btt, merkleRoot: file.root, total, claimed: 0n, claimDeadline: deadline, swept: false, cancelled: true });
+      assert.deepEqual(await epochInfo(epochId), {
+        token: sys.btt,
+        merkleRoot: file.root,
+        total,
+        claimed: 0n,
+        claimDeadline: deadline,
+        swept: false,
+        cancelled: true,
+      });
       for (const c of file.claims) assert.equal(await balanceOf(sys.btt, c.account), 0n);
     });
 
@@ -957,7 +1212,15 @@ describe('RewardPool', function () {
       assert.deepEqual(eventOf(r, 'EpochSwept'), { epochId, amount: total });
       await expectRevert(cancel(epochId), 'AlreadySwept', [epochId]);
       assert.equal(await unallocated(sys.btt), total, 'credited once');
-      assert.deepEqual(await epochInfo(epochId), { token: sys.btt, merkleRoot: file.root, total, claimed: 0n, claimDeadline: deadline, swept: true, cancelled: false });
+      assert.deepEqual(await epochInfo(epochId), {
+        token: sys.btt,
+        merkleRoot: file.root,
+        total,
+        claimed: 0n,
+        claimDeadline: deadline,
+        swept: true,
+        cancelled: false,
+      });
     });
 
     it('cancels an expired epoch nobody claimed from before it is swept', async function () {
@@ -1056,9 +1319,15 @@ describe('RewardPool', function () {
     });
 
     it('reverts with AccessControlUnauthorizedAccount unless the caller is the admin, rewards role or not', async function () {
-      await expectRevert(recover(sys.btt, outsider, 1n, OUTSIDER), 'AccessControlUnauthorizedAccount', [outsider, DEFAULT_ADMIN_ROLE]);
+      await expectRevert(recover(sys.btt, outsider, 1n, OUTSIDER), 'AccessControlUnauthorizedAccount', [
+        outsider,
+        DEFAULT_ADMIN_ROLE,
+      ]);
       await send(devnet, ADMIN, pool, 'grantRole(bytes32,address)', [REWARDS_ROLE, outsider]);
-      await expectRevert(recover(sys.btt, outsider, 1n, OUTSIDER), 'AccessControlUnauthorizedAccount', [outsider, DEFAULT_ADMIN_ROLE]);
+      await expectRevert(recover(sys.btt, outsider, 1n, OUTSIDER), 'AccessControlUnauthorizedAccount', [
+        outsider,
+        DEFAULT_ADMIN_ROLE,
+      ]);
       assert.equal(await surplusOf(sys.btt), stray);
       assert.equal(await balanceOf(sys.btt, outsider), 0n);
     });
@@ -1090,7 +1359,11 @@ describe('RewardPool', function () {
       assert.equal(await trxBalance(devnet, to), 2n * TRX);
       assert.equal(await trxBalance(devnet, pool), 6n * TRX);
       assert.equal(await surplusOf(TRX_ADDRESS), 1n * TRX);
-      await expectRevert(recover(TRX_ADDRESS, to, 1n * TRX + 1n), 'InsufficientSurplus', [TRX_ADDRESS, 1n * TRX, 1n * TRX + 1n]);
+      await expectRevert(recover(TRX_ADDRESS, to, 1n * TRX + 1n), 'InsufficientSurplus', [
+        TRX_ADDRESS,
+        1n * TRX,
+        1n * TRX + 1n,
+      ]);
       await recover(TRX_ADDRESS, to, 1n * TRX);
       assert.equal(await trxBalance(devnet, pool), 5n * TRX);
       assert.equal(await surplusOf(TRX_ADDRESS), 0n);

@@ -28,13 +28,23 @@ describe('GiftVault notice period when an override is cleared', function () {
     await send(devnet, b, sys.profiles, 'register(string,string)', ['broadcaster', '']);
     await send(devnet, b, sys.profiles, 'setBroadcaster(bool)', [true]);
     await send(devnet, viewer, sys.vault, 'depositTRX()', [], { callValue: 100_000_000n });
-    await send(devnet, 0, sys.vault, 'setGift(uint256,address,uint256,bool,string)', [1n, TRX_ADDRESS, 10_000_000n, true, 'coffee']);
-    const splitOf = (): Promise<bigint[]> => call(devnet, sys.vault, 'splitOf(address)', [bAddr], ['uint16', 'uint16', 'uint16']);
+    await send(devnet, 0, sys.vault, 'setGift(uint256,address,uint256,bool,string)', [
+      1n,
+      TRX_ADDRESS,
+      10_000_000n,
+      true,
+      'coffee',
+    ]);
+    const splitOf = (): Promise<bigint[]> =>
+      call(devnet, sys.vault, 'splitOf(address)', [bAddr], ['uint16', 'uint16', 'uint16']);
     const pendingSplitOf = (): Promise<[boolean, bigint, bigint, bigint, bigint]> =>
       call(devnet, sys.vault, 'pendingSplitOf(address)', [bAddr], ['bool', 'uint16', 'uint16', 'uint16', 'uint64']);
 
     // The broadcaster's own 50%; the default is raised to 60%, then a drop to 30% is announced.
-    await send(devnet, 0, sys.vault, 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [bAddr, [5000, 1000, 4000]]);
+    await send(devnet, 0, sys.vault, 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [
+      bAddr,
+      [5000, 1000, 4000],
+    ]);
     await send(devnet, 0, sys.vault, 'setDefaultSplit((uint16,uint16,uint16))', [[6000, 1000, 3000]]);
     await send(devnet, 0, sys.vault, 'setDefaultSplit((uint16,uint16,uint16))', [[3000, 1000, 6000]]);
     assert.deepEqual(await splitOf(), [5000n, 1000n, 4000n]);
@@ -47,8 +57,19 @@ describe('GiftVault notice period when an override is cleared', function () {
     assert.equal(effectiveAt, BigInt(Math.floor(cleared.info.blockTimeStamp / 1000) + 7 * DAY));
     assert.deepEqual(await pendingSplitOf(), [true, 3000n, 1000n, 6000n, effectiveAt]);
     await tre(devnet, 'tre_increaseTime', [120]);
-    const gift = await send(devnet, viewer, sys.vault, 'sendGift(address,uint256,uint256,uint256,address,uint256)', [bAddr, 1n, 1n, 0n, TRX_ADDRESS, 10_000_000n]);
-    assert.equal(eventOf(gift, 'GiftSent').broadcasterAmount, 5_000_000n, 'the broadcaster keeps 50% until the announced clear');
+    const gift = await send(devnet, viewer, sys.vault, 'sendGift(address,uint256,uint256,uint256,address,uint256)', [
+      bAddr,
+      1n,
+      1n,
+      0n,
+      TRX_ADDRESS,
+      10_000_000n,
+    ]);
+    assert.equal(
+      eventOf(gift, 'GiftSent').broadcasterAmount,
+      5_000_000n,
+      'the broadcaster keeps 50% until the announced clear',
+    );
   });
 });
 
@@ -71,7 +92,8 @@ describe('GiftVault.pendingSplitOf and an earlier default change', function () {
   it('reports the change that comes first: the pinned broadcaster keeps 60% until the override applies', async function () {
     const sys = await deploySystem(devnet);
     const bAddr = devnet.accounts[1]!.address;
-    const splitOf = (): Promise<bigint[]> => call(devnet, sys.vault, 'splitOf(address)', [bAddr], ['uint16', 'uint16', 'uint16']);
+    const splitOf = (): Promise<bigint[]> =>
+      call(devnet, sys.vault, 'splitOf(address)', [bAddr], ['uint16', 'uint16', 'uint16']);
     const pendingSplitOf = (): Promise<[boolean, bigint, bigint, bigint, bigint]> =>
       call(devnet, sys.vault, 'pendingSplitOf(address)', [bAddr], ['bool', 'uint16', 'uint16', 'uint16', 'uint64']);
 
@@ -81,7 +103,10 @@ describe('GiftVault.pendingSplitOf and an earlier default change', function () {
     const t1 = eventOf(lowered, 'SplitChangeAnnounced').effectiveAt as bigint;
     // A day later the broadcaster is given their own 40%, which lowers them from 60%: announced for T2.
     await tre(devnet, 'tre_increaseTime', [DAY]);
-    const own = await send(devnet, 0, sys.vault, 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [bAddr, [4000, 1000, 5000]]);
+    const own = await send(devnet, 0, sys.vault, 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [
+      bAddr,
+      [4000, 1000, 5000],
+    ]);
     const t2 = eventOf(own, 'SplitChangeAnnounced').effectiveAt as bigint;
     assert.ok(t1 < t2);
     const reported = await pendingSplitOf();
@@ -94,6 +119,10 @@ describe('GiftVault.pendingSplitOf and an earlier default change', function () {
     await send(devnet, 3, sys.profiles, 'register(string,string)', ['later_block', '']);
     assert.deepEqual(await splitOf(), [4000n, 1000n, 5000n]);
 
-    assert.deepEqual(reported, [true, 4000n, 1000n, 5000n, t2], `pendingSplitOf said ${reported.join(', ')}: expected 40% at T2 = ${t2}`);
+    assert.deepEqual(
+      reported,
+      [true, 4000n, 1000n, 5000n, t2],
+      `pendingSplitOf said ${reported.join(', ')}: expected 40% at T2 = ${t2}`,
+    );
   });
 });

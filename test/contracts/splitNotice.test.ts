@@ -12,7 +12,16 @@
  * custom errors, splitOf and pendingSplitOf must be what the model says.
  */
 import { strict as assert } from 'node:assert';
-import { call, DAY, deploySystem, RevertError, send, TRX_ADDRESS, type System, type TxResult } from '../helpers/contracts.js';
+import {
+  call,
+  DAY,
+  deploySystem,
+  RevertError,
+  send,
+  TRX_ADDRESS,
+  type System,
+  type TxResult,
+} from '../helpers/contracts.js';
 import { startDevnet, tre, type Devnet } from '../helpers/devnet.js';
 import {
   applyPolicyCall,
@@ -48,7 +57,11 @@ const ALPHABET: Step[] = [
   ...[DAY, 3 * DAY, NOTICE].map((seconds): Step => ({ kind: 'jump', seconds })),
 ];
 const label = (s: Step): string =>
-  s.kind === 'jump' ? `+${s.seconds / DAY}d` : s.kind === 'clear' ? 'clear' : `${s.kind === 'setDefault' ? 'default' : 'override'} ${s.split.join('/')}`;
+  s.kind === 'jump'
+    ? `+${s.seconds / DAY}d`
+    : s.kind === 'clear'
+      ? 'clear'
+      : `${s.kind === 'setDefault' ? 'default' : 'override'} ${s.split.join('/')}`;
 
 interface SearchResult {
   sequences: number;
@@ -59,7 +72,11 @@ interface SearchResult {
 
 /** A policy with its times relative to `t`: the future of a search node depends on nothing else. */
 function relative(state: PolicyState, t: number): unknown {
-  const rel = (p: PolicyState['def']): unknown => [p.current, p.active, p.next ? [p.next.split, p.next.active, p.next.at - t] : null];
+  const rel = (p: PolicyState['def']): unknown => [
+    p.current,
+    p.active,
+    p.next ? [p.next.split, p.next.active, p.next.at - t] : null,
+  ];
   return [rel(state.def), [...state.overrides].sort(([a], [b]) => a - b).map(([b, p]) => [b, rel(p)])];
 }
 
@@ -142,8 +159,21 @@ function breaksPromise(rules: Rules, steps: string[]): boolean {
 
 /** The two sequences the review reported (issue 11, item 3). */
 const REPORTED: Record<string, string[]> = {
-  'clearing an announced override while a lower default is announced': ['default 6000/1000/3000', 'override 4000/1000/5000', '+1d', 'default 3000/1000/6000', '+1d', 'clear'],
-  're-sending an announced override': ['default 6000/1000/3000', 'default 3000/1000/6000', 'override 4000/1000/5000', '+1d', 'override 4000/1000/5000'],
+  'clearing an announced override while a lower default is announced': [
+    'default 6000/1000/3000',
+    'override 4000/1000/5000',
+    '+1d',
+    'default 3000/1000/6000',
+    '+1d',
+    'clear',
+  ],
+  're-sending an announced override': [
+    'default 6000/1000/3000',
+    'default 3000/1000/6000',
+    'override 4000/1000/5000',
+    '+1d',
+    'override 4000/1000/5000',
+  ],
 };
 const same = (a: string[], b: string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -152,14 +182,18 @@ describe('GiftVault split policy: the notice promise, searched', function () {
     this.timeout(120_000);
     const started = Date.now();
     const r = search('current', DEPTH);
-    console.log(`      ${r.sequences} sequences (${r.calls} calls) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${r.violating} break the promise`);
+    console.log(
+      `      ${r.sequences} sequences (${r.calls} calls) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${r.violating} break the promise`,
+    );
     assert.equal(r.violating, 0, `broken promises, e.g.:\n  ${r.examples.map((e) => e.join(' -> ')).join('\n  ')}`);
   });
 
   it('finds broken promises under the rules before issue 11, the two reported sequences among them', function () {
     this.timeout(120_000);
     const r = search('preFix', DEPTH);
-    console.log(`      pre-fix rules: ${r.violating} of ${r.sequences} sequences break the promise, e.g. ${r.examples[0]?.join(' -> ')}`);
+    console.log(
+      `      pre-fix rules: ${r.violating} of ${r.sequences} sequences break the promise, e.g. ${r.examples[0]?.join(' -> ')}`,
+    );
     assert.ok(r.violating > 0);
     for (const [name, seq] of Object.entries(REPORTED)) {
       assert.ok(breaksPromise('preFix', seq), `the pre-fix rules keep the promise on ${name}: ${seq.join(' -> ')}`);
@@ -207,7 +241,10 @@ describe('GiftVault split policy: the notice promise, searched', function () {
       const want = applyPolicyCall(state, step, t, NOTICE);
       if ('revert' in want) {
         assert.ok(revert, `expected ${want.revert}, but it succeeded`);
-        const args = want.revert === 'SplitChangePending' ? [who(want.broadcaster), BigInt(want.effectiveAt + base)] : [who(want.broadcaster)];
+        const args =
+          want.revert === 'SplitChangePending'
+            ? [who(want.broadcaster), BigInt(want.effectiveAt + base)]
+            : [who(want.broadcaster)];
         assert.deepEqual([revert.errorName, revert.args], [want.revert, args]);
         return;
       }
@@ -215,7 +252,10 @@ describe('GiftVault split policy: the notice promise, searched', function () {
       const got = result.events.map((e) => ({ name: e.name, ...e.args }));
       const expected = want.events.map((e) => {
         const at = 'effectiveAt' in e ? { effectiveAt: BigInt(e.effectiveAt + base) } : {};
-        const split = 'split' in e ? { broadcasterBps: BigInt(e.split[0]), poolBps: BigInt(e.split[1]), platformBps: BigInt(e.split[2]) } : {};
+        const split =
+          'split' in e
+            ? { broadcasterBps: BigInt(e.split[0]), poolBps: BigInt(e.split[1]), platformBps: BigInt(e.split[2]) }
+            : {};
         return { name: e.name, broadcaster: who(e.broadcaster), ...split, ...at };
       });
       assert.deepEqual(got, expected);
@@ -225,13 +265,44 @@ describe('GiftVault split policy: the notice promise, searched', function () {
     async function checkViews(state: PolicyState, t: number): Promise<void> {
       // Views run at the head block's time: the call's own block, at the model's time.
       for (const b of [B, DEFAULT]) {
-        const split = (await call(devnet, sys.vault, 'splitOf(address)', [who(b)], ['uint16', 'uint16', 'uint16'])) as bigint[];
-        assert.deepEqual(split, bps(splitAt(state, b, t)), `splitOf(${b === DEFAULT ? 'default' : 'broadcaster'}) at ${t}`);
-        const [exists, b0, p0, f0, at] = (await call(devnet, sys.vault, 'pendingSplitOf(address)', [who(b)], ['bool', 'uint16', 'uint16', 'uint16', 'uint64'])) as [boolean, bigint, bigint, bigint, bigint];
+        const split = (await call(
+          devnet,
+          sys.vault,
+          'splitOf(address)',
+          [who(b)],
+          ['uint16', 'uint16', 'uint16'],
+        )) as bigint[];
+        assert.deepEqual(
+          split,
+          bps(splitAt(state, b, t)),
+          `splitOf(${b === DEFAULT ? 'default' : 'broadcaster'}) at ${t}`,
+        );
+        const [exists, b0, p0, f0, at] = (await call(
+          devnet,
+          sys.vault,
+          'pendingSplitOf(address)',
+          [who(b)],
+          ['bool', 'uint16', 'uint16', 'uint16', 'uint64'],
+        )) as [boolean, bigint, bigint, bigint, bigint];
         const change = pendingChange(state, b, t);
-        if (!exists) assert.equal(change, undefined, `pendingSplitOf reports nothing at ${t}, the model a change to ${change?.split.join('/')} at ${change?.at}`);
-        else if (change) assert.deepEqual([b0, p0, f0, at], [...bps(change.split), BigInt(change.at + base)], `pendingSplitOf at ${t}`);
-        else assert.deepEqual(bps(splitAt(state, b, Number(at) - base)), [b0, p0, f0], 'pendingSplitOf reports the split the schedule has then');
+        if (!exists)
+          assert.equal(
+            change,
+            undefined,
+            `pendingSplitOf reports nothing at ${t}, the model a change to ${change?.split.join('/')} at ${change?.at}`,
+          );
+        else if (change)
+          assert.deepEqual(
+            [b0, p0, f0, at],
+            [...bps(change.split), BigInt(change.at + base)],
+            `pendingSplitOf at ${t}`,
+          );
+        else
+          assert.deepEqual(
+            bps(splitAt(state, b, Number(at) - base)),
+            [b0, p0, f0],
+            'pendingSplitOf reports the split the schedule has then',
+          );
       }
     }
 
@@ -268,9 +339,8 @@ describe('GiftVault split policy: the notice promise, searched', function () {
     it(`matches the model on ${SAMPLES} sampled sequences of ${DEPTH} steps`, async function () {
       this.timeout(300_000);
       let x = 0x2545f491;
-      const next = (): number => ((x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) % ALPHABET.length);
+      const next = (): number => (x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) % ALPHABET.length;
       for (let i = 0; i < SAMPLES; i++) await replay(Array.from({ length: DEPTH }, () => ALPHABET[next()]!));
     });
   });
 });
-

@@ -6,9 +6,18 @@ import { strict as assert } from 'node:assert';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { TronWeb } from 'tronweb';
 import { TronWeb as TronWebClass } from 'tronweb';
-import { artifact, freshAccount, get, post, startDevnet, tre, tronWebFor, utf8, type Devnet } from '../helpers/devnet.js';
+import {
+  artifact,
+  freshAccount,
+  get,
+  post,
+  startDevnet,
+  tre,
+  tronWebFor,
+  utf8,
+  type Devnet,
+} from '../helpers/devnet.js';
 import { FEE_LIMIT, TRX, deploy, store, transfer, uint } from '../helpers/probe.js';
-
 
 /** A constant call by selector; returns the 32-byte words of the result. */
 async function call(devnet: Devnet, contract: string, selector: string, parameter = ''): Promise<bigint[]> {
@@ -30,7 +39,11 @@ async function balanceOf(devnet: Devnet, address: string): Promise<number | unde
 
 async function head(devnet: Devnet): Promise<{ number: number; id: string; timestamp: number }> {
   const b = await post(devnet, 'wallet/getnowblock');
-  return { number: b.block_header.raw_data.number ?? 0, id: b.blockID, timestamp: b.block_header.raw_data.timestamp ?? 0 };
+  return {
+    number: b.block_header.raw_data.number ?? 0,
+    id: b.blockID,
+    timestamp: b.block_header.raw_data.timestamp ?? 0,
+  };
 }
 
 async function blockId(devnet: Devnet, num: number): Promise<string> {
@@ -92,8 +105,12 @@ describe('when blocks are mined on demand with tre_mine', () => {
   });
 
   it('rejects a block count that is not a non-negative integer', async () => {
-    await assert.rejects(tre(devnet, 'tre_mine', ['x']), { message: 'tre_mine: blocks must be a non-negative integer (-32602)' });
-    await assert.rejects(tre(devnet, 'tre_mine', [{ blocks: -1 }]), { message: 'tre_mine: blocks must be a non-negative integer (-32602)' });
+    await assert.rejects(tre(devnet, 'tre_mine', ['x']), {
+      message: 'tre_mine: blocks must be a non-negative integer (-32602)',
+    });
+    await assert.rejects(tre(devnet, 'tre_mine', [{ blocks: -1 }]), {
+      message: 'tre_mine: blocks must be a non-negative integer (-32602)',
+    });
   });
 });
 
@@ -112,19 +129,44 @@ describe('when the JSON-RPC request is wrong', () => {
   });
 
   it('answers bad parameters with -32602', async () => {
-    const body = await post(devnet, 'tre', { jsonrpc: '2.0', id: 8, method: 'tre_setAccountBalance', params: ['nope', '1'] });
+    const body = await post(devnet, 'tre', {
+      jsonrpc: '2.0',
+      id: 8,
+      method: 'tre_setAccountBalance',
+      params: ['nope', '1'],
+    });
     assert.deepEqual(body, { jsonrpc: '2.0', id: 8, error: { code: -32602, message: 'invalid address: "nope"' } });
     const a = devnet.accounts[1]!.address;
-    await assert.rejects(tre(devnet, 'tre_setAccountBalance', [a]), { message: 'tre_setAccountBalance: missing parameter 1: balance (-32602)' });
-    await assert.rejects(tre(devnet, 'tre_setAccountBalance', [a, '-5']), { message: 'tre_setAccountBalance: balance must not be negative (-32602)' });
-    await assert.rejects(tre(devnet, 'tre_setAccountBalance', [a, '1.5']), { message: 'tre_setAccountBalance: balance must be an integer amount of sun (-32602)' });
-    await assert.rejects(tre(devnet, 'tre_setAccountCode', [a, 'xyz']), { message: 'tre_setAccountCode: code must be hex (-32602)' });
-    await assert.rejects(tre(devnet, 'tre_setAccountStorageAt', [a, 'zz', '0x01']), { message: 'tre_setAccountStorageAt: slot must be hex of at most 32 bytes (-32602)' });
-    await assert.rejects(tre(devnet, 'tre_setAccountStorageAt', [a, '0x1', `0x${'11'.repeat(33)}`]), { message: 'tre_setAccountStorageAt: value must be at most 32 bytes (-32602)' });
-    await assert.rejects(tre(devnet, 'tre_unlockedAccounts', [a]), { message: 'tre_unlockedAccounts: addresses must be an array (-32602)' });
-    await assert.rejects(tre(devnet, 'tre_increaseTime', [-1]), { message: 'tre_increaseTime: seconds must be a non-negative number (-32602)' });
-    await assert.rejects(tre(devnet, 'tre_revert', ['snap']), { message: 'tre_revert: id must be a snapshot id (-32602)' });
-    await assert.rejects(tre(devnet, 'tre_revert', ['0x99']), { message: 'tre_revert: no snapshot with id 0x99 (-32000)' });
+    await assert.rejects(tre(devnet, 'tre_setAccountBalance', [a]), {
+      message: 'tre_setAccountBalance: missing parameter 1: balance (-32602)',
+    });
+    await assert.rejects(tre(devnet, 'tre_setAccountBalance', [a, '-5']), {
+      message: 'tre_setAccountBalance: balance must not be negative (-32602)',
+    });
+    await assert.rejects(tre(devnet, 'tre_setAccountBalance', [a, '1.5']), {
+      message: 'tre_setAccountBalance: balance must be an integer amount of sun (-32602)',
+    });
+    await assert.rejects(tre(devnet, 'tre_setAccountCode', [a, 'xyz']), {
+      message: 'tre_setAccountCode: code must be hex (-32602)',
+    });
+    await assert.rejects(tre(devnet, 'tre_setAccountStorageAt', [a, 'zz', '0x01']), {
+      message: 'tre_setAccountStorageAt: slot must be hex of at most 32 bytes (-32602)',
+    });
+    await assert.rejects(tre(devnet, 'tre_setAccountStorageAt', [a, '0x1', `0x${'11'.repeat(33)}`]), {
+      message: 'tre_setAccountStorageAt: value must be at most 32 bytes (-32602)',
+    });
+    await assert.rejects(tre(devnet, 'tre_unlockedAccounts', [a]), {
+      message: 'tre_unlockedAccounts: addresses must be an array (-32602)',
+    });
+    await assert.rejects(tre(devnet, 'tre_increaseTime', [-1]), {
+      message: 'tre_increaseTime: seconds must be a non-negative number (-32602)',
+    });
+    await assert.rejects(tre(devnet, 'tre_revert', ['snap']), {
+      message: 'tre_revert: id must be a snapshot id (-32602)',
+    });
+    await assert.rejects(tre(devnet, 'tre_revert', ['0x99']), {
+      message: 'tre_revert: no snapshot with id 0x99 (-32000)',
+    });
   });
 
   it('leaves the balance untouched after a refused override', async () => {
@@ -161,7 +203,10 @@ describe('when account state is overridden', () => {
     const tx = await poor.transactionBuilder.sendTrx(devnet.accounts[6]!.address, 3 * TRX);
     const res = await poor.trx.sendRawTransaction(await poor.trx.sign(tx));
     assert.equal(res.code, 'CONTRACT_VALIDATE_ERROR');
-    assert.equal(utf8(res.message), 'Contract validate error : Validate TransferContract error, balance is not sufficient.');
+    assert.equal(
+      utf8(res.message),
+      'Contract validate error : Validate TransferContract error, balance is not sufficient.',
+    );
     await transfer(poor, devnet.accounts[6]!.address, TRX);
     assert.equal(await balanceOf(devnet, devnet.accounts[5]!.address), TRX);
   });
@@ -173,7 +218,8 @@ describe('when account state is overridden', () => {
     const creation = artifact('DevnetProbe').bytecode;
     const contract = await post(devnet, 'wallet/getcontract', { value: probe.address, visible: true });
     assert.equal(contract.bytecode, creation);
-    const runtime = (await post(devnet, 'wallet/getcontractinfo', { value: probe.address, visible: true })).runtimecode as string;
+    const runtime = (await post(devnet, 'wallet/getcontractinfo', { value: probe.address, visible: true }))
+      .runtimecode as string;
     assert.match(runtime, /^[0-9a-f]+$/);
     // Without immutables, the runtime code sits verbatim inside the creation code.
     assert.ok(runtime.length < creation.length);
@@ -212,14 +258,28 @@ describe('when account state is overridden', () => {
     await tre(devnet, 'tre_setAccountBalance', [locked, String(100 * TRX)]);
     assert.equal(await tre(devnet, 'tre_unlockedAccounts', [[unlocked]]), true);
 
-    const lockedTx = await post(devnet, 'wallet/createtransaction', { owner_address: locked, to_address: to, amount: TRX, visible: true });
+    const lockedTx = await post(devnet, 'wallet/createtransaction', {
+      owner_address: locked,
+      to_address: to,
+      amount: TRX,
+      visible: true,
+    });
     const refused = await post(devnet, 'wallet/broadcasttransaction', { ...lockedTx, signature: [] });
     // With visible=true the message comes back as text.
-    assert.deepEqual(refused, { code: 'SIGERROR', message: 'Validate signature error: miss sig or contract', txid: lockedTx.txID });
+    assert.deepEqual(refused, {
+      code: 'SIGERROR',
+      message: 'Validate signature error: miss sig or contract',
+      txid: lockedTx.txID,
+    });
     assert.equal(await balanceOf(devnet, locked), 100 * TRX);
 
     const toBefore = (await balanceOf(devnet, to))!;
-    const tx = await post(devnet, 'wallet/createtransaction', { owner_address: unlocked, to_address: to, amount: TRX, visible: true });
+    const tx = await post(devnet, 'wallet/createtransaction', {
+      owner_address: unlocked,
+      to_address: to,
+      amount: TRX,
+      visible: true,
+    });
     const accepted = await post(devnet, 'wallet/broadcasttransaction', { ...tx, signature: [] });
     assert.deepEqual(accepted, { result: true, txid: tx.txID });
     const info = await txInfo(devnet, tx.txID);
@@ -258,7 +318,10 @@ describe('when time is moved forward with tre_increaseTime', () => {
     assert.ok(ts <= Date.now() + 86_400_000, `${ts} should be at most a day ahead of the wall clock`);
 
     const [, time] = await call(devnet, probe, 'context()');
-    assert.ok(time! >= BigInt(Math.floor(t0 / 1000) + 86_400), `block.timestamp ${time} should be a day after ${t0 / 1000}`);
+    assert.ok(
+      time! >= BigInt(Math.floor(t0 / 1000) + 86_400),
+      `block.timestamp ${time} should be a day after ${t0 / 1000}`,
+    );
     assert.ok(time! <= BigInt(Math.ceil(Date.now() / 1000) + 86_400));
 
     const txid = await store(tw, probe, 1, 1, 'later');
@@ -292,7 +355,10 @@ describe('when time is moved forward on a devnet producing blocks every few seco
     const mined = await tre<{ blocks: number[] }>(devnet, 'tre_mine');
     const block = await post(devnet, 'wallet/getblockbynum', { num: mined.blocks[0] });
     const ts = block.block_header.raw_data.timestamp as number;
-    assert.ok(ts >= t0 + 86_400_000, `block ${mined.blocks[0]} at ${ts}, ${(ts - t0) / 1000} s after ${t0}: it should be a day later`);
+    assert.ok(
+      ts >= t0 + 86_400_000,
+      `block ${mined.blocks[0]} at ${ts}, ${(ts - t0) / 1000} s after ${t0}: it should be a day later`,
+    );
   });
 });
 
@@ -335,11 +401,15 @@ describe('when the chain is snapshotted and reverted', () => {
       assert.deepEqual(await post(devnet, 'wallet/gettransactionbyid', { value: txid }), {});
       assert.deepEqual(await txInfo(devnet, txid), {});
     }
-    assert.deepEqual(await post(devnet, 'wallet/getcontract', { value: probe.address, visible: true }), { Error: 'class java.lang.NullPointerException : null' });
+    assert.deepEqual(await post(devnet, 'wallet/getcontract', { value: probe.address, visible: true }), {
+      Error: 'class java.lang.NullPointerException : null',
+    });
     assert.deepEqual(await post(devnet, 'wallet/getaccount', { address: probe.address, visible: true }), {});
     assert.deepEqual(await post(devnet, 'wallet/getblockbynum', { num: start.number + 1 }), {});
 
-    await assert.rejects(tre(devnet, 'tre_revert', [id]), { message: `tre_revert: no snapshot with id ${id} (-32000)` });
+    await assert.rejects(tre(devnet, 'tre_revert', [id]), {
+      message: `tre_revert: no snapshot with id ${id} (-32000)`,
+    });
 
     // The chain goes on from the restored head.
     const t3 = await transfer(tw0, devnet.accounts[1]!.address, TRX);
@@ -372,7 +442,9 @@ describe('when the chain is snapshotted and reverted', () => {
     await transfer(tw0, devnet.accounts[2]!.address, TRX);
     const inner = await tre<string>(devnet, 'tre_snapshot');
     assert.equal(await tre(devnet, 'tre_revert', [outer]), true);
-    await assert.rejects(tre(devnet, 'tre_revert', [inner]), { message: `tre_revert: no snapshot with id ${inner} (-32000)` });
+    await assert.rejects(tre(devnet, 'tre_revert', [inner]), {
+      message: `tre_revert: no snapshot with id ${inner} (-32000)`,
+    });
   });
 
   it('restores the clock moved after the snapshot', async () => {
@@ -418,7 +490,11 @@ describe('when a fork is injected with tre_reorg', () => {
     assert.equal(before.length, 1);
     assert.equal(before[0]!.block_number, h0 + 2);
 
-    const r = await tre<{ removed: string[]; added: string[]; replayed: string[]; dropped: string[] }>(devnet, 'tre_reorg', [3, { drop: [t1] }]);
+    const r = await tre<{ removed: string[]; added: string[]; replayed: string[]; dropped: string[] }>(
+      devnet,
+      'tre_reorg',
+      [3, { drop: [t1] }],
+    );
     assert.deepEqual(r.removed, removed);
     assert.deepEqual(r.replayed, [t2, t3]);
     assert.deepEqual(r.dropped, [t1]);
@@ -431,7 +507,10 @@ describe('when a fork is injected with tre_reorg', () => {
       assert.ok(!added.includes(id), `block ${id} should have been replaced`);
       assert.deepEqual(await post(devnet, 'wallet/getblockbyid', { value: id }), {});
     }
-    assert.equal((await post(devnet, 'wallet/getblockbynum', { num: h0 + 1 })).block_header.raw_data.parentHash, await blockId(devnet, h0));
+    assert.equal(
+      (await post(devnet, 'wallet/getblockbynum', { num: h0 + 1 })).block_header.raw_data.parentHash,
+      await blockId(devnet, h0),
+    );
 
     assert.deepEqual(await txInfo(devnet, t1), {});
     assert.deepEqual(await post(devnet, 'wallet/gettransactionbyid', { value: t1 }), {});
@@ -441,7 +520,9 @@ describe('when a fork is injected with tre_reorg', () => {
     assert.equal(i3.blockNumber, h0 + 2);
     assert.equal(i2.receipt.result, 'SUCCESS');
     const txsOf = async (num: number): Promise<string[]> =>
-      (((await post(devnet, 'wallet/getblockbynum', { num })).transactions ?? []) as { txID: string }[]).map((t) => t.txID);
+      (((await post(devnet, 'wallet/getblockbynum', { num })).transactions ?? []) as { txID: string }[]).map(
+        (t) => t.txID,
+      );
     assert.deepEqual(await txsOf(h0 + 1), [t2]);
     assert.deepEqual(await txsOf(h0 + 2), [t3]);
     assert.deepEqual(await txsOf(h0 + 3), []);
@@ -466,7 +547,10 @@ describe('when a fork is injected with tre_reorg', () => {
     const t5 = await store(tw1, probe, 2, 33, 'second');
     assert.deepEqual(await call(devnet, probe, 'valueOf(uint256)', uint(2)), [33n]);
 
-    const r = await tre<{ added: string[]; replayed: string[]; dropped: string[] }>(devnet, 'tre_reorg', [2, { order: 'reverse', extraBlocks: 2 }]);
+    const r = await tre<{ added: string[]; replayed: string[]; dropped: string[] }>(devnet, 'tre_reorg', [
+      2,
+      { order: 'reverse', extraBlocks: 2 },
+    ]);
     assert.deepEqual(r.replayed, [t5, t4]);
     assert.deepEqual(r.dropped, []);
     assert.equal(r.added.length, 4);
@@ -498,16 +582,22 @@ describe('when a fork is injected with tre_reorg', () => {
 
   it('refuses a reorg that reaches solidified blocks', async () => {
     const h = (await head(devnet)).number;
-    await assert.rejects(tre(devnet, 'tre_reorg', [6]), { message: `tre_reorg: cannot reorg 6 blocks: only 5 are above the solidified head ${h - 5} (-32000)` });
+    await assert.rejects(tre(devnet, 'tre_reorg', [6]), {
+      message: `tre_reorg: cannot reorg 6 blocks: only 5 are above the solidified head ${h - 5} (-32000)`,
+    });
     assert.equal((await head(devnet)).number, h);
   });
 
   it('refuses to drop a transaction outside the replaced blocks', async () => {
     const h = await head(devnet);
     const unknown = 'ab'.repeat(32);
-    await assert.rejects(tre(devnet, 'tre_reorg', [1, { drop: [unknown] }]), { message: `tre_reorg: transaction ${unknown} is not in the replaced blocks (-32000)` });
+    await assert.rejects(tre(devnet, 'tre_reorg', [1, { drop: [unknown] }]), {
+      message: `tre_reorg: transaction ${unknown} is not in the replaced blocks (-32000)`,
+    });
     assert.deepEqual(await head(devnet), h);
-    await assert.rejects(tre(devnet, 'tre_reorg', [1, { drop: unknown }]), { message: 'tre_reorg: drop must be an array of transaction ids (-32602)' });
+    await assert.rejects(tre(devnet, 'tre_reorg', [1, { drop: unknown }]), {
+      message: 'tre_reorg: drop must be an array of transaction ids (-32602)',
+    });
     assert.deepEqual(await head(devnet), h);
   });
 });

@@ -7,7 +7,17 @@ import { strict as assert } from 'node:assert';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { TronWeb, utils } from 'tronweb';
-import { artifact, get, post, startDevnet, tre, tronWebFor, type Devnet, freshAccount, type FreshAccount } from '../helpers/devnet.js';
+import {
+  artifact,
+  get,
+  post,
+  startDevnet,
+  tre,
+  tronWebFor,
+  type Devnet,
+  freshAccount,
+  type FreshAccount,
+} from '../helpers/devnet.js';
 
 /** Not the default 210, so a node that ignores the setting shows it. */
 const ENERGY_PRICE = 420n;
@@ -43,7 +53,11 @@ const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** A solc ABI as java-tron prints it back from `SmartContract.abi` (enum names, defaults left out). */
 function javaTronAbi(abi: Json[]): Json[] {
-  const param = (p: Json): Json => ({ ...(p.indexed ? { indexed: true } : {}), ...(p.name ? { name: p.name } : {}), type: p.type });
+  const param = (p: Json): Json => ({
+    ...(p.indexed ? { indexed: true } : {}),
+    ...(p.name ? { name: p.name } : {}),
+    type: p.type,
+  });
   return abi.map((e) => ({
     ...(e.anonymous ? { anonymous: true } : {}),
     ...(e.name ? { name: e.name } : {}),
@@ -234,7 +248,10 @@ describe('devnet java-tron endpoints', function () {
       assert.deepEqual(r.constant_result, [uint(99)]);
       assert.ok(r.energy_used > 0 && r.energy_used < 10_000, `energy_used ${r.energy_used}`);
       assert.deepEqual(r.transaction.ret, [{}]);
-      assert.equal(r.transaction.raw_data.contract[0].parameter.value.data, `${hex(keccak_256(Buffer.from('valueOf(uint256)'))).slice(0, 8)}${uint(8)}`);
+      assert.equal(
+        r.transaction.raw_data.contract[0].parameter.value.data,
+        `${hex(keccak_256(Buffer.from('valueOf(uint256)'))).slice(0, 8)}${uint(8)}`,
+      );
       assert.equal(hex(sha256(Buffer.from(r.transaction.raw_data_hex, 'hex'))), r.transaction.txID);
     });
 
@@ -257,12 +274,20 @@ describe('devnet java-tron endpoints', function () {
         { type: 'uint256', value: 5 },
         { type: 'string', value: 'estimate' },
       ];
-      const est = await tw.transactionBuilder.estimateEnergy(probe.address, 'store(uint256,uint256,string)', {}, params, owner.hex);
+      const est = await tw.transactionBuilder.estimateEnergy(
+        probe.address,
+        'store(uint256,uint256,string)',
+        {},
+        params,
+        owner.hex,
+      );
       assert.deepEqual(est.result, { result: true });
       const required = est.energy_required as number;
       assert.ok(required > 20_000, `energy_required ${required}`);
 
-      const starved = await probe.store(11, 5, 'estimate').send({ feeLimit: Math.floor(required / 2) * Number(ENERGY_PRICE) });
+      const starved = await probe
+        .store(11, 5, 'estimate')
+        .send({ feeLimit: Math.floor(required / 2) * Number(ENERGY_PRICE) });
       const bad = await info(starved);
       assert.equal(bad.receipt.result, 'OUT_OF_ENERGY');
       assert.equal(bad.receipt.energy_usage_total, Math.floor(required / 2));
@@ -281,7 +306,9 @@ describe('devnet java-tron endpoints', function () {
     it('puts it at keccak256(0x41 ++ deployer ++ salt ++ keccak256(initcode))[12:]', async () => {
       const child = artifact('Child');
       const salt = `0x${hex(sha256(Buffer.from('create2 salt')))}`;
-      const [txid, returned] = await probe.deployChild(salt).send({ feeLimit: FEE_LIMIT, shouldPollResponse: true, keepTxID: true });
+      const [txid, returned] = await probe
+        .deployChild(salt)
+        .send({ feeLimit: FEE_LIMIT, shouldPollResponse: true, keepTxID: true });
       const pre = Buffer.concat([
         Buffer.from([0x41]),
         Buffer.from(probeHex.slice(2), 'hex'),
@@ -289,7 +316,10 @@ describe('devnet java-tron endpoints', function () {
         Buffer.from(keccak_256(Buffer.from(child.bytecode, 'hex'))),
       ]);
       const expected = `41${hex(keccak_256(pre)).slice(24)}`;
-      assert.equal(utils.address.getCreate2Address({ from: probeHex, salt, initCode: child.bytecode, addressFormat: 'hex' }), expected);
+      assert.equal(
+        utils.address.getCreate2Address({ from: probeHex, salt, initCode: child.bytecode, addressFormat: 'hex' }),
+        expected,
+      );
       assert.equal((tw.address.toHex(returned) as string).toLowerCase(), expected);
 
       const born = await post(devnet, 'wallet/triggerconstantcontract', {
@@ -371,7 +401,10 @@ describe('devnet java-tron endpoints', function () {
       const b = await head();
       assert.equal(b.block_header.raw_data.number, n);
       assert.equal(b.blockID.slice(0, 16), n.toString(16).padStart(16, '0'));
-      assert.deepEqual(b.transactions.map((t: Json) => t.txID), [txid]);
+      assert.deepEqual(
+        b.transactions.map((t: Json) => t.txID),
+        [txid],
+      );
       const viaTronWeb = await tw.trx.getCurrentBlock();
       assert.equal(viaTronWeb.blockID, b.blockID);
     });
@@ -406,8 +439,13 @@ describe('devnet java-tron endpoints', function () {
     });
 
     it('serves ranges from getblockbylimitnext (end exclusive) and getblockbylatestnum', async () => {
-      const numbers = (r: Json): number[] => r.block.map((b: Json) => b.block_header.raw_data.number).sort((a: number, b: number) => a - b);
-      assert.deepEqual(numbers(await post(devnet, 'wallet/getblockbylimitnext', { startNum: n - 2, endNum: n + 1 })), [n - 2, n - 1, n]);
+      const numbers = (r: Json): number[] =>
+        r.block.map((b: Json) => b.block_header.raw_data.number).sort((a: number, b: number) => a - b);
+      assert.deepEqual(numbers(await post(devnet, 'wallet/getblockbylimitnext', { startNum: n - 2, endNum: n + 1 })), [
+        n - 2,
+        n - 1,
+        n,
+      ]);
       assert.deepEqual(numbers(await post(devnet, 'wallet/getblockbylatestnum', { num: 3 })), [n - 2, n - 1, n]);
       assert.deepEqual(await post(devnet, 'wallet/getblockbylimitnext', { startNum: n, endNum: n }), {});
       assert.deepEqual(await post(devnet, 'wallet/getblockbylimitnext', { startNum: 1, endNum: 102 }), {});
@@ -416,7 +454,10 @@ describe('devnet java-tron endpoints', function () {
       assert.deepEqual(await post(devnet, 'wallet/getblockbylatestnum', { num: 100 }), {});
       assert.equal((await post(devnet, 'wallet/getblockbylatestnum', { num: 99 })).block.length, n + 1);
       const range = await tw.trx.getBlockRange(n - 1, n);
-      assert.deepEqual(range.map((b) => b.block_header.raw_data.number), [n - 1, n]);
+      assert.deepEqual(
+        range.map((b) => b.block_header.raw_data.number),
+        [n - 1, n],
+      );
     });
 
     it('serves the solidified head from walletsolidity/getnowblock (no lag here)', async () => {
@@ -437,7 +478,10 @@ describe('devnet java-tron endpoints', function () {
       const byKey = new Map(params.map((p) => [p.key, p]));
       assert.deepEqual(byKey.get('getEnergyFee'), { key: 'getEnergyFee', value: Number(ENERGY_PRICE) });
       assert.deepEqual(byKey.get('getCreateAccountFee'), { key: 'getCreateAccountFee', value: 100_000 });
-      assert.deepEqual(byKey.get('getCreateNewAccountFeeInSystemContract'), { key: 'getCreateNewAccountFeeInSystemContract', value: 1_000_000 });
+      assert.deepEqual(byKey.get('getCreateNewAccountFeeInSystemContract'), {
+        key: 'getCreateNewAccountFeeInSystemContract',
+        value: 1_000_000,
+      });
       assert.deepEqual(byKey.get('getTransactionFee'), { key: 'getTransactionFee', value: 1000 });
       assert.deepEqual(byKey.get('getFreeNetLimit'), { key: 'getFreeNetLimit', value: 600 });
       assert.deepEqual(byKey.get('getMaxFeeLimit'), { key: 'getMaxFeeLimit', value: 15_000_000_000 });
@@ -454,7 +498,11 @@ describe('devnet java-tron endpoints', function () {
       const acct = await account(a.hex);
       assert.equal(acct.address, a.hex);
       assert.equal(acct.balance, 1_000_000_000_000);
-      assert.deepEqual(acct.owner_permission, { permission_name: 'owner', threshold: 1, keys: [{ address: a.hex, weight: 1 }] });
+      assert.deepEqual(acct.owner_permission, {
+        permission_name: 'owner',
+        threshold: 1,
+        keys: [{ address: a.hex, weight: 1 }],
+      });
       assert.equal(await tw.trx.getBalance(a.address), 1_000_000_000_000);
     });
 
@@ -513,11 +561,18 @@ describe('devnet java-tron endpoints', function () {
     it('builds an unsigned transfer referencing the head block that TronWeb signs and broadcasts', async () => {
       const to = devnet.accounts[5]!;
       const h = await head();
-      const tx = await post(devnet, 'wallet/createtransaction', { owner_address: owner.hex, to_address: to.hex, amount: 1000 });
+      const tx = await post(devnet, 'wallet/createtransaction', {
+        owner_address: owner.hex,
+        to_address: to.hex,
+        amount: 1000,
+      });
       assert.equal(tx.visible, false);
       assert.deepEqual(tx.raw_data.contract, [
         {
-          parameter: { value: { amount: 1000, owner_address: owner.hex, to_address: to.hex }, type_url: 'type.googleapis.com/protocol.TransferContract' },
+          parameter: {
+            value: { amount: 1000, owner_address: owner.hex, to_address: to.hex },
+            type_url: 'type.googleapis.com/protocol.TransferContract',
+          },
           type: 'TransferContract',
         },
       ]);
@@ -536,14 +591,25 @@ describe('devnet java-tron endpoints', function () {
 
     it('builds with base58 addresses when visible=true', async () => {
       const to = devnet.accounts[5]!;
-      const tx = await post(devnet, 'wallet/createtransaction', { owner_address: owner.address, to_address: to.address, amount: 5, visible: true });
+      const tx = await post(devnet, 'wallet/createtransaction', {
+        owner_address: owner.address,
+        to_address: to.address,
+        amount: 5,
+        visible: true,
+      });
       assert.equal(tx.visible, true);
-      assert.deepEqual(tx.raw_data.contract[0].parameter.value, { amount: 5, owner_address: owner.address, to_address: to.address });
+      assert.deepEqual(tx.raw_data.contract[0].parameter.value, {
+        amount: 5,
+        owner_address: owner.address,
+        to_address: to.address,
+      });
     });
 
     it('accepts a hex-encoded signed transaction through broadcasthex', async () => {
       const to = devnet.accounts[4]!;
-      const signed = (await tw.trx.sign(await tw.transactionBuilder.sendTrx(to.address, 777, owner.address))) as unknown as Json;
+      const signed = (await tw.trx.sign(
+        await tw.transactionBuilder.sendTrx(to.address, 777, owner.address),
+      )) as unknown as Json;
       const before_ = await balance(to.hex);
       const res = (await tw.trx.sendHexTransaction(hex(signedTxBytes(signed)))) as unknown as Json;
       assert.equal(res.result, true, JSON.stringify(res));
@@ -552,14 +618,23 @@ describe('devnet java-tron endpoints', function () {
       assert.equal(res.txid, signed.txID);
       assert.equal(res.transaction.txID, signed.txID);
       assert.equal(res.transaction.visible, true);
-      assert.deepEqual(res.transaction.raw_data.contract[0].parameter.value, { amount: 777, owner_address: owner.address, to_address: to.address });
-      assert.deepEqual(res.transaction.signature, signed.signature.map((s: string) => s.toLowerCase()));
+      assert.deepEqual(res.transaction.raw_data.contract[0].parameter.value, {
+        amount: 777,
+        owner_address: owner.address,
+        to_address: to.address,
+      });
+      assert.deepEqual(
+        res.transaction.signature,
+        signed.signature.map((s: string) => s.toLowerCase()),
+      );
       assert.equal(await balance(to.hex), before_ + 777);
       assert.equal((await info(signed.txID)).id, signed.txID);
     });
 
     it('answers the same hex a second time with DUP_TRANSACTION_ERROR and a plain-text message', async () => {
-      const signed = (await tw.trx.sign(await tw.transactionBuilder.sendTrx(devnet.accounts[4]!.address, 778, owner.address))) as unknown as Json;
+      const signed = (await tw.trx.sign(
+        await tw.transactionBuilder.sendTrx(devnet.accounts[4]!.address, 778, owner.address),
+      )) as unknown as Json;
       const txHex = hex(signedTxBytes(signed));
       assert.equal((await post(devnet, 'wallet/broadcasthex', { transaction: txHex })).result, true);
       const again = await post(devnet, 'wallet/broadcasthex', { transaction: txHex });
@@ -598,6 +673,9 @@ describe('when the solidified head trails the head by 2 blocks', () => {
   it('hides blocks above the solidified head from walletsolidity/getblockbynum', async () => {
     const n = (await post(devnet, 'wallet/getnowblock')).block_header.raw_data.number as number;
     assert.deepEqual(await post(devnet, 'walletsolidity/getblockbynum', { num: n }), {});
-    assert.equal((await post(devnet, 'walletsolidity/getblockbynum', { num: n - 2 })).block_header.raw_data.number, n - 2);
+    assert.equal(
+      (await post(devnet, 'walletsolidity/getblockbynum', { num: n - 2 })).block_header.raw_data.number,
+      n - 2,
+    );
   });
 });

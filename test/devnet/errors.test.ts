@@ -6,7 +6,17 @@
 import { strict as assert } from 'node:assert';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { TronWeb, utils } from 'tronweb';
-import { artifact, post, startDevnet, tre, tronWebFor, utf8, type Devnet, freshAccount, type FreshAccount } from '../helpers/devnet.js';
+import {
+  artifact,
+  post,
+  startDevnet,
+  tre,
+  tronWebFor,
+  utf8,
+  type Devnet,
+  freshAccount,
+  type FreshAccount,
+} from '../helpers/devnet.js';
 
 const ENERGY_PRICE = 210n;
 const FEE_LIMIT = 1_000_000_000;
@@ -20,7 +30,9 @@ function hexOf(text: string): string {
 }
 
 function selector(signature: string): string {
-  return Buffer.from(keccak_256(Buffer.from(signature))).toString('hex').slice(0, 8);
+  return Buffer.from(keccak_256(Buffer.from(signature)))
+    .toString('hex')
+    .slice(0, 8);
 }
 
 /** A copy of an unsigned transaction with `edit` applied to raw_data and txID/raw_data_hex recomputed. */
@@ -86,7 +98,10 @@ describe('devnet errors', function () {
     tw = tronWebFor(devnet, 0);
     owner = devnet.accounts[0]!;
     const a = artifact('DevnetProbe');
-    const tx = await tw.transactionBuilder.createSmartContract({ abi: a.abi as never, bytecode: a.bytecode, feeLimit: FEE_LIMIT, name: a.contractName }, owner.hex);
+    const tx = await tw.transactionBuilder.createSmartContract(
+      { abi: a.abi as never, bytecode: a.bytecode, feeLimit: FEE_LIMIT, name: a.contractName },
+      owner.hex,
+    );
     const res = await tw.trx.sendRawTransaction(await tw.trx.sign(tx));
     assert.equal(res.result, true, JSON.stringify(res));
     probeHex = (tx as unknown as { contract_address: string }).contract_address;
@@ -103,7 +118,9 @@ describe('devnet errors', function () {
       const tx = signedBy(await transferTx(devnet.accounts[1]!.address, 1), other.privateKey);
       assert.deepEqual(await broadcast(tx), {
         code: 'SIGERROR',
-        message: hexOf(`Validate signature error: ${tx.txID} is signed by ${other.base58} but it is not contained of permission.`),
+        message: hexOf(
+          `Validate signature error: ${tx.txID} is signed by ${other.base58} but it is not contained of permission.`,
+        ),
         txid: tx.txID,
       });
     });
@@ -121,7 +138,9 @@ describe('devnet errors', function () {
 
       assert.deepEqual(await broadcast(tampered), {
         code: 'SIGERROR',
-        message: hexOf(`Validate signature error: ${txid} is signed by ${signer} but it is not contained of permission.`),
+        message: hexOf(
+          `Validate signature error: ${txid} is signed by ${signer} but it is not contained of permission.`,
+        ),
         txid,
       });
       assert.equal(await balance(to.hex), before_);
@@ -158,7 +177,11 @@ describe('devnet errors', function () {
         raw.ref_block_hash = raw.ref_block_hash === 'ffffffffffffffff' ? 'eeeeeeeeeeeeeeee' : 'ffffffffffffffff';
       });
       const signed = await sign(tx);
-      assert.deepEqual(await broadcast(signed), { code: 'TAPOS_ERROR', message: hexOf('Tapos check error.'), txid: signed.txID });
+      assert.deepEqual(await broadcast(signed), {
+        code: 'TAPOS_ERROR',
+        message: hexOf('Tapos check error.'),
+        txid: signed.txID,
+      });
     });
 
     it('rejects with TAPOS_ERROR a ref_block_bytes naming a block not produced yet', async () => {
@@ -166,7 +189,11 @@ describe('devnet errors', function () {
         raw.ref_block_bytes = 'fff0';
       });
       const signed = await sign(tx);
-      assert.deepEqual(await broadcast(signed), { code: 'TAPOS_ERROR', message: hexOf('Tapos check error.'), txid: signed.txID });
+      assert.deepEqual(await broadcast(signed), {
+        code: 'TAPOS_ERROR',
+        message: hexOf('Tapos check error.'),
+        txid: signed.txID,
+      });
     });
   });
 
@@ -177,7 +204,11 @@ describe('devnet errors', function () {
         raw.expiration = head.block_header.raw_data.timestamp - 1000;
       });
       const signed = await sign(tx);
-      assert.deepEqual(await broadcast(signed), { code: 'TRANSACTION_EXPIRATION_ERROR', message: hexOf('Transaction expired'), txid: signed.txID });
+      assert.deepEqual(await broadcast(signed), {
+        code: 'TRANSACTION_EXPIRATION_ERROR',
+        message: hexOf('Transaction expired'),
+        txid: signed.txID,
+      });
     });
 
     it('rejects with TRANSACTION_EXPIRATION_ERROR an expiration more than a day ahead', async () => {
@@ -186,7 +217,11 @@ describe('devnet errors', function () {
         raw.expiration = head.block_header.raw_data.timestamp + 86_400_000 + 60_000;
       });
       const signed = await sign(tx);
-      assert.deepEqual(await broadcast(signed), { code: 'TRANSACTION_EXPIRATION_ERROR', message: hexOf('Transaction expired'), txid: signed.txID });
+      assert.deepEqual(await broadcast(signed), {
+        code: 'TRANSACTION_EXPIRATION_ERROR',
+        message: hexOf('Transaction expired'),
+        txid: signed.txID,
+      });
     });
   });
 
@@ -197,7 +232,10 @@ describe('devnet errors', function () {
       const client = new TronWeb({ fullHost: devnet.url, privateKey: poor.privateKey });
       const res = (await client.trx.sendTrx(devnet.accounts[1]!.address, 6_000_000)) as Json;
       assert.equal(res.code, 'CONTRACT_VALIDATE_ERROR');
-      assert.equal(utf8(res.message), 'Contract validate error : Validate TransferContract error, balance is not sufficient.');
+      assert.equal(
+        utf8(res.message),
+        'Contract validate error : Validate TransferContract error, balance is not sufficient.',
+      );
       assert.equal(await balance(poor.hex), 5_000_000);
     });
 
@@ -208,7 +246,10 @@ describe('devnet errors', function () {
       const client = new TronWeb({ fullHost: devnet.url, privateKey: short.privateKey });
       const res = (await client.trx.sendTrx(fresh('never-activated-1').base58, 1)) as Json;
       assert.equal(res.code, 'CONTRACT_VALIDATE_ERROR');
-      assert.equal(utf8(res.message), 'Contract validate error : Validate TransferContract error, balance is not sufficient.');
+      assert.equal(
+        utf8(res.message),
+        'Contract validate error : Validate TransferContract error, balance is not sufficient.',
+      );
       assert.equal(await balance(short.hex), 1_050_000);
     });
 
@@ -261,7 +302,9 @@ describe('devnet errors', function () {
         function_selector: 'store(uint256,uint256,string)',
         fee_limit: FEE_LIMIT,
       });
-      assert.deepEqual(res, { result: { code: 'CONTRACT_VALIDATE_ERROR', message: hexOf('No contract or not a valid smart contract') } });
+      assert.deepEqual(res, {
+        result: { code: 'CONTRACT_VALIDATE_ERROR', message: hexOf('No contract or not a valid smart contract') },
+      });
       await assert.rejects(
         tw.transactionBuilder.triggerSmartContract(eoa(), 'counter()', { feeLimit: FEE_LIMIT }, [], owner.hex),
         { message: 'No contract or not a valid smart contract' },
@@ -274,11 +317,19 @@ describe('devnet errors', function () {
         contract_address: eoa(),
         function_selector: 'counter()',
       });
-      assert.deepEqual(res, { result: { code: 'CONTRACT_VALIDATE_ERROR', message: hexOf('No contract or not a smart contract') } });
+      assert.deepEqual(res, {
+        result: { code: 'CONTRACT_VALIDATE_ERROR', message: hexOf('No contract or not a smart contract') },
+      });
     });
 
     it('rejects a signed TriggerSmartContract to it with CONTRACT_VALIDATE_ERROR', async () => {
-      const { transaction } = await tw.transactionBuilder.triggerSmartContract(probeHex, 'counter()', { feeLimit: FEE_LIMIT }, [], owner.hex);
+      const { transaction } = await tw.transactionBuilder.triggerSmartContract(
+        probeHex,
+        'counter()',
+        { feeLimit: FEE_LIMIT },
+        [],
+        owner.hex,
+      );
       const tx = rebuilt(transaction as unknown as Json, (raw) => {
         raw.contract[0].parameter.value.contract_address = eoa();
       });
@@ -345,7 +396,9 @@ describe('devnet errors', function () {
       const before_ = await balance(owner.hex);
       assert.deepEqual(await broadcast(signed), {
         code: 'CONTRACT_VALIDATE_ERROR',
-        message: hexOf('Contract validate error : contract type FreezeBalanceV2Contract is not supported by the devnet'),
+        message: hexOf(
+          'Contract validate error : contract type FreezeBalanceV2Contract is not supported by the devnet',
+        ),
         txid: signed.txID,
       });
       assert.equal(await balance(owner.hex), before_);
@@ -379,17 +432,24 @@ describe('devnet errors', function () {
       assert.equal(r.result, 'FAILED');
       assert.equal(r.resMessage, hexOf('REVERT opcode executed'));
       assert.equal(utf8(r.resMessage), 'REVERT opcode executed');
-      assert.deepEqual(r.contractResult, [selector('TooLarge(uint256,uint256)') + coder.encode(['uint256', 'uint256'], [value, 10n ** 18n]).slice(2)]);
+      assert.deepEqual(r.contractResult, [
+        selector('TooLarge(uint256,uint256)') + coder.encode(['uint256', 'uint256'], [value, 10n ** 18n]).slice(2),
+      ]);
       assert.equal(r.log, undefined);
       // A REVERT bills the energy used up to it, not the whole limit.
-      assert.ok(r.receipt.energy_usage_total < FEE_LIMIT / Number(ENERGY_PRICE) / 100, `energy_usage_total ${r.receipt.energy_usage_total}`);
+      assert.ok(
+        r.receipt.energy_usage_total < FEE_LIMIT / Number(ENERGY_PRICE) / 100,
+        `energy_usage_total ${r.receipt.energy_usage_total}`,
+      );
       assert.equal(r.receipt.energy_fee, r.receipt.energy_usage_total * Number(ENERGY_PRICE));
       assert.equal(r.fee, r.receipt.energy_fee + (r.receipt.net_fee ?? 0));
       assert.equal(await balance(owner.hex), before_ - r.fee);
       const tx = await post(devnet, 'wallet/gettransactionbyid', { value: txid });
       assert.deepEqual(tx.ret, [{ contractRet: 'REVERT' }]);
       assert.equal(await probe.valueOf(1).call(), 0n);
-      await assert.rejects(probe.store(1, value, 'again').send({ feeLimit: FEE_LIMIT, shouldPollResponse: true }), { message: 'REVERT opcode executed' });
+      await assert.rejects(probe.store(1, value, 'again').send({ feeLimit: FEE_LIMIT, shouldPollResponse: true }), {
+        message: 'REVERT opcode executed',
+      });
     });
   });
 

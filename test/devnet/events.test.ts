@@ -16,15 +16,30 @@ type Json = Record<string, any>;
 /** Deploys DevnetProbe without TronWeb's fixed wait; returns its base58 address. */
 async function deployProbe(tw: TronWeb): Promise<string> {
   const a = artifact('DevnetProbe');
-  const tx = await tw.transactionBuilder.createSmartContract({ abi: a.abi as never, bytecode: a.bytecode, feeLimit: FEE_LIMIT, name: a.contractName }, tw.defaultAddress.hex as string);
+  const tx = await tw.transactionBuilder.createSmartContract(
+    { abi: a.abi as never, bytecode: a.bytecode, feeLimit: FEE_LIMIT, name: a.contractName },
+    tw.defaultAddress.hex as string,
+  );
   const res = await tw.trx.sendRawTransaction(await tw.trx.sign(tx));
   assert.equal(res.result, true, JSON.stringify(res));
   return tw.address.fromHex((tx as unknown as { contract_address: string }).contract_address) as string;
 }
 
 /** Signs and broadcasts a call of `probe`; returns the txID. */
-async function send(tw: TronWeb, probe: string, fn: string, params: { type: string; value: unknown }[], callValue = 0): Promise<string> {
-  const { transaction } = await tw.transactionBuilder.triggerSmartContract(probe, fn, { feeLimit: FEE_LIMIT, callValue }, params, tw.defaultAddress.hex as string);
+async function send(
+  tw: TronWeb,
+  probe: string,
+  fn: string,
+  params: { type: string; value: unknown }[],
+  callValue = 0,
+): Promise<string> {
+  const { transaction } = await tw.transactionBuilder.triggerSmartContract(
+    probe,
+    fn,
+    { feeLimit: FEE_LIMIT, callValue },
+    params,
+    tw.defaultAddress.hex as string,
+  );
   const res = await tw.trx.sendRawTransaction(await tw.trx.sign(transaction));
   assert.equal(res.result, true, JSON.stringify(res));
   return transaction.txID;
@@ -54,7 +69,9 @@ describe('devnet event API', function () {
 
   /** The chain-order position of every emitMany event, [block, event_index, slot]. */
   function expectedMany(): [number, number, string][] {
-    return batches.flatMap((b) => Array.from({ length: b.count }, (_, i): [number, number, string] => [b.block, i, String(i)]));
+    return batches.flatMap((b) =>
+      Array.from({ length: b.count }, (_, i): [number, number, string] => [b.block, i, String(i)]),
+    );
   }
 
   const position = (e: Json): [number, number, string] => [e.block_number, e.event_index, e.result.slot];
@@ -147,7 +164,11 @@ describe('devnet event API', function () {
   describe('when events are filtered', () => {
     it('keeps one block with block_number', async () => {
       const b = batches[1]!;
-      const res = (await tw.event.getEventsByContractAddress(many, { blockNumber: b.block, limit: 200, orderBy: 'block_timestamp,asc' })) as unknown as Json;
+      const res = (await tw.event.getEventsByContractAddress(many, {
+        blockNumber: b.block,
+        limit: 200,
+        orderBy: 'block_timestamp,asc',
+      })) as unknown as Json;
       assert.deepEqual(
         res.data.map(position),
         Array.from({ length: 100 }, (_, i) => [b.block, i, String(i)]),
@@ -159,13 +180,27 @@ describe('devnet event API', function () {
       const [b1, b2, b3] = batches as [(typeof batches)[0], (typeof batches)[0], (typeof batches)[0]];
       assert.ok(b1.timestamp < b2.timestamp && b2.timestamp < b3.timestamp, 'batches in distinct blocks');
       const blocksOf = (res: Json): number[] => [...new Set<number>(res.data.map((e: Json) => e.block_number))];
-      const only = (await tw.event.getEventsByContractAddress(many, { minBlockTimestamp: b2.timestamp, maxBlockTimestamp: b2.timestamp, limit: 200 })) as unknown as Json;
+      const only = (await tw.event.getEventsByContractAddress(many, {
+        minBlockTimestamp: b2.timestamp,
+        maxBlockTimestamp: b2.timestamp,
+        limit: 200,
+      })) as unknown as Json;
       assert.equal(only.data.length, 100);
       assert.deepEqual(blocksOf(only), [b2.block]);
-      const from = (await get(devnet, `v1/contracts/${many}/events?min_block_timestamp=${b2.timestamp}&limit=200&order_by=block_timestamp,asc`)).body;
+      const from = (
+        await get(
+          devnet,
+          `v1/contracts/${many}/events?min_block_timestamp=${b2.timestamp}&limit=200&order_by=block_timestamp,asc`,
+        )
+      ).body;
       assert.equal(from.data.length, 150);
       assert.deepEqual(blocksOf(from), [b2.block, b3.block]);
-      const until = (await get(devnet, `v1/contracts/${many}/events?max_block_timestamp=${b2.timestamp}&limit=200&order_by=block_timestamp,asc`)).body;
+      const until = (
+        await get(
+          devnet,
+          `v1/contracts/${many}/events?max_block_timestamp=${b2.timestamp}&limit=200&order_by=block_timestamp,asc`,
+        )
+      ).body;
       assert.equal(until.data.length, 200);
       assert.deepEqual(blocksOf(until), [b1.block, b2.block]);
     });
@@ -188,7 +223,9 @@ describe('devnet event API', function () {
 
   describe('when an event is read', () => {
     it('carries positional and named results, their types and the event signature', async () => {
-      const res = (await tw.event.getEventsByContractAddress(probe, { orderBy: 'block_timestamp,asc' })) as unknown as Json;
+      const res = (await tw.event.getEventsByContractAddress(probe, {
+        orderBy: 'block_timestamp,asc',
+      })) as unknown as Json;
       assert.deepEqual(res.data, [
         {
           block_number: storeTx.blockNumber,
@@ -229,12 +266,17 @@ describe('devnet event API', function () {
 
     it('serves the events of one transaction from v1/transactions/{id}/events', async () => {
       const byTx = (await tw.event.getEventsByTransactionID(storeTx.id)) as unknown as Json;
-      const all = (await tw.event.getEventsByContractAddress(probe, { orderBy: 'block_timestamp,asc' })) as unknown as Json;
+      const all = (await tw.event.getEventsByContractAddress(probe, {
+        orderBy: 'block_timestamp,asc',
+      })) as unknown as Json;
       assert.deepEqual(byTx.data, [all.data[0]]);
       const batch = batches[2]!;
       const raw = await get(devnet, `v1/transactions/${batch.txid}/events`);
       assert.equal(raw.status, 200);
-      assert.deepEqual(raw.body.data.map(position), Array.from({ length: 50 }, (_, i) => [batch.block, i, String(i)]));
+      assert.deepEqual(
+        raw.body.data.map(position),
+        Array.from({ length: 50 }, (_, i) => [batch.block, i, String(i)]),
+      );
       const unknown = await get(devnet, `v1/transactions/${'ab'.repeat(32)}/events`);
       assert.deepEqual(unknown.body.data, []);
     });
@@ -247,9 +289,15 @@ describe('devnet event API', function () {
       );
       const batch = batches[0]!;
       const raw = (await get(devnet, `v1/blocks/${batch.block}/events?limit=200`)).body;
-      assert.deepEqual(raw.data.map(position), Array.from({ length: 100 }, (_, i) => [batch.block, i, String(i)]));
+      assert.deepEqual(
+        raw.data.map(position),
+        Array.from({ length: 100 }, (_, i) => [batch.block, i, String(i)]),
+      );
       const latest = (await tw.event.getEventsOfLatestBlock()) as unknown as Json;
-      assert.deepEqual(latest.data.map((e: Json) => e.transaction_id), [depositTx.id]);
+      assert.deepEqual(
+        latest.data.map((e: Json) => e.transaction_id),
+        [depositTx.id],
+      );
     });
   });
 });
@@ -286,7 +334,10 @@ describe('when events wait for 2 blocks of solidity lag', () => {
     assert.equal(e?.transaction_id, txid);
     assert.equal(e?._unconfirmed, true);
     assert.deepEqual(await events('?only_confirmed=true'), []);
-    assert.deepEqual((await events('?only_unconfirmed=true')).map((x) => x.transaction_id), [txid]);
+    assert.deepEqual(
+      (await events('?only_unconfirmed=true')).map((x) => x.transaction_id),
+      [txid],
+    );
     const byTx = await get(devnet, `v1/transactions/${txid}/events`);
     assert.equal(byTx.body.data[0]._unconfirmed, true);
   });
@@ -300,7 +351,10 @@ describe('when events wait for 2 blocks of solidity lag', () => {
   it('confirms it once 2 blocks are mined on top', async () => {
     await tre(devnet, 'tre_mine', [1]);
     const confirmed = await events('?only_confirmed=true');
-    assert.deepEqual(confirmed.map((x) => x.transaction_id), [txid]);
+    assert.deepEqual(
+      confirmed.map((x) => x.transaction_id),
+      [txid],
+    );
     assert.equal('_unconfirmed' in confirmed[0]!, false);
     assert.deepEqual(await events('?only_unconfirmed=true'), []);
     const viaTronWeb = (await tw.event.getEventsByContractAddress(probe, { onlyConfirmed: true })) as unknown as Json;

@@ -7,7 +7,6 @@ import type { TronWeb } from 'tronweb';
 import { artifact, post, startDevnet, tre, tronWebFor, waitFor, type Devnet } from '../helpers/devnet.js';
 import { FEE_LIMIT, deploy, store, transfer, uint, valueOf } from '../helpers/probe.js';
 
-
 async function balanceOf(devnet: Devnet, prefix: 'wallet' | 'walletsolidity', address: string): Promise<number> {
   const acct = await post(devnet, `${prefix}/getaccount`, { address, visible: true });
   return acct.balance as number;
@@ -112,10 +111,14 @@ describe('when blocks are produced every 0.2 s', () => {
 
   it('seals blocks without transactions', async () => {
     const start = await headNumber(devnet);
-    const reached = await waitFor(async () => {
-      const n = await headNumber(devnet);
-      return n >= start + 3 ? n : undefined;
-    }, 5000, 'three blocks on the interval');
+    const reached = await waitFor(
+      async () => {
+        const n = await headNumber(devnet);
+        return n >= start + 3 ? n : undefined;
+      },
+      5000,
+      'three blocks on the interval',
+    );
     assert.ok(reached >= start + 3);
     const block = await post(devnet, 'wallet/getblockbynum', { num: start + 1 });
     assert.equal(block.transactions, undefined);
@@ -129,10 +132,14 @@ describe('when blocks are produced every 0.2 s', () => {
     const headAtBroadcast = await headNumber(devnet);
     const txid = await transfer(tw, to, 7_000_000);
 
-    const info = await waitFor(async () => {
-      const i = await post(devnet, 'wallet/gettransactioninfobyid', { value: txid });
-      return i.id ? i : undefined;
-    }, 5000, 'the transfer to be sealed');
+    const info = await waitFor(
+      async () => {
+        const i = await post(devnet, 'wallet/gettransactioninfobyid', { value: txid });
+        return i.id ? i : undefined;
+      },
+      5000,
+      'the transfer to be sealed',
+    );
     assert.equal(info.id, txid);
     assert.ok(info.blockNumber > headAtBroadcast, `block ${info.blockNumber} should follow ${headAtBroadcast}`);
     const block = await post(devnet, 'wallet/getblockbynum', { num: info.blockNumber });
@@ -158,10 +165,16 @@ describe('when blocks are produced every 0.2 s', () => {
     assert.equal(await headNumber(devnet), head + 2);
 
     assert.deepEqual(await tre(devnet, 'tre_blockTime', [0.2]), { blockTime: 0.2 });
-    await waitFor(async () => ((await headNumber(devnet)) >= head + 5 ? true : undefined), 5000, 'interval production to resume');
+    await waitFor(
+      async () => ((await headNumber(devnet)) >= head + 5 ? true : undefined),
+      5000,
+      'interval production to resume',
+    );
   });
 
   it('rejects a negative block time', async () => {
-    await assert.rejects(tre(devnet, 'tre_blockTime', [-1]), { message: 'tre_blockTime: seconds must be a non-negative number (-32602)' });
+    await assert.rejects(tre(devnet, 'tre_blockTime', [-1]), {
+      message: 'tre_blockTime: seconds must be a non-negative number (-32602)',
+    });
   });
 });

@@ -11,8 +11,11 @@ import { artifact, get, post, startDevnet, tre, tronWebFor, utf8, waitFor, type 
 import { smallDisk, smallDiskUnavailable } from '../helpers/disk.js';
 import { FEE_LIMIT, TRX, deploy, store, transfer, uint, valueOf } from '../helpers/probe.js';
 
-
-async function balanceOf(devnet: Devnet, address: string, prefix: 'wallet' | 'walletsolidity' = 'wallet'): Promise<number | undefined> {
+async function balanceOf(
+  devnet: Devnet,
+  address: string,
+  prefix: 'wallet' | 'walletsolidity' = 'wallet',
+): Promise<number | undefined> {
   return (await post(devnet, `${prefix}/getaccount`, { address, visible: true })).balance as number | undefined;
 }
 
@@ -68,7 +71,14 @@ describe('when a devnet with a data directory restarts', () => {
     saved.transferTx = await transfer(tw, devnet.accounts[1]!.address, 12 * TRX);
     await tre(devnet, 'tre_mine', [1]);
     // Blocks solidify once saved (a crash must not lose what was reported solidified).
-    await waitFor(async () => ((await post(devnet!, 'walletsolidity/gettransactioninfobyid', { value: saved.transferTx })).id ? true : undefined), 10_000, 'the save');
+    await waitFor(
+      async () =>
+        (await post(devnet!, 'walletsolidity/gettransactioninfobyid', { value: saved.transferTx })).id
+          ? true
+          : undefined,
+      10_000,
+      'the save',
+    );
     saved.head = await headNumber(devnet);
     saved.ids = await blockIds(devnet, saved.head);
     saved.balances = await Promise.all(devnet.accounts.slice(0, 3).map((a) => balanceOf(devnet!, a.address)));
@@ -82,10 +92,16 @@ describe('when a devnet with a data directory restarts', () => {
     devnet = await startDevnet({ dataDir: dir, solidityLag: 1 });
     assert.equal(await headNumber(devnet), saved.head);
     assert.deepEqual(await blockIds(devnet, saved.head), saved.ids);
-    assert.deepEqual(await Promise.all(devnet.accounts.slice(0, 3).map((a) => balanceOf(devnet!, a.address))), saved.balances);
+    assert.deepEqual(
+      await Promise.all(devnet.accounts.slice(0, 3).map((a) => balanceOf(devnet!, a.address))),
+      saved.balances,
+    );
     assert.equal(await valueOf(devnet, 'wallet', saved.probe, 3), 33n);
     assert.deepEqual(await post(devnet, 'wallet/gettransactioninfobyid', { value: saved.storeTx }), saved.storeInfo);
-    assert.deepEqual(await post(devnet, 'wallet/gettransactioninfobyid', { value: saved.transferTx }), saved.transferInfo);
+    assert.deepEqual(
+      await post(devnet, 'wallet/gettransactioninfobyid', { value: saved.transferTx }),
+      saved.transferInfo,
+    );
     assert.deepEqual(await events(devnet, saved.probe), saved.events);
     const contract = await post(devnet, 'wallet/getcontract', { value: saved.probe, visible: true });
     assert.equal(contract.name, 'DevnetProbe');
@@ -97,7 +113,10 @@ describe('when a devnet with a data directory restarts', () => {
     assert.equal(solid.blockID, saved.ids[saved.head - 1]);
     assert.equal(await balanceOf(devnet, devnet.accounts[1]!.address, 'walletsolidity'), saved.balances[1]);
     assert.equal(await valueOf(devnet, 'walletsolidity', saved.probe, 3), 33n);
-    assert.deepEqual(await post(devnet, 'walletsolidity/gettransactioninfobyid', { value: saved.storeTx }), saved.storeInfo);
+    assert.deepEqual(
+      await post(devnet, 'walletsolidity/gettransactioninfobyid', { value: saved.storeTx }),
+      saved.storeInfo,
+    );
   });
 
   it('builds new blocks and transactions on the restored head', async () => {
@@ -173,7 +192,9 @@ describe('when a restarted devnet reorganises blocks made before the restart', (
     assert.deepEqual(await post(devnet, 'wallet/gettransactioninfobyid', { value: t1 }), {});
     assert.equal(await balanceOf(devnet, b), 1_000_000 * TRX);
     assert.equal(await balanceOf(devnet, c), 1_000_020 * TRX);
-    await assert.rejects(tre(devnet, 'tre_reorg', [4]), { message: `tre_reorg: cannot reorg 4 blocks: only 3 are above the solidified head ${head + 1 - 3} (-32000)` });
+    await assert.rejects(tre(devnet, 'tre_reorg', [4]), {
+      message: `tre_reorg: cannot reorg 4 blocks: only 3 are above the solidified head ${head + 1 - 3} (-32000)`,
+    });
   });
 });
 
@@ -222,10 +243,19 @@ describe('when a devnet with a data directory may crash or run out of disk', () 
       assert.ok((await post(first, 'wallet/gettransactioninfobyid', { value: txid })).id, 'in a block at once');
       const solid = (await post(first, 'walletsolidity/gettransactioninfobyid', { value: txid })).id;
       assert.equal(solid, undefined, 'not solidified before the devnet saved it');
-      await waitFor(async () => ((await post(first, 'walletsolidity/gettransactioninfobyid', { value: txid })).id ? true : undefined), 10_000, 'the save');
+      await waitFor(
+        async () =>
+          (await post(first, 'walletsolidity/gettransactioninfobyid', { value: txid })).id ? true : undefined,
+        10_000,
+        'the save',
+      );
       // A crash now: a second node from what is on disk, the first never closed.
       second = await startDevnet({ dataDir: dir, blockTime: 0, solidityLag: 0 });
-      assert.equal((await post(second, 'walletsolidity/gettransactioninfobyid', { value: txid })).id, txid, 'what was solidified survives');
+      assert.equal(
+        (await post(second, 'walletsolidity/gettransactioninfobyid', { value: txid })).id,
+        txid,
+        'what was solidified survives',
+      );
     } finally {
       await second?.close();
       await first.close();
@@ -246,16 +276,37 @@ describe('when a devnet with a data directory may crash or run out of disk', () 
       disk.fill();
       // Accepted (it fits in memory) but never saved: never solidified.
       const unsaved = await transfer(tw, devnet.accounts[2]!.address, 1_000_000);
-      const refusal = await waitFor(async () => {
-        const tx = await tw.transactionBuilder.sendTrx(devnet.accounts[3]!.address, 1_000_000, devnet.accounts[1]!.address);
-        const r = (await tw.trx.sendRawTransaction(await tw.trx.sign(tx))) as { result?: boolean; code?: string; message?: string };
-        return r.result ? undefined : r;
-      }, 15_000, 'a refusal once the save failed');
+      const refusal = await waitFor(
+        async () => {
+          const tx = await tw.transactionBuilder.sendTrx(
+            devnet.accounts[3]!.address,
+            1_000_000,
+            devnet.accounts[1]!.address,
+          );
+          const r = (await tw.trx.sendRawTransaction(await tw.trx.sign(tx))) as {
+            result?: boolean;
+            code?: string;
+            message?: string;
+          };
+          return r.result ? undefined : r;
+        },
+        15_000,
+        'a refusal once the save failed',
+      );
       assert.equal(refusal.code, 'SERVER_BUSY');
       assert.match(utf8(refusal.message), /cannot save the chain .*ENOSPC/);
-      assert.equal((await post(devnet, 'walletsolidity/gettransactioninfobyid', { value: unsaved })).id, undefined, 'an unsaved block is not solidified');
+      assert.equal(
+        (await post(devnet, 'walletsolidity/gettransactioninfobyid', { value: unsaved })).id,
+        undefined,
+        'an unsaved block is not solidified',
+      );
       disk.free();
-      await waitFor(async () => ((await post(devnet, 'walletsolidity/gettransactioninfobyid', { value: unsaved })).id ? true : undefined), 15_000, 'the save once space returned');
+      await waitFor(
+        async () =>
+          (await post(devnet, 'walletsolidity/gettransactioninfobyid', { value: unsaved })).id ? true : undefined,
+        15_000,
+        'the save once space returned',
+      );
       const again = await transfer(tw, devnet.accounts[3]!.address, 1_000_000);
       assert.ok((await post(devnet, 'wallet/gettransactioninfobyid', { value: again })).id);
     } finally {

@@ -13,8 +13,11 @@ import { ROOT, tronbox, type Run } from '../helpers/tronbox.js';
 const DEPLOYMENTS_DIR = mkdtempSync(path.join(tmpdir(), 'blive-deployments-'));
 const DEPLOYMENTS = path.join(DEPLOYMENTS_DIR, 'development.json');
 /** Number of the last migration, which tronbox records in Migrations when it completes. */
-const LAST_MIGRATION = Math.max(...readdirSync(path.join(ROOT, 'migrations')).map((f) => Number.parseInt(f, 10)).filter(Number.isInteger));
-
+const LAST_MIGRATION = Math.max(
+  ...readdirSync(path.join(ROOT, 'migrations'))
+    .map((f) => Number.parseInt(f, 10))
+    .filter(Number.isInteger),
+);
 
 describe('when tronbox migrates the development network', () => {
   let devnet: Devnet;
@@ -24,7 +27,10 @@ describe('when tronbox migrates the development network', () => {
   before(async function () {
     this.timeout(55_000);
     devnet = await startDevnet({ blockTime: 0, solidityLag: 0 });
-    run = await tronbox(['migrate', '--network', 'development', '--reset'], { DEVNET_URL: devnet.url, BLIVE_DEPLOYMENTS_DIR: DEPLOYMENTS_DIR });
+    run = await tronbox(['migrate', '--network', 'development', '--reset'], {
+      DEVNET_URL: devnet.url,
+      BLIVE_DEPLOYMENTS_DIR: DEPLOYMENTS_DIR,
+    });
   });
 
   after(async () => {
@@ -40,7 +46,10 @@ describe('when tronbox migrates the development network', () => {
   });
 
   it('deploys the Migrations contract from account 0', async () => {
-    const built = JSON.parse(readFileSync(path.join(ROOT, 'build/contracts/Migrations.json'), 'utf8')) as { bytecode: string; deployedBytecode: string };
+    const built = JSON.parse(readFileSync(path.join(ROOT, 'build/contracts/Migrations.json'), 'utf8')) as {
+      bytecode: string;
+      deployedBytecode: string;
+    };
     const contract = await post(devnet, 'wallet/getcontract', { value: migrations, visible: true });
     assert.equal(contract.contract_address, migrations);
     assert.equal(contract.origin_address, devnet.accounts[0]!.address);
@@ -48,8 +57,12 @@ describe('when tronbox migrates the development network', () => {
     // getcontract holds the creation bytecode tronbox sent.
     assert.equal(contract.bytecode, built.bytecode.replace(/^0x/, ''));
     // java-tron prints the ABI with capitalised types and without internalType.
-    const entries = (abi: { type: string; name?: string }[]): string[] => abi.map((e) => `${e.type.toLowerCase()} ${e.name ?? ''}`).sort();
-    assert.deepEqual(entries(contract.abi.entrys), entries(artifact('Migrations').abi as { type: string; name?: string }[]));
+    const entries = (abi: { type: string; name?: string }[]): string[] =>
+      abi.map((e) => `${e.type.toLowerCase()} ${e.name ?? ''}`).sort();
+    assert.deepEqual(
+      entries(contract.abi.entrys),
+      entries(artifact('Migrations').abi as { type: string; name?: string }[]),
+    );
 
     // The runtime code is the artifact's deployed code with the `owner` immutable filled in.
     const info = await post(devnet, 'wallet/getcontractinfo', { value: migrations, visible: true });
@@ -79,7 +92,10 @@ describe('when tronbox migrates the development network', () => {
   });
 
   it('deploys every contract the migrations list in deployments/development.json on this devnet', async () => {
-    const written = JSON.parse(readFileSync(DEPLOYMENTS, 'utf8')) as { fullHost: string; contracts: Record<string, { address: string }> };
+    const written = JSON.parse(readFileSync(DEPLOYMENTS, 'utf8')) as {
+      fullHost: string;
+      contracts: Record<string, { address: string }>;
+    };
     assert.equal(written.fullHost, devnet.url);
     const names = Object.keys(written.contracts);
     assert.ok(names.length > 0);

@@ -29,43 +29,74 @@ export const DEFAULT_PARAMS = {
 
 type AbiItem = { type?: string; name?: string; inputs?: { type: string; name?: string; components?: unknown[] }[] };
 
-const ALL_ABIS: AbiItem[] = (['Profiles', 'RewardPool', 'GiftVault', 'MockBTT', 'MockUSDT', 'FeeOnTransferToken', 'ReentrantToken'] as const).flatMap(
-  (n) => artifact(n).abi as AbiItem[],
-);
+const ALL_ABIS: AbiItem[] = (
+  ['Profiles', 'RewardPool', 'GiftVault', 'MockBTT', 'MockUSDT', 'FeeOnTransferToken', 'ReentrantToken'] as const
+).flatMap((n) => artifact(n).abi as AbiItem[]);
 // Errors from OpenZeppelin bases (ReentrancyGuard, AccessControl, Pausable, SafeTRC20) are in the artifacts too.
 const iface = new tronUtils.ethersUtils.Interface(
-  ALL_ABIS.filter((x, i, all) => (x.type === 'error' || x.type === 'event') && all.findIndex((y) => y.type === x.type && y.name === x.name) === i) as never,
+  ALL_ABIS.filter(
+    (x, i, all) =>
+      (x.type === 'error' || x.type === 'event') && all.findIndex((y) => y.type === x.type && y.name === x.name) === i,
+  ) as never,
 );
 
 /** Deploys a contract from its artifact without TronWeb's polling; returns its base58 address. */
 export async function deploy(tw: TronWeb, name: string, params: unknown[] = []): Promise<string> {
   const a = artifact(name);
-  const ctor = (a.abi as { type?: string; inputs?: { type: string; components?: { type: string }[] }[] }[]).find((x) => x.type === 'constructor');
+  const ctor = (a.abi as { type?: string; inputs?: { type: string; components?: { type: string }[] }[] }[]).find(
+    (x) => x.type === 'constructor',
+  );
   const typeOf = (i: { type: string; components?: { type: string }[] }): string =>
     i.type === 'tuple' ? `(${(i.components ?? []).map(typeOf).join(',')})` : i.type;
   const types = (ctor?.inputs ?? []).map(typeOf);
-  const values = params.map((v, i) => (types[i] === 'address' ? `0x${TronWeb.address.toHex(v as string).slice(2)}` : v));
-  const rawParameter = types.length ? tronUtils.ethersUtils.AbiCoder.defaultAbiCoder().encode(types, values).slice(2) : undefined;
+  const values = params.map((v, i) =>
+    types[i] === 'address' ? `0x${TronWeb.address.toHex(v as string).slice(2)}` : v,
+  );
+  const rawParameter = types.length
+    ? tronUtils.ethersUtils.AbiCoder.defaultAbiCoder().encode(types, values).slice(2)
+    : undefined;
   const tx = await tw.transactionBuilder.createSmartContract(
-    { abi: a.abi as never, bytecode: a.bytecode, feeLimit: 15_000_000_000, userFeePercentage: 100, originEnergyLimit: 10_000_000, ...(rawParameter ? { rawParameter } : {}) },
+    {
+      abi: a.abi as never,
+      bytecode: a.bytecode,
+      feeLimit: 15_000_000_000,
+      userFeePercentage: 100,
+      originEnergyLimit: 10_000_000,
+      ...(rawParameter ? { rawParameter } : {}),
+    },
     tw.defaultAddress.hex as string,
   );
   const signed = await tw.trx.sign(tx);
   const res = await tw.trx.sendRawTransaction(signed);
   if (!res.result) throw new Error(`deploying ${name} was refused: ${JSON.stringify(res).slice(0, 300)}`);
   const info = (await tw.trx.getTransactionInfo(signed.txID)) as Record<string, any>;
-  if (info.result === 'FAILED') throw new Error(`deploying ${name} failed: ${info.receipt?.result} ${Buffer.from(info.resMessage ?? '', 'hex').toString()}`);
+  if (info.result === 'FAILED')
+    throw new Error(
+      `deploying ${name} failed: ${info.receipt?.result} ${Buffer.from(info.resMessage ?? '', 'hex').toString()}`,
+    );
   return TronWeb.address.fromHex(info.contract_address as string);
 }
 
 /** Deploys the whole system as migrations do, with account 0 as admin (through `tw`, its client by default). */
-export async function deploySystem(devnet: Devnet, params = DEFAULT_PARAMS, tw: TronWeb = tronWebFor(devnet, 0)): Promise<System> {
+export async function deploySystem(
+  devnet: Devnet,
+  params = DEFAULT_PARAMS,
+  tw: TronWeb = tronWebFor(devnet, 0),
+): Promise<System> {
   const admin = devnet.accounts[0]!.address;
   const btt = await deploy(tw, 'MockBTT');
   const usdt = await deploy(tw, 'MockUSDT');
   const profiles = await deploy(tw, 'Profiles');
   const rewardPool = await deploy(tw, 'RewardPool', [admin]);
-  const vault = await deploy(tw, 'GiftVault', [admin, profiles, rewardPool, params.floorBps, params.noticePeriod, params.split, params.holdPeriod]);
+  const vault = await deploy(tw, 'GiftVault', [
+    admin,
+    profiles,
+    rewardPool,
+    params.floorBps,
+    params.noticePeriod,
+    params.split,
+    params.holdPeriod,
+  ]);
   const sys = { profiles, rewardPool, vault, btt, usdt, admin };
   await send(devnet, tw, vault, 'setTokenAllowed(address,bool)', [btt, true]);
   await send(devnet, tw, vault, 'setTokenAllowed(address,bool)', [usdt, true]);
@@ -128,7 +159,11 @@ export function decodeRevert(data: string): { name: string; args: unknown[] } {
   if (!data) return { name: '(empty)', args: [] };
   try {
     const e = iface.parseError(`0x${data}`);
-    if (e) return { name: e.name, args: e.fragment.inputs.map((input: { type: string }, i: number) => normalize(e.args[i], input.type)) };
+    if (e)
+      return {
+        name: e.name,
+        args: e.fragment.inputs.map((input: { type: string }, i: number) => normalize(e.args[i], input.type)),
+      };
   } catch {
     // fall through
   }
@@ -178,7 +213,9 @@ export async function send(
   opts: { callValue?: number | bigint; feeLimit?: number } = {},
 ): Promise<TxResult> {
   const tw = typeof from === 'number' ? tronWebFor(devnet, from) : from;
-  const params = encodeArgs(signature, args).map((p) => (p.type.startsWith('(') ? { ...p, type: `tuple${p.type}` } : p));
+  const params = encodeArgs(signature, args).map((p) =>
+    p.type.startsWith('(') ? { ...p, type: `tuple${p.type}` } : p,
+  );
   const options = { feeLimit: opts.feeLimit ?? 1_000_000_000, callValue: Number(opts.callValue ?? 0) };
   const hasTuple = params.some((p) => p.type.startsWith('tuple'));
   let built;
@@ -186,7 +223,9 @@ export async function send(
     // TronWeb's simple encoder has no tuples; encode the parameters ourselves.
     const coder = tronUtils.ethersUtils.AbiCoder.defaultAbiCoder();
     const types = splitTypes(signature.slice(signature.indexOf('(') + 1, -1));
-    const values = args.map((v, i) => (types[i] === 'address' ? `0x${TronWeb.address.toHex(v as string).slice(2)}` : v));
+    const values = args.map((v, i) =>
+      types[i] === 'address' ? `0x${TronWeb.address.toHex(v as string).slice(2)}` : v,
+    );
     const rawParameter = coder.encode(types, values).slice(2);
     built = await tw.transactionBuilder.triggerSmartContract(contract, signature, { ...options, rawParameter }, []);
   } else {
@@ -195,7 +234,9 @@ export async function send(
   const signed = await tw.trx.sign(built.transaction);
   const res = await tw.trx.sendRawTransaction(signed);
   if (!res.result) {
-    throw new Error(`broadcast refused: ${(res as { code?: string }).code} ${Buffer.from(String((res as { message?: string }).message ?? ''), 'hex').toString()}`);
+    throw new Error(
+      `broadcast refused: ${(res as { code?: string }).code} ${Buffer.from(String((res as { message?: string }).message ?? ''), 'hex').toString()}`,
+    );
   }
   const txid = signed.txID;
   const info = (await tw.trx.getTransactionInfo(txid)) as Record<string, any>;
@@ -208,12 +249,26 @@ export async function send(
 }
 
 /** Runs a view through `triggerconstantcontract` and returns the decoded outputs (bigint, base58). */
-export async function call(devnet: Devnet, contract: string, signature: string, args: unknown[] = [], outputs: string[] = ['uint256'], from = 0): Promise<any> {
+export async function call(
+  devnet: Devnet,
+  contract: string,
+  signature: string,
+  args: unknown[] = [],
+  outputs: string[] = ['uint256'],
+  from = 0,
+): Promise<any> {
   return callEncoded(devnet, contract, signature, encodeParameter(signature, args), outputs, from);
 }
 
 /** `call` with the arguments already ABI-encoded (hex without 0x), for a caller that repeats one large call. */
-export async function callEncoded(devnet: Devnet, contract: string, signature: string, parameter: string, outputs: string[] = ['uint256'], from = 0): Promise<any> {
+export async function callEncoded(
+  devnet: Devnet,
+  contract: string,
+  signature: string,
+  parameter: string,
+  outputs: string[] = ['uint256'],
+  from = 0,
+): Promise<any> {
   const tw = tronWebFor(devnet, from);
   const res = await fetch(`${devnet.url}/wallet/triggerconstantcontract`, {
     method: 'POST',
@@ -251,7 +306,10 @@ export async function expectRevert(p: Promise<unknown>, name: string, args?: unk
   } catch (e) {
     err = e;
   }
-  assert.ok(err instanceof RevertError, `expected a revert with ${name}, got ${err === undefined ? 'success' : String(err)}`);
+  assert.ok(
+    err instanceof RevertError,
+    `expected a revert with ${name}, got ${err === undefined ? 'success' : String(err)}`,
+  );
   assert.equal(err.errorName, name, `expected ${name}, got ${err.message}`);
   if (args) assert.deepEqual(err.args, args);
   return err;
@@ -260,7 +318,11 @@ export async function expectRevert(p: Promise<unknown>, name: string, args?: unk
 /** The single event named `name` in a result; fails if there is not exactly one. */
 export function eventOf(r: TxResult, name: string): Record<string, unknown> {
   const found = r.events.filter((e) => e.name === name);
-  assert.equal(found.length, 1, `expected one ${name} event, got ${found.length}: ${r.events.map((e) => e.name).join(', ')}`);
+  assert.equal(
+    found.length,
+    1,
+    `expected one ${name} event, got ${found.length}: ${r.events.map((e) => e.name).join(', ')}`,
+  );
   return found[0]!.args;
 }
 

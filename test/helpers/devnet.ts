@@ -56,7 +56,10 @@ export async function post<T = Record<string, any>>(devnet: Devnet, endpoint: st
 }
 
 /** GETs a path and returns the status and parsed JSON. */
-export async function get<T = Record<string, any>>(devnet: Devnet, pathAndQuery: string): Promise<{ status: number; body: T }> {
+export async function get<T = Record<string, any>>(
+  devnet: Devnet,
+  pathAndQuery: string,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${devnet.url}/${pathAndQuery}`);
   return { status: res.status, body: (await res.json()) as T };
 }
@@ -67,7 +70,11 @@ export function utf8(hex: string | undefined): string {
 }
 
 /** Waits until `check` returns a value other than undefined, or fails after `ms`. */
-export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, ms = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  ms = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await check();

@@ -10,7 +10,10 @@ export const NOT_DUMPED = new Set(['sync_state', 'reorg_journal', '__drizzle_mig
 
 /** Names of the dumped tables, sorted. */
 export function dumpedTables(db: Database.Database): string[] {
-  const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+  const names = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .pluck()
+    .all() as string[];
   return names.filter((n) => !NOT_DUMPED.has(n));
 }
 
@@ -19,10 +22,14 @@ export function dumpTables(db: Database.Database, tables = dumpedTables(db)): st
   const out: string[] = [];
   for (const t of tables) {
     const cols = db.prepare(`PRAGMA table_info("${t}")`).all() as { name: string; pk: number }[];
-    const pk = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => `"${c.name}"`);
+    const pk = cols
+      .filter((c) => c.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((c) => `"${c.name}"`);
     const order = (pk.length ? pk : cols.map((c) => `"${c.name}"`)).join(', ');
     out.push(`# ${t}`);
-    for (const row of db.prepare(`SELECT * FROM "${t}" ORDER BY ${order}`).raw(true).iterate()) out.push(JSON.stringify(row));
+    for (const row of db.prepare(`SELECT * FROM "${t}" ORDER BY ${order}`).raw(true).iterate())
+      out.push(JSON.stringify(row));
   }
   return `${out.join('\n')}\n`;
 }

@@ -4,7 +4,14 @@
  * test/live/media against the real backends.
  */
 import { randomBytes } from 'node:crypto';
-import type { CreateMediaStreamInput, KnownMediaStream, MediaBackend, MediaEvent, MediaStream, PlaybackInfo } from '../../live/streams/media/backend.js';
+import type {
+  CreateMediaStreamInput,
+  KnownMediaStream,
+  MediaBackend,
+  MediaEvent,
+  MediaStream,
+  PlaybackInfo,
+} from '../../live/streams/media/backend.js';
 
 export class FakeMedia implements MediaBackend {
   readonly kind = 'embedded' as const;
@@ -18,7 +25,13 @@ export class FakeMedia implements MediaBackend {
 
   async createStream(input: CreateMediaStreamInput): Promise<MediaStream> {
     const n = this.#next++;
-    const s = { mediaId: `fake-${n}`, streamKey: randomBytes(12).toString('hex'), playbackId: `play-${n}`, ingestUrl: `${this.base}/media/whip/fake-${n}`, input };
+    const s = {
+      mediaId: `fake-${n}`,
+      streamKey: randomBytes(12).toString('hex'),
+      playbackId: `play-${n}`,
+      ingestUrl: `${this.base}/media/whip/fake-${n}`,
+      input,
+    };
     this.streams.set(s.mediaId, s);
     return s;
   }
@@ -36,7 +49,13 @@ export class FakeMedia implements MediaBackend {
   async playbackInfo(playbackId: string): Promise<PlaybackInfo | null> {
     const s = [...this.streams.values()].find((x) => x.playbackId === playbackId);
     if (!s) return null;
-    return { type: 'live', meta: { live: 1, source: [{ hrn: 'WebRTC (H264)', type: 'html5/video/h264', url: `${this.base}/media/whep/${playbackId}` }] } };
+    return {
+      type: 'live',
+      meta: {
+        live: 1,
+        source: [{ hrn: 'WebRTC (H264)', type: 'html5/video/h264', url: `${this.base}/media/whep/${playbackId}` }],
+      },
+    };
   }
 
   onEvent(listener: (e: MediaEvent) => void): () => void {

@@ -45,7 +45,8 @@ function install(privateKey: string, address: string): void {
   w.__fakeTronLink = control;
 
   const tronWeb = new TronWebClass({ fullHost: `${location.origin}/chain`, privateKey });
-  const gate = <A extends unknown[], R>(method: string, fn: (...a: A) => Promise<R>) =>
+  const gate =
+    <A extends unknown[], R>(method: string, fn: (...a: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       if (control.rejectNext) {
         control.rejectNext = false;
@@ -92,7 +93,15 @@ function install(privateKey: string, address: string): void {
   const announce = () =>
     window.dispatchEvent(
       new CustomEvent('TIP6963:announceProvider', {
-        detail: Object.freeze({ info: { uuid: '6f1e-fake-tronlink', name: 'TronLink', icon: 'data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg"/>', rdns: 'org.tronlink.www' }, provider }),
+        detail: Object.freeze({
+          info: {
+            uuid: '6f1e-fake-tronlink',
+            name: 'TronLink',
+            icon: 'data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg"/>',
+            rdns: 'org.tronlink.www',
+          },
+          provider,
+        }),
       }),
     );
   window.addEventListener('TIP6963:requestProvider', announce);
@@ -100,7 +109,10 @@ function install(privateKey: string, address: string): void {
 }
 
 /** Installs the fake TronLink in every page of `context`, signing with `privateKey`. */
-export async function addFakeTronLink(context: BrowserContext, account: { privateKey: string; address: string }): Promise<void> {
+export async function addFakeTronLink(
+  context: BrowserContext,
+  account: { privateKey: string; address: string },
+): Promise<void> {
   await context.addInitScript({
     content: `${tronWebUmd()}\n;(function () { var __name = (f) => f; (${install.toString()})(${JSON.stringify(account.privateKey)}, ${JSON.stringify(account.address)}); })();`,
   });

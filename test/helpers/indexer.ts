@@ -78,8 +78,20 @@ export function indexerFor(deploymentsFile: string, dbPath: string, params: Inde
 }
 
 /** Environment for running `indexer/cli.ts` in a child process against the same deployment. */
-export function indexerEnv(deploymentsFile: string, dbPath: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...process.env, BLIVE_DEPLOYMENTS: deploymentsFile, INDEXER_DB: dbPath, INDEXER_POLL_MS: '20', INDEXER_LOG_LEVEL: 'warn', PORT: '0', ...extra };
+export function indexerEnv(
+  deploymentsFile: string,
+  dbPath: string,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    BLIVE_DEPLOYMENTS: deploymentsFile,
+    INDEXER_DB: dbPath,
+    INDEXER_POLL_MS: '20',
+    INDEXER_LOG_LEVEL: 'warn',
+    PORT: '0',
+    ...extra,
+  };
 }
 
 /** A GraphQL subscription over SSE: `next(match)` resolves with the first payload `match` accepts. */
@@ -94,7 +106,11 @@ export interface SseSubscription {
  * Makes sure a subscription is live: the server may register it a moment after the response
  * starts, so send probes (each returning a tx id) until one is delivered.
  */
-export async function primeSubscription(sub: SseSubscription, probe: () => Promise<string>, txIdOf: (payload: Record<string, any>) => string | undefined): Promise<void> {
+export async function primeSubscription(
+  sub: SseSubscription,
+  probe: () => Promise<string>,
+  txIdOf: (payload: Record<string, any>) => string | undefined,
+): Promise<void> {
   const sent = new Set<string>();
   for (let attempt = 0; attempt < 5; attempt++) {
     sent.add(await probe());
@@ -155,7 +171,8 @@ export async function subscribeSse(url: string, query: string): Promise<SseSubsc
         }
         if (ended) throw ended;
         const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no matching subscription payload within ${timeoutMs} ms (got ${payloads.length})`);
+        if (left <= 0)
+          throw new Error(`no matching subscription payload within ${timeoutMs} ms (got ${payloads.length})`);
         await new Promise<void>((resolve) => {
           const t = setTimeout(done, left);
           function done(): void {

@@ -56,10 +56,29 @@ export async function startChain(): Promise<ChainFixture> {
   const api = createIndexerApi({ db: ix.db, indexer: ix });
   const apiServer = await listenApi(api, { port: 0 });
   ix.start();
-  const addr = Object.fromEntries(Object.entries(PEOPLE).map(([n, i]) => [n, devnet.accounts[i]!.address])) as Record<Person, string>;
-  const key = Object.fromEntries(Object.entries(PEOPLE).map(([n, i]) => [n, devnet.accounts[i]!.privateKey])) as Record<Person, string>;
-  const tx = async (who: Person, contract: string, signature: string, args: unknown[] = [], callValue?: bigint): Promise<TxResult> => {
-    const r = await send(devnet, fullNodeClient(devnet, PEOPLE[who]), contract, signature, args, callValue === undefined ? {} : { callValue });
+  const addr = Object.fromEntries(Object.entries(PEOPLE).map(([n, i]) => [n, devnet.accounts[i]!.address])) as Record<
+    Person,
+    string
+  >;
+  const key = Object.fromEntries(Object.entries(PEOPLE).map(([n, i]) => [n, devnet.accounts[i]!.privateKey])) as Record<
+    Person,
+    string
+  >;
+  const tx = async (
+    who: Person,
+    contract: string,
+    signature: string,
+    args: unknown[] = [],
+    callValue?: bigint,
+  ): Promise<TxResult> => {
+    const r = await send(
+      devnet,
+      fullNodeClient(devnet, PEOPLE[who]),
+      contract,
+      signature,
+      args,
+      callValue === undefined ? {} : { callValue },
+    );
     const head = await headNumber(devnet);
     await waitFor(() => (ix.status().indexed >= head ? true : undefined), 20_000, `the indexer to reach block ${head}`);
     return r;
@@ -109,9 +128,21 @@ export interface StartLiveOptions<M extends MediaBackend> {
 }
 
 /** Starts the live service on `dbPath` against the chain fixture's indexer and node. */
-export async function startLive(chain: ChainFixture, dbPath: string, opts?: StartLiveOptions<FakeMedia>): Promise<LiveFixture>;
-export async function startLive<M extends MediaBackend>(chain: ChainFixture, dbPath: string, opts: StartLiveOptions<M> & { media: (publicBaseUrl: string) => M }): Promise<LiveFixture<M>>;
-export async function startLive(chain: ChainFixture, dbPath: string, opts: StartLiveOptions<MediaBackend> = {}): Promise<LiveFixture<MediaBackend>> {
+export async function startLive(
+  chain: ChainFixture,
+  dbPath: string,
+  opts?: StartLiveOptions<FakeMedia>,
+): Promise<LiveFixture>;
+export async function startLive<M extends MediaBackend>(
+  chain: ChainFixture,
+  dbPath: string,
+  opts: StartLiveOptions<M> & { media: (publicBaseUrl: string) => M },
+): Promise<LiveFixture<M>>;
+export async function startLive(
+  chain: ChainFixture,
+  dbPath: string,
+  opts: StartLiveOptions<MediaBackend> = {},
+): Promise<LiveFixture<MediaBackend>> {
   // A real backend puts its public URL in the ingest and playback URLs it hands out: the port is
   // chosen before the service is built, and the service then listens on it.
   const port = opts.media ? await freePort() : 0;
@@ -124,7 +155,18 @@ export async function startLive(chain: ChainFixture, dbPath: string, opts: Start
     now: () => Date.now() + clock.offset,
     ...opts.params,
     // Many sockets from 127.0.0.1 in one test: the per-IP caps are tested on their own (test/security).
-    config: { dbPath, indexerUrl: chain.apiServer.url, nodeUrl: chain.devnet.url, domain: 'live.test', indexerCacheMs: 0, giftPollMs: 100, viewersThrottleMs: 50, wsPerIp: 10_000, viewersPerIp: 10_000, ...opts.config },
+    config: {
+      dbPath,
+      indexerUrl: chain.apiServer.url,
+      nodeUrl: chain.devnet.url,
+      domain: 'live.test',
+      indexerCacheMs: 0,
+      giftPollMs: 100,
+      viewersThrottleMs: 50,
+      wsPerIp: 10_000,
+      viewersPerIp: 10_000,
+      ...opts.config,
+    },
   });
   const server = await listenLive(service, { port, ...(opts.guard ? { guard: opts.guard } : {}) });
   return {
@@ -154,10 +196,19 @@ function freePort(): Promise<number> {
 }
 
 /** POSTs (or other methods) JSON to the live service and returns the status and body. */
-export async function api(fx: { url: string }, method: string, pathAndQuery: string, body?: unknown, token?: string): Promise<{ status: number; body: Msg; headers: Headers }> {
+export async function api(
+  fx: { url: string },
+  method: string,
+  pathAndQuery: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: Msg; headers: Headers }> {
   const res = await fetch(`${fx.url}${pathAndQuery}`, {
     method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
   });
   const text = await res.text();
@@ -200,7 +251,9 @@ export class WsClient {
 
   /** Connects (with a session token as a bearer if given, or other headers) and waits for `hello`. */
   static async connect(fx: { wsUrl: string }, token?: string, headers: Record<string, string> = {}): Promise<WsClient> {
-    const ws = new WebSocket(fx.wsUrl, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
+    const ws = new WebSocket(fx.wsUrl, {
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    });
     const c = new WsClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -223,7 +276,8 @@ export class WsClient {
       if (i >= 0) return this.messages.splice(i, 1)[0]!;
       if (this.closeCode !== undefined) throw new Error(`socket closed (${this.closeCode}) while waiting for ${what}`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; buffered: ${JSON.stringify(this.messages).slice(0, 600)}`);
+      if (left <= 0)
+        throw new Error(`timed out waiting for ${what}; buffered: ${JSON.stringify(this.messages).slice(0, 600)}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(done, left);
         const self = this;

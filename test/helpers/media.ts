@@ -84,7 +84,12 @@ export async function startMediaServer(): Promise<MediaServer> {
 }
 
 /** Polls `check` until it returns a truthy value or `ms` pass (then throws with `what`). */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, ms = 20_000, every = 100): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  ms = 20_000,
+  every = 100,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -94,7 +99,8 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, ms =
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, every));
   }
 }
@@ -102,9 +108,21 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, ms =
 const run = promisify(execFile);
 
 /** ffprobe's streams of a media file: codec, width/height. */
-export async function probe(path: string): Promise<{ codec_type: string; codec_name: string; width?: number; height?: number }[]> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height', '-of', 'json', path]);
-  return (JSON.parse(stdout) as { streams: { codec_type: string; codec_name: string; width?: number; height?: number }[] }).streams;
+export async function probe(
+  path: string,
+): Promise<{ codec_type: string; codec_name: string; width?: number; height?: number }[]> {
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-show_entries',
+    'stream=codec_type,codec_name,width,height',
+    '-of',
+    'json',
+    path,
+  ]);
+  return (
+    JSON.parse(stdout) as { streams: { codec_type: string; codec_name: string; width?: number; height?: number }[] }
+  ).streams;
 }
 
 /** True while a process with `pid` exists. */
@@ -141,16 +159,30 @@ declare global {
     media: {
       stampedStream(width: number, height: number, fps: number): globalThis.MediaStream;
       busyStream(width: number, height: number, fps: number): globalThis.MediaStream;
-      watchVideo(pc: RTCPeerConnection, direction: 'send' | 'receive', everyMs?: number): { samples: VideoSample[]; stop(): void };
+      watchVideo(
+        pc: RTCPeerConnection,
+        direction: 'send' | 'receive',
+        everyMs?: number,
+      ): { samples: VideoSample[]; stop(): void };
       whipPublish(url: string, stream: globalThis.MediaStream, opts?: { videoCodec?: string }): Promise<Publish>;
       whepPlay(url: string, video: HTMLVideoElement): Promise<Publish>;
-      inbound(pc: RTCPeerConnection): Promise<Record<string, Inbound | string | undefined> & { video?: Inbound; audio?: Inbound }>;
+      inbound(
+        pc: RTCPeerConnection,
+      ): Promise<Record<string, Inbound | string | undefined> & { video?: Inbound; audio?: Inbound }>;
       countFrames(video: HTMLVideoElement): { frames: number; width: number; height: number };
-      sampleLatency(video: HTMLVideoElement, opts: { n: number; spacingMs: number; sourceWidth: number; timeoutMs: number }): Promise<number[]>;
+      sampleLatency(
+        video: HTMLVideoElement,
+        opts: { n: number; spacingMs: number; sourceWidth: number; timeoutMs: number },
+      ): Promise<number[]>;
     };
     coreWeb: {
       broadcast(ingestUrl: string, stream: globalThis.MediaStream): Promise<unknown>;
-      play(info: unknown, video: HTMLVideoElement, lowLatency: boolean | 'force', hlsConfig?: Record<string, unknown>): { store: { getState(): { currentSource?: { type: string } | null } }; destroy(): void };
+      play(
+        info: unknown,
+        video: HTMLVideoElement,
+        lowLatency: boolean | 'force',
+        hlsConfig?: Record<string, unknown>,
+      ): { store: { getState(): { currentSource?: { type: string } | null } }; destroy(): void };
     };
   }
 }

@@ -17,10 +17,16 @@ export async function transfer(tw: TronWeb, to: string, amount: number): Promise
 /** Deploys an artifact without TronWeb's fixed 3-second wait; returns the txID and base58 address. */
 export async function deploy(tw: TronWeb, name: string): Promise<{ txid: string; address: string }> {
   const a = artifact(name);
-  const tx = await tw.transactionBuilder.createSmartContract({ abi: a.abi as never, bytecode: a.bytecode, feeLimit: FEE_LIMIT, name: a.contractName }, tw.defaultAddress.hex as string);
+  const tx = await tw.transactionBuilder.createSmartContract(
+    { abi: a.abi as never, bytecode: a.bytecode, feeLimit: FEE_LIMIT, name: a.contractName },
+    tw.defaultAddress.hex as string,
+  );
   const res = await tw.trx.sendRawTransaction(await tw.trx.sign(tx));
   assert.equal(res.result, true, JSON.stringify(res));
-  return { txid: tx.txID, address: tw.address.fromHex((tx as unknown as { contract_address: string }).contract_address) };
+  return {
+    txid: tx.txID,
+    address: tw.address.fromHex((tx as unknown as { contract_address: string }).contract_address),
+  };
 }
 
 /** Sends DevnetProbe.store(slot, value, note); returns the txID. */
@@ -47,7 +53,12 @@ export function uint(n: number | bigint): string {
 }
 
 /** DevnetProbe.valueOf(slot) through `<prefix>/triggerconstantcontract`. */
-export async function valueOf(devnet: Devnet, prefix: 'wallet' | 'walletsolidity', probe: string, slot: number): Promise<bigint> {
+export async function valueOf(
+  devnet: Devnet,
+  prefix: 'wallet' | 'walletsolidity',
+  probe: string,
+  slot: number,
+): Promise<bigint> {
   const r = await post(devnet, `${prefix}/triggerconstantcontract`, {
     owner_address: devnet.accounts[0]!.address,
     contract_address: probe,

@@ -58,7 +58,8 @@ export function initialPolicy(split: Split): PolicyState {
 }
 
 export function clonePolicy(s: PolicyState): PolicyState {
-  const copy = (p: Policy): Policy => (p.next ? { current: p.current, active: p.active, next: { ...p.next } } : { current: p.current, active: p.active });
+  const copy = (p: Policy): Policy =>
+    p.next ? { current: p.current, active: p.active, next: { ...p.next } } : { current: p.current, active: p.active };
   return { def: copy(s.def), overrides: new Map([...s.overrides].map(([b, p]) => [b, copy(p)])) };
 }
 
@@ -81,7 +82,8 @@ export function changePoints(s: PolicyState, b: number, t: number): number[] {
 /** What GiftVault.pendingSplitOf(b) must report at `t`: the first time b's split changes, and to what. */
 export function pendingChange(s: PolicyState, b: number, t: number): { split: Split; at: number } | undefined {
   const now = splitAt(s, b, t).join('/');
-  for (const at of changePoints(s, b, t)) if (splitAt(s, b, at).join('/') !== now) return { split: splitAt(s, b, at), at };
+  for (const at of changePoints(s, b, t))
+    if (splitAt(s, b, at).join('/') !== now) return { split: splitAt(s, b, at), at };
   return undefined;
 }
 
@@ -100,7 +102,13 @@ function settle(p: Policy, t: number): void {
  * Applies a policy call made at `t` with notice `notice` to `s` (in place) under `rules`, and says
  * what it emits. The caller validates splits (sum and floor) first: the model assumes valid ones.
  */
-export function applyPolicyCall(s: PolicyState, call: PolicyCall, t: number, notice: number, rules: Rules = 'current'): PolicyOutcome {
+export function applyPolicyCall(
+  s: PolicyState,
+  call: PolicyCall,
+  t: number,
+  notice: number,
+  rules: Rules = 'current',
+): PolicyOutcome {
   const announce = (p: Policy, split: Split, active: boolean): number => {
     p.next = { split, active, at: t + notice };
     return t + notice;
@@ -114,8 +122,11 @@ export function applyPolicyCall(s: PolicyState, call: PolicyCall, t: number, not
       delete d.next;
       return { events: [{ name: 'SplitUpdated', broadcaster: DEFAULT, split: S }] };
     }
-    if (rules === 'current' && d.next && !covers(d.current, d.next.split)) return { revert: 'SplitChangePending', broadcaster: DEFAULT, effectiveAt: d.next.at };
-    return { events: [{ name: 'SplitChangeAnnounced', broadcaster: DEFAULT, split: S, effectiveAt: announce(d, S, true) }] };
+    if (rules === 'current' && d.next && !covers(d.current, d.next.split))
+      return { revert: 'SplitChangePending', broadcaster: DEFAULT, effectiveAt: d.next.at };
+    return {
+      events: [{ name: 'SplitChangeAnnounced', broadcaster: DEFAULT, split: S, effectiveAt: announce(d, S, true) }],
+    };
   }
   const b = call.broadcaster;
   let o = s.overrides.get(b);
@@ -170,19 +181,29 @@ export interface PolicySnapshot {
  * `state` gives `b` from `t` until that notice ends, against the lowest that snapshot gave since it
  * stood. Checked at every time either schedule changes, for the broadcaster and the pool share.
  */
-export function noticeViolations(history: readonly PolicySnapshot[], state: PolicyState, b: number, t: number, notice: number): string[] {
+export function noticeViolations(
+  history: readonly PolicySnapshot[],
+  state: PolicyState,
+  b: number,
+  t: number,
+  notice: number,
+): string[] {
   const problems: string[] = [];
   for (const snap of history) {
     const end = snap.from + notice;
     if (end <= t) continue;
-    const times = [t, ...changePoints(state, b, t), ...changePoints(snap.state, b, snap.from)].filter((x) => x >= t && x < end);
+    const times = [t, ...changePoints(state, b, t), ...changePoints(snap.state, b, snap.from)].filter(
+      (x) => x >= t && x < end,
+    );
     const theirs = [snap.from, ...changePoints(snap.state, b, snap.from)];
     for (const at of [...new Set(times)].sort((x, y) => x - y)) {
       const got = splitAt(state, b, at);
       for (const dim of [0, 1] as const) {
         const promised = Math.min(...theirs.filter((x) => x <= at).map((x) => splitAt(snap.state, b, x)[dim]));
         if (got[dim] < promised) {
-          problems.push(`${dim === 0 ? 'broadcaster' : 'pool'} share of broadcaster ${b} at ${at}: ${got[dim]} bps, but the policy of ${snap.from} promised ${promised} until ${end}`);
+          problems.push(
+            `${dim === 0 ? 'broadcaster' : 'pool'} share of broadcaster ${b} at ${at}: ${got[dim]} bps, but the policy of ${snap.from} promised ${promised} until ${end}`,
+          );
         }
       }
     }

@@ -9,7 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve as resolvePath } from 'node:path';
 
-const ABIS_URL = pathToFileURL(resolvePath(fileURLToPath(new URL('../..', import.meta.url)), 'build/contracts')).href + '/?blive-abis';
+const ABIS_URL =
+  pathToFileURL(resolvePath(fileURLToPath(new URL('../..', import.meta.url)), 'build/contracts')).href + '/?blive-abis';
 
 export async function resolve(specifier, context, next) {
   if (specifier === 'virtual:blive-abis') return { url: ABIS_URL, shortCircuit: true };
@@ -30,7 +31,8 @@ export async function load(url, context, next) {
   if (path.endsWith('.svelte.ts') || path.endsWith('.svelte.js')) {
     const [{ transform }, { compileModule }] = await Promise.all([import('esbuild'), import('svelte/compiler')]);
     let source = await readFile(path, 'utf8');
-    if (path.endsWith('.ts')) source = (await transform(source, { loader: 'ts', format: 'esm', target: 'esnext', sourcefile: path })).code;
+    if (path.endsWith('.ts'))
+      source = (await transform(source, { loader: 'ts', format: 'esm', target: 'esnext', sourcefile: path })).code;
     const { js } = compileModule(source, { filename: path, generate: 'client', dev: false });
     return { format: 'module', source: js.code, shortCircuit: true };
   }

@@ -13,7 +13,18 @@ const MAX_UINT = 2n ** 256n - 1n;
 const DAY = 86_400;
 
 /** Devnet account indexes by role. */
-export const ACTORS = { admin: 0, alice: 1, frank: 2, bob: 3, carol: 4, dave: 5, funder: 6, treasurer: 7, c1: 8, c2: 9 } as const;
+export const ACTORS = {
+  admin: 0,
+  alice: 1,
+  frank: 2,
+  bob: 3,
+  carol: 4,
+  dave: 5,
+  funder: 6,
+  treasurer: 7,
+  c1: 8,
+  c2: 9,
+} as const;
 export type Actor = keyof typeof ACTORS;
 export const VIEWERS: Actor[] = ['bob', 'carol', 'dave'];
 export const BROADCASTERS: Actor[] = ['alice', 'frank'];
@@ -37,17 +48,35 @@ export interface Actors {
 }
 
 /** Runs a transaction from an actor. */
-export function tx(devnet: Devnet, who: Actor, contract: string, signature: string, args: unknown[] = [], callValue?: bigint): Promise<TxResult> {
-  return send(devnet, fullNodeClient(devnet, ACTORS[who]), contract, signature, args, callValue === undefined ? {} : { callValue });
+export function tx(
+  devnet: Devnet,
+  who: Actor,
+  contract: string,
+  signature: string,
+  args: unknown[] = [],
+  callValue?: bigint,
+): Promise<TxResult> {
+  return send(
+    devnet,
+    fullNodeClient(devnet, ACTORS[who]),
+    contract,
+    signature,
+    args,
+    callValue === undefined ? {} : { callValue },
+  );
 }
 
 /** Profiles, broadcasters, the catalog (with a fee-on-transfer token), minted and approved tokens. */
 export async function prepareActors(devnet: Devnet, sys: System): Promise<Actors> {
-  const addr = Object.fromEntries(Object.entries(ACTORS).map(([n, i]) => [n, devnet.accounts[i]!.address])) as Record<Actor, string>;
+  const addr = Object.fromEntries(Object.entries(ACTORS).map(([n, i]) => [n, devnet.accounts[i]!.address])) as Record<
+    Actor,
+    string
+  >;
   const fee = await deploy(fullNodeClient(devnet, 0), 'FeeOnTransferToken');
   const tok = { TRX: TRX_ADDRESS, BTT: sys.btt, USDT: sys.usdt, FEE: fee };
   await tx(devnet, 'admin', sys.vault, 'setTokenAllowed(address,bool)', [fee, true]);
-  for (const n of ['alice', 'frank', 'bob', 'carol'] as const) await tx(devnet, n, sys.profiles, 'register(string,string)', [n, `ipfs://${n}`]);
+  for (const n of ['alice', 'frank', 'bob', 'carol'] as const)
+    await tx(devnet, n, sys.profiles, 'register(string,string)', [n, `ipfs://${n}`]);
   for (const n of BROADCASTERS) await tx(devnet, n, sys.profiles, 'setBroadcaster(bool)', [true]);
   const catalog: [bigint, string, bigint, boolean, string][] = [
     [GIFT.ROSE, tok.TRX, PRICE.ROSE, true, 'rose'],
@@ -56,7 +85,8 @@ export async function prepareActors(devnet: Devnet, sys: System): Promise<Actors
     [GIFT.LEAKY, tok.FEE, PRICE.LEAKY, true, 'leaky'],
     [GIFT.RETIRED, tok.TRX, PRICE.ROSE, false, 'retired'],
   ];
-  for (const [id, t, price, enabled, uri] of catalog) await tx(devnet, 'admin', sys.vault, 'setGift(uint256,address,uint256,bool,string)', [id, t, price, enabled, uri]);
+  for (const [id, t, price, enabled, uri] of catalog)
+    await tx(devnet, 'admin', sys.vault, 'setGift(uint256,address,uint256,bool,string)', [id, t, price, enabled, uri]);
   for (const n of [...VIEWERS, 'funder'] as Actor[]) {
     for (const t of [tok.BTT, tok.USDT, tok.FEE]) {
       await tx(devnet, n, t, 'mint(address,uint256)', [addr[n], t === tok.USDT ? 1_000_000n * SUN : 1_000_000n * E18]);
@@ -67,12 +97,31 @@ export async function prepareActors(devnet: Devnet, sys: System): Promise<Actors
 }
 
 /** A gift: from the vault balance (`sendGift`) or straight from the wallet (`sendGiftDirect`). */
-export function gift(devnet: Devnet, sys: System, a: Actors, from: Actor, to: Actor, giftId: bigint, quantity: bigint, streamId: bigint, direct: boolean): Promise<TxResult> {
+export function gift(
+  devnet: Devnet,
+  sys: System,
+  a: Actors,
+  from: Actor,
+  to: Actor,
+  giftId: bigint,
+  quantity: bigint,
+  streamId: bigint,
+  direct: boolean,
+): Promise<TxResult> {
   // What the app would show: the catalog's token and price (an id it does not list: anything goes).
   const listed = CATALOG[String(giftId)];
   const [token, maxTotal] = listed ? [a.tok[listed.token], listed.price * quantity] : [a.tok.TRX, MAX_UINT];
-  const sig = direct ? 'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)' : 'sendGift(address,uint256,uint256,uint256,address,uint256)';
-  return tx(devnet, from, sys.vault, sig, [a.addr[to], giftId, quantity, streamId, token, maxTotal], direct && listed?.token === 'TRX' ? listed.price * quantity : undefined);
+  const sig = direct
+    ? 'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)'
+    : 'sendGift(address,uint256,uint256,uint256,address,uint256)';
+  return tx(
+    devnet,
+    from,
+    sys.vault,
+    sig,
+    [a.addr[to], giftId, quantity, streamId, token, maxTotal],
+    direct && listed?.token === 'TRX' ? listed.price * quantity : undefined,
+  );
 }
 
 /**
@@ -84,8 +133,10 @@ export function gift(devnet: Devnet, sys: System, a: Actors, from: Actor, to: Ac
  */
 export async function scriptedTraffic(devnet: Devnet, sys: System, a: Actors): Promise<Record<string, TxResult>> {
   const r: Record<string, TxResult> = {};
-  const v = (who: Actor, sig: string, args: unknown[] = [], value?: bigint): Promise<TxResult> => tx(devnet, who, sys.vault, sig, args, value);
-  const p = (who: Actor, sig: string, args: unknown[] = []): Promise<TxResult> => tx(devnet, who, sys.profiles, sig, args);
+  const v = (who: Actor, sig: string, args: unknown[] = [], value?: bigint): Promise<TxResult> =>
+    tx(devnet, who, sys.vault, sig, args, value);
+  const p = (who: Actor, sig: string, args: unknown[] = []): Promise<TxResult> =>
+    tx(devnet, who, sys.profiles, sig, args);
 
   // Profiles and follows (a repeated follow, an unfollow, an unregistered follower).
   r.update = await p('alice', 'updateProfile(string)', ['ipfs://alice-v2']);
@@ -119,10 +170,19 @@ export async function scriptedTraffic(devnet: Devnet, sys: System, a: Actors): P
   // and cleared at once (it pays what the default pays).
   r.splitDefaultUp = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3500, 1000, 5500]]);
   r.splitDefaultDown = await v('admin', 'setDefaultSplit((uint16,uint16,uint16))', [[3000, 1000, 6000]]);
-  r.splitOverride = await v('admin', 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [a.addr.frank, [5000, 1000, 4000]]);
+  r.splitOverride = await v('admin', 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [
+    a.addr.frank,
+    [5000, 1000, 4000],
+  ]);
   await gift(devnet, sys, a, 'bob', 'frank', GIFT.ROSE, 5n, 9n, false);
-  r.splitOverrideDown = await v('admin', 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [a.addr.frank, [4000, 1500, 4500]]);
-  r.splitAlice = await v('admin', 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [a.addr.alice, [3500, 500, 6000]]);
+  r.splitOverrideDown = await v('admin', 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [
+    a.addr.frank,
+    [4000, 1500, 4500],
+  ]);
+  r.splitAlice = await v('admin', 'setBroadcasterSplit(address,(uint16,uint16,uint16))', [
+    a.addr.alice,
+    [3500, 500, 6000],
+  ]);
   r.clearAnnounced = await v('admin', 'clearBroadcasterSplit(address)', [a.addr.frank]);
 
   // A freeze and its early end; the hold period changed to zero and back.
@@ -153,14 +213,38 @@ export async function scriptedTraffic(devnet: Devnet, sys: System, a: Actors): P
   // A reward epoch: published, two of three claims made, swept after its deadline.
   const head = await fullNodeClient(devnet, 0).trx.getCurrentBlock();
   const now = BigInt(Math.floor(Number(head.block_header.raw_data.timestamp) / 1000));
-  const csv = ['account,amount,category', `${a.addr.c1},${3n * SUN},maintenance`, `${a.addr.c2},${2n * SUN},content`, `${a.addr.bob},7,events`].join('\n');
+  const csv = [
+    'account,amount,category',
+    `${a.addr.c1},${3n * SUN},maintenance`,
+    `${a.addr.c2},${2n * SUN},content`,
+    `${a.addr.bob},7,events`,
+  ].join('\n');
   const epoch = buildRewards(parseCsv(csv), { chainId: devnet.chain.chainId, pool: sys.rewardPool, epochId: 1n });
-  r.publish = await tx(devnet, 'admin', sys.rewardPool, 'publishEpoch(uint256,address,bytes32,uint256,uint64,string)', [1n, a.tok.TRX, epoch.root, BigInt(epoch.total), now + BigInt(2 * DAY), 'ipfs://epoch-1']);
+  r.publish = await tx(devnet, 'admin', sys.rewardPool, 'publishEpoch(uint256,address,bytes32,uint256,uint64,string)', [
+    1n,
+    a.tok.TRX,
+    epoch.root,
+    BigInt(epoch.total),
+    now + BigInt(2 * DAY),
+    'ipfs://epoch-1',
+  ]);
   for (const c of epoch.claims.slice(0, 2)) {
-    r[`rewardClaim${c.index}`] = await tx(devnet, 'c1', sys.rewardPool, 'claim(uint256,uint256,address,uint256,uint8,bytes32[])', [1n, c.index, c.account, BigInt(c.amount), c.category, c.proof]);
+    r[`rewardClaim${c.index}`] = await tx(
+      devnet,
+      'c1',
+      sys.rewardPool,
+      'claim(uint256,uint256,address,uint256,uint8,bytes32[])',
+      [1n, c.index, c.account, BigInt(c.amount), c.category, c.proof],
+    );
   }
   // A second epoch, published with a wrong tree and cancelled before anyone claimed.
-  r.publishWrong = await tx(devnet, 'admin', sys.rewardPool, 'publishEpoch(uint256,address,bytes32,uint256,uint64,string)', [2n, a.tok.TRX, `0x${'ab'.repeat(32)}`, 5n, now + BigInt(30 * DAY), 'ipfs://epoch-2']);
+  r.publishWrong = await tx(
+    devnet,
+    'admin',
+    sys.rewardPool,
+    'publishEpoch(uint256,address,bytes32,uint256,uint64,string)',
+    [2n, a.tok.TRX, `0x${'ab'.repeat(32)}`, 5n, now + BigInt(30 * DAY), 'ipfs://epoch-2'],
+  );
   r.cancel = await tx(devnet, 'admin', sys.rewardPool, 'cancelEpoch(uint256)', [2n]);
   await tre(devnet, 'tre_increaseTime', [3 * DAY]);
   r.sweep = await tx(devnet, 'dave', sys.rewardPool, 'sweep(uint256)', [1n]);
@@ -169,7 +253,11 @@ export async function scriptedTraffic(devnet: Devnet, sys: System, a: Actors): P
   await tx(devnet, 'bob', a.tok.BTT, 'transfer(address,uint256)', [sys.vault, 3n * E18]);
   r.recoverVault = await v('admin', 'recoverSurplus(address,address,uint256)', [a.tok.BTT, a.addr.bob, 3n * E18]);
   await tx(devnet, 'bob', a.tok.USDT, 'transfer(address,uint256)', [sys.rewardPool, 2n * SUN]);
-  r.recoverPool = await tx(devnet, 'admin', sys.rewardPool, 'recoverSurplus(address,address,uint256)', [a.tok.USDT, a.addr.bob, 2n * SUN]);
+  r.recoverPool = await tx(devnet, 'admin', sys.rewardPool, 'recoverSurplus(address,address,uint256)', [
+    a.tok.USDT,
+    a.addr.bob,
+    2n * SUN,
+  ]);
 
   // Pause and roles.
   r.pause = await v('admin', 'pause()');
@@ -206,11 +294,18 @@ export function rng(seed: number): () => number {
  * `steps` random operations by random actors: deposits, withdrawals, gifts both ways, follows,
  * claims, flushes, time jumps. Operations the contracts refuse revert on chain and are counted.
  */
-export async function randomTraffic(devnet: Devnet, sys: System, a: Actors, seed: number, steps: number): Promise<{ ok: number; reverted: number }> {
+export async function randomTraffic(
+  devnet: Devnet,
+  sys: System,
+  a: Actors,
+  seed: number,
+  steps: number,
+): Promise<{ ok: number; reverted: number }> {
   const rand = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const tokens = [a.tok.TRX, a.tok.BTT, a.tok.USDT];
-  const amountOf = (t: string): bigint => (t === a.tok.BTT ? BigInt(1 + Math.floor(rand() * 50)) * E18 : BigInt(1 + Math.floor(rand() * 20)) * SUN);
+  const amountOf = (t: string): bigint =>
+    t === a.tok.BTT ? BigInt(1 + Math.floor(rand() * 50)) * E18 : BigInt(1 + Math.floor(rand() * 20)) * SUN;
   let ok = 0;
   let reverted = 0;
   for (let i = 0; i < steps; i++) {
@@ -227,7 +322,17 @@ export async function randomTraffic(devnet: Devnet, sys: System, a: Actors, seed
         await tx(devnet, viewer, sys.vault, 'withdraw(address,uint256)', [t, amountOf(t) / 4n]);
       } else if (roll < 0.7) {
         const g = pick([GIFT.ROSE, GIFT.ROCKET, GIFT.CROWN]);
-        await gift(devnet, sys, a, viewer, b, g, BigInt(1 + Math.floor(rand() * 3)), BigInt(Math.floor(rand() * 4)), rand() < 0.4);
+        await gift(
+          devnet,
+          sys,
+          a,
+          viewer,
+          b,
+          g,
+          BigInt(1 + Math.floor(rand() * 3)),
+          BigInt(Math.floor(rand() * 4)),
+          rand() < 0.4,
+        );
       } else if (roll < 0.77) {
         await tx(devnet, viewer, sys.profiles, rand() < 0.7 ? 'follow(address)' : 'unfollow(address)', [a.addr[b]]);
       } else if (roll < 0.85) {

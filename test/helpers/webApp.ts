@@ -39,7 +39,16 @@ export async function startWebApp(dir: string): Promise<{ platform: Platform; br
   const web = webAppDist(path.join(dir, 'dist'));
   const [, platform, browser] = await Promise.all([
     web.built,
-    startPlatform({ port: 0, devnetPort: 0, blockTime: 1, dataDir: path.join(dir, 'data'), deploymentsFile: path.join(dir, 'deployments', 'development.json'), webDist: web.dir, env: {}, log: () => {} }),
+    startPlatform({
+      port: 0,
+      devnetPort: 0,
+      blockTime: 1,
+      dataDir: path.join(dir, 'data'),
+      deploymentsFile: path.join(dir, 'deployments', 'development.json'),
+      webDist: web.dir,
+      env: {},
+      log: () => {},
+    }),
     launchBrowser(),
   ]);
   return { platform, browser };
@@ -75,13 +84,25 @@ function recordToasts(): void {
       if (paid) r.paidSun = paid;
     });
   };
-  new MutationObserver(look).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  new MutationObserver(look).observe(document, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    characterData: true,
+  });
 }
 
 /** A context whose non-local requests are aborted, with the fake TronLink of `account` and the toast recorder. */
-export async function walletContext(browser: Browser, account: { privateKey: string; address: string }, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+export async function walletContext(
+  browser: Browser,
+  account: { privateKey: string; address: string },
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
   const context = await browser.newContext(options);
-  await context.route((url) => !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname), (route) => route.abort());
+  await context.route(
+    (url) => !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname),
+    (route) => route.abort(),
+  );
   // tsx compiles test files with keepNames: functions passed to the page call __name.
   await context.addInitScript('globalThis.__name ??= (f) => f;');
   await addFakeTronLink(context, account);
@@ -98,7 +119,10 @@ export function toastRecords(page: Page): Promise<ToastRecord[]> {
 export async function connectTronLink(page: Page, url: string, address: string, timeout = 30_000): Promise<void> {
   await page.goto(url);
   await page.getByRole('button', { name: 'Connect wallet' }).click();
-  await page.getByRole('dialog', { name: 'Connect a wallet' }).getByRole('button', { name: 'TronLink', exact: true }).click();
+  await page
+    .getByRole('dialog', { name: 'Connect a wallet' })
+    .getByRole('button', { name: 'TronLink', exact: true })
+    .click();
   await page.getByRole('button', { name: 'Disconnect wallet' }).waitFor({ timeout });
   await waitSignedIn(page, timeout);
   void address;
@@ -110,16 +134,33 @@ export async function connectTronLink(page: Page, url: string, address: string, 
  */
 export async function waitSignedIn(page: Page, timeout = 30_000): Promise<void> {
   await page.waitForFunction(
-    () => !!document.querySelector('button[aria-label="Disconnect wallet"]') && ![...document.querySelectorAll('.account button')].some((b) => /^(Sign in|Signing…)$/.test(b.textContent?.trim() ?? '')),
+    () =>
+      !!document.querySelector('button[aria-label="Disconnect wallet"]') &&
+      ![...document.querySelectorAll('.account button')].some((b) =>
+        /^(Sign in|Signing…)$/.test(b.textContent?.trim() ?? ''),
+      ),
     undefined,
     { timeout },
   );
 }
 
 /** Sends a contract call from `privateKey`'s account with TronWeb and waits for a successful receipt. */
-export async function sendAs(platform: Platform, privateKey: string, contract: string, fn: string, params: { type: string; value: unknown }[], callValue = 0n): Promise<string> {
+export async function sendAs(
+  platform: Platform,
+  privateKey: string,
+  contract: string,
+  fn: string,
+  params: { type: string; value: unknown }[],
+  callValue = 0n,
+): Promise<string> {
   const tw = new TronWeb({ fullHost: platform.devnet!.url, privateKey });
-  const { transaction } = await tw.transactionBuilder.triggerSmartContract(contract, fn, { feeLimit: 1_000_000_000, callValue: Number(callValue) }, params, tw.defaultAddress.base58 as string);
+  const { transaction } = await tw.transactionBuilder.triggerSmartContract(
+    contract,
+    fn,
+    { feeLimit: 1_000_000_000, callValue: Number(callValue) },
+    params,
+    tw.defaultAddress.base58 as string,
+  );
   const sent = await tw.trx.sendRawTransaction(await tw.trx.sign(transaction));
   if (!sent.result) throw new Error(`${fn} was refused: ${JSON.stringify(sent)}`);
   for (let i = 0; i < 300; i++) {
@@ -134,8 +175,19 @@ export async function sendAs(platform: Platform, privateKey: string, contract: s
 }
 
 /** A uint256 view of a contract, read at the head. */
-export async function readUint256(platform: Platform, contract: string, fn: string, params: { type: string; value: unknown }[]): Promise<bigint> {
+export async function readUint256(
+  platform: Platform,
+  contract: string,
+  fn: string,
+  params: { type: string; value: unknown }[],
+): Promise<bigint> {
   const tw = new TronWeb({ fullHost: platform.devnet!.url });
-  const r = await tw.transactionBuilder.triggerConstantContract(contract, fn, {}, params, platform.accounts[0]!.address);
+  const r = await tw.transactionBuilder.triggerConstantContract(
+    contract,
+    fn,
+    {},
+    params,
+    platform.accounts[0]!.address,
+  );
   return BigInt(`0x${r.constant_result![0]}`);
 }

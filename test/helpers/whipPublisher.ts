@@ -21,7 +21,10 @@ const OPUS_SILENCE = Buffer.from([0xf8, 0xff, 0xfe]);
 /** POSTs a WHIP offer to `ingestUrl`, waits for the connection and starts sending RTP; throws on a refusal. */
 export async function publishWhip(ingestUrl: string, timeoutMs = 10_000): Promise<WhipPublisher> {
   const pc = new RTCPeerConnection({
-    codecs: { audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 })], video: [] },
+    codecs: {
+      audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 })],
+      video: [],
+    },
     iceUseIpv6: false,
   });
   const track = new MediaStreamTrack({ kind: 'audio' });
@@ -29,7 +32,11 @@ export async function publishWhip(ingestUrl: string, timeoutMs = 10_000): Promis
   try {
     await pc.setLocalDescription(await pc.createOffer());
     await until('ICE gathering', () => pc.iceGatheringState === 'complete', timeoutMs);
-    const res = await fetch(ingestUrl, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: pc.localDescription!.sdp });
+    const res = await fetch(ingestUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/sdp' },
+      body: pc.localDescription!.sdp,
+    });
     const body = await res.text();
     if (res.status !== 201) throw new Error(`WHIP POST answered ${res.status}: ${body}`);
     await pc.setRemoteDescription({ type: 'answer', sdp: body });

@@ -13,7 +13,15 @@ import type { Indexer } from '../../indexer/index.js';
 import { openDatabase } from '../../indexer/db/open.js';
 import { TRX_ADDRESS, type System } from '../helpers/contracts.js';
 import { startDevnet, type Devnet } from '../helpers/devnet.js';
-import { deployLagging, headNumber, indexerFor, primeSubscription, subscribeSse, tempDir, writeDeployments } from '../helpers/indexer.js';
+import {
+  deployLagging,
+  headNumber,
+  indexerFor,
+  primeSubscription,
+  subscribeSse,
+  tempDir,
+  writeDeployments,
+} from '../helpers/indexer.js';
 import { gift, GIFT, prepareActors, scriptedTraffic, SUN, tx, type Actors } from '../helpers/traffic.js';
 
 type Row = Record<string, any>;
@@ -33,7 +41,11 @@ describe('indexer: GraphQL API', function () {
     return api.fetch(new Request(`http://api.test${pathAndQuery}`, init));
   }
   async function gql(query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: any[] }> {
-    const res = await http('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const res = await http('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
     return (await res.json()) as { data?: any; errors?: any[] };
   }
   async function ok(query: string, variables?: Record<string, unknown>): Promise<any> {
@@ -88,7 +100,13 @@ describe('indexer: GraphQL API', function () {
         }`,
         { a: a.addr.alice },
       );
-      assert.deepEqual(d.byAddr, { handle: 'alice', broadcaster: true, followerCount: 2, finality: 'FINAL', blockNumber: d.byAddr.blockNumber });
+      assert.deepEqual(d.byAddr, {
+        handle: 'alice',
+        broadcaster: true,
+        followerCount: 2,
+        finality: 'FINAL',
+        blockNumber: d.byAddr.blockNumber,
+      });
       assert.deepEqual(d.byHandle, { address: a.addr.alice, profileUri: 'ipfs://alice-v2' });
       assert.deepEqual(d.profiles.nodes, [{ handle: 'alice' }]);
       assert.deepEqual(d.followers.nodes.map((f: Row) => f.follower).sort(), [a.addr.bob, a.addr.dave].sort());
@@ -102,15 +120,28 @@ describe('indexer: GraphQL API', function () {
         no: follows(follower: "${a.addr.alice}", followee: "${a.addr.bob}")
       }`);
       assert.deepEqual(d, { yes: true, no: false });
-      const expected = rows('SELECT * FROM gift_catalog').sort((x, y) => (BigInt(x.gift_id) < BigInt(y.gift_id) ? -1 : 1));
+      const expected = rows('SELECT * FROM gift_catalog').sort((x, y) =>
+        BigInt(x.gift_id) < BigInt(y.gift_id) ? -1 : 1,
+      );
       assert.ok(expected.length >= 2, 'the scripted traffic lists gifts');
-      const first = await ok('{ giftCatalog(first: 1) { nodes { giftId token price enabled uri } pageInfo { endCursor hasNextPage } } }');
+      const first = await ok(
+        '{ giftCatalog(first: 1) { nodes { giftId token price enabled uri } pageInfo { endCursor hasNextPage } } }',
+      );
       assert.deepEqual(first.giftCatalog.nodes, [
-        { giftId: expected[0]!.gift_id, token: expected[0]!.token, price: expected[0]!.price, enabled: Boolean(expected[0]!.enabled), uri: expected[0]!.uri },
+        {
+          giftId: expected[0]!.gift_id,
+          token: expected[0]!.token,
+          price: expected[0]!.price,
+          enabled: Boolean(expected[0]!.enabled),
+          uri: expected[0]!.uri,
+        },
       ]);
       assert.equal(first.giftCatalog.pageInfo.hasNextPage, true);
       const rest = await ok(`{ giftCatalog(after: "${first.giftCatalog.pageInfo.endCursor}") { nodes { giftId } } }`);
-      assert.deepEqual(rest.giftCatalog.nodes.map((n: Row) => n.giftId), expected.slice(1).map((r) => r.gift_id));
+      assert.deepEqual(
+        rest.giftCatalog.nodes.map((n: Row) => n.giftId),
+        expected.slice(1).map((r) => r.gift_id),
+      );
       assert.deepEqual(codes(await gql('{ giftCatalog(after: "x") { nodes { giftId } } }')), ['BAD_CURSOR']);
     });
 
@@ -118,15 +149,38 @@ describe('indexer: GraphQL API', function () {
       const d = await ok(`{ balances(address: "${a.addr.bob}") { nodes { token amount finality } } }`);
       assert.deepEqual(
         d.balances.nodes.map((b: Row) => [b.token, b.amount]),
-        rows('SELECT token, amount FROM vault_balances WHERE user = ? ORDER BY token', a.addr.bob).map((b) => [b.token, b.amount]),
+        rows('SELECT token, amount FROM vault_balances WHERE user = ? ORDER BY token', a.addr.bob).map((b) => [
+          b.token,
+          b.amount,
+        ]),
       );
       const g = await ok(`{ gifts(filter: { broadcaster: "${a.addr.alice}", streamId: "7" }, first: 100) {
         nodes { txId blockNumber timestamp finality sender total broadcasterAmount streamId paidFrom token giftId } } }`);
       const expected = rows("SELECT * FROM gifts WHERE broadcaster = ? AND stream_id = '7' ORDER BY id", a.addr.alice);
       assert.ok(expected.length >= 3);
       assert.deepEqual(
-        g.gifts.nodes.map((n: Row) => [n.txId, n.blockNumber, n.timestamp, n.sender, n.total, n.broadcasterAmount, n.streamId, n.paidFrom, n.token]),
-        expected.map((r) => [r.tx_id, r.block_number, r.timestamp, r.sender, r.total, r.broadcaster_amount, '7', r.paid_from, r.token]),
+        g.gifts.nodes.map((n: Row) => [
+          n.txId,
+          n.blockNumber,
+          n.timestamp,
+          n.sender,
+          n.total,
+          n.broadcasterAmount,
+          n.streamId,
+          n.paidFrom,
+          n.token,
+        ]),
+        expected.map((r) => [
+          r.tx_id,
+          r.block_number,
+          r.timestamp,
+          r.sender,
+          r.total,
+          r.broadcaster_amount,
+          '7',
+          r.paid_from,
+          r.token,
+        ]),
       );
       const btt = g.gifts.nodes.find((n: Row) => n.token === sys.btt);
       assert.equal(btt.total, '10000000000000000000', 'an 18-decimal amount beyond 2^53, exact');
@@ -134,7 +188,10 @@ describe('indexer: GraphQL API', function () {
     });
 
     it('serves stream totals, leaderboards and earnings', async function () {
-      const lastTrxGift = rows('SELECT broadcaster, timestamp FROM gifts WHERE token = ? ORDER BY id DESC LIMIT 1', TRX_ADDRESS)[0]!;
+      const lastTrxGift = rows(
+        'SELECT broadcaster, timestamp FROM gifts WHERE token = ? ORDER BY id DESC LIMIT 1',
+        TRX_ADDRESS,
+      )[0]!;
       const d = await ok(`{
         streamTotals(streamId: "7", broadcaster: "${a.addr.alice}") { nodes { token total giftCount } }
         elevenOfFrank: streamTotals(streamId: "11", broadcaster: "${a.addr.frank}") { nodes { broadcaster total giftCount } }
@@ -145,21 +202,34 @@ describe('indexer: GraphQL API', function () {
       }`);
       assert.deepEqual(
         d.streamTotals.nodes,
-        rows("SELECT token, total, gift_count FROM stream_totals WHERE stream_id = '7' ORDER BY token").map((r) => ({ token: r.token, total: r.total, giftCount: r.gift_count })),
+        rows("SELECT token, total, gift_count FROM stream_totals WHERE stream_id = '7' ORDER BY token").map((r) => ({
+          token: r.token,
+          total: r.total,
+          giftCount: r.gift_count,
+        })),
       );
       // Stream 11 was tagged on one gift to frank and one to alice: frank's stream counts his alone.
       assert.deepEqual(d.elevenOfFrank.nodes, [{ broadcaster: a.addr.frank, total: String(2n * SUN), giftCount: 1 }]);
       assert.deepEqual(d.streamChart, { broadcaster: a.addr.frank, entries: [{ account: a.addr.bob, giftCount: 1 }] });
-      const missing = await gql(`{ leaderboard(kind: GIFTERS, period: ALL, token: "${TRX_ADDRESS}", streamId: "11") { entries { account } } }`);
+      const missing = await gql(
+        `{ leaderboard(kind: GIFTERS, period: ALL, token: "${TRX_ADDRESS}", streamId: "11") { entries { account } } }`,
+      );
       assert.deepEqual(codes(missing), ['BAD_ARGUMENT']);
       assert.equal(d.leaderboard.entries[0].account, a.addr.bob);
       assert.equal(d.leaderboard.entries[0].rank, 1);
-      for (let i = 1; i < d.leaderboard.entries.length; i++) assert.ok(BigInt(d.leaderboard.entries[i - 1].amount) >= BigInt(d.leaderboard.entries[i].amount));
-      assert.ok(d.day.entries.some((e: Row) => e.account === lastTrxGift.broadcaster), 'the day of the last TRX gift has its broadcaster');
+      for (let i = 1; i < d.leaderboard.entries.length; i++)
+        assert.ok(BigInt(d.leaderboard.entries[i - 1].amount) >= BigInt(d.leaderboard.entries[i].amount));
+      assert.ok(
+        d.day.entries.some((e: Row) => e.account === lastTrxGift.broadcaster),
+        'the day of the last TRX gift has its broadcaster',
+      );
       assert.ok(d.earnings.nodes.length >= 2);
       for (const e of d.earnings.nodes) {
         const v = earningsAt(db, a.addr.alice, e.token, e.at);
-        assert.deepEqual([e.pending, e.claimable, e.claimed], [String(v.pending), String(v.claimable), String(v.claimedTotal)]);
+        assert.deepEqual(
+          [e.pending, e.claimable, e.claimed],
+          [String(v.pending), String(v.claimable), String(v.claimedTotal)],
+        );
       }
     });
 
@@ -167,15 +237,31 @@ describe('indexer: GraphQL API', function () {
       const all: Row[] = [];
       let after: string | null = null;
       do {
-        const d: any = await ok(`query($after: String) { ledger(filter: { account: "${a.addr.bob}" }, first: 7, after: $after) { nodes { id cursor txId kind account side token amount } pageInfo { endCursor hasNextPage } } }`, { after });
+        const d: any = await ok(
+          `query($after: String) { ledger(filter: { account: "${a.addr.bob}" }, first: 7, after: $after) { nodes { id cursor txId kind account side token amount } pageInfo { endCursor hasNextPage } } }`,
+          { after },
+        );
         all.push(...d.ledger.nodes);
         after = d.ledger.pageInfo.hasNextPage ? d.ledger.pageInfo.endCursor : null;
       } while (after);
-      const expected = rows("SELECT * FROM ledger_entries WHERE account IN (?, ?, ?) ORDER BY id", `wallet:${a.addr.bob}`, `vault:${a.addr.bob}`, `escrow:${a.addr.bob}`);
-      assert.deepEqual(all.map((l) => [l.id, l.amount, l.account]), expected.map((l) => [l.id, l.amount, l.account]));
+      const expected = rows(
+        'SELECT * FROM ledger_entries WHERE account IN (?, ?, ?) ORDER BY id',
+        `wallet:${a.addr.bob}`,
+        `vault:${a.addr.bob}`,
+        `escrow:${a.addr.bob}`,
+      );
+      assert.deepEqual(
+        all.map((l) => [l.id, l.amount, l.account]),
+        expected.map((l) => [l.id, l.amount, l.account]),
+      );
       assert.match(all[0]!.cursor, /^\d{12}:\d{6}:\d{6}:\d{4}$/);
-      const byTx = await ok(`{ ledger(filter: { txId: "${expected[0]!.tx_id}", kind: "${expected[0]!.kind}" }) { nodes { side amount } } }`);
-      assert.equal(byTx.ledger.nodes.length, rows('SELECT 1 FROM ledger_entries WHERE tx_id = ? AND kind = ?', expected[0]!.tx_id, expected[0]!.kind).length);
+      const byTx = await ok(
+        `{ ledger(filter: { txId: "${expected[0]!.tx_id}", kind: "${expected[0]!.kind}" }) { nodes { side amount } } }`,
+      );
+      assert.equal(
+        byTx.ledger.nodes.length,
+        rows('SELECT 1 FROM ledger_entries WHERE tx_id = ? AND kind = ?', expected[0]!.tx_id, expected[0]!.kind).length,
+      );
 
       const d = await ok(`{
         rewardEpochs { nodes { epochId total claimed claimCount swept sweptAmount cancelled txId finality } }
@@ -184,17 +270,43 @@ describe('indexer: GraphQL API', function () {
         default: splitPolicy(broadcaster: "${TRX_ADDRESS}") { current { broadcasterBps } history(first: 1) { nodes { kind } pageInfo { hasNextPage } } }
         status { head solidified indexed final lag }
       }`);
-      assert.deepEqual(d.rewardEpochs.nodes.map((e: Row) => [e.epochId, e.total, e.claimed, e.claimCount, e.swept, e.sweptAmount, e.cancelled]), [
-        ['1', '5000007', '5000000', 2, true, '7', false],
-        ['2', '5', '0', 0, false, '0', true],
-      ]);
-      assert.deepEqual(d.rewardClaims.nodes.map((c: Row) => [c.epochId, c.claimIndex, c.amount, c.category]), [['1', '0', '3000000', 0]]);
-      assert.deepEqual(d.splitPolicy.history.nodes.map((h: Row) => h.kind), rows('SELECT kind FROM split_history WHERE broadcaster = ? ORDER BY block_number, tx_index, log_index', a.addr.frank).map((h) => h.kind));
+      assert.deepEqual(
+        d.rewardEpochs.nodes.map((e: Row) => [
+          e.epochId,
+          e.total,
+          e.claimed,
+          e.claimCount,
+          e.swept,
+          e.sweptAmount,
+          e.cancelled,
+        ]),
+        [
+          ['1', '5000007', '5000000', 2, true, '7', false],
+          ['2', '5', '0', 0, false, '0', true],
+        ],
+      );
+      assert.deepEqual(
+        d.rewardClaims.nodes.map((c: Row) => [c.epochId, c.claimIndex, c.amount, c.category]),
+        [['1', '0', '3000000', 0]],
+      );
+      assert.deepEqual(
+        d.splitPolicy.history.nodes.map((h: Row) => h.kind),
+        rows(
+          'SELECT kind FROM split_history WHERE broadcaster = ? ORDER BY block_number, tx_index, log_index',
+          a.addr.frank,
+        ).map((h) => h.kind),
+      );
       assert.equal(d.splitPolicy.overridden, false, "frank's override was cleared after its notice");
       assert.deepEqual(d.default.current, { broadcasterBps: 3000 });
       assert.deepEqual(d.default.history, { nodes: [{ kind: 'UPDATED' }], pageInfo: { hasNextPage: true } });
       const s = ix.status();
-      assert.deepEqual(d.status, { head: s.head, solidified: s.solidified, indexed: s.indexed, final: s.final, lag: s.lag });
+      assert.deepEqual(d.status, {
+        head: s.head,
+        solidified: s.solidified,
+        indexed: s.indexed,
+        final: s.final,
+        lag: s.lag,
+      });
       assert.equal(d.status.final, finalNumber(db));
     });
   });
@@ -214,7 +326,10 @@ describe('indexer: GraphQL API', function () {
       let after: string | null = null;
       let last: Row | undefined;
       do {
-        const d: any = await ok(`query($after: String) { gifts(first: 100, after: $after) { nodes { txId } pageInfo { endCursor hasNextPage } } }`, { after });
+        const d: any = await ok(
+          `query($after: String) { gifts(first: 100, after: $after) { nodes { txId } pageInfo { endCursor hasNextPage } } }`,
+          { after },
+        );
         last = d.gifts.nodes[d.gifts.nodes.length - 1] ?? last;
         after = d.gifts.pageInfo.hasNextPage ? d.gifts.pageInfo.endCursor : null;
       } while (after);
@@ -227,7 +342,11 @@ describe('indexer: GraphQL API', function () {
       const cmp = (x: number[], y: number[]): number => x.reduce((acc, v, i) => acc || Math.sign(v - y[i]!), 0);
       const mid = all[Math.floor(all.length / 2)]!;
       // Keys that name no row: past the last entry of a log, and before the first row of a block.
-      for (const cursor of [[mid.block_number, mid.tx_index, mid.log_index, 9999], [mid.block_number, 0, 0, 0], [mid.block_number + 1, 999999, 0, 0]]) {
+      for (const cursor of [
+        [mid.block_number, mid.tx_index, mid.log_index, 9999],
+        [mid.block_number, 0, 0, 0],
+        [mid.block_number + 1, 999999, 0, 0],
+      ]) {
         if (all.some((r) => cmp(key(r), cursor) === 0)) continue;
         const after = cursor.map((v, i) => String(v).padStart([12, 6, 6, 4][i]!, '0')).join(':');
         const d = await ok(`{ ledger(after: "${after}", first: 5) { nodes { txId blockNumber logIndex } } }`);
@@ -269,22 +388,35 @@ describe('indexer: GraphQL API', function () {
       assert.deepEqual(codes(big), ['PAGE_TOO_LARGE']);
       assert.equal(big.data, null);
 
-      const costly = await gql(`{ profiles(first: 100) { nodes { followers(first: 100) { nodes { profile { handle } } } } } }`);
+      const costly = await gql(
+        `{ profiles(first: 100) { nodes { followers(first: 100) { nodes { profile { handle } } } } } }`,
+      );
       assert.deepEqual(codes(costly), ['QUERY_TOO_COSTLY']);
     });
 
     it('rejects a bad address with BAD_ADDRESS, inline or as a variable', async function () {
       const bad = a.addr.alice.slice(0, -1) + (a.addr.alice.endsWith('a') ? 'b' : 'a');
       assert.deepEqual(codes(await gql(`{ balances(address: "${bad}") { nodes { amount } } }`)), ['BAD_ADDRESS']);
-      assert.deepEqual(codes(await gql('query($a: Address!) { balances(address: $a) { nodes { amount } } }', { a: '0xdeadbeef' })), ['BAD_ADDRESS']);
-      assert.deepEqual(codes(await gql('{ ledger(filter: { account: "vault:Tnope" }) { nodes { id } } }')), ['BAD_ADDRESS']);
+      assert.deepEqual(
+        codes(await gql('query($a: Address!) { balances(address: $a) { nodes { amount } } }', { a: '0xdeadbeef' })),
+        ['BAD_ADDRESS'],
+      );
+      assert.deepEqual(codes(await gql('{ ledger(filter: { account: "vault:Tnope" }) { nodes { id } } }')), [
+        'BAD_ADDRESS',
+      ]);
     });
 
     it('masks unexpected errors', async function () {
       const { sqlite } = openDatabase(path.join(tmp.dir, 'closed.sqlite'));
       const broken = createIndexerApi({ db: sqlite });
       sqlite.close();
-      const res = await broken.fetch(new Request('http://api.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query: '{ status { indexed } }' }) }));
+      const res = await broken.fetch(
+        new Request('http://api.test/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ query: '{ status { indexed } }' }),
+        }),
+      );
       const body = (await res.json()) as { errors: any[] };
       assert.equal(body.errors[0].message, 'Unexpected error.');
       assert.equal(body.errors[0].extensions.code, 'INTERNAL_SERVER_ERROR');
@@ -312,16 +444,35 @@ describe('indexer: GraphQL API', function () {
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-type')!, /text\/csv/);
       const lines = (await res.text()).trimEnd().split('\n');
-      assert.equal(lines[0], 'tx_id,block_number,tx_index,log_index,entry_index,timestamp,kind,account,side,token,amount,finality');
-      const d = await ok(`{ ledger(filter: { account: "${a.addr.bob}", token: "${sys.btt}" }, first: 100) { nodes { txId blockNumber logIndex timestamp kind account side token amount finality } } }`);
+      assert.equal(
+        lines[0],
+        'tx_id,block_number,tx_index,log_index,entry_index,timestamp,kind,account,side,token,amount,finality',
+      );
+      const d = await ok(
+        `{ ledger(filter: { account: "${a.addr.bob}", token: "${sys.btt}" }, first: 100) { nodes { txId blockNumber logIndex timestamp kind account side token amount finality } } }`,
+      );
       assert.deepEqual(
         lines.slice(1).map((l) => {
           const c = l.split(',');
           return [c[0], Number(c[1]), Number(c[3]), Number(c[5]), c[6], c[7], c[8], c[9], c[10], c[11]];
         }),
-        d.ledger.nodes.map((n: Row) => [n.txId, n.blockNumber, n.logIndex, n.timestamp, n.kind, n.account, n.side, n.token, n.amount, n.finality]),
+        d.ledger.nodes.map((n: Row) => [
+          n.txId,
+          n.blockNumber,
+          n.logIndex,
+          n.timestamp,
+          n.kind,
+          n.account,
+          n.side,
+          n.token,
+          n.amount,
+          n.finality,
+        ]),
       );
-      assert.ok(lines.some((l) => l.includes(',500000000000000000000,')), 'the 500 BTT deposit, exact');
+      assert.ok(
+        lines.some((l) => l.includes(',500000000000000000000,')),
+        'the 500 BTT deposit, exact',
+      );
       assert.equal((await http('/ledger.csv?account=Tbad')).status, 400);
     });
   });
@@ -336,7 +487,10 @@ describe('indexer: GraphQL API', function () {
     });
 
     it('delivers a gift sent after subscribing, and only the ones its filter names', async function () {
-      const sub = await subscribeSse(`${server.url}/graphql`, `subscription { giftSent(streamId: "4242", broadcaster: "${a.addr.alice}") { txId streamId total sender finality removed } }`);
+      const sub = await subscribeSse(
+        `${server.url}/graphql`,
+        `subscription { giftSent(streamId: "4242", broadcaster: "${a.addr.alice}") { txId streamId total sender finality removed } }`,
+      );
       try {
         await primeSubscription(
           sub,
@@ -352,15 +506,28 @@ describe('indexer: GraphQL API', function () {
         const sent = await gift(devnet, sys, a, 'bob', 'alice', GIFT.ROSE, 2n, 4242n, false);
         await ix.sync();
         const msg = await sub.next((p) => p.data.giftSent.txId === sent.txid);
-        assert.deepEqual(msg.data.giftSent, { txId: sent.txid, streamId: '4242', total: '4000000', sender: a.addr.bob, finality: 'PENDING', removed: false });
-        assert.ok(!sub.received().some((p) => p.data.giftSent.txId === other.txid), 'the gift to stream 4241 is filtered out');
+        assert.deepEqual(msg.data.giftSent, {
+          txId: sent.txid,
+          streamId: '4242',
+          total: '4000000',
+          sender: a.addr.bob,
+          finality: 'PENDING',
+          removed: false,
+        });
+        assert.ok(
+          !sub.received().some((p) => p.data.giftSent.txId === other.txid),
+          'the gift to stream 4241 is filtered out',
+        );
       } finally {
         sub.close();
       }
     });
 
     it("delivers an address's new ledger entries", async function () {
-      const sub = await subscribeSse(`${server.url}/graphql`, `subscription { ledgerEntries(address: "${a.addr.carol}") { txId kind account side amount } }`);
+      const sub = await subscribeSse(
+        `${server.url}/graphql`,
+        `subscription { ledgerEntries(address: "${a.addr.carol}") { txId kind account side amount } }`,
+      );
       try {
         await primeSubscription(
           sub,
@@ -373,7 +540,10 @@ describe('indexer: GraphQL API', function () {
         );
         const dep = await tx(devnet, 'carol', sys.vault, 'depositTRX()', [], 3n * SUN);
         await ix.sync();
-        const msgs = [await sub.next((p) => p.data.ledgerEntries.txId === dep.txid), await sub.next((p) => p.data.ledgerEntries.txId === dep.txid)];
+        const msgs = [
+          await sub.next((p) => p.data.ledgerEntries.txId === dep.txid),
+          await sub.next((p) => p.data.ledgerEntries.txId === dep.txid),
+        ];
         assert.deepEqual(
           msgs.map((m) => m.data.ledgerEntries),
           [

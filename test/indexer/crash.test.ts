@@ -51,7 +51,9 @@ describe('indexer: crash safety', function () {
     if (!existsSync(file)) return -1;
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
-      return ((db.prepare('SELECT indexed_number FROM sync_state WHERE id = 1').pluck().get() as number | undefined) ?? -1);
+      return (
+        (db.prepare('SELECT indexed_number FROM sync_state WHERE id = 1').pluck().get() as number | undefined) ?? -1
+      );
     } catch {
       return -1;
     } finally {
@@ -82,7 +84,11 @@ describe('indexer: crash safety', function () {
         // Wait for progress past a random block, then kill after a random extra delay: some kills
         // land between batches, most inside one (fetching, or in the middle of a transaction).
         const target = from + 1 + Math.floor(rand() * Math.max(1, (head - from) / 2));
-        await waitFor(() => (indexedIn(dbPath) >= target || child.exitCode !== null ? true : undefined), 60_000, `block ${target}`);
+        await waitFor(
+          () => (indexedIn(dbPath) >= target || child.exitCode !== null ? true : undefined),
+          60_000,
+          `block ${target}`,
+        );
         await new Promise((r) => setTimeout(r, Math.floor(rand() * 40)));
         child.kill('SIGKILL');
         await exited;

@@ -34,19 +34,53 @@ function log(address: string, iface: typeof vaultAbi, name: string, args: unknow
 function giftSent(sender: string, token: string, total: bigint, fromVault: boolean): NodeLog {
   const b = (total * 3n) / 10n;
   const p = total / 10n;
-  return log(VAULT, vaultAbi, 'GiftSent', [evm(sender), evm(ALICE), 1n, 1n, evm(token), total, b, p, total - b - p, 7n, 1_800_000_000n, fromVault]);
+  return log(VAULT, vaultAbi, 'GiftSent', [
+    evm(sender),
+    evm(ALICE),
+    1n,
+    1n,
+    evm(token),
+    total,
+    b,
+    p,
+    total - b - p,
+    7n,
+    1_800_000_000n,
+    fromVault,
+  ]);
 }
 
-function block(txs: { logs: NodeLog[]; internal?: NodeInternalTx[]; success?: boolean; to?: string; owner?: string; value?: bigint }[]): FetchedBlock {
+function block(
+  txs: {
+    logs: NodeLog[];
+    internal?: NodeInternalTx[];
+    success?: boolean;
+    to?: string;
+    owner?: string;
+    value?: bigint;
+  }[],
+): FetchedBlock {
   return {
     block: {
       number: 10,
       hash: 'ab'.repeat(32),
       parentHash: 'cd'.repeat(32),
       timestamp: 1_700_000_000_000,
-      txs: txs.map((t, i) => ({ txId: `${i}`.padStart(64, '0'), type: 'TriggerSmartContract', owner: t.owner ?? BOB, contract: t.to ?? VAULT, callValue: t.value ?? 0n })),
+      txs: txs.map((t, i) => ({
+        txId: `${i}`.padStart(64, '0'),
+        type: 'TriggerSmartContract',
+        owner: t.owner ?? BOB,
+        contract: t.to ?? VAULT,
+        callValue: t.value ?? 0n,
+      })),
     },
-    infos: txs.map((t, i) => ({ txId: `${i}`.padStart(64, '0'), blockNumber: 10, success: t.success ?? true, logs: t.logs, internal: t.internal ?? [] })),
+    infos: txs.map((t, i) => ({
+      txId: `${i}`.padStart(64, '0'),
+      blockNumber: 10,
+      success: t.success ?? true,
+      logs: t.logs,
+      internal: t.internal ?? [],
+    })),
   };
 }
 
@@ -64,8 +98,15 @@ describe('indexer: decoder', function () {
   const decoder = createDecoder(deployment);
 
   it('decodes our logs with base58 addresses and decimal amounts, in chain order', function () {
-    const { block: b, events } = decoder.decodeBlock(block([{ logs: [log(VAULT, vaultAbi, 'Deposited', [evm(BOB), evm(TOKEN), 10n ** 30n])] }]));
-    assert.deepEqual(b, { number: 10, hash: 'ab'.repeat(32), parentHash: 'cd'.repeat(32), timestamp: 1_700_000_000_000 });
+    const { block: b, events } = decoder.decodeBlock(
+      block([{ logs: [log(VAULT, vaultAbi, 'Deposited', [evm(BOB), evm(TOKEN), 10n ** 30n])] }]),
+    );
+    assert.deepEqual(b, {
+      number: 10,
+      hash: 'ab'.repeat(32),
+      parentHash: 'cd'.repeat(32),
+      timestamp: 1_700_000_000_000,
+    });
     assert.deepEqual(events, [
       {
         blockNumber: 10,
@@ -93,16 +134,50 @@ describe('indexer: decoder', function () {
 
   it('fails on a log of our contract that its ABI does not know', function () {
     const unknown: NodeLog = { address: VAULT.slice(2), topics: ['ee'.repeat(32)], data: '' };
-    assert.throws(() => decoder.decodeBlock(block([{ logs: [unknown] }])), (e: unknown) => e instanceof FatalError && /unknown log of GiftVault/.test(e.message) && (e as FatalError).context.log_index === 0);
+    assert.throws(
+      () => decoder.decodeBlock(block([{ logs: [unknown] }])),
+      (e: unknown) =>
+        e instanceof FatalError &&
+        /unknown log of GiftVault/.test(e.message) &&
+        (e as FatalError).context.log_index === 0,
+    );
   });
 
   it('decodes GiftSent with every field of the receipt, fromVault a boolean', function () {
-    const { events } = decoder.decodeBlock(block([{ logs: [giftSent(BOB, TOKEN, 100n, false)] }, { logs: [giftSent(BOB, ZERO_HEX, 5n, true)] }]));
+    const { events } = decoder.decodeBlock(
+      block([{ logs: [giftSent(BOB, TOKEN, 100n, false)] }, { logs: [giftSent(BOB, ZERO_HEX, 5n, true)] }]),
+    );
     assert.deepEqual(
       events.map((e) => e.args),
       [
-        { sender: toBase58(BOB), broadcaster: toBase58(ALICE), giftId: '1', quantity: '1', token: toBase58(TOKEN), total: '100', broadcasterAmount: '30', poolAmount: '10', platformAmount: '60', streamId: '7', releaseAt: '1800000000', fromVault: false },
-        { sender: toBase58(BOB), broadcaster: toBase58(ALICE), giftId: '1', quantity: '1', token: ZERO_ADDRESS, total: '5', broadcasterAmount: '1', poolAmount: '0', platformAmount: '4', streamId: '7', releaseAt: '1800000000', fromVault: true },
+        {
+          sender: toBase58(BOB),
+          broadcaster: toBase58(ALICE),
+          giftId: '1',
+          quantity: '1',
+          token: toBase58(TOKEN),
+          total: '100',
+          broadcasterAmount: '30',
+          poolAmount: '10',
+          platformAmount: '60',
+          streamId: '7',
+          releaseAt: '1800000000',
+          fromVault: false,
+        },
+        {
+          sender: toBase58(BOB),
+          broadcaster: toBase58(ALICE),
+          giftId: '1',
+          quantity: '1',
+          token: ZERO_ADDRESS,
+          total: '5',
+          broadcasterAmount: '1',
+          poolAmount: '0',
+          platformAmount: '4',
+          streamId: '7',
+          releaseAt: '1800000000',
+          fromVault: true,
+        },
       ],
     );
   });

@@ -46,7 +46,11 @@ describe('indexer: following the head', function () {
           res.end('down for maintenance');
           return;
         }
-        fetch(`${devnet.url}${req.url}`, { method: req.method, headers: { 'content-type': 'application/json' }, ...(req.method === 'POST' ? { body: Buffer.concat(chunks) } : {}) })
+        fetch(`${devnet.url}${req.url}`, {
+          method: req.method,
+          headers: { 'content-type': 'application/json' },
+          ...(req.method === 'POST' ? { body: Buffer.concat(chunks) } : {}),
+        })
           .then(async (r) => {
             res.writeHead(r.status, { 'content-type': 'application/json' });
             res.end(await r.text());
@@ -74,7 +78,8 @@ describe('indexer: following the head', function () {
     tmp?.cleanup();
   });
 
-  const giftRow = (txid: string): Record<string, any> | undefined => ix.db.prepare('SELECT * FROM gifts WHERE tx_id = ?').get(txid) as Record<string, any> | undefined;
+  const giftRow = (txid: string): Record<string, any> | undefined =>
+    ix.db.prepare('SELECT * FROM gifts WHERE tx_id = ?').get(txid) as Record<string, any> | undefined;
 
   it('indexes new blocks as they come, pending until the solidified head passes them', async function () {
     const g = await gift(devnet, sys, a, 'bob', 'alice', GIFT.ROSE, 2n, 1n, false);
@@ -89,13 +94,21 @@ describe('indexer: following the head', function () {
     mode = 'error';
     const during = [];
     for (let i = 0; i < 3; i++) during.push(await gift(devnet, sys, a, 'bob', 'frank', GIFT.ROSE, 1n, 2n, false));
-    await waitFor(() => (records.some((r) => r.msg === 'sync step failed, retrying') ? true : undefined), 10_000, 'a retry');
+    await waitFor(
+      () => (records.some((r) => r.msg === 'sync step failed, retrying') ? true : undefined),
+      10_000,
+      'a retry',
+    );
     assert.equal(giftRow(during[0]!.txid), undefined);
     mode = 'up';
     for (const g of during) await waitFor(() => giftRow(g.txid), 20_000, `gift ${g.txid}`);
     await tre(devnet, 'tre_mine', [{ blocks: 2 }]);
     const head = await headNumber(devnet);
-    await waitFor(() => (ix.status().indexed === head && ix.status().final === head - 2 ? true : undefined), 20_000, 'catching up');
+    await waitFor(
+      () => (ix.status().indexed === head && ix.status().final === head - 2 ? true : undefined),
+      20_000,
+      'catching up',
+    );
     assert.equal(ix.status().error, undefined);
 
     const fresh = indexerFor(deployments, path.join(tmp.dir, 'fresh.sqlite'));

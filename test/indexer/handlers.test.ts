@@ -103,11 +103,15 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
   const one = (sql: string, ...params: unknown[]): Row | undefined => db.prepare(sql).get(...params) as Row | undefined;
   /** Ledger entries as `KIND SIDE account amount token` in id order. */
   const ledger = (): string[] =>
-    (db.prepare('SELECT kind, side, account, amount, token FROM ledger_entries ORDER BY id').all() as Row[]).map((r) => `${r.kind} ${r.side} ${r.account} ${r.amount} ${r.token === BTT ? 'BTT' : r.token === TRX ? 'TRX' : r.token}`);
+    (db.prepare('SELECT kind, side, account, amount, token FROM ledger_entries ORDER BY id').all() as Row[]).map(
+      (r) =>
+        `${r.kind} ${r.side} ${r.account} ${r.amount} ${r.token === BTT ? 'BTT' : r.token === TRX ? 'TRX' : r.token}`,
+    );
   const count = (table: string): number => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
 
   const hold = (seconds: number, at?: At): RawEvent => vault('HoldPeriodUpdated', { holdPeriod: String(seconds) }, at);
-  const deposit = (user: string, amount: bigint, token = BTT, at?: At): RawEvent => vault('Deposited', { user, token, amount: String(amount) }, at);
+  const deposit = (user: string, amount: bigint, token = BTT, at?: At): RawEvent =>
+    vault('Deposited', { user, token, amount: String(amount) }, at);
   interface Gift {
     sender?: string;
     broadcaster?: string;
@@ -141,11 +145,31 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
     );
   /** A gift of `total` BTT to BOB with the default split (30% broadcaster, 10% pool, 60% platform). */
   const defaultGift = (total: bigint, releaseAt: number, at?: At, over: Partial<Gift> = {}): RawEvent =>
-    gift({ total, broadcasterAmount: (total * 3000n) / 10_000n, poolAmount: (total * 1000n) / 10_000n, platformAmount: total - (total * 3000n) / 10_000n - (total * 1000n) / 10_000n, releaseAt, ...over }, at);
+    gift(
+      {
+        total,
+        broadcasterAmount: (total * 3000n) / 10_000n,
+        poolAmount: (total * 1000n) / 10_000n,
+        platformAmount: total - (total * 3000n) / 10_000n - (total * 1000n) / 10_000n,
+        releaseAt,
+        ...over,
+      },
+      at,
+    );
   const earningsRow = (broadcaster = BOB, token = BTT): Row | undefined =>
-    one('SELECT escrowed_total, claimed_total, held, settled, last_claim_at, block_number FROM earnings WHERE broadcaster = ? AND token = ?', broadcaster, token);
-  const slots = (broadcaster = BOB, token = BTT): Row[] => all('SELECT slot, release_at, amount, block_number FROM escrow_slots WHERE broadcaster = ? AND token = ? ORDER BY slot', broadcaster, token);
-  const balance = (user: string, token = BTT): Row | undefined => one('SELECT amount, block_number FROM vault_balances WHERE user = ? AND token = ?', user, token);
+    one(
+      'SELECT escrowed_total, claimed_total, held, settled, last_claim_at, block_number FROM earnings WHERE broadcaster = ? AND token = ?',
+      broadcaster,
+      token,
+    );
+  const slots = (broadcaster = BOB, token = BTT): Row[] =>
+    all(
+      'SELECT slot, release_at, amount, block_number FROM escrow_slots WHERE broadcaster = ? AND token = ? ORDER BY slot',
+      broadcaster,
+      token,
+    );
+  const balance = (user: string, token = BTT): Row | undefined =>
+    one('SELECT amount, block_number FROM vault_balances WHERE user = ? AND token = ?', user, token);
 
   // ------------------------------------------------------------------------------- settings
 
@@ -153,35 +177,82 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
     it('keeps the current hold period in contract_state and every HoldPeriodUpdated in hold_periods', function () {
       apply(hold(DAY, { t: T0, txIndex: 1, logIndex: 2, tx: 'aa'.repeat(32) }));
       apply(hold(3600, { t: T0 + 60, ms: 250 }));
-      assert.deepEqual(all('SELECT contract, key, value, block_number FROM contract_state'), [{ contract: 'GiftVault', key: 'holdPeriod', value: '3600', block_number: 102 }]);
-      assert.deepEqual(all('SELECT block_number, tx_index, log_index, tx_id, timestamp, hold_period FROM hold_periods ORDER BY block_number'), [
-        { block_number: 101, tx_index: 1, log_index: 2, tx_id: 'aa'.repeat(32), timestamp: T0 * 1000, hold_period: DAY },
-        { block_number: 102, tx_index: 0, log_index: 0, tx_id: (102).toString(16).padStart(64, '0'), timestamp: (T0 + 60) * 1000 + 250, hold_period: 3600 },
+      assert.deepEqual(all('SELECT contract, key, value, block_number FROM contract_state'), [
+        { contract: 'GiftVault', key: 'holdPeriod', value: '3600', block_number: 102 },
       ]);
+      assert.deepEqual(
+        all(
+          'SELECT block_number, tx_index, log_index, tx_id, timestamp, hold_period FROM hold_periods ORDER BY block_number',
+        ),
+        [
+          {
+            block_number: 101,
+            tx_index: 1,
+            log_index: 2,
+            tx_id: 'aa'.repeat(32),
+            timestamp: T0 * 1000,
+            hold_period: DAY,
+          },
+          {
+            block_number: 102,
+            tx_index: 0,
+            log_index: 0,
+            tx_id: (102).toString(16).padStart(64, '0'),
+            timestamp: (T0 + 60) * 1000 + 250,
+            hold_period: 3600,
+          },
+        ],
+      );
     });
 
     it('sets paused to "true" on Paused and back to "false" on Unpaused', function () {
       apply(vault('Paused', { account: ALICE }));
-      assert.deepEqual(all("SELECT value, block_number FROM contract_state WHERE key = 'paused'"), [{ value: 'true', block_number: 101 }]);
+      assert.deepEqual(all("SELECT value, block_number FROM contract_state WHERE key = 'paused'"), [
+        { value: 'true', block_number: 101 },
+      ]);
       apply(vault('Unpaused', { account: ALICE }));
-      assert.deepEqual(all("SELECT contract, value, block_number FROM contract_state WHERE key = 'paused'"), [{ contract: 'GiftVault', value: 'false', block_number: 102 }]);
+      assert.deepEqual(all("SELECT contract, value, block_number FROM contract_state WHERE key = 'paused'"), [
+        { contract: 'GiftVault', value: 'false', block_number: 102 },
+      ]);
     });
 
-    it('keeps the allow-list as of each token\'s last TokenAllowed', function () {
-      apply(vault('TokenAllowed', { token: BTT, allowed: true }, { t: T0 }), vault('TokenAllowed', { token: CAROL, allowed: true }, { t: T0 + 1 }));
+    it("keeps the allow-list as of each token's last TokenAllowed", function () {
+      apply(
+        vault('TokenAllowed', { token: BTT, allowed: true }, { t: T0 }),
+        vault('TokenAllowed', { token: CAROL, allowed: true }, { t: T0 + 1 }),
+      );
       apply(vault('TokenAllowed', { token: BTT, allowed: false }, { t: T0 + 2 }));
-      assert.deepEqual(all('SELECT token, allowed, updated_at, block_number FROM tokens_allowed ORDER BY block_number'), [
-        { token: CAROL, allowed: 1, updated_at: (T0 + 1) * 1000, block_number: 102 },
-        { token: BTT, allowed: 0, updated_at: (T0 + 2) * 1000, block_number: 103 },
-      ]);
+      assert.deepEqual(
+        all('SELECT token, allowed, updated_at, block_number FROM tokens_allowed ORDER BY block_number'),
+        [
+          { token: CAROL, allowed: 1, updated_at: (T0 + 1) * 1000, block_number: 102 },
+          { token: BTT, allowed: 0, updated_at: (T0 + 2) * 1000, block_number: 103 },
+        ],
+      );
     });
 
     it('keeps each catalog entry as of its last GiftUpdated, price as decimal text', function () {
       const price = 123_456_789_012_345_678_901n;
-      apply(vault('GiftUpdated', { giftId: '4', token: BTT, price: '5', enabled: true, uri: 'gift://rose' }, { t: T0 }));
-      apply(vault('GiftUpdated', { giftId: '4', token: TRX, price: String(price), enabled: false, uri: 'gift://rose2' }, { t: T0 + 9 }));
+      apply(
+        vault('GiftUpdated', { giftId: '4', token: BTT, price: '5', enabled: true, uri: 'gift://rose' }, { t: T0 }),
+      );
+      apply(
+        vault(
+          'GiftUpdated',
+          { giftId: '4', token: TRX, price: String(price), enabled: false, uri: 'gift://rose2' },
+          { t: T0 + 9 },
+        ),
+      );
       assert.deepEqual(all('SELECT gift_id, token, price, enabled, uri, updated_at, block_number FROM gift_catalog'), [
-        { gift_id: '4', token: TRX, price: String(price), enabled: 0, uri: 'gift://rose2', updated_at: (T0 + 9) * 1000, block_number: 102 },
+        {
+          gift_id: '4',
+          token: TRX,
+          price: String(price),
+          enabled: 0,
+          uri: 'gift://rose2',
+          updated_at: (T0 + 9) * 1000,
+          block_number: 102,
+        },
       ]);
     });
   });
@@ -212,8 +283,14 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
 
     it('fails with a FatalError when a withdrawal exceeds the mirrored balance, and writes nothing', function () {
       apply(deposit(ALICE, 50n));
-      assertFatal([vault('Withdrawn', { user: ALICE, token: BTT, amount: '51' })], `GiftVault:Withdrawn: vault balance of ${ALICE} in ${BTT} would go negative (-1)`);
-      assertFatal([vault('Withdrawn', { user: BOB, token: BTT, amount: '1' })], `GiftVault:Withdrawn: vault balance of ${BOB} in ${BTT} would go negative (-1)`);
+      assertFatal(
+        [vault('Withdrawn', { user: ALICE, token: BTT, amount: '51' })],
+        `GiftVault:Withdrawn: vault balance of ${ALICE} in ${BTT} would go negative (-1)`,
+      );
+      assertFatal(
+        [vault('Withdrawn', { user: BOB, token: BTT, amount: '1' })],
+        `GiftVault:Withdrawn: vault balance of ${BOB} in ${BTT} would go negative (-1)`,
+      );
       assert.deepEqual(balance(ALICE), { amount: '50', block_number: 101 });
       assert.equal(count('ledger_entries'), 2);
     });
@@ -251,21 +328,76 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
         },
       ]);
       assert.deepEqual(balance(ALICE), { amount: '4000', block_number: 103 });
-      assert.deepEqual(earningsRow(), { escrowed_total: '300', claimed_total: '0', held: '300', settled: '0', last_claim_at: null, block_number: 103 });
+      assert.deepEqual(earningsRow(), {
+        escrowed_total: '300',
+        claimed_total: '0',
+        held: '300',
+        settled: '0',
+        last_claim_at: null,
+        block_number: 103,
+      });
       assert.deepEqual(slots(), [{ slot: 3, release_at: releaseAt * 1000, amount: '300', block_number: 103 }]);
-      assert.deepEqual(all('SELECT * FROM pool'), [{ token: BTT, accrued: '100', flushed: '0', balance: '100', last_flush_tx_id: null, last_flush_amount: null, block_number: 103 }]);
-      assert.deepEqual(all('SELECT * FROM treasury'), [{ token: BTT, accrued: '600', withdrawn: '0', balance: '600', block_number: 103 }]);
-      assert.deepEqual(all('SELECT broadcaster, stream_id, token, total, broadcaster_amount, gift_count, first_gift_at, last_gift_at, block_number FROM stream_totals'), [
-        { broadcaster: BOB, stream_id: '9', token: BTT, total: '1000', broadcaster_amount: '300', gift_count: 1, first_gift_at: ts, last_gift_at: ts, block_number: 103 },
+      assert.deepEqual(all('SELECT * FROM pool'), [
+        {
+          token: BTT,
+          accrued: '100',
+          flushed: '0',
+          balance: '100',
+          last_flush_tx_id: null,
+          last_flush_amount: null,
+          block_number: 103,
+        },
       ]);
-      assert.deepEqual(all('SELECT broadcaster, token, total, broadcaster_amount, gift_count, first_gift_at, last_gift_at, block_number FROM broadcaster_totals'), [
-        { broadcaster: BOB, token: BTT, total: '1000', broadcaster_amount: '300', gift_count: 1, first_gift_at: ts, last_gift_at: ts, block_number: 103 },
+      assert.deepEqual(all('SELECT * FROM treasury'), [
+        { token: BTT, accrued: '600', withdrawn: '0', balance: '600', block_number: 103 },
       ]);
+      assert.deepEqual(
+        all(
+          'SELECT broadcaster, stream_id, token, total, broadcaster_amount, gift_count, first_gift_at, last_gift_at, block_number FROM stream_totals',
+        ),
+        [
+          {
+            broadcaster: BOB,
+            stream_id: '9',
+            token: BTT,
+            total: '1000',
+            broadcaster_amount: '300',
+            gift_count: 1,
+            first_gift_at: ts,
+            last_gift_at: ts,
+            block_number: 103,
+          },
+        ],
+      );
+      assert.deepEqual(
+        all(
+          'SELECT broadcaster, token, total, broadcaster_amount, gift_count, first_gift_at, last_gift_at, block_number FROM broadcaster_totals',
+        ),
+        [
+          {
+            broadcaster: BOB,
+            token: BTT,
+            total: '1000',
+            broadcaster_amount: '300',
+            gift_count: 1,
+            first_gift_at: ts,
+            last_gift_at: ts,
+            block_number: 103,
+          },
+        ],
+      );
       // 2023-11-15 (a Wednesday): week from Monday 2023-11-13, month from 2023-11-01.
       const day = Date.UTC(2023, 10, 15);
       const week = Date.UTC(2023, 10, 13);
       const month = Date.UTC(2023, 10, 1);
-      const chart = (kind: string, period: string, start: number, owner: string, stream: string, account: string): Row => ({
+      const chart = (
+        kind: string,
+        period: string,
+        start: number,
+        owner: string,
+        stream: string,
+        account: string,
+      ): Row => ({
         kind,
         period,
         period_start: start,
@@ -277,35 +409,78 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
         gift_count: 1,
         block_number: 103,
       });
-      assert.deepEqual(all('SELECT kind, period, period_start, token, stream_owner, stream_id, account, amount, gift_count, block_number FROM leaderboards ORDER BY kind, period, stream_id'), [
-        chart('BROADCASTERS', 'ALL', 0, '', '', BOB),
-        chart('BROADCASTERS', 'ALL', 0, BOB, '9', BOB),
-        chart('BROADCASTERS', 'DAY', day, '', '', BOB),
-        chart('BROADCASTERS', 'MONTH', month, '', '', BOB),
-        chart('BROADCASTERS', 'WEEK', week, '', '', BOB),
-        chart('GIFTERS', 'ALL', 0, '', '', ALICE),
-        chart('GIFTERS', 'ALL', 0, BOB, '9', ALICE),
-        chart('GIFTERS', 'DAY', day, '', '', ALICE),
-        chart('GIFTERS', 'MONTH', month, '', '', ALICE),
-        chart('GIFTERS', 'WEEK', week, '', '', ALICE),
+      assert.deepEqual(
+        all(
+          'SELECT kind, period, period_start, token, stream_owner, stream_id, account, amount, gift_count, block_number FROM leaderboards ORDER BY kind, period, stream_id',
+        ),
+        [
+          chart('BROADCASTERS', 'ALL', 0, '', '', BOB),
+          chart('BROADCASTERS', 'ALL', 0, BOB, '9', BOB),
+          chart('BROADCASTERS', 'DAY', day, '', '', BOB),
+          chart('BROADCASTERS', 'MONTH', month, '', '', BOB),
+          chart('BROADCASTERS', 'WEEK', week, '', '', BOB),
+          chart('GIFTERS', 'ALL', 0, '', '', ALICE),
+          chart('GIFTERS', 'ALL', 0, BOB, '9', ALICE),
+          chart('GIFTERS', 'DAY', day, '', '', ALICE),
+          chart('GIFTERS', 'MONTH', month, '', '', ALICE),
+          chart('GIFTERS', 'WEEK', week, '', '', ALICE),
+        ],
+      );
+      assert.deepEqual(ledger().slice(2), [
+        `GIFT CREDIT vault:${ALICE} 1000 BTT`,
+        `GIFT DEBIT escrow:${BOB} 300 BTT`,
+        'GIFT DEBIT pool_accrued 100 BTT',
+        'GIFT DEBIT treasury 600 BTT',
       ]);
-      assert.deepEqual(ledger().slice(2), [`GIFT CREDIT vault:${ALICE} 1000 BTT`, `GIFT DEBIT escrow:${BOB} 300 BTT`, 'GIFT DEBIT pool_accrued 100 BTT', 'GIFT DEBIT treasury 600 BTT']);
-      assert.deepEqual(all('SELECT block_number, tx_index, log_index, entry_index, timestamp FROM ledger_entries WHERE kind = ? ORDER BY id', 'GIFT'), [0, 1, 2, 3].map((i) => ({ block_number: 103, tx_index: 3, log_index: 4, entry_index: i, timestamp: ts })));
+      assert.deepEqual(
+        all(
+          'SELECT block_number, tx_index, log_index, entry_index, timestamp FROM ledger_entries WHERE kind = ? ORDER BY id',
+          'GIFT',
+        ),
+        [0, 1, 2, 3].map((i) => ({ block_number: 103, tx_index: 3, log_index: 4, entry_index: i, timestamp: ts })),
+      );
     });
 
     it('records a wallet-paid gift with an override split: no vault debit, a wallet credit, no stream rows for stream 0', function () {
       // Override 50/20/30; hold 1 day at T0: the bucket ends exactly at T0 + 1 day (no extra bucket), slot 78708 % 29 = 2.
       apply(hold(DAY));
-      apply(gift({ total: 1000n, broadcasterAmount: 500n, poolAmount: 200n, platformAmount: 300n, streamId: '0', releaseAt: T0 + DAY, fromVault: false }));
-      assert.deepEqual(all('SELECT paid_from, stream_id, broadcaster_amount, pool_amount, platform_amount, release_at FROM gifts'), [
-        { paid_from: 'WALLET', stream_id: '0', broadcaster_amount: '500', pool_amount: '200', platform_amount: '300', release_at: (T0 + DAY) * 1000 },
-      ]);
+      apply(
+        gift({
+          total: 1000n,
+          broadcasterAmount: 500n,
+          poolAmount: 200n,
+          platformAmount: 300n,
+          streamId: '0',
+          releaseAt: T0 + DAY,
+          fromVault: false,
+        }),
+      );
+      assert.deepEqual(
+        all('SELECT paid_from, stream_id, broadcaster_amount, pool_amount, platform_amount, release_at FROM gifts'),
+        [
+          {
+            paid_from: 'WALLET',
+            stream_id: '0',
+            broadcaster_amount: '500',
+            pool_amount: '200',
+            platform_amount: '300',
+            release_at: (T0 + DAY) * 1000,
+          },
+        ],
+      );
       assert.equal(count('vault_balances'), 0);
       assert.equal(count('stream_totals'), 0);
-      assert.deepEqual(all("SELECT DISTINCT stream_owner, stream_id FROM leaderboards"), [{ stream_owner: '', stream_id: '' }]);
+      assert.deepEqual(all('SELECT DISTINCT stream_owner, stream_id FROM leaderboards'), [
+        { stream_owner: '', stream_id: '' },
+      ]);
       assert.equal(count('leaderboards'), 8);
       assert.deepEqual(slots(), [{ slot: 2, release_at: (T0 + DAY) * 1000, amount: '500', block_number: 102 }]);
-      assert.deepEqual(ledger(), [`GIFT CREDIT wallet:${ALICE} 1000 BTT`, `GIFT DEBIT escrow:${BOB} 500 BTT`, 'GIFT DEBIT pool_accrued 200 BTT', 'GIFT DEBIT treasury 300 BTT']);
+      assert.deepEqual(ledger(), [
+        `GIFT CREDIT wallet:${ALICE} 1000 BTT`,
+        `GIFT DEBIT escrow:${BOB} 500 BTT`,
+        'GIFT DEBIT pool_accrued 200 BTT',
+        'GIFT DEBIT treasury 300 BTT',
+      ]);
     });
 
     it('adds a second gift in the same bucket, stream and period to the slot, totals and charts', function () {
@@ -320,23 +495,61 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
         { id: 3, sender: ALICE, total: '10' },
       ]);
       assert.deepEqual(slots(), [{ slot: 3, release_at: (T0 + 5 * W) * 1000, amount: '903', block_number: 106 }]);
-      assert.deepEqual(earningsRow(), { escrowed_total: '903', claimed_total: '0', held: '903', settled: '0', last_claim_at: null, block_number: 106 });
-      assert.deepEqual(all('SELECT accrued, balance, block_number FROM pool'), [{ accrued: '301', balance: '301', block_number: 106 }]);
-      assert.deepEqual(all('SELECT accrued, balance, block_number FROM treasury'), [{ accrued: '1806', balance: '1806', block_number: 106 }]);
-      const totals = { total: '3010', broadcaster_amount: '903', gift_count: 3, first_gift_at: (T0 + 100) * 1000, last_gift_at: last, block_number: 106 };
-      assert.deepEqual(all('SELECT total, broadcaster_amount, gift_count, first_gift_at, last_gift_at, block_number FROM stream_totals'), [totals]);
-      assert.deepEqual(all('SELECT total, broadcaster_amount, gift_count, first_gift_at, last_gift_at, block_number FROM broadcaster_totals'), [totals]);
-      assert.deepEqual(all("SELECT account, stream_id, amount, gift_count, block_number FROM leaderboards WHERE kind = 'GIFTERS' AND period = 'ALL' ORDER BY account, stream_id"), [
-        { account: ALICE, stream_id: '', amount: '1010', gift_count: 2, block_number: 106 },
-        { account: ALICE, stream_id: '9', amount: '1010', gift_count: 2, block_number: 106 },
-        { account: CAROL, stream_id: '', amount: '2000', gift_count: 1, block_number: 105 },
-        { account: CAROL, stream_id: '9', amount: '2000', gift_count: 1, block_number: 105 },
+      assert.deepEqual(earningsRow(), {
+        escrowed_total: '903',
+        claimed_total: '0',
+        held: '903',
+        settled: '0',
+        last_claim_at: null,
+        block_number: 106,
+      });
+      assert.deepEqual(all('SELECT accrued, balance, block_number FROM pool'), [
+        { accrued: '301', balance: '301', block_number: 106 },
       ]);
-      assert.deepEqual(all("SELECT stream_id, amount, gift_count, block_number FROM leaderboards WHERE kind = 'BROADCASTERS' AND period IN ('ALL', 'DAY') ORDER BY period, stream_id"), [
-        { stream_id: '', amount: '3010', gift_count: 3, block_number: 106 },
-        { stream_id: '9', amount: '3010', gift_count: 3, block_number: 106 },
-        { stream_id: '', amount: '3010', gift_count: 3, block_number: 106 },
+      assert.deepEqual(all('SELECT accrued, balance, block_number FROM treasury'), [
+        { accrued: '1806', balance: '1806', block_number: 106 },
       ]);
+      const totals = {
+        total: '3010',
+        broadcaster_amount: '903',
+        gift_count: 3,
+        first_gift_at: (T0 + 100) * 1000,
+        last_gift_at: last,
+        block_number: 106,
+      };
+      assert.deepEqual(
+        all(
+          'SELECT total, broadcaster_amount, gift_count, first_gift_at, last_gift_at, block_number FROM stream_totals',
+        ),
+        [totals],
+      );
+      assert.deepEqual(
+        all(
+          'SELECT total, broadcaster_amount, gift_count, first_gift_at, last_gift_at, block_number FROM broadcaster_totals',
+        ),
+        [totals],
+      );
+      assert.deepEqual(
+        all(
+          "SELECT account, stream_id, amount, gift_count, block_number FROM leaderboards WHERE kind = 'GIFTERS' AND period = 'ALL' ORDER BY account, stream_id",
+        ),
+        [
+          { account: ALICE, stream_id: '', amount: '1010', gift_count: 2, block_number: 106 },
+          { account: ALICE, stream_id: '9', amount: '1010', gift_count: 2, block_number: 106 },
+          { account: CAROL, stream_id: '', amount: '2000', gift_count: 1, block_number: 105 },
+          { account: CAROL, stream_id: '9', amount: '2000', gift_count: 1, block_number: 105 },
+        ],
+      );
+      assert.deepEqual(
+        all(
+          "SELECT stream_id, amount, gift_count, block_number FROM leaderboards WHERE kind = 'BROADCASTERS' AND period IN ('ALL', 'DAY') ORDER BY period, stream_id",
+        ),
+        [
+          { stream_id: '', amount: '3010', gift_count: 3, block_number: 106 },
+          { stream_id: '9', amount: '3010', gift_count: 3, block_number: 106 },
+          { stream_id: '', amount: '3010', gift_count: 3, block_number: 106 },
+        ],
+      );
     });
 
     it('counts a stream per broadcaster: the same stream id on a gift to another broadcaster is another row', function () {
@@ -351,38 +564,102 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
 
     it('creates no escrow slot for a zero broadcaster share and keeps its release time', function () {
       apply(hold(DAY));
-      apply(gift({ total: 10n, broadcasterAmount: 0n, poolAmount: 0n, platformAmount: 10n, releaseAt: T0 + 5 * W, fromVault: false }, { t: T0 + 100 }));
+      apply(
+        gift(
+          {
+            total: 10n,
+            broadcasterAmount: 0n,
+            poolAmount: 0n,
+            platformAmount: 10n,
+            releaseAt: T0 + 5 * W,
+            fromVault: false,
+          },
+          { t: T0 + 100 },
+        ),
+      );
       assert.deepEqual(slots(), []);
-      assert.deepEqual(earningsRow(), { escrowed_total: '0', claimed_total: '0', held: '0', settled: '0', last_claim_at: null, block_number: 102 });
+      assert.deepEqual(earningsRow(), {
+        escrowed_total: '0',
+        claimed_total: '0',
+        held: '0',
+        settled: '0',
+        last_claim_at: null,
+        block_number: 102,
+      });
       assert.deepEqual(ledger(), [`GIFT CREDIT wallet:${ALICE} 10 BTT`, 'GIFT DEBIT treasury 10 BTT']);
     });
 
     it('fails with a FatalError when fromVault is not a boolean', function () {
       apply(hold(DAY));
-      assertFatal([defaultGift(1000n, T0 + 5 * W, { t: T0 + 100 }, { fromVault: 'true' })], 'GiftVault:GiftSent: GiftSent without a boolean fromVault (true)');
+      assertFatal(
+        [defaultGift(1000n, T0 + 5 * W, { t: T0 + 100 }, { fromVault: 'true' })],
+        'GiftVault:GiftSent: GiftSent without a boolean fromVault (true)',
+      );
       assert.equal(count('gifts'), 0);
     });
 
     it('fails with a FatalError when the shares do not add up to the total', function () {
       apply(hold(DAY));
-      assertFatal([gift({ total: 1000n, broadcasterAmount: 300n, poolAmount: 100n, platformAmount: 599n, releaseAt: T0 + 5 * W, fromVault: false }, { t: T0 + 100 })], 'GiftVault:GiftSent: GiftSent shares do not add up to 1000');
-      assertFatal([gift({ total: 1000n, broadcasterAmount: 300n, poolAmount: 101n, platformAmount: 600n, releaseAt: T0 + 5 * W, fromVault: false }, { t: T0 + 100 })], 'GiftVault:GiftSent: GiftSent shares do not add up to 1000');
+      assertFatal(
+        [
+          gift(
+            {
+              total: 1000n,
+              broadcasterAmount: 300n,
+              poolAmount: 100n,
+              platformAmount: 599n,
+              releaseAt: T0 + 5 * W,
+              fromVault: false,
+            },
+            { t: T0 + 100 },
+          ),
+        ],
+        'GiftVault:GiftSent: GiftSent shares do not add up to 1000',
+      );
+      assertFatal(
+        [
+          gift(
+            {
+              total: 1000n,
+              broadcasterAmount: 300n,
+              poolAmount: 101n,
+              platformAmount: 600n,
+              releaseAt: T0 + 5 * W,
+              fromVault: false,
+            },
+            { t: T0 + 100 },
+          ),
+        ],
+        'GiftVault:GiftSent: GiftSent shares do not add up to 1000',
+      );
     });
 
-    it('fails with a FatalError when the chain\'s releaseAt differs from the mirror\'s', function () {
+    it("fails with a FatalError when the chain's releaseAt differs from the mirror's", function () {
       apply(hold(DAY));
-      assertFatal([defaultGift(1000n, T0 + 5 * W + 1, { t: T0 + 100 }, { fromVault: false })], `GiftVault:GiftSent: escrow mirror gives releaseAt ${T0 + 5 * W}, the chain ${T0 + 5 * W + 1}`);
-      assertFatal([defaultGift(1000n, T0 + 6 * W, { t: T0 }, { fromVault: false })], `GiftVault:GiftSent: escrow mirror gives releaseAt ${T0 + 4 * W}, the chain ${T0 + 6 * W}`);
+      assertFatal(
+        [defaultGift(1000n, T0 + 5 * W + 1, { t: T0 + 100 }, { fromVault: false })],
+        `GiftVault:GiftSent: escrow mirror gives releaseAt ${T0 + 5 * W}, the chain ${T0 + 5 * W + 1}`,
+      );
+      assertFatal(
+        [defaultGift(1000n, T0 + 6 * W, { t: T0 }, { fromVault: false })],
+        `GiftVault:GiftSent: escrow mirror gives releaseAt ${T0 + 4 * W}, the chain ${T0 + 6 * W}`,
+      );
       assert.deepEqual(slots(), []);
     });
 
     it('fails with a FatalError on a gift before any HoldPeriodUpdated', function () {
-      assertFatal([defaultGift(1000n, T0 + 5 * W, { t: T0 + 100 }, { fromVault: false })], 'GiftVault:GiftSent: GiftSent before any HoldPeriodUpdated: is deployBlock after the vault was deployed?');
+      assertFatal(
+        [defaultGift(1000n, T0 + 5 * W, { t: T0 + 100 }, { fromVault: false })],
+        'GiftVault:GiftSent: GiftSent before any HoldPeriodUpdated: is deployBlock after the vault was deployed?',
+      );
     });
 
-    it('fails with a FatalError when a vault-paid gift exceeds the sender\'s mirrored balance', function () {
+    it("fails with a FatalError when a vault-paid gift exceeds the sender's mirrored balance", function () {
       apply(hold(DAY), deposit(ALICE, 999n));
-      assertFatal([defaultGift(1000n, T0 + 5 * W, { t: T0 + 100 })], `GiftVault:GiftSent: vault balance of ${ALICE} in ${BTT} would go negative (-1)`);
+      assertFatal(
+        [defaultGift(1000n, T0 + 5 * W, { t: T0 + 100 })],
+        `GiftVault:GiftSent: vault balance of ${ALICE} in ${BTT} would go negative (-1)`,
+      );
     });
   });
 
@@ -393,32 +670,69 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
       apply(hold(0));
       apply(defaultGift(1000n, T0 + 77, { t: T0 + 77, ms: 900 }, { fromVault: false }));
       assert.deepEqual(slots(), []);
-      assert.deepEqual(earningsRow(), { escrowed_total: '300', claimed_total: '0', held: '300', settled: '300', last_claim_at: null, block_number: 102 });
+      assert.deepEqual(earningsRow(), {
+        escrowed_total: '300',
+        claimed_total: '0',
+        held: '300',
+        settled: '300',
+        last_claim_at: null,
+        block_number: 102,
+      });
       apply(vault('EarningsClaimed', { broadcaster: BOB, token: BTT, amount: '300' }, { t: T0 + 77 }));
-      assert.deepEqual(earningsRow(), { escrowed_total: '300', claimed_total: '300', held: '0', settled: '0', last_claim_at: (T0 + 77) * 1000, block_number: 103 });
+      assert.deepEqual(earningsRow(), {
+        escrowed_total: '300',
+        claimed_total: '300',
+        held: '0',
+        settled: '0',
+        last_claim_at: (T0 + 77) * 1000,
+        block_number: 103,
+      });
     });
 
     it('claims settled earnings and every slot released by the claim time, leaving later slots, into the vault balance', function () {
       apply(hold(DAY));
       apply(defaultGift(1000n, T0 + DAY, { t: T0 }, { fromVault: false })); // slot 2, released at T0 + 4W
       apply(defaultGift(2000n, T0 + 5 * W, { t: T0 + W }, { fromVault: false })); // slot 3, released at T0 + 5W
-      assertFatal([vault('EarningsClaimed', { broadcaster: BOB, token: BTT, amount: '300' }, { t: T0 + DAY - 1 })], `GiftVault:EarningsClaimed: escrow mirror releases 0 to ${BOB}, the chain claimed 300`);
+      assertFatal(
+        [vault('EarningsClaimed', { broadcaster: BOB, token: BTT, amount: '300' }, { t: T0 + DAY - 1 })],
+        `GiftVault:EarningsClaimed: escrow mirror releases 0 to ${BOB}, the chain claimed 300`,
+      );
       apply(vault('EarningsClaimed', { broadcaster: BOB, token: BTT, amount: '300' }, { t: T0 + DAY, ms: 999 }));
       assert.deepEqual(slots(), [{ slot: 3, release_at: (T0 + 5 * W) * 1000, amount: '600', block_number: 103 }]);
-      assert.deepEqual(earningsRow(), { escrowed_total: '900', claimed_total: '300', held: '600', settled: '0', last_claim_at: (T0 + DAY) * 1000 + 999, block_number: 105 });
+      assert.deepEqual(earningsRow(), {
+        escrowed_total: '900',
+        claimed_total: '300',
+        held: '600',
+        settled: '0',
+        last_claim_at: (T0 + DAY) * 1000 + 999,
+        block_number: 105,
+      });
       assert.deepEqual(balance(BOB), { amount: '300', block_number: 105 });
       assert.deepEqual(ledger().slice(-2), [`CLAIM CREDIT escrow:${BOB} 300 BTT`, `CLAIM DEBIT vault:${BOB} 300 BTT`]);
       apply(vault('EarningsClaimed', { broadcaster: BOB, token: BTT, amount: '600' }, { t: T0 + 5 * W }));
       assert.deepEqual(slots(), []);
-      assert.deepEqual(earningsRow(), { escrowed_total: '900', claimed_total: '900', held: '0', settled: '0', last_claim_at: (T0 + 5 * W) * 1000, block_number: 106 });
+      assert.deepEqual(earningsRow(), {
+        escrowed_total: '900',
+        claimed_total: '900',
+        held: '0',
+        settled: '0',
+        last_claim_at: (T0 + 5 * W) * 1000,
+        block_number: 106,
+      });
       assert.deepEqual(balance(BOB), { amount: '900', block_number: 106 });
     });
 
     it('fails with a FatalError when the claimed amount is not what the mirror releases', function () {
       apply(hold(DAY));
       apply(defaultGift(1000n, T0 + DAY, { t: T0 }, { fromVault: false }));
-      assertFatal([vault('EarningsClaimed', { broadcaster: BOB, token: BTT, amount: '301' }, { t: T0 + DAY })], `GiftVault:EarningsClaimed: escrow mirror releases 300 to ${BOB}, the chain claimed 301`);
-      assertFatal([vault('EarningsClaimed', { broadcaster: CAROL, token: BTT, amount: '1' }, { t: T0 + DAY })], `GiftVault:EarningsClaimed: escrow mirror releases 0 to ${CAROL}, the chain claimed 1`);
+      assertFatal(
+        [vault('EarningsClaimed', { broadcaster: BOB, token: BTT, amount: '301' }, { t: T0 + DAY })],
+        `GiftVault:EarningsClaimed: escrow mirror releases 300 to ${BOB}, the chain claimed 301`,
+      );
+      assertFatal(
+        [vault('EarningsClaimed', { broadcaster: CAROL, token: BTT, amount: '1' }, { t: T0 + DAY })],
+        `GiftVault:EarningsClaimed: escrow mirror releases 0 to ${CAROL}, the chain claimed 1`,
+      );
       // The failed batches changed nothing.
       assert.deepEqual(slots(), [{ slot: 2, release_at: (T0 + DAY) * 1000, amount: '300', block_number: 102 }]);
       assert.equal(count('earnings'), 1);
@@ -433,18 +747,51 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
       const later = T0 + 30 * W - 3600;
       apply(defaultGift(2000n, T0 + 30 * W, { t: later }, { fromVault: false }));
       assert.deepEqual(slots(), [{ slot: 28, release_at: (T0 + 30 * W) * 1000, amount: '600', block_number: 103 }]);
-      assert.deepEqual(earningsRow(), { escrowed_total: '900', claimed_total: '0', held: '900', settled: '300', last_claim_at: null, block_number: 103 });
+      assert.deepEqual(earningsRow(), {
+        escrowed_total: '900',
+        claimed_total: '0',
+        held: '900',
+        settled: '300',
+        last_claim_at: null,
+        block_number: 103,
+      });
       apply(vault('EarningsClaimed', { broadcaster: BOB, token: BTT, amount: '300' }, { t: later }));
-      assert.deepEqual(earningsRow(), { escrowed_total: '900', claimed_total: '300', held: '600', settled: '0', last_claim_at: later * 1000, block_number: 104 });
+      assert.deepEqual(earningsRow(), {
+        escrowed_total: '900',
+        claimed_total: '300',
+        held: '600',
+        settled: '0',
+        last_claim_at: later * 1000,
+        block_number: 104,
+      });
       assert.deepEqual(slots(), [{ slot: 28, release_at: (T0 + 30 * W) * 1000, amount: '600', block_number: 103 }]);
     });
 
     it('empties a reused released slot when the new share is zero, keeping its amount as settled', function () {
       apply(hold(3600));
       apply(defaultGift(1000n, T0 + W, { t: T0 }, { fromVault: false }));
-      apply(gift({ total: 10n, broadcasterAmount: 0n, poolAmount: 0n, platformAmount: 10n, releaseAt: T0 + 30 * W, fromVault: false }, { t: T0 + 30 * W - 3600 }));
+      apply(
+        gift(
+          {
+            total: 10n,
+            broadcasterAmount: 0n,
+            poolAmount: 0n,
+            platformAmount: 10n,
+            releaseAt: T0 + 30 * W,
+            fromVault: false,
+          },
+          { t: T0 + 30 * W - 3600 },
+        ),
+      );
       assert.deepEqual(slots(), []);
-      assert.deepEqual(earningsRow(), { escrowed_total: '300', claimed_total: '0', held: '300', settled: '300', last_claim_at: null, block_number: 103 });
+      assert.deepEqual(earningsRow(), {
+        escrowed_total: '300',
+        claimed_total: '0',
+        held: '300',
+        settled: '300',
+        last_claim_at: null,
+        block_number: 103,
+      });
     });
 
     it('reuses a slot released exactly at the block time (EscrowLib asserts releaseAt <= now)', function () {
@@ -454,7 +801,14 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
       apply(hold(28 * W + 1));
       apply(defaultGift(1000n, T0 + 30 * W, { t: T0 + W }, { fromVault: false }));
       assert.deepEqual(slots(), [{ slot: 28, release_at: (T0 + 30 * W) * 1000, amount: '300', block_number: 104 }]);
-      assert.deepEqual(earningsRow(), { escrowed_total: '600', claimed_total: '0', held: '600', settled: '300', last_claim_at: null, block_number: 104 });
+      assert.deepEqual(earningsRow(), {
+        escrowed_total: '600',
+        claimed_total: '0',
+        held: '600',
+        settled: '300',
+        last_claim_at: null,
+        block_number: 104,
+      });
     });
 
     it('fails with a FatalError when a gift lands on a slot whose bucket is not released yet', function () {
@@ -462,7 +816,10 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
       apply(defaultGift(1000n, T0 + W, { t: T0 }, { fromVault: false }));
       apply(hold(29 * W));
       // T0 + 100 + 29W rounds up to bucket 78734: slot 28, still holding the bucket released at T0 + W.
-      assertFatal([defaultGift(1000n, T0 + 30 * W, { t: T0 + 100 }, { fromVault: false })], `GiftVault:GiftSent: escrow slot 28 of ${BOB} holds an unreleased bucket at ${(T0 + W) * 1000}`);
+      assertFatal(
+        [defaultGift(1000n, T0 + 30 * W, { t: T0 + 100 }, { fromVault: false })],
+        `GiftVault:GiftSent: escrow slot 28 of ${BOB} holds an unreleased bucket at ${(T0 + W) * 1000}`,
+      );
     });
   });
 
@@ -470,18 +827,65 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
 
   describe('freezes', function () {
     it('records ClaimsFrozen, and ClaimsUnfrozen ending the freeze at the block second, with both in the history', function () {
-      apply(vault('ClaimsFrozen', { broadcaster: BOB, until: String(T0 + DAY), reason: 'dispute #7' }, { t: T0, ms: 5, txIndex: 1, logIndex: 2, tx: 'ef'.repeat(32) }));
-      assert.deepEqual(all('SELECT * FROM freezes'), [{ broadcaster: BOB, until: (T0 + DAY) * 1000, reason: 'dispute #7', frozen_at: T0 * 1000 + 5, unfrozen_at: null, block_number: 101 }]);
+      apply(
+        vault(
+          'ClaimsFrozen',
+          { broadcaster: BOB, until: String(T0 + DAY), reason: 'dispute #7' },
+          { t: T0, ms: 5, txIndex: 1, logIndex: 2, tx: 'ef'.repeat(32) },
+        ),
+      );
+      assert.deepEqual(all('SELECT * FROM freezes'), [
+        {
+          broadcaster: BOB,
+          until: (T0 + DAY) * 1000,
+          reason: 'dispute #7',
+          frozen_at: T0 * 1000 + 5,
+          unfrozen_at: null,
+          block_number: 101,
+        },
+      ]);
       apply(vault('ClaimsUnfrozen', { broadcaster: BOB }, { t: T0 + 50, ms: 700 }));
-      assert.deepEqual(all('SELECT * FROM freezes'), [{ broadcaster: BOB, until: (T0 + 50) * 1000, reason: 'dispute #7', frozen_at: T0 * 1000 + 5, unfrozen_at: (T0 + 50) * 1000 + 700, block_number: 102 }]);
+      assert.deepEqual(all('SELECT * FROM freezes'), [
+        {
+          broadcaster: BOB,
+          until: (T0 + 50) * 1000,
+          reason: 'dispute #7',
+          frozen_at: T0 * 1000 + 5,
+          unfrozen_at: (T0 + 50) * 1000 + 700,
+          block_number: 102,
+        },
+      ]);
       assert.deepEqual(all('SELECT * FROM freeze_history ORDER BY block_number'), [
-        { block_number: 101, tx_index: 1, log_index: 2, tx_id: 'ef'.repeat(32), timestamp: T0 * 1000 + 5, broadcaster: BOB, kind: 'FROZEN', until: (T0 + DAY) * 1000, reason: 'dispute #7' },
-        { block_number: 102, tx_index: 0, log_index: 0, tx_id: (102).toString(16).padStart(64, '0'), timestamp: (T0 + 50) * 1000 + 700, broadcaster: BOB, kind: 'UNFROZEN', until: (T0 + 50) * 1000, reason: null },
+        {
+          block_number: 101,
+          tx_index: 1,
+          log_index: 2,
+          tx_id: 'ef'.repeat(32),
+          timestamp: T0 * 1000 + 5,
+          broadcaster: BOB,
+          kind: 'FROZEN',
+          until: (T0 + DAY) * 1000,
+          reason: 'dispute #7',
+        },
+        {
+          block_number: 102,
+          tx_index: 0,
+          log_index: 0,
+          tx_id: (102).toString(16).padStart(64, '0'),
+          timestamp: (T0 + 50) * 1000 + 700,
+          broadcaster: BOB,
+          kind: 'UNFROZEN',
+          until: (T0 + 50) * 1000,
+          reason: null,
+        },
       ]);
     });
 
     it('fails with a FatalError on ClaimsUnfrozen of a broadcaster never frozen', function () {
-      assertFatal([vault('ClaimsUnfrozen', { broadcaster: CAROL })], `GiftVault:ClaimsUnfrozen: ClaimsUnfrozen for ${CAROL}, who was never frozen`);
+      assertFatal(
+        [vault('ClaimsUnfrozen', { broadcaster: CAROL })],
+        `GiftVault:ClaimsUnfrozen: ClaimsUnfrozen for ${CAROL}, who was never frozen`,
+      );
     });
   });
 
@@ -493,36 +897,91 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
       apply(defaultGift(1000n, T0 + 5 * W, { t: T0 + 100 }, { fromVault: false })); // pool 100, treasury 600
     });
 
-    it('lowers the treasury on TreasuryWithdrawn, down to 0, booking TREASURY_WITHDRAW to the recipient\'s wallet', function () {
+    it("lowers the treasury on TreasuryWithdrawn, down to 0, booking TREASURY_WITHDRAW to the recipient's wallet", function () {
       apply(vault('TreasuryWithdrawn', { token: BTT, to: CAROL, amount: '250' }));
-      assert.deepEqual(all('SELECT * FROM treasury'), [{ token: BTT, accrued: '600', withdrawn: '250', balance: '350', block_number: 103 }]);
+      assert.deepEqual(all('SELECT * FROM treasury'), [
+        { token: BTT, accrued: '600', withdrawn: '250', balance: '350', block_number: 103 },
+      ]);
       apply(vault('TreasuryWithdrawn', { token: BTT, to: CAROL, amount: '350' }));
-      assert.deepEqual(all('SELECT * FROM treasury'), [{ token: BTT, accrued: '600', withdrawn: '600', balance: '0', block_number: 104 }]);
-      assert.deepEqual(ledger().slice(-4), ['TREASURY_WITHDRAW CREDIT treasury 250 BTT', `TREASURY_WITHDRAW DEBIT wallet:${CAROL} 250 BTT`, 'TREASURY_WITHDRAW CREDIT treasury 350 BTT', `TREASURY_WITHDRAW DEBIT wallet:${CAROL} 350 BTT`]);
+      assert.deepEqual(all('SELECT * FROM treasury'), [
+        { token: BTT, accrued: '600', withdrawn: '600', balance: '0', block_number: 104 },
+      ]);
+      assert.deepEqual(ledger().slice(-4), [
+        'TREASURY_WITHDRAW CREDIT treasury 250 BTT',
+        `TREASURY_WITHDRAW DEBIT wallet:${CAROL} 250 BTT`,
+        'TREASURY_WITHDRAW CREDIT treasury 350 BTT',
+        `TREASURY_WITHDRAW DEBIT wallet:${CAROL} 350 BTT`,
+      ]);
     });
 
     it('fails with a FatalError when a treasury withdrawal exceeds its balance, also in a token with no revenue', function () {
-      assertFatal([vault('TreasuryWithdrawn', { token: BTT, to: CAROL, amount: '601' })], `GiftVault:TreasuryWithdrawn: treasury of ${BTT} would go negative`);
-      assertFatal([vault('TreasuryWithdrawn', { token: TRX, to: CAROL, amount: '1' })], `GiftVault:TreasuryWithdrawn: treasury of ${TRX} would go negative`);
+      assertFatal(
+        [vault('TreasuryWithdrawn', { token: BTT, to: CAROL, amount: '601' })],
+        `GiftVault:TreasuryWithdrawn: treasury of ${BTT} would go negative`,
+      );
+      assertFatal(
+        [vault('TreasuryWithdrawn', { token: TRX, to: CAROL, amount: '1' })],
+        `GiftVault:TreasuryWithdrawn: treasury of ${TRX} would go negative`,
+      );
     });
 
     it('lowers the pool accrual on PoolFlushed, down to 0, remembering the flush and booking POOL_FLUSH', function () {
       apply(vault('PoolFlushed', { token: BTT, amount: '40' }, { tx: '11'.repeat(32) }));
-      assert.deepEqual(all('SELECT * FROM pool'), [{ token: BTT, accrued: '100', flushed: '40', balance: '60', last_flush_tx_id: '11'.repeat(32), last_flush_amount: '40', block_number: 103 }]);
+      assert.deepEqual(all('SELECT * FROM pool'), [
+        {
+          token: BTT,
+          accrued: '100',
+          flushed: '40',
+          balance: '60',
+          last_flush_tx_id: '11'.repeat(32),
+          last_flush_amount: '40',
+          block_number: 103,
+        },
+      ]);
       apply(vault('PoolFlushed', { token: BTT, amount: '60' }, { tx: '22'.repeat(32) }));
-      assert.deepEqual(all('SELECT * FROM pool'), [{ token: BTT, accrued: '100', flushed: '100', balance: '0', last_flush_tx_id: '22'.repeat(32), last_flush_amount: '60', block_number: 104 }]);
-      assert.deepEqual(ledger().slice(-2), ['POOL_FLUSH CREDIT pool_accrued 60 BTT', 'POOL_FLUSH DEBIT reward_pool 60 BTT']);
+      assert.deepEqual(all('SELECT * FROM pool'), [
+        {
+          token: BTT,
+          accrued: '100',
+          flushed: '100',
+          balance: '0',
+          last_flush_tx_id: '22'.repeat(32),
+          last_flush_amount: '60',
+          block_number: 104,
+        },
+      ]);
+      assert.deepEqual(ledger().slice(-2), [
+        'POOL_FLUSH CREDIT pool_accrued 60 BTT',
+        'POOL_FLUSH DEBIT reward_pool 60 BTT',
+      ]);
     });
 
     it('fails with a FatalError when a flush exceeds the pool accrual', function () {
-      assertFatal([vault('PoolFlushed', { token: BTT, amount: '101' })], `GiftVault:PoolFlushed: pool accrual of ${BTT} would go negative`);
-      assertFatal([vault('PoolFlushed', { token: TRX, amount: '1' })], `GiftVault:PoolFlushed: pool accrual of ${TRX} would go negative`);
+      assertFatal(
+        [vault('PoolFlushed', { token: BTT, amount: '101' })],
+        `GiftVault:PoolFlushed: pool accrual of ${BTT} would go negative`,
+      );
+      assertFatal(
+        [vault('PoolFlushed', { token: TRX, amount: '1' })],
+        `GiftVault:PoolFlushed: pool accrual of ${TRX} would go negative`,
+      );
     });
 
     it('books SurplusRecovered of the vault and of the pool from their surplus accounts, touching no balance', function () {
-      apply(vault('SurplusRecovered', { token: TRX, to: CAROL, amount: '77' }), rp('SurplusRecovered', { token: BTT, to: ALICE, amount: '5' }));
-      assert.deepEqual(ledger().slice(-4), [`SURPLUS_RECOVER CREDIT surplus:vault 77 TRX`, `SURPLUS_RECOVER DEBIT wallet:${CAROL} 77 TRX`, `SURPLUS_RECOVER CREDIT surplus:pool 5 BTT`, `SURPLUS_RECOVER DEBIT wallet:${ALICE} 5 BTT`]);
-      assert.deepEqual(all('SELECT balance FROM treasury UNION ALL SELECT balance FROM pool'), [{ balance: '600' }, { balance: '100' }]);
+      apply(
+        vault('SurplusRecovered', { token: TRX, to: CAROL, amount: '77' }),
+        rp('SurplusRecovered', { token: BTT, to: ALICE, amount: '5' }),
+      );
+      assert.deepEqual(ledger().slice(-4), [
+        `SURPLUS_RECOVER CREDIT surplus:vault 77 TRX`,
+        `SURPLUS_RECOVER DEBIT wallet:${CAROL} 77 TRX`,
+        `SURPLUS_RECOVER CREDIT surplus:pool 5 BTT`,
+        `SURPLUS_RECOVER DEBIT wallet:${ALICE} 5 BTT`,
+      ]);
+      assert.deepEqual(all('SELECT balance FROM treasury UNION ALL SELECT balance FROM pool'), [
+        { balance: '600' },
+        { balance: '100' },
+      ]);
       assert.equal(count('reward_pool'), 0);
     });
   });
@@ -530,22 +989,102 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
   // ---------------------------------------------------------------------------------- splits
 
   describe('split policies', function () {
-    const policy = (broadcaster: string): Row | undefined => one('SELECT * FROM split_policies WHERE broadcaster = ?', broadcaster);
-    const history = (): Row[] => all('SELECT block_number, tx_index, log_index, tx_id, timestamp, broadcaster, kind, broadcaster_bps, pool_bps, platform_bps, effective_at FROM split_history ORDER BY block_number');
-    const bps = (b: number, p: number, f: number): EventArgs => ({ broadcasterBps: String(b), poolBps: String(p), platformBps: String(f) });
-    const base = { broadcaster_bps: 0, pool_bps: 0, platform_bps: 0, active: 0, has_next: 0, next_broadcaster_bps: 0, next_pool_bps: 0, next_platform_bps: 0, next_active: 0, effective_at: 0 };
+    const policy = (broadcaster: string): Row | undefined =>
+      one('SELECT * FROM split_policies WHERE broadcaster = ?', broadcaster);
+    const history = (): Row[] =>
+      all(
+        'SELECT block_number, tx_index, log_index, tx_id, timestamp, broadcaster, kind, broadcaster_bps, pool_bps, platform_bps, effective_at FROM split_history ORDER BY block_number',
+      );
+    const bps = (b: number, p: number, f: number): EventArgs => ({
+      broadcasterBps: String(b),
+      poolBps: String(p),
+      platformBps: String(f),
+    });
+    const base = {
+      broadcaster_bps: 0,
+      pool_bps: 0,
+      platform_bps: 0,
+      active: 0,
+      has_next: 0,
+      next_broadcaster_bps: 0,
+      next_pool_bps: 0,
+      next_platform_bps: 0,
+      next_active: 0,
+      effective_at: 0,
+    };
 
     it('applies SplitUpdated of the default (zero address) at once and keeps it in the history', function () {
-      apply(vault('SplitUpdated', { broadcaster: ZERO_ADDRESS, ...bps(3000, 1000, 6000) }, { t: T0, ms: 1, txIndex: 2, logIndex: 3, tx: '33'.repeat(32) }));
-      assert.deepEqual(policy(ZERO_ADDRESS), { ...base, broadcaster: ZERO_ADDRESS, broadcaster_bps: 3000, pool_bps: 1000, platform_bps: 6000, active: 1, block_number: 101 });
-      assert.deepEqual(history(), [{ block_number: 101, tx_index: 2, log_index: 3, tx_id: '33'.repeat(32), timestamp: T0 * 1000 + 1, broadcaster: ZERO_ADDRESS, kind: 'UPDATED', broadcaster_bps: 3000, pool_bps: 1000, platform_bps: 6000, effective_at: T0 * 1000 + 1 }]);
+      apply(
+        vault(
+          'SplitUpdated',
+          { broadcaster: ZERO_ADDRESS, ...bps(3000, 1000, 6000) },
+          { t: T0, ms: 1, txIndex: 2, logIndex: 3, tx: '33'.repeat(32) },
+        ),
+      );
+      assert.deepEqual(policy(ZERO_ADDRESS), {
+        ...base,
+        broadcaster: ZERO_ADDRESS,
+        broadcaster_bps: 3000,
+        pool_bps: 1000,
+        platform_bps: 6000,
+        active: 1,
+        block_number: 101,
+      });
+      assert.deepEqual(history(), [
+        {
+          block_number: 101,
+          tx_index: 2,
+          log_index: 3,
+          tx_id: '33'.repeat(32),
+          timestamp: T0 * 1000 + 1,
+          broadcaster: ZERO_ADDRESS,
+          kind: 'UPDATED',
+          broadcaster_bps: 3000,
+          pool_bps: 1000,
+          platform_bps: 6000,
+          effective_at: T0 * 1000 + 1,
+        },
+      ]);
     });
 
     it('keeps the default active and an override inactive until they take effect when a change is only announced', function () {
-      apply(vault('SplitChangeAnnounced', { broadcaster: ZERO_ADDRESS, ...bps(2000, 2000, 6000), effectiveAt: String(T0 + 7 * DAY) }, { t: T0 }));
-      apply(vault('SplitChangeAnnounced', { broadcaster: BOB, ...bps(4000, 1000, 5000), effectiveAt: String(T0 + DAY) }, { t: T0 + 5 }));
-      assert.deepEqual(policy(ZERO_ADDRESS), { ...base, broadcaster: ZERO_ADDRESS, active: 1, has_next: 1, next_broadcaster_bps: 2000, next_pool_bps: 2000, next_platform_bps: 6000, next_active: 1, effective_at: (T0 + 7 * DAY) * 1000, block_number: 101 });
-      assert.deepEqual(policy(BOB), { ...base, broadcaster: BOB, has_next: 1, next_broadcaster_bps: 4000, next_pool_bps: 1000, next_platform_bps: 5000, next_active: 1, effective_at: (T0 + DAY) * 1000, block_number: 102 });
+      apply(
+        vault(
+          'SplitChangeAnnounced',
+          { broadcaster: ZERO_ADDRESS, ...bps(2000, 2000, 6000), effectiveAt: String(T0 + 7 * DAY) },
+          { t: T0 },
+        ),
+      );
+      apply(
+        vault(
+          'SplitChangeAnnounced',
+          { broadcaster: BOB, ...bps(4000, 1000, 5000), effectiveAt: String(T0 + DAY) },
+          { t: T0 + 5 },
+        ),
+      );
+      assert.deepEqual(policy(ZERO_ADDRESS), {
+        ...base,
+        broadcaster: ZERO_ADDRESS,
+        active: 1,
+        has_next: 1,
+        next_broadcaster_bps: 2000,
+        next_pool_bps: 2000,
+        next_platform_bps: 6000,
+        next_active: 1,
+        effective_at: (T0 + 7 * DAY) * 1000,
+        block_number: 101,
+      });
+      assert.deepEqual(policy(BOB), {
+        ...base,
+        broadcaster: BOB,
+        has_next: 1,
+        next_broadcaster_bps: 4000,
+        next_pool_bps: 1000,
+        next_platform_bps: 5000,
+        next_active: 1,
+        effective_at: (T0 + DAY) * 1000,
+        block_number: 102,
+      });
       assert.deepEqual(
         history().map((h) => [h.broadcaster, h.kind, h.broadcaster_bps, h.pool_bps, h.platform_bps, h.effective_at]),
         [
@@ -557,9 +1096,21 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
 
     it('settles an announced change that is due (effectiveAt <= block second) before the next split event', function () {
       apply(vault('SplitUpdated', { broadcaster: BOB, ...bps(5000, 1000, 4000) }, { t: T0 }));
-      apply(vault('SplitChangeAnnounced', { broadcaster: BOB, ...bps(4000, 1000, 5000), effectiveAt: String(T0 + DAY) }, { t: T0 + 1 }));
+      apply(
+        vault(
+          'SplitChangeAnnounced',
+          { broadcaster: BOB, ...bps(4000, 1000, 5000), effectiveAt: String(T0 + DAY) },
+          { t: T0 + 1 },
+        ),
+      );
       // Due exactly now: the announced split becomes current, then the clear is announced on top.
-      apply(vault('SplitOverrideClearAnnounced', { broadcaster: BOB, effectiveAt: String(T0 + 8 * DAY) }, { t: T0 + DAY, ms: 400 }));
+      apply(
+        vault(
+          'SplitOverrideClearAnnounced',
+          { broadcaster: BOB, effectiveAt: String(T0 + 8 * DAY) },
+          { t: T0 + DAY, ms: 400 },
+        ),
+      );
       assert.deepEqual(policy(BOB), {
         ...base,
         broadcaster: BOB,
@@ -586,20 +1137,64 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
         effective_at: (T0 + 8 * DAY) * 1000,
       });
       // A due clear deactivates the override when the next event settles it.
-      apply(vault('SplitChangeAnnounced', { broadcaster: BOB, ...bps(3000, 1000, 6000), effectiveAt: String(T0 + 20 * DAY) }, { t: T0 + 8 * DAY }));
-      assert.deepEqual(policy(BOB), { ...base, broadcaster: BOB, has_next: 1, next_broadcaster_bps: 3000, next_pool_bps: 1000, next_platform_bps: 6000, next_active: 1, effective_at: (T0 + 20 * DAY) * 1000, block_number: 104 });
+      apply(
+        vault(
+          'SplitChangeAnnounced',
+          { broadcaster: BOB, ...bps(3000, 1000, 6000), effectiveAt: String(T0 + 20 * DAY) },
+          { t: T0 + 8 * DAY },
+        ),
+      );
+      assert.deepEqual(policy(BOB), {
+        ...base,
+        broadcaster: BOB,
+        has_next: 1,
+        next_broadcaster_bps: 3000,
+        next_pool_bps: 1000,
+        next_platform_bps: 6000,
+        next_active: 1,
+        effective_at: (T0 + 20 * DAY) * 1000,
+        block_number: 104,
+      });
     });
 
     it('does not settle an announced change one second before it is due', function () {
       apply(vault('SplitUpdated', { broadcaster: BOB, ...bps(5000, 1000, 4000) }, { t: T0 }));
-      apply(vault('SplitChangeAnnounced', { broadcaster: BOB, ...bps(4000, 1000, 5000), effectiveAt: String(T0 + DAY) }, { t: T0 + 1 }));
-      apply(vault('SplitOverrideClearAnnounced', { broadcaster: BOB, effectiveAt: String(T0 + 8 * DAY) }, { t: T0 + DAY - 1, ms: 999 }));
-      assert.deepEqual(policy(BOB), { ...base, broadcaster: BOB, broadcaster_bps: 5000, pool_bps: 1000, platform_bps: 4000, active: 1, has_next: 1, effective_at: (T0 + 8 * DAY) * 1000, block_number: 103 });
+      apply(
+        vault(
+          'SplitChangeAnnounced',
+          { broadcaster: BOB, ...bps(4000, 1000, 5000), effectiveAt: String(T0 + DAY) },
+          { t: T0 + 1 },
+        ),
+      );
+      apply(
+        vault(
+          'SplitOverrideClearAnnounced',
+          { broadcaster: BOB, effectiveAt: String(T0 + 8 * DAY) },
+          { t: T0 + DAY - 1, ms: 999 },
+        ),
+      );
+      assert.deepEqual(policy(BOB), {
+        ...base,
+        broadcaster: BOB,
+        broadcaster_bps: 5000,
+        pool_bps: 1000,
+        platform_bps: 4000,
+        active: 1,
+        has_next: 1,
+        effective_at: (T0 + 8 * DAY) * 1000,
+        block_number: 103,
+      });
     });
 
     it('replaces the current split and drops an announced one on SplitUpdated', function () {
       apply(vault('SplitUpdated', { broadcaster: BOB, ...bps(5000, 1000, 4000) }, { t: T0 }));
-      apply(vault('SplitChangeAnnounced', { broadcaster: BOB, ...bps(4000, 1000, 5000), effectiveAt: String(T0 + DAY) }, { t: T0 + 1 }));
+      apply(
+        vault(
+          'SplitChangeAnnounced',
+          { broadcaster: BOB, ...bps(4000, 1000, 5000), effectiveAt: String(T0 + DAY) },
+          { t: T0 + 1 },
+        ),
+      );
       apply(vault('SplitUpdated', { broadcaster: BOB, ...bps(6000, 1000, 3000) }, { t: T0 + 2 }));
       assert.deepEqual(policy(BOB), {
         ...base,
@@ -619,7 +1214,13 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
 
     it('deactivates the override and drops an announced change on SplitOverrideCleared, effective at the event', function () {
       apply(vault('SplitUpdated', { broadcaster: BOB, ...bps(5000, 1000, 4000) }, { t: T0 }));
-      apply(vault('SplitChangeAnnounced', { broadcaster: BOB, ...bps(4000, 1000, 5000), effectiveAt: String(T0 + DAY) }, { t: T0 + 1 }));
+      apply(
+        vault(
+          'SplitChangeAnnounced',
+          { broadcaster: BOB, ...bps(4000, 1000, 5000), effectiveAt: String(T0 + DAY) },
+          { t: T0 + 1 },
+        ),
+      );
       apply(vault('SplitOverrideCleared', { broadcaster: BOB }, { t: T0 + 2, ms: 3 }));
       assert.deepEqual(policy(BOB), {
         ...base,
@@ -651,9 +1252,27 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
 
     it('announces clearing an override as a next split of zeros, inactive, from effectiveAt', function () {
       apply(vault('SplitUpdated', { broadcaster: BOB, ...bps(5000, 1000, 4000) }, { t: T0 }));
-      apply(vault('SplitChangeAnnounced', { broadcaster: BOB, ...bps(4000, 2000, 4000), effectiveAt: String(T0 + 3 * DAY) }, { t: T0 + 1 }));
-      apply(vault('SplitOverrideClearAnnounced', { broadcaster: BOB, effectiveAt: String(T0 + 7 * DAY) }, { t: T0 + 2 }));
-      assert.deepEqual(policy(BOB), { ...base, broadcaster: BOB, broadcaster_bps: 5000, pool_bps: 1000, platform_bps: 4000, active: 1, has_next: 1, effective_at: (T0 + 7 * DAY) * 1000, block_number: 103 });
+      apply(
+        vault(
+          'SplitChangeAnnounced',
+          { broadcaster: BOB, ...bps(4000, 2000, 4000), effectiveAt: String(T0 + 3 * DAY) },
+          { t: T0 + 1 },
+        ),
+      );
+      apply(
+        vault('SplitOverrideClearAnnounced', { broadcaster: BOB, effectiveAt: String(T0 + 7 * DAY) }, { t: T0 + 2 }),
+      );
+      assert.deepEqual(policy(BOB), {
+        ...base,
+        broadcaster: BOB,
+        broadcaster_bps: 5000,
+        pool_bps: 1000,
+        platform_bps: 4000,
+        active: 1,
+        has_next: 1,
+        effective_at: (T0 + 7 * DAY) * 1000,
+        block_number: 103,
+      });
     });
   });
 
@@ -683,7 +1302,11 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
     for (let day = 0; day < 60 * 366; day++) {
       const ts = day * 86_400_000 + 3_600_000;
       const d = new Date(ts);
-      const [[, dayStart], [, weekStart], [, monthStart]] = periodsOf(ts) as [[string, number], [string, number], [string, number]];
+      const [[, dayStart], [, weekStart], [, monthStart]] = periodsOf(ts) as [
+        [string, number],
+        [string, number],
+        [string, number],
+      ];
       assert.equal(dayStart, day * 86_400_000);
       assert.equal(monthStart, Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), `month of ${d.toISOString()}`);
       // getUTCDay: 0 Sunday .. 6 Saturday, so (getUTCDay() + 6) % 7 days since Monday.
@@ -694,18 +1317,48 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
   // ------------------------------------------------------------------------------ RewardPool
 
   describe('RewardPool', function () {
-    const funds = (token = BTT): Row | undefined => one('SELECT unallocated, outstanding, funded_total, claimed_total, swept_total, block_number FROM reward_pool WHERE token = ?', token);
+    const funds = (token = BTT): Row | undefined =>
+      one(
+        'SELECT unallocated, outstanding, funded_total, claimed_total, swept_total, block_number FROM reward_pool WHERE token = ?',
+        token,
+      );
     const epoch = (id: string): Row | undefined => one('SELECT * FROM reward_epochs WHERE epoch_id = ?', id);
     const root = `0x${'ab'.repeat(32)}`;
-    const publish = (epochId: string, total: bigint, at?: At): RawEvent => rp('EpochPublished', { epochId, token: BTT, merkleRoot: root, total: String(total), claimDeadline: String(T0 + 30 * DAY), uri: `ipfs://epoch${epochId}` }, at);
-    const claim = (epochId: string, index: string, who: string, amount: bigint, at?: At): RawEvent => rp('RewardClaimed', { epochId, index, account: who, amount: String(amount), category: '2' }, at);
-    const fund = (funder: string, amount: bigint, at?: At): RawEvent => rp('Funded', { funder, token: BTT, amount: String(amount) }, at);
+    const publish = (epochId: string, total: bigint, at?: At): RawEvent =>
+      rp(
+        'EpochPublished',
+        {
+          epochId,
+          token: BTT,
+          merkleRoot: root,
+          total: String(total),
+          claimDeadline: String(T0 + 30 * DAY),
+          uri: `ipfs://epoch${epochId}`,
+        },
+        at,
+      );
+    const claim = (epochId: string, index: string, who: string, amount: bigint, at?: At): RawEvent =>
+      rp('RewardClaimed', { epochId, index, account: who, amount: String(amount), category: '2' }, at);
+    const fund = (funder: string, amount: bigint, at?: At): RawEvent =>
+      rp('Funded', { funder, token: BTT, amount: String(amount) }, at);
 
     it('adds Funded by an account to the unallocated funds and books REWARD_FUND from its wallet', function () {
       apply(fund(CAROL, 500n));
       apply(fund(CAROL, 20n));
-      assert.deepEqual(funds(), { unallocated: '520', outstanding: '0', funded_total: '520', claimed_total: '0', swept_total: '0', block_number: 102 });
-      assert.deepEqual(ledger(), [`REWARD_FUND CREDIT wallet:${CAROL} 500 BTT`, 'REWARD_FUND DEBIT reward_pool 500 BTT', `REWARD_FUND CREDIT wallet:${CAROL} 20 BTT`, 'REWARD_FUND DEBIT reward_pool 20 BTT']);
+      assert.deepEqual(funds(), {
+        unallocated: '520',
+        outstanding: '0',
+        funded_total: '520',
+        claimed_total: '0',
+        swept_total: '0',
+        block_number: 102,
+      });
+      assert.deepEqual(ledger(), [
+        `REWARD_FUND CREDIT wallet:${CAROL} 500 BTT`,
+        'REWARD_FUND DEBIT reward_pool 500 BTT',
+        `REWARD_FUND CREDIT wallet:${CAROL} 20 BTT`,
+        'REWARD_FUND DEBIT reward_pool 20 BTT',
+      ]);
     });
 
     describe('when the vault flushes its pool accrual', function () {
@@ -715,21 +1368,52 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
         apply(defaultGift(1000n, T0 + 5 * W, { t: T0 + 100 }, { fromVault: false })); // pool accrual 100
       });
 
-      it('books nothing more for the vault\'s Funded of the amount flushed in the same transaction', function () {
-        apply(vault('PoolFlushed', { token: BTT, amount: '100' }, { tx: FLUSH_TX }), rp('Funded', { funder: VAULT, token: BTT, amount: '100' }, { tx: FLUSH_TX, logIndex: 1 }));
-        assert.deepEqual(funds(), { unallocated: '100', outstanding: '0', funded_total: '100', claimed_total: '0', swept_total: '0', block_number: 104 });
-        assert.deepEqual(ledger().slice(4), ['POOL_FLUSH CREDIT pool_accrued 100 BTT', 'POOL_FLUSH DEBIT reward_pool 100 BTT']);
+      it("books nothing more for the vault's Funded of the amount flushed in the same transaction", function () {
+        apply(
+          vault('PoolFlushed', { token: BTT, amount: '100' }, { tx: FLUSH_TX }),
+          rp('Funded', { funder: VAULT, token: BTT, amount: '100' }, { tx: FLUSH_TX, logIndex: 1 }),
+        );
+        assert.deepEqual(funds(), {
+          unallocated: '100',
+          outstanding: '0',
+          funded_total: '100',
+          claimed_total: '0',
+          swept_total: '0',
+          block_number: 104,
+        });
+        assert.deepEqual(ledger().slice(4), [
+          'POOL_FLUSH CREDIT pool_accrued 100 BTT',
+          'POOL_FLUSH DEBIT reward_pool 100 BTT',
+        ]);
       });
 
       it('books the part of a flush that did not arrive (a fee-on-transfer token) as TRANSFER_FEE', function () {
-        apply(vault('PoolFlushed', { token: BTT, amount: '100' }, { tx: FLUSH_TX }), rp('Funded', { funder: VAULT, token: BTT, amount: '97' }, { tx: FLUSH_TX, logIndex: 1 }));
-        assert.deepEqual(funds(), { unallocated: '97', outstanding: '0', funded_total: '97', claimed_total: '0', swept_total: '0', block_number: 104 });
-        assert.deepEqual(ledger().slice(4), ['POOL_FLUSH CREDIT pool_accrued 100 BTT', 'POOL_FLUSH DEBIT reward_pool 100 BTT', 'TRANSFER_FEE CREDIT reward_pool 3 BTT', 'TRANSFER_FEE DEBIT token_fees 3 BTT']);
+        apply(
+          vault('PoolFlushed', { token: BTT, amount: '100' }, { tx: FLUSH_TX }),
+          rp('Funded', { funder: VAULT, token: BTT, amount: '97' }, { tx: FLUSH_TX, logIndex: 1 }),
+        );
+        assert.deepEqual(funds(), {
+          unallocated: '97',
+          outstanding: '0',
+          funded_total: '97',
+          claimed_total: '0',
+          swept_total: '0',
+          block_number: 104,
+        });
+        assert.deepEqual(ledger().slice(4), [
+          'POOL_FLUSH CREDIT pool_accrued 100 BTT',
+          'POOL_FLUSH DEBIT reward_pool 100 BTT',
+          'TRANSFER_FEE CREDIT reward_pool 3 BTT',
+          'TRANSFER_FEE DEBIT token_fees 3 BTT',
+        ]);
       });
 
       it('fails with a FatalError when the vault funds more than it flushed', function () {
         assertFatal(
-          [vault('PoolFlushed', { token: BTT, amount: '60' }, { tx: FLUSH_TX }), rp('Funded', { funder: VAULT, token: BTT, amount: '61' }, { tx: FLUSH_TX, logIndex: 1 })],
+          [
+            vault('PoolFlushed', { token: BTT, amount: '60' }, { tx: FLUSH_TX }),
+            rp('Funded', { funder: VAULT, token: BTT, amount: '61' }, { tx: FLUSH_TX, logIndex: 1 }),
+          ],
           `RewardPool:Funded: the pool received 61 of ${BTT}, more than the 60 flushed`,
         );
       });
@@ -740,7 +1424,10 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
         assertFatal([rp('Funded', { funder: VAULT, token: BTT, amount: '50' }, { tx: FLUSH_TX })], message);
         apply(vault('PoolFlushed', { token: BTT, amount: '50' }, { tx: FLUSH_TX }));
         assertFatal([rp('Funded', { funder: VAULT, token: BTT, amount: '50' }, { tx: '55'.repeat(32) })], message);
-        assertFatal([rp('Funded', { funder: VAULT, token: TRX, amount: '50' }, { tx: FLUSH_TX })], `RewardPool:Funded: the vault funded the pool with 50 of ${TRX} without a PoolFlushed in the same transaction`);
+        assertFatal(
+          [rp('Funded', { funder: VAULT, token: TRX, amount: '50' }, { tx: FLUSH_TX })],
+          `RewardPool:Funded: the vault funded the pool with 50 of ${TRX} without a PoolFlushed in the same transaction`,
+        );
         assert.equal(count('reward_pool'), 0);
       });
     });
@@ -766,14 +1453,30 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
         cancelled_at: null,
         block_number: 102,
       });
-      assert.deepEqual(funds(), { unallocated: '0', outstanding: '1000', funded_total: '1000', claimed_total: '0', swept_total: '0', block_number: 102 });
-      assert.deepEqual(ledger().slice(2), ['EPOCH_PUBLISH CREDIT reward_pool 1000 BTT', 'EPOCH_PUBLISH DEBIT epoch:3 1000 BTT']);
+      assert.deepEqual(funds(), {
+        unallocated: '0',
+        outstanding: '1000',
+        funded_total: '1000',
+        claimed_total: '0',
+        swept_total: '0',
+        block_number: 102,
+      });
+      assert.deepEqual(ledger().slice(2), [
+        'EPOCH_PUBLISH CREDIT reward_pool 1000 BTT',
+        'EPOCH_PUBLISH DEBIT epoch:3 1000 BTT',
+      ]);
     });
 
     it('fails with a FatalError when an epoch allocates more than the unallocated funds', function () {
       apply(fund(CAROL, 999n));
-      assertFatal([publish('3', 1000n)], `RewardPool:EpochPublished: epoch 3 allocates more ${BTT} than the pool has unallocated`);
-      assertFatal([rp('EpochPublished', { epochId: '4', token: TRX, merkleRoot: root, total: '1', claimDeadline: '1', uri: '' })], `RewardPool:EpochPublished: epoch 4 allocates more ${TRX} than the pool has unallocated`);
+      assertFatal(
+        [publish('3', 1000n)],
+        `RewardPool:EpochPublished: epoch 3 allocates more ${BTT} than the pool has unallocated`,
+      );
+      assertFatal(
+        [rp('EpochPublished', { epochId: '4', token: TRX, merkleRoot: root, total: '1', claimDeadline: '1', uri: '' })],
+        `RewardPool:EpochPublished: epoch 4 allocates more ${TRX} than the pool has unallocated`,
+      );
       assert.equal(count('reward_epochs'), 0);
     });
 
@@ -781,72 +1484,179 @@ describe('indexer handlers: GiftVault and RewardPool events applied in the test 
       apply(fund(CAROL, 1000n), publish('3', 700n));
       apply(claim('3', '0', ALICE, 300n, { t: T0 + 60, ms: 2, txIndex: 4, logIndex: 5, tx: '77'.repeat(32) }));
       apply(claim('3', '1', BOB, 400n, { t: T0 + 61 }));
-      assert.deepEqual(
-        [epoch('3')?.claimed, epoch('3')?.claim_count, epoch('3')?.block_number],
-        ['700', 2, 104],
-      );
-      assert.deepEqual(funds(), { unallocated: '300', outstanding: '0', funded_total: '1000', claimed_total: '700', swept_total: '0', block_number: 104 });
+      assert.deepEqual([epoch('3')?.claimed, epoch('3')?.claim_count, epoch('3')?.block_number], ['700', 2, 104]);
+      assert.deepEqual(funds(), {
+        unallocated: '300',
+        outstanding: '0',
+        funded_total: '1000',
+        claimed_total: '700',
+        swept_total: '0',
+        block_number: 104,
+      });
       assert.deepEqual(all('SELECT * FROM reward_claims ORDER BY claim_index'), [
-        { epoch_id: '3', claim_index: '0', account: ALICE, amount: '300', category: 2, tx_id: '77'.repeat(32), block_number: 103, tx_index: 4, log_index: 5, timestamp: (T0 + 60) * 1000 + 2 },
-        { epoch_id: '3', claim_index: '1', account: BOB, amount: '400', category: 2, tx_id: (104).toString(16).padStart(64, '0'), block_number: 104, tx_index: 0, log_index: 0, timestamp: (T0 + 61) * 1000 },
+        {
+          epoch_id: '3',
+          claim_index: '0',
+          account: ALICE,
+          amount: '300',
+          category: 2,
+          tx_id: '77'.repeat(32),
+          block_number: 103,
+          tx_index: 4,
+          log_index: 5,
+          timestamp: (T0 + 60) * 1000 + 2,
+        },
+        {
+          epoch_id: '3',
+          claim_index: '1',
+          account: BOB,
+          amount: '400',
+          category: 2,
+          tx_id: (104).toString(16).padStart(64, '0'),
+          block_number: 104,
+          tx_index: 0,
+          log_index: 0,
+          timestamp: (T0 + 61) * 1000,
+        },
       ]);
-      assert.deepEqual(ledger().slice(4), ['REWARD_CLAIM CREDIT epoch:3 300 BTT', `REWARD_CLAIM DEBIT wallet:${ALICE} 300 BTT`, 'REWARD_CLAIM CREDIT epoch:3 400 BTT', `REWARD_CLAIM DEBIT wallet:${BOB} 400 BTT`]);
+      assert.deepEqual(ledger().slice(4), [
+        'REWARD_CLAIM CREDIT epoch:3 300 BTT',
+        `REWARD_CLAIM DEBIT wallet:${ALICE} 300 BTT`,
+        'REWARD_CLAIM CREDIT epoch:3 400 BTT',
+        `REWARD_CLAIM DEBIT wallet:${BOB} 400 BTT`,
+      ]);
     });
 
     it('fails with a FatalError on a claim of an unpublished epoch, beyond what is left of its epoch, or from a swept or cancelled one', function () {
       apply(fund(CAROL, 1000n), publish('3', 700n), publish('4', 100n), publish('5', 100n));
-      assertFatal([claim('9', '0', ALICE, 1n)], 'RewardPool:RewardClaimed: event for epoch 9, which was never published');
+      assertFatal(
+        [claim('9', '0', ALICE, 1n)],
+        'RewardPool:RewardClaimed: event for epoch 9, which was never published',
+      );
       // 701 is within what the three epochs owe together (900), not within epoch 3's 700.
-      assertFatal([claim('3', '0', ALICE, 701n)], 'RewardPool:RewardClaimed: a claim of 701 from epoch 3 exceeds what is left of it (700)');
+      assertFatal(
+        [claim('3', '0', ALICE, 701n)],
+        'RewardPool:RewardClaimed: a claim of 701 from epoch 3 exceeds what is left of it (700)',
+      );
       apply(claim('3', '0', ALICE, 600n));
-      assertFatal([claim('3', '1', BOB, 101n)], 'RewardPool:RewardClaimed: a claim of 101 from epoch 3 exceeds what is left of it (100)');
+      assertFatal(
+        [claim('3', '1', BOB, 101n)],
+        'RewardPool:RewardClaimed: a claim of 101 from epoch 3 exceeds what is left of it (100)',
+      );
       apply(rp('EpochSwept', { epochId: '4', amount: '100' }), rp('EpochCancelled', { epochId: '5', amount: '100' }));
       assertFatal([claim('4', '0', ALICE, 1n)], 'RewardPool:RewardClaimed: epoch 4 claimed from after it was swept');
-      assertFatal([claim('5', '0', ALICE, 1n)], 'RewardPool:RewardClaimed: epoch 5 claimed from after it was cancelled');
+      assertFatal(
+        [claim('5', '0', ALICE, 1n)],
+        'RewardPool:RewardClaimed: epoch 5 claimed from after it was cancelled',
+      );
       assert.deepEqual(all('SELECT epoch_id, amount FROM reward_claims'), [{ epoch_id: '3', amount: '600' }]);
     });
 
-    it('sweeps an epoch\'s unclaimed rest back to the unallocated funds, booking EPOCH_SWEEP', function () {
+    it("sweeps an epoch's unclaimed rest back to the unallocated funds, booking EPOCH_SWEEP", function () {
       apply(fund(CAROL, 1000n), publish('3', 700n), claim('3', '0', ALICE, 300n));
       apply(rp('EpochSwept', { epochId: '3', amount: '400' }, { t: T0 + 31 * DAY, ms: 6 }));
       const e = epoch('3')!;
-      assert.deepEqual([e.swept, e.swept_amount, e.swept_at, e.claimed, e.cancelled, e.block_number], [1, '400', (T0 + 31 * DAY) * 1000 + 6, '300', 0, 104]);
-      assert.deepEqual(funds(), { unallocated: '700', outstanding: '0', funded_total: '1000', claimed_total: '300', swept_total: '400', block_number: 104 });
-      assert.deepEqual(ledger().slice(-2), ['EPOCH_SWEEP CREDIT epoch:3 400 BTT', 'EPOCH_SWEEP DEBIT reward_pool 400 BTT']);
+      assert.deepEqual(
+        [e.swept, e.swept_amount, e.swept_at, e.claimed, e.cancelled, e.block_number],
+        [1, '400', (T0 + 31 * DAY) * 1000 + 6, '300', 0, 104],
+      );
+      assert.deepEqual(funds(), {
+        unallocated: '700',
+        outstanding: '0',
+        funded_total: '1000',
+        claimed_total: '300',
+        swept_total: '400',
+        block_number: 104,
+      });
+      assert.deepEqual(ledger().slice(-2), [
+        'EPOCH_SWEEP CREDIT epoch:3 400 BTT',
+        'EPOCH_SWEEP DEBIT reward_pool 400 BTT',
+      ]);
     });
 
     it('fails with a FatalError on a sweep of an unpublished epoch, of other than its unclaimed rest, or a second time', function () {
       apply(fund(CAROL, 1000n), publish('3', 700n), claim('3', '0', ALICE, 300n));
-      assertFatal([rp('EpochSwept', { epochId: '8', amount: '1' })], 'RewardPool:EpochSwept: event for epoch 8, which was never published');
+      assertFatal(
+        [rp('EpochSwept', { epochId: '8', amount: '1' })],
+        'RewardPool:EpochSwept: event for epoch 8, which was never published',
+      );
       for (const amount of ['401', '399']) {
-        assertFatal([rp('EpochSwept', { epochId: '3', amount })], `RewardPool:EpochSwept: epoch 3 swept with ${amount}, but 400 of it was unclaimed`);
+        assertFatal(
+          [rp('EpochSwept', { epochId: '3', amount })],
+          `RewardPool:EpochSwept: epoch 3 swept with ${amount}, but 400 of it was unclaimed`,
+        );
       }
       apply(rp('EpochSwept', { epochId: '3', amount: '400' }));
-      assertFatal([rp('EpochSwept', { epochId: '3', amount: '0' })], 'RewardPool:EpochSwept: epoch 3 swept after it was swept');
-      assert.deepEqual(funds(), { unallocated: '700', outstanding: '0', funded_total: '1000', claimed_total: '300', swept_total: '400', block_number: 107 });
+      assertFatal(
+        [rp('EpochSwept', { epochId: '3', amount: '0' })],
+        'RewardPool:EpochSwept: epoch 3 swept after it was swept',
+      );
+      assert.deepEqual(funds(), {
+        unallocated: '700',
+        outstanding: '0',
+        funded_total: '1000',
+        claimed_total: '300',
+        swept_total: '400',
+        block_number: 107,
+      });
     });
 
     it('cancels an unclaimed epoch: its total back to the unallocated funds, booking EPOCH_CANCEL', function () {
       apply(fund(CAROL, 1000n), publish('3', 700n));
       apply(rp('EpochCancelled', { epochId: '3', amount: '700' }, { t: T0 + 9, ms: 1 }));
       const e = epoch('3')!;
-      assert.deepEqual([e.cancelled, e.cancelled_at, e.swept, e.claimed, e.block_number], [1, (T0 + 9) * 1000 + 1, 0, '0', 103]);
-      assert.deepEqual(funds(), { unallocated: '1000', outstanding: '0', funded_total: '1000', claimed_total: '0', swept_total: '0', block_number: 103 });
-      assert.deepEqual(ledger().slice(-2), ['EPOCH_CANCEL CREDIT epoch:3 700 BTT', 'EPOCH_CANCEL DEBIT reward_pool 700 BTT']);
+      assert.deepEqual(
+        [e.cancelled, e.cancelled_at, e.swept, e.claimed, e.block_number],
+        [1, (T0 + 9) * 1000 + 1, 0, '0', 103],
+      );
+      assert.deepEqual(funds(), {
+        unallocated: '1000',
+        outstanding: '0',
+        funded_total: '1000',
+        claimed_total: '0',
+        swept_total: '0',
+        block_number: 103,
+      });
+      assert.deepEqual(ledger().slice(-2), [
+        'EPOCH_CANCEL CREDIT epoch:3 700 BTT',
+        'EPOCH_CANCEL DEBIT reward_pool 700 BTT',
+      ]);
     });
 
     it('fails with a FatalError on cancelling an unpublished, claimed, partially returned, swept or already cancelled epoch', function () {
       apply(fund(CAROL, 1000n), publish('3', 700n), publish('4', 200n));
-      assertFatal([rp('EpochCancelled', { epochId: '7', amount: '1' })], 'RewardPool:EpochCancelled: event for epoch 7, which was never published');
-      assertFatal([rp('EpochCancelled', { epochId: '3', amount: '699' })], 'RewardPool:EpochCancelled: epoch 3 cancelled with 699 after 0 claims of its 700');
+      assertFatal(
+        [rp('EpochCancelled', { epochId: '7', amount: '1' })],
+        'RewardPool:EpochCancelled: event for epoch 7, which was never published',
+      );
+      assertFatal(
+        [rp('EpochCancelled', { epochId: '3', amount: '699' })],
+        'RewardPool:EpochCancelled: epoch 3 cancelled with 699 after 0 claims of its 700',
+      );
       apply(claim('4', '0', ALICE, 1n));
-      assertFatal([rp('EpochCancelled', { epochId: '4', amount: '200' })], 'RewardPool:EpochCancelled: epoch 4 cancelled with 200 after 1 claims of its 200');
+      assertFatal(
+        [rp('EpochCancelled', { epochId: '4', amount: '200' })],
+        'RewardPool:EpochCancelled: epoch 4 cancelled with 200 after 1 claims of its 200',
+      );
       apply(rp('EpochSwept', { epochId: '3', amount: '700' }));
-      assertFatal([rp('EpochCancelled', { epochId: '3', amount: '700' })], 'RewardPool:EpochCancelled: epoch 3 cancelled after it was swept');
+      assertFatal(
+        [rp('EpochCancelled', { epochId: '3', amount: '700' })],
+        'RewardPool:EpochCancelled: epoch 3 cancelled after it was swept',
+      );
       apply(publish('6', 50n));
       apply(rp('EpochCancelled', { epochId: '6', amount: '50' }));
-      assertFatal([rp('EpochCancelled', { epochId: '6', amount: '50' })], 'RewardPool:EpochCancelled: epoch 6 cancelled after it was cancelled');
-      assert.deepEqual(funds(), { unallocated: '800', outstanding: '199', funded_total: '1000', claimed_total: '1', swept_total: '700', block_number: 111 });
+      assertFatal(
+        [rp('EpochCancelled', { epochId: '6', amount: '50' })],
+        'RewardPool:EpochCancelled: epoch 6 cancelled after it was cancelled',
+      );
+      assert.deepEqual(funds(), {
+        unallocated: '800',
+        outstanding: '199',
+        funded_total: '1000',
+        claimed_total: '1',
+        swept_total: '700',
+        block_number: 111,
+      });
     });
   });
 });

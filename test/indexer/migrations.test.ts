@@ -39,7 +39,15 @@ describe('indexer: migrations', function () {
       `INSERT INTO ledger_entries (id, tx_id, block_number, tx_index, log_index, entry_index, timestamp, kind, account, side, token, amount)
        VALUES (?, 'ab', ?, 0, 0, ?, 1000, 'GIFT', ?, ?, ?, '7')`,
     );
-    const accounts = [`vault:${ALICE}`, 'treasury', `escrow:${ALICE}`, `wallet:${BOB}`, 'pool_accrued', 'epoch:3', `vault:${BOB}`];
+    const accounts = [
+      `vault:${ALICE}`,
+      'treasury',
+      `escrow:${ALICE}`,
+      `wallet:${BOB}`,
+      'pool_accrued',
+      'epoch:3',
+      `vault:${BOB}`,
+    ];
     accounts.forEach((a, i) => insert.run(i + 1, 5 + i, i, a, i % 2 ? 'DEBIT' : 'CREDIT', ALICE));
     old.close();
 
@@ -53,7 +61,11 @@ describe('indexer: migrations', function () {
         { owner: 'pool_accrued', id: 4, block_number: 9 },
         { owner: 'epoch:3', id: 5, block_number: 10 },
       ]);
-      const rows = sqlite.prepare('SELECT account, owner_id, amount FROM ledger_entries ORDER BY id').all() as { account: string; owner_id: number; amount: string }[];
+      const rows = sqlite.prepare('SELECT account, owner_id, amount FROM ledger_entries ORDER BY id').all() as {
+        account: string;
+        owner_id: number;
+        amount: string;
+      }[];
       assert.deepEqual(
         rows.map((r) => [r.account, r.owner_id, r.amount]),
         [
@@ -67,7 +79,9 @@ describe('indexer: migrations', function () {
         ],
       );
       const plan = sqlite
-        .prepare('EXPLAIN QUERY PLAN SELECT * FROM ledger_entries WHERE owner_id = (SELECT id FROM ledger_owners WHERE owner = ?) AND id > ? ORDER BY id LIMIT 20')
+        .prepare(
+          'EXPLAIN QUERY PLAN SELECT * FROM ledger_entries WHERE owner_id = (SELECT id FROM ledger_owners WHERE owner = ?) AND id > ? ORDER BY id LIMIT 20',
+        )
         .all(ALICE, 0) as { detail: string }[];
       const details = plan.map((p) => p.detail).join(' | ');
       assert.match(details, /USING INDEX ledger_owner /);
@@ -86,14 +100,23 @@ describe('indexer: migrations', function () {
     );
     chart.run(ALICE, '', BOB, '5'.padStart(78, '0'));
     chart.run(ALICE, '11', BOB, '5'.padStart(78, '0'));
-    old.prepare(`INSERT INTO stream_totals (stream_id, token, total, total_sort, broadcaster_amount, gift_count, first_gift_at, last_gift_at, block_number) VALUES ('11', ?, '5', ?, '1', 1, 1, 1, 9)`).run(ALICE, '5'.padStart(78, '0'));
+    old
+      .prepare(
+        `INSERT INTO stream_totals (stream_id, token, total, total_sort, broadcaster_amount, gift_count, first_gift_at, last_gift_at, block_number) VALUES ('11', ?, '5', ?, '1', 1, 1, 1, 9)`,
+      )
+      .run(ALICE, '5'.padStart(78, '0'));
     old.close();
 
     const { sqlite } = openDatabase(file);
     try {
-      assert.deepEqual(sqlite.prepare('SELECT stream_owner, stream_id, account, amount FROM leaderboards').all(), [{ stream_owner: '', stream_id: '', account: BOB, amount: '5' }]);
+      assert.deepEqual(sqlite.prepare('SELECT stream_owner, stream_id, account, amount FROM leaderboards').all(), [
+        { stream_owner: '', stream_id: '', account: BOB, amount: '5' },
+      ]);
       assert.equal(sqlite.prepare('SELECT count(*) FROM stream_totals').pluck().get(), 0);
-      assert.match(sqlite.prepare("SELECT value FROM indexer_meta WHERE key = 'rebuild_required'").pluck().get() as string, /0003/);
+      assert.match(
+        sqlite.prepare("SELECT value FROM indexer_meta WHERE key = 'rebuild_required'").pluck().get() as string,
+        /0003/,
+      );
     } finally {
       sqlite.close();
     }

@@ -12,7 +12,15 @@ import { finalityOf, finalNumber, topAccounts } from '../../indexer/db/views.js'
 import type { Indexer } from '../../indexer/index.js';
 import { call, TRX_ADDRESS, type System, type TxResult } from '../helpers/contracts.js';
 import { startDevnet, tre, type Devnet } from '../helpers/devnet.js';
-import { deployLagging, headNumber, indexerFor, primeSubscription, subscribeSse, tempDir, writeDeployments } from '../helpers/indexer.js';
+import {
+  deployLagging,
+  headNumber,
+  indexerFor,
+  primeSubscription,
+  subscribeSse,
+  tempDir,
+  writeDeployments,
+} from '../helpers/indexer.js';
 import { createIndexerApi } from '../../indexer/api/server.js';
 import { listenApi } from '../../indexer/api/listen.js';
 import { gift, GIFT, prepareActors, SUN, tx, type Actors } from '../helpers/traffic.js';
@@ -30,11 +38,15 @@ describe('indexer: finality and reorgs', function () {
   let db: Database.Database;
   let fresh = 0;
 
-  const row = (sql: string, ...p: unknown[]): Record<string, any> | undefined => db.prepare(sql).get(...p) as Record<string, any> | undefined;
+  const row = (sql: string, ...p: unknown[]): Record<string, any> | undefined =>
+    db.prepare(sql).get(...p) as Record<string, any> | undefined;
   const giftOf = (t: TxResult): Record<string, any> | undefined => row('SELECT * FROM gifts WHERE tx_id = ?', t.txid);
-  const balance = (user: string, token: string): bigint => BigInt(row('SELECT amount FROM vault_balances WHERE user = ? AND token = ?', user, token)?.amount ?? '0');
+  const balance = (user: string, token: string): bigint =>
+    BigInt(row('SELECT amount FROM vault_balances WHERE user = ? AND token = ?', user, token)?.amount ?? '0');
   const chartOf = (who: string): bigint =>
-    topAccounts(db, { kind: 'GIFTERS', period: 'ALL', periodStart: 0, token: TRX_ADDRESS, limit: 100 }).find((e) => e.account === who)?.amount ?? 0n;
+    topAccounts(db, { kind: 'GIFTERS', period: 'ALL', periodStart: 0, token: TRX_ADDRESS, limit: 100 }).find(
+      (e) => e.account === who,
+    )?.amount ?? 0n;
 
   /** A new index of the same chain from scratch, dumped. */
   async function freshDump(): Promise<string> {
@@ -75,7 +87,10 @@ describe('indexer: finality and reorgs', function () {
       const block = giftOf(g)!.block_number as number;
       assert.equal(finalityOf(block, finalNumber(db)), 'pending');
       assert.ok(ix.status().final < block);
-      assert.ok(Number(row('SELECT count(*) AS n FROM reorg_journal WHERE block_number = ?', block)!.n) > 0, 'pending rows are journaled');
+      assert.ok(
+        Number(row('SELECT count(*) AS n FROM reorg_journal WHERE block_number = ?', block)!.n) > 0,
+        'pending rows are journaled',
+      );
 
       await tre(devnet, 'tre_mine', [{ blocks: LAG - 1 }]);
       await ix.sync();
@@ -87,7 +102,11 @@ describe('indexer: finality and reorgs', function () {
       const s = ix.status();
       assert.equal(s.final, s.solidified);
       assert.equal(s.final, s.head - LAG);
-      assert.equal(Number(row('SELECT count(*) AS n FROM reorg_journal WHERE block_number <= ?', s.final)!.n), 0, 'the journal of final blocks is pruned');
+      assert.equal(
+        Number(row('SELECT count(*) AS n FROM reorg_journal WHERE block_number <= ?', s.final)!.n),
+        0,
+        'the journal of final blocks is pruned',
+      );
     });
   });
 
@@ -114,7 +133,10 @@ describe('indexer: finality and reorgs', function () {
       assert.notEqual(giftOf(g2)!.block_number, oldBlock, 'in its new block');
       assert.ok(row('SELECT * FROM ledger_entries WHERE tx_id = ?', d.txid));
       assert.equal(balance(a.addr.bob, TRX_ADDRESS), bobBefore + BigInt(g1Row.total));
-      assert.equal(balance(a.addr.bob, TRX_ADDRESS), await call(devnet, sys.vault, 'balanceOf(address,address)', [a.addr.bob, TRX_ADDRESS]));
+      assert.equal(
+        balance(a.addr.bob, TRX_ADDRESS),
+        await call(devnet, sys.vault, 'balanceOf(address,address)', [a.addr.bob, TRX_ADDRESS]),
+      );
       assert.equal(chartOf(a.addr.bob), chartBefore - BigInt(g1Row.total));
       assert.equal(dumpTables(db), await freshDump(), 'same tables as a fresh index of the new chain');
     });
@@ -123,8 +145,14 @@ describe('indexer: finality and reorgs', function () {
       const api = createIndexerApi({ db, indexer: ix });
       const server = await listenApi(api, { port: 0 });
       const url = `${server.url}/graphql`;
-      const gifts = await subscribeSse(url, `subscription { giftSent(broadcaster: "${a.addr.alice}") { txId total removed finality } }`);
-      const ledger = await subscribeSse(url, `subscription { ledgerEntries(address: "${a.addr.dave}") { txId kind account removed } }`);
+      const gifts = await subscribeSse(
+        url,
+        `subscription { giftSent(broadcaster: "${a.addr.alice}") { txId total removed finality } }`,
+      );
+      const ledger = await subscribeSse(
+        url,
+        `subscription { ledgerEntries(address: "${a.addr.dave}") { txId kind account removed } }`,
+      );
       const finality = await subscribeSse(url, 'subscription { finalized { final indexed } }');
       try {
         // Probe each subscription until it is live.
@@ -146,8 +174,17 @@ describe('indexer: finality and reorgs', function () {
         const g = await gift(devnet, sys, a, 'dave', 'alice', GIFT.ROSE, 1n, 8n, false);
         await ix.sync();
         const sent = await gifts.next((p) => p.data.giftSent.txId === g.txid);
-        assert.deepEqual(sent.data.giftSent, { txId: g.txid, total: giftOf(g)!.total, removed: false, finality: 'PENDING' });
-        const legs = db.prepare('SELECT account FROM ledger_entries WHERE tx_id = ? AND owner_id = (SELECT id FROM ledger_owners WHERE owner = ?) ORDER BY id').all(g.txid, a.addr.dave) as Row[];
+        assert.deepEqual(sent.data.giftSent, {
+          txId: g.txid,
+          total: giftOf(g)!.total,
+          removed: false,
+          finality: 'PENDING',
+        });
+        const legs = db
+          .prepare(
+            'SELECT account FROM ledger_entries WHERE tx_id = ? AND owner_id = (SELECT id FROM ledger_owners WHERE owner = ?) ORDER BY id',
+          )
+          .all(g.txid, a.addr.dave) as Row[];
         assert.ok(legs.length > 0);
 
         await tre(devnet, 'tre_reorg', [2, { drop: [g.txid] }]);
@@ -156,7 +193,9 @@ describe('indexer: finality and reorgs', function () {
         const removed = await gifts.next((p) => p.data.giftSent.txId === g.txid);
         assert.equal(removed.data.giftSent.removed, true, 'the same gift, marked removed');
         for (const leg of legs) {
-          const m = await ledger.next((p) => p.data.ledgerEntries.txId === g.txid && p.data.ledgerEntries.removed === true);
+          const m = await ledger.next(
+            (p) => p.data.ledgerEntries.txId === g.txid && p.data.ledgerEntries.removed === true,
+          );
           assert.equal(m.data.ledgerEntries.account, leg.account);
         }
 
@@ -178,7 +217,8 @@ describe('indexer: finality and reorgs', function () {
       const g1 = await gift(devnet, sys, a, 'bob', 'frank', GIFT.ROSE, 1n, 6n, false);
       const g2 = await gift(devnet, sys, a, 'carol', 'frank', GIFT.ROSE, 2n, 6n, true);
       await ix.sync();
-      const journal = (): unknown[] => db.prepare('SELECT block_number, table_name, key, old FROM reorg_journal ORDER BY seq').all();
+      const journal = (): unknown[] =>
+        db.prepare('SELECT block_number, table_name, key, old FROM reorg_journal ORDER BY seq').all();
       const journalBefore = journal();
       await ix.reindex();
       assert.deepEqual(journal(), journalBefore, 'reindex journals the unsolidified blocks as the sync did');

@@ -12,7 +12,10 @@ import { createTronClient, type TronClient } from '../../indexer/sync/tronClient
 
 type Reply = (req: IncomingMessage, res: ServerResponse) => void;
 
-const BLOCK = { blockID: `${'00'.repeat(7)}05${'ab'.repeat(24)}`, block_header: { raw_data: { number: 5, timestamp: 1_700_000_000_000, parentHash: '11'.repeat(32) } } };
+const BLOCK = {
+  blockID: `${'00'.repeat(7)}05${'ab'.repeat(24)}`,
+  block_header: { raw_data: { number: 5, timestamp: 1_700_000_000_000, parentHash: '11'.repeat(32) } },
+};
 const ok: Reply = (_req, res) => res.end(JSON.stringify(BLOCK));
 const status =
   (code: number, headers: Record<string, string> = {}): Reply =>
@@ -48,7 +51,16 @@ describe('indexer: node client', function () {
   });
 
   const client = (opts: { attempts?: number; apiKey?: string; timeoutMs?: number } = {}): TronClient =>
-    createTronClient({ nodeUrl: url, solidityUrl: url, timeoutMs: opts.timeoutMs ?? 2000, attempts: opts.attempts ?? 4, log: silentLogger, baseBackoffMs: 5, maxBackoffMs: 20, ...(opts.apiKey ? { apiKey: opts.apiKey } : {}) });
+    createTronClient({
+      nodeUrl: url,
+      solidityUrl: url,
+      timeoutMs: opts.timeoutMs ?? 2000,
+      attempts: opts.attempts ?? 4,
+      log: silentLogger,
+      baseBackoffMs: 5,
+      maxBackoffMs: 20,
+      ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
+    });
 
   it('retries 5xx and 429 with backoff until the node answers', async function () {
     replies = [status(503), status(429, { 'retry-after': '0' }), status(500)];
@@ -68,7 +80,10 @@ describe('indexer: node client', function () {
 
   it('gives up with a RetryableError after its attempts, for the sync loop to wait on', async function () {
     replies = [status(502), status(502), status(502)];
-    await assert.rejects(client({ attempts: 3 }).nowBlock(), (e: unknown) => e instanceof RetryableError && /after 3 attempts/.test(e.message));
+    await assert.rejects(
+      client({ attempts: 3 }).nowBlock(),
+      (e: unknown) => e instanceof RetryableError && /after 3 attempts/.test(e.message),
+    );
     assert.equal(seen.length, 3);
   });
 
@@ -77,7 +92,10 @@ describe('indexer: node client', function () {
     await assert.rejects(client().nowBlock(), FatalError);
     assert.equal(seen.length, 1);
     replies = [(_req, res) => res.end(JSON.stringify({ Error: 'class java.lang.IllegalArgumentException : bad num' }))];
-    await assert.rejects(client().blockByNumber(-1), (e: unknown) => e instanceof FatalError && /bad num/.test(e.message));
+    await assert.rejects(
+      client().blockByNumber(-1),
+      (e: unknown) => e instanceof FatalError && /bad num/.test(e.message),
+    );
     assert.equal(seen.length, 2);
   });
 

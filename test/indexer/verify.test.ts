@@ -46,7 +46,10 @@ describe('indexer: verify', function () {
   /** Runs `npm run indexer -- verify` in a child process; resolves with its exit code and output. */
   function cliVerify(): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'indexer/cli.ts', 'verify'], { cwd: PROJECT_ROOT, env: indexerEnv(deployments, dbPath) });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'indexer/cli.ts', 'verify'], {
+        cwd: PROJECT_ROOT,
+        env: indexerEnv(deployments, dbPath),
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -92,34 +95,57 @@ describe('indexer: verify', function () {
 
   describe('when a row was tampered with', function () {
     it('prints each difference and exits 1', async function () {
-      const victim = ix.db.prepare('SELECT user, token, amount FROM vault_balances WHERE token = ? ORDER BY user LIMIT 1').get(TRX_ADDRESS) as { user: string; token: string; amount: string };
-      ix.db.prepare('UPDATE vault_balances SET amount = ? WHERE user = ? AND token = ?').run(String(BigInt(victim.amount) + 1n), victim.user, victim.token);
+      const victim = ix.db
+        .prepare('SELECT user, token, amount FROM vault_balances WHERE token = ? ORDER BY user LIMIT 1')
+        .get(TRX_ADDRESS) as { user: string; token: string; amount: string };
+      ix.db
+        .prepare('UPDATE vault_balances SET amount = ? WHERE user = ? AND token = ?')
+        .run(String(BigInt(victim.amount) + 1n), victim.user, victim.token);
 
       const report = await ix.verify();
       assert.deepEqual(
         report.differences.map((d) => [d.what, d.indexed, d.chain]),
         [
           [`GiftVault.balanceOf(${victim.user}, ${TRX_ADDRESS})`, String(BigInt(victim.amount) + 1n), victim.amount],
-          [`GiftVault.totalLiabilities(${TRX_ADDRESS})`, String(BigInt(report.differences[1]?.chain ?? 0) + 1n), report.differences[1]?.chain],
+          [
+            `GiftVault.totalLiabilities(${TRX_ADDRESS})`,
+            String(BigInt(report.differences[1]?.chain ?? 0) + 1n),
+            report.differences[1]?.chain,
+          ],
         ],
       );
 
       const r = await cliVerify();
       assert.equal(r.code, 1, r.stdout + r.stderr);
-      assert.match(r.stdout, new RegExp(`DIFF GiftVault\\.balanceOf\\(${victim.user}, ${TRX_ADDRESS}\\): indexed ${BigInt(victim.amount) + 1n}, chain ${victim.amount}`));
+      assert.match(
+        r.stdout,
+        new RegExp(
+          `DIFF GiftVault\\.balanceOf\\(${victim.user}, ${TRX_ADDRESS}\\): indexed ${BigInt(victim.amount) + 1n}, chain ${victim.amount}`,
+        ),
+      );
       assert.match(r.stdout, / 2 difference\(s\)/);
     });
 
     it('reports a tampered escrow slot as an earningsOf difference of that amount', async function () {
-      const slot = ix.db.prepare('SELECT broadcaster, token, slot, amount FROM escrow_slots WHERE amount != ? ORDER BY broadcaster, token, slot LIMIT 1').get('0') as { broadcaster: string; token: string; slot: number; amount: string };
-      ix.db.prepare('UPDATE escrow_slots SET amount = ? WHERE broadcaster = ? AND token = ? AND slot = ?').run(String(BigInt(slot.amount) * 2n), slot.broadcaster, slot.token, slot.slot);
+      const slot = ix.db
+        .prepare(
+          'SELECT broadcaster, token, slot, amount FROM escrow_slots WHERE amount != ? ORDER BY broadcaster, token, slot LIMIT 1',
+        )
+        .get('0') as { broadcaster: string; token: string; slot: number; amount: string };
+      ix.db
+        .prepare('UPDATE escrow_slots SET amount = ? WHERE broadcaster = ? AND token = ? AND slot = ?')
+        .run(String(BigInt(slot.amount) * 2n), slot.broadcaster, slot.token, slot.slot);
       const report = await ix.verify();
       const d = report.differences.find((x) => x.what === `GiftVault.earningsOf(${slot.broadcaster}, ${slot.token})`);
       assert.ok(d, JSON.stringify(report.differences));
       const fields = (t: string) => Object.fromEntries(t.split(' ').map((kv) => kv.split('=') as [string, string]));
       const [indexed, chain] = [fields(d.indexed), fields(d.chain)];
       const off = (['claimable', 'pending'] as const).map((k) => BigInt(indexed[k]!) - BigInt(chain[k]!));
-      assert.equal(off[0]! + off[1]!, BigInt(slot.amount), `the doubled slot shows as ${slot.amount} more: ${d.indexed} vs ${d.chain}`);
+      assert.equal(
+        off[0]! + off[1]!,
+        BigInt(slot.amount),
+        `the doubled slot shows as ${slot.amount} more: ${d.indexed} vs ${d.chain}`,
+      );
       assert.ok(off.includes(0n), 'in claimable or in pending, not both');
     });
   });

@@ -8,7 +8,15 @@ import { Trx } from 'tronweb';
 import WebSocket from 'ws';
 import { formatSignIn, parseSignIn, type SignInFields } from '../../live/auth/message.js';
 import { post } from '../helpers/devnet.js';
-import { api, startChain, startLive, WsClient, type ChainFixture, type LiveFixture, type Msg } from '../helpers/live.js';
+import {
+  api,
+  startChain,
+  startLive,
+  WsClient,
+  type ChainFixture,
+  type LiveFixture,
+  type Msg,
+} from '../helpers/live.js';
 
 describe('live: sign-in with TRON', function () {
   this.timeout(60_000);
@@ -33,7 +41,11 @@ describe('live: sign-in with TRON', function () {
     assert.equal(r.status, 200, JSON.stringify(r.body));
     return r.body;
   };
-  const verify = (address: string, message: string, signature: string): Promise<{ status: number; body: Msg; headers: Headers }> =>
+  const verify = (
+    address: string,
+    message: string,
+    signature: string,
+  ): Promise<{ status: number; body: Msg; headers: Headers }> =>
     api(fx, 'POST', '/api/auth/verify', { address, message, signature });
   const refused = (r: { status: number; body: Msg }, status: number, code: string): void => {
     assert.equal(r.status, status, JSON.stringify(r.body));
@@ -65,17 +77,28 @@ describe('live: sign-in with TRON', function () {
       assert.match(cookie, /HttpOnly/);
       assert.match(cookie, /SameSite=Lax/);
       // Only the hash of the token is stored.
-      assert.equal(fx.service.db.prepare('SELECT count(*) FROM live_sessions WHERE token_hash = ?').pluck().get(r.body.token), 0);
+      assert.equal(
+        fx.service.db.prepare('SELECT count(*) FROM live_sessions WHERE token_hash = ?').pluck().get(r.body.token),
+        0,
+      );
 
-      const byCookie = await fetch(`${fx.url}/api/auth/session`, { headers: { cookie: `blive_session=${r.body.token}` } });
-      assert.deepEqual(await byCookie.json(), { address: chain.addr.alice, handle: 'alice', expiresAt: r.body.expiresAt });
+      const byCookie = await fetch(`${fx.url}/api/auth/session`, {
+        headers: { cookie: `blive_session=${r.body.token}` },
+      });
+      assert.deepEqual(await byCookie.json(), {
+        address: chain.addr.alice,
+        handle: 'alice',
+        expiresAt: r.body.expiresAt,
+      });
       const byBearer = await api(fx, 'GET', '/api/auth/session', undefined, r.body.token);
       assert.equal(byBearer.body.address, chain.addr.alice);
       const ws = await WsClient.connect(fx, r.body.token);
       assert.equal(ws.hello.address, chain.addr.alice);
       await ws.close();
       // The browser's way: the cookie on the upgrade request, from a page of the service's origin.
-      const raw = new WebSocket(fx.wsUrl, { headers: { cookie: `other=1; blive_session=${r.body.token}`, origin: 'http://live.test' } });
+      const raw = new WebSocket(fx.wsUrl, {
+        headers: { cookie: `other=1; blive_session=${r.body.token}`, origin: 'http://live.test' },
+      });
       const hello = await new Promise<Msg>((resolve, reject) => {
         raw.once('message', (d) => resolve(JSON.parse(d.toString()) as Msg));
         raw.once('error', reject);
@@ -99,9 +122,12 @@ describe('live: sign-in with TRON', function () {
 
   describe('when the request is refused', function () {
     it('limits sign-in nonces and HTTP writes per client address with RATE_LIMITED and Retry-After', async function () {
-      const limited = await startLive(chain, path.join(chain.tmp.dir, 'limited.db'), { config: { noncesPerMinute: 3, httpWritesPerMinute: 5 } });
+      const limited = await startLive(chain, path.join(chain.tmp.dir, 'limited.db'), {
+        config: { noncesPerMinute: 3, httpWritesPerMinute: 5 },
+      });
       try {
-        for (let i = 0; i < 3; i++) assert.equal((await api(limited, 'POST', '/api/auth/nonce', { address: chain.addr.bob })).status, 200);
+        for (let i = 0; i < 3; i++)
+          assert.equal((await api(limited, 'POST', '/api/auth/nonce', { address: chain.addr.bob })).status, 200);
         const fourth = await api(limited, 'POST', '/api/auth/nonce', { address: chain.addr.bob });
         assert.equal(fourth.status, 429);
         assert.equal(fourth.body.error.code, 'RATE_LIMITED');
@@ -139,7 +165,11 @@ describe('live: sign-in with TRON', function () {
       const n = await nonce(chain.addr.bob);
       fx.clock.offset = 301_000;
       try {
-        refused(await verify(chain.addr.bob, n.message, Trx.signMessageV2(n.message, chain.key.bob)), 401, 'MESSAGE_EXPIRED');
+        refused(
+          await verify(chain.addr.bob, n.message, Trx.signMessageV2(n.message, chain.key.bob)),
+          401,
+          'MESSAGE_EXPIRED',
+        );
       } finally {
         fx.clock.offset = 0;
       }
@@ -159,7 +189,11 @@ describe('live: sign-in with TRON', function () {
 
     it('refuses a signature by another key with SIGNATURE_MISMATCH, and the nonce still works after', async function () {
       const n = await nonce(chain.addr.bob);
-      refused(await verify(chain.addr.bob, n.message, Trx.signMessageV2(n.message, chain.key.carol)), 401, 'SIGNATURE_MISMATCH');
+      refused(
+        await verify(chain.addr.bob, n.message, Trx.signMessageV2(n.message, chain.key.carol)),
+        401,
+        'SIGNATURE_MISMATCH',
+      );
       const garbage = `0x${'11'.repeat(64)}1b`;
       refused(await verify(chain.addr.bob, n.message, garbage), 401, 'SIGNATURE_MISMATCH');
       assert.equal((await verify(chain.addr.bob, n.message, Trx.signMessageV2(n.message, chain.key.bob))).status, 200);
@@ -172,7 +206,11 @@ describe('live: sign-in with TRON', function () {
     });
 
     it('refuses malformed input with BAD_REQUEST (naming the field) and bad addresses with BAD_ADDRESS', async function () {
-      refused(await api(fx, 'POST', '/api/auth/nonce', { address: 'TJRabPrwbZy45sbavfcjinPJC18kjpRTv9' }), 400, 'BAD_ADDRESS');
+      refused(
+        await api(fx, 'POST', '/api/auth/nonce', { address: 'TJRabPrwbZy45sbavfcjinPJC18kjpRTv9' }),
+        400,
+        'BAD_ADDRESS',
+      );
       refused(await api(fx, 'POST', '/api/auth/nonce', { address: '41' + '0'.repeat(40) }), 400, 'BAD_ADDRESS');
       refused(await api(fx, 'POST', '/api/auth/nonce', '{not json'), 400, 'BAD_REQUEST');
       const n = await nonce(chain.addr.bob);
@@ -199,7 +237,11 @@ describe('live: sign-in with TRON', function () {
       expirationTime: '2026-11-25T17:05:00.000Z',
     };
     const text = formatSignIn(fields);
-    const withLine = (i: number, line: string): string => text.split('\n').map((l, j) => (j === i ? line : l)).join('\n');
+    const withLine = (i: number, line: string): string =>
+      text
+        .split('\n')
+        .map((l, j) => (j === i ? line : l))
+        .join('\n');
 
     it('reads back every field of the formatted message', function () {
       assert.deepEqual(parseSignIn(text), fields);
@@ -227,7 +269,13 @@ describe('live: sign-in with TRON', function () {
   });
 
   describe('when a refusal is explained', function () {
-    const says = (r: { status: number; body: Msg }, status: number, code: string, message: string, field?: string): void => {
+    const says = (
+      r: { status: number; body: Msg },
+      status: number,
+      code: string,
+      message: string,
+      field?: string,
+    ): void => {
       assert.equal(r.status, status, JSON.stringify(r.body));
       assert.equal(r.body.error?.code, code, JSON.stringify(r.body));
       assert.equal(r.body.error.message, message);
@@ -237,10 +285,38 @@ describe('live: sign-in with TRON', function () {
 
     it('names the field of a message that is not text, too long, not a sign-in message, or for another address', async function () {
       const n = await nonce(chain.addr.bob);
-      says(await api(fx, 'POST', '/api/auth/verify', { address: chain.addr.bob, message: 7, signature: sig(n.message, chain.key.bob) }), 400, 'BAD_REQUEST', 'message must be the signed text', 'message');
-      says(await verify(chain.addr.bob, 'x'.repeat(2001), sig(n.message, chain.key.bob)), 400, 'BAD_REQUEST', 'message must be the signed text', 'message');
-      says(await verify(chain.addr.bob, 'x'.repeat(2000), sig(n.message, chain.key.bob)), 400, 'BAD_REQUEST', 'message is not a BLive sign-in message', 'message');
-      says(await verify(chain.addr.carol, n.message, sig(n.message, chain.key.carol)), 400, 'BAD_REQUEST', 'message is for another address', 'message');
+      says(
+        await api(fx, 'POST', '/api/auth/verify', {
+          address: chain.addr.bob,
+          message: 7,
+          signature: sig(n.message, chain.key.bob),
+        }),
+        400,
+        'BAD_REQUEST',
+        'message must be the signed text',
+        'message',
+      );
+      says(
+        await verify(chain.addr.bob, 'x'.repeat(2001), sig(n.message, chain.key.bob)),
+        400,
+        'BAD_REQUEST',
+        'message must be the signed text',
+        'message',
+      );
+      says(
+        await verify(chain.addr.bob, 'x'.repeat(2000), sig(n.message, chain.key.bob)),
+        400,
+        'BAD_REQUEST',
+        'message is not a BLive sign-in message',
+        'message',
+      );
+      says(
+        await verify(chain.addr.carol, n.message, sig(n.message, chain.key.carol)),
+        400,
+        'BAD_REQUEST',
+        'message is for another address',
+        'message',
+      );
     });
 
     it('takes a 65-byte hex signature with or without 0x and refuses anything around it', async function () {
@@ -259,20 +335,63 @@ describe('live: sign-in with TRON', function () {
     it('says which domain, chain, nonce, expiry or signer was wrong', async function () {
       const n = await nonce(chain.addr.bob);
       const phishing = (n.message as string).replace(/^live\.test /, 'evil.example ');
-      says(await verify(chain.addr.bob, phishing, sig(phishing, chain.key.bob)), 401, 'WRONG_DOMAIN', 'message is for evil.example, not live.test');
+      says(
+        await verify(chain.addr.bob, phishing, sig(phishing, chain.key.bob)),
+        401,
+        'WRONG_DOMAIN',
+        'message is for evil.example, not live.test',
+      );
       const mainnet = (n.message as string).replace(`Chain ID: ${chainId}`, 'Chain ID: 0x2b6653dc');
-      says(await verify(chain.addr.bob, mainnet, sig(mainnet, chain.key.bob)), 401, 'WRONG_CHAIN', `message is for chain 0x2b6653dc, not ${chainId}`);
+      says(
+        await verify(chain.addr.bob, mainnet, sig(mainnet, chain.key.bob)),
+        401,
+        'WRONG_CHAIN',
+        `message is for chain 0x2b6653dc, not ${chainId}`,
+      );
       const forged = (n.message as string).replace(`Nonce: ${n.nonce}`, 'Nonce: 0123456789abcdef01234567');
-      says(await verify(chain.addr.bob, forged, sig(forged, chain.key.bob)), 401, 'NONCE_UNKNOWN', 'this nonce was not issued for this address: ask for a new one');
+      says(
+        await verify(chain.addr.bob, forged, sig(forged, chain.key.bob)),
+        401,
+        'NONCE_UNKNOWN',
+        'this nonce was not issued for this address: ask for a new one',
+      );
       // An expiry in the message earlier than the nonce's is honoured before the text is compared.
-      const shorter = (n.message as string).replace(/Expiration Time: .*$/, 'Expiration Time: 2001-01-01T00:00:00.000Z');
-      says(await verify(chain.addr.bob, shorter, sig(shorter, chain.key.bob)), 401, 'MESSAGE_EXPIRED', 'the sign-in message has expired: ask for a new one');
+      const shorter = (n.message as string).replace(
+        /Expiration Time: .*$/,
+        'Expiration Time: 2001-01-01T00:00:00.000Z',
+      );
+      says(
+        await verify(chain.addr.bob, shorter, sig(shorter, chain.key.bob)),
+        401,
+        'MESSAGE_EXPIRED',
+        'the sign-in message has expired: ask for a new one',
+      );
       const longer = (n.message as string).replace(/Expiration Time: .*$/, 'Expiration Time: 2099-01-01T00:00:00.000Z');
-      says(await verify(chain.addr.bob, longer, sig(longer, chain.key.bob)), 401, 'MESSAGE_MISMATCH', 'the message differs from the one issued with this nonce');
-      says(await verify(chain.addr.bob, n.message, sig(n.message, chain.key.carol)), 401, 'SIGNATURE_MISMATCH', `the message was signed by ${chain.addr.carol}, not ${chain.addr.bob}`);
-      says(await verify(chain.addr.bob, n.message, `0x${'11'.repeat(64)}1b`), 401, 'SIGNATURE_MISMATCH', 'the signature does not verify');
+      says(
+        await verify(chain.addr.bob, longer, sig(longer, chain.key.bob)),
+        401,
+        'MESSAGE_MISMATCH',
+        'the message differs from the one issued with this nonce',
+      );
+      says(
+        await verify(chain.addr.bob, n.message, sig(n.message, chain.key.carol)),
+        401,
+        'SIGNATURE_MISMATCH',
+        `the message was signed by ${chain.addr.carol}, not ${chain.addr.bob}`,
+      );
+      says(
+        await verify(chain.addr.bob, n.message, `0x${'11'.repeat(64)}1b`),
+        401,
+        'SIGNATURE_MISMATCH',
+        'the signature does not verify',
+      );
       assert.equal((await verify(chain.addr.bob, n.message, sig(n.message, chain.key.bob))).status, 200);
-      says(await verify(chain.addr.bob, n.message, sig(n.message, chain.key.bob)), 401, 'NONCE_USED', 'this nonce has already signed in: ask for a new one');
+      says(
+        await verify(chain.addr.bob, n.message, sig(n.message, chain.key.bob)),
+        401,
+        'NONCE_USED',
+        'this nonce has already signed in: ask for a new one',
+      );
     });
 
     it('answers the wrong method and a missing session with their own messages', async function () {

@@ -20,12 +20,24 @@ describe('live: gift receipts', function () {
   let viewer: WsClient;
 
   const giftTo = (streamId: bigint, quantity: bigint): Promise<TxResult> =>
-    chain.tx('bob', chain.sys.vault, 'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)', [chain.addr.alice, 9n, quantity, streamId, TRX_ADDRESS, 10n * SUN * quantity], 10n * SUN * quantity);
+    chain.tx(
+      'bob',
+      chain.sys.vault,
+      'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)',
+      [chain.addr.alice, 9n, quantity, streamId, TRX_ADDRESS, 10n * SUN * quantity],
+      10n * SUN * quantity,
+    );
 
   before(async function () {
     chain = await startChain();
     // The catalog entry as migrations/2_deploy_blive.js lists it (config/catalog.json's Coffee).
-    await chain.tx('admin', chain.sys.vault, 'setGift(uint256,address,uint256,bool,string)', [9n, TRX_ADDRESS, 10n * SUN, true, 'data:application/json,{"name":"Coffee","animation":"coffee"}']);
+    await chain.tx('admin', chain.sys.vault, 'setGift(uint256,address,uint256,bool,string)', [
+      9n,
+      TRX_ADDRESS,
+      10n * SUN,
+      true,
+      'data:application/json,{"name":"Coffee","animation":"coffee"}',
+    ]);
     fx = await startLive(chain, path.join(chain.tmp.dir, 'live.db'));
     const alice = await signIn(fx, chain.key.alice);
     assert.equal((await api(fx, 'POST', '/api/streams', { title: 'Gifts welcome' }, alice)).body.streamId, '1');
@@ -57,7 +69,20 @@ describe('live: gift receipts', function () {
     assert.equal(m.text, 'bob sent 3 × Coffee');
     assert.deepEqual(
       { ...m.gift, txId: undefined, blockNumber: undefined },
-      { txId: undefined, blockNumber: undefined, logIndex: m.gift.logIndex, sender: chain.addr.bob, senderHandle: 'bob', broadcaster: chain.addr.alice, giftId: '9', name: 'Coffee', quantity: 3, token: TRX_ADDRESS, total: '30000000', finality: 'pending' },
+      {
+        txId: undefined,
+        blockNumber: undefined,
+        logIndex: m.gift.logIndex,
+        sender: chain.addr.bob,
+        senderHandle: 'bob',
+        broadcaster: chain.addr.alice,
+        giftId: '9',
+        name: 'Coffee',
+        quantity: 3,
+        token: TRX_ADDRESS,
+        total: '30000000',
+        finality: 'pending',
+      },
     );
     assert.match(m.gift.txId, /^[0-9a-f]{64}$/);
     // Two more blocks solidify it (the devnet trails by two).
@@ -77,7 +102,10 @@ describe('live: gift receipts', function () {
     const m = await viewer.take((x) => x.type === 'message' && x.kind === 'gift' && x.gift.quantity === 7, 10_000);
     // The same transactions in a new block: taken back, then indexed again.
     await tre(chain.devnet, 'tre_reorg', [1, {}]);
-    assert.equal((await viewer.take((x) => x.type === 'message.update' && x.id === m.id, 10_000, 'the drop')).gift.finality, 'dropped');
+    assert.equal(
+      (await viewer.take((x) => x.type === 'message.update' && x.id === m.id, 10_000, 'the drop')).gift.finality,
+      'dropped',
+    );
     const back = await viewer.take((x) => x.type === 'message.update' && x.id === m.id, 10_000, 'the return');
     assert.equal(back.gift.finality, 'pending');
     assert.equal(back.gift.txId, replayed.txid);
@@ -85,11 +113,20 @@ describe('live: gift receipts', function () {
     const dropped = await giftTo(1n, 8n);
     const d = await viewer.take((x) => x.type === 'message' && x.kind === 'gift' && x.gift.quantity === 8, 10_000);
     await tre(chain.devnet, 'tre_reorg', [1, { drop: [dropped.txid] }]);
-    assert.equal((await viewer.take((x) => x.type === 'message.update' && x.id === d.id, 10_000, 'the drop')).gift.finality, 'dropped');
+    assert.equal(
+      (await viewer.take((x) => x.type === 'message.update' && x.id === d.id, 10_000, 'the drop')).gift.finality,
+      'dropped',
+    );
     // Once past the solidified head the replayed gift is final; the dropped one stays dropped.
     await tre(chain.devnet, 'tre_mine', [3]);
-    assert.equal((await viewer.take((x) => x.type === 'message.update' && x.id === m.id, 10_000, 'finality')).gift.finality, 'final');
-    assert.equal(fx.service.db.prepare('SELECT finality FROM live_gift_receipts WHERE tx_id = ?').pluck().get(dropped.txid), 'dropped');
+    assert.equal(
+      (await viewer.take((x) => x.type === 'message.update' && x.id === m.id, 10_000, 'finality')).gift.finality,
+      'final',
+    );
+    assert.equal(
+      fx.service.db.prepare('SELECT finality FROM live_gift_receipts WHERE tx_id = ?').pluck().get(dropped.txid),
+      'dropped',
+    );
   });
 
   // Issue 12, item 5: a gift to another broadcaster tagged with alice's streamId used to appear in
@@ -98,12 +135,25 @@ describe('live: gift receipts', function () {
     await chain.tx('carol', chain.sys.profiles, 'register(string,string)', ['carol', '']);
     await chain.tx('carol', chain.sys.profiles, 'setBroadcaster(bool)', [true]);
     const before = fx.service.db.prepare('SELECT count(*) FROM live_gift_receipts').pluck().get() as number;
-    const foreign = await chain.tx('bob', chain.sys.vault, 'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)', [chain.addr.carol, 9n, 6n, 1n, TRX_ADDRESS, 60n * SUN], 60n * SUN);
+    const foreign = await chain.tx(
+      'bob',
+      chain.sys.vault,
+      'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)',
+      [chain.addr.carol, 9n, 6n, 1n, TRX_ADDRESS, 60n * SUN],
+      60n * SUN,
+    );
     await giftTo(1n, 2n);
-    const m = await viewer.take((x) => x.type === 'message' && x.kind === 'gift', 10_000, 'the receipt of the gift to alice');
+    const m = await viewer.take(
+      (x) => x.type === 'message' && x.kind === 'gift',
+      10_000,
+      'the receipt of the gift to alice',
+    );
     assert.equal(m.gift.quantity, 2, 'the first receipt in the room is the gift to alice, not the 6 to carol');
     assert.equal(m.gift.broadcaster, chain.addr.alice);
-    assert.equal(fx.service.db.prepare('SELECT count(*) FROM live_gift_receipts WHERE tx_id = ?').pluck().get(foreign.txid), 0);
+    assert.equal(
+      fx.service.db.prepare('SELECT count(*) FROM live_gift_receipts WHERE tx_id = ?').pluck().get(foreign.txid),
+      0,
+    );
     assert.equal(fx.service.db.prepare('SELECT count(*) FROM live_gift_receipts').pluck().get(), before + 1);
   });
 
@@ -122,11 +172,19 @@ describe('live: gift receipts', function () {
     // Sent while the API is down: the indexer indexes it, nobody tells the live service.
     await giftTo(1n, 4n);
     chain.apiServer = await listenApi(chain.api, { port });
-    const missed = await viewer.take((x) => x.type === 'message' && x.kind === 'gift', 15_000, 'the receipt of the gift sent while down');
+    const missed = await viewer.take(
+      (x) => x.type === 'message' && x.kind === 'gift',
+      15_000,
+      'the receipt of the gift sent while down',
+    );
     assert.equal(missed.gift.quantity, 4);
     assert.ok(fx.service.gifts!.connectionCount > 1);
     await giftTo(1n, 2n);
-    const m = await viewer.take((x) => x.type === 'message' && x.kind === 'gift', 15_000, 'a receipt after reconnecting');
+    const m = await viewer.take(
+      (x) => x.type === 'message' && x.kind === 'gift',
+      15_000,
+      'a receipt after reconnecting',
+    );
     assert.equal(m.gift.quantity, 2);
   });
 
@@ -135,22 +193,37 @@ describe('live: gift receipts', function () {
   // again: gone from the index, it is dropped; still there and solidified, it is final again.
   it('checks every final receipt again when told the index was rebuilt', async function () {
     const dbPath = fx.service.config.dbPath;
-    const real = fx.service.db.prepare("SELECT * FROM live_gift_receipts WHERE finality = 'final' ORDER BY block_number LIMIT 1").get() as { tx_id: string; log_index: number; message_id: number };
+    const real = fx.service.db
+      .prepare("SELECT * FROM live_gift_receipts WHERE finality = 'final' ORDER BY block_number LIMIT 1")
+      .get() as { tx_id: string; log_index: number; message_id: number };
     assert.ok(real, 'a final receipt from the tests above');
     // A receipt the old index had called final, for a gift the chain no longer has.
     const ghost = 'ab'.repeat(32);
     fx.service.db.transaction(() => {
-      const msg = fx.service.rooms.post('stream:1', 'gift', chain.addr.bob, 'bob', 'bob sent 1 × Coffee', { txId: ghost, logIndex: 0, finality: 'final' });
-      fx.service.db.prepare("INSERT INTO live_gift_receipts (tx_id, log_index, stream_id, message_id, block_number, timestamp, finality) VALUES (?, 0, 1, ?, 1, ?, 'final')").run(ghost, msg.id, Date.now());
+      const msg = fx.service.rooms.post('stream:1', 'gift', chain.addr.bob, 'bob', 'bob sent 1 × Coffee', {
+        txId: ghost,
+        logIndex: 0,
+        finality: 'final',
+      });
+      fx.service.db
+        .prepare(
+          "INSERT INTO live_gift_receipts (tx_id, log_index, stream_id, message_id, block_number, timestamp, finality) VALUES (?, 0, 1, ?, 1, ?, 'final')",
+        )
+        .run(ghost, msg.id, Date.now());
     })();
     await viewer.close();
     await fx.close();
     fx = await startLive(chain, dbPath, { params: { recheckGiftReceipts: true } });
     viewer = await WsClient.connect(fx);
     await viewer.join('stream:1');
-    const finality = (tx: string): unknown => fx.service.db.prepare('SELECT finality FROM live_gift_receipts WHERE tx_id = ?').pluck().get(tx);
+    const finality = (tx: string): unknown =>
+      fx.service.db.prepare('SELECT finality FROM live_gift_receipts WHERE tx_id = ?').pluck().get(tx);
     await waitFor(() => (finality(ghost) === 'dropped' ? true : undefined), 10_000, 'the ghost receipt to be dropped');
-    await waitFor(() => (finality(real.tx_id) === 'final' ? true : undefined), 10_000, 'the real receipt to be confirmed final again');
+    await waitFor(
+      () => (finality(real.tx_id) === 'final' ? true : undefined),
+      10_000,
+      'the real receipt to be confirmed final again',
+    );
     const history = await (await WsClient.connect(fx)).join('stream:1');
     assert.equal(history.find((x) => x.gift?.txId === ghost)?.gift.finality, 'dropped');
   });
@@ -164,8 +237,18 @@ describe('live: gift receipts', function () {
     viewer = await WsClient.connect(fx);
     // The catch-up may land before or after the join: in the history or as a live message.
     const history = await viewer.join('stream:1');
-    const m = history.find((x) => x.kind === 'gift' && x.gift.quantity === 5) ?? (await viewer.take((x) => x.type === 'message' && x.kind === 'gift' && x.gift.quantity === 5, 15_000, 'the receipt of the gift sent while stopped'));
+    const m =
+      history.find((x) => x.kind === 'gift' && x.gift.quantity === 5) ??
+      (await viewer.take(
+        (x) => x.type === 'message' && x.kind === 'gift' && x.gift.quantity === 5,
+        15_000,
+        'the receipt of the gift sent while stopped',
+      ));
     assert.equal(m.text, 'bob sent 5 × Coffee');
-    assert.equal(fx.service.db.prepare("SELECT count(*) FROM live_messages WHERE kind = 'gift'").pluck().get(), 9, 'no gift posted twice (the ghost receipt of the test above counts)');
+    assert.equal(
+      fx.service.db.prepare("SELECT count(*) FROM live_messages WHERE kind = 'gift'").pluck().get(),
+      9,
+      'no gift posted twice (the ghost receipt of the test above counts)',
+    );
   });
 });

@@ -10,7 +10,16 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { loadLiveConfig } from '../../live/internal/config.js';
 import { launchBrowser, localContext } from '../helpers/browser.js';
-import { signIn, startChain, startLive, WsClient, type ChainFixture, type LiveFixture, type Msg, type Person } from '../helpers/live.js';
+import {
+  signIn,
+  startChain,
+  startLive,
+  WsClient,
+  type ChainFixture,
+  type LiveFixture,
+  type Msg,
+  type Person,
+} from '../helpers/live.js';
 
 describe('live: 1-to-1 matching', function () {
   this.timeout(60_000);
@@ -30,7 +39,8 @@ describe('live: 1-to-1 matching', function () {
   before(async function () {
     chain = await startChain();
     fx = await startLive(chain, path.join(chain.tmp.dir, 'live.db'));
-    for (const who of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank'] as const) token[who] = await signIn(fx, chain.key[who]);
+    for (const who of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank'] as const)
+      token[who] = await signIn(fx, chain.key[who]);
   });
 
   after(async function () {
@@ -65,14 +75,25 @@ describe('live: 1-to-1 matching', function () {
     assert.deepEqual(fa.iceServers, []);
 
     alice.send({ type: 'match.signal', data: { description: { type: 'offer', sdp: 'v=0...' } } });
-    assert.deepEqual(await bob.take((m) => m.type === 'match.signal'), { type: 'match.signal', room: fa.room, from: chain.addr.alice, data: { description: { type: 'offer', sdp: 'v=0...' } } });
-    bob.send({ type: 'match.signal', data: { candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0' } } });
+    assert.deepEqual(await bob.take((m) => m.type === 'match.signal'), {
+      type: 'match.signal',
+      room: fa.room,
+      from: chain.addr.alice,
+      data: { description: { type: 'offer', sdp: 'v=0...' } },
+    });
+    bob.send({
+      type: 'match.signal',
+      data: { candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0' } },
+    });
     assert.equal((await alice.take((m) => m.type === 'match.signal')).from, chain.addr.bob);
     await carol.sync();
     await alice.sync();
     await bob.sync();
     assert.ok(!carol.messages.some((m) => m.type.startsWith('match.')), 'a third connection sees nothing');
-    assert.ok(!alice.messages.some((m) => m.type === 'match.signal') && !bob.messages.some((m) => m.type === 'match.signal'), 'nobody gets their own signal back');
+    assert.ok(
+      !alice.messages.some((m) => m.type === 'match.signal') && !bob.messages.some((m) => m.type === 'match.signal'),
+      'nobody gets their own signal back',
+    );
 
     // next: bob is told, alice looks again; leave takes alice out.
     alice.send({ type: 'match.next' });
@@ -175,7 +196,9 @@ describe('live: 1-to-1 matching', function () {
       });
       await new Promise<void>((r) => page.listen(0, '127.0.0.1', () => r()));
       pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}/`;
-      callFx = await startLive(chain, path.join(chain.tmp.dir, 'live-call.db'), { config: { publicOrigins: [new URL(pageUrl).origin] } });
+      callFx = await startLive(chain, path.join(chain.tmp.dir, 'live-call.db'), {
+        config: { publicOrigins: [new URL(pageUrl).origin] },
+      });
       for (const who of ['erin', 'frank'] as const) callToken[who] = await signIn(callFx, chain.key[who]);
     });
 
@@ -190,7 +213,9 @@ describe('live: 1-to-1 matching', function () {
         (['erin', 'frank'] as const).map(async (who) => {
           const ctx = await localContext(browser);
           const p = await ctx.newPage();
-          await p.goto(`${pageUrl}?ws=${encodeURIComponent(callFx.wsUrl)}&session=${encodeURIComponent(callToken[who])}`);
+          await p.goto(
+            `${pageUrl}?ws=${encodeURIComponent(callFx.wsUrl)}&session=${encodeURIComponent(callToken[who])}`,
+          );
           return p;
         }),
       );
@@ -198,14 +223,24 @@ describe('live: 1-to-1 matching', function () {
         // A deadline, not a speed target: with the suite's other workers and Chromium's encoders
         // on the two cores ICE and the first decoded frame can take a while. A miss says where it stood.
         await p
-          .waitForFunction(() => (window as any).state.connection === 'connected' && (window as any).state.remoteWidth > 0, undefined, { timeout: 45_000 })
+          .waitForFunction(
+            () => (window as any).state.connection === 'connected' && (window as any).state.remoteWidth > 0,
+            undefined,
+            { timeout: 45_000 },
+          )
           .catch(async (e: Error) => {
-            throw new Error(`${e.message}; page state: ${JSON.stringify(await p.evaluate(() => (window as any).state))}`, { cause: e });
+            throw new Error(
+              `${e.message}; page state: ${JSON.stringify(await p.evaluate(() => (window as any).state))}`,
+              { cause: e },
+            );
           });
       }
       const states = await Promise.all(pages.map((p) => p.evaluate(() => (window as any).state)));
       assert.deepEqual(states.map((s) => s.peer).sort(), [chain.addr.erin, chain.addr.frank].sort());
-      assert.ok(states.every((s) => s.errors.length === 0), JSON.stringify(states));
+      assert.ok(
+        states.every((s) => s.errors.length === 0),
+        JSON.stringify(states),
+      );
       await Promise.all(pages.map((p) => p.context().close()));
     });
   });

@@ -10,7 +10,16 @@ import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import type { CreateMediaStreamInput, MediaEvent, MediaStream } from '../../live/streams/media/backend.js';
 import { type EmbeddedMediaBackend, createEmbeddedBackend } from '../../live/streams/media/embedded/backend.js';
-import { api, signIn, startChain, startLive, WsClient, type ChainFixture, type LiveFixture, type Msg } from '../helpers/live.js';
+import {
+  api,
+  signIn,
+  startChain,
+  startLive,
+  WsClient,
+  type ChainFixture,
+  type LiveFixture,
+  type Msg,
+} from '../helpers/live.js';
 import { publishWhip, type WhipPublisher } from '../helpers/whipPublisher.js';
 
 /** No RTP for this long makes the backend report 'idle'. */
@@ -89,7 +98,10 @@ describe('live: streams (embedded media backend, werift broadcaster)', function 
     });
 
     it('answers INDEXER_UNAVAILABLE (503) when the indexer cannot say who is a broadcaster', async function () {
-      const down = await startLive(chain, path.join(chain.tmp.dir, 'down.db'), { config: { indexerUrl: 'http://127.0.0.1:9' }, params: { giftReceipts: false } });
+      const down = await startLive(chain, path.join(chain.tmp.dir, 'down.db'), {
+        config: { indexerUrl: 'http://127.0.0.1:9' },
+        params: { giftReceipts: false },
+      });
       try {
         const token = await signIn(down, chain.key.alice);
         refused(await api(down, 'POST', '/api/streams', { title: 'x' }, token), 503, 'INDEXER_UNAVAILABLE');
@@ -101,15 +113,53 @@ describe('live: streams (embedded media backend, werift broadcaster)', function 
     it('refuses bad fields with BAD_REQUEST naming the field', async function () {
       refused(await api(fx, 'POST', '/api/streams', {}, alice), 400, 'BAD_REQUEST', 'title');
       refused(await api(fx, 'POST', '/api/streams', { title: 'x'.repeat(141) }, alice), 400, 'BAD_REQUEST', 'title');
-      refused(await api(fx, 'POST', '/api/streams', { title: 'ok', tags: ['has space'] }, alice), 400, 'BAD_REQUEST', 'tags');
-      refused(await api(fx, 'POST', '/api/streams', { title: 'ok', language: 'English' }, alice), 400, 'BAD_REQUEST', 'language');
-      refused(await api(fx, 'POST', '/api/streams', { title: 'ok', thumbnailUrl: 'javascript:alert(1)' }, alice), 400, 'BAD_REQUEST', 'thumbnailUrl');
-      refused(await api(fx, 'POST', '/api/streams', { title: 'ok', audioOnly: 'yes' }, alice), 400, 'BAD_REQUEST', 'audioOnly');
-      refused(await api(fx, 'POST', '/api/streams', { title: 'ok', owner: chain.addr.bob }, alice), 400, 'BAD_REQUEST', 'owner');
+      refused(
+        await api(fx, 'POST', '/api/streams', { title: 'ok', tags: ['has space'] }, alice),
+        400,
+        'BAD_REQUEST',
+        'tags',
+      );
+      refused(
+        await api(fx, 'POST', '/api/streams', { title: 'ok', language: 'English' }, alice),
+        400,
+        'BAD_REQUEST',
+        'language',
+      );
+      refused(
+        await api(fx, 'POST', '/api/streams', { title: 'ok', thumbnailUrl: 'javascript:alert(1)' }, alice),
+        400,
+        'BAD_REQUEST',
+        'thumbnailUrl',
+      );
+      refused(
+        await api(fx, 'POST', '/api/streams', { title: 'ok', audioOnly: 'yes' }, alice),
+        400,
+        'BAD_REQUEST',
+        'audioOnly',
+      );
+      refused(
+        await api(fx, 'POST', '/api/streams', { title: 'ok', owner: chain.addr.bob }, alice),
+        400,
+        'BAD_REQUEST',
+        'owner',
+      );
     });
 
     it('creates a stream for a broadcaster with streamId "1", provisions media, and shows the key and ingest URL only to the owner', async function () {
-      const r = await api(fx, 'POST', '/api/streams', { title: 'Morning coffee', category: 'Just chatting', tags: ['coffee', 'talk'], language: 'en', thumbnailUrl: 'https://example.com/t.png', audioOnly: true }, alice);
+      const r = await api(
+        fx,
+        'POST',
+        '/api/streams',
+        {
+          title: 'Morning coffee',
+          category: 'Just chatting',
+          tags: ['coffee', 'talk'],
+          language: 'en',
+          thumbnailUrl: 'https://example.com/t.png',
+          audioOnly: true,
+        },
+        alice,
+      );
       assert.equal(r.status, 201, JSON.stringify(r.body));
       assert.equal(r.body.streamId, '1');
       assert.equal(r.body.owner, chain.addr.alice);
@@ -129,7 +179,11 @@ describe('live: streams (embedded media backend, werift broadcaster)', function 
       assert.equal(anon.body.ingestUrl, undefined);
       assert.equal(anon.body.ownerHandle, 'alice');
       const info = await fx.media.playbackInfo(media.playbackId);
-      assert.deepEqual(info?.meta.source.map((x) => x.url), [`${fx.url}/media/webrtc/${media.playbackId}`], 'WebRTC only: HLS is off');
+      assert.deepEqual(
+        info?.meta.source.map((x) => x.url),
+        [`${fx.url}/media/webrtc/${media.playbackId}`],
+        'WebRTC only: HLS is off',
+      );
       assert.deepEqual(anon.body.playbackInfo, info);
       assert.equal((await api(fx, 'GET', '/api/streams/1', undefined, bob)).body.streamKey, undefined);
       assert.equal((await api(fx, 'GET', '/api/streams/1', undefined, alice)).body.streamKey, media.streamKey);
@@ -143,7 +197,7 @@ describe('live: streams (embedded media backend, werift broadcaster)', function 
   });
 
   describe('media events and viewers', function () {
-    it('goes live when RTP arrives on the owner\'s key and idle when it stops, telling the room', async function () {
+    it("goes live when RTP arrives on the owner's key and idle when it stops, telling the room", async function () {
       const ws = await WsClient.connect(fx);
       await ws.join('stream:1');
       const own = await api(fx, 'GET', '/api/streams/1', undefined, alice);
@@ -153,8 +207,14 @@ describe('live: streams (embedded media backend, werift broadcaster)', function 
       assert.equal(live.stream.state, 'live');
       assert.equal(fx.media.status(fx.service.streams.row(1).media_id)?.live, true);
       const list = await api(fx, 'GET', '/api/streams?state=live');
-      assert.deepEqual(list.body.nodes.map((s: Msg) => s.streamId), ['1']);
-      assert.ok(list.body.nodes[0].startedAt >= before && list.body.nodes[0].startedAt <= Date.now(), `startedAt ${list.body.nodes[0].startedAt} is when the RTP came`);
+      assert.deepEqual(
+        list.body.nodes.map((s: Msg) => s.streamId),
+        ['1'],
+      );
+      assert.ok(
+        list.body.nodes[0].startedAt >= before && list.body.nodes[0].startedAt <= Date.now(),
+        `startedAt ${list.body.nodes[0].startedAt} is when the RTP came`,
+      );
       p.pause();
       assert.equal((await ws.take((m) => m.type === 'stream', IDLE_MS + 5000)).stream.state, 'idle');
       assert.deepEqual((await api(fx, 'GET', '/api/streams?state=live')).body.nodes, []);
@@ -171,9 +231,17 @@ describe('live: streams (embedded media backend, werift broadcaster)', function 
       assert.deepEqual(v, { type: 'viewers', room: 'stream:2', viewers: 2, users: 1 });
       assert.equal((await api(fx, 'GET', '/api/streams/2')).body.viewers, 2);
       await b.close();
-      assert.deepEqual(await a.take((m) => m.type === 'viewers' && m.viewers === 1), { type: 'viewers', room: 'stream:2', viewers: 1, users: 1 });
+      assert.deepEqual(await a.take((m) => m.type === 'viewers' && m.viewers === 1), {
+        type: 'viewers',
+        room: 'stream:2',
+        viewers: 1,
+        users: 1,
+      });
       // The room told us it has one viewer: the API counts the same room.
-      assert.equal((await api(fx, 'GET', '/api/streams?state=idle')).body.nodes.find((s: Msg) => s.streamId === '2')?.viewers, 1);
+      assert.equal(
+        (await api(fx, 'GET', '/api/streams?state=idle')).body.nodes.find((s: Msg) => s.streamId === '2')?.viewers,
+        1,
+      );
       await a.close();
     });
   });
@@ -241,12 +309,21 @@ describe('live: streams (embedded media backend, werift broadcaster)', function 
   describe('listing', function () {
     it('pages newest first with a capped first and an after cursor', async function () {
       const p1 = await api(fx, 'GET', '/api/streams?first=2');
-      assert.deepEqual(p1.body.nodes.map((s: Msg) => s.streamId), ['3', '2']);
+      assert.deepEqual(
+        p1.body.nodes.map((s: Msg) => s.streamId),
+        ['3', '2'],
+      );
       assert.deepEqual(p1.body.pageInfo, { endCursor: '2', hasNextPage: true });
       const p2 = await api(fx, 'GET', `/api/streams?first=2&after=${p1.body.pageInfo.endCursor}`);
-      assert.deepEqual(p2.body.nodes.map((s: Msg) => s.streamId), ['1']);
+      assert.deepEqual(
+        p2.body.nodes.map((s: Msg) => s.streamId),
+        ['1'],
+      );
       assert.equal(p2.body.pageInfo.hasNextPage, false);
-      assert.deepEqual((await api(fx, 'GET', '/api/streams?state=ended')).body.nodes.map((s: Msg) => s.streamId), ['3']);
+      assert.deepEqual(
+        (await api(fx, 'GET', '/api/streams?state=ended')).body.nodes.map((s: Msg) => s.streamId),
+        ['3'],
+      );
       refused(await api(fx, 'GET', '/api/streams?first=101'), 400, 'BAD_REQUEST', 'first');
       refused(await api(fx, 'GET', '/api/streams?state=paused'), 400, 'BAD_REQUEST', 'state');
       for (const s of p1.body.nodes) assert.equal(s.streamKey, undefined, 'lists never carry secrets');
@@ -254,7 +331,10 @@ describe('live: streams (embedded media backend, werift broadcaster)', function 
 
     it('pages at the edges: exactly first items (no next page), first+1 (one left over), first=1, and an empty list', async function () {
       const all = await api(fx, 'GET', '/api/streams?first=3');
-      assert.deepEqual(all.body.nodes.map((s: Msg) => s.streamId), ['3', '2', '1']);
+      assert.deepEqual(
+        all.body.nodes.map((s: Msg) => s.streamId),
+        ['3', '2', '1'],
+      );
       assert.deepEqual(all.body.pageInfo, { endCursor: '1', hasNextPage: false });
       const past = await api(fx, 'GET', `/api/streams?first=3&after=${all.body.pageInfo.endCursor}`);
       assert.deepEqual(past.body, { nodes: [], pageInfo: { endCursor: null, hasNextPage: false } });
@@ -268,7 +348,10 @@ describe('live: streams (embedded media backend, werift broadcaster)', function 
         after = p.body.pageInfo.endCursor;
       }
       assert.deepEqual(ids, ['3', '2', '1']);
-      assert.deepEqual((await api(fx, 'GET', `/api/streams?owner=${chain.addr.bob}`)).body, { nodes: [], pageInfo: { endCursor: null, hasNextPage: false } });
+      assert.deepEqual((await api(fx, 'GET', `/api/streams?owner=${chain.addr.bob}`)).body, {
+        nodes: [],
+        pageInfo: { endCursor: null, hasNextPage: false },
+      });
     });
   });
   describe('after a restart on the same database', function () {
@@ -284,13 +367,16 @@ describe('live: streams (embedded media backend, werift broadcaster)', function 
       assert.equal(after.state, 'idle');
       assert.equal(after.streamKey, before.streamKey);
       assert.equal(after.playbackId, before.playbackId);
-      assert.equal(after.ingestUrl, `${fx.url}/media/whip/${before.streamKey}`, 'the ingest URL is the new backend\'s');
+      assert.equal(after.ingestUrl, `${fx.url}/media/whip/${before.streamKey}`, "the ingest URL is the new backend's");
       assert.equal(fx.media.status(ended), null, 'an ended stream is not given back');
       const ws = await WsClient.connect(fx);
       await ws.join('stream:1');
       await publish(after.ingestUrl);
       assert.equal((await ws.take((m) => m.type === 'stream')).stream.state, 'live');
-      assert.deepEqual((await api(fx, 'GET', '/api/streams/1')).body.playbackInfo, await fx.media.playbackInfo(before.playbackId));
+      assert.deepEqual(
+        (await api(fx, 'GET', '/api/streams/1')).body.playbackInfo,
+        await fx.media.playbackInfo(before.playbackId),
+      );
       await ws.close();
     });
   });

@@ -20,7 +20,14 @@ import { ROOT, tronbox, type Run } from '../helpers/tronbox.js';
 const DEPLOYMENTS_DIR = mkdtempSync(path.join(tmpdir(), 'blive-deployments-'));
 const DEPLOYMENTS = path.join(DEPLOYMENTS_DIR, 'development.json');
 const CONTRACTS = ['Profiles', 'RewardPool', 'GiftVault', 'MockBTT', 'MockUSDT'] as const;
-const VAULT_ROLES = ['DEFAULT_ADMIN_ROLE', 'CATALOG_ROLE', 'POLICY_ROLE', 'DISPUTE_ROLE', 'TREASURY_ROLE', 'PAUSER_ROLE'] as const;
+const VAULT_ROLES = [
+  'DEFAULT_ADMIN_ROLE',
+  'CATALOG_ROLE',
+  'POLICY_ROLE',
+  'DISPUTE_ROLE',
+  'TREASURY_ROLE',
+  'PAUSER_ROLE',
+] as const;
 
 interface Deployments {
   network: string;
@@ -40,10 +47,14 @@ interface CatalogGift {
 }
 
 const deployConfig = JSON.parse(readFileSync(path.join(ROOT, 'config', 'deploy.json'), 'utf8')) as {
-  defaults: { broadcasterFloorBps: number; noticePeriod: number; split: { broadcasterBps: number; poolBps: number; platformBps: number }; holdPeriod: number };
+  defaults: {
+    broadcasterFloorBps: number;
+    noticePeriod: number;
+    split: { broadcasterBps: number; poolBps: number; platformBps: number };
+    holdPeriod: number;
+  };
 };
 const catalog = JSON.parse(readFileSync(path.join(ROOT, 'config', 'catalog.json'), 'utf8')) as { gifts: CatalogGift[] };
-
 
 describe('when tronbox migrates BLive to the development network', function () {
   let devnet: Devnet;
@@ -56,7 +67,10 @@ describe('when tronbox migrates BLive to the development network', function () {
     this.timeout(120_000);
     devnet = await startDevnet({ blockTime: 0, solidityLag: 0 });
     deployer = devnet.accounts[0]!.address;
-    run = await tronbox(['migrate', '--network', 'development', '--reset'], { DEVNET_URL: devnet.url, BLIVE_DEPLOYMENTS_DIR: DEPLOYMENTS_DIR });
+    run = await tronbox(['migrate', '--network', 'development', '--reset'], {
+      DEVNET_URL: devnet.url,
+      BLIVE_DEPLOYMENTS_DIR: DEPLOYMENTS_DIR,
+    });
     assert.equal(run.code, 0, `tronbox failed:\n${run.stdout}\n${run.stderr}`);
     d = JSON.parse(readFileSync(DEPLOYMENTS, 'utf8')) as Deployments;
   });
@@ -66,8 +80,12 @@ describe('when tronbox migrates BLive to the development network', function () {
     rmSync(DEPLOYMENTS_DIR, { recursive: true, force: true });
   });
 
-  const view = (contract: string, signature: string, args: unknown[] = [], outputs: string[] = ['uint256']): Promise<any> =>
-    call(devnet, contract, signature, args, outputs);
+  const view = (
+    contract: string,
+    signature: string,
+    args: unknown[] = [],
+    outputs: string[] = ['uint256'],
+  ): Promise<any> => call(devnet, contract, signature, args, outputs);
   const vault = (): string => d.contracts.GiftVault!.address;
   const pool = (): string => d.contracts.RewardPool!.address;
 
@@ -86,7 +104,10 @@ describe('when tronbox migrates BLive to the development network', function () {
         assert.ok(TronWeb.isAddress(address), `${name}: ${address} has a bad checksum`);
         const info = await post(devnet, 'wallet/getcontractinfo', { value: address, visible: true });
         assert.equal(info.smart_contract?.name, name, `${name} is not deployed at ${address}`);
-        assert.ok(typeof info.runtimecode === 'string' && info.runtimecode.length > 0, `${name} at ${address} has no code`);
+        assert.ok(
+          typeof info.runtimecode === 'string' && info.runtimecode.length > 0,
+          `${name} at ${address} has no code`,
+        );
         assert.equal(abi, `build/contracts/${name}.json`);
         const artifactFile = path.join(ROOT, abi);
         assert.ok(existsSync(artifactFile), `${name}: ${abi} does not exist`);
@@ -97,13 +118,21 @@ describe('when tronbox migrates BLive to the development network', function () {
     });
 
     it('gives a deployBlock at or before the block of the first deployment', async function () {
-      assert.ok(Number.isSafeInteger(d.deployBlock) && d.deployBlock >= 0, `deployBlock ${String(d.deployBlock)} is not a block number`);
+      assert.ok(
+        Number.isSafeInteger(d.deployBlock) && d.deployBlock >= 0,
+        `deployBlock ${String(d.deployBlock)} is not a block number`,
+      );
       // Where each listed contract was created, from the receipts of every block.
       const head = (await post(devnet, 'wallet/getnowblock')).block_header.raw_data.number as number;
       const createdAt = new Map<string, number>();
       for (let n = 0; n <= head; n++) {
-        const infos = await post<{ contract_address?: string; receipt?: unknown }[]>(devnet, 'wallet/gettransactioninfobyblocknum', { num: n });
-        for (const info of infos) if (info.contract_address) createdAt.set(TronWeb.address.fromHex(info.contract_address), n);
+        const infos = await post<{ contract_address?: string; receipt?: unknown }[]>(
+          devnet,
+          'wallet/gettransactioninfobyblocknum',
+          { num: n },
+        );
+        for (const info of infos)
+          if (info.contract_address) createdAt.set(TronWeb.address.fromHex(info.contract_address), n);
       }
       const blocks = CONTRACTS.map((name) => {
         const block = createdAt.get(d.contracts[name]!.address);
@@ -111,12 +140,19 @@ describe('when tronbox migrates BLive to the development network', function () {
         return block;
       });
       const first = Math.min(...blocks);
-      assert.ok(d.deployBlock <= first, `deployBlock ${d.deployBlock} is after the first deployment, in block ${first}`);
+      assert.ok(
+        d.deployBlock <= first,
+        `deployBlock ${d.deployBlock} is after the first deployment, in block ${first}`,
+      );
       assert.ok(d.deployBlock <= head);
     });
 
     it('lists TRX as the zero address and BTT and USDT as the deployed mocks', function () {
-      assert.deepEqual(d.tokens, { TRX: TRX_ADDRESS, BTT: d.contracts.MockBTT!.address, USDT: d.contracts.MockUSDT!.address });
+      assert.deepEqual(d.tokens, {
+        TRX: TRX_ADDRESS,
+        BTT: d.contracts.MockBTT!.address,
+        USDT: d.contracts.MockUSDT!.address,
+      });
     });
   });
 
@@ -128,14 +164,26 @@ describe('when tronbox migrates BLive to the development network', function () {
 
     it('allows BTT and USDT (and TRX)', async function () {
       for (const token of [d.tokens.BTT, d.tokens.USDT, TRX_ADDRESS]) {
-        assert.equal(await view(vault(), 'isTokenAllowed(address)', [token], ['bool']), true, `${token} is not allowed`);
+        assert.equal(
+          await view(vault(), 'isTokenAllowed(address)', [token], ['bool']),
+          true,
+          `${token} is not allowed`,
+        );
       }
     });
 
     it('has the catalog of config/catalog.json, with at least 8 gifts priced in BTT', async function () {
-      assert.ok(catalog.gifts.filter((g) => g.token === 'BTT').length >= 8, 'config/catalog.json has fewer than 8 BTT gifts');
+      assert.ok(
+        catalog.gifts.filter((g) => g.token === 'BTT').length >= 8,
+        'config/catalog.json has fewer than 8 BTT gifts',
+      );
       for (const g of catalog.gifts) {
-        const [token, price, enabled, uri] = (await view(vault(), 'giftInfo(uint256)', [g.id], ['address', 'uint256', 'bool', 'string'])) as [string, bigint, boolean, string];
+        const [token, price, enabled, uri] = (await view(
+          vault(),
+          'giftInfo(uint256)',
+          [g.id],
+          ['address', 'uint256', 'bool', 'string'],
+        )) as [string, bigint, boolean, string];
         assert.equal(token, d.tokens[g.token], `gift ${g.id} (${g.name}) is priced in ${token}, not ${g.token}`);
         assert.equal(price, BigInt(g.price), `gift ${g.id} (${g.name}) price`);
         assert.equal(enabled, true, `gift ${g.id} (${g.name}) is disabled`);
@@ -147,13 +195,27 @@ describe('when tronbox migrates BLive to the development network', function () {
     it('has the split, floor, notice and hold period of config/deploy.json', async function () {
       const p = deployConfig.defaults;
       assert.deepEqual(
-        { split: [p.split.broadcasterBps, p.split.poolBps, p.split.platformBps], floor: p.broadcasterFloorBps, notice: p.noticePeriod, hold: p.holdPeriod },
+        {
+          split: [p.split.broadcasterBps, p.split.poolBps, p.split.platformBps],
+          floor: p.broadcasterFloorBps,
+          notice: p.noticePeriod,
+          hold: p.holdPeriod,
+        },
         { split: [3000, 1000, 6000], floor: 3000, notice: 7 * DAY, hold: DAY },
         'config/deploy.json no longer holds the documented policy',
       );
       // The default split is what the zero address (which can have no override) gets.
-      assert.deepEqual(await view(vault(), 'splitOf(address)', [TRX_ADDRESS], ['uint16', 'uint16', 'uint16']), [3000n, 1000n, 6000n]);
-      const [pending] = (await view(vault(), 'pendingSplitOf(address)', [TRX_ADDRESS], ['bool', 'uint16', 'uint16', 'uint16', 'uint64'])) as [boolean];
+      assert.deepEqual(await view(vault(), 'splitOf(address)', [TRX_ADDRESS], ['uint16', 'uint16', 'uint16']), [
+        3000n,
+        1000n,
+        6000n,
+      ]);
+      const [pending] = (await view(
+        vault(),
+        'pendingSplitOf(address)',
+        [TRX_ADDRESS],
+        ['bool', 'uint16', 'uint16', 'uint16', 'uint64'],
+      )) as [boolean];
       assert.equal(pending, false, 'a split change is already announced');
       assert.equal(await view(vault(), 'broadcasterFloorBps()', [], ['uint16']), 3000n);
       assert.equal(await view(vault(), 'noticePeriod()', [], ['uint64']), BigInt(7 * DAY));
@@ -166,7 +228,11 @@ describe('when tronbox migrates BLive to the development network', function () {
         const role = (await view(vault(), `${name}()`, [], ['bytes32'])) as string;
         const expected = name === 'DEFAULT_ADMIN_ROLE' ? `0x${'0'.repeat(64)}` : tronUtils.ethersUtils.id(name);
         assert.equal(role, expected, `${name} is not keccak256("${name}")`);
-        assert.equal(await view(vault(), 'hasRole(bytes32,address)', [role, deployer], ['bool']), true, `the deployer lacks ${name} on the vault`);
+        assert.equal(
+          await view(vault(), 'hasRole(bytes32,address)', [role, deployer], ['bool']),
+          true,
+          `the deployer lacks ${name} on the vault`,
+        );
       }
     });
   });
@@ -175,8 +241,16 @@ describe('when tronbox migrates BLive to the development network', function () {
     it('gives the deployer REWARDS_ROLE and DEFAULT_ADMIN_ROLE', async function () {
       const rewards = (await view(pool(), 'REWARDS_ROLE()', [], ['bytes32'])) as string;
       assert.equal(rewards, tronUtils.ethersUtils.id('REWARDS_ROLE'));
-      assert.equal(await view(pool(), 'hasRole(bytes32,address)', [rewards, deployer], ['bool']), true, 'the deployer lacks REWARDS_ROLE');
-      assert.equal(await view(pool(), 'hasRole(bytes32,address)', [`0x${'0'.repeat(64)}`, deployer], ['bool']), true, 'the deployer lacks DEFAULT_ADMIN_ROLE');
+      assert.equal(
+        await view(pool(), 'hasRole(bytes32,address)', [rewards, deployer], ['bool']),
+        true,
+        'the deployer lacks REWARDS_ROLE',
+      );
+      assert.equal(
+        await view(pool(), 'hasRole(bytes32,address)', [`0x${'0'.repeat(64)}`, deployer], ['bool']),
+        true,
+        'the deployer lacks DEFAULT_ADMIN_ROLE',
+      );
     });
 
     it('starts empty', async function () {
@@ -210,10 +284,15 @@ describe('when the standalone dev loop starts again on a fresh chain', function 
   const migrate = (): Promise<{ code: number; out: string }> =>
     new Promise((resolve, reject) => {
       const env = { ...process.env, DEVNET_URL: devnet.url, BLIVE_DEPLOYMENTS_DIR: tmp };
-      execFile('npm', ['run', '--silent', 'migrate'], { cwd: ROOT, env, timeout: 150_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-        if (err && typeof err.code !== 'number') return reject(err);
-        resolve({ code: err ? (err.code as number) : 0, out: `${stdout}\n${stderr}` });
-      });
+      execFile(
+        'npm',
+        ['run', '--silent', 'migrate'],
+        { cwd: ROOT, env, timeout: 150_000, maxBuffer: 16 << 20 },
+        (err, stdout, stderr) => {
+          if (err && typeof err.code !== 'number') return reject(err);
+          resolve({ code: err ? (err.code as number) : 0, out: `${stdout}\n${stderr}` });
+        },
+      );
     });
 
   it('npm run migrate deploys to the fresh chain, and a second run deploys nothing', async function () {
@@ -222,12 +301,18 @@ describe('when the standalone dev loop starts again on a fresh chain', function 
     const file = path.join(tmp, 'development.json');
     const fresh = JSON.parse(readFileSync(file, 'utf8')) as Deployments;
     assert.equal(fresh.fullHost, devnet.url);
-    const info = await post(devnet, 'wallet/getcontractinfo', { value: fresh.contracts.GiftVault!.address, visible: true });
+    const info = await post(devnet, 'wallet/getcontractinfo', {
+      value: fresh.contracts.GiftVault!.address,
+      visible: true,
+    });
     assert.equal(info.smart_contract?.name, 'GiftVault');
     const again = await migrate();
     assert.equal(again.code, 0, again.out.slice(-3000));
     assert.match(again.out, /nothing to deploy/);
-    assert.equal(JSON.parse(readFileSync(file, 'utf8')).contracts.GiftVault.address, fresh.contracts.GiftVault!.address);
+    assert.equal(
+      JSON.parse(readFileSync(file, 'utf8')).contracts.GiftVault.address,
+      fresh.contracts.GiftVault!.address,
+    );
   });
 
   it('the indexer starts a new index for the new deployment by default, and says so', async function () {
@@ -237,14 +322,28 @@ describe('when the standalone dev loop starts again on a fresh chain', function 
     const d = JSON.parse(readFileSync(file, 'utf8')) as Deployments;
     assert.equal(path.basename(cfg.dbPath), `indexer-development-${d.contracts.GiftVault!.address}.sqlite`);
     // An index of the previous chain's deployment sits in the same folder.
-    const older = loadConfig({ deployment: { ...cfg.deployment, contracts: { ...cfg.deployment.contracts, GiftVault: { ...cfg.deployment.contracts.GiftVault!, address: TRX_ADDRESS } } } }, env);
+    const older = loadConfig(
+      {
+        deployment: {
+          ...cfg.deployment,
+          contracts: {
+            ...cfg.deployment.contracts,
+            GiftVault: { ...cfg.deployment.contracts.GiftVault!, address: TRX_ADDRESS },
+          },
+        },
+      },
+      env,
+    );
     assert.notEqual(older.dbPath, cfg.dbPath);
     const lines: string[] = [];
     const log = createLogger({ sink: (r) => void lines.push(String(r.msg)), level: 'info' });
     const ix = createIndexer({ config: cfg, log });
     try {
       await ix.sync();
-      assert.ok(lines.some((l) => l.includes('starting a new index for this deployment')), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => l.includes('starting a new index for this deployment')),
+        lines.join('\n'),
+      );
       assert.ok(ix.status().indexed >= d.deployBlock);
     } finally {
       await ix.close();

@@ -33,7 +33,9 @@ const ZERO_ADDRESS = 'T9yD14Nj9j7xAB4dbGeiX9h8unkKHxuWwb';
 const DAY = 86_400;
 
 /** Deterministic addresses from small private keys; POOL and OTHER_POOL stand for RewardPools off chain. */
-const [A, B, C, POOL, OTHER_POOL] = [1, 2, 3, 9, 10].map((k) => TronWeb.address.fromPrivateKey(k.toString(16).padStart(64, '0')) as string) as [string, string, string, string, string];
+const [A, B, C, POOL, OTHER_POOL] = [1, 2, 3, 9, 10].map(
+  (k) => TronWeb.address.fromPrivateKey(k.toString(16).padStart(64, '0')) as string,
+) as [string, string, string, string, string];
 /** Nile's chain id, given to the CLI in hex; files record it in decimal. */
 const CHAIN_HEX = '0xcd8690dc';
 const CHAIN_ID = 0xcd8690dcn;
@@ -104,7 +106,15 @@ interface Scope {
 
 /** RewardPool's leaf, computed here with ethers' ABI coder and without the merkle-tree library. */
 function leafOf(scope: Scope, c: Pick<Claim, 'index' | 'account' | 'amount' | 'category'>): string {
-  const encoded = tronUtils.ethersUtils.AbiCoder.defaultAbiCoder().encode(LEAF_TYPES, [scope.chainId, evmOf(scope.pool), scope.epochId, c.index, evmOf(c.account), BigInt(c.amount), c.category]);
+  const encoded = tronUtils.ethersUtils.AbiCoder.defaultAbiCoder().encode(LEAF_TYPES, [
+    scope.chainId,
+    evmOf(scope.pool),
+    scope.epochId,
+    c.index,
+    evmOf(c.account),
+    BigInt(c.amount),
+    c.category,
+  ]);
   return hex(keccak_256(keccak_256(bytes(encoded))));
 }
 
@@ -140,18 +150,32 @@ describe('scripts/rewards.ts', function () {
    * Writes `<name>.csv` and builds epoch `epoch` (none: null) into `<name>.json`, or the default name
    * when `out` is false; for POOL on CHAIN_HEX unless `scope` gives other arguments.
    */
-  async function build(name: string, lines: string[], epoch: string | null, opts: { out?: boolean; script?: string; scope?: string[] } = {}): Promise<Build> {
+  async function build(
+    name: string,
+    lines: string[],
+    epoch: string | null,
+    opts: { out?: boolean; script?: string; scope?: string[] } = {},
+  ): Promise<Build> {
     const csv = path.join(dir, `${name}.csv`);
     writeFileSync(csv, `${lines.join('\n')}\n`);
     const out = path.join(dir, `${name}.json`);
-    const args = ['build', csv, ...(epoch === null ? [] : ['--epoch', epoch]), ...(opts.scope ?? SCOPE_ARGS), ...(opts.out === false ? [] : ['--out', out])];
+    const args = [
+      'build',
+      csv,
+      ...(epoch === null ? [] : ['--epoch', epoch]),
+      ...(opts.scope ?? SCOPE_ARGS),
+      ...(opts.out === false ? [] : ['--out', out]),
+    ];
     return { csv, out, run: await rewards(args, opts.script) };
   }
 
   /** Writes a deployments file naming `pool` (or whatever `contracts` says) and returns its path. */
   function deployments(name: string, contracts: unknown): string {
     const file = path.join(dir, `${name}.deployments.json`);
-    writeFileSync(file, JSON.stringify({ network: 'nile', fullHost: 'https://nile.trongrid.io', deployBlock: 1, contracts }, null, 2));
+    writeFileSync(
+      file,
+      JSON.stringify({ network: 'nile', fullHost: 'https://nile.trongrid.io', deployBlock: 1, contracts }, null, 2),
+    );
     return file;
   }
 
@@ -180,14 +204,19 @@ describe('scripts/rewards.ts', function () {
       const linkDir = path.join(dir, 'with space');
       mkdirSync(linkDir);
       symlinkSync(SCRIPT, path.join(linkDir, 'rewards.ts'));
-      const poolFile = deployments('nile', { RewardPool: { address: POOL, abi: 'build/contracts/RewardPool.json' }, GiftVault: { address: OTHER_POOL } });
+      const poolFile = deployments('nile', {
+        RewardPool: { address: POOL, abi: 'build/contracts/RewardPool.json' },
+        GiftVault: { address: OTHER_POOL },
+      });
       [seven, eight, otherPool, otherChain, decimalChain, fromDeployments, loose, named, linked] = await Promise.all([
         build('seven', [HEADER, ...ROWS], '7'),
         build('eight', [HEADER, ...ROWS], '8'),
         build('other-pool', [HEADER, ...ROWS], '7', { scope: ['--pool', OTHER_POOL, '--chain-id', CHAIN_HEX] }),
         build('other-chain', [HEADER, ...ROWS], '7', { scope: ['--pool', POOL, '--chain-id', '0x2b6653dc'] }),
         build('decimal-chain', [HEADER, ...ROWS], '7', { scope: ['--pool', POOL, '--chain-id', CHAIN_ID.toString()] }),
-        build('from-deployments', [HEADER, ...ROWS], '7', { scope: ['--deployments', poolFile, '--chain-id', CHAIN_HEX] }),
+        build('from-deployments', [HEADER, ...ROWS], '7', {
+          scope: ['--deployments', poolFile, '--chain-id', CHAIN_HEX],
+        }),
         build('loose', ['Account, Amount, Category\r', `${A}, 5, 3\r`, '\r', `${B},6,EVENTS\r`, `${C},7,0\r`], '1'),
         build('march', [HEADER, `${A},1,content`], '12', { out: false }),
         build('linked', [HEADER, `${A},1,content`], '3', { script: path.join(linkDir, 'rewards.ts') }),
@@ -219,7 +248,16 @@ describe('scripts/rewards.ts', function () {
 
     it('writes the documented JSON fields', function () {
       const file = readProofs(seven.out);
-      assert.deepEqual(Object.keys(file), ['format', 'chainId', 'pool', 'epochId', 'root', 'total', 'leafEncoding', 'claims']);
+      assert.deepEqual(Object.keys(file), [
+        'format',
+        'chainId',
+        'pool',
+        'epochId',
+        'root',
+        'total',
+        'leafEncoding',
+        'claims',
+      ]);
       assert.equal(file.format, 'blive-rewards-v2');
       assert.equal(file.chainId, '3448148188', 'decimal');
       assert.equal(file.pool, POOL);
@@ -245,7 +283,8 @@ describe('scripts/rewards.ts', function () {
 
     it('gives proofs that lead to the root under RewardPool’s leaf encoding', function () {
       const file = readProofs(seven.out);
-      for (const c of file.claims) assert.equal(processProof(leafOf(scopeOf(7n), c), c.proof), file.root, `claim ${c.index}`);
+      for (const c of file.claims)
+        assert.equal(processProof(leafOf(scopeOf(7n), c), c.proof), file.root, `claim ${c.index}`);
       // The epoch id, the chain id and the pool are part of the leaf: the same claim proves into none of the others.
       const c = file.claims[0]!;
       assert.notEqual(processProof(leafOf(scopeOf(8n), c), c.proof), file.root);
@@ -256,13 +295,24 @@ describe('scripts/rewards.ts', function () {
     it('agrees with OpenZeppelin’s StandardMerkleTree over the seven leaf types', function () {
       for (const b of [seven, eight, otherPool, otherChain]) {
         const file = readProofs(b.out);
-        const values = file.claims.map((c) => [file.chainId, evmOf(file.pool), file.epochId, c.index, evmOf(c.account), c.amount, c.category]);
+        const values = file.claims.map((c) => [
+          file.chainId,
+          evmOf(file.pool),
+          file.epochId,
+          c.index,
+          evmOf(c.account),
+          c.amount,
+          c.category,
+        ]);
         const tree = StandardMerkleTree.of(values, LEAF_TYPES);
         assert.equal(tree.root, file.root, b.out);
         file.claims.forEach((c, i) => {
           assert.deepEqual(tree.getProof(i), c.proof, `${b.out} claim ${i}`);
           const scope = { chainId: BigInt(file.chainId), pool: file.pool, epochId: BigInt(file.epochId) };
-          assert.equal(leafHash(scope, c.index, hex41Of(c.account), BigInt(c.amount), c.category), tree.leafHash(values[i]!));
+          assert.equal(
+            leafHash(scope, c.index, hex41Of(c.account), BigInt(c.amount), c.category),
+            tree.leafHash(values[i]!),
+          );
         });
       }
     });
@@ -365,7 +415,15 @@ describe('scripts/rewards.ts', function () {
     /** A file built outside the CLI with OpenZeppelin's tree: its proofs check out whatever the leaves say. */
     function forged(leaves: [account: string, amount: string, category: number][]): ProofsFile {
       const tree = StandardMerkleTree.of(
-        leaves.map(([account, amount, category], i) => [CHAIN_ID.toString(), evmOf(POOL), '7', String(i), evmOf(account), amount, category]),
+        leaves.map(([account, amount, category], i) => [
+          CHAIN_ID.toString(),
+          evmOf(POOL),
+          '7',
+          String(i),
+          evmOf(account),
+          amount,
+          category,
+        ]),
         LEAF_TYPES,
       );
       return {
@@ -376,24 +434,45 @@ describe('scripts/rewards.ts', function () {
         root: tree.root,
         total: leaves.reduce((sum, [, amount]) => sum + BigInt(amount), 0n).toString(),
         leafEncoding: LEAF_ENCODING,
-        claims: leaves.map(([account, amount, category], index) => ({ index, account, amount, category, categoryName: 'other', proof: tree.getProof(index) })),
+        claims: leaves.map(([account, amount, category], index) => ({
+          index,
+          account,
+          amount,
+          category,
+          categoryName: 'other',
+          proof: tree.getProof(index),
+        })),
       };
     }
 
     /** Category 4: RewardPool reverts InvalidCategory(4). */
-    const forgedCategory = (): ProofsFile => forged([[A, '5', 4], [A, '6', 3]]);
+    const forgedCategory = (): ProofsFile =>
+      forged([
+        [A, '5', 4],
+        [A, '6', 3],
+      ]);
     /** The pool itself and the zero address as accounts: RewardPool reverts InvalidRecipient. */
-    const forgedRecipients = (): ProofsFile => forged([[A, '5', 3], [POOL, '6', 3], [ZERO_ADDRESS, '7', 3]]);
+    const forgedRecipients = (): ProofsFile =>
+      forged([
+        [A, '5', 3],
+        [POOL, '6', 3],
+        [ZERO_ADDRESS, '7', 3],
+      ]);
 
     const flipLastNibble = (h: string): string => `${h.slice(0, -1)}${h.endsWith('0') ? '1' : '0'}`;
-    const proofFails = (i: number): RegExp => new RegExp(`^rewards verify: claim ${i}: proof does not lead to the root$`);
+    const proofFails = (i: number): RegExp =>
+      new RegExp(`^rewards verify: claim ${i}: proof does not lead to the root$`);
     const rootMismatch = /^rewards verify: root mismatch: file says 0x[0-9a-f]{64}, claims give 0x[0-9a-f]{64}$/;
 
     const TAMPERS: Tamper[] = [
       {
         title: 'an amount changed: the root, the total and that proof',
         edit: (f) => void (f.claims[1]!.amount = '26'),
-        stderr: [rootMismatch, new RegExp(`^rewards verify: total mismatch: file says ${ROWS_TOTAL}, claims sum to 1000000000000000001028$`), proofFails(1)],
+        stderr: [
+          rootMismatch,
+          new RegExp(`^rewards verify: total mismatch: file says ${ROWS_TOTAL}, claims sum to 1000000000000000001028$`),
+          proofFails(1),
+        ],
       },
       {
         title: 'an amount and the total changed together: the root and that proof',
@@ -411,7 +490,8 @@ describe('scripts/rewards.ts', function () {
       {
         title: 'two proofs were swapped: both claims',
         edit: (f) => void ([f.claims[0]!.proof, f.claims[1]!.proof] = [f.claims[1]!.proof, f.claims[0]!.proof]),
-        stderr: 'rewards verify: claim 0: proof does not lead to the root\nrewards verify: claim 1: proof does not lead to the root\n',
+        stderr:
+          'rewards verify: claim 0: proof does not lead to the root\nrewards verify: claim 1: proof does not lead to the root\n',
       },
       {
         title: 'an account changed: the root and that proof',
@@ -472,7 +552,8 @@ describe('scripts/rewards.ts', function () {
           const { chainId: _c, pool: _p, ...rest } = f;
           return { ...rest, chainId: undefined, pool: undefined } as unknown as ProofsFile;
         },
-        stderr: 'rewards verify: chainId undefined is not a decimal uint256\nrewards verify: pool undefined is not a base58 TRON address\n',
+        stderr:
+          'rewards verify: chainId undefined is not a decimal uint256\nrewards verify: pool undefined is not a base58 TRON address\n',
       },
       {
         title: 'the format is unknown',
@@ -483,7 +564,11 @@ describe('scripts/rewards.ts', function () {
         title: 'the file is a v1 file (no chain id or pool)',
         edit: (f) => {
           const { chainId: _c, pool: _p, ...rest } = f;
-          return { ...rest, format: 'blive-rewards-v1', leafEncoding: 'keccak256(bytes.concat(keccak256(abi.encode(uint256, uint256, address, uint256, uint8))))' } as unknown as ProofsFile;
+          return {
+            ...rest,
+            format: 'blive-rewards-v1',
+            leafEncoding: 'keccak256(bytes.concat(keccak256(abi.encode(uint256, uint256, address, uint256, uint8))))',
+          } as unknown as ProofsFile;
         },
         stderr: 'rewards verify: v1 files are not accepted by this RewardPool: rebuild with --pool and --chain-id\n',
       },
@@ -551,7 +636,10 @@ describe('scripts/rewards.ts', function () {
       {
         title: 'an address is not base58 or fails its checksum',
         lines: [HEADER, `${A},1,content`, `${badChecksum},2,content`, `${evmHex},3,content`],
-        errors: [`line 3: "${badChecksum}" is not a base58 TRON address`, `line 4: "${evmHex}" is not a base58 TRON address`],
+        errors: [
+          `line 3: "${badChecksum}" is not a base58 TRON address`,
+          `line 4: "${evmHex}" is not a base58 TRON address`,
+        ],
       },
       {
         title: 'an amount is not an integer',
@@ -560,8 +648,15 @@ describe('scripts/rewards.ts', function () {
       },
       {
         title: 'amounts are negative, exponents, hex, words or empty',
-        lines: [HEADER, ...['-1', '1e3', '0x10', 'ten', ''].map((amount, i) => `${[A, B, C][i % 3]},${amount},${['content', 'events', 'other', 'maintenance', '0'][i]}`)],
-        errors: ['-1', '1e3', '0x10', 'ten', ''].map((amount, i) => `line ${i + 2}: amount "${amount}" is not a whole number of base units`),
+        lines: [
+          HEADER,
+          ...['-1', '1e3', '0x10', 'ten', ''].map(
+            (amount, i) => `${[A, B, C][i % 3]},${amount},${['content', 'events', 'other', 'maintenance', '0'][i]}`,
+          ),
+        ],
+        errors: ['-1', '1e3', '0x10', 'ten', ''].map(
+          (amount, i) => `line ${i + 2}: amount "${amount}" is not a whole number of base units`,
+        ),
       },
       {
         title: 'an amount is zero',
@@ -571,7 +666,10 @@ describe('scripts/rewards.ts', function () {
       {
         title: 'a category is unknown',
         lines: [HEADER, `${A},1,bonus`, `${B},1,4`],
-        errors: [`line 2: category "bonus" is not one of ${CATEGORY_LIST}`, `line 3: category "4" is not one of ${CATEGORY_LIST}`],
+        errors: [
+          `line 2: category "bonus" is not one of ${CATEGORY_LIST}`,
+          `line 3: category "4" is not one of ${CATEGORY_LIST}`,
+        ],
       },
       {
         // Same account and category, once by name and once by number.
@@ -649,8 +747,10 @@ describe('scripts/rewards.ts', function () {
     const usage =
       /^usage: npm run rewards -- build <csv> --epoch <id> \(--pool <address> \| --deployments <json>\) --chain-id <id> \[--out <json>\]\n\s+npm run rewards -- verify <json> \[--epoch <id>\] \[--pool <address> \| --deployments <json>\] \[--chain-id <id>\]\n(.+\n){2}$/;
     const NEED_EPOCH = 'rewards build: --epoch <id> (a whole number) is required';
-    const NEED_POOL = 'rewards build: --pool <base58 RewardPool address> or --deployments <deployments/<network>.json> is required';
-    const NEED_CHAIN = 'rewards build: --chain-id <0x-hex or decimal> is required (TRON mainnet 0x2b6653dc, Nile 0xcd8690dc, Shasta 0x94a9059e; the devnet prints its own)';
+    const NEED_POOL =
+      'rewards build: --pool <base58 RewardPool address> or --deployments <deployments/<network>.json> is required';
+    const NEED_CHAIN =
+      'rewards build: --chain-id <0x-hex or decimal> is required (TRON mainnet 0x2b6653dc, Nile 0xcd8690dc, Shasta 0x94a9059e; the devnet prints its own)';
 
     interface Usage {
       title: string;
@@ -663,14 +763,36 @@ describe('scripts/rewards.ts', function () {
     const badChecksum = `${POOL.slice(0, -1)}${POOL.endsWith('a') ? 'b' : 'a'}`;
     const USAGES: Usage[] = [
       { title: 'there is no --epoch', epoch: null, scope: SCOPE_ARGS, stderr: `${NEED_EPOCH}\n` },
-      { title: '--epoch is not a number', epoch: 'seven', scope: SCOPE_ARGS, stderr: 'rewards build: --epoch "seven" is not a whole number\n' },
-      { title: 'there is no --pool or --deployments', epoch: '1', scope: ['--chain-id', CHAIN_HEX], stderr: `${NEED_POOL}\n` },
+      {
+        title: '--epoch is not a number',
+        epoch: 'seven',
+        scope: SCOPE_ARGS,
+        stderr: 'rewards build: --epoch "seven" is not a whole number\n',
+      },
+      {
+        title: 'there is no --pool or --deployments',
+        epoch: '1',
+        scope: ['--chain-id', CHAIN_HEX],
+        stderr: `${NEED_POOL}\n`,
+      },
       { title: 'there is no --chain-id', epoch: '1', scope: ['--pool', POOL], stderr: `${NEED_CHAIN}\n` },
-      { title: 'nothing but the CSV is given, all at once', epoch: null, scope: [], stderr: `${NEED_EPOCH}\n${NEED_POOL}\n${NEED_CHAIN}\n` },
+      {
+        title: 'nothing but the CSV is given, all at once',
+        epoch: null,
+        scope: [],
+        stderr: `${NEED_EPOCH}\n${NEED_POOL}\n${NEED_CHAIN}\n`,
+      },
       {
         title: 'both --pool and --deployments are given',
         epoch: '1',
-        scope: () => ['--pool', POOL, '--deployments', deployments('both', { RewardPool: { address: POOL } }), '--chain-id', CHAIN_HEX],
+        scope: () => [
+          '--pool',
+          POOL,
+          '--deployments',
+          deployments('both', { RewardPool: { address: POOL } }),
+          '--chain-id',
+          CHAIN_HEX,
+        ],
         stderr: 'rewards build: give --pool or --deployments, not both\n',
       },
       {
@@ -679,9 +801,24 @@ describe('scripts/rewards.ts', function () {
         scope: ['--pool', hex41Of(POOL), '--chain-id', CHAIN_HEX],
         stderr: `rewards build: --pool "${hex41Of(POOL)}" is not a base58 TRON address\n`,
       },
-      { title: '--pool has a bad checksum', epoch: '1', scope: ['--pool', badChecksum, '--chain-id', CHAIN_HEX], stderr: `rewards build: --pool "${badChecksum}" is not a base58 TRON address\n` },
-      { title: '--chain-id is a name', epoch: '1', scope: ['--pool', POOL, '--chain-id', 'nile'], stderr: 'rewards build: --chain-id "nile" is not a 0x-hex or decimal uint256\n' },
-      { title: '--chain-id is an empty hex', epoch: '1', scope: ['--pool', POOL, '--chain-id', '0x'], stderr: 'rewards build: --chain-id "0x" is not a 0x-hex or decimal uint256\n' },
+      {
+        title: '--pool has a bad checksum',
+        epoch: '1',
+        scope: ['--pool', badChecksum, '--chain-id', CHAIN_HEX],
+        stderr: `rewards build: --pool "${badChecksum}" is not a base58 TRON address\n`,
+      },
+      {
+        title: '--chain-id is a name',
+        epoch: '1',
+        scope: ['--pool', POOL, '--chain-id', 'nile'],
+        stderr: 'rewards build: --chain-id "nile" is not a 0x-hex or decimal uint256\n',
+      },
+      {
+        title: '--chain-id is an empty hex',
+        epoch: '1',
+        scope: ['--pool', POOL, '--chain-id', '0x'],
+        stderr: 'rewards build: --chain-id "0x" is not a 0x-hex or decimal uint256\n',
+      },
       {
         title: '--chain-id is above uint256',
         epoch: '1',
@@ -692,19 +829,32 @@ describe('scripts/rewards.ts', function () {
         title: 'the deployments file is missing',
         epoch: '1',
         scope: () => ['--deployments', path.join(dir, 'missing.json'), '--chain-id', CHAIN_HEX],
-        stderr: /^rewards build: --deployments \S+missing\.json cannot be read: ENOENT: no such file or directory, open '\S+missing\.json'\n$/,
+        stderr:
+          /^rewards build: --deployments \S+missing\.json cannot be read: ENOENT: no such file or directory, open '\S+missing\.json'\n$/,
       },
       {
         title: 'the deployments file has no RewardPool',
         epoch: '1',
-        scope: () => ['--deployments', deployments('no-pool', { GiftVault: { address: POOL } }), '--chain-id', CHAIN_HEX],
+        scope: () => [
+          '--deployments',
+          deployments('no-pool', { GiftVault: { address: POOL } }),
+          '--chain-id',
+          CHAIN_HEX,
+        ],
         stderr: /^rewards build: --deployments \S+no-pool\.deployments\.json has no contracts\.RewardPool\.address\n$/,
       },
       {
         title: 'the deployments file has a hex RewardPool address',
         epoch: '1',
-        scope: () => ['--deployments', deployments('hex-pool', { RewardPool: { address: hex41Of(POOL) } }), '--chain-id', CHAIN_HEX],
-        stderr: new RegExp(`^rewards build: --deployments \\S+hex-pool\\.deployments\\.json: contracts\\.RewardPool\\.address "${hex41Of(POOL)}" is not a base58 TRON address\\n$`),
+        scope: () => [
+          '--deployments',
+          deployments('hex-pool', { RewardPool: { address: hex41Of(POOL) } }),
+          '--chain-id',
+          CHAIN_HEX,
+        ],
+        stderr: new RegExp(
+          `^rewards build: --deployments \\S+hex-pool\\.deployments\\.json: contracts\\.RewardPool\\.address "${hex41Of(POOL)}" is not a base58 TRON address\\n$`,
+        ),
       },
     ];
 
@@ -722,18 +872,24 @@ describe('scripts/rewards.ts', function () {
       const notJsonFile = path.join(dir, 'not-json.json');
       writeFileSync(notJsonFile, 'epoch 7\n');
       await Promise.all(
-        USAGES.map(async (u, i) => results.set(u.title, await build(`usage-${i}`, rows, u.epoch, { scope: typeof u.scope === 'function' ? u.scope() : u.scope }))),
+        USAGES.map(async (u, i) =>
+          results.set(
+            u.title,
+            await build(`usage-${i}`, rows, u.epoch, { scope: typeof u.scope === 'function' ? u.scope() : u.scope }),
+          ),
+        ),
       );
-      [none, negativeEpoch, unknownOption, verifyMissing, verifyOut, verifyBadPool, missingCsv, notJson] = await Promise.all([
-        rewards([]),
-        build('negative-epoch', rows, '-1'),
-        rewards(['build', path.join(dir, 'unused.csv'), '--epochs', '1']),
-        rewards(['verify']),
-        rewards(['verify', path.join(dir, 'unused.json'), '--out', path.join(dir, 'x.json')]),
-        rewards(['verify', path.join(dir, 'unused.json'), '--pool', 'nobody', '--chain-id', 'x']),
-        rewards(['build', path.join(dir, 'missing.csv'), '--epoch', '1', ...SCOPE_ARGS]),
-        rewards(['verify', notJsonFile]),
-      ]);
+      [none, negativeEpoch, unknownOption, verifyMissing, verifyOut, verifyBadPool, missingCsv, notJson] =
+        await Promise.all([
+          rewards([]),
+          build('negative-epoch', rows, '-1'),
+          rewards(['build', path.join(dir, 'unused.csv'), '--epochs', '1']),
+          rewards(['verify']),
+          rewards(['verify', path.join(dir, 'unused.json'), '--out', path.join(dir, 'x.json')]),
+          rewards(['verify', path.join(dir, 'unused.json'), '--pool', 'nobody', '--chain-id', 'x']),
+          rewards(['build', path.join(dir, 'missing.csv'), '--epoch', '1', ...SCOPE_ARGS]),
+          rewards(['verify', notJsonFile]),
+        ]);
     });
 
     it('exits 2 with the usage when there is no command', function () {
@@ -771,7 +927,10 @@ describe('scripts/rewards.ts', function () {
       assert.equal(verifyOut.status, 2, verifyOut.stderr);
       assert.equal(verifyOut.stderr, 'rewards verify: --out is a build option\n');
       assert.equal(verifyBadPool.status, 2, verifyBadPool.stderr);
-      assert.equal(verifyBadPool.stderr, 'rewards verify: --pool "nobody" is not a base58 TRON address\nrewards verify: --chain-id "x" is not a 0x-hex or decimal uint256\n');
+      assert.equal(
+        verifyBadPool.stderr,
+        'rewards verify: --pool "nobody" is not a base58 TRON address\nrewards verify: --chain-id "x" is not a 0x-hex or decimal uint256\n',
+      );
     });
 
     it('exits 2 with a message when the CSV is missing or the proofs file is not JSON', function () {
@@ -799,7 +958,8 @@ describe('scripts/rewards.ts', function () {
     const CLAIM = 'claim(uint256,uint256,address,uint256,uint8,bytes32[])';
 
     const balanceOf = (account: string): Promise<bigint> => call(devnet, btt, 'balanceOf(address)', [account]);
-    const claim = (p: string, epochId: bigint, c: Claim): Promise<TxResult> => send(devnet, RELAYER, p, CLAIM, [epochId, c.index, c.account, c.amount, c.category, c.proof]);
+    const claim = (p: string, epochId: bigint, c: Claim): Promise<TxResult> =>
+      send(devnet, RELAYER, p, CLAIM, [epochId, c.index, c.account, c.amount, c.category, c.proof]);
 
     /** Funds `p` with `total` mock BTT and publishes `root` as `epochId` with a week to claim. */
     async function fundAndPublish(p: string, epochId: bigint, root: string, total: bigint): Promise<void> {
@@ -809,7 +969,14 @@ describe('scripts/rewards.ts', function () {
       await send(devnet, ADMIN, p, 'fund(address,uint256)', [btt, total]);
       const head = await tronWebFor(devnet, ADMIN).trx.getCurrentBlock();
       const deadline = BigInt(Math.floor(Number(head.block_header.raw_data.timestamp) / 1000) + 7 * DAY);
-      await send(devnet, ADMIN, p, 'publishEpoch(uint256,address,bytes32,uint256,uint64,string)', [epochId, btt, root, total, deadline, `ipfs://epoch-${epochId}`]);
+      await send(devnet, ADMIN, p, 'publishEpoch(uint256,address,bytes32,uint256,uint64,string)', [
+        epochId,
+        btt,
+        root,
+        total,
+        deadline,
+        `ipfs://epoch-${epochId}`,
+      ]);
     }
 
     before(async function () {
@@ -823,11 +990,18 @@ describe('scripts/rewards.ts', function () {
       // As an operator learns it: the last 4 bytes (8 hex digits) of block 0's id.
       const genesis = await tw.trx.getBlockByNumber(0);
       chainHex = `0x${genesis.blockID.slice(-8)}`;
-      const lines = [HEADER, `${contributors[0]},3000,maintenance`, `${contributors[1]},20,content`, `${contributors[2]},1,events`];
+      const lines = [
+        HEADER,
+        `${contributors[0]},3000,maintenance`,
+        `${contributors[1]},20,content`,
+        `${contributors[2]},1,events`,
+      ];
       const deploymentsFile = deployments('devnet', { RewardPool: { address: poolA } });
       const [a, other, same] = await Promise.all([
         build('devnet-a', lines, '1', { scope: ['--deployments', deploymentsFile, '--chain-id', chainHex] }),
-        build('devnet-other-chain', lines, '2', { scope: ['--pool', poolA, '--chain-id', (BigInt(chainHex) + 1n).toString()] }),
+        build('devnet-other-chain', lines, '2', {
+          scope: ['--pool', poolA, '--chain-id', (BigInt(chainHex) + 1n).toString()],
+        }),
         build('devnet-this-chain', lines, '3', { scope: ['--pool', poolA, '--chain-id', BigInt(chainHex).toString()] }),
       ]);
       for (const b of [a, other, same]) assert.equal(b.run.status, 0, b.run.stderr);
@@ -856,14 +1030,31 @@ describe('scripts/rewards.ts', function () {
         const before = await balanceOf(c.account);
         const r = await claim(poolA, 1n, c);
         const paid = r.events.find((e) => e.name === 'RewardClaimed');
-        assert.deepEqual(paid?.args, { epochId: 1n, index: BigInt(c.index), account: c.account, amount: BigInt(c.amount), category: BigInt(c.category) });
+        assert.deepEqual(paid?.args, {
+          epochId: 1n,
+          index: BigInt(c.index),
+          account: c.account,
+          amount: BigInt(c.amount),
+          category: BigInt(c.category),
+        });
         assert.equal(paid?.address, poolA);
         assert.equal(await balanceOf(c.account), before + BigInt(c.amount));
       }
       for (const c of forA.claims) await expectRevert(claim(poolB, 1n, c), 'InvalidProof', [1n, BigInt(c.index)]);
       assert.equal(await balanceOf(poolB), BigInt(forA.total), 'pool B paid nothing');
-      const epochOf = (p: string): Promise<unknown[]> => call(devnet, p, 'epochInfo(uint256)', [1n], ['address', 'bytes32', 'uint256', 'uint256', 'uint64', 'bool', 'bool']);
-      assert.deepEqual((await epochOf(poolA)).slice(2, 4), [BigInt(forA.total), BigInt(forA.total)], 'pool A paid epoch 1 in full');
+      const epochOf = (p: string): Promise<unknown[]> =>
+        call(
+          devnet,
+          p,
+          'epochInfo(uint256)',
+          [1n],
+          ['address', 'bytes32', 'uint256', 'uint256', 'uint64', 'bool', 'bool'],
+        );
+      assert.deepEqual(
+        (await epochOf(poolA)).slice(2, 4),
+        [BigInt(forA.total), BigInt(forA.total)],
+        'pool A paid epoch 1 in full',
+      );
       assert.deepEqual((await epochOf(poolB)).slice(2, 4), [BigInt(forA.total), 0n]);
     });
 
@@ -871,7 +1062,8 @@ describe('scripts/rewards.ts', function () {
       for (const c of otherChain.claims) await expectRevert(claim(poolA, 2n, c), 'InvalidProof', [2n, BigInt(c.index)]);
       const before = await Promise.all(thisChain.claims.map((c) => balanceOf(c.account)));
       for (const c of thisChain.claims) await claim(poolA, 3n, c);
-      for (const [i, c] of thisChain.claims.entries()) assert.equal(await balanceOf(c.account), before[i]! + BigInt(c.amount));
+      for (const [i, c] of thisChain.claims.entries())
+        assert.equal(await balanceOf(c.account), before[i]! + BigInt(c.amount));
     });
   });
 });

@@ -33,11 +33,22 @@ describe('security: the /chain proxy in front of a public node', function () {
     node = createServer((req, res) => {
       seen.push({ path: req.url ?? '', headers: req.headers });
       if (req.url === '/wallet/getaccount') return; // never answers
-      res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'set-cookie': 'node=1' });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'access-control-allow-origin': '*',
+        'set-cookie': 'node=1',
+      });
       res.end('{"blockID":"00","ok":true}');
     });
     const nodeUrl = await listen(node);
-    const proxy = createChainProxy({ nodeUrl, apiKey: 'server-trongrid-key', ours: new Set(), clientIp: (r) => r.socket.remoteAddress ?? '', timeoutMs: 500, perMinute: 1000 });
+    const proxy = createChainProxy({
+      nodeUrl,
+      apiKey: 'server-trongrid-key',
+      ours: new Set(),
+      clientIp: (r) => r.socket.remoteAddress ?? '',
+      timeoutMs: 500,
+      perMinute: 1000,
+    });
     closeProxy = proxy.close;
     platform = createServer((req, res) => void proxy.handle(req, res));
     url = `${await listen(platform)}/chain`;
@@ -55,7 +66,13 @@ describe('security: the /chain proxy in front of a public node', function () {
     seen.length = 0;
     const r = await fetch(`${url}/wallet/getnowblock`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: 'blive_session=secret', authorization: 'Bearer page-token', 'tron-pro-api-key': 'from-the-page', origin: 'http://evil.example' },
+      headers: {
+        'content-type': 'application/json',
+        cookie: 'blive_session=secret',
+        authorization: 'Bearer page-token',
+        'tron-pro-api-key': 'from-the-page',
+        origin: 'http://evil.example',
+      },
       body: '{}',
     });
     assert.equal(r.status, 200);
@@ -67,7 +84,10 @@ describe('security: the /chain proxy in front of a public node', function () {
     assert.equal(seen[0]!.headers.cookie, undefined);
     assert.equal(seen[0]!.headers.origin, undefined);
     assert.equal(seen[0]!.headers.authorization, undefined);
-    assert.ok(!JSON.stringify(seen[0]!.headers).includes('secret') && !JSON.stringify(seen[0]!.headers).includes('page-token'), JSON.stringify(seen[0]!.headers));
+    assert.ok(
+      !JSON.stringify(seen[0]!.headers).includes('secret') && !JSON.stringify(seen[0]!.headers).includes('page-token'),
+      JSON.stringify(seen[0]!.headers),
+    );
     const back = JSON.stringify([...r.headers]) + (await r.text());
     assert.equal(back.includes('server-trongrid-key'), false, `the key reached the browser: ${back}`);
   });
@@ -95,7 +115,11 @@ describe('security: the /chain proxy in front of a public node', function () {
 
   it('gives up on a node that does not answer: 504 NODE_TIMEOUT after CHAIN_PROXY_TIMEOUT_MS', async function () {
     const t0 = Date.now();
-    const r = await fetch(`${url}/wallet/getaccount`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"address":"T"}' });
+    const r = await fetch(`${url}/wallet/getaccount`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"address":"T"}',
+    });
     assert.equal(r.status, 504);
     assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'NODE_TIMEOUT');
     assert.ok(Date.now() - t0 < 3000, `answered after ${Date.now() - t0} ms`);
@@ -103,7 +127,11 @@ describe('security: the /chain proxy in front of a public node', function () {
 
   it('refuses bodies over the limit (413) without forwarding them', async function () {
     seen.length = 0;
-    const r = await fetch(`${url}/wallet/broadcasthex`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ transaction: 'ab'.repeat(600_000) }) });
+    const r = await fetch(`${url}/wallet/broadcasthex`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ transaction: 'ab'.repeat(600_000) }),
+    });
     assert.equal(r.status, 413);
     assert.deepEqual(seen, []);
   });

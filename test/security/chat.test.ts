@@ -7,7 +7,17 @@
 import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import { createIndexerClient } from '../../live/internal/indexer.js';
-import { api, signIn, startChain, startLive, WsClient, type ChainFixture, type LiveFixture, type Msg, type Person } from '../helpers/live.js';
+import {
+  api,
+  signIn,
+  startChain,
+  startLive,
+  WsClient,
+  type ChainFixture,
+  type LiveFixture,
+  type Msg,
+  type Person,
+} from '../helpers/live.js';
 
 const OURS = 'http://live.test';
 
@@ -27,7 +37,9 @@ describe('security: moderation, reports, invisible characters and DM blocks', fu
 
   before(async function () {
     chain = await startChain();
-    fx = await startLive(chain, path.join(chain.tmp.dir, 'live.db'), { config: { publicOrigins: [OURS], reportsPerHour: 3 } });
+    fx = await startLive(chain, path.join(chain.tmp.dir, 'live.db'), {
+      config: { publicOrigins: [OURS], reportsPerHour: 3 },
+    });
     for (const who of ['alice', 'bob', 'carol', 'dave', 'erin'] as const) token[who] = await signIn(fx, chain.key[who]);
   });
 
@@ -38,18 +50,24 @@ describe('security: moderation, reports, invisible characters and DM blocks', fu
   });
 
   /** A new stream of alice's with bob and carol as its moderators and dave a viewer, all four in its room. */
-  async function moderatedRoom(title: string): Promise<{ room: string; alice: WsClient; bob: WsClient; carol: WsClient; dave: WsClient }> {
+  async function moderatedRoom(
+    title: string,
+  ): Promise<{ room: string; alice: WsClient; bob: WsClient; carol: WsClient; dave: WsClient }> {
     const s = await api(fx, 'POST', '/api/streams', { title }, token.alice);
     const room = `stream:${s.body.streamId}`;
-    const [alice, bob, carol, dave] = (await Promise.all((['alice', 'bob', 'carol', 'dave'] as const).map((w) => client(w)))) as [WsClient, WsClient, WsClient, WsClient];
+    const [alice, bob, carol, dave] = (await Promise.all(
+      (['alice', 'bob', 'carol', 'dave'] as const).map((w) => client(w)),
+    )) as [WsClient, WsClient, WsClient, WsClient];
     for (const c of [alice, bob, carol, dave]) await c.join(room);
-    for (const mod of [chain.addr.bob, chain.addr.carol]) assert.equal((await alice.request({ type: 'mod.add', room, user: mod })).type, 'ack');
+    for (const mod of [chain.addr.bob, chain.addr.carol])
+      assert.equal((await alice.request({ type: 'mod.add', room, user: mod })).type, 'ack');
     return { room, alice, bob, carol, dave };
   }
 
   it("a moderator cannot delete the broadcaster's messages nor another moderator's (CANNOT_MODERATE), only viewers'", async function () {
     const { room, alice, bob, carol, dave } = await moderatedRoom('Moderated');
-    const said = async (c: WsClient, text: string) => (await c.request({ type: 'say', room, text })).messageId as number;
+    const said = async (c: WsClient, text: string) =>
+      (await c.request({ type: 'say', room, text })).messageId as number;
     const byAlice = await said(alice, 'welcome, from the broadcaster');
     const byCarol = await said(carol, 'a moderator speaks');
     const byDave = await said(dave, 'a viewer speaks');
@@ -57,7 +75,14 @@ describe('security: moderation, reports, invisible characters and DM blocks', fu
       const r = await bob.request({ type: 'mod.delete', room, messageId: id });
       assert.equal(r.code, 'CANNOT_MODERATE', JSON.stringify(r));
     }
-    assert.deepEqual(fx.service.rooms.messages(room, 10).map((m) => m.id).filter((id) => id === byAlice || id === byCarol), [byAlice, byCarol], 'both still shown');
+    assert.deepEqual(
+      fx.service.rooms
+        .messages(room, 10)
+        .map((m) => m.id)
+        .filter((id) => id === byAlice || id === byCarol),
+      [byAlice, byCarol],
+      'both still shown',
+    );
     assert.equal((await bob.request({ type: 'mod.delete', room, messageId: byDave })).type, 'ack');
     // The broadcaster still deletes anyone's.
     assert.equal((await alice.request({ type: 'mod.delete', room, messageId: byCarol })).type, 'ack');
@@ -78,7 +103,10 @@ describe('security: moderation, reports, invisible characters and DM blocks', fu
     assert.equal((await alice.request({ type: 'mod.unban', room, user: chain.addr.dave })).type, 'ack');
     // ...and no longer once removed, with no reconnection in between.
     assert.equal((await alice.request({ type: 'mod.remove', room, user: chain.addr.bob })).type, 'ack');
-    assert.equal((await bob.request({ type: 'mod.timeout', room, user: chain.addr.dave, seconds: 60 })).code, 'NOT_MODERATOR');
+    assert.equal(
+      (await bob.request({ type: 'mod.timeout', room, user: chain.addr.dave, seconds: 60 })).code,
+      'NOT_MODERATOR',
+    );
     const byDave = await dave.request({ type: 'say', room, text: 'a viewer speaks' });
     assert.equal(byDave.type, 'ack', 'dave was not timed out');
     assert.equal((await bob.request({ type: 'mod.delete', room, messageId: byDave.messageId })).code, 'NOT_MODERATOR');
@@ -98,7 +126,10 @@ describe('security: moderation, reports, invisible characters and DM blocks', fu
       answers.push(r.type === 'ack' ? 'ack' : String(r.code));
     }
     assert.deepEqual(answers, ['ack', 'ack', 'ack', 'RATE_LIMITED']);
-    assert.equal(fx.service.db.prepare('SELECT count(*) FROM live_reports WHERE reporter = ?').pluck().get(chain.addr.erin), 3);
+    assert.equal(
+      fx.service.db.prepare('SELECT count(*) FROM live_reports WHERE reporter = ?').pluck().get(chain.addr.erin),
+      3,
+    );
     // A new socket of the same account, matched again.
     await erin.close();
     const again = await client('erin');
@@ -131,7 +162,13 @@ describe('security: moderation, reports, invisible characters and DM blocks', fu
     }
 
     it('keeps the joiners emoji and scripts need (ZWJ, ZWNJ)', async function () {
-      const r = await api(fx, 'POST', '/api/streams', { title: 'Family 👨\u200D👩\u200D👧 and می\u200Cخواهم' }, token.alice);
+      const r = await api(
+        fx,
+        'POST',
+        '/api/streams',
+        { title: 'Family 👨\u200D👩\u200D👧 and می\u200Cخواهم' },
+        token.alice,
+      );
       assert.equal(r.status, 201, JSON.stringify(r.body));
     });
 
@@ -148,8 +185,17 @@ describe('security: moderation, reports, invisible characters and DM blocks', fu
     it('shows a handle from an indexer that carries them as no handle (the address is shown instead)', async function () {
       // Another deployment's indexer (Profiles allows only [a-z0-9_] here) names bob "\u202Eecila".
       const real = createIndexerClient({ baseUrl: chain.apiServer.url });
-      const spoofing = { ...real, profile: async (a: string) => ({ ...(await real.profile(a)), ...(a === chain.addr.bob ? { handle: '\u202Eecila' } : {}) }) };
-      const other = await startLive(chain, path.join(chain.tmp.dir, 'live-spoof.db'), { config: { publicOrigins: [OURS] }, params: { indexer: spoofing, giftReceipts: false } });
+      const spoofing = {
+        ...real,
+        profile: async (a: string) => ({
+          ...(await real.profile(a)),
+          ...(a === chain.addr.bob ? { handle: '\u202Eecila' } : {}),
+        }),
+      };
+      const other = await startLive(chain, path.join(chain.tmp.dir, 'live-spoof.db'), {
+        config: { publicOrigins: [OURS] },
+        params: { indexer: spoofing, giftReceipts: false },
+      });
       try {
         const bobToken = await signIn(other, chain.key.bob);
         const bob = await WsClient.connect(other, undefined, { cookie: `blive_session=${bobToken}`, origin: OURS });

@@ -9,10 +9,26 @@ import { strict as assert } from 'node:assert';
 import { connect, type Socket } from 'node:net';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { api, signIn, startChain, startLive, WsClient, type ChainFixture, type LiveFixture, type Msg } from '../helpers/live.js';
+import {
+  api,
+  signIn,
+  startChain,
+  startLive,
+  WsClient,
+  type ChainFixture,
+  type LiveFixture,
+  type Msg,
+} from '../helpers/live.js';
 import { waitFor } from '../helpers/devnet.js';
 
-const GUARD = { maxConnectionsPerIp: 40, maxConnections: 10_000, headersTimeoutMs: 400, requestTimeoutMs: 800, keepAliveTimeoutMs: 1000, checkIntervalMs: 100 };
+const GUARD = {
+  maxConnectionsPerIp: 40,
+  maxConnections: 10_000,
+  headersTimeoutMs: 400,
+  requestTimeoutMs: 800,
+  keepAliveTimeoutMs: 1000,
+  checkIntervalMs: 100,
+};
 
 /** Opens `n` TCP sockets to `url`'s port that send `first` (or nothing) and then wait. */
 async function rawSockets(
@@ -28,24 +44,26 @@ async function rawSockets(
   const answeredAt: number[] = [];
   let closed = 0;
   await Promise.all(
-    Array.from({ length: n }, (_, i) =>
-      new Promise<void>((resolve) => {
-        const s = connect(port, '127.0.0.1', () => {
-          connectedAt[i] = Date.now();
-          if (first) s.write(first);
-          resolve();
-        });
-        s.on('data', (d) => {
-          answeredAt[i] ??= Date.now();
-          answers.push(d.toString().split('\r\n')[0]!);
-        });
-        s.on('error', () => resolve());
-        s.on('close', () => {
-          closed++;
-          resolve();
-        });
-        sockets.push(s);
-      }),
+    Array.from(
+      { length: n },
+      (_, i) =>
+        new Promise<void>((resolve) => {
+          const s = connect(port, '127.0.0.1', () => {
+            connectedAt[i] = Date.now();
+            if (first) s.write(first);
+            resolve();
+          });
+          s.on('data', (d) => {
+            answeredAt[i] ??= Date.now();
+            answers.push(d.toString().split('\r\n')[0]!);
+          });
+          s.on('error', () => resolve());
+          s.on('close', () => {
+            closed++;
+            resolve();
+          });
+          sockets.push(s);
+        }),
     ),
   );
   /**
@@ -83,7 +101,10 @@ describe('security: connection caps, timeouts and viewer counts', function () {
 
   before(async function () {
     chain = await startChain();
-    fx = await startLive(chain, path.join(chain.tmp.dir, 'live.db'), { guard: GUARD, config: { wsPerIp: 5, viewersPerIp: 5, viewersThrottleMs: 20 } });
+    fx = await startLive(chain, path.join(chain.tmp.dir, 'live.db'), {
+      guard: GUARD,
+      config: { wsPerIp: 5, viewersPerIp: 5, viewersThrottleMs: 20 },
+    });
     alice = await signIn(fx, chain.key.alice);
     streamId = (await api(fx, 'POST', '/api/streams', { title: 'Counted' }, alice)).body.streamId as string;
   });
@@ -97,10 +118,21 @@ describe('security: connection caps, timeouts and viewer counts', function () {
     const flood = await rawSockets(fx.url, 200);
     try {
       // 160 of 200 are over the cap of 40; the 40 let in send nothing and are timed out.
-      await waitFor(() => (flood.closed() === 200 ? true : undefined), 5000, `every half-open socket closed (${flood.closed()} of 200 so far)`);
-      assert.deepEqual([...new Set(flood.answers)], ['HTTP/1.1 408 Request Timeout'], 'the sockets let in are timed out with 408');
+      await waitFor(
+        () => (flood.closed() === 200 ? true : undefined),
+        5000,
+        `every half-open socket closed (${flood.closed()} of 200 so far)`,
+      );
+      assert.deepEqual(
+        [...new Set(flood.answers)],
+        ['HTTP/1.1 408 Request Timeout'],
+        'the sockets let in are timed out with 408',
+      );
       const together = flood.answeredBeforeFirstAnswer();
-      assert.ok(together > 0 && together <= GUARD.maxConnectionsPerIp, `only up to the cap let in at once: ${together} of ${GUARD.maxConnectionsPerIp}`);
+      assert.ok(
+        together > 0 && together <= GUARD.maxConnectionsPerIp,
+        `only up to the cap let in at once: ${together} of ${GUARD.maxConnectionsPerIp}`,
+      );
     } finally {
       for (const s of flood.sockets) s.destroy();
     }
@@ -110,10 +142,21 @@ describe('security: connection caps, timeouts and viewer counts', function () {
 
   it('slow headers and a body that never finishes are cut off with 408 within the request timeout', async function () {
     const slowHeaders = await rawSockets(fx.url, 1, 'GET /api/streams HTTP/1.1\r\nHost: x\r\n');
-    const slowBody = await rawSockets(fx.url, 1, 'POST /api/auth/nonce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"addr');
+    const slowBody = await rawSockets(
+      fx.url,
+      1,
+      'POST /api/auth/nonce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"addr',
+    );
     try {
-      await waitFor(() => (slowHeaders.closed() === 1 && slowBody.closed() === 1 ? true : undefined), 5000, 'the slow requests to be cut off');
-      assert.deepEqual([...slowHeaders.answers, ...slowBody.answers], ['HTTP/1.1 408 Request Timeout', 'HTTP/1.1 408 Request Timeout']);
+      await waitFor(
+        () => (slowHeaders.closed() === 1 && slowBody.closed() === 1 ? true : undefined),
+        5000,
+        'the slow requests to be cut off',
+      );
+      assert.deepEqual(
+        [...slowHeaders.answers, ...slowBody.answers],
+        ['HTTP/1.1 408 Request Timeout', 'HTTP/1.1 408 Request Timeout'],
+      );
     } finally {
       for (const s of [...slowHeaders.sockets, ...slowBody.sockets]) s.destroy();
     }
@@ -132,11 +175,15 @@ describe('security: connection caps, timeouts and viewer counts', function () {
       assert.deepEqual(statuses, [101, 101, 101, 101, 101, 429, 429, 429]);
       // A socket that closes frees its place.
       opened.pop()!.close();
-      await waitFor(async () => {
-        const r = await upgrade(fx.wsUrl);
-        if (r.ws) opened.push(r.ws);
-        return r.status === 101 ? true : undefined;
-      }, 5000, 'a place after one socket closed');
+      await waitFor(
+        async () => {
+          const r = await upgrade(fx.wsUrl);
+          if (r.ws) opened.push(r.ws);
+          return r.status === 101 ? true : undefined;
+        },
+        5000,
+        'a place after one socket closed',
+      );
     } finally {
       for (const ws of opened) ws.terminate();
     }
@@ -151,7 +198,11 @@ describe('security: connection caps, timeouts and viewer counts', function () {
         await c.join(room);
         clients.push(c);
       }
-      await waitFor(async () => ((await api(fx, 'GET', `/api/streams/${streamId}`)).body.viewers === 1 ? true : undefined), 3000, 'the stream to count 1 viewer');
+      await waitFor(
+        async () => ((await api(fx, 'GET', `/api/streams/${streamId}`)).body.viewers === 1 ? true : undefined),
+        3000,
+        'the stream to count 1 viewer',
+      );
       await clients[0]!.sync();
       const pushed = clients[0]!.messages.filter((m: Msg) => m.type === 'viewers').map((m: Msg) => m.viewers as number);
       assert.ok(pushed.length > 0 && pushed.every((v) => v === 1), `viewers pushed: ${pushed.join(', ')}`);
@@ -176,7 +227,11 @@ describe('security: connection caps, timeouts and viewer counts', function () {
 
     it('keys write budgets on the forwarded client: one client is limited, the next one is not', async function () {
       const nonce = (client: string) =>
-        fetch(`${proxied.url}/api/auth/nonce`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': `${client}, 127.0.0.1` }, body: JSON.stringify({ address: chain.addr.bob }) });
+        fetch(`${proxied.url}/api/auth/nonce`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `${client}, 127.0.0.1` },
+          body: JSON.stringify({ address: chain.addr.bob }),
+        });
       const a = [];
       for (let i = 0; i < 4; i++) a.push((await nonce('203.0.113.1')).status);
       assert.deepEqual(a, [200, 200, 200, 429]);

@@ -74,7 +74,11 @@ describe('security: a full disk under the indexer', function () {
 
     disk!.free();
     const head = await headNumber(devnet);
-    await waitFor(() => (ix!.status().indexed >= head ? true : undefined), 30_000, 'the indexer to catch up after space returned');
+    await waitFor(
+      () => (ix!.status().indexed >= head ? true : undefined),
+      30_000,
+      'the indexer to catch up after space returned',
+    );
     assert.equal(ix!.status().storage, undefined);
     assert.equal((await status('/health')).status, 200);
     await waitFor(async () => ((await status('/ready')).status === 200 ? true : undefined), 10_000, '/ready');
@@ -99,7 +103,9 @@ describe('security: a full disk under the live service', function () {
     chain = await startChain();
     disk = smallDisk('16m');
     // Generous chat budgets: this test writes until the disk refuses, not until the rate limit does.
-    fx = await startLive(chain, path.join(disk.dir, 'live.db'), { config: { chat: { userMessages: 10_000, framesPerSecond: 1000, frameBurst: 1000 } } });
+    fx = await startLive(chain, path.join(disk.dir, 'live.db'), {
+      config: { chat: { userMessages: 10_000, framesPerSecond: 1000, frameBurst: 1000 } },
+    });
     const alice = await signIn(fx, chain.key.alice);
     await api(fx, 'POST', '/api/streams', { title: 'Disk test' }, alice);
     bob = await WsClient.connect(fx, await signIn(fx, chain.key.bob));

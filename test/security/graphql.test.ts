@@ -7,7 +7,12 @@ import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import { getIntrospectionQuery } from 'graphql';
 import { listenApi, type Listening } from '../../indexer/api/listen.js';
-import { apiGuardsFromEnv, createIndexerApi, type IndexerApi, type IndexerApiOptions } from '../../indexer/api/server.js';
+import {
+  apiGuardsFromEnv,
+  createIndexerApi,
+  type IndexerApi,
+  type IndexerApiOptions,
+} from '../../indexer/api/server.js';
 import { openDatabase, type OpenedDatabase } from '../../indexer/db/open.js';
 import { tempDir } from '../helpers/indexer.js';
 
@@ -36,7 +41,13 @@ describe('security: GraphQL abuse', function () {
   };
 
   async function post(api: IndexerApi, query: string): Promise<Result> {
-    const res = await api.fetch(new Request('http://api.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query }) }));
+    const res = await api.fetch(
+      new Request('http://api.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query }),
+      }),
+    );
     return { status: res.status, body: (await res.json()) as Result['body'] };
   }
   const codes = (r: Result): (string | undefined)[] => (r.body.errors ?? []).map((e) => e.extensions?.code);
@@ -116,7 +127,12 @@ describe('security: GraphQL abuse', function () {
   it('rejects bad settings by name', function () {
     assert.throws(() => apiGuardsFromEnv({ INDEXER_INTROSPECTION: 'no' }), /INDEXER_INTROSPECTION must be 0 or 1/);
     assert.throws(() => apiGuardsFromEnv({ INDEXER_MAX_BODY_BYTES: '-5' }), /INDEXER_MAX_BODY_BYTES/);
-    assert.deepEqual(apiGuardsFromEnv({}), { introspection: true, maxBodyBytes: 65_536, maxResponseBytes: 4_194_304, timeoutMs: 5_000 });
+    assert.deepEqual(apiGuardsFromEnv({}), {
+      introspection: true,
+      maxBodyBytes: 65_536,
+      maxResponseBytes: 4_194_304,
+      timeoutMs: 5_000,
+    });
   });
 
   describe('over HTTP', function () {
@@ -138,7 +154,12 @@ describe('security: GraphQL abuse', function () {
           },
         });
       const attacks = Array.from({ length: 3 }, () =>
-        fetch(`${l.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chunked(), duplex: 'half' } as RequestInit),
+        fetch(`${l.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: chunked(),
+          duplex: 'half',
+        } as RequestInit),
       );
       const [health, ...answers] = await Promise.all([fetch(`${l.url}/health`), ...attacks]);
       assert.equal(health.status, 200);

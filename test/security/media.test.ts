@@ -18,7 +18,11 @@ import { request } from 'node:http';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MediaStream as MediaStreamInfo } from '../../live/streams/media/backend.js';
-import { type EmbeddedBackendOptions, type EmbeddedMediaBackend, createEmbeddedBackend } from '../../live/streams/media/embedded/backend.js';
+import {
+  type EmbeddedBackendOptions,
+  type EmbeddedMediaBackend,
+  createEmbeddedBackend,
+} from '../../live/streams/media/embedded/backend.js';
 import { launchBrowser, localContext } from '../helpers/browser.js';
 import { tempDir } from '../helpers/indexer.js';
 import { type MediaServer, startMediaServer, waitFor } from '../helpers/media.js';
@@ -33,11 +37,15 @@ interface Reply {
 /** POSTs an SDP body from `localAddress` (a loopback address other than the real viewer's). */
 function postSdp(url: string, sdp: string, localAddress: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/sdp' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
+    const req = request(
+      url,
+      { method: 'POST', localAddress, headers: { 'content-type': 'application/sdp' } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(sdp);
   });
@@ -71,7 +79,9 @@ describe('security: media backend abuse', function () {
     for (const s of servers) await s.close();
   });
 
-  async function serve(opts: Partial<EmbeddedBackendOptions>): Promise<{ server: MediaServer; backend: EmbeddedMediaBackend }> {
+  async function serve(
+    opts: Partial<EmbeddedBackendOptions>,
+  ): Promise<{ server: MediaServer; backend: EmbeddedMediaBackend }> {
     const server = await startMediaServer();
     const backend = createEmbeddedBackend({ publicBaseUrl: server.url, hls: false, ...opts });
     server.backend = backend;
@@ -91,7 +101,10 @@ describe('security: media backend abuse', function () {
     const stream = await backend.createStream({ name: 'target', audioOnly: false });
     const p = await page(server);
     const status = await p.evaluate(async (url) => {
-      const s = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360, frameRate: 30 } });
+      const s = await navigator.mediaDevices.getUserMedia({
+        audio: true,
+        video: { width: 640, height: 360, frameRate: 30 },
+      });
       return (await window.media.whipPublish(url, s)).status;
     }, stream.ingestUrl);
     assert.equal(status, 201);
@@ -160,7 +173,11 @@ describe('security: media backend abuse', function () {
 
     it('refuses an offer with no media, ICE credentials or fingerprint (`v=0`) with 400 BAD_SDP, holding no slot', async () => {
       const whep = `${server.url}/media/webrtc/${stream.playbackId}`;
-      for (const body of ['v=0\r\n', offer.replace(/^a=fingerprint:.*\r\n/gm, ''), offer.replace(/^m=.*$/gm, (m) => m.replace(/ \d+ /, ' 0 '))]) {
+      for (const body of [
+        'v=0\r\n',
+        offer.replace(/^a=fingerprint:.*\r\n/gm, ''),
+        offer.replace(/^m=.*$/gm, (m) => m.replace(/ \d+ /, ' 0 ')),
+      ]) {
         const r = await postSdp(whep, body, '127.0.0.2');
         assert.equal(r.status, 400, r.body);
         assert.equal(codeOf(r), 'BAD_SDP');
@@ -211,7 +228,11 @@ describe('security: media backend abuse', function () {
       // The slots are still held by the offers of the previous test (answered, never connected).
       const refused = await postSdp(`${server.url}/media/webrtc/${stream.playbackId}`, offer, '127.0.2.1');
       assert.equal(refused.status, 503);
-      await waitFor('the never-connected viewers to be dropped', () => backend.status(stream.mediaId)!.viewers === 0, CONNECT_MS + 3000);
+      await waitFor(
+        'the never-connected viewers to be dropped',
+        () => backend.status(stream.mediaId)!.viewers === 0,
+        CONNECT_MS + 3000,
+      );
       const viewer = await realViewer(server, stream);
       assert.equal(viewer.status, 201);
       assert.ok(viewer.frames > 0, 'the real viewer decoded frames');
@@ -247,10 +268,12 @@ describe('security: media backend abuse', function () {
 
   describe('when ffmpeg is missing (item 9)', () => {
     const records: Record_[] = [];
-    const rec = (level: string) => (msg: string, fields?: Record<string, unknown>) => void records.push({ level, msg, ...(fields ? { fields } : {}) });
+    const rec = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
+      void records.push({ level, msg, ...(fields ? { fields } : {}) });
     let server: MediaServer;
     let backend: EmbeddedMediaBackend;
-    const aboutFfmpeg = (): Record_[] => records.filter((r) => /ffmpeg/i.test(r.msg) && r.level !== 'debug' && r.level !== 'info');
+    const aboutFfmpeg = (): Record_[] =>
+      records.filter((r) => /ffmpeg/i.test(r.msg) && r.level !== 'debug' && r.level !== 'info');
 
     before(async () => {
       ({ server, backend } = await serve({
@@ -261,7 +284,11 @@ describe('security: media backend abuse', function () {
     });
 
     it('says so once at start-up, as an error naming the install command', async () => {
-      const [said] = await waitFor('the start-up error about ffmpeg', () => (aboutFfmpeg().length ? aboutFfmpeg() : null), 5000);
+      const [said] = await waitFor(
+        'the start-up error about ffmpeg',
+        () => (aboutFfmpeg().length ? aboutFfmpeg() : null),
+        5000,
+      );
       assert.equal(said!.level, 'error');
       assert.match(said!.msg, /ffmpeg not found/);
       assert.match(said!.msg, /apt-get install ffmpeg/);
@@ -271,10 +298,18 @@ describe('security: media backend abuse', function () {
 
     it('lists no HLS source in the playback info, still plays over WebRTC, and says nothing more about ffmpeg', async () => {
       const stream = await broadcast(server, backend);
-      const info = (await (await fetch(`${server.url}/media/playback/${stream.playbackId}`)).json()) as { meta: { source: { hrn: string; url: string }[] } };
-      assert.deepEqual(info.meta.source.map((s) => s.hrn), ['WebRTC (H264)']);
+      const info = (await (await fetch(`${server.url}/media/playback/${stream.playbackId}`)).json()) as {
+        meta: { source: { hrn: string; url: string }[] };
+      };
+      assert.deepEqual(
+        info.meta.source.map((s) => s.hrn),
+        ['WebRTC (H264)'],
+      );
       const { getSrc } = await import('@livepeer/core-web/external');
-      assert.deepEqual(getSrc(info as Parameters<typeof getSrc>[0])?.map((s) => s.type), ['webrtc']);
+      assert.deepEqual(
+        getSrc(info as Parameters<typeof getSrc>[0])?.map((s) => s.type),
+        ['webrtc'],
+      );
       assert.equal((await fetch(`${server.url}/media/hls/${stream.playbackId}/index.m3u8`)).status, 404);
       const viewer = await realViewer(server, stream);
       assert.equal(viewer.status, 201);

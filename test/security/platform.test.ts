@@ -38,7 +38,11 @@ function publish(page: Page, ingestUrl: string): Promise<{ status: number; body?
       pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
       setTimeout(resolve, 3000);
     });
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: pc.localDescription!.sdp });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/sdp' },
+      body: pc.localDescription!.sdp,
+    });
     const body = await res.text();
     if (res.status !== 201) return { status: res.status, body };
     await pc.setRemoteDescription({ type: 'answer', sdp: body });
@@ -66,7 +70,13 @@ describe('security: the platform (npm start) under attack', function () {
       deploymentsFile: path.join(tmp.dir, 'deployments', 'development.json'),
       webDist: web.dir,
       // WebRTC only (no ffmpeg), a quick end of broadcast, and small socket limits to flood.
-      env: { MEDIA_HLS: '0', MEDIA_IDLE_TIMEOUT_MS: '1500', HTTP_MAX_CONNECTIONS_PER_IP: '150', HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '2000' },
+      env: {
+        MEDIA_HLS: '0',
+        MEDIA_IDLE_TIMEOUT_MS: '1500',
+        HTTP_MAX_CONNECTIONS_PER_IP: '150',
+        HTTP_HEADERS_TIMEOUT_MS: '1000',
+        HTTP_REQUEST_TIMEOUT_MS: '2000',
+      },
       log: () => {},
     });
 
@@ -86,7 +96,17 @@ describe('security: the platform (npm start) under attack', function () {
   describe('item 10: /chain is not an admin door', function () {
     it('a foreign page cannot set a balance, read the dev keys or mine through /chain/tre and /chain/admin', async function () {
       const victim = TronWeb.address.fromPrivateKey('11'.repeat(32)) as string;
-      const balance = async () => Number(((await (await fetch(`${platform.devnet!.url}/wallet/getaccount`, { method: 'POST', body: JSON.stringify({ address: victim, visible: true }) })).json()) as { balance?: number }).balance ?? 0);
+      const balance = async () =>
+        Number(
+          (
+            (await (
+              await fetch(`${platform.devnet!.url}/wallet/getaccount`, {
+                method: 'POST',
+                body: JSON.stringify({ address: victim, visible: true }),
+              })
+            ).json()) as { balance?: number }
+          ).balance ?? 0,
+        );
       // A text/plain POST needs no preflight: the request runs whatever CORS says.
       const rpc = await fetch(`${platform.url}/chain/tre`, {
         method: 'POST',
@@ -95,7 +115,11 @@ describe('security: the platform (npm start) under attack', function () {
       });
       assert.equal(rpc.status, 404, await rpc.text());
       assert.equal(await balance(), 0, 'the balance was not set');
-      const mine = await fetch(`${platform.url}/chain/tre`, { method: 'POST', headers: { 'content-type': 'text/plain', origin: EVIL }, body: '{"jsonrpc":"2.0","id":1,"method":"tre_mine"}' });
+      const mine = await fetch(`${platform.url}/chain/tre`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', origin: EVIL },
+        body: '{"jsonrpc":"2.0","id":1,"method":"tre_mine"}',
+      });
       assert.equal(mine.status, 404);
       const keys = await fetch(`${platform.url}/chain/admin/accounts-json`, { headers: { origin: EVIL } });
       assert.equal(keys.status, 404);
@@ -103,18 +127,32 @@ describe('security: the platform (npm start) under attack', function () {
     });
 
     it('answers reads without Access-Control-Allow-Origin: other sites cannot read the node through us', async function () {
-      const r = await fetch(`${platform.url}/chain/wallet/getnowblock`, { method: 'POST', headers: { 'content-type': 'application/json', origin: EVIL }, body: '{}' });
+      const r = await fetch(`${platform.url}/chain/wallet/getnowblock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: EVIL },
+        body: '{}',
+      });
       assert.equal(r.status, 200);
       assert.equal(r.headers.get('access-control-allow-origin'), null);
-      const pre = await fetch(`${platform.url}/chain/wallet/getnowblock`, { method: 'OPTIONS', headers: { origin: EVIL, 'access-control-request-method': 'POST' } });
+      const pre = await fetch(`${platform.url}/chain/wallet/getnowblock`, {
+        method: 'OPTIONS',
+        headers: { origin: EVIL, 'access-control-request-method': 'POST' },
+      });
       assert.equal(pre.headers.get('access-control-allow-origin'), null);
     });
 
     it('the devnet port itself refuses /tre and /admin from web pages', async function () {
-      const r = await fetch(`${platform.devnet!.url}/tre`, { method: 'POST', headers: { 'content-type': 'text/plain', origin: EVIL }, body: '{"jsonrpc":"2.0","id":1,"method":"tre_mine"}' });
+      const r = await fetch(`${platform.devnet!.url}/tre`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', origin: EVIL },
+        body: '{"jsonrpc":"2.0","id":1,"method":"tre_mine"}',
+      });
       assert.equal(r.status, 403);
       // Tools on this machine (no Origin) keep using it.
-      const ok = await fetch(`${platform.devnet!.url}/tre`, { method: 'POST', body: '{"jsonrpc":"2.0","id":1,"method":"tre_blockTime","params":[1]}' });
+      const ok = await fetch(`${platform.devnet!.url}/tre`, {
+        method: 'POST',
+        body: '{"jsonrpc":"2.0","id":1,"method":"tre_blockTime","params":[1]}',
+      });
       assert.equal(ok.status, 200);
     });
   });
@@ -139,7 +177,11 @@ describe('security: the platform (npm start) under attack', function () {
         }
         // The kernel queues what the server has not accepted yet; as the admitted ones time out
         // (1 s), the queued ones are accepted or dropped: every socket ends, none holds on.
-        await waitFor(() => (closed === 1000 ? true : undefined), 60_000, `the server to drop or time out every socket (${closed} of 1000)`);
+        await waitFor(
+          () => (closed === 1000 ? true : undefined),
+          60_000,
+          `the server to drop or time out every socket (${closed} of 1000)`,
+        );
       } finally {
         clearInterval(sampler);
         for (const s of sockets) s.destroy();
@@ -162,14 +204,21 @@ describe('security: the platform (npm start) under attack', function () {
         await connectTronLink(page, platform.url, bob.address);
         const token = ((await (await verify).json()) as { token: string }).token;
         assert.match(token, /^[A-Za-z0-9_-]{43}$/);
-        const stored = await page.evaluate(() => Object.entries(localStorage).map(([k, v]) => `${k}=${v}`).join('\n'));
+        const stored = await page.evaluate(() =>
+          Object.entries(localStorage)
+            .map(([k, v]) => `${k}=${v}`)
+            .join('\n'),
+        );
         assert.ok(!stored.includes(token), `localStorage holds the session token:\n${stored}`);
         assert.ok(!(await page.evaluate(() => document.cookie)).includes(token), 'the session cookie is HttpOnly');
         const cookie = (await context.cookies(platform.url)).find((c) => c.name === 'blive_session');
         assert.equal(cookie?.value, token);
         assert.equal(cookie?.httpOnly, true);
         await waitFor(() => (sockets.length > 0 ? true : undefined), T, 'a socket');
-        assert.ok(sockets.every((u) => !u.includes(token) && !u.includes('token=')), sockets.join(', '));
+        assert.ok(
+          sockets.every((u) => !u.includes(token) && !u.includes('token=')),
+          sockets.join(', '),
+        );
       } finally {
         await context.close();
       }
@@ -185,12 +234,34 @@ describe('security: the platform (npm start) under attack', function () {
 
     const signInAs = async (privateKey: string): Promise<string> => {
       const address = TronWeb.address.fromPrivateKey(privateKey) as string;
-      const post = (p: string, body: unknown) => fetch(`${platform.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<any>);
+      const post = (p: string, body: unknown) =>
+        fetch(`${platform.url}${p}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then((r) => r.json() as Promise<any>);
       const n = await post('/api/auth/nonce', { address });
-      return (await post('/api/auth/verify', { address, message: n.message, signature: Trx.signMessageV2(n.message, privateKey) })).token as string;
+      return (
+        await post('/api/auth/verify', {
+          address,
+          message: n.message,
+          signature: Trx.signMessageV2(n.message, privateKey),
+        })
+      ).token as string;
     };
-    const mine = async () => (await (await fetch(`${platform.url}/api/streams/1`, { headers: { authorization: `Bearer ${owner}` } })).json()) as typeof stream & { state: string };
-    const playing = (p: Page) => p.waitForFunction(() => { const v = document.querySelector<HTMLVideoElement>('.player video'); return !!v && v.readyState >= 2 && v.videoWidth > 0; }, undefined, { timeout: T });
+    const mine = async () =>
+      (await (
+        await fetch(`${platform.url}/api/streams/1`, { headers: { authorization: `Bearer ${owner}` } })
+      ).json()) as typeof stream & { state: string };
+    const playing = (p: Page) =>
+      p.waitForFunction(
+        () => {
+          const v = document.querySelector<HTMLVideoElement>('.player video');
+          return !!v && v.readyState >= 2 && v.videoWidth > 0;
+        },
+        undefined,
+        { timeout: T },
+      );
 
     before(async function () {
       // The demo's stream 1 belongs to alice (dev account 1); it was created by the seed, in the
@@ -221,12 +292,19 @@ describe('security: the platform (npm start) under attack', function () {
     it('after a restart the open page shows "offline", not the media JSON, and stops asking for the stream', async function () {
       await platform.close();
       platform = await start(port);
-      await viewer.locator('[data-testid="offline"], .player .status').filter({ hasText: /offline/i }).first().waitFor({ timeout: T });
+      await viewer
+        .locator('[data-testid="offline"], .player .status')
+        .filter({ hasText: /offline/i })
+        .first()
+        .waitFor({ timeout: T });
       // Give a retry loop time to show itself.
       const since = Date.now();
       await viewer.waitForTimeout(6000);
       const text = await viewer.locator('body').innerText();
-      assert.ok(!/\{"error"|UNKNOWN_PLAYBACK_ID|STREAM_NOT_LIVE/.test(text), `the page shows the server's JSON: ${text.slice(0, 400)}`);
+      assert.ok(
+        !/\{"error"|UNKNOWN_PLAYBACK_ID|STREAM_NOT_LIVE/.test(text),
+        `the page shows the server's JSON: ${text.slice(0, 400)}`,
+      );
       const retries = whepPosts.filter((t) => t >= since).length;
       assert.ok(retries <= 1, `${retries} WHEP offers in 6 s while the stream was offline`);
     });
@@ -251,10 +329,14 @@ describe('security: the platform (npm start) under attack', function () {
     it('turns 503 when the node stops answering', async function () {
       assert.equal((await fetch(`${platform.url}/ready`)).status, 200);
       await platform.devnet!.close();
-      const body = await waitFor(async () => {
-        const r = await fetch(`${platform.url}/ready`);
-        return r.status === 503 ? ((await r.json()) as { ready: boolean; node?: { reachable: boolean } }) : undefined;
-      }, 20_000, '/ready to say 503');
+      const body = await waitFor(
+        async () => {
+          const r = await fetch(`${platform.url}/ready`);
+          return r.status === 503 ? ((await r.json()) as { ready: boolean; node?: { reachable: boolean } }) : undefined;
+        },
+        20_000,
+        '/ready to say 503',
+      );
       assert.equal(body.ready, false);
       assert.equal(body.node?.reachable, false);
     });

@@ -8,7 +8,16 @@
 import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { api, signIn, startChain, startLive, WsClient, type ChainFixture, type LiveFixture, type Msg } from '../helpers/live.js';
+import {
+  api,
+  signIn,
+  startChain,
+  startLive,
+  WsClient,
+  type ChainFixture,
+  type LiveFixture,
+  type Msg,
+} from '../helpers/live.js';
 
 /** Close code of a socket whose session ended (live/chat/hub.ts SESSION_ENDED; literal so the test also runs on the old code). */
 const SESSION_ENDED = 4001;
@@ -18,7 +27,10 @@ const OURS = 'http://live.test';
 const EVIL = 'http://127.0.0.1:6666';
 
 /** An upgrade with raw headers: the hello, or the HTTP status that refused it. */
-function upgrade(url: string, headers: Record<string, string>): Promise<{ status: number; hello?: Msg; ws?: WebSocket }> {
+function upgrade(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; hello?: Msg; ws?: WebSocket }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
     ws.once('message', (d) => resolve({ status: 101, hello: JSON.parse(d.toString()) as Msg, ws }));
@@ -31,7 +43,8 @@ function upgrade(url: string, headers: Record<string, string>): Promise<{ status
 }
 
 /** A socket as the web app opens it: the session cookie, from our own origin (also how the old code took it). */
-const asPage = (fx: LiveFixture, token: string): Promise<WsClient> => WsClient.connect(fx, undefined, { cookie: `blive_session=${token}`, origin: OURS });
+const asPage = (fx: LiveFixture, token: string): Promise<WsClient> =>
+  WsClient.connect(fx, undefined, { cookie: `blive_session=${token}`, origin: OURS });
 
 describe('security: cross-site requests, socket hijacking and sessions', function () {
   this.timeout(60_000);
@@ -41,7 +54,9 @@ describe('security: cross-site requests, socket hijacking and sessions', functio
 
   before(async function () {
     chain = await startChain();
-    fx = await startLive(chain, path.join(chain.tmp.dir, 'live.db'), { config: { publicOrigins: [OURS], sessionCheckMs: 50 } });
+    fx = await startLive(chain, path.join(chain.tmp.dir, 'live.db'), {
+      config: { publicOrigins: [OURS], sessionCheckMs: 50 },
+    });
   });
 
   after(async function () {
@@ -79,7 +94,11 @@ describe('security: cross-site requests, socket hijacking and sessions', functio
       const alice = await signIn(fx, chain.key.alice);
       const before = fx.service.db.prepare('SELECT count(*) FROM live_streams').pluck().get() as number;
       const attempt = (origin: string | undefined, type: string, body: string) =>
-        fetch(`${fx.url}/api/streams`, { method: 'POST', headers: { cookie: `blive_session=${alice}`, 'content-type': type, ...(origin ? { origin } : {}) }, body });
+        fetch(`${fx.url}/api/streams`, {
+          method: 'POST',
+          headers: { cookie: `blive_session=${alice}`, 'content-type': type, ...(origin ? { origin } : {}) },
+          body,
+        });
       const json = JSON.stringify({ title: 'pwned' });
       const cases: [string | undefined, string, string, number, string][] = [
         [EVIL, 'text/plain', json, 403, 'FORBIDDEN_ORIGIN'],
@@ -89,7 +108,13 @@ describe('security: cross-site requests, socket hijacking and sessions', functio
         [undefined, 'application/json', json, 403, 'FORBIDDEN_ORIGIN'],
         // Our own origin, but not JSON: only application/json bodies are read.
         [OURS, 'text/plain', json, 415, 'UNSUPPORTED_MEDIA_TYPE'],
-        [OURS, 'multipart/form-data; boundary=x', `--x\r\nContent-Disposition: form-data; name="${json}"\r\n\r\n\r\n--x--`, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+        [
+          OURS,
+          'multipart/form-data; boundary=x',
+          `--x\r\nContent-Disposition: form-data; name="${json}"\r\n\r\n\r\n--x--`,
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+        ],
       ];
       for (const [origin, type, body, status, code] of cases) {
         const r = await attempt(origin, type, body);
@@ -97,7 +122,11 @@ describe('security: cross-site requests, socket hijacking and sessions', functio
         assert.equal(r.status, status, `${origin} ${type}: ${JSON.stringify(b)}`);
         assert.equal(b.error.code, code);
       }
-      assert.equal(fx.service.db.prepare('SELECT count(*) FROM live_streams').pluck().get(), before, 'no stream was created');
+      assert.equal(
+        fx.service.db.prepare('SELECT count(*) FROM live_streams').pluck().get(),
+        before,
+        'no stream was created',
+      );
       // The web app's own request goes through.
       const ok = await attempt(OURS, 'application/json; charset=utf-8', json);
       assert.equal(ok.status, 201);
@@ -106,7 +135,10 @@ describe('security: cross-site requests, socket hijacking and sessions', functio
     });
 
     it('cannot log the victim out from another origin', async function () {
-      const r = await fetch(`${fx.url}/api/auth/logout`, { method: 'POST', headers: { cookie: `blive_session=${bob}`, origin: EVIL } });
+      const r = await fetch(`${fx.url}/api/auth/logout`, {
+        method: 'POST',
+        headers: { cookie: `blive_session=${bob}`, origin: EVIL },
+      });
       assert.equal(r.status, 403);
       assert.equal((await api(fx, 'GET', '/api/auth/session', undefined, bob)).status, 200);
     });
@@ -135,7 +167,13 @@ describe('security: cross-site requests, socket hijacking and sessions', functio
       assert.equal(tab1.hello.address, chain.addr.dave);
       open.push(other);
       assert.equal((await api(fx, 'POST', '/api/auth/logout', undefined, first)).status, 200);
-      const deadline = (p: Promise<number>) => Promise.race([p, new Promise<number>((_, rej) => setTimeout(() => rej(new Error('the socket stayed open after logout')), 5000))]);
+      const deadline = (p: Promise<number>) =>
+        Promise.race([
+          p,
+          new Promise<number>((_, rej) =>
+            setTimeout(() => rej(new Error('the socket stayed open after logout')), 5000),
+          ),
+        ]);
       assert.equal(await deadline(tab1.closed), SESSION_ENDED);
       assert.equal(await deadline(tab2.closed), SESSION_ENDED);
       await other.sync();
@@ -150,7 +188,10 @@ describe('security: cross-site requests, socket hijacking and sessions', functio
       open.push(anon);
       fx.clock.offset += fx.service.config.sessionTtlMs + 1000;
       try {
-        const code = await Promise.race([c.closed, new Promise<number>((_, rej) => setTimeout(() => rej(new Error('the socket outlived its session')), 5000))]);
+        const code = await Promise.race([
+          c.closed,
+          new Promise<number>((_, rej) => setTimeout(() => rej(new Error('the socket outlived its session')), 5000)),
+        ]);
         assert.equal(code, SESSION_ENDED);
         await anon.sync();
         assert.equal(anon.closeCode, undefined);
@@ -164,13 +205,25 @@ describe('security: cross-site requests, socket hijacking and sessions', functio
     it('answers 401 UNAUTHENTICATED to its cookie and its bearer, on reads and writes, and opens sockets anonymous', async function () {
       const token = await signIn(fx, chain.key.frank);
       const withCookie = (method: string, url: string, body?: string) =>
-        fetch(`${fx.url}${url}`, { method, headers: { cookie: `blive_session=${token}`, origin: OURS, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body } : {}) }).then(async (r) => ({ status: r.status, body: (await r.json()) as Msg }));
+        fetch(`${fx.url}${url}`, {
+          method,
+          headers: {
+            cookie: `blive_session=${token}`,
+            origin: OURS,
+            ...(body ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(body ? { body } : {}),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as Msg }));
       const fresh = await withCookie('GET', '/api/auth/session');
       assert.equal(fresh.status, 200);
       assert.equal(fresh.body.address, chain.addr.frank);
       fx.clock.offset += fx.service.config.sessionTtlMs + 1000;
       try {
-        for (const r of [await withCookie('GET', '/api/auth/session'), await withCookie('POST', '/api/streams', JSON.stringify({ title: 'after expiry' })), await api(fx, 'GET', '/api/auth/session', undefined, token)]) {
+        for (const r of [
+          await withCookie('GET', '/api/auth/session'),
+          await withCookie('POST', '/api/streams', JSON.stringify({ title: 'after expiry' })),
+          await api(fx, 'GET', '/api/auth/session', undefined, token),
+        ]) {
           assert.equal(r.status, 401, JSON.stringify(r.body));
           assert.equal(r.body.error.code, 'UNAUTHENTICATED', JSON.stringify(r.body));
         }
@@ -190,7 +243,9 @@ describe('security: cross-site requests, socket hijacking and sessions', functio
     const max = 150_000;
 
     before(async function () {
-      sfx = await startLive(chain, path.join(chain.tmp.dir, 'live-sliding.db'), { config: { publicOrigins: [OURS], sessionTtlMs: ttl, sessionMaxMs: max } });
+      sfx = await startLive(chain, path.join(chain.tmp.dir, 'live-sliding.db'), {
+        config: { publicOrigins: [OURS], sessionTtlMs: ttl, sessionMaxMs: max },
+      });
     });
     after(async () => sfx?.close());
 
@@ -208,7 +263,10 @@ describe('security: cross-site requests, socket hijacking and sessions', functio
       sfx.clock.offset = 149_000;
       const last = await session(used);
       assert.equal(last.status, 200);
-      assert.ok(last.body.expiresAt <= t0 + max + 1000, `expiresAt ${last.body.expiresAt - t0} ms after sign-in is capped at ${max} ms`);
+      assert.ok(
+        last.body.expiresAt <= t0 + max + 1000,
+        `expiresAt ${last.body.expiresAt - t0} ms after sign-in is capped at ${max} ms`,
+      );
       sfx.clock.offset = max + 1000;
       assert.equal((await session(used)).status, 401, 'past the absolute limit, however often it was used');
       sfx.clock.offset = 0;
@@ -217,7 +275,11 @@ describe('security: cross-site requests, socket hijacking and sessions', functio
     it('the cookie lives as long as the absolute limit (the server decides the sliding expiry)', async function () {
       const n = await api(sfx, 'POST', '/api/auth/nonce', { address: chain.addr.hank });
       const { Trx } = await import('tronweb');
-      const v = await api(sfx, 'POST', '/api/auth/verify', { address: chain.addr.hank, message: n.body.message, signature: Trx.signMessageV2(n.body.message as string, chain.key.hank) });
+      const v = await api(sfx, 'POST', '/api/auth/verify', {
+        address: chain.addr.hank,
+        message: n.body.message,
+        signature: Trx.signMessageV2(n.body.message as string, chain.key.hank),
+      });
       assert.match(v.headers.get('set-cookie')!, new RegExp(`Max-Age=${max / 1000}(;|$)`));
     });
   });

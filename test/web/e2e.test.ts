@@ -56,25 +56,44 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
   /** Text of a page element, commas removed, as a number. */
   const num = (s: string | null) => Number((s ?? '').replace(/,/g, '').trim());
   /** Confirms the in-app review of a money write (amount and fee bound), which comes before the wallet. */
-  const confirmReview = (page: Page) => page.getByRole('group', { name: 'Review before signing' }).getByRole('button', { name: 'Confirm and sign' }).click();
+  const confirmReview = (page: Page) =>
+    page
+      .getByRole('group', { name: 'Review before signing' })
+      .getByRole('button', { name: 'Confirm and sign' })
+      .click();
   /** In-app navigation through the main nav (no reload: the wallet stays connected). */
-  const nav = (page: Page, label: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
+  const nav = (page: Page, label: string) =>
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
   /** The wallet page's row for a token: [in wallet, in vault]. */
   const walletRow = async (page: Page, symbol: string): Promise<[number, number]> => {
-    const row = page.locator('table tbody tr', { has: page.locator('td strong', { hasText: new RegExp(`^${symbol}$`) }) });
+    const row = page.locator('table tbody tr', {
+      has: page.locator('td strong', { hasText: new RegExp(`^${symbol}$`) }),
+    });
     const cells = row.locator('td');
     return [num(await cells.nth(1).textContent()), num(await cells.nth(2).textContent())];
   };
   const vaultBalanceOf = async (owner: string, token: string): Promise<bigint> => {
     const tw = new TronWeb({ fullHost: platform.devnet!.url });
-    const r = await tw.transactionBuilder.triggerConstantContract(platform.deployments.contracts.GiftVault!.address, 'balanceOf(address,address)', {}, [{ type: 'address', value: owner }, { type: 'address', value: token }], owner);
+    const r = await tw.transactionBuilder.triggerConstantContract(
+      platform.deployments.contracts.GiftVault!.address,
+      'balanceOf(address,address)',
+      {},
+      [
+        { type: 'address', value: owner },
+        { type: 'address', value: token },
+      ],
+      owner,
+    );
     return BigInt(`0x${r.constant_result![0]}`);
   };
 
   async function connectTronLink(page: Page, who: { address: string }) {
     await page.goto(platform.url);
     await page.getByRole('button', { name: 'Connect wallet' }).click();
-    await page.getByRole('dialog', { name: 'Connect a wallet' }).getByRole('button', { name: 'TronLink', exact: true }).click();
+    await page
+      .getByRole('dialog', { name: 'Connect a wallet' })
+      .getByRole('button', { name: 'TronLink', exact: true })
+      .click();
     // Connected, then signed in with TRON (the fake signs the message): the session cookie is set.
     await page.getByRole('button', { name: 'Disconnect wallet' }).waitFor({ timeout: T });
     await waitSignedIn(page, T);
@@ -88,7 +107,16 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     const web = webAppDist(path.join(tmp.dir, 'dist'));
     const [, p, br] = await Promise.all([
       web.built,
-      startPlatform({ port: 0, devnetPort: 0, blockTime: 1, dataDir: path.join(tmp.dir, 'data'), deploymentsFile: path.join(tmp.dir, 'deployments', 'development.json'), webDist: web.dir, env: {}, log: () => {} }),
+      startPlatform({
+        port: 0,
+        devnetPort: 0,
+        blockTime: 1,
+        dataDir: path.join(tmp.dir, 'data'),
+        deploymentsFile: path.join(tmp.dir, 'deployments', 'development.json'),
+        webDist: web.dir,
+        env: {},
+        log: () => {},
+      }),
       launchBrowser(),
     ]);
     platform = p;
@@ -105,7 +133,10 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     await addFakeTronLink(ctxB, B);
     a = await ctxA.newPage();
     b = await ctxB.newPage();
-    for (const [name, page] of [['A', a], ['B', b]] as const) {
+    for (const [name, page] of [
+      ['A', a],
+      ['B', b],
+    ] as const) {
       await page.setViewportSize({ width: 1280, height: 900 });
       page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
     }
@@ -114,7 +145,11 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed') return;
     failed = true;
-    for (const [name, page] of [['A', a], ['B', b]] as const) if (page) await shot(page, `${name}-failed`).catch(() => undefined);
+    for (const [name, page] of [
+      ['A', a],
+      ['B', b],
+    ] as const)
+      if (page) await shot(page, `${name}-failed`).catch(() => undefined);
   });
 
   after(async function () {
@@ -148,7 +183,10 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     const info = a.getByText(/^Stream #\d+ · live/);
     await info.waitFor({ timeout: T });
     streamId = /#(\d+)/.exec((await info.textContent())!)![1]!;
-    const s = (await (await fetch(`${platform.url}/api/streams/${streamId}`)).json()) as { state: string; owner: string };
+    const s = (await (await fetch(`${platform.url}/api/streams/${streamId}`)).json()) as {
+      state: string;
+      owner: string;
+    };
     assert.deepEqual([s.state, s.owner], ['live', A.address]);
     await shot(a, 'A-live');
   });
@@ -178,17 +216,24 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     await shot(b, 'B-wallet-deposited');
   });
 
-  it('B opens A\'s stream from Home, plays the video over WebRTC and chats with A', async function () {
+  it("B opens A's stream from Home, plays the video over WebRTC and chats with A", async function () {
     await nav(b, 'Home');
     await b.locator(`a[href="/stream/${streamId}"]`).first().click();
-    await b.getByRole('heading', { name: /E2E live from the fake camera/ }).locator('.badge', { hasText: 'LIVE' }).waitFor({ timeout: T });
+    await b
+      .getByRole('heading', { name: /E2E live from the fake camera/ })
+      .locator('.badge', { hasText: 'LIVE' })
+      .waitFor({ timeout: T });
     const video = b.locator('.player video');
     await video.waitFor({ timeout: T });
     // Frames arrive: the clock advances and requestVideoFrameCallback fires for decoded frames.
-    await b.waitForFunction(() => {
-      const v = document.querySelector<HTMLVideoElement>('.player video');
-      return !!v && v.videoWidth > 0 && v.currentTime > 0.5;
-    }, undefined, { timeout: T });
+    await b.waitForFunction(
+      () => {
+        const v = document.querySelector<HTMLVideoElement>('.player video');
+        return !!v && v.videoWidth > 0 && v.currentTime > 0.5;
+      },
+      undefined,
+      { timeout: T },
+    );
     const frames = await b.evaluate(
       () =>
         new Promise<number>((resolve) => {
@@ -212,20 +257,37 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     await b.getByRole('combobox', { name: 'Playback' }).selectOption('hls');
     await b.locator('.player + .bar .badge', { hasText: 'HLS' }).waitFor({ timeout: 30_000 });
     const quality = b.getByRole('combobox', { name: 'Quality' });
-    await b.waitForFunction(() => {
-      const v = document.querySelector<HTMLVideoElement>('.player video');
-      return !!v && v.videoWidth > 0 && v.currentTime > 0.5;
-    }, undefined, { timeout: 30_000 });
+    await b.waitForFunction(
+      () => {
+        const v = document.querySelector<HTMLVideoElement>('.player video');
+        return !!v && v.videoWidth > 0 && v.currentTime > 0.5;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
     assert.equal(await quality.isEnabled(), true, 'HLS renditions can be picked');
     await quality.selectOption('360p');
     // hls.js switches at a segment boundary of a ladder ffmpeg is still encoding: on a loaded
     // machine that can take a while, and a miss says where the player stood.
     await b
-      .waitForFunction(() => document.querySelector<HTMLVideoElement>('.player video')?.videoHeight === 360, undefined, { timeout: 60_000 })
+      .waitForFunction(
+        () => document.querySelector<HTMLVideoElement>('.player video')?.videoHeight === 360,
+        undefined,
+        { timeout: 60_000 },
+      )
       .catch(async (e: unknown) => {
         const state = await b.evaluate(() => {
           const v = document.querySelector<HTMLVideoElement>('.player video');
-          return v ? { width: v.videoWidth, height: v.videoHeight, currentTime: v.currentTime, readyState: v.readyState, paused: v.paused, error: v.error?.message } : 'no video element';
+          return v
+            ? {
+                width: v.videoWidth,
+                height: v.videoHeight,
+                currentTime: v.currentTime,
+                readyState: v.readyState,
+                paused: v.paused,
+                error: v.error?.message,
+              }
+            : 'no video element';
         });
         throw new Error(`the player did not switch to 360p within 60 s: ${JSON.stringify(state)}`, { cause: e });
       });
@@ -247,26 +309,48 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
       await page.evaluate(() => {
         const seen: string[] = ((window as unknown as { __giftStates: string[] }).__giftStates = []);
         const list = document.querySelector('.chat ol')!;
-        const look = () => list.querySelectorAll('li.gift .badge').forEach((e) => seen.at(-1) !== e.textContent && seen.push(e.textContent ?? ''));
-        new MutationObserver(look).observe(list, { subtree: true, childList: true, characterData: true, attributes: true });
+        const look = () =>
+          list
+            .querySelectorAll('li.gift .badge')
+            .forEach((e) => seen.at(-1) !== e.textContent && seen.push(e.textContent ?? ''));
+        new MutationObserver(look).observe(list, {
+          subtree: true,
+          childList: true,
+          characterData: true,
+          attributes: true,
+        });
       });
     }
     const before = await vaultBalanceOf(B.address, platform.deployments.tokens.BTT!);
     await b.getByRole('radiogroup', { name: 'Gift' }).getByRole('radio', { name: /Heart/ }).click();
-    await b.getByRole('group', { name: 'Pay from' }).getByRole('button', { name: /^Vault/ }).click();
+    await b
+      .getByRole('group', { name: 'Pay from' })
+      .getByRole('button', { name: /^Vault/ })
+      .click();
     await b.getByRole('button', { name: /^Send 1 × Heart$/ }).click();
     for (const page of [b, a]) {
-      await page.locator('.chat li.gift', { hasText: 'sent 1 × Heart' }).locator('.badge', { hasText: 'final' }).waitFor({ timeout: T });
+      await page
+        .locator('.chat li.gift', { hasText: 'sent 1 × Heart' })
+        .locator('.badge', { hasText: 'final' })
+        .waitFor({ timeout: T });
       const states = await page.evaluate(() => (window as unknown as { __giftStates: string[] }).__giftStates);
       assert.deepEqual(states, ['pending', 'final'], `gift receipt states seen: ${states.join(', ')}`);
     }
-    assert.equal(before - (await vaultBalanceOf(B.address, platform.deployments.tokens.BTT!)), 10n ** 18n, 'one BTT left B\'s vault balance');
+    assert.equal(
+      before - (await vaultBalanceOf(B.address, platform.deployments.tokens.BTT!)),
+      10n ** 18n,
+      "one BTT left B's vault balance",
+    );
     await b.getByRole('heading', { name: 'Your gifts here' }).waitFor({ timeout: T });
     await shot(b, 'B-gift-final');
 
     const short = `${B.address.slice(0, 5)}…${B.address.slice(-4)}`;
     const top = b.getByRole('region', { name: 'Top gifters' });
-    await top.getByRole('listitem').filter({ hasText: short }).filter({ hasText: '1 BTT · 1 gift' }).waitFor({ timeout: T });
+    await top
+      .getByRole('listitem')
+      .filter({ hasText: short })
+      .filter({ hasText: '1 BTT · 1 gift' })
+      .waitFor({ timeout: T });
     await a.bringToFront();
     await shot(a, 'A-chat-gift');
 
@@ -289,17 +373,25 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     const row = a.locator('table tbody tr', { hasText: 'BTT' });
     const claimable = row.locator('td[data-label="Claimable"]');
     // The page reads the index once: reopen it until the index has the block past the hold.
-    await waitFor(async () => {
-      if (num(await claimable.textContent({ timeout: T })) === 0.3) return true;
-      await nav(a, 'Wallet');
-      await nav(a, 'Earnings');
-      return undefined;
-    }, T, 'A\'s 30% of the gift is claimable').catch(async (e: Error) => {
+    await waitFor(
+      async () => {
+        if (num(await claimable.textContent({ timeout: T })) === 0.3) return true;
+        await nav(a, 'Wallet');
+        await nav(a, 'Earnings');
+        return undefined;
+      },
+      T,
+      "A's 30% of the gift is claimable",
+    ).catch(async (e: Error) => {
       throw new Error(`${e.message}; the page shows: ${await a.locator('table').first().textContent()}`);
     });
     await shot(a, 'A-earnings-claimable');
     await row.getByRole('button', { name: 'Claim' }).click();
-    await waitFor(async () => (num(await row.locator('td[data-label="Claimed"]').textContent()) === 0.3 ? true : undefined), T, 'the claim is indexed');
+    await waitFor(
+      async () => (num(await row.locator('td[data-label="Claimed"]').textContent()) === 0.3 ? true : undefined),
+      T,
+      'the claim is indexed',
+    );
     assert.equal(num(await claimable.textContent()), 0);
     await a.getByText('Nothing pending.').waitFor({ timeout: T });
     assert.equal(await vaultBalanceOf(A.address, BTT), 3n * 10n ** 17n);
@@ -307,22 +399,30 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
 
     await nav(a, 'Wallet');
     await a.getByRole('group', { name: 'Token' }).getByRole('button', { name: 'BTT' }).click();
-    await waitFor(async () => ((await walletRow(a, 'BTT'))[1] === 0.3 ? true : undefined), T, 'the wallet page shows the claimed 0.3 BTT in the vault');
+    await waitFor(
+      async () => ((await walletRow(a, 'BTT'))[1] === 0.3 ? true : undefined),
+      T,
+      'the wallet page shows the claimed 0.3 BTT in the vault',
+    );
     const [walletBefore] = await walletRow(a, 'BTT');
     const wd = a.getByRole('region', { name: 'Withdraw BTT' });
     await wd.getByRole('button', { name: 'Max' }).click();
     assert.equal(await wd.getByLabel('Amount').inputValue(), '0.3');
     await wd.getByRole('button', { name: 'Withdraw', exact: true }).click();
     await confirmReview(a);
-    await waitFor(async () => {
-      const [w, v] = await walletRow(a, 'BTT');
-      return v === 0 && Math.abs(w - (walletBefore + 0.3)) < 1e-6 ? true : undefined;
-    }, T, 'the page shows 0.3 BTT moved from the vault to the wallet');
+    await waitFor(
+      async () => {
+        const [w, v] = await walletRow(a, 'BTT');
+        return v === 0 && Math.abs(w - (walletBefore + 0.3)) < 1e-6 ? true : undefined;
+      },
+      T,
+      'the page shows 0.3 BTT moved from the vault to the wallet',
+    );
     assert.equal(await vaultBalanceOf(A.address, BTT), 0n);
     await shot(a, 'A-wallet-withdrawn');
   });
 
-  it('B\'s wallet rejects a signature: the page says so and nothing reaches the chain', async function () {
+  it("B's wallet rejects a signature: the page says so and nothing reaches the chain", async function () {
     await nav(b, 'Home');
     await b.locator(`a[href="/stream/${streamId}"]`).first().click();
     const follow = b.getByRole('button', { name: 'Follow', exact: true });
@@ -344,7 +444,10 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: `{ profile(address: "${A.address}") { followerCount } }` }),
     });
-    assert.equal(((await res.json()) as { data: { profile: { followerCount: number } } }).data.profile.followerCount, 0);
+    assert.equal(
+      ((await res.json()) as { data: { profile: { followerCount: number } } }).data.profile.followerCount,
+      0,
+    );
     assert.equal(await follow.isEnabled(), true, 'the button can be used again');
     assert.deepEqual(pageErrors, []);
   });

@@ -2,9 +2,22 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { createBase58check } from '@scure/base';
-import { decodeRevert, describeRevert, classifyError, selectorOf, hexToBase58, maybeHexText, type AbiEntry } from '../../web/src/lib/chain/errors.js';
+import {
+  decodeRevert,
+  describeRevert,
+  classifyError,
+  selectorOf,
+  hexToBase58,
+  maybeHexText,
+  type AbiEntry,
+} from '../../web/src/lib/chain/errors.js';
 
-const abi = (name: string) => (JSON.parse(readFileSync(new URL(`../../build/contracts/${name}.json`, import.meta.url), 'utf8')) as { abi: AbiEntry[] }).abi;
+const abi = (name: string) =>
+  (
+    JSON.parse(readFileSync(new URL(`../../build/contracts/${name}.json`, import.meta.url), 'utf8')) as {
+      abi: AbiEntry[];
+    }
+  ).abi;
 const ABIS = ['GiftVault', 'Profiles', 'RewardPool', 'MockBTT'].map(abi);
 const b58 = createBase58check(sha256);
 const TRX = 'T9yD14Nj9j7xAB4dbGeiX9h8unkKHxuWwb';
@@ -28,9 +41,17 @@ describe('web chain errors', () => {
     assert.equal(hexToBase58(Buffer.from(b58.decode(ALICE)).toString('hex')), ALICE);
   });
   it('decodes InsufficientBalance(token, available, required) with its arguments and a human message', () => {
-    const data = '0x' + selectorOf('InsufficientBalance(address,uint256,uint256)') + addrWord(TRX) + word(5_000_000n) + word(10_000_000n);
+    const data =
+      '0x' +
+      selectorOf('InsufficientBalance(address,uint256,uint256)') +
+      addrWord(TRX) +
+      word(5_000_000n) +
+      word(10_000_000n);
     const r = decodeRevert(data, ABIS);
-    assert.deepEqual(r, { name: 'InsufficientBalance', args: { token: TRX, available: '5000000', required: '10000000' } });
+    assert.deepEqual(r, {
+      name: 'InsufficientBalance',
+      args: { token: TRX, available: '5000000', required: '10000000' },
+    });
     const d = describeRevert(r!, tokens);
     assert.equal(d.kind, 'balance');
     assert.match(d.message, /5 TRX available, 10 TRX needed/);
@@ -46,7 +67,10 @@ describe('web chain errors', () => {
     assert.equal(describeRevert(decodeRevert(selectorOf('EnforcedPause()'), ABIS)!).kind, 'paused');
     const e = decodeRevert(selectorOf('Error(string)') + word(32n) + strTail('nope'), ABIS);
     assert.deepEqual(e, { name: 'Error', args: { message: 'nope' } });
-    assert.deepEqual(decodeRevert(selectorOf('Panic(uint256)') + word(0x11n), ABIS), { name: 'Panic', args: { code: '17' } });
+    assert.deepEqual(decodeRevert(selectorOf('Panic(uint256)') + word(0x11n), ABIS), {
+      name: 'Panic',
+      args: { code: '17' },
+    });
   });
   it('returns null for empty or unknown revert data', () => {
     assert.equal(decodeRevert('', ABIS), null);
@@ -67,23 +91,50 @@ describe('web chain errors', () => {
     assert.equal(maybeHexText('abc'), 'abc');
   });
   it('decodes the gift errors of the price-bound GiftVault: GiftTermsChanged (new price shown), GiftTooSmall, InvalidRecipient, SplitChangePending, InsufficientSurplus', () => {
-    const terms = decodeRevert(selectorOf('GiftTermsChanged(uint256,address,uint256)') + word(9n) + addrWord(TRX) + word(20_000_000n), ABIS)!;
+    const terms = decodeRevert(
+      selectorOf('GiftTermsChanged(uint256,address,uint256)') + word(9n) + addrWord(TRX) + word(20_000_000n),
+      ABIS,
+    )!;
     assert.deepEqual(terms, { name: 'GiftTermsChanged', args: { giftId: '9', token: TRX, total: '20000000' } });
     const t = describeRevert(terms, tokens);
     assert.equal(t.message, 'The price changed: gift #9 now costs 20 TRX for the quantity you picked.');
     assert.match(t.action, /Nothing was sent\. .*review it and send again/);
-    const small = describeRevert(decodeRevert(selectorOf('GiftTooSmall(uint256,uint256,uint16)') + word(1n) + word(3n) + word(3000n), ABIS)!, tokens);
+    const small = describeRevert(
+      decodeRevert(selectorOf('GiftTooSmall(uint256,uint256,uint16)') + word(1n) + word(3n) + word(3000n), ABIS)!,
+      tokens,
+    );
     assert.match(small.message, /broadcaster's 30% share of it rounds down to zero/);
     assert.equal(small.action, 'Send a larger quantity or a pricier gift.');
     const rcpt = describeRevert(decodeRevert(selectorOf('InvalidRecipient(address)') + addrWord(ALICE), ABIS)!, tokens);
     assert.match(rcpt.message, new RegExp(`cannot be sent to ${ALICE}`));
-    const pending = describeRevert(decodeRevert(selectorOf('SplitChangePending(address,uint64)') + addrWord(TRX) + word(1_800_000_000n), ABIS)!, tokens);
+    const pending = describeRevert(
+      decodeRevert(selectorOf('SplitChangePending(address,uint64)') + addrWord(TRX) + word(1_800_000_000n), ABIS)!,
+      tokens,
+    );
     assert.match(pending.message, /applies first, at 2027-01-15 08:00 UTC/);
-    const surplus = describeRevert(decodeRevert(selectorOf('InsufficientSurplus(address,uint256,uint256)') + addrWord(TRX) + word(1_000_000n) + word(2_000_000n), ABIS)!, tokens);
+    const surplus = describeRevert(
+      decodeRevert(
+        selectorOf('InsufficientSurplus(address,uint256,uint256)') +
+          addrWord(TRX) +
+          word(1_000_000n) +
+          word(2_000_000n),
+        ABIS,
+      )!,
+      tokens,
+    );
     assert.equal(surplus.message, 'Only 1 TRX is held above what the vault owes; 2 TRX was requested.');
   });
   it('says a TRC-10 refusal is one, whether from the write layer or the proxy', () => {
-    assert.equal(classifyError(new Error('refused to send wallet/triggersmartcontract: it carries a TRC-10 call_token_value'), ABIS).kind, 'validation');
-    assert.match(classifyError({ message: 'TRC10_NOT_ACCEPTED: ...' }, ABIS).message, /TRC-10 tokens cannot be sent to BLive/);
+    assert.equal(
+      classifyError(
+        new Error('refused to send wallet/triggersmartcontract: it carries a TRC-10 call_token_value'),
+        ABIS,
+      ).kind,
+      'validation',
+    );
+    assert.match(
+      classifyError({ message: 'TRC10_NOT_ACCEPTED: ...' }, ABIS).message,
+      /TRC-10 tokens cannot be sent to BLive/,
+    );
   });
 });

@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { formatAmount, formatUnits, numberStyle, parseAmount, parseQuantity, shortAddress, relativeTime, parseGiftUri } from '../../web/src/lib/format.js';
+import {
+  formatAmount,
+  formatUnits,
+  numberStyle,
+  parseAmount,
+  parseQuantity,
+  shortAddress,
+  relativeTime,
+  parseGiftUri,
+} from '../../web/src/lib/format.js';
 
 describe('web format', () => {
   describe('formatUnits', () => {
@@ -58,14 +67,18 @@ describe('web format', () => {
       ok('1\u00a0234\u00a0567,25', 6, 'fr-FR', 1_234_567_250_000n);
       ok('1 234', 6, 'fr-FR', 1_234_000_000n);
     });
-    it("parses de-CH apostrophes and en-IN lakh grouping", () => {
+    it('parses de-CH apostrophes and en-IN lakh grouping', () => {
       ok("1'234.5", 6, 'de-CH', 1_234_500_000n);
       ok('1\u2019234\u2019567', 6, 'de-CH', 1_234_567_000_000n);
       ok('12,34,567.5', 6, 'en-IN', 1_234_567_500_000n);
       refused('12,34,567.5', 'en-US', /not an amount we can read/);
     });
     it('refuses a lone separator followed by three digits: 1.5 or 1500 are both plausible', () => {
-      refused('1,500', 'de-DE', /“1,500” could mean 1,5 or 1500\. Write 1500 without a separator, or 1,5 for a decimal amount\./);
+      refused(
+        '1,500',
+        'de-DE',
+        /“1,500” could mean 1,5 or 1500\. Write 1500 without a separator, or 1,5 for a decimal amount\./,
+      );
       refused('1.500', 'de-DE', /could mean 1,5 or 1500/);
       refused('1,500', 'en-US', /“1,500” could mean 1\.5 or 1500/);
       refused('12.345', 'fr-FR', /could mean 12,345 or 12345/);
@@ -90,14 +103,22 @@ describe('web format', () => {
       refused('1.0000001', 'en-US', /TRX has at most 6 decimal places/);
       refused('0', 'en-US', /above zero/);
       assert.deepEqual(parseAmount('0', 6, { locale: 'en-US', allowZero: true }), { amount: 0n, error: null });
-      assert.deepEqual(parseAmount('   ', 6, { locale: 'en-US' }), { amount: null, error: null }, 'empty is neither an amount nor an error');
+      assert.deepEqual(
+        parseAmount('   ', 6, { locale: 'en-US' }),
+        { amount: null, error: null },
+        'empty is neither an amount nor an error',
+      );
     });
     it('round-trips with formatAmount in each locale (grouped for reading, ungrouped for fields)', () => {
       for (const locale of ['en-US', 'de-DE', 'fr-FR', 'de-CH'])
         for (const v of [1n, 999_999n, 1_500_000n, 10n ** 24n + 7n, 1_234_567n * 10n ** 18n]) {
-          assert.deepEqual(parseAmount(formatAmount(v, 18, { locale, grouping: false }), 18, { locale }), { amount: v, error: null });
+          assert.deepEqual(parseAmount(formatAmount(v, 18, { locale, grouping: false }), 18, { locale }), {
+            amount: v,
+            error: null,
+          });
           const grouped = formatAmount(v, 18, { locale });
-          if (!/^\d{1,3}[.,]\d{3}$/.test(grouped)) assert.deepEqual(parseAmount(grouped, 18, { locale }), { amount: v, error: null }, `${locale} ${grouped}`);
+          if (!/^\d{1,3}[.,]\d{3}$/.test(grouped))
+            assert.deepEqual(parseAmount(grouped, 18, { locale }), { amount: v, error: null }, `${locale} ${grouped}`);
         }
       assert.equal(formatAmount(1_234_567_500_000n, 6, { locale: 'de-DE' }), '1.234.567,5');
       assert.equal(formatAmount(1_500_000n, 6, { locale: 'de-DE', grouping: false }), '1,5');
@@ -128,10 +149,16 @@ describe('web format', () => {
   });
   describe('parseGiftUri', () => {
     it('reads the migrations data: URI (raw JSON)', () => {
-      assert.deepEqual(parseGiftUri('data:application/json,{"name":"Coffee","animation":"coffee"}', '9'), { name: 'Coffee', animation: 'coffee' });
+      assert.deepEqual(parseGiftUri('data:application/json,{"name":"Coffee","animation":"coffee"}', '9'), {
+        name: 'Coffee',
+        animation: 'coffee',
+      });
     });
     it('reads a percent-encoded data: URI', () => {
-      assert.deepEqual(parseGiftUri('data:application/json,' + encodeURIComponent('{"name":"Rose","animation":"rose"}'), '2'), { name: 'Rose', animation: 'rose' });
+      assert.deepEqual(
+        parseGiftUri('data:application/json,' + encodeURIComponent('{"name":"Rose","animation":"rose"}'), '2'),
+        { name: 'Rose', animation: 'rose' },
+      );
     });
     it('falls back to the string itself, or a numbered name for broken JSON', () => {
       assert.deepEqual(parseGiftUri('Balloon', '10'), { name: 'Balloon', animation: 'default' });

@@ -51,8 +51,13 @@ describe('web: failed loads show what failed and a Retry (Chromium, routes faili
   const fail = async (route: Route, how: Failure, name: string) => {
     hits.push(name);
     if (how === 'abort') return route.abort('connectionrefused');
-    if (how === 'http-500') return route.fulfill({ status: 500, contentType: 'text/html', body: '<h1>500 Internal Server Error</h1>' });
-    return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message: 'the live service is restarting' } }) });
+    if (how === 'http-500')
+      return route.fulfill({ status: 500, contentType: 'text/html', body: '<h1>500 Internal Server Error</h1>' });
+    return route.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message: 'the live service is restarting' } }),
+    });
   };
   /**
    * Fails the live API's requests whose path and query match `match` while `on()` holds.
@@ -79,7 +84,11 @@ describe('web: failed loads show what failed and a Retry (Chromium, routes faili
     const el = loadError(what);
     await el.waitFor({ timeout: T });
     const text = (await el.textContent()) ?? '';
-    assert.match(text, typeof detail === 'string' ? new RegExp(detail.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : detail, `the error says why: ${text}`);
+    assert.match(
+      text,
+      typeof detail === 'string' ? new RegExp(detail.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : detail,
+      `the error says why: ${text}`,
+    );
     assert.equal(await el.getByRole('button', { name: 'Retry' }).isVisible(), true, 'a Retry button is shown');
     return el;
   }
@@ -106,7 +115,12 @@ describe('web: failed loads show what failed and a Retry (Chromium, routes faili
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') {
       failed = true;
-      await page.screenshot({ path: path.join(shots, `failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => undefined);
+      await page
+        .screenshot({
+          path: path.join(shots, `failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}.png`),
+          fullPage: true,
+        })
+        .catch(() => undefined);
     }
     await page.close();
   });
@@ -222,9 +236,16 @@ describe('web: failed loads show what failed and a Retry (Chromium, routes faili
     await expectError('Could not load the gift catalog.', '(NETWORK)');
     down = false;
     await retry('Could not load the gift catalog.');
-    await page.getByRole('region', { name: 'Send a gift' }).getByRole('radio', { name: /Heart/ }).waitFor({ timeout: T });
+    await page
+      .getByRole('region', { name: 'Send a gift' })
+      .getByRole('radio', { name: /Heart/ })
+      .waitFor({ timeout: T });
 
-    const res = await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ gifts(first: 1) { nodes { txId } } }' }) });
+    const res = await fetch(`${platform.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ gifts(first: 1) { nodes { txId } } }' }),
+    });
     const txId = ((await res.json()) as { data: { gifts: { nodes: { txId: string }[] } } }).data.gifts.nodes[0]!.txId;
     let ledgerDown = true;
     await failGraphQL(/ledger\(/, 'http-500', () => ledgerDown);

@@ -22,7 +22,15 @@ import type { Platform } from '../../web/server/platform.js';
 import { tempDir } from '../helpers/indexer.js';
 import { tre, waitFor } from '../helpers/devnet.js';
 import { fakeTronLinkLog } from '../helpers/fakeTronLink.js';
-import { connectTronLink, readUint256, sendAs, startWebApp, toastRecords, walletContext, type ToastRecord } from '../helpers/webApp.js';
+import {
+  connectTronLink,
+  readUint256,
+  sendAs,
+  startWebApp,
+  toastRecords,
+  walletContext,
+  type ToastRecord,
+} from '../helpers/webApp.js';
 
 const T = 30_000;
 const BTT = 10n ** 18n;
@@ -46,22 +54,39 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
   const shot = async (page: Page, name: string) => {
     await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
   };
-  const vaultOf = (owner: string, token: string) => readUint256(platform, vault, 'balanceOf(address,address)', [{ type: 'address', value: owner }, { type: 'address', value: token }]);
-  const allowanceOf = (owner: string) => readUint256(platform, btt, 'allowance(address,address)', [{ type: 'address', value: owner }, { type: 'address', value: vault }]);
+  const vaultOf = (owner: string, token: string) =>
+    readUint256(platform, vault, 'balanceOf(address,address)', [
+      { type: 'address', value: owner },
+      { type: 'address', value: token },
+    ]);
+  const allowanceOf = (owner: string) =>
+    readUint256(platform, btt, 'allowance(address,address)', [
+      { type: 'address', value: owner },
+      { type: 'address', value: vault },
+    ]);
   async function gifts(sender: string): Promise<{ paidFrom: string; total: string }[]> {
     const res = await fetch(`${platform.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: `{ gifts(filter: { sender: "${sender}" }, first: 100) { nodes { paidFrom total } } }` }),
+      body: JSON.stringify({
+        query: `{ gifts(filter: { sender: "${sender}" }, first: 100) { nodes { paidFrom total } } }`,
+      }),
     });
-    return ((await res.json()) as { data: { gifts: { nodes: { paidFrom: string; total: string }[] } } }).data.gifts.nodes;
+    return ((await res.json()) as { data: { gifts: { nodes: { paidFrom: string; total: string }[] } } }).data.gifts
+      .nodes;
   }
   const signs = async (page: Page) => (await fakeTronLinkLog(page)).filter((e) => e.method === 'sign').length;
   const panel = (page: Page) => page.getByRole('region', { name: 'Send a gift' });
   /** The panel's send button: the last button of its last row (whatever it says while busy). */
   const sendButton = (page: Page) => panel(page).locator(':scope > div.row').last().locator(':scope > button').last();
-  const payFrom = (page: Page, source: 'Vault' | 'Wallet') => panel(page).getByRole('group', { name: 'Pay from' }).getByRole('button', { name: new RegExp(`^${source}`) });
-  const pick = (page: Page, gift: string) => panel(page).getByRole('radio', { name: new RegExp(gift) }).click();
+  const payFrom = (page: Page, source: 'Vault' | 'Wallet') =>
+    panel(page)
+      .getByRole('group', { name: 'Pay from' })
+      .getByRole('button', { name: new RegExp(`^${source}`) });
+  const pick = (page: Page, gift: string) =>
+    panel(page)
+      .getByRole('radio', { name: new RegExp(gift) })
+      .click();
   const quantity = (page: Page) => panel(page).getByLabel(/^Quantity/);
   const review = (page: Page) => page.getByRole('group', { name: 'Review before signing' });
   const enabled = async (l: Locator) => ((await l.isEnabled()) ? true : undefined);
@@ -73,7 +98,8 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
   }
   /** Keeps the fee figures of the page's settled toasts for the report at the end. */
   async function keepFees(page: Page, item: string) {
-    for (const r of await toastRecords(page)) if (r.paidSun && !fees.some((f) => f.txId === r.txId)) fees.push({ ...r, item });
+    for (const r of await toastRecords(page))
+      if (r.paidSun && !fees.some((f) => f.txId === r.txId)) fees.push({ ...r, item });
   }
 
   before(async function () {
@@ -87,8 +113,14 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
     // V's vault: 100 TRX and 100 BTT (the seed minted V 100,000 BTT). Three transactions also
     // spend V's free daily bandwidth, so the app's writes below burn TRX for theirs.
     await sendAs(platform, V.privateKey, vault, 'depositTRX()', [], 100n * TRX);
-    await sendAs(platform, V.privateKey, btt, 'approve(address,uint256)', [{ type: 'address', value: vault }, { type: 'uint256', value: (100n * BTT).toString() }]);
-    await sendAs(platform, V.privateKey, vault, 'deposit(address,uint256)', [{ type: 'address', value: btt }, { type: 'uint256', value: (100n * BTT).toString() }]);
+    await sendAs(platform, V.privateKey, btt, 'approve(address,uint256)', [
+      { type: 'address', value: vault },
+      { type: 'uint256', value: (100n * BTT).toString() },
+    ]);
+    await sendAs(platform, V.privateKey, vault, 'deposit(address,uint256)', [
+      { type: 'address', value: btt },
+      { type: 'uint256', value: (100n * BTT).toString() },
+    ]);
     ctxV = await walletContext(browser, V);
     v = await ctxV.newPage();
     await v.setViewportSize({ width: 1280, height: 900 });
@@ -105,7 +137,8 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
   after(async function () {
     if (fees.length) {
       console.log('      fee shown before signing vs fee paid (sun):');
-      for (const f of fees) console.log(`        ${f.item.padEnd(8)} ${f.label.padEnd(34)} shown <= ${f.boundSun}  paid ${f.paidSun}`);
+      for (const f of fees)
+        console.log(`        ${f.item.padEnd(8)} ${f.label.padEnd(34)} shown <= ${f.boundSun}  paid ${f.paidSun}`);
     }
     await browser?.close();
     await platform?.close();
@@ -132,42 +165,64 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
     await shot(v, 'item11-quantity-message');
     const signsBefore = await signs(v);
     await q.fill('101');
-    await panel(v).getByText('Not enough in your vault balance: 100 BTT available, 101 BTT needed.').waitFor({ timeout: T });
+    await panel(v)
+      .getByText('Not enough in your vault balance: 100 BTT available, 101 BTT needed.')
+      .waitFor({ timeout: T });
     assert.equal(await sendButton(v).isDisabled(), true);
 
     const before = await vaultOf(V.address, btt);
     await q.fill('11');
     await sendButton(v).click();
-    await review(v).getByText('Send 11 × Heart for 11 BTT from your vault (100 BTT there now).').waitFor({ timeout: T });
-    await review(v).getByText(/Network fee, paid by you in TRX: at most [\d.,]+ TRX/).waitFor({ timeout: T });
+    await review(v)
+      .getByText('Send 11 × Heart for 11 BTT from your vault (100 BTT there now).')
+      .waitFor({ timeout: T });
+    await review(v)
+      .getByText(/Network fee, paid by you in TRX: at most [\d.,]+ TRX/)
+      .waitFor({ timeout: T });
     await shot(v, 'item11-large-gift-review');
     await v.setViewportSize({ width: 390, height: 844 });
     await shot(v, 'item11-large-gift-review-phone');
     await v.setViewportSize({ width: 1280, height: 900 });
     await review(v).getByRole('button', { name: 'Cancel' }).click();
     await waitFor(async () => ((await review(v).count()) === 0 ? true : undefined), T, 'the review closes');
-    assert.equal(await signs(v), signsBefore, 'nothing was signed: not for the refused quantities, not for the cancelled gift');
+    assert.equal(
+      await signs(v),
+      signsBefore,
+      'nothing was signed: not for the refused quantities, not for the cancelled gift',
+    );
     await waitFor(() => enabled(sendButton(v)), T, 'the button is back');
     await sendButton(v).click();
     await review(v).getByRole('button', { name: 'Confirm and sign' }).click();
-    await waitFor(async () => ((await vaultOf(V.address, btt)) === before - 11n * BTT ? true : undefined), T, '11 BTT left the vault');
+    await waitFor(
+      async () => ((await vaultOf(V.address, btt)) === before - 11n * BTT ? true : undefined),
+      T,
+      '11 BTT left the vault',
+    );
     assert.equal(await signs(v), signsBefore + 1);
     assert.deepEqual(pageErrors, [], 'no uncaught error (the old quantity field threw RangeError)');
   });
 
-  it('item 10: the payment source stays the user\'s choice when another gift is picked or the source cannot pay; the button says why', async function () {
+  it("item 10: the payment source stays the user's choice when another gift is picked or the source cannot pay; the button says why", async function () {
     await waitFor(() => enabled(sendButton(v)), T, 'the last gift settled');
     await quantity(v).fill('1');
     await payFrom(v, 'Wallet').click();
     for (const gift of ['Rose', 'Coffee', 'Heart']) {
       await pick(v, gift);
-      assert.equal(await payFrom(v, 'Wallet').getAttribute('aria-pressed'), 'true', `Wallet is still chosen after picking ${gift}`);
+      assert.equal(
+        await payFrom(v, 'Wallet').getAttribute('aria-pressed'),
+        'true',
+        `Wallet is still chosen after picking ${gift}`,
+      );
     }
     await payFrom(v, 'Vault').click();
     await pick(v, 'Rose');
     await quantity(v).fill('20');
     // 20 Roses (200 BTT) are more than the vault's 89 BTT: still Vault, and the button says so.
-    await panel(v).getByText('Not enough in your vault balance: 89 BTT available, 200 BTT needed. Deposit on the Wallet page, or pay from Wallet.').waitFor({ timeout: T });
+    await panel(v)
+      .getByText(
+        'Not enough in your vault balance: 89 BTT available, 200 BTT needed. Deposit on the Wallet page, or pay from Wallet.',
+      )
+      .waitFor({ timeout: T });
     assert.equal(await payFrom(v, 'Vault').getAttribute('aria-pressed'), 'true');
     assert.equal(await payFrom(v, 'Wallet').getAttribute('aria-pressed'), 'false');
     assert.equal(await sendButton(v).isDisabled(), true);
@@ -180,7 +235,9 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
     await payFrom(v, 'Wallet').click();
     const allowanceBox = panel(v).getByRole('group', { name: 'Allowance' });
     await allowanceBox.locator('.allowance-now', { hasText: '0 BTT' }).waitFor({ timeout: T });
-    await panel(v).getByText("BLive may use 0 BTT of your wallet's BTT; this gift needs 1 BTT. Allow more below.").waitFor({ timeout: T });
+    await panel(v)
+      .getByText("BLive may use 0 BTT of your wallet's BTT; this gift needs 1 BTT. Allow more below.")
+      .waitFor({ timeout: T });
     assert.equal(await sendButton(v).isDisabled(), true);
     await allowanceBox.getByLabel(/Allow BLive to use up to/).fill('5');
     await allowanceBox.getByRole('button', { name: 'Allow' }).click();
@@ -199,8 +256,15 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
     }
     assert.equal(await signs(v), signsBefore + 2, 'two gifts, two signatures: no approve in between');
     assert.equal(await allowanceOf(V.address), 3n * BTT);
-    await waitFor(async () => ((await gifts(V.address)).length === giftsBefore + 2 ? true : undefined), T, 'both gifts are indexed');
-    assert.deepEqual((await gifts(V.address)).slice(-2).map((g) => g.paidFrom), ['WALLET', 'WALLET']);
+    await waitFor(
+      async () => ((await gifts(V.address)).length === giftsBefore + 2 ? true : undefined),
+      T,
+      'both gifts are indexed',
+    );
+    assert.deepEqual(
+      (await gifts(V.address)).slice(-2).map((g) => g.paidFrom),
+      ['WALLET', 'WALLET'],
+    );
     await shot(v, 'item12-allowance-used');
 
     await allowanceBox.getByRole('button', { name: 'Revoke' }).click();
@@ -208,13 +272,25 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
     assert.equal(await allowanceOf(V.address), 0n);
     assert.equal(await sendButton(v).isDisabled(), true, 'no allowance left: the gift needs a new one');
 
-    await waitFor(async () => ((await toastRecords(v)).filter((r) => r.paidSun).length >= 4 ? true : undefined), T, 'the fees of the four writes are in');
+    await waitFor(
+      async () => ((await toastRecords(v)).filter((r) => r.paidSun).length >= 4 ? true : undefined),
+      T,
+      'the fees of the four writes are in',
+    );
     await keepFees(v, 'item 12');
     const burned = [];
     for (const f of fees) {
-      assert.ok(f.boundSun && BigInt(f.paidSun!) <= BigInt(f.boundSun), `${f.label}: paid ${f.paidSun} <= shown ${f.boundSun}`);
-      const info = (await (await fetch(`${platform.devnet!.url}/wallet/gettransactioninfobyid`, { method: 'POST', body: JSON.stringify({ value: f.txId }) })).json()) as { fee?: number; receipt?: { net_fee?: number } };
-      assert.equal(String(info.fee ?? 0), f.paidSun, 'the toast shows the receipt\'s fee');
+      assert.ok(
+        f.boundSun && BigInt(f.paidSun!) <= BigInt(f.boundSun),
+        `${f.label}: paid ${f.paidSun} <= shown ${f.boundSun}`,
+      );
+      const info = (await (
+        await fetch(`${platform.devnet!.url}/wallet/gettransactioninfobyid`, {
+          method: 'POST',
+          body: JSON.stringify({ value: f.txId }),
+        })
+      ).json()) as { fee?: number; receipt?: { net_fee?: number } };
+      assert.equal(String(info.fee ?? 0), f.paidSun, "the toast shows the receipt's fee");
       if (info.receipt?.net_fee) burned.push(info.receipt.net_fee);
     }
     assert.ok(burned.length > 0, 'bandwidth was burned (free bandwidth spent), and the bound covered it');
@@ -239,7 +315,11 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
       await button.click();
       // The review (or, without one, the deposit itself) comes next.
       const reviewed = review(d).getByText('Deposit 1,5 TRX into your BLive vault.');
-      await waitFor(async () => ((await reviewed.isVisible()) || (await vaultOf(D.address, TRX_TOKEN)) > 0n ? true : undefined), T, 'a review or a deposit');
+      await waitFor(
+        async () => ((await reviewed.isVisible()) || (await vaultOf(D.address, TRX_TOKEN)) > 0n ? true : undefined),
+        T,
+        'a review or a deposit',
+      );
       const sawReview = await reviewed.isVisible();
       if (sawReview) {
         await review(d).getByText('= 1500000 sun (TRX has 6 decimals)').waitFor({ timeout: T });
@@ -248,18 +328,33 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
         await shot(d, 'item9-de-DE-review');
         await review(d).getByRole('button', { name: 'Confirm and sign' }).click();
       }
-      await waitFor(async () => ((await vaultOf(D.address, TRX_TOKEN)) > 0n ? true : undefined), T, 'the deposit landed');
+      await waitFor(
+        async () => ((await vaultOf(D.address, TRX_TOKEN)) > 0n ? true : undefined),
+        T,
+        'the deposit landed',
+      );
       assert.equal(await vaultOf(D.address, TRX_TOKEN), 1_500_000n, '1.5 TRX, not 15');
       assert.ok(sawReview, 'the parsed amount was shown in a review before signing');
-      assert.equal(await reviewed.count() + (await d.getByText('= 1500000 sun (TRX has 6 decimals)').count()), 0, 'the review closed after signing');
+      assert.equal(
+        (await reviewed.count()) + (await d.getByText('= 1500000 sun (TRX has 6 decimals)').count()),
+        0,
+        'the review closed after signing',
+      );
       await amount.fill('1,500');
-      await deposit.getByText('“1,500” could mean 1,5 or 1500. Write 1500 without a separator, or 1,5 for a decimal amount.').waitFor({ timeout: T });
+      await deposit
+        .getByText('“1,500” could mean 1,5 or 1500. Write 1500 without a separator, or 1,5 for a decimal amount.')
+        .waitFor({ timeout: T });
       assert.equal(await button.isDisabled(), true);
       await d.setViewportSize({ width: 390, height: 844 });
       await shot(d, 'item9-de-DE-ambiguous-phone');
-      await waitFor(async () => ((await toastRecords(d)).some((r) => r.paidSun) ? true : undefined), T, 'the deposit\'s fee is in');
+      await waitFor(
+        async () => ((await toastRecords(d)).some((r) => r.paidSun) ? true : undefined),
+        T,
+        "the deposit's fee is in",
+      );
       await keepFees(d, 'item 9');
-      for (const f of fees) assert.ok(BigInt(f.paidSun!) <= BigInt(f.boundSun!), `${f.label}: paid ${f.paidSun} <= shown ${f.boundSun}`);
+      for (const f of fees)
+        assert.ok(BigInt(f.paidSun!) <= BigInt(f.boundSun!), `${f.label}: paid ${f.paidSun} <= shown ${f.boundSun}`);
     } finally {
       await ctx.close();
     }
@@ -283,28 +378,56 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
     const signsBefore = await signs(v);
     await waitFor(() => enabled(sendButton(v)), T, 'the button can send');
     await sendButton(v).click();
-    await waitFor(async () => ((await toastRecords(v)).find((r) => r.txId === delivered[0]?.txid)?.phases.includes('final') ? true : undefined), T, 'the gift is final');
+    await waitFor(
+      async () =>
+        (await toastRecords(v)).find((r) => r.txId === delivered[0]?.txid)?.phases.includes('final') ? true : undefined,
+      T,
+      'the gift is final',
+    );
     const record = (await toastRecords(v)).find((r) => r.txId === delivered[0]!.txid)!;
-    assert.deepEqual(delivered.map((d) => d.result), [true], 'the node accepted the one broadcast');
+    assert.deepEqual(
+      delivered.map((d) => d.result),
+      [true],
+      'the node accepted the one broadcast',
+    );
     assert.ok(record.phases.includes('checking'), `phases seen: ${record.phases.join(', ')}`);
     assert.ok(!record.phases.includes('failed'), `never failed: ${record.phases.join(', ')}`);
-    assert.deepEqual(record.phases.slice(record.phases.indexOf('checking')), ['checking', ...record.phases.slice(record.phases.indexOf('checking') + 1)]);
-    assert.ok(['pending', 'confirmed', 'final'].every((p) => record.phases.indexOf(p) < 0 || record.phases.indexOf(p) > record.phases.indexOf('checking')));
+    assert.deepEqual(record.phases.slice(record.phases.indexOf('checking')), [
+      'checking',
+      ...record.phases.slice(record.phases.indexOf('checking') + 1),
+    ]);
+    assert.ok(
+      ['pending', 'confirmed', 'final'].every(
+        (p) => record.phases.indexOf(p) < 0 || record.phases.indexOf(p) > record.phases.indexOf('checking'),
+      ),
+    );
     await tre(platform.devnet!, 'tre_mine', [2]);
     assert.equal(before - (await vaultOf(V.address, btt)), BTT, 'exactly one GiftSent: 1 BTT left the vault');
-    await waitFor(async () => ((await gifts(V.address)).length === giftsBefore + 1 ? true : undefined), T, 'the gift is indexed');
+    await waitFor(
+      async () => ((await gifts(V.address)).length === giftsBefore + 1 ? true : undefined),
+      T,
+      'the gift is indexed',
+    );
     assert.equal((await gifts(V.address)).length, giftsBefore + 1);
     assert.equal(await signs(v), signsBefore + 1);
     assert.equal(await v.getByText(/Failed|nothing was sent/i).count(), 0, 'no failure said, no retry offered');
 
     // Now the node stays unreachable after the broadcast: the app keeps checking, offers nothing, and a reload resumes.
-    const unreachable = ['**/chain/wallet/gettransactioninfobyid', '**/chain/wallet/gettransactionbyid', '**/chain/wallet/getnowblock'];
+    const unreachable = [
+      '**/chain/wallet/gettransactioninfobyid',
+      '**/chain/wallet/gettransactionbyid',
+      '**/chain/wallet/getnowblock',
+    ];
     for (const u of unreachable) await v.route(u, (route) => route.abort('connectionrefused'));
     await waitFor(() => enabled(sendButton(v)), T, 'the button can send');
     await sendButton(v).click();
     const checking = panel(v).getByRole('button', { name: 'Checking…' });
     await checking.waitFor({ timeout: T });
-    await waitFor(async () => (before - (await vaultOf(V.address, btt)) === 2n * BTT ? true : undefined), T, 'the second gift is on chain');
+    await waitFor(
+      async () => (before - (await vaultOf(V.address, btt)) === 2n * BTT ? true : undefined),
+      T,
+      'the second gift is on chain',
+    );
     await tre(platform.devnet!, 'tre_mine', [3]);
     assert.equal(await checking.isDisabled(), true, 'still checking: no retry offered');
     await panel(v).getByRole('status').filter({ hasText: 'Do not send it again.' }).waitFor({ timeout: T });
@@ -317,15 +440,27 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
     for (const u of unreachable) await v.unroute(u);
     await v.unroute('**/chain/wallet/broadcasttransaction');
     await v.reload();
-    await waitFor(async () => ((await toastRecords(v)).find((r) => r.phases.includes('final')) ? true : undefined), T, 'the resumed check ends final');
+    await waitFor(
+      async () => ((await toastRecords(v)).find((r) => r.phases.includes('final')) ? true : undefined),
+      T,
+      'the resumed check ends final',
+    );
     const resumed = (await toastRecords(v)).find((r) => r.phases.includes('final'))!;
     assert.equal(resumed.phases[0], 'checking', `after the reload: ${resumed.phases.join(', ')}`);
     assert.equal(resumed.txId, delivered[1]!.txid);
-    assert.deepEqual(await v.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('blive.pendingTx.'))), [], 'settled: the journal is empty');
+    assert.deepEqual(
+      await v.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('blive.pendingTx.'))),
+      [],
+      'settled: the journal is empty',
+    );
     await panel(v).getByRole('radio').first().waitFor({ timeout: T });
     await waitFor(() => enabled(sendButton(v)), T, 'a new gift may be sent now');
     assert.equal(before - (await vaultOf(V.address, btt)), 2n * BTT, 'two gifts, two GiftSent, each once');
-    await waitFor(async () => ((await gifts(V.address)).length === giftsBefore + 2 ? true : undefined), T, 'both gifts are indexed');
+    await waitFor(
+      async () => ((await gifts(V.address)).length === giftsBefore + 2 ? true : undefined),
+      T,
+      'both gifts are indexed',
+    );
   });
 
   it('item 1: the price changes on chain after the page loaded: the app says so with the new price, refreshes it, and sends at it once reviewed', async function () {
@@ -333,24 +468,44 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
     await pick(v, 'Heart');
     await payFrom(v, 'Vault').click();
     await quantity(v).fill('2');
-    await panel(v).getByText(/^Total 2 BTT\b/).waitFor({ timeout: T });
-    const catalog = (await (await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ giftCatalog(first: 50) { nodes { giftId uri } } }' }) })).json()) as { data: { giftCatalog: { nodes: { giftId: string; uri: string }[] } } };
+    await panel(v)
+      .getByText(/^Total 2 BTT\b/)
+      .waitFor({ timeout: T });
+    const catalog = (await (
+      await fetch(`${platform.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ giftCatalog(first: 50) { nodes { giftId uri } } }' }),
+      })
+    ).json()) as { data: { giftCatalog: { nodes: { giftId: string; uri: string }[] } } };
     const uri = catalog.data.giftCatalog.nodes.find((g) => g.giftId === '1')!.uri;
     const setHeart = (price: bigint) =>
       sendAs(platform, platform.accounts[0]!.privateKey, vault, 'setGift(uint256,address,uint256,bool,string)', [
-        { type: 'uint256', value: '1' }, { type: 'address', value: btt }, { type: 'uint256', value: price.toString() }, { type: 'bool', value: true }, { type: 'string', value: uri },
+        { type: 'uint256', value: '1' },
+        { type: 'address', value: btt },
+        { type: 'uint256', value: price.toString() },
+        { type: 'bool', value: true },
+        { type: 'string', value: uri },
       ]);
     await setHeart(2n * BTT);
     const before = await vaultOf(V.address, btt);
     const signsBefore = await signs(v);
     await waitFor(() => enabled(sendButton(v)), T, 'the button can send');
     await sendButton(v).click();
-    await panel(v).getByText('The price changed: Heart now costs 2 BTT each. Nothing was sent; check the new total and send again.').waitFor({ timeout: T });
-    await panel(v).getByText(/^Total 4 BTT\b/).waitFor({ timeout: T });
+    await panel(v)
+      .getByText('The price changed: Heart now costs 2 BTT each. Nothing was sent; check the new total and send again.')
+      .waitFor({ timeout: T });
+    await panel(v)
+      .getByText(/^Total 4 BTT\b/)
+      .waitFor({ timeout: T });
     assert.equal(await signs(v), signsBefore, 'nothing was signed at the old price');
     await shot(v, 'item1-price-changed');
     await sendButton(v).click();
-    await waitFor(async () => (before - (await vaultOf(V.address, btt)) === 4n * BTT ? true : undefined), T, 'sent at the new price');
+    await waitFor(
+      async () => (before - (await vaultOf(V.address, btt)) === 4n * BTT ? true : undefined),
+      T,
+      'sent at the new price',
+    );
     await setHeart(BTT);
     assert.deepEqual(pageErrors, []);
   });

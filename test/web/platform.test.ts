@@ -31,7 +31,11 @@ describe('web: the platform behind npm start', function () {
   });
 
   async function gql(query: string): Promise<any> {
-    const res = await fetch(`${platform!.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const res = await fetch(`${platform!.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
     const body = (await res.json()) as { data?: any; errors?: unknown[] };
     assert.equal(body.errors, undefined, JSON.stringify(body.errors));
     return body.data;
@@ -53,14 +57,21 @@ describe('web: the platform behind npm start', function () {
   it('serves the web app configuration with the deployed contracts, and the devnet keys', async function () {
     const config = (await (await fetch(`${platform!.url}/config.json`)).json()) as Row;
     const d = platform!.deployments;
-    assert.deepEqual(config.contracts, { Profiles: d.contracts.Profiles!.address, GiftVault: d.contracts.GiftVault!.address, RewardPool: d.contracts.RewardPool!.address });
+    assert.deepEqual(config.contracts, {
+      Profiles: d.contracts.Profiles!.address,
+      GiftVault: d.contracts.GiftVault!.address,
+      RewardPool: d.contracts.RewardPool!.address,
+    });
     assert.deepEqual(config.tokens.BTT, { address: d.tokens.BTT, symbol: 'BTT', decimals: 18 });
     assert.deepEqual(config.tokens.USDT, { address: d.tokens.USDT, symbol: 'USDT', decimals: 6 });
     assert.equal(config.network, 'devnet');
     assert.equal(config.devWallet, true);
     assert.equal(config.fullHost, '/chain');
     const accounts = (await (await fetch(`${platform!.url}/devnet/accounts`)).json()) as Row[];
-    assert.deepEqual(accounts.map((a) => a.address), platform!.accounts.map((a) => a.address));
+    assert.deepEqual(
+      accounts.map((a) => a.address),
+      platform!.accounts.map((a) => a.address),
+    );
   });
 
   it('seeds the demo through real transactions, indexed: a broadcaster, followers, deposits, a stream with gifts', async function () {
@@ -94,7 +105,10 @@ describe('web: the platform behind npm start', function () {
     assert.equal(balance, await direct.trx.getBalance(bob));
     const block = await tw.trx.getCurrentBlock();
     assert.ok(Math.abs(block.block_header.raw_data.number - platform!.devnet!.chain.head.number) <= 1);
-    const res = await fetch(`${platform!.url}/chain/wallet/getaccount`, { method: 'POST', body: JSON.stringify({ address: bob, visible: true }) });
+    const res = await fetch(`${platform!.url}/chain/wallet/getaccount`, {
+      method: 'POST',
+      body: JSON.stringify({ address: bob, visible: true }),
+    });
     assert.equal(((await res.json()) as Row).address, bob);
   });
 
@@ -102,10 +116,21 @@ describe('web: the platform behind npm start', function () {
     const bob = platform!.accounts[2]!;
     const vault = platform!.deployments.contracts.GiftVault!.address;
     const post = async (path: string, body: Row) => {
-      const res = await fetch(`${platform!.url}/chain/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${platform!.url}/chain/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return { status: res.status, body: (await res.json()) as Row };
     };
-    const call = { owner_address: bob.address, contract_address: vault, function_selector: 'depositTRX()', call_value: 1_000_000, fee_limit: 100_000_000, visible: true };
+    const call = {
+      owner_address: bob.address,
+      contract_address: vault,
+      function_selector: 'depositTRX()',
+      call_value: 1_000_000,
+      fee_limit: 100_000_000,
+      visible: true,
+    };
     const trc10 = { call_token_value: 5, token_id: 1000001 };
     for (const path of ['wallet/triggersmartcontract', 'wallet/triggerconstantcontract', 'wallet/estimateenergy']) {
       const refused = await post(path, { ...call, ...trc10 });
@@ -113,7 +138,13 @@ describe('web: the platform behind npm start', function () {
       assert.equal(refused.body.error.code, 'TRC10_NOT_ACCEPTED', path);
       assert.match(refused.body.error.message, new RegExp(`5 units of a TRC-10 token to ${vault}`));
       // Hex addresses (visible: false) are read too.
-      const hexCall = { ...call, ...trc10, visible: false, owner_address: TronWeb.address.toHex(bob.address), contract_address: TronWeb.address.toHex(vault) };
+      const hexCall = {
+        ...call,
+        ...trc10,
+        visible: false,
+        owner_address: TronWeb.address.toHex(bob.address),
+        contract_address: TronWeb.address.toHex(vault),
+      };
       assert.equal((await post(path, hexCall)).body.error?.code, 'TRC10_NOT_ACCEPTED', `${path} (hex)`);
     }
     const fine = await post('wallet/triggersmartcontract', call);
@@ -121,7 +152,12 @@ describe('web: the platform behind npm start', function () {
     assert.equal(fine.body.result?.result, true);
     // A transaction built around the proxy (straight on the node) with a TRC-10 value, signed: not relayed, in JSON or hex.
     const direct = new TronWeb({ fullHost: platform!.devnet!.url, privateKey: bob.privateKey });
-    const built = (await (await fetch(`${platform!.devnet!.url}/wallet/triggersmartcontract`, { method: 'POST', body: JSON.stringify({ ...call, ...trc10 }) })).json()) as Row;
+    const built = (await (
+      await fetch(`${platform!.devnet!.url}/wallet/triggersmartcontract`, {
+        method: 'POST',
+        body: JSON.stringify({ ...call, ...trc10 }),
+      })
+    ).json()) as Row;
     assert.ok(built.transaction?.txID, 'the node builds it (it would refuse it only when run)');
     const signed = (await direct.trx.sign(built.transaction)) as unknown as Row;
     const json = await post('wallet/broadcasttransaction', signed);
@@ -130,7 +166,12 @@ describe('web: the platform behind npm start', function () {
     const hex = Buffer.from(utils.transaction.txJsonToPb(signed as never).serializeBinary()).toString('hex');
     const hexed = await post('wallet/broadcasthex', { transaction: hex });
     assert.deepEqual([hexed.status, hexed.body.error?.code], [400, 'TRC10_NOT_ACCEPTED']);
-    const seen = (await (await fetch(`${platform!.devnet!.url}/wallet/gettransactionbyid`, { method: 'POST', body: JSON.stringify({ value: signed.txID }) })).json()) as Row;
+    const seen = (await (
+      await fetch(`${platform!.devnet!.url}/wallet/gettransactionbyid`, {
+        method: 'POST',
+        body: JSON.stringify({ value: signed.txID }),
+      })
+    ).json()) as Row;
     assert.deepEqual(seen, {}, 'the node never saw it');
     // The same call without the TRC-10 value goes through the proxy and lands.
     const ok = (await direct.trx.sign(fine.body.transaction)) as unknown as Row;
@@ -170,7 +211,7 @@ describe('web: the platform behind npm start', function () {
     assert.equal(streams.nodes.length, 1);
   });
 
-  it('rebuilds an index that is ahead of the devnet (a hard kill loses the chain\'s last blocks) instead of refusing to start', async function () {
+  it("rebuilds an index that is ahead of the devnet (a hard kill loses the chain's last blocks) instead of refusing to start", async function () {
     const gifts = (await gql('{ gifts(first: 100) { nodes { txId } } }')).gifts.nodes.length;
     await platform!.close();
     platform = undefined;
@@ -179,12 +220,28 @@ describe('web: the platform behind npm start', function () {
     const head = (db.prepare('SELECT indexed_number FROM sync_state WHERE id = 1').pluck().get() as number) + 50;
     // As if the index had seen 50 more final blocks that the chain no longer has.
     db.prepare('UPDATE sync_state SET indexed_number = ?, final_number = ? WHERE id = 1').run(head, head);
-    db.prepare("INSERT INTO raw_blocks (number, hash, parent_hash, timestamp) VALUES (?, ?, ?, 0)").run(head, 'ff'.repeat(32), 'ee'.repeat(32));
+    db.prepare('INSERT INTO raw_blocks (number, hash, parent_hash, timestamp) VALUES (?, ?, ?, 0)').run(
+      head,
+      'ff'.repeat(32),
+      'ee'.repeat(32),
+    );
     db.close();
     const logs: string[] = [];
     platform = await startPlatform({ ...opts(), log: (m) => logs.push(m) });
-    assert.ok(logs.some((l) => /rebuilding it from the chain/.test(l)), logs.join('\n'));
-    await waitFor(async () => ((await gql('{ gifts(first: 100) { nodes { txId } } }')).gifts.nodes.length === gifts ? true : undefined), 60_000, 'the rebuilt index has every gift');
-    assert.equal((await gql('{ status { indexed } }')).status.indexed <= platform.devnet!.chain.head.number, true, 'the index follows the chain it has');
+    assert.ok(
+      logs.some((l) => /rebuilding it from the chain/.test(l)),
+      logs.join('\n'),
+    );
+    await waitFor(
+      async () =>
+        (await gql('{ gifts(first: 100) { nodes { txId } } }')).gifts.nodes.length === gifts ? true : undefined,
+      60_000,
+      'the rebuilt index has every gift',
+    );
+    assert.equal(
+      (await gql('{ status { indexed } }')).status.indexed <= platform.devnet!.chain.head.number,
+      true,
+      'the index follows the chain it has',
+    );
   });
 });

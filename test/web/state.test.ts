@@ -143,7 +143,12 @@ function refusal(code: LiveErrorCode, message: string, details?: Record<string, 
 }
 
 /** The live service's WebSocket refusal of the frame `to`: `{type: "error", code, message, ...details, id}` echoing its id (live/chat/hub.ts). */
-function refusalFrame(to: Record<string, unknown> | undefined, code: LiveErrorCode, message: string, details?: Record<string, unknown>): Record<string, unknown> {
+function refusalFrame(
+  to: Record<string, unknown> | undefined,
+  code: LiveErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+): Record<string, unknown> {
   assert.ok(to, 'no frame to refuse');
   return { type: 'error', ...errorBody(new ServiceError(code, message, details)), id: to.id };
 }
@@ -277,7 +282,10 @@ const GLOBALS: Record<string, unknown> = {
 };
 const saved = new Map<string, PropertyDescriptor | undefined>();
 
-const storageEntries = (): Record<string, string> => Object.fromEntries(Array.from({ length: storage.length }, (_, i) => storage.key(i)!).map((k) => [k, storage.getItem(k) ?? '']));
+const storageEntries = (): Record<string, string> =>
+  Object.fromEntries(
+    Array.from({ length: storage.length }, (_, i) => storage.key(i)!).map((k) => [k, storage.getItem(k) ?? '']),
+  );
 
 /** Waits for a condition (state changes after awaited network calls), failing after a deadline. */
 async function until(what: string, cond: () => boolean, ms = 3000): Promise<void> {
@@ -412,7 +420,8 @@ const me = (() => {
   const privateKey = randomBytes(32).toString('hex');
   return { privateKey, address: TronWeb.address.fromPrivateKey(privateKey) as string };
 })();
-const other = (n: number) => TronWeb.address.fromPrivateKey(randomBytes(32).toString('hex').replace(/^./, String(n))) as string;
+const other = (n: number) =>
+  TronWeb.address.fromPrivateKey(randomBytes(32).toString('hex').replace(/^./, String(n))) as string;
 const P1 = other(1);
 const P2 = other(2);
 const P3 = other(3);
@@ -425,11 +434,16 @@ const jar: { session: string | null } = { session: null };
 /** Requests that carried a session token themselves (the app must rely on the cookie). */
 const bearers: string[] = [];
 function liveAuthRoutes(): void {
-  routes.set('POST /api/auth/nonce', ({ body }) => ({ message: `Sign in to BLive as ${(body as { address: string }).address} (nonce ${randomBytes(4).toString('hex')})`, nonce: 'n', expiresAt: 0 }));
+  routes.set('POST /api/auth/nonce', ({ body }) => ({
+    message: `Sign in to BLive as ${(body as { address: string }).address} (nonce ${randomBytes(4).toString('hex')})`,
+    nonce: 'n',
+    expiresAt: 0,
+  }));
   routes.set('POST /api/auth/verify', async ({ body }) => {
     const b = body as { address: string; message: string; signature: string };
     const signer = await tw.trx.verifyMessageV2(b.message, b.signature);
-    if (signer !== b.address) return refusal('SIGNATURE_MISMATCH', `the message was signed by ${signer}, not ${b.address}`);
+    if (signer !== b.address)
+      return refusal('SIGNATURE_MISMATCH', `the message was signed by ${signer}, not ${b.address}`);
     const token = `tok-${randomBytes(4).toString('hex')}`;
     sessions.set(token, b.address);
     jar.session = token;
@@ -455,7 +469,16 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
     // A conversation read in an earlier visit, as the inbox stored it.
     storage.setItem('blive.dm.peers', JSON.stringify([{ address: P1, handle: 'pat', unread: 0, readId: 10 }]));
     routes.set('POST /chain/wallet/getblockbynum', () => ({ blockID: '00'.repeat(28) + 'cd8690dc' }));
-    routes.set('GET /config.json', () => ({ network: 'devnet', fullHost: '/chain', explorerTx: null, contracts: { Profiles: P1, GiftVault: P2, RewardPool: P3 }, tokens: {}, devWallet: true, iceServers: [], rewardsUrl: null }));
+    routes.set('GET /config.json', () => ({
+      network: 'devnet',
+      fullHost: '/chain',
+      explorerTx: null,
+      contracts: { Profiles: P1, GiftVault: P2, RewardPool: P3 },
+      tokens: {},
+      devWallet: true,
+      iceServers: [],
+      rewardsUrl: null,
+    }));
     liveAuthRoutes();
     tw = new TronWeb({ fullHost: 'http://127.0.0.1:1' });
     await (await load<ConfigMod>('../../web/src/lib/config.js')).loadConfig();
@@ -579,7 +602,9 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
     it('shows the service error with its code when the sign-in is refused', async function () {
       const { wallet } = W;
       const verify = routes.get('POST /api/auth/verify')!;
-      routes.set('POST /api/auth/verify', () => refusal('MESSAGE_EXPIRED', 'the sign-in message has expired: ask for a new one'));
+      routes.set('POST /api/auth/verify', () =>
+        refusal('MESSAGE_EXPIRED', 'the sign-in message has expired: ask for a new one'),
+      );
       try {
         await wallet.connectDev(me, true); // silent: no automatic sign-in
         assert.equal(wallet.signedIn, false);
@@ -700,8 +725,16 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
         await held;
         return { result: { result: true }, energy_used: 30_000, constant_result: [''] };
       });
-      routes.set('POST /chain/wallet/getchainparameters', () => ({ chainParameter: [{ key: 'getEnergyFee', value: 100 }, { key: 'getTransactionFee', value: 1000 }] }));
-      routes.set('POST /chain/wallet/triggersmartcontract', () => ({ result: { result: true }, transaction: { txID: 'ab'.repeat(32), raw_data: { expiration: 1 }, raw_data_hex: '0a'.repeat(150) } }));
+      routes.set('POST /chain/wallet/getchainparameters', () => ({
+        chainParameter: [
+          { key: 'getEnergyFee', value: 100 },
+          { key: 'getTransactionFee', value: 1000 },
+        ],
+      }));
+      routes.set('POST /chain/wallet/triggersmartcontract', () => ({
+        result: { result: true },
+        transaction: { txID: 'ab'.repeat(32), raw_data: { expiration: 1 }, raw_data_hex: '0a'.repeat(150) },
+      }));
       routes.set('POST /chain/wallet/getaccountresource', () => ({ freeNetLimit: 600, freeNetUsed: 600 }));
       routes.set('POST /chain/wallet/getaccount', () => ({ balance: 1_000_000 })); // 1 TRX: too little
       const t = new T.TxTracker();
@@ -726,7 +759,11 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
 
     it('a simulation revert is decoded before anything is signed; a failed write can be retried', async function () {
       const reason = '08c379a0' + tw.utils.abi.encodeParams(['string'], ['Gift is closed']).replace(/^0x/, '');
-      routes.set('POST /chain/wallet/triggerconstantcontract', () => ({ result: { result: false, message: 'REVERT opcode executed' }, energy_used: 100, constant_result: [reason] }));
+      routes.set('POST /chain/wallet/triggerconstantcontract', () => ({
+        result: { result: false, message: 'REVERT opcode executed' },
+        energy_used: 100,
+        constant_result: [reason],
+      }));
       const built = () => fetched.filter((f) => f.endsWith('triggersmartcontract')).length;
       const before = built();
       const t = new T.TxTracker();
@@ -746,7 +783,17 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
 
   describe('chat room', function () {
     let room: ChatRoom;
-    const msg = (id: number, extra: Partial<ChatMessage> = {}) => ({ type: 'message', room: 'stream:7', id, kind: 'chat', from: P1, handle: 'pat', text: `m${id}`, at: id, ...extra });
+    const msg = (id: number, extra: Partial<ChatMessage> = {}) => ({
+      type: 'message',
+      room: 'stream:7',
+      id,
+      kind: 'chat',
+      from: P1,
+      handle: 'pat',
+      text: `m${id}`,
+      at: id,
+      ...extra,
+    });
 
     before(function () {
       FakeWebSocket.current.accept();
@@ -777,17 +824,32 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
       ws.deliver(msg(5));
       ws.deliver(msg(6));
       ws.deliver({ ...msg(99), room: 'stream:8' });
-      assert.deepEqual(room.messages.map((m) => m.id), [5, 6]);
+      assert.deepEqual(
+        room.messages.map((m) => m.id),
+        [5, 6],
+      );
       ws.deliver({ type: 'history', room: 'stream:7', messages: [msg(3), msg(4), msg(5)] });
-      assert.deepEqual(room.messages.map((m) => m.id), [3, 4, 5, 6]);
+      assert.deepEqual(
+        room.messages.map((m) => m.id),
+        [3, 4, 5, 6],
+      );
       room.loadOlder();
-      assert.deepEqual(ws.sent.at(-1), { type: 'history', room: 'stream:7', before: 3, limit: 50, id: ws.sent.at(-1)!.id });
+      assert.deepEqual(ws.sent.at(-1), {
+        type: 'history',
+        room: 'stream:7',
+        before: 3,
+        limit: 50,
+        id: ws.sent.at(-1)!.id,
+      });
     });
 
     it('removes deleted messages and sends moderation and chat messages', function () {
       const ws = FakeWebSocket.current;
       ws.deliver({ type: 'message.deleted', room: 'stream:7', id: 4 });
-      assert.deepEqual(room.messages.map((m) => m.id), [3, 5, 6]);
+      assert.deepEqual(
+        room.messages.map((m) => m.id),
+        [3, 5, 6],
+      );
       room.deleteMessage(5);
       assert.deepEqual({ ...ws.sent.at(-1), id: 0 }, { type: 'mod.delete', room: 'stream:7', messageId: 5, id: 0 });
       room.say('hi');
@@ -798,7 +860,17 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
       const ws = FakeWebSocket.current;
       const seen: number[] = [];
       room.ongift = (m) => seen.push(m.id);
-      const gift = (txId: string, finality: string) => ({ txId, logIndex: 0, sender: P1, giftId: '1', name: 'Rose', quantity: 1, token: P3, total: '1', finality });
+      const gift = (txId: string, finality: string) => ({
+        txId,
+        logIndex: 0,
+        sender: P1,
+        giftId: '1',
+        name: 'Rose',
+        quantity: 1,
+        token: P3,
+        total: '1',
+        finality,
+      });
       ws.deliver(msg(10, { kind: 'gift', gift: gift('aa', 'pending') }));
       ws.deliver(msg(11, { kind: 'gift', gift: gift('bb', 'pending') }));
       assert.deepEqual(seen, [10, 11]);
@@ -821,7 +893,9 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
       assert.equal(room.notice, 'You are banned from this chat.');
       assert.equal(room.canModerate, false);
       room.say('too fast');
-      ws.deliver(refusalFrame(sentOf('say').at(-1), 'RATE_LIMITED', 'at most 20 messages per 30 s', { retryAfterMs: 1500 }));
+      ws.deliver(
+        refusalFrame(sentOf('say').at(-1), 'RATE_LIMITED', 'at most 20 messages per 30 s', { retryAfterMs: 1500 }),
+      );
       assert.equal(room.error, 'at most 20 messages per 30 s (retry in 2 s)');
       // Error frames name no room: one answering another part's frame (the room's join) is not this room's.
       ws.deliver(refusalFrame(sentOf('join').at(-1), 'ROOM_NOT_FOUND', 'no room stream:8'));
@@ -898,16 +972,30 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
       assert.deepEqual({ ...ws.sent.at(-1), id: 0 }, { type: 'dms.history', with: P1, limit: 50, id: 0 });
       ws.deliver({ type: 'dm', id: 15, from: P1, handle: 'pat', to: me.address, text: 'still there?', at: 15 });
       assert.equal(dms.peers[0]!.unread, 0, 'the open conversation stays read');
-      assert.equal((JSON.parse(storage.getItem('blive.dm.peers')!) as DmPeer[]).find((p) => p.address === P1)?.readId, 15);
-      assert.deepEqual(dms.thread(P1).map((d) => d.id), [14, 15]);
+      assert.equal(
+        (JSON.parse(storage.getItem('blive.dm.peers')!) as DmPeer[]).find((p) => p.address === P1)?.readId,
+        15,
+      );
+      assert.deepEqual(
+        dms.thread(P1).map((d) => d.id),
+        [14, 15],
+      );
     });
 
     it('merges history pages without duplicates and my own messages are never unread', function () {
       const { dms } = D;
       const ws = FakeWebSocket.current;
       const d = (id: number, from: string, to: string) => ({ id, from, to, handle: null, text: `d${id}`, at: id });
-      ws.deliver({ type: 'dms', with: P1, messages: [d(9, P1, me.address), d(14, P1, me.address)], pageInfo: { endCursor: '9', hasNextPage: true } });
-      assert.deepEqual(dms.thread(P1).map((x) => x.id), [9, 14, 15]);
+      ws.deliver({
+        type: 'dms',
+        with: P1,
+        messages: [d(9, P1, me.address), d(14, P1, me.address)],
+        pageInfo: { endCursor: '9', hasNextPage: true },
+      });
+      assert.deepEqual(
+        dms.thread(P1).map((x) => x.id),
+        [9, 14, 15],
+      );
       assert.equal(dms.hasMore(P1), true);
       dms.open(null);
       ws.deliver({ type: 'dm', id: 16, from: me.address, handle: null, to: P4, text: 'hello', at: 16 });
@@ -922,15 +1010,24 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
       await dms.sync();
       assert.equal(dms.peers.find((p) => p.address === P2)?.unread, 1);
       assert.equal(dms.peers.find((p) => p.address === P1)?.unread, 0, 'read up to 15, last listed is 10');
-      assert.ok(dms.peers.some((p) => p.address === P4), 'a conversation the list lacks stays');
+      assert.ok(
+        dms.peers.some((p) => p.address === P4),
+        'a conversation the list lacks stays',
+      );
       dms.send(P2, '');
       ws.deliver(refusalFrame(sentOf('dm').at(-1), 'EMPTY_MESSAGE', 'the message is empty'));
       assert.equal(dms.error, 'the message is empty');
       ws.deliver(refusalFrame(sentOf('join').at(-1), 'ROOM_NOT_FOUND', 'no room stream:9'));
-      assert.equal(dms.error, 'the message is empty', 'an error answering a frame the inbox did not send is not its own');
+      assert.equal(
+        dms.error,
+        'the message is empty',
+        'an error answering a frame the inbox did not send is not its own',
+      );
       dms.send(P2, 'hi');
       assert.equal(dms.error, null, 'sending clears the last error');
-      ws.deliver(refusalFrame(sentOf('dm').at(-1), 'DM_BLOCKED', 'this user does not accept your messages', { field: 'to' }));
+      ws.deliver(
+        refusalFrame(sentOf('dm').at(-1), 'DM_BLOCKED', 'this user does not accept your messages', { field: 'to' }),
+      );
       assert.equal(dms.error, 'this user does not accept your messages');
     });
   });
@@ -963,12 +1060,21 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
       assert.deepEqual(sentOf('match.join').at(-1)?.prefs, { language: 'en', interests: ['music'] });
       ws.deliver({ type: 'match.waiting', waiting: 3 });
       assert.equal(s.waiting, 3);
-      ws.deliver({ type: 'match.found', peer: { address: P2, handle: null }, initiator: true, iceServers: [{ urls: 'stun:x' }] });
+      ws.deliver({
+        type: 'match.found',
+        peer: { address: P2, handle: null },
+        initiator: true,
+        iceServers: [{ urls: 'stun:x' }],
+      });
       assert.equal(s.phase, 'connecting');
       assert.equal(s.peer?.address, P2);
       const pc = FakePeerConnection.all.at(-1)!;
       assert.deepEqual(pc.config.iceServers, [{ urls: 'stun:x' }]);
-      await until('the offer', () => sentOf('match.signal').some((m) => (m.data as { description?: { type: string } }).description?.type === 'offer'));
+      await until('the offer', () =>
+        sentOf('match.signal').some(
+          (m) => (m.data as { description?: { type: string } }).description?.type === 'offer',
+        ),
+      );
       assert.deepEqual(pc.tracks, s.local!.getTracks(), 'the camera tracks are sent');
       // A candidate before the answer waits for it.
       ws.deliver({ type: 'match.signal', data: { candidate: { candidate: 'c1' } } });
@@ -1009,7 +1115,9 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
       s.leave();
       assert.equal(s.phase, 'idle');
       assert.equal(sentOf('match.leave').length, leaves + 1);
-      ws.deliver(refusalFrame(sentOf('say').at(-1), 'RATE_LIMITED', 'at most 20 messages per 30 s', { retryAfterMs: 1500 }));
+      ws.deliver(
+        refusalFrame(sentOf('say').at(-1), 'RATE_LIMITED', 'at most 20 messages per 30 s', { retryAfterMs: 1500 }),
+      );
       assert.equal(s.error, 'The connection to your match failed.', "a chat room's error is not the match's");
       s.block();
       ws.deliver(refusalFrame(sentOf('match.block').at(-1), 'NOT_MATCHED', 'nobody to block: not matched yet'));

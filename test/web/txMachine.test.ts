@@ -1,9 +1,23 @@
 import assert from 'node:assert/strict';
-import { txReduce, canSubmit, isBusy, outcomeUnknown, type TxState, type TxEvent } from '../../web/src/lib/chain/txMachine.js';
+import {
+  txReduce,
+  canSubmit,
+  isBusy,
+  outcomeUnknown,
+  type TxState,
+  type TxEvent,
+} from '../../web/src/lib/chain/txMachine.js';
 import type { FeeQuote } from '../../web/src/lib/chain/fees.js';
 
 const err = { kind: 'revert', message: 'no', action: 'retry' };
-const quote: FeeQuote = { expectedSun: 9_870_000n, maxSun: 18_450_000n, bandwidthBytes: 345, bandwidthSun: 345_000n, feeLimit: 18_105_000n, payer: 'you' };
+const quote: FeeQuote = {
+  expectedSun: 9_870_000n,
+  maxSun: 18_450_000n,
+  bandwidthBytes: 345,
+  bandwidthSun: 345_000n,
+  feeLimit: 18_105_000n,
+  payer: 'you',
+};
 const walk = (events: TxEvent[], from: TxState = { phase: 'idle' }) => events.reduce(txReduce, from);
 
 describe('web txMachine', () => {
@@ -31,14 +45,20 @@ describe('web txMachine', () => {
     assert.deepEqual(txReduce(r, { type: 'cancel' }), { phase: 'idle' });
   });
   it('a lost broadcast answer goes to checking, never to failed by a network error, and on to final once found', () => {
-    let s = walk([{ type: 'start' }, { type: 'estimated', energy: 1, quote, review: false }, { type: 'signed', txId: 'ab' }, { type: 'answerLost' }]);
+    let s = walk([
+      { type: 'start' },
+      { type: 'estimated', energy: 1, quote, review: false },
+      { type: 'signed', txId: 'ab' },
+      { type: 'answerLost' },
+    ]);
     assert.deepEqual([s.phase, s.txId], ['checking', 'ab']);
     assert.equal(canSubmit('checking'), false);
     assert.equal(isBusy('checking'), true);
     assert.equal(outcomeUnknown('checking'), true);
     assert.equal(txReduce(s, { type: 'start' }), s, 'no second submission while checking');
     assert.equal(txReduce(s, { type: 'reset' }), s);
-    for (const kind of ['network', 'unknown', 'rejected']) assert.equal(txReduce(s, { type: 'fail', error: { ...err, kind } }), s, `${kind} does not end checking`);
+    for (const kind of ['network', 'unknown', 'rejected'])
+      assert.equal(txReduce(s, { type: 'fail', error: { ...err, kind } }), s, `${kind} does not end checking`);
     s = txReduce(s, { type: 'broadcast', txId: 'ab' });
     assert.equal(s.phase, 'pending', 'found in a block');
     s = walk([{ type: 'included', blockNumber: 3 }, { type: 'finalized' }], s);
@@ -47,11 +67,18 @@ describe('web txMachine', () => {
     assert.equal(txReduce({ phase: 'checking', txId: 'ab' }, { type: 'included', blockNumber: 3 }).phase, 'confirmed');
   });
   it('leaves checking as failed only when the chain settles it: expired unseen (not-sent) or a failed receipt', () => {
-    const notSent = txReduce({ phase: 'checking', txId: 'ab' }, { type: 'fail', error: { kind: 'not-sent', message: 'Not sent', action: 'It is safe to retry.' } });
+    const notSent = txReduce(
+      { phase: 'checking', txId: 'ab' },
+      { type: 'fail', error: { kind: 'not-sent', message: 'Not sent', action: 'It is safe to retry.' } },
+    );
     assert.deepEqual([notSent.phase, notSent.txId], ['failed', 'ab']);
     assert.equal(canSubmit(notSent.phase), true, 'only now may it be sent again');
     assert.equal(txReduce({ phase: 'checking', txId: 'ab' }, { type: 'fail', error: err }).phase, 'failed');
-    assert.equal(txReduce({ phase: 'pending', txId: 'ab' }, { type: 'fail', error: { ...err, kind: 'network' } }).phase, 'pending', 'a sent write is not failed by the network');
+    assert.equal(
+      txReduce({ phase: 'pending', txId: 'ab' }, { type: 'fail', error: { ...err, kind: 'network' } }).phase,
+      'pending',
+      'a sent write is not failed by the network',
+    );
   });
   it('resumes checking a kept transaction id after a reload', () => {
     assert.deepEqual(txReduce({ phase: 'idle' }, { type: 'resume', txId: 'ab' }), { phase: 'checking', txId: 'ab' });

@@ -63,7 +63,12 @@ export interface ChainProxyOptions {
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -79,7 +84,10 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | n
 }
 
 /** Builds the proxy's request handler (for paths under `/chain/`). */
-export function createChainProxy(opts: ChainProxyOptions): { handle(req: IncomingMessage, res: ServerResponse): Promise<void>; close(): void } {
+export function createChainProxy(opts: ChainProxyOptions): {
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  close(): void;
+} {
   const base = opts.nodeUrl.replace(/\/+$/, '');
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const maxBody = opts.maxBodyBytes ?? 1 << 20;
@@ -91,15 +99,40 @@ export function createChainProxy(opts: ChainProxyOptions): { handle(req: Incomin
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://platform.invalid');
     // Resolved like a URL (dot segments gone), then compared as a whole: no prefix matching.
-    const path = url.pathname.replace(/^\/chain\/+/, '').replace(/\/+$/, '').toLowerCase();
-    if (req.method !== 'GET' && req.method !== 'POST') return sendJson(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'the node API takes GET and POST' } }, { allow: 'GET, POST' });
-    if (!CHAIN_ENDPOINTS.has(path)) return sendJson(res, 404, { error: { code: 'CHAIN_ENDPOINT_NOT_FORWARDED', message: `/chain forwards the node's read and broadcast endpoints only, not /${path.slice(0, 80)}` } });
+    const path = url.pathname
+      .replace(/^\/chain\/+/, '')
+      .replace(/\/+$/, '')
+      .toLowerCase();
+    if (req.method !== 'GET' && req.method !== 'POST')
+      return sendJson(
+        res,
+        405,
+        { error: { code: 'METHOD_NOT_ALLOWED', message: 'the node API takes GET and POST' } },
+        { allow: 'GET, POST' },
+      );
+    if (!CHAIN_ENDPOINTS.has(path))
+      return sendJson(res, 404, {
+        error: {
+          code: 'CHAIN_ENDPOINT_NOT_FORWARDED',
+          message: `/chain forwards the node's read and broadcast endpoints only, not /${path.slice(0, 80)}`,
+        },
+      });
     const wait = limiter.take(opts.clientIp(req), perMinute, 60_000, Date.now());
     if (wait > 0) {
-      return sendJson(res, 429, { error: { code: 'RATE_LIMITED', message: `at most ${perMinute} node requests per minute`, retryAfterMs: wait } }, { 'retry-after': String(Math.ceil(wait / 1000)) });
+      return sendJson(
+        res,
+        429,
+        {
+          error: { code: 'RATE_LIMITED', message: `at most ${perMinute} node requests per minute`, retryAfterMs: wait },
+        },
+        { 'retry-after': String(Math.ceil(wait / 1000)) },
+      );
     }
     const body = req.method === 'POST' ? await readBody(req, maxBody) : Buffer.alloc(0);
-    if (body === null) return sendJson(res, 413, { error: { code: 'PAYLOAD_TOO_LARGE', message: `node request bodies are limited to ${maxBody} bytes here` } });
+    if (body === null)
+      return sendJson(res, 413, {
+        error: { code: 'PAYLOAD_TOO_LARGE', message: `node request bodies are limited to ${maxBody} bytes here` },
+      });
     if (GUARDED_PATHS.has(path)) {
       let params: Record<string, unknown> = Object.fromEntries(url.searchParams);
       if (body.length > 0) {
@@ -120,13 +153,30 @@ export function createChainProxy(opts: ChainProxyOptions): { handle(req: Incomin
     let text: ArrayBuffer;
     try {
       const signal = AbortSignal.timeout(timeoutMs);
-      upstream = await fetch(`${base}/${path}${url.search}`, { method: req.method, headers, ...(body.length > 0 ? { body: new Uint8Array(body) } : {}), signal, redirect: 'error' });
+      upstream = await fetch(`${base}/${path}${url.search}`, {
+        method: req.method,
+        headers,
+        ...(body.length > 0 ? { body: new Uint8Array(body) } : {}),
+        signal,
+        redirect: 'error',
+      });
       text = await upstream.arrayBuffer();
     } catch (e) {
       const timedOut = (e as Error).name === 'TimeoutError';
-      return sendJson(res, timedOut ? 504 : 502, { error: { code: timedOut ? 'NODE_TIMEOUT' : 'NODE_UNAVAILABLE', message: timedOut ? `the TRON node did not answer within ${timeoutMs} ms` : `the TRON node did not answer: ${(e as Error).message}` } });
+      return sendJson(res, timedOut ? 504 : 502, {
+        error: {
+          code: timedOut ? 'NODE_TIMEOUT' : 'NODE_UNAVAILABLE',
+          message: timedOut
+            ? `the TRON node did not answer within ${timeoutMs} ms`
+            : `the TRON node did not answer: ${(e as Error).message}`,
+        },
+      });
     }
-    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json', 'content-length': text.byteLength, 'cache-control': 'no-store' });
+    res.writeHead(upstream.status, {
+      'content-type': upstream.headers.get('content-type') ?? 'application/json',
+      'content-length': text.byteLength,
+      'cache-control': 'no-store',
+    });
     res.end(Buffer.from(text));
   }
 

@@ -51,7 +51,9 @@ const dist = path.join(PROJECT_ROOT, 'web', 'dist');
 const webSources = Math.max(
   newest(path.join(PROJECT_ROOT, 'web', 'src')),
   newest(contractsOut),
-  existsSync(path.join(PROJECT_ROOT, 'web', 'index.html')) ? statSync(path.join(PROJECT_ROOT, 'web', 'index.html')).mtimeMs : 0,
+  existsSync(path.join(PROJECT_ROOT, 'web', 'index.html'))
+    ? statSync(path.join(PROJECT_ROOT, 'web', 'index.html')).mtimeMs
+    : 0,
 );
 if (!existsSync(path.join(dist, 'index.html')) || newest(dist) < webSources) {
   console.log('building the web app (vite build)...');
@@ -74,11 +76,17 @@ console.log(`BLive is running: ${platform.url}`);
 console.log('');
 if (platform.devnet) {
   console.log(`Dev accounts (devnet only: deterministic keys anyone can derive; never use them elsewhere):`);
-  platform.accounts.forEach((a, i) => console.log(`  ${String(i).padStart(2)}  ${a.address}  ${a.privateKey}  ${names[i] ?? ''}`));
+  platform.accounts.forEach((a, i) =>
+    console.log(`  ${String(i).padStart(2)}  ${a.address}  ${a.privateKey}  ${names[i] ?? ''}`),
+  );
   console.log('');
-  console.log(`Open ${platform.url}, choose "Dev wallet" and an account. Ctrl-C stops (the chain is saved in ${path.relative(process.cwd(), dataDir) || '.'}/devnet).`);
+  console.log(
+    `Open ${platform.url}, choose "Dev wallet" and an account. Ctrl-C stops (the chain is saved in ${path.relative(process.cwd(), dataDir) || '.'}/devnet).`,
+  );
 } else {
-  console.log(`Network ${platform.deployments.network}: connect TronLink (or another TRON wallet) on that network. Ctrl-C stops.`);
+  console.log(
+    `Network ${platform.deployments.network}: connect TronLink (or another TRON wallet) on that network. Ctrl-C stops.`,
+  );
 }
 
 let stopping = false;

@@ -12,11 +12,16 @@ import { migrateDevelopment, usableDeployment } from '../../scripts/deploy.js';
  * Returns the usable deployment, migrating first if needed (`fresh` true). Blocks are sealed per
  * transaction and solidified at once while tronbox runs, so it takes seconds, not minutes.
  */
-export async function deployIfMissing(p: { devnet: Devnet; deploymentsFile: string; log: (m: string) => void }): Promise<{ deployments: Deployment; fresh: boolean }> {
+export async function deployIfMissing(p: {
+  devnet: Devnet;
+  deploymentsFile: string;
+  log: (m: string) => void;
+}): Promise<{ deployments: Deployment; fresh: boolean }> {
   const existing = await usableDeployment(p.devnet.url, p.deploymentsFile);
   if (existing) return { deployments: existing, fresh: false };
   p.log('deploying the contracts to the devnet (tronbox migrate)...');
-  if (path.basename(p.deploymentsFile) !== 'development.json') throw new Error(`the migrations write development.json, not ${p.deploymentsFile}`);
+  if (path.basename(p.deploymentsFile) !== 'development.json')
+    throw new Error(`the migrations write development.json, not ${p.deploymentsFile}`);
   const run = await p.devnet.chain.instantly(() => migrateDevelopment(p.devnet.url, path.dirname(p.deploymentsFile)));
   if (run.code !== 0) throw new Error(`tronbox migrate failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
   const d = await usableDeployment(p.devnet.url, p.deploymentsFile);

@@ -89,9 +89,25 @@ export function webConfig(d: Deployment, env: NodeJS.ProcessEnv = {}): Record<st
     ...(env.WALLETCONNECT_PROJECT_ID ? { walletConnectProjectId: env.WALLETCONNECT_PROJECT_ID } : {}),
     network: d.network === 'development' ? 'devnet' : d.network,
     fullHost: '/chain',
-    explorerTx: d.network === 'mainnet' ? 'https://tronscan.org/#/transaction/{txId}' : d.network === 'nile' ? 'https://nile.tronscan.org/#/transaction/{txId}' : d.network === 'shasta' ? 'https://shasta.tronscan.org/#/transaction/{txId}' : null,
-    contracts: { Profiles: d.contracts.Profiles!.address, GiftVault: d.contracts.GiftVault!.address, RewardPool: d.contracts.RewardPool!.address },
-    tokens: Object.fromEntries(Object.entries(d.tokens).map(([symbol, address]) => [symbol, { address, symbol, decimals: TOKEN_DECIMALS[symbol] ?? 18 }])),
+    explorerTx:
+      d.network === 'mainnet'
+        ? 'https://tronscan.org/#/transaction/{txId}'
+        : d.network === 'nile'
+          ? 'https://nile.tronscan.org/#/transaction/{txId}'
+          : d.network === 'shasta'
+            ? 'https://shasta.tronscan.org/#/transaction/{txId}'
+            : null,
+    contracts: {
+      Profiles: d.contracts.Profiles!.address,
+      GiftVault: d.contracts.GiftVault!.address,
+      RewardPool: d.contracts.RewardPool!.address,
+    },
+    tokens: Object.fromEntries(
+      Object.entries(d.tokens).map(([symbol, address]) => [
+        symbol,
+        { address, symbol, decimals: TOKEN_DECIMALS[symbol] ?? 18 },
+      ]),
+    ),
     devWallet: d.network === 'development',
     iceServers: [],
     rewardsUrl: '/rewards/',
@@ -100,7 +116,11 @@ export function webConfig(d: Deployment, env: NodeJS.ProcessEnv = {}): Record<st
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -108,12 +128,16 @@ function intEnv(env: NodeJS.ProcessEnv, name: string, def: number): number {
   const v = env[name];
   if (v === undefined || v === '') return def;
   const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
   return n;
 }
 
 /** Whether the node answered recently: asked at most every 2 s, with a 3 s deadline. */
-function createNodeProbe(nodeUrl: string, apiKey: string | undefined): () => Promise<{ reachable: boolean; error?: string }> {
+function createNodeProbe(
+  nodeUrl: string,
+  apiKey: string | undefined,
+): () => Promise<{ reachable: boolean; error?: string }> {
   let last: { at: number; value: Promise<{ reachable: boolean; error?: string }> } | undefined;
   return () => {
     if (last && Date.now() - last.at < 2000) return last.value;
@@ -135,7 +159,11 @@ function createNodeProbe(nodeUrl: string, apiKey: string | undefined): () => Pro
 }
 
 /** /ready: the indexer's readiness, and 503 as well while the node does not answer (the index would silently go stale). */
-async function sendReady(res: ServerResponse, indexer: Response, node: { reachable: boolean; error?: string }): Promise<void> {
+async function sendReady(
+  res: ServerResponse,
+  indexer: Response,
+  node: { reachable: boolean; error?: string },
+): Promise<void> {
   const body = (await indexer.json().catch(() => ({}))) as Record<string, unknown>;
   const ok = indexer.status === 200 && node.reachable;
   sendJson(res, ok ? 200 : 503, { ...body, ready: ok, node });
@@ -143,7 +171,8 @@ async function sendReady(res: ServerResponse, indexer: Response, node: { reachab
 
 /** Serves a file of the built web app; unknown paths without an extension get index.html (client routes). */
 function serveStatic(dist: string, req: IncomingMessage, res: ServerResponse): void {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not served here` } });
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return sendJson(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not served here` } });
   const url = new URL(req.url!, 'http://x');
   let rel = decodeURIComponent(url.pathname);
   if (rel.endsWith('/')) rel += 'index.html';
@@ -155,7 +184,9 @@ function serveStatic(dist: string, req: IncomingMessage, res: ServerResponse): v
     target = path.join(dist, 'index.html');
   }
   if (!existsSync(target)) {
-    return sendJson(res, 503, { error: { code: 'WEB_NOT_BUILT', message: 'the web app is not built: run npm run build:web' } });
+    return sendJson(res, 503, {
+      error: { code: 'WEB_NOT_BUILT', message: 'the web app is not built: run npm run build:web' },
+    });
   }
   const hashed = target.includes(`${path.sep}assets${path.sep}`);
   res.writeHead(200, {
@@ -205,7 +236,9 @@ function indexAgreesWithChain(file: string, devnet: Devnet): boolean {
   if (!existsSync(file)) return true;
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const cursor = db.prepare('SELECT final_number AS n FROM sync_state WHERE id = 1').get() as { n: number } | undefined;
+    const cursor = db.prepare('SELECT final_number AS n FROM sync_state WHERE id = 1').get() as
+      | { n: number }
+      | undefined;
     if (!cursor || cursor.n < 0) return true;
     const hash = db.prepare('SELECT hash FROM raw_blocks WHERE number = ?').pluck().get(cursor.n) as string | undefined;
     const block = devnet.chain.blockByNumber(cursor.n);
@@ -228,7 +261,9 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
 
   const network = env.BLIVE_NETWORK || 'development';
   const onDevnet = network === 'development';
-  const devnet = onDevnet ? await createDevnet({ port: opts.devnetPort ?? 9090, dataDir: path.join(dataDir, 'devnet'), blockTime }) : undefined;
+  const devnet = onDevnet
+    ? await createDevnet({ port: opts.devnetPort ?? 9090, dataDir: path.join(dataDir, 'devnet'), blockTime })
+    : undefined;
   const closers: (() => Promise<void> | void)[] = devnet ? [() => devnet.close()] : [];
   // Stages close in the reverse of their start; a second close() does nothing.
   const closeAll = async (): Promise<void> => {
@@ -241,12 +276,19 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     }
   };
   try {
-    const deploymentsFile = opts.deploymentsFile ?? (env.BLIVE_DEPLOYMENTS ? path.resolve(env.BLIVE_DEPLOYMENTS) : path.join(PROJECT_ROOT, 'deployments', `${network}.json`));
+    const deploymentsFile =
+      opts.deploymentsFile ??
+      (env.BLIVE_DEPLOYMENTS
+        ? path.resolve(env.BLIVE_DEPLOYMENTS)
+        : path.join(PROJECT_ROOT, 'deployments', `${network}.json`));
     let deployments: Deployment;
     let fresh = false;
     if (devnet) ({ deployments, fresh } = await deployIfMissing({ devnet, deploymentsFile, log }));
     else {
-      if (!existsSync(deploymentsFile)) throw new Error(`no ${deploymentsFile}: deploy to ${network} first (npm run migrate -- --network ${network}, see the README)`);
+      if (!existsSync(deploymentsFile))
+        throw new Error(
+          `no ${deploymentsFile}: deploy to ${network} first (npm run migrate -- --network ${network}, see the README)`,
+        );
       deployments = readDeployment(deploymentsFile);
     }
     // A public network's node: the deployments file's, or INDEXER_NODE_URL (TronGrid takes TRONGRID_API_KEY).
@@ -273,7 +315,10 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
 
     // Per-block info lines would drown the console: warnings and errors only unless LOG_LEVEL says otherwise.
     const level = (env.LOG_LEVEL as LogLevel | undefined) ?? 'warn';
-    const indexer = createIndexer({ env: {}, log: createLogger({ level, fields: { component: 'indexer' } }), config: {
+    const indexer = createIndexer({
+      env: {},
+      log: createLogger({ level, fields: { component: 'indexer' } }),
+      config: {
         network,
         deploymentsFile,
         dbPath: indexerDb,
@@ -305,7 +350,13 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     const live = createLiveService({
       media,
       env,
-      config: { dbPath: liveDb, nodeUrl, indexerUrl: url, domain: env.LIVE_DOMAIN || `${addr.address}:${addr.port}`, uri: env.LIVE_URI || url },
+      config: {
+        dbPath: liveDb,
+        nodeUrl,
+        indexerUrl: url,
+        domain: env.LIVE_DOMAIN || `${addr.address}:${addr.port}`,
+        uri: env.LIVE_URI || url,
+      },
       // The indexer's API in this process: no socket between the two.
       indexerFetch: (input, init) => inProcessFetch(api, input, init),
       // Receipts the old index called final are final again only on the new index's word.
@@ -334,21 +385,32 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
           // One scrape for the whole platform: the indexer's figures, then the live service's.
           const indexerText = await (await api.fetch(new Request(`${url}/metrics`))).text();
           const text = `${indexerText.trimEnd()}\n${live.metrics()}`;
-          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': Buffer.byteLength(text) });
+          res.writeHead(200, {
+            'content-type': 'text/plain; version=0.0.4',
+            'content-length': Buffer.byteLength(text),
+          });
           return void res.end(text);
         }
         // The live service's database on a full disk makes the whole platform unhealthy and not ready.
-        if ((pathname === '/health' || pathname === '/ready') && live.storageProblem) return sendJson(res, 503, { healthy: false, ready: false, reason: `live service: ${live.storageProblem}` });
-        if (pathname === '/ready') return sendReady(res, await api.fetch(new Request(`${url}/ready`)), await nodeProbe());
-        if (pathname === '/graphql' || pathname === '/health' || pathname === '/ledger.csv') return api.listener(req, res);
+        if ((pathname === '/health' || pathname === '/ready') && live.storageProblem)
+          return sendJson(res, 503, { healthy: false, ready: false, reason: `live service: ${live.storageProblem}` });
+        if (pathname === '/ready')
+          return sendReady(res, await api.fetch(new Request(`${url}/ready`)), await nodeProbe());
+        if (pathname === '/graphql' || pathname === '/health' || pathname === '/ledger.csv')
+          return api.listener(req, res);
         if (pathname === '/config.json') return sendJson(res, 200, config);
         if (pathname === '/devnet/accounts' && devnet) {
           // DEV ONLY: the devnet's deterministic keys, which anyone can derive and which hold no real value.
-          return sendJson(res, 200, devnet.accounts.map((a) => ({ address: a.address, privateKey: a.privateKey })));
+          return sendJson(
+            res,
+            200,
+            devnet.accounts.map((a) => ({ address: a.address, privateKey: a.privateKey })),
+          );
         }
         if (pathname === '/chain' || pathname.startsWith('/chain/')) return chain.handle(req, res);
         if (await live.handle(req, res)) return;
-        if (pathname.startsWith('/api/') || pathname.startsWith('/media/')) return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${req.method} ${pathname}` } });
+        if (pathname.startsWith('/api/') || pathname.startsWith('/media/'))
+          return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${req.method} ${pathname}` } });
         serveStatic(dist, req, res);
       })().catch((e: unknown) => {
         log(`request ${req.method} ${pathname} failed: ${e instanceof Error ? e.stack : String(e)}`);
@@ -362,7 +424,15 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
 
     indexer.start();
     if (devnet && (opts.seed ?? true)) await seedDemo({ devnet, deployments, live, indexer, log });
-    return { url, ...(devnet ? { devnet } : {}), deployments, indexer, live, accounts: devnet?.accounts ?? [], close: closeAll };
+    return {
+      url,
+      ...(devnet ? { devnet } : {}),
+      deployments,
+      indexer,
+      live,
+      accounts: devnet?.accounts ?? [],
+      close: closeAll,
+    };
   } catch (e) {
     await closeAll();
     throw e;

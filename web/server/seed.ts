@@ -35,15 +35,27 @@ type Param = { type: string; value: unknown };
 
 /** Sends a contract call from `tw`'s account and waits for its receipt; throws unless it succeeded. */
 async function send(tw: TronWeb, contract: string, fn: string, params: Param[], callValue = 0n): Promise<string> {
-  const { transaction, result } = await tw.transactionBuilder.triggerSmartContract(contract, fn, { feeLimit: 1_000_000_000, callValue: Number(callValue) }, params, tw.defaultAddress.base58 as string);
+  const { transaction, result } = await tw.transactionBuilder.triggerSmartContract(
+    contract,
+    fn,
+    { feeLimit: 1_000_000_000, callValue: Number(callValue) },
+    params,
+    tw.defaultAddress.base58 as string,
+  );
   if (!result?.result) throw new Error(`seed: ${fn} could not be built: ${JSON.stringify(result)}`);
   const signed = await tw.trx.sign(transaction);
   const sent = await tw.trx.sendRawTransaction(signed);
   if (!sent.result) throw new Error(`seed: ${fn} was refused: ${JSON.stringify(sent)}`);
   for (let i = 0; i < 200; i++) {
-    const info = (await tw.trx.getUnconfirmedTransactionInfo(transaction.txID)) as { receipt?: { result?: string }; resMessage?: string };
+    const info = (await tw.trx.getUnconfirmedTransactionInfo(transaction.txID)) as {
+      receipt?: { result?: string };
+      resMessage?: string;
+    };
     if (info?.receipt) {
-      if (info.receipt.result !== 'SUCCESS') throw new Error(`seed: ${fn} failed: ${info.receipt.result} ${info.resMessage ? Buffer.from(info.resMessage, 'hex').toString() : ''}`);
+      if (info.receipt.result !== 'SUCCESS')
+        throw new Error(
+          `seed: ${fn} failed: ${info.receipt.result} ${info.resMessage ? Buffer.from(info.resMessage, 'hex').toString() : ''}`,
+        );
       return transaction.txID;
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -66,12 +78,24 @@ async function caughtUp(indexer: Indexer, devnet: Devnet, ms = 60_000): Promise<
 /** Seeds the demo if it is not there yet. */
 export async function seedDemo(p: SeedParams): Promise<void> {
   const { devnet, deployments: d } = p;
-  const c = { profiles: d.contracts.Profiles!.address, vault: d.contracts.GiftVault!.address, btt: d.tokens.BTT!, usdt: d.tokens.USDT! };
-  const client = (i: number): TronWeb => new TronWeb({ fullHost: devnet.url, privateKey: devnet.accounts[i]!.privateKey });
+  const c = {
+    profiles: d.contracts.Profiles!.address,
+    vault: d.contracts.GiftVault!.address,
+    btt: d.tokens.BTT!,
+    usdt: d.tokens.USDT!,
+  };
+  const client = (i: number): TronWeb =>
+    new TronWeb({ fullHost: devnet.url, privateKey: devnet.accounts[i]!.privateKey });
   const [admin, alice, bob, carol] = [0, 1, 2, 3].map(client) as [TronWeb, TronWeb, TronWeb, TronWeb];
   const aliceAddr = devnet.accounts[1]!.address;
 
-  const registered = await admin.transactionBuilder.triggerConstantContract(c.profiles, 'isRegistered(address)', {}, [{ type: 'address', value: aliceAddr }], devnet.accounts[0]!.address);
+  const registered = await admin.transactionBuilder.triggerConstantContract(
+    c.profiles,
+    'isRegistered(address)',
+    {},
+    [{ type: 'address', value: aliceAddr }],
+    devnet.accounts[0]!.address,
+  );
   const aliceRegistered = BigInt(`0x${registered.constant_result?.[0] ?? '0'}`) === 1n;
 
   if (!aliceRegistered) {
@@ -79,23 +103,50 @@ export async function seedDemo(p: SeedParams): Promise<void> {
       p.log('seeding the demo: profiles, test tokens, deposits...');
       for (let i = 0; i < devnet.accounts.length; i++) {
         const to = devnet.accounts[i]!.address;
-        await send(admin, c.btt, 'mint(address,uint256)', [{ type: 'address', value: to }, { type: 'uint256', value: (100_000n * BTT).toString() }]);
-        await send(admin, c.usdt, 'mint(address,uint256)', [{ type: 'address', value: to }, { type: 'uint256', value: (10_000n * USDT).toString() }]);
+        await send(admin, c.btt, 'mint(address,uint256)', [
+          { type: 'address', value: to },
+          { type: 'uint256', value: (100_000n * BTT).toString() },
+        ]);
+        await send(admin, c.usdt, 'mint(address,uint256)', [
+          { type: 'address', value: to },
+          { type: 'uint256', value: (10_000n * USDT).toString() },
+        ]);
       }
       const aliceUri = `data:application/json,${JSON.stringify({ name: 'Alice', bio: 'Live music every evening. Demo broadcaster on the devnet.' })}`;
-      await send(alice, c.profiles, 'register(string,string)', [{ type: 'string', value: 'alice' }, { type: 'string', value: aliceUri }]);
+      await send(alice, c.profiles, 'register(string,string)', [
+        { type: 'string', value: 'alice' },
+        { type: 'string', value: aliceUri },
+      ]);
       await send(alice, c.profiles, 'setBroadcaster(bool)', [{ type: 'bool', value: true }]);
-      for (const [tw, handle] of [[bob, 'bob'], [carol, 'carol']] as const) {
-        await send(tw, c.profiles, 'register(string,string)', [{ type: 'string', value: handle }, { type: 'string', value: '' }]);
+      for (const [tw, handle] of [
+        [bob, 'bob'],
+        [carol, 'carol'],
+      ] as const) {
+        await send(tw, c.profiles, 'register(string,string)', [
+          { type: 'string', value: handle },
+          { type: 'string', value: '' },
+        ]);
         await send(tw, c.profiles, 'follow(address)', [{ type: 'address', value: aliceAddr }]);
       }
       for (const tw of [bob, carol]) {
         await send(tw, c.vault, 'depositTRX()', [], 200n * TRX);
-        await send(tw, c.btt, 'approve(address,uint256)', [{ type: 'address', value: c.vault }, { type: 'uint256', value: (5_000n * BTT).toString() }]);
-        await send(tw, c.vault, 'deposit(address,uint256)', [{ type: 'address', value: c.btt }, { type: 'uint256', value: (5_000n * BTT).toString() }]);
+        await send(tw, c.btt, 'approve(address,uint256)', [
+          { type: 'address', value: c.vault },
+          { type: 'uint256', value: (5_000n * BTT).toString() },
+        ]);
+        await send(tw, c.vault, 'deposit(address,uint256)', [
+          { type: 'address', value: c.btt },
+          { type: 'uint256', value: (5_000n * BTT).toString() },
+        ]);
       }
-      await send(bob, c.usdt, 'approve(address,uint256)', [{ type: 'address', value: c.vault }, { type: 'uint256', value: (100n * USDT).toString() }]);
-      await send(bob, c.vault, 'deposit(address,uint256)', [{ type: 'address', value: c.usdt }, { type: 'uint256', value: (100n * USDT).toString() }]);
+      await send(bob, c.usdt, 'approve(address,uint256)', [
+        { type: 'address', value: c.vault },
+        { type: 'uint256', value: (100n * USDT).toString() },
+      ]);
+      await send(bob, c.vault, 'deposit(address,uint256)', [
+        { type: 'address', value: c.usdt },
+        { type: 'uint256', value: (100n * USDT).toString() },
+      ]);
     });
   }
 
@@ -126,7 +177,13 @@ export async function seedDemo(p: SeedParams): Promise<void> {
     await send(bob, c.vault, SEND, gift(GIFT.ROSE, 3n));
     await send(bob, c.vault, SEND, gift(GIFT.COFFEE, 2n));
     await send(carol, c.vault, SEND, gift(GIFT.STAR, 1n));
-    await send(carol, c.vault, 'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)', gift(GIFT.COFFEE, 1n), GIFT.COFFEE.price);
+    await send(
+      carol,
+      c.vault,
+      'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)',
+      gift(GIFT.COFFEE, 1n),
+      GIFT.COFFEE.price,
+    );
     await send(bob, c.vault, SEND, gift(GIFT.BALLOON, 1n));
   });
   // So the first page load already shows them.

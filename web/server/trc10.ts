@@ -12,7 +12,15 @@ import { createBase58check } from '@scure/base';
 const b58c = createBase58check(sha256);
 
 /** The paths the guard reads (after `/chain/`). */
-export const GUARDED_PATHS = new Set(['wallet/triggersmartcontract', 'wallet/triggerconstantcontract', 'wallet/estimateenergy', 'wallet/broadcasttransaction', 'wallet/broadcasthex', 'walletsolidity/triggerconstantcontract', 'walletsolidity/estimateenergy']);
+export const GUARDED_PATHS = new Set([
+  'wallet/triggersmartcontract',
+  'wallet/triggerconstantcontract',
+  'wallet/estimateenergy',
+  'wallet/broadcasttransaction',
+  'wallet/broadcasthex',
+  'walletsolidity/triggerconstantcontract',
+  'walletsolidity/estimateenergy',
+]);
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const fromHex = (h: string) => new Uint8Array((h.replace(/^0x/, '').match(/../g) ?? []).map((x) => parseInt(x, 16)));
@@ -107,7 +115,9 @@ export function triggersInTransaction(tx: Uint8Array): TriggerCall[] {
 
 const big = (v: unknown): bigint => {
   try {
-    return typeof v === 'number' || typeof v === 'bigint' || (typeof v === 'string' && /^\d+$/.test(v)) ? BigInt(v) : 0n;
+    return typeof v === 'number' || typeof v === 'bigint' || (typeof v === 'string' && /^\d+$/.test(v))
+      ? BigInt(v)
+      : 0n;
   } catch {
     return 0n;
   }
@@ -115,7 +125,8 @@ const big = (v: unknown): bigint => {
 
 /** The calls a request to `path` would make, as far as they can be read. Throws on a transaction that cannot be decoded. */
 export function callsOf(path: string, body: Record<string, unknown>): TriggerCall[] {
-  if (path === 'wallet/broadcasthex') return typeof body.transaction === 'string' ? triggersInTransaction(fromHex(body.transaction)) : [];
+  if (path === 'wallet/broadcasthex')
+    return typeof body.transaction === 'string' ? triggersInTransaction(fromHex(body.transaction)) : [];
   if (path === 'wallet/broadcasttransaction') {
     const calls: TriggerCall[] = [];
     const contracts = (body.raw_data as { contract?: unknown[] } | undefined)?.contract;
@@ -125,7 +136,8 @@ export function callsOf(path: string, body: Record<string, unknown>): TriggerCal
       const v = cc.parameter?.value ?? {};
       calls.push({ contract: toHex41(v.contract_address) ?? '', callTokenValue: big(v.call_token_value) });
     }
-    if (typeof body.raw_data_hex === 'string' && body.raw_data_hex) calls.push(...triggersInRaw(fromHex(body.raw_data_hex)));
+    if (typeof body.raw_data_hex === 'string' && body.raw_data_hex)
+      calls.push(...triggersInRaw(fromHex(body.raw_data_hex)));
     return calls;
   }
   return [{ contract: toHex41(body.contract_address) ?? '', callTokenValue: big(body.call_token_value) }];

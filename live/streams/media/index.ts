@@ -40,7 +40,9 @@ export function createMediaBackend(env: NodeJS.ProcessEnv, opts: MediaBackendOpt
   const connectMs = intEnv(env, 'MEDIA_VIEWER_CONNECT_TIMEOUT_MS', 1);
   const perIp = intEnv(env, 'MEDIA_VIEWERS_PER_IP', 1);
   const trust = parseTrustProxy(env.TRUST_PROXY);
-  const hosts = env.MEDIA_ICE_HOSTS?.split(',').map((h) => h.trim()).filter(Boolean);
+  const hosts = env.MEDIA_ICE_HOSTS?.split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
   return createEmbeddedBackend({
     publicBaseUrl: opts.publicBaseUrl,
     ...(env.MEDIA_WORK_DIR ? { workDir: env.MEDIA_WORK_DIR } : {}),

@@ -82,12 +82,14 @@ export function verifyLivepeerWebhook(
 }
 
 // playback.get throws ErrorT only for 404; other calls throw SDKError carrying the status.
-const isNotFound = (err: unknown): boolean => err instanceof ErrorT || (err as { statusCode?: number })?.statusCode === 404;
+const isNotFound = (err: unknown): boolean =>
+  err instanceof ErrorT || (err as { statusCode?: number })?.statusCode === 404;
 
 /** Creates the Livepeer Studio backend. */
 export function createLivepeerBackend(opts: LivepeerBackendOptions): MediaBackend {
   if (!opts.apiKey) throw new Error('LIVEPEER_API_KEY is empty');
-  if (!opts.webhookSecret) throw new Error('LIVEPEER_WEBHOOK_SECRET is required with LIVEPEER_API_KEY (webhooks are how streams go live)');
+  if (!opts.webhookSecret)
+    throw new Error('LIVEPEER_WEBHOOK_SECRET is required with LIVEPEER_API_KEY (webhooks are how streams go live)');
   const sdk = new Livepeer({ apiKey: opts.apiKey, ...(opts.serverURL ? { serverURL: opts.serverURL } : {}) });
   const ingestBase = (opts.ingestBaseUrl ?? DEFAULT_INGEST).replace(/\/+$/, '');
   const tolerance = opts.webhookToleranceMs ?? 5 * 60_000;
@@ -140,7 +142,13 @@ export function createLivepeerBackend(opts: LivepeerBackendOptions): MediaBacken
       throw err;
     }
     const header = req.headers['livepeer-signature'];
-    const verdict = verifyLivepeerWebhook(raw, Array.isArray(header) ? header[0] : header, opts.webhookSecret, Date.now(), tolerance);
+    const verdict = verifyLivepeerWebhook(
+      raw,
+      Array.isArray(header) ? header[0] : header,
+      opts.webhookSecret,
+      Date.now(),
+      tolerance,
+    );
     if (!verdict.ok) {
       log?.warn('webhook refused', { reason: verdict.reason });
       return sendError(res, verdict.reason === 'BAD_BODY' ? 400 : 401, verdict.reason, 'webhook refused');
@@ -154,7 +162,8 @@ export function createLivepeerBackend(opts: LivepeerBackendOptions): MediaBacken
     }
     const stream = body.stream as { id?: unknown; parentId?: unknown } | undefined;
     // A session object carries its parent stream in parentId; our mediaId is the parent's id.
-    const mediaId = typeof stream?.parentId === 'string' ? stream.parentId : typeof stream?.id === 'string' ? stream.id : null;
+    const mediaId =
+      typeof stream?.parentId === 'string' ? stream.parentId : typeof stream?.id === 'string' ? stream.id : null;
     const type = body.event === 'stream.started' ? 'started' : body.event === 'stream.idle' ? 'idle' : null;
     if (type && mediaId) emit({ type, mediaId, at: body.timestamp as number });
     else log?.debug('webhook ignored', { event: body.event });
@@ -171,13 +180,24 @@ export function createLivepeerBackend(opts: LivepeerBackendOptions): MediaBacken
         profiles: input.audioOnly ? [] : LIVEPEER_PROFILES,
         record: false,
       });
-      if (!stream?.id || !stream.streamKey || !stream.playbackId) throw new Error('Livepeer stream.create returned no id, streamKey or playbackId');
-      return { mediaId: stream.id, streamKey: stream.streamKey, playbackId: stream.playbackId, ingestUrl: `${ingestBase}/${stream.streamKey}` };
+      if (!stream?.id || !stream.streamKey || !stream.playbackId)
+        throw new Error('Livepeer stream.create returned no id, streamKey or playbackId');
+      return {
+        mediaId: stream.id,
+        streamKey: stream.streamKey,
+        playbackId: stream.playbackId,
+        ingestUrl: `${ingestBase}/${stream.streamKey}`,
+      };
     },
 
     // Studio keeps its streams and keys itself: nothing to take back but the ingest URL.
     restoreStreams(streams) {
-      return streams.map((s) => ({ mediaId: s.mediaId, streamKey: s.streamKey, playbackId: s.playbackId, ingestUrl: `${ingestBase}/${s.streamKey}` }));
+      return streams.map((s) => ({
+        mediaId: s.mediaId,
+        streamKey: s.streamKey,
+        playbackId: s.playbackId,
+        ingestUrl: `${ingestBase}/${s.streamKey}`,
+      }));
     },
 
     async deleteStream(mediaId: string): Promise<void> {
@@ -198,17 +218,19 @@ export function createLivepeerBackend(opts: LivepeerBackendOptions): MediaBacken
     async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
       const path = (req.url ?? '/').split('?')[0]!;
       if (path === '/media/livepeer/webhook') {
-        if (req.method !== 'POST') return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'POST only', { allow: 'POST' }), true;
+        if (req.method !== 'POST')
+          return (sendError(res, 405, 'METHOD_NOT_ALLOWED', 'POST only', { allow: 'POST' }), true);
         await handleWebhook(req, res);
         return true;
       }
       const m = /^\/media\/playback\/([A-Za-z0-9_-]{1,64})$/.exec(path);
       if (m) {
         setCors(res, '*');
-        if (req.method === 'OPTIONS') return res.writeHead(204).end(), true;
-        if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'GET only'), true;
+        if (req.method === 'OPTIONS') return (res.writeHead(204).end(), true);
+        if (req.method !== 'GET' && req.method !== 'HEAD')
+          return (sendError(res, 405, 'METHOD_NOT_ALLOWED', 'GET only'), true);
         const info = await playbackInfo(m[1]!);
-        if (!info) return sendError(res, 404, 'UNKNOWN_PLAYBACK_ID', 'unknown playback id'), true;
+        if (!info) return (sendError(res, 404, 'UNKNOWN_PLAYBACK_ID', 'unknown playback id'), true);
         sendJson(res, 200, info, req.method === 'HEAD');
         return true;
       }

@@ -49,7 +49,11 @@ describe('embedded media backend', function () {
     waitFor(`${type} event of ${s.mediaId}`, () => events.find((e) => e.type === type && e.mediaId === s.mediaId));
 
   /** Publishes the fake camera (720p) and microphone with a plain RTCPeerConnection. */
-  async function publish(p: Page, ingestUrl: string, opts: { audioOnly?: boolean; videoCodec?: string } = {}): Promise<{ status: number; location?: string; body?: string }> {
+  async function publish(
+    p: Page,
+    ingestUrl: string,
+    opts: { audioOnly?: boolean; videoCodec?: string } = {},
+  ): Promise<{ status: number; location?: string; body?: string }> {
     return p.evaluate(
       async ({ url, audioOnly, videoCodec }) => {
         const stream = await navigator.mediaDevices.getUserMedia({
@@ -72,7 +76,14 @@ describe('embedded media backend', function () {
     it('answers OPTIONS and HEAD on WHIP and WHEP with CORS headers (core-web gives up silently without them)', async () => {
       const whep = `${server.url}/media/webrtc/${stream.playbackId}`;
       for (const url of [stream.ingestUrl, whep]) {
-        const pre = await fetch(url, { method: 'OPTIONS', headers: { origin: 'http://elsewhere.test', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+        const pre = await fetch(url, {
+          method: 'OPTIONS',
+          headers: {
+            origin: 'http://elsewhere.test',
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'content-type',
+          },
+        });
         assert.equal(pre.status, 204);
         assert.equal(pre.headers.get('access-control-allow-origin'), '*');
         assert.match(pre.headers.get('access-control-allow-methods')!, /POST/);
@@ -84,23 +95,39 @@ describe('embedded media backend', function () {
     });
 
     it('refuses a wrong stream key with 401 INVALID_STREAM_KEY', async () => {
-      const res = await fetch(`${server.url}/media/whip/${'ab'.repeat(24)}`, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: 'v=0\r\n' });
+      const res = await fetch(`${server.url}/media/whip/${'ab'.repeat(24)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/sdp' },
+        body: 'v=0\r\n',
+      });
       assert.equal(res.status, 401);
       assert.equal(res.headers.get('access-control-allow-origin'), '*');
       assert.deepEqual(((await res.json()) as { error: { code: string } }).error.code, 'INVALID_STREAM_KEY');
     });
 
     it('refuses a body that is not application/sdp with 415 and a non-SDP body with 400', async () => {
-      const json = await fetch(stream.ingestUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const json = await fetch(stream.ingestUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       assert.equal(json.status, 415);
       assert.equal(((await json.json()) as { error: { code: string } }).error.code, 'UNSUPPORTED_MEDIA_TYPE');
-      const bad = await fetch(stream.ingestUrl, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: 'hello' });
+      const bad = await fetch(stream.ingestUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/sdp' },
+        body: 'hello',
+      });
       assert.equal(bad.status, 400);
       assert.equal(((await bad.json()) as { error: { code: string } }).error.code, 'BAD_SDP');
     });
 
     it('answers WHEP with 503 STREAM_NOT_LIVE before the broadcaster sends', async () => {
-      const res = await fetch(`${server.url}/media/webrtc/${stream.playbackId}`, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: 'v=0\r\n' });
+      const res = await fetch(`${server.url}/media/webrtc/${stream.playbackId}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/sdp' },
+        body: 'v=0\r\n',
+      });
       assert.equal(res.status, 503);
       assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'STREAM_NOT_LIVE');
     });
@@ -113,10 +140,7 @@ describe('embedded media backend', function () {
       assert.deepEqual(info, await backend.playbackInfo(stream.playbackId));
       const { getSrc } = await import('@livepeer/core-web/external');
       const src = getSrc(info as Parameters<typeof getSrc>[0]);
-      assert.deepEqual(
-        src?.map((s) => s.type).sort(),
-        ['hls', 'webrtc'],
-      );
+      assert.deepEqual(src?.map((s) => s.type).sort(), ['hls', 'webrtc']);
       assert.equal((await fetch(`${server.url}/media/playback/${'0'.repeat(16)}`)).status, 404);
     });
   });
@@ -129,7 +153,10 @@ describe('embedded media backend', function () {
       stream = await backend.createStream({ name: 'core-web', audioOnly: false });
       broadcaster = await page();
       await broadcaster.evaluate(async (url) => {
-        const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 1280, height: 720, frameRate: 30 } });
+        const stream = await navigator.mediaDevices.getUserMedia({
+          audio: true,
+          video: { width: 1280, height: 720, frameRate: 30 },
+        });
         await window.coreWeb.broadcast(url, stream);
       }, stream.ingestUrl);
     });
@@ -187,7 +214,10 @@ describe('embedded media backend', function () {
           if (!r.pc) return { status: r.status };
           const deadline = Date.now() + 20000;
           let stats = await window.media.inbound(r.pc);
-          while (!((stats.video?.framesDecoded ?? 0) > 0 && (stats.audio?.packetsReceived ?? 0) > 0) && Date.now() < deadline) {
+          while (
+            !((stats.video?.framesDecoded ?? 0) > 0 && (stats.audio?.packetsReceived ?? 0) > 0) &&
+            Date.now() < deadline
+          ) {
             await new Promise((res) => setTimeout(res, 100));
             stats = await window.media.inbound(r.pc);
           }
@@ -221,7 +251,11 @@ describe('embedded media backend', function () {
       assert.deepEqual(renditions, ['720p/index.m3u8', '480p/index.m3u8', '360p/index.m3u8']);
       assert.equal(text.match(/#EXT-X-STREAM-INF/g)?.length, 3);
       const dir = backend.status(stream.mediaId)!.hlsDir!;
-      for (const [rendition, height] of [['720p', 720], ['480p', 480], ['360p', 360]] as const) {
+      for (const [rendition, height] of [
+        ['720p', 720],
+        ['480p', 480],
+        ['360p', 360],
+      ] as const) {
         const segment = await waitFor(`a segment of ${rendition}`, async () => {
           const res = await fetch(`${server.url}/media/hls/${stream.playbackId}/${rendition}/index.m3u8`);
           if (res.status !== 200) return null;
@@ -272,7 +306,9 @@ describe('embedded media backend', function () {
       // It produces again: a segment written after the restart.
       const playlist = join(before.hlsDir!, '360p', 'index.m3u8');
       const seen = new Set((await readFile(playlist, 'utf8')).split('\n').filter((l) => l.endsWith('.ts')));
-      await waitFor('a segment from the restarted ffmpeg', async () => (await readFile(playlist, 'utf8')).split('\n').some((l) => l.endsWith('.ts') && !seen.has(l)));
+      await waitFor('a segment from the restarted ffmpeg', async () =>
+        (await readFile(playlist, 'utf8')).split('\n').some((l) => l.endsWith('.ts') && !seen.has(l)),
+      );
     });
 
     it("emits 'idle' when packets stop (core-web sends no DELETE), after ffmpeg is gone and its files removed", async () => {
@@ -305,14 +341,22 @@ describe('embedded media backend', function () {
             await new Promise((res) => setTimeout(res, 100));
             stats = await window.media.inbound(w.pc!);
           }
-          return { frames: stats.video?.framesDecoded ?? 0, codec: stats.video ? stats[stats.video.codecId] : undefined };
+          return {
+            frames: stats.video?.framesDecoded ?? 0,
+            codec: stats.video ? stats[stats.video.codecId] : undefined,
+          };
         }, `${server.url}/media/webrtc/${stream.playbackId}`);
         assert.ok(result.frames > 0);
         assert.equal(result.codec, 'video/VP8');
         // ffmpeg reads VP8 RTP as well: the ladder gets H264 segments.
         const dir = await waitFor('the VP8 ladder', () => backend.status(stream.mediaId)?.hlsDir);
-        const segment = await waitFor('a 360p segment from VP8', async () => (await readdir(join(dir, '360p')).catch(() => [])).find((f) => f.endsWith('.ts')));
-        assert.equal((await probe(join(dir, '360p', segment))).find((x) => x.codec_type === 'video')?.codec_name, 'h264');
+        const segment = await waitFor('a 360p segment from VP8', async () =>
+          (await readdir(join(dir, '360p')).catch(() => [])).find((f) => f.endsWith('.ts')),
+        );
+        assert.equal(
+          (await probe(join(dir, '360p', segment))).find((x) => x.codec_type === 'video')?.codec_name,
+          'h264',
+        );
       } finally {
         await p.close();
         await backend.deleteStream(stream.mediaId);
@@ -345,10 +389,18 @@ describe('embedded media backend', function () {
           const res = await fetch(`${server.url}/media/hls/${stream.playbackId}/index.m3u8`);
           return res.status === 200 ? res.text() : null;
         });
-        assert.deepEqual(master.split('\n').filter((l) => l.endsWith('.m3u8')), ['audio/index.m3u8']);
+        assert.deepEqual(
+          master.split('\n').filter((l) => l.endsWith('.m3u8')),
+          ['audio/index.m3u8'],
+        );
         const { hlsDir, ffmpegPid } = backend.status(stream.mediaId)!;
-        const segment = await waitFor('an audio segment', async () => (await readdir(join(hlsDir!, 'audio'))).find((f) => f.endsWith('.ts')));
-        assert.deepEqual((await probe(join(hlsDir!, 'audio', segment))).map((s) => s.codec_name), ['aac']);
+        const segment = await waitFor('an audio segment', async () =>
+          (await readdir(join(hlsDir!, 'audio'))).find((f) => f.endsWith('.ts')),
+        );
+        assert.deepEqual(
+          (await probe(join(hlsDir!, 'audio', segment))).map((s) => s.codec_name),
+          ['aac'],
+        );
 
         await backend.deleteStream(stream.mediaId);
         await eventOf('idle', stream);
@@ -356,7 +408,11 @@ describe('embedded media backend', function () {
         assert.equal(existsSync(hlsDir!), false);
         assert.equal(backend.status(stream.mediaId), null);
         assert.equal(await backend.playbackInfo(stream.playbackId), null);
-        const again = await fetch(stream.ingestUrl, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: 'v=0\r\n' });
+        const again = await fetch(stream.ingestUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/sdp' },
+          body: 'v=0\r\n',
+        });
         assert.equal(again.status, 401);
       } finally {
         await p.close();

@@ -24,7 +24,8 @@ describe('HLS ladder supervision', () => {
 
   it('restarts a dying ffmpeg with backoff, gives up after maxRestarts in the window, logs the stderr tail, and stop() removes the files', async () => {
     const records: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
-    const rec = (level: string) => (msg: string, fields?: Record<string, unknown>) => records.push({ level, msg, ...(fields ? { fields } : {}) });
+    const rec = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
+      records.push({ level, msg, ...(fields ? { fields } : {}) });
     let keyframes = 0;
     const dir = join(tmp, 'ladder');
     const ladder = new HlsLadder({
@@ -65,7 +66,10 @@ describe('HLS ladder supervision', () => {
     assert.equal(at('-force_key_frames'), 'expr:gte(t,n_forced*1)');
     assert.equal(at('-g'), '30');
     assert.equal(at('-sc_threshold'), '0');
-    assert.match(at('-filter_complex')!, /split=3\[s0\]\[s1\]\[s2\];\[s0\]scale=-2:720\[v0\];\[s1\]scale=-2:480\[v1\];\[s2\]scale=-2:360\[v2\]/);
+    assert.match(
+      at('-filter_complex')!,
+      /split=3\[s0\]\[s1\]\[s2\];\[s0\]scale=-2:720\[v0\];\[s1\]scale=-2:480\[v1\];\[s2\]scale=-2:360\[v2\]/,
+    );
     const audio = ffmpegArgs('/x/stream.sdp', '/x', { audio: OPUS }, DEFAULT_LADDER);
     assert.equal(audio[audio.indexOf('-var_stream_map') + 1], 'a:0,name:audio');
     assert.equal(audio.includes('-filter_complex'), false);

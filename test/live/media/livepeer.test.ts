@@ -8,7 +8,11 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import type { MediaBackend, MediaEvent } from '../../../live/streams/media/backend.js';
 import { createMediaBackend } from '../../../live/streams/media/index.js';
-import { LIVEPEER_PROFILES, createLivepeerBackend, verifyLivepeerWebhook } from '../../../live/streams/media/livepeer.js';
+import {
+  LIVEPEER_PROFILES,
+  createLivepeerBackend,
+  verifyLivepeerWebhook,
+} from '../../../live/streams/media/livepeer.js';
 
 const API_KEY = 'test-api-key';
 const SECRET = 'whsec-test';
@@ -34,12 +38,23 @@ async function fakeStudio(): Promise<FakeStudio> {
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       const path = (req.url ?? '').replace(/^\/api/, '');
-      requests.push({ method: req.method!, path, auth: req.headers.authorization, body: text ? JSON.parse(text) : undefined });
+      requests.push({
+        method: req.method!,
+        path,
+        auth: req.headers.authorization,
+        body: text ? JSON.parse(text) : undefined,
+      });
       if (req.headers.authorization !== `Bearer ${API_KEY}`) return json(res, 401, { errors: ['unauthorized'] });
       let m: RegExpExecArray | null;
       if (req.method === 'POST' && path === '/stream') {
         n++;
-        const s = { id: `stream-${n}`, name: (JSON.parse(text) as { name: string }).name, streamKey: `key-${n}`, playbackId: `play${n}`, isActive: false };
+        const s = {
+          id: `stream-${n}`,
+          name: (JSON.parse(text) as { name: string }).name,
+          streamKey: `key-${n}`,
+          playbackId: `play${n}`,
+          isActive: false,
+        };
         streams.set(s.id, s);
         return json(res, 201, { ...s, createdAt: Date.now() });
       }
@@ -55,8 +70,16 @@ async function fakeStudio(): Promise<FakeStudio> {
           meta: {
             live: s.isActive ? 1 : 0,
             source: [
-              { hrn: 'HLS (TS)', type: 'html5/application/vnd.apple.mpegurl', url: `https://livepeercdn.studio/hls/${s.playbackId}/index.m3u8` },
-              { hrn: 'WebRTC (H264)', type: 'html5/video/h264', url: `https://livepeercdn.studio/webrtc/${s.playbackId}` },
+              {
+                hrn: 'HLS (TS)',
+                type: 'html5/application/vnd.apple.mpegurl',
+                url: `https://livepeercdn.studio/hls/${s.playbackId}/index.m3u8`,
+              },
+              {
+                hrn: 'WebRTC (H264)',
+                type: 'html5/video/h264',
+                url: `https://livepeercdn.studio/webrtc/${s.playbackId}`,
+              },
             ],
           },
         });
@@ -74,20 +97,43 @@ async function fakeStudio(): Promise<FakeStudio> {
 }
 
 /** A webhook as Studio's webhook cannon sends it: body with `timestamp`, HMAC of the raw body. */
-function studioWebhook(event: string, streamId: string, opts: { secret?: string; timestamp?: number; headerT?: number; id?: string } = {}) {
+function studioWebhook(
+  event: string,
+  streamId: string,
+  opts: { secret?: string; timestamp?: number; headerT?: number; id?: string } = {},
+) {
   const timestamp = opts.timestamp ?? Date.now();
-  const body = JSON.stringify({ id: opts.id ?? `evt-${Math.random()}`, webhookId: 'wh-1', createdAt: timestamp, timestamp, event, stream: { id: streamId, name: 'x' }, payload: {} });
-  const v1 = createHmac('sha256', opts.secret ?? SECRET).update(body).digest('hex');
-  return { body, headers: { 'content-type': 'application/json', 'livepeer-signature': `t=${opts.headerT ?? timestamp},v1=${v1}` } };
+  const body = JSON.stringify({
+    id: opts.id ?? `evt-${Math.random()}`,
+    webhookId: 'wh-1',
+    createdAt: timestamp,
+    timestamp,
+    event,
+    stream: { id: streamId, name: 'x' },
+    payload: {},
+  });
+  const v1 = createHmac('sha256', opts.secret ?? SECRET)
+    .update(body)
+    .digest('hex');
+  return {
+    body,
+    headers: { 'content-type': 'application/json', 'livepeer-signature': `t=${opts.headerT ?? timestamp},v1=${v1}` },
+  };
 }
 
 /** Serves `backend.handle` on an ephemeral port. */
 async function serve(backend: MediaBackend): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
-    backend.handle(req, res).then((handled) => handled || res.writeHead(404).end(), (err: Error) => res.writeHead(500).end(err.message));
+    backend.handle(req, res).then(
+      (handled) => handled || res.writeHead(404).end(),
+      (err: Error) => res.writeHead(500).end(err.message),
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 describe('Livepeer Studio media backend', () => {
@@ -115,10 +161,18 @@ describe('Livepeer Studio media backend', () => {
 
   it('creates a stream with the 720p/480p/360p ABR ladder and a Studio WHIP ingest URL', async () => {
     const s = await backend.createStream({ name: 'my show', audioOnly: false });
-    assert.deepEqual(s, { mediaId: 'stream-1', streamKey: 'key-1', playbackId: 'play1', ingestUrl: 'https://playback.livepeer.studio/webrtc/key-1' });
+    assert.deepEqual(s, {
+      mediaId: 'stream-1',
+      streamKey: 'key-1',
+      playbackId: 'play1',
+      ingestUrl: 'https://playback.livepeer.studio/webrtc/key-1',
+    });
     const req = studio.requests.find((r) => r.method === 'POST' && r.path === '/stream')!;
     assert.equal(req.auth, `Bearer ${API_KEY}`);
-    const body = req.body as { name: string; profiles: { name: string; width: number; height: number; bitrate: number }[] };
+    const body = req.body as {
+      name: string;
+      profiles: { name: string; width: number; height: number; bitrate: number }[];
+    };
     assert.equal(body.name, 'my show');
     assert.deepEqual(
       body.profiles.map((p) => [p.name, p.width, p.height, p.bitrate]),
@@ -135,7 +189,10 @@ describe('Livepeer Studio media backend', () => {
   it("returns Studio's playback info, and null for an unknown playback id", async () => {
     const info = await backend.playbackInfo('play1');
     assert.equal(info?.type, 'live');
-    assert.deepEqual(info?.meta.source.map((s) => s.hrn), ['HLS (TS)', 'WebRTC (H264)']);
+    assert.deepEqual(
+      info?.meta.source.map((s) => s.hrn),
+      ['HLS (TS)', 'WebRTC (H264)'],
+    );
     assert.equal(await backend.playbackInfo('nope'), null);
     const res = await fetch(`${http.url}/media/playback/play1`);
     assert.equal(res.status, 200);
@@ -194,7 +251,9 @@ describe('Livepeer Studio media backend', () => {
       const old = await post(studioWebhook('stream.started', 'stream-1', { timestamp: Date.now() - 6 * 60_000 }));
       assert.equal(old.status, 401);
       assert.equal(await code(old), 'STALE_TIMESTAMP');
-      const moved = await post(studioWebhook('stream.started', 'stream-1', { timestamp: Date.now() - 6 * 60_000, headerT: Date.now() }));
+      const moved = await post(
+        studioWebhook('stream.started', 'stream-1', { timestamp: Date.now() - 6 * 60_000, headerT: Date.now() }),
+      );
       assert.equal(moved.status, 401);
       assert.equal(await code(moved), 'STALE_TIMESTAMP');
       assert.deepEqual(events, []);
@@ -220,7 +279,10 @@ describe('Livepeer Studio media backend', () => {
 
 describe('createMediaBackend', () => {
   it('picks Livepeer when LIVEPEER_API_KEY is set, embedded otherwise', async () => {
-    const lp = createMediaBackend({ LIVEPEER_API_KEY: 'k', LIVEPEER_WEBHOOK_SECRET: 's' }, { publicBaseUrl: 'http://127.0.0.1:1' });
+    const lp = createMediaBackend(
+      { LIVEPEER_API_KEY: 'k', LIVEPEER_WEBHOOK_SECRET: 's' },
+      { publicBaseUrl: 'http://127.0.0.1:1' },
+    );
     assert.equal(lp.kind, 'livepeer');
     await lp.close();
     const em = createMediaBackend({}, { publicBaseUrl: 'http://127.0.0.1:1' });
@@ -229,6 +291,9 @@ describe('createMediaBackend', () => {
   });
 
   it('refuses LIVEPEER_API_KEY without LIVEPEER_WEBHOOK_SECRET', () => {
-    assert.throws(() => createMediaBackend({ LIVEPEER_API_KEY: 'k' }, { publicBaseUrl: 'http://127.0.0.1:1' }), /LIVEPEER_WEBHOOK_SECRET/);
+    assert.throws(
+      () => createMediaBackend({ LIVEPEER_API_KEY: 'k' }, { publicBaseUrl: 'http://127.0.0.1:1' }),
+      /LIVEPEER_WEBHOOK_SECRET/,
+    );
   });
 });

@@ -27,7 +27,12 @@ const RAMP_DEADLINE_MS = 30_000;
 
 const meets = (s: VideoSample): boolean => s.width >= MIN_WIDTH && s.kbps >= MIN_KBPS;
 const describe_ = (xs: readonly VideoSample[]): string =>
-  xs.map((s) => `${(s.atMs / 1000).toFixed(0)}s ${s.width}x${s.height} ${s.kbps}kbps${s.reason === undefined ? '' : ` ${s.reason} est=${s.estimateKbps ?? '-'}`}`).join('; ');
+  xs
+    .map(
+      (s) =>
+        `${(s.atMs / 1000).toFixed(0)}s ${s.width}x${s.height} ${s.kbps}kbps${s.reason === undefined ? '' : ` ${s.reason} est=${s.estimateKbps ?? '-'}`}`,
+    )
+    .join('; ');
 
 /** The first index where SUSTAINED samples in a row meet the floor, or -1. */
 function sustainedAt(samples: readonly VideoSample[]): number {
@@ -58,7 +63,10 @@ describe('broadcast quality (issue 12 item 13)', function () {
     const r = await broadcaster.evaluate(async (url) => {
       const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
       const camera = window.media.busyStream(1280, 720, 30);
-      const published = await window.media.whipPublish(url, new MediaStream([...camera.getVideoTracks(), ...mic.getAudioTracks()]));
+      const published = await window.media.whipPublish(
+        url,
+        new MediaStream([...camera.getVideoTracks(), ...mic.getAudioTracks()]),
+      );
       if (published.pc) (window as unknown as { send: unknown }).send = window.media.watchVideo(published.pc, 'send');
       return { status: published.status, body: published.body };
     }, stream.ingestUrl);
@@ -72,7 +80,8 @@ describe('broadcast quality (issue 12 item 13)', function () {
     await server?.close();
   });
 
-  const sent = (): Promise<VideoSample[]> => broadcaster.evaluate(() => (window as unknown as { send: { samples: VideoSample[] } }).send.samples);
+  const sent = (): Promise<VideoSample[]> =>
+    broadcaster.evaluate(() => (window as unknown as { send: { samples: VideoSample[] } }).send.samples);
 
   it(`ramps a 1280x720 30 fps broadcast to at least ${MIN_WIDTH} wide and ${MIN_KBPS} kbit/s, sustained`, async () => {
     const samples = await waitFor(
@@ -90,7 +99,10 @@ describe('broadcast quality (issue 12 item 13)', function () {
     console.log(`      sent: ${describe_(samples)}`);
     console.log(`      camera quality from ${(at.atMs / 1000).toFixed(0)} s after connecting`);
     // The estimate is what the server's feedback drives: it must leave room for 720p.
-    assert.ok(Math.max(...samples.map((s) => s.estimateKbps ?? 0)) >= 2000, `bandwidth estimate: ${describe_(samples)}`);
+    assert.ok(
+      Math.max(...samples.map((s) => s.estimateKbps ?? 0)) >= 2000,
+      `bandwidth estimate: ${describe_(samples)}`,
+    );
   });
 
   it('keeps a WHEP viewer at the quality the ingest receives, from a keyframe it asked for', async () => {
@@ -105,7 +117,8 @@ describe('broadcast quality (issue 12 item 13)', function () {
         return { status: played.status, body: played.body };
       }, `${server.url}/media/webrtc/${stream.playbackId}`);
       assert.equal(r.status, 201, r.body);
-      const received = (): Promise<VideoSample[]> => viewer.evaluate(() => (window as unknown as { recv: { samples: VideoSample[] } }).recv.samples);
+      const received = (): Promise<VideoSample[]> =>
+        viewer.evaluate(() => (window as unknown as { recv: { samples: VideoSample[] } }).recv.samples);
       const samples = await waitFor(
         `the viewer receiving ${SUSTAINED} s in a row at >= ${MIN_WIDTH} px wide and >= ${MIN_KBPS} kbit/s`,
         async () => {

@@ -96,7 +96,13 @@ describe('transport-wide CC feedback', () => {
     fb.record(10, 1_000_000);
     fb.record(11, 1_000_000 + 9_000_000); // 9 s later: beyond 8.19 s
     const packets = fb.take().map(parse);
-    assert.deepEqual(packets.map((p) => [p.base, p.count]), [[10, 1], [11, 1]]);
+    assert.deepEqual(
+      packets.map((p) => [p.base, p.count]),
+      [
+        [10, 1],
+        [11, 1],
+      ],
+    );
   });
 
   it('encodes runs as run-length chunks and mixed statuses as vectors', () => {

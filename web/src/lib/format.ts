@@ -75,7 +75,8 @@ export function parseAmount(text: string, decimals: number, opts: ParseAmountOpt
   if (t === '') return { amount: null, error: null };
   const example = `12${dec}5`;
   if (/^[-\u2212\u2012\u2013+]/u.test(t)) return { amount: null, error: 'Enter a positive amount, without a sign.' };
-  if (/^[\d.,]*e[+-]?\d*$/iu.test(t)) return { amount: null, error: `Write the amount in full (no exponent), like ${example}.` };
+  if (/^[\d.,]*e[+-]?\d*$/iu.test(t))
+    return { amount: null, error: `Write the amount in full (no exponent), like ${example}.` };
   const tokens = t.match(/\d+|[^\d]/gu) ?? [];
   const digits: string[] = [];
   const marks: string[] = [];
@@ -90,14 +91,18 @@ export function parseAmount(text: string, decimals: number, opts: ParseAmountOpt
       expectDigits = false;
     } else {
       // A leading mark (".5") stands for an empty whole part; two marks in a row are refused.
-      if (expectDigits && digits.length > 0) return { amount: null, error: `“${t}” has two separators in a row. Write it like ${example}.` };
+      if (expectDigits && digits.length > 0)
+        return { amount: null, error: `“${t}” has two separators in a row. Write it like ${example}.` };
       if (expectDigits) digits.push('');
       marks.push(tok);
       expectDigits = true;
     }
   }
   if (expectDigits && marks.length > 0) digits.push('');
-  const unreadable = { amount: null, error: `“${t}” is not an amount we can read. Write it without thousands separators, like ${example}.` };
+  const unreadable = {
+    amount: null,
+    error: `“${t}” is not an amount we can read. Write it without thousands separators, like ${example}.`,
+  };
 
   // Which mark, if any, is the decimal one.
   let decimalAt = -1;
@@ -117,7 +122,8 @@ export function parseAmount(text: string, decimals: number, opts: ParseAmountOpt
       const spacesBefore = i > 0;
       const before = digits[i]!;
       const after = digits[i + 1]!;
-      const groupPlausible = !spacesBefore && before.length >= 1 && before.length <= 3 && !/^0/.test(before) && after.length === 3;
+      const groupPlausible =
+        !spacesBefore && before.length >= 1 && before.length <= 3 && !/^0/.test(before) && after.length === 3;
       if (groupPlausible) {
         const asDecimal = `${before}${dec}${after.replace(/0+$/, '')}`.replace(/[.,]$/, '');
         return {
@@ -151,13 +157,21 @@ export function parseAmount(text: string, decimals: number, opts: ParseAmountOpt
  * the fraction trimmed of trailing zeros and capped at `maxFraction` digits (rounded down).
  * `grouping: false` gives text an amount field accepts back as the same amount.
  */
-export function formatAmount(amount: bigint | string, decimals: number, opts: { locale?: string; maxFraction?: number; grouping?: boolean } = {}): string {
+export function formatAmount(
+  amount: bigint | string,
+  decimals: number,
+  opts: { locale?: string; maxFraction?: number; grouping?: boolean } = {},
+): string {
   const style = numberStyle(opts.locale);
   let v = typeof amount === 'string' ? BigInt(amount) : amount;
   const negative = v < 0n;
   if (negative) v = -v;
   const base = 10n ** BigInt(decimals);
-  const frac = (v % base).toString().padStart(decimals, '0').slice(0, opts.maxFraction ?? decimals).replace(/0+$/, '');
+  const frac = (v % base)
+    .toString()
+    .padStart(decimals, '0')
+    .slice(0, opts.maxFraction ?? decimals)
+    .replace(/0+$/, '');
   let whole = (v / base).toString();
   if (opts.grouping !== false) whole = whole.replace(/\B(?=(\d{3})+(?!\d))/g, style.group);
   return `${negative ? '-' : ''}${whole}${frac ? style.decimal + frac : ''}`;
@@ -174,11 +188,13 @@ export function parseQuantity(text: string, max: number): QuantityParse {
   const t = text.trim();
   const range = `a whole number from 1 to ${max.toLocaleString('en-US')}`;
   if (t === '') return { value: null, error: `Enter a quantity: ${range}.` };
-  if (/^\d*[.,]\d+$/.test(t) && !/^\d{1,3}[.,]\d{3}$/.test(t)) return { value: null, error: `Whole gifts only: enter ${range}.` };
+  if (/^\d*[.,]\d+$/.test(t) && !/^\d{1,3}[.,]\d{3}$/.test(t))
+    return { value: null, error: `Whole gifts only: enter ${range}.` };
   if (!/^\d+$/.test(t)) return { value: null, error: `Enter ${range} (digits only).` };
   const v = BigInt(t);
   if (v < 1n) return { value: null, error: `At least 1: enter ${range}.` };
-  if (v > BigInt(max)) return { value: null, error: `At most ${max.toLocaleString('en-US')} per gift: enter ${range}.` };
+  if (v > BigInt(max))
+    return { value: null, error: `At most ${max.toLocaleString('en-US')} per gift: enter ${range}.` };
   return { value: Number(v), error: null };
 }
 
@@ -193,7 +209,13 @@ export function relativeTime(at: number, now: number): string {
   const d = Math.round((at - now) / 1000);
   const abs = Math.abs(d);
   const [n, unit] =
-    abs < 60 ? [abs, 's'] : abs < 3600 ? [Math.floor(abs / 60), 'min'] : abs < 86400 ? [Math.floor(abs / 3600), 'h'] : [Math.floor(abs / 86400), 'd'];
+    abs < 60
+      ? [abs, 's']
+      : abs < 3600
+        ? [Math.floor(abs / 60), 'min']
+        : abs < 86400
+          ? [Math.floor(abs / 3600), 'h']
+          : [Math.floor(abs / 86400), 'd'];
   if (abs < 5) return 'now';
   return d < 0 ? `${n} ${unit} ago` : `in ${n} ${unit}`;
 }
@@ -231,4 +253,3 @@ export function parseGiftUri(uri: string, giftId: string): GiftMeta {
   }
   return { name: uri || `Gift #${giftId}`, animation: 'default' };
 }
-

@@ -6,7 +6,10 @@
 
 /** Whether an error means "nothing to play": core-web's offline type, or our server's answers for a stream that is not (or no longer) live. */
 export function isOfflineError(e: { type?: string; message: string }): boolean {
-  return e.type === 'offline' || /STREAM_NOT_LIVE|UNKNOWN_PLAYBACK_ID|NOT_FOUND|INVALID_STREAM_KEY|stream is offline|not live/i.test(e.message);
+  return (
+    e.type === 'offline' ||
+    /STREAM_NOT_LIVE|UNKNOWN_PLAYBACK_ID|NOT_FOUND|INVALID_STREAM_KEY|stream is offline|not live/i.test(e.message)
+  );
 }
 
 /** An error as a sentence: the `message` of a JSON error body, or the text cut to 160 characters. */

@@ -17,7 +17,15 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CreateMediaStreamInput, KnownMediaStream, MediaBackend, MediaEvent, MediaStream, PlaybackInfo, PlaybackSource } from '../backend.js';
+import type {
+  CreateMediaStreamInput,
+  KnownMediaStream,
+  MediaBackend,
+  MediaEvent,
+  MediaStream,
+  PlaybackInfo,
+  PlaybackSource,
+} from '../backend.js';
 import { RateLimiter } from '../../../../lib/rateLimit.js';
 import { BodyTooLargeError, readBody, sendError, sendJson, setCors } from './http.js';
 import { DEFAULT_LADDER, HlsLadder, type LadderConfig, MASTER_PLAYLIST } from './ladder.js';
@@ -134,7 +142,8 @@ const ROUTES = {
 /** Creates the embedded backend (werift WHIP/WHEP, ffmpeg HLS ladder). */
 export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMediaBackend {
   const base = opts.publicBaseUrl.replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(base)) throw new Error(`publicBaseUrl must be an absolute http(s) URL: ${opts.publicBaseUrl}`);
+  if (!/^https?:\/\//.test(base))
+    throw new Error(`publicBaseUrl must be an absolute http(s) URL: ${opts.publicBaseUrl}`);
   // core-web would type the HLS URL as WebRTC (see `hex` above).
   if (/webrtc|sdp/i.test(base)) throw new Error(`publicBaseUrl must not contain "webrtc" or "sdp": ${base}`);
   const log = opts.log ?? silent;
@@ -176,7 +185,8 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
   const listeners = new Set<(event: MediaEvent) => void>();
   let workDir: Promise<string> | null = null;
   let closed = false;
-  const getWorkDir = (): Promise<string> => (workDir ??= opts.workDir ? Promise.resolve(opts.workDir) : mkdtemp(join(tmpdir(), 'blive-media-')));
+  const getWorkDir = (): Promise<string> =>
+    (workDir ??= opts.workDir ? Promise.resolve(opts.workDir) : mkdtemp(join(tmpdir(), 'blive-media-')));
 
   const emit = (type: MediaEvent['type'], entry: Entry): void => {
     const event: MediaEvent = { type, mediaId: entry.mediaId, at: Date.now() };
@@ -185,7 +195,11 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
       try {
         listener(event);
       } catch (err) {
-        log.error('media event listener threw', { media_id: entry.mediaId, event: type, error: (err as Error).message });
+        log.error('media event listener threw', {
+          media_id: entry.mediaId,
+          event: type,
+          error: (err as Error).message,
+        });
       }
     }
   };
@@ -270,14 +284,23 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
     b.slots--;
     releaseIp(viewer);
     log.info(reason, { media_id: entry.mediaId, viewer_id: id });
-    viewer.close().catch((err: Error) => log.error('closing a viewer failed', { media_id: entry.mediaId, error: err.message }));
+    viewer
+      .close()
+      .catch((err: Error) => log.error('closing a viewer failed', { media_id: entry.mediaId, error: err.message }));
   }
 
   /** Refuses the request with 429 when its address has used its offers for this minute. */
   function limitOffers(req: IncomingMessage, res: ServerResponse): boolean {
     const wait = offerLimiter.take(clientIp(req), offersPerMinute, 60_000, Date.now());
     if (wait === 0) return true;
-    sendError(res, 429, 'RATE_LIMITED', 'too many SDP offers from this address', { 'retry-after': String(Math.ceil(wait / 1000)) }, { retryAfterMs: wait });
+    sendError(
+      res,
+      429,
+      'RATE_LIMITED',
+      'too many SDP offers from this address',
+      { 'retry-after': String(Math.ceil(wait / 1000)) },
+      { retryAfterMs: wait },
+    );
     return false;
   }
   const limiterSweep = setInterval(() => offerLimiter.sweep(60_000, Date.now()), 60_000);
@@ -299,7 +322,14 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
       await accepted.ingest.close();
       return sendError(res, 404, 'UNKNOWN_STREAM', 'the stream was deleted');
     }
-    const b: Broadcast = { id: hex(8), createdAt: Date.now(), ingest: accepted.ingest, ladder: null, viewers: new Map(), slots: 0 };
+    const b: Broadcast = {
+      id: hex(8),
+      createdAt: Date.now(),
+      ingest: accepted.ingest,
+      ladder: null,
+      viewers: new Map(),
+      slots: 0,
+    };
     entry.broadcast = b;
     const off = b.ingest.onRtp(() => {
       off();
@@ -307,10 +337,17 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
     });
     b.ingest.onStateChange((state) => {
       if ((state === 'failed' || state === 'closed') && entry.broadcast === b) {
-        endBroadcast(entry, `ingest ${state}`).catch((err: Error) => log.error('ending broadcast failed', { media_id: entry.mediaId, error: err.message }));
+        endBroadcast(entry, `ingest ${state}`).catch((err: Error) =>
+          log.error('ending broadcast failed', { media_id: entry.mediaId, error: err.message }),
+        );
       }
     });
-    log.info('WHIP session', { media_id: entry.mediaId, broadcast_id: b.id, video: b.ingest.codecs.video?.name, audio: b.ingest.codecs.audio?.name });
+    log.info('WHIP session', {
+      media_id: entry.mediaId,
+      broadcast_id: b.id,
+      video: b.ingest.codecs.video?.name,
+      audio: b.ingest.codecs.audio?.name,
+    });
     res.writeHead(201, {
       'content-type': 'application/sdp',
       location: `/media/whip/${entry.streamKey}/${b.id}`,
@@ -323,13 +360,19 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
     const offer = await readSdp(req, res);
     if (offer === null) return;
     const b = entry.broadcast;
-    if (!b || !entry.live) return sendError(res, 503, 'STREAM_NOT_LIVE', 'the stream is not live', { 'retry-after': '2' });
+    if (!b || !entry.live)
+      return sendError(res, 503, 'STREAM_NOT_LIVE', 'the stream is not live', { 'retry-after': '2' });
     const problem = offerProblem(offer);
     if (problem) return sendError(res, 400, 'BAD_SDP', `not a usable WebRTC offer: ${problem}`);
-    if (b.slots >= maxViewers) return sendError(res, 503, 'VIEWER_LIMIT', 'too many viewers on this stream', { 'retry-after': String(Math.ceil(viewerConnectTimeoutMs / 1000)) });
+    if (b.slots >= maxViewers)
+      return sendError(res, 503, 'VIEWER_LIMIT', 'too many viewers on this stream', {
+        'retry-after': String(Math.ceil(viewerConnectTimeoutMs / 1000)),
+      });
     const ip = clientIp(req);
     if ((viewersByIp.get(ip) ?? 0) >= maxViewersPerIp) {
-      return sendError(res, 429, 'TOO_MANY_CONNECTIONS', `at most ${maxViewersPerIp} WebRTC viewers from one address`, { 'retry-after': String(Math.ceil(viewerConnectTimeoutMs / 1000)) });
+      return sendError(res, 429, 'TOO_MANY_CONNECTIONS', `at most ${maxViewersPerIp} WebRTC viewers from one address`, {
+        'retry-after': String(Math.ceil(viewerConnectTimeoutMs / 1000)),
+      });
     }
     // No await between the checks and these lines: the caps hold under concurrent offers.
     b.slots++;
@@ -398,7 +441,11 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
       { hrn: 'WebRTC (H264)', type: 'html5/video/h264', url: `${base}/media/webrtc/${entry.playbackId}` },
     ];
     if (await hls) {
-      source.push({ hrn: 'HLS (TS)', type: 'html5/application/vnd.apple.mpegurl', url: `${base}/media/hls/${entry.playbackId}/index.m3u8` });
+      source.push({
+        hrn: 'HLS (TS)',
+        type: 'html5/application/vnd.apple.mpegurl',
+        url: `${base}/media/hls/${entry.playbackId}/index.m3u8`,
+      });
     }
     return { type: 'live', meta: { live: entry.live ? 1 : 0, source } };
   }
@@ -411,7 +458,8 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
       if (!file) throw Object.assign(new Error('no ladder'), { code: 'ENOENT' });
       body = await readFile(file);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return sendError(res, 404, 'NOT_FOUND', 'no such HLS file (yet)');
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        return sendError(res, 404, 'NOT_FOUND', 'no such HLS file (yet)');
       throw err;
     }
     const playlist = relPath.endsWith('.m3u8');
@@ -441,7 +489,12 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
       byId.set(entry.mediaId, entry);
       byKey.set(entry.streamKey, entry);
       byPlayback.set(entry.playbackId, entry);
-      return { mediaId: entry.mediaId, streamKey: entry.streamKey, playbackId: entry.playbackId, ingestUrl: `${base}/media/whip/${entry.streamKey}` };
+      return {
+        mediaId: entry.mediaId,
+        streamKey: entry.streamKey,
+        playbackId: entry.playbackId,
+        ingestUrl: `${base}/media/whip/${entry.streamKey}`,
+      };
     },
 
     // Keys and playback ids persist in the live database; a restart hands them back here.
@@ -449,14 +502,32 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
       const taken: MediaStream[] = [];
       for (const s of streams) {
         // Ids this backend made: routes only match lowercase hex of these lengths.
-        if (!/^[0-9a-f]{32}$/.test(s.mediaId) || !/^[0-9a-f]{48}$/.test(s.streamKey) || !/^[0-9a-f]{16}$/.test(s.playbackId)) continue;
+        if (
+          !/^[0-9a-f]{32}$/.test(s.mediaId) ||
+          !/^[0-9a-f]{48}$/.test(s.streamKey) ||
+          !/^[0-9a-f]{16}$/.test(s.playbackId)
+        )
+          continue;
         if (!byId.has(s.mediaId) && !byKey.has(s.streamKey) && !byPlayback.has(s.playbackId)) {
-          const entry: Entry = { mediaId: s.mediaId, streamKey: s.streamKey, playbackId: s.playbackId, name: s.name, audioOnly: s.audioOnly, live: false, broadcast: null };
+          const entry: Entry = {
+            mediaId: s.mediaId,
+            streamKey: s.streamKey,
+            playbackId: s.playbackId,
+            name: s.name,
+            audioOnly: s.audioOnly,
+            live: false,
+            broadcast: null,
+          };
           byId.set(entry.mediaId, entry);
           byKey.set(entry.streamKey, entry);
           byPlayback.set(entry.playbackId, entry);
         }
-        taken.push({ mediaId: s.mediaId, streamKey: s.streamKey, playbackId: s.playbackId, ingestUrl: `${base}/media/whip/${s.streamKey}` });
+        taken.push({
+          mediaId: s.mediaId,
+          streamKey: s.streamKey,
+          playbackId: s.playbackId,
+          ingestUrl: `${base}/media/whip/${s.streamKey}`,
+        });
       }
       return taken;
     },
@@ -528,7 +599,8 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
       if ((m = ROUTES.whipResource.exec(path))) {
         if (!allow('DELETE')) return true;
         const entry = byKey.get(m[1]!);
-        if (!entry || entry.broadcast?.id !== m[2]) return sendError(res, 404, 'UNKNOWN_SESSION', 'no such WHIP session'), true;
+        if (!entry || entry.broadcast?.id !== m[2])
+          return (sendError(res, 404, 'UNKNOWN_SESSION', 'no such WHIP session'), true);
         await endBroadcast(entry, 'WHIP DELETE');
         res.writeHead(200).end();
         return true;
@@ -549,7 +621,8 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
         if (!allow('DELETE')) return true;
         const entry = byPlayback.get(m[1]!);
         const b = entry?.broadcast;
-        if (!entry || !b?.viewers.has(m[2]!)) return sendError(res, 404, 'UNKNOWN_SESSION', 'no such WHEP session'), true;
+        if (!entry || !b?.viewers.has(m[2]!))
+          return (sendError(res, 404, 'UNKNOWN_SESSION', 'no such WHEP session'), true);
         dropViewer(entry, b, m[2]!, 'WHEP DELETE');
         res.writeHead(200).end();
         return true;
@@ -557,14 +630,14 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
       if ((m = ROUTES.playback.exec(path))) {
         if (!allow('GET, HEAD')) return true;
         const entry = byPlayback.get(m[1]!);
-        if (!entry) return sendError(res, 404, 'UNKNOWN_PLAYBACK_ID', 'unknown playback id'), true;
+        if (!entry) return (sendError(res, 404, 'UNKNOWN_PLAYBACK_ID', 'unknown playback id'), true);
         sendJson(res, 200, await playbackInfoOf(entry), method === 'HEAD');
         return true;
       }
       if ((m = ROUTES.master.exec(path)) || (m = ROUTES.rendition.exec(path))) {
         if (!allow('GET, HEAD')) return true;
         const entry = byPlayback.get(m[1]!);
-        if (!entry || !(await hls)) return sendError(res, 404, 'UNKNOWN_PLAYBACK_ID', 'unknown playback id'), true;
+        if (!entry || !(await hls)) return (sendError(res, 404, 'UNKNOWN_PLAYBACK_ID', 'unknown playback id'), true);
         const rel = m[2] ? join(m[2], m[3]!) : MASTER_PLAYLIST;
         await serveHls(res, entry, rel, method === 'HEAD');
         return true;
@@ -590,7 +663,6 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
   return backend;
 }
 
-
 const FFMPEG_INSTALL = 'apt-get install ffmpeg';
 
 /**
@@ -615,19 +687,33 @@ async function checkFfmpeg(ffmpegPath: string, log: MediaLogger): Promise<boolea
   });
   if (result.error) {
     const why = result.error.code === 'ENOENT' ? 'not found' : `could not be run (${result.error.message})`;
-    log.error(`ffmpeg ${why}: ${off}. Install it with \`${FFMPEG_INSTALL}\` or set FFMPEG_PATH (MEDIA_HLS=0 turns HLS off without this message)`, {
-      ffmpeg: ffmpegPath,
-      install: FFMPEG_INSTALL,
-    });
+    log.error(
+      `ffmpeg ${why}: ${off}. Install it with \`${FFMPEG_INSTALL}\` or set FFMPEG_PATH (MEDIA_HLS=0 turns HLS off without this message)`,
+      {
+        ffmpeg: ffmpegPath,
+        install: FFMPEG_INSTALL,
+      },
+    );
     return false;
   }
-  const missing = [['libx264', /^\s*V\S*\s+libx264\s/m], ['aac', /^\s*A\S*\s+aac\s/m]].filter(([, re]) => !(re as RegExp).test(result.out)).map(([name]) => name as string);
+  const missing = [
+    ['libx264', /^\s*V\S*\s+libx264\s/m],
+    ['aac', /^\s*A\S*\s+aac\s/m],
+  ]
+    .filter(([, re]) => !(re as RegExp).test(result.out))
+    .map(([name]) => name as string);
   if (result.code !== 0 || missing.length > 0) {
-    const why = result.code !== 0 ? `exited with ${result.code} when asked for its encoders` : `has no ${missing.join(' or ')} encoder`;
-    log.error(`ffmpeg ${why}: ${off}. Install Debian's (\`${FFMPEG_INSTALL}\`) or set FFMPEG_PATH to one with libx264 and aac`, {
-      ffmpeg: ffmpegPath,
-      install: FFMPEG_INSTALL,
-    });
+    const why =
+      result.code !== 0
+        ? `exited with ${result.code} when asked for its encoders`
+        : `has no ${missing.join(' or ')} encoder`;
+    log.error(
+      `ffmpeg ${why}: ${off}. Install Debian's (\`${FFMPEG_INSTALL}\`) or set FFMPEG_PATH to one with libx264 and aac`,
+      {
+        ffmpeg: ffmpegPath,
+        install: FFMPEG_INSTALL,
+      },
+    );
     return false;
   }
   log.info('ffmpeg ready for the HLS ladder', { ffmpeg: ffmpegPath });

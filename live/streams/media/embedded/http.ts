@@ -36,7 +36,11 @@ export function sendError(
 /** A JSON body with `no-cache`; `headOnly` sends the headers alone. */
 export function sendJson(res: ServerResponse, status: number, value: unknown, headOnly = false): void {
   const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-cache' });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-cache',
+  });
   res.end(headOnly ? undefined : body);
 }
 
@@ -59,4 +63,3 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   }
   return Buffer.concat(chunks);
 }
-

@@ -109,32 +109,50 @@ async function freeRtpPort(): Promise<number> {
 }
 
 /** ffmpeg's arguments for the ladder; exported for the bench and for reading. */
-export function ffmpegArgs(sdpPath: string, dir: string, codecs: Partial<Record<MediaKind, SdpCodec>>, config: LadderConfig): string[] {
+export function ffmpegArgs(
+  sdpPath: string,
+  dir: string,
+  codecs: Partial<Record<MediaKind, SdpCodec>>,
+  config: LadderConfig,
+): string[] {
   const input = [
     '-hide_banner',
-    '-loglevel', 'warning',
+    '-loglevel',
+    'warning',
     '-nostats',
-    '-progress', 'pipe:1',
-    '-protocol_whitelist', 'file,udp,rtp',
-    '-fflags', '+genpts+nobuffer',
-    '-reorder_queue_size', '128',
-    '-max_delay', '200000',
-    '-i', sdpPath,
+    '-progress',
+    'pipe:1',
+    '-protocol_whitelist',
+    'file,udp,rtp',
+    '-fflags',
+    '+genpts+nobuffer',
+    '-reorder_queue_size',
+    '128',
+    '-max_delay',
+    '200000',
+    '-i',
+    sdpPath,
   ];
-  const audio = codecs.audio
-    ? ['-c:a', 'aac', '-b:a', String(config.audioBitrate), '-ac', '2', '-ar', '48000']
-    : [];
+  const audio = codecs.audio ? ['-c:a', 'aac', '-b:a', String(config.audioBitrate), '-ac', '2', '-ar', '48000'] : [];
   const hls = (streamMap: string): string[] => [
-    '-f', 'hls',
-    '-hls_time', String(config.segmentSeconds),
-    '-hls_list_size', String(config.listSize),
-    '-hls_flags', 'delete_segments+independent_segments',
+    '-f',
+    'hls',
+    '-hls_time',
+    String(config.segmentSeconds),
+    '-hls_list_size',
+    String(config.listSize),
+    '-hls_flags',
+    'delete_segments+independent_segments',
     // Sequence numbers from the clock keep growing across ffmpeg restarts, so players never see
     // a playlist go backwards.
-    '-hls_start_number_source', 'epoch',
-    '-master_pl_name', MASTER_PLAYLIST,
-    '-var_stream_map', streamMap,
-    '-hls_segment_filename', join(dir, '%v', 'seg_%d.ts'),
+    '-hls_start_number_source',
+    'epoch',
+    '-master_pl_name',
+    MASTER_PLAYLIST,
+    '-var_stream_map',
+    streamMap,
+    '-hls_segment_filename',
+    join(dir, '%v', 'seg_%d.ts'),
     join(dir, '%v', 'index.m3u8'),
   ];
   if (!codecs.video) {
@@ -146,26 +164,35 @@ export function ffmpegArgs(sdpPath: string, dir: string, codecs: Partial<Record<
   const filter = `[0:v]fps=${config.fps},split=${n}${split};${scales}`;
   const maps = config.renditions.flatMap((_, i) => ['-map', `[v${i}]`, ...(codecs.audio ? ['-map', '0:a'] : [])]);
   const rates = config.renditions.flatMap((r, i) => [
-    `-b:v:${i}`, String(r.videoBitrate),
-    `-maxrate:v:${i}`, String(Math.round(r.videoBitrate * 1.1)),
-    `-bufsize:v:${i}`, String(r.videoBitrate * 2),
+    `-b:v:${i}`,
+    String(r.videoBitrate),
+    `-maxrate:v:${i}`,
+    String(Math.round(r.videoBitrate * 1.1)),
+    `-bufsize:v:${i}`,
+    String(r.videoBitrate * 2),
   ]);
   const gop = Math.round(config.fps * config.segmentSeconds);
   const video = [
-    '-c:v', 'libx264',
-    '-preset', config.preset,
-    '-tune', 'zerolatency',
-    '-pix_fmt', 'yuv420p',
+    '-c:v',
+    'libx264',
+    '-preset',
+    config.preset,
+    '-tune',
+    'zerolatency',
+    '-pix_fmt',
+    'yuv420p',
     // Keyframes on the same boundaries in every rung, so segments align across renditions.
-    '-g', String(gop),
-    '-keyint_min', String(gop),
-    '-sc_threshold', '0',
-    '-force_key_frames', `expr:gte(t,n_forced*${config.segmentSeconds})`,
+    '-g',
+    String(gop),
+    '-keyint_min',
+    String(gop),
+    '-sc_threshold',
+    '0',
+    '-force_key_frames',
+    `expr:gte(t,n_forced*${config.segmentSeconds})`,
     ...rates,
   ];
-  const streamMap = config.renditions
-    .map((r, i) => `v:${i}${codecs.audio ? `,a:${i}` : ''},name:${r.name}`)
-    .join(' ');
+  const streamMap = config.renditions.map((r, i) => `v:${i}${codecs.audio ? `,a:${i}` : ''},name:${r.name}`).join(' ');
   return [...input, '-filter_complex', filter, ...maps, ...video, ...audio, ...hls(streamMap)];
 }
 
@@ -247,7 +274,12 @@ export class HlsLadder {
     this.stderrTail = [];
     const startedAt = Date.now();
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      const m = /speed=\s*([\d.]+)x/.exec(chunk.split('\n').filter((l) => l.startsWith('speed=')).pop() ?? '');
+      const m = /speed=\s*([\d.]+)x/.exec(
+        chunk
+          .split('\n')
+          .filter((l) => l.startsWith('speed='))
+          .pop() ?? '',
+      );
       if (m) this.speed = Number(m[1]);
       // Video output (frame=) or, audio only, time written (out_time_us=): ffmpeg is decoding.
       const producing = codecs.video ? /^frame=\s*[1-9]/m.test(chunk) : /^out_time_us=\s*[1-9]/m.test(chunk);
@@ -258,7 +290,8 @@ export class HlsLadder {
     });
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderrTail.push(...chunk.split('\n').filter((l) => l.trim()));
-      if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.splice(0, this.stderrTail.length - STDERR_TAIL_LINES);
+      if (this.stderrTail.length > STDERR_TAIL_LINES)
+        this.stderrTail.splice(0, this.stderrTail.length - STDERR_TAIL_LINES);
     });
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
@@ -269,7 +302,13 @@ export class HlsLadder {
         }
         resolve();
         if (this.stopped) return;
-        log.error('ffmpeg exited', { pid: child.pid, code, signal, ran_ms: Date.now() - startedAt, stderr_tail: this.stderrTail.join('\n') });
+        log.error('ffmpeg exited', {
+          pid: child.pid,
+          code,
+          signal,
+          ran_ms: Date.now() - startedAt,
+          stderr_tail: this.stderrTail.join('\n'),
+        });
         this.scheduleRestart();
       });
     });
@@ -295,7 +334,10 @@ export class HlsLadder {
     this.restartTimes = this.restartTimes.filter((t) => now - t < restartWindowMs);
     if (this.restartTimes.length >= maxRestarts) {
       this.failed = true;
-      log.error('ffmpeg keeps dying; HLS off until the next broadcast', { restarts: this.restartTimes.length, window_ms: restartWindowMs });
+      log.error('ffmpeg keeps dying; HLS off until the next broadcast', {
+        restarts: this.restartTimes.length,
+        window_ms: restartWindowMs,
+      });
       return;
     }
     const delay = Math.min(250 * 2 ** this.restartTimes.length, 8000);

@@ -181,11 +181,21 @@ export class Ingest extends PeerSession {
    * Answers a broadcaster's offer. Throws UnsupportedCodecError when it offers no H264/VP8 video
    * or no Opus audio for a section it sends.
    */
-  static async accept(offer: string, ice: IceOptions, startKbps: number = INGEST_START_KBPS): Promise<{ ingest: Ingest; answer: string }> {
-    const narrowed = narrowOffer(offer, (kind, codecs) => (kind === 'video' ? pickIngestVideo(codecs) : pickOpus(codecs)));
+  static async accept(
+    offer: string,
+    ice: IceOptions,
+    startKbps: number = INGEST_START_KBPS,
+  ): Promise<{ ingest: Ingest; answer: string }> {
+    const narrowed = narrowOffer(offer, (kind, codecs) =>
+      kind === 'video' ? pickIngestVideo(codecs) : pickOpus(codecs),
+    );
     const { video, audio } = narrowed.chosen;
     const pc = new RTCPeerConnection(
-      peerConfig(ice, { video: video ? [toWerift(video, 'video')] : [], audio: audio ? [toWerift(audio, 'audio')] : [] }, true),
+      peerConfig(
+        ice,
+        { video: video ? [toWerift(video, 'video')] : [], audio: audio ? [toWerift(audio, 'audio')] : [] },
+        true,
+      ),
     );
     // werift answers with the feedback types the offer lists. Its own transport-cc generator is
     // kept off (see twcc.ts) and ours is announced instead; REMB is not offered back because
@@ -195,7 +205,10 @@ export class Ingest extends PeerSession {
     const ingest = new Ingest(pc, narrowed.chosen);
     try {
       const sdp = withRtcpFeedback(await answer(pc, toWeriftOffer), 'transport-cc', RTP_EXTENSION_URI.transportWideCC);
-      return { ingest, answer: video && startKbps > 0 ? withFmtp(sdp, 'video', `x-google-start-bitrate=${startKbps}`) : sdp };
+      return {
+        ingest,
+        answer: video && startKbps > 0 ? withFmtp(sdp, 'video', `x-google-start-bitrate=${startKbps}`) : sdp,
+      };
     } catch (err) {
       await ingest.close();
       throw err;
@@ -272,7 +285,8 @@ export class Viewer extends PeerSession {
   static async accept(offer: string, ingest: Ingest, ice: IceOptions): Promise<{ viewer: Viewer; answer: string }> {
     const { video, audio } = ingest.codecs;
     const narrowed = narrowOffer(offer, (kind, codecs) => {
-      if (kind === 'video') return video ? pickViewerVideo(codecs, video) : (pickIngestVideo(codecs) ?? codecs[0] ?? null);
+      if (kind === 'video')
+        return video ? pickViewerVideo(codecs, video) : (pickIngestVideo(codecs) ?? codecs[0] ?? null);
       return pickOpus(codecs);
     });
     const pc = new RTCPeerConnection(

@@ -108,7 +108,12 @@ export function pickIngestVideo(codecs: readonly SdpCodec[]): SdpCodec | null {
 export function pickViewerVideo(codecs: readonly SdpCodec[], ingest: SdpCodec): SdpCodec | null {
   if (isVp8(ingest)) return codecs.find(isVp8) ?? null;
   const h264 = codecs.filter((c) => isH264(c) && packetizationMode1(c));
-  return h264.find((c) => profileOf(c) === profileOf(ingest)) ?? h264.find((c) => profileOf(c).startsWith('42')) ?? h264[0] ?? null;
+  return (
+    h264.find((c) => profileOf(c) === profileOf(ingest)) ??
+    h264.find((c) => profileOf(c).startsWith('42')) ??
+    h264[0] ??
+    null
+  );
 }
 
 /** The Opus payload type of an audio section, or null. */
@@ -126,7 +131,10 @@ export interface NarrowedOffer {
  * Narrows every audio/video section of `offer` to the codec `pick` chooses. Throws
  * UnsupportedCodecError when a section has no acceptable codec.
  */
-export function narrowOffer(offer: string, pick: (kind: MediaKind, codecs: readonly SdpCodec[]) => SdpCodec | null): NarrowedOffer {
+export function narrowOffer(
+  offer: string,
+  pick: (kind: MediaKind, codecs: readonly SdpCodec[]) => SdpCodec | null,
+): NarrowedOffer {
   const { session, sections } = splitSdp(offer);
   const chosen: Partial<Record<MediaKind, SdpCodec>> = {};
   for (const section of sections) {
@@ -134,7 +142,11 @@ export function narrowOffer(offer: string, pick: (kind: MediaKind, codecs: reado
     if ((section.lines[0] ?? '').split(' ')[1] === '0') continue; // rejected or stopped section
     const codecs = codecsOf(section);
     const codec = pick(section.kind, codecs);
-    if (!codec) throw new UnsupportedCodecError(section.kind, codecs.map((c) => c.name));
+    if (!codec)
+      throw new UnsupportedCodecError(
+        section.kind,
+        codecs.map((c) => c.name),
+      );
     restrict(section, codec.payloadType);
     chosen[section.kind] ??= codec;
   }
@@ -181,7 +193,12 @@ export function withFmtp(sdp: string, kind: MediaKind, extra: string): string {
     for (const { payloadType } of codecsOf(section)) {
       const i = section.lines.findIndex((l) => l.startsWith(`a=fmtp:${payloadType} `));
       if (i >= 0) section.lines[i] = `${section.lines[i]};${extra}`;
-      else section.lines.splice(section.lines.findIndex((l) => l.startsWith(`a=rtpmap:${payloadType} `)) + 1, 0, `a=fmtp:${payloadType} ${extra}`);
+      else
+        section.lines.splice(
+          section.lines.findIndex((l) => l.startsWith(`a=rtpmap:${payloadType} `)) + 1,
+          0,
+          `a=fmtp:${payloadType} ${extra}`,
+        );
     }
   }
   return joinSdp(session, sections);
@@ -194,9 +211,12 @@ export function withFmtp(sdp: string, kind: MediaKind, extra: string): string {
  */
 export function offerProblem(sdp: string): string | null {
   const { session, sections } = splitSdp(sdp);
-  const media = sections.filter((s) => (s.kind === 'audio' || s.kind === 'video') && (s.lines[0] ?? '').split(' ')[1] !== '0');
+  const media = sections.filter(
+    (s) => (s.kind === 'audio' || s.kind === 'video') && (s.lines[0] ?? '').split(' ')[1] !== '0',
+  );
   if (media.length === 0) return 'no audio or video section';
-  const has = (prefix: string): boolean => session.some((l) => l.startsWith(prefix)) || media.every((s) => s.lines.some((l) => l.startsWith(prefix)));
+  const has = (prefix: string): boolean =>
+    session.some((l) => l.startsWith(prefix)) || media.every((s) => s.lines.some((l) => l.startsWith(prefix)));
   if (!has('a=ice-ufrag:') || !has('a=ice-pwd:')) return 'no ICE credentials';
   if (!has('a=fingerprint:')) return 'no DTLS fingerprint';
   return null;
@@ -234,7 +254,9 @@ export function ffmpegSdp(inputs: Partial<Record<MediaKind, RtpInput>>): string 
     if (!input) continue;
     const { codec, port } = input;
     lines.push(`m=${kind} ${port} RTP/AVP ${codec.payloadType}`);
-    lines.push(`a=rtpmap:${codec.payloadType} ${codec.name}/${codec.clockRate}${codec.channels ? `/${codec.channels}` : ''}`);
+    lines.push(
+      `a=rtpmap:${codec.payloadType} ${codec.name}/${codec.clockRate}${codec.channels ? `/${codec.channels}` : ''}`,
+    );
     if (codec.fmtp) lines.push(`a=fmtp:${codec.payloadType} ${codec.fmtp}`);
     lines.push('a=recvonly');
   }

@@ -119,7 +119,10 @@ export class TwccFeedback {
 
   private serialize(base: number, refTime: number, statuses: readonly Status[], deltas: readonly number[]): Buffer {
     const chunks = encodeChunks(statuses);
-    const deltaBytes = statuses.reduce((n, s) => n + (s === Status.SmallDelta ? 1 : s === Status.LargeDelta ? 2 : 0), 0);
+    const deltaBytes = statuses.reduce(
+      (n, s) => n + (s === Status.SmallDelta ? 1 : s === Status.LargeDelta ? 2 : 0),
+      0,
+    );
     const unpadded = 4 + 16 + chunks.length * 2 + deltaBytes;
     const padding = (4 - (unpadded % 4)) % 4;
     const buf = Buffer.alloc(unpadded + padding);

@@ -24,12 +24,16 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
     throw new GraphQLError(`indexer unreachable: ${(err as Error).message}`, 'NETWORK', true);
   }
   // A body that is not JSON (a proxy's 503 page) still becomes a GraphQLError below, from the status.
-  const body = (await res.json().catch(() => null)) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] } | null;
+  const body = (await res.json().catch(() => null)) as {
+    data?: T;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  } | null;
   if (body?.errors?.length) {
     const e = body.errors[0]!;
     throw new GraphQLError(e.message, e.extensions?.code, false);
   }
-  if (!res.ok || !body?.data) throw new GraphQLError(`indexer answered ${res.status}`, 'HTTP_' + res.status, res.status >= 500);
+  if (!res.ok || !body?.data)
+    throw new GraphQLError(`indexer answered ${res.status}`, 'HTTP_' + res.status, res.status >= 500);
   return body.data;
 }
 

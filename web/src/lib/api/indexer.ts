@@ -131,16 +131,21 @@ export interface Status {
 }
 
 const PROFILE = 'address registered handle profileUri broadcaster registeredAt followerCount followingCount finality';
-const GIFT = 'txId blockNumber logIndex timestamp finality sender broadcaster giftId quantity token total broadcasterAmount streamId releaseAt paidFrom removed';
-const LEDGER = 'id cursor txId blockNumber logIndex entryIndex timestamp finality kind account side token amount removed';
+const GIFT =
+  'txId blockNumber logIndex timestamp finality sender broadcaster giftId quantity token total broadcasterAmount streamId releaseAt paidFrom removed';
+const LEDGER =
+  'id cursor txId blockNumber logIndex entryIndex timestamp finality kind account side token amount removed';
 const FOLLOW = 'follower target since finality profile { address handle broadcaster }';
 
 /** A profile by address or handle (null if never seen). */
 export async function fetchProfile(by: { address?: string; handle?: string }): Promise<Profile | null> {
-  const d = await gql<{ profile: Profile | null }>(`query($a: Address, $h: String) { profile(address: $a, handle: $h) { ${PROFILE} } }`, {
-    a: by.address ?? null,
-    h: by.handle ?? null,
-  });
+  const d = await gql<{ profile: Profile | null }>(
+    `query($a: Address, $h: String) { profile(address: $a, handle: $h) { ${PROFILE} } }`,
+    {
+      a: by.address ?? null,
+      h: by.handle ?? null,
+    },
+  );
   return d.profile;
 }
 
@@ -154,7 +159,12 @@ export async function fetchProfiles(search: string | null, first = 20, after?: s
 }
 
 /** Followers (`followers`) or followed accounts (`following`) of an address. */
-export async function fetchFollows(kind: 'followers' | 'following', address: string, first = 50, after?: string | null): Promise<Page<Follow>> {
+export async function fetchFollows(
+  kind: 'followers' | 'following',
+  address: string,
+  first = 50,
+  after?: string | null,
+): Promise<Page<Follow>> {
   const d = await gql<Record<string, Page<Follow>>>(
     `query($x: Address!, $f: Int, $a: String) { r: ${kind}(address: $x, first: $f, after: $a) { nodes { ${FOLLOW} } pageInfo { endCursor hasNextPage } } }`,
     { x: address, f: first, a: after ?? null },
@@ -164,14 +174,19 @@ export async function fetchFollows(kind: 'followers' | 'following', address: str
 
 /** Whether follower follows followee. */
 export async function fetchFollowsEdge(follower: string, followee: string): Promise<boolean> {
-  const d = await gql<{ follows: boolean }>(`query($a: Address!, $b: Address!) { follows(follower: $a, followee: $b) }`, { a: follower, b: followee });
+  const d = await gql<{ follows: boolean }>(
+    `query($a: Address!, $b: Address!) { follows(follower: $a, followee: $b) }`,
+    { a: follower, b: followee },
+  );
   return d.follows;
 }
 
 let catalogCache: Promise<GiftType[]> | null = null;
 /** The whole gift catalog (cached for the session). */
 export function fetchCatalog(): Promise<GiftType[]> {
-  catalogCache ??= gql<{ giftCatalog: Page<GiftType> }>(`{ giftCatalog(first: 100) { nodes { giftId token price enabled uri } pageInfo { hasNextPage } } }`)
+  catalogCache ??= gql<{ giftCatalog: Page<GiftType> }>(
+    `{ giftCatalog(first: 100) { nodes { giftId token price enabled uri } pageInfo { hasNextPage } } }`,
+  )
     .then((d) => d.giftCatalog.nodes)
     .catch((err) => {
       catalogCache = null;
@@ -182,7 +197,10 @@ export function fetchCatalog(): Promise<GiftType[]> {
 
 /** Vault balances of an address. */
 export async function fetchBalances(address: string): Promise<Balance[]> {
-  const d = await gql<{ balances: Page<Balance> }>(`query($a: Address!) { balances(address: $a, first: 20) { nodes { token amount finality } pageInfo { hasNextPage } } }`, { a: address });
+  const d = await gql<{ balances: Page<Balance> }>(
+    `query($a: Address!) { balances(address: $a, first: 20) { nodes { token amount finality } pageInfo { hasNextPage } } }`,
+    { a: address },
+  );
   return d.balances.nodes;
 }
 
@@ -259,7 +277,11 @@ export async function fetchStatus(): Promise<Status> {
 }
 
 /** Gifts as they are committed (and `removed: true` notices after a reorg). */
-export function subscribeGifts(filter: { streamId?: string; broadcaster?: string }, onGift: (g: Gift) => void, onReconnect?: () => void): Subscription {
+export function subscribeGifts(
+  filter: { streamId?: string; broadcaster?: string },
+  onGift: (g: Gift) => void,
+  onReconnect?: () => void,
+): Subscription {
   return subscribe<{ giftSent: Gift }>(
     `subscription($s: BigInt, $b: Address) { giftSent(streamId: $s, broadcaster: $b) { ${GIFT} } }`,
     { s: filter.streamId ?? null, b: filter.broadcaster ?? null },
@@ -270,12 +292,20 @@ export function subscribeGifts(filter: { streamId?: string; broadcaster?: string
 
 /** Ledger entries of an address as they are committed. */
 export function subscribeLedger(address: string, onEntry: (e: LedgerEntry) => void): Subscription {
-  return subscribe<{ ledgerEntries: LedgerEntry }>(`subscription($a: Address!) { ledgerEntries(address: $a) { ${LEDGER} } }`, { a: address }, (d) => onEntry(d.ledgerEntries));
+  return subscribe<{ ledgerEntries: LedgerEntry }>(
+    `subscription($a: Address!) { ledgerEntries(address: $a) { ${LEDGER} } }`,
+    { a: address },
+    (d) => onEntry(d.ledgerEntries),
+  );
 }
 
 /** Each advance of the final block. */
 export function subscribeFinalized(onFinal: (u: { final: number; indexed: number }) => void): Subscription {
-  return subscribe<{ finalized: { final: number; indexed: number } }>('subscription { finalized { final indexed } }', {}, (d) => onFinal(d.finalized));
+  return subscribe<{ finalized: { final: number; indexed: number } }>(
+    'subscription { finalized { final indexed } }',
+    {},
+    (d) => onFinal(d.finalized),
+  );
 }
 
 const handleCache = new Map<string, Promise<string | null>>();

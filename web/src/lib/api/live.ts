@@ -21,15 +21,27 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
   } catch (err) {
     throw new LiveError(`live service unreachable: ${(err as Error).message}`, 'NETWORK', 0);
   }
   // A body that is not JSON (a proxy's 502 page) still becomes a LiveError below, from the status.
-  const json = (await res.json().catch(() => null)) as ({ error?: { code: string; message: string; retryAfterMs?: number } } & T) | null;
+  const json = (await res.json().catch(() => null)) as
+    | ({ error?: { code: string; message: string; retryAfterMs?: number } } & T)
+    | null;
   if (!res.ok) {
     const e = json?.error;
-    throw new LiveError(e?.message ?? `HTTP ${res.status}`, e?.code ?? `HTTP_${res.status}`, res.status, e?.retryAfterMs);
+    throw new LiveError(
+      e?.message ?? `HTTP ${res.status}`,
+      e?.code ?? `HTTP_${res.status}`,
+      res.status,
+      e?.retryAfterMs,
+    );
   }
   return json as T;
 }
@@ -76,7 +88,8 @@ export interface StreamInput {
 }
 
 export const auth = {
-  nonce: (address: string) => call<{ message: string; nonce: string; expiresAt: string | number }>('POST', '/api/auth/nonce', { address }),
+  nonce: (address: string) =>
+    call<{ message: string; nonce: string; expiresAt: string | number }>('POST', '/api/auth/nonce', { address }),
   verify: (address: string, message: string, signature: string) =>
     call<{ address: string; expiresAt: string | number }>('POST', '/api/auth/verify', { address, message, signature }),
   session: () => call<Session>('GET', '/api/auth/session'),
@@ -90,11 +103,15 @@ export const streams = {
     if (q.owner) p.set('owner', q.owner);
     p.set('first', String(q.first ?? 20));
     if (q.after) p.set('after', q.after);
-    return call<{ nodes: Stream[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } }>('GET', `/api/streams?${p}`);
+    return call<{ nodes: Stream[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } }>(
+      'GET',
+      `/api/streams?${p}`,
+    );
   },
   get: (id: string) => call<Stream>('GET', `/api/streams/${encodeURIComponent(id)}`),
   create: (input: StreamInput) => call<Stream>('POST', '/api/streams', input),
-  update: (id: string, input: Partial<StreamInput>) => call<Stream>('PATCH', `/api/streams/${encodeURIComponent(id)}`, input),
+  update: (id: string, input: Partial<StreamInput>) =>
+    call<Stream>('PATCH', `/api/streams/${encodeURIComponent(id)}`, input),
   end: (id: string) => call<Stream>('POST', `/api/streams/${encodeURIComponent(id)}/end`),
 };
 
@@ -113,5 +130,9 @@ export interface Conversation {
 
 export const dmsApi = {
   /** My conversations, the latest first. */
-  conversations: (first = 50) => call<{ nodes: Conversation[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } }>('GET', `/api/dms/conversations?first=${first}`),
+  conversations: (first = 50) =>
+    call<{ nodes: Conversation[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } }>(
+      'GET',
+      `/api/dms/conversations?first=${first}`,
+    ),
 };

@@ -8,7 +8,14 @@ export interface ProofFile {
   epochId: string;
   root: string;
   total?: string;
-  claims: { index: number; account: string; amount: string; category: number; categoryName?: string; proof: string[] }[];
+  claims: {
+    index: number;
+    account: string;
+    amount: string;
+    category: number;
+    categoryName?: string;
+    proof: string[];
+  }[];
 }
 
 /** Fetches a proof file from an epoch's uri (http(s) or a same-origin path). */

@@ -28,7 +28,16 @@ export interface DecodedRevert {
 }
 
 /** `not-sent`: the transaction expired without reaching the chain (nothing charged; safe to retry). */
-export type ErrorKind = 'rejected' | 'revert' | 'balance' | 'energy' | 'paused' | 'network' | 'validation' | 'not-sent' | 'unknown';
+export type ErrorKind =
+  | 'rejected'
+  | 'revert'
+  | 'balance'
+  | 'energy'
+  | 'paused'
+  | 'network'
+  | 'validation'
+  | 'not-sent'
+  | 'unknown';
 
 export interface TxErrorInfo {
   kind: ErrorKind;
@@ -115,20 +124,34 @@ export function decodeRevert(data: string | null | undefined, abis: AbiEntry[][]
 
 function time(sec: string | boolean | undefined): string {
   const n = Number(sec);
-  return Number.isFinite(n) && n > 0 ? new Date(n * 1000).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'later';
+  return Number.isFinite(n) && n > 0
+    ? new Date(n * 1000).toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
+    : 'later';
 }
 
 /** A human message and an action for a decoded custom error. */
-export function describeRevert(r: DecodedRevert, tokenOf: (address: string) => TokenInfo | undefined = () => undefined): TxErrorInfo {
+export function describeRevert(
+  r: DecodedRevert,
+  tokenOf: (address: string) => TokenInfo | undefined = () => undefined,
+): TxErrorInfo {
   const a = r.args;
   const amt = (v: string | boolean | undefined, token?: string | boolean) => {
     const t = typeof token === 'string' ? tokenOf(token) : undefined;
     return t ? `${formatUnits(String(v ?? '0'), t.decimals, 6)} ${t.symbol}` : String(v ?? '');
   };
-  const m = (message: string, action: string, kind: ErrorKind = 'revert'): TxErrorInfo => ({ kind, message, action, revert: r });
+  const m = (message: string, action: string, kind: ErrorKind = 'revert'): TxErrorInfo => ({
+    kind,
+    message,
+    action,
+    revert: r,
+  });
   switch (r.name) {
     case 'EnforcedPause':
-      return m('Deposits and gifts are paused by the platform.', 'Withdrawals and claims still work; try gifting again later.', 'paused');
+      return m(
+        'Deposits and gifts are paused by the platform.',
+        'Withdrawals and claims still work; try gifting again later.',
+        'paused',
+      );
     case 'InsufficientBalance':
       return m(
         `Your vault balance is too low: ${amt(a.available, a.token)} available, ${amt(a.required, a.token)} needed.`,
@@ -136,7 +159,11 @@ export function describeRevert(r: DecodedRevert, tokenOf: (address: string) => T
         'balance',
       );
     case 'TRC20InsufficientBalance':
-      return m(`Your wallet holds ${a.balance} base units, ${a.needed} are needed.`, 'Get more of this token first.', 'balance');
+      return m(
+        `Your wallet holds ${a.balance} base units, ${a.needed} are needed.`,
+        'Get more of this token first.',
+        'balance',
+      );
     case 'TRC20InsufficientAllowance':
       return m('The vault is not approved to take this amount.', 'Approve first (the Approve step), then retry.');
     case 'AlreadyRegistered':
@@ -173,11 +200,21 @@ export function describeRevert(r: DecodedRevert, tokenOf: (address: string) => T
         'validation',
       );
     case 'InvalidRecipient':
-      return m(`Funds cannot be sent to ${a.to}: the vault or the reward pool would keep them for good.`, 'Send them to another address.', 'validation');
+      return m(
+        `Funds cannot be sent to ${a.to}: the vault or the reward pool would keep them for good.`,
+        'Send them to another address.',
+        'validation',
+      );
     case 'SplitChangePending':
-      return m(`An announced split change that raises a share applies first, at ${time(a.effectiveAt)}.`, 'Wait until it applies, then announce the new change.');
+      return m(
+        `An announced split change that raises a share applies first, at ${time(a.effectiveAt)}.`,
+        'Wait until it applies, then announce the new change.',
+      );
     case 'InsufficientSurplus':
-      return m(`Only ${amt(a.available, a.token)} is held above what the vault owes; ${amt(a.required, a.token)} was requested.`, 'Request at most the surplus.');
+      return m(
+        `Only ${amt(a.available, a.token)} is held above what the vault owes; ${amt(a.required, a.token)} was requested.`,
+        'Request at most the surplus.',
+      );
     case 'WrongPayment':
       return m('The payment does not match the gift price.', 'Reload the page: the price may have changed.');
     case 'TokenNotAllowed':
@@ -187,9 +224,15 @@ export function describeRevert(r: DecodedRevert, tokenOf: (address: string) => T
     case 'NothingToClaim':
       return m('Nothing is claimable for this token yet.', 'Wait for the pending earnings to be released.');
     case 'ClaimsAreFrozen':
-      return m(`Claims are frozen until ${time(a.until)} (dispute).`, 'Wait until the freeze ends; nobody can move your earnings meanwhile.');
+      return m(
+        `Claims are frozen until ${time(a.until)} (dispute).`,
+        'Wait until the freeze ends; nobody can move your earnings meanwhile.',
+      );
     case 'UnexpectedAmountReceived':
-      return m('The token delivered less than the price (fee-on-transfer).', 'Deposit first and gift from the vault balance.');
+      return m(
+        'The token delivered less than the price (fee-on-transfer).',
+        'Deposit first and gift from the vault balance.',
+      );
     case 'AlreadyClaimed':
       return m('This reward was already claimed.', 'Nothing to do.');
     case 'InvalidProof':
@@ -227,7 +270,9 @@ function messageOf(err: unknown): string {
 export function maybeHexText(s: string): string {
   if (/^([0-9a-f]{2})+$/i.test(s) && s.length >= 8) {
     try {
-      const t = new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(s.match(/../g)!.map((b) => parseInt(b, 16))));
+      const t = new TextDecoder('utf-8', { fatal: true }).decode(
+        new Uint8Array(s.match(/../g)!.map((b) => parseInt(b, 16))),
+      );
       if (/^[\x20-\x7e\s]+$/.test(t)) return t;
     } catch {
       // not text
@@ -237,7 +282,11 @@ export function maybeHexText(s: string): string {
 }
 
 /** Classifies any error a write can raise (wallet, node, contract) into a message and an action. */
-export function classifyError(err: unknown, abis: AbiEntry[][], tokenOf?: (address: string) => TokenInfo | undefined): TxErrorInfo {
+export function classifyError(
+  err: unknown,
+  abis: AbiEntry[][],
+  tokenOf?: (address: string) => TokenInfo | undefined,
+): TxErrorInfo {
   const revertData =
     err && typeof err === 'object' && typeof (err as { revertData?: unknown }).revertData === 'string'
       ? (err as { revertData: string }).revertData
@@ -247,25 +296,57 @@ export function classifyError(err: unknown, abis: AbiEntry[][], tokenOf?: (addre
   const msg = maybeHexText(messageOf(err));
   const low = msg.toLowerCase();
   if (/reject|denied|cancel|declined|user closed|not allowed by the user/.test(low)) {
-    return { kind: 'rejected', message: 'You rejected the request in your wallet.', action: 'Nothing was sent. Try again when ready.' };
+    return {
+      kind: 'rejected',
+      message: 'You rejected the request in your wallet.',
+      action: 'Nothing was sent. Try again when ready.',
+    };
   }
   if (/out_of_energy|out of energy|energy/.test(low) && !/estimate/.test(low)) {
-    return { kind: 'energy', message: 'Not enough energy or TRX to pay for this call.', action: 'Keep more TRX in your wallet (energy is paid in TRX), then retry.' };
+    return {
+      kind: 'energy',
+      message: 'Not enough energy or TRX to pay for this call.',
+      action: 'Keep more TRX in your wallet (energy is paid in TRX), then retry.',
+    };
   }
   if (/balance is not sufficient|insufficient|not enough/.test(low)) {
-    return { kind: 'balance', message: 'Your TRX balance is too low for this transaction.', action: 'Add TRX to your wallet, then retry.' };
+    return {
+      kind: 'balance',
+      message: 'Your TRX balance is too low for this transaction.',
+      action: 'Add TRX to your wallet, then retry.',
+    };
   }
   if (/bandwith|bandwidth/.test(low)) {
-    return { kind: 'energy', message: 'Not enough bandwidth or TRX to pay for it.', action: 'Keep some TRX in your wallet, then retry.' };
+    return {
+      kind: 'energy',
+      message: 'Not enough bandwidth or TRX to pay for it.',
+      action: 'Keep some TRX in your wallet, then retry.',
+    };
   }
   if (/trc-10|trc10_not_accepted/.test(low)) {
-    return { kind: 'validation', message: 'TRC-10 tokens cannot be sent to BLive: our contracts would keep them for good.', action: 'Send the call without a TRC-10 token value.' };
+    return {
+      kind: 'validation',
+      message: 'TRC-10 tokens cannot be sent to BLive: our contracts would keep them for good.',
+      action: 'Send the call without a TRC-10 token value.',
+    };
   }
   if (/failed to fetch|network|timeout|timed out|econn|503|502/.test(low)) {
-    return { kind: 'network', message: 'The network did not answer.', action: 'Check your connection and retry; nothing was sent if no transaction id is shown.' };
+    return {
+      kind: 'network',
+      message: 'The network did not answer.',
+      action: 'Check your connection and retry; nothing was sent if no transaction id is shown.',
+    };
   }
   if (/revert/.test(low)) {
-    return { kind: 'revert', message: 'The contract refused this call.', action: 'Check the inputs and your balances, then retry.' };
+    return {
+      kind: 'revert',
+      message: 'The contract refused this call.',
+      action: 'Check the inputs and your balances, then retry.',
+    };
   }
-  return { kind: 'unknown', message: msg.slice(0, 300) || 'Something went wrong.', action: 'Retry; if it repeats, reload the page.' };
+  return {
+    kind: 'unknown',
+    message: msg.slice(0, 300) || 'Something went wrong.',
+    action: 'Retry; if it repeats, reload the page.',
+  };
 }

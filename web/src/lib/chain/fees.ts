@@ -48,7 +48,11 @@ export function chainPrices(params: { key: string; value?: number | string }[]):
     const p = params.find((x) => x.key === key);
     return p?.value !== undefined ? BigInt(p.value) : fallback;
   };
-  return { energyPrice: get('getEnergyFee', 100n), bandwidthPrice: get('getTransactionFee', 1000n), maxFeeLimit: get('getMaxFeeLimit', 15_000_000_000n) };
+  return {
+    energyPrice: get('getEnergyFee', 100n),
+    bandwidthPrice: get('getTransactionFee', 1000n),
+    maxFeeLimit: get('getMaxFeeLimit', 15_000_000_000n),
+  };
 }
 
 /** An account's bandwidth, from `wallet/getaccountresource` (missing fields are 0, as java-tron omits them). */
@@ -63,7 +67,12 @@ export interface AccountBandwidth {
 /** Reads `getaccountresource`'s answer. */
 export function accountBandwidth(r: Record<string, unknown>): AccountBandwidth {
   const n = (k: string) => (typeof r[k] === 'number' ? (r[k] as number) : 0);
-  return { freeNetLimit: n('freeNetLimit'), freeNetUsed: n('freeNetUsed'), netLimit: n('NetLimit'), netUsed: n('NetUsed') };
+  return {
+    freeNetLimit: n('freeNetLimit'),
+    freeNetUsed: n('freeNetUsed'),
+    netLimit: n('NetLimit'),
+    netUsed: n('NetUsed'),
+  };
 }
 
 /** Whether staked or free bandwidth covers `bytes` (else they are burned). */

@@ -21,12 +21,22 @@ export function getTronWeb(): Promise<TronWebType> {
  */
 function refuseTrc10(path: string, body: Record<string, unknown>): void {
   const nonzero = (v: unknown) => v !== undefined && v !== null && v !== 0 && v !== '0' && v !== '';
-  const value = body.call_token_value ?? (body.raw_data as { contract?: { parameter?: { value?: Record<string, unknown> } }[] } | undefined)?.contract?.[0]?.parameter?.value?.call_token_value;
-  if (nonzero(value)) throw new Error(`refused to send ${path}: it carries a TRC-10 call_token_value, which our contracts would keep for good`);
+  const value =
+    body.call_token_value ??
+    (body.raw_data as { contract?: { parameter?: { value?: Record<string, unknown> } }[] } | undefined)?.contract?.[0]
+      ?.parameter?.value?.call_token_value;
+  if (nonzero(value))
+    throw new Error(
+      `refused to send ${path}: it carries a TRC-10 call_token_value, which our contracts would keep for good`,
+    );
 }
 
 /** POSTs to the node (`wallet/...` or `walletsolidity/...`). */
-export async function node<T = Record<string, unknown>>(path: string, body: Record<string, unknown>, init: { signal?: AbortSignal } = {}): Promise<T> {
+export async function node<T = Record<string, unknown>>(
+  path: string,
+  body: Record<string, unknown>,
+  init: { signal?: AbortSignal } = {},
+): Promise<T> {
   refuseTrc10(path, body);
   const base = config().fullHost.replace(/\/$/, '');
   const res = await fetch(`${base}/${path}`, {
@@ -53,11 +63,19 @@ export async function broadcastSigned(signed: Record<string, unknown>, timeoutMs
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), timeoutMs);
   try {
-    const r = await node<{ result?: boolean; code?: string; message?: string }>('wallet/broadcasttransaction', signed, { signal: ctrl.signal });
-    return { answered: true, result: r.result === true, ...(r.code ? { code: r.code } : {}), ...(r.message ? { message: r.message } : {}) };
+    const r = await node<{ result?: boolean; code?: string; message?: string }>('wallet/broadcasttransaction', signed, {
+      signal: ctrl.signal,
+    });
+    return {
+      answered: true,
+      result: r.result === true,
+      ...(r.code ? { code: r.code } : {}),
+      ...(r.message ? { message: r.message } : {}),
+    };
   } catch (e) {
     const status = (e as { status?: number }).status;
-    if (status !== undefined && status >= 400 && status < 500) return { answered: true, result: false, code: `HTTP_${status}`, message: (e as Error).message };
+    if (status !== undefined && status >= 400 && status < 500)
+      return { answered: true, result: false, code: `HTTP_${status}`, message: (e as Error).message };
     return { answered: false, reason: (e as Error).message || String(e) };
   } finally {
     clearTimeout(timer);
@@ -73,7 +91,12 @@ export interface Param {
 export async function encodeParams(params: Param[]): Promise<string> {
   if (params.length === 0) return '';
   const tw = await getTronWeb();
-  return tw.utils.abi.encodeParams(params.map((p) => p.type), params.map((p) => p.value)).replace(/^0x/, '');
+  return tw.utils.abi
+    .encodeParams(
+      params.map((p) => p.type),
+      params.map((p) => p.value),
+    )
+    .replace(/^0x/, '');
 }
 
 export interface ConstantResult {
@@ -138,7 +161,9 @@ let prices: { at: number; value: Promise<ChainPrices> } | null = null;
 /** The chain's energy and bandwidth prices and fee cap (getchainparameters, read again after a minute). */
 export function getChainPrices(): Promise<ChainPrices> {
   if (!prices || Date.now() - prices.at > 60_000) {
-    const value = node<{ chainParameter?: { key: string; value?: number }[] }>('wallet/getchainparameters', {}).then((r) => chainPrices(r.chainParameter ?? []));
+    const value = node<{ chainParameter?: { key: string; value?: number }[] }>('wallet/getchainparameters', {}).then(
+      (r) => chainPrices(r.chainParameter ?? []),
+    );
     prices = { at: Date.now(), value };
     // Not a swallow: callers get the rejection from `value`; this only drops the failed read from the cache.
     value.catch(() => (prices = null));
@@ -160,7 +185,9 @@ export async function headTime(): Promise<number> {
 let chainIdPromise: Promise<string> | null = null;
 /** The chain id as TronLink reports it: 0x + the last 4 bytes of the genesis block id. */
 export function getChainId(): Promise<string> {
-  chainIdPromise ??= node<{ blockID?: string }>('wallet/getblockbynum', { num: 0 }).then((b) => '0x' + (b.blockID ?? '').slice(-8));
+  chainIdPromise ??= node<{ blockID?: string }>('wallet/getblockbynum', { num: 0 }).then(
+    (b) => '0x' + (b.blockID ?? '').slice(-8),
+  );
   return chainIdPromise;
 }
 

@@ -27,7 +27,9 @@ export interface PendingJournal {
 const PREFIX = 'blive.pendingTx.';
 
 /** A journal over a Storage (localStorage in the browser; an in-memory one in tests). */
-export function createPendingJournal(storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>): PendingJournal {
+export function createPendingJournal(
+  storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>,
+): PendingJournal {
   const read = (k: string): PendingTx | null => {
     try {
       const v = JSON.parse(storage.getItem(k) ?? 'null') as PendingTx | null;

@@ -16,7 +16,17 @@
  */
 import type { FeeQuote } from './fees.js';
 
-export type TxPhase = 'idle' | 'estimating' | 'review' | 'signing' | 'broadcasting' | 'checking' | 'pending' | 'confirmed' | 'final' | 'failed';
+export type TxPhase =
+  | 'idle'
+  | 'estimating'
+  | 'review'
+  | 'signing'
+  | 'broadcasting'
+  | 'checking'
+  | 'pending'
+  | 'confirmed'
+  | 'final'
+  | 'failed';
 
 export interface TxError {
   kind: string;
@@ -57,7 +67,17 @@ export type TxEvent =
 /** Error kinds that settle a sent transaction: the receipt failed, or it expired without being found. */
 const SETTLED_KINDS = new Set(['revert', 'energy', 'paused', 'balance', 'not-sent']);
 
-const ORDER: TxPhase[] = ['idle', 'estimating', 'review', 'signing', 'broadcasting', 'checking', 'pending', 'confirmed', 'final'];
+const ORDER: TxPhase[] = [
+  'idle',
+  'estimating',
+  'review',
+  'signing',
+  'broadcasting',
+  'checking',
+  'pending',
+  'confirmed',
+  'final',
+];
 
 /** Whether a new submission may start from this phase. */
 export function canSubmit(phase: TxPhase): boolean {
@@ -82,7 +102,13 @@ export function txReduce(s: TxState, e: TxEvent): TxState {
       return canSubmit(s.phase) ? { phase: 'estimating' } : s;
     case 'estimated':
       return s.phase === 'estimating'
-        ? { ...s, phase: e.review ? 'review' : 'signing', energy: e.energy, feeSun: e.quote.expectedSun, maxFeeSun: e.quote.maxSun }
+        ? {
+            ...s,
+            phase: e.review ? 'review' : 'signing',
+            energy: e.energy,
+            feeSun: e.quote.expectedSun,
+            maxFeeSun: e.quote.maxSun,
+          }
         : s;
     case 'confirm':
       return s.phase === 'review' ? { ...s, phase: 'signing' } : s;
@@ -98,11 +124,18 @@ export function txReduce(s: TxState, e: TxEvent): TxState {
       return s.phase === 'broadcasting' || s.phase === 'checking' ? { ...s, phase: 'pending', txId: e.txId } : s;
     case 'included':
       return s.phase === 'pending' || s.phase === 'confirmed' || s.phase === 'checking'
-        ? { ...s, phase: 'confirmed', blockNumber: e.blockNumber, ...(e.feePaidSun !== undefined ? { feePaidSun: e.feePaidSun } : {}) }
+        ? {
+            ...s,
+            phase: 'confirmed',
+            blockNumber: e.blockNumber,
+            ...(e.feePaidSun !== undefined ? { feePaidSun: e.feePaidSun } : {}),
+          }
         : s;
     case 'finalized':
       // A finality notice may overtake the receipt poll: pending (or checking) -> final is allowed.
-      return before('final') && (s.phase === 'pending' || s.phase === 'confirmed' || s.phase === 'checking') ? { ...s, phase: 'final' } : s;
+      return before('final') && (s.phase === 'pending' || s.phase === 'confirmed' || s.phase === 'checking')
+        ? { ...s, phase: 'final' }
+        : s;
     case 'fail':
       if (s.phase === 'final' || s.phase === 'idle') return s;
       // Once sent, only the chain can fail a write (a failed receipt, or expiry unseen): losing

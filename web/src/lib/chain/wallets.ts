@@ -37,7 +37,15 @@ export function walletOptions(): WalletOption[] {
   const cfg = config();
   const wcNetwork = { mainnet: 'Mainnet', nile: 'Nile', shasta: 'Shasta', devnet: 'Nile' }[cfg.network];
   return [
-    { id: 'tronlink', name: 'TronLink', load: async () => new (await import('@tronweb3/tronwallet-adapter-tronlink')).TronLinkAdapter({ openUrlWhenWalletNotFound: false, checkTimeout: 3000 }) },
+    {
+      id: 'tronlink',
+      name: 'TronLink',
+      load: async () =>
+        new (await import('@tronweb3/tronwallet-adapter-tronlink')).TronLinkAdapter({
+          openUrlWhenWalletNotFound: false,
+          checkTimeout: 3000,
+        }),
+    },
     {
       id: 'walletconnect',
       name: 'WalletConnect',
@@ -45,25 +53,120 @@ export function walletOptions(): WalletOption[] {
       load: async () =>
         new (await import('@tronweb3/tronwallet-adapter-walletconnect')).WalletConnectAdapter({
           network: wcNetwork,
-          options: { projectId: cfg.walletConnectProjectId ?? '', metadata: { name: 'BLive', description: 'BLive', url: location.origin, icons: [] } },
+          options: {
+            projectId: cfg.walletConnectProjectId ?? '',
+            metadata: { name: 'BLive', description: 'BLive', url: location.origin, icons: [] },
+          },
           themeMode: 'dark',
         }),
     },
-    { id: 'okx', name: 'OKX Wallet', load: async () => new (await import('@tronweb3/tronwallet-adapter-okxwallet')).OkxWalletAdapter({ openUrlWhenWalletNotFound: false }) },
-    { id: 'tokenpocket', name: 'TokenPocket', load: async () => new (await import('@tronweb3/tronwallet-adapter-tokenpocket')).TokenPocketAdapter({ openUrlWhenWalletNotFound: false }) },
-    { id: 'bitget', name: 'Bitget Wallet', load: async () => new (await import('@tronweb3/tronwallet-adapter-bitkeep')).BitKeepAdapter({ openUrlWhenWalletNotFound: false }) },
-    { id: 'ledger', name: 'Ledger', load: async () => new (await import('@tronweb3/tronwallet-adapter-ledger')).LedgerAdapter({ accountNumber: 2 }) as unknown as Adapter },
-    { id: 'imtoken', name: 'imToken', load: async () => new (await import('@tronweb3/tronwallet-adapter-imtoken')).ImTokenAdapter() },
-    { id: 'trust', name: 'Trust Wallet', load: async () => new (await import('@tronweb3/tronwallet-adapter-trust')).TrustAdapter({ openUrlWhenWalletNotFound: false }) },
-    { id: 'binance', name: 'Binance Wallet', load: async () => new (await import('@tronweb3/tronwallet-adapter-binance')).BinanceWalletAdapter({ openUrlWhenWalletNotFound: false }) },
-    { id: 'bybit', name: 'Bybit Wallet', load: async () => new (await import('@tronweb3/tronwallet-adapter-bybit')).BybitWalletAdapter({ openUrlWhenWalletNotFound: false }) },
-    { id: 'gate', name: 'Gate Wallet', load: async () => new (await import('@tronweb3/tronwallet-adapter-gatewallet')).GateWalletAdapter({ openUrlWhenWalletNotFound: false }) },
-    { id: 'foxwallet', name: 'FoxWallet', load: async () => new (await import('@tronweb3/tronwallet-adapter-foxwallet')).FoxWalletAdapter({ openUrlWhenWalletNotFound: false }) },
-    { id: 'onekey', name: 'OneKey', load: async () => new (await import('@tronweb3/tronwallet-adapter-onekey')).OneKeyAdapter({ openUrlWhenWalletNotFound: false }) },
-    { id: 'safepal', name: 'SafePal', load: async () => new (await import('@tronweb3/tronwallet-adapter-safepal')).SafepalAdapter({ openUrlWhenWalletNotFound: false }) },
-    { id: 'guarda', name: 'Guarda', load: async () => new (await import('@tronweb3/tronwallet-adapter-guarda')).GuardaAdapter({ openUrlWhenWalletNotFound: false }) },
-    { id: 'backpack', name: 'Backpack', load: async () => new (await import('@tronweb3/tronwallet-adapter-backpack')).BackpackAdapter({ openUrlWhenWalletNotFound: false }) },
-    { id: 'metamask-tron', name: 'MetaMask (TRON)', load: async () => new (await import('@tronweb3/tronwallet-adapter-metamask-tron')).MetaMaskAdapter({ openUrlWhenWalletNotFound: false }) },
+    {
+      id: 'okx',
+      name: 'OKX Wallet',
+      load: async () =>
+        new (await import('@tronweb3/tronwallet-adapter-okxwallet')).OkxWalletAdapter({
+          openUrlWhenWalletNotFound: false,
+        }),
+    },
+    {
+      id: 'tokenpocket',
+      name: 'TokenPocket',
+      load: async () =>
+        new (await import('@tronweb3/tronwallet-adapter-tokenpocket')).TokenPocketAdapter({
+          openUrlWhenWalletNotFound: false,
+        }),
+    },
+    {
+      id: 'bitget',
+      name: 'Bitget Wallet',
+      load: async () =>
+        new (await import('@tronweb3/tronwallet-adapter-bitkeep')).BitKeepAdapter({ openUrlWhenWalletNotFound: false }),
+    },
+    {
+      id: 'ledger',
+      name: 'Ledger',
+      load: async () =>
+        new (await import('@tronweb3/tronwallet-adapter-ledger')).LedgerAdapter({
+          accountNumber: 2,
+        }) as unknown as Adapter,
+    },
+    {
+      id: 'imtoken',
+      name: 'imToken',
+      load: async () => new (await import('@tronweb3/tronwallet-adapter-imtoken')).ImTokenAdapter(),
+    },
+    {
+      id: 'trust',
+      name: 'Trust Wallet',
+      load: async () =>
+        new (await import('@tronweb3/tronwallet-adapter-trust')).TrustAdapter({ openUrlWhenWalletNotFound: false }),
+    },
+    {
+      id: 'binance',
+      name: 'Binance Wallet',
+      load: async () =>
+        new (await import('@tronweb3/tronwallet-adapter-binance')).BinanceWalletAdapter({
+          openUrlWhenWalletNotFound: false,
+        }),
+    },
+    {
+      id: 'bybit',
+      name: 'Bybit Wallet',
+      load: async () =>
+        new (await import('@tronweb3/tronwallet-adapter-bybit')).BybitWalletAdapter({
+          openUrlWhenWalletNotFound: false,
+        }),
+    },
+    {
+      id: 'gate',
+      name: 'Gate Wallet',
+      load: async () =>
+        new (await import('@tronweb3/tronwallet-adapter-gatewallet')).GateWalletAdapter({
+          openUrlWhenWalletNotFound: false,
+        }),
+    },
+    {
+      id: 'foxwallet',
+      name: 'FoxWallet',
+      load: async () =>
+        new (await import('@tronweb3/tronwallet-adapter-foxwallet')).FoxWalletAdapter({
+          openUrlWhenWalletNotFound: false,
+        }),
+    },
+    {
+      id: 'onekey',
+      name: 'OneKey',
+      load: async () =>
+        new (await import('@tronweb3/tronwallet-adapter-onekey')).OneKeyAdapter({ openUrlWhenWalletNotFound: false }),
+    },
+    {
+      id: 'safepal',
+      name: 'SafePal',
+      load: async () =>
+        new (await import('@tronweb3/tronwallet-adapter-safepal')).SafepalAdapter({ openUrlWhenWalletNotFound: false }),
+    },
+    {
+      id: 'guarda',
+      name: 'Guarda',
+      load: async () =>
+        new (await import('@tronweb3/tronwallet-adapter-guarda')).GuardaAdapter({ openUrlWhenWalletNotFound: false }),
+    },
+    {
+      id: 'backpack',
+      name: 'Backpack',
+      load: async () =>
+        new (await import('@tronweb3/tronwallet-adapter-backpack')).BackpackAdapter({
+          openUrlWhenWalletNotFound: false,
+        }),
+    },
+    {
+      id: 'metamask-tron',
+      name: 'MetaMask (TRON)',
+      load: async () =>
+        new (await import('@tronweb3/tronwallet-adapter-metamask-tron')).MetaMaskAdapter({
+          openUrlWhenWalletNotFound: false,
+        }),
+    },
   ];
 }
 

@@ -11,7 +11,20 @@ import { classifyError, maybeHexText, type AbiEntry, type TxErrorInfo } from './
 import { feeLimitFor, feePaid, quoteFee, txBandwidthBytes, type FeeQuote } from './fees.js';
 import type { PendingJournal, PendingTx } from './pending.js';
 import type { TxEvent } from './txMachine.js';
-import { broadcastSigned, constantCall, getBandwidth, getChainPrices, headTime, node, trxBalance, txInfo, txKnown, encodeParams, type Param, type TxInfo } from './node.js';
+import {
+  broadcastSigned,
+  constantCall,
+  getBandwidth,
+  getChainPrices,
+  headTime,
+  node,
+  trxBalance,
+  txInfo,
+  txKnown,
+  encodeParams,
+  type Param,
+  type TxInfo,
+} from './node.js';
 import type { WalletConnection, UnsignedTx } from './wallets.js';
 
 const ALL_ABIS = Object.values(abis) as AbiEntry[][];
@@ -67,18 +80,30 @@ export async function runWrite(req: WriteRequest, wallet: WalletConnection, hook
   // 2. Build with a fee_limit close above the estimate: it caps what energy can cost.
   const prices = await getChainPrices();
   const feeLimit = feeLimitFor(sim.energy, prices);
-  const built = await node<{ result?: { result?: boolean; message?: string }; transaction?: UnsignedTx }>('wallet/triggersmartcontract', {
-    owner_address: from,
-    contract_address: req.contract,
-    function_selector: req.selector,
-    parameter: await encodeParams(req.params),
-    fee_limit: Number(feeLimit),
-    ...(callValue ? { call_value: Number(callValue) } : {}),
-  });
-  if (!built.result?.result || !built.transaction) throw toFailure({ message: built.result?.message ?? 'the node refused to build the transaction' });
+  const built = await node<{ result?: { result?: boolean; message?: string }; transaction?: UnsignedTx }>(
+    'wallet/triggersmartcontract',
+    {
+      owner_address: from,
+      contract_address: req.contract,
+      function_selector: req.selector,
+      parameter: await encodeParams(req.params),
+      fee_limit: Number(feeLimit),
+      ...(callValue ? { call_value: Number(callValue) } : {}),
+    },
+  );
+  if (!built.result?.result || !built.transaction)
+    throw toFailure({ message: built.result?.message ?? 'the node refused to build the transaction' });
   // 3. Quote: the bound the user is shown before the wallet opens.
   const [balance, bandwidth] = await Promise.all([trxBalance(from), getBandwidth(from)]);
-  const quote = quoteFee({ energy: sim.energy, feeLimit, bytes: txBandwidthBytes(built.transaction.raw_data_hex), prices, bandwidth, balance, callValue });
+  const quote = quoteFee({
+    energy: sim.energy,
+    feeLimit,
+    bytes: txBandwidthBytes(built.transaction.raw_data_hex),
+    prices,
+    bandwidth,
+    balance,
+    callValue,
+  });
   if (balance < callValue + quote.expectedSun) {
     throw new TxFailure({
       kind: 'balance',
@@ -98,7 +123,14 @@ export async function runWrite(req: WriteRequest, wallet: WalletConnection, hook
   const signed = await wallet.signTransaction(built.transaction);
   const txId = signed.txID || built.transaction.txID;
   const expiration = Number((signed.raw_data as { expiration?: number } | undefined)?.expiration ?? 0);
-  const entry: PendingTx = { txId, address: from, key: hooks.key ?? '', label: hooks.label ?? '', expiration, savedAt: Date.now() };
+  const entry: PendingTx = {
+    txId,
+    address: from,
+    key: hooks.key ?? '',
+    label: hooks.label ?? '',
+    expiration,
+    savedAt: Date.now(),
+  };
   hooks.journal?.add(entry);
   emit({ type: 'signed', txId });
   // 5. Broadcast. A lost answer is not a failure: look for the transaction.
@@ -138,7 +170,10 @@ async function settle(entry: PendingTx, checking: boolean, hooks: WriteHooks): P
   const paid = feePaid(info);
   const result = info.receipt?.result ?? 'SUCCESS';
   if (result !== 'SUCCESS') {
-    const f = result === 'OUT_OF_ENERGY' ? toFailure({ message: 'OUT_OF_ENERGY' }) : toFailure({ revertData: info.contractResult?.[0], message: info.resMessage ?? result });
+    const f =
+      result === 'OUT_OF_ENERGY'
+        ? toFailure({ message: 'OUT_OF_ENERGY' })
+        : toFailure({ revertData: info.contractResult?.[0], message: info.resMessage ?? result });
     throw new TxFailure({ ...f.info, action: `${f.info.action} The network fee (${fmtTrx(paid)}) was still charged.` });
   }
   emit({ type: 'included', blockNumber: info.blockNumber ?? 0, feePaidSun: paid });
@@ -196,34 +231,110 @@ const uint = (value: bigint | string | number): Param => ({ type: 'uint256', val
 
 /** The writes the app makes, as requests. */
 export const writes = {
-  register: (handle: string, uri: string): WriteRequest => ({ contract: c().Profiles, selector: 'register(string,string)', params: [{ type: 'string', value: handle }, { type: 'string', value: uri }] }),
-  updateProfile: (uri: string): WriteRequest => ({ contract: c().Profiles, selector: 'updateProfile(string)', params: [{ type: 'string', value: uri }] }),
-  setBroadcaster: (enabled: boolean): WriteRequest => ({ contract: c().Profiles, selector: 'setBroadcaster(bool)', params: [{ type: 'bool', value: enabled }] }),
-  follow: (target: string): WriteRequest => ({ contract: c().Profiles, selector: 'follow(address)', params: [addr(target)] }),
-  unfollow: (target: string): WriteRequest => ({ contract: c().Profiles, selector: 'unfollow(address)', params: [addr(target)] }),
-  approve: (token: string, amount: bigint): WriteRequest => ({ contract: token, selector: 'approve(address,uint256)', params: [addr(c().GiftVault), uint(amount)] }),
-  depositTRX: (amount: bigint): WriteRequest => ({ contract: c().GiftVault, selector: 'depositTRX()', params: [], callValue: amount }),
-  deposit: (token: string, amount: bigint): WriteRequest => ({ contract: c().GiftVault, selector: 'deposit(address,uint256)', params: [addr(token), uint(amount)] }),
-  withdraw: (token: string, amount: bigint): WriteRequest => ({ contract: c().GiftVault, selector: 'withdraw(address,uint256)', params: [addr(token), uint(amount)] }),
+  register: (handle: string, uri: string): WriteRequest => ({
+    contract: c().Profiles,
+    selector: 'register(string,string)',
+    params: [
+      { type: 'string', value: handle },
+      { type: 'string', value: uri },
+    ],
+  }),
+  updateProfile: (uri: string): WriteRequest => ({
+    contract: c().Profiles,
+    selector: 'updateProfile(string)',
+    params: [{ type: 'string', value: uri }],
+  }),
+  setBroadcaster: (enabled: boolean): WriteRequest => ({
+    contract: c().Profiles,
+    selector: 'setBroadcaster(bool)',
+    params: [{ type: 'bool', value: enabled }],
+  }),
+  follow: (target: string): WriteRequest => ({
+    contract: c().Profiles,
+    selector: 'follow(address)',
+    params: [addr(target)],
+  }),
+  unfollow: (target: string): WriteRequest => ({
+    contract: c().Profiles,
+    selector: 'unfollow(address)',
+    params: [addr(target)],
+  }),
+  approve: (token: string, amount: bigint): WriteRequest => ({
+    contract: token,
+    selector: 'approve(address,uint256)',
+    params: [addr(c().GiftVault), uint(amount)],
+  }),
+  depositTRX: (amount: bigint): WriteRequest => ({
+    contract: c().GiftVault,
+    selector: 'depositTRX()',
+    params: [],
+    callValue: amount,
+  }),
+  deposit: (token: string, amount: bigint): WriteRequest => ({
+    contract: c().GiftVault,
+    selector: 'deposit(address,uint256)',
+    params: [addr(token), uint(amount)],
+  }),
+  withdraw: (token: string, amount: bigint): WriteRequest => ({
+    contract: c().GiftVault,
+    selector: 'withdraw(address,uint256)',
+    params: [addr(token), uint(amount)],
+  }),
   /** A gift from the vault balance, bound to the token and total the sender was shown (GiftTermsChanged otherwise). */
-  sendGift: (broadcaster: string, giftId: string, quantity: number, streamId: string, shownToken: string, shownTotal: bigint): WriteRequest => ({
+  sendGift: (
+    broadcaster: string,
+    giftId: string,
+    quantity: number,
+    streamId: string,
+    shownToken: string,
+    shownTotal: bigint,
+  ): WriteRequest => ({
     contract: c().GiftVault,
     selector: 'sendGift(address,uint256,uint256,uint256,address,uint256)',
     params: [addr(broadcaster), uint(giftId), uint(quantity), uint(streamId), addr(shownToken), uint(shownTotal)],
   }),
   /** A gift paid from the wallet: TRX as the exact call value, a token by transferFrom (within the allowance). */
-  sendGiftDirect: (broadcaster: string, giftId: string, quantity: number, streamId: string, shownToken: string, shownTotal: bigint): WriteRequest => ({
+  sendGiftDirect: (
+    broadcaster: string,
+    giftId: string,
+    quantity: number,
+    streamId: string,
+    shownToken: string,
+    shownTotal: bigint,
+  ): WriteRequest => ({
     contract: c().GiftVault,
     selector: 'sendGiftDirect(address,uint256,uint256,uint256,address,uint256)',
     params: [addr(broadcaster), uint(giftId), uint(quantity), uint(streamId), addr(shownToken), uint(shownTotal)],
     callValue: shownToken === config().tokens.TRX?.address ? shownTotal : 0n,
   }),
-  claim: (token: string): WriteRequest => ({ contract: c().GiftVault, selector: 'claim(address)', params: [addr(token)] }),
+  claim: (token: string): WriteRequest => ({
+    contract: c().GiftVault,
+    selector: 'claim(address)',
+    params: [addr(token)],
+  }),
   /** Devnet only: the mock BTT/USDT have an open mint. */
-  mintTest: (token: string, to: string, amount: bigint): WriteRequest => ({ contract: token, selector: 'mint(address,uint256)', params: [addr(to), uint(amount)] }),
-  rewardClaim: (epochId: string, index: number, account: string, amount: string, category: number, proof: string[]): WriteRequest => ({
+  mintTest: (token: string, to: string, amount: bigint): WriteRequest => ({
+    contract: token,
+    selector: 'mint(address,uint256)',
+    params: [addr(to), uint(amount)],
+  }),
+  rewardClaim: (
+    epochId: string,
+    index: number,
+    account: string,
+    amount: string,
+    category: number,
+    proof: string[],
+  ): WriteRequest => ({
     contract: c().RewardPool,
     selector: 'claim(uint256,uint256,address,uint256,uint8,bytes32[])',
-    params: [uint(epochId), uint(index), addr(account), uint(amount), { type: 'uint8', value: category }, { type: 'bytes32[]', value: proof }],
+    params: [
+      uint(epochId),
+      uint(index),
+      addr(account),
+      uint(amount),
+      { type: 'uint8', value: category },
+      { type: 'bytes32[]', value: proof },
+    ],
   }),
 };

@@ -49,7 +49,11 @@ export class ChatRoom {
         this.#role = String(m.role);
         this.#slow = Number(m.slowModeSeconds ?? 0);
         this.#followersOnly = !!m.followersOnly;
-        this.#notice = m.banned ? 'You are banned from this chat.' : m.timedOutUntil ? `You are timed out until ${new Date(Number(m.timedOutUntil)).toLocaleTimeString()}.` : null;
+        this.#notice = m.banned
+          ? 'You are banned from this chat.'
+          : m.timedOutUntil
+            ? `You are timed out until ${new Date(Number(m.timedOutUntil)).toLocaleTimeString()}.`
+            : null;
         // After a reconnection (the service may have restarted) the room says what state the
         // stream is in now: a stream that stopped while we were away is not played any more.
         if (typeof m.state === 'string') this.onstream?.({ state: m.state });

@@ -85,7 +85,9 @@ class DmInbox {
   /** Remembers the newest message of an open conversation as read. */
   #markRead(peer: string): void {
     const last = (this.#threads[peer] ?? []).at(-1)?.id ?? 0;
-    this.#peers = this.#peers.map((p) => (p.address === peer ? { ...p, unread: 0, readId: Math.max(p.readId ?? 0, last) } : p));
+    this.#peers = this.#peers.map((p) =>
+      p.address === peer ? { ...p, unread: 0, readId: Math.max(p.readId ?? 0, last) } : p,
+    );
     localStorage.setItem(KEY, JSON.stringify(this.#peers));
   }
 
@@ -104,7 +106,12 @@ class DmInbox {
     const merged: DmPeer[] = list.nodes.map((c) => {
       const prev = known.get(c.with);
       const unseen = c.last.from !== me && c.last.id > (prev?.readId ?? 0) && this.#open !== c.with;
-      return { address: c.with, handle: c.handle ?? prev?.handle ?? null, unread: unseen ? Math.max(prev?.unread ?? 0, 1) : 0, ...(prev?.readId ? { readId: prev.readId } : {}) };
+      return {
+        address: c.with,
+        handle: c.handle ?? prev?.handle ?? null,
+        unread: unseen ? Math.max(prev?.unread ?? 0, 1) : 0,
+        ...(prev?.readId ? { readId: prev.readId } : {}),
+      };
     });
     const listed = new Set(merged.map((p) => p.address));
     this.#peers = [...merged, ...this.#peers.filter((p) => !listed.has(p.address))].slice(0, 50);
@@ -115,7 +122,12 @@ class DmInbox {
   remember(address: string, handle: string | null, unread = false): void {
     if (address === wallet.address) return;
     const prev = this.#peers.find((p) => p.address === address);
-    const next: DmPeer = { ...prev, address, handle: handle ?? prev?.handle ?? null, unread: (prev?.unread ?? 0) + (unread ? 1 : 0) };
+    const next: DmPeer = {
+      ...prev,
+      address,
+      handle: handle ?? prev?.handle ?? null,
+      unread: (prev?.unread ?? 0) + (unread ? 1 : 0),
+    };
     this.#peers = [next, ...this.#peers.filter((p) => p.address !== address)].slice(0, 50);
     localStorage.setItem(KEY, JSON.stringify(this.#peers));
   }

@@ -84,7 +84,15 @@ class ResumedWrites {
     resumeWrite(p, { emit, journal: journal() })
       .catch((err: unknown) => {
         const f = toFailure(err);
-        emit({ type: 'fail', error: { kind: f.info.kind, message: f.info.message, action: f.info.action, ...(f.info.revert ? { revert: f.info.revert } : {}) } });
+        emit({
+          type: 'fail',
+          error: {
+            kind: f.info.kind,
+            message: f.info.message,
+            action: f.info.action,
+            ...(f.info.revert ? { revert: f.info.revert } : {}),
+          },
+        });
       })
       .finally(() => {
         if (p.key && !isBusy(local.phase)) {
@@ -166,7 +174,13 @@ export class TxTracker {
             })
         : undefined;
       emit({ type: 'start' });
-      runWrite(req, conn, { emit, journal: journal(), label, ...(this.#key ? { key: this.#key } : {}), ...(confirm ? { confirm } : {}) })
+      runWrite(req, conn, {
+        emit,
+        journal: journal(),
+        label,
+        ...(this.#key ? { key: this.#key } : {}),
+        ...(confirm ? { confirm } : {}),
+      })
         .then((txId) => {
           if (txId === null) return resolve(false);
           if (!confirmed) resolve(true);
@@ -174,7 +188,15 @@ export class TxTracker {
         })
         .catch((err: unknown) => {
           const f = toFailure(err);
-          emit({ type: 'fail', error: { kind: f.info.kind, message: f.info.message, action: f.info.action, ...(f.info.revert ? { revert: f.info.revert } : {}) } });
+          emit({
+            type: 'fail',
+            error: {
+              kind: f.info.kind,
+              message: f.info.message,
+              action: f.info.action,
+              ...(f.info.revert ? { revert: f.info.revert } : {}),
+            },
+          });
           if (!confirmed) resolve(false);
         });
     });

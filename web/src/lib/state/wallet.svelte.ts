@@ -62,7 +62,11 @@ class WalletState {
   }
   /** True when the wallet reports another chain than the app's network. */
   get wrongNetwork(): boolean {
-    return !!this.#walletChain && !!this.#expectedChain && this.#walletChain.toLowerCase() !== this.#expectedChain.toLowerCase();
+    return (
+      !!this.#walletChain &&
+      !!this.#expectedChain &&
+      this.#walletChain.toLowerCase() !== this.#expectedChain.toLowerCase()
+    );
   }
   get walletChain(): string | null {
     return this.#walletChain;
@@ -180,7 +184,12 @@ class WalletState {
       return true;
     } catch (err) {
       const e = err as Error;
-      this.#error = err instanceof LiveError ? `${e.message} (${err.code})` : /reject|denied|declin|cancel/i.test(e.message) ? 'You rejected the sign-in request.' : e.message;
+      this.#error =
+        err instanceof LiveError
+          ? `${e.message} (${err.code})`
+          : /reject|denied|declin|cancel/i.test(e.message)
+            ? 'You rejected the sign-in request.'
+            : e.message;
       return false;
     } finally {
       this.#signingIn = false;
