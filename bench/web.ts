@@ -106,7 +106,7 @@ async function main(): Promise<void> {
       page.on('response', async (r) => {
         if (r.request().resourceType() === 'script') seen.set(new URL(r.url()).pathname, await r.body());
       });
-      await page.goto(url + '/', { waitUntil: 'load' });
+      await page.goto(`${url}/`, { waitUntil: 'load' });
       await page.waitForFunction(() => (window as unknown as { __readyAt?: number }).__readyAt !== undefined, null, {
         timeout: 30_000,
       });

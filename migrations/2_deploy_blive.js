@@ -1,7 +1,7 @@
 // Deploys BLive (Profiles, RewardPool, GiftVault; mock BTT and USDT on the devnet), wires the
 // token allow-list and the gift catalog from config/, and writes deployments/<network>.json.
-const fs = require('fs');
-const path = require('path');
+const fs = require('node:fs');
+const path = require('node:path');
 
 const Profiles = artifacts.require('Profiles');
 const RewardPool = artifacts.require('RewardPool');

@@ -381,7 +381,7 @@ function readInput(file: string): string {
 function build(
   csv: string,
   scope: EpochScope,
-  out = csv.replace(/\.csv$/i, '') + `.epoch-${scope.epochId}.json`,
+  out = `${csv.replace(/\.csv$/i, '')}.epoch-${scope.epochId}.json`,
 ): number {
   const result = buildRewards(parseCsv(readInput(csv)), scope);
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);

@@ -24,9 +24,9 @@ function abisPlugin(): Plugin {
   const id = 'virtual:blive-abis';
   return {
     name: 'blive-abis',
-    resolveId: (source) => (source === id ? '\0' + id : undefined),
+    resolveId: (source) => (source === id ? `\0${id}` : undefined),
     load(loadId) {
-      if (loadId !== '\0' + id) return undefined;
+      if (loadId !== `\0${id}`) return undefined;
       const out: Record<string, unknown> = {};
       for (const name of ['Profiles', 'GiftVault', 'RewardPool', 'MockBTT']) {
         const file = resolve(repoDir, 'build/contracts', `${name}.json`);

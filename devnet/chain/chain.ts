@@ -430,7 +430,7 @@ export class Chain {
       this.#txIndex.delete(r.tx.txID);
       for (const log of r.info.log ?? []) {
         const list = this.#events.get(`41${log.address}`);
-        while (list && list.length && list[list.length - 1]!.blockNumber >= block.number) list.pop();
+        while (list?.length && list[list.length - 1]!.blockNumber >= block.number) list.pop();
       }
     }
     return block;
@@ -464,7 +464,7 @@ export class Chain {
   increaseTime(seconds: number): Promise<number> {
     if (!Number.isFinite(seconds) || seconds < 0) throw new DevnetError('seconds must be a non-negative number');
     return this.#lock.run(() => {
-      if (this.#open && this.#open.txs.length) this.#seal();
+      if (this.#open?.txs.length) this.#seal();
       this.#timeOffsetMs += Math.round(seconds * 1000);
       if (this.#open) this.#open.timestamp = Math.max(this.now(), this.head.timestamp + 1);
       return this.#timeOffsetMs / 1000;

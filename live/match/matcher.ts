@@ -204,7 +204,7 @@ export class Matcher {
 
   signal(c: Connection, m: ClientMessage): void {
     const e = this.#entries.get(c);
-    if (!e || e.state !== 'paired' || !e.peer) throw new LiveError('NOT_MATCHED', 'not in a match');
+    if (e?.state !== 'paired' || !e.peer) throw new LiveError('NOT_MATCHED', 'not in a match');
     if (m.data === undefined) throw new LiveError('BAD_MESSAGE', 'match.signal needs data', { field: 'data' });
     e.peer.conn.send({ type: 'match.signal', room: e.room, from: e.address, data: m.data });
   }

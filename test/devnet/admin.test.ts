@@ -17,7 +17,7 @@ import {
   utf8,
   type Devnet,
 } from '../helpers/devnet.js';
-import { FEE_LIMIT, TRX, deploy, store, transfer, uint } from '../helpers/probe.js';
+import { TRX, deploy, store, transfer, uint } from '../helpers/probe.js';
 
 /** A constant call by selector; returns the 32-byte words of the result. */
 async function call(devnet: Devnet, contract: string, selector: string, parameter = ''): Promise<bigint[]> {

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { TronWeb, utils } from 'tronweb';
+import { type TronWeb, utils } from 'tronweb';
 import {
   artifact,
   get,

@@ -4,8 +4,8 @@
  */
 import { strict as assert } from 'node:assert';
 import type { TronWeb } from 'tronweb';
-import { artifact, post, startDevnet, tre, tronWebFor, waitFor, type Devnet } from '../helpers/devnet.js';
-import { FEE_LIMIT, deploy, store, transfer, uint, valueOf } from '../helpers/probe.js';
+import { post, startDevnet, tre, tronWebFor, waitFor, type Devnet } from '../helpers/devnet.js';
+import { deploy, store, transfer, uint, valueOf } from '../helpers/probe.js';
 
 async function balanceOf(devnet: Devnet, prefix: 'wallet' | 'walletsolidity', address: string): Promise<number> {
   const acct = await post(devnet, `${prefix}/getaccount`, { address, visible: true });

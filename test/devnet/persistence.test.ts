@@ -6,10 +6,9 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { TronWeb } from 'tronweb';
-import { artifact, get, post, startDevnet, tre, tronWebFor, utf8, waitFor, type Devnet } from '../helpers/devnet.js';
+import { get, post, startDevnet, tre, tronWebFor, utf8, waitFor, type Devnet } from '../helpers/devnet.js';
 import { smallDisk, smallDiskUnavailable } from '../helpers/disk.js';
-import { FEE_LIMIT, TRX, deploy, store, transfer, uint, valueOf } from '../helpers/probe.js';
+import { TRX, deploy, store, transfer, valueOf } from '../helpers/probe.js';
 
 async function balanceOf(
   devnet: Devnet,

@@ -209,7 +209,7 @@ async function deployViewBatch(tw: TronWeb): Promise<string> {
   const errors = (out.errors ?? []).filter((e) => e.severity === 'error');
   if (errors.length)
     throw new Error(`ViewBatch does not compile:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
-  const c = out.contracts['ViewBatch.sol']!['ViewBatch']!;
+  const c = out.contracts['ViewBatch.sol']!.ViewBatch!;
   const tx = await tw.transactionBuilder.createSmartContract(
     {
       abi: c.abi as never,

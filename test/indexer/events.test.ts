@@ -902,7 +902,7 @@ describe('indexer: handler building blocks', function () {
   });
 
   it('keeps granted roles until revoked, and role admins', function () {
-    const role = '0x' + '11'.repeat(32);
+    const role = `0x${'11'.repeat(32)}`;
     const at = (blockNumber: number, eventName: string, args: Record<string, string>): void =>
       applyEvent(event({ blockNumber, timestamp: blockNumber * 1000, contract: 'GiftVault', eventName, args }), ctx);
     at(1, 'RoleGranted', { role, account: 'TA', sender: 'TZ' });
@@ -910,15 +910,15 @@ describe('indexer: handler building blocks', function () {
     at(3, 'RoleRevoked', { role, account: 'TA', sender: 'TZ' });
     at(4, 'RoleAdminChanged', {
       role,
-      previousAdminRole: '0x' + '00'.repeat(32),
-      newAdminRole: '0x' + '22'.repeat(32),
+      previousAdminRole: `0x${'00'.repeat(32)}`,
+      newAdminRole: `0x${'22'.repeat(32)}`,
     });
     ctx.store.flush();
     assert.deepEqual(opened.sqlite.prepare('SELECT contract, role, account, granted_at FROM roles').all(), [
       { contract: 'GiftVault', role, account: 'TB', granted_at: 2000 },
     ]);
     assert.deepEqual(opened.sqlite.prepare('SELECT contract, role, admin_role FROM role_admins').all(), [
-      { contract: 'GiftVault', role, admin_role: '0x' + '22'.repeat(32) },
+      { contract: 'GiftVault', role, admin_role: `0x${'22'.repeat(32)}` },
     ]);
   });
 

@@ -211,7 +211,7 @@ describe('live: sign-in with TRON', function () {
         400,
         'BAD_ADDRESS',
       );
-      refused(await api(fx, 'POST', '/api/auth/nonce', { address: '41' + '0'.repeat(40) }), 400, 'BAD_ADDRESS');
+      refused(await api(fx, 'POST', '/api/auth/nonce', { address: `41${'0'.repeat(40)}` }), 400, 'BAD_ADDRESS');
       refused(await api(fx, 'POST', '/api/auth/nonce', '{not json'), 400, 'BAD_REQUEST');
       const n = await nonce(chain.addr.bob);
       const noSig = await api(fx, 'POST', '/api/auth/verify', { address: chain.addr.bob, message: n.message });

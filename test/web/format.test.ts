@@ -156,7 +156,7 @@ describe('web format', () => {
     });
     it('reads a percent-encoded data: URI', () => {
       assert.deepEqual(
-        parseGiftUri('data:application/json,' + encodeURIComponent('{"name":"Rose","animation":"rose"}'), '2'),
+        parseGiftUri(`data:application/json,${encodeURIComponent('{"name":"Rose","animation":"rose"}')}`, '2'),
         { name: 'Rose', animation: 'rose' },
       );
     });

@@ -73,7 +73,7 @@ describe('web: failed loads show what failed and a Retry (Chromium, routes faili
   async function failGraphQL(match: RegExp, how: Failure, on: () => boolean) {
     await page.route('**/graphql', (route) => {
       const req = route.request();
-      const sse = (req.headers()['accept'] ?? '').includes('text/event-stream');
+      const sse = (req.headers().accept ?? '').includes('text/event-stream');
       const query = (JSON.parse(req.postData() ?? '{}') as { query?: string }).query ?? '';
       return on() && !sse && match.test(query) ? fail(route, how, `graphql ${query.slice(0, 60)}`) : route.fallback();
     });

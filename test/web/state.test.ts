@@ -468,7 +468,7 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
     }
     // A conversation read in an earlier visit, as the inbox stored it.
     storage.setItem('blive.dm.peers', JSON.stringify([{ address: P1, handle: 'pat', unread: 0, readId: 10 }]));
-    routes.set('POST /chain/wallet/getblockbynum', () => ({ blockID: '00'.repeat(28) + 'cd8690dc' }));
+    routes.set('POST /chain/wallet/getblockbynum', () => ({ blockID: `${'00'.repeat(28)}cd8690dc` }));
     routes.set('GET /config.json', () => ({
       network: 'devnet',
       fullHost: '/chain',
@@ -758,7 +758,7 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
     });
 
     it('a simulation revert is decoded before anything is signed; a failed write can be retried', async function () {
-      const reason = '08c379a0' + tw.utils.abi.encodeParams(['string'], ['Gift is closed']).replace(/^0x/, '');
+      const reason = `08c379a0${tw.utils.abi.encodeParams(['string'], ['Gift is closed']).replace(/^0x/, '')}`;
       routes.set('POST /chain/wallet/triggerconstantcontract', () => ({
         result: { result: false, message: 'REVERT opcode executed' },
         energy_used: 100,

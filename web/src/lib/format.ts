@@ -7,13 +7,13 @@ export function formatUnits(amount: bigint | string, decimals: number, maxFracti
   if (negative) v = -v;
   const base = 10n ** BigInt(decimals);
   const whole = v / base;
-  let frac = (v % base).toString().padStart(decimals, '0').slice(0, Math.max(0, maxFraction)).replace(/0+$/, '');
+  const frac = (v % base).toString().padStart(decimals, '0').slice(0, Math.max(0, maxFraction)).replace(/0+$/, '');
   const wholeText = whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   if (frac === '' && maxFraction < decimals && v % base !== 0n && whole === 0n) {
     // Too small to show with the digits allowed: say so instead of printing 0.
     return `${negative ? '-' : ''}<0.${'0'.repeat(Math.max(0, maxFraction - 1))}1`;
   }
-  return `${negative ? '-' : ''}${wholeText}${frac ? '.' + frac : ''}`;
+  return `${negative ? '-' : ''}${wholeText}${frac ? `.${frac}` : ''}`;
 }
 
 /** A locale's decimal and grouping characters, and whether it groups Indian-style (12,34,567). */

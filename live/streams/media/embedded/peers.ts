@@ -221,7 +221,7 @@ export class Ingest extends PeerSession {
     const packets = this.twcc.take();
     if (packets.length === 0) return;
     const dtls = this.pc.getTransceivers()[0]?.receiver.dtlsTransport;
-    if (!dtls || dtls.state !== 'connected') return;
+    if (dtls?.state !== 'connected') return;
     for (const packet of packets) {
       // sendRtcp only calls serialize(); the packet is already in wire form.
       const rtcp = { serialize: () => packet } as unknown as RtcpPacket;

@@ -20,7 +20,7 @@ const MAX_STATUSES = 1000;
 /** Arrivals kept behind the reporting window, so a late (reordered) packet can be reported. */
 const KEEP_BEHIND = 1000;
 
-const enum Status {
+enum Status {
   NotReceived = 0,
   SmallDelta = 1,
   LargeDelta = 2,

@@ -33,7 +33,7 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
     throw new GraphQLError(e.message, e.extensions?.code, false);
   }
   if (!res.ok || !body?.data)
-    throw new GraphQLError(`indexer answered ${res.status}`, 'HTTP_' + res.status, res.status >= 500);
+    throw new GraphQLError(`indexer answered ${res.status}`, `HTTP_${res.status}`, res.status >= 500);
   return body.data;
 }
 

@@ -62,7 +62,7 @@ export function selectorOf(signature: string): string {
 /** Base58 address from a 41-prefixed hex address (or a 20-byte hex one). */
 export function hexToBase58(h: string): string {
   const clean = h.replace(/^0x/, '');
-  const body = clean.length === 40 ? '41' + clean : clean;
+  const body = clean.length === 40 ? `41${clean}` : clean;
   const bytes = new Uint8Array(body.match(/../g)!.map((b) => parseInt(b, 16)));
   return b58c.encode(bytes);
 }
@@ -74,23 +74,23 @@ function word(data: string, index: number): string {
 function decodeParam(type: string, data: string, index: number): string | boolean {
   const w = word(data, index);
   if (w.length < 64) throw new Error('short revert data');
-  if (type === 'address') return hexToBase58('41' + w.slice(24));
-  if (type === 'bool') return BigInt('0x' + w) !== 0n;
-  if (/^uint\d*$/.test(type)) return BigInt('0x' + w).toString();
+  if (type === 'address') return hexToBase58(`41${w.slice(24)}`);
+  if (type === 'bool') return BigInt(`0x${w}`) !== 0n;
+  if (/^uint\d*$/.test(type)) return BigInt(`0x${w}`).toString();
   if (/^int\d*$/.test(type)) {
-    const v = BigInt('0x' + w);
+    const v = BigInt(`0x${w}`);
     return (v >= 1n << 255n ? v - (1n << 256n) : v).toString();
   }
-  if (/^bytes\d+$/.test(type)) return '0x' + w.slice(0, Number(type.slice(5)) * 2);
+  if (/^bytes\d+$/.test(type)) return `0x${w.slice(0, Number(type.slice(5)) * 2)}`;
   if (type === 'string' || type === 'bytes') {
-    const offset = Number(BigInt('0x' + w)) * 2;
-    const len = Number(BigInt('0x' + data.slice(offset, offset + 64)));
+    const offset = Number(BigInt(`0x${w}`)) * 2;
+    const len = Number(BigInt(`0x${data.slice(offset, offset + 64)}`));
     const body = data.slice(offset + 64, offset + 64 + len * 2);
-    if (type === 'bytes') return '0x' + body;
+    if (type === 'bytes') return `0x${body}`;
     const bytes = new Uint8Array(body.match(/../g)?.map((b) => parseInt(b, 16)) ?? []);
     return new TextDecoder().decode(bytes);
   }
-  return '0x' + w;
+  return `0x${w}`;
 }
 
 const BUILTIN: AbiEntry[] = [
@@ -125,7 +125,7 @@ export function decodeRevert(data: string | null | undefined, abis: AbiEntry[][]
 function time(sec: string | boolean | undefined): string {
   const n = Number(sec);
   return Number.isFinite(n) && n > 0
-    ? new Date(n * 1000).toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
+    ? `${new Date(n * 1000).toISOString().replace('T', ' ').slice(0, 16)} UTC`
     : 'later';
 }
 

@@ -135,7 +135,7 @@ export async function constantCall(
 export async function readUint(contract: string, selector: string, params: Param[], solid = false): Promise<bigint> {
   const r = await constantCall(contract, selector, params, null, { solid });
   if (!r.ok || !r.data) throw new Error(`${selector} reverted`);
-  return BigInt('0x' + r.data.slice(0, 64));
+  return BigInt(`0x${r.data.slice(0, 64)}`);
 }
 
 /** TRX balance of an account in sun (0 for an account that does not exist yet). */
@@ -186,7 +186,7 @@ let chainIdPromise: Promise<string> | null = null;
 /** The chain id as TronLink reports it: 0x + the last 4 bytes of the genesis block id. */
 export function getChainId(): Promise<string> {
   chainIdPromise ??= node<{ blockID?: string }>('wallet/getblockbynum', { num: 0 }).then(
-    (b) => '0x' + (b.blockID ?? '').slice(-8),
+    (b) => `0x${(b.blockID ?? '').slice(-8)}`,
   );
   return chainIdPromise;
 }
@@ -206,7 +206,7 @@ export interface TxInfo {
 /** A transaction's receipt from the head (wallet) or the solidified view (walletsolidity); null until included. */
 export async function txInfo(txId: string, solid = false): Promise<TxInfo | null> {
   const r = await node<TxInfo>(`${solid ? 'walletsolidity' : 'wallet'}/gettransactioninfobyid`, { value: txId });
-  return r && r.id ? r : null;
+  return r?.id ? r : null;
 }
 
 /** A transaction itself (contract call details); `{}` while no block has it. */
