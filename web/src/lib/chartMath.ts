@@ -44,7 +44,8 @@ export function bucketize(points: Point[], bucketMs: number, maxBuckets = 60, un
 /** Lays out bars in a width x height box; heights are proportional to v / max(v), at least 1px for non-zero. */
 export function layoutBars(points: Point[], width: number, height: number, gap = 2): Bar[] {
   if (points.length === 0) return [];
-  const max = points.reduce((m, p) => (Math.max(p.v , m)), 0n);
+  // biome-ignore lint/complexity/useMathMinMax: the values are bigint, which Math.max rejects
+  const max = points.reduce((m, p) => (p.v > m ? p.v : m), 0n);
   const slot = width / points.length;
   const w = Math.max(1, slot - gap);
   return points.map((p, i) => {
