@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: tronweb's protobuf classes (google-protobuf JS on globalThis.TronWebProto) ship no type declarations
 /**
  * TRON transactions in and out of protobuf, through tronweb's own generated classes so the bytes
  * (and therefore the txID a client computes) match what TronWeb builds and checks.
@@ -9,7 +10,6 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, hexToBytes } from './hex.js';
 
 // Importing tronweb registers its protobuf classes on globalThis.TronWebProto.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const P = (globalThis as any).TronWebProto as Record<string, any>;
 if (!P?.Transaction) throw new Error('tronweb did not register its protobuf classes');
 

@@ -121,7 +121,7 @@ function text(input: Record<string, unknown>, field: string, max: number, requir
   // Refused rather than stripped: the broadcaster should see that what they typed is not shown as typed.
   if (INVISIBLE.test(v))
     throw badField(field, `${field} must not contain bidi controls, zero-width characters or line separators`);
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
   const s = v.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
   if (required && s === '') throw badField(field, `${field} must not be empty`);
   if ([...s].length > max) throw badField(field, `${field} must be at most ${max} characters`);
@@ -284,7 +284,7 @@ export function createStreams(p: StreamsParams): Streams {
           'NOT_BROADCASTER',
           `${owner} is not a registered broadcaster on chain (Profiles.register, then setBroadcaster(true))`,
         );
-      let ms;
+      let ms: Awaited<ReturnType<typeof p.media.createStream>>;
       try {
         ms = await p.media.createStream({ name: m.title!, audioOnly: m.audioOnly ?? false });
       } catch (e) {

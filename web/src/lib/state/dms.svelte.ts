@@ -95,7 +95,7 @@ class DmInbox {
   async sync(): Promise<void> {
     const me = wallet.address;
     if (!me) return;
-    let list;
+    let list: Awaited<ReturnType<typeof dmsApi.conversations>>;
     try {
       list = await dmsApi.conversations();
     } catch {
