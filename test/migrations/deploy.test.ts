@@ -5,13 +5,13 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TronWeb, utils as tronUtils } from 'tronweb';
 import { createIndexer } from '../../indexer/index.js';
-import { loadConfig } from '../../indexer/internal/config.js';
-import { createLogger } from '../../indexer/internal/log.js';
+import { loadConfig } from '../../indexer/index.js';
+import { createLogger } from '../../lib/log.js';
 import { call, DAY, TRX_ADDRESS } from '../helpers/contracts.js';
 import { post, startDevnet, type Devnet } from '../helpers/devnet.js';
 import { ROOT, tronbox, type Run } from '../helpers/tronbox.js';
