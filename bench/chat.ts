@@ -25,7 +25,7 @@ import { createLiveService } from '../live/index.js';
 import { listenLive } from '../live/listen.js';
 import { SERVER_GUARD_DEFAULTS } from '../lib/http/serverGuard.js';
 import type { IndexerClient } from '../live/internal/indexer.js';
-import { silentLogger } from '../live/internal/log.js';
+import { silentLogger } from '../lib/log.js';
 import { FakeMedia } from '../test/helpers/fakeMedia.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 2000);

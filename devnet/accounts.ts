@@ -7,7 +7,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex } from './chain/hex.js';
-import { toBase58 } from './chain/address.js';
+import { toBase58 } from '../lib/address.js';
 
 export const DEFAULT_SEED = 'blive devnet';
 

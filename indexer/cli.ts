@@ -9,8 +9,8 @@
 import { apiGuardsFromEnv, createIndexerApi } from './api/server.js';
 import { apiAddress, listenApi } from './api/listen.js';
 import { createIndexer } from './index.js';
-import { describeError } from './internal/errors.js';
-import { createLogger } from './internal/log.js';
+import { describeError } from '../lib/errors.js';
+import { createLogger } from '../lib/log.js';
 
 const USAGE = 'usage: npm run indexer [-- run | reindex | verify]';
 

@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { loadConfig, type IndexerConfig } from './internal/config.js';
 import { isStorageFull } from '../lib/diskFull.js';
-import { describeError, FatalError, isRetryable } from './internal/errors.js';
-import { createLogger, type Logger } from './internal/log.js';
+import { describeError, FatalError, isRetryable } from '../lib/errors.js';
+import { createLogger, type Logger } from '../lib/log.js';
 import { openDatabase, type Orm } from './db/open.js';
 import { DerivedStore } from './store/derived.js';
 import { RawStore } from './store/raw.js';
@@ -21,7 +21,7 @@ import { createFollower, type CommittedBatch, type FollowerHooks, type StepResul
 import { createTronClient, type TronClient } from './sync/tronClient.js';
 import { verifyIndex, type VerifyReport } from './verify.js';
 
-export type { IndexerConfig } from './internal/config.js';
+export { loadConfig, type IndexerConfig } from './internal/config.js';
 export type { VerifyReport, Difference } from './verify.js';
 export type { ReindexResult } from './store/reindex.js';
 export type { StepResult, FollowerHooks, CommittedBatch } from './sync/follower.js';

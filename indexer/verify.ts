@@ -8,10 +8,10 @@
  */
 import type Database from 'better-sqlite3';
 import { utils as tronUtils } from 'tronweb';
-import type { Deployment } from './internal/config.js';
-import { toBase58, toHex41, ZERO_ADDRESS } from './internal/address.js';
-import { RetryableError } from './internal/errors.js';
-import type { Logger } from './internal/log.js';
+import type { Deployment } from '../lib/deployments.js';
+import { toBase58, toHex41, ZERO_ADDRESS } from '../lib/address.js';
+import { RetryableError } from '../lib/errors.js';
+import type { Logger } from '../lib/log.js';
 import { earningsAt, splitAt } from './db/views.js';
 import type { DerivedStore } from './store/derived.js';
 import type { RawStore } from './store/raw.js';

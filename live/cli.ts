@@ -6,7 +6,7 @@
  */
 import { createLiveService } from './index.js';
 import { listenLive } from './listen.js';
-import { createLogger } from './internal/log.js';
+import { createLogger } from '../lib/log.js';
 import { originsOf } from './internal/config.js';
 import { createMediaBackend } from './streams/media/index.js';
 

@@ -1,5 +1,5 @@
 /** Serves a live service over HTTP and WebSocket on its own port (`npm run live`). */
-import { listenOn, type Listening } from '../indexer/internal/listen.js';
+import { listenOn, type Listening } from '../lib/listen.js';
 import { createGuardedServer, serverGuardFromEnv, type ServerGuardOptions } from '../lib/http/serverGuard.js';
 import type { LiveService } from './index.js';
 import { sendError } from './internal/http.js';

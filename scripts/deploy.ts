@@ -6,7 +6,8 @@
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT, readDeployment, type Deployment } from '../indexer/internal/config.js';
+import { PROJECT_ROOT } from '../lib/config.js';
+import { readDeployment, type Deployment } from '../lib/deployments.js';
 
 /** Whether `address` holds contract code on the node at `nodeUrl`. */
 export async function hasCode(nodeUrl: string, address: string): Promise<boolean> {

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROJECT_ROOT } from '../indexer/internal/config.js';
+import { PROJECT_ROOT } from '../lib/config.js';
 import { migrateDevelopment, usableDeployment } from './deploy.js';
 
 async function main(): Promise<number> {

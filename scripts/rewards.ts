@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SimpleMerkleTree } from '@openzeppelin/merkle-tree';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { toBase58, toHex41 } from '../devnet/chain/address.js';
+import { toBase58, toHex41 } from '../lib/address.js';
 
 export const CATEGORIES = ['maintenance', 'content', 'events', 'other'] as const;
 /** The leaf's ABI types, in order: chainId, pool, epochId, index, account, amount, category. */

@@ -26,7 +26,7 @@ import {
 } from './tx.js';
 import { blockIdOf, signHeader, txTrieRoot, type HeaderFields } from './block.js';
 import { DevnetError, TxRejected } from './errors.js';
-import { toBase58 } from './address.js';
+import { toBase58 } from '../../lib/address.js';
 
 /** Settings of a chain; every field has a default in `resolveChainOptions`. */
 export interface ChainOptions {

@@ -2,7 +2,7 @@
 import type { Chain, ReorgOptions } from '../chain/chain.js';
 import { DevnetError } from '../chain/errors.js';
 import { hexToBytes } from '../chain/hex.js';
-import { toHex41 } from '../chain/address.js';
+import { toHex41 } from '../../lib/address.js';
 
 type Json = Record<string, unknown>;
 

@@ -4,7 +4,7 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { Chain, EventRecord } from '../chain/chain.js';
 import type { AbiEntry } from '../chain/tx.js';
 import { bytesToHex } from '../chain/hex.js';
-import { toBase58, toHex41 } from '../chain/address.js';
+import { toBase58, toHex41 } from '../../lib/address.js';
 
 type Json = Record<string, unknown>;
 

@@ -3,7 +3,7 @@ import type { Block, Chain, TxRecord } from '../chain/chain.js';
 import type { AccountRecord } from '../chain/state.js';
 import { rawDataJson } from '../chain/tx.js';
 import { bytesToHex } from '../chain/hex.js';
-import { toBase58 } from '../chain/address.js';
+import { toBase58 } from '../../lib/address.js';
 
 type Json = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 import type { Block, CallArgs, Chain } from '../chain/chain.js';
 import { TxRejected } from '../chain/errors.js';
 import { utf8ToHex } from '../chain/hex.js';
-import { toHex41 } from '../chain/address.js';
+import { toHex41 } from '../../lib/address.js';
 import {
   signedTxFromHex,
   signedTxFromJson,

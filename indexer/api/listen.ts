@@ -8,11 +8,11 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../db/open.js';
 import { loadConfig } from '../internal/config.js';
-import { listenOn, type Listening } from '../internal/listen.js';
-import { createLogger } from '../internal/log.js';
+import { listenOn, type Listening } from '../../lib/listen.js';
+import { createLogger } from '../../lib/log.js';
 import { apiGuardsFromEnv, createIndexerApi, type IndexerApi } from './server.js';
 
-export type { Listening } from '../internal/listen.js';
+export type { Listening } from '../../lib/listen.js';
 
 /** Listens on `host:port` (port 0: any free port). */
 export function listenApi(api: IndexerApi, opts: { host?: string; port?: number } = {}): Promise<Listening> {

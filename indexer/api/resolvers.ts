@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { filter, pipe, type PubSub } from 'graphql-yoga';
-import { toHex41, ZERO_ADDRESS } from '../internal/address.js';
+import { toHex41, ZERO_ADDRESS } from '../../lib/address.js';
 import type { Indexer } from '../index.js';
 import {
   earningsAt,

@@ -16,8 +16,8 @@ import { GraphQLError } from 'graphql';
 import { createPubSub, createSchema, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Indexer } from '../index.js';
 import { finalNumber } from '../db/views.js';
-import { intFrom } from '../internal/config.js';
-import { FatalError } from '../internal/errors.js';
+import { intFrom } from '../../lib/config.js';
+import { FatalError } from '../../lib/errors.js';
 import { DEFAULT_LIMITS, noIntrospectionRule, queryLimitsRule, type QueryLimits } from './limits.js';
 import {
   apiStatus,
@@ -155,7 +155,7 @@ function withDeadline<T extends Record<string, unknown>>(map: T): T {
 export function apiGuardsFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): Pick<IndexerApiOptions, 'introspection' | 'maxBodyBytes' | 'maxResponseBytes' | 'timeoutMs'> {
-  const int = (name: string, def: number): number => intFrom(env, name, def);
+  const int = (name: string, def: number): number => intFrom(env, name, def, 1);
   const flag = env.INDEXER_INTROSPECTION;
   if (flag !== undefined && flag !== '' && flag !== '0' && flag !== '1')
     throw new FatalError(`INDEXER_INTROSPECTION must be 0 or 1, got "${flag}"`);

@@ -3,7 +3,7 @@
  * (pending vs claimable), the split that applies at a time, and top-N charts.
  */
 import type Database from 'better-sqlite3';
-import { ZERO_ADDRESS } from '../internal/address.js';
+import { ZERO_ADDRESS } from '../../lib/address.js';
 
 export type Finality = 'final' | 'pending';
 

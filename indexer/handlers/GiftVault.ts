@@ -23,8 +23,8 @@ import {
   treasury,
   vaultBalances,
 } from '../db/schema.js';
-import { ZERO_ADDRESS } from '../internal/address.js';
-import { FatalError } from '../internal/errors.js';
+import { ZERO_ADDRESS } from '../../lib/address.js';
+import { FatalError } from '../../lib/errors.js';
 import type { Row } from '../store/derived.js';
 import type { RawEvent } from '../store/raw.js';
 import { accessControlHandlers } from './accessControl.js';

@@ -4,7 +4,7 @@
  * not recorded twice (only a shortfall, a fee-on-transfer token's cut, is).
  */
 import { pool, rewardClaims, rewardEpochs, rewardPool } from '../db/schema.js';
-import { FatalError } from '../internal/errors.js';
+import { FatalError } from '../../lib/errors.js';
 import type { Row } from '../store/derived.js';
 import type { RawEvent } from '../store/raw.js';
 import { accessControlHandlers } from './accessControl.js';

@@ -1,6 +1,6 @@
 /** OpenZeppelin AccessControl events, which GiftVault and RewardPool both emit. */
 import { roleAdmins, roles } from '../db/schema.js';
-import type { ContractName } from '../internal/config.js';
+import type { ContractName } from '../../lib/deployments.js';
 import { str, type HandlerMap } from './context.js';
 
 /** Handlers of RoleGranted, RoleRevoked and RoleAdminChanged for `contract`. */

@@ -4,8 +4,8 @@
  */
 import type { DerivedStore } from '../store/derived.js';
 import type { EventArgs, RawEvent } from '../store/raw.js';
-import type { ContractName } from '../internal/config.js';
-import { FatalError } from '../internal/errors.js';
+import type { ContractName } from '../../lib/deployments.js';
+import { FatalError } from '../../lib/errors.js';
 
 export interface HandlerContext {
   store: DerivedStore;

@@ -3,7 +3,7 @@
  * CREDIT rows (where it came from) that balance per token. Zero legs are left out.
  */
 import { ledgerEntries, ledgerOwners } from '../db/schema.js';
-import { FatalError } from '../internal/errors.js';
+import { FatalError } from '../../lib/errors.js';
 import type { RawEvent } from '../store/raw.js';
 import type { HandlerContext } from './context.js';
 

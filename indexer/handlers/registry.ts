@@ -2,7 +2,7 @@
  * Every handler, keyed `Contract:Event`, and the one entry point that applies an event. An event
  * of our contracts without a handler is a fatal error, never skipped.
  */
-import { FatalError, IndexerError } from '../internal/errors.js';
+import { FatalError, BliveError } from '../../lib/errors.js';
 import type { RawEvent } from '../store/raw.js';
 import type { HandlerContext, HandlerMap } from './context.js';
 import { handlers as giftVault } from './GiftVault.js';
@@ -27,7 +27,7 @@ export function applyEvent(e: RawEvent, ctx: HandlerContext): void {
   try {
     handler(e, ctx);
   } catch (err) {
-    if (err instanceof IndexerError)
+    if (err instanceof BliveError)
       throw new FatalError(`${key}: ${err.message}`, { cause: err, context: { ...err.context, ...context() } });
     throw new FatalError(`${key} failed`, { cause: err, context: context() });
   }

@@ -3,36 +3,10 @@
  * `deployments/<network>.json`, the node, the database and the sync tuning, from the environment
  * with explicit overrides on top (tests pass overrides).
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { FatalError } from './errors.js';
-import { toHex41 } from './address.js';
-
-/** The project root (where deployments/ and build/ live). */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** The contracts the indexer follows. */
-export const CONTRACT_NAMES = ['Profiles', 'GiftVault', 'RewardPool'] as const;
-export type ContractName = (typeof CONTRACT_NAMES)[number];
-
-export interface ContractDeployment {
-  /** base58 address. */
-  address: string;
-  /** Absolute path of the tronbox artifact holding the ABI. */
-  abiPath: string;
-}
-
-/** What deployments/<network>.json says, resolved. */
-export interface Deployment {
-  network: string;
-  fullHost?: string;
-  /** First block to index (the chain head just before the migration ran). */
-  deployBlock: number;
-  contracts: Record<ContractName, ContractDeployment>;
-  /** Symbol to base58 address, TRX included (the zero address). */
-  tokens: Record<string, string>;
-}
+import { type Env, intFrom, PROJECT_ROOT } from '../../lib/config.js';
+import { type Deployment, readDeployment } from '../../lib/deployments.js';
+import { FatalError } from '../../lib/errors.js';
 
 export interface IndexerConfig {
   network: string;
@@ -56,54 +30,6 @@ export interface IndexerConfig {
   requestTimeoutMs: number;
   /** Attempts per HTTP request before the error reaches the sync loop (which waits and tries again). */
   requestAttempts: number;
-}
-
-type Env = Record<string, string | undefined>;
-
-/** An integer setting from the environment, `def` when unset; a FatalError names a bad value. */
-export function intFrom(env: Env, name: string, def: number, min = 1): number {
-  const v = env[name];
-  if (v === undefined || v === '') return def;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < min)
-    throw new FatalError(`${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
-  return n;
-}
-
-/** Reads and checks a deployments file. */
-export function readDeployment(file: string, root = PROJECT_ROOT): Deployment {
-  if (!existsSync(file))
-    throw new FatalError(`no deployments file at ${file}: run the migrations (npm run migrate) or set BLIVE_NETWORK`);
-  let raw: Record<string, any>;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
-  } catch (e) {
-    throw new FatalError(`cannot parse ${file}`, { cause: e });
-  }
-  const deployBlock = raw.deployBlock;
-  if (!Number.isSafeInteger(deployBlock) || deployBlock < 0)
-    throw new FatalError(`${file}: deployBlock must be a block number, got ${JSON.stringify(deployBlock)}`);
-  const contracts = {} as Record<ContractName, ContractDeployment>;
-  for (const name of CONTRACT_NAMES) {
-    const c = raw.contracts?.[name];
-    const hex = typeof c?.address === 'string' ? toHex41(c.address) : undefined;
-    if (!hex || !String(c.address).startsWith('T'))
-      throw new FatalError(`${file}: contracts.${name}.address must be a base58 address`);
-    const abi = typeof c.abi === 'string' ? c.abi : `build/contracts/${name}.json`;
-    contracts[name] = { address: c.address as string, abiPath: path.resolve(root, abi) };
-  }
-  const tokens: Record<string, string> = {};
-  for (const [sym, addr] of Object.entries((raw.tokens ?? {}) as Record<string, unknown>)) {
-    if (typeof addr !== 'string' || !toHex41(addr)) throw new FatalError(`${file}: tokens.${sym} is not an address`);
-    tokens[sym] = addr;
-  }
-  return {
-    network: String(raw.network ?? path.basename(file, '.json')),
-    ...(typeof raw.fullHost === 'string' ? { fullHost: raw.fullHost } : {}),
-    deployBlock,
-    contracts,
-    tokens,
-  };
 }
 
 /**
@@ -145,11 +71,11 @@ export function loadConfig(overrides: Partial<IndexerConfig> = {}, env: Env = pr
             `indexer-${network}-${deployment.contracts.GiftVault.address}.sqlite`,
           ),
       ),
-    pollIntervalMs: overrides.pollIntervalMs ?? intFrom(env, 'INDEXER_POLL_MS', 1000),
-    batchSize: overrides.batchSize ?? intFrom(env, 'INDEXER_BATCH_SIZE', 500),
-    fetchConcurrency: overrides.fetchConcurrency ?? intFrom(env, 'INDEXER_FETCH_CONCURRENCY', 8),
-    requestTimeoutMs: overrides.requestTimeoutMs ?? intFrom(env, 'INDEXER_TIMEOUT_MS', 15_000),
-    requestAttempts: overrides.requestAttempts ?? intFrom(env, 'INDEXER_REQUEST_ATTEMPTS', 6),
+    pollIntervalMs: overrides.pollIntervalMs ?? intFrom(env, 'INDEXER_POLL_MS', 1000, 1),
+    batchSize: overrides.batchSize ?? intFrom(env, 'INDEXER_BATCH_SIZE', 500, 1),
+    fetchConcurrency: overrides.fetchConcurrency ?? intFrom(env, 'INDEXER_FETCH_CONCURRENCY', 8, 1),
+    requestTimeoutMs: overrides.requestTimeoutMs ?? intFrom(env, 'INDEXER_TIMEOUT_MS', 15_000, 1),
+    requestAttempts: overrides.requestAttempts ?? intFrom(env, 'INDEXER_REQUEST_ATTEMPTS', 6, 1),
   };
   for (const u of [cfg.nodeUrl, cfg.solidityUrl]) {
     if (!/^https?:\/\//.test(u)) throw new FatalError(`node URL must be http(s), got ${JSON.stringify(u)}`);

@@ -17,7 +17,7 @@ import type Database from 'better-sqlite3';
 import { getTableColumns, getTableName } from 'drizzle-orm';
 import { getTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as schema from '../db/schema.js';
-import { FatalError } from '../internal/errors.js';
+import { FatalError } from '../../lib/errors.js';
 
 export type Row<T extends SQLiteTable> = T['$inferSelect'];
 export type NewRow<T extends SQLiteTable> = T['$inferInsert'];

@@ -4,7 +4,7 @@
  * cursor. Every write here happens inside the batch transaction that also writes the derived rows.
  */
 import type Database from 'better-sqlite3';
-import type { ContractName } from '../internal/config.js';
+import type { ContractName } from '../../lib/deployments.js';
 
 export interface RawBlock {
   number: number;

@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { utils as tronUtils } from 'tronweb';
-import { CONTRACT_NAMES, type ContractName, type Deployment } from '../internal/config.js';
-import { toBase58, toHex41 } from '../internal/address.js';
-import { FatalError, RetryableError } from '../internal/errors.js';
+import { CONTRACT_NAMES, type ContractName, type Deployment } from '../../lib/deployments.js';
+import { toBase58, toHex41 } from '../../lib/address.js';
+import { FatalError, RetryableError } from '../../lib/errors.js';
 import type { EventArgs, RawBlock, RawEvent } from '../store/raw.js';
 import type { NodeBlock, NodeTxInfo } from './tronClient.js';
 

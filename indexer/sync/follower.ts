@@ -10,8 +10,8 @@
  * and the sync continues on the new branch from there.
  */
 import type Database from 'better-sqlite3';
-import { FatalError, RetryableError } from '../internal/errors.js';
-import type { Logger } from '../internal/log.js';
+import { FatalError, RetryableError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/log.js';
 import type { HandlerContext } from '../handlers/context.js';
 import { applyEvent } from '../handlers/registry.js';
 import type { DerivedStore } from '../store/derived.js';

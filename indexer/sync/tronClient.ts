@@ -4,8 +4,8 @@
  * and is retried with exponential backoff on network errors, 5xx and 429; what still fails is a
  * RetryableError for the sync loop to wait on. Other answers a node should not give are fatal.
  */
-import { FatalError, RetryableError } from '../internal/errors.js';
-import type { Logger } from '../internal/log.js';
+import { FatalError, RetryableError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/log.js';
 
 export interface TronClientOptions {
   nodeUrl: string;

@@ -8,7 +8,8 @@
 import type Database from 'better-sqlite3';
 import type { Directory } from '../internal/directory.js';
 import type { CatalogGift, IndexedGift, IndexerClient } from '../internal/indexer.js';
-import { describeError, type Logger } from '../internal/log.js';
+import { describeError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/log.js';
 import type { Streams } from '../streams/service.js';
 import type { Rooms } from './rooms.js';
 

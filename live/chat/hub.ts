@@ -10,7 +10,8 @@ import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { ChatLimits } from '../internal/config.js';
 import { LiveError, errorBody } from '../internal/errors.js';
 import { bearerOf, originAllowed, parseCookies } from '../internal/http.js';
-import { describeError, type Logger } from '../internal/log.js';
+import { describeError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/log.js';
 
 /** A client message after JSON parsing. */
 export type ClientMessage = Record<string, unknown> & { type: string; id?: unknown };

@@ -6,7 +6,8 @@
  */
 import type Database from 'better-sqlite3';
 import { isStorageFull } from '../../lib/diskFull.js';
-import { describeError, type Logger } from '../internal/log.js';
+import { describeError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/log.js';
 
 export class StorageWatch {
   #problem: string | undefined;

@@ -3,8 +3,8 @@
  * overrides). Every value has a default that works next to `npm start` on one machine.
  */
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../indexer/internal/config.js';
-import { FatalError } from '../../indexer/internal/errors.js';
+import { type Env, intFrom, PROJECT_ROOT } from '../../lib/config.js';
+import { FatalError } from '../../lib/errors.js';
 import { parseTrustProxy, type TrustProxy } from '../../lib/http/clientAddress.js';
 
 export interface ChatLimits {
@@ -90,8 +90,6 @@ export interface LiveConfig {
   noncesPerMinute: number;
 }
 
-type Env = Record<string, string | undefined>;
-
 /** Overrides of the configuration; chat limits may be given in part. */
 export type LiveConfigOverrides = Partial<Omit<LiveConfig, 'chat'>> & { chat?: Partial<ChatLimits> };
 
@@ -108,15 +106,6 @@ export const DEFAULT_CHAT_LIMITS: ChatLimits = {
   maxRoomsPerConnection: 20,
   maxBufferedBytes: 1 << 20,
 };
-
-function intFrom(env: Env, name: string, def: number, min = 0): number {
-  const v = env[name];
-  if (v === undefined || v === '') return def;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < min)
-    throw new FatalError(`${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
-  return n;
-}
 
 /** Parses LIVE_ICE_SERVERS: a JSON array of RTCIceServer objects (`[{"urls": "stun:..."}]`). */
 export function parseIceServers(v: string | undefined): unknown[] {

@@ -5,7 +5,8 @@
  * indexer's in-process fetch handler instead of going through a socket.
  */
 import { LiveError } from './errors.js';
-import { describeError, type Logger } from './log.js';
+import { describeError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/log.js';
 
 export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 

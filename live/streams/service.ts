@@ -7,7 +7,8 @@ import type Database from 'better-sqlite3';
 import type { MediaBackend, MediaEvent, PlaybackInfo } from './media/backend.js';
 import type { Directory } from '../internal/directory.js';
 import { LiveError, badField } from '../internal/errors.js';
-import { describeError, type Logger } from '../internal/log.js';
+import { describeError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/log.js';
 import { INVISIBLE } from '../chat/text.js';
 
 export type StreamState = 'idle' | 'live' | 'ended';

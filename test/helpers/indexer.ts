@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createIndexer, type Indexer, type IndexerParams } from '../../indexer/index.js';
-import { silentLogger } from '../../indexer/internal/log.js';
+import { silentLogger } from '../../lib/log.js';
 import { TronWeb } from 'tronweb';
 import { DEFAULT_PARAMS, deploySystem, TRX_ADDRESS, type System } from './contracts.js';
 import { post, type Devnet } from './devnet.js';

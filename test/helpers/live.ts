@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { listenApi, type Listening } from '../../indexer/api/listen.js';
 import { createIndexerApi, type IndexerApi } from '../../indexer/api/server.js';
 import type { Indexer } from '../../indexer/index.js';
-import { silentLogger } from '../../indexer/internal/log.js';
+import { silentLogger } from '../../lib/log.js';
 import { createLiveService, type LiveService, type LiveServiceParams } from '../../live/index.js';
 import { listenLive, type LiveListening } from '../../live/listen.js';
 import type { LiveConfigOverrides } from '../../live/internal/config.js';

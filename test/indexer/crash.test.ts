@@ -10,7 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { dumpTables } from '../helpers/dumpTables.js';
 import { REBUILD_KEY } from '../../indexer/index.js';
-import { PROJECT_ROOT } from '../../indexer/internal/config.js';
+import { PROJECT_ROOT } from '../../lib/config.js';
 import type { System } from '../helpers/contracts.js';
 import { startDevnet, waitFor, type Devnet } from '../helpers/devnet.js';
 import { deployLagging, headNumber, indexerEnv, indexerFor, tempDir, writeDeployments } from '../helpers/indexer.js';

@@ -6,9 +6,10 @@
 import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import { utils as tronUtils } from 'tronweb';
-import { toBase58, ZERO_ADDRESS } from '../../indexer/internal/address.js';
-import { PROJECT_ROOT, type Deployment } from '../../indexer/internal/config.js';
-import { FatalError } from '../../indexer/internal/errors.js';
+import { toBase58, ZERO_ADDRESS } from '../../lib/address.js';
+import { PROJECT_ROOT } from '../../lib/config.js';
+import type { Deployment } from '../../lib/deployments.js';
+import { FatalError } from '../../lib/errors.js';
 import { createDecoder, type FetchedBlock } from '../../indexer/sync/decoder.js';
 import type { NodeInternalTx, NodeLog } from '../../indexer/sync/tronClient.js';
 import { artifact } from '../helpers/devnet.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { dumpTables } from '../helpers/dumpTables.js';
 import { finalNumber } from '../../indexer/db/views.js';
 import type { Indexer } from '../../indexer/index.js';
-import { createLogger, type LogFields } from '../../indexer/internal/log.js';
+import { createLogger, type LogFields } from '../../lib/log.js';
 import type { System } from '../helpers/contracts.js';
 import { startDevnet, tre, waitFor, type Devnet } from '../helpers/devnet.js';
 import { deployLagging, headNumber, indexerFor, tempDir, writeDeployments } from '../helpers/indexer.js';

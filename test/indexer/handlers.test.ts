@@ -11,9 +11,9 @@ import { openDatabase } from '../../indexer/db/open.js';
 import type { HandlerContext } from '../../indexer/handlers/context.js';
 import { periodsOf } from '../../indexer/handlers/GiftVault.js';
 import { applyEvent } from '../../indexer/handlers/registry.js';
-import { toBase58, ZERO_ADDRESS } from '../../indexer/internal/address.js';
-import type { ContractName } from '../../indexer/internal/config.js';
-import { FatalError } from '../../indexer/internal/errors.js';
+import { toBase58, ZERO_ADDRESS } from '../../lib/address.js';
+import type { ContractName } from '../../lib/deployments.js';
+import { FatalError } from '../../lib/errors.js';
 import { DerivedStore } from '../../indexer/store/derived.js';
 import type { EventArgs, RawEvent } from '../../indexer/store/raw.js';
 

@@ -6,8 +6,8 @@
 import { strict as assert } from 'node:assert';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FatalError, RetryableError } from '../../indexer/internal/errors.js';
-import { silentLogger } from '../../indexer/internal/log.js';
+import { FatalError, RetryableError } from '../../lib/errors.js';
+import { silentLogger } from '../../lib/log.js';
 import { createTronClient, type TronClient } from '../../indexer/sync/tronClient.js';
 
 type Reply = (req: IncomingMessage, res: ServerResponse) => void;

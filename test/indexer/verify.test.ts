@@ -7,11 +7,11 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../indexer/internal/config.js';
+import { PROJECT_ROOT } from '../../lib/config.js';
 import type { Indexer } from '../../indexer/index.js';
 import { TRX_ADDRESS, type System } from '../helpers/contracts.js';
 import { startDevnet, tre, type Devnet } from '../helpers/devnet.js';
-import { createLogger, type LogFields } from '../../indexer/internal/log.js';
+import { createLogger, type LogFields } from '../../lib/log.js';
 import { deployLagging, headNumber, indexerEnv, indexerFor, tempDir, writeDeployments } from '../helpers/indexer.js';
 import { prepareActors, randomTraffic, type Actors } from '../helpers/traffic.js';
 

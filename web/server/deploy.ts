@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Devnet } from '../../devnet/index.js';
-import type { Deployment } from '../../indexer/internal/config.js';
+import type { Deployment } from '../../lib/deployments.js';
 import { migrateDevelopment, usableDeployment } from '../../scripts/deploy.js';
 
 /**

@@ -6,10 +6,7 @@
  * contracts with a nonzero `call_token_value`. Broadcasts are decoded: the JSON `raw_data`, its
  * `raw_data_hex` and `broadcasthex`'s protobuf `Transaction` alike (TriggerSmartContract).
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { createBase58check } from '@scure/base';
-
-const b58c = createBase58check(sha256);
+import { toBase58, toHex41 as addressToHex41 } from '../../lib/address.js';
 
 /** The paths the guard reads (after `/chain/`). */
 export const GUARDED_PATHS = new Set([
@@ -25,18 +22,9 @@ export const GUARDED_PATHS = new Set([
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const fromHex = (h: string) => new Uint8Array((h.replace(/^0x/, '').match(/../g) ?? []).map((x) => parseInt(x, 16)));
 
-/** `41...` hex of an address given as base58 or hex; null when it is neither. */
+/** `41...` hex of an address given as base58 or hex (lib/address.ts); null when it is neither. */
 export function toHex41(a: unknown): string | null {
-  if (typeof a !== 'string' || a === '') return null;
-  if (/^(0x)?41[0-9a-fA-F]{40}$/.test(a)) return a.replace(/^0x/, '').toLowerCase();
-  if (/^T[1-9A-HJ-NP-Za-km-z]{33}$/.test(a)) {
-    try {
-      return hex(b58c.decode(a));
-    } catch {
-      return null;
-    }
-  }
-  return null;
+  return addressToHex41(a) ?? null;
 }
 
 // ---------------------------------------------------------------------- minimal protobuf reader
@@ -162,6 +150,6 @@ export function trc10Refusal(path: string, body: Record<string, unknown>, ours: 
   if (!bad) return null;
   return {
     code: 'TRC10_NOT_ACCEPTED',
-    message: `${path} would send ${bad.callTokenValue} units of a TRC-10 token to ${b58c.encode(fromHex(bad.contract))}, a BLive contract that could never return them: send the call without call_token_value`,
+    message: `${path} would send ${bad.callTokenValue} units of a TRC-10 token to ${toBase58(bad.contract)}, a BLive contract that could never return them: send the call without call_token_value`,
   };
 }

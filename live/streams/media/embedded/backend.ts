@@ -32,7 +32,7 @@ import { DEFAULT_LADDER, HlsLadder, type LadderConfig, MASTER_PLAYLIST } from '.
 import { INGEST_START_KBPS, type IceOptions, Ingest, Viewer } from './peers.js';
 import { UnsupportedCodecError, offerProblem } from './sdp.js';
 
-/** Structured logger (the shape of indexer/internal/log.ts's Logger). */
+/** Structured logger (the shape of lib/log.ts's Logger). */
 export interface MediaLogger {
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;

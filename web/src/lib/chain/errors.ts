@@ -5,11 +5,8 @@
  * Pure: no TronWeb, no DOM, so it is tested directly.
  */
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { createBase58check } from '@scure/base';
+import { toBase58 } from '../../../../lib/address.js';
 import { formatUnits } from '../format.js';
-
-const b58c = createBase58check(sha256);
 
 export interface AbiParam {
   name: string;
@@ -60,12 +57,7 @@ export function selectorOf(signature: string): string {
 }
 
 /** Base58 address from a 41-prefixed hex address (or a 20-byte hex one). */
-export function hexToBase58(h: string): string {
-  const clean = h.replace(/^0x/, '');
-  const body = clean.length === 40 ? `41${clean}` : clean;
-  const bytes = new Uint8Array(body.match(/../g)!.map((b) => parseInt(b, 16)));
-  return b58c.encode(bytes);
-}
+export const hexToBase58 = toBase58;
 
 function word(data: string, index: number): string {
   return data.slice(index * 64, index * 64 + 64);

@@ -1,4 +1,4 @@
-/** Listening on a port, shared by the indexer's API and the live service (and their tests). */
+/** Listening on a port, shared by the indexer's API, the live service and the platform (and their tests). */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

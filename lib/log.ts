@@ -1,6 +1,6 @@
 /**
- * Structured logs: one JSON object per line on stderr with `level`, `time`, `msg` and snake_case
- * fields (`block_number`, `tx_id`). Tests pass a silent logger or collect the records.
+ * Structured logs for every stage: one JSON object per line on stderr with `level`, `time`, `msg`
+ * and snake_case fields (`block_number`, `tx_id`). Tests pass a silent logger or collect the records.
  */
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -30,7 +30,10 @@ function jsonSafe(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** Creates a logger; the level defaults to `INDEXER_LOG_LEVEL` or `info`. */
+/**
+ * Creates a logger; the level defaults to `INDEXER_LOG_LEVEL` or `info` (the variable keeps its
+ * historical name and applies to every process that logs this way: indexer, live, platform).
+ */
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const envLevel = process.env.INDEXER_LOG_LEVEL as LogLevel | undefined;
   const min = RANK[opts.level ?? (envLevel && envLevel in RANK ? envLevel : 'info')];

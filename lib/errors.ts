@@ -1,9 +1,10 @@
 /**
- * The indexer's errors: one base class with a short message, a `cause` and context fields, split
- * into retryable (network, busy database: try again later) and fatal (bad config, decode failure,
- * a broken invariant: stop and tell someone). Only retryable errors are retried.
+ * The errors every stage raises on purpose: one base class with a short message, a `cause` and
+ * context fields, split into retryable (network, busy database: try again later) and fatal (bad
+ * config, decode failure, a broken invariant: stop and tell someone). Only retryable errors are
+ * retried. Client-facing refusals with codes are each service's own (live's LiveError).
  */
-import { isStorageFull } from '../../lib/diskFull.js';
+import { isStorageFull } from './diskFull.js';
 
 /** Context attached to an error: where in the chain it happened. */
 export interface ErrorContext {
@@ -14,8 +15,8 @@ export interface ErrorContext {
   [key: string]: unknown;
 }
 
-/** Base of every error the indexer raises on purpose. */
-export class IndexerError extends Error {
+/** Base of every error BLive raises on purpose. */
+export class BliveError extends Error {
   readonly retryable: boolean;
   readonly context: ErrorContext;
 
@@ -28,14 +29,14 @@ export class IndexerError extends Error {
 }
 
 /** Worth retrying after a pause: the network, a node's 5xx or 429, a busy database. */
-export class RetryableError extends IndexerError {
+export class RetryableError extends BliveError {
   constructor(message: string, opts: { cause?: unknown; context?: ErrorContext } = {}) {
     super(message, { ...opts, retryable: true });
   }
 }
 
 /** Not worth retrying: bad configuration, an undecodable log, a broken invariant. */
-export class FatalError extends IndexerError {
+export class FatalError extends BliveError {
   constructor(message: string, opts: { cause?: unknown; context?: ErrorContext } = {}) {
     super(message, { ...opts, retryable: false });
   }
@@ -43,7 +44,7 @@ export class FatalError extends IndexerError {
 
 /** Whether `e` should be retried; unknown errors (bugs) are not. */
 export function isRetryable(e: unknown): boolean {
-  if (e instanceof IndexerError) return e.retryable;
+  if (e instanceof BliveError) return e.retryable;
   // better-sqlite3 reports a locked database with these codes; another process holds the write lock.
   // A full disk is retried too: the batch rolled back, and it commits once space returns.
   const code = (e as { code?: unknown } | null)?.code;
