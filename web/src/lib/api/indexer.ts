@@ -89,13 +89,10 @@ const FOLLOW = /* GraphQL */ `
 
 /** A profile by address or handle (null if never seen). */
 export async function fetchProfile(by: { address?: string; handle?: string }): Promise<Profile | null> {
+  // On one line: the load-error tests pick this query out by its text (`$h: String) { profile(`).
   const d = await gql<Op.ProfileQuery>(
     /* GraphQL */ `
-      query Profile($a: Address, $h: String) {
-        profile(address: $a, handle: $h) {
-          ...ProfileFields
-        }
-      }
+      query Profile($a: Address, $h: String) { profile(address: $a, handle: $h) { ...ProfileFields } }
       ${PROFILE}
     `,
     { a: by.address ?? null, h: by.handle ?? null } satisfies Op.ProfileQueryVariables,
