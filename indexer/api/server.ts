@@ -2,13 +2,14 @@
  * The indexer's HTTP API, built without listening (listen.ts listens; tests use `fetch`):
  * GraphQL (with GraphiQL) at /graphql, subscriptions over SSE, /health, /ready (503 until the
  * indexer has caught up with the head), /metrics (Prometheus text) and /ledger.csv (the filtered
- * ledger, streamed). New gifts and ledger entries are published to subscribers after each batch
- * the indexer commits (or, without an indexer in this process, by `publishNew()`).
+ * ledger, streamed; routes.ts, csv.ts). New gifts and ledger entries are published to subscribers
+ * after each batch the indexer commits (or, without an indexer in this process, by `publishNew()`;
+ * publisher.ts).
  *
- * Abuse is refused cheaply: the query limits (limits.ts, introspection included), a request body
- * cap (413 BODY_TOO_LARGE, checked before parsing), a response cap (RESPONSE_TOO_LARGE) and an
- * execution deadline checked before every resolver (QUERY_TIMEOUT); introspection can be turned
- * off for public deployments.
+ * Abuse is refused cheaply (guards.ts): the query limits (limits.ts, introspection included), a
+ * request body cap (413 BODY_TOO_LARGE, checked before parsing), a response cap
+ * (RESPONSE_TOO_LARGE) and an execution deadline checked before every resolver (QUERY_TIMEOUT);
+ * introspection can be turned off for public deployments. This module composes them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Database from 'better-sqlite3';
