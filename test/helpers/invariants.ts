@@ -1087,6 +1087,9 @@ export function describeInvariants(run: InvariantRun | undefined): void {
       unauthorized: 2,
     };
     type Kind = keyof typeof WEIGHTS;
+    type AttemptKind = Exclude<Kind, 'timeJump'>;
+    /** What every attempt starts from: its kind, and the vault as the contract unless it says otherwise. */
+    type AttemptBase = { kind: AttemptKind; contract: string };
 
     function nextStep(): Step {
       // A paused vault or a token off the allow-list refuses many steps: undo them soon rather than
@@ -1112,788 +1115,826 @@ export function describeInvariants(run: InvariantRun | undefined): void {
       return { kind, label: attempt.label, attempt };
     }
 
-    function makeAttempt(kind: Exclude<Kind, 'timeJump'>): Attempt {
-      const base = { kind, contract: sys.vault };
-      switch (kind) {
-        case 'depositTRX': {
-          const u = pickUser();
-          const amount = rng.chance(0.05) ? 0n : amountOf('TRX');
+    function makeAttempt(kind: AttemptKind): Attempt {
+      return ATTEMPTS[kind]({ kind, contract: sys.vault });
+    }
+
+    /** One attempt maker per kind of step (time jumps aside): each draws its inputs from the rng and says what the chain must answer. */
+    const ATTEMPTS: Record<AttemptKind, (base: AttemptBase) => Attempt> = {
+      depositTRX: attemptDepositTRX,
+      deposit: attemptDeposit,
+      withdraw: attemptWithdraw,
+      sendGift: attemptSendGift,
+      sendGiftDirect: attemptSendGift,
+      claim: attemptClaim,
+      flushPool: attemptFlushPool,
+      fund: attemptFund,
+      fundTRX: attemptFundTRX,
+      withdrawTreasury: attemptWithdrawTreasury,
+      publishEpoch: attemptPublishEpoch,
+      claimReward: attemptClaimReward,
+      sweep: attemptSweep,
+      cancelEpoch: attemptCancelEpoch,
+      recoverSurplus: attemptRecoverSurplus,
+      split: attemptSplit,
+      holdPeriod: attemptHoldPeriod,
+      pause: attemptPause,
+      freeze: attemptFreeze,
+      broadcasterStatus: attemptBroadcasterStatus,
+      tokenAllowed: attemptTokenAllowed,
+      approve: attemptApprove,
+      unauthorized: attemptUnauthorized,
+    };
+
+    function attemptDepositTRX(base: AttemptBase): Attempt {
+      const u = pickUser();
+      const amount = rng.chance(0.05) ? 0n : amountOf('TRX');
+      return {
+        ...base,
+        label: `user${u} depositTRX ${amount}`,
+        from: u,
+        signature: 'depositTRX()',
+        args: [],
+        value: amount,
+        expect: () => {
+          if (m.paused) return reverts('EnforcedPause');
+          if (amount === 0n) return reverts('ZeroAmount');
           return {
-            ...base,
-            label: `user${u} depositTRX ${amount}`,
-            from: u,
-            signature: 'depositTRX()',
-            args: [],
-            value: amount,
-            expect: () => {
-              if (m.paused) return reverts('EnforcedPause');
-              if (amount === 0n) return reverts('ZeroAmount');
-              return {
-                apply: (r) => {
-                  assert.deepEqual(eventOf(r, 'Deposited'), { user: addr[u], token: TRX_ADDRESS, amount });
-                  m.vault[u]!.TRX += amount;
-                  m.vaultReal.TRX += amount;
-                },
-              };
+            apply: (r) => {
+              assert.deepEqual(eventOf(r, 'Deposited'), { user: addr[u], token: TRX_ADDRESS, amount });
+              m.vault[u]!.TRX += amount;
+              m.vaultReal.TRX += amount;
             },
           };
-        }
-        case 'deposit': {
-          const u = pickUser();
-          const tok = rng.chance(0.05) ? 'TRX' : rng.pick(TRC20S);
-          const amount = rng.chance(0.05) ? 0n : rng.chance(0.05) ? m.wallet[u]![tok] + 1n : amountOf(tok);
+        },
+      };
+    }
+
+    function attemptDeposit(base: AttemptBase): Attempt {
+      const u = pickUser();
+      const tok = rng.chance(0.05) ? 'TRX' : rng.pick(TRC20S);
+      const amount = rng.chance(0.05) ? 0n : rng.chance(0.05) ? m.wallet[u]![tok] + 1n : amountOf(tok);
+      return {
+        ...base,
+        label: `user${u} deposit ${amount} ${tok}`,
+        from: u,
+        signature: 'deposit(address,uint256)',
+        args: [tokenAddress[tok], amount],
+        expect: () => {
+          if (m.paused) return reverts('EnforcedPause');
+          if (tok === 'TRX' || !m.allowed[tok]) return reverts('TokenNotAllowed', tokenAddress[tok]);
+          if (amount === 0n) return reverts('ZeroAmount');
+          const refused = pullError(u, 'vault', tok, amount);
+          if (refused) return refused;
           return {
-            ...base,
-            label: `user${u} deposit ${amount} ${tok}`,
-            from: u,
-            signature: 'deposit(address,uint256)',
-            args: [tokenAddress[tok], amount],
-            expect: () => {
-              if (m.paused) return reverts('EnforcedPause');
-              if (tok === 'TRX' || !m.allowed[tok]) return reverts('TokenNotAllowed', tokenAddress[tok]);
-              if (amount === 0n) return reverts('ZeroAmount');
-              const refused = pullError(u, 'vault', tok, amount);
-              if (refused) return refused;
-              return {
-                apply: (r) => {
-                  assert.deepEqual(eventOf(r, 'Deposited'), { user: addr[u], token: tokenAddress[tok], amount });
-                  pull(u, 'vault', tok, amount);
-                  m.vault[u]![tok] += amount;
-                  m.vaultReal[tok] += amount;
-                },
-              };
+            apply: (r) => {
+              assert.deepEqual(eventOf(r, 'Deposited'), { user: addr[u], token: tokenAddress[tok], amount });
+              pull(u, 'vault', tok, amount);
+              m.vault[u]![tok] += amount;
+              m.vaultReal[tok] += amount;
             },
           };
-        }
-        case 'withdraw': {
-          const u = pickUser();
-          const tok = pickToken();
-          const amount = portionOf(m.vault[u]![tok]);
+        },
+      };
+    }
+
+    function attemptWithdraw(base: AttemptBase): Attempt {
+      const u = pickUser();
+      const tok = pickToken();
+      const amount = portionOf(m.vault[u]![tok]);
+      return {
+        ...base,
+        label: `user${u} withdraw ${amount} ${tok}`,
+        from: u,
+        signature: 'withdraw(address,uint256)',
+        args: [tokenAddress[tok], amount],
+        expect: () => {
+          if (amount === 0n) return reverts('ZeroAmount');
+          const have = m.vault[u]![tok];
+          if (have < amount) return reverts('InsufficientBalance', tokenAddress[tok], have, amount);
           return {
-            ...base,
-            label: `user${u} withdraw ${amount} ${tok}`,
-            from: u,
-            signature: 'withdraw(address,uint256)',
-            args: [tokenAddress[tok], amount],
-            expect: () => {
-              if (amount === 0n) return reverts('ZeroAmount');
-              const have = m.vault[u]![tok];
-              if (have < amount) return reverts('InsufficientBalance', tokenAddress[tok], have, amount);
-              return {
-                apply: (r) => {
-                  assert.deepEqual(eventOf(r, 'Withdrawn'), { user: addr[u], token: tokenAddress[tok], amount });
-                  m.vault[u]![tok] -= amount;
-                  m.vaultReal[tok] -= amount;
-                  m.wallet[u]![tok] += amount;
-                },
-              };
+            apply: (r) => {
+              assert.deepEqual(eventOf(r, 'Withdrawn'), { user: addr[u], token: tokenAddress[tok], amount });
+              m.vault[u]![tok] -= amount;
+              m.vaultReal[tok] -= amount;
+              m.wallet[u]![tok] += amount;
             },
           };
-        }
-        case 'sendGift':
-        case 'sendGiftDirect': {
-          const direct = kind === 'sendGiftDirect';
-          const u = pickUser();
-          // Mostly a broadcaster other than the sender; sometimes the sender or anyone.
-          const others = USERS.filter((x) => x !== u && m.broadcaster[x]);
-          const b = rng.chance(0.04) ? u : others.length && rng.chance(0.85) ? rng.pick(others) : pickUser();
-          const r = rng.next();
-          // Mostly a gift the sender can pay for.
-          const affordable = GIFTS.filter((g) => g.enabled && (direct || m.vault[u]![g.token] >= g.price));
-          const gift =
-            r < 0.05
-              ? GIFTS.find((g) => !g.enabled)!
-              : r < 0.08
-                ? undefined
-                : rng.pick(affordable.length && rng.chance(0.8) ? affordable : GIFTS);
-          const giftId = gift?.id ?? UNKNOWN_GIFT;
-          const q = rng.next();
-          let qty = q < 0.04 ? 0n : q < 0.07 ? MAX_QUANTITY + 1n : q < 0.12 ? MAX_QUANTITY : BigInt(rng.int(1, 20));
-          if (!direct && gift && q >= 0.07 && q < 0.12 && gift.price > 1000n) qty = BigInt(rng.int(1, 20));
-          const streamId = rng.chance(0.2) ? 0n : BigInt(rng.int(1, 500));
-          // What the app showed the sender: mostly the catalog as it is, sometimes a stale token or price.
-          const listed = gift ? tokenAddress[gift.token] : TRX_ADDRESS;
-          const s = rng.next();
-          const shownTotal =
-            gift && s < 0.04 && qty > 0n
-              ? gift.price * qty - 1n
-              : gift && s < 0.06
-                ? gift.price * qty + BigInt(rng.int(1, 1000))
-                : gift
-                  ? gift.price * qty
-                  : MAX_UINT;
-          const shown: [string, bigint] = [
-            s >= 0.06 && s < 0.08 ? tokenAddress[rng.pick(TOKENS.filter((x) => tokenAddress[x] !== listed))] : listed,
-            shownTotal,
-          ];
-          let value = 0n;
-          if (direct && gift) {
-            const total = gift.price * qty;
-            if (gift.token === 'TRX') {
-              const w = rng.next();
-              value = w < 0.05 ? total + 1n : w < 0.1 && total > 0n ? total - 1n : total;
-              // Never offer more TRX than the wallet holds: the node would refuse to broadcast it.
-              if (value > m.wallet[u]!.TRX / 2n) value = 0n;
-            } else if (rng.chance(0.04)) value = 1n;
-          }
-          return {
-            ...base,
-            label: `user${u} ${kind} ${qty} x gift ${giftId} to user${b} shown ${shown[1] === MAX_UINT ? 'max' : shown[1]}${shown[0] === listed ? '' : ' in another token'}${value ? ` paying ${value}` : ''}`,
-            from: u,
-            signature: `${kind}(address,uint256,uint256,uint256,address,uint256)`,
-            args: [addr[b], giftId, qty, streamId, shown[0], shown[1]],
-            value,
-            expect: (t) => {
-              if (m.paused) return reverts('EnforcedPause');
-              const q = quote(u, b, gift, giftId, qty, shown);
-              if ('error' in q) return q;
-              const { token: tok, total } = q;
-              if (!direct) {
-                const have = m.vault[u]![tok];
-                if (have < total) return reverts('InsufficientBalance', tokenAddress[tok], have, total);
-              } else if (tok === 'TRX') {
-                if (value !== total) return reverts('WrongPayment', total, value);
-              } else {
-                if (value !== 0n) return reverts('WrongPayment', 0n, value);
-                const refused = pullError(u, 'vault', tok, total);
-                if (refused) return refused;
-              }
-              const small = tooSmall(b, t, giftId, total);
-              if (small) return small;
-              return {
-                apply: (res, t) => {
-                  if (!direct) m.vault[u]![tok] -= total;
-                  else if (tok !== 'TRX') pull(u, 'vault', tok, total);
-                  if (direct) m.vaultReal[tok] += total;
-                  distribute(res, t, u, b, giftId, qty, tok, total, streamId, !direct);
-                },
-              };
-            },
-          };
-        }
-        case 'claim': {
-          const u = pickBroadcasterish();
-          const tok = pickToken();
-          return {
-            ...base,
-            label: `user${u} claim ${tok}`,
-            from: u,
-            signature: 'claim(address)',
-            args: [tokenAddress[tok]],
-            expect: (t) => {
-              const until = m.frozenUntil[u]!;
-              if (until > t) return reverts('ClaimsAreFrozen', addr[u], until);
-              const e = m.escrow[u]![tok];
-              if (escrowAmounts(e, t).claimable === 0n) return reverts('NothingToClaim', addr[u], tokenAddress[tok]);
-              return {
-                apply: (r) => {
-                  const amount = escrowTake(e, t);
-                  assert.deepEqual(eventOf(r, 'EarningsClaimed'), {
-                    broadcaster: addr[u],
-                    token: tokenAddress[tok],
-                    amount,
-                  });
-                  // Nobody is paid early: claims never exceed what each credit's own hold has released.
-                  const due = e.credits.filter((c) => c.earliest <= t).reduce((s, c) => s + c.amount, 0n);
-                  assert.ok(
-                    e.claimed + amount <= due,
-                    `user${u} has claimed ${e.claimed + amount} ${tok} by ${t}, but only ${due} was due`,
-                  );
-                  // Nobody is paid late: no freeze covers now, so every gift announced for by now is paid.
-                  const announced = announcedBy(e, t);
-                  assert.ok(
-                    e.claimed + amount >= announced,
-                    `user${u} has claimed ${e.claimed + amount} ${tok} by ${t}, but gifts announced ${announced} released by then`,
-                  );
-                  e.claimed += amount;
-                  m.vault[u]![tok] += amount;
-                },
-              };
-            },
-          };
-        }
-        case 'flushPool': {
-          const from = rng.pick([ADMIN, ...USERS]);
-          const tok = pickToken();
-          return {
-            ...base,
-            label: `account${from} flushPool ${tok}`,
-            from,
-            signature: 'flushPool(address)',
-            args: [tokenAddress[tok]],
-            expect: () => {
-              const amount = m.poolAccrued[tok];
-              if (amount === 0n) return reverts('ZeroAmount');
-              return {
-                apply: (r) => {
-                  assert.deepEqual(eventOf(r, 'PoolFlushed'), { token: tokenAddress[tok], amount });
-                  assert.deepEqual(eventOf(r, 'Funded'), { funder: sys.vault, token: tokenAddress[tok], amount });
-                  m.poolAccrued[tok] = 0n;
-                  m.vaultReal[tok] -= amount;
-                  m.poolReal[tok] += amount;
-                  m.unallocated[tok] += amount;
-                },
-              };
-            },
-          };
-        }
-        case 'fund': {
-          const from = rng.pick([ADMIN, ADMIN, ...USERS]);
-          const tok = rng.chance(0.05) ? 'TRX' : rng.pick(TRC20S);
-          const amount = rng.chance(0.05) ? 0n : amountOf(tok);
-          return {
-            kind,
-            contract: sys.rewardPool,
-            label: `account${from} fund pool ${amount} ${tok}`,
-            from,
-            signature: 'fund(address,uint256)',
-            args: [tokenAddress[tok], amount],
-            expect: () => {
-              if (amount === 0n || tok === 'TRX') return reverts('ZeroAmount');
-              const refused = pullError(from, 'pool', tok, amount);
-              if (refused) return refused;
-              return {
-                apply: (r) => {
-                  assert.deepEqual(eventOf(r, 'Funded'), { funder: addr[from], token: tokenAddress[tok], amount });
-                  pull(from, 'pool', tok, amount);
-                  m.unallocated[tok] += amount;
-                  m.poolReal[tok] += amount;
-                },
-              };
-            },
-          };
-        }
-        case 'fundTRX': {
-          const from = rng.pick([ADMIN, ...USERS]);
-          const amount = rng.chance(0.05) ? 0n : amountOf('TRX');
-          return {
-            kind,
-            contract: sys.rewardPool,
-            label: `account${from} fundTRX ${amount}`,
-            from,
-            signature: 'fundTRX()',
-            args: [],
-            value: amount,
-            expect: () => {
-              if (amount === 0n) return reverts('ZeroAmount');
-              return {
-                apply: (r) => {
-                  assert.deepEqual(eventOf(r, 'Funded'), { funder: addr[from], token: TRX_ADDRESS, amount });
-                  m.unallocated.TRX += amount;
-                  m.poolReal.TRX += amount;
-                },
-              };
-            },
-          };
-        }
-        case 'withdrawTreasury': {
-          const tok = pickToken();
+        },
+      };
+    }
+
+    function attemptSendGift(base: AttemptBase): Attempt {
+      const direct = base.kind === 'sendGiftDirect';
+      const u = pickUser();
+      // Mostly a broadcaster other than the sender; sometimes the sender or anyone.
+      const others = USERS.filter((x) => x !== u && m.broadcaster[x]);
+      const b = rng.chance(0.04) ? u : others.length && rng.chance(0.85) ? rng.pick(others) : pickUser();
+      const r = rng.next();
+      // Mostly a gift the sender can pay for.
+      const affordable = GIFTS.filter((g) => g.enabled && (direct || m.vault[u]![g.token] >= g.price));
+      const gift =
+        r < 0.05
+          ? GIFTS.find((g) => !g.enabled)!
+          : r < 0.08
+            ? undefined
+            : rng.pick(affordable.length && rng.chance(0.8) ? affordable : GIFTS);
+      const giftId = gift?.id ?? UNKNOWN_GIFT;
+      const q = rng.next();
+      let qty = q < 0.04 ? 0n : q < 0.07 ? MAX_QUANTITY + 1n : q < 0.12 ? MAX_QUANTITY : BigInt(rng.int(1, 20));
+      if (!direct && gift && q >= 0.07 && q < 0.12 && gift.price > 1000n) qty = BigInt(rng.int(1, 20));
+      const streamId = rng.chance(0.2) ? 0n : BigInt(rng.int(1, 500));
+      // What the app showed the sender: mostly the catalog as it is, sometimes a stale token or price.
+      const listed = gift ? tokenAddress[gift.token] : TRX_ADDRESS;
+      const s = rng.next();
+      const shownTotal =
+        gift && s < 0.04 && qty > 0n
+          ? gift.price * qty - 1n
+          : gift && s < 0.06
+            ? gift.price * qty + BigInt(rng.int(1, 1000))
+            : gift
+              ? gift.price * qty
+              : MAX_UINT;
+      const shown: [string, bigint] = [
+        s >= 0.06 && s < 0.08 ? tokenAddress[rng.pick(TOKENS.filter((x) => tokenAddress[x] !== listed))] : listed,
+        shownTotal,
+      ];
+      let value = 0n;
+      if (direct && gift) {
+        const total = gift.price * qty;
+        if (gift.token === 'TRX') {
           const w = rng.next();
-          const to = w < 0.04 ? TRX_ADDRESS : w < 0.07 ? sys.vault : w < 0.1 ? sys.rewardPool : addr[SINK]!;
-          const amount = portionOf(m.treasury[tok]);
-          const toName =
-            { [TRX_ADDRESS]: 'zero', [sys.vault]: 'the vault', [sys.rewardPool]: 'the pool' }[to] ?? 'sink';
-          return {
-            ...base,
-            label: `admin withdrawTreasury ${amount} ${tok} to ${toName}`,
-            from: ADMIN,
-            signature: 'withdrawTreasury(address,address,uint256)',
-            args: [tokenAddress[tok], to, amount],
-            expect: () => {
-              if (to === TRX_ADDRESS) return reverts('ZeroAddress');
-              if (to === sys.vault || to === sys.rewardPool) return reverts('InvalidRecipient', to);
-              if (amount === 0n) return reverts('ZeroAmount');
-              const have = m.treasury[tok];
-              if (have < amount) return reverts('InsufficientBalance', tokenAddress[tok], have, amount);
-              return {
-                apply: (r) => {
-                  assert.deepEqual(eventOf(r, 'TreasuryWithdrawn'), { token: tokenAddress[tok], to, amount });
-                  m.treasury[tok] -= amount;
-                  m.vaultReal[tok] -= amount;
-                  m.wallet[SINK]![tok] += amount;
-                },
-              };
-            },
-          };
-        }
-        case 'publishEpoch': {
-          const funded = TOKENS.filter((x) => m.unallocated[x] > 0n);
-          const tok = funded.length && rng.chance(0.8) ? rng.pick(funded) : pickToken();
-          const available = m.unallocated[tok];
-          const r = rng.next();
-          const existing = [...m.epochs.keys()];
-          const id = r < 0.05 && existing.length ? rng.pick(existing) : m.nextEpochId;
-          // A few contributors, each with one or two categories (the CSV forbids repeating a pair).
-          const payees = [ADMIN, ...USERS].filter(() => rng.chance(0.5)).slice(0, 4);
-          if (!payees.length) payees.push(pickUser());
-          const rows: { account: string; category: number }[] = [];
-          for (const a of payees) {
-            const cats = rng.chance(0.3) ? [0, 1, 2, 3].filter(() => rng.chance(0.5)).slice(0, 2) : [rng.int(0, 3)];
-            for (const c of cats.length ? cats : [3]) rows.push({ account: addr[a]!, category: c });
+          value = w < 0.05 ? total + 1n : w < 0.1 && total > 0n ? total - 1n : total;
+          // Never offer more TRX than the wallet holds: the node would refuse to broadcast it.
+          if (value > m.wallet[u]!.TRX / 2n) value = 0n;
+        } else if (rng.chance(0.04)) value = 1n;
+      }
+      return {
+        ...base,
+        label: `user${u} ${base.kind} ${qty} x gift ${giftId} to user${b} shown ${shown[1] === MAX_UINT ? 'max' : shown[1]}${shown[0] === listed ? '' : ' in another token'}${value ? ` paying ${value}` : ''}`,
+        from: u,
+        signature: `${base.kind}(address,uint256,uint256,uint256,address,uint256)`,
+        args: [addr[b], giftId, qty, streamId, shown[0], shown[1]],
+        value,
+        expect: (t) => {
+          if (m.paused) return reverts('EnforcedPause');
+          const q = quote(u, b, gift, giftId, qty, shown);
+          if ('error' in q) return q;
+          const { token: tok, total } = q;
+          if (!direct) {
+            const have = m.vault[u]![tok];
+            if (have < total) return reverts('InsufficientBalance', tokenAddress[tok], have, total);
+          } else if (tok === 'TRX') {
+            if (value !== total) return reverts('WrongPayment', total, value);
+          } else {
+            if (value !== 0n) return reverts('WrongPayment', 0n, value);
+            const refused = pullError(u, 'vault', tok, total);
+            if (refused) return refused;
           }
-          const overdraw = r > 0.9 || available === 0n;
-          const share = available / BigInt(rows.length);
-          const amounts = rows.map(() => (overdraw ? amountOf(tok) : share > 0n ? 1n + rng.below(share) : 0n));
-          if (amounts.some((x) => x === 0n)) amounts.fill(1n);
-          if (overdraw && amounts.reduce((s, x) => s + x, 0n) <= available) amounts[0]! += available;
-          const csv = [
-            'account,amount,category',
-            ...rows.map(
-              (row, i) => `${row.account},${amounts[i]},${['maintenance', 'content', 'events', 'other'][row.category]}`,
-            ),
-          ].join('\n');
-          const file = buildRewards(parseCsv(csv), {
-            chainId: devnet.chain.chainId,
-            pool: sys.rewardPool,
-            epochId: id,
-          });
-          const total = BigInt(file.total);
-          const root = r > 0.05 && r < 0.08 ? ZERO_ROOT : file.root;
-          const d = rng.next();
-          // Mostly within the 1-365 day claim window; sometimes past, too soon or too far.
-          const deadline =
-            d < 0.04
-              ? nextTs() - BigInt(rng.int(0, HOUR))
-              : d < 0.08
-                ? nextTs() + BigInt(rng.int(60, DAY - 1))
-                : d < 0.1
-                  ? nextTs() + BigInt(365 * DAY + rng.int(1, DAY))
-                  : nextTs() + BigInt(d < 0.6 ? rng.int(DAY, 3 * DAY) : rng.int(3 * DAY, 12 * DAY));
-          const uri = `ipfs://epoch-${id}`;
+          const small = tooSmall(b, t, giftId, total);
+          if (small) return small;
           return {
-            kind,
-            contract: sys.rewardPool,
-            label: `admin publishEpoch ${id} ${tok} total ${total} (${rows.length} leaves, unallocated ${available}) deadline ${deadline}`,
-            from: ADMIN,
-            signature: 'publishEpoch(uint256,address,bytes32,uint256,uint64,string)',
-            args: [id, tokenAddress[tok], root, total, deadline, uri],
-            expect: (t) => {
-              if (m.epochs.has(id)) return reverts('EpochExists', id);
-              if (root === ZERO_ROOT) return reverts('InvalidRoot');
-              const [earliest, latest] = [t + BigInt(DAY), t + 365n * BigInt(DAY)];
-              if (deadline < earliest || deadline > latest)
-                return reverts('InvalidDeadline', deadline, earliest, latest);
-              const have = m.unallocated[tok];
-              if (have < total) return reverts('InsufficientUnallocated', tokenAddress[tok], have, total);
-              return {
-                apply: (res) => {
-                  assert.deepEqual(eventOf(res, 'EpochPublished'), {
-                    epochId: id,
-                    token: tokenAddress[tok],
-                    merkleRoot: file.root,
-                    total,
-                    claimDeadline: deadline,
-                    uri,
-                  });
-                  m.unallocated[tok] -= total;
-                  m.epochs.set(id, {
-                    id,
-                    token: tok,
-                    total,
-                    claimed: 0n,
-                    deadline,
-                    swept: false,
-                    cancelled: false,
-                    file,
-                    done: new Set(),
-                  });
-                  m.nextEpochId = id + 1n;
-                },
-              };
+            apply: (res, t) => {
+              if (!direct) m.vault[u]![tok] -= total;
+              else if (tok !== 'TRX') pull(u, 'vault', tok, total);
+              if (direct) m.vaultReal[tok] += total;
+              distribute(res, t, u, b, giftId, qty, tok, total, streamId, !direct);
             },
           };
-        }
-        case 'claimReward': {
-          const from = rng.pick([ADMIN, ...USERS]);
-          const epochs = [...m.epochs.values()];
-          const open = epochs.filter(
-            (e) => !e.swept && !e.cancelled && e.deadline >= nextTs() && e.done.size < e.file.claims.length,
-          );
-          const e = open.length && rng.chance(0.8) ? rng.pick(open) : epochs.length ? rng.pick(epochs) : undefined;
-          const id = e && rng.chance(0.97) ? e.id : m.nextEpochId + 1000n;
-          const unclaimed = e ? e.file.claims.filter((c) => !e.done.has(c.index)) : [];
-          const leaf = e
-            ? unclaimed.length && rng.chance(0.85)
-              ? rng.pick(unclaimed)
-              : rng.pick(e.file.claims)
-            : undefined;
-          const v = rng.next();
-          const tamper =
-            v < 0.06
-              ? 'amount'
-              : v < 0.09
-                ? 'account'
-                : v < 0.12
-                  ? 'category'
-                  : v < 0.14
-                    ? 'the pool as account'
-                    : undefined;
-          const account =
-            tamper === 'the pool as account'
-              ? sys.rewardPool
-              : leaf
-                ? tamper === 'account'
-                  ? addr[leaf.account === addr[1] ? 2 : 1]!
-                  : leaf.account
-                : addr[1]!;
-          const amount = leaf ? BigInt(leaf.amount) + (tamper === 'amount' ? 1n : 0n) : 1n;
-          const category = tamper === 'category' ? 4 : (leaf?.category ?? 0);
-          const index = BigInt(leaf?.index ?? 0);
-          const proof = leaf?.proof ?? [];
+        },
+      };
+    }
+
+    function attemptClaim(base: AttemptBase): Attempt {
+      const u = pickBroadcasterish();
+      const tok = pickToken();
+      return {
+        ...base,
+        label: `user${u} claim ${tok}`,
+        from: u,
+        signature: 'claim(address)',
+        args: [tokenAddress[tok]],
+        expect: (t) => {
+          const until = m.frozenUntil[u]!;
+          if (until > t) return reverts('ClaimsAreFrozen', addr[u], until);
+          const e = m.escrow[u]![tok];
+          if (escrowAmounts(e, t).claimable === 0n) return reverts('NothingToClaim', addr[u], tokenAddress[tok]);
           return {
-            kind,
-            contract: sys.rewardPool,
-            label: `account${from} claims reward epoch ${id} leaf ${index}${tamper ? ` (tampered ${tamper})` : ''}`,
-            from,
-            signature: 'claim(uint256,uint256,address,uint256,uint8,bytes32[])',
-            args: [id, index, account, amount, category, proof],
-            expect: (t) => {
-              const ep = m.epochs.get(id);
-              if (!ep) return reverts('UnknownEpoch', id);
-              if (ep.cancelled) return reverts('EpochWasCancelled', id);
-              if (ep.swept) return reverts('AlreadySwept', id);
-              if (t > ep.deadline) return reverts('EpochExpired', id, ep.deadline);
-              if (category > 3) return reverts('InvalidCategory', BigInt(category));
-              if (account === sys.rewardPool) return reverts('InvalidRecipient', account);
-              if (ep.done.has(Number(index))) return reverts('AlreadyClaimed', id, index);
-              if (tamper) return reverts('InvalidProof', id, index);
-              const payee = TRACKED.find((a) => addr[a] === account)!;
-              return {
-                apply: (r) => {
-                  assert.deepEqual(eventOf(r, 'RewardClaimed'), {
-                    epochId: id,
-                    index,
-                    account,
-                    amount,
-                    category: BigInt(category),
-                  });
-                  ep.done.add(Number(index));
-                  ep.claimed += amount;
-                  m.poolReal[ep.token] -= amount;
-                  m.wallet[payee]![ep.token] += amount;
-                },
-              };
+            apply: (r) => {
+              const amount = escrowTake(e, t);
+              assert.deepEqual(eventOf(r, 'EarningsClaimed'), {
+                broadcaster: addr[u],
+                token: tokenAddress[tok],
+                amount,
+              });
+              // Nobody is paid early: claims never exceed what each credit's own hold has released.
+              const due = e.credits.filter((c) => c.earliest <= t).reduce((s, c) => s + c.amount, 0n);
+              assert.ok(
+                e.claimed + amount <= due,
+                `user${u} has claimed ${e.claimed + amount} ${tok} by ${t}, but only ${due} was due`,
+              );
+              // Nobody is paid late: no freeze covers now, so every gift announced for by now is paid.
+              const announced = announcedBy(e, t);
+              assert.ok(
+                e.claimed + amount >= announced,
+                `user${u} has claimed ${e.claimed + amount} ${tok} by ${t}, but gifts announced ${announced} released by then`,
+              );
+              e.claimed += amount;
+              m.vault[u]![tok] += amount;
             },
           };
-        }
-        case 'sweep': {
-          const from = rng.pick([ADMIN, ...USERS]);
-          const epochs = [...m.epochs.values()];
-          const id = epochs.length && rng.chance(0.95) ? rng.pick(epochs).id : m.nextEpochId + 1000n;
+        },
+      };
+    }
+
+    function attemptFlushPool(base: AttemptBase): Attempt {
+      const from = rng.pick([ADMIN, ...USERS]);
+      const tok = pickToken();
+      return {
+        ...base,
+        label: `account${from} flushPool ${tok}`,
+        from,
+        signature: 'flushPool(address)',
+        args: [tokenAddress[tok]],
+        expect: () => {
+          const amount = m.poolAccrued[tok];
+          if (amount === 0n) return reverts('ZeroAmount');
           return {
-            kind,
-            contract: sys.rewardPool,
-            label: `account${from} sweep epoch ${id}`,
-            from,
-            signature: 'sweep(uint256)',
-            args: [id],
-            expect: (t) => {
-              const ep = m.epochs.get(id);
-              if (!ep) return reverts('UnknownEpoch', id);
-              if (ep.cancelled) return reverts('EpochWasCancelled', id);
-              if (ep.swept) return reverts('AlreadySwept', id);
-              if (t <= ep.deadline) return reverts('EpochStillOpen', id, ep.deadline);
-              return {
-                apply: (r) => {
-                  const amount = ep.total - ep.claimed;
-                  assert.deepEqual(eventOf(r, 'EpochSwept'), { epochId: id, amount });
-                  ep.swept = true;
-                  m.unallocated[ep.token] += amount;
-                },
-              };
+            apply: (r) => {
+              assert.deepEqual(eventOf(r, 'PoolFlushed'), { token: tokenAddress[tok], amount });
+              assert.deepEqual(eventOf(r, 'Funded'), { funder: sys.vault, token: tokenAddress[tok], amount });
+              m.poolAccrued[tok] = 0n;
+              m.vaultReal[tok] -= amount;
+              m.poolReal[tok] += amount;
+              m.unallocated[tok] += amount;
             },
           };
-        }
-        case 'cancelEpoch': {
-          const epochs = [...m.epochs.values()];
-          const id = epochs.length && rng.chance(0.95) ? rng.pick(epochs).id : m.nextEpochId + 1000n;
+        },
+      };
+    }
+
+    function attemptFund(base: AttemptBase): Attempt {
+      const from = rng.pick([ADMIN, ADMIN, ...USERS]);
+      const tok = rng.chance(0.05) ? 'TRX' : rng.pick(TRC20S);
+      const amount = rng.chance(0.05) ? 0n : amountOf(tok);
+      return {
+        ...base,
+        contract: sys.rewardPool,
+        label: `account${from} fund pool ${amount} ${tok}`,
+        from,
+        signature: 'fund(address,uint256)',
+        args: [tokenAddress[tok], amount],
+        expect: () => {
+          if (amount === 0n || tok === 'TRX') return reverts('ZeroAmount');
+          const refused = pullError(from, 'pool', tok, amount);
+          if (refused) return refused;
           return {
-            kind,
-            contract: sys.rewardPool,
-            label: `admin cancelEpoch ${id}`,
-            from: ADMIN,
-            signature: 'cancelEpoch(uint256)',
-            args: [id],
-            expect: () => {
-              const ep = m.epochs.get(id);
-              if (!ep) return reverts('UnknownEpoch', id);
-              if (ep.cancelled) return reverts('EpochWasCancelled', id);
-              if (ep.swept) return reverts('AlreadySwept', id);
-              if (ep.claimed > 0n) return reverts('EpochHasClaims', id);
-              return {
-                apply: (r) => {
-                  assert.deepEqual(eventOf(r, 'EpochCancelled'), { epochId: id, amount: ep.total });
-                  ep.cancelled = true;
-                  m.unallocated[ep.token] += ep.total;
-                },
-              };
+            apply: (r) => {
+              assert.deepEqual(eventOf(r, 'Funded'), { funder: addr[from], token: tokenAddress[tok], amount });
+              pull(from, 'pool', tok, amount);
+              m.unallocated[tok] += amount;
+              m.poolReal[tok] += amount;
             },
           };
-        }
-        case 'recoverSurplus': {
-          // The run makes no stray transfers: there is never a surplus, so nothing owed can leave.
-          const onPool = rng.chance(0.4);
-          const tok = pickToken();
-          const amount = rng.chance(0.1) ? 0n : amountOf(tok);
+        },
+      };
+    }
+
+    function attemptFundTRX(base: AttemptBase): Attempt {
+      const from = rng.pick([ADMIN, ...USERS]);
+      const amount = rng.chance(0.05) ? 0n : amountOf('TRX');
+      return {
+        ...base,
+        contract: sys.rewardPool,
+        label: `account${from} fundTRX ${amount}`,
+        from,
+        signature: 'fundTRX()',
+        args: [],
+        value: amount,
+        expect: () => {
+          if (amount === 0n) return reverts('ZeroAmount');
           return {
-            kind,
-            contract: onPool ? sys.rewardPool : sys.vault,
-            label: `admin recoverSurplus ${amount} ${tok} from the ${onPool ? 'pool' : 'vault'}`,
-            from: ADMIN,
-            signature: 'recoverSurplus(address,address,uint256)',
-            args: [tokenAddress[tok], addr[SINK], amount],
-            expect: () =>
-              amount === 0n ? reverts('ZeroAmount') : reverts('InsufficientSurplus', tokenAddress[tok], 0n, amount),
-          };
-        }
-        case 'split': {
-          const split = randomSplit();
-          const r = rng.next();
-          const zero = rng.chance(0.03);
-          const b = pickBroadcasterish();
-          const who = zero ? TRX_ADDRESS : addr[b]!;
-          const [label, signature, args, policyCall]: [string, string, unknown[], PolicyCall] =
-            r < 0.4
-              ? [
-                  `admin setDefaultSplit ${split.join('/')}`,
-                  'setDefaultSplit((uint16,uint16,uint16))',
-                  [split],
-                  { kind: 'setDefault', split },
-                ]
-              : r < 0.75
-                ? [
-                    `admin setBroadcasterSplit ${zero ? 'zero' : `user${b}`} ${split.join('/')}`,
-                    'setBroadcasterSplit(address,(uint16,uint16,uint16))',
-                    [who, split],
-                    { kind: 'setOverride', broadcaster: b, split },
-                  ]
-                : [
-                    `admin clearBroadcasterSplit user${b}`,
-                    'clearBroadcasterSplit(address)',
-                    [addr[b]],
-                    { kind: 'clear', broadcaster: b },
-                  ];
-          return {
-            ...base,
-            label,
-            from: ADMIN,
-            signature,
-            args,
-            expect: (t) => {
-              if (policyCall.kind === 'setOverride' && zero) return reverts('ZeroAddress');
-              if (policyCall.kind !== 'clear') {
-                const invalid = splitError(split);
-                if (invalid) return invalid;
-              }
-              // The model decides on a copy; `apply` replays it on the model once the chain agreed.
-              const outcome = applyPolicyCall(clonePolicy(m.policy), policyCall, Number(t), Number(NOTICE));
-              const address = (x: number): string => (x === DEFAULT ? TRX_ADDRESS : addr[x]!);
-              if ('revert' in outcome) {
-                return outcome.revert === 'SplitChangePending'
-                  ? reverts('SplitChangePending', address(outcome.broadcaster), BigInt(outcome.effectiveAt))
-                  : reverts('NoSplitOverride', address(outcome.broadcaster));
-              }
-              return {
-                apply: (res) => {
-                  const expected = outcome.events.map((e) => ({
-                    name: e.name,
-                    broadcaster: address(e.broadcaster),
-                    ...('split' in e ? splitEvent(address(e.broadcaster), e.split) : {}),
-                    ...('effectiveAt' in e ? { effectiveAt: BigInt(e.effectiveAt) } : {}),
-                  }));
-                  assert.deepEqual(
-                    res.events.map((e) => ({ name: e.name, ...e.args })),
-                    expected,
-                  );
-                  replacePolicy(t);
-                  applyPolicyCall(m.policy, policyCall, Number(t), Number(NOTICE));
-                },
-              };
+            apply: (r) => {
+              assert.deepEqual(eventOf(r, 'Funded'), { funder: addr[from], token: TRX_ADDRESS, amount });
+              m.unallocated.TRX += amount;
+              m.poolReal.TRX += amount;
             },
           };
-        }
-        case 'holdPeriod': {
-          const hold = BigInt(
-            rng.pick([0, 60, HOUR, 6 * HOUR, DAY, 3 * DAY, 7 * DAY, 7 * DAY + 1, rng.int(1, 7 * DAY)]),
-          );
+        },
+      };
+    }
+
+    function attemptWithdrawTreasury(base: AttemptBase): Attempt {
+      const tok = pickToken();
+      const w = rng.next();
+      const to = w < 0.04 ? TRX_ADDRESS : w < 0.07 ? sys.vault : w < 0.1 ? sys.rewardPool : addr[SINK]!;
+      const amount = portionOf(m.treasury[tok]);
+      const toName = { [TRX_ADDRESS]: 'zero', [sys.vault]: 'the vault', [sys.rewardPool]: 'the pool' }[to] ?? 'sink';
+      return {
+        ...base,
+        label: `admin withdrawTreasury ${amount} ${tok} to ${toName}`,
+        from: ADMIN,
+        signature: 'withdrawTreasury(address,address,uint256)',
+        args: [tokenAddress[tok], to, amount],
+        expect: () => {
+          if (to === TRX_ADDRESS) return reverts('ZeroAddress');
+          if (to === sys.vault || to === sys.rewardPool) return reverts('InvalidRecipient', to);
+          if (amount === 0n) return reverts('ZeroAmount');
+          const have = m.treasury[tok];
+          if (have < amount) return reverts('InsufficientBalance', tokenAddress[tok], have, amount);
           return {
-            ...base,
-            label: `admin setHoldPeriod ${hold}`,
-            from: ADMIN,
-            signature: 'setHoldPeriod(uint256)',
-            args: [hold],
-            expect: () => {
-              if (hold > MAX_HOLD) return reverts('HoldPeriodTooLong', hold, MAX_HOLD);
-              return {
-                apply: (r) => {
-                  assert.deepEqual(eventOf(r, 'HoldPeriodUpdated'), { holdPeriod: hold });
-                  m.hold = hold;
-                },
-              };
+            apply: (r) => {
+              assert.deepEqual(eventOf(r, 'TreasuryWithdrawn'), { token: tokenAddress[tok], to, amount });
+              m.treasury[tok] -= amount;
+              m.vaultReal[tok] -= amount;
+              m.wallet[SINK]![tok] += amount;
             },
           };
-        }
-        case 'pause': {
-          const pause = m.paused ? rng.chance(0.1) : rng.chance(0.8);
+        },
+      };
+    }
+
+    function attemptPublishEpoch(base: AttemptBase): Attempt {
+      const funded = TOKENS.filter((x) => m.unallocated[x] > 0n);
+      const tok = funded.length && rng.chance(0.8) ? rng.pick(funded) : pickToken();
+      const available = m.unallocated[tok];
+      const r = rng.next();
+      const existing = [...m.epochs.keys()];
+      const id = r < 0.05 && existing.length ? rng.pick(existing) : m.nextEpochId;
+      // A few contributors, each with one or two categories (the CSV forbids repeating a pair).
+      const payees = [ADMIN, ...USERS].filter(() => rng.chance(0.5)).slice(0, 4);
+      if (!payees.length) payees.push(pickUser());
+      const rows: { account: string; category: number }[] = [];
+      for (const a of payees) {
+        const cats = rng.chance(0.3) ? [0, 1, 2, 3].filter(() => rng.chance(0.5)).slice(0, 2) : [rng.int(0, 3)];
+        for (const c of cats.length ? cats : [3]) rows.push({ account: addr[a]!, category: c });
+      }
+      const overdraw = r > 0.9 || available === 0n;
+      const share = available / BigInt(rows.length);
+      const amounts = rows.map(() => (overdraw ? amountOf(tok) : share > 0n ? 1n + rng.below(share) : 0n));
+      if (amounts.some((x) => x === 0n)) amounts.fill(1n);
+      if (overdraw && amounts.reduce((s, x) => s + x, 0n) <= available) amounts[0]! += available;
+      const csv = [
+        'account,amount,category',
+        ...rows.map(
+          (row, i) => `${row.account},${amounts[i]},${['maintenance', 'content', 'events', 'other'][row.category]}`,
+        ),
+      ].join('\n');
+      const file = buildRewards(parseCsv(csv), {
+        chainId: devnet.chain.chainId,
+        pool: sys.rewardPool,
+        epochId: id,
+      });
+      const total = BigInt(file.total);
+      const root = r > 0.05 && r < 0.08 ? ZERO_ROOT : file.root;
+      const d = rng.next();
+      // Mostly within the 1-365 day claim window; sometimes past, too soon or too far.
+      const deadline =
+        d < 0.04
+          ? nextTs() - BigInt(rng.int(0, HOUR))
+          : d < 0.08
+            ? nextTs() + BigInt(rng.int(60, DAY - 1))
+            : d < 0.1
+              ? nextTs() + BigInt(365 * DAY + rng.int(1, DAY))
+              : nextTs() + BigInt(d < 0.6 ? rng.int(DAY, 3 * DAY) : rng.int(3 * DAY, 12 * DAY));
+      const uri = `ipfs://epoch-${id}`;
+      return {
+        ...base,
+        contract: sys.rewardPool,
+        label: `admin publishEpoch ${id} ${tok} total ${total} (${rows.length} leaves, unallocated ${available}) deadline ${deadline}`,
+        from: ADMIN,
+        signature: 'publishEpoch(uint256,address,bytes32,uint256,uint64,string)',
+        args: [id, tokenAddress[tok], root, total, deadline, uri],
+        expect: (t) => {
+          if (m.epochs.has(id)) return reverts('EpochExists', id);
+          if (root === ZERO_ROOT) return reverts('InvalidRoot');
+          const [earliest, latest] = [t + BigInt(DAY), t + 365n * BigInt(DAY)];
+          if (deadline < earliest || deadline > latest) return reverts('InvalidDeadline', deadline, earliest, latest);
+          const have = m.unallocated[tok];
+          if (have < total) return reverts('InsufficientUnallocated', tokenAddress[tok], have, total);
           return {
-            ...base,
-            label: `admin ${pause ? 'pause' : 'unpause'}`,
-            from: ADMIN,
-            signature: pause ? 'pause()' : 'unpause()',
-            args: [],
-            expect: () => {
-              if (pause && m.paused) return reverts('EnforcedPause');
-              if (!pause && !m.paused) return reverts('ExpectedPause');
-              return {
-                apply: (r) => {
-                  assert.deepEqual(eventOf(r, pause ? 'Paused' : 'Unpaused'), { account: addr[ADMIN] });
-                  m.paused = pause;
-                },
-              };
+            apply: (res) => {
+              assert.deepEqual(eventOf(res, 'EpochPublished'), {
+                epochId: id,
+                token: tokenAddress[tok],
+                merkleRoot: file.root,
+                total,
+                claimDeadline: deadline,
+                uri,
+              });
+              m.unallocated[tok] -= total;
+              m.epochs.set(id, {
+                id,
+                token: tok,
+                total,
+                claimed: 0n,
+                deadline,
+                swept: false,
+                cancelled: false,
+                file,
+                done: new Set(),
+              });
+              m.nextEpochId = id + 1n;
             },
           };
-        }
-        case 'freeze': {
-          const b = pickBroadcasterish();
-          if (rng.chance(0.3)) {
+        },
+      };
+    }
+
+    function attemptClaimReward(base: AttemptBase): Attempt {
+      const from = rng.pick([ADMIN, ...USERS]);
+      const epochs = [...m.epochs.values()];
+      const open = epochs.filter(
+        (e) => !e.swept && !e.cancelled && e.deadline >= nextTs() && e.done.size < e.file.claims.length,
+      );
+      const e = open.length && rng.chance(0.8) ? rng.pick(open) : epochs.length ? rng.pick(epochs) : undefined;
+      const id = e && rng.chance(0.97) ? e.id : m.nextEpochId + 1000n;
+      const unclaimed = e ? e.file.claims.filter((c) => !e.done.has(c.index)) : [];
+      const leaf = e
+        ? unclaimed.length && rng.chance(0.85)
+          ? rng.pick(unclaimed)
+          : rng.pick(e.file.claims)
+        : undefined;
+      const v = rng.next();
+      const tamper =
+        v < 0.06
+          ? 'amount'
+          : v < 0.09
+            ? 'account'
+            : v < 0.12
+              ? 'category'
+              : v < 0.14
+                ? 'the pool as account'
+                : undefined;
+      const account =
+        tamper === 'the pool as account'
+          ? sys.rewardPool
+          : leaf
+            ? tamper === 'account'
+              ? addr[leaf.account === addr[1] ? 2 : 1]!
+              : leaf.account
+            : addr[1]!;
+      const amount = leaf ? BigInt(leaf.amount) + (tamper === 'amount' ? 1n : 0n) : 1n;
+      const category = tamper === 'category' ? 4 : (leaf?.category ?? 0);
+      const index = BigInt(leaf?.index ?? 0);
+      const proof = leaf?.proof ?? [];
+      return {
+        ...base,
+        contract: sys.rewardPool,
+        label: `account${from} claims reward epoch ${id} leaf ${index}${tamper ? ` (tampered ${tamper})` : ''}`,
+        from,
+        signature: 'claim(uint256,uint256,address,uint256,uint8,bytes32[])',
+        args: [id, index, account, amount, category, proof],
+        expect: (t) => {
+          const ep = m.epochs.get(id);
+          if (!ep) return reverts('UnknownEpoch', id);
+          if (ep.cancelled) return reverts('EpochWasCancelled', id);
+          if (ep.swept) return reverts('AlreadySwept', id);
+          if (t > ep.deadline) return reverts('EpochExpired', id, ep.deadline);
+          if (category > 3) return reverts('InvalidCategory', BigInt(category));
+          if (account === sys.rewardPool) return reverts('InvalidRecipient', account);
+          if (ep.done.has(Number(index))) return reverts('AlreadyClaimed', id, index);
+          if (tamper) return reverts('InvalidProof', id, index);
+          const payee = TRACKED.find((a) => addr[a] === account)!;
+          return {
+            apply: (r) => {
+              assert.deepEqual(eventOf(r, 'RewardClaimed'), {
+                epochId: id,
+                index,
+                account,
+                amount,
+                category: BigInt(category),
+              });
+              ep.done.add(Number(index));
+              ep.claimed += amount;
+              m.poolReal[ep.token] -= amount;
+              m.wallet[payee]![ep.token] += amount;
+            },
+          };
+        },
+      };
+    }
+
+    function attemptSweep(base: AttemptBase): Attempt {
+      const from = rng.pick([ADMIN, ...USERS]);
+      const epochs = [...m.epochs.values()];
+      const id = epochs.length && rng.chance(0.95) ? rng.pick(epochs).id : m.nextEpochId + 1000n;
+      return {
+        ...base,
+        contract: sys.rewardPool,
+        label: `account${from} sweep epoch ${id}`,
+        from,
+        signature: 'sweep(uint256)',
+        args: [id],
+        expect: (t) => {
+          const ep = m.epochs.get(id);
+          if (!ep) return reverts('UnknownEpoch', id);
+          if (ep.cancelled) return reverts('EpochWasCancelled', id);
+          if (ep.swept) return reverts('AlreadySwept', id);
+          if (t <= ep.deadline) return reverts('EpochStillOpen', id, ep.deadline);
+          return {
+            apply: (r) => {
+              const amount = ep.total - ep.claimed;
+              assert.deepEqual(eventOf(r, 'EpochSwept'), { epochId: id, amount });
+              ep.swept = true;
+              m.unallocated[ep.token] += amount;
+            },
+          };
+        },
+      };
+    }
+
+    function attemptCancelEpoch(base: AttemptBase): Attempt {
+      const epochs = [...m.epochs.values()];
+      const id = epochs.length && rng.chance(0.95) ? rng.pick(epochs).id : m.nextEpochId + 1000n;
+      return {
+        ...base,
+        contract: sys.rewardPool,
+        label: `admin cancelEpoch ${id}`,
+        from: ADMIN,
+        signature: 'cancelEpoch(uint256)',
+        args: [id],
+        expect: () => {
+          const ep = m.epochs.get(id);
+          if (!ep) return reverts('UnknownEpoch', id);
+          if (ep.cancelled) return reverts('EpochWasCancelled', id);
+          if (ep.swept) return reverts('AlreadySwept', id);
+          if (ep.claimed > 0n) return reverts('EpochHasClaims', id);
+          return {
+            apply: (r) => {
+              assert.deepEqual(eventOf(r, 'EpochCancelled'), { epochId: id, amount: ep.total });
+              ep.cancelled = true;
+              m.unallocated[ep.token] += ep.total;
+            },
+          };
+        },
+      };
+    }
+
+    function attemptRecoverSurplus(base: AttemptBase): Attempt {
+      // The run makes no stray transfers: there is never a surplus, so nothing owed can leave.
+      const onPool = rng.chance(0.4);
+      const tok = pickToken();
+      const amount = rng.chance(0.1) ? 0n : amountOf(tok);
+      return {
+        ...base,
+        contract: onPool ? sys.rewardPool : sys.vault,
+        label: `admin recoverSurplus ${amount} ${tok} from the ${onPool ? 'pool' : 'vault'}`,
+        from: ADMIN,
+        signature: 'recoverSurplus(address,address,uint256)',
+        args: [tokenAddress[tok], addr[SINK], amount],
+        expect: () =>
+          amount === 0n ? reverts('ZeroAmount') : reverts('InsufficientSurplus', tokenAddress[tok], 0n, amount),
+      };
+    }
+
+    function attemptSplit(base: AttemptBase): Attempt {
+      const split = randomSplit();
+      const r = rng.next();
+      const zero = rng.chance(0.03);
+      const b = pickBroadcasterish();
+      const who = zero ? TRX_ADDRESS : addr[b]!;
+      const [label, signature, args, policyCall]: [string, string, unknown[], PolicyCall] =
+        r < 0.4
+          ? [
+              `admin setDefaultSplit ${split.join('/')}`,
+              'setDefaultSplit((uint16,uint16,uint16))',
+              [split],
+              { kind: 'setDefault', split },
+            ]
+          : r < 0.75
+            ? [
+                `admin setBroadcasterSplit ${zero ? 'zero' : `user${b}`} ${split.join('/')}`,
+                'setBroadcasterSplit(address,(uint16,uint16,uint16))',
+                [who, split],
+                { kind: 'setOverride', broadcaster: b, split },
+              ]
+            : [
+                `admin clearBroadcasterSplit user${b}`,
+                'clearBroadcasterSplit(address)',
+                [addr[b]],
+                { kind: 'clear', broadcaster: b },
+              ];
+      return {
+        ...base,
+        label,
+        from: ADMIN,
+        signature,
+        args,
+        expect: (t) => {
+          if (policyCall.kind === 'setOverride' && zero) return reverts('ZeroAddress');
+          if (policyCall.kind !== 'clear') {
+            const invalid = splitError(split);
+            if (invalid) return invalid;
+          }
+          // The model decides on a copy; `apply` replays it on the model once the chain agreed.
+          const outcome = applyPolicyCall(clonePolicy(m.policy), policyCall, Number(t), Number(NOTICE));
+          const address = (x: number): string => (x === DEFAULT ? TRX_ADDRESS : addr[x]!);
+          if ('revert' in outcome) {
+            return outcome.revert === 'SplitChangePending'
+              ? reverts('SplitChangePending', address(outcome.broadcaster), BigInt(outcome.effectiveAt))
+              : reverts('NoSplitOverride', address(outcome.broadcaster));
+          }
+          return {
+            apply: (res) => {
+              const expected = outcome.events.map((e) => ({
+                name: e.name,
+                broadcaster: address(e.broadcaster),
+                ...('split' in e ? splitEvent(address(e.broadcaster), e.split) : {}),
+                ...('effectiveAt' in e ? { effectiveAt: BigInt(e.effectiveAt) } : {}),
+              }));
+              assert.deepEqual(
+                res.events.map((e) => ({ name: e.name, ...e.args })),
+                expected,
+              );
+              replacePolicy(t);
+              applyPolicyCall(m.policy, policyCall, Number(t), Number(NOTICE));
+            },
+          };
+        },
+      };
+    }
+
+    function attemptHoldPeriod(base: AttemptBase): Attempt {
+      const hold = BigInt(rng.pick([0, 60, HOUR, 6 * HOUR, DAY, 3 * DAY, 7 * DAY, 7 * DAY + 1, rng.int(1, 7 * DAY)]));
+      return {
+        ...base,
+        label: `admin setHoldPeriod ${hold}`,
+        from: ADMIN,
+        signature: 'setHoldPeriod(uint256)',
+        args: [hold],
+        expect: () => {
+          if (hold > MAX_HOLD) return reverts('HoldPeriodTooLong', hold, MAX_HOLD);
+          return {
+            apply: (r) => {
+              assert.deepEqual(eventOf(r, 'HoldPeriodUpdated'), { holdPeriod: hold });
+              m.hold = hold;
+            },
+          };
+        },
+      };
+    }
+
+    function attemptPause(base: AttemptBase): Attempt {
+      const pause = m.paused ? rng.chance(0.1) : rng.chance(0.8);
+      return {
+        ...base,
+        label: `admin ${pause ? 'pause' : 'unpause'}`,
+        from: ADMIN,
+        signature: pause ? 'pause()' : 'unpause()',
+        args: [],
+        expect: () => {
+          if (pause && m.paused) return reverts('EnforcedPause');
+          if (!pause && !m.paused) return reverts('ExpectedPause');
+          return {
+            apply: (r) => {
+              assert.deepEqual(eventOf(r, pause ? 'Paused' : 'Unpaused'), { account: addr[ADMIN] });
+              m.paused = pause;
+            },
+          };
+        },
+      };
+    }
+
+    function attemptFreeze(base: AttemptBase): Attempt {
+      const b = pickBroadcasterish();
+      if (rng.chance(0.3)) {
+        return {
+          ...base,
+          label: `admin unfreezeClaims user${b}`,
+          from: ADMIN,
+          signature: 'unfreezeClaims(address)',
+          args: [addr[b]],
+          expect: (t) => {
+            if (m.frozenUntil[b]! <= t) return reverts('NotFrozen', addr[b]);
             return {
-              ...base,
-              label: `admin unfreezeClaims user${b}`,
-              from: ADMIN,
-              signature: 'unfreezeClaims(address)',
-              args: [addr[b]],
-              expect: (t) => {
-                if (m.frozenUntil[b]! <= t) return reverts('NotFrozen', addr[b]);
-                return {
-                  apply: (r) => {
-                    assert.deepEqual(eventOf(r, 'ClaimsUnfrozen'), { broadcaster: addr[b] });
-                    m.frozenUntil[b] = t;
-                  },
-                };
+              apply: (r) => {
+                assert.deepEqual(eventOf(r, 'ClaimsUnfrozen'), { broadcaster: addr[b] });
+                m.frozenUntil[b] = t;
               },
             };
-          }
-          const f = rng.next();
-          const duration =
-            f < 0.05
-              ? 0n
-              : f < 0.1
-                ? MAX_FREEZE + 1n
-                : BigInt(rng.chance(0.5) ? rng.int(60, DAY) : rng.int(DAY, 14 * DAY));
-          const reason = `dispute-${rng.int(1, 9999)}`;
-          return {
-            ...base,
-            label: `admin freezeClaims user${b} for ${duration}s`,
-            from: ADMIN,
-            signature: 'freezeClaims(address,uint256,string)',
-            args: [addr[b], duration, reason],
-            expect: (t) => {
-              if (duration === 0n) return reverts('ZeroAmount');
-              if (duration > MAX_FREEZE) return reverts('FreezeTooLong', duration, MAX_FREEZE);
-              const until = m.frozenUntil[b]!;
-              if (until !== 0n && t < until + FREEZE_COOLDOWN)
-                return reverts('FreezeCooldown', addr[b], until + FREEZE_COOLDOWN);
-              return {
-                apply: (r) => {
-                  assert.deepEqual(eventOf(r, 'ClaimsFrozen'), { broadcaster: addr[b], until: t + duration, reason });
-                  m.frozenUntil[b] = t + duration;
-                },
-              };
-            },
-          };
-        }
-        case 'broadcasterStatus': {
-          const u = rng.pick([1, 2, 3, 4, 5]);
-          // Broadcasters mostly come back: with few of them, most gifts would revert NotBroadcaster.
-          const enabled = m.broadcaster[u] ? rng.chance(0.3) : rng.chance(0.8);
-          return {
-            kind,
-            contract: sys.profiles,
-            label: `user${u} setBroadcaster ${enabled}`,
-            from: u,
-            signature: 'setBroadcaster(bool)',
-            args: [enabled],
-            expect: () => {
-              if (!m.registered[u]) return reverts('NotRegistered', addr[u]);
-              return {
-                apply: (r) => {
-                  assert.deepEqual(eventOf(r, 'BroadcasterStatusChanged'), { account: addr[u], enabled });
-                  m.broadcaster[u] = enabled;
-                },
-              };
-            },
-          };
-        }
-        case 'tokenAllowed': {
-          const tok = rng.chance(0.1) ? 'TRX' : rng.pick(TRC20S);
-          const allowed = m.allowed[tok] ? rng.chance(0.3) : rng.chance(0.9);
-          return {
-            ...base,
-            label: `admin setTokenAllowed ${tok} ${allowed}`,
-            from: ADMIN,
-            signature: 'setTokenAllowed(address,bool)',
-            args: [tokenAddress[tok], allowed],
-            expect: () => {
-              if (tok === 'TRX') return reverts('ZeroAddress');
-              return {
-                apply: (r) => {
-                  assert.deepEqual(eventOf(r, 'TokenAllowed'), { token: tokenAddress[tok], allowed });
-                  m.allowed[tok] = allowed;
-                },
-              };
-            },
-          };
-        }
-        case 'approve': {
-          const from = rng.pick([ADMIN, ...USERS]);
-          const spender = rng.pick(['vault', 'pool'] as const);
-          const tok = rng.pick(TRC20S);
-          const a = rng.next();
-          const amount = a < 0.4 ? MAX_UINT : a < 0.5 ? 0n : amountOf(tok);
-          const spenderAddress = spender === 'vault' ? sys.vault : sys.rewardPool;
-          return {
-            kind,
-            contract: tokenAddress[tok],
-            label: `account${from} approve ${spender} ${amount === MAX_UINT ? 'max' : amount} ${tok}`,
-            from,
-            signature: 'approve(address,uint256)',
-            args: [spenderAddress, amount],
-            expect: () => ({
-              apply: (r) => {
-                assert.deepEqual(eventOf(r, 'Approval'), { owner: addr[from], spender: spenderAddress, value: amount });
-                m.allowance[from]![spender][tok] = amount;
-              },
-            }),
-          };
-        }
-        case 'unauthorized': {
-          const u = pickUser();
-          const calls: [string, string, unknown[], string][] = [
-            [sys.vault, 'withdrawTreasury(address,address,uint256)', [TRX_ADDRESS, addr[u], 1n], ROLES.treasury],
-            [sys.vault, 'setHoldPeriod(uint256)', [0n], ROLES.policy],
-            [sys.vault, 'setDefaultSplit((uint16,uint16,uint16))', [[10_000, 0, 0]], ROLES.policy],
-            [sys.vault, 'pause()', [], ROLES.pauser],
-            [sys.vault, 'freezeClaims(address,uint256,string)', [addr[1], 60n, 'x'], ROLES.dispute],
-            [sys.vault, 'setTokenAllowed(address,bool)', [sys.btt, false], ROLES.admin],
-            [
-              sys.rewardPool,
-              'publishEpoch(uint256,address,bytes32,uint256,uint64,string)',
-              [999_999n, TRX_ADDRESS, `0x${'11'.repeat(32)}`, 1n, nextTs() + 3600n, ''],
-              ROLES.rewards,
-            ],
-          ];
-          const [contract, signature, args, neededRole] = rng.pick(calls);
-          return {
-            kind,
-            contract,
-            label: `user${u} (no role) ${signature.slice(0, signature.indexOf('('))}`,
-            from: u,
-            signature,
-            args,
-            expect: () => reverts('AccessControlUnauthorizedAccount', addr[u], neededRole),
-          };
-        }
+          },
+        };
       }
+      const f = rng.next();
+      const duration =
+        f < 0.05 ? 0n : f < 0.1 ? MAX_FREEZE + 1n : BigInt(rng.chance(0.5) ? rng.int(60, DAY) : rng.int(DAY, 14 * DAY));
+      const reason = `dispute-${rng.int(1, 9999)}`;
+      return {
+        ...base,
+        label: `admin freezeClaims user${b} for ${duration}s`,
+        from: ADMIN,
+        signature: 'freezeClaims(address,uint256,string)',
+        args: [addr[b], duration, reason],
+        expect: (t) => {
+          if (duration === 0n) return reverts('ZeroAmount');
+          if (duration > MAX_FREEZE) return reverts('FreezeTooLong', duration, MAX_FREEZE);
+          const until = m.frozenUntil[b]!;
+          if (until !== 0n && t < until + FREEZE_COOLDOWN)
+            return reverts('FreezeCooldown', addr[b], until + FREEZE_COOLDOWN);
+          return {
+            apply: (r) => {
+              assert.deepEqual(eventOf(r, 'ClaimsFrozen'), { broadcaster: addr[b], until: t + duration, reason });
+              m.frozenUntil[b] = t + duration;
+            },
+          };
+        },
+      };
+    }
+
+    function attemptBroadcasterStatus(base: AttemptBase): Attempt {
+      const u = rng.pick([1, 2, 3, 4, 5]);
+      // Broadcasters mostly come back: with few of them, most gifts would revert NotBroadcaster.
+      const enabled = m.broadcaster[u] ? rng.chance(0.3) : rng.chance(0.8);
+      return {
+        ...base,
+        contract: sys.profiles,
+        label: `user${u} setBroadcaster ${enabled}`,
+        from: u,
+        signature: 'setBroadcaster(bool)',
+        args: [enabled],
+        expect: () => {
+          if (!m.registered[u]) return reverts('NotRegistered', addr[u]);
+          return {
+            apply: (r) => {
+              assert.deepEqual(eventOf(r, 'BroadcasterStatusChanged'), { account: addr[u], enabled });
+              m.broadcaster[u] = enabled;
+            },
+          };
+        },
+      };
+    }
+
+    function attemptTokenAllowed(base: AttemptBase): Attempt {
+      const tok = rng.chance(0.1) ? 'TRX' : rng.pick(TRC20S);
+      const allowed = m.allowed[tok] ? rng.chance(0.3) : rng.chance(0.9);
+      return {
+        ...base,
+        label: `admin setTokenAllowed ${tok} ${allowed}`,
+        from: ADMIN,
+        signature: 'setTokenAllowed(address,bool)',
+        args: [tokenAddress[tok], allowed],
+        expect: () => {
+          if (tok === 'TRX') return reverts('ZeroAddress');
+          return {
+            apply: (r) => {
+              assert.deepEqual(eventOf(r, 'TokenAllowed'), { token: tokenAddress[tok], allowed });
+              m.allowed[tok] = allowed;
+            },
+          };
+        },
+      };
+    }
+
+    function attemptApprove(base: AttemptBase): Attempt {
+      const from = rng.pick([ADMIN, ...USERS]);
+      const spender = rng.pick(['vault', 'pool'] as const);
+      const tok = rng.pick(TRC20S);
+      const a = rng.next();
+      const amount = a < 0.4 ? MAX_UINT : a < 0.5 ? 0n : amountOf(tok);
+      const spenderAddress = spender === 'vault' ? sys.vault : sys.rewardPool;
+      return {
+        ...base,
+        contract: tokenAddress[tok],
+        label: `account${from} approve ${spender} ${amount === MAX_UINT ? 'max' : amount} ${tok}`,
+        from,
+        signature: 'approve(address,uint256)',
+        args: [spenderAddress, amount],
+        expect: () => ({
+          apply: (r) => {
+            assert.deepEqual(eventOf(r, 'Approval'), { owner: addr[from], spender: spenderAddress, value: amount });
+            m.allowance[from]![spender][tok] = amount;
+          },
+        }),
+      };
+    }
+
+    function attemptUnauthorized(base: AttemptBase): Attempt {
+      const u = pickUser();
+      const calls: [string, string, unknown[], string][] = [
+        [sys.vault, 'withdrawTreasury(address,address,uint256)', [TRX_ADDRESS, addr[u], 1n], ROLES.treasury],
+        [sys.vault, 'setHoldPeriod(uint256)', [0n], ROLES.policy],
+        [sys.vault, 'setDefaultSplit((uint16,uint16,uint16))', [[10_000, 0, 0]], ROLES.policy],
+        [sys.vault, 'pause()', [], ROLES.pauser],
+        [sys.vault, 'freezeClaims(address,uint256,string)', [addr[1], 60n, 'x'], ROLES.dispute],
+        [sys.vault, 'setTokenAllowed(address,bool)', [sys.btt, false], ROLES.admin],
+        [
+          sys.rewardPool,
+          'publishEpoch(uint256,address,bytes32,uint256,uint64,string)',
+          [999_999n, TRX_ADDRESS, `0x${'11'.repeat(32)}`, 1n, nextTs() + 3600n, ''],
+          ROLES.rewards,
+        ],
+      ];
+      const [contract, signature, args, neededRole] = rng.pick(calls);
+      return {
+        ...base,
+        contract,
+        label: `user${u} (no role) ${signature.slice(0, signature.indexOf('('))}`,
+        from: u,
+        signature,
+        args,
+        expect: () => reverts('AccessControlUnauthorizedAccount', addr[u], neededRole),
+      };
     }
 
     const splitEvent = (broadcaster: string, s: Split) => ({
