@@ -25,7 +25,7 @@ import {
 } from '../db/schema.js';
 import { ZERO_ADDRESS } from '../../lib/address.js';
 import { FatalError } from '../../lib/errors.js';
-import type { Row } from '../store/derived.js';
+import type { Row } from '../store/handlerStore.js';
 import type { RawEvent } from '../store/raw.js';
 import { accessControlHandlers } from './accessControl.js';
 import { big, bool, num, str, type HandlerContext, type HandlerMap } from './context.js';

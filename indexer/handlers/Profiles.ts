@@ -1,6 +1,6 @@
 /** Profiles: registrations, profile URIs, broadcaster status and the follow graph (a set). */
 import { follows, profiles } from '../db/schema.js';
-import type { Row } from '../store/derived.js';
+import type { Row } from '../store/handlerStore.js';
 import type { RawEvent } from '../store/raw.js';
 import { bool, str, type HandlerContext, type HandlerMap } from './context.js';
 

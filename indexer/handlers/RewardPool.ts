@@ -5,7 +5,7 @@
  */
 import { pool, rewardClaims, rewardEpochs, rewardPool } from '../db/schema.js';
 import { FatalError } from '../../lib/errors.js';
-import type { Row } from '../store/derived.js';
+import type { Row } from '../store/handlerStore.js';
 import type { RawEvent } from '../store/raw.js';
 import { accessControlHandlers } from './accessControl.js';
 import { big, num, str, type HandlerContext, type HandlerMap } from './context.js';

@@ -2,13 +2,13 @@
  * What a handler gets: the event and a store over the derived tables. Handlers are synchronous and
  * deterministic: they read the event and the database (through the store), nothing else.
  */
-import type { DerivedStore } from '../store/derived.js';
+import type { HandlerStore } from '../store/handlerStore.js';
 import type { EventArgs, RawEvent } from '../store/raw.js';
 import type { ContractName } from '../../lib/deployments.js';
 import { FatalError } from '../../lib/errors.js';
 
 export interface HandlerContext {
-  store: DerivedStore;
+  store: HandlerStore;
   /** base58 addresses of the BLive contracts (the vault funds the pool: see RewardPool:Funded). */
   addresses: Record<ContractName, string>;
 }

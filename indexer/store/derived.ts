@@ -18,9 +18,8 @@ import { getTableColumns, getTableName } from 'drizzle-orm';
 import { getTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as schema from '../db/schema.js';
 import { FatalError } from '../../lib/errors.js';
+import type { HandlerStore, NewRow, Row } from './handlerStore.js';
 
-export type Row<T extends SQLiteTable> = T['$inferSelect'];
-export type NewRow<T extends SQLiteTable> = T['$inferInsert'];
 type AnyRow = Record<string, unknown>;
 type DriverValue = string | number | bigint | null;
 
@@ -251,8 +250,11 @@ export interface FlushStats {
   journaled: number;
 }
 
-/** The handlers' view of the derived tables during a batch. */
-export class DerivedStore {
+/**
+ * The SQLite implementation of the handlers' store, and the batch, journal and reindex operations
+ * the sync loop calls around the handlers.
+ */
+export class DerivedStore implements HandlerStore {
   readonly #db: Database.Database;
   readonly #specs = new Map<SQLiteTable, TableSpec>();
   readonly #byName = new Map<string, TableSpec>();
@@ -365,9 +367,8 @@ export class DerivedStore {
   }
 
   /**
-   * A row by primary key (values in the key's column order, as stored: booleans as written, amounts
-   * as bigint), or undefined. Treat the row as yours to change and `put()` back; while journaling
-   * it is a copy, so the journal keeps the image from before the change.
+   * {@inheritDoc HandlerStore.get}
+   * While journaling the row is a copy, so the journal keeps the image from before the change.
    */
   get<T extends SQLiteTable>(table: T, ...pk: unknown[]): Row<T> | undefined {
     const spec = this.#spec(table);

@@ -702,7 +702,8 @@ describe('indexer: handler building blocks', function () {
     ...over,
   });
   let opened: OpenedDatabase;
-  let ctx: HandlerContext;
+  /** The handlers see a HandlerStore; the test also drives the batch (begin, flush, discard). */
+  let ctx: HandlerContext & { store: DerivedStore };
 
   beforeEach(function () {
     opened = openDatabase(':memory:');

@@ -45,7 +45,8 @@ interface At {
 
 describe('indexer handlers: GiftVault and RewardPool events applied in the test body', function () {
   let db: Database.Database;
-  let ctx: HandlerContext;
+  /** The handlers see a HandlerStore; the test also drives the batch (begin, flush, discard). */
+  let ctx: HandlerContext & { store: DerivedStore };
   let block: number;
 
   beforeEach(function () {
