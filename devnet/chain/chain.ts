@@ -7,26 +7,17 @@
  * possible without copying the state.
  */
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { hexToBytes, utf8ToHex } from './hex.js';
+import { hexToBytes } from './hex.js';
 import { JournaledState, emptyRecord, type AccountRecord, type ContractMeta, type UndoLog } from './state.js';
 
 export type { ContractMeta };
-import { TronVm, type BlockContext, type ContractRet, type ExecResult, type InternalTx, type VmLog } from './vm.js';
-import {
-  buildUnsignedJson,
-  contractValueJson,
-  deployedAddress,
-  recoverSigner,
-  signedTxHex,
-  signedTxSize,
-  type CreateValue,
-  type SignedTx,
-  type TransferValue,
-  type TriggerValue,
-} from './tx.js';
+import { TronVm, type BlockContext, type ContractRet, type InternalTx, type VmLog } from './vm.js';
+import { buildUnsignedJson, contractValueJson, signedTxHex, type SignedTx } from './tx.js';
 import { blockIdOf, signHeader, txTrieRoot, type HeaderFields } from './block.js';
 import { DevnetError, TxRejected } from './errors.js';
-import { toBase58 } from '../../lib/address.js';
+import { freeNetUsed } from './resources.js';
+import { checkEnvelope, checkSignature, checkTapos } from './validate.js';
+import { type Execution, type OpenBlock, executeCreate, executeTransfer, executeTrigger } from './execute.js';
 
 /** Settings of a chain; every field has a default in `resolveChainOptions`. */
 export interface ChainOptions {
@@ -144,27 +135,8 @@ export interface ReorgResult {
   dropped: string[];
 }
 
-const WINDOW_SLOTS = 28_800;
-const SLOT_MS = 3000;
-const PRECISION = 1_000_000;
-const MAX_TX_BYTES = 500 * 1024;
-const MAX_EXPIRATION_MS = 86_400_000;
-const RESULT_SIZE = 64;
 const VERSION = 32;
 const ZERO_PARENT = '00'.repeat(32);
-
-/** java-tron's ResourceProcessor.increase: usage decayed over a 24-hour window of 3-second slots. */
-function increase(lastUsage: number, usage: number, lastSlot: number, nowSlot: number): number {
-  let avgLast = Math.ceil((lastUsage * PRECISION) / WINDOW_SLOTS);
-  const avgNew = Math.ceil((usage * PRECISION) / WINDOW_SLOTS);
-  if (lastSlot !== nowSlot) {
-    avgLast =
-      lastSlot + WINDOW_SLOTS > nowSlot
-        ? Math.round((avgLast * (WINDOW_SLOTS - (nowSlot - lastSlot))) / WINDOW_SLOTS)
-        : 0;
-  }
-  return Math.floor(((avgLast + avgNew) * WINDOW_SLOTS) / PRECISION);
-}
 
 /** Serialises async work: one writer at a time over the state. */
 class Mutex {
@@ -174,12 +146,6 @@ class Mutex {
     this.#tail = next.catch(() => undefined);
     return next;
   }
-}
-
-interface OpenBlock {
-  number: number;
-  timestamp: number;
-  txs: TxRecord[];
 }
 
 interface Snapshot {
@@ -213,6 +179,7 @@ export class Chain {
   readonly state: JournaledState;
   readonly chainId: bigint;
   readonly #vm: TronVm;
+  readonly #exec: Execution;
   readonly #blocks: Block[] = [];
   readonly #blockIds = new Map<string, Block>();
   readonly #txIndex = new Map<string, { block: number; index: number }>();
@@ -234,6 +201,7 @@ export class Chain {
     this.options = options;
     this.state = state;
     this.#vm = vm;
+    this.#exec = { state, options, vm, blockContext: (open) => this.#blockContext(open) };
     this.chainId = chainId;
     this.#pushBlock(genesis);
   }
@@ -553,8 +521,7 @@ export class Chain {
   /** Free bandwidth an account has left now. */
   freeNetAvailable(addr41: string, solid = false): { used: number; limit: number } {
     const r = this.account(addr41, solid);
-    const nowSlot = Math.floor(this.head.timestamp / SLOT_MS);
-    const used = r ? increase(r.netUsage, 0, r.latestConsumeFreeTime, nowSlot) : 0;
+    const used = r ? freeNetUsed(r, this.head.timestamp) : 0;
     return { used, limit: this.options.freeNetLimit };
   }
 
@@ -708,53 +675,12 @@ export class Chain {
     });
   }
 
-  #checkSignature(tx: SignedTx, owner: string): void {
-    if (this.#unlocked.has(owner)) return;
-    if (tx.signatures.length === 0) throw TxRejected.signature('miss sig or contract');
-    if (tx.signatures.length > 5) throw TxRejected.signature('too many signatures');
-    if (tx.raw.permissionId !== 0) throw TxRejected.signature("permission isn't exit");
-    if (tx.signatures.length > 1) {
-      throw TxRejected.signature(`Signature count is ${tx.signatures.length} more than key counts of permission : 1`);
-    }
-    const sig = tx.signatures[0]!;
-    if (sig.length / 2 < 65 || sig.length / 2 > 68) throw TxRejected.signature(`Signature size is ${sig.length / 2}`);
-    const signer = recoverSigner(tx.txID, sig.slice(0, 130));
-    if (!signer) throw TxRejected.signature('sig error');
-    if (signer !== owner) {
-      throw TxRejected.signature(`${tx.txID} is signed by ${toBase58(signer)} but it is not contained of permission.`);
-    }
-  }
-
-  #checkTapos(tx: SignedTx): void {
-    const refNum = parseInt(tx.raw.refBlockBytes || '0', 16);
-    const head = this.head.number;
-    // The most recent block whose height ends in these two bytes.
-    let n = (head & ~0xffff) | refNum;
-    if (n > head) n -= 0x10000;
-    const block = n >= 0 ? this.#blocks[n] : undefined;
-    if (!block || block.id.slice(16, 32) !== tx.raw.refBlockHash)
-      throw new TxRejected('TAPOS_ERROR', 'Tapos check error.');
-  }
-
   async #accept(tx: SignedTx, { replay }: { replay: boolean }): Promise<void> {
     const owner = tx.raw.value.owner;
-    this.#checkSignature(tx, owner);
+    checkSignature(tx, owner, this.#unlocked);
     if (!replay) {
-      this.#checkTapos(tx);
-      const size = signedTxSize(tx);
-      if (size + RESULT_SIZE * 2 > MAX_TX_BYTES) {
-        throw new TxRejected(
-          'TOO_BIG_TRANSACTION_ERROR',
-          `Too big transaction with result, TxId ${tx.txID}, the size is ${size + RESULT_SIZE * 2} bytes, maxTxSize ${MAX_TX_BYTES}`,
-        );
-      }
-      const headTime = this.head.timestamp;
-      if (tx.raw.expiration <= headTime || tx.raw.expiration > headTime + MAX_EXPIRATION_MS) {
-        throw new TxRejected('TRANSACTION_EXPIRATION_ERROR', 'Transaction expired');
-      }
-      if (this.#txIndex.has(tx.txID) || this.#openTxIds.has(tx.txID)) {
-        throw new TxRejected('DUP_TRANSACTION_ERROR', 'Dup transaction.');
-      }
+      checkTapos(tx, this.head.number, (n) => this.#blocks[n]);
+      checkEnvelope(tx, this.head.timestamp, (txid) => this.#txIndex.has(txid) || this.#openTxIds.has(txid));
     }
     const open = this.#openBlock();
     this.state.now = open.timestamp;
@@ -762,246 +688,19 @@ export class Chain {
     let record: TxRecord;
     switch (v.kind) {
       case 'TransferContract':
-        record = await this.#transfer(tx, v, open);
+        record = await executeTransfer(this.#exec, tx, v, open);
         break;
       case 'TriggerSmartContract':
-        record = await this.#trigger(tx, v, open);
+        record = await executeTrigger(this.#exec, tx, v, open);
         break;
       case 'CreateSmartContract':
-        record = await this.#create(tx, v, open);
+        record = await executeCreate(this.#exec, tx, v, open);
         break;
       default:
         throw TxRejected.validate(`contract type ${v.typeName} is not supported by the devnet`);
     }
     open.txs.push(record);
     this.#openTxIds.add(tx.txID);
-  }
-
-  /** Bandwidth for a transaction: free bandwidth first, else burn; returns the receipt fields. */
-  #chargeBandwidth(
-    tx: SignedTx,
-    owner: string,
-    open: OpenBlock,
-    extraBalanceNeeded: bigint,
-    isContract: boolean,
-  ): { net_usage?: number; net_fee?: number; burned: bigint } {
-    const bytes = signedTxSize(tx) + (isContract ? RESULT_SIZE : 0);
-    const acct = this.state.readAccount(owner.slice(2));
-    if (!acct) throw TxRejected.validate(`account [${toBase58(owner)}] does not exist`);
-    const nowSlot = Math.floor(open.timestamp / SLOT_MS);
-    const used = increase(acct.netUsage, 0, acct.latestConsumeFreeTime, nowSlot);
-    if (bytes <= this.options.freeNetLimit - used) {
-      this.state.updateAccount(owner.slice(2), {
-        netUsage: increase(acct.netUsage, bytes, acct.latestConsumeFreeTime, nowSlot),
-        latestConsumeFreeTime: nowSlot,
-        latestOperationTime: open.timestamp,
-      });
-      return { net_usage: bytes, burned: 0n };
-    }
-    const fee = BigInt(bytes) * this.options.transactionFee;
-    if (acct.balance < fee + extraBalanceNeeded)
-      throw new TxRejected('BANDWITH_ERROR', 'Account resource insufficient error.');
-    this.state.updateAccount(owner.slice(2), { balance: acct.balance - fee, latestOperationTime: open.timestamp });
-    return { net_fee: Number(fee), burned: fee };
-  }
-
-  /**
-   * A TransferContract in java-tron's order: bandwidth is billed (BandwidthProcessor.consume) before
-   * TransferActuator.validate runs, so a missing owner or one that cannot pay for the bytes fails
-   * first, and validation sees the balance left after the burn. A checkpoint undoes the bill when
-   * validation then fails, as java-tron's session does.
-   */
-  async #transfer(tx: SignedTx, v: TransferValue, open: OpenBlock): Promise<TxRecord> {
-    if (v.owner.length !== 42 || !v.owner.startsWith('41')) throw TxRejected.validate('Invalid ownerAddress!');
-    if (!this.state.readAccount(v.owner.slice(2)))
-      throw TxRejected.validate(`account [${toBase58(v.owner)}] does not exist`);
-    const to = this.state.readAccount(v.to.slice(2));
-    await this.state.checkpoint();
-    try {
-      let receipt: { net_usage?: number; net_fee?: number; burned: bigint };
-      if (!to) {
-        // Creating an account never uses free bandwidth: it burns getCreateAccountFee.
-        const fee = this.options.createAccountFee;
-        const owner = this.state.readAccount(v.owner.slice(2))!;
-        if (owner.balance < fee) throw new TxRejected('BANDWITH_ERROR', 'Account resource insufficient error.');
-        this.state.updateAccount(v.owner.slice(2), { balance: owner.balance - fee });
-        receipt = { net_fee: Number(fee), burned: fee };
-      } else {
-        // Every contract type, transfers included, is billed 64 bytes of result room.
-        receipt = this.#chargeBandwidth(tx, v.owner, open, 0n, true);
-      }
-      if (v.to.length !== 42 || !v.to.startsWith('41')) throw TxRejected.validate('Invalid toAddress!');
-      if (v.owner === v.to) throw TxRejected.validate('Cannot transfer TRX to yourself.');
-      if (v.amount <= 0n) throw TxRejected.validate('Amount must be greater than 0.');
-      if (to?.code?.length) throw TxRejected.validate('Cannot transfer TRX to a smartContract.');
-      const activation = to ? 0n : this.options.createNewAccountFeeInSystemContract;
-      const o = this.state.readAccount(v.owner.slice(2))!;
-      if (o.balance < v.amount + activation) {
-        throw TxRejected.validate('Validate TransferContract error, balance is not sufficient.');
-      }
-      this.state.updateAccount(v.owner.slice(2), {
-        balance: o.balance - v.amount - activation,
-        latestOperationTime: open.timestamp,
-      });
-      const t = this.state.readAccount(v.to.slice(2)) ?? emptyRecord(open.timestamp);
-      this.state.writeAccount(v.to.slice(2), { ...t, balance: t.balance + v.amount });
-      await this.state.commit();
-      const fee = receipt.burned + activation;
-      const { burned: _b, ...rec } = receipt;
-      return {
-        tx,
-        ret: 'SUCCESS',
-        info: {
-          id: tx.txID,
-          ...(fee ? { fee: Number(fee) } : {}),
-          blockNumber: open.number,
-          blockTimeStamp: open.timestamp,
-          contractResult: [''],
-          receipt: rec as Record<string, number>,
-        },
-      };
-    } catch (e) {
-      await this.state.revert();
-      throw e;
-    }
-  }
-
-  #checkFeeLimit(feeLimit: number): void {
-    if (feeLimit < 0 || BigInt(feeLimit) > this.options.maxFeeLimit) {
-      throw TxRejected.validate(`feeLimit must be >= 0 and <= ${this.options.maxFeeLimit}`);
-    }
-  }
-
-  #energyLimit(balance: bigint, callValue: bigint, feeLimit: number): bigint {
-    const spendable = balance - callValue > 0n ? balance - callValue : 0n;
-    const byBalance = spendable / this.options.energyPrice;
-    const byFee = BigInt(feeLimit) / this.options.energyPrice;
-    return byBalance < byFee ? byBalance : byFee;
-  }
-
-  async #trigger(tx: SignedTx, v: TriggerValue, open: OpenBlock): Promise<TxRecord> {
-    if (v.tokenId || v.callTokenValue) throw TxRejected.validate('TRC-10 tokens are not supported by the devnet');
-    const target = this.state.readAccount(v.contract.slice(2));
-    if (!target?.code?.length) throw TxRejected.validate('No contract or not a smart contract');
-    this.#checkFeeLimit(tx.raw.feeLimit);
-    if (v.callValue < 0n) throw TxRejected.validate('callValue must be >= 0');
-    const owner = this.state.readAccount(v.owner.slice(2));
-    if (!owner) throw TxRejected.validate(`account [${toBase58(v.owner)}] does not exist`);
-    if (owner.balance < v.callValue)
-      throw TxRejected.validate('Validate InternalTransfer error, balance is not sufficient.');
-    const net = this.#chargeBandwidth(tx, v.owner, open, v.callValue, true);
-    const balance = this.state.readAccount(v.owner.slice(2))!.balance;
-    const energyLimit = this.#energyLimit(balance, v.callValue, tx.raw.feeLimit);
-    const result = await this.#execute(() =>
-      this.#vm.call({
-        txID: tx.txID,
-        caller: v.owner,
-        to: v.contract,
-        value: v.callValue,
-        data: hexToBytes(v.data),
-        energyLimit,
-        block: this.#blockContext(open),
-      }),
-    );
-    return this.#contractRecord(tx, v.owner, v.contract, result, net, open);
-  }
-
-  async #create(tx: SignedTx, v: CreateValue, open: OpenBlock): Promise<TxRecord> {
-    if (v.tokenId || v.callTokenValue) throw TxRejected.validate('TRC-10 tokens are not supported by the devnet');
-    if (v.owner !== v.origin) throw TxRejected.validate('OwnerAddress is not equals OriginAddress');
-    if (Buffer.byteLength(v.name) > 32) throw TxRejected.validate("contractName's length cannot be greater than 32");
-    if (v.consumeUserResourcePercent < 0 || v.consumeUserResourcePercent > 100)
-      throw TxRejected.validate('percent must be >= 0 and <= 100');
-    const address = deployedAddress(tx.txID, v.owner);
-    if (this.state.readAccount(address.slice(2))?.code?.length) {
-      throw TxRejected.validate(`Trying to create a contract with existing contract address: ${toBase58(address)}`);
-    }
-    this.#checkFeeLimit(tx.raw.feeLimit);
-    if (v.callValue < 0n) throw TxRejected.validate('callValue must be >= 0');
-    if (v.originEnergyLimit <= 0n) throw TxRejected.validate('The originEnergyLimit must be > 0');
-    const owner = this.state.readAccount(v.owner.slice(2));
-    if (!owner) throw TxRejected.validate(`account [${toBase58(v.owner)}] does not exist`);
-    if (owner.balance < v.callValue)
-      throw TxRejected.validate('Validate InternalTransfer error, balance is not sufficient.');
-    const net = this.#chargeBandwidth(tx, v.owner, open, v.callValue, true);
-    const balance = this.state.readAccount(v.owner.slice(2))!.balance;
-    const energyLimit = this.#energyLimit(balance, v.callValue, tx.raw.feeLimit);
-    const result = await this.#execute(async () => {
-      const r = await this.#vm.create({
-        txID: tx.txID,
-        caller: v.owner,
-        address,
-        value: v.callValue,
-        initCode: hexToBytes(v.bytecode),
-        energyLimit,
-        block: this.#blockContext(open),
-      });
-      if (r.ret === 'SUCCESS') {
-        const meta: ContractMeta = {
-          abi: v.abi,
-          name: v.name,
-          origin: v.origin,
-          consumeUserResourcePercent: v.consumeUserResourcePercent,
-          originEnergyLimit: v.originEnergyLimit,
-          txID: tx.txID,
-          bytecode: v.bytecode,
-        };
-        this.state.updateAccount(address.slice(2), { contract: meta });
-      }
-      return r;
-    });
-    return this.#contractRecord(tx, v.owner, address, { ...result, returnData: new Uint8Array() }, net, open);
-  }
-
-  /** Runs `fn` in a checkpoint kept only when it succeeds. */
-  async #execute(fn: () => Promise<ExecResult>): Promise<ExecResult> {
-    await this.state.checkpoint();
-    let r: ExecResult;
-    try {
-      r = await fn();
-    } catch (e) {
-      await this.state.revert();
-      throw e;
-    }
-    if (r.ret === 'SUCCESS') await this.state.commit();
-    else await this.state.revert();
-    return r;
-  }
-
-  #contractRecord(
-    tx: SignedTx,
-    owner: string,
-    contract: string,
-    r: ExecResult,
-    net: { net_usage?: number; net_fee?: number; burned: bigint },
-    open: OpenBlock,
-  ): TxRecord {
-    const energyFee = r.energyUsed * this.options.energyPrice;
-    const acct = this.state.readAccount(owner.slice(2))!;
-    this.state.updateAccount(owner.slice(2), {
-      balance: acct.balance - energyFee,
-      latestOperationTime: open.timestamp,
-    });
-    const fee = energyFee + net.burned;
-    const receipt: Record<string, number | string> = {};
-    if (energyFee) receipt.energy_fee = Number(energyFee);
-    if (r.energyUsed) receipt.energy_usage_total = Number(r.energyUsed);
-    if (net.net_usage) receipt.net_usage = net.net_usage;
-    if (net.net_fee) receipt.net_fee = net.net_fee;
-    receipt.result = r.ret;
-    const info: TxInfo = {
-      id: tx.txID,
-      ...(fee ? { fee: Number(fee) } : {}),
-      blockNumber: open.number,
-      blockTimeStamp: open.timestamp,
-      contractResult: [Buffer.from(r.returnData).toString('hex')],
-      contract_address: contract,
-      receipt,
-      ...(r.ret === 'SUCCESS' && r.logs.length ? { log: r.logs } : {}),
-      ...(r.ret !== 'SUCCESS' ? { result: 'FAILED' as const, resMessage: utf8ToHex(r.message ?? r.ret) } : {}),
-      ...(r.internal.length ? { internal_transactions: r.internal } : {}),
-    };
-    return { tx, info, ret: r.ret };
   }
 
   // ---------------------------------------------------------------- building and calling
