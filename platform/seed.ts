@@ -6,10 +6,10 @@
  * chain. Idempotent: an existing "alice" profile means the chain part is done.
  */
 import { TronWeb } from 'tronweb';
-import type { Devnet } from '../../devnet/index.js';
-import type { Indexer } from '../../indexer/index.js';
-import type { LiveService } from '../../live/index.js';
-import type { Deployment } from '../../lib/deployments.js';
+import type { Devnet } from '../devnet/index.js';
+import type { Indexer } from '../indexer/index.js';
+import type { LiveService } from '../live/index.js';
+import type { Deployment } from '../lib/deployments.js';
 
 const BTT = 10n ** 18n;
 const USDT = 10n ** 6n;
