@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { loadConfig, type IndexerConfig } from './internal/config.js';
+import { CONTRACT_NAMES, type ContractName } from '../lib/deployments.js';
 import { isStorageFull } from '../lib/diskFull.js';
 import { describeError, FatalError, isRetryable } from '../lib/errors.js';
 import { createLogger, type Logger } from '../lib/log.js';
@@ -24,6 +25,7 @@ import { verifyIndex, type VerifyReport } from './verify.js';
 export { loadConfig, type IndexerConfig } from './internal/config.js';
 export type { VerifyReport, Difference } from './verify.js';
 export type { ReindexResult } from './store/reindex.js';
+export { indexNeedsRebuild, readIndexHead, type IndexHead } from './store/head.js';
 export type { StepResult, FollowerHooks, CommittedBatch } from './sync/follower.js';
 
 export interface IndexerParams {
@@ -97,7 +99,7 @@ export interface Indexer {
 /** indexer_meta key a migration sets when the derived tables must be rebuilt (its value says why). */
 export const REBUILD_KEY = 'rebuild_required';
 
-const META_KEYS = ['network', 'deployBlock', 'Profiles', 'GiftVault', 'RewardPool'] as const;
+const META_KEYS = ['network', 'deployBlock', ...CONTRACT_NAMES] as const;
 
 /** Opens the database and wires the sync; nothing runs until start() or sync(). */
 export function createIndexer(params: IndexerParams = {}): Indexer {
@@ -121,9 +123,10 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
   const expected: Record<(typeof META_KEYS)[number], string> = {
     network: d.network,
     deployBlock: String(d.deployBlock),
-    Profiles: d.contracts.Profiles.address,
-    GiftVault: d.contracts.GiftVault.address,
-    RewardPool: d.contracts.RewardPool.address,
+    ...(Object.fromEntries(CONTRACT_NAMES.map((name) => [name, d.contracts[name].address])) as Record<
+      ContractName,
+      string
+    >),
   };
   for (const k of META_KEYS) {
     const v = raw.meta(k);

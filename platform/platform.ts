@@ -18,14 +18,14 @@ import { existsSync, rmSync, statSync, createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { createDevnet, type Devnet, type DevAccount } from '../devnet/index.js';
-import { createIndexer, type Indexer } from '../indexer/index.js';
+import { createIndexer, indexNeedsRebuild, type Indexer } from '../indexer/index.js';
 import { apiGuardsFromEnv, createIndexerApi, type IndexerApi } from '../indexer/api/server.js';
 import { listenOn } from '../lib/listen.js';
 import { createLogger, type LogLevel } from '../lib/log.js';
 import { PROJECT_ROOT } from '../lib/config.js';
 import { readDeployment, type Deployment } from '../lib/deployments.js';
+import { webConfig } from '../lib/webConfig.js';
 import { createLiveService, type LiveService } from '../live/index.js';
 import { createMediaBackend } from '../live/streams/media/index.js';
 import { deployIfMissing } from './deploy.js';
@@ -69,8 +69,6 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-const TOKEN_DECIMALS: Record<string, number> = { TRX: 6, BTT: 18, USDT: 6 };
-
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -83,37 +81,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
   '.map': 'application/json',
 };
-
-/** The web app's runtime configuration, served as /config.json. */
-export function webConfig(d: Deployment, env: NodeJS.ProcessEnv = {}): Record<string, unknown> {
-  return {
-    ...(env.WALLETCONNECT_PROJECT_ID ? { walletConnectProjectId: env.WALLETCONNECT_PROJECT_ID } : {}),
-    network: d.network === 'development' ? 'devnet' : d.network,
-    fullHost: '/chain',
-    explorerTx:
-      d.network === 'mainnet'
-        ? 'https://tronscan.org/#/transaction/{txId}'
-        : d.network === 'nile'
-          ? 'https://nile.tronscan.org/#/transaction/{txId}'
-          : d.network === 'shasta'
-            ? 'https://shasta.tronscan.org/#/transaction/{txId}'
-            : null,
-    contracts: {
-      Profiles: d.contracts.Profiles!.address,
-      GiftVault: d.contracts.GiftVault!.address,
-      RewardPool: d.contracts.RewardPool!.address,
-    },
-    tokens: Object.fromEntries(
-      Object.entries(d.tokens).map(([symbol, address]) => [
-        symbol,
-        { address, symbol, decimals: TOKEN_DECIMALS[symbol] ?? 18 },
-      ]),
-    ),
-    devWallet: d.network === 'development',
-    iceServers: [],
-    rewardsUrl: '/rewards/',
-  };
-}
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -232,26 +199,6 @@ async function inProcessFetch(api: IndexerApi, input: string | URL | Request, in
   return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
-/** Whether the index's final block is on the devnet's chain (true when there is no index yet). */
-function indexAgreesWithChain(file: string, devnet: Devnet): boolean {
-  if (!existsSync(file)) return true;
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const cursor = db.prepare('SELECT final_number AS n FROM sync_state WHERE id = 1').get() as
-      | { n: number }
-      | undefined;
-    if (!cursor || cursor.n < 0) return true;
-    const hash = db.prepare('SELECT hash FROM raw_blocks WHERE number = ?').pluck().get(cursor.n) as string | undefined;
-    const block = devnet.chain.blockByNumber(cursor.n);
-    return block !== undefined && (hash === undefined || hash === block.id);
-  } catch {
-    // Not an index we can read: let the indexer say what is wrong.
-    return true;
-  } finally {
-    db.close();
-  }
-}
-
 /** Starts every stage and serves them on one origin. */
 export async function startPlatform(opts: PlatformOptions = {}): Promise<Platform> {
   const env = opts.env ?? process.env;
@@ -305,7 +252,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     // A new deployment: databases of an older chain would be refused (indexer) or misleading (live).
     let rebuilt = false;
     if (fresh) [indexerDb, liveDb].forEach(remove);
-    else if (devnet && !indexAgreesWithChain(indexerDb, devnet)) {
+    else if (devnet && indexNeedsRebuild(indexerDb, (n) => devnet.chain.blockByNumber(n)?.id)) {
       // The devnet saves its chain on close and a little after each block: killed hard, it comes
       // back without its last blocks, which the index may already hold as final. Rebuild the index
       // (the chain is the truth; the live service's own data is kept).
