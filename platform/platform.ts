@@ -23,7 +23,7 @@ import { createIndexer, indexNeedsRebuild, type Indexer } from '../indexer/index
 import { apiGuardsFromEnv, createIndexerApi, type IndexerApi } from '../indexer/api/server.js';
 import { listenOn } from '../lib/listen.js';
 import { createLogger, type LogLevel } from '../lib/log.js';
-import { PROJECT_ROOT } from '../lib/config.js';
+import { intFrom, PROJECT_ROOT } from '../lib/config.js';
 import { readDeployment, type Deployment } from '../lib/deployments.js';
 import { webConfig } from '../lib/webConfig.js';
 import { createLiveService, type LiveService } from '../live/index.js';
@@ -90,15 +90,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
     'content-length': Buffer.byteLength(text),
   });
   res.end(text);
-}
-
-function intEnv(env: NodeJS.ProcessEnv, name: string, def: number): number {
-  const v = env[name];
-  if (v === undefined || v === '') return def;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 1)
-    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
-  return n;
 }
 
 /** Whether the node answered recently: asked at most every 2 s, with a 3 s deadline. */
@@ -320,8 +311,8 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       ...(apiKey ? { apiKey } : {}),
       ours,
       clientIp,
-      timeoutMs: intEnv(env, 'CHAIN_PROXY_TIMEOUT_MS', 15_000),
-      perMinute: intEnv(env, 'CHAIN_PROXY_PER_MIN', 1200),
+      timeoutMs: intFrom(env, 'CHAIN_PROXY_TIMEOUT_MS', 15_000, 1),
+      perMinute: intFrom(env, 'CHAIN_PROXY_PER_MIN', 1200, 1),
     });
     closers.push(() => chain.close());
     const nodeProbe = createNodeProbe(nodeUrl, apiKey);
