@@ -149,7 +149,8 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     now,
     log,
     viewers: (id) => hub.count(`stream:${id}`).viewers,
-    onChange: (s) => hub.broadcast(`stream:${s.streamId}`, { type: 'stream', room: `stream:${s.streamId}`, stream: s }),
+    onChange: (s) =>
+      hub.broadcast(`stream:${s.streamId}`, { type: 'stream', room: `stream:${s.streamId}`, stream: { ...s } }),
   });
   const rooms = new Rooms({ db, hub, streams, directory, limits: config.chat, now });
   rooms.register(hub);

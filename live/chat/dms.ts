@@ -14,20 +14,13 @@ import { requireAddress } from '../internal/address.js';
 import type { ClientMessage, Connection, Hub } from './hub.js';
 import { RateLimiter } from '../../lib/rateLimit.js';
 import { cleanText } from './text.js';
-
-export interface DirectMessage {
-  id: number;
-  from: string;
-  to: string;
-  text: string;
-  at: number;
-}
+import type { DirectMessage, PageInfo } from '../../lib/protocol/payloads.js';
 
 export interface DmPage {
   /** Oldest first within the page. */
   nodes: DirectMessage[];
   /** Pass as `before` for the previous (older) page. */
-  pageInfo: { endCursor: string | null; hasNextPage: boolean };
+  pageInfo: PageInfo;
 }
 
 /** One conversation in the list: the other party and the last message either way. */
@@ -114,7 +107,11 @@ export class Dms {
       });
     }
     hub.on('dm.blocks', (c, m) =>
-      c.send({ type: 'dm.blocks', users: this.#blocks.list.all(me(c)), ...(m.id !== undefined ? { id: m.id } : {}) }),
+      c.send({
+        type: 'dm.blocks',
+        users: this.#blocks.list.all(me(c)) as string[],
+        ...(m.id !== undefined ? { id: m.id } : {}),
+      }),
     );
   }
 
@@ -131,7 +128,8 @@ export class Dms {
       );
       c.send({
         type: 'dms',
-        with: m.with,
+        // page() accepted it: a base58 address.
+        with: m.with as string,
         messages: page.nodes,
         pageInfo: page.pageInfo,
         ...(m.id !== undefined ? { id: m.id } : {}),
@@ -166,7 +164,7 @@ export class Dms {
       );
     const id = Number(this.#insert.run(pairOf(from, to), from, to, text, now).lastInsertRowid);
     const handle = await this.p.directory.handle(from);
-    const out = { type: 'dm', id, from, handle, to, text, at: now };
+    const out = { type: 'dm' as const, id, from, handle, to, text, at: now };
     this.p.hub.sendTo(to, out);
     this.p.hub.sendTo(from, out);
     if (m.id !== undefined) c.send({ type: 'ack', id: m.id, messageId: id, at: now });
@@ -177,7 +175,7 @@ export class Dms {
     me: string,
     before: string | null,
     first: string | null,
-  ): Promise<{ nodes: DmConversation[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } }> {
+  ): Promise<{ nodes: DmConversation[]; pageInfo: PageInfo }> {
     const n = first === null || first === '' ? 50 : Number(first);
     if (!Number.isSafeInteger(n) || n < 1 || n > 100) throw badField('first', 'first must be 1 to 100');
     const b = before === null || before === '' ? Number.MAX_SAFE_INTEGER : Number(before);

@@ -12,6 +12,7 @@ import { describeError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import type { Streams } from '../streams/service.js';
 import type { Rooms } from './rooms.js';
+import type { GiftReceipt } from '../../lib/protocol/payloads.js';
 
 export interface GiftReceiptsParams {
   db: Database.Database;
@@ -170,7 +171,7 @@ export class GiftReceipts {
       }
       const [name, handle] = await Promise.all([this.#name(g.giftId), this.p.directory.handle(g.sender)]);
       const finality = g.finality === 'FINAL' ? 'final' : 'pending';
-      const data = {
+      const data: GiftReceipt = {
         txId: g.txId,
         logIndex: g.logIndex,
         blockNumber: g.blockNumber,
@@ -208,8 +209,9 @@ export class GiftReceipts {
     const msg = this.p.db.prepare('SELECT data FROM live_messages WHERE id = ?').get(r.message_id) as
       | { data: string }
       | undefined;
+    // The receipt as posted (a message without one is not a gift's: nothing for clients to update).
     const data = {
-      ...(msg ? (JSON.parse(msg.data) as Record<string, unknown>) : {}),
+      ...(msg ? (JSON.parse(msg.data) as GiftReceipt) : ({} as GiftReceipt)),
       finality,
       ...(moved.blockNumber !== undefined ? { blockNumber: moved.blockNumber } : {}),
     };

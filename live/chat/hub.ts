@@ -12,9 +12,14 @@ import { LiveError, errorBody } from '../internal/errors.js';
 import { bearerOf, originAllowed, parseCookies } from '../internal/http.js';
 import { describeError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
+import { type ClientEnvelope, type ClientFrameType, parseClientFrame } from '../../lib/protocol/client.js';
+import type { ServerFrame } from '../../lib/protocol/server.js';
 
-/** A client message after JSON parsing. */
-export type ClientMessage = Record<string, unknown> & { type: string; id?: unknown };
+/**
+ * A client message after the envelope check (lib/protocol/client.ts): a known `type`, an optional
+ * `id`; its handler checks the other fields.
+ */
+export type ClientMessage = ClientEnvelope;
 
 /** One WebSocket connection. */
 export class Connection {
@@ -46,7 +51,7 @@ export class Connection {
   }
 
   /** Sends a server message (dropped if the socket is not open; a client too slow to drain is cut off). */
-  send(msg: Record<string, unknown>): void {
+  send(msg: ServerFrame): void {
     this.sendText(JSON.stringify(msg));
   }
 
@@ -142,7 +147,7 @@ export const SESSION_ENDED = 4001;
 /** The hub. Handlers are registered by type; rooms are plain strings (`stream:1`, `match:...`). */
 export class Hub {
   readonly wss: WebSocketServer;
-  readonly #handlers = new Map<string, MessageHandler>();
+  readonly #handlers = new Map<ClientFrameType, MessageHandler>();
   readonly #rooms = new Map<string, Set<Connection>>();
   readonly #byAddress = new Map<string, Set<Connection>>();
   readonly #connections = new Set<Connection>();
@@ -207,7 +212,7 @@ export class Hub {
     return true;
   }
 
-  on(type: string, handler: MessageHandler): void {
+  on(type: ClientFrameType, handler: MessageHandler): void {
     this.#handlers.set(type, handler);
   }
 
@@ -300,32 +305,14 @@ export class Hub {
       return;
     }
     if (verdict === 'drop') return;
-    let msg: unknown;
-    try {
-      if (isBinary) throw new Error('binary');
-      msg = JSON.parse(data.toString());
-    } catch {
-      conn.error(new LiveError('BAD_MESSAGE', 'frames must be JSON text objects with a "type"'));
+    const parsed = parseClientFrame(isBinary ? null : data.toString(), (type) => this.#handlers.has(type));
+    if (!parsed.ok) {
+      conn.error(new LiveError(parsed.refusal.code, parsed.refusal.message), parsed.refusal.id);
       return;
     }
-    if (
-      typeof msg !== 'object' ||
-      msg === null ||
-      Array.isArray(msg) ||
-      typeof (msg as { type?: unknown }).type !== 'string'
-    ) {
-      conn.error(
-        new LiveError('BAD_MESSAGE', 'frames must be JSON objects with a string "type"'),
-        (msg as { id?: unknown } | null)?.id,
-      );
-      return;
-    }
-    const m = msg as ClientMessage;
-    const handler = this.#handlers.get(m.type);
-    if (!handler) {
-      conn.error(new LiveError('UNKNOWN_TYPE', `unknown message type ${JSON.stringify(m.type).slice(0, 60)}`), m.id);
-      return;
-    }
+    const m = parsed.frame;
+    // parseClientFrame accepted only types with a handler.
+    const handler = this.#handlers.get(m.type)!;
     conn.enqueue(async () => {
       try {
         await handler(conn, m);
@@ -373,7 +360,7 @@ export class Hub {
   }
 
   /** Sends to every connection in the room (serialised once). */
-  broadcast(room: string, msg: Record<string, unknown>): void {
+  broadcast(room: string, msg: ServerFrame): void {
     const set = this.#rooms.get(room);
     if (!set) return;
     // Encoded once: ws would otherwise turn the string into bytes again for every socket.
@@ -405,7 +392,7 @@ export class Hub {
   }
 
   /** Sends to every connection of an address. */
-  sendTo(address: string, msg: Record<string, unknown>): void {
+  sendTo(address: string, msg: ServerFrame): void {
     const set = this.#byAddress.get(address);
     if (!set) return;
     const text = JSON.stringify(msg);

@@ -13,19 +13,8 @@ import type { Streams, StreamRow } from '../streams/service.js';
 import type { ClientMessage, Connection, Hub } from './hub.js';
 import { RateLimiter } from '../../lib/rateLimit.js';
 import { cleanText } from './text.js';
-
-/** A chat message as clients receive it (`type: "message"`, in `history`). */
-export interface ChatMessage {
-  id: number;
-  room: string;
-  kind: 'chat' | 'gift' | 'system';
-  from: string | null;
-  handle: string | null;
-  text: string;
-  at: number;
-  /** Kind-specific fields (a gift receipt's). */
-  gift?: Record<string, unknown>;
-}
+import type { ChatMessage, GiftReceipt, Role } from '../../lib/protocol/payloads.js';
+import type { RoomState } from '../../lib/protocol/server.js';
 
 interface MessageRow {
   id: number;
@@ -46,8 +35,6 @@ export interface RoomsParams {
   limits: ChatLimits;
   now: () => number;
 }
-
-export type Role = 'owner' | 'moderator' | 'viewer' | 'anonymous';
 
 const MAX_TIMEOUT_S = 14 * 86_400;
 const MAX_SLOW_S = 3600;
@@ -74,7 +61,7 @@ export function messageOf(r: MessageRow): ChatMessage {
     handle: r.handle,
     text: r.text,
     at: r.created_at,
-    ...(r.data ? { gift: JSON.parse(r.data) as Record<string, unknown> } : {}),
+    ...(r.data ? { gift: JSON.parse(r.data) as GiftReceipt } : {}),
   };
 }
 
@@ -165,7 +152,7 @@ export class Rooms {
     sender: string | null,
     handle: string | null,
     text: string,
-    data?: Record<string, unknown>,
+    data?: GiftReceipt,
   ): ChatMessage {
     const at = this.p.now();
     const id = Number(
@@ -177,14 +164,14 @@ export class Rooms {
   }
 
   /** Replaces a message's data (a gift turning final) and tells the room. */
-  updateData(messageId: number, data: Record<string, unknown>): void {
+  updateData(messageId: number, data: GiftReceipt): void {
     this.#stmt.setData.run(JSON.stringify(data), messageId);
     const r = this.#stmt.message.get(messageId) as MessageRow | undefined;
     if (r) this.p.hub.broadcast(r.room, { type: 'message.update', room: r.room, id: r.id, gift: data });
   }
 
-  #state(address: string | null, s: StreamRow): Record<string, unknown> {
-    const out: Record<string, unknown> = {
+  #state(address: string | null, s: StreamRow): RoomState {
+    const out: RoomState = {
       role: this.roleOf(address, s),
       slowModeSeconds: s.slow_mode_seconds,
       followersOnly: s.followers_only === 1,
@@ -192,7 +179,8 @@ export class Rooms {
     };
     if (address) {
       const until = this.#banUntil(s.id, address);
-      if (until !== undefined) out[until === null ? 'banned' : 'timedOutUntil'] = until === null ? true : until;
+      if (until === null) out.banned = true;
+      else if (until !== undefined) out.timedOutUntil = until;
     }
     return out;
   }

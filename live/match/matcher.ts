@@ -125,7 +125,7 @@ export class Matcher {
   }
 
   /** Ends `e`'s pair; the peer is told `peerReason`. Neither is queued again by this. */
-  #unpair(e: Entry, peerReason: string): void {
+  #unpair(e: Entry, peerReason: 'peer_left'): void {
     const peer = e.peer;
     if (!peer || e.state !== 'paired') return;
     for (const [x, y] of [
