@@ -28,6 +28,7 @@ import { RateLimiter } from '../lib/rateLimit.js';
 import type { MediaBackend } from './streams/media/backend.js';
 import { createStreamRoutes } from './streams/routes.js';
 import { createStreams, type Streams } from './streams/service.js';
+import type { Bus } from './chat/bus.js';
 
 export interface LiveServiceParams {
   /** The media backend (embedded or Livepeer); closed with the service. */
@@ -46,6 +47,8 @@ export interface LiveServiceParams {
   log?: Logger;
   /** The clock (tests move it). */
   now?: () => number;
+  /** What the hub fans room and account frames out through (default: in-process, live/chat/bus.ts). */
+  bus?: Bus;
 }
 
 export interface LiveService {
@@ -128,6 +131,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   const origins = new Set(config.publicOrigins);
   const clientIp = (req: IncomingMessage): string => clientAddress(req, config.trustProxy);
   const hub = new Hub({
+    bus: params.bus,
     limits: config.chat,
     log,
     now,
