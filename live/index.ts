@@ -29,6 +29,7 @@ import type { MediaBackend } from './streams/media/backend.js';
 import { createStreamRoutes } from './streams/routes.js';
 import { createStreams, type Streams } from './streams/service.js';
 import type { Bus } from './chat/bus.js';
+import { createSqliteRoomStore } from './chat/roomStore.js';
 
 export interface LiveServiceParams {
   /** The media backend (embedded or Livepeer); closed with the service. */
@@ -156,7 +157,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     onChange: (s) =>
       hub.broadcast(`stream:${s.streamId}`, { type: 'stream', room: `stream:${s.streamId}`, stream: { ...s } }),
   });
-  const rooms = new Rooms({ db, hub, streams, directory, limits: config.chat, now });
+  const rooms = new Rooms({ store: createSqliteRoomStore(db), hub, streams, directory, limits: config.chat, now });
   rooms.register(hub);
   const dms = new Dms({ db, hub, directory, limits: config.chat, now });
   dms.register(hub);
