@@ -30,6 +30,7 @@ import { createStreamRoutes } from './streams/routes.js';
 import { createStreams, type Streams } from './streams/service.js';
 import type { Bus } from './chat/bus.js';
 import { createSqliteRoomStore } from './chat/roomStore.js';
+import { createSqliteDmStore } from './chat/dmStore.js';
 
 export interface LiveServiceParams {
   /** The media backend (embedded or Livepeer); closed with the service. */
@@ -159,7 +160,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   });
   const rooms = new Rooms({ store: createSqliteRoomStore(db), hub, streams, directory, limits: config.chat, now });
   rooms.register(hub);
-  const dms = new Dms({ db, hub, directory, limits: config.chat, now });
+  const dms = new Dms({ store: createSqliteDmStore(db), hub, directory, limits: config.chat, now });
   dms.register(hub);
   const matcher = new Matcher({
     db,
