@@ -31,6 +31,7 @@ import { createStreams, type Streams } from './streams/service.js';
 import type { Bus } from './chat/bus.js';
 import { createSqliteRoomStore } from './chat/roomStore.js';
 import { createSqliteDmStore } from './chat/dmStore.js';
+import { createSqliteGiftReceiptStore } from './chat/giftReceiptStore.js';
 
 export interface LiveServiceParams {
   /** The media backend (embedded or Livepeer); closed with the service. */
@@ -175,7 +176,15 @@ export function createLiveService(params: LiveServiceParams): LiveService {
 
   let gifts: GiftReceipts | undefined;
   if (params.giftReceipts !== false) {
-    gifts = new GiftReceipts({ db, indexer, directory, streams, rooms, pollMs: config.giftPollMs, log });
+    gifts = new GiftReceipts({
+      store: createSqliteGiftReceiptStore(db),
+      indexer,
+      directory,
+      streams,
+      rooms,
+      pollMs: config.giftPollMs,
+      log,
+    });
     if (params.recheckGiftReceipts) gifts.recheckAll();
     gifts.start();
   }

@@ -136,6 +136,12 @@ export class Rooms {
     return msg;
   }
 
+  /** A message's gift receipt (undefined: no such message, or not a gift's). */
+  giftOf(messageId: number): GiftReceipt | undefined {
+    const data = this.p.store.message(messageId)?.data;
+    return data ? (JSON.parse(data) as GiftReceipt) : undefined;
+  }
+
   /** Replaces a message's data (a gift turning final) and tells the room. */
   updateData(messageId: number, data: GiftReceipt): void {
     this.p.store.setMessageData(messageId, JSON.stringify(data));
