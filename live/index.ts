@@ -32,6 +32,7 @@ import type { Bus } from './chat/bus.js';
 import { createSqliteRoomStore } from './chat/roomStore.js';
 import { createSqliteDmStore } from './chat/dmStore.js';
 import { createSqliteGiftReceiptStore } from './chat/giftReceiptStore.js';
+import { createSqliteMatchStore } from './match/store.js';
 
 export interface LiveServiceParams {
   /** The media backend (embedded or Livepeer); closed with the service. */
@@ -164,7 +165,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   const dms = new Dms({ store: createSqliteDmStore(db), hub, directory, limits: config.chat, now });
   dms.register(hub);
   const matcher = new Matcher({
-    db,
+    store: createSqliteMatchStore(db),
     hub,
     directory,
     iceServers: config.iceServers,
