@@ -33,6 +33,7 @@ import { createSqliteRoomStore } from './chat/roomStore.js';
 import { createSqliteDmStore } from './chat/dmStore.js';
 import { createSqliteGiftReceiptStore } from './chat/giftReceiptStore.js';
 import { createSqliteMatchStore } from './match/store.js';
+import { createSqliteAuthStore } from './auth/store.js';
 
 export interface LiveServiceParams {
   /** The media backend (embedded or Livepeer); closed with the service. */
@@ -122,7 +123,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   };
 
   const auth = createAuth({
-    db,
+    store: createSqliteAuthStore(db),
     domain: config.domain,
     uri: config.uri,
     statement: config.statement,
