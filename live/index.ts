@@ -34,6 +34,7 @@ import { createSqliteDmStore } from './chat/dmStore.js';
 import { createSqliteGiftReceiptStore } from './chat/giftReceiptStore.js';
 import { createSqliteMatchStore } from './match/store.js';
 import { createSqliteAuthStore } from './auth/store.js';
+import { createSqliteStreamStore } from './streams/store.js';
 
 export interface LiveServiceParams {
   /** The media backend (embedded or Livepeer); closed with the service. */
@@ -152,7 +153,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     onFailure: (e) => storage.note(e),
   });
   const streams = createStreams({
-    db,
+    store: createSqliteStreamStore(db),
     media: params.media,
     directory,
     now,
