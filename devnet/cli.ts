@@ -66,7 +66,7 @@ console.log(
   `  chain id 0x${devnet.chain.chainId.toString(16)}, block time ${devnet.chain.options.blockTimeMs / 1000}s, solidity lag ${devnet.chain.options.solidityLag}`,
 );
 console.log('  funded accounts (DEVNET-ONLY deterministic keys; never use them on a real network):');
-devnet.accounts.forEach((a, i) => console.log(`  (${i}) ${a.address}  ${a.privateKey}`));
+for (const [i, a] of devnet.accounts.entries()) console.log(`  (${i}) ${a.address}  ${a.privateKey}`);
 
 let closing = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

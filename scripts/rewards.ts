@@ -81,33 +81,48 @@ export function parseCsv(text: string): Row[] {
   const rows: Row[] = [];
   const errors: string[] = [];
   const seen = new Map<string, number>();
-  lines.slice(1).forEach((raw, i) => {
+  for (const [i, raw] of lines.slice(1).entries()) {
     const line = raw.trim();
     const n = i + 2;
-    if (!line) return;
+    if (!line) continue;
     const cells = line.split(',').map((c) => c.trim());
-    if (cells.length !== 3) return void errors.push(`line ${n}: expected 3 fields, got ${cells.length}`);
+    if (cells.length !== 3) {
+      errors.push(`line ${n}: expected 3 fields, got ${cells.length}`);
+      continue;
+    }
     const [acct, amountText, categoryText] = cells as [string, string, string];
     const hex = acct.startsWith('T') ? toHex41(acct) : undefined;
-    if (!hex) return void errors.push(`line ${n}: "${acct}" is not a base58 TRON address`);
-    if (hex === ZERO_HEX41)
-      return void errors.push(
-        `line ${n}: "${acct}" is the zero address, which RewardPool refuses to pay (InvalidRecipient)`,
-      );
-    if (!/^\d+$/.test(amountText))
-      return void errors.push(`line ${n}: amount "${amountText}" is not a whole number of base units`);
+    if (!hex) {
+      errors.push(`line ${n}: "${acct}" is not a base58 TRON address`);
+      continue;
+    }
+    if (hex === ZERO_HEX41) {
+      errors.push(`line ${n}: "${acct}" is the zero address, which RewardPool refuses to pay (InvalidRecipient)`);
+      continue;
+    }
+    if (!/^\d+$/.test(amountText)) {
+      errors.push(`line ${n}: amount "${amountText}" is not a whole number of base units`);
+      continue;
+    }
     const amount = BigInt(amountText);
-    if (amount === 0n) return void errors.push(`line ${n}: amount must be above zero`);
+    if (amount === 0n) {
+      errors.push(`line ${n}: amount must be above zero`);
+      continue;
+    }
     const named = CATEGORIES.indexOf(categoryText.toLowerCase() as (typeof CATEGORIES)[number]);
     const category = named >= 0 ? named : /^[0-3]$/.test(categoryText) ? Number(categoryText) : -1;
-    if (category < 0)
-      return void errors.push(`line ${n}: category "${categoryText}" is not one of ${CATEGORIES.join(', ')} or 0-3`);
+    if (category < 0) {
+      errors.push(`line ${n}: category "${categoryText}" is not one of ${CATEGORIES.join(', ')} or 0-3`);
+      continue;
+    }
     const key = `${hex}:${category}`;
-    if (seen.has(key))
-      return void errors.push(`line ${n}: duplicate of line ${seen.get(key)} (same account and category)`);
+    if (seen.has(key)) {
+      errors.push(`line ${n}: duplicate of line ${seen.get(key)} (same account and category)`);
+      continue;
+    }
     seen.set(key, n);
     rows.push({ account: hex, amount, category });
-  });
+  }
   if (errors.length) throw new RewardsInputError(errors.join('\n'));
   if (rows.length === 0) throw new RewardsInputError('the CSV has no rewards');
   return rows;
@@ -337,18 +352,16 @@ function scopeFromOptions(values: Options, required: boolean): { scope: Partial<
 }
 
 async function main(): Promise<number> {
-  let args;
+  const options = {
+    epoch: { type: 'string' },
+    out: { type: 'string' },
+    pool: { type: 'string' },
+    deployments: { type: 'string' },
+    'chain-id': { type: 'string' },
+  } as const;
+  let args: ReturnType<typeof parseArgs<{ allowPositionals: true; options: typeof options }>>;
   try {
-    args = parseArgs({
-      allowPositionals: true,
-      options: {
-        epoch: { type: 'string' },
-        out: { type: 'string' },
-        pool: { type: 'string' },
-        deployments: { type: 'string' },
-        'chain-id': { type: 'string' },
-      },
-    });
+    args = parseArgs({ allowPositionals: true, options });
   } catch (e) {
     // An unknown or malformed option is a usage error (2), not a failed verification (1).
     console.error(`rewards: ${(e as Error).message}`);

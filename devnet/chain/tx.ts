@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: tronweb's protobuf classes (google-protobuf JS on globalThis.TronWebProto) ship no type declarations
 /**
  * TRON transactions in and out of protobuf, through tronweb's own generated classes so the bytes
  * (and therefore the txID a client computes) match what TronWeb builds and checks.
@@ -7,9 +8,9 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import secp256k1 from 'secp256k1';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, hexToBytes } from './hex.js';
+import { signedTxBytes } from '../../lib/txSize.js';
 
 // Importing tronweb registers its protobuf classes on globalThis.TronWebProto.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const P = (globalThis as any).TronWebProto as Record<string, any>;
 if (!P?.Transaction) throw new Error('tronweb did not register its protobuf classes');
 
@@ -294,24 +295,12 @@ function fromRaw(rawBytes: Uint8Array, signatures: string[]): SignedTx {
   return { txID: hex(sha256(rawBytes)), rawHex: hex(rawBytes), signatures, raw: decodeRaw(rawBytes) };
 }
 
-function varintLen(n: number): number {
-  let len = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    len++;
-  }
-  return len;
-}
-
 /** Serialized size of the signed transaction, as java-tron counts bandwidth (without `ret`). */
 export function signedTxSize(tx: SignedTx): number {
-  const rawLen = tx.rawHex.length / 2;
-  let size = 1 + varintLen(rawLen) + rawLen;
-  for (const s of tx.signatures) {
-    const len = s.length / 2;
-    size += 1 + varintLen(len) + len;
-  }
-  return size;
+  return signedTxBytes(
+    tx.rawHex.length / 2,
+    tx.signatures.map((s) => s.length / 2),
+  );
 }
 
 function varintHex(n: number): string {

@@ -199,7 +199,7 @@ export class TronVm {
     this.#evm = evm;
     this.#state = state;
     this.#energyPrice = energyPrice;
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: _generateAddress is an internal EVM hook with no public type (TRON derives CREATE addresses from the tx id)
     (evm as any)._generateAddress = async (message: Message): Promise<Address> => this.#generateAddress(message);
     evm.events!.on('beforeMessage', (m: Message) => this.#beforeMessage(m));
     evm.events!.on('afterMessage', (r: { execResult: { exceptionError?: unknown } }) => this.#afterMessage(r));

@@ -215,7 +215,7 @@ export function eventsRoute(chain: Chain, origin: string, path: string, q: Json)
     const found = chain.txRecord(m[1]!);
     const events: EventRecord[] = [];
     if (found) {
-      (found.record.info.log ?? []).forEach((log, logIndex) =>
+      for (const [logIndex, log] of (found.record.info.log ?? []).entries()) {
         events.push({
           blockNumber: found.block.number,
           blockTimestamp: found.block.timestamp,
@@ -225,8 +225,8 @@ export function eventsRoute(chain: Chain, origin: string, path: string, q: Json)
           contract: `41${log.address}`,
           topics: log.topics,
           data: log.data,
-        }),
-      );
+        });
+      }
     }
     const p = page(chain, events, { ...q, order_by: q.order_by ?? 'block_timestamp,asc', limit: q.limit ?? MAX_LIMIT });
     return envelope(p, (f) => nextLink(`${origin}/${path}`, q, f));
@@ -235,20 +235,20 @@ export function eventsRoute(chain: Chain, origin: string, path: string, q: Json)
   if (m) {
     const block = m[1] === 'latest' ? chain.head : chain.blockByNumber(Number(m[1]));
     const events: EventRecord[] = [];
-    block?.txs.forEach((r, txIndex) =>
-      (r.info.log ?? []).forEach((log, logIndex) =>
+    for (const [txIndex, r] of (block?.txs ?? []).entries()) {
+      for (const [logIndex, log] of (r.info.log ?? []).entries()) {
         events.push({
-          blockNumber: block.number,
-          blockTimestamp: block.timestamp,
+          blockNumber: block!.number,
+          blockTimestamp: block!.timestamp,
           txID: r.tx.txID,
           txIndex,
           logIndex,
           contract: `41${log.address}`,
           topics: log.topics,
           data: log.data,
-        }),
-      ),
-    );
+        });
+      }
+    }
     const p = page(chain, events, { ...q, order_by: q.order_by ?? 'block_timestamp,asc' });
     return envelope(p, (f) => nextLink(`${origin}/${path}`, q, f));
   }

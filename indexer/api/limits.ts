@@ -20,7 +20,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import { DEFAULT_PAGE, MAX_PAGE } from './resolvers.js';
+import { DEFAULT_PAGE, MAX_PAGE } from './pagination.js';
 
 export interface QueryLimits {
   maxDepth: number;

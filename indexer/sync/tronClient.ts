@@ -99,6 +99,7 @@ export interface TronClient {
   ): Promise<ConstantCallResult>;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: java-tron's HTTP answers, read field by field and checked where used
 type Json = Record<string, any>;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -12,7 +12,6 @@ export const INVISIBLE =
   /[\u00ad\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
 // C0 and C1 controls (newlines included: a chat line is one line) and the invisible characters above.
-// eslint-disable-next-line no-control-regex
 const STRIP = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f]|${INVISIBLE.source}`, 'g');
 
 /** The text to store and send, or EMPTY_MESSAGE / MESSAGE_TOO_LONG / BAD_MESSAGE. */

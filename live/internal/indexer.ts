@@ -7,44 +7,101 @@
 import { LiveError } from './errors.js';
 import { describeError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
+import type {
+  FinalBlockQuery,
+  FollowsQuery,
+  FollowsQueryVariables,
+  GiftCatalogQuery,
+  GiftFieldsFragment,
+  GiftSentSubscription,
+  ProfileQuery,
+  ProfileQueryVariables,
+  StreamGiftsQuery,
+  StreamGiftsQueryVariables,
+} from './generated/indexer.js';
 
 export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-export interface ProfileInfo {
-  address: string;
-  registered: boolean;
-  broadcaster: boolean;
-  handle: string | null;
-}
+/** What live needs of a profile (an unregistered address gives `registered: false`). */
+export type ProfileInfo = { address: string } & NonNullable<ProfileQuery['profile']>;
 
-export interface CatalogGift {
-  giftId: string;
-  token: string;
-  price: string;
-  enabled: boolean;
-  uri: string;
-}
+export type CatalogGift = GiftCatalogQuery['giftCatalog']['nodes'][number];
 
-/** A gift as the indexer serves it (amounts as decimal strings). */
-export interface IndexedGift {
-  txId: string;
-  logIndex: number;
-  blockNumber: number;
-  timestamp: number;
-  finality: 'PENDING' | 'FINAL';
-  sender: string;
-  broadcaster: string;
-  giftId: string;
-  quantity: number;
-  token: string;
-  total: string;
-  streamId: string;
-  /** Only in the subscription: a reorg took this gift back. */
-  removed: boolean;
-}
+/** A gift as the indexer serves it (amounts as decimal strings); `removed` only in the subscription. */
+export type IndexedGift = GiftFieldsFragment;
 
-export const GIFT_FIELDS =
-  'txId logIndex blockNumber timestamp finality sender broadcaster giftId quantity token total streamId removed';
+const GIFT_FIELDS = /* GraphQL */ `
+  fragment GiftFields on Gift {
+    txId
+    logIndex
+    blockNumber
+    timestamp
+    finality
+    sender
+    broadcaster
+    giftId
+    quantity
+    token
+    total
+    streamId
+    removed
+  }
+`;
+
+const PROFILE = /* GraphQL */ `
+  query Profile($a: Address!) {
+    profile(address: $a) {
+      registered
+      broadcaster
+      handle
+    }
+  }
+`;
+const FOLLOWS = /* GraphQL */ `
+  query Follows($f: Address!, $t: Address!) {
+    follows(follower: $f, followee: $t)
+  }
+`;
+const GIFT_CATALOG = /* GraphQL */ `
+  query GiftCatalog {
+    giftCatalog {
+      nodes {
+        giftId
+        token
+        price
+        enabled
+        uri
+      }
+    }
+  }
+`;
+const STREAM_GIFTS = /* GraphQL */ `
+  query StreamGifts($s: BigInt!, $b: Address!, $from: Float!, $to: Float!, $after: String) {
+    gifts(filter: { streamId: $s, broadcaster: $b, from: $from, to: $to }, first: 100, after: $after) {
+      nodes {
+        ...GiftFields
+      }
+      pageInfo {
+        endCursor
+        hasNextPage
+      }
+    }
+  }
+`;
+const FINAL_BLOCK = /* GraphQL */ `
+  query FinalBlock {
+    status {
+      final
+    }
+  }
+`;
+const GIFT_SENT = /* GraphQL */ `
+  subscription GiftSent {
+    giftSent {
+      ...GiftFields
+    }
+  }
+`;
 
 export interface IndexerClient {
   /** The profile of `address` (an unregistered address gives `registered: false`). */
@@ -80,13 +137,16 @@ export function createIndexerClient(opts: IndexerClientOptions): IndexerClient {
   const doFetch: FetchFn = opts.fetch ?? ((i, init) => fetch(i, init));
   const timeoutMs = opts.timeoutMs ?? 5000;
 
-  async function query<T>(q: string, variables: Record<string, unknown> = {}): Promise<T> {
+  async function query<T, V extends Record<string, unknown> = Record<string, never>>(
+    q: string,
+    variables?: V,
+  ): Promise<T> {
     let res: Response;
     try {
       res = await doFetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ query: q, variables }),
+        body: JSON.stringify({ query: q, variables: variables ?? {} }),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (e) {
@@ -104,10 +164,7 @@ export function createIndexerClient(opts: IndexerClientOptions): IndexerClient {
 
   return {
     async profile(address) {
-      const d = await query<{ profile: { registered: boolean; broadcaster: boolean; handle: string | null } | null }>(
-        'query($a: Address!) { profile(address: $a) { registered broadcaster handle } }',
-        { a: address },
-      );
+      const d = await query<ProfileQuery, ProfileQueryVariables>(PROFILE, { a: address });
       return {
         address,
         registered: d.profile?.registered ?? false,
@@ -116,27 +173,21 @@ export function createIndexerClient(opts: IndexerClientOptions): IndexerClient {
       };
     },
     async follows(follower, followee) {
-      const d = await query<{ follows: boolean }>(
-        'query($f: Address!, $t: Address!) { follows(follower: $f, followee: $t) }',
-        { f: follower, t: followee },
-      );
+      const d = await query<FollowsQuery, FollowsQueryVariables>(FOLLOWS, { f: follower, t: followee });
       return d.follows;
     },
     async giftCatalog() {
-      const d = await query<{ giftCatalog: { nodes: CatalogGift[] } }>(
-        '{ giftCatalog { nodes { giftId token price enabled uri } } }',
-      );
+      const d = await query<GiftCatalogQuery>(GIFT_CATALOG);
       return d.giftCatalog.nodes;
     },
     async gifts(streamId, broadcaster, from, to, max = 100) {
       const out: IndexedGift[] = [];
       let after: string | null = null;
       while (out.length < max) {
-        const d: { gifts: { nodes: IndexedGift[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } } =
-          await query(
-            `query($s: BigInt!, $b: Address!, $from: Float!, $to: Float!, $after: String) { gifts(filter: { streamId: $s, broadcaster: $b, from: $from, to: $to }, first: 100, after: $after) { nodes { ${GIFT_FIELDS} } pageInfo { endCursor hasNextPage } } }`,
-            { s: streamId, b: broadcaster, from, to, after },
-          );
+        const d: StreamGiftsQuery = await query<StreamGiftsQuery, StreamGiftsQueryVariables>(
+          STREAM_GIFTS + GIFT_FIELDS,
+          { s: streamId, b: broadcaster, from, to, after },
+        );
         out.push(...d.gifts.nodes);
         if (!d.gifts.pageInfo.hasNextPage || !d.gifts.pageInfo.endCursor) break;
         after = d.gifts.pageInfo.endCursor;
@@ -144,7 +195,7 @@ export function createIndexerClient(opts: IndexerClientOptions): IndexerClient {
       return out.slice(0, max);
     },
     async finalBlock() {
-      const d = await query<{ status: { final: number } }>('{ status { final } }');
+      const d = await query<FinalBlockQuery>(FINAL_BLOCK);
       return d.status.final;
     },
     async subscribeGifts(onGift, { signal, onOpen, log }) {
@@ -154,7 +205,7 @@ export function createIndexerClient(opts: IndexerClientOptions): IndexerClient {
           const res = await doFetch(url, {
             method: 'POST',
             headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-            body: JSON.stringify({ query: `subscription { giftSent { ${GIFT_FIELDS} } }` }),
+            body: JSON.stringify({ query: GIFT_SENT + GIFT_FIELDS }),
             signal,
           });
           if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
@@ -178,7 +229,7 @@ export function createIndexerClient(opts: IndexerClientOptions): IndexerClient {
                 .filter((l) => l.startsWith('data:'))
                 .map((l) => l.slice(5).trimStart())
                 .join('\n');
-              const parsed = JSON.parse(data) as { data?: { giftSent?: IndexedGift } };
+              const parsed = JSON.parse(data) as { data?: Partial<GiftSentSubscription> };
               if (parsed.data?.giftSent) onGift(parsed.data.giftSent);
             }
           }
@@ -189,7 +240,14 @@ export function createIndexerClient(opts: IndexerClientOptions): IndexerClient {
         }
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, backoff);
-          signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+          signal.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(t);
+              resolve();
+            },
+            { once: true },
+          );
         });
         backoff = Math.min(backoff * 2, 10_000);
       }

@@ -109,8 +109,6 @@ describe('RewardPool', function () {
     call(devnet, pool, 'isClaimed(uint256,uint256)', [epochId, index], ['bool']);
   const poolBalance = (token: string): Promise<bigint> =>
     token === TRX_ADDRESS ? trxBalance(devnet, pool) : balanceOf(token, pool);
-  const holdings = (token: string, account: string): Promise<bigint> =>
-    token === TRX_ADDRESS ? trxBalance(devnet, account) : balanceOf(token, account);
 
   interface EpochInfo {
     token: string;

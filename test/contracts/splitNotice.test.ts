@@ -175,7 +175,6 @@ const REPORTED: Record<string, string[]> = {
     'override 4000/1000/5000',
   ],
 };
-const same = (a: string[], b: string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 describe('GiftVault split policy: the notice promise, searched', function () {
   it(`holds in every sequence of up to ${DEPTH} policy calls and clock jumps (the model)`, function () {

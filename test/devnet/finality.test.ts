@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import type { TronWeb } from 'tronweb';
 import { post, startDevnet, tre, tronWebFor, waitFor, type Devnet } from '../helpers/devnet.js';
-import { deploy, store, transfer, uint, valueOf } from '../helpers/probe.js';
+import { deploy, store, transfer, uint, probeValue } from '../helpers/probe.js';
 
 async function balanceOf(devnet: Devnet, prefix: 'wallet' | 'walletsolidity', address: string): Promise<number> {
   const acct = await post(devnet, `${prefix}/getaccount`, { address, visible: true });
@@ -69,17 +69,17 @@ describe('when the solidified head trails the head by 3 blocks', () => {
   it('runs walletsolidity/triggerconstantcontract on the solidified state', async () => {
     const probe = await deploy(tw, 'DevnetProbe');
     await tre(devnet, 'tre_mine', [3]);
-    assert.equal(await valueOf(devnet, 'walletsolidity', probe.address, 9), 0n);
+    assert.equal(await probeValue(devnet, 'walletsolidity', probe.address, 9), 0n);
 
     await store(tw, probe.address, 9, 4242, 'finality');
 
-    assert.equal(await valueOf(devnet, 'wallet', probe.address, 9), 4242n);
-    assert.equal(await valueOf(devnet, 'walletsolidity', probe.address, 9), 0n);
+    assert.equal(await probeValue(devnet, 'wallet', probe.address, 9), 4242n);
+    assert.equal(await probeValue(devnet, 'walletsolidity', probe.address, 9), 0n);
 
     await tre(devnet, 'tre_mine', [2]);
-    assert.equal(await valueOf(devnet, 'walletsolidity', probe.address, 9), 0n);
+    assert.equal(await probeValue(devnet, 'walletsolidity', probe.address, 9), 0n);
     await tre(devnet, 'tre_mine', [1]);
-    assert.equal(await valueOf(devnet, 'walletsolidity', probe.address, 9), 4242n);
+    assert.equal(await probeValue(devnet, 'walletsolidity', probe.address, 9), 4242n);
   });
 
   it('refuses walletsolidity/triggerconstantcontract on a contract not yet solidified', async () => {
@@ -94,7 +94,7 @@ describe('when the solidified head trails the head by 3 blocks', () => {
     assert.equal(r.result.code, 'CONTRACT_VALIDATE_ERROR');
     assert.equal(r.result.message, 'No contract or not a smart contract');
     await tre(devnet, 'tre_mine', [3]);
-    assert.equal(await valueOf(devnet, 'walletsolidity', probe.address, 1), 0n);
+    assert.equal(await probeValue(devnet, 'walletsolidity', probe.address, 1), 0n);
   });
 });
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { get, post, startDevnet, tre, tronWebFor, utf8, waitFor, type Devnet } from '../helpers/devnet.js';
 import { smallDisk, smallDiskUnavailable } from '../helpers/disk.js';
-import { TRX, deploy, store, transfer, valueOf } from '../helpers/probe.js';
+import { TRX, deploy, store, transfer, probeValue } from '../helpers/probe.js';
 
 async function balanceOf(
   devnet: Devnet,
@@ -95,7 +95,7 @@ describe('when a devnet with a data directory restarts', () => {
       await Promise.all(devnet.accounts.slice(0, 3).map((a) => balanceOf(devnet!, a.address))),
       saved.balances,
     );
-    assert.equal(await valueOf(devnet, 'wallet', saved.probe, 3), 33n);
+    assert.equal(await probeValue(devnet, 'wallet', saved.probe, 3), 33n);
     assert.deepEqual(await post(devnet, 'wallet/gettransactioninfobyid', { value: saved.storeTx }), saved.storeInfo);
     assert.deepEqual(
       await post(devnet, 'wallet/gettransactioninfobyid', { value: saved.transferTx }),
@@ -111,7 +111,7 @@ describe('when a devnet with a data directory restarts', () => {
     const solid = await post(devnet, 'walletsolidity/getnowblock');
     assert.equal(solid.blockID, saved.ids[saved.head - 1]);
     assert.equal(await balanceOf(devnet, devnet.accounts[1]!.address, 'walletsolidity'), saved.balances[1]);
-    assert.equal(await valueOf(devnet, 'walletsolidity', saved.probe, 3), 33n);
+    assert.equal(await probeValue(devnet, 'walletsolidity', saved.probe, 3), 33n);
     assert.deepEqual(
       await post(devnet, 'walletsolidity/gettransactioninfobyid', { value: saved.storeTx }),
       saved.storeInfo,
@@ -135,14 +135,14 @@ describe('when a devnet with a data directory restarts', () => {
     const writer = tronWebFor(devnet, 0);
     const storeTx = await store(writer, saved.probe, 4, 44, 'after restart');
     assert.equal((await post(devnet, 'wallet/gettransactioninfobyid', { value: storeTx })).receipt.result, 'SUCCESS');
-    assert.equal(await valueOf(devnet, 'wallet', saved.probe, 4), 44n);
-    assert.equal(await valueOf(devnet, 'wallet', saved.probe, 3), 33n);
+    assert.equal(await probeValue(devnet, 'wallet', saved.probe, 4), 44n);
+    assert.equal(await probeValue(devnet, 'wallet', saved.probe, 3), 33n);
     assert.equal((await events(devnet, saved.probe)).length, 2);
     await devnet.close();
 
     devnet = await startDevnet({ dataDir: dir, solidityLag: 1 });
     assert.equal(await headNumber(devnet), saved.head + 2);
-    assert.equal(await valueOf(devnet, 'wallet', saved.probe, 4), 44n);
+    assert.equal(await probeValue(devnet, 'wallet', saved.probe, 4), 44n);
   });
 
   it('refuses a data directory written by a devnet of another seed', async () => {

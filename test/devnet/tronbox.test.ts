@@ -3,7 +3,7 @@
  * record their progress in the Migrations contract.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { artifact, post, startDevnet, type Devnet } from '../helpers/devnet.js';

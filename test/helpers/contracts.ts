@@ -218,7 +218,7 @@ export async function send(
   );
   const options = { feeLimit: opts.feeLimit ?? 1_000_000_000, callValue: Number(opts.callValue ?? 0) };
   const hasTuple = params.some((p) => p.type.startsWith('tuple'));
-  let built;
+  let built: Awaited<ReturnType<typeof tw.transactionBuilder.triggerSmartContract>>;
   if (hasTuple) {
     // TronWeb's simple encoder has no tuples; encode the parameters ourselves.
     const coder = tronUtils.ethersUtils.AbiCoder.defaultAbiCoder();

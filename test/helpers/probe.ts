@@ -53,7 +53,7 @@ export function uint(n: number | bigint): string {
 }
 
 /** DevnetProbe.valueOf(slot) through `<prefix>/triggerconstantcontract`. */
-export async function valueOf(
+export async function probeValue(
   devnet: Devnet,
   prefix: 'wallet' | 'walletsolidity',
   probe: string,

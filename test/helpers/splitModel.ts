@@ -153,7 +153,7 @@ export function applyPolicyCall(
   const d = s.def;
   const defaultLowest = d.next && d.next.at > t ? lowest(valueAt(d, t), d.next.split) : valueAt(d, t);
   if (rules === 'preFix') {
-    if (!o.active && !(o.next?.active)) return { revert: 'NoSplitOverride', broadcaster: b };
+    if (!o.active && !o.next?.active) return { revert: 'NoSplitOverride', broadcaster: b };
     if (!o.active || defaultLowest[0] >= now[0]) {
       o.active = false;
       delete o.next;

@@ -9,8 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve as resolvePath } from 'node:path';
 
-const ABIS_URL =
-  `${pathToFileURL(resolvePath(fileURLToPath(new URL('../..', import.meta.url)), 'build/contracts')).href}/?blive-abis`;
+const ABIS_URL = `${pathToFileURL(resolvePath(fileURLToPath(new URL('../..', import.meta.url)), 'build/contracts')).href}/?blive-abis`;
 
 export async function resolve(specifier, context, next) {
   if (specifier === 'virtual:blive-abis') return { url: ABIS_URL, shortCircuit: true };

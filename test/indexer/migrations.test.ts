@@ -48,7 +48,7 @@ describe('indexer: migrations', function () {
       'epoch:3',
       `vault:${BOB}`,
     ];
-    accounts.forEach((a, i) => insert.run(i + 1, 5 + i, i, a, i % 2 ? 'DEBIT' : 'CREDIT', ALICE));
+    for (const [i, a] of accounts.entries()) insert.run(i + 1, 5 + i, i, a, i % 2 ? 'DEBIT' : 'CREDIT', ALICE);
     old.close();
 
     const { sqlite } = openDatabase(file);

@@ -300,6 +300,7 @@ describe('security: the platform (npm start) under attack', function () {
       // Give a retry loop time to show itself.
       const since = Date.now();
       await viewer.waitForTimeout(6000);
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text a viewer reads
       const text = await viewer.locator('body').innerText();
       assert.ok(
         !/\{"error"|UNKNOWN_PLAYBACK_ID|STREAM_NOT_LIVE/.test(text),

@@ -404,7 +404,7 @@ describe('scripts/rewards.ts', function () {
     interface Tamper {
       title: string;
       /** Edits a copy of the built file in place, or returns a replacement. */
-      edit: (f: ProofsFile) => ProofsFile | void;
+      edit: (f: ProofsFile) => ProofsFile | undefined;
       /** The exact stderr, or patterns each of its lines must match in order. */
       stderr: string | RegExp[];
     }
@@ -616,7 +616,7 @@ describe('scripts/rewards.ts', function () {
         } else {
           const lines = r.stderr.trimEnd().split('\n');
           assert.equal(lines.length, t.stderr.length, r.stderr);
-          t.stderr.forEach((re, i) => assert.match(lines[i]!, re));
+          for (const [i, re] of t.stderr.entries()) assert.match(lines[i]!, re);
         }
       });
     }

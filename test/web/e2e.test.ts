@@ -310,9 +310,9 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
         const seen: string[] = ((window as unknown as { __giftStates: string[] }).__giftStates = []);
         const list = document.querySelector('.chat ol')!;
         const look = () =>
-          list
-            .querySelectorAll('li.gift .badge')
-            .forEach((e) => seen.at(-1) !== e.textContent && seen.push(e.textContent ?? ''));
+          list.querySelectorAll('li.gift .badge').forEach((e) => {
+            if (seen.at(-1) !== e.textContent) seen.push(e.textContent ?? '');
+          });
         new MutationObserver(look).observe(list, {
           subtree: true,
           childList: true,

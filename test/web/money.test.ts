@@ -90,7 +90,6 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
   const quantity = (page: Page) => panel(page).getByLabel(/^Quantity/);
   const review = (page: Page) => page.getByRole('group', { name: 'Review before signing' });
   const enabled = async (l: Locator) => ((await l.isEnabled()) ? true : undefined);
-  const disabled = async (l: Locator) => ((await l.isDisabled()) ? true : undefined);
   async function openStream(page: Page) {
     await page.goto(`${platform.url}/stream/1`);
     await page.getByRole('button', { name: 'Disconnect wallet' }).waitFor({ timeout: T });

@@ -109,7 +109,7 @@ export function createLivepeerBackend(opts: LivepeerBackendOptions): MediaBacken
   };
 
   async function playbackInfo(playbackId: string): Promise<PlaybackInfo | null> {
-    let info;
+    let info: Awaited<ReturnType<typeof sdk.playback.get>>['playbackInfo'];
     try {
       info = (await sdk.playback.get(playbackId)).playbackInfo;
     } catch (err) {
@@ -218,19 +218,29 @@ export function createLivepeerBackend(opts: LivepeerBackendOptions): MediaBacken
     async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
       const path = (req.url ?? '/').split('?')[0]!;
       if (path === '/media/livepeer/webhook') {
-        if (req.method !== 'POST')
-          return (sendError(res, 405, 'METHOD_NOT_ALLOWED', 'POST only', { allow: 'POST' }), true);
+        if (req.method !== 'POST') {
+          sendError(res, 405, 'METHOD_NOT_ALLOWED', 'POST only', { allow: 'POST' });
+          return true;
+        }
         await handleWebhook(req, res);
         return true;
       }
       const m = /^\/media\/playback\/([A-Za-z0-9_-]{1,64})$/.exec(path);
       if (m) {
         setCors(res, '*');
-        if (req.method === 'OPTIONS') return (res.writeHead(204).end(), true);
-        if (req.method !== 'GET' && req.method !== 'HEAD')
-          return (sendError(res, 405, 'METHOD_NOT_ALLOWED', 'GET only'), true);
+        if (req.method === 'OPTIONS') {
+          res.writeHead(204).end();
+          return true;
+        }
+        if (req.method !== 'GET' && req.method !== 'HEAD') {
+          sendError(res, 405, 'METHOD_NOT_ALLOWED', 'GET only');
+          return true;
+        }
         const info = await playbackInfo(m[1]!);
-        if (!info) return (sendError(res, 404, 'UNKNOWN_PLAYBACK_ID', 'unknown playback id'), true);
+        if (!info) {
+          sendError(res, 404, 'UNKNOWN_PLAYBACK_ID', 'unknown playback id');
+          return true;
+        }
         sendJson(res, 200, info, req.method === 'HEAD');
         return true;
       }

@@ -42,15 +42,18 @@ function parse(buf: Buffer): Parsed {
   const arrivals = new Map<number, number>();
   const lost: number[] = [];
   let t = ref * 64_000;
-  statuses.forEach((s, i) => {
+  for (const [i, s] of statuses.entries()) {
     const seq = (base + i) & 0xffff;
-    if (s === 0) return void lost.push(seq);
+    if (s === 0) {
+      lost.push(seq);
+      continue;
+    }
     assert.notEqual(s, 3, 'reserved status');
     const delta = s === 1 ? buf.readUInt8(o) : buf.readInt16BE(o);
     o += s;
     t += delta * 250;
     arrivals.set(seq, t);
-  });
+  }
   assert.ok(o <= end, 'deltas within the packet');
   return { base, count, fbCount: buf[19]!, arrivals, lost };
 }

@@ -12,24 +12,16 @@
  *   account from inside a contract is paid in energy. `activationSun` is there for transfers.
  */
 
+import { signedTxBytes } from '../../../../lib/txSize.js';
+
 /** Bytes a signature adds to a transaction (r, s, v). */
 export const SIGNATURE_BYTES = 65;
 /** Result room java-tron bills on top of every contract transaction (MAX_RESULT_SIZE_IN_TX). */
 export const RESULT_BYTES = 64;
 
-function varintLen(n: number): number {
-  let len = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    len++;
-  }
-  return len;
-}
-
 /** Bandwidth a contract transaction uses once signed: its protobuf size with `signatures` signatures, plus the result room. */
 export function txBandwidthBytes(rawDataHex: string, signatures = 1): number {
-  const raw = rawDataHex.length / 2;
-  return 1 + varintLen(raw) + raw + signatures * (1 + varintLen(SIGNATURE_BYTES) + SIGNATURE_BYTES) + RESULT_BYTES;
+  return signedTxBytes(rawDataHex.length / 2, new Array<number>(signatures).fill(SIGNATURE_BYTES)) + RESULT_BYTES;
 }
 
 /** The chain's prices, from `wallet/getchainparameters`. */

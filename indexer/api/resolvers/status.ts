@@ -1,0 +1,36 @@
+/** The sync's status and the finalized subscription. */
+import type Database from 'better-sqlite3';
+import { finalNumber } from '../../db/views.js';
+import type { Indexer } from '../../index.js';
+import type { FinalityUpdate, Resolvers, Status } from '../generated/types.js';
+import { syncCursor } from '../queries/status.js';
+
+export type ApiStatus = Status;
+
+/** The sync's figures: from the indexer when it runs in this process, else from the cursor (head unknown: -1). */
+export function apiStatus(db: Database.Database, indexer?: Indexer): ApiStatus {
+  if (indexer) {
+    const s = indexer.status();
+    return { head: s.head, solidified: s.solidified, indexed: s.indexed, final: s.final, lag: s.lag };
+  }
+  const c = syncCursor(db);
+  return {
+    head: -1,
+    solidified: -1,
+    indexed: c?.indexed_number ?? -1,
+    final: c?.final_number ?? finalNumber(db),
+    lag: 0,
+  };
+}
+
+export const statusResolvers: Resolvers = {
+  Query: {
+    status: (_, __, ctx) => apiStatus(ctx.db, ctx.indexer),
+  },
+  Subscription: {
+    finalized: {
+      subscribe: (_, __, ctx) => ctx.pubsub.subscribe('final'),
+      resolve: (f: FinalityUpdate) => f,
+    },
+  },
+};

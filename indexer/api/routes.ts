@@ -1,0 +1,86 @@
+/** The API's plain HTTP routes: /health, /ready, /metrics (Prometheus text), /ledger.csv; and request counts. */
+import type Database from 'better-sqlite3';
+import type { Plugin } from 'graphql-yoga';
+import type { Indexer } from '../index.js';
+import { ledgerCsv } from './csv.js';
+import { json } from './http.js';
+import { rawEventCount } from './queries/status.js';
+import { apiStatus } from './resolvers/status.js';
+
+export interface RoutesOptions {
+  db: Database.Database;
+  indexer?: Indexer | undefined;
+  ready: () => boolean;
+}
+
+const PATHS = ['/graphql', '/health', '/ready', '/metrics', '/ledger.csv'];
+
+function metrics(o: RoutesOptions, requests: Map<string, number>): Response {
+  const s = apiStatus(o.db, o.indexer);
+  const lines: string[] = [];
+  const gauge = (name: string, help: string, value: number, type = 'gauge'): void => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
+  };
+  gauge('blive_indexer_head_block', 'Head block of the node as last seen (-1 unknown).', s.head);
+  gauge('blive_indexer_solidified_block', 'Solidified block of the node as last seen (-1 unknown).', s.solidified);
+  gauge('blive_indexer_indexed_block', 'Last indexed block.', s.indexed);
+  gauge('blive_indexer_final_block', 'Highest final block.', s.final);
+  gauge('blive_indexer_lag_blocks', 'Blocks between the head and the last indexed block.', s.lag);
+  gauge(
+    'blive_indexer_events_processed_total',
+    'Events committed by the indexer in this process.',
+    o.indexer?.status().eventsProcessed ?? 0,
+    'counter',
+  );
+  gauge('blive_indexer_raw_events', 'Events in the raw store.', rawEventCount(o.db));
+  lines.push(
+    '# HELP blive_api_requests_total HTTP requests by path and status.',
+    '# TYPE blive_api_requests_total counter',
+  );
+  for (const [k, n] of [...requests].sort()) {
+    const [path, status] = k.split(' ');
+    lines.push(`blive_api_requests_total{path="${path}",status="${status}"} ${n}`);
+  }
+  return new Response(`${lines.join('\n')}\n`, { headers: { 'content-type': 'text/plain; version=0.0.4' } });
+}
+
+/** Unhealthy when the indexer in this process stopped, or cannot write (a full disk). */
+function health(indexer: Indexer | undefined): Response {
+  const s = indexer?.status();
+  const reason = s?.storage ?? s?.error;
+  return json(reason ? 503 : 200, reason ? { healthy: false, reason } : { healthy: true });
+}
+
+/** The answer to a GET or HEAD of `path`, or undefined for GraphQL's own paths. */
+function route(o: RoutesOptions, url: URL, requests: Map<string, number>): Response | undefined {
+  switch (url.pathname) {
+    case '/health':
+      return health(o.indexer);
+    case '/ready': {
+      const ok = o.ready();
+      return json(ok ? 200 : 503, { ready: ok, ...apiStatus(o.db, o.indexer) });
+    }
+    case '/metrics':
+      return metrics(o, requests);
+    case '/ledger.csv':
+      return ledgerCsv(o.db, url);
+    default:
+      return undefined;
+  }
+}
+
+export function routesPlugin(o: RoutesOptions): Plugin {
+  const requests = new Map<string, number>();
+  return {
+    onRequest({ url, request, endResponse }) {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return;
+      const res = route(o, url, requests);
+      if (res) endResponse(res);
+    },
+    onResponse({ request, response }) {
+      const path = new URL(request.url).pathname;
+      const k = `${PATHS.includes(path) ? path : 'other'} ${response.status}`;
+      requests.set(k, (requests.get(k) ?? 0) + 1);
+    },
+  };
+}
