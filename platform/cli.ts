@@ -75,9 +75,8 @@ console.log(`BLive is running: ${platform.url}`);
 console.log('');
 if (platform.devnet) {
   console.log(`Dev accounts (devnet only: deterministic keys anyone can derive; never use them elsewhere):`);
-  platform.accounts.forEach((a, i) =>
-    console.log(`  ${String(i).padStart(2)}  ${a.address}  ${a.privateKey}  ${names[i] ?? ''}`),
-  );
+  for (const [i, a] of platform.accounts.entries())
+    console.log(`  ${String(i).padStart(2)}  ${a.address}  ${a.privateKey}  ${names[i] ?? ''}`);
   console.log('');
   console.log(
     `Open ${platform.url}, choose "Dev wallet" and an account. Ctrl-C stops (the chain is saved in ${path.relative(process.cwd(), dataDir) || '.'}/devnet).`,

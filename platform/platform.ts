@@ -130,22 +130,31 @@ async function sendReady(
 
 /** Serves a file of the built web app; unknown paths without an extension get index.html (client routes). */
 function serveStatic(dist: string, req: IncomingMessage, res: ServerResponse): void {
-  if (req.method !== 'GET' && req.method !== 'HEAD')
-    return sendJson(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not served here` } });
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    sendJson(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not served here` } });
+    return;
+  }
   const url = new URL(req.url!, 'http://x');
   let rel = decodeURIComponent(url.pathname);
   if (rel.endsWith('/')) rel += 'index.html';
   const file = path.join(dist, path.normalize(rel).replace(/^([/\\])+/, ''));
-  if (!file.startsWith(dist)) return sendJson(res, 400, { error: { code: 'BAD_PATH', message: 'bad path' } });
+  if (!file.startsWith(dist)) {
+    sendJson(res, 400, { error: { code: 'BAD_PATH', message: 'bad path' } });
+    return;
+  }
   let target = file;
   if (!existsSync(target) || !statSync(target).isFile()) {
-    if (path.extname(rel)) return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `${rel} not found` } });
+    if (path.extname(rel)) {
+      sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `${rel} not found` } });
+      return;
+    }
     target = path.join(dist, 'index.html');
   }
   if (!existsSync(target)) {
-    return sendJson(res, 503, {
+    sendJson(res, 503, {
       error: { code: 'WEB_NOT_BUILT', message: 'the web app is not built: run npm run build:web' },
     });
+    return;
   }
   const hashed = target.includes(`${path.sep}assets${path.sep}`);
   res.writeHead(200, {
