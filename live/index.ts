@@ -28,6 +28,13 @@ import { RateLimiter } from '../lib/rateLimit.js';
 import type { MediaBackend } from './streams/media/backend.js';
 import { createStreamRoutes } from './streams/routes.js';
 import { createStreams, type Streams } from './streams/service.js';
+import type { Bus } from './chat/bus.js';
+import { createSqliteRoomStore } from './chat/roomStore.js';
+import { createSqliteDmStore } from './chat/dmStore.js';
+import { createSqliteGiftReceiptStore } from './chat/giftReceiptStore.js';
+import { createSqliteMatchStore } from './match/store.js';
+import { createSqliteAuthStore } from './auth/store.js';
+import { createSqliteStreamStore } from './streams/store.js';
 
 export interface LiveServiceParams {
   /** The media backend (embedded or Livepeer); closed with the service. */
@@ -46,6 +53,8 @@ export interface LiveServiceParams {
   log?: Logger;
   /** The clock (tests move it). */
   now?: () => number;
+  /** What the hub fans room and account frames out through (default: in-process, live/chat/bus.ts). */
+  bus?: Bus;
 }
 
 export interface LiveService {
@@ -115,7 +124,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   };
 
   const auth = createAuth({
-    db,
+    store: createSqliteAuthStore(db),
     domain: config.domain,
     uri: config.uri,
     statement: config.statement,
@@ -128,6 +137,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   const origins = new Set(config.publicOrigins);
   const clientIp = (req: IncomingMessage): string => clientAddress(req, config.trustProxy);
   const hub = new Hub({
+    bus: params.bus,
     limits: config.chat,
     log,
     now,
@@ -143,20 +153,21 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     onFailure: (e) => storage.note(e),
   });
   const streams = createStreams({
-    db,
+    store: createSqliteStreamStore(db),
     media: params.media,
     directory,
     now,
     log,
     viewers: (id) => hub.count(`stream:${id}`).viewers,
-    onChange: (s) => hub.broadcast(`stream:${s.streamId}`, { type: 'stream', room: `stream:${s.streamId}`, stream: s }),
+    onChange: (s) =>
+      hub.broadcast(`stream:${s.streamId}`, { type: 'stream', room: `stream:${s.streamId}`, stream: { ...s } }),
   });
-  const rooms = new Rooms({ db, hub, streams, directory, limits: config.chat, now });
+  const rooms = new Rooms({ store: createSqliteRoomStore(db), hub, streams, directory, limits: config.chat, now });
   rooms.register(hub);
-  const dms = new Dms({ db, hub, directory, limits: config.chat, now });
+  const dms = new Dms({ store: createSqliteDmStore(db), hub, directory, limits: config.chat, now });
   dms.register(hub);
   const matcher = new Matcher({
-    db,
+    store: createSqliteMatchStore(db),
     hub,
     directory,
     iceServers: config.iceServers,
@@ -168,7 +179,15 @@ export function createLiveService(params: LiveServiceParams): LiveService {
 
   let gifts: GiftReceipts | undefined;
   if (params.giftReceipts !== false) {
-    gifts = new GiftReceipts({ db, indexer, directory, streams, rooms, pollMs: config.giftPollMs, log });
+    gifts = new GiftReceipts({
+      store: createSqliteGiftReceiptStore(db),
+      indexer,
+      directory,
+      streams,
+      rooms,
+      pollMs: config.giftPollMs,
+      log,
+    });
     if (params.recheckGiftReceipts) gifts.recheckAll();
     gifts.start();
   }

@@ -46,9 +46,9 @@ export const areas = {
     tests: ['test/security/connections.test.ts', 'test/security/disk.test.ts', 'test/live/streams.test.ts'],
     timeoutMS: 20_000,
   },
-  'web/server': {
-    mutate: ['web/server/**/*.ts', '!web/server/cli.ts'],
-    tests: ['test/web/platform.test.ts', 'test/security/platform.test.ts', 'test/security/chainProxy.test.ts'],
+  platform: {
+    mutate: ['platform/**/*.ts', '!platform/cli.ts'],
+    tests: ['test/platform/platform.test.ts', 'test/platform/security.test.ts', 'test/platform/chainProxy.test.ts'],
     timeoutMS: 30_000,
   },
   'indexer/api': {

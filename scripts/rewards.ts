@@ -23,13 +23,19 @@ import { parseArgs } from 'node:util';
 import { SimpleMerkleTree } from '@openzeppelin/merkle-tree';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { toBase58, toHex41 } from '../lib/address.js';
+import {
+  LEAF_ENCODING,
+  REWARD_CATEGORIES,
+  REWARDS_FORMAT,
+  type RewardClaim,
+  type RewardsFile,
+} from '../lib/rewardsFile.js';
 
-export const CATEGORIES = ['maintenance', 'content', 'events', 'other'] as const;
+export const CATEGORIES = REWARD_CATEGORIES;
 /** The leaf's ABI types, in order: chainId, pool, epochId, index, account, amount, category. */
 export const LEAF_TYPES = ['uint256', 'address', 'uint256', 'uint256', 'address', 'uint256', 'uint8'];
-export const FORMAT = 'blive-rewards-v2';
-export const LEAF_ENCODING =
-  'keccak256(bytes.concat(keccak256(abi.encode(uint256 chainId, address pool, uint256 epochId, uint256 index, address account, uint256 amount, uint8 category))))';
+export const FORMAT = REWARDS_FORMAT;
+export { LEAF_ENCODING, type RewardClaim, type RewardsFile };
 const MAX_UINT256 = (1n << 256n) - 1n;
 const ZERO_HEX41 = `41${'0'.repeat(40)}`;
 
@@ -38,29 +44,6 @@ export interface EpochScope {
   chainId: bigint;
   pool: string;
   epochId: bigint;
-}
-
-export interface RewardClaim {
-  index: number;
-  account: string;
-  amount: string;
-  category: number;
-  categoryName: (typeof CATEGORIES)[number];
-  proof: string[];
-}
-
-/** The proofs file: everything a claimant and a verifier need. */
-export interface RewardsFile {
-  format: typeof FORMAT;
-  /** Decimal. */
-  chainId: string;
-  /** The RewardPool, base58. */
-  pool: string;
-  epochId: string;
-  root: string;
-  total: string;
-  leafEncoding: string;
-  claims: RewardClaim[];
 }
 
 /** A problem with the input, reported with its line. */

@@ -1,8 +1,9 @@
 /**
  * Vite config of the BLive web app (root web/, output web/dist).
  * In `npm run dev:web` a small plugin serves what the platform server serves in `npm start`:
- * `/config.json` (from deployments/<network>.json) and `/devnet/accounts` (from the devnet's
- * `/admin/accounts-json`), and proxies `/chain` (devnet), `/graphql` + `/ledger.csv` (indexer) and
+ * `/config.json` (built by lib/webConfig.ts, as the platform builds it, from
+ * deployments/<network>.json) and `/devnet/accounts` (from the devnet's `/admin/accounts-json`),
+ * and proxies `/chain` (devnet), `/graphql` + `/ledger.csv` (indexer) and
  * `/api` + `/ws` + `/media` (live service) to the standalone processes.
  */
 import { readFileSync } from 'node:fs';
@@ -10,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { CONTRACT_NAMES, readDeployment } from '../lib/deployments.js';
+import { webConfig } from '../lib/webConfig.js';
 
 const webDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = resolve(webDir, '..');
@@ -28,7 +31,7 @@ function abisPlugin(): Plugin {
     load(loadId) {
       if (loadId !== `\0${id}`) return undefined;
       const out: Record<string, unknown> = {};
-      for (const name of ['Profiles', 'GiftVault', 'RewardPool', 'MockBTT']) {
+      for (const name of [...CONTRACT_NAMES, 'MockBTT']) {
         const file = resolve(repoDir, 'build/contracts', `${name}.json`);
         this.addWatchFile(file);
         out[name] = (JSON.parse(readFileSync(file, 'utf8')) as { abi: unknown }).abi;
@@ -57,30 +60,7 @@ function devConfigPlugin(): Plugin {
 function serveDevRoutes(middlewares: Middlewares): void {
   middlewares.use('/config.json', (_req, res) => {
     try {
-      const dep = JSON.parse(readFileSync(DEPLOYMENTS, 'utf8')) as {
-        contracts: Record<string, { address: string }>;
-        tokens: Record<string, string>;
-      };
-      const decimals: Record<string, number> = { TRX: 6, BTT: 18, USDT: 6 };
-      const body = {
-        network: NETWORK === 'development' ? 'devnet' : NETWORK,
-        fullHost: '/chain',
-        explorerTx: null,
-        contracts: {
-          Profiles: dep.contracts.Profiles?.address,
-          GiftVault: dep.contracts.GiftVault?.address,
-          RewardPool: dep.contracts.RewardPool?.address,
-        },
-        tokens: Object.fromEntries(
-          Object.entries(dep.tokens).map(([symbol, address]) => [
-            symbol,
-            { address, symbol, decimals: decimals[symbol] ?? 6 },
-          ]),
-        ),
-        devWallet: NETWORK === 'development',
-        iceServers: [],
-        rewardsUrl: '/rewards/',
-      };
+      const body = webConfig(readDeployment(DEPLOYMENTS), process.env);
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(body));
     } catch (err) {

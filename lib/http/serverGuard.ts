@@ -4,6 +4,7 @@
  * address may hold a bounded number of open sockets, and the process a bounded total, so file
  * descriptors stay free for what must keep working (the devnet saving its chain, SQLite, ffmpeg).
  */
+import { type Env, intFrom } from '../config.js';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { normalizeAddress, TRUST_NOBODY, type TrustProxy } from './clientAddress.js';
@@ -40,33 +41,22 @@ export interface GuardedServer extends Server {
   openConnections(address: string): number;
 }
 
-type Env = Record<string, string | undefined>;
-
-function int(env: Env, name: string, def: number, min: number): number {
-  const v = env[name];
-  if (v === undefined || v === '') return def;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < min)
-    throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
-  return n;
-}
-
 /**
  * The guard settings from the environment: HTTP_MAX_CONNECTIONS_PER_IP (128), HTTP_MAX_CONNECTIONS
  * (8192), HTTP_HEADERS_TIMEOUT_MS (10000), HTTP_REQUEST_TIMEOUT_MS (30000), HTTP_KEEP_ALIVE_TIMEOUT_MS (5000).
  */
 export function serverGuardFromEnv(env: Env, trustProxy: TrustProxy = TRUST_NOBODY): ServerGuardOptions {
   const d = SERVER_GUARD_DEFAULTS;
-  const headersTimeoutMs = int(env, 'HTTP_HEADERS_TIMEOUT_MS', d.headersTimeoutMs, 100);
-  const requestTimeoutMs = int(env, 'HTTP_REQUEST_TIMEOUT_MS', d.requestTimeoutMs, 100);
+  const headersTimeoutMs = intFrom(env, 'HTTP_HEADERS_TIMEOUT_MS', d.headersTimeoutMs, 100);
+  const requestTimeoutMs = intFrom(env, 'HTTP_REQUEST_TIMEOUT_MS', d.requestTimeoutMs, 100);
   if (headersTimeoutMs > requestTimeoutMs)
     throw new Error('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
   return {
-    maxConnectionsPerIp: int(env, 'HTTP_MAX_CONNECTIONS_PER_IP', d.maxConnectionsPerIp, 1),
-    maxConnections: int(env, 'HTTP_MAX_CONNECTIONS', d.maxConnections, 1),
+    maxConnectionsPerIp: intFrom(env, 'HTTP_MAX_CONNECTIONS_PER_IP', d.maxConnectionsPerIp, 1),
+    maxConnections: intFrom(env, 'HTTP_MAX_CONNECTIONS', d.maxConnections, 1),
     headersTimeoutMs,
     requestTimeoutMs,
-    keepAliveTimeoutMs: int(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', d.keepAliveTimeoutMs!, 0),
+    keepAliveTimeoutMs: intFrom(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', d.keepAliveTimeoutMs!, 0),
     trustProxy,
   };
 }

@@ -1,16 +1,18 @@
 /**
- * Sign-in with TRON and sessions. Nonces are single-use rows in SQLite; a session token is 32
- * random bytes given to the client once and stored only as its sha256.
+ * Sign-in with TRON and sessions. Nonces are single-use rows in the auth store (live/auth/store.ts);
+ * a session token is 32 random bytes given to the client once and stored only as its sha256.
  */
+import type { NonceAnswer } from '../../lib/protocol/http.js';
 import { createHash, randomBytes } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import { Trx } from 'tronweb';
 import { LiveError } from '../internal/errors.js';
 import { requireAddress } from '../internal/address.js';
 import { formatSignIn, parseSignIn } from './message.js';
+import type { AuthStore } from './store.js';
 
 export interface AuthParams {
-  db: Database.Database;
+  /** Nonces and sessions (SQLite: createSqliteAuthStore). */
+  store: AuthStore;
   domain: string;
   uri: string;
   statement: string;
@@ -33,11 +35,7 @@ export interface Session {
   createdAt: number;
 }
 
-export interface NonceAnswer {
-  message: string;
-  nonce: string;
-  expiresAt: number;
-}
+export type { NonceAnswer };
 
 export interface Auth {
   /** Issues a nonce and the exact message `address` must sign. */
@@ -60,21 +58,9 @@ export interface Auth {
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-/** The sign-in service over the live database. */
+/** The sign-in service over its store. */
 export function createAuth(p: AuthParams): Auth {
-  const insertNonce = p.db.prepare(
-    'INSERT INTO live_nonces (nonce, address, message, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-  );
-  const getNonce = p.db.prepare('SELECT * FROM live_nonces WHERE nonce = ?');
-  const useNonce = p.db.prepare('UPDATE live_nonces SET used_at = ? WHERE nonce = ? AND used_at IS NULL');
-  const insertSession = p.db.prepare(
-    'INSERT INTO live_sessions (token_hash, address, created_at, expires_at) VALUES (?, ?, ?, ?)',
-  );
-  const getSession = p.db.prepare('SELECT address, created_at, expires_at FROM live_sessions WHERE token_hash = ?');
-  const slideSession = p.db.prepare('UPDATE live_sessions SET expires_at = ? WHERE token_hash = ?');
-  const deleteSession = p.db.prepare('DELETE FROM live_sessions WHERE token_hash = ?');
-  const purge = p.db.prepare('DELETE FROM live_nonces WHERE expires_at < ?');
-  const purgeSessions = p.db.prepare('DELETE FROM live_sessions WHERE expires_at < ?');
+  const store = p.store;
   let lastPurge = 0;
 
   function open(address: string): { token: string; session: Session } {
@@ -86,7 +72,7 @@ export function createAuth(p: AuthParams): Auth {
       createdAt: now,
       expiresAt: now + Math.min(p.sessionTtlMs, p.sessionMaxMs),
     };
-    insertSession.run(session.id, address, now, session.expiresAt);
+    store.insertSession(session.id, address, now, session.expiresAt);
     return { token, session };
   }
 
@@ -94,7 +80,7 @@ export function createAuth(p: AuthParams): Auth {
   // minute), so a busy client does not write the row on every request.
   const slideStep = Math.min(60_000, Math.floor(p.sessionTtlMs / 10));
   function lookup(id: string, used: boolean): Session | undefined {
-    const row = getSession.get(id) as { address: string; created_at: number; expires_at: number } | undefined;
+    const row = store.session(id);
     const now = p.now();
     const limit = row ? row.created_at + p.sessionMaxMs : 0;
     if (!row || row.expires_at <= now || limit <= now) return undefined;
@@ -102,7 +88,7 @@ export function createAuth(p: AuthParams): Auth {
     if (used) {
       const slid = Math.min(now + p.sessionTtlMs, limit);
       if (slid - expiresAt > slideStep || (slid === limit && slid !== row.expires_at)) {
-        slideSession.run(slid, id);
+        store.slideSession(id, slid);
         expiresAt = slid;
       }
     }
@@ -117,8 +103,8 @@ export function createAuth(p: AuthParams): Auth {
       if (now - lastPurge > 60_000) {
         lastPurge = now;
         // Expired nonces can never sign in; used ones stay until then so replays say NONCE_USED.
-        purge.run(now - 86_400_000);
-        purgeSessions.run(now);
+        store.purgeNonces(now - 86_400_000);
+        store.purgeSessions(now);
       }
       const nonce = randomBytes(12).toString('hex');
       const expiresAt = now + p.nonceTtlMs;
@@ -133,7 +119,7 @@ export function createAuth(p: AuthParams): Auth {
         issuedAt: new Date(now).toISOString(),
         expirationTime: new Date(expiresAt).toISOString(),
       });
-      insertNonce.run(nonce, address, message, now, expiresAt);
+      store.insertNonce({ nonce, address, message, issued_at: now, expires_at: expiresAt });
       return { message, nonce, expiresAt };
     },
 
@@ -154,9 +140,7 @@ export function createAuth(p: AuthParams): Auth {
       const chainId = await p.chainId();
       if (f.chainId !== chainId)
         throw new LiveError('WRONG_CHAIN', `message is for chain ${f.chainId}, not ${chainId}`);
-      const row = getNonce.get(f.nonce) as
-        | { address: string; message: string; expires_at: number; used_at: number | null }
-        | undefined;
+      const row = store.nonce(f.nonce);
       if (!row || row.address !== address)
         throw new LiveError('NONCE_UNKNOWN', 'this nonce was not issued for this address: ask for a new one');
       if (row.used_at !== null)
@@ -178,11 +162,11 @@ export function createAuth(p: AuthParams): Auth {
       if (signer !== address)
         throw new LiveError('SIGNATURE_MISMATCH', `the message was signed by ${signer}, not ${address}`);
       // Burning the nonce and opening the session commit together: a nonce signs in exactly once.
-      return p.db.transaction(() => {
-        if (useNonce.run(now, f.nonce).changes !== 1)
+      return store.transaction(() => {
+        if (!store.useNonce(f.nonce, now))
           throw new LiveError('NONCE_USED', 'this nonce has already signed in: ask for a new one');
         return open(address);
-      })();
+      });
     },
 
     session(token) {
@@ -195,7 +179,7 @@ export function createAuth(p: AuthParams): Auth {
     logout(token) {
       if (!token || token.length > 200) return undefined;
       const id = hashToken(token);
-      return deleteSession.run(id).changes > 0 ? id : undefined;
+      return store.deleteSession(id) ? id : undefined;
     },
 
     mintSession: open,

@@ -6,7 +6,6 @@
  * another (`dm.block`, kept in live_dm_blocks): while either has blocked the other, neither can
  * message the other (DM_BLOCKED).
  */
-import type Database from 'better-sqlite3';
 import type { ChatLimits } from '../internal/config.js';
 import type { Directory } from '../internal/directory.js';
 import { LiveError, badField } from '../internal/errors.js';
@@ -14,39 +13,15 @@ import { requireAddress } from '../internal/address.js';
 import type { ClientMessage, Connection, Hub } from './hub.js';
 import { RateLimiter } from '../../lib/rateLimit.js';
 import { cleanText } from './text.js';
+import type { DmRow, DmStore } from './dmStore.js';
+import type { DirectMessage } from '../../lib/protocol/payloads.js';
+import type { DmConversation, DmConversationList, DmPage } from '../../lib/protocol/http.js';
 
-export interface DirectMessage {
-  id: number;
-  from: string;
-  to: string;
-  text: string;
-  at: number;
-}
-
-export interface DmPage {
-  /** Oldest first within the page. */
-  nodes: DirectMessage[];
-  /** Pass as `before` for the previous (older) page. */
-  pageInfo: { endCursor: string | null; hasNextPage: boolean };
-}
-
-/** One conversation in the list: the other party and the last message either way. */
-export interface DmConversation {
-  with: string;
-  handle: string | null;
-  last: DirectMessage;
-}
-
-interface DmRow {
-  id: number;
-  sender: string;
-  recipient: string;
-  text: string;
-  created_at: number;
-}
+export type { DmConversation, DmConversationList, DmPage };
 
 export interface DmsParams {
-  db: Database.Database;
+  /** Messages and blocks (SQLite: createSqliteDmStore). */
+  store: DmStore;
   hub: Hub;
   directory: Directory;
   limits: ChatLimits;
@@ -66,36 +41,8 @@ const dmOf = (r: DmRow): DirectMessage => ({
 export class Dms {
   readonly #limiter = new RateLimiter();
   #sent = 0;
-  readonly #insert;
-  readonly #page;
-  readonly #conversations;
-  readonly #blocks;
 
-  constructor(private readonly p: DmsParams) {
-    // The last message of each of my conversations: my sent and received messages come off the
-    // (sender, id) and (recipient, id) indexes, newest first.
-    this.#conversations = p.db.prepare(
-      `SELECT d.* FROM live_dms d JOIN (
-         SELECT pair, max(id) AS last FROM live_dms WHERE sender = ? OR recipient = ? GROUP BY pair
-       ) c ON d.id = c.last WHERE d.id < ? ORDER BY d.id DESC LIMIT ?`,
-    );
-    this.#insert = p.db.prepare(
-      'INSERT INTO live_dms (pair, sender, recipient, text, created_at) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.#page = p.db.prepare('SELECT * FROM live_dms WHERE pair = ? AND id < ? ORDER BY id DESC LIMIT ?');
-    this.#blocks = {
-      either: p.db
-        .prepare(
-          'SELECT blocker FROM live_dm_blocks WHERE (blocker = ? AND blocked = ?) OR (blocker = ? AND blocked = ?) LIMIT 1',
-        )
-        .pluck(),
-      add: p.db.prepare('INSERT OR IGNORE INTO live_dm_blocks (blocker, blocked, created_at) VALUES (?, ?, ?)'),
-      remove: p.db.prepare('DELETE FROM live_dm_blocks WHERE blocker = ? AND blocked = ?'),
-      list: p.db
-        .prepare('SELECT blocked FROM live_dm_blocks WHERE blocker = ? ORDER BY created_at DESC LIMIT 1000')
-        .pluck(),
-    };
-  }
+  constructor(private readonly p: DmsParams) {}
 
   /** `dm.block` / `dm.unblock {user}`, `dm.blocks` (who I blocked). */
   #blockMessages(hub: Hub): void {
@@ -108,13 +55,17 @@ export class Dms {
         const blocker = me(c);
         const user = requireAddress(m.user, 'user');
         if (user === blocker) throw new LiveError('BAD_MESSAGE', 'you cannot block yourself', { field: 'user' });
-        if (type === 'dm.block') this.#blocks.add.run(blocker, user, this.p.now());
-        else this.#blocks.remove.run(blocker, user);
+        if (type === 'dm.block') this.p.store.block(blocker, user, this.p.now());
+        else this.p.store.unblock(blocker, user);
         c.send({ type: 'ack', ...(m.id !== undefined ? { id: m.id } : {}), user, blocked: type === 'dm.block' });
       });
     }
     hub.on('dm.blocks', (c, m) =>
-      c.send({ type: 'dm.blocks', users: this.#blocks.list.all(me(c)), ...(m.id !== undefined ? { id: m.id } : {}) }),
+      c.send({
+        type: 'dm.blocks',
+        users: this.p.store.blocked(me(c)),
+        ...(m.id !== undefined ? { id: m.id } : {}),
+      }),
     );
   }
 
@@ -131,7 +82,8 @@ export class Dms {
       );
       c.send({
         type: 'dms',
-        with: m.with,
+        // page() accepted it: a base58 address.
+        with: m.with as string,
         messages: page.nodes,
         pageInfo: page.pageInfo,
         ...(m.id !== undefined ? { id: m.id } : {}),
@@ -145,7 +97,7 @@ export class Dms {
     const to = requireAddress(m.to, 'to');
     if (to === from) throw new LiveError('BAD_MESSAGE', 'you cannot message yourself', { field: 'to' });
     const text = cleanText(m.text, this.p.limits.maxMessageLength);
-    const blocker = this.#blocks.either.get(to, from, from, to) as string | undefined;
+    const blocker = this.p.store.blocker(to, from);
     if (blocker !== undefined) {
       throw new LiveError(
         'DM_BLOCKED',
@@ -164,26 +116,22 @@ export class Dms {
         `at most ${this.p.limits.userMessages} direct messages per ${this.p.limits.rateWindowMs / 1000} s`,
         { retryAfterMs: wait },
       );
-    const id = Number(this.#insert.run(pairOf(from, to), from, to, text, now).lastInsertRowid);
+    const id = this.p.store.insert(pairOf(from, to), from, to, text, now);
     const handle = await this.p.directory.handle(from);
-    const out = { type: 'dm', id, from, handle, to, text, at: now };
+    const out = { type: 'dm' as const, id, from, handle, to, text, at: now };
     this.p.hub.sendTo(to, out);
     this.p.hub.sendTo(from, out);
     if (m.id !== undefined) c.send({ type: 'ack', id: m.id, messageId: id, at: now });
   }
 
   /** My conversations, the one with the latest message first; `before` is the previous page's endCursor. */
-  async conversations(
-    me: string,
-    before: string | null,
-    first: string | null,
-  ): Promise<{ nodes: DmConversation[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } }> {
+  async conversations(me: string, before: string | null, first: string | null): Promise<DmConversationList> {
     const n = first === null || first === '' ? 50 : Number(first);
     if (!Number.isSafeInteger(n) || n < 1 || n > 100) throw badField('first', 'first must be 1 to 100');
     const b = before === null || before === '' ? Number.MAX_SAFE_INTEGER : Number(before);
     if (!Number.isSafeInteger(b) || b < 1)
       throw badField('before', 'before must be the endCursor of the previous page');
-    const rows = this.#conversations.all(me, me, b, n + 1) as DmRow[];
+    const rows = this.p.store.conversations(me, b, n + 1);
     const page = rows.slice(0, n);
     const nodes = await Promise.all(
       page.map(async (r) => {
@@ -205,7 +153,7 @@ export class Dms {
     const b = before === null || before === '' ? Number.MAX_SAFE_INTEGER : Number(before);
     if (!Number.isSafeInteger(b) || b < 1)
       throw badField('before', 'before must be the endCursor of the previous page');
-    const rows = this.#page.all(pairOf(me, peer), b, n + 1) as DmRow[];
+    const rows = this.p.store.page(pairOf(me, peer), b, n + 1);
     const page = rows.slice(0, n);
     return {
       nodes: page.reverse().map(dmOf),

@@ -5,16 +5,18 @@
  * removed it), with a `message.update` so clients can change the badge. A gift is posted once:
  * live_gift_receipts remembers its chain position.
  */
-import type Database from 'better-sqlite3';
 import type { Directory } from '../internal/directory.js';
 import type { CatalogGift, IndexedGift, IndexerClient } from '../internal/indexer.js';
 import { describeError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import type { Streams } from '../streams/service.js';
 import type { Rooms } from './rooms.js';
+import type { GiftReceipt } from '../../lib/protocol/payloads.js';
+import type { Finality, GiftReceiptStore, ReceiptRow } from './giftReceiptStore.js';
 
 export interface GiftReceiptsParams {
-  db: Database.Database;
+  /** The receipts (SQLite: createSqliteGiftReceiptStore, on the rooms' database). */
+  store: GiftReceiptStore;
   indexer: IndexerClient;
   directory: Directory;
   streams: Streams;
@@ -44,15 +46,6 @@ export function giftName(uri: string | undefined, giftId: string): string {
     }
   }
   return uri.trim().slice(0, 60) || `Gift #${giftId}`;
-}
-
-interface ReceiptRow {
-  tx_id: string;
-  log_index: number;
-  stream_id: number;
-  message_id: number;
-  block_number: number;
-  timestamp: number;
 }
 
 /** Gift receipts from the indexer into the stream rooms. */
@@ -97,7 +90,7 @@ export class GiftReceipts {
    * against the new index (final again, or dropped when the gift is no longer there).
    */
   recheckAll(): number {
-    const rows = this.p.db.prepare("SELECT * FROM live_gift_receipts WHERE finality = 'final'").all() as ReceiptRow[];
+    const rows = this.p.store.finals();
     for (const r of rows) this.#setFinality(r, 'pending', {});
     if (rows.length) this.p.log.info('gift receipts to check again against a rebuilt index', { receipts: rows.length });
     return rows.length;
@@ -116,12 +109,7 @@ export class GiftReceipts {
    */
   async #catchUp(): Promise<void> {
     try {
-      const streams = this.p.db
-        .prepare(
-          `SELECT s.id, s.owner, s.created_at, (SELECT max(timestamp) FROM live_gift_receipts r WHERE r.stream_id = s.id) AS last
-           FROM live_streams s WHERE s.state != 'ended' OR s.ended_at > ? ORDER BY s.id DESC LIMIT 500`,
-        )
-        .all(Date.now() - 3_600_000) as { id: number; owner: string; created_at: number; last: number | null }[];
+      const streams = this.p.store.catchUpStreams(Date.now() - 3_600_000);
       for (const s of streams) {
         // Chain time and this clock differ a little: start five minutes before the stream existed.
         const from = s.last ?? s.created_at - 300_000;
@@ -152,9 +140,7 @@ export class GiftReceipts {
       // A streamId is a tag anyone can put on a gift: only gifts to the stream's owner belong in its room.
       const stream = this.p.streams.find(streamId);
       if (!stream || stream.owner !== g.broadcaster) return;
-      const known = this.p.db
-        .prepare('SELECT * FROM live_gift_receipts WHERE tx_id = ? AND log_index = ?')
-        .get(g.txId, g.logIndex) as (ReceiptRow & { finality: string }) | undefined;
+      const known = this.p.store.find(g.txId, g.logIndex);
       if (g.removed) {
         // A reorg took it back: the badge says so at once (the transaction may come back in a new block).
         if (known && known.finality !== 'dropped') this.#setFinality(known, 'dropped', {});
@@ -170,7 +156,7 @@ export class GiftReceipts {
       }
       const [name, handle] = await Promise.all([this.#name(g.giftId), this.p.directory.handle(g.sender)]);
       const finality = g.finality === 'FINAL' ? 'final' : 'pending';
-      const data = {
+      const data: GiftReceipt = {
         txId: g.txId,
         logIndex: g.logIndex,
         blockNumber: g.blockNumber,
@@ -186,41 +172,35 @@ export class GiftReceipts {
       };
       const room = `stream:${streamId}`;
       const text = `${handle ?? g.sender} sent ${g.quantity} × ${name}`;
-      this.p.db.transaction(() => {
+      this.p.store.transaction(() => {
         const msg = this.p.rooms.post(room, 'gift', g.sender, handle, text, data);
-        this.p.db
-          .prepare(
-            'INSERT INTO live_gift_receipts (tx_id, log_index, stream_id, message_id, block_number, timestamp, finality) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          )
-          .run(g.txId, g.logIndex, streamId, msg.id, g.blockNumber, g.timestamp, finality);
-      })();
+        this.p.store.insert({
+          tx_id: g.txId,
+          log_index: g.logIndex,
+          stream_id: streamId,
+          message_id: msg.id,
+          block_number: g.blockNumber,
+          timestamp: g.timestamp,
+          finality,
+        });
+      });
     } catch (e) {
       this.p.log.error('gift receipt failed', { tx_id: g.txId, log_index: g.logIndex, error: describeError(e) });
     }
   }
 
   /** Records a receipt's new finality (and block, when it moved) and tells its room. */
-  #setFinality(
-    r: ReceiptRow,
-    finality: 'pending' | 'final' | 'dropped',
-    moved: { blockNumber?: number; timestamp?: number },
-  ): void {
-    const msg = this.p.db.prepare('SELECT data FROM live_messages WHERE id = ?').get(r.message_id) as
-      | { data: string }
-      | undefined;
+  #setFinality(r: ReceiptRow, finality: Finality, moved: { blockNumber?: number; timestamp?: number }): void {
+    // The receipt as posted (a message without one is not a gift's: nothing for clients to update).
     const data = {
-      ...(msg ? (JSON.parse(msg.data) as Record<string, unknown>) : {}),
+      ...(this.p.rooms.giftOf(r.message_id) ?? ({} as GiftReceipt)),
       finality,
       ...(moved.blockNumber !== undefined ? { blockNumber: moved.blockNumber } : {}),
     };
-    this.p.db.transaction(() => {
-      this.p.db
-        .prepare(
-          'UPDATE live_gift_receipts SET finality = ?, block_number = coalesce(?, block_number), timestamp = coalesce(?, timestamp) WHERE tx_id = ? AND log_index = ?',
-        )
-        .run(finality, moved.blockNumber ?? null, moved.timestamp ?? null, r.tx_id, r.log_index);
+    this.p.store.transaction(() => {
+      this.p.store.setFinality(r.tx_id, r.log_index, finality, moved.blockNumber ?? null, moved.timestamp ?? null);
       this.p.rooms.updateData(r.message_id, data);
-    })();
+    });
   }
 
   /** Flips pending receipts the solidified head has passed (exported for tests to call directly). */
@@ -228,9 +208,7 @@ export class GiftReceipts {
     if (this.#polling) return;
     this.#polling = true;
     try {
-      const pending = this.p.db
-        .prepare("SELECT * FROM live_gift_receipts WHERE finality = 'pending' ORDER BY block_number LIMIT 200")
-        .all() as ReceiptRow[];
+      const pending = this.p.store.pending(200);
       if (!pending.length) return;
       const final = await this.p.indexer.finalBlock();
       for (const r of pending) {

@@ -12,9 +12,15 @@ import { LiveError, errorBody } from '../internal/errors.js';
 import { bearerOf, originAllowed, parseCookies } from '../internal/http.js';
 import { describeError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
+import { type ClientEnvelope, type ClientFrameType, parseClientFrame } from '../../lib/protocol/client.js';
+import type { ServerFrame } from '../../lib/protocol/server.js';
+import { type Bus, createLocalBus } from './bus.js';
 
-/** A client message after JSON parsing. */
-export type ClientMessage = Record<string, unknown> & { type: string; id?: unknown };
+/**
+ * A client message after the envelope check (lib/protocol/client.ts): a known `type`, an optional
+ * `id`; its handler checks the other fields.
+ */
+export type ClientMessage = ClientEnvelope;
 
 /** One WebSocket connection. */
 export class Connection {
@@ -46,7 +52,7 @@ export class Connection {
   }
 
   /** Sends a server message (dropped if the socket is not open; a client too slow to drain is cut off). */
-  send(msg: Record<string, unknown>): void {
+  send(msg: ServerFrame): void {
     this.sendText(JSON.stringify(msg));
   }
 
@@ -122,6 +128,8 @@ export interface HubParams {
   viewersPerIp: number;
   /** Told about every failed handler (a full disk turns the service's health red). */
   onFailure?: (e: unknown) => void;
+  /** What room and account frames fan out through (default: in-process). */
+  bus?: Bus;
 }
 
 export interface RoomCount {
@@ -136,15 +144,26 @@ export interface RoomCount {
   users: number;
 }
 
+/** The bus topic of every connection of an account. */
+const userTopic = (address: string): string => `user:${address}`;
+
 /** Close code of a socket whose session ended (logout or expiry); the client may reconnect anonymously. */
 export const SESSION_ENDED = 4001;
 
-/** The hub. Handlers are registered by type; rooms are plain strings (`stream:1`, `match:...`). */
+/**
+ * The hub. Handlers are registered by type; rooms are plain strings (`stream:1`, `match:...`).
+ * Frames for a room or an account go through the bus: the hub subscribes to a room's topic while
+ * one of its sockets is in the room, and to `user:<address>` while one of its sockets is that
+ * account's, and delivers what the bus brings to those sockets.
+ */
 export class Hub {
   readonly wss: WebSocketServer;
-  readonly #handlers = new Map<string, MessageHandler>();
+  readonly #handlers = new Map<ClientFrameType, MessageHandler>();
   readonly #rooms = new Map<string, Set<Connection>>();
   readonly #byAddress = new Map<string, Set<Connection>>();
+  readonly #bus: Bus;
+  /** Invariant: a subscription for each room in #rooms and each `user:<address>` of #byAddress. */
+  readonly #subscriptions = new Map<string, () => void>();
   readonly #connections = new Set<Connection>();
   readonly #viewerTimers = new Map<string, NodeJS.Timeout>();
   readonly #viewersPushedAt = new Map<string, number>();
@@ -157,6 +176,7 @@ export class Hub {
   readonly #perIp = new Map<string, number>();
 
   constructor(private readonly p: HubParams) {
+    this.#bus = p.bus ?? createLocalBus();
     this.wss = new WebSocketServer({ noServer: true, maxPayload: p.limits.maxFrameBytes, perMessageDeflate: false });
     this.#heartbeat = setInterval(() => {
       for (const c of this.#connections) {
@@ -207,7 +227,7 @@ export class Hub {
     return true;
   }
 
-  on(type: string, handler: MessageHandler): void {
+  on(type: ClientFrameType, handler: MessageHandler): void {
     this.#handlers.set(type, handler);
   }
 
@@ -282,7 +302,10 @@ export class Hub {
     this.#connections.add(conn);
     if (address) {
       let set = this.#byAddress.get(address);
-      if (!set) this.#byAddress.set(address, (set = new Set()));
+      if (!set) {
+        this.#byAddress.set(address, (set = new Set()));
+        this.#subscribe(userTopic(address), (f) => this.#deliverToAddress(address, f));
+      }
       set.add(conn);
     }
     ws.on('pong', () => (conn.alive = true));
@@ -300,32 +323,14 @@ export class Hub {
       return;
     }
     if (verdict === 'drop') return;
-    let msg: unknown;
-    try {
-      if (isBinary) throw new Error('binary');
-      msg = JSON.parse(data.toString());
-    } catch {
-      conn.error(new LiveError('BAD_MESSAGE', 'frames must be JSON text objects with a "type"'));
+    const parsed = parseClientFrame(isBinary ? null : data.toString(), (type) => this.#handlers.has(type));
+    if (!parsed.ok) {
+      conn.error(new LiveError(parsed.refusal.code, parsed.refusal.message), parsed.refusal.id);
       return;
     }
-    if (
-      typeof msg !== 'object' ||
-      msg === null ||
-      Array.isArray(msg) ||
-      typeof (msg as { type?: unknown }).type !== 'string'
-    ) {
-      conn.error(
-        new LiveError('BAD_MESSAGE', 'frames must be JSON objects with a string "type"'),
-        (msg as { id?: unknown } | null)?.id,
-      );
-      return;
-    }
-    const m = msg as ClientMessage;
-    const handler = this.#handlers.get(m.type);
-    if (!handler) {
-      conn.error(new LiveError('UNKNOWN_TYPE', `unknown message type ${JSON.stringify(m.type).slice(0, 60)}`), m.id);
-      return;
-    }
+    const m = parsed.frame;
+    // parseClientFrame accepted only types with a handler.
+    const handler = this.#handlers.get(m.type)!;
     conn.enqueue(async () => {
       try {
         await handler(conn, m);
@@ -344,7 +349,10 @@ export class Hub {
     if (conn.address) {
       const set = this.#byAddress.get(conn.address);
       set?.delete(conn);
-      if (set?.size === 0) this.#byAddress.delete(conn.address);
+      if (set?.size === 0) {
+        this.#byAddress.delete(conn.address);
+        this.#unsubscribe(userTopic(conn.address));
+      }
     }
     for (const l of this.#closeListeners) {
       try {
@@ -357,7 +365,10 @@ export class Hub {
 
   join(conn: Connection, room: string): void {
     let set = this.#rooms.get(room);
-    if (!set) this.#rooms.set(room, (set = new Set()));
+    if (!set) {
+      this.#rooms.set(room, (set = new Set()));
+      this.#subscribe(room, (f) => this.#deliverToRoom(room, f));
+    }
     if (set.has(conn)) return;
     set.add(conn);
     conn.rooms.add(room);
@@ -368,12 +379,29 @@ export class Hub {
     const set = this.#rooms.get(room);
     conn.rooms.delete(room);
     if (!set?.delete(conn)) return;
-    if (set.size === 0) this.#rooms.delete(room);
+    if (set.size === 0) {
+      this.#rooms.delete(room);
+      this.#unsubscribe(room);
+    }
     this.#viewersChanged(room);
   }
 
-  /** Sends to every connection in the room (serialised once). */
-  broadcast(room: string, msg: Record<string, unknown>): void {
+  #subscribe(topic: string, listener: (f: ServerFrame) => void): void {
+    this.#subscriptions.set(topic, this.#bus.subscribe(topic, listener));
+  }
+
+  #unsubscribe(topic: string): void {
+    this.#subscriptions.get(topic)?.();
+    this.#subscriptions.delete(topic);
+  }
+
+  /** Sends to every connection in the room, through the bus. */
+  broadcast(room: string, msg: ServerFrame): void {
+    this.#bus.publish(room, msg);
+  }
+
+  /** Delivers a room's frame to this hub's connections in the room (serialised once). */
+  #deliverToRoom(room: string, msg: ServerFrame): void {
     const set = this.#rooms.get(room);
     if (!set) return;
     // Encoded once: ws would otherwise turn the string into bytes again for every socket.
@@ -404,8 +432,12 @@ export class Hub {
     }
   }
 
-  /** Sends to every connection of an address. */
-  sendTo(address: string, msg: Record<string, unknown>): void {
+  /** Sends to every connection of an address, through the bus. */
+  sendTo(address: string, msg: ServerFrame): void {
+    this.#bus.publish(userTopic(address), msg);
+  }
+
+  #deliverToAddress(address: string, msg: ServerFrame): void {
     const set = this.#byAddress.get(address);
     if (!set) return;
     const text = JSON.stringify(msg);

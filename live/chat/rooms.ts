@@ -4,7 +4,6 @@
  * followers-only), and system messages (gift receipts). Messages persist in live_messages; a
  * deleted message stays in the table (deleted_at set) but never reaches history again.
  */
-import type Database from 'better-sqlite3';
 import type { ChatLimits } from '../internal/config.js';
 import type { Directory } from '../internal/directory.js';
 import { LiveError } from '../internal/errors.js';
@@ -13,41 +12,19 @@ import type { Streams, StreamRow } from '../streams/service.js';
 import type { ClientMessage, Connection, Hub } from './hub.js';
 import { RateLimiter } from '../../lib/rateLimit.js';
 import { cleanText } from './text.js';
-
-/** A chat message as clients receive it (`type: "message"`, in `history`). */
-export interface ChatMessage {
-  id: number;
-  room: string;
-  kind: 'chat' | 'gift' | 'system';
-  from: string | null;
-  handle: string | null;
-  text: string;
-  at: number;
-  /** Kind-specific fields (a gift receipt's). */
-  gift?: Record<string, unknown>;
-}
-
-interface MessageRow {
-  id: number;
-  room: string;
-  kind: 'chat' | 'gift' | 'system';
-  sender: string | null;
-  handle: string | null;
-  text: string;
-  data: string | null;
-  created_at: number;
-}
+import type { MessageRow, RoomStore } from './roomStore.js';
+import type { ChatMessage, GiftReceipt, Role } from '../../lib/protocol/payloads.js';
+import type { RoomState } from '../../lib/protocol/server.js';
 
 export interface RoomsParams {
-  db: Database.Database;
+  /** Messages, bans and moderators (SQLite: createSqliteRoomStore). */
+  store: RoomStore;
   hub: Hub;
   streams: Streams;
   directory: Directory;
   limits: ChatLimits;
   now: () => number;
 }
-
-export type Role = 'owner' | 'moderator' | 'viewer' | 'anonymous';
 
 const MAX_TIMEOUT_S = 14 * 86_400;
 const MAX_SLOW_S = 3600;
@@ -74,7 +51,7 @@ export function messageOf(r: MessageRow): ChatMessage {
     handle: r.handle,
     text: r.text,
     at: r.created_at,
-    ...(r.data ? { gift: JSON.parse(r.data) as Record<string, unknown> } : {}),
+    ...(r.data ? { gift: JSON.parse(r.data) as GiftReceipt } : {}),
   };
 }
 
@@ -83,32 +60,9 @@ export class Rooms {
   readonly #limiter = new RateLimiter();
   readonly #lastSaid = new Map<string, number>();
   readonly #mods = new Map<number, Set<string>>();
-  readonly #stmt;
   readonly #sweeper: NodeJS.Timeout;
 
   constructor(private readonly p: RoomsParams) {
-    const db = p.db;
-    this.#stmt = {
-      insert: db.prepare(
-        'INSERT INTO live_messages (room, kind, sender, handle, text, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      history: db.prepare(
-        'SELECT * FROM live_messages WHERE room = ? AND deleted_at IS NULL AND id < ? ORDER BY id DESC LIMIT ?',
-      ),
-      message: db.prepare('SELECT * FROM live_messages WHERE id = ?'),
-      del: db.prepare('UPDATE live_messages SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL'),
-      setData: db.prepare('UPDATE live_messages SET data = ? WHERE id = ?'),
-      ban: db.prepare('SELECT until FROM live_bans WHERE stream_id = ? AND address = ?'),
-      putBan: db.prepare(
-        'INSERT INTO live_bans (stream_id, address, until, by, reason, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (stream_id, address) DO UPDATE SET until = excluded.until, by = excluded.by, reason = excluded.reason, created_at = excluded.created_at',
-      ),
-      unban: db.prepare('DELETE FROM live_bans WHERE stream_id = ? AND address = ?'),
-      mods: db.prepare('SELECT address FROM live_room_mods WHERE stream_id = ?'),
-      addMod: db.prepare(
-        'INSERT OR IGNORE INTO live_room_mods (stream_id, address, appointed_by, created_at) VALUES (?, ?, ?, ?)',
-      ),
-      removeMod: db.prepare('DELETE FROM live_room_mods WHERE stream_id = ? AND address = ?'),
-    };
     this.#sweeper = setInterval(() => {
       const now = p.now();
       this.#limiter.sweep(p.limits.rateWindowMs, now);
@@ -141,7 +95,7 @@ export class Rooms {
   modsOf(streamId: number): Set<string> {
     let set = this.#mods.get(streamId);
     if (!set) {
-      set = new Set((this.#stmt.mods.all(streamId) as { address: string }[]).map((r) => r.address));
+      set = new Set(this.p.store.mods(streamId));
       this.#mods.set(streamId, set);
     }
     return set;
@@ -155,7 +109,7 @@ export class Rooms {
 
   /** The last `limit` visible messages of a room before message `before`, oldest first. */
   messages(room: string, limit: number, before = Number.MAX_SAFE_INTEGER): ChatMessage[] {
-    return (this.#stmt.history.all(room, before, limit) as MessageRow[]).reverse().map(messageOf);
+    return this.p.store.history(room, before, limit).reverse().map(messageOf);
   }
 
   /** Stores a message and sends it to the room. */
@@ -165,26 +119,38 @@ export class Rooms {
     sender: string | null,
     handle: string | null,
     text: string,
-    data?: Record<string, unknown>,
+    data?: GiftReceipt,
   ): ChatMessage {
     const at = this.p.now();
-    const id = Number(
-      this.#stmt.insert.run(room, kind, sender, handle, text, data ? JSON.stringify(data) : null, at).lastInsertRowid,
-    );
+    const id = this.p.store.insertMessage({
+      room,
+      kind,
+      sender,
+      handle,
+      text,
+      data: data ? JSON.stringify(data) : null,
+      at,
+    });
     const msg: ChatMessage = { id, room, kind, from: sender, handle, text, at, ...(data ? { gift: data } : {}) };
     this.p.hub.broadcast(room, { type: 'message', ...msg });
     return msg;
   }
 
+  /** A message's gift receipt (undefined: no such message, or not a gift's). */
+  giftOf(messageId: number): GiftReceipt | undefined {
+    const data = this.p.store.message(messageId)?.data;
+    return data ? (JSON.parse(data) as GiftReceipt) : undefined;
+  }
+
   /** Replaces a message's data (a gift turning final) and tells the room. */
-  updateData(messageId: number, data: Record<string, unknown>): void {
-    this.#stmt.setData.run(JSON.stringify(data), messageId);
-    const r = this.#stmt.message.get(messageId) as MessageRow | undefined;
+  updateData(messageId: number, data: GiftReceipt): void {
+    this.p.store.setMessageData(messageId, JSON.stringify(data));
+    const r = this.p.store.message(messageId);
     if (r) this.p.hub.broadcast(r.room, { type: 'message.update', room: r.room, id: r.id, gift: data });
   }
 
-  #state(address: string | null, s: StreamRow): Record<string, unknown> {
-    const out: Record<string, unknown> = {
+  #state(address: string | null, s: StreamRow): RoomState {
+    const out: RoomState = {
       role: this.roleOf(address, s),
       slowModeSeconds: s.slow_mode_seconds,
       followersOnly: s.followers_only === 1,
@@ -192,14 +158,15 @@ export class Rooms {
     };
     if (address) {
       const until = this.#banUntil(s.id, address);
-      if (until !== undefined) out[until === null ? 'banned' : 'timedOutUntil'] = until === null ? true : until;
+      if (until === null) out.banned = true;
+      else if (until !== undefined) out.timedOutUntil = until;
     }
     return out;
   }
 
   /** undefined: free to speak; null: banned; a time: timed out until then. */
   #banUntil(streamId: number, address: string): number | null | undefined {
-    const r = this.#stmt.ban.get(streamId, address) as { until: number | null } | undefined;
+    const r = this.p.store.ban(streamId, address);
     if (!r) return undefined;
     if (r.until !== null && r.until <= this.p.now()) return undefined;
     return r.until;
@@ -334,9 +301,7 @@ export class Rooms {
     switch (m.type) {
       case 'mod.delete': {
         const id = Number(m.messageId);
-        const r = Number.isSafeInteger(id)
-          ? (this.#stmt.message.get(id) as (MessageRow & { deleted_at: number | null }) | undefined)
-          : undefined;
+        const r = Number.isSafeInteger(id) ? this.p.store.message(id) : undefined;
         if (!r || r.room !== room || r.deleted_at !== null)
           throw new LiveError('MESSAGE_NOT_FOUND', `no message ${String(m.messageId)} in ${room}`, {
             field: 'messageId',
@@ -354,7 +319,7 @@ export class Rooms {
               : "only the broadcaster may delete a moderator's messages",
           );
         }
-        this.#stmt.del.run(now, me, id);
+        this.p.store.deleteMessage(id, now, me);
         this.p.hub.broadcast(room, { type: 'message.deleted', room, id, by: me });
         ack({ messageId: id });
         return;
@@ -365,21 +330,21 @@ export class Rooms {
         if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > MAX_TIMEOUT_S)
           throw new LiveError('BAD_MESSAGE', `seconds must be 1 to ${MAX_TIMEOUT_S}`, { field: 'seconds' });
         const until = now + seconds * 1000;
-        this.#stmt.putBan.run(streamId, user, until, me, String(m.reason ?? '').slice(0, 200), now);
+        this.p.store.putBan(streamId, user, until, me, String(m.reason ?? '').slice(0, 200), now);
         this.p.hub.broadcast(room, { type: 'moderation', room, action: 'timeout', user, by: me, seconds, until });
         ack({ user, until });
         return;
       }
       case 'mod.ban': {
         const user = target();
-        this.#stmt.putBan.run(streamId, user, null, me, String(m.reason ?? '').slice(0, 200), now);
+        this.p.store.putBan(streamId, user, null, me, String(m.reason ?? '').slice(0, 200), now);
         this.p.hub.broadcast(room, { type: 'moderation', room, action: 'ban', user, by: me });
         ack({ user });
         return;
       }
       case 'mod.unban': {
         const user = target();
-        this.#stmt.unban.run(streamId, user);
+        this.p.store.unban(streamId, user);
         this.p.hub.broadcast(room, { type: 'moderation', room, action: 'unban', user, by: me });
         ack({ user });
         return;
@@ -420,10 +385,10 @@ export class Rooms {
         if (user === s.owner)
           throw new LiveError('CANNOT_MODERATE', 'the broadcaster is always a moderator of their room');
         if (m.type === 'mod.add') {
-          this.#stmt.addMod.run(streamId, user, me, now);
+          this.p.store.addMod(streamId, user, me, now);
           this.modsOf(streamId).add(user);
         } else {
-          this.#stmt.removeMod.run(streamId, user);
+          this.p.store.removeMod(streamId, user);
           this.modsOf(streamId).delete(user);
         }
         this.p.hub.broadcast(room, {

@@ -5,51 +5,10 @@
  * Anything else is a bug and is masked as INTERNAL.
  */
 import { isStorageFull } from '../../lib/diskFull.js';
+import type { LiveErrorCode } from '../../lib/protocol/errors.js';
 
-/** Every code a client can see. */
-export type LiveErrorCode =
-  | 'BAD_REQUEST'
-  | 'BAD_ADDRESS'
-  | 'NOT_FOUND'
-  | 'METHOD_NOT_ALLOWED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'INTERNAL'
-  | 'UNAUTHENTICATED'
-  | 'NONCE_UNKNOWN'
-  | 'NONCE_USED'
-  | 'MESSAGE_EXPIRED'
-  | 'MESSAGE_MISMATCH'
-  | 'WRONG_DOMAIN'
-  | 'WRONG_CHAIN'
-  | 'SIGNATURE_MISMATCH'
-  | 'INDEXER_UNAVAILABLE'
-  | 'NODE_UNAVAILABLE'
-  | 'MEDIA_UNAVAILABLE'
-  | 'NOT_BROADCASTER'
-  | 'NOT_OWNER'
-  | 'STREAM_NOT_FOUND'
-  | 'STREAM_ENDED'
-  | 'BAD_MESSAGE'
-  | 'UNKNOWN_TYPE'
-  | 'FLOOD'
-  | 'ROOM_NOT_FOUND'
-  | 'NOT_IN_ROOM'
-  | 'EMPTY_MESSAGE'
-  | 'MESSAGE_TOO_LONG'
-  | 'RATE_LIMITED'
-  | 'SLOW_MODE'
-  | 'FOLLOWERS_ONLY'
-  | 'TIMED_OUT'
-  | 'BANNED'
-  | 'NOT_MODERATOR'
-  | 'MESSAGE_NOT_FOUND'
-  | 'CANNOT_MODERATE'
-  | 'NOT_MATCHED'
-  | 'FORBIDDEN_ORIGIN'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'TOO_MANY_CONNECTIONS'
-  | 'DM_BLOCKED'
-  | 'STORAGE_FULL';
+/** Every code a client can see (one list, shared with the web: lib/protocol/errors.ts). */
+export type { LiveErrorCode };
 
 const STATUS: Partial<Record<LiveErrorCode, number>> = {
   NOT_FOUND: 404,

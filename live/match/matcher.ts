@@ -6,11 +6,11 @@
  * live_reports.
  */
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { Directory } from '../internal/directory.js';
 import { LiveError } from '../internal/errors.js';
 import type { ClientMessage, Connection, Hub } from '../chat/hub.js';
 import { RateLimiter } from '../../lib/rateLimit.js';
+import type { MatchStore } from './store.js';
 
 export interface MatchPrefs {
   /** A language tag ("en"), or "" for any. */
@@ -33,7 +33,8 @@ interface Entry {
 }
 
 export interface MatcherParams {
-  db: Database.Database;
+  /** Blocks and reports (SQLite: createSqliteMatchStore). */
+  store: MatchStore;
   hub: Hub;
   directory: Directory;
   iceServers: unknown[];
@@ -79,21 +80,10 @@ export class Matcher {
   readonly #entries = new Map<Connection, Entry>();
   /** Waiting entries in arrival order. */
   #queue: Entry[] = [];
-  readonly #stmt;
   readonly #reports = new RateLimiter();
   #reported = 0;
 
-  constructor(private readonly p: MatcherParams) {
-    this.#stmt = {
-      blocked: p.db.prepare(
-        'SELECT 1 FROM live_match_blocks WHERE (blocker = ? AND blocked = ?) OR (blocker = ? AND blocked = ?)',
-      ),
-      block: p.db.prepare('INSERT OR IGNORE INTO live_match_blocks (blocker, blocked, created_at) VALUES (?, ?, ?)'),
-      report: p.db.prepare(
-        'INSERT INTO live_reports (reporter, reported, context, reason, created_at) VALUES (?, ?, ?, ?, ?)',
-      ),
-    };
-  }
+  constructor(private readonly p: MatcherParams) {}
 
   register(hub: Hub): void {
     hub.on('match.join', (c, m) => this.join(c, m));
@@ -121,11 +111,11 @@ export class Matcher {
   }
 
   #blocked(a: string, b: string): boolean {
-    return this.#stmt.blocked.get(a, b, b, a) !== undefined;
+    return this.p.store.blocked(a, b);
   }
 
   /** Ends `e`'s pair; the peer is told `peerReason`. Neither is queued again by this. */
-  #unpair(e: Entry, peerReason: string): void {
+  #unpair(e: Entry, peerReason: 'peer_left'): void {
     const peer = e.peer;
     if (!peer || e.state !== 'paired') return;
     for (const [x, y] of [
@@ -231,7 +221,7 @@ export class Matcher {
     const e = this.#entries.get(c);
     const other = e?.peer?.address ?? e?.lastPeer;
     if (!e || !other) throw new LiveError('NOT_MATCHED', 'nobody to block: not matched yet');
-    this.#stmt.block.run(e.address, other, this.p.now());
+    this.p.store.block(e.address, other, this.p.now());
     this.#unpair(e, 'peer_left');
     this.#dequeue(e);
     c.send({ type: 'match.ended', reason: 'blocked', user: other, ...(m.id !== undefined ? { id: m.id } : {}) });
@@ -250,7 +240,7 @@ export class Matcher {
     const wait = this.#reports.take(e.address, this.p.reportsPerHour, HOUR, now);
     if (wait > 0)
       throw new LiveError('RATE_LIMITED', `at most ${this.p.reportsPerHour} reports per hour`, { retryAfterMs: wait });
-    this.#stmt.report.run(e.address, other, e.room ?? e.lastRoom ?? 'match', reason, now);
+    this.p.store.report(e.address, other, e.room ?? e.lastRoom ?? 'match', reason, now);
     c.send({ type: 'ack', ...(m.id !== undefined ? { id: m.id } : {}), reported: other });
   }
 

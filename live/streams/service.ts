@@ -1,46 +1,18 @@
 /**
  * Streams: created by registered broadcasters (per the chain, through the indexer), each with a
- * numeric `streamId` (the uint256 gifts carry on chain) allocated sequentially in SQLite. State
+ * numeric `streamId` (the uint256 gifts carry on chain) allocated sequentially by the stream store (live/streams/store.ts). State
  * follows the media backend: idle (no media), live (media started), ended (final).
  */
-import type Database from 'better-sqlite3';
 import type { MediaBackend, MediaEvent, PlaybackInfo } from './media/backend.js';
 import type { Directory } from '../internal/directory.js';
 import { LiveError, badField } from '../internal/errors.js';
 import { describeError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import { INVISIBLE } from '../chat/text.js';
+import type { StreamStore } from './store.js';
+import type { OwnedStream, PublicStream, StreamDetail, StreamList, StreamState } from '../../lib/protocol/http.js';
 
-export type StreamState = 'idle' | 'live' | 'ended';
-
-/** A stream as everyone may see it. */
-export interface PublicStream {
-  streamId: string;
-  owner: string;
-  ownerHandle: string | null;
-  title: string;
-  category: string;
-  tags: string[];
-  language: string;
-  thumbnailUrl: string | null;
-  audioOnly: boolean;
-  state: StreamState;
-  playbackId: string;
-  slowModeSeconds: number;
-  followersOnly: boolean;
-  viewers: number;
-  createdAt: number;
-  updatedAt: number;
-  startedAt: number | null;
-  endedAt: number | null;
-}
-
-/** What only the owner sees on top. */
-export interface OwnedStream extends PublicStream {
-  mediaId: string;
-  streamKey: string;
-  ingestUrl: string;
-}
+export type { OwnedStream, PublicStream, StreamDetail, StreamList, StreamState };
 
 export interface StreamRow {
   id: number;
@@ -65,7 +37,8 @@ export interface StreamRow {
 }
 
 export interface StreamsParams {
-  db: Database.Database;
+  /** The streams (SQLite: createSqliteStreamStore). */
+  store: StreamStore;
   media: MediaBackend;
   directory: Directory;
   now: () => number;
@@ -76,11 +49,6 @@ export interface StreamsParams {
   onChange?: (stream: PublicStream) => void;
 }
 
-export interface StreamList {
-  nodes: PublicStream[];
-  pageInfo: { endCursor: string | null; hasNextPage: boolean };
-}
-
 export interface Streams {
   create(owner: string, input: Record<string, unknown>): Promise<OwnedStream>;
   update(caller: string, streamId: number, input: Record<string, unknown>): Promise<PublicStream>;
@@ -89,7 +57,7 @@ export interface Streams {
   row(streamId: number): StreamRow;
   /** The row, or undefined. */
   find(streamId: number): StreamRow | undefined;
-  get(streamId: number, caller?: string): Promise<(PublicStream | OwnedStream) & { playbackInfo: PlaybackInfo | null }>;
+  get(streamId: number, caller?: string): Promise<StreamDetail>;
   list(filter: {
     state?: string | null;
     owner?: string | null;
@@ -183,19 +151,11 @@ function metadata(
 
 /** The streams service. */
 export function createStreams(p: StreamsParams): Streams {
-  const { db } = p;
-  const byId = db.prepare('SELECT * FROM live_streams WHERE id = ?');
-  const byMedia = db.prepare('SELECT * FROM live_streams WHERE media_id = ?');
-  const insert =
-    db.prepare(`INSERT INTO live_streams (owner, title, category, tags, language, thumbnail_url, audio_only, state, media_id, stream_key, playback_id, ingest_url, created_at, updated_at)
-    VALUES (@owner, @title, @category, @tags, @language, @thumbnail_url, @audio_only, 'idle', @media_id, @stream_key, @playback_id, @ingest_url, @now, @now)`);
-  const setState = db.prepare(
-    "UPDATE live_streams SET state = ?, updated_at = ?, started_at = CASE WHEN ? = 'live' THEN ? ELSE started_at END WHERE id = ? AND state != 'ended'",
-  );
+  const { store } = p;
 
   // A new process has seen no media yet: streams left live by the last one are idle until the
   // backend reports `started` again.
-  db.prepare("UPDATE live_streams SET state = 'idle', updated_at = ? WHERE state = 'live'").run(p.now());
+  store.idleAllLive(p.now());
   restoreMedia();
 
   /**
@@ -204,11 +164,7 @@ export function createStreams(p: StreamsParams): Streams {
    * restart. The ingest URL is the backend's as it is now (the public URL may have changed).
    */
   function restoreMedia(): void {
-    const open = db
-      .prepare(
-        "SELECT id, title, audio_only, media_id, stream_key, playback_id, ingest_url FROM live_streams WHERE state != 'ended'",
-      )
-      .all() as StreamRow[];
+    const open = store.notEnded();
     if (!open.length) return;
     const restored = p.media.restoreStreams(
       open.map((r) => ({
@@ -220,13 +176,12 @@ export function createStreams(p: StreamsParams): Streams {
         audioOnly: r.audio_only === 1,
       })),
     );
-    const setIngest = db.prepare('UPDATE live_streams SET ingest_url = ? WHERE media_id = ? AND ingest_url != ?');
-    for (const m of restored) setIngest.run(m.ingestUrl, m.mediaId, m.ingestUrl);
+    for (const m of restored) store.setIngestUrl(m.mediaId, m.ingestUrl);
     if (restored.length < open.length)
       p.log.warn('media backend did not take back some streams', { streams: open.length, restored: restored.length });
   }
 
-  const find = (id: number): StreamRow | undefined => byId.get(id) as StreamRow | undefined;
+  const find = (id: number): StreamRow | undefined => store.byId(id);
   const row = (id: number): StreamRow => {
     const r = find(id);
     if (!r) throw new LiveError('STREAM_NOT_FOUND', `no stream ${id}`);
@@ -267,11 +222,11 @@ export function createStreams(p: StreamsParams): Streams {
   }
 
   const offMedia = p.media.onEvent((e: MediaEvent) => {
-    const r = byMedia.get(e.mediaId) as StreamRow | undefined;
+    const r = store.byMedia(e.mediaId);
     if (!r || r.state === 'ended') return;
     const state: StreamState = e.type === 'started' ? 'live' : 'idle';
     if (r.state === state) return;
-    setState.run(state, p.now(), state, e.at, r.id);
+    store.setState(r.id, state, p.now(), e.at);
     p.log.info('stream state', { stream_id: r.id, state });
     p.onChange?.(view(row(r.id)));
   });
@@ -293,22 +248,20 @@ export function createStreams(p: StreamsParams): Streams {
         throw new LiveError('MEDIA_UNAVAILABLE', 'the media backend could not create the stream', {}, { cause: e });
       }
       const now = p.now();
-      const id = Number(
-        insert.run({
-          owner,
-          title: m.title!,
-          category: m.category ?? '',
-          tags: JSON.stringify(m.tags ?? []),
-          language: m.language ?? '',
-          thumbnail_url: m.thumbnailUrl ?? null,
-          audio_only: m.audioOnly ? 1 : 0,
-          media_id: ms.mediaId,
-          stream_key: ms.streamKey,
-          playback_id: ms.playbackId,
-          ingest_url: ms.ingestUrl,
-          now,
-        }).lastInsertRowid,
-      );
+      const id = store.insert({
+        owner,
+        title: m.title!,
+        category: m.category ?? '',
+        tags: JSON.stringify(m.tags ?? []),
+        language: m.language ?? '',
+        thumbnail_url: m.thumbnailUrl ?? null,
+        audio_only: m.audioOnly ? 1 : 0,
+        media_id: ms.mediaId,
+        stream_key: ms.streamKey,
+        playback_id: ms.playbackId,
+        ingest_url: ms.ingestUrl,
+        now,
+      });
       p.log.info('stream created', { stream_id: id, owner });
       return owned(row(id));
     },
@@ -318,23 +271,17 @@ export function createStreams(p: StreamsParams): Streams {
       owns(caller, r);
       if (r.state === 'ended') throw new LiveError('STREAM_ENDED', `stream ${id} has ended`);
       const m = metadata(input, false);
-      const sets: string[] = [];
-      const vals: unknown[] = [];
-      const col = {
-        title: 'title',
-        category: 'category',
-        tags: 'tags',
-        language: 'language',
-        thumbnailUrl: 'thumbnail_url',
-      } as const;
-      for (const [k, c] of Object.entries(col)) {
-        const v = m[k as keyof typeof col];
-        if (v === undefined) continue;
-        sets.push(`${c} = ?`);
-        vals.push(k === 'tags' ? JSON.stringify(v) : v);
-      }
-      if (sets.length)
-        db.prepare(`UPDATE live_streams SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`).run(...vals, p.now(), id);
+      store.updateMetadata(
+        id,
+        {
+          title: m.title,
+          category: m.category,
+          tags: m.tags === undefined ? undefined : JSON.stringify(m.tags),
+          language: m.language,
+          thumbnail_url: m.thumbnailUrl,
+        },
+        p.now(),
+      );
       const v = view(row(id));
       p.onChange?.(v);
       return v;
@@ -345,11 +292,7 @@ export function createStreams(p: StreamsParams): Streams {
       owns(caller, r);
       if (r.state === 'ended') throw new LiveError('STREAM_ENDED', `stream ${id} has already ended`);
       const now = p.now();
-      db.prepare("UPDATE live_streams SET state = 'ended', ended_at = ?, updated_at = ? WHERE id = ?").run(
-        now,
-        now,
-        id,
-      );
+      store.end(id, now);
       try {
         await p.media.deleteStream(r.media_id);
       } catch (e) {
@@ -383,27 +326,18 @@ export function createStreams(p: StreamsParams): Streams {
       const first = f.first === undefined || f.first === null || f.first === '' ? 20 : Number(f.first);
       if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE)
         throw badField('first', `first must be 1 to ${MAX_PAGE}`);
-      const where: string[] = [];
-      const vals: unknown[] = [];
-      if (f.state) {
-        if (!['idle', 'live', 'ended'].includes(f.state)) throw badField('state', 'state must be idle, live or ended');
-        where.push('state = ?');
-        vals.push(f.state);
-      }
-      if (f.owner) {
-        where.push('owner = ?');
-        vals.push(f.owner);
-      }
-      if (f.after) {
-        if (!/^\d{1,16}$/.test(f.after)) throw badField('after', 'after must be the endCursor of the previous page');
-        where.push('id < ?');
-        vals.push(Number(f.after));
-      }
-      const rows = db
-        .prepare(
-          `SELECT * FROM live_streams ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-        )
-        .all(...vals, first + 1) as StreamRow[];
+      if (f.state && !['idle', 'live', 'ended'].includes(f.state))
+        throw badField('state', 'state must be idle, live or ended');
+      if (f.after && !/^\d{1,16}$/.test(f.after))
+        throw badField('after', 'after must be the endCursor of the previous page');
+      const rows = store.list(
+        {
+          ...(f.state ? { state: f.state } : {}),
+          ...(f.owner ? { owner: f.owner } : {}),
+          ...(f.after ? { before: Number(f.after) } : {}),
+        },
+        first + 1,
+      );
       const page = rows.slice(0, first);
       return {
         nodes: page.map(view),
@@ -415,18 +349,8 @@ export function createStreams(p: StreamsParams): Streams {
     },
 
     setChatSettings(id, s) {
-      if (s.slowModeSeconds !== undefined)
-        db.prepare('UPDATE live_streams SET slow_mode_seconds = ?, updated_at = ? WHERE id = ?').run(
-          s.slowModeSeconds,
-          p.now(),
-          id,
-        );
-      if (s.followersOnly !== undefined)
-        db.prepare('UPDATE live_streams SET followers_only = ?, updated_at = ? WHERE id = ?').run(
-          s.followersOnly ? 1 : 0,
-          p.now(),
-          id,
-        );
+      if (s.slowModeSeconds !== undefined) store.setSlowMode(id, s.slowModeSeconds, p.now());
+      if (s.followersOnly !== undefined) store.setFollowersOnly(id, s.followersOnly, p.now());
       return view(row(id));
     },
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { TronWeb } from 'tronweb';
-import { startPlatform, PROJECT_ROOT, type Platform } from '../../web/server/platform.js';
+import { startPlatform, PROJECT_ROOT, type Platform } from '../../platform/platform.js';
 import { launchBrowser } from './browser.js';
 import { addFakeTronLink } from './fakeTronLink.js';
 

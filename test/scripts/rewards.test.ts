@@ -19,6 +19,7 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import { TronWeb, utils as tronUtils } from 'tronweb';
 import { leafHash } from '../../scripts/rewards.js';
+import type { RewardClaim, RewardsFile } from '../../lib/rewardsFile.js';
 import { call, deploy, expectRevert, send, type TxResult } from '../helpers/contracts.js';
 import { startDevnet, tronWebFor, type Devnet } from '../helpers/devnet.js';
 
@@ -49,25 +50,8 @@ interface Run {
   stderr: string;
 }
 
-interface Claim {
-  index: number;
-  account: string;
-  amount: string;
-  category: number;
-  categoryName: string;
-  proof: string[];
-}
-
-interface ProofsFile {
-  format: string;
-  chainId: string;
-  pool: string;
-  epochId: string;
-  root: string;
-  total: string;
-  leafEncoding: string;
-  claims: Claim[];
-}
+type ProofsFile = RewardsFile;
+type Claim = RewardClaim;
 
 // At most this many CLI processes at once; a finished run hands its slot to the next waiting one.
 const SLOTS = Math.max(2, availableParallelism());

@@ -26,7 +26,7 @@ import {
 import { launchBrowser, localContext } from '../helpers/browser.js';
 import { tempDir } from '../helpers/indexer.js';
 import { type MediaServer, startMediaServer, waitFor } from '../helpers/media.js';
-import { startPlatform } from '../../web/server/platform.js';
+import { startPlatform } from '../../platform/platform.js';
 
 interface Reply {
   status: number;

@@ -19,7 +19,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { TronWeb } from 'tronweb';
-import { startPlatform, type Platform } from '../../web/server/platform.js';
+import { startPlatform, type Platform } from '../../platform/platform.js';
 import { tempDir } from '../helpers/indexer.js';
 import { tre, waitFor } from '../helpers/devnet.js';
 import { launchBrowser, localContext } from '../helpers/browser.js';

@@ -1,7 +1,7 @@
 /**
  * The fee bound shown before signing (web/src/lib/chain/fees.ts) against java-tron's resource
  * model as the devnet implements it, the pending-transaction journal, and the /chain proxy's
- * TRC-10 decoder (web/server/trc10.ts) on transactions TronWeb builds.
+ * TRC-10 decoder (platform/trc10.ts) on transactions TronWeb builds.
  */
 import assert from 'node:assert/strict';
 import { TronWeb, utils as tronUtils } from 'tronweb';
@@ -16,7 +16,7 @@ import {
 } from '../../web/src/lib/chain/fees.js';
 import { createPendingJournal } from '../../web/src/lib/chain/pending.js';
 import { signedTxSize } from '../../devnet/chain/tx.js';
-import { callsOf, toHex41, trc10Refusal, triggersInTransaction } from '../../web/server/trc10.js';
+import { callsOf, toHex41, trc10Refusal, triggersInTransaction } from '../../platform/trc10.js';
 
 const prices = chainPrices([
   { key: 'getEnergyFee', value: 210 },

@@ -17,7 +17,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page, Route } from 'playwright-core';
-import type { Platform } from '../../web/server/platform.js';
+import type { Platform } from '../../platform/platform.js';
 import { tempDir } from '../helpers/indexer.js';
 import { localContext } from '../helpers/browser.js';
 import { startWebApp } from '../helpers/webApp.js';

@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { TronWeb } from 'tronweb';
-import { LiveError as ServiceError, type LiveErrorCode, errorBody } from '../../live/internal/errors.js';
+import { LiveError as ServiceError, errorBody } from '../../live/internal/errors.js';
+import type { LiveErrorCode } from '../../lib/protocol/errors.js';
 import { registerSvelteModules } from '../helpers/svelteModules.js';
 
 registerSvelteModules();

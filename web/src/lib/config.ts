@@ -1,21 +1,16 @@
 /** The platform's `/config.json`: network, contract and token addresses, explorer, dev wallet. */
-export interface TokenConfig {
-  address: string;
-  symbol: string;
-  decimals: number;
-}
+import type { WebConfig, WebTokenConfig } from '../../../lib/webConfig.js';
 
-export interface AppConfig {
+export type TokenConfig = WebTokenConfig;
+
+/**
+ * `/config.json` as lib/webConfig.ts builds it, with the two fields the browser reads more
+ * narrowly: the networks the app knows, and ICE servers as the browser's own type.
+ */
+export type AppConfig = Omit<WebConfig, 'network' | 'iceServers'> & {
   network: 'devnet' | 'nile' | 'shasta' | 'mainnet';
-  fullHost: string;
-  explorerTx: string | null;
-  contracts: { Profiles: string; GiftVault: string; RewardPool: string };
-  tokens: Record<string, TokenConfig>;
-  devWallet: boolean;
   iceServers: RTCIceServer[];
-  rewardsUrl: string | null;
-  walletConnectProjectId?: string;
-}
+};
 
 let current: AppConfig | null = null;
 

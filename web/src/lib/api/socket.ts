@@ -1,11 +1,16 @@
 /**
  * The live service's WebSocket (/ws): one connection per tab, reconnecting with backoff
  * (250 ms doubling to 10 s), rejoining its rooms after each reconnection. Messages are plain JSON
- * objects with a `type`; listeners subscribe per type ("*" for all). The upgrade is authenticated
+ * objects with a `type`, typed by the protocol the service shares (lib/protocol/); listeners
+ * subscribe per type ("*" for all). The upgrade is authenticated
  * by the session cookie the browser attaches (never a token in the URL); the server says who the
  * socket is in `hello`, and closes it with 4001 when the session ends (logout or expiry).
  */
-export type ServerMessage = { type: string; [k: string]: unknown };
+import type { OutgoingClientFrame } from '../../../../lib/protocol/client.js';
+import type { ServerFrame, ServerFrameOf, ServerFrameType } from '../../../../lib/protocol/server.js';
+
+/** A frame from the service. */
+export type ServerMessage = ServerFrame;
 type Listener = (m: ServerMessage) => void;
 
 export class LiveSocket {
@@ -46,6 +51,7 @@ export class LiveSocket {
       if (this.#ws !== ws) return;
       let m: ServerMessage;
       try {
+        // The service sends only protocol frames (it types them with the same schemas).
         m = JSON.parse(String(ev.data)) as ServerMessage;
       } catch {
         return;
@@ -70,7 +76,7 @@ export class LiveSocket {
   }
 
   /** Sends a message (queued while disconnected); returns the id it carries. */
-  send(msg: Record<string, unknown>): number {
+  send(msg: OutgoingClientFrame): number {
     const id = this.#nextId++;
     const text = JSON.stringify({ ...msg, id });
     if (this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(text);
@@ -96,7 +102,9 @@ export class LiveSocket {
     if (this.#ws?.readyState === WebSocket.OPEN) this.send({ type: 'leave', room });
   }
 
-  /** Listens to one message type; returns the unsubscribe function. */
+  /** Listens to one message type ("*": all); returns the unsubscribe function. */
+  on<T extends ServerFrameType>(type: T, l: (m: ServerFrameOf<T>) => void): () => void;
+  on(type: '*', l: Listener): () => void;
   on(type: string, l: Listener): () => void {
     let set = this.#listeners.get(type);
     if (!set) this.#listeners.set(type, (set = new Set()));
@@ -122,7 +130,7 @@ export class SentFrames {
   #ids: number[] = [];
 
   /** Sends `msg` on the tab's socket and remembers its id. */
-  send(msg: Record<string, unknown>): number {
+  send(msg: OutgoingClientFrame): number {
     const id = socket.send(msg);
     this.#ids.push(id);
     // Errors answer within a round trip: the last few ids are all that can still be answered.
@@ -131,7 +139,7 @@ export class SentFrames {
   }
 
   /** Whether `m` (an error frame) answers one of these frames. */
-  answers(m: ServerMessage): boolean {
+  answers(m: ServerFrameOf<'error'>): boolean {
     return typeof m.id === 'number' && this.#ids.includes(m.id);
   }
 }

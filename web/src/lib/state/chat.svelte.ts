@@ -1,27 +1,8 @@
 /** One stream's chat room over the live socket: messages, gift receipts, viewers, moderation. */
-import { SentFrames, socket, type ServerMessage } from '../api/socket.js';
+import type { ChatMessage, GiftReceipt } from '../../../../lib/protocol/payloads.js';
+import { SentFrames, socket } from '../api/socket.js';
 
-export interface GiftReceipt {
-  txId: string;
-  logIndex: number;
-  sender: string;
-  senderHandle?: string | null;
-  giftId: string;
-  name: string;
-  quantity: number;
-  token: string;
-  total: string;
-  finality: 'pending' | 'final' | 'dropped';
-}
-export interface ChatMessage {
-  id: number;
-  kind: 'chat' | 'gift' | string;
-  from: string;
-  handle: string | null;
-  text: string;
-  at: number;
-  gift?: GiftReceipt;
-}
+export type { ChatMessage, GiftReceipt };
 
 export class ChatRoom {
   readonly room: string;
@@ -41,12 +22,12 @@ export class ChatRoom {
 
   constructor(streamId: string) {
     this.room = `stream:${streamId}`;
-    const mine = (m: ServerMessage) => m.room === this.room;
+    const mine = (m: { room: string }) => m.room === this.room;
     this.#offs.push(
       socket.onStatus((o) => (this.#connected = o)),
       socket.on('joined', (m) => {
         if (!mine(m)) return;
-        this.#role = String(m.role);
+        this.#role = m.role;
         this.#slow = Number(m.slowModeSeconds ?? 0);
         this.#followersOnly = !!m.followersOnly;
         this.#notice = m.banned
@@ -60,13 +41,13 @@ export class ChatRoom {
       }),
       socket.on('history', (m) => {
         if (!mine(m)) return;
-        const older = (m.messages as ChatMessage[]) ?? [];
+        const older = m.messages ?? [];
         const ids = new Set(this.#messages.map((x) => x.id));
         this.#messages = [...older.filter((x) => !ids.has(x.id)), ...this.#messages].sort((a, b) => a.id - b.id);
       }),
       socket.on('message', (m) => {
         if (!mine(m)) return;
-        const msg = m as unknown as ChatMessage;
+        const msg: ChatMessage = m;
         if (this.#messages.some((x) => x.id === msg.id)) return;
         this.#messages.push(msg);
         if (this.#messages.length > 300) this.#messages.splice(0, this.#messages.length - 300);
@@ -75,7 +56,7 @@ export class ChatRoom {
       socket.on('message.update', (m) => {
         if (!mine(m)) return;
         const x = this.#messages.find((y) => y.id === m.id);
-        if (x && m.gift) x.gift = m.gift as GiftReceipt;
+        if (x && m.gift) x.gift = m.gift;
       }),
       socket.on('message.deleted', (m) => {
         if (mine(m)) this.#messages = this.#messages.filter((x) => x.id !== m.id);
@@ -93,7 +74,7 @@ export class ChatRoom {
         this.#notice = `${String(m.action)}: ${String(m.user).slice(0, 8)}…`;
       }),
       socket.on('stream', (m) => {
-        if (mine(m)) this.onstream?.(m.stream as Record<string, unknown>);
+        if (mine(m)) this.onstream?.(m.stream);
       }),
       socket.on('error', (m) => {
         if (!this.#frames.answers(m)) return;

@@ -7,17 +7,12 @@
  * the other side after the last one read counts as unread.
  */
 import { dmsApi } from '../api/live.js';
+import type { DirectMessage } from '../../../../lib/protocol/payloads.js';
 import { SentFrames, socket } from '../api/socket.js';
 import { wallet } from './wallet.svelte.js';
 
-export interface Dm {
-  id: number;
-  from: string;
-  handle: string | null;
-  to: string;
-  text: string;
-  at: number;
-}
+/** A direct message; those pushed live (`dm`) also carry the sender's handle. */
+export type Dm = DirectMessage & { handle?: string | null };
 export interface DmPeer {
   address: string;
   handle: string | null;
@@ -38,7 +33,7 @@ class DmInbox {
 
   constructor() {
     socket.on('dm', (m) => {
-      const d = m as unknown as Dm;
+      const d = m;
       const me = wallet.address;
       const peer = d.from === me ? d.to : d.from;
       this.#add(peer, [d]);
@@ -46,8 +41,8 @@ class DmInbox {
     });
     socket.on('dms', (m) => {
       const w = String(m.with);
-      this.#add(w, (m.messages as Dm[]) ?? []);
-      const pi = m.pageInfo as { endCursor: string | null; hasNextPage: boolean } | undefined;
+      this.#add(w, m.messages ?? []);
+      const pi = m.pageInfo as typeof m.pageInfo | undefined;
       this.#more = { ...this.#more, [w]: pi?.hasNextPage ? pi.endCursor : null };
     });
     socket.on('hello', (m) => {

@@ -2,14 +2,11 @@
  * 1-to-1 video matching over the live socket: match.join -> match.found (the initiator offers) ->
  * SDP and ICE candidates relayed as match.signal -> a direct RTCPeerConnection.
  */
-import { SentFrames, socket, type ServerMessage } from '../api/socket.js';
+import type { MatchPeer } from '../../../../lib/protocol/payloads.js';
+import type { ServerFrameOf } from '../../../../lib/protocol/server.js';
+import { SentFrames, socket } from '../api/socket.js';
 
-export interface Peer {
-  address: string;
-  handle: string | null;
-  language?: string;
-  interests?: string[];
-}
+export type Peer = MatchPeer;
 
 export class MatchSession {
   #phase = $state<'idle' | 'waiting' | 'connecting' | 'connected' | 'ended'>('idle');
@@ -101,9 +98,9 @@ export class MatchSession {
     this.#frames.send({ type: 'match.report', reason });
   }
 
-  async #found(m: ServerMessage) {
+  async #found(m: ServerFrameOf<'match.found'>) {
     this.#close();
-    this.#peer = m.peer as Peer;
+    this.#peer = m.peer;
     this.#phase = 'connecting';
     const pc = new RTCPeerConnection({ iceServers: (m.iceServers as RTCIceServer[]) ?? [] });
     this.#pc = pc;

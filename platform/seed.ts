@@ -6,14 +6,18 @@
  * chain. Idempotent: an existing "alice" profile means the chain part is done.
  */
 import { TronWeb } from 'tronweb';
-import type { Devnet } from '../../devnet/index.js';
-import type { Indexer } from '../../indexer/index.js';
-import type { LiveService } from '../../live/index.js';
-import type { Deployment } from '../../lib/deployments.js';
+import type { Devnet } from '../devnet/index.js';
+import type { Indexer } from '../indexer/index.js';
+import type { LiveService } from '../live/index.js';
+import type { Deployment } from '../lib/deployments.js';
+import { readNetworkPresentation } from '../lib/webConfig.js';
 
-const BTT = 10n ** 18n;
-const USDT = 10n ** 6n;
-const TRX = 10n ** 6n;
+/** One whole token in base units, from config/deploy.json's decimals (what the web shows too). */
+const { tokenDecimals } = readNetworkPresentation();
+const unit = (symbol: string): bigint => 10n ** BigInt(tokenDecimals[symbol] ?? Number.NaN);
+const BTT = unit('BTT');
+const USDT = unit('USDT');
+const TRX = unit('TRX');
 
 /** Catalog ids and prices (config/catalog.json): gifts bind the token and the price the sender saw. */
 const GIFT = {

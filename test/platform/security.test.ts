@@ -15,7 +15,7 @@ import { connect, type Socket } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { TronWeb, Trx } from 'tronweb';
-import { startPlatform, type Platform } from '../../web/server/platform.js';
+import { startPlatform, type Platform } from '../../platform/platform.js';
 import { launchBrowser, localContext } from '../helpers/browser.js';
 import { waitFor } from '../helpers/devnet.js';
 import { tempDir } from '../helpers/indexer.js';

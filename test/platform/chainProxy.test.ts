@@ -9,7 +9,7 @@
 import { strict as assert } from 'node:assert';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createChainProxy } from '../../web/server/chainProxy.js';
+import { createChainProxy } from '../../platform/chainProxy.js';
 
 interface Seen {
   path: string;

@@ -6,7 +6,7 @@
  * contracts with a nonzero `call_token_value`. Broadcasts are decoded: the JSON `raw_data`, its
  * `raw_data_hex` and `broadcasthex`'s protobuf `Transaction` alike (TriggerSmartContract).
  */
-import { toBase58, toHex41 as addressToHex41 } from '../../lib/address.js';
+import { toBase58, toHex41 as addressToHex41 } from '../lib/address.js';
 
 /** The paths the guard reads (after `/chain/`). */
 export const GUARDED_PATHS = new Set([

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { TronWeb } from 'tronweb';
-import { startPlatform, type Platform } from '../../web/server/platform.js';
+import { startPlatform, type Platform } from '../../platform/platform.js';
 import { tempDir } from '../helpers/indexer.js';
 import { waitFor } from '../helpers/devnet.js';
 

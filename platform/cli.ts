@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { intFrom } from '../lib/config.js';
 import { PROJECT_ROOT, startPlatform } from './platform.js';
 
 /** The newest modification time under `dir` (files only), 0 if there is none. */
@@ -23,14 +24,12 @@ function newest(dir: string): number {
 }
 
 function intEnv(name: string, def: number): number {
-  const v = process.env[name];
-  if (v === undefined || v === '') return def;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) {
-    console.error(`npm start: ${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
+  try {
+    return intFrom(process.env, name, def, 0);
+  } catch (e) {
+    console.error(`npm start: ${(e as Error).message}`);
     process.exit(2);
   }
-  return n;
 }
 
 // Settings from .env when present (see .env.example); the shell's environment wins.
@@ -76,9 +75,8 @@ console.log(`BLive is running: ${platform.url}`);
 console.log('');
 if (platform.devnet) {
   console.log(`Dev accounts (devnet only: deterministic keys anyone can derive; never use them elsewhere):`);
-  platform.accounts.forEach((a, i) =>
-    console.log(`  ${String(i).padStart(2)}  ${a.address}  ${a.privateKey}  ${names[i] ?? ''}`),
-  );
+  for (const [i, a] of platform.accounts.entries())
+    console.log(`  ${String(i).padStart(2)}  ${a.address}  ${a.privateKey}  ${names[i] ?? ''}`);
   console.log('');
   console.log(
     `Open ${platform.url}, choose "Dev wallet" and an account. Ctrl-C stops (the chain is saved in ${path.relative(process.cwd(), dataDir) || '.'}/devnet).`,

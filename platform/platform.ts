@@ -18,22 +18,22 @@ import { existsSync, rmSync, statSync, createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { createDevnet, type Devnet, type DevAccount } from '../../devnet/index.js';
-import { createIndexer, type Indexer } from '../../indexer/index.js';
-import { apiGuardsFromEnv, createIndexerApi, type IndexerApi } from '../../indexer/api/server.js';
-import { listenOn } from '../../lib/listen.js';
-import { createLogger, type LogLevel } from '../../lib/log.js';
-import { PROJECT_ROOT } from '../../lib/config.js';
-import { readDeployment, type Deployment } from '../../lib/deployments.js';
-import { createLiveService, type LiveService } from '../../live/index.js';
-import { createMediaBackend } from '../../live/streams/media/index.js';
+import { createDevnet, type Devnet, type DevAccount } from '../devnet/index.js';
+import { createIndexer, indexNeedsRebuild, type Indexer } from '../indexer/index.js';
+import { apiGuardsFromEnv, createIndexerApi, type IndexerApi } from '../indexer/api/server.js';
+import { listenOn } from '../lib/listen.js';
+import { createLogger, type LogLevel } from '../lib/log.js';
+import { intFrom, PROJECT_ROOT } from '../lib/config.js';
+import { readDeployment, type Deployment } from '../lib/deployments.js';
+import { webConfig } from '../lib/webConfig.js';
+import { createLiveService, type LiveService } from '../live/index.js';
+import { createMediaBackend } from '../live/streams/media/index.js';
 import { deployIfMissing } from './deploy.js';
 import { seedDemo } from './seed.js';
 import { toHex41 } from './trc10.js';
 import { createChainProxy } from './chainProxy.js';
-import { clientAddress, parseTrustProxy } from '../../lib/http/clientAddress.js';
-import { createGuardedServer, serverGuardFromEnv } from '../../lib/http/serverGuard.js';
+import { clientAddress, parseTrustProxy } from '../lib/http/clientAddress.js';
+import { createGuardedServer, serverGuardFromEnv } from '../lib/http/serverGuard.js';
 
 export { PROJECT_ROOT };
 
@@ -69,8 +69,6 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-const TOKEN_DECIMALS: Record<string, number> = { TRX: 6, BTT: 18, USDT: 6 };
-
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -84,37 +82,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** The web app's runtime configuration, served as /config.json. */
-export function webConfig(d: Deployment, env: NodeJS.ProcessEnv = {}): Record<string, unknown> {
-  return {
-    ...(env.WALLETCONNECT_PROJECT_ID ? { walletConnectProjectId: env.WALLETCONNECT_PROJECT_ID } : {}),
-    network: d.network === 'development' ? 'devnet' : d.network,
-    fullHost: '/chain',
-    explorerTx:
-      d.network === 'mainnet'
-        ? 'https://tronscan.org/#/transaction/{txId}'
-        : d.network === 'nile'
-          ? 'https://nile.tronscan.org/#/transaction/{txId}'
-          : d.network === 'shasta'
-            ? 'https://shasta.tronscan.org/#/transaction/{txId}'
-            : null,
-    contracts: {
-      Profiles: d.contracts.Profiles!.address,
-      GiftVault: d.contracts.GiftVault!.address,
-      RewardPool: d.contracts.RewardPool!.address,
-    },
-    tokens: Object.fromEntries(
-      Object.entries(d.tokens).map(([symbol, address]) => [
-        symbol,
-        { address, symbol, decimals: TOKEN_DECIMALS[symbol] ?? 18 },
-      ]),
-    ),
-    devWallet: d.network === 'development',
-    iceServers: [],
-    rewardsUrl: '/rewards/',
-  };
-}
-
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
@@ -123,15 +90,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
     'content-length': Buffer.byteLength(text),
   });
   res.end(text);
-}
-
-function intEnv(env: NodeJS.ProcessEnv, name: string, def: number): number {
-  const v = env[name];
-  if (v === undefined || v === '') return def;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 1)
-    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
-  return n;
 }
 
 /** Whether the node answered recently: asked at most every 2 s, with a 3 s deadline. */
@@ -172,22 +130,31 @@ async function sendReady(
 
 /** Serves a file of the built web app; unknown paths without an extension get index.html (client routes). */
 function serveStatic(dist: string, req: IncomingMessage, res: ServerResponse): void {
-  if (req.method !== 'GET' && req.method !== 'HEAD')
-    return sendJson(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not served here` } });
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    sendJson(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not served here` } });
+    return;
+  }
   const url = new URL(req.url!, 'http://x');
   let rel = decodeURIComponent(url.pathname);
   if (rel.endsWith('/')) rel += 'index.html';
   const file = path.join(dist, path.normalize(rel).replace(/^([/\\])+/, ''));
-  if (!file.startsWith(dist)) return sendJson(res, 400, { error: { code: 'BAD_PATH', message: 'bad path' } });
+  if (!file.startsWith(dist)) {
+    sendJson(res, 400, { error: { code: 'BAD_PATH', message: 'bad path' } });
+    return;
+  }
   let target = file;
   if (!existsSync(target) || !statSync(target).isFile()) {
-    if (path.extname(rel)) return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `${rel} not found` } });
+    if (path.extname(rel)) {
+      sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `${rel} not found` } });
+      return;
+    }
     target = path.join(dist, 'index.html');
   }
   if (!existsSync(target)) {
-    return sendJson(res, 503, {
+    sendJson(res, 503, {
       error: { code: 'WEB_NOT_BUILT', message: 'the web app is not built: run npm run build:web' },
     });
+    return;
   }
   const hashed = target.includes(`${path.sep}assets${path.sep}`);
   res.writeHead(200, {
@@ -230,26 +197,6 @@ async function inProcessFetch(api: IndexerApi, input: string | URL | Request, in
   if (signal.aborted) abort();
   else signal.addEventListener('abort', abort, { once: true });
   return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
-}
-
-/** Whether the index's final block is on the devnet's chain (true when there is no index yet). */
-function indexAgreesWithChain(file: string, devnet: Devnet): boolean {
-  if (!existsSync(file)) return true;
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const cursor = db.prepare('SELECT final_number AS n FROM sync_state WHERE id = 1').get() as
-      | { n: number }
-      | undefined;
-    if (!cursor || cursor.n < 0) return true;
-    const hash = db.prepare('SELECT hash FROM raw_blocks WHERE number = ?').pluck().get(cursor.n) as string | undefined;
-    const block = devnet.chain.blockByNumber(cursor.n);
-    return block !== undefined && (hash === undefined || hash === block.id);
-  } catch {
-    // Not an index we can read: let the indexer say what is wrong.
-    return true;
-  } finally {
-    db.close();
-  }
 }
 
 /** Starts every stage and serves them on one origin. */
@@ -305,7 +252,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     // A new deployment: databases of an older chain would be refused (indexer) or misleading (live).
     let rebuilt = false;
     if (fresh) [indexerDb, liveDb].forEach(remove);
-    else if (devnet && !indexAgreesWithChain(indexerDb, devnet)) {
+    else if (devnet && indexNeedsRebuild(indexerDb, (n) => devnet.chain.blockByNumber(n)?.id)) {
       // The devnet saves its chain on close and a little after each block: killed hard, it comes
       // back without its last blocks, which the index may already hold as final. Rebuild the index
       // (the chain is the truth; the live service's own data is kept).
@@ -373,8 +320,8 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       ...(apiKey ? { apiKey } : {}),
       ours,
       clientIp,
-      timeoutMs: intEnv(env, 'CHAIN_PROXY_TIMEOUT_MS', 15_000),
-      perMinute: intEnv(env, 'CHAIN_PROXY_PER_MIN', 1200),
+      timeoutMs: intFrom(env, 'CHAIN_PROXY_TIMEOUT_MS', 15_000, 1),
+      perMinute: intFrom(env, 'CHAIN_PROXY_PER_MIN', 1200, 1),
     });
     closers.push(() => chain.close());
     const nodeProbe = createNodeProbe(nodeUrl, apiKey);

@@ -4,9 +4,9 @@
  * contracts this chain does not have (a fresh data directory, or a file left by another devnet).
  */
 import path from 'node:path';
-import type { Devnet } from '../../devnet/index.js';
-import type { Deployment } from '../../lib/deployments.js';
-import { migrateDevelopment, usableDeployment } from '../../scripts/deploy.js';
+import type { Devnet } from '../devnet/index.js';
+import type { Deployment } from '../lib/deployments.js';
+import { migrateDevelopment, usableDeployment } from '../scripts/deploy.js';
 
 /**
  * Returns the usable deployment, migrating first if needed (`fresh` true). Blocks are sealed per

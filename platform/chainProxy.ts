@@ -9,7 +9,7 @@
  * TRC-10 tokens to our contracts are refused (trc10.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RateLimiter } from '../../lib/rateLimit.js';
+import { RateLimiter } from '../lib/rateLimit.js';
 import { GUARDED_PATHS, trc10Refusal } from './trc10.js';
 
 /** The endpoints forwarded (after `/chain/`, lowercase). Everything else is 404 CHAIN_ENDPOINT_NOT_FORWARDED. */

@@ -1,0 +1,88 @@
+/**
+ * Server-to-client frames of the live service's WebSocket (/ws), discriminated on `type`. Frames
+ * that answer a client frame echo its `id`; room frames name their `room`. The service types
+ * every frame it sends with {@link ServerFrame}; the web reads them with the same types.
+ */
+import { z } from 'zod';
+import { errorFrame } from './errors.js';
+import { chatMessage, directMessage, giftReceipt, matchPeer, pageInfo, role, roomMember } from './payloads.js';
+
+const id = z.unknown().optional();
+const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ type: z.literal(type), ...shape });
+const room = z.string();
+
+/** Who one is in a room and how it speaks (`joined`). */
+export const roomState = z.object({
+  role,
+  slowModeSeconds: z.number(),
+  followersOnly: z.boolean(),
+  /** The stream's state (`live`, `idle`, `ended`...). */
+  state: z.string(),
+  /** Present (true) when one is banned from the room. */
+  banned: z.literal(true).optional(),
+  /** Present when one is timed out: until when (ms). */
+  timedOutUntil: z.number().optional(),
+});
+export type RoomState = z.infer<typeof roomState>;
+
+export const serverFrame = z.discriminatedUnion('type', [
+  /** The first frame of every connection: who the socket is (null: anonymous). */
+  frame('hello', { connectionId: z.string(), address: z.string().nullable() }),
+  errorFrame,
+  frame('pong', { id, at: z.number() }),
+  /** Any success answer to a frame with an id; the extra fields depend on the frame. */
+  frame('ack', {
+    id,
+    messageId: z.number().optional(),
+    at: z.number().optional(),
+    user: z.string().optional(),
+    until: z.number().optional(),
+    blocked: z.boolean().optional(),
+    reported: z.string().optional(),
+  }),
+  // Stream rooms.
+  frame('joined', { room, id, ...roomState.shape }),
+  frame('left', { room, id }),
+  frame('history', {
+    room,
+    id,
+    /** The `before` of the request (null: the newest); absent in the history sent on join. */
+    before: z.unknown().optional(),
+    messages: z.array(chatMessage),
+  }),
+  frame('presence', { room, id, viewers: z.number(), users: z.number(), members: z.array(roomMember) }),
+  frame('viewers', { room, viewers: z.number(), users: z.number() }),
+  /** The stream changed (state, title...): its public view, as GET /api/streams/:id returns it. */
+  frame('stream', { room, stream: z.record(z.string(), z.unknown()) }),
+  chatMessage.extend({ type: z.literal('message') }),
+  frame('message.update', { room, id: z.number(), gift: giftReceipt }),
+  frame('message.deleted', { room, id: z.number(), by: z.string() }),
+  frame('moderation', {
+    room,
+    action: z.enum(['timeout', 'ban', 'unban', 'mod', 'unmod']),
+    user: z.string(),
+    by: z.string(),
+    seconds: z.number().optional(),
+    until: z.number().optional(),
+  }),
+  frame('room', { room, slowModeSeconds: z.number(), followersOnly: z.boolean(), by: z.string() }),
+  // Direct messages.
+  directMessage.extend({ type: z.literal('dm'), handle: z.string().nullable() }),
+  frame('dms', { id, with: z.string(), messages: z.array(directMessage), pageInfo }),
+  frame('dm.blocks', { id, users: z.array(z.string()) }),
+  // 1-to-1 matching.
+  frame('match.waiting', { waiting: z.number() }),
+  frame('match.found', { room, peer: matchPeer, initiator: z.boolean(), iceServers: z.array(z.unknown()) }),
+  frame('match.signal', { room: z.string().optional(), from: z.string(), data: z.unknown() }),
+  frame('match.ended', {
+    id,
+    reason: z.enum(['left', 'blocked', 'peer_left']),
+    /** The blocked user (`reason: "blocked"`). */
+    user: z.string().optional(),
+  }),
+]);
+export type ServerFrame = z.infer<typeof serverFrame>;
+export type ServerFrameType = ServerFrame['type'];
+/** The server frame of one type. */
+export type ServerFrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T }>;

@@ -1,0 +1,72 @@
+/**
+ * The web app's runtime configuration, `/config.json`, built in this one place: the platform
+ * (`npm start`) serves it and the Vite dev server (`npm run dev:web`) serves the same. Addresses
+ * come from the deployment, token decimals and explorer links from config/deploy.json.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Env, PROJECT_ROOT } from './config.js';
+import { CONTRACT_NAMES, type ContractName, type Deployment } from './deployments.js';
+
+/** Decimals of a token config/deploy.json does not list. */
+const UNKNOWN_TOKEN_DECIMALS = 18;
+
+export interface WebTokenConfig {
+  address: string;
+  symbol: string;
+  decimals: number;
+}
+
+/** What `/config.json` holds (web/src/lib/config.ts reads it as AppConfig). */
+export interface WebConfig {
+  walletConnectProjectId?: string;
+  network: string;
+  fullHost: string;
+  /** A transaction link with `{txId}`, or null (the app's own transaction page). */
+  explorerTx: string | null;
+  contracts: Record<ContractName, string>;
+  tokens: Record<string, WebTokenConfig>;
+  devWallet: boolean;
+  iceServers: unknown[];
+  rewardsUrl: string;
+}
+
+/** What the web is told from config/deploy.json: token decimals and each network's explorer. */
+export interface NetworkPresentation {
+  tokenDecimals: Record<string, number>;
+  explorerTx: Record<string, string>;
+}
+
+/** Reads the token decimals and explorer links of config/deploy.json. */
+export function readNetworkPresentation(root = PROJECT_ROOT): NetworkPresentation {
+  const raw = JSON.parse(readFileSync(path.join(root, 'config', 'deploy.json'), 'utf8')) as {
+    tokenDecimals?: Record<string, number>;
+    networks?: Record<string, { explorerTx?: string }>;
+  };
+  const explorerTx: Record<string, string> = {};
+  for (const [network, n] of Object.entries(raw.networks ?? {})) if (n.explorerTx) explorerTx[network] = n.explorerTx;
+  return { tokenDecimals: raw.tokenDecimals ?? {}, explorerTx };
+}
+
+/** The `/config.json` of deployment `d` (WALLETCONNECT_PROJECT_ID in `env` is passed on). */
+export function webConfig(d: Deployment, env: Env = {}, presentation = readNetworkPresentation()): WebConfig {
+  return {
+    ...(env.WALLETCONNECT_PROJECT_ID ? { walletConnectProjectId: env.WALLETCONNECT_PROJECT_ID } : {}),
+    network: d.network === 'development' ? 'devnet' : d.network,
+    fullHost: '/chain',
+    explorerTx: presentation.explorerTx[d.network] ?? null,
+    contracts: Object.fromEntries(CONTRACT_NAMES.map((name) => [name, d.contracts[name].address])) as Record<
+      ContractName,
+      string
+    >,
+    tokens: Object.fromEntries(
+      Object.entries(d.tokens).map(([symbol, address]) => [
+        symbol,
+        { address, symbol, decimals: presentation.tokenDecimals[symbol] ?? UNKNOWN_TOKEN_DECIMALS },
+      ]),
+    ),
+    devWallet: d.network === 'development',
+    iceServers: [],
+    rewardsUrl: '/rewards/',
+  };
+}
