@@ -18,6 +18,7 @@ import { DevnetError, TxRejected } from './errors.js';
 import { freeNetUsed } from './resources.js';
 import { checkEnvelope, checkSignature, checkTapos } from './validate.js';
 import { type Execution, type OpenBlock, executeCreate, executeTransfer, executeTrigger } from './execute.js';
+import { Mempool } from './mempool.js';
 
 /** Settings of a chain; every field has a default in `resolveChainOptions`. */
 export interface ChainOptions {
@@ -183,11 +184,10 @@ export class Chain {
   readonly #blocks: Block[] = [];
   readonly #blockIds = new Map<string, Block>();
   readonly #txIndex = new Map<string, { block: number; index: number }>();
-  readonly #openTxIds = new Set<string>();
+  readonly #pool = new Mempool();
   readonly #events = new Map<string, EventRecord[]>();
   readonly #lock = new Mutex();
   readonly #unlocked = new Set<string>();
-  #open: OpenBlock | undefined;
   #timeOffsetMs = 0;
   /** The highest block saved to disk; Infinity when the chain is not persisted. */
   #durableNumber = Infinity;
@@ -302,7 +302,7 @@ export class Chain {
   /** Changes the block interval; 0 switches to a block per transaction. */
   async setBlockTime(ms: number): Promise<void> {
     await this.#lock.run(() => {
-      if (ms === 0 && this.#open) this.#seal();
+      if (ms === 0 && this.#pool.open) this.#seal();
     });
     (this.options as { blockTimeMs: number }).blockTimeMs = ms;
     this.start();
@@ -315,11 +315,10 @@ export class Chain {
   }
 
   #openBlock(): OpenBlock {
-    if (!this.#open) {
-      const head = this.head;
-      this.#open = { number: head.number + 1, timestamp: Math.max(this.now(), head.timestamp + 1), txs: [] };
-    }
-    return this.#open;
+    const open = this.#pool.open;
+    if (open) return open;
+    const head = this.head;
+    return this.#pool.openAt(head.number + 1, Math.max(this.now(), head.timestamp + 1));
   }
 
   #blockContext(open: OpenBlock): BlockContext {
@@ -334,7 +333,7 @@ export class Chain {
   #seal(timestampOverride?: number): Block {
     const open = this.#openBlock();
     if (timestampOverride !== undefined) open.timestamp = timestampOverride;
-    this.#open = undefined;
+    this.#pool.take();
     const parent = this.head;
     const header: HeaderFields = {
       number: open.number,
@@ -355,7 +354,7 @@ export class Chain {
       txs: open.txs,
       undo: this.state.takeBlockLog(),
     };
-    this.#openTxIds.clear();
+    this.#pool.clearIds();
     this.#pushBlock(block);
     this.#prune();
     for (const fn of this.#listeners) fn(block);
@@ -432,9 +431,10 @@ export class Chain {
   increaseTime(seconds: number): Promise<number> {
     if (!Number.isFinite(seconds) || seconds < 0) throw new DevnetError('seconds must be a non-negative number');
     return this.#lock.run(() => {
-      if (this.#open?.txs.length) this.#seal();
+      if (this.#pool.open?.txs.length) this.#seal();
       this.#timeOffsetMs += Math.round(seconds * 1000);
-      if (this.#open) this.#open.timestamp = Math.max(this.now(), this.head.timestamp + 1);
+      const open = this.#pool.open;
+      if (open) open.timestamp = Math.max(this.now(), this.head.timestamp + 1);
       return this.#timeOffsetMs / 1000;
     });
   }
@@ -570,7 +570,7 @@ export class Chain {
   /** Records the chain position so `revert` can return to it. */
   snapshot(): Promise<number> {
     return this.#lock.run(() => {
-      if (this.#open || this.state.openLog.size) this.#seal();
+      if (this.#pool.open || this.state.openLog.size) this.#seal();
       const s: Snapshot = { id: this.#nextSnapshotId++, height: this.head.number, timeOffsetMs: this.#timeOffsetMs };
       this.#snapshots.push(s);
       return s.id;
@@ -593,9 +593,7 @@ export class Chain {
   }
 
   #discardOpen(): SignedTx[] {
-    const txs = this.#open?.txs.map((r) => r.tx) ?? [];
-    this.#open = undefined;
-    this.#openTxIds.clear();
+    const txs = this.#pool.discard();
     this.state.discardBlockLog();
     return txs;
   }
@@ -618,7 +616,7 @@ export class Chain {
       const dropSet = new Set((opts.drop ?? []).map((t) => t.toLowerCase()));
       // Validate before touching the chain: a refused reorg must leave every block in place.
       const replaced = new Set(
-        [...this.#blocks.slice(-depth).flatMap((b) => b.txs), ...(this.#open?.txs ?? [])].map((r) => r.tx.txID),
+        [...this.#blocks.slice(-depth).flatMap((b) => b.txs), ...(this.#pool.open?.txs ?? [])].map((r) => r.tx.txID),
       );
       for (const t of dropSet) {
         if (!replaced.has(t)) throw new DevnetError(`transaction ${t} is not in the replaced blocks`);
@@ -641,7 +639,7 @@ export class Chain {
       for (let i = 0; i < count; i++) {
         const base = removed[i]?.timestamp ?? this.head.timestamp + 1;
         // A different timestamp gives the replacement block a different id even with the same txs.
-        this.#open = { number: this.head.number + 1, timestamp: Math.max(base + 1, this.head.timestamp + 1), txs: [] };
+        this.#pool.openAt(this.head.number + 1, Math.max(base + 1, this.head.timestamp + 1));
         for (const tx of txs.slice(i * perBlock, (i + 1) * perBlock)) {
           try {
             await this.#accept(tx, { replay: true });
@@ -680,7 +678,7 @@ export class Chain {
     checkSignature(tx, owner, this.#unlocked);
     if (!replay) {
       checkTapos(tx, this.head.number, (n) => this.#blocks[n]);
-      checkEnvelope(tx, this.head.timestamp, (txid) => this.#txIndex.has(txid) || this.#openTxIds.has(txid));
+      checkEnvelope(tx, this.head.timestamp, (txid) => this.#txIndex.has(txid) || this.#pool.has(txid));
     }
     const open = this.#openBlock();
     this.state.now = open.timestamp;
@@ -699,8 +697,7 @@ export class Chain {
       default:
         throw TxRejected.validate(`contract type ${v.typeName} is not supported by the devnet`);
     }
-    open.txs.push(record);
-    this.#openTxIds.add(tx.txID);
+    this.#pool.add(open, record);
   }
 
   // ---------------------------------------------------------------- building and calling
@@ -852,7 +849,7 @@ export class Chain {
 
   /** Seals the open block if it holds transactions, so nothing a client was told succeeded is lost. */
   sealPending(): Promise<Block | undefined> {
-    return this.#lock.run(() => (this.#open?.txs.length ? this.#seal() : undefined));
+    return this.#lock.run(() => (this.#pool.open?.txs.length ? this.#seal() : undefined));
   }
 
   /** Waits for every queued write to finish. */
