@@ -18,6 +18,7 @@ import { DevnetError, TxRejected } from './errors.js';
 import { freeNetUsed } from './resources.js';
 import { checkEnvelope, checkSignature, checkTapos } from './validate.js';
 import { type Execution, type OpenBlock, executeCreate, executeTransfer, executeTrigger } from './execute.js';
+import { BlockHistory } from './history.js';
 import { Mempool } from './mempool.js';
 
 /** Settings of a chain; every field has a default in `resolveChainOptions`. */
@@ -181,11 +182,8 @@ export class Chain {
   readonly chainId: bigint;
   readonly #vm: TronVm;
   readonly #exec: Execution;
-  readonly #blocks: Block[] = [];
-  readonly #blockIds = new Map<string, Block>();
-  readonly #txIndex = new Map<string, { block: number; index: number }>();
+  readonly #history = new BlockHistory();
   readonly #pool = new Mempool();
-  readonly #events = new Map<string, EventRecord[]>();
   readonly #lock = new Mutex();
   readonly #unlocked = new Set<string>();
   #timeOffsetMs = 0;
@@ -326,7 +324,7 @@ export class Chain {
       number: open.number,
       timestamp: open.timestamp,
       witness: this.options.witnessAddress,
-      blockId: (n) => (n < open.number && n >= open.number - 256 ? this.#blocks[n]?.id : undefined),
+      blockId: (n) => (n < open.number && n >= open.number - 256 ? this.#history.blocks[n]?.id : undefined),
     };
   }
 
@@ -362,45 +360,11 @@ export class Chain {
   }
 
   #pushBlock(block: Block): void {
-    this.#blocks.push(block);
-    this.#blockIds.set(block.id, block);
-    block.txs.forEach((r, index) => {
-      this.#txIndex.set(r.tx.txID, { block: block.number, index });
-      (r.info.log ?? []).forEach((log, logIndex) => {
-        const contract = `41${log.address}`;
-        let list = this.#events.get(contract);
-        if (!list) {
-          list = [];
-          this.#events.set(contract, list);
-        }
-        list.push({
-          blockNumber: block.number,
-          blockTimestamp: block.timestamp,
-          txID: r.tx.txID,
-          txIndex: index,
-          logIndex,
-          contract,
-          topics: log.topics,
-          data: log.data,
-        });
-      });
-    });
+    this.#history.push(block);
   }
 
   #popBlock(): Block {
-    const block = this.#blocks.pop();
-    if (!block || block.number === 0) throw new DevnetError('cannot remove the genesis block');
-    if (!block.undo) throw new DevnetError(`block ${block.number} can no longer be undone`);
-    this.state.undoBlock(block.undo);
-    this.#blockIds.delete(block.id);
-    for (const r of block.txs) {
-      this.#txIndex.delete(r.tx.txID);
-      for (const log of r.info.log ?? []) {
-        const list = this.#events.get(`41${log.address}`);
-        while (list?.length && list[list.length - 1]!.blockNumber >= block.number) list.pop();
-      }
-    }
-    return block;
+    return this.#history.pop((undo) => this.state.undoBlock(undo));
   }
 
   /** Drops undo logs no reorg or snapshot can reach any more. */
@@ -408,7 +372,7 @@ export class Chain {
     let keepAbove = this.solidifiedNumber;
     for (const s of this.#snapshots) keepAbove = Math.min(keepAbove, s.height);
     for (let n = keepAbove; n >= 1; n--) {
-      const b = this.#blocks[n];
+      const b = this.#history.blocks[n];
       if (!b || b.undo === undefined) break;
       b.undo = undefined;
     }
@@ -442,7 +406,7 @@ export class Chain {
   // ---------------------------------------------------------------- reads
 
   get head(): Block {
-    return this.#blocks[this.#blocks.length - 1]!;
+    return this.#history.blocks[this.#history.blocks.length - 1]!;
   }
 
   /**
@@ -476,22 +440,22 @@ export class Chain {
   }
 
   get solidifiedBlock(): Block {
-    return this.#blocks[this.solidifiedNumber]!;
+    return this.#history.blocks[this.solidifiedNumber]!;
   }
 
   blockByNumber(n: number): Block | undefined {
-    return Number.isInteger(n) && n >= 0 ? this.#blocks[n] : undefined;
+    return Number.isInteger(n) && n >= 0 ? this.#history.blocks[n] : undefined;
   }
 
   blockById(id: string): Block | undefined {
-    return this.#blockIds.get(id.toLowerCase());
+    return this.#history.byId(id.toLowerCase());
   }
 
   /** A sealed transaction, optionally only when solidified. */
   txRecord(txid: string, solidOnly = false): { record: TxRecord; block: Block } | undefined {
-    const at = this.#txIndex.get(txid.toLowerCase());
+    const at = this.#history.txAt(txid.toLowerCase());
     if (!at || (solidOnly && at.block > this.solidifiedNumber)) return undefined;
-    const block = this.#blocks[at.block]!;
+    const block = this.#history.blocks[at.block]!;
     return { record: block.txs[at.index]!, block };
   }
 
@@ -510,7 +474,7 @@ export class Chain {
 
   #valueAt(key: string, height: number, current: () => unknown): unknown {
     for (let n = height + 1; n <= this.head.number; n++) {
-      const log = this.#blocks[n]!.undo;
+      const log = this.#history.blocks[n]!.undo;
       if (!log) throw new DevnetError(`history of block ${n} is no longer kept`);
       if (log.has(key)) return log.get(key);
     }
@@ -527,12 +491,12 @@ export class Chain {
 
   /** Events of a contract in chain order (a live view; do not mutate). */
   eventsOf(addr41: string): readonly EventRecord[] {
-    return this.#events.get(addr41) ?? [];
+    return this.#history.eventsOf(addr41) ?? [];
   }
 
   /** Every block, oldest first (a live view; do not mutate). */
   get blocks(): readonly Block[] {
-    return this.#blocks;
+    return this.#history.blocks;
   }
 
   // ---------------------------------------------------------------- admin (TRE)
@@ -616,7 +580,9 @@ export class Chain {
       const dropSet = new Set((opts.drop ?? []).map((t) => t.toLowerCase()));
       // Validate before touching the chain: a refused reorg must leave every block in place.
       const replaced = new Set(
-        [...this.#blocks.slice(-depth).flatMap((b) => b.txs), ...(this.#pool.open?.txs ?? [])].map((r) => r.tx.txID),
+        [...this.#history.blocks.slice(-depth).flatMap((b) => b.txs), ...(this.#pool.open?.txs ?? [])].map(
+          (r) => r.tx.txID,
+        ),
       );
       for (const t of dropSet) {
         if (!replaced.has(t)) throw new DevnetError(`transaction ${t} is not in the replaced blocks`);
@@ -677,8 +643,8 @@ export class Chain {
     const owner = tx.raw.value.owner;
     checkSignature(tx, owner, this.#unlocked);
     if (!replay) {
-      checkTapos(tx, this.head.number, (n) => this.#blocks[n]);
-      checkEnvelope(tx, this.head.timestamp, (txid) => this.#txIndex.has(txid) || this.#pool.has(txid));
+      checkTapos(tx, this.head.number, (n) => this.#history.blocks[n]);
+      checkEnvelope(tx, this.head.timestamp, (txid) => this.#history.hasTx(txid) || this.#pool.has(txid));
     }
     const open = this.#openBlock();
     this.state.now = open.timestamp;
@@ -746,7 +712,7 @@ export class Chain {
           number: base.number,
           timestamp: base.timestamp,
           witness: this.options.witnessAddress,
-          blockId: (n) => (n < base.number && n >= base.number - 256 ? this.#blocks[n]?.id : undefined),
+          blockId: (n) => (n < base.number && n >= base.number - 256 ? this.#history.blocks[n]?.id : undefined),
         };
         this.state.now = ctx.timestamp;
         const owner = this.state.readAccount(a.owner.slice(2));
@@ -780,7 +746,7 @@ export class Chain {
   #rewindTo(height: number): void {
     const logs: ReadonlyMap<string, unknown>[] = [this.state.openLog];
     for (let n = this.head.number; n > height; n--) {
-      const log = this.#blocks[n]!.undo;
+      const log = this.#history.blocks[n]!.undo;
       if (!log) throw new DevnetError(`history of block ${n} is no longer kept`);
       logs.push(log);
     }
