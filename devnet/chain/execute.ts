@@ -4,7 +4,7 @@
  * java-tron's order, the resources they are billed (resources.ts) and their receipts.
  */
 import { hexToBytes, utf8ToHex } from './hex.js';
-import type { ChainOptions, TxInfo, TxRecord } from './chain.js';
+import type { ChainOptions, TxInfo, TxRecord } from './types.js';
 import { TxRejected } from './errors.js';
 import { chargeBandwidth, callEnergyLimit, checkFeeLimit, type NetReceipt } from './resources.js';
 import { type ContractMeta, type JournaledState, emptyRecord } from './state.js';

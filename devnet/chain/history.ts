@@ -3,7 +3,7 @@
  * each contract's events in chain order. Chain pushes a block when it seals one and pops blocks
  * for reverts and reorgs; the state's undo logs stay Chain's business.
  */
-import type { Block, EventRecord } from './chain.js';
+import type { Block, EventRecord } from './types.js';
 import { DevnetError } from './errors.js';
 import type { UndoLog } from './state.js';
 

@@ -4,7 +4,7 @@
  * pool only keeps them in order until the producer seals them, and their ids for the duplicate
  * check. A reorg or a revert discards it.
  */
-import type { TxRecord } from './chain.js';
+import type { TxRecord } from './types.js';
 import type { OpenBlock } from './execute.js';
 import type { SignedTx } from './tx.js';
 

@@ -3,7 +3,7 @@
  * window, the burn when it runs out, the fee limit, and the energy a call may use. Pure functions
  * over the state and the chain options; chain.ts calls them while it executes a transaction.
  */
-import type { ChainOptions } from './chain.js';
+import type { ChainOptions } from './types.js';
 import { TxRejected } from './errors.js';
 import type { AccountRecord, JournaledState } from './state.js';
 import { type SignedTx, signedTxSize } from './tx.js';

@@ -4,7 +4,7 @@
  * functions; chain.ts calls them when it accepts a broadcast (a replay after a reorg checks only
  * the signature).
  */
-import type { Block } from './chain.js';
+import type { Block } from './types.js';
 import { TxRejected } from './errors.js';
 import { RESULT_SIZE } from './resources.js';
 import { type SignedTx, recoverSigner, signedTxSize } from './tx.js';
