@@ -13,6 +13,7 @@
  * - resources.ts: bandwidth, fee limit and energy accounting
  * - mempool.ts: the open block (accepted, already executed transactions)
  * - history.ts: sealed blocks and their tx and event indexes
+ * - calls.ts: building a trigger, rewinding for solidified reads, the energy search
  * - types.ts: the shapes and options, re-exported here
  */
 import { keccak_256 } from '@noble/hashes/sha3.js';
@@ -21,7 +22,7 @@ import { JournaledState, emptyRecord, type AccountRecord, type ContractMeta } fr
 
 export type { ContractMeta };
 import { TronVm, type BlockContext } from './vm.js';
-import { buildUnsignedJson, contractValueJson, signedTxHex, type SignedTx } from './tx.js';
+import { type buildUnsignedJson, signedTxHex, type SignedTx } from './tx.js';
 import { blockIdOf, signHeader, txTrieRoot, type HeaderFields } from './block.js';
 import { DevnetError, TxRejected } from './errors.js';
 import { freeNetUsed } from './resources.js';
@@ -29,6 +30,7 @@ import { checkEnvelope, checkSignature, checkTapos } from './validate.js';
 import { type Execution, type OpenBlock, executeCreate, executeTransfer, executeTrigger } from './execute.js';
 import { BlockHistory } from './history.js';
 import { Mempool } from './mempool.js';
+import { buildTrigger, leastEnergy, rewindTo } from './calls.js';
 import type {
   Block,
   BroadcastResult,
@@ -568,31 +570,7 @@ export class Chain {
 
   /** Builds the unsigned TriggerSmartContract java-tron returns from `wallet/triggersmartcontract`. */
   buildTrigger(a: CallArgs): ReturnType<typeof buildUnsignedJson> {
-    const target = this.state.readAccount(a.contract.slice(2));
-    if (!target?.code?.length) throw TxRejected.validate('No contract or not a valid smart contract');
-    const head = this.head;
-    const value: Record<string, unknown> = contractValueJson({
-      kind: 'TriggerSmartContract',
-      owner: a.owner,
-      contract: a.contract,
-      callValue: a.callValue,
-      data: a.data,
-      callTokenValue: a.callTokenValue ?? 0n,
-      tokenId: a.tokenId ?? 0n,
-    });
-    // java-tron always echoes data, even when empty, and TronWeb's check rebuilds it the same way.
-    return buildUnsignedJson(
-      'TriggerSmartContract',
-      value,
-      {
-        refBlockBytes: head.number.toString(16).padStart(16, '0').slice(12, 16),
-        refBlockHash: head.id.slice(16, 32),
-        expiration: head.timestamp + 60_000,
-        timestamp: this.now(),
-        ...(a.feeLimit ? { feeLimit: a.feeLimit } : {}),
-      },
-      a.permissionId,
-    );
+    return buildTrigger(this.state, this.head, () => this.now(), a);
   }
 
   /** Runs a call without keeping its effects, on the head state or the solidified one. */
@@ -642,40 +620,13 @@ export class Chain {
 
   /** Writes, inside the open checkpoint, the values the state had at `height`. */
   #rewindTo(height: number): void {
-    const logs: ReadonlyMap<string, unknown>[] = [this.state.openLog];
-    for (let n = this.head.number; n > height; n--) {
-      const log = this.#history.blocks[n]!.undo;
-      if (!log) throw new DevnetError(`history of block ${n} is no longer kept`);
-      logs.push(log);
-    }
-    for (const log of logs) {
-      for (const [key, prev] of log) {
-        if (key.startsWith('a:')) this.state.writeAccount(key.slice(2), prev as AccountRecord | undefined);
-        else {
-          const [, addr, slot] = key.split(':') as [string, string, string];
-          this.state.writeStorage(addr, slot, (prev as Uint8Array | undefined) ?? new Uint8Array());
-        }
-      }
-    }
+    rewindTo(this.state, this.#history.blocks, this.head.number, height);
   }
 
   /** Energy a call needs to succeed: the least limit that does not run out (binary search). */
   async estimateEnergy(a: CallArgs): Promise<{ ok: true; energy: bigint } | { ok: false; result: ConstantResult }> {
     const maxEnergy = this.options.maxFeeLimit / this.options.energyPrice;
-    const first = await this.constantCall(a, false, maxEnergy);
-    if (first.ret !== 'SUCCESS') return { ok: false, result: first };
-    let lo = first.energyUsed;
-    const atLo = await this.constantCall(a, false, lo);
-    if (atLo.ret === 'SUCCESS') return { ok: true, energy: lo };
-    // The 63/64 rule of nested calls can need more than what was used.
-    let hi = maxEnergy;
-    while (hi - lo > 1n) {
-      const mid = (lo + hi) / 2n;
-      const r = await this.constantCall(a, false, mid);
-      if (r.ret === 'SUCCESS') hi = mid;
-      else lo = mid;
-    }
-    return { ok: true, energy: hi };
+    return leastEnergy(maxEnergy, (limit) => this.constantCall(a, false, limit));
   }
 
   // ---------------------------------------------------------------- persistence hooks
