@@ -113,7 +113,7 @@ export class Connection {
 /**
  * What runs before a frame's field checks, to keep the order in which a handler refused a frame
  * with two faults: `fields` are checked first (the room a check needs...), then `check` (sign in
- * first, moderators only...), then the other fields.
+ * first, moderators only...); after the gates, the other fields.
  */
 export interface Gate<T extends ClientFrameType, K extends keyof ClientMessage<T> = never> {
   fields?: readonly K[];
@@ -123,7 +123,7 @@ export interface Gate<T extends ClientFrameType, K extends keyof ClientMessage<T
 /** A registered handler and its gate, for any type. */
 interface Registration {
   handler: (conn: Connection, msg: ClientFrame) => Promise<void> | void;
-  gate?: { fields?: readonly PropertyKey[]; check(conn: Connection, msg: unknown): void };
+  gates: { fields?: readonly PropertyKey[]; check(conn: Connection, msg: unknown): void }[];
 }
 
 /** The LiveError a refused frame is answered with. */
@@ -256,13 +256,13 @@ export class Hub {
     return true;
   }
 
-  /** Handles frames of `type`: they reach `handler` checked against their schema, after `gate`. */
-  on<T extends ClientFrameType, K extends keyof ClientMessage<T> = never>(
+  /** Handles frames of `type`: they reach `handler` checked against their schema, after the gates in turn. */
+  on<T extends ClientFrameType, K extends keyof ClientMessage<T> = never, L extends keyof ClientMessage<T> = never>(
     type: T,
     handler: MessageHandler<T>,
-    gate?: Gate<T, K>,
+    ...gates: [Gate<T, K>?, Gate<T, L>?]
   ): void {
-    this.#handlers.set(type, { handler, gate } as Registration);
+    this.#handlers.set(type, { handler, gates: gates.filter((g) => g !== undefined) } as Registration);
   }
 
   /** Runs when a connection closes (after it left its rooms). */
@@ -364,12 +364,14 @@ export class Hub {
     }
     const m = parsed.frame;
     // parseClientFrame accepted only types with a handler.
-    const { handler, gate } = this.#handlers.get(m.type)!;
+    const { handler, gates } = this.#handlers.get(m.type)!;
     conn.enqueue(async () => {
       try {
         // Field faults are answered in turn, like the handlers' other refusals.
-        if (gate) {
-          const first = checkClientFrame(m, (gate.fields ?? []) as string[]);
+        const fields: string[] = [];
+        for (const gate of gates) {
+          fields.push(...((gate.fields ?? []) as string[]));
+          const first = checkClientFrame(m, fields);
           if (!first.ok) throw refusalError(first.refusal);
           gate.check(conn, first.frame);
         }
