@@ -87,8 +87,8 @@ const modReason = z.unknown().transform((v) => String(v ?? '').slice(0, 200));
 const MAX_TIMEOUT_S = 14 * 86_400;
 const MAX_SLOW_S = 3600;
 
-/** Preferences of match.join and match.next (what is not an object counts as none). */
-const matchPrefs = z.preprocess(
+/** Matching preferences of match.join and match.next (what is not an object counts as none). */
+export const matchPrefs = z.preprocess(
   (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {}),
   z.object({
     /** A language tag ("en"), or "" (or none) for any. */
@@ -162,7 +162,8 @@ export const clientFrame = z.discriminatedUnion('type', [
     limit: z.custom<number | string>(() => true).optional(),
   }),
   // 1-to-1 matching.
-  frame('match.join', { prefs: matchPrefs }),
+  /** Without prefs: any language, no interests. */
+  frame('match.join', { prefs: matchPrefs.optional() }),
   /** New preferences, or (absent) the ones of the last match.join. */
   frame('match.next', { prefs: matchPrefs.optional() }),
   frame('match.leave', {}),
@@ -184,6 +185,8 @@ export const clientFrame = z.discriminatedUnion('type', [
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 export type ClientFrameType = ClientFrame['type'];
+/** Matching preferences as checked: a language tag or "" (any), at most 10 interests. */
+export type MatchPrefsInput = z.output<typeof matchPrefs>;
 /** The client frame of one type. */
 export type ClientFrameOf<T extends ClientFrameType> = Extract<ClientFrame, { type: T }>;
 /** What a client passes to send a frame (the socket adds the `id`). */

@@ -200,7 +200,7 @@ export class Matcher {
 
   join(c: Connection, m: ClientMessage<'match.join'>): void {
     const e = this.#entry(c);
-    e.prefs = normalizePrefs(m.prefs);
+    e.prefs = normalizePrefs(m.prefs ?? { language: '', interests: [] });
     this.#unpair(e, 'peer_left');
     this.#enqueue(e);
   }
@@ -212,7 +212,7 @@ export class Matcher {
 
   next(c: Connection, m: ClientMessage<'match.next'>): void {
     const e = this.#queued(c);
-    if (m.prefs !== undefined) e.prefs = normalizePrefs(m.prefs);
+    if (m.prefs !== undefined) e.prefs = normalizePrefs(m.prefs ?? { language: '', interests: [] });
     this.#unpair(e, 'peer_left');
     this.#enqueue(e);
   }
