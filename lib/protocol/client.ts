@@ -40,17 +40,23 @@ const refusalOf = (issues: z.ZodIssue[]): RefusalParams | undefined => {
 };
 
 /**
- * `schema`, refused with `refusal` (a fault inside a nested field keeps the nested field's own
- * refusal). The input side is `unknown`: every value reaches the check.
+ * A schema whose input type is what clients should send (`In`, the type the web sends with),
+ * although any value reaches its check.
  */
-export function field<S extends z.ZodTypeAny>(schema: S, refusal: FieldRefusal) {
+type Checked<Out, In = Out> = z.ZodType<Out, z.ZodTypeDef, In>;
+
+/**
+ * `schema`, refused with `refusal` (a fault inside a nested field keeps the nested field's own
+ * refusal).
+ */
+export function field<S extends z.ZodTypeAny>(schema: S, refusal: FieldRefusal): Checked<z.output<S>, z.input<S>> {
   return z.unknown().transform((value, ctx): z.output<S> => {
     const r = schema.safeParse(value);
     if (r.success) return r.data;
     const params: RefusalParams = refusalOf(r.error.issues) ?? { refusal, value };
     ctx.addIssue({ code: z.ZodIssueCode.custom, params });
     return z.NEVER;
-  });
+  }) as unknown as Checked<z.output<S>, z.input<S>>;
 }
 
 const id = z.unknown().optional();
@@ -63,8 +69,8 @@ const bad = (message: string, name: string): FieldRefusal => ({
   details: { field: name },
 });
 /** A whole number from what `Number()` makes of the value (the service always took "60" for 60). */
-const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.unknown().transform(Number).pipe(z.number().int().min(min).max(max));
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER): Checked<number> =>
+  z.unknown().transform(Number).pipe(z.number().int().min(min).max(max)) as unknown as Checked<number>;
 
 /** A stream chat room: `stream:<streamId>`. */
 const room = field(z.string().regex(/^stream:[1-9]\d{0,15}$/), {
@@ -82,7 +88,10 @@ const address = (name: string) =>
 /** Chat and DM text; the text rules (controls, length) are live/chat/text.ts's. */
 const text = field(z.string(), bad('text must be a string', 'text'));
 /** A moderation reason: anything, kept as text (at most 200 characters). */
-const modReason = z.unknown().transform((v) => String(v ?? '').slice(0, 200));
+const modReason = z.unknown().transform((v) => String(v ?? '').slice(0, 200)) as unknown as Checked<
+  string,
+  string | undefined
+>;
 
 const MAX_TIMEOUT_S = 14 * 86_400;
 const MAX_SLOW_S = 3600;
@@ -105,7 +114,7 @@ export const matchPrefs = z.preprocess(
       bad('prefs.interests must be at most 10 strings of 1 to 30 characters', 'prefs.interests'),
     ),
   }),
-);
+) as unknown as Checked<{ language: string; interests: string[] }, { language?: string | null; interests?: string[] }>;
 
 export const clientFrame = z.discriminatedUnion('type', [
   frame('ping', {}),
@@ -189,8 +198,11 @@ export type ClientFrameType = ClientFrame['type'];
 export type MatchPrefsInput = z.output<typeof matchPrefs>;
 /** The client frame of one type. */
 export type ClientFrameOf<T extends ClientFrameType> = Extract<ClientFrame, { type: T }>;
-/** What a client passes to send a frame (the socket adds the `id`). */
-export type OutgoingClientFrame = ClientFrame extends infer F ? (F extends unknown ? Omit<F, 'id'> : never) : never;
+/** The named fields of a frame (without the index signature of the unknown fields it may carry). */
+type Named<F> = { [K in keyof F as string extends K ? never : K]: F[K] };
+/** What a client passes to send a frame (the socket adds the `id`): the frames as they go out. */
+export type OutgoingClientFrame =
+  z.input<typeof clientFrame> extends infer F ? (F extends unknown ? Omit<Named<F>, 'id'> : never) : never;
 
 /** Every client frame type. */
 export const clientFrameTypes: ReadonlySet<string> = new Set(clientFrame.options.map((o) => o.shape.type.value));
