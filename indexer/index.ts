@@ -12,14 +12,14 @@ import { CONTRACT_NAMES, type ContractName } from '../lib/deployments.js';
 import { isStorageFull } from '../lib/diskFull.js';
 import { describeError, FatalError, isRetryable } from '../lib/errors.js';
 import { createLogger, type Logger } from '../lib/log.js';
-import { openDatabase, type Orm } from './db/open.js';
+import { openDatabase } from './db/open.js';
 import { DerivedStore } from './store/derived.js';
 import { RawStore } from './store/raw.js';
 import { reindex, type ReindexResult } from './store/reindex.js';
 import type { HandlerContext } from './handlers/context.js';
 import { createDecoder } from './sync/decoder.js';
 import { createFollower, type CommittedBatch, type FollowerHooks, type StepResult } from './sync/follower.js';
-import { createTronClient, type TronClient } from './sync/tronClient.js';
+import { createTronClient } from './sync/tronClient.js';
 import { verifyIndex, type VerifyReport } from './verify.js';
 
 export { loadConfig, type IndexerConfig } from './internal/config.js';
@@ -65,8 +65,6 @@ export interface Indexer {
   readonly config: IndexerConfig;
   /** The database, for the API (read only by convention: only the indexer writes). */
   readonly db: Database.Database;
-  readonly orm: Orm;
-  readonly client: TronClient;
   /** Runs the sync loop in the background until stop(); retryable errors are retried with backoff. */
   start(): void;
   /** Stops the loop after the current step. */
@@ -108,7 +106,7 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
   // Read the ABIs before opening anything: a missing artifact is a configuration error.
   const decoder = createDecoder(config.deployment);
   const fresh = config.dbPath !== ':memory:' && !existsSync(config.dbPath);
-  const { sqlite: db, orm } = openDatabase(config.dbPath);
+  const { sqlite: db } = openDatabase(config.dbPath);
   if (fresh)
     log.info('starting a new index for this deployment', {
       db: config.dbPath,
@@ -301,8 +299,6 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
   const indexer: Indexer = {
     config,
     db,
-    orm,
-    client,
     start() {
       if (loop) return;
       stopping = false;

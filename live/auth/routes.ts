@@ -1,4 +1,5 @@
 /** HTTP routes of sign-in: /api/auth/nonce, /api/auth/verify, /api/auth/session, /api/auth/logout. */
+import type { SessionAnswer, VerifyAnswer } from '../../lib/protocol/http.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LiveError } from '../internal/errors.js';
 import { readJson, sendJson, tokenOf } from '../internal/http.js';
@@ -38,19 +39,20 @@ export function createAuthRoutes(
         post(req);
         const body = await readJson(req);
         const { token, session } = await p.auth.verify(body);
-        sendJson(
-          res,
-          200,
-          { token, address: session.address, expiresAt: session.expiresAt },
-          { 'set-cookie': cookie(token, Math.floor(p.sessionMaxMs / 1000)) },
-        );
+        sendJson(res, 200, { token, address: session.address, expiresAt: session.expiresAt } satisfies VerifyAnswer, {
+          'set-cookie': cookie(token, Math.floor(p.sessionMaxMs / 1000)),
+        });
         return true;
       }
       case '/api/auth/session': {
         if (req.method !== 'GET') throw new LiveError('METHOD_NOT_ALLOWED', 'use GET');
         const s = p.auth.session(tokenOf(req, p.cookieName));
         if (!s) throw new LiveError('UNAUTHENTICATED', 'not signed in');
-        sendJson(res, 200, { address: s.address, handle: await p.handleOf(s.address), expiresAt: s.expiresAt });
+        sendJson(res, 200, {
+          address: s.address,
+          handle: await p.handleOf(s.address),
+          expiresAt: s.expiresAt,
+        } satisfies SessionAnswer);
         return true;
       }
       case '/api/auth/logout': {

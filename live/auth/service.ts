@@ -2,6 +2,7 @@
  * Sign-in with TRON and sessions. Nonces are single-use rows in the auth store (live/auth/store.ts);
  * a session token is 32 random bytes given to the client once and stored only as its sha256.
  */
+import type { NonceAnswer } from '../../lib/protocol/http.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { Trx } from 'tronweb';
 import { LiveError } from '../internal/errors.js';
@@ -34,11 +35,7 @@ export interface Session {
   createdAt: number;
 }
 
-export interface NonceAnswer {
-  message: string;
-  nonce: string;
-  expiresAt: number;
-}
+export type { NonceAnswer };
 
 export interface Auth {
   /** Issues a nonce and the exact message `address` must sign. */

@@ -14,21 +14,10 @@ import type { ClientMessage, Connection, Hub } from './hub.js';
 import { RateLimiter } from '../../lib/rateLimit.js';
 import { cleanText } from './text.js';
 import type { DmRow, DmStore } from './dmStore.js';
-import type { DirectMessage, PageInfo } from '../../lib/protocol/payloads.js';
+import type { DirectMessage } from '../../lib/protocol/payloads.js';
+import type { DmConversation, DmConversationList, DmPage } from '../../lib/protocol/http.js';
 
-export interface DmPage {
-  /** Oldest first within the page. */
-  nodes: DirectMessage[];
-  /** Pass as `before` for the previous (older) page. */
-  pageInfo: PageInfo;
-}
-
-/** One conversation in the list: the other party and the last message either way. */
-export interface DmConversation {
-  with: string;
-  handle: string | null;
-  last: DirectMessage;
-}
+export type { DmConversation, DmConversationList, DmPage };
 
 export interface DmsParams {
   /** Messages and blocks (SQLite: createSqliteDmStore). */
@@ -159,11 +148,7 @@ export class Dms {
   }
 
   /** My conversations, the one with the latest message first; `before` is the previous page's endCursor. */
-  async conversations(
-    me: string,
-    before: string | null,
-    first: string | null,
-  ): Promise<{ nodes: DmConversation[]; pageInfo: PageInfo }> {
+  async conversations(me: string, before: string | null, first: string | null): Promise<DmConversationList> {
     const n = first === null || first === '' ? 50 : Number(first);
     if (!Number.isSafeInteger(n) || n < 1 || n > 100) throw badField('first', 'first must be 1 to 100');
     const b = before === null || before === '' ? Number.MAX_SAFE_INTEGER : Number(before);

@@ -10,37 +10,9 @@ import { describeError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import { INVISIBLE } from '../chat/text.js';
 import type { StreamStore } from './store.js';
+import type { OwnedStream, PublicStream, StreamDetail, StreamList, StreamState } from '../../lib/protocol/http.js';
 
-export type StreamState = 'idle' | 'live' | 'ended';
-
-/** A stream as everyone may see it. */
-export interface PublicStream {
-  streamId: string;
-  owner: string;
-  ownerHandle: string | null;
-  title: string;
-  category: string;
-  tags: string[];
-  language: string;
-  thumbnailUrl: string | null;
-  audioOnly: boolean;
-  state: StreamState;
-  playbackId: string;
-  slowModeSeconds: number;
-  followersOnly: boolean;
-  viewers: number;
-  createdAt: number;
-  updatedAt: number;
-  startedAt: number | null;
-  endedAt: number | null;
-}
-
-/** What only the owner sees on top. */
-export interface OwnedStream extends PublicStream {
-  mediaId: string;
-  streamKey: string;
-  ingestUrl: string;
-}
+export type { OwnedStream, PublicStream, StreamDetail, StreamList, StreamState };
 
 export interface StreamRow {
   id: number;
@@ -77,11 +49,6 @@ export interface StreamsParams {
   onChange?: (stream: PublicStream) => void;
 }
 
-export interface StreamList {
-  nodes: PublicStream[];
-  pageInfo: { endCursor: string | null; hasNextPage: boolean };
-}
-
 export interface Streams {
   create(owner: string, input: Record<string, unknown>): Promise<OwnedStream>;
   update(caller: string, streamId: number, input: Record<string, unknown>): Promise<PublicStream>;
@@ -90,7 +57,7 @@ export interface Streams {
   row(streamId: number): StreamRow;
   /** The row, or undefined. */
   find(streamId: number): StreamRow | undefined;
-  get(streamId: number, caller?: string): Promise<(PublicStream | OwnedStream) & { playbackInfo: PlaybackInfo | null }>;
+  get(streamId: number, caller?: string): Promise<StreamDetail>;
   list(filter: {
     state?: string | null;
     owner?: string | null;

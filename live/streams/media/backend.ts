@@ -18,24 +18,9 @@ export interface MediaStream {
   readonly ingestUrl: string;
 }
 
-/** One playable source, in Livepeer Studio's playback-info shape. */
-export interface PlaybackSource {
-  readonly hrn: string;
-  readonly type: string;
-  readonly url: string;
-  readonly width?: number;
-  readonly height?: number;
-  readonly bitrate?: number;
-}
+import type { PlaybackInfo, PlaybackSource } from '../../../lib/protocol/http.js';
 
-/** Livepeer Studio's `GET /playback/{id}` JSON shape, which `@livepeer/core-web`'s getSrc() reads. */
-export interface PlaybackInfo {
-  readonly type: 'live';
-  readonly meta: {
-    readonly live: 0 | 1;
-    readonly source: readonly PlaybackSource[];
-  };
-}
+export type { PlaybackInfo, PlaybackSource };
 
 /** A change of a stream's media state, as the backend saw it (packets started or stopped). */
 export interface MediaEvent {

@@ -5,6 +5,21 @@
  * also returns (for non-browser clients) is never kept.
  */
 
+import type {
+  DmConversation,
+  DmConversationList,
+  NonceAnswer,
+  OwnedStream,
+  PlaybackInfo,
+  PublicStream,
+  SessionAnswer,
+  StreamDetail,
+  StreamInput,
+  StreamList,
+  VerifyAnswer,
+} from '../../../../lib/protocol/http.js';
+import type { DirectMessage } from '../../../../lib/protocol/payloads.js';
+
 export class LiveError extends Error {
   constructor(
     message: string,
@@ -46,53 +61,16 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   return json as T;
 }
 
-export interface Session {
-  address: string;
-  handle: string | null;
-  expiresAt: number | string;
-}
-export interface PlaybackInfo {
-  type: string;
-  meta: { live?: number; source: { hrn: string; type: string; url: string }[] };
-}
-export interface Stream {
-  streamId: string;
-  owner: string;
-  ownerHandle: string | null;
-  title: string;
-  category: string | null;
-  tags: string[];
-  language: string | null;
-  thumbnailUrl: string | null;
-  audioOnly: boolean;
-  state: 'idle' | 'live' | 'ended';
-  playbackId: string | null;
-  slowModeSeconds: number;
-  followersOnly: boolean;
-  viewers?: number;
-  createdAt: number;
-  updatedAt: number;
-  startedAt: number | null;
-  endedAt: number | null;
-  playbackInfo?: PlaybackInfo | null;
-  streamKey?: string;
-  ingestUrl?: string;
-}
-export interface StreamInput {
-  title: string;
-  category?: string;
-  tags?: string[];
-  language?: string;
-  thumbnailUrl?: string;
-  audioOnly?: boolean;
-}
+/** What the pages hold of a stream: everyone's view, with the owner's fields and playback when the answer had them. */
+export type Stream = PublicStream &
+  Partial<Omit<OwnedStream, keyof PublicStream>> & { playbackInfo?: PlaybackInfo | null };
+export type { PlaybackInfo, StreamInput };
 
 export const auth = {
-  nonce: (address: string) =>
-    call<{ message: string; nonce: string; expiresAt: string | number }>('POST', '/api/auth/nonce', { address }),
+  nonce: (address: string) => call<NonceAnswer>('POST', '/api/auth/nonce', { address }),
   verify: (address: string, message: string, signature: string) =>
-    call<{ address: string; expiresAt: string | number }>('POST', '/api/auth/verify', { address, message, signature }),
-  session: () => call<Session>('GET', '/api/auth/session'),
+    call<VerifyAnswer>('POST', '/api/auth/verify', { address, message, signature }),
+  session: () => call<SessionAnswer>('GET', '/api/auth/session'),
   logout: () => call<{ ok: true }>('POST', '/api/auth/logout'),
 };
 
@@ -103,36 +81,18 @@ export const streams = {
     if (q.owner) p.set('owner', q.owner);
     p.set('first', String(q.first ?? 20));
     if (q.after) p.set('after', q.after);
-    return call<{ nodes: Stream[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } }>(
-      'GET',
-      `/api/streams?${p}`,
-    );
+    return call<StreamList>('GET', `/api/streams?${p}`);
   },
-  get: (id: string) => call<Stream>('GET', `/api/streams/${encodeURIComponent(id)}`),
-  create: (input: StreamInput) => call<Stream>('POST', '/api/streams', input),
+  get: (id: string) => call<StreamDetail>('GET', `/api/streams/${encodeURIComponent(id)}`),
+  create: (input: StreamInput) => call<OwnedStream>('POST', '/api/streams', input),
   update: (id: string, input: Partial<StreamInput>) =>
-    call<Stream>('PATCH', `/api/streams/${encodeURIComponent(id)}`, input),
-  end: (id: string) => call<Stream>('POST', `/api/streams/${encodeURIComponent(id)}/end`),
+    call<PublicStream>('PATCH', `/api/streams/${encodeURIComponent(id)}`, input),
+  end: (id: string) => call<PublicStream>('POST', `/api/streams/${encodeURIComponent(id)}/end`),
 };
 
-export interface DirectMessage {
-  id: number;
-  from: string;
-  to: string;
-  text: string;
-  at: number;
-}
-export interface Conversation {
-  with: string;
-  handle: string | null;
-  last: DirectMessage;
-}
+export type { DmConversation as Conversation, DirectMessage };
 
 export const dmsApi = {
   /** My conversations, the latest first. */
-  conversations: (first = 50) =>
-    call<{ nodes: Conversation[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } }>(
-      'GET',
-      `/api/dms/conversations?first=${first}`,
-    ),
+  conversations: (first = 50) => call<DmConversationList>('GET', `/api/dms/conversations?first=${first}`),
 };

@@ -1,0 +1,128 @@
+/**
+ * The live service's HTTP answers (`/api/auth/*`, `/api/streams*`, `/api/dms/*`, `/media/playback/*`),
+ * defined once: live's services return these types and the web's API client reads them. Types only:
+ * the service builds every answer itself (the inputs it takes are checked field by field where they
+ * arrive), so there is nothing to parse on this side of the wire.
+ */
+import type { DirectMessage, PageInfo } from './payloads.js';
+
+// ------------------------------------------------------------------------------- sign-in
+
+/** `POST /api/auth/nonce`: the exact message to sign and when it stops being accepted. */
+export interface NonceAnswer {
+  message: string;
+  nonce: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** `POST /api/auth/verify`: the session opened (its token is also the HttpOnly cookie). */
+export interface VerifyAnswer {
+  token: string;
+  address: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** `GET /api/auth/session`: who the cookie signs in. */
+export interface SessionAnswer {
+  address: string;
+  /** The on-chain handle, when registered. */
+  handle: string | null;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+// ------------------------------------------------------------------------------- streams
+
+export type StreamState = 'idle' | 'live' | 'ended';
+
+/** A stream as everyone may see it. */
+export interface PublicStream {
+  streamId: string;
+  owner: string;
+  ownerHandle: string | null;
+  title: string;
+  category: string;
+  tags: string[];
+  language: string;
+  thumbnailUrl: string | null;
+  audioOnly: boolean;
+  state: StreamState;
+  playbackId: string;
+  slowModeSeconds: number;
+  followersOnly: boolean;
+  viewers: number;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+/** What only the owner sees on top. */
+export interface OwnedStream extends PublicStream {
+  mediaId: string;
+  streamKey: string;
+  ingestUrl: string;
+}
+
+/** `GET /api/streams/{id}`: the stream (the owner's view to its owner) and how to play it now. */
+export type StreamDetail = (PublicStream | OwnedStream) & { playbackInfo: PlaybackInfo | null };
+
+/** `GET /api/streams`: a page of streams. */
+export interface StreamList {
+  nodes: PublicStream[];
+  pageInfo: PageInfo;
+}
+
+/** `POST /api/streams` and `PATCH /api/streams/{id}` bodies. */
+export interface StreamInput {
+  title: string;
+  category?: string;
+  tags?: string[];
+  language?: string;
+  thumbnailUrl?: string;
+  audioOnly?: boolean;
+}
+
+/** One playable source, in Livepeer Studio's playback-info shape. */
+export interface PlaybackSource {
+  readonly hrn: string;
+  readonly type: string;
+  readonly url: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly bitrate?: number;
+}
+
+/** Livepeer Studio's `GET /playback/{id}` JSON shape, which `@livepeer/core-web`'s getSrc() reads. */
+export interface PlaybackInfo {
+  readonly type: 'live';
+  readonly meta: {
+    readonly live: 0 | 1;
+    readonly source: readonly PlaybackSource[];
+  };
+}
+
+// ------------------------------------------------------------------------------- direct messages
+
+/** `GET /api/dms?with=T...` and `dms.history`: a page of one conversation. */
+export interface DmPage {
+  /** Oldest first within the page. */
+  nodes: DirectMessage[];
+  /** Pass as `before` for the previous (older) page. */
+  pageInfo: PageInfo;
+}
+
+/** One conversation in the list: the other party and the last message either way. */
+export interface DmConversation {
+  with: string;
+  handle: string | null;
+  last: DirectMessage;
+}
+
+/** `GET /api/dms/conversations`: the latest first. */
+export interface DmConversationList {
+  nodes: DmConversation[];
+  pageInfo: PageInfo;
+}
