@@ -208,6 +208,20 @@ describe('lib/protocol', function () {
       );
     });
 
+    it('checks only the fields asked for (a gate runs between them and the rest)', function () {
+      const envelope = parseClientFrame(JSON.stringify({ type: 'mod.timeout', room, user: 'Tnope', seconds: 0 }));
+      assert.ok(envelope.ok);
+      assert.deepEqual(checkClientFrame(envelope.frame, ['room']), {
+        ok: true,
+        frame: { type: 'mod.timeout', room, user: 'Tnope', seconds: 0 },
+      });
+      assert.deepEqual(checkClientFrame(envelope.frame, ['room', 'user']), badUser('user'));
+      assert.deepEqual(checkClientFrame({ type: 'say', room: 'x' }, []), {
+        ok: true,
+        frame: { type: 'say', room: 'x' },
+      });
+    });
+
     it('refuses bad matching fields', function () {
       const lang = refused('BAD_MESSAGE', 'prefs.language must be a language tag like "en"', 'prefs.language');
       const interests = refused(
