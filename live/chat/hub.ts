@@ -260,7 +260,7 @@ export class Hub {
   on<T extends ClientFrameType, K extends keyof ClientMessage<T> = never, L extends keyof ClientMessage<T> = never>(
     type: T,
     handler: MessageHandler<T>,
-    ...gates: [Gate<T, K>?, Gate<T, L>?]
+    ...gates: [Gate<T, K>?, Gate<T, K | L>?]
   ): void {
     this.#handlers.set(type, { handler, gates: gates.filter((g) => g !== undefined) } as Registration);
   }

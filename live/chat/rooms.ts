@@ -80,11 +80,18 @@ export class Rooms {
     hub.on('say', (c, m) => this.say(c, m), { fields: ['room'], check: (c, m) => this.#speaker(c, m.room) });
     hub.on('history', (c, m) => this.history(c, m));
     hub.on('presence', (c, m) => this.presence(c, m));
+    const moderator = {
+      fields: ['room'] as const,
+      check: (c: Connection, m: Pick<ModFrame, 'room' | 'type'>) => void this.#moderator(c, m.room, m.type),
+    };
     for (const type of MOD_TYPES) {
-      hub.on(type, (c, m) => this.moderate(c, m), {
-        fields: ['room'],
-        check: (c, m) => void this.#moderator(c, m.room, m.type),
-      });
+      if (type === 'mod.timeout') {
+        // The target is refused (CANNOT_MODERATE) before the seconds are checked.
+        hub.on(type, (c, m) => this.moderate(c, m), moderator, {
+          fields: ['user'],
+          check: (c, m) => void this.#target(this.#moderator(c, m.room, m.type), m.user),
+        });
+      } else hub.on(type, (c, m) => this.moderate(c, m), moderator);
     }
   }
 
@@ -297,6 +304,15 @@ export class Rooms {
     return { me: c.address, s, role };
   }
 
+  /** A user a moderator may time out, ban or unban: CANNOT_MODERATE for the broadcaster, and for moderators unless the broadcaster acts. */
+  #target(by: { s: StreamRow; role: Role }, user: string): string {
+    if (user === by.s.owner)
+      throw new LiveError('CANNOT_MODERATE', 'the broadcaster cannot be moderated in their own room');
+    if (by.role === 'moderator' && this.modsOf(by.s.id).has(user))
+      throw new LiveError('CANNOT_MODERATE', 'only the broadcaster may act on a moderator');
+    return user;
+  }
+
   async moderate(c: Connection, m: ModFrame): Promise<void> {
     const streamId = streamIdOf(m.room);
     const room = `stream:${streamId}`;
@@ -305,13 +321,7 @@ export class Rooms {
     const ack = (extra: Record<string, unknown> = {}): void => {
       if (m.id !== undefined) c.send({ type: 'ack', id: m.id, ...extra });
     };
-    const target = (user: string): string => {
-      if (user === s.owner)
-        throw new LiveError('CANNOT_MODERATE', 'the broadcaster cannot be moderated in their own room');
-      if (role === 'moderator' && this.modsOf(streamId).has(user))
-        throw new LiveError('CANNOT_MODERATE', 'only the broadcaster may act on a moderator');
-      return user;
-    };
+    const target = (user: string): string => this.#target({ s, role }, user);
     switch (m.type) {
       case 'mod.delete': {
         const id = m.messageId;
