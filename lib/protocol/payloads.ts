@@ -62,15 +62,6 @@ export type RoomMember = z.infer<typeof roomMember>;
 export const role = z.enum(['owner', 'moderator', 'viewer', 'anonymous']);
 export type Role = z.infer<typeof role>;
 
-/** Matching preferences (`match.join`, `match.next`). */
-export const matchPrefs = z.object({
-  /** A language tag ("en"), or "" for any. */
-  language: z.string().optional(),
-  /** At most 10, each 1 to 30 characters. */
-  interests: z.array(z.string()).optional(),
-});
-export type MatchPrefsInput = z.infer<typeof matchPrefs>;
-
 /** The peer of a match (`match.found`). */
 export const matchPeer = z.object({
   address: z.string(),

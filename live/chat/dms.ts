@@ -51,14 +51,16 @@ export class Dms {
       return c.address;
     };
     for (const type of ['dm.block', 'dm.unblock'] as const) {
-      hub.on(type, (c, m) => {
+      const handler = (c: Connection, m: ClientMessage<typeof type>): void => {
         const blocker = me(c);
-        const user = requireAddress(m.user, 'user');
+        const user = m.user;
         if (user === blocker) throw new LiveError('BAD_MESSAGE', 'you cannot block yourself', { field: 'user' });
         if (type === 'dm.block') this.p.store.block(blocker, user, this.p.now());
         else this.p.store.unblock(blocker, user);
         c.send({ type: 'ack', ...(m.id !== undefined ? { id: m.id } : {}), user, blocked: type === 'dm.block' });
-      });
+      };
+      // Signed in first, then the user.
+      hub.on(type, handler, { check: (c) => void me(c) });
     }
     hub.on('dm.blocks', (c, m) =>
       c.send({
@@ -70,32 +72,53 @@ export class Dms {
   }
 
   register(hub: Hub): void {
-    hub.on('dm', (c, m) => this.send(c, m));
+    // Signed in, then the recipient (not oneself), then the text: the order the refusals had.
+    hub.on(
+      'dm',
+      (c, m) => this.send(c, m),
+      { check: (c) => void this.#sender(c) },
+      { fields: ['to'], check: (c, m) => this.#notSelf(this.#sender(c), m.to) },
+    );
     this.#blockMessages(hub);
-    hub.on('dms.history', (c, m) => {
+    const reader = (c: Connection): string => {
       if (!c.address) throw new LiveError('UNAUTHENTICATED', 'sign in to read direct messages');
-      const page = this.page(
-        c.address,
-        m.with,
-        m.before === undefined ? null : String(m.before),
-        m.limit === undefined ? null : String(m.limit),
-      );
-      c.send({
-        type: 'dms',
-        // page() accepted it: a base58 address.
-        with: m.with as string,
-        messages: page.nodes,
-        pageInfo: page.pageInfo,
-        ...(m.id !== undefined ? { id: m.id } : {}),
-      });
-    });
+      return c.address;
+    };
+    hub.on(
+      'dms.history',
+      (c, m) => {
+        // The rules of before and limit are GET /api/dms's too: page() checks them for both.
+        const page = this.page(
+          reader(c),
+          m.with,
+          m.before === undefined ? null : String(m.before),
+          m.limit === undefined ? null : String(m.limit),
+        );
+        c.send({
+          type: 'dms',
+          with: m.with,
+          messages: page.nodes,
+          pageInfo: page.pageInfo,
+          ...(m.id !== undefined ? { id: m.id } : {}),
+        });
+      },
+      { check: (c) => void reader(c) },
+    );
   }
 
-  async send(c: Connection, m: ClientMessage): Promise<void> {
+  #sender(c: Connection): string {
     if (!c.address) throw new LiveError('UNAUTHENTICATED', 'sign in to send direct messages');
-    const from = c.address;
-    const to = requireAddress(m.to, 'to');
+    return c.address;
+  }
+
+  #notSelf(from: string, to: string): void {
     if (to === from) throw new LiveError('BAD_MESSAGE', 'you cannot message yourself', { field: 'to' });
+  }
+
+  async send(c: Connection, m: ClientMessage<'dm'>): Promise<void> {
+    const from = this.#sender(c);
+    const to = m.to;
+    this.#notSelf(from, to);
     const text = cleanText(m.text, this.p.limits.maxMessageLength);
     const blocker = this.p.store.blocker(to, from);
     if (blocker !== undefined) {

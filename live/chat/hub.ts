@@ -12,15 +12,22 @@ import { LiveError, errorBody } from '../internal/errors.js';
 import { bearerOf, originAllowed, parseCookies } from '../internal/http.js';
 import { describeError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
-import { type ClientEnvelope, type ClientFrameType, parseClientFrame } from '../../lib/protocol/client.js';
+import {
+  type ClientFrame,
+  type ClientFrameOf,
+  type ClientFrameType,
+  type FrameRefusal,
+  checkClientFrame,
+  parseClientFrame,
+} from '../../lib/protocol/client.js';
 import type { ServerFrame } from '../../lib/protocol/server.js';
 import { type Bus, createLocalBus } from './bus.js';
 
 /**
- * A client message after the envelope check (lib/protocol/client.ts): a known `type`, an optional
- * `id`; its handler checks the other fields.
+ * A client message after the hub's checks (lib/protocol/client.ts): a known `type`, an optional
+ * `id`, and fields of the right shape; its handler checks what needs state.
  */
-export type ClientMessage = ClientEnvelope;
+export type ClientMessage<T extends ClientFrameType = ClientFrameType> = ClientFrameOf<T>;
 
 /** One WebSocket connection. */
 export class Connection {
@@ -103,8 +110,30 @@ export class Connection {
   }
 }
 
+/**
+ * What runs before a frame's field checks, to keep the order in which a handler refused a frame
+ * with two faults: `fields` are checked first (the room a check needs...), then `check` (sign in
+ * first, moderators only...); after the gates, the other fields.
+ */
+export interface Gate<T extends ClientFrameType, K extends keyof ClientMessage<T> = never> {
+  fields?: readonly K[];
+  check(conn: Connection, msg: Pick<ClientMessage<T>, 'type' | 'id' | K>): void;
+}
+
+/** A registered handler and its gate, for any type. */
+interface Registration {
+  handler: (conn: Connection, msg: ClientFrame) => Promise<void> | void;
+  gates: { fields?: readonly PropertyKey[]; check(conn: Connection, msg: unknown): void }[];
+}
+
+/** The LiveError a refused frame is answered with. */
+const refusalError = (r: FrameRefusal): LiveError => new LiveError(r.code, r.message, r.details);
+
 /** What handles a family of client messages (`say`, `mod.ban`, `match.join`...). */
-export type MessageHandler = (conn: Connection, msg: ClientMessage) => Promise<void> | void;
+export type MessageHandler<T extends ClientFrameType = ClientFrameType> = (
+  conn: Connection,
+  msg: ClientMessage<T>,
+) => Promise<void> | void;
 
 export interface HubParams {
   limits: ChatLimits;
@@ -158,7 +187,7 @@ export const SESSION_ENDED = 4001;
  */
 export class Hub {
   readonly wss: WebSocketServer;
-  readonly #handlers = new Map<ClientFrameType, MessageHandler>();
+  readonly #handlers = new Map<ClientFrameType, Registration>();
   readonly #rooms = new Map<string, Set<Connection>>();
   readonly #byAddress = new Map<string, Set<Connection>>();
   readonly #bus: Bus;
@@ -227,8 +256,13 @@ export class Hub {
     return true;
   }
 
-  on(type: ClientFrameType, handler: MessageHandler): void {
-    this.#handlers.set(type, handler);
+  /** Handles frames of `type`: they reach `handler` checked against their schema, after the gates in turn. */
+  on<T extends ClientFrameType, K extends keyof ClientMessage<T> = never, L extends keyof ClientMessage<T> = never>(
+    type: T,
+    handler: MessageHandler<T>,
+    ...gates: [Gate<T, K>?, Gate<T, K | L>?]
+  ): void {
+    this.#handlers.set(type, { handler, gates: gates.filter((g) => g !== undefined) } as Registration);
   }
 
   /** Runs when a connection closes (after it left its rooms). */
@@ -325,15 +359,25 @@ export class Hub {
     if (verdict === 'drop') return;
     const parsed = parseClientFrame(isBinary ? null : data.toString(), (type) => this.#handlers.has(type));
     if (!parsed.ok) {
-      conn.error(new LiveError(parsed.refusal.code, parsed.refusal.message), parsed.refusal.id);
+      conn.error(refusalError(parsed.refusal), parsed.refusal.id);
       return;
     }
     const m = parsed.frame;
     // parseClientFrame accepted only types with a handler.
-    const handler = this.#handlers.get(m.type)!;
+    const { handler, gates } = this.#handlers.get(m.type)!;
     conn.enqueue(async () => {
       try {
-        await handler(conn, m);
+        // Field faults are answered in turn, like the handlers' other refusals.
+        const fields: string[] = [];
+        for (const gate of gates) {
+          fields.push(...((gate.fields ?? []) as string[]));
+          const first = checkClientFrame(m, fields);
+          if (!first.ok) throw refusalError(first.refusal);
+          gate.check(conn, first.frame);
+        }
+        const checked = checkClientFrame(m);
+        if (!checked.ok) throw refusalError(checked.refusal);
+        await handler(conn, checked.frame);
       } catch (e) {
         this.p.onFailure?.(e);
         if (!(e instanceof LiveError))

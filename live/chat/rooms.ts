@@ -7,7 +7,6 @@
 import type { ChatLimits } from '../internal/config.js';
 import type { Directory } from '../internal/directory.js';
 import { LiveError } from '../internal/errors.js';
-import { requireAddress } from '../internal/address.js';
 import type { Streams, StreamRow } from '../streams/service.js';
 import type { ClientMessage, Connection, Hub } from './hub.js';
 import { RateLimiter } from '../../lib/rateLimit.js';
@@ -26,20 +25,23 @@ export interface RoomsParams {
   now: () => number;
 }
 
-const MAX_TIMEOUT_S = 14 * 86_400;
+/** Slow mode's longest period (lib/protocol/client.ts bounds `mod.slow`'s seconds to it). */
 const MAX_SLOW_S = 3600;
 
-/** `stream:<id>` to the stream's id, or ROOM_NOT_FOUND. */
-export function streamIdOfRoom(room: unknown): number {
-  const m = typeof room === 'string' ? /^stream:([1-9]\d{0,15})$/.exec(room) : null;
-  if (!m)
-    throw new LiveError(
-      'ROOM_NOT_FOUND',
-      `rooms are named stream:<streamId>, got ${JSON.stringify(room)?.slice(0, 60)}`,
-      { field: 'room' },
-    );
-  return Number(m[1]);
-}
+const MOD_TYPES = [
+  'mod.delete',
+  'mod.timeout',
+  'mod.ban',
+  'mod.unban',
+  'mod.slow',
+  'mod.followers',
+  'mod.add',
+  'mod.remove',
+] as const;
+type ModFrame = ClientMessage<(typeof MOD_TYPES)[number]>;
+
+/** A checked frame's room (`stream:<id>`, lib/protocol/client.ts) to the stream's id. */
+const streamIdOf = (room: string): number => Number(room.slice('stream:'.length));
 
 /** A message row as clients see it. */
 export function messageOf(r: MessageRow): ChatMessage {
@@ -75,17 +77,22 @@ export class Rooms {
   register(hub: Hub): void {
     hub.on('join', (c, m) => this.join(c, m));
     hub.on('leave', (c, m) => this.leave(c, m));
-    hub.on('say', (c, m) => this.say(c, m));
+    hub.on('say', (c, m) => this.say(c, m), { fields: ['room'], check: (c, m) => this.#speaker(c, m.room) });
     hub.on('history', (c, m) => this.history(c, m));
     hub.on('presence', (c, m) => this.presence(c, m));
-    hub.on('mod.delete', (c, m) => this.moderate(c, m));
-    hub.on('mod.timeout', (c, m) => this.moderate(c, m));
-    hub.on('mod.ban', (c, m) => this.moderate(c, m));
-    hub.on('mod.unban', (c, m) => this.moderate(c, m));
-    hub.on('mod.slow', (c, m) => this.moderate(c, m));
-    hub.on('mod.followers', (c, m) => this.moderate(c, m));
-    hub.on('mod.add', (c, m) => this.moderate(c, m));
-    hub.on('mod.remove', (c, m) => this.moderate(c, m));
+    const moderator = {
+      fields: ['room'] as const,
+      check: (c: Connection, m: Pick<ModFrame, 'room' | 'type'>) => void this.#moderator(c, m.room, m.type),
+    };
+    for (const type of MOD_TYPES) {
+      if (type === 'mod.timeout') {
+        // The target is refused (CANNOT_MODERATE) before the seconds are checked.
+        hub.on(type, (c, m) => this.moderate(c, m), moderator, {
+          fields: ['user'],
+          check: (c, m) => void this.#target(this.#moderator(c, m.room, m.type), m.user),
+        });
+      } else hub.on(type, (c, m) => this.moderate(c, m), moderator);
+    }
   }
 
   close(): void {
@@ -172,8 +179,8 @@ export class Rooms {
     return r.until;
   }
 
-  join(c: Connection, m: ClientMessage): void {
-    const streamId = streamIdOfRoom(m.room);
+  join(c: Connection, m: ClientMessage<'join'>): void {
+    const streamId = streamIdOf(m.room);
     const s = this.p.streams.find(streamId);
     if (!s) throw new LiveError('ROOM_NOT_FOUND', `no stream ${streamId}`, { field: 'room' });
     const room = `stream:${streamId}`;
@@ -188,25 +195,21 @@ export class Rooms {
     c.send({ type: 'history', room, messages: this.messages(room, this.p.limits.historySize) });
   }
 
-  leave(c: Connection, m: ClientMessage): void {
-    const room = `stream:${streamIdOfRoom(m.room)}`;
+  leave(c: Connection, m: ClientMessage<'leave'>): void {
+    const room = `stream:${streamIdOf(m.room)}`;
     if (!c.rooms.has(room)) throw new LiveError('NOT_IN_ROOM', `not in ${room}`);
     this.p.hub.leave(c, room);
     c.send({ type: 'left', room, ...(m.id !== undefined ? { id: m.id } : {}) });
   }
 
   /** Older messages: `{type: "history", room, before: <message id>, limit?}`. */
-  history(c: Connection, m: ClientMessage): void {
-    const streamId = streamIdOfRoom(m.room);
+  history(c: Connection, m: ClientMessage<'history'>): void {
+    const streamId = streamIdOf(m.room);
     const room = `stream:${streamId}`;
     if (!this.p.streams.find(streamId))
       throw new LiveError('ROOM_NOT_FOUND', `no stream ${streamId}`, { field: 'room' });
     const before = m.before === undefined ? Number.MAX_SAFE_INTEGER : Number(m.before);
-    const limit = m.limit === undefined ? this.p.limits.historySize : Number(m.limit);
-    if (!Number.isSafeInteger(before) || before < 1)
-      throw new LiveError('BAD_MESSAGE', 'before must be a message id', { field: 'before' });
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 100)
-      throw new LiveError('BAD_MESSAGE', 'limit must be 1 to 100', { field: 'limit' });
+    const limit = m.limit ?? this.p.limits.historySize;
     c.send({
       type: 'history',
       room,
@@ -217,8 +220,8 @@ export class Rooms {
   }
 
   /** Who is here: `{type: "presence", room}` answers counts and up to 100 signed-in members. */
-  async presence(c: Connection, m: ClientMessage): Promise<void> {
-    const room = `stream:${streamIdOfRoom(m.room)}`;
+  async presence(c: Connection, m: ClientMessage<'presence'>): Promise<void> {
+    const room = `stream:${streamIdOf(m.room)}`;
     const count = this.p.hub.count(room);
     const members = this.p.hub.members(room, 100);
     const users = await Promise.all(
@@ -234,12 +237,20 @@ export class Rooms {
     });
   }
 
-  async say(c: Connection, m: ClientMessage): Promise<void> {
-    const streamId = streamIdOfRoom(m.room);
-    const room = `stream:${streamId}`;
+  /**
+   * Who says something in `room`: UNAUTHENTICATED, NOT_IN_ROOM. The hub runs this before it checks
+   * the text (the gate of `say`), and say again.
+   */
+  #speaker(c: Connection, room: string): string {
     if (!c.address) throw new LiveError('UNAUTHENTICATED', 'sign in to chat (anonymous connections may only read)');
-    const me = c.address;
     if (!c.rooms.has(room)) throw new LiveError('NOT_IN_ROOM', `join ${room} first`);
+    return c.address;
+  }
+
+  async say(c: Connection, m: ClientMessage<'say'>): Promise<void> {
+    const streamId = streamIdOf(m.room);
+    const room = `stream:${streamId}`;
+    const me = this.#speaker(c, room);
     const text = cleanText(m.text, this.p.limits.maxMessageLength);
     const s = this.p.streams.row(streamId);
     if (s.state === 'ended') throw new LiveError('STREAM_ENDED', `stream ${streamId} has ended`);
@@ -277,33 +288,46 @@ export class Rooms {
     if (m.id !== undefined) c.send({ type: 'ack', id: m.id, messageId: msg.id, at: msg.at });
   }
 
-  async moderate(c: Connection, m: ClientMessage): Promise<void> {
-    const streamId = streamIdOfRoom(m.room);
-    const room = `stream:${streamId}`;
+  /**
+   * Who moderates `room` with a frame of `type`: UNAUTHENTICATED, NOT_MODERATOR, NOT_OWNER (to
+   * appoint). The hub runs this before it checks the frame's other fields (the gate of mod.*),
+   * and moderate again.
+   */
+  #moderator(c: Connection, room: string, type: ModFrame['type']): { me: string; s: StreamRow; role: Role } {
     if (!c.address) throw new LiveError('UNAUTHENTICATED', 'sign in to moderate');
-    const me = c.address;
-    const s = this.p.streams.row(streamId);
-    const role = this.roleOf(me, s);
+    const s = this.p.streams.row(streamIdOf(room));
+    const role = this.roleOf(c.address, s);
     if (role !== 'owner' && role !== 'moderator')
       throw new LiveError('NOT_MODERATOR', `only the broadcaster and moderators of ${room} may do this`);
+    if ((type === 'mod.add' || type === 'mod.remove') && role !== 'owner')
+      throw new LiveError('NOT_OWNER', 'only the broadcaster appoints moderators');
+    return { me: c.address, s, role };
+  }
+
+  /** A user a moderator may time out, ban or unban: CANNOT_MODERATE for the broadcaster, and for moderators unless the broadcaster acts. */
+  #target(by: { s: StreamRow; role: Role }, user: string): string {
+    if (user === by.s.owner)
+      throw new LiveError('CANNOT_MODERATE', 'the broadcaster cannot be moderated in their own room');
+    if (by.role === 'moderator' && this.modsOf(by.s.id).has(user))
+      throw new LiveError('CANNOT_MODERATE', 'only the broadcaster may act on a moderator');
+    return user;
+  }
+
+  async moderate(c: Connection, m: ModFrame): Promise<void> {
+    const streamId = streamIdOf(m.room);
+    const room = `stream:${streamId}`;
+    const { me, s, role } = this.#moderator(c, room, m.type);
     const now = this.p.now();
     const ack = (extra: Record<string, unknown> = {}): void => {
       if (m.id !== undefined) c.send({ type: 'ack', id: m.id, ...extra });
     };
-    const target = (): string => {
-      const user = requireAddress(m.user, 'user');
-      if (user === s.owner)
-        throw new LiveError('CANNOT_MODERATE', 'the broadcaster cannot be moderated in their own room');
-      if (role === 'moderator' && this.modsOf(streamId).has(user))
-        throw new LiveError('CANNOT_MODERATE', 'only the broadcaster may act on a moderator');
-      return user;
-    };
+    const target = (user: string): string => this.#target({ s, role }, user);
     switch (m.type) {
       case 'mod.delete': {
-        const id = Number(m.messageId);
-        const r = Number.isSafeInteger(id) ? this.p.store.message(id) : undefined;
+        const id = m.messageId;
+        const r = this.p.store.message(id);
         if (!r || r.room !== room || r.deleted_at !== null)
-          throw new LiveError('MESSAGE_NOT_FOUND', `no message ${String(m.messageId)} in ${room}`, {
+          throw new LiveError('MESSAGE_NOT_FOUND', `no message ${id} in ${room}`, {
             field: 'messageId',
           });
         // The same rule as for timeouts and bans: a moderator acts on viewers only.
@@ -325,35 +349,30 @@ export class Rooms {
         return;
       }
       case 'mod.timeout': {
-        const user = target();
-        const seconds = Number(m.seconds);
-        if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > MAX_TIMEOUT_S)
-          throw new LiveError('BAD_MESSAGE', `seconds must be 1 to ${MAX_TIMEOUT_S}`, { field: 'seconds' });
+        const user = target(m.user);
+        const seconds = m.seconds;
         const until = now + seconds * 1000;
-        this.p.store.putBan(streamId, user, until, me, String(m.reason ?? '').slice(0, 200), now);
+        this.p.store.putBan(streamId, user, until, me, m.reason, now);
         this.p.hub.broadcast(room, { type: 'moderation', room, action: 'timeout', user, by: me, seconds, until });
         ack({ user, until });
         return;
       }
       case 'mod.ban': {
-        const user = target();
-        this.p.store.putBan(streamId, user, null, me, String(m.reason ?? '').slice(0, 200), now);
+        const user = target(m.user);
+        this.p.store.putBan(streamId, user, null, me, m.reason, now);
         this.p.hub.broadcast(room, { type: 'moderation', room, action: 'ban', user, by: me });
         ack({ user });
         return;
       }
       case 'mod.unban': {
-        const user = target();
+        const user = target(m.user);
         this.p.store.unban(streamId, user);
         this.p.hub.broadcast(room, { type: 'moderation', room, action: 'unban', user, by: me });
         ack({ user });
         return;
       }
       case 'mod.slow': {
-        const seconds = Number(m.seconds);
-        if (!Number.isSafeInteger(seconds) || seconds < 0 || seconds > MAX_SLOW_S)
-          throw new LiveError('BAD_MESSAGE', `seconds must be 0 (off) to ${MAX_SLOW_S}`, { field: 'seconds' });
-        const v = this.p.streams.setChatSettings(streamId, { slowModeSeconds: seconds });
+        const v = this.p.streams.setChatSettings(streamId, { slowModeSeconds: m.seconds });
         this.p.hub.broadcast(room, {
           type: 'room',
           room,
@@ -365,8 +384,6 @@ export class Rooms {
         return;
       }
       case 'mod.followers': {
-        if (typeof m.enabled !== 'boolean')
-          throw new LiveError('BAD_MESSAGE', 'enabled must be a boolean', { field: 'enabled' });
         const v = this.p.streams.setChatSettings(streamId, { followersOnly: m.enabled });
         this.p.hub.broadcast(room, {
           type: 'room',
@@ -380,8 +397,7 @@ export class Rooms {
       }
       case 'mod.add':
       case 'mod.remove': {
-        if (role !== 'owner') throw new LiveError('NOT_OWNER', 'only the broadcaster appoints moderators');
-        const user = requireAddress(m.user, 'user');
+        const user = m.user;
         if (user === s.owner)
           throw new LiveError('CANNOT_MODERATE', 'the broadcaster is always a moderator of their room');
         if (m.type === 'mod.add') {

@@ -45,26 +45,11 @@ export interface MatcherParams {
 
 const HOUR = 3_600_000;
 
-/** Parses `prefs` of match.join. */
-export function parsePrefs(v: unknown): MatchPrefs {
-  const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
-  const language = o.language === undefined || o.language === null ? '' : o.language;
-  if (typeof language !== 'string' || (language !== '' && !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language))) {
-    throw new LiveError('BAD_MESSAGE', 'prefs.language must be a language tag like "en"', { field: 'prefs.language' });
-  }
-  const interests = o.interests === undefined ? [] : o.interests;
-  if (
-    !Array.isArray(interests) ||
-    interests.length > 10 ||
-    !interests.every((i) => typeof i === 'string' && i.length >= 1 && i.length <= 30)
-  ) {
-    throw new LiveError('BAD_MESSAGE', 'prefs.interests must be at most 10 strings of 1 to 30 characters', {
-      field: 'prefs.interests',
-    });
-  }
+/** The `prefs` of match.join and match.next (checked by lib/protocol/client.ts), as matching compares them. */
+export function normalizePrefs(p: MatchPrefs): MatchPrefs {
   return {
-    language: language.toLowerCase(),
-    interests: [...new Set((interests as string[]).map((i) => i.trim().toLowerCase()))],
+    language: p.language.toLowerCase(),
+    interests: [...new Set(p.interests.map((i) => i.trim().toLowerCase()))],
   };
 }
 
@@ -86,12 +71,13 @@ export class Matcher {
   constructor(private readonly p: MatcherParams) {}
 
   register(hub: Hub): void {
-    hub.on('match.join', (c, m) => this.join(c, m));
-    hub.on('match.signal', (c, m) => this.signal(c, m));
-    hub.on('match.next', (c, m) => this.next(c, m));
+    // The gates: the state checks come before the fields (prefs, data, reason), as they always did.
+    hub.on('match.join', (c, m) => this.join(c, m), { check: (c) => void this.#signedIn(c) });
+    hub.on('match.signal', (c, m) => this.signal(c, m), { check: (c) => void this.#paired(c) });
+    hub.on('match.next', (c, m) => this.next(c, m), { check: (c) => void this.#queued(c) });
     hub.on('match.leave', (c, m) => this.leave(c, m));
     hub.on('match.block', (c, m) => this.block(c, m));
-    hub.on('match.report', (c, m) => this.report(c, m));
+    hub.on('match.report', (c, m) => this.report(c, m), { check: (c) => void this.#lastPeer(c, 'report') });
     hub.onClose((c) => this.#drop(c));
   }
 
@@ -100,11 +86,16 @@ export class Matcher {
     return this.#queue.length;
   }
 
-  #entry(c: Connection): Entry {
+  #signedIn(c: Connection): string {
     if (!c.address) throw new LiveError('UNAUTHENTICATED', 'sign in to use matching');
+    return c.address;
+  }
+
+  #entry(c: Connection): Entry {
+    const address = this.#signedIn(c);
     let e = this.#entries.get(c);
     if (!e) {
-      e = { conn: c, address: c.address, prefs: { language: '', interests: [] }, since: 0, state: 'idle' };
+      e = { conn: c, address, prefs: { language: '', interests: [] }, since: 0, state: 'idle' };
       this.#entries.set(c, e);
     }
     return e;
@@ -185,29 +176,48 @@ export class Matcher {
     });
   }
 
-  join(c: Connection, m: ClientMessage): void {
+  /** The entry of a paired connection, or NOT_MATCHED. */
+  #paired(c: Connection): Entry & { peer: Entry } {
+    const e = this.#entries.get(c);
+    if (e?.state !== 'paired' || !e.peer) throw new LiveError('NOT_MATCHED', 'not in a match');
+    return e as Entry & { peer: Entry };
+  }
+
+  /** The entry of a connection that joined the queue, or NOT_MATCHED. */
+  #queued(c: Connection): Entry {
+    const e = this.#entries.get(c);
+    if (!e) throw new LiveError('NOT_MATCHED', 'join the queue first (match.join)');
+    return e;
+  }
+
+  /** The entry and its current (or last) peer, or NOT_MATCHED. */
+  #lastPeer(c: Connection, what: 'block' | 'report'): { e: Entry; other: string } {
+    const e = this.#entries.get(c);
+    const other = e?.peer?.address ?? e?.lastPeer;
+    if (!e || !other) throw new LiveError('NOT_MATCHED', `nobody to ${what}: not matched yet`);
+    return { e, other };
+  }
+
+  join(c: Connection, m: ClientMessage<'match.join'>): void {
     const e = this.#entry(c);
-    e.prefs = parsePrefs(m.prefs);
+    e.prefs = normalizePrefs(m.prefs ?? { language: '', interests: [] });
     this.#unpair(e, 'peer_left');
     this.#enqueue(e);
   }
 
-  signal(c: Connection, m: ClientMessage): void {
-    const e = this.#entries.get(c);
-    if (e?.state !== 'paired' || !e.peer) throw new LiveError('NOT_MATCHED', 'not in a match');
-    if (m.data === undefined) throw new LiveError('BAD_MESSAGE', 'match.signal needs data', { field: 'data' });
+  signal(c: Connection, m: ClientMessage<'match.signal'>): void {
+    const e = this.#paired(c);
     e.peer.conn.send({ type: 'match.signal', room: e.room, from: e.address, data: m.data });
   }
 
-  next(c: Connection, m: ClientMessage): void {
-    const e = this.#entries.get(c);
-    if (!e) throw new LiveError('NOT_MATCHED', 'join the queue first (match.join)');
-    if (m.prefs !== undefined) e.prefs = parsePrefs(m.prefs);
+  next(c: Connection, m: ClientMessage<'match.next'>): void {
+    const e = this.#queued(c);
+    if (m.prefs !== undefined) e.prefs = normalizePrefs(m.prefs ?? { language: '', interests: [] });
     this.#unpair(e, 'peer_left');
     this.#enqueue(e);
   }
 
-  leave(c: Connection, m: ClientMessage): void {
+  leave(c: Connection, m: ClientMessage<'match.leave'>): void {
     const e = this.#entries.get(c);
     if (e) {
       this.#unpair(e, 'peer_left');
@@ -217,10 +227,8 @@ export class Matcher {
   }
 
   /** Blocks the current (or last) peer for good and ends the pair. */
-  block(c: Connection, m: ClientMessage): void {
-    const e = this.#entries.get(c);
-    const other = e?.peer?.address ?? e?.lastPeer;
-    if (!e || !other) throw new LiveError('NOT_MATCHED', 'nobody to block: not matched yet');
+  block(c: Connection, m: ClientMessage<'match.block'>): void {
+    const { e, other } = this.#lastPeer(c, 'block');
     this.p.store.block(e.address, other, this.p.now());
     this.#unpair(e, 'peer_left');
     this.#dequeue(e);
@@ -228,12 +236,9 @@ export class Matcher {
   }
 
   /** Reports the current (or last) peer; the pair goes on. */
-  report(c: Connection, m: ClientMessage): void {
-    const e = this.#entries.get(c);
-    const other = e?.peer?.address ?? e?.lastPeer;
-    if (!e || !other) throw new LiveError('NOT_MATCHED', 'nobody to report: not matched yet');
-    const reason = typeof m.reason === 'string' ? m.reason.slice(0, 500) : '';
-    if (!reason.trim()) throw new LiveError('BAD_MESSAGE', 'match.report needs a reason', { field: 'reason' });
+  report(c: Connection, m: ClientMessage<'match.report'>): void {
+    const { e, other } = this.#lastPeer(c, 'report');
+    const reason = m.reason.slice(0, 500);
     const now = this.p.now();
     if (++this.#reported % 1000 === 0) this.#reports.sweep(HOUR, now);
     // Per account, not per connection: reconnecting does not refill it.
