@@ -10,7 +10,14 @@ import { describeError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import { INVISIBLE } from '../chat/text.js';
 import type { StreamStore } from './store.js';
-import type { OwnedStream, PublicStream, StreamDetail, StreamList, StreamState } from '../../lib/protocol/http.js';
+import type {
+  OwnedStream,
+  PublicStream,
+  StreamDetail,
+  StreamInput,
+  StreamList,
+  StreamState,
+} from '../../lib/protocol/http.js';
 
 export type { OwnedStream, PublicStream, StreamDetail, StreamList, StreamState };
 
@@ -101,14 +108,7 @@ function text(input: Record<string, unknown>, field: string, max: number, requir
 function metadata(
   input: Record<string, unknown>,
   creating: boolean,
-): Partial<{
-  title: string;
-  category: string;
-  tags: string[];
-  language: string;
-  thumbnailUrl: string | null;
-  audioOnly: boolean;
-}> {
+): Partial<Required<Omit<StreamInput, 'thumbnailUrl'>> & { thumbnailUrl: string | null }> {
   const out: ReturnType<typeof metadata> = {};
   const title = text(input, 'title', 140, creating);
   if (title !== undefined) {
