@@ -48,7 +48,12 @@ export const areas = {
   },
   platform: {
     mutate: ['platform/**/*.ts', '!platform/cli.ts'],
-    tests: ['test/platform/platform.test.ts', 'test/platform/security.test.ts', 'test/platform/chainProxy.test.ts'],
+    tests: [
+      'test/platform/platform.test.ts',
+      'test/platform/security.test.ts',
+      'test/platform/chainProxy.test.ts',
+      'test/platform/chainProxy.contract.test.ts',
+    ],
     timeoutMS: 30_000,
   },
   'indexer/api': {
