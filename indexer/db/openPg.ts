@@ -1,0 +1,95 @@
+/**
+ * Opens the indexer's Postgres database (DATABASE_URL): one node-postgres client for the writer,
+ * the migrations in ./migrations-pg applied through drizzle's node-postgres migrator, and the
+ * SqlConnection the stores run on.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import type { SqlConnection } from './sql.js';
+
+/** The generated Postgres migrations next to this file (scripts/pgMigrations.ts writes them). */
+export const PG_MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations-pg');
+
+/** Any number: the lock every indexer writer of one database takes for its transactions. */
+const WRITER_LOCK = 0x626c6976;
+
+/** int8 as a JS number (block numbers, ms times, ids all fit), not node-postgres' default string. */
+const INT8 = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** `?` placeholders numbered `$1`, `$2`, ... (the statements have no `?` inside literals). */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+export function isPostgresUrl(url: string | undefined): url is string {
+  return url !== undefined && /^postgres(ql)?:\/\//.test(url);
+}
+
+/** Connects to `url`, applies the migrations and returns the writer's connection. */
+export async function openPostgres(url: string): Promise<SqlConnection> {
+  const client = new pg.Client({ connectionString: url, types });
+  await client.connect();
+  try {
+    await migrate(drizzle(client), { migrationsFolder: PG_MIGRATIONS_FOLDER });
+  } catch (e) {
+    await client.end();
+    throw e;
+  }
+  const texts = new Map<string, { name: string; text: string }>();
+  const query = (sql: string): { name: string; text: string } => {
+    let q = texts.get(sql);
+    // Named: the server parses and plans each statement once per connection.
+    if (!q) texts.set(sql, (q = { name: `q${texts.size}`, text: numbered(sql) }));
+    return q;
+  };
+  let depth = 0;
+  return {
+    dialect: 'postgres',
+    async rows(sql, params = []) {
+      const r = await client.query({ ...query(sql), values: params as unknown[], rowMode: 'array' });
+      return r.rows as unknown[][];
+    },
+    async run(sql, params = []) {
+      await client.query({ ...query(sql), values: params as unknown[] });
+    },
+    async transaction(fn) {
+      if (depth > 0) throw new Error('transactions do not nest');
+      depth++;
+      await client.query('BEGIN');
+      try {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [WRITER_LOCK]);
+        const out = await fn();
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        depth--;
+      }
+    },
+    async indexesOf(tables) {
+      const r = await client.query<{ name: string; sql: string }>(
+        `SELECT indexname AS name, indexdef AS sql FROM pg_indexes
+         WHERE schemaname = current_schema() AND tablename = ANY($1)
+           AND indexname NOT IN (SELECT conname FROM pg_constraint)`,
+        [tables],
+      );
+      return r.rows;
+    },
+    dataVersion() {
+      return undefined;
+    },
+    async close() {
+      await client.end();
+    },
+  };
+}
