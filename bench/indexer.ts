@@ -11,6 +11,9 @@
  * (c) API: GraphQL leaderboard and ledger queries on the (a) database through createIndexerApi's
  *     fetch handler, BENCH_ITERATIONS times each (default 200) after a warm-up: p50 and p99.
  * BENCH_KEEP=1 keeps the temp databases; BENCH_PARTS (default abc) picks the parts to run.
+ * BENCH_DATABASE_URL=postgres://... runs (a) and (b) on Postgres instead of SQLite (the bench
+ * creates a database per part on that server and drops it afterwards); (c) needs SQLite, as the
+ * API reads SQLite only for now.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +21,10 @@ import { createIndexer, type Indexer } from '../indexer/index.js';
 import { createIndexerApi } from '../indexer/api/server.js';
 import { toBase58, ZERO_ADDRESS } from '../lib/address.js';
 import { silentLogger } from '../lib/log.js';
-import { RawStore, type EventArgs, type RawEvent } from '../indexer/store/raw.js';
+import { RawStore, type EventArgs, type RawBlock, type RawEvent } from '../indexer/store/raw.js';
+import { openPostgres } from '../indexer/db/openPg.js';
+import { type SqlConnection, sqliteConnection } from '../indexer/db/sql.js';
+import pg from 'pg';
 import { deploySystem, send, TRX_ADDRESS, type System } from '../test/helpers/contracts.js';
 import { startDevnet, type Devnet } from '../test/helpers/devnet.js';
 import { headNumber, tempDir, writeDeployments } from '../test/helpers/indexer.js';
@@ -30,6 +36,42 @@ const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
 const KEEP = process.env.BENCH_KEEP === '1';
 /** Which parts to run (default all): e.g. BENCH_PARTS=a for the reindex alone, when profiling. */
 const PARTS = process.env.BENCH_PARTS ?? 'abc';
+const PG_URL = process.env.BENCH_DATABASE_URL || undefined;
+const BACKEND = PG_URL ? 'Postgres' : 'SQLite';
+const pgDatabases: string[] = [];
+
+/** A fresh database on the BENCH_DATABASE_URL server for one part (undefined on SQLite). */
+async function benchDatabase(part: string): Promise<string | undefined> {
+  if (!PG_URL) return undefined;
+  const name = `blive_bench_${part}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  pgDatabases.push(name);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function dropBenchDatabases(): Promise<void> {
+  if (!PG_URL || KEEP || pgDatabases.length === 0) return;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  for (const name of pgDatabases) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.end();
+}
+
+/** A connection of the bench's own to the indexer's database (the indexer keeps its own). */
+async function benchConnection(indexer: Indexer, url: string | undefined): Promise<SqlConnection> {
+  return url ? openPostgres(url) : sqliteConnection(indexer.db);
+}
+
+async function countRows(conn: SqlConnection, table: string): Promise<number> {
+  const [r] = await conn.rows(`SELECT count(*) FROM ${table}`);
+  return Number(r![0]);
+}
 
 const SENDERS = 400;
 const BROADCASTERS = 50;
@@ -75,6 +117,7 @@ function writeSyntheticDeployments(
 
 interface Synthetic {
   indexer: Indexer;
+  conn: SqlConnection;
   tokens: { TRX: string; BTT: string; USDT: string };
   senders: string[];
   broadcasters: string[];
@@ -82,7 +125,7 @@ interface Synthetic {
 }
 
 /** Fills the raw store with setup events and `n` gifts; returns the indexer on it (not reindexed). */
-function fillRawStore(dir: string, n: number): Synthetic {
+async function fillRawStore(dir: string, n: number): Promise<Synthetic> {
   const c = {
     profiles: address(1, 1),
     vault: address(1, 2),
@@ -95,9 +138,21 @@ function fillRawStore(dir: string, n: number): Synthetic {
   const indexer = createIndexer({
     log: silentLogger,
     env: {},
-    config: { deploymentsFile: file, dbPath: path.join(dir, 'synthetic.sqlite') },
+    config: {
+      deploymentsFile: file,
+      dbPath: path.join(dir, 'synthetic.sqlite'),
+      ...(PG_URL ? { databaseUrl: await benchDatabase('a') } : {}),
+    },
   });
-  const raw = new RawStore(indexer.db);
+  await indexer.ready();
+  const conn = await benchConnection(indexer, indexer.config.databaseUrl);
+  const raw = new RawStore(conn);
+  const pendingBlocks: RawBlock[] = [];
+  const pendingEvents: RawEvent[] = [];
+  const drain = async (): Promise<void> => {
+    await raw.insertBlocks(pendingBlocks.splice(0));
+    await raw.insertEvents(pendingEvents.splice(0));
+  };
   const tokens = { TRX: TRX_ADDRESS, BTT: c.btt, USDT: c.usdt };
   const senders = Array.from({ length: SENDERS }, (_, i) => address(2, i));
   const broadcasters = Array.from({ length: BROADCASTERS }, (_, i) => address(3, i));
@@ -122,10 +177,10 @@ function fillRawStore(dir: string, n: number): Synthetic {
     if (b !== block) {
       block = b;
       txIndex = 0;
-      raw.insertBlock({ number: b, hash: hashOf(b), parentHash: parent, timestamp: at(b) });
+      pendingBlocks.push({ number: b, hash: hashOf(b), parentHash: parent, timestamp: at(b) });
       parent = hashOf(b);
     }
-    raw.insertEvent({
+    pendingEvents.push({
       blockNumber: b,
       txIndex: txIndex,
       logIndex: 0,
@@ -140,7 +195,7 @@ function fillRawStore(dir: string, n: number): Synthetic {
     events++;
   };
 
-  indexer.db.transaction(() => {
+  await conn.transaction(async () => {
     // Setup in the first blocks: hold period, tokens, catalog, profiles, deposits.
     let b = firstBlock - 10;
     emit(b, 'GiftVault', c.vault, 'HoldPeriodUpdated', { holdPeriod: String(HOLD) });
@@ -205,10 +260,12 @@ function fillRawStore(dir: string, n: number): Synthetic {
         releaseAt: String(releaseAt),
         fromVault: rand() < 0.6,
       });
+      if (pendingEvents.length >= 10_000) await drain();
     }
-    raw.setCursor({ indexedNumber: block, indexedHash: hashOf(block), finalNumber: block });
-  })();
-  return { indexer, tokens, senders, broadcasters, events };
+    await drain();
+    await raw.setCursor({ indexedNumber: block, indexedHash: hashOf(block), finalNumber: block });
+  });
+  return { indexer, conn, tokens, senders, broadcasters, events };
 }
 
 // -------------------------------------------------------------------------------- (c) API latency
@@ -368,23 +425,31 @@ async function endToEnd(dir: string): Promise<void> {
     const indexer = createIndexer({
       log: silentLogger,
       env: {},
-      config: { deploymentsFile: file, dbPath: path.join(dir, 'e2e.sqlite'), pollIntervalMs: 20 },
+      config: {
+        deploymentsFile: file,
+        dbPath: path.join(dir, 'e2e.sqlite'),
+        pollIntervalMs: 20,
+        ...(PG_URL ? { databaseUrl: await benchDatabase('b') } : {}),
+      },
     });
+    await indexer.ready();
+    const conn = await benchConnection(indexer, indexer.config.databaseUrl);
     try {
       const t1 = performance.now();
       await indexer.sync();
       const ms = performance.now() - t1;
       const st = indexer.status();
       if (st.indexed < head) throw new Error(`indexer stopped at ${st.indexed}, head ${head}`);
-      const events = indexer.db.prepare('SELECT count(*) FROM raw_events').pluck().get() as number;
-      const gifts = indexer.db.prepare('SELECT count(*) FROM gifts').pluck().get() as number;
+      const events = await countRows(conn, 'raw_events');
+      const gifts = await countRows(conn, 'gifts');
       if (gifts !== E2E_GIFTS) throw new Error(`indexed ${gifts} gifts, sent ${E2E_GIFTS}`);
       row('(b) devnet traffic sent', `${E2E_GIFTS} gifts + setup, ${head - deployBlock} blocks, ${secs(trafficMs)}`);
       row(
-        '(b) end to end, deploy block to caught up',
+        `(b) end to end on ${BACKEND}, deploy block to caught up`,
         `${fmt(events / (ms / 1000))} events/s (${fmt(events)} events, ${head - deployBlock} blocks, ${secs(ms)})`,
       );
     } finally {
+      if (PG_URL) await conn.close();
       await indexer.close();
     }
   } finally {
@@ -401,19 +466,23 @@ try {
     `indexer bench: ${fmt(GIFTS)} synthetic gifts, ${fmt(E2E_GIFTS)} devnet gifts, ${ITERATIONS} API iterations`,
   );
   const t0 = performance.now();
-  const s = fillRawStore(tmp.dir, GIFTS);
+  const s = await fillRawStore(tmp.dir, GIFTS);
   row('(a) raw store filled', `${fmt(s.events)} events in ${secs(performance.now() - t0)}`);
   try {
     const r = await s.indexer.reindex();
-    const gifts = s.indexer.db.prepare('SELECT count(*) FROM gifts').pluck().get() as number;
+    const gifts = await countRows(s.conn, 'gifts');
     if (gifts !== GIFTS) throw new Error(`reindexed ${gifts} gifts, wrote ${GIFTS}`);
-    const ledger = s.indexer.db.prepare('SELECT count(*) FROM ledger_entries').pluck().get() as number;
+    const ledger = await countRows(s.conn, 'ledger_entries');
     row(
-      '(a) reindex, handlers writing SQLite from the raw store',
+      `(a) reindex, handlers writing ${BACKEND} from the raw store`,
       `${fmt(r.events / (r.ms / 1000))} events/s (${fmt(r.events)} events, ${fmt(ledger)} ledger entries, ${secs(r.ms)})`,
     );
-    if (PARTS.includes('c')) await apiLatencies(s);
+    if (PARTS.includes('c')) {
+      if (PG_URL) console.log('  (c) skipped: the API reads SQLite only for now');
+      else await apiLatencies(s);
+    }
   } finally {
+    if (PG_URL) await s.conn.close();
     await s.indexer.close();
   }
   if (PARTS.includes('b')) await endToEnd(tmp.dir);
@@ -422,6 +491,7 @@ try {
   console.log('|---|---|');
   for (const [f, v] of rows) console.log(`| ${f} | ${v} |`);
 } finally {
-  if (KEEP) console.log(`kept ${tmp.dir}`);
+  await dropBenchDatabases();
+  if (KEEP) console.log(`kept ${tmp.dir}${pgDatabases.length ? ` and databases ${pgDatabases.join(', ')}` : ''}`);
   else tmp.cleanup();
 }

@@ -1,7 +1,8 @@
 /**
  * The BLive indexer: follows a TRON node (devnet, java-tron or TronGrid), mirrors the events of
- * Profiles, GiftVault and RewardPool into SQLite, and keeps it right through reorgs and crashes.
- * `createIndexer` opens (and migrates) the database; `start()` runs the sync loop in the
+ * Profiles, GiftVault and RewardPool into SQLite (or Postgres with DATABASE_URL), and keeps it
+ * right through reorgs and crashes. `createIndexer` opens (and migrates) the database, at once for
+ * SQLite and in the background for Postgres (`ready()`); `start()` runs the sync loop in the
  * background; `sync()` catches up once; `reindex()` rebuilds the derived tables from the raw
  * store; `verify()` reconciles them with the contracts' views.
  */
@@ -13,12 +14,20 @@ import { isStorageFull } from '../lib/diskFull.js';
 import { describeError, FatalError, isRetryable } from '../lib/errors.js';
 import { createLogger, type Logger } from '../lib/log.js';
 import { openDatabase } from './db/open.js';
+import { openPostgres } from './db/openPg.js';
+import { type SqlConnection, sqliteConnection } from './db/sql.js';
 import { DerivedStore } from './store/derived.js';
 import { RawStore } from './store/raw.js';
 import { reindex, type ReindexResult } from './store/reindex.js';
 import type { HandlerContext } from './handlers/context.js';
 import { createDecoder } from './sync/decoder.js';
-import { createFollower, type CommittedBatch, type FollowerHooks, type StepResult } from './sync/follower.js';
+import {
+  createFollower,
+  type CommittedBatch,
+  type Follower,
+  type FollowerHooks,
+  type StepResult,
+} from './sync/follower.js';
 import { createTronClient } from './sync/tronClient.js';
 import { verifyIndex, type VerifyReport } from './verify.js';
 
@@ -63,8 +72,16 @@ export interface IndexerStatus {
 
 export interface Indexer {
   readonly config: IndexerConfig;
-  /** The database, for the API (read only by convention: only the indexer writes). */
+  /**
+   * The SQLite database, for the API (read only by convention: only the indexer writes). On
+   * Postgres (DATABASE_URL) reading it throws: the API does not read Postgres yet.
+   */
   readonly db: Database.Database;
+  /**
+   * Resolves once the database is open, migrated, checked against the deployment and rebuilt if a
+   * migration asked for it; rejects with what went wrong. Every other operation waits for it.
+   */
+  ready(): Promise<void>;
   /** Runs the sync loop in the background until stop(); retryable errors are retried with backoff. */
   start(): void;
   /** Stops the loop after the current step. */
@@ -99,23 +116,22 @@ export const REBUILD_KEY = 'rebuild_required';
 
 const META_KEYS = ['network', 'deployBlock', ...CONTRACT_NAMES] as const;
 
+interface Opened {
+  conn: SqlConnection;
+  raw: RawStore;
+  derived: DerivedStore;
+  ctx: HandlerContext;
+  follower: Follower;
+}
+
 /** Opens the database and wires the sync; nothing runs until start() or sync(). */
 export function createIndexer(params: IndexerParams = {}): Indexer {
   const config = loadConfig(params.config, params.env);
   const log = params.log ?? createLogger({ fields: { component: 'indexer', network: config.network } });
   // Read the ABIs before opening anything: a missing artifact is a configuration error.
   const decoder = createDecoder(config.deployment);
-  const fresh = config.dbPath !== ':memory:' && !existsSync(config.dbPath);
-  const { sqlite: db } = openDatabase(config.dbPath);
-  if (fresh)
-    log.info('starting a new index for this deployment', {
-      db: config.dbPath,
-      network: config.deployment.network,
-      gift_vault: config.deployment.contracts.GiftVault.address,
-    });
-  const raw = new RawStore(db);
-  const derived = new DerivedStore(db, params.cacheRows === undefined ? {} : { maxCached: params.cacheRows });
   const d = config.deployment;
+  const where = config.databaseUrl ? 'this DATABASE_URL' : config.dbPath;
 
   // One database per deployment: refuse to mix two deployments' rows.
   const expected: Record<(typeof META_KEYS)[number], string> = {
@@ -126,16 +142,31 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
       string
     >),
   };
-  for (const k of META_KEYS) {
-    const v = raw.meta(k);
-    if (v !== undefined && v !== expected[k]) {
-      db.close();
-      throw new FatalError(`${config.dbPath} was built for ${k} = ${v}, not ${expected[k]}: use another INDEXER_DB`);
+  const mismatch = (k: (typeof META_KEYS)[number], v: string): FatalError =>
+    new FatalError(
+      `${where} was built for ${k} = ${v}, not ${expected[k]}: use another ${config.databaseUrl ? 'database' : 'INDEXER_DB'}`,
+    );
+
+  // SQLite opens here, so a wrong file fails createIndexer itself; Postgres connects in open().
+  let sqlite: Database.Database | undefined;
+  if (!config.databaseUrl) {
+    const fresh = config.dbPath !== ':memory:' && !existsSync(config.dbPath);
+    sqlite = openDatabase(config.dbPath).sqlite;
+    if (fresh)
+      log.info('starting a new index for this deployment', {
+        db: config.dbPath,
+        network: d.network,
+        gift_vault: d.contracts.GiftVault.address,
+      });
+    const getMeta = sqlite.prepare('SELECT value FROM indexer_meta WHERE key = ?').pluck();
+    for (const k of META_KEYS) {
+      const v = getMeta.get(k) as string | undefined;
+      if (v !== undefined && v !== expected[k]) {
+        sqlite.close();
+        throw mismatch(k, v);
+      }
     }
   }
-  db.transaction(() => {
-    for (const k of META_KEYS) raw.setMeta(k, expected[k]);
-  })();
 
   const client = createTronClient({
     nodeUrl: config.nodeUrl,
@@ -145,14 +176,6 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
     attempts: config.requestAttempts,
     log,
   });
-  const ctx: HandlerContext = {
-    store: derived,
-    addresses: {
-      Profiles: d.contracts.Profiles.address,
-      GiftVault: d.contracts.GiftVault.address,
-      RewardPool: d.contracts.RewardPool.address,
-    },
-  };
   const listeners = new Set<(batch: CommittedBatch) => void>();
   const rollbackListeners = new Set<RollbackListener>();
   const finalityListeners = new Set<(finalNumber: number) => void>();
@@ -175,52 +198,85 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
       }
     }
   };
-  const follower = createFollower({
-    db,
-    raw,
-    derived,
-    client,
-    decoder,
-    ctx,
-    deployBlock: d.deployBlock,
-    batchSize: config.batchSize,
-    fetchConcurrency: config.fetchConcurrency,
-    log,
-    hooks: {
-      ...params.hooks,
-      afterCommit,
-      afterFinality: (finalNumber) => {
-        params.hooks?.afterFinality?.(finalNumber);
-        for (const l of [...finalityListeners]) guarded('finality', () => l(finalNumber));
-      },
-      // Not guarded: a listener that cannot read the rows about to go aborts (and retries) the rollback.
-      beforeRollback: (forkPoint) => {
-        params.hooks?.beforeRollback?.(forkPoint);
-        for (const l of [...rollbackListeners]) l.before?.(forkPoint);
-      },
-      afterRollback: (rb) => {
-        params.hooks?.afterRollback?.(rb);
-        for (const l of [...rollbackListeners]) guarded('rollback', () => l.after?.(rb));
-      },
+  const hooks: FollowerHooks = {
+    ...params.hooks,
+    afterCommit,
+    afterFinality: (finalNumber) => {
+      params.hooks?.afterFinality?.(finalNumber);
+      for (const l of [...finalityListeners]) guarded('finality', () => l(finalNumber));
     },
-  });
-  follower.cursor();
+    // Not guarded: a listener that cannot read the rows about to go aborts (and retries) the rollback.
+    beforeRollback: (forkPoint) => {
+      params.hooks?.beforeRollback?.(forkPoint);
+      for (const l of [...rollbackListeners]) l.before?.(forkPoint);
+    },
+    afterRollback: (rb) => {
+      params.hooks?.afterRollback?.(rb);
+      for (const l of [...rollbackListeners]) guarded('rollback', () => l.after?.(rb));
+    },
+  };
 
-  // A migration that changed how handlers derive rows asks for them to be rebuilt from the raw
-  // store before anything syncs; the marker goes only once the rebuild committed (a crash redoes it).
-  const rebuildReason = raw.meta(REBUILD_KEY);
-  if (rebuildReason !== undefined) {
-    const r = reindex(db, raw, derived, ctx);
-    raw.deleteMeta(REBUILD_KEY);
-    log.info('rebuilt the derived tables from the raw store, as a migration asked', {
-      reason: rebuildReason,
-      events: r.events,
-      ms: Math.round(r.ms),
-    });
+  let parts: Opened | undefined;
+  async function open(): Promise<Opened> {
+    const conn = sqlite ? sqliteConnection(sqlite) : await openPostgres(config.databaseUrl!);
+    try {
+      const raw = new RawStore(conn);
+      if (!sqlite)
+        for (const k of META_KEYS) {
+          const v = await raw.meta(k);
+          if (v !== undefined && v !== expected[k]) throw mismatch(k, v);
+        }
+      await conn.transaction(async () => {
+        for (const k of META_KEYS) await raw.setMeta(k, expected[k]);
+      });
+      const derived = new DerivedStore(conn, params.cacheRows === undefined ? {} : { maxCached: params.cacheRows });
+      const ctx: HandlerContext = {
+        store: derived,
+        addresses: {
+          Profiles: d.contracts.Profiles.address,
+          GiftVault: d.contracts.GiftVault.address,
+          RewardPool: d.contracts.RewardPool.address,
+        },
+      };
+      const follower = createFollower({
+        conn,
+        raw,
+        derived,
+        client,
+        decoder,
+        ctx,
+        deployBlock: d.deployBlock,
+        batchSize: config.batchSize,
+        fetchConcurrency: config.fetchConcurrency,
+        log,
+        hooks,
+      });
+      await follower.load();
+      // A migration that changed how handlers derive rows asks for them to be rebuilt from the raw
+      // store before anything syncs; the marker goes only once the rebuild committed (a crash redoes it).
+      const rebuildReason = await raw.meta(REBUILD_KEY);
+      if (rebuildReason !== undefined) {
+        const r = await reindex(conn, raw, derived, ctx);
+        await raw.deleteMeta(REBUILD_KEY);
+        log.info('rebuilt the derived tables from the raw store, as a migration asked', {
+          reason: rebuildReason,
+          events: r.events,
+          ms: Math.round(r.ms),
+        });
+      }
+      parts = { conn, raw, derived, ctx, follower };
+      return parts;
+    } catch (e) {
+      await conn.close();
+      throw e;
+    }
   }
+  const opened = open();
+  // ready() and every operation report it; keep an unobserved rejection from crashing the process.
+  opened.catch(() => undefined);
 
   // Steps, sync(), reindex() and verify() never interleave.
-  let lock: Promise<unknown> = Promise.resolve();
+  let lock: Promise<unknown> = opened.catch(() => undefined);
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = lock.then(fn, fn);
     lock = run.catch(() => undefined);
@@ -246,7 +302,7 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
     let failures = 0;
     while (!stopping) {
       try {
-        const r = await exclusive(() => follower.step());
+        const r = await exclusive(async () => (await opened).follower.step());
         failures = 0;
         if (storageProblem) {
           log.info('the database accepts writes again: indexing resumes', {});
@@ -286,7 +342,7 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
     let failures = 0;
     for (;;) {
       try {
-        const r = await follower.step();
+        const r = await (await opened).follower.step();
         if (!r.progressed) return r;
       } catch (e) {
         if (!isRetryable(e) || ++failures > 5) throw e;
@@ -298,7 +354,16 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
 
   const indexer: Indexer = {
     config,
-    db,
+    get db(): Database.Database {
+      if (!sqlite)
+        throw new FatalError(
+          'the index is in Postgres (DATABASE_URL): the GraphQL API and verify read SQLite only for now',
+        );
+      return sqlite;
+    },
+    async ready() {
+      await opened;
+    },
     start() {
       if (loop) return;
       stopping = false;
@@ -321,8 +386,8 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
       return loop ?? Promise.resolve();
     },
     status() {
-      const c = follower.cursor();
-      const seen = follower.lastSeen();
+      const c = parts?.follower.cursor() ?? { indexedNumber: d.deployBlock - 1, indexedHash: '', finalNumber: -1 };
+      const seen = parts?.follower.lastSeen() ?? {};
       const head = seen.head?.number ?? -1;
       return {
         running: loop !== undefined && !stopping,
@@ -359,15 +424,17 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
     },
     reindex() {
       return exclusive(async () => {
-        const r = reindex(db, raw, derived, ctx);
+        const { conn, raw, derived, ctx } = await opened;
+        const r = await reindex(conn, raw, derived, ctx);
         log.info('reindexed derived tables from the raw store', { events: r.events, ms: Math.round(r.ms) });
         return r;
       });
     },
     verify() {
-      return exclusive(() =>
-        verifyIndex({
-          db,
+      return exclusive(async () => {
+        const { raw, derived } = await opened;
+        return verifyIndex({
+          db: indexer.db,
           raw,
           derived,
           client,
@@ -376,15 +443,18 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
           catchUp: async () => {
             await catchUp();
           },
-        }),
-      );
+        });
+      });
     },
     async close() {
       if (closed) return;
       await indexer.stop();
       await exclusive(async () => undefined);
       closed = true;
-      db.close();
+      await opened.then(
+        (p) => p.conn.close(),
+        () => undefined,
+      );
     },
   };
   return indexer;

@@ -315,7 +315,7 @@ export async function verifyIndex(deps: VerifyDeps): Promise<VerifyReport> {
       let before = await client.solidBlock();
       if (round > 1) before = await nextSolid(client, before);
       // An answer at a block the index has not reached cannot be compared: catch up first.
-      if (before.number > (raw.cursor()?.indexedNumber ?? -1)) {
+      if (before.number > ((await raw.cursor())?.indexedNumber ?? -1)) {
         await deps.catchUp();
         before = await client.solidBlock();
       }
@@ -331,13 +331,13 @@ export async function verifyIndex(deps: VerifyDeps): Promise<VerifyReport> {
         continue;
       }
       // Compare with the index rolled back to that block now, before a later catch-up finalizes past it.
-      const cursor = raw.cursor();
+      const cursor = await raw.cursor();
       const number = before.number;
       if (
         !cursor ||
         number > cursor.indexedNumber ||
         number < cursor.finalNumber ||
-        (raw.blockHash(number) ?? before.hash) !== before.hash
+        ((await raw.blockHash(number)) ?? before.hash) !== before.hash
       ) {
         if (!cursor || number > cursor.indexedNumber) causes.beyondIndex += chunk.length;
         else if (number < cursor.finalNumber) causes.belowFinal += chunk.length;
@@ -348,7 +348,7 @@ export async function verifyIndex(deps: VerifyDeps): Promise<VerifyReport> {
       blocks.add(number);
       db.exec('SAVEPOINT verify_as_of');
       try {
-        derived.rollbackTo(number);
+        await derived.rollbackTo(number);
         chunk.forEach((check, k) => {
           const indexed = check.indexed(before);
           if (indexed !== answers[k])

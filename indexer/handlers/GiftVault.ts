@@ -42,23 +42,34 @@ const nowSec = (e: RawEvent): number => Math.floor(e.timestamp / 1000);
 
 // ------------------------------------------------------------------------------------ balances
 
-function addBalance(ctx: HandlerContext, e: RawEvent, user: string, token: string, delta: bigint): void {
-  const row = ctx.store.get(vaultBalances, user, token) ?? { user, token, amount: 0n, blockNumber: e.blockNumber };
+async function addBalance(ctx: HandlerContext, e: RawEvent, user: string, token: string, delta: bigint): Promise<void> {
+  const row = (await ctx.store.get(vaultBalances, user, token)) ?? {
+    user,
+    token,
+    amount: 0n,
+    blockNumber: e.blockNumber,
+  };
   row.amount += delta;
   if (row.amount < 0n) throw new FatalError(`vault balance of ${user} in ${token} would go negative (${row.amount})`);
   row.blockNumber = e.blockNumber;
   ctx.store.put(vaultBalances, row);
 }
 
-function treasuryOf(ctx: HandlerContext, token: string, e: RawEvent): Row<typeof treasury> {
+async function treasuryOf(ctx: HandlerContext, token: string, e: RawEvent): Promise<Row<typeof treasury>> {
   return (
-    ctx.store.get(treasury, token) ?? { token, accrued: 0n, withdrawn: 0n, balance: 0n, blockNumber: e.blockNumber }
+    (await ctx.store.get(treasury, token)) ?? {
+      token,
+      accrued: 0n,
+      withdrawn: 0n,
+      balance: 0n,
+      blockNumber: e.blockNumber,
+    }
   );
 }
 
-function poolOf(ctx: HandlerContext, token: string, e: RawEvent): Row<typeof pool> {
+async function poolOf(ctx: HandlerContext, token: string, e: RawEvent): Promise<Row<typeof pool>> {
   return (
-    ctx.store.get(pool, token) ?? {
+    (await ctx.store.get(pool, token)) ?? {
       token,
       accrued: 0n,
       flushed: 0n,
@@ -70,9 +81,14 @@ function poolOf(ctx: HandlerContext, token: string, e: RawEvent): Row<typeof poo
   );
 }
 
-function earningsOf(ctx: HandlerContext, broadcaster: string, token: string, e: RawEvent): Row<typeof earnings> {
+async function earningsOf(
+  ctx: HandlerContext,
+  broadcaster: string,
+  token: string,
+  e: RawEvent,
+): Promise<Row<typeof earnings>> {
   return (
-    ctx.store.get(earnings, broadcaster, token) ?? {
+    (await ctx.store.get(earnings, broadcaster, token)) ?? {
       broadcaster,
       token,
       escrowedTotal: 0n,
@@ -85,8 +101,8 @@ function earningsOf(ctx: HandlerContext, broadcaster: string, token: string, e: 
   );
 }
 
-function holdPeriodNow(ctx: HandlerContext): number {
-  const row = ctx.store.get(contractState, VAULT, 'holdPeriod');
+async function holdPeriodNow(ctx: HandlerContext): Promise<number> {
+  const row = await ctx.store.get(contractState, VAULT, 'holdPeriod');
   if (!row) throw new FatalError('GiftSent before any HoldPeriodUpdated: is deployBlock after the vault was deployed?');
   return Number(row.value);
 }
@@ -97,14 +113,14 @@ function holdPeriodNow(ctx: HandlerContext): number {
  * EscrowLib.credit on the mirror: adds `amount` released after `hold` seconds and returns the
  * release time in seconds (moving `earn.settled` when a released slot is reused).
  */
-function escrowCredit(
+async function escrowCredit(
   ctx: HandlerContext,
   e: RawEvent,
   earn: Row<typeof earnings>,
   amount: bigint,
   now: number,
   hold: number,
-): number {
+): Promise<number> {
   if (hold === 0) {
     earn.settled += amount;
     return now;
@@ -112,7 +128,7 @@ function escrowCredit(
   const bucket = Math.floor((now + hold + BUCKET - 1) / BUCKET);
   const releaseAt = bucket * BUCKET;
   const index = bucket % SLOTS;
-  const slot = ctx.store.get(escrowSlots, earn.broadcaster, earn.token, index);
+  const slot = await ctx.store.get(escrowSlots, earn.broadcaster, earn.token, index);
   // An empty slot has no row: EscrowLib treats amount 0 as empty whatever its releaseAt.
   if (!slot || slot.releaseAt === releaseAt * 1000) {
     if (amount === 0n) return releaseAt;
@@ -147,11 +163,11 @@ function escrowCredit(
 }
 
 /** EscrowLib.take on the mirror: removes and returns everything released by `now`. */
-function escrowTake(ctx: HandlerContext, earn: Row<typeof earnings>, now: number): bigint {
+async function escrowTake(ctx: HandlerContext, earn: Row<typeof earnings>, now: number): Promise<bigint> {
   let amount = earn.settled;
   earn.settled = 0n;
   for (let i = 0; i < SLOTS; i++) {
-    const slot = ctx.store.get(escrowSlots, earn.broadcaster, earn.token, i);
+    const slot = await ctx.store.get(escrowSlots, earn.broadcaster, earn.token, i);
     if (slot && slot.releaseAt / 1000 <= now) {
       amount += slot.amount;
       ctx.store.remove(escrowSlots, earn.broadcaster, earn.token, i);
@@ -189,7 +205,7 @@ export function periodsOf(ts: number): [string, number][] {
   ];
 }
 
-function bump(
+async function bump(
   ctx: HandlerContext,
   e: RawEvent,
   kind: string,
@@ -200,8 +216,8 @@ function bump(
   streamId: string,
   who: string,
   value: bigint,
-): void {
-  const row = ctx.store.get(leaderboards, kind, period, periodStart, token, streamOwner, streamId, who);
+): Promise<void> {
+  const row = await ctx.store.get(leaderboards, kind, period, periodStart, token, streamOwner, streamId, who);
   if (row) {
     row.amount += value;
     row.giftCount += 1;
@@ -227,9 +243,9 @@ function bump(
 
 type Policy = Row<typeof splitPolicies>;
 
-function policyOf(ctx: HandlerContext, broadcaster: string, e: RawEvent): Policy {
+async function policyOf(ctx: HandlerContext, broadcaster: string, e: RawEvent): Promise<Policy> {
   return (
-    ctx.store.get(splitPolicies, broadcaster) ?? {
+    (await ctx.store.get(splitPolicies, broadcaster)) ?? {
       broadcaster,
       broadcasterBps: 0,
       poolBps: 0,
@@ -278,15 +294,15 @@ function splitEvent(ctx: HandlerContext, e: RawEvent, kind: string, withSplit: b
 export const handlers: HandlerMap = {
   ...accessControlHandlers(VAULT),
 
-  'GiftVault:Paused': (e, ctx) => {
+  'GiftVault:Paused': async (e, ctx) => {
     ctx.store.put(contractState, { contract: VAULT, key: 'paused', value: 'true', blockNumber: e.blockNumber });
   },
 
-  'GiftVault:Unpaused': (e, ctx) => {
+  'GiftVault:Unpaused': async (e, ctx) => {
     ctx.store.put(contractState, { contract: VAULT, key: 'paused', value: 'false', blockNumber: e.blockNumber });
   },
 
-  'GiftVault:TokenAllowed': (e, ctx) => {
+  'GiftVault:TokenAllowed': async (e, ctx) => {
     ctx.store.put(tokensAllowed, {
       token: str(e.args, 'token'),
       allowed: bool(e.args, 'allowed'),
@@ -295,7 +311,7 @@ export const handlers: HandlerMap = {
     });
   },
 
-  'GiftVault:GiftUpdated': (e, ctx) => {
+  'GiftVault:GiftUpdated': async (e, ctx) => {
     ctx.store.put(giftCatalog, {
       giftId: str(e.args, 'giftId'),
       token: str(e.args, 'token'),
@@ -307,7 +323,7 @@ export const handlers: HandlerMap = {
     });
   },
 
-  'GiftVault:HoldPeriodUpdated': (e, ctx) => {
+  'GiftVault:HoldPeriodUpdated': async (e, ctx) => {
     const hold = num(e.args, 'holdPeriod');
     ctx.store.put(contractState, {
       contract: VAULT,
@@ -325,23 +341,23 @@ export const handlers: HandlerMap = {
     });
   },
 
-  'GiftVault:Deposited': (e, ctx) => {
+  'GiftVault:Deposited': async (e, ctx) => {
     const user = str(e.args, 'user');
     const token = str(e.args, 'token');
     const amount = big(e.args, 'amount');
-    addBalance(ctx, e, user, token, amount);
-    transfer(e, ctx, 'DEPOSIT', token, account.wallet(user), account.vault(user), amount);
+    await addBalance(ctx, e, user, token, amount);
+    await transfer(e, ctx, 'DEPOSIT', token, account.wallet(user), account.vault(user), amount);
   },
 
-  'GiftVault:Withdrawn': (e, ctx) => {
+  'GiftVault:Withdrawn': async (e, ctx) => {
     const user = str(e.args, 'user');
     const token = str(e.args, 'token');
     const amount = big(e.args, 'amount');
-    addBalance(ctx, e, user, token, -amount);
-    transfer(e, ctx, 'WITHDRAW', token, account.vault(user), account.wallet(user), amount);
+    await addBalance(ctx, e, user, token, -amount);
+    await transfer(e, ctx, 'WITHDRAW', token, account.vault(user), account.wallet(user), amount);
   },
 
-  'GiftVault:GiftSent': (e, ctx) => {
+  'GiftVault:GiftSent': async (e, ctx) => {
     const a = e.args;
     const sender = str(a, 'sender');
     const broadcaster = str(a, 'broadcaster');
@@ -358,10 +374,10 @@ export const handlers: HandlerMap = {
     if (toBroadcaster + toPool + toPlatform !== total)
       throw new FatalError(`GiftSent shares do not add up to ${total}`);
 
-    if (paidFrom === 'vault') addBalance(ctx, e, sender, token, -total);
+    if (paidFrom === 'vault') await addBalance(ctx, e, sender, token, -total);
 
-    const earn = earningsOf(ctx, broadcaster, token, e);
-    const mirrored = escrowCredit(ctx, e, earn, toBroadcaster, nowSec(e), holdPeriodNow(ctx));
+    const earn = await earningsOf(ctx, broadcaster, token, e);
+    const mirrored = await escrowCredit(ctx, e, earn, toBroadcaster, nowSec(e), await holdPeriodNow(ctx));
     if (mirrored !== releaseAt)
       throw new FatalError(`escrow mirror gives releaseAt ${mirrored}, the chain ${releaseAt}`);
     earn.escrowedTotal += toBroadcaster;
@@ -369,13 +385,13 @@ export const handlers: HandlerMap = {
     earn.blockNumber = e.blockNumber;
     ctx.store.put(earnings, earn);
 
-    const p = poolOf(ctx, token, e);
+    const p = await poolOf(ctx, token, e);
     p.accrued += toPool;
     p.balance += toPool;
     p.blockNumber = e.blockNumber;
     ctx.store.put(pool, p);
 
-    const t = treasuryOf(ctx, token, e);
+    const t = await treasuryOf(ctx, token, e);
     t.accrued += toPlatform;
     t.balance += toPlatform;
     t.blockNumber = e.blockNumber;
@@ -404,7 +420,7 @@ export const handlers: HandlerMap = {
 
     // A stream is counted with the broadcaster its gifts went to: the streamId alone is a tag anyone can put on a gift.
     if (streamId !== '0') {
-      const s = ctx.store.get(streamTotals, broadcaster, streamId, token);
+      const s = await ctx.store.get(streamTotals, broadcaster, streamId, token);
       if (s) {
         s.total += total;
         s.broadcasterAmount += toBroadcaster;
@@ -427,7 +443,7 @@ export const handlers: HandlerMap = {
       }
     }
 
-    const b = ctx.store.get(broadcasterTotals, broadcaster, token);
+    const b = await ctx.store.get(broadcasterTotals, broadcaster, token);
     if (b) {
       b.total += total;
       b.broadcasterAmount += toBroadcaster;
@@ -449,15 +465,15 @@ export const handlers: HandlerMap = {
     }
 
     for (const [period, start] of periodsOf(e.timestamp)) {
-      bump(ctx, e, 'GIFTERS', period, start, token, '', '', sender, total);
-      bump(ctx, e, 'BROADCASTERS', period, start, token, '', '', broadcaster, total);
+      await bump(ctx, e, 'GIFTERS', period, start, token, '', '', sender, total);
+      await bump(ctx, e, 'BROADCASTERS', period, start, token, '', '', broadcaster, total);
     }
     if (streamId !== '0') {
-      bump(ctx, e, 'GIFTERS', 'ALL', 0, token, broadcaster, streamId, sender, total);
-      bump(ctx, e, 'BROADCASTERS', 'ALL', 0, token, broadcaster, streamId, broadcaster, total);
+      await bump(ctx, e, 'GIFTERS', 'ALL', 0, token, broadcaster, streamId, sender, total);
+      await bump(ctx, e, 'BROADCASTERS', 'ALL', 0, token, broadcaster, streamId, broadcaster, total);
     }
 
-    recordMovement(e, ctx, 'GIFT', token, [
+    await recordMovement(e, ctx, 'GIFT', token, [
       { account: paidFrom === 'vault' ? account.vault(sender) : account.wallet(sender), side: 'CREDIT', amount: total },
       { account: account.escrow(broadcaster), side: 'DEBIT', amount: toBroadcaster },
       { account: account.poolAccrued, side: 'DEBIT', amount: toPool },
@@ -465,12 +481,12 @@ export const handlers: HandlerMap = {
     ]);
   },
 
-  'GiftVault:EarningsClaimed': (e, ctx) => {
+  'GiftVault:EarningsClaimed': async (e, ctx) => {
     const broadcaster = str(e.args, 'broadcaster');
     const token = str(e.args, 'token');
     const amount = big(e.args, 'amount');
-    const earn = earningsOf(ctx, broadcaster, token, e);
-    const taken = escrowTake(ctx, earn, nowSec(e));
+    const earn = await earningsOf(ctx, broadcaster, token, e);
+    const taken = await escrowTake(ctx, earn, nowSec(e));
     if (taken !== amount)
       throw new FatalError(`escrow mirror releases ${taken} to ${broadcaster}, the chain claimed ${amount}`);
     earn.claimedTotal += amount;
@@ -478,11 +494,11 @@ export const handlers: HandlerMap = {
     earn.lastClaimAt = e.timestamp;
     earn.blockNumber = e.blockNumber;
     ctx.store.put(earnings, earn);
-    addBalance(ctx, e, broadcaster, token, amount);
-    transfer(e, ctx, 'CLAIM', token, account.escrow(broadcaster), account.vault(broadcaster), amount);
+    await addBalance(ctx, e, broadcaster, token, amount);
+    await transfer(e, ctx, 'CLAIM', token, account.escrow(broadcaster), account.vault(broadcaster), amount);
   },
 
-  'GiftVault:ClaimsFrozen': (e, ctx) => {
+  'GiftVault:ClaimsFrozen': async (e, ctx) => {
     const broadcaster = str(e.args, 'broadcaster');
     const until = num(e.args, 'until') * 1000;
     const reason = str(e.args, 'reason');
@@ -507,9 +523,9 @@ export const handlers: HandlerMap = {
     });
   },
 
-  'GiftVault:ClaimsUnfrozen': (e, ctx) => {
+  'GiftVault:ClaimsUnfrozen': async (e, ctx) => {
     const broadcaster = str(e.args, 'broadcaster');
-    const f = ctx.store.get(freezes, broadcaster);
+    const f = await ctx.store.get(freezes, broadcaster);
     if (!f) throw new FatalError(`ClaimsUnfrozen for ${broadcaster}, who was never frozen`);
     // The contract ends the freeze now: until = block.timestamp.
     f.until = nowSec(e) * 1000;
@@ -529,21 +545,21 @@ export const handlers: HandlerMap = {
     });
   },
 
-  'GiftVault:TreasuryWithdrawn': (e, ctx) => {
+  'GiftVault:TreasuryWithdrawn': async (e, ctx) => {
     const token = str(e.args, 'token');
     const to = str(e.args, 'to');
     const amount = big(e.args, 'amount');
-    const t = treasuryOf(ctx, token, e);
+    const t = await treasuryOf(ctx, token, e);
     t.withdrawn += amount;
     t.balance -= amount;
     if (t.balance < 0n) throw new FatalError(`treasury of ${token} would go negative`);
     t.blockNumber = e.blockNumber;
     ctx.store.put(treasury, t);
-    transfer(e, ctx, 'TREASURY_WITHDRAW', token, account.treasury, account.wallet(to), amount);
+    await transfer(e, ctx, 'TREASURY_WITHDRAW', token, account.treasury, account.wallet(to), amount);
   },
 
-  'GiftVault:SurplusRecovered': (e, ctx) => {
-    transfer(
+  'GiftVault:SurplusRecovered': async (e, ctx) => {
+    await transfer(
       e,
       ctx,
       'SURPLUS_RECOVER',
@@ -554,10 +570,10 @@ export const handlers: HandlerMap = {
     );
   },
 
-  'GiftVault:PoolFlushed': (e, ctx) => {
+  'GiftVault:PoolFlushed': async (e, ctx) => {
     const token = str(e.args, 'token');
     const amount = big(e.args, 'amount');
-    const p = poolOf(ctx, token, e);
+    const p = await poolOf(ctx, token, e);
     p.flushed += amount;
     p.balance -= amount;
     if (p.balance < 0n) throw new FatalError(`pool accrual of ${token} would go negative`);
@@ -566,12 +582,12 @@ export const handlers: HandlerMap = {
     p.lastFlushAmount = amount;
     p.blockNumber = e.blockNumber;
     ctx.store.put(pool, p);
-    transfer(e, ctx, 'POOL_FLUSH', token, account.poolAccrued, account.rewardPool, amount);
+    await transfer(e, ctx, 'POOL_FLUSH', token, account.poolAccrued, account.rewardPool, amount);
   },
 
-  'GiftVault:SplitUpdated': (e, ctx) => {
+  'GiftVault:SplitUpdated': async (e, ctx) => {
     const broadcaster = str(e.args, 'broadcaster');
-    const p = policyOf(ctx, broadcaster, e);
+    const p = await policyOf(ctx, broadcaster, e);
     settle(p, nowSec(e));
     p.broadcasterBps = num(e.args, 'broadcasterBps');
     p.poolBps = num(e.args, 'poolBps');
@@ -583,10 +599,10 @@ export const handlers: HandlerMap = {
     splitEvent(ctx, e, 'UPDATED', true, e.timestamp);
   },
 
-  'GiftVault:SplitChangeAnnounced': (e, ctx) => {
+  'GiftVault:SplitChangeAnnounced': async (e, ctx) => {
     const broadcaster = str(e.args, 'broadcaster');
     const effectiveAt = num(e.args, 'effectiveAt') * 1000;
-    const p = policyOf(ctx, broadcaster, e);
+    const p = await policyOf(ctx, broadcaster, e);
     settle(p, nowSec(e));
     p.nextBroadcasterBps = num(e.args, 'broadcasterBps');
     p.nextPoolBps = num(e.args, 'poolBps');
@@ -599,9 +615,9 @@ export const handlers: HandlerMap = {
     splitEvent(ctx, e, 'ANNOUNCED', true, effectiveAt);
   },
 
-  'GiftVault:SplitOverrideCleared': (e, ctx) => {
+  'GiftVault:SplitOverrideCleared': async (e, ctx) => {
     const broadcaster = str(e.args, 'broadcaster');
-    const p = policyOf(ctx, broadcaster, e);
+    const p = await policyOf(ctx, broadcaster, e);
     settle(p, nowSec(e));
     p.active = false;
     p.hasNext = false;
@@ -610,10 +626,10 @@ export const handlers: HandlerMap = {
     splitEvent(ctx, e, 'OVERRIDE_CLEARED', false, e.timestamp);
   },
 
-  'GiftVault:SplitOverrideClearAnnounced': (e, ctx) => {
+  'GiftVault:SplitOverrideClearAnnounced': async (e, ctx) => {
     const broadcaster = str(e.args, 'broadcaster');
     const effectiveAt = num(e.args, 'effectiveAt') * 1000;
-    const p = policyOf(ctx, broadcaster, e);
+    const p = await policyOf(ctx, broadcaster, e);
     settle(p, nowSec(e));
     p.nextBroadcasterBps = 0;
     p.nextPoolBps = 0;

@@ -7,9 +7,9 @@ import { bool, str, type HandlerContext, type HandlerMap } from './context.js';
 type Profile = Row<typeof profiles>;
 
 /** The profile row of `address`, or a fresh unregistered one (followers need not be registered). */
-function profileOf(ctx: HandlerContext, address: string, e: RawEvent): Profile {
+async function profileOf(ctx: HandlerContext, address: string, e: RawEvent): Promise<Profile> {
   return (
-    ctx.store.get(profiles, address) ?? {
+    (await ctx.store.get(profiles, address)) ?? {
       address,
       registered: false,
       handle: null,
@@ -25,8 +25,8 @@ function profileOf(ctx: HandlerContext, address: string, e: RawEvent): Profile {
 }
 
 export const handlers: HandlerMap = {
-  'Profiles:ProfileRegistered': (e, ctx) => {
-    const p = profileOf(ctx, str(e.args, 'account'), e);
+  'Profiles:ProfileRegistered': async (e, ctx) => {
+    const p = await profileOf(ctx, str(e.args, 'account'), e);
     p.registered = true;
     p.handle = str(e.args, 'handle');
     p.profileUri = str(e.args, 'profileURI');
@@ -37,48 +37,48 @@ export const handlers: HandlerMap = {
     ctx.store.put(profiles, p);
   },
 
-  'Profiles:ProfileUpdated': (e, ctx) => {
-    const p = profileOf(ctx, str(e.args, 'account'), e);
+  'Profiles:ProfileUpdated': async (e, ctx) => {
+    const p = await profileOf(ctx, str(e.args, 'account'), e);
     p.profileUri = str(e.args, 'profileURI');
     p.updatedAt = e.timestamp;
     p.blockNumber = e.blockNumber;
     ctx.store.put(profiles, p);
   },
 
-  'Profiles:BroadcasterStatusChanged': (e, ctx) => {
-    const p = profileOf(ctx, str(e.args, 'account'), e);
+  'Profiles:BroadcasterStatusChanged': async (e, ctx) => {
+    const p = await profileOf(ctx, str(e.args, 'account'), e);
     p.broadcaster = bool(e.args, 'enabled');
     p.updatedAt = e.timestamp;
     p.blockNumber = e.blockNumber;
     ctx.store.put(profiles, p);
   },
 
-  'Profiles:Followed': (e, ctx) => {
+  'Profiles:Followed': async (e, ctx) => {
     const follower = str(e.args, 'follower');
     const target = str(e.args, 'target');
     // Follows are a set: a repeated Followed changes nothing.
-    if (ctx.store.get(follows, follower, target)) return;
+    if (await ctx.store.get(follows, follower, target)) return;
     ctx.store.put(follows, { follower, target, since: e.timestamp, blockNumber: e.blockNumber });
-    const f = profileOf(ctx, follower, e);
+    const f = await profileOf(ctx, follower, e);
     f.followingCount += 1;
     f.blockNumber = e.blockNumber;
     ctx.store.put(profiles, f);
-    const t = profileOf(ctx, target, e);
+    const t = await profileOf(ctx, target, e);
     t.followerCount += 1;
     t.blockNumber = e.blockNumber;
     ctx.store.put(profiles, t);
   },
 
-  'Profiles:Unfollowed': (e, ctx) => {
+  'Profiles:Unfollowed': async (e, ctx) => {
     const follower = str(e.args, 'follower');
     const target = str(e.args, 'target');
-    if (!ctx.store.get(follows, follower, target)) return;
+    if (!(await ctx.store.get(follows, follower, target))) return;
     ctx.store.remove(follows, follower, target);
-    const f = profileOf(ctx, follower, e);
+    const f = await profileOf(ctx, follower, e);
     f.followingCount -= 1;
     f.blockNumber = e.blockNumber;
     ctx.store.put(profiles, f);
-    const t = profileOf(ctx, target, e);
+    const t = await profileOf(ctx, target, e);
     t.followerCount -= 1;
     t.blockNumber = e.blockNumber;
     ctx.store.put(profiles, t);

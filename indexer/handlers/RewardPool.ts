@@ -11,9 +11,9 @@ import { accessControlHandlers } from './accessControl.js';
 import { big, num, str, type HandlerContext, type HandlerMap } from './context.js';
 import { account, transfer } from './ledger.js';
 
-function fundsOf(ctx: HandlerContext, token: string, e: RawEvent): Row<typeof rewardPool> {
+async function fundsOf(ctx: HandlerContext, token: string, e: RawEvent): Promise<Row<typeof rewardPool>> {
   return (
-    ctx.store.get(rewardPool, token) ?? {
+    (await ctx.store.get(rewardPool, token)) ?? {
       token,
       unallocated: 0n,
       outstanding: 0n,
@@ -25,8 +25,8 @@ function fundsOf(ctx: HandlerContext, token: string, e: RawEvent): Row<typeof re
   );
 }
 
-function epochOf(ctx: HandlerContext, epochId: string): Row<typeof rewardEpochs> {
-  const ep = ctx.store.get(rewardEpochs, epochId);
+async function epochOf(ctx: HandlerContext, epochId: string): Promise<Row<typeof rewardEpochs>> {
+  const ep = await ctx.store.get(rewardEpochs, epochId);
   if (!ep) throw new FatalError(`event for epoch ${epochId}, which was never published`);
   return ep;
 }
@@ -40,20 +40,20 @@ function closedCheck(ep: Row<typeof rewardEpochs>, epochId: string, what: string
 export const handlers: HandlerMap = {
   ...accessControlHandlers('RewardPool'),
 
-  'RewardPool:Funded': (e, ctx) => {
+  'RewardPool:Funded': async (e, ctx) => {
     const funder = str(e.args, 'funder');
     const token = str(e.args, 'token');
     const amount = big(e.args, 'amount');
-    const f = fundsOf(ctx, token, e);
+    const f = await fundsOf(ctx, token, e);
     f.unallocated += amount;
     f.fundedTotal += amount;
     f.blockNumber = e.blockNumber;
     ctx.store.put(rewardPool, f);
     if (funder !== ctx.addresses.GiftVault) {
-      transfer(e, ctx, 'REWARD_FUND', token, account.wallet(funder), account.rewardPool, amount);
+      await transfer(e, ctx, 'REWARD_FUND', token, account.wallet(funder), account.rewardPool, amount);
       return;
     }
-    const flush = ctx.store.get(pool, token);
+    const flush = await ctx.store.get(pool, token);
     if (!flush || flush.lastFlushTxId !== e.txId || flush.lastFlushAmount === null) {
       throw new FatalError(
         `the vault funded the pool with ${amount} of ${token} without a PoolFlushed in the same transaction`,
@@ -62,10 +62,10 @@ export const handlers: HandlerMap = {
     const shortfall = flush.lastFlushAmount - amount;
     if (shortfall < 0n)
       throw new FatalError(`the pool received ${amount} of ${token}, more than the ${flush.lastFlushAmount} flushed`);
-    if (shortfall > 0n) transfer(e, ctx, 'TRANSFER_FEE', token, account.rewardPool, account.tokenFees, shortfall);
+    if (shortfall > 0n) await transfer(e, ctx, 'TRANSFER_FEE', token, account.rewardPool, account.tokenFees, shortfall);
   },
 
-  'RewardPool:EpochPublished': (e, ctx) => {
+  'RewardPool:EpochPublished': async (e, ctx) => {
     const epochId = str(e.args, 'epochId');
     const token = str(e.args, 'token');
     const total = big(e.args, 'total');
@@ -87,21 +87,21 @@ export const handlers: HandlerMap = {
       cancelledAt: null,
       blockNumber: e.blockNumber,
     });
-    const f = fundsOf(ctx, token, e);
+    const f = await fundsOf(ctx, token, e);
     f.unallocated -= total;
     if (f.unallocated < 0n)
       throw new FatalError(`epoch ${epochId} allocates more ${token} than the pool has unallocated`);
     f.outstanding += total;
     f.blockNumber = e.blockNumber;
     ctx.store.put(rewardPool, f);
-    transfer(e, ctx, 'EPOCH_PUBLISH', token, account.rewardPool, account.epoch(epochId), total);
+    await transfer(e, ctx, 'EPOCH_PUBLISH', token, account.rewardPool, account.epoch(epochId), total);
   },
 
-  'RewardPool:RewardClaimed': (e, ctx) => {
+  'RewardPool:RewardClaimed': async (e, ctx) => {
     const epochId = str(e.args, 'epochId');
     const who = str(e.args, 'account');
     const amount = big(e.args, 'amount');
-    const ep = epochOf(ctx, epochId);
+    const ep = await epochOf(ctx, epochId);
     closedCheck(ep, epochId, 'claimed from');
     if (ep.claimed + amount > ep.total)
       throw new FatalError(
@@ -111,7 +111,7 @@ export const handlers: HandlerMap = {
     ep.claimCount += 1;
     ep.blockNumber = e.blockNumber;
     ctx.store.put(rewardEpochs, ep);
-    const f = fundsOf(ctx, ep.token, e);
+    const f = await fundsOf(ctx, ep.token, e);
     f.outstanding -= amount;
     if (f.outstanding < 0n) throw new FatalError(`claims of ${ep.token} exceed what epochs allocated`);
     f.claimedTotal += amount;
@@ -129,13 +129,13 @@ export const handlers: HandlerMap = {
       logIndex: e.logIndex,
       timestamp: e.timestamp,
     });
-    transfer(e, ctx, 'REWARD_CLAIM', ep.token, account.epoch(epochId), account.wallet(who), amount);
+    await transfer(e, ctx, 'REWARD_CLAIM', ep.token, account.epoch(epochId), account.wallet(who), amount);
   },
 
-  'RewardPool:EpochCancelled': (e, ctx) => {
+  'RewardPool:EpochCancelled': async (e, ctx) => {
     const epochId = str(e.args, 'epochId');
     const amount = big(e.args, 'amount');
-    const ep = epochOf(ctx, epochId);
+    const ep = await epochOf(ctx, epochId);
     closedCheck(ep, epochId, 'cancelled');
     if (ep.claimCount !== 0 || amount !== ep.total)
       throw new FatalError(
@@ -145,17 +145,17 @@ export const handlers: HandlerMap = {
     ep.cancelledAt = e.timestamp;
     ep.blockNumber = e.blockNumber;
     ctx.store.put(rewardEpochs, ep);
-    const f = fundsOf(ctx, ep.token, e);
+    const f = await fundsOf(ctx, ep.token, e);
     f.outstanding -= amount;
     if (f.outstanding < 0n) throw new FatalError(`cancelling epoch ${epochId} returns more than epochs allocated`);
     f.unallocated += amount;
     f.blockNumber = e.blockNumber;
     ctx.store.put(rewardPool, f);
-    transfer(e, ctx, 'EPOCH_CANCEL', ep.token, account.epoch(epochId), account.rewardPool, amount);
+    await transfer(e, ctx, 'EPOCH_CANCEL', ep.token, account.epoch(epochId), account.rewardPool, amount);
   },
 
-  'RewardPool:SurplusRecovered': (e, ctx) => {
-    transfer(
+  'RewardPool:SurplusRecovered': async (e, ctx) => {
+    await transfer(
       e,
       ctx,
       'SURPLUS_RECOVER',
@@ -166,10 +166,10 @@ export const handlers: HandlerMap = {
     );
   },
 
-  'RewardPool:EpochSwept': (e, ctx) => {
+  'RewardPool:EpochSwept': async (e, ctx) => {
     const epochId = str(e.args, 'epochId');
     const amount = big(e.args, 'amount');
-    const ep = epochOf(ctx, epochId);
+    const ep = await epochOf(ctx, epochId);
     closedCheck(ep, epochId, 'swept');
     if (amount !== ep.total - ep.claimed)
       throw new FatalError(`epoch ${epochId} swept with ${amount}, but ${ep.total - ep.claimed} of it was unclaimed`);
@@ -178,13 +178,13 @@ export const handlers: HandlerMap = {
     ep.sweptAt = e.timestamp;
     ep.blockNumber = e.blockNumber;
     ctx.store.put(rewardEpochs, ep);
-    const f = fundsOf(ctx, ep.token, e);
+    const f = await fundsOf(ctx, ep.token, e);
     f.outstanding -= amount;
     if (f.outstanding < 0n) throw new FatalError(`sweep of epoch ${epochId} exceeds what it allocated`);
     f.unallocated += amount;
     f.sweptTotal += amount;
     f.blockNumber = e.blockNumber;
     ctx.store.put(rewardPool, f);
-    transfer(e, ctx, 'EPOCH_SWEEP', ep.token, account.epoch(epochId), account.rewardPool, amount);
+    await transfer(e, ctx, 'EPOCH_SWEEP', ep.token, account.epoch(epochId), account.rewardPool, amount);
   },
 };

@@ -6,7 +6,7 @@ import { str, type HandlerMap } from './context.js';
 /** Handlers of RoleGranted, RoleRevoked and RoleAdminChanged for `contract`. */
 export function accessControlHandlers(contract: ContractName): HandlerMap {
   return {
-    [`${contract}:RoleGranted`]: (e, ctx) => {
+    [`${contract}:RoleGranted`]: async (e, ctx) => {
       ctx.store.put(roles, {
         contract,
         role: str(e.args, 'role'),
@@ -15,10 +15,10 @@ export function accessControlHandlers(contract: ContractName): HandlerMap {
         blockNumber: e.blockNumber,
       });
     },
-    [`${contract}:RoleRevoked`]: (e, ctx) => {
+    [`${contract}:RoleRevoked`]: async (e, ctx) => {
       ctx.store.remove(roles, contract, str(e.args, 'role'), str(e.args, 'account'));
     },
-    [`${contract}:RoleAdminChanged`]: (e, ctx) => {
+    [`${contract}:RoleAdminChanged`]: async (e, ctx) => {
       ctx.store.put(roleAdmins, {
         contract,
         role: str(e.args, 'role'),

@@ -1,6 +1,6 @@
 /**
- * What a handler gets: the event and a store over the derived tables. Handlers are synchronous and
- * deterministic: they read the event and the database (through the store), nothing else.
+ * What a handler gets: the event and a store over the derived tables. Handlers are deterministic:
+ * they read the event and the database (through the store, whose reads are awaited), nothing else.
  */
 import type { HandlerStore } from '../store/handlerStore.js';
 import type { EventArgs, RawEvent } from '../store/raw.js';
@@ -14,7 +14,7 @@ export interface HandlerContext {
 }
 
 /** A handler of one `Contract:Event`. */
-export type Handler = (event: RawEvent, ctx: HandlerContext) => void;
+export type Handler = (event: RawEvent, ctx: HandlerContext) => Promise<void> | void;
 
 /** Handlers keyed `Contract:Event`. */
 export type HandlerMap = Record<string, Handler>;

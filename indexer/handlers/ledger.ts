@@ -54,8 +54,8 @@ export function ownerOf(account: string): string {
 }
 
 /** The number of `owner` in ledger_owners, numbering it next if it has none yet. */
-function ownerIdOf(e: RawEvent, ctx: HandlerContext, owner: string): number {
-  const known = ctx.store.get(ledgerOwners, owner);
+async function ownerIdOf(e: RawEvent, ctx: HandlerContext, owner: string): Promise<number> {
+  const known = await ctx.store.get(ledgerOwners, owner);
   if (known) return known.id;
   const id = ctx.store.nextId(ledgerOwners);
   ctx.store.put(ledgerOwners, { owner, id, blockNumber: e.blockNumber });
@@ -63,7 +63,13 @@ function ownerIdOf(e: RawEvent, ctx: HandlerContext, owner: string): number {
 }
 
 /** Records a balanced movement of `token` for the event; throws if the legs do not balance. */
-export function recordMovement(e: RawEvent, ctx: HandlerContext, kind: MovementKind, token: string, legs: Leg[]): void {
+export async function recordMovement(
+  e: RawEvent,
+  ctx: HandlerContext,
+  kind: MovementKind,
+  token: string,
+  legs: Leg[],
+): Promise<void> {
   let debit = 0n;
   let credit = 0n;
   for (const l of legs) {
@@ -85,7 +91,7 @@ export function recordMovement(e: RawEvent, ctx: HandlerContext, kind: MovementK
       timestamp: e.timestamp,
       kind,
       account: l.account,
-      ownerId: ownerIdOf(e, ctx, ownerOf(l.account)),
+      ownerId: await ownerIdOf(e, ctx, ownerOf(l.account)),
       side: l.side,
       token,
       amount: l.amount,
@@ -94,7 +100,7 @@ export function recordMovement(e: RawEvent, ctx: HandlerContext, kind: MovementK
 }
 
 /** A movement of `amount` from one account to another. */
-export function transfer(
+export async function transfer(
   e: RawEvent,
   ctx: HandlerContext,
   kind: MovementKind,
@@ -102,8 +108,8 @@ export function transfer(
   from: string,
   to: string,
   amount: bigint,
-): void {
-  recordMovement(e, ctx, kind, token, [
+): Promise<void> {
+  await recordMovement(e, ctx, kind, token, [
     { account: from, side: 'CREDIT', amount },
     { account: to, side: 'DEBIT', amount },
   ]);

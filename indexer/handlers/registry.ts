@@ -12,7 +12,7 @@ import { handlers as rewardPool } from './RewardPool.js';
 export const HANDLERS: HandlerMap = { ...profiles, ...giftVault, ...rewardPool };
 
 /** Applies one event to the derived tables; errors carry the event's position. */
-export function applyEvent(e: RawEvent, ctx: HandlerContext): void {
+export async function applyEvent(e: RawEvent, ctx: HandlerContext): Promise<void> {
   const key = `${e.contract}:${e.eventName}`;
   const handler = HANDLERS[key];
   const context = (): Record<string, unknown> => ({
@@ -25,7 +25,7 @@ export function applyEvent(e: RawEvent, ctx: HandlerContext): void {
   if (!handler) throw new FatalError(`no handler for ${key}`, { context: context() });
   ctx.store.at(e.blockNumber);
   try {
-    handler(e, ctx);
+    await handler(e, ctx);
   } catch (err) {
     if (err instanceof BliveError)
       throw new FatalError(`${key}: ${err.message}`, { cause: err, context: { ...err.context, ...context() } });

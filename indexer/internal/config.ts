@@ -18,8 +18,10 @@ export interface IndexerConfig {
   solidityUrl: string;
   /** TronGrid key, sent as TRON-PRO-API-KEY. */
   apiKey?: string;
-  /** SQLite file. */
+  /** SQLite file (the default database; unused when `databaseUrl` is set). */
   dbPath: string;
+  /** postgres://... : the raw store and the derived tables go to Postgres instead of `dbPath`. */
+  databaseUrl?: string;
   /** Pause between polls once caught up with the head. */
   pollIntervalMs: number;
   /** Blocks per SQLite transaction while backfilling solidified blocks. */
@@ -38,7 +40,8 @@ export interface IndexerConfig {
  * deployments/<network>.json), INDEXER_NODE_URL (default the file's fullHost, else
  * http://127.0.0.1:9090), INDEXER_SOLIDITY_URL (default the node URL), TRONGRID_API_KEY,
  * INDEXER_DB (default <DATA_DIR or .data>/indexer-<network>-<GiftVault address>.sqlite: one index per
- * deployment, so a fresh devnet with a new deployment starts a new index), INDEXER_POLL_MS, INDEXER_BATCH_SIZE,
+ * deployment, so a fresh devnet with a new deployment starts a new index), DATABASE_URL (postgres://...:
+ * index into Postgres instead; unset, SQLite), INDEXER_POLL_MS, INDEXER_BATCH_SIZE,
  * INDEXER_FETCH_CONCURRENCY, INDEXER_TIMEOUT_MS, INDEXER_REQUEST_ATTEMPTS.
  */
 export function loadConfig(overrides: Partial<IndexerConfig> = {}, env: Env = process.env): IndexerConfig {
@@ -55,6 +58,9 @@ export function loadConfig(overrides: Partial<IndexerConfig> = {}, env: Env = pr
   ).replace(/\/+$/, '');
   const solidityUrl = (overrides.solidityUrl ?? (env.INDEXER_SOLIDITY_URL || nodeUrl)).replace(/\/+$/, '');
   const apiKey = overrides.apiKey ?? (env.TRONGRID_API_KEY || undefined);
+  const databaseUrl = overrides.databaseUrl ?? (env.DATABASE_URL || undefined);
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new FatalError('DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)');
   const cfg: IndexerConfig = {
     network,
     deploymentsFile,
@@ -62,6 +68,7 @@ export function loadConfig(overrides: Partial<IndexerConfig> = {}, env: Env = pr
     nodeUrl,
     solidityUrl,
     ...(apiKey ? { apiKey } : {}),
+    ...(databaseUrl ? { databaseUrl } : {}),
     dbPath:
       overrides.dbPath ??
       path.resolve(

@@ -12,16 +12,22 @@
  * Caching within a batch is what makes backfill and reindex fast: a gift touches about twenty
  * rows, most of them (leaderboards, totals) the same few again and again, and each is written
  * once per batch. Results are the same as writing through, since nothing else writes meanwhile.
+ *
+ * Both databases run the same store over a SqlConnection (db/sql.ts): SQLite with the schema.ts
+ * tables, Postgres with their twins from db/pgSchema.ts (same names, so the same statements).
+ * Only a cache miss in `get` and the batch's edges (`begin`, `flush`, `rollbackTo`) reach the
+ * database, so those are async; `put`, `remove`, `append` and `nextId` stay in memory.
  */
-import type Database from 'better-sqlite3';
-import { getTableColumns, getTableName } from 'drizzle-orm';
-import { getTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { type Column, getTableColumns, getTableName } from 'drizzle-orm';
+import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { pgTwin } from '../db/pgSchema.js';
 import * as schema from '../db/schema.js';
+import type { SqlConnection } from '../db/sql.js';
 import { FatalError } from '../../lib/errors.js';
 import type { HandlerStore, NewRow, Row } from './handlerStore.js';
 
 type AnyRow = Record<string, unknown>;
-type DriverValue = string | number | bigint | null;
+type DriverValue = string | number | bigint | boolean | null;
 
 /** Keyed tables: state by primary key, journaled for reorgs. */
 export const KEYED_TABLES: SQLiteTable[] = [
@@ -65,10 +71,14 @@ export function sortKey(v: bigint): string {
   return v.toString().padStart(SORT_WIDTH, '0');
 }
 
+/** Column types whose driver value is the JS value (drizzle's mapping would be the identity). */
+const IDENTITY = new Set(['SQLiteText', 'SQLiteInteger', 'PgText', 'PgBigInt53', 'PgBoolean']);
+const INTEGER = new Set(['SQLiteInteger', 'PgBigInt53']);
+
 interface ColumnInfo {
   key: string;
   name: string;
-  column: SQLiteColumn;
+  column: Column;
   /** Conversion to and from the driver; undefined where drizzle's is the identity (plain text and integers). */
   toDriver: ((v: unknown) => unknown) | undefined;
   fromDriver: ((v: unknown) => unknown) | undefined;
@@ -78,10 +88,14 @@ interface ColumnInfo {
   notNull: boolean;
 }
 
-/** Rows per multi-row INSERT. */
-const MULTI = 32;
+/**
+ * Rows per multi-row INSERT: few calls into SQLite; for Postgres each statement is a round trip,
+ * so as many rows as its 65,535 parameters allow, up to a thousand.
+ */
+const multiOf = (conn: SqlConnection, cols: number): number =>
+  conn.dialect === 'sqlite' ? 32 : Math.min(1000, Math.floor(65_535 / cols));
 
-/** A table's columns and prepared statements. */
+/** A table's columns and statements. */
 class TableSpec {
   readonly name: string;
   readonly cols: ColumnInfo[];
@@ -89,20 +103,24 @@ class TableSpec {
   /** Whether each key column is a plain integer (cache keys as numbers) or not (as strings). */
   readonly #pkInteger: boolean[];
   readonly append: boolean;
-  readonly upsert: Database.Statement;
-  /** The same as `upsert` for MULTI rows at once (fewer calls into SQLite). */
-  readonly upsertMany: Database.Statement;
-  readonly select: Database.Statement;
-  readonly remove: Database.Statement;
-  readonly deleteAbove: Database.Statement;
+  readonly #conn: SqlConnection;
+  readonly upsert: string;
+  /** The same as `upsert` for `#multi` rows at once. */
+  readonly #upsertMany: string;
+  readonly #multi: number;
+  readonly select: string;
+  readonly remove: string;
+  readonly deleteAbove: string | undefined;
   readonly hasBlockNumber: boolean;
 
-  constructor(db: Database.Database, table: SQLiteTable, append: boolean) {
+  /** `table` names the table (schema.ts); its columns and conversions come from `columns` (the dialect's twin). */
+  constructor(conn: SqlConnection, table: SQLiteTable, append: boolean) {
+    this.#conn = conn;
     this.name = getTableName(table);
     this.append = append;
-    const byKey = getTableColumns(table) as Record<string, SQLiteColumn>;
+    const byKey = getTableColumns(conn.dialect === 'sqlite' ? table : pgTwin(table)) as Record<string, Column>;
     this.cols = Object.entries(byKey).map(([key, column]) => {
-      const identity = column.columnType === 'SQLiteText' || column.columnType === 'SQLiteInteger';
+      const identity = IDENTITY.has(column.columnType);
       return {
         key,
         name: column.name,
@@ -123,7 +141,7 @@ class TableSpec {
     const pkNames =
       config.primaryKeys[0]?.columns.map((c) => c.name) ?? this.cols.filter((c) => c.column.primary).map((c) => c.name);
     this.pk = pkNames.map((n) => this.cols.findIndex((c) => c.name === n));
-    this.#pkInteger = this.pk.map((i) => this.cols[i]!.column.columnType === 'SQLiteInteger');
+    this.#pkInteger = this.pk.map((i) => INTEGER.has(this.cols[i]!.column.columnType));
     this.hasBlockNumber = this.cols.some((c) => c.name === 'block_number');
     const q = (n: string): string => `"${n}"`;
     const names = this.cols.map((c) => q(c.name));
@@ -136,13 +154,18 @@ class TableSpec {
       (append || nonPk.length === 0
         ? ''
         : ` ON CONFLICT (${pkCols.join(', ')}) DO UPDATE SET ${nonPk.map((c) => `${c} = excluded.${c}`).join(', ')}`);
-    this.upsert = db.prepare(upsert(1));
-    this.upsertMany = db.prepare(upsert(MULTI));
-    this.select = db.prepare(`SELECT ${names.join(', ')} FROM ${q(this.name)} WHERE ${where}`).raw(true);
-    this.remove = db.prepare(`DELETE FROM ${q(this.name)} WHERE ${where}`);
-    this.deleteAbove = db.prepare(
-      this.hasBlockNumber ? `DELETE FROM ${q(this.name)} WHERE block_number > ?` : `SELECT 1`,
-    );
+    this.#multi = multiOf(conn, this.cols.length);
+    this.upsert = upsert(1);
+    this.#upsertMany = upsert(this.#multi);
+    this.select = `SELECT ${names.join(', ')} FROM ${q(this.name)} WHERE ${where}`;
+    this.remove = `DELETE FROM ${q(this.name)} WHERE ${where}`;
+    this.deleteAbove = this.hasBlockNumber ? `DELETE FROM ${q(this.name)} WHERE block_number > ?` : undefined;
+  }
+
+  /** The stored row (driver values) with primary key `pk`, if any. */
+  async read(pk: readonly unknown[]): Promise<DriverValue[] | undefined> {
+    const rows = await this.#conn.rows(this.select, pk);
+    return rows[0] as DriverValue[] | undefined;
   }
 
   /** Driver values of a row, in column order; `*_sort` columns filled from their amounts. */
@@ -175,20 +198,21 @@ class TableSpec {
   }
 
   /** Writes rows (driver values) with multi-row statements. */
-  writeAll(rows: DriverValue[][]): void {
+  async writeAll(rows: DriverValue[][]): Promise<void> {
+    const multi = this.#multi;
     let i = 0;
-    if (rows.length >= MULTI) {
-      const flat: DriverValue[] = new Array(MULTI * this.cols.length);
-      for (; i + MULTI <= rows.length; i += MULTI) {
+    if (rows.length >= multi) {
+      const flat: DriverValue[] = new Array(multi * this.cols.length);
+      for (; i + multi <= rows.length; i += multi) {
         let k = 0;
-        for (let r = i; r < i + MULTI; r++) {
+        for (let r = i; r < i + multi; r++) {
           const row = rows[r]!;
           for (let c = 0; c < row.length; c++) flat[k++] = row[c]!;
         }
-        this.upsertMany.run(flat);
+        await this.#conn.run(this.#upsertMany, flat);
       }
     }
-    for (; i < rows.length; i++) this.upsert.run(rows[i]);
+    for (; i < rows.length; i++) await this.#conn.run(this.upsert, rows[i]);
   }
 
   /**
@@ -238,9 +262,14 @@ function tag(row: AnyRow, e: CacheEntry): void {
 
 interface JournalEntry {
   block: number;
-  table: string;
-  key: string;
-  old: string | null;
+  spec: TableSpec;
+  pk: unknown[];
+  /**
+   * The row before the block first changed it (JSON of driver values), null if absent, or
+   * undefined when a put or remove met a row the cache had not read: flush reads it then, before
+   * writing anything (until then the database still holds the image from before the batch).
+   */
+  old: string | null | undefined;
 }
 
 /** Counts of what a flush wrote, for logs and benchmarks. */
@@ -251,11 +280,11 @@ export interface FlushStats {
 }
 
 /**
- * The SQLite implementation of the handlers' store, and the batch, journal and reindex operations
- * the sync loop calls around the handlers.
+ * The handlers' store over SQLite or Postgres, and the batch, journal and reindex operations the
+ * sync loop calls around the handlers.
  */
 export class DerivedStore implements HandlerStore {
-  readonly #db: Database.Database;
+  readonly #conn: SqlConnection;
   readonly #specs = new Map<SQLiteTable, TableSpec>();
   readonly #byName = new Map<string, TableSpec>();
   /**
@@ -278,10 +307,9 @@ export class DerivedStore implements HandlerStore {
   #knownEmpty = new Set<TableSpec>();
   #final = Number.MAX_SAFE_INTEGER;
   #block = 0;
-  /** Next id of append tables numbered in chain order, loaded on first use in a batch. */
-  readonly #nextIds = new Map<TableSpec, number>();
-  #dataVersion = -1;
-  readonly #insertJournal: Database.Statement;
+  /** Next id of the tables numbered in chain order, loaded by begin(); undefined outside a batch. */
+  #nextIds: Map<TableSpec, number> | undefined;
+  #dataVersion: number | undefined = -1;
 
   /** Cached rows beyond which a flush also empties the cache, to bound memory (default). */
   static readonly MAX_CACHED = 300_000;
@@ -290,18 +318,15 @@ export class DerivedStore implements HandlerStore {
   static readonly MAX_APPENDS = 5_000;
 
   /** `maxCached`: rows kept in the cache before it is emptied (tests make it tiny to exercise that). */
-  constructor(db: Database.Database, opts: { maxCached?: number } = {}) {
-    this.#db = db;
+  constructor(conn: SqlConnection, opts: { maxCached?: number } = {}) {
+    this.#conn = conn;
     this.#maxCached = opts.maxCached ?? DerivedStore.MAX_CACHED;
     for (const t of KEYED_TABLES) this.#register(t, false);
     for (const t of APPEND_TABLES) this.#register(t, true);
-    this.#insertJournal = db.prepare(
-      'INSERT INTO reorg_journal (block_number, table_name, key, old) VALUES (?, ?, ?, ?)',
-    );
   }
 
   #register(t: SQLiteTable, append: boolean): void {
-    const spec = new TableSpec(this.#db, t, append);
+    const spec = new TableSpec(this.#conn, t, append);
     this.#specs.set(t, spec);
     this.#byName.set(spec.name, spec);
     this.#cache.set(spec, new Map());
@@ -314,18 +339,28 @@ export class DerivedStore implements HandlerStore {
     return s;
   }
 
+  /** Tables numbered by an `id` column (nextId). */
+  #numbered(): TableSpec[] {
+    return [...this.#specs.values()].filter((s) => s.cols.some((c) => c.name === 'id'));
+  }
+
   /**
-   * Starts a batch. Rows changed by blocks above `finalNumber` are journaled. Must be called
-   * inside the transaction that will also call `flush()`; if that transaction fails, call `discard()`.
+   * Starts a batch: rows changed by blocks above `finalNumber` are journaled, and the next ids
+   * are loaded. Call inside the transaction that will also call `flush()`; if that transaction
+   * fails, call `discard()`.
    */
-  begin(finalNumber: number): void {
+  async begin(finalNumber: number): Promise<void> {
     // Another connection committed since our last batch: the cache may be stale.
-    const version = this.#db.pragma('data_version', { simple: true }) as number;
+    const version = this.#conn.dataVersion();
     if (version !== this.#dataVersion) this.discard();
     this.#dataVersion = version;
     this.#resetBatch();
     this.#final = finalNumber;
-    this.#nextIds.clear();
+    const numbered = this.#numbered();
+    const [maxes] = await this.#conn.rows(
+      `SELECT ${numbered.map((s) => `(SELECT coalesce(max(id), 0) FROM "${s.name}")`).join(', ')}`,
+    );
+    this.#nextIds = new Map(numbered.map((s, i) => [s, Number(maxes![i]) + 1]));
   }
 
   /** Sets the block the next writes belong to. */
@@ -342,7 +377,8 @@ export class DerivedStore implements HandlerStore {
     return this.#block > this.#final;
   }
 
-  #entry(spec: TableSpec, pk: readonly unknown[]): CacheEntry {
+  /** The cache's last level for `pk` (levels created on the way) and the key in it. */
+  #level(spec: TableSpec, pk: readonly unknown[]): [Map<unknown, unknown>, unknown] {
     let level = this.#cache.get(spec)!;
     const last = pk.length - 1;
     for (let i = 0; i < last; i++) {
@@ -351,42 +387,62 @@ export class DerivedStore implements HandlerStore {
       if (!next) level.set(k, (next = new Map()));
       level = next;
     }
-    const k = spec.cacheKey(last, pk[last]);
-    let e = level.get(k) as CacheEntry | undefined;
-    if (!e) {
-      const values = this.#knownEmpty.has(spec) ? undefined : (spec.select.get(...pk) as DriverValue[] | undefined);
-      e = { spec, row: null, dirty: false, pk: pk as unknown[], gen: this.#gen };
-      if (values) {
-        e.row = spec.fromDriver(values);
-        tag(e.row, e);
-      }
-      level.set(k, e);
-      this.#cached++;
-    }
+    return [level, spec.cacheKey(last, pk[last])];
+  }
+
+  #add(level: Map<unknown, unknown>, key: unknown, e: CacheEntry): CacheEntry {
+    level.set(key, e);
+    this.#cached++;
     return e;
+  }
+
+  /** The entry for `pk`, read from the database on a miss. */
+  async #load(spec: TableSpec, pk: readonly unknown[]): Promise<CacheEntry> {
+    const [level, key] = this.#level(spec, pk);
+    const hit = level.get(key) as CacheEntry | undefined;
+    if (hit) return hit;
+    const values = this.#knownEmpty.has(spec) ? undefined : await spec.read(pk);
+    const e: CacheEntry = { spec, row: null, dirty: false, pk: pk as unknown[], gen: this.#gen };
+    if (values) {
+      e.row = spec.fromDriver(values);
+      tag(e.row, e);
+    }
+    return this.#add(level, key, e);
+  }
+
+  /**
+   * The entry for `pk` without reading: on a miss a new one, whose prior image `journalBefore`
+   * leaves for flush to read (unless the table is known to be empty).
+   */
+  #touch(spec: TableSpec, pk: readonly unknown[]): [CacheEntry, boolean] {
+    const [level, key] = this.#level(spec, pk);
+    const hit = level.get(key) as CacheEntry | undefined;
+    if (hit) return [hit, true];
+    const e: CacheEntry = { spec, row: null, dirty: false, pk: pk as unknown[], gen: this.#gen };
+    return [this.#add(level, key, e), this.#knownEmpty.has(spec)];
   }
 
   /**
    * {@inheritDoc HandlerStore.get}
    * While journaling the row is a copy, so the journal keeps the image from before the change.
    */
-  get<T extends SQLiteTable>(table: T, ...pk: unknown[]): Row<T> | undefined {
-    const spec = this.#spec(table);
-    const e = this.#entry(spec, pk);
+  async get<T extends SQLiteTable>(table: T, ...pk: unknown[]): Promise<Row<T> | undefined> {
+    const e = await this.#load(this.#spec(table), pk);
     if (!e.row) return undefined;
     return (this.journaling ? { ...e.row } : e.row) as Row<T>;
   }
 
-  #journalBefore(spec: TableSpec, e: CacheEntry): void {
+  /** Journals `e`'s image before the current block's first change to it; `known`: whether `e.row` is that image. */
+  #journalBefore(spec: TableSpec, e: CacheEntry, known: boolean): void {
     if (!this.journaling) return;
     const jk = `${spec.name}\u0001${spec.keyOf(e.pk)}`;
     if (this.#journaled.has(jk)) return;
     this.#journaled.add(jk);
     this.#journal.push({
       block: this.#block,
-      table: spec.name,
-      key: JSON.stringify(e.pk),
-      old: e.row ? JSON.stringify(spec.toDriver(e.row)) : null,
+      spec,
+      pk: e.pk,
+      old: !known ? undefined : e.row ? JSON.stringify(spec.toDriver(e.row)) : null,
     });
   }
 
@@ -402,22 +458,22 @@ export class DerivedStore implements HandlerStore {
     if (spec.append) throw new Error(`${spec.name} is append-only: use append()`);
     const r = row as AnyRow;
     let e = (r as { [ENTRY]?: CacheEntry })[ENTRY];
+    let known = true;
     if (!e || e.spec !== spec || e.gen !== this.#gen) {
-      e = this.#entry(spec, spec.pkValuesOfRow(r));
+      [e, known] = this.#touch(spec, spec.pkValuesOfRow(r));
       if (e.row !== r) tag(r, e);
     }
-    this.#journalBefore(spec, e);
+    this.#journalBefore(spec, e, known);
     e.row = r;
     this.#markDirty(e);
-    if (this.#cached > this.#maxCached) this.flush();
   }
 
   /** Deletes a keyed row (a no-op if absent). */
   remove<T extends SQLiteTable>(table: T, ...pk: unknown[]): void {
     const spec = this.#spec(table);
-    const e = this.#entry(spec, pk);
-    if (!e.row) return;
-    this.#journalBefore(spec, e);
+    const [e, known] = this.#touch(spec, pk);
+    if (known && !e.row) return;
+    this.#journalBefore(spec, e, known);
     e.row = null;
     this.#markDirty(e);
   }
@@ -427,13 +483,22 @@ export class DerivedStore implements HandlerStore {
     const spec = this.#spec(table);
     if (!spec.append) throw new Error(`${spec.name} is keyed: use put()`);
     this.#appends.get(spec)!.push(spec.toDriver(row as AnyRow));
-    if (++this.#appendCount > DerivedStore.MAX_APPENDS) this.#writeAppends();
+    this.#appendCount++;
+  }
+
+  /**
+   * Between two events: writes what the batch holds so far when the cache or the pending appends
+   * grew past their bounds (inside the batch's transaction, as flush does).
+   */
+  async checkpoint(): Promise<void> {
+    if (this.#cached > this.#maxCached) await this.flush();
+    else if (this.#appendCount > DerivedStore.MAX_APPENDS) await this.#writeAppends();
   }
 
   /** Writes pending appends (order within a table is kept; tables are independent). */
-  #writeAppends(): void {
+  async #writeAppends(): Promise<void> {
     for (const [spec, rows] of this.#appends) {
-      if (rows.length) spec.writeAll(rows);
+      if (rows.length) await spec.writeAll(rows);
       rows.length = 0;
     }
     this.#appendCount = 0;
@@ -441,15 +506,14 @@ export class DerivedStore implements HandlerStore {
 
   /**
    * The next `id` of a table numbered in chain order (gifts, ledger entries, ledger owners): max +
-   * 1, so ids after a rollback's deletions are the ones a fresh index would give. Loaded once per
-   * batch (begin() forgets it), counted in memory after that.
+   * 1, so ids after a rollback's deletions are the ones a fresh index would give. Loaded by
+   * begin(), counted in memory after that.
    */
   nextId(table: SQLiteTable): number {
     const spec = this.#spec(table);
-    let next = this.#nextIds.get(spec);
-    if (next === undefined)
-      next = (this.#db.prepare(`SELECT coalesce(max(id), 0) FROM "${spec.name}"`).pluck().get() as number) + 1;
-    this.#nextIds.set(spec, next + 1);
+    const next = this.#nextIds?.get(spec);
+    if (next === undefined) throw new Error(`nextId(${spec.name}) outside a batch, or the table has no id`);
+    this.#nextIds!.set(spec, next + 1);
     return next;
   }
 
@@ -457,13 +521,25 @@ export class DerivedStore implements HandlerStore {
    * Writes every change of the batch so far (inside the caller's transaction). The cache stays,
    * as it now matches the database, unless it grew past MAX_CACHED.
    */
-  flush(): FlushStats {
+  async flush(): Promise<FlushStats> {
     const stats: FlushStats = {
       rows: this.#dirty.length,
       appended: this.#appendCount,
       journaled: this.#journal.length,
     };
-    for (const j of this.#journal) this.#insertJournal.run(j.block, j.table, j.key, j.old);
+    // Prior images still unknown are read before any write changes them.
+    for (const j of this.#journal) {
+      if (j.old !== undefined) continue;
+      const values = await j.spec.read(j.pk);
+      j.old = values ? JSON.stringify(values) : null;
+    }
+    for (const j of this.#journal)
+      await this.#conn.run('INSERT INTO reorg_journal (block_number, table_name, key, old) VALUES (?, ?, ?, ?)', [
+        j.block,
+        j.spec.name,
+        JSON.stringify(j.pk),
+        j.old,
+      ]);
     this.#journal.length = 0;
     const upserts = new Map<TableSpec, DriverValue[][]>();
     for (const e of this.#dirty) {
@@ -472,11 +548,11 @@ export class DerivedStore implements HandlerStore {
         let list = upserts.get(e.spec);
         if (!list) upserts.set(e.spec, (list = []));
         list.push(e.spec.toDriver(e.row));
-      } else e.spec.remove.run(...e.pk);
+      } else await this.#conn.run(e.spec.remove, e.pk);
     }
     this.#dirty = [];
-    for (const [spec, rows] of upserts) spec.writeAll(rows);
-    this.#writeAppends();
+    for (const [spec, rows] of upserts) await spec.writeAll(rows);
+    await this.#writeAppends();
     if (this.#cached > this.#maxCached) this.#evict();
     return stats;
   }
@@ -502,6 +578,7 @@ export class DerivedStore implements HandlerStore {
     this.#journal.length = 0;
     this.#journaled = new Set();
     this.#journaledBlock = -1;
+    this.#nextIds = undefined;
   }
 
   /**
@@ -509,25 +586,27 @@ export class DerivedStore implements HandlerStore {
    * their prior images (newest first), append rows above it deleted. Call inside a transaction,
    * outside a batch.
    */
-  rollbackTo(forkPoint: number): { restored: number } {
+  async rollbackTo(forkPoint: number): Promise<{ restored: number }> {
     this.discard();
-    const entries = this.#db
-      .prepare('SELECT table_name, key, old FROM reorg_journal WHERE block_number > ? ORDER BY seq DESC')
-      .all(forkPoint) as { table_name: string; key: string; old: string | null }[];
-    for (const j of entries) {
-      const spec = this.#byName.get(j.table_name);
-      if (!spec) throw new FatalError(`reorg journal names unknown table ${j.table_name}`);
-      if (j.old === null) spec.remove.run(...(JSON.parse(j.key) as DriverValue[]));
-      else spec.upsert.run(JSON.parse(j.old) as DriverValue[]);
+    const entries = (await this.#conn.rows(
+      'SELECT table_name, key, old FROM reorg_journal WHERE block_number > ? ORDER BY seq DESC',
+      [forkPoint],
+    )) as [string, string, string | null][];
+    for (const [table, key, old] of entries) {
+      const spec = this.#byName.get(table);
+      if (!spec) throw new FatalError(`reorg journal names unknown table ${table}`);
+      if (old === null) await this.#conn.run(spec.remove, JSON.parse(key) as DriverValue[]);
+      else await this.#conn.run(spec.upsert, JSON.parse(old) as DriverValue[]);
     }
-    this.#db.prepare('DELETE FROM reorg_journal WHERE block_number > ?').run(forkPoint);
-    for (const spec of this.#specs.values()) if (spec.append) spec.deleteAbove.run(forkPoint);
+    await this.#conn.run('DELETE FROM reorg_journal WHERE block_number > ?', [forkPoint]);
+    for (const spec of this.#specs.values())
+      if (spec.append && spec.deleteAbove) await this.#conn.run(spec.deleteAbove, [forkPoint]);
     return { restored: entries.length };
   }
 
   /** Forgets journal entries of blocks that became final: they can no longer be reorged. */
-  pruneJournal(finalNumber: number): void {
-    this.#db.prepare('DELETE FROM reorg_journal WHERE block_number <= ?').run(finalNumber);
+  async pruneJournal(finalNumber: number): Promise<void> {
+    await this.#conn.run('DELETE FROM reorg_journal WHERE block_number <= ?', [finalNumber]);
   }
 
   /** Names of the derived tables. */
@@ -536,14 +615,14 @@ export class DerivedStore implements HandlerStore {
   }
 
   /** Empties every derived table and the journal (reindex); until the cache is evicted, misses need no lookup. */
-  clearAll(): void {
+  async clearAll(): Promise<void> {
     this.#evict();
     this.#dirty = [];
     for (const spec of this.#specs.values()) {
-      this.#db.prepare(`DELETE FROM "${spec.name}"`).run();
+      await this.#conn.run(`DELETE FROM "${spec.name}"`);
       this.#knownEmpty.add(spec);
-      if (spec.append && spec.cols.some((c) => c.name === 'id')) this.#nextIds.set(spec, 1);
     }
-    this.#db.prepare('DELETE FROM reorg_journal').run();
+    for (const spec of this.#numbered()) this.#nextIds?.set(spec, 1);
+    await this.#conn.run('DELETE FROM reorg_journal');
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The seam between the handlers and the database: what a handler may do to the derived tables.
- * Handlers are typed against this interface only; `DerivedStore` (SQLite, in derived.ts) is the
- * implementation the indexer runs today.
+ * Handlers are typed against this interface only; `DerivedStore` (derived.ts) implements it over
+ * SQLite and over Postgres.
  */
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 
@@ -17,28 +17,25 @@ export type NewRow<T extends SQLiteTable> = T['$inferInsert'];
  * Whether a write is journaled for reorgs, when it reaches the database and inside which
  * transaction are the implementation's business, never the handler's.
  *
- * ## Meeting an asynchronous database (Postgres)
- * Handlers are synchronous: better-sqlite3 answers a read in the calling tick. A Postgres driver
- * cannot. The plan, in the order it would be done:
+ * ## Synchronous writes, asynchronous reads (SQLite and Postgres)
+ * better-sqlite3 answers a read in the calling tick; a Postgres driver cannot. So:
  * 1. Each batch (a block while following, a range during backfill) runs inside one database
- *    transaction, opened before `begin` and committed after `flush`, as the SQLite store does now;
- *    a failed batch rolls back whole, so a handler never sees a half-written block.
- * 2. Only a cache miss in `get` needs the database. The writes (`put`, `remove`, `append`) already
- *    land in a write-back cache and reach the database at `flush`, and `nextId` can be loaded once
- *    per batch at `begin`; so those stay synchronous, and `begin`, `flush` and `rollbackTo` (the
- *    orchestration around the handlers, not part of this interface) become async.
- * 3. `get` becomes `get(...): Promise<Row | undefined>` (served from the cache without a round
- *    trip when the row is hot), handlers become async and `applyEvent` awaits them one at a time
- *    in chain order, which keeps them deterministic.
+ *    transaction, opened before `begin` and committed after `flush`; a failed batch rolls back
+ *    whole, so a handler never sees a half-written block.
+ * 2. Only a cache miss in `get` needs the database. The writes (`put`, `remove`, `append`) land
+ *    in a write-back cache and reach the database at `flush`, and `nextId` is loaded once per
+ *    batch at `begin`; so those stay synchronous, and `begin`, `flush` and `rollbackTo` (the
+ *    orchestration around the handlers, not part of this interface) are async.
+ * 3. `get` returns a promise (served from the cache without a round trip when the row is hot);
+ *    handlers are async and `applyEvent` awaits them one at a time in chain order, which keeps
+ *    them deterministic. On SQLite the promise is already settled: a microtask per read.
  *
- * Recommended over the alternative of keeping `get` synchronous behind a per-block read cache
- * filled ahead of the handlers: that cache needs to know every key a handler will read before it
- * runs, and the keys depend on rows read earlier in the same event (a gift reads the vault's hold
- * period, then the escrow slot it points to), so it would mean a second, hand-kept copy of each
- * handler's read logic that drifts. An awaited `get` is always right; prefetching the predictable
- * keys (leaderboards, totals) can be added later inside the implementation as an optimisation,
- * behind the same interface. The SQLite store would return already-resolved promises, at the
- * cost of a microtask per read, to be measured on a backfill before the switch.
+ * Chosen over keeping `get` synchronous behind a per-block read cache filled ahead of the
+ * handlers: that cache needs to know every key a handler will read before it runs, and the keys
+ * depend on rows read earlier in the same event (a gift reads the vault's hold period, then the
+ * escrow slot it points to), so it would mean a second, hand-kept copy of each handler's read
+ * logic that drifts. Prefetching the predictable keys (leaderboards, totals) can be added later
+ * inside the implementation as an optimisation, behind the same interface.
  */
 export interface HandlerStore {
   /** Sets the block the next writes belong to (called once per event, before its handler). */
@@ -47,7 +44,7 @@ export interface HandlerStore {
    * A keyed row by primary key (values in the key's column order, as stored), or undefined. Treat
    * the row as yours to change and `put()` back; the store keeps what it needs to undo the change.
    */
-  get<T extends SQLiteTable>(table: T, ...pk: unknown[]): Row<T> | undefined;
+  get<T extends SQLiteTable>(table: T, ...pk: unknown[]): Promise<Row<T> | undefined>;
   /** Inserts or replaces a keyed row. */
   put<T extends SQLiteTable>(table: T, row: NewRow<T>): void;
   /** Deletes a keyed row (a no-op if absent). */

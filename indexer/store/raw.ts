@@ -3,7 +3,7 @@
  * kept apart from the derived tables so those can be rebuilt without the chain, plus the sync
  * cursor. Every write here happens inside the batch transaction that also writes the derived rows.
  */
-import type Database from 'better-sqlite3';
+import type { SqlConnection } from '../db/sql.js';
 import type { ContractName } from '../../lib/deployments.js';
 
 export interface RawBlock {
@@ -41,100 +41,94 @@ export interface Cursor {
   finalNumber: number;
 }
 
-/** Reads and writes the raw tables and the cursor (prepared once). */
-export class RawStore {
-  readonly #insertBlock: Database.Statement;
-  readonly #insertEvent: Database.Statement;
-  readonly #getCursor: Database.Statement;
-  readonly #setCursor: Database.Statement;
-  readonly #blockHash: Database.Statement;
-  readonly #page: Database.Statement;
-  readonly #deleteEvents: Database.Statement;
-  readonly #deleteBlocks: Database.Statement;
-  readonly #prune: Database.Statement;
-  readonly #getMeta: Database.Statement;
-  readonly #setMeta: Database.Statement;
-  readonly #deleteMeta: Database.Statement;
+type EventRow = [number, number, number, string, number, ContractName, string, string, string];
 
-  constructor(readonly db: Database.Database) {
-    this.#insertBlock = db.prepare(
-      'INSERT OR REPLACE INTO raw_blocks (number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?)',
-    );
-    this.#insertEvent = db.prepare(
-      'INSERT INTO raw_events (block_number, tx_index, log_index, tx_id, timestamp, contract, address, event_name, args) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.#getCursor = db.prepare('SELECT indexed_number, indexed_hash, final_number FROM sync_state WHERE id = 1');
-    this.#setCursor = db.prepare(
-      'INSERT INTO sync_state (id, indexed_number, indexed_hash, final_number) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET indexed_number = excluded.indexed_number, indexed_hash = excluded.indexed_hash, final_number = excluded.final_number',
-    );
-    this.#blockHash = db.prepare('SELECT hash FROM raw_blocks WHERE number = ?').pluck();
-    this.#page = db
-      .prepare(
-        `SELECT block_number, tx_index, log_index, tx_id, timestamp, contract, address, event_name, args FROM raw_events
+const SQL = {
+  insertBlock:
+    'INSERT INTO raw_blocks (number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?) ON CONFLICT (number) DO UPDATE SET hash = excluded.hash, parent_hash = excluded.parent_hash, timestamp = excluded.timestamp',
+  insertEvent:
+    'INSERT INTO raw_events (block_number, tx_index, log_index, tx_id, timestamp, contract, address, event_name, args) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  getCursor: 'SELECT indexed_number, indexed_hash, final_number FROM sync_state WHERE id = 1',
+  setCursor:
+    'INSERT INTO sync_state (id, indexed_number, indexed_hash, final_number) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET indexed_number = excluded.indexed_number, indexed_hash = excluded.indexed_hash, final_number = excluded.final_number',
+  blockHash: 'SELECT hash FROM raw_blocks WHERE number = ?',
+  page: `SELECT block_number, tx_index, log_index, tx_id, timestamp, contract, address, event_name, args FROM raw_events
          WHERE (block_number, tx_index, log_index) > (?, ?, ?) ORDER BY block_number, tx_index, log_index LIMIT ?`,
-      )
-      .raw(true);
-    this.#deleteEvents = db.prepare('DELETE FROM raw_events WHERE block_number > ?');
-    this.#deleteBlocks = db.prepare('DELETE FROM raw_blocks WHERE number > ?');
-    // Blocks below the final one are kept only if they have events; the final block itself stays
-    // as the base of fork detection.
-    this.#prune = db.prepare(
-      'DELETE FROM raw_blocks WHERE number >= ? AND number < ? AND NOT EXISTS (SELECT 1 FROM raw_events e WHERE e.block_number = raw_blocks.number)',
-    );
-    this.#getMeta = db.prepare('SELECT value FROM indexer_meta WHERE key = ?').pluck();
-    this.#setMeta = db.prepare(
-      'INSERT INTO indexer_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    );
-    this.#deleteMeta = db.prepare('DELETE FROM indexer_meta WHERE key = ?');
+  deleteEvents: 'DELETE FROM raw_events WHERE block_number > ?',
+  deleteBlocks: 'DELETE FROM raw_blocks WHERE number > ?',
+  // Blocks below the final one are kept only if they have events; the final block itself stays
+  // as the base of fork detection.
+  prune:
+    'DELETE FROM raw_blocks WHERE number >= ? AND number < ? AND NOT EXISTS (SELECT 1 FROM raw_events e WHERE e.block_number = raw_blocks.number)',
+  getMeta: 'SELECT value FROM indexer_meta WHERE key = ?',
+  setMeta: 'INSERT INTO indexer_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  deleteMeta: 'DELETE FROM indexer_meta WHERE key = ?',
+} as const;
+
+/** Events per multi-row INSERT (Postgres: a round trip each; 9 parameters an event). */
+const EVENTS_PER_INSERT = 500;
+
+/** Reads and writes the raw tables and the cursor, on SQLite or Postgres. */
+export class RawStore {
+  constructor(readonly conn: SqlConnection) {}
+
+  async insertBlock(b: RawBlock): Promise<void> {
+    await this.conn.run(SQL.insertBlock, [b.number, b.hash, b.parentHash, b.timestamp]);
   }
 
-  insertBlock(b: RawBlock): void {
-    this.#insertBlock.run(b.number, b.hash, b.parentHash, b.timestamp);
+  async insertEvent(e: RawEvent): Promise<void> {
+    await this.conn.run(SQL.insertEvent, eventValues(e));
   }
 
-  insertEvent(e: RawEvent): void {
-    this.#insertEvent.run(
-      e.blockNumber,
-      e.txIndex,
-      e.logIndex,
-      e.txId,
-      e.timestamp,
-      e.contract,
-      e.address,
-      e.eventName,
-      JSON.stringify(e.args),
-    );
+  /** Inserts many blocks (multi-row statements on Postgres, where each statement is a round trip). */
+  async insertBlocks(blocks: readonly RawBlock[]): Promise<void> {
+    let i = 0;
+    if (this.conn.dialect === 'postgres') {
+      const head = SQL.insertBlock.slice(0, SQL.insertBlock.indexOf('VALUES') + 'VALUES'.length);
+      const tail = SQL.insertBlock.slice(SQL.insertBlock.indexOf(' ON CONFLICT'));
+      for (; i + EVENTS_PER_INSERT <= blocks.length; i += EVENTS_PER_INSERT) {
+        const sql = `${head} ${Array.from({ length: EVENTS_PER_INSERT }, () => '(?, ?, ?, ?)').join(', ')}${tail}`;
+        await this.conn.run(
+          sql,
+          blocks.slice(i, i + EVENTS_PER_INSERT).flatMap((b) => [b.number, b.hash, b.parentHash, b.timestamp]),
+        );
+      }
+    }
+    for (; i < blocks.length; i++) await this.insertBlock(blocks[i]!);
   }
 
-  cursor(): Cursor | undefined {
-    const r = this.#getCursor.get() as
-      | { indexed_number: number; indexed_hash: string; final_number: number }
-      | undefined;
-    return r && { indexedNumber: r.indexed_number, indexedHash: r.indexed_hash, finalNumber: r.final_number };
+  /** Inserts many events with multi-row statements (backfills, benchmarks). */
+  async insertEvents(events: readonly RawEvent[]): Promise<void> {
+    let i = 0;
+    if (this.conn.dialect === 'postgres') {
+      const head = SQL.insertEvent.slice(0, SQL.insertEvent.indexOf('VALUES') + 'VALUES'.length);
+      const one = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+      for (; i + EVENTS_PER_INSERT <= events.length; i += EVENTS_PER_INSERT) {
+        const sql = `${head} ${Array.from({ length: EVENTS_PER_INSERT }, () => one).join(', ')}`;
+        await this.conn.run(sql, events.slice(i, i + EVENTS_PER_INSERT).flatMap(eventValues));
+      }
+    }
+    for (; i < events.length; i++) await this.insertEvent(events[i]!);
   }
 
-  setCursor(c: Cursor): void {
-    this.#setCursor.run(c.indexedNumber, c.indexedHash, c.finalNumber);
+  async cursor(): Promise<Cursor | undefined> {
+    const [r] = (await this.conn.rows(SQL.getCursor)) as [number, string, number][];
+    return r && { indexedNumber: r[0], indexedHash: r[1], finalNumber: r[2] };
+  }
+
+  async setCursor(c: Cursor): Promise<void> {
+    await this.conn.run(SQL.setCursor, [c.indexedNumber, c.indexedHash, c.finalNumber]);
   }
 
   /** The stored hash of block `n`, if kept. */
-  blockHash(n: number): string | undefined {
-    return this.#blockHash.get(n) as string | undefined;
+  async blockHash(n: number): Promise<string | undefined> {
+    const [r] = await this.conn.rows(SQL.blockHash, [n]);
+    return r?.[0] as string | undefined;
   }
 
   /** Up to `limit` events after (block, tx, log), in chain order. */
-  eventsAfter(after: [number, number, number], limit: number): RawEvent[] {
-    const rows = this.#page.all(after[0], after[1], after[2], limit) as [
-      number,
-      number,
-      number,
-      string,
-      number,
-      ContractName,
-      string,
-      string,
-      string,
-    ][];
+  async eventsAfter(after: [number, number, number], limit: number): Promise<RawEvent[]> {
+    const rows = (await this.conn.rows(SQL.page, [after[0], after[1], after[2], limit])) as EventRow[];
     return rows.map(([blockNumber, txIndex, logIndex, txId, timestamp, contract, address, eventName, args]) => ({
       blockNumber,
       txIndex,
@@ -149,25 +143,40 @@ export class RawStore {
   }
 
   /** Deletes raw blocks and events above `n` (a reorg's fork point). */
-  deleteAbove(n: number): void {
-    this.#deleteEvents.run(n);
-    this.#deleteBlocks.run(n);
+  async deleteAbove(n: number): Promise<void> {
+    await this.conn.run(SQL.deleteEvents, [n]);
+    await this.conn.run(SQL.deleteBlocks, [n]);
   }
 
   /** Drops event-less blocks from `previousFinal` (those below it are gone already) to below `finalNumber`. */
-  pruneBlocks(previousFinal: number, finalNumber: number): void {
-    this.#prune.run(previousFinal, finalNumber);
+  async pruneBlocks(previousFinal: number, finalNumber: number): Promise<void> {
+    await this.conn.run(SQL.prune, [previousFinal, finalNumber]);
   }
 
-  meta(key: string): string | undefined {
-    return this.#getMeta.get(key) as string | undefined;
+  async meta(key: string): Promise<string | undefined> {
+    const [r] = await this.conn.rows(SQL.getMeta, [key]);
+    return r?.[0] as string | undefined;
   }
 
-  setMeta(key: string, value: string): void {
-    this.#setMeta.run(key, value);
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.conn.run(SQL.setMeta, [key, value]);
   }
 
-  deleteMeta(key: string): void {
-    this.#deleteMeta.run(key);
+  async deleteMeta(key: string): Promise<void> {
+    await this.conn.run(SQL.deleteMeta, [key]);
   }
+}
+
+function eventValues(e: RawEvent): unknown[] {
+  return [
+    e.blockNumber,
+    e.txIndex,
+    e.logIndex,
+    e.txId,
+    e.timestamp,
+    e.contract,
+    e.address,
+    e.eventName,
+    JSON.stringify(e.args),
+  ];
 }

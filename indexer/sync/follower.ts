@@ -1,7 +1,7 @@
 /**
  * The sync: reads the head and the solidified head, fetches blocks in order
  * (getblockbynum + gettransactioninfobyblocknum), decodes them and commits each batch (raw rows,
- * handler writes, cursor) in one synchronous SQLite transaction. Solidified blocks are fetched in
+ * handler writes, cursor) in one database transaction (SQLite or Postgres). Solidified blocks are fetched in
  * parallel and committed many per transaction; blocks above the solidified head one at a time.
  *
  * Reorgs: a block whose parent hash is not the stored hash of the previous block (or a tip whose
@@ -9,7 +9,7 @@
  * node still has; derived rows are restored from the reorg journal, raw rows above it deleted,
  * and the sync continues on the new branch from there.
  */
-import type Database from 'better-sqlite3';
+import type { SqlConnection } from '../db/sql.js';
 import { FatalError, RetryableError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import type { HandlerContext } from '../handlers/context.js';
@@ -44,7 +44,7 @@ export interface CommittedBatch {
 }
 
 export interface FollowerDeps {
-  db: Database.Database;
+  conn: SqlConnection;
   raw: RawStore;
   derived: DerivedStore;
   client: TronClient;
@@ -70,7 +70,9 @@ export interface StepResult {
 export interface Follower {
   /** One round: a batch of blocks, a fork resolution, or a finality update. */
   step(): Promise<StepResult>;
-  /** The cursor, initialised on first use. */
+  /** Reads the cursor (writing the initial one on a new database); call once before step() or cursor(). */
+  load(): Promise<Cursor>;
+  /** The cursor as last committed by this follower (load() first). */
   cursor(): Cursor;
   /** Heads seen by the last step. */
   lastSeen(): { head?: BlockRef; solid?: BlockRef };
@@ -83,16 +85,24 @@ interface DecodedBlock {
 
 /** Creates the follower over an opened database. */
 export function createFollower(deps: FollowerDeps): Follower {
-  const { db, raw, derived, client, decoder, log } = deps;
+  const { conn, raw, derived, client, decoder, log } = deps;
   let seen: { head?: BlockRef; solid?: BlockRef } = {};
+  let current: Cursor | undefined;
+
+  async function load(): Promise<Cursor> {
+    let c = await raw.cursor();
+    if (!c) {
+      const initial = { indexedNumber: deps.deployBlock - 1, indexedHash: '', finalNumber: deps.deployBlock - 1 };
+      await conn.transaction(() => raw.setCursor(initial));
+      c = initial;
+    }
+    current = c;
+    return c;
+  }
 
   function cursor(): Cursor {
-    let c = raw.cursor();
-    if (!c) {
-      c = { indexedNumber: deps.deployBlock - 1, indexedHash: '', finalNumber: deps.deployBlock - 1 };
-      db.transaction(() => raw.setCursor(c!))();
-    }
-    return c;
+    if (!current) throw new Error('follower.load() must run before cursor()');
+    return current;
   }
 
   async function fetchBlock(n: number, solidified: boolean): Promise<FetchedBlock> {
@@ -109,39 +119,40 @@ export function createFollower(deps: FollowerDeps): Follower {
   }
 
   /** Writes decoded blocks, their events' derived rows and the cursor in one transaction. */
-  function commit(blocks: DecodedBlock[], prev: Cursor, solid: number): Cursor {
+  async function commit(blocks: DecodedBlock[], prev: Cursor, solid: number): Promise<Cursor> {
     const last = blocks[blocks.length - 1]!.block;
     const finalNumber = Math.max(prev.finalNumber, Math.min(solid, last.number));
     const next: Cursor = { indexedNumber: last.number, indexedHash: last.hash, finalNumber };
-    const run = db.transaction(() => {
-      const now = raw.cursor();
-      if (now?.indexedNumber !== prev.indexedNumber || now.indexedHash !== prev.indexedHash) {
-        throw new RetryableError('the cursor moved under this batch: is another indexer writing this database?');
-      }
-      // Blocks at or below the solidified head cannot be reorged: their writes need no journal.
-      derived.begin(Math.max(solid, prev.finalNumber));
-      for (const { block, events } of blocks) {
-        if (events.length || block.number >= finalNumber) raw.insertBlock(block);
-        for (const e of events) {
-          raw.insertEvent(e);
-          applyEvent(e, deps.ctx);
-        }
-      }
-      derived.flush();
-      raw.setCursor(next);
-      if (finalNumber > prev.finalNumber) {
-        derived.pruneJournal(finalNumber);
-        raw.pruneBlocks(prev.finalNumber, finalNumber);
-      }
-      deps.hooks?.beforeCommit?.({ from: blocks[0]!.block.number, to: last.number });
-    });
     try {
-      // IMMEDIATE: take the write lock first, so no other connection commits while the batch is built.
-      run.immediate();
+      // The transaction takes the write lock first, so no other connection commits while the batch is built.
+      await conn.transaction(async () => {
+        const now = await raw.cursor();
+        if (now?.indexedNumber !== prev.indexedNumber || now.indexedHash !== prev.indexedHash) {
+          throw new RetryableError('the cursor moved under this batch: is another indexer writing this database?');
+        }
+        // Blocks at or below the solidified head cannot be reorged: their writes need no journal.
+        await derived.begin(Math.max(solid, prev.finalNumber));
+        for (const { block, events } of blocks) {
+          if (events.length || block.number >= finalNumber) await raw.insertBlock(block);
+          await raw.insertEvents(events);
+          for (const e of events) {
+            await applyEvent(e, deps.ctx);
+            await derived.checkpoint();
+          }
+        }
+        await derived.flush();
+        await raw.setCursor(next);
+        if (finalNumber > prev.finalNumber) {
+          await derived.pruneJournal(finalNumber);
+          await raw.pruneBlocks(prev.finalNumber, finalNumber);
+        }
+        deps.hooks?.beforeCommit?.({ from: blocks[0]!.block.number, to: last.number });
+      });
     } catch (e) {
       derived.discard();
       throw e;
     }
+    current = next;
     if (deps.hooks?.afterCommit) {
       const events = blocks.reduce((n, b) => n + b.events.length, 0);
       notify('afterCommit', () =>
@@ -160,13 +171,14 @@ export function createFollower(deps: FollowerDeps): Follower {
     }
   }
 
-  function commitFinality(prev: Cursor, finalNumber: number): Cursor {
+  async function commitFinality(prev: Cursor, finalNumber: number): Promise<Cursor> {
     const next = { ...prev, finalNumber };
-    db.transaction(() => {
-      raw.setCursor(next);
-      derived.pruneJournal(finalNumber);
-      raw.pruneBlocks(prev.finalNumber, finalNumber);
-    }).immediate();
+    await conn.transaction(async () => {
+      await raw.setCursor(next);
+      await derived.pruneJournal(finalNumber);
+      await raw.pruneBlocks(prev.finalNumber, finalNumber);
+    });
+    current = next;
     notify('afterFinality', () => deps.hooks?.afterFinality?.(finalNumber));
     return next;
   }
@@ -175,7 +187,7 @@ export function createFollower(deps: FollowerDeps): Follower {
   async function resolveFork(prev: Cursor): Promise<{ cursor: Cursor; forkPoint: number; depth: number }> {
     let forkPoint: number | undefined;
     for (let n = prev.indexedNumber; n > prev.finalNumber; n--) {
-      const stored = raw.blockHash(n);
+      const stored = await raw.blockHash(n);
       if (!stored) throw new FatalError(`block ${n} is above the final block but its hash was not kept`);
       const node = await client.blockHeader(n);
       if (node?.hash === stored) {
@@ -184,7 +196,7 @@ export function createFollower(deps: FollowerDeps): Follower {
       }
     }
     if (forkPoint === undefined) {
-      const stored = raw.blockHash(prev.finalNumber);
+      const stored = await raw.blockHash(prev.finalNumber);
       if (stored) {
         const node = await client.blockHeader(prev.finalNumber);
         if (node?.hash !== stored) {
@@ -201,19 +213,25 @@ export function createFollower(deps: FollowerDeps): Follower {
     const f = forkPoint;
     const next: Cursor = {
       indexedNumber: f,
-      indexedHash: raw.blockHash(f) ?? '',
+      indexedHash: (await raw.blockHash(f)) ?? '',
       finalNumber: Math.min(prev.finalNumber, f),
     };
-    db.transaction(() => {
-      const now = raw.cursor();
-      if (now?.indexedNumber !== prev.indexedNumber || now.indexedHash !== prev.indexedHash) {
-        throw new RetryableError('the cursor moved under this rollback: is another indexer writing this database?');
-      }
-      deps.hooks?.beforeRollback?.(f);
-      derived.rollbackTo(f);
-      raw.deleteAbove(f);
-      raw.setCursor(next);
-    }).immediate();
+    try {
+      await conn.transaction(async () => {
+        const now = await raw.cursor();
+        if (now?.indexedNumber !== prev.indexedNumber || now.indexedHash !== prev.indexedHash) {
+          throw new RetryableError('the cursor moved under this rollback: is another indexer writing this database?');
+        }
+        deps.hooks?.beforeRollback?.(f);
+        await derived.rollbackTo(f);
+        await raw.deleteAbove(f);
+        await raw.setCursor(next);
+      });
+    } catch (e) {
+      derived.discard();
+      throw e;
+    }
+    current = next;
     const depth = prev.indexedNumber - f;
     notify('afterRollback', () => deps.hooks?.afterRollback?.({ forkPoint: f, depth }));
     log.warn('reorg: rolled back to the fork point', {
@@ -229,7 +247,8 @@ export function createFollower(deps: FollowerDeps): Follower {
     const [head, solidSeen] = await Promise.all([client.nowBlock(), client.solidBlock()]);
     const solid = solidSeen.number > head.number ? head : solidSeen;
     seen = { head, solid };
-    let cur = cursor();
+    // Read again each step (as a commit checks it): another writer may have moved it.
+    let cur = await load();
     const result = (progressed: boolean, c: Cursor, reorg?: StepResult['reorg']): StepResult => ({
       progressed,
       head: head.number,
@@ -243,7 +262,7 @@ export function createFollower(deps: FollowerDeps): Follower {
       // Caught up: make sure our tip is still the node's, then move finality.
       if (cur.indexedHash) {
         // A node behind us (a lagging replica) is no fork as long as its head is on our chain.
-        const ours = head.number === cur.indexedNumber ? cur.indexedHash : raw.blockHash(head.number);
+        const ours = head.number === cur.indexedNumber ? cur.indexedHash : await raw.blockHash(head.number);
         if (ours !== undefined && head.hash !== ours) {
           const r = await resolveFork(cur);
           return result(true, r.cursor, { forkPoint: r.forkPoint, depth: r.depth });
@@ -251,7 +270,7 @@ export function createFollower(deps: FollowerDeps): Follower {
       }
       const finalNumber = Math.min(solid.number, cur.indexedNumber);
       if (finalNumber > cur.finalNumber) {
-        cur = commitFinality(cur, finalNumber);
+        cur = await commitFinality(cur, finalNumber);
         log.debug('finality advanced', { final_number: finalNumber });
         return result(true, cur);
       }
@@ -277,7 +296,7 @@ export function createFollower(deps: FollowerDeps): Follower {
     }
     const decoded = fetched.map((f) => decoder.decodeBlock(f));
     const events = decoded.reduce((s, d) => s + d.events.length, 0);
-    cur = commit(decoded, cur, solid.number);
+    cur = await commit(decoded, cur, solid.number);
     log.info('indexed blocks', {
       from_block: from,
       to_block: to,
@@ -289,5 +308,5 @@ export function createFollower(deps: FollowerDeps): Follower {
     return result(true, cur);
   }
 
-  return { step, cursor, lastSeen: () => seen };
+  return { step, load, cursor, lastSeen: () => seen };
 }

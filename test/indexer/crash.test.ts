@@ -150,6 +150,7 @@ describe('indexer: crash safety', function () {
       await first.close();
       const second = indexerFor(deployments, dbPath);
       try {
+        await second.ready();
         assert.equal(dumpTables(second.db), reference, 'rebuilt before any sync');
         assert.equal(second.db.prepare('SELECT count(*) FROM indexer_meta WHERE key = ?').pluck().get(REBUILD_KEY), 0);
       } finally {

@@ -14,6 +14,7 @@ import { openDatabase, type OpenedDatabase } from '../../indexer/db/open.js';
 import { big, bool, num, str, type HandlerContext } from '../../indexer/handlers/context.js';
 import { ownerOf, recordMovement } from '../../indexer/handlers/ledger.js';
 import { applyEvent, HANDLERS } from '../../indexer/handlers/registry.js';
+import { sqliteConnection } from '../../indexer/db/sql.js';
 import { DerivedStore } from '../../indexer/store/derived.js';
 import type { RawEvent } from '../../indexer/store/raw.js';
 import type { Indexer } from '../../indexer/index.js';
@@ -705,18 +706,19 @@ describe('indexer: handler building blocks', function () {
   /** The handlers see a HandlerStore; the test also drives the batch (begin, flush, discard). */
   let ctx: HandlerContext & { store: DerivedStore };
 
-  beforeEach(function () {
+  beforeEach(async function () {
     opened = openDatabase(':memory:');
     ctx = {
-      store: new DerivedStore(opened.sqlite),
+      store: new DerivedStore(sqliteConnection(opened.sqlite)),
       addresses: { Profiles: ZERO_ADDRESS, GiftVault: ZERO_ADDRESS, RewardPool: ZERO_ADDRESS },
     };
+    await ctx.store.begin(Number.MAX_SAFE_INTEGER);
   });
   afterEach(function () {
     opened.sqlite.close();
   });
 
-  it('reads uint, small-number, string and bool arguments, and names a missing one', function () {
+  it('reads uint, small-number, string and bool arguments, and names a missing one', async function () {
     const args = {
       amount: '123456789012345678901234567890',
       bps: '250',
@@ -731,18 +733,18 @@ describe('indexer: handler building blocks', function () {
     assert.equal(bool(args, 'on'), true);
     assert.equal(bool(args, 'yes'), true);
     assert.equal(bool(args, 'off'), false);
-    assert.throws(
-      () => str(args, 'nope'),
+    await assert.rejects(
+      async () => str(args, 'nope'),
       (e: unknown) => e instanceof FatalError && e.message === 'event has no argument nope',
     );
-    assert.throws(
-      () => num({ big: '9007199254740993' }, 'big'),
+    await assert.rejects(
+      async () => num({ big: '9007199254740993' }, 'big'),
       (e: unknown) => e instanceof FatalError && e.message === 'argument big is not a safe integer: 9007199254740993',
     );
     assert.equal(num({ max: '9007199254740991' }, 'max'), 9007199254740991);
   });
 
-  it('names the owner of wallet, vault and escrow accounts and keeps the others whole', function () {
+  it('names the owner of wallet, vault and escrow accounts and keeps the others whole', async function () {
     assert.equal(ownerOf('wallet:TA'), 'TA');
     assert.equal(ownerOf('vault:TB'), 'TB');
     assert.equal(ownerOf('escrow:TC'), 'TC');
@@ -751,14 +753,14 @@ describe('indexer: handler building blocks', function () {
     assert.equal(ownerOf('treasury'), 'treasury');
   });
 
-  it('refuses a negative leg and legs that do not balance, naming the movement', function () {
-    assert.throws(
-      () => recordMovement(event(), ctx, 'GIFT', 'T0', [{ account: 'wallet:TA', side: 'CREDIT', amount: -1n }]),
+  it('refuses a negative leg and legs that do not balance, naming the movement', async function () {
+    await assert.rejects(
+      async () => recordMovement(event(), ctx, 'GIFT', 'T0', [{ account: 'wallet:TA', side: 'CREDIT', amount: -1n }]),
       (e: unknown) => e instanceof FatalError && e.message === 'negative GIFT leg for wallet:TA',
     );
-    assert.throws(
-      () =>
-        recordMovement(event(), ctx, 'CLAIM', 'T0', [
+    await assert.rejects(
+      async () =>
+        await recordMovement(event(), ctx, 'CLAIM', 'T0', [
           { account: 'wallet:TA', side: 'CREDIT', amount: 5n },
           { account: 'escrow:TB', side: 'DEBIT', amount: 4n },
         ]),
@@ -766,14 +768,14 @@ describe('indexer: handler building blocks', function () {
     );
   });
 
-  it('writes the non-zero legs in order with the event position, numbering each new owner once', function () {
-    recordMovement(event(), ctx, 'GIFT', 'T0', [
+  it('writes the non-zero legs in order with the event position, numbering each new owner once', async function () {
+    await recordMovement(event(), ctx, 'GIFT', 'T0', [
       { account: 'wallet:TA', side: 'CREDIT', amount: 10n },
       { account: 'treasury', side: 'DEBIT', amount: 0n },
       { account: 'escrow:TB', side: 'DEBIT', amount: 7n },
       { account: 'vault:TA', side: 'DEBIT', amount: 3n },
     ]);
-    ctx.store.flush();
+    await ctx.store.flush();
     const entries = opened.sqlite
       .prepare(
         'SELECT block_number, tx_index, log_index, entry_index, kind, account, owner_id, side, token, amount FROM ledger_entries ORDER BY id',
@@ -819,9 +821,9 @@ describe('indexer: handler building blocks', function () {
     ]);
   });
 
-  it('fails on an event without a handler and wraps a handler error with the event position', function () {
-    assert.throws(
-      () => applyEvent(event({ eventName: 'Unknown' }), ctx),
+  it('fails on an event without a handler and wraps a handler error with the event position', async function () {
+    await assert.rejects(
+      async () => applyEvent(event({ eventName: 'Unknown' }), ctx),
       (e: unknown) =>
         e instanceof FatalError &&
         e.message === 'no handler for Profiles:Unknown' &&
@@ -833,8 +835,8 @@ describe('indexer: handler building blocks', function () {
           event: 'Profiles:Unknown',
         }),
     );
-    assert.throws(
-      () => applyEvent(event({ args: { handle: 'x', profileURI: 'u' } }), ctx),
+    await assert.rejects(
+      async () => applyEvent(event({ args: { handle: 'x', profileURI: 'u' } }), ctx),
       (e: unknown) =>
         e instanceof FatalError &&
         e.message === 'Profiles:ProfileRegistered: event has no argument account' &&
@@ -849,8 +851,8 @@ describe('indexer: handler building blocks', function () {
     );
   });
 
-  it('applies Profiles events in the test body: registration, updates, status, and follows as a set with counts', function () {
-    const at = (blockNumber: number, eventName: string, args: Record<string, string | boolean>): void =>
+  it('applies Profiles events in the test body: registration, updates, status, and follows as a set with counts', async function () {
+    const at = (blockNumber: number, eventName: string, args: Record<string, string | boolean>): Promise<void> =>
       applyEvent(event({ blockNumber, timestamp: blockNumber * 1000, eventName, args }), ctx);
     const profile = (address: string): unknown =>
       opened.sqlite
@@ -858,12 +860,12 @@ describe('indexer: handler building blocks', function () {
           'SELECT registered, handle, profile_uri, broadcaster, registered_at, updated_at, follower_count, following_count, block_number FROM profiles WHERE address = ?',
         )
         .get(address);
-    at(1, 'ProfileRegistered', { account: 'TA', handle: 'alice', profileURI: 'ipfs://a' });
-    at(2, 'ProfileUpdated', { account: 'TA', profileURI: 'ipfs://b' });
-    at(3, 'BroadcasterStatusChanged', { account: 'TA', enabled: true });
-    at(4, 'Followed', { follower: 'TF', target: 'TA' });
-    at(5, 'Followed', { follower: 'TF', target: 'TA' });
-    ctx.store.flush();
+    await at(1, 'ProfileRegistered', { account: 'TA', handle: 'alice', profileURI: 'ipfs://a' });
+    await at(2, 'ProfileUpdated', { account: 'TA', profileURI: 'ipfs://b' });
+    await at(3, 'BroadcasterStatusChanged', { account: 'TA', enabled: true });
+    await at(4, 'Followed', { follower: 'TF', target: 'TA' });
+    await at(5, 'Followed', { follower: 'TF', target: 'TA' });
+    await ctx.store.flush();
     assert.deepEqual(profile('TA'), {
       registered: 1,
       handle: 'alice',
@@ -887,10 +889,10 @@ describe('indexer: handler building blocks', function () {
       following_count: 1,
       block_number: 4,
     });
-    at(6, 'Unfollowed', { follower: 'TF', target: 'TA' });
-    at(7, 'Unfollowed', { follower: 'TF', target: 'TA' });
-    at(8, 'Unfollowed', { follower: 'TA', target: 'TF' });
-    ctx.store.flush();
+    await at(6, 'Unfollowed', { follower: 'TF', target: 'TA' });
+    await at(7, 'Unfollowed', { follower: 'TF', target: 'TA' });
+    await at(8, 'Unfollowed', { follower: 'TA', target: 'TF' });
+    await ctx.store.flush();
     assert.equal(opened.sqlite.prepare('SELECT count(*) FROM follows').pluck().get(), 0);
     assert.deepEqual(
       [
@@ -902,19 +904,19 @@ describe('indexer: handler building blocks', function () {
     );
   });
 
-  it('keeps granted roles until revoked, and role admins', function () {
+  it('keeps granted roles until revoked, and role admins', async function () {
     const role = `0x${'11'.repeat(32)}`;
-    const at = (blockNumber: number, eventName: string, args: Record<string, string>): void =>
+    const at = (blockNumber: number, eventName: string, args: Record<string, string>): Promise<void> =>
       applyEvent(event({ blockNumber, timestamp: blockNumber * 1000, contract: 'GiftVault', eventName, args }), ctx);
-    at(1, 'RoleGranted', { role, account: 'TA', sender: 'TZ' });
-    at(2, 'RoleGranted', { role, account: 'TB', sender: 'TZ' });
-    at(3, 'RoleRevoked', { role, account: 'TA', sender: 'TZ' });
-    at(4, 'RoleAdminChanged', {
+    await at(1, 'RoleGranted', { role, account: 'TA', sender: 'TZ' });
+    await at(2, 'RoleGranted', { role, account: 'TB', sender: 'TZ' });
+    await at(3, 'RoleRevoked', { role, account: 'TA', sender: 'TZ' });
+    await at(4, 'RoleAdminChanged', {
       role,
       previousAdminRole: `0x${'00'.repeat(32)}`,
       newAdminRole: `0x${'22'.repeat(32)}`,
     });
-    ctx.store.flush();
+    await ctx.store.flush();
     assert.deepEqual(opened.sqlite.prepare('SELECT contract, role, account, granted_at FROM roles').all(), [
       { contract: 'GiftVault', role, account: 'TB', granted_at: 2000 },
     ]);
