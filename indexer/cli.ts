@@ -8,9 +8,9 @@
  */
 import { apiGuardsFromEnv, createIndexerApi } from './api/server.js';
 import { apiAddress, listenApi } from './api/listen.js';
-import { createIndexer } from './index.js';
+import { createIndexer, type Indexer } from './index.js';
 import { describeError } from '../lib/errors.js';
-import { createLogger } from '../lib/log.js';
+import { createLogger, type Logger } from '../lib/log.js';
 
 const USAGE = 'usage: npm run indexer [-- run | reindex | verify]';
 
@@ -43,12 +43,14 @@ async function main(argv: string[]): Promise<number> {
     }
     log.info('starting', {
       node_url: indexer.config.nodeUrl,
-      db: indexer.config.dbPath,
+      db: indexer.config.databaseUrl ? 'postgres (DATABASE_URL)' : indexer.config.dbPath,
       deploy_block: indexer.config.deployment.deployBlock,
     });
-    const api = createIndexerApi({ db: indexer.db, indexer, ...apiGuardsFromEnv() });
-    const http = await listenApi(api, apiAddress());
-    log.info('serving the API', { url: `${http.url}/graphql` });
+    await indexer.ready();
+    // The API reads SQLite only for now: on Postgres the process indexes and serves nothing.
+    const served = indexer.config.databaseUrl ? undefined : await serveApi(indexer, log);
+    if (!served)
+      log.warn('indexing into Postgres (DATABASE_URL): the GraphQL API is not served, it reads SQLite only', {});
     const stop = (): void => {
       log.info('stopping');
       void indexer.stop();
@@ -59,13 +61,25 @@ async function main(argv: string[]): Promise<number> {
     try {
       await indexer.done();
     } finally {
-      api.close();
-      await http.close();
+      await served?.close();
     }
     return 0;
   } finally {
     await indexer.close();
   }
+}
+
+/** Serves the GraphQL API over the indexer's SQLite database; close() stops it. */
+async function serveApi(indexer: Indexer, log: Logger): Promise<{ close(): Promise<void> }> {
+  const api = createIndexerApi({ db: indexer.db, indexer, ...apiGuardsFromEnv() });
+  const http = await listenApi(api, apiAddress());
+  log.info('serving the API', { url: `${http.url}/graphql` });
+  return {
+    async close() {
+      api.close();
+      await http.close();
+    },
+  };
 }
 
 main(process.argv.slice(2)).then(

@@ -4,7 +4,10 @@
  * Tests read rows back as SQLite stores them (booleans as 0/1), so one expectation fits both.
  */
 import type Database from 'better-sqlite3';
+import { getTableName, is } from 'drizzle-orm';
+import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import pg from 'pg';
+import * as schema from '../../indexer/db/schema.js';
 import { openDatabase } from '../../indexer/db/open.js';
 import { openPostgres } from '../../indexer/db/openPg.js';
 import { type SqlConnection, sqliteConnection } from '../../indexer/db/sql.js';
@@ -90,3 +93,54 @@ export const SQLITE_BACKEND: IndexBackend = { name: 'SQLite', open: openSqlite }
 export const POSTGRES_BACKEND: IndexBackend = { name: 'Postgres', open: openPg };
 /** Both backends, for suites that run against each. */
 export const INDEX_BACKENDS: IndexBackend[] = [SQLITE_BACKEND, POSTGRES_BACKEND];
+
+/** Tables whose rows legitimately differ between two indexes of one chain (timing of finality, undo history). */
+const NOT_COMPARED = new Set(['sync_state', 'reorg_journal']);
+
+/**
+ * Every row of every table of schema.ts but the bookkeeping ones, ordered by primary key, each a
+ * JSON object with its columns sorted by name: the same text from SQLite and Postgres for the same
+ * index (read booleans as 0/1), so two backends' tables can be compared whole.
+ */
+export async function dumpIndex(all: (sql: string) => Promise<Row[]>): Promise<string> {
+  const out: string[] = [];
+  const tables = Object.values(schema as Record<string, unknown>)
+    .filter((t): t is SQLiteTable => is(t, SQLiteTable))
+    .sort((a, b) => (getTableName(a) < getTableName(b) ? -1 : 1));
+  for (const t of tables) {
+    const name = getTableName(t);
+    if (NOT_COMPARED.has(name)) continue;
+    const config = getTableConfig(t);
+    const pk =
+      config.primaryKeys[0]?.columns.map((c) => c.name) ?? config.columns.filter((c) => c.primary).map((c) => c.name);
+    out.push(`# ${name}`);
+    for (const row of await all(`SELECT * FROM "${name}" ORDER BY ${pk.map((c) => `"${c}"`).join(', ')}`))
+      out.push(JSON.stringify(Object.fromEntries(Object.entries(row).sort(([a], [b]) => (a < b ? -1 : 1)))));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** dumpIndex of a SQLite index. */
+export function dumpSqliteIndex(db: Database.Database): Promise<string> {
+  return dumpIndex(async (sql) => db.prepare(sql).all() as Row[]);
+}
+
+/** A reader of a Postgres index (int8 as numbers, booleans as 0/1), for dumpIndex and spot checks. */
+export async function postgresReader(
+  url: string,
+): Promise<{ all(sql: string, ...params: unknown[]): Promise<Row[]>; close(): Promise<void> }> {
+  const reader = new pg.Client({ connectionString: url, types: readerTypes });
+  await reader.connect();
+  return {
+    async all(sql, ...params) {
+      let n = 0;
+      return (
+        await reader.query(
+          sql.replace(/\?/g, () => `$${++n}`),
+          params,
+        )
+      ).rows as Row[];
+    },
+    close: () => reader.end(),
+  };
+}
