@@ -232,7 +232,8 @@ async function fillRawStore(dir: string, n: number): Promise<Synthetic> {
       if (i % 50 === 49) b++;
     }
     // The gifts.
-    const width = Math.max(3600, Math.floor(HOLD / 6));
+    // EscrowLib.WIDTH: releases are bucketed by 6 hours (the handlers check the mirror against it).
+    const width = 6 * 3600;
     for (let i = 0; i < n; i++) {
       const gb = firstBlock + Math.floor((i * spanBlocks) / n);
       // A few hundred senders, some much busier than others; 50 broadcasters, a dozen streams.
