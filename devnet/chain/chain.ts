@@ -14,6 +14,7 @@
  * - mempool.ts: the open block (accepted, already executed transactions)
  * - history.ts: sealed blocks and their tx and event indexes
  * - calls.ts: building a trigger, rewinding for solidified reads, the energy search
+ * - stake.ts: Stake 2.0 and the deployer's settings; energy.ts: the staked resources they give
  * - types.ts: the shapes and options, re-exported here
  */
 import { keccak_256 } from '@noble/hashes/sha3.js';
@@ -31,6 +32,7 @@ import { type Execution, type OpenBlock, executeCreate, executeTransfer, execute
 import { BlockHistory } from './history.js';
 import { Mempool } from './mempool.js';
 import { buildTrigger, leastEnergy, rewindTo } from './calls.js';
+import { executeStake } from './stake.js';
 import type {
   Block,
   BroadcastResult,
@@ -560,8 +562,10 @@ export class Chain {
       case 'CreateSmartContract':
         record = await executeCreate(this.#exec, tx, v, open);
         break;
-      default:
+      case 'Unsupported':
         throw TxRejected.validate(`contract type ${v.typeName} is not supported by the devnet`);
+      default:
+        record = await executeStake(this.#exec, tx, v, open);
     }
     this.#pool.add(open, record);
   }
