@@ -44,6 +44,8 @@ interface StakeContext {
 /** An effect's result for the receipt. */
 interface Applied {
   withdrawExpireAmount?: bigint;
+  /** What CancelAllUnfreezeV2 returned to the stake, per resource. */
+  cancelled?: Record<Resource, bigint>;
 }
 
 function readable(addr41: string): string {
@@ -76,15 +78,25 @@ function usageInSun(usage: bigint, totalWeight: bigint, totalLimit: bigint): big
 }
 
 /** Frozen balance of `resource` an account may still delegate: its own frozen less what its usage stands for. */
-export function delegatableBalance(ctx: StakeContext, s: StakeRecord, resource: Resource): bigint {
-  const slot = slotOf(ctx.now);
-  const totals = ctx.totals();
+export function delegatableBalance(
+  s: StakeRecord,
+  resource: Resource,
+  now: number,
+  totals: Totals,
+  options: ChainOptions,
+): bigint {
+  const slot = slotOf(now);
   const used =
     resource === 'ENERGY'
-      ? usageInSun(energyUsedAt(s, slot), totals.energyWeight, ctx.options.totalEnergyLimit)
-      : usageInSun(netUsedAt(s, slot), totals.netWeight, ctx.options.totalNetLimit);
+      ? usageInSun(energyUsedAt(s, slot), totals.energyWeight, options.totalEnergyLimit)
+      : usageInSun(netUsedAt(s, slot), totals.netWeight, options.totalNetLimit);
   const frozen = resource === 'ENERGY' ? s.frozenEnergy : s.frozenNet;
   return frozen - used > 0n ? frozen - used : 0n;
+}
+
+/** Unexpired unfreezings an account may still add. */
+export function availableUnfreezeCount(s: StakeRecord, now: number): number {
+  return MAX_UNFREEZINGS - s.unfreezing.filter((u) => u.expireTime > now).length;
 }
 
 /** Sum of unfrozen amounts whose wait is over at `now`. */
@@ -131,8 +143,7 @@ const unfreeze: Actuator<Extract<StakeValue, { kind: 'UnfreezeBalanceV2Contract'
     const frozen = resource === 'ENERGY' ? s.frozenEnergy : s.frozenNet;
     if (frozen === 0n) fail(resource === 'ENERGY' ? 'no frozenBalance(Energy)' : 'no frozenBalance(BANDWIDTH)');
     if (v.amount <= 0n || v.amount > frozen) fail(`Invalid unfreeze_balance, [${v.amount}] is invalid`);
-    const pending = s.unfreezing.filter((u) => u.expireTime > ctx.now).length;
-    if (pending >= MAX_UNFREEZINGS) fail('Invalid unfreeze operation, unfreezing times is over limit');
+    if (availableUnfreezeCount(s, ctx.now) <= 0) fail('Invalid unfreeze operation, unfreezing times is over limit');
   },
   apply(ctx, v) {
     const owner = ctx.state.readAccount(v.owner.slice(2))!;
@@ -175,6 +186,33 @@ const withdrawExpire: Actuator<Extract<StakeValue, { kind: 'WithdrawExpireUnfree
   },
 };
 
+const cancelUnfreeze: Actuator<Extract<StakeValue, { kind: 'CancelAllUnfreezeV2Contract' }>> = {
+  validate(ctx, v) {
+    const s = stakeOf(accountOrFail(ctx, v.owner));
+    if (s.unfreezing.length === 0) fail('No unfreezeV2 list to cancel');
+  },
+  apply(ctx, v) {
+    const owner = ctx.state.readAccount(v.owner.slice(2))!;
+    const s = stakeOf(owner);
+    // What has expired is withdrawn; what still waits goes back to the stake.
+    const expired = withdrawable(s, ctx.now);
+    const cancelled: Record<Resource, bigint> = { BANDWIDTH: 0n, ENERGY: 0n };
+    for (const u of s.unfreezing) if (u.expireTime > ctx.now) cancelled[u.resource] += u.amount;
+    setStake(
+      ctx,
+      v.owner,
+      {
+        ...s,
+        frozenEnergy: s.frozenEnergy + cancelled.ENERGY,
+        frozenNet: s.frozenNet + cancelled.BANDWIDTH,
+        unfreezing: [],
+      },
+      { balance: owner.balance + expired },
+    );
+    return { withdrawExpireAmount: expired, cancelled };
+  },
+};
+
 function findDelegation(s: StakeRecord, to: string, resource: Resource): Delegation | undefined {
   return s.delegations.find((d) => d.to === to && d.resource === resource);
 }
@@ -184,7 +222,7 @@ const delegate: Actuator<Extract<StakeValue, { kind: 'DelegateResourceContract' 
     const s = stakeOf(accountOrFail(ctx, v.owner));
     if (v.amount < TRX_PRECISION) fail('delegateBalance must be greater than or equal to 1 TRX');
     const resource = resourceOrFail(v.resource, 'ResourceCode error, valid ResourceCode[BANDWIDTH、ENERGY]');
-    if (delegatableBalance(ctx, s, resource) < v.amount) {
+    if (delegatableBalance(s, resource, ctx.now, ctx.totals(), ctx.options) < v.amount) {
       fail(
         `delegateBalance must be less than or equal to available ${resource === 'ENERGY' ? 'FreezeEnergyV2' : 'FreezeBandwidthV2'} balance`,
       );
@@ -371,6 +409,7 @@ const ACTUATORS: { [K in StakeValue['kind']]: Actuator<Extract<StakeValue, { kin
   WithdrawExpireUnfreezeContract: withdrawExpire,
   DelegateResourceContract: delegate,
   UnDelegateResourceContract: undelegate,
+  CancelAllUnfreezeV2Contract: cancelUnfreeze,
   UpdateSettingContract: updateSetting,
   UpdateEnergyLimitContract: updateEnergyLimit,
 };
@@ -403,7 +442,7 @@ export async function executeStake(env: Execution, tx: SignedTx, v: StakeValue, 
     env.state.updateAccount(v.owner.slice(2), { latestOperationTime: open.timestamp });
     await env.state.commit();
     const { burned, ...receipt } = net;
-    const info: TxInfo & { withdraw_expire_amount?: number } = {
+    const info: TxInfo & { withdraw_expire_amount?: number; cancel_unfreezeV2_amount?: unknown[] } = {
       id: tx.txID,
       ...(burned ? { fee: Number(burned) } : {}),
       blockNumber: open.number,
@@ -411,6 +450,15 @@ export async function executeStake(env: Execution, tx: SignedTx, v: StakeValue, 
       contractResult: [''],
       receipt: receipt as Record<string, number>,
       ...(applied.withdrawExpireAmount ? { withdraw_expire_amount: Number(applied.withdrawExpireAmount) } : {}),
+      ...(applied.cancelled
+        ? {
+            cancel_unfreezeV2_amount: [
+              { key: 'BANDWIDTH', value: Number(applied.cancelled.BANDWIDTH) },
+              { key: 'ENERGY', value: Number(applied.cancelled.ENERGY) },
+              { key: 'TRON_POWER', value: 0 },
+            ],
+          }
+        : {}),
     };
     return { tx, ret: 'SUCCESS', info };
   } catch (e) {

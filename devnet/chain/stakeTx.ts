@@ -2,7 +2,8 @@
 /**
  * The Stake 2.0 and contract-setting transactions in and out of protobuf and java-tron's JSON:
  * FreezeBalanceV2, UnfreezeBalanceV2, WithdrawExpireUnfreeze, DelegateResource,
- * UnDelegateResource, UpdateSetting and UpdateEnergyLimit. tx.ts decodes through here.
+ * UnDelegateResource, CancelAllUnfreezeV2, UpdateSetting and UpdateEnergyLimit. tx.ts decodes
+ * through here.
  */
 import { bytesToHex } from './hex.js';
 
@@ -17,6 +18,7 @@ export const StakeContractType = {
   WithdrawExpireUnfreezeContract: 56,
   DelegateResourceContract: 57,
   UnDelegateResourceContract: 58,
+  CancelAllUnfreezeV2Contract: 59,
 } as const;
 
 export type StakeKind = keyof typeof StakeContractType;
@@ -66,6 +68,11 @@ export interface UndelegateValue {
   resource: string;
 }
 
+export interface CancelUnfreezeValue {
+  kind: 'CancelAllUnfreezeV2Contract';
+  owner: string;
+}
+
 export interface UpdateSettingValue {
   kind: 'UpdateSettingContract';
   owner: string;
@@ -86,6 +93,7 @@ export type StakeValue =
   | WithdrawExpireValue
   | DelegateValue
   | UndelegateValue
+  | CancelUnfreezeValue
   | UpdateSettingValue
   | UpdateEnergyLimitValue;
 
@@ -108,6 +116,7 @@ export function decodeStakeValue(kind: StakeKind, bytes: Uint8Array): StakeValue
     case 'UnfreezeBalanceV2Contract':
       return { kind, owner, amount: BigInt(m.getUnfreezeBalance()), resource: resourceName(m.getResource()) };
     case 'WithdrawExpireUnfreezeContract':
+    case 'CancelAllUnfreezeV2Contract':
       return { kind, owner };
     case 'DelegateResourceContract':
       return {
@@ -166,6 +175,7 @@ export function stakeValueJson(v: StakeValue): Record<string, unknown> {
         ...resourceJson(v.resource),
       };
     case 'WithdrawExpireUnfreezeContract':
+    case 'CancelAllUnfreezeV2Contract':
       return { owner_address: v.owner };
     case 'DelegateResourceContract':
       return {

@@ -97,6 +97,9 @@ const ADDRESS_KEYS = new Set([
   'caller_address',
   'transferTo_address',
   'receiver_address',
+  // DelegatedResource (getdelegatedresourcev2).
+  'from',
+  'to',
 ]);
 const TEXT_KEYS = new Set(['message', 'resMessage']);
 

@@ -14,7 +14,13 @@ import {
 } from '../chain/tx.js';
 import { accountJson, blockJson, contractJson, toVisible, txJson } from './format.js';
 import type { StakeValue } from '../chain/stakeTx.js';
-import { validateStake, withdrawable, undelegatable } from '../chain/stake.js';
+import {
+  availableUnfreezeCount,
+  delegatableBalance,
+  undelegatable,
+  validateStake,
+  withdrawable,
+} from '../chain/stake.js';
 import { stakeOf } from '../chain/state.js';
 import { energyLimit, energyUsedAt, netLimit, netUsedAt, slotOf, totalsOf, type Totals } from '../chain/energy.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
@@ -351,6 +357,24 @@ const shared: Record<string, WalletHandler> = {
     }
     return out.length ? { delegatedResource: out } : {};
   },
+  getcandelegatedmaxsize: (c, r) => {
+    const a = addrParam(r.params, 'owner_address');
+    const type = intParam(r.params, 'type');
+    if (type !== 0 && type !== 1) throw new BadParam(`type must be 0 (BANDWIDTH) or 1 (ENERGY), got ${type}`);
+    const now = headOf(c, r.solid).timestamp;
+    const max = delegatableBalance(
+      stakeOf(c.account(a, r.solid)),
+      type === 1 ? 'ENERGY' : 'BANDWIDTH',
+      now,
+      totalsAt(c, r.solid),
+      c.options,
+    );
+    return max ? { max_size: Number(max) } : {};
+  },
+  getavailableunfreezecount: (c, r) => {
+    const a = addrParam(r.params, 'owner_address');
+    return { count: availableUnfreezeCount(stakeOf(c.account(a, r.solid)), headOf(c, r.solid).timestamp) };
+  },
   getcanwithdrawunfreezeamount: (c, r) => {
     const a = addrParam(r.params, 'owner_address');
     const ts = intParam(r.params, 'timestamp', { def: headOf(c, r.solid).timestamp });
@@ -433,6 +457,8 @@ const fullOnly: Record<string, WalletHandler> = {
     }),
   withdrawexpireunfreeze: (c, r) =>
     buildStake(c, r.params, { kind: 'WithdrawExpireUnfreezeContract', owner: addrParam(r.params, 'owner_address') }),
+  cancelallunfreezev2: (c, r) =>
+    buildStake(c, r.params, { kind: 'CancelAllUnfreezeV2Contract', owner: addrParam(r.params, 'owner_address') }),
   delegateresource: (c, r) =>
     buildStake(c, r.params, {
       kind: 'DelegateResourceContract',
