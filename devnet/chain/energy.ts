@@ -45,7 +45,11 @@ export function increaseUsage(lastUsage: bigint, usage: bigint, lastSlot: number
   return ((avgLast + avgNew) * WINDOW) / PRECISION;
 }
 
-/** The network's staked weights: whole TRX frozen for each resource, own and acquired, per account. */
+/**
+ * The network's staked weights: whole TRX frozen for each resource, counted at the staker (what it
+ * delegates out included, as java-tron's getFrozenV2BalanceWithDelegated), so delegating moves
+ * limits between accounts without changing the total.
+ */
 export interface Totals {
   energyWeight: bigint;
   netWeight: bigint;
@@ -58,8 +62,8 @@ export function totalsOf(records: Iterable<AccountRecord | undefined>): Totals {
   for (const r of records) {
     const s = r?.stake;
     if (!s) continue;
-    energyWeight += energyWeightOf(s);
-    netWeight += netWeightOf(s);
+    energyWeight += (s.frozenEnergy + s.delegatedEnergy) / TRX_PRECISION;
+    netWeight += (s.frozenNet + s.delegatedNet) / TRX_PRECISION;
   }
   return { energyWeight, netWeight };
 }
@@ -72,10 +76,12 @@ export function stateTotals(state: JournaledState): Totals {
   return totalsOf(records());
 }
 
+/** Whole TRX an account's energy limit is computed from: its own stake and what it was delegated. */
 export function energyWeightOf(s: StakeRecord): bigint {
   return (s.frozenEnergy + s.acquiredEnergy) / TRX_PRECISION;
 }
 
+/** Whole TRX an account's bandwidth limit is computed from. */
 export function netWeightOf(s: StakeRecord): bigint {
   return (s.frozenNet + s.acquiredNet) / TRX_PRECISION;
 }

@@ -142,7 +142,7 @@ const unfreeze: Actuator<Extract<StakeValue, { kind: 'UnfreezeBalanceV2Contract'
     const resource = resourceOrFail(v.resource, 'ResourceCode error.valid ResourceCode[BANDWIDTH、Energy]');
     const frozen = resource === 'ENERGY' ? s.frozenEnergy : s.frozenNet;
     if (frozen === 0n) fail(resource === 'ENERGY' ? 'no frozenBalance(Energy)' : 'no frozenBalance(BANDWIDTH)');
-    if (v.amount <= 0n || v.amount > frozen) fail(`Invalid unfreeze_balance, [${v.amount}] is invalid`);
+    if (v.amount <= 0n || v.amount > frozen) fail(`Invalid unfreeze_balance, [${v.amount}] is error`);
     if (availableUnfreezeCount(s, ctx.now) <= 0) fail('Invalid unfreeze operation, unfreezing times is over limit');
   },
   apply(ctx, v) {
@@ -219,7 +219,7 @@ function findDelegation(s: StakeRecord, to: string, resource: Resource): Delegat
 
 const delegate: Actuator<Extract<StakeValue, { kind: 'DelegateResourceContract' }>> = {
   validate(ctx, v) {
-    const s = stakeOf(accountOrFail(ctx, v.owner));
+    const s = stakeOf(accountOrFail(ctx, v.owner, 'not exists'));
     if (v.amount < TRX_PRECISION) fail('delegateBalance must be greater than or equal to 1 TRX');
     const resource = resourceOrFail(v.resource, 'ResourceCode error, valid ResourceCode[BANDWIDTH、ENERGY]');
     if (delegatableBalance(s, resource, ctx.now, ctx.totals(), ctx.options) < v.amount) {
@@ -229,7 +229,7 @@ const delegate: Actuator<Extract<StakeValue, { kind: 'DelegateResourceContract' 
     }
     if (v.receiver.length !== 42 || !v.receiver.startsWith('41')) fail('Invalid receiverAddress');
     if (v.receiver === v.owner) fail('receiverAddress must not be the same as ownerAddress');
-    const receiver = accountOrFail(ctx, v.receiver);
+    const receiver = accountOrFail(ctx, v.receiver, 'not exists');
     if (receiver.code?.length) fail('Do not allow delegate resources to contract addresses');
     if (v.lock) {
       const blocks = v.lockPeriod || DEFAULT_LOCK_BLOCKS;
@@ -290,14 +290,17 @@ const undelegate: Actuator<Extract<StakeValue, { kind: 'UnDelegateResourceContra
     const s = stakeOf(accountOrFail(ctx, v.owner));
     if (v.receiver.length !== 42 || !v.receiver.startsWith('41')) fail('Invalid receiverAddress');
     if (v.receiver === v.owner) fail('receiverAddress must not be the same as ownerAddress');
+    if (!s.delegations.some((d) => d.to === v.receiver)) fail('delegated Resource does not exist');
+    if (v.amount <= 0n) fail('unDelegateBalance must be more than 0 TRX');
     const resource = resourceOrFail(v.resource, 'ResourceCode error.valid ResourceCode[BANDWIDTH、Energy]');
     const d = findDelegation(s, v.receiver, resource);
-    if (!d) fail('delegated Resource does not exist');
-    if (v.amount <= 0n) fail('unDelegateBalance must be more than 0 TRX');
-    const free = undelegatable(d, ctx.now);
+    const free = d ? undelegatable(d, ctx.now) : 0n;
     if (free < v.amount) {
+      // java-tron's two messages differ by more than the resource name.
       fail(
-        `insufficient delegatedFrozenBalance(${resource === 'ENERGY' ? 'Energy' : 'BANDWIDTH'}), request=${v.amount}, unlock_balance=${free}`,
+        resource === 'ENERGY'
+          ? `insufficient delegateFrozenBalance(Energy), request=${v.amount}, unlock_balance=${free}`
+          : `insufficient delegatedFrozenBalance(BANDWIDTH), request=${v.amount}, unlock_balance=${free}`,
       );
     }
   },
@@ -308,12 +311,17 @@ const undelegate: Actuator<Extract<StakeValue, { kind: 'UnDelegateResourceContra
     // cannot mint fresh energy.
     let moved = 0n;
     const receiver = ctx.state.readAccount(v.receiver.slice(2));
+    const totals = ctx.totals();
+    // At most the usage the undelegated stake could have produced.
+    const cap = (totalLimit: bigint, totalWeight: bigint): bigint =>
+      totalWeight > 0n ? (v.amount * totalLimit) / (TRX_PRECISION * totalWeight) : v.amount * totalLimit;
+    const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
     if (receiver) {
       const rs = stakeOf(receiver);
       if (resource === 'ENERGY') {
         const used = energyUsedAt(rs, slot);
         const all = rs.frozenEnergy + rs.acquiredEnergy;
-        moved = all > 0n ? (used * v.amount) / all : 0n;
+        moved = min(all > 0n ? (used * v.amount) / all : 0n, cap(ctx.options.totalEnergyLimit, totals.energyWeight));
         setStake(ctx, v.receiver, {
           ...rs,
           acquiredEnergy: rs.acquiredEnergy - v.amount,
@@ -323,7 +331,7 @@ const undelegate: Actuator<Extract<StakeValue, { kind: 'UnDelegateResourceContra
       } else {
         const used = netUsedAt(rs, slot);
         const all = rs.frozenNet + rs.acquiredNet;
-        moved = all > 0n ? (used * v.amount) / all : 0n;
+        moved = min(all > 0n ? (used * v.amount) / all : 0n, cap(ctx.options.totalNetLimit, totals.netWeight));
         setStake(ctx, v.receiver, {
           ...rs,
           acquiredNet: rs.acquiredNet - v.amount,

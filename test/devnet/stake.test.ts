@@ -326,7 +326,7 @@ describe('devnet Stake 2.0', () => {
       await refused(
         owner,
         await owner.transactionBuilder.undelegateResource(10 * TRX, r, 'ENERGY', o),
-        `insufficient delegatedFrozenBalance(Energy), request=${10 * TRX}, unlock_balance=0`,
+        `insufficient delegateFrozenBalance(Energy), request=${10 * TRX}, unlock_balance=0`,
       );
       await advance(devnet, 301);
       await send(owner, await owner.transactionBuilder.undelegateResource(10 * TRX, r, 'ENERGY', o));
