@@ -100,6 +100,9 @@ const ADDRESS_KEYS = new Set([
   // DelegatedResource (getdelegatedresourcev2).
   'from',
   'to',
+  'account',
+  'fromAccounts',
+  'toAccounts',
 ]);
 const TEXT_KEYS = new Set(['message', 'resMessage']);
 

@@ -357,6 +357,20 @@ const shared: Record<string, WalletHandler> = {
     }
     return out.length ? { delegatedResource: out } : {};
   },
+  getdelegatedresourceaccountindexv2: (c, r) => {
+    const a = addrParam(r.params, 'value');
+    const to = new Set(stakeOf(c.account(a, r.solid)).delegations.map((d) => d.to));
+    const from = new Set<string>();
+    for (const k of c.state.accountKeys()) {
+      if (stakeOf(c.account(`41${k}`, r.solid)).delegations.some((d) => d.to === a)) from.add(`41${k}`);
+    }
+    if (!to.size && !from.size) return {};
+    return {
+      account: a,
+      ...(from.size ? { fromAccounts: [...from] } : {}),
+      ...(to.size ? { toAccounts: [...to] } : {}),
+    };
+  },
   getcandelegatedmaxsize: (c, r) => {
     const a = addrParam(r.params, 'owner_address');
     const type = intParam(r.params, 'type');

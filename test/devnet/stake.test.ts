@@ -318,6 +318,25 @@ describe('devnet Stake 2.0', () => {
       );
     });
 
+    it("answers TronWeb's delegation queries", async () => {
+      const owner = tronWebFor(devnet, 0);
+      const [o, r] = [devnet.accounts[0]!.address, devnet.accounts[1]!.address];
+      await freeze(owner, 300 * TRX);
+      await send(owner, await owner.transactionBuilder.delegateResource(100 * TRX, r, 'ENERGY', o));
+      assert.deepEqual(await owner.trx.getCanDelegatedMaxSize(o, 'ENERGY'), { max_size: 200 * TRX });
+      assert.deepEqual(await owner.trx.getCanDelegatedMaxSize(o, 'BANDWIDTH'), {});
+      assert.deepEqual(await owner.trx.getAvailableUnfreezeCount(o), { count: 32 });
+      const index = await owner.trx.getDelegatedResourceAccountIndexV2(r);
+      assert.deepEqual(index, {
+        account: owner.address.toHex(r).toLowerCase(),
+        fromAccounts: [owner.address.toHex(o).toLowerCase()],
+      });
+      const delegated = await owner.trx.getDelegatedResourceV2(o, r);
+      assert.equal(delegated.delegatedResource?.[0]?.frozen_balance_for_energy, 100 * TRX);
+      const res = await owner.trx.getAccountResources(r);
+      assert.equal(res.EnergyLimit, TOTAL_ENERGY / 3);
+    });
+
     it('keeps a locked delegation until its lock is over', async () => {
       const owner = tronWebFor(devnet, 0);
       const [o, r] = [devnet.accounts[0]!.address, devnet.accounts[1]!.address];
