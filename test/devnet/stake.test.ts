@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { TronWeb } from 'tronweb';
 import { artifact, post, startDevnet, tre, tronWebFor, type Devnet } from '../helpers/devnet.js';
 import { FEE_LIMIT, TRX, deploy, store } from '../helpers/probe.js';
+import { rng } from '../helpers/traffic.js';
 
 const TOTAL_ENERGY = 180_000_000_000;
 const TOTAL_NET = 43_200_000_000;
@@ -440,6 +441,121 @@ describe('devnet Stake 2.0', () => {
       await advance(devnet, DAY + 1);
       const r = await info(devnet, await send(tw, await tw.transactionBuilder.withdrawExpireUnfreeze(a)));
       assert.equal(r.withdraw_expire_amount, 10 * TRX);
+    });
+  });
+
+  describe('when random stake operations run', () => {
+    const N = 4;
+
+    interface Holdings {
+      liquid: bigint;
+      frozenE: bigint;
+      frozenN: bigint;
+      delegatedE: bigint;
+      delegatedN: bigint;
+      acquiredE: bigint;
+      acquiredN: bigint;
+      unfreezing: bigint;
+    }
+
+    async function holdings(address: string): Promise<Holdings> {
+      const a = await account(devnet, address);
+      const frozen = (a.frozenV2 ?? []) as { type?: string; amount?: number }[];
+      const big = (v: unknown): bigint => BigInt((v as number | undefined) ?? 0);
+      return {
+        liquid: big(a.balance),
+        frozenN: big(frozen.find((f) => f.type === undefined)?.amount),
+        frozenE: big(frozen.find((f) => f.type === 'ENERGY')?.amount),
+        delegatedE: big(a.account_resource?.delegated_frozenV2_balance_for_energy),
+        delegatedN: big(a.delegated_frozenV2_balance_for_bandwidth),
+        acquiredE: big(a.account_resource?.acquired_delegated_frozenV2_balance_for_energy),
+        acquiredN: big(a.acquired_delegated_frozenV2_balance_for_bandwidth),
+        unfreezing: ((a.unfrozenV2 ?? []) as { unfreeze_amount: number }[]).reduce(
+          (sum, u) => sum + BigInt(u.unfreeze_amount),
+          0n,
+        ),
+      };
+    }
+
+    it('conserves TRX, mirrors every delegation and keeps the total weight the sum of the stakes', async () => {
+      const random = rng(Number(process.env.STAKE_SEED ?? 15));
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+      const amount = (max: bigint): number => Number((BigInt(Math.floor(random() * 1_000_000)) * max) / 1_000_000n);
+      const tws = Array.from({ length: N }, (_, i) => tronWebFor(devnet, i));
+      const addrs = devnet.accounts.slice(0, N).map((a) => a.address);
+      const all = async () => Promise.all(addrs.map(holdings));
+      const worth = (h: Holdings[]) =>
+        h.reduce((sum, x) => sum + x.liquid + x.frozenE + x.frozenN + x.delegatedE + x.delegatedN + x.unfreezing, 0n);
+      const start = worth(await all());
+      let burned = 0n;
+      for (let step = 0; step < 120; step++) {
+        const i = Math.floor(random() * N);
+        const tw = tws[i]!;
+        const me = addrs[i]!;
+        const other = pick(addrs.filter((a) => a !== me));
+        const kind = pick(['ENERGY', 'BANDWIDTH'] as const);
+        const h = await holdings(me);
+        const b = tw.transactionBuilder;
+        const op = pick([
+          'freeze',
+          'freeze',
+          'unfreeze',
+          'delegate',
+          'delegate',
+          'undelegate',
+          'withdraw',
+          'cancel',
+          'wait',
+        ]);
+        let tx: unknown;
+        if (op === 'freeze') tx = await b.freezeBalanceV2(Math.max(1, amount(2_000n * BigInt(TRX))), kind, me);
+        else if (op === 'unfreeze')
+          tx = await b.unfreezeBalanceV2(Math.max(1, amount(kind === 'ENERGY' ? h.frozenE : h.frozenN)), kind, me);
+        else if (op === 'delegate')
+          tx = await b.delegateResource(
+            Math.max(1, amount(kind === 'ENERGY' ? h.frozenE : h.frozenN)),
+            other,
+            kind,
+            me,
+          );
+        else if (op === 'undelegate') {
+          // Mostly from a delegation that exists, with up to what it holds.
+          const to = ((await tw.trx.getDelegatedResourceAccountIndexV2(me)).toAccounts ?? []) as string[];
+          const target = to.length && random() < 0.9 ? tw.address.fromHex(pick(to)) : other;
+          const held = (await tw.trx.getDelegatedResourceV2(me, target)).delegatedResource?.[0];
+          const most = BigInt(
+            (kind === 'ENERGY' ? held?.frozen_balance_for_energy : held?.frozen_balance_for_bandwidth) ?? TRX,
+          );
+          tx = await b.undelegateResource(Math.max(1, amount(most)), target, kind, me);
+        } else if (op === 'withdraw') tx = await b.withdrawExpireUnfreeze(me);
+        else if (op === 'cancel') tx = await b.cancelUnfreezeBalanceV2(me);
+        else await advance(devnet, Math.floor(random() * 20 * DAY));
+        if (tx) {
+          const res = (await tw.trx.sendRawTransaction(await tw.trx.sign(tx as never))) as unknown as Json;
+          if (res.result === true) burned += BigInt((await info(devnet, (tx as { txID: string }).txID)).fee ?? 0);
+          else assert.equal(res.code, 'CONTRACT_VALIDATE_ERROR', `step ${step} ${op}: ${JSON.stringify(res)}`);
+        }
+        const now = await all();
+        assert.equal(worth(now) + burned, start, `step ${step} ${op}: TRX conserved`);
+        const sum = (f: (x: Holdings) => bigint) => now.reduce((s2, x) => s2 + f(x), 0n);
+        assert.equal(
+          sum((x) => x.delegatedE),
+          sum((x) => x.acquiredE),
+          `step ${step}: energy delegations mirrored`,
+        );
+        assert.equal(
+          sum((x) => x.delegatedN),
+          sum((x) => x.acquiredN),
+          `step ${step}: bandwidth delegations mirrored`,
+        );
+        const res = await resource(devnet, me);
+        const weight = sum((x) => (x.frozenE + x.delegatedE) / BigInt(TRX));
+        assert.equal(BigInt(res.TotalEnergyWeight ?? 0), weight, `step ${step}: total energy weight`);
+        // Limits come from whole TRX own and acquired, the total from whole TRX at the stakers: the
+        // two sums differ only by rounding, at most a TRX per account.
+        const own = sum((x) => (x.frozenE + x.acquiredE) / BigInt(TRX));
+        assert.ok(own - weight <= BigInt(N) && weight - own <= BigInt(N), `step ${step}: weights ${own} vs ${weight}`);
+      }
     });
   });
 
