@@ -315,6 +315,8 @@ const shared: Record<string, WalletHandler> = {
     const net = netLimit(s, () => totals, c.options);
     const energyUsed = energyUsedAt(s, slot);
     const energy = energyLimit(s, () => totals, c.options);
+    // Votes are not modelled, but the voting power staking gives is: every whole TRX it holds.
+    const power = (s.frozenEnergy + s.frozenNet + s.delegatedEnergy + s.delegatedNet) / 1_000_000n;
     // java-tron's AccountResourceMessage in field order; zero fields are left out.
     return {
       ...(free.used ? { freeNetUsed: free.used } : {}),
@@ -323,6 +325,7 @@ const shared: Record<string, WalletHandler> = {
       ...(net ? { NetLimit: Number(net) } : {}),
       TotalNetLimit: Number(c.options.totalNetLimit),
       ...(totals.netWeight ? { TotalNetWeight: Number(totals.netWeight) } : {}),
+      ...(power ? { tronPowerLimit: Number(power) } : {}),
       ...(energyUsed ? { EnergyUsed: Number(energyUsed) } : {}),
       ...(energy ? { EnergyLimit: Number(energy) } : {}),
       TotalEnergyLimit: Number(c.options.totalEnergyLimit),

@@ -99,6 +99,7 @@ describe('devnet Stake 2.0', () => {
       assert.equal(ra.TotalEnergyWeight, 1_000);
       assert.equal(ra.TotalEnergyLimit, TOTAL_ENERGY);
       assert.equal(ra.EnergyUsed, undefined);
+      assert.equal(ra.tronPowerLimit, 1_000);
 
       await freeze(tronWebFor(devnet, 1), 3_000 * TRX);
       ra = await resource(devnet, a.address);
@@ -486,6 +487,8 @@ describe('devnet Stake 2.0', () => {
       const all = async () => Promise.all(addrs.map(holdings));
       const worth = (h: Holdings[]) =>
         h.reduce((sum, x) => sum + x.liquid + x.frozenE + x.frozenN + x.delegatedE + x.delegatedN + x.unfreezing, 0n);
+      // Calls share the deployer's energy half and half, so stakes get used and recover.
+      const probe = await deployShared(tws[0]!, 50, 200_000);
       const start = worth(await all());
       let burned = 0n;
       for (let step = 0; step < 120; step++) {
@@ -506,6 +509,8 @@ describe('devnet Stake 2.0', () => {
           'withdraw',
           'cancel',
           'wait',
+          'call',
+          'call',
         ]);
         let tx: unknown;
         if (op === 'freeze') tx = await b.freezeBalanceV2(Math.max(1, amount(2_000n * BigInt(TRX))), kind, me);
@@ -529,6 +534,20 @@ describe('devnet Stake 2.0', () => {
           tx = await b.undelegateResource(Math.max(1, amount(most)), target, kind, me);
         } else if (op === 'withdraw') tx = await b.withdrawExpireUnfreeze(me);
         else if (op === 'cancel') tx = await b.cancelUnfreezeBalanceV2(me);
+        else if (op === 'call')
+          tx = (
+            await b.triggerSmartContract(
+              probe,
+              'store(uint256,uint256,string)',
+              { feeLimit: FEE_LIMIT },
+              [
+                { type: 'uint256', value: step },
+                { type: 'uint256', value: step },
+                { type: 'string', value: 'random' },
+              ],
+              me,
+            )
+          ).transaction;
         else await advance(devnet, Math.floor(random() * 20 * DAY));
         if (tx) {
           const res = (await tw.trx.sendRawTransaction(await tw.trx.sign(tx as never))) as unknown as Json;
