@@ -156,6 +156,35 @@ describe('devnet Stake 2.0', () => {
     });
   });
 
+  describe('when stake transactions are read back', () => {
+    it('serves each as TronWeb built it (gettransactionbyid)', async () => {
+      const tw = tronWebFor(devnet, 0);
+      const [o, r] = [devnet.accounts[0]!.address, devnet.accounts[1]!.address];
+      const b = tw.transactionBuilder;
+      const probe = await deployShared(tw, 100, 10_000_000);
+      const built: Json[] = [];
+      const run = async (tx: unknown): Promise<void> => {
+        await send(tw, tx);
+        built.push(tx as Json);
+      };
+      await run(await b.freezeBalanceV2(50 * TRX, 'ENERGY', o));
+      await run(await b.freezeBalanceV2(5 * TRX, 'BANDWIDTH', o));
+      await run(await b.delegateResource(10 * TRX, r, 'ENERGY', o, true, 10));
+      await run(await b.delegateResource(2 * TRX, r, 'BANDWIDTH', o));
+      await run(await b.undelegateResource(1 * TRX, r, 'BANDWIDTH', o));
+      await run(await b.unfreezeBalanceV2(3 * TRX, 'ENERGY', o));
+      await run(await b.cancelUnfreezeBalanceV2(o));
+      await run(await b.updateSetting(probe, 30, o));
+      await run(await b.updateEnergyLimit(probe, 7_000, o));
+      for (const tx of built) {
+        const served = await post(devnet, 'wallet/gettransactionbyid', { value: tx.txID });
+        assert.equal(served.raw_data_hex, tx.raw_data_hex);
+        assert.deepEqual(served.raw_data.contract, tx.raw_data.contract, tx.raw_data.contract[0].type);
+        assert.deepEqual(served.ret, [{ contractRet: 'SUCCESS' }]);
+      }
+    });
+  });
+
   describe('when a staker calls a contract', () => {
     it('pays the energy from its stake, which recovers linearly over 24 hours', async () => {
       const tw = tronWebFor(devnet, 0);
