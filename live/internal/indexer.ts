@@ -6,6 +6,7 @@
  */
 import { LiveError } from './errors.js';
 import { describeError } from '../../lib/errors.js';
+import { GIFT_FIELDS } from '../../lib/graphql/fragments.js';
 import type { Logger } from '../../lib/log.js';
 import type {
   FinalBlockQuery,
@@ -29,24 +30,6 @@ export type CatalogGift = GiftCatalogQuery['giftCatalog']['nodes'][number];
 
 /** A gift as the indexer serves it (amounts as decimal strings); `removed` only in the subscription. */
 export type IndexedGift = GiftFieldsFragment;
-
-const GIFT_FIELDS = /* GraphQL */ `
-  fragment GiftFields on Gift {
-    txId
-    logIndex
-    blockNumber
-    timestamp
-    finality
-    sender
-    broadcaster
-    giftId
-    quantity
-    token
-    total
-    streamId
-    removed
-  }
-`;
 
 const PROFILE = /* GraphQL */ `
   query Profile($a: Address!) {

@@ -5,6 +5,7 @@
  */
 import { gql, subscribe, type Subscription } from './graphql.js';
 import type * as Op from './generated/operations.js';
+import { GIFT_FIELDS } from '../../../../lib/graphql/fragments.js';
 
 export type Finality = Op.Finality;
 export type Profile = Op.ProfileFieldsFragment;
@@ -33,26 +34,6 @@ const PROFILE = /* GraphQL */ `
     followerCount
     followingCount
     finality
-  }
-`;
-const GIFT = /* GraphQL */ `
-  fragment GiftFields on Gift {
-    txId
-    blockNumber
-    logIndex
-    timestamp
-    finality
-    sender
-    broadcaster
-    giftId
-    quantity
-    token
-    total
-    broadcasterAmount
-    streamId
-    releaseAt
-    paidFrom
-    removed
   }
 `;
 const LEDGER = /* GraphQL */ `
@@ -249,7 +230,7 @@ export async function fetchGifts(
           }
         }
       }
-      ${GIFT}
+      ${GIFT_FIELDS}
     `,
     { f: filter, n: first, a: after ?? null } satisfies Op.GiftsQueryVariables,
   );
@@ -427,7 +408,7 @@ export function subscribeGifts(
           ...GiftFields
         }
       }
-      ${GIFT}
+      ${GIFT_FIELDS}
     `,
     { s: filter.streamId ?? null, b: filter.broadcaster ?? null } satisfies Op.GiftSentSubscriptionVariables,
     (d) => onGift(d.giftSent),
