@@ -25,3 +25,14 @@ export const GIFT_FIELDS = /* GraphQL */ `
     removed
   }
 `;
+
+/** A gift type of the catalog. */
+export const GIFT_TYPE_FIELDS = /* GraphQL */ `
+  fragment GiftTypeFields on GiftType {
+    giftId
+    token
+    price
+    enabled
+    uri
+  }
+`;

@@ -12,6 +12,8 @@ export type PaidFrom =
 
 export type GiftFieldsFragment = { txId: string, blockNumber: number, logIndex: number, timestamp: number, finality: Finality, sender: string, broadcaster: string, giftId: string, quantity: number, token: string, total: string, broadcasterAmount: string, streamId: string, releaseAt: number, paidFrom: PaidFrom, removed: boolean };
 
+export type GiftTypeFieldsFragment = { giftId: string, token: string, price: string, enabled: boolean, uri: string };
+
 export type ProfileQueryVariables = Exact<{
   a: string;
 }>;

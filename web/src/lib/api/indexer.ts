@@ -5,13 +5,13 @@
  */
 import { gql, subscribe, type Subscription } from './graphql.js';
 import type * as Op from './generated/operations.js';
-import { GIFT_FIELDS } from '../../../../lib/graphql/fragments.js';
+import { GIFT_FIELDS, GIFT_TYPE_FIELDS } from '../../../../lib/graphql/fragments.js';
 
 export type Finality = Op.Finality;
 export type Profile = Op.ProfileFieldsFragment;
 export type Follow = Op.FollowFieldsFragment;
 export type Balance = Op.BalancesQuery['balances']['nodes'][number];
-export type GiftType = Op.CatalogQuery['giftCatalog']['nodes'][number];
+export type GiftType = Op.GiftTypeFieldsFragment;
 export type Gift = Op.GiftFieldsFragment;
 export type Leaderboard = Op.LeaderboardQuery['leaderboard'];
 export type LeaderboardEntry = Leaderboard['entries'][number];
@@ -169,17 +169,14 @@ export function fetchCatalog(): Promise<GiftType[]> {
     query Catalog {
       giftCatalog(first: 100) {
         nodes {
-          giftId
-          token
-          price
-          enabled
-          uri
+          ...GiftTypeFields
         }
         pageInfo {
           hasNextPage
         }
       }
     }
+    ${GIFT_TYPE_FIELDS}
   `)
     .then((d) => d.giftCatalog.nodes)
     .catch((err) => {
