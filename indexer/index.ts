@@ -74,7 +74,8 @@ export interface Indexer {
   readonly config: IndexerConfig;
   /**
    * The SQLite database, for the API (read only by convention: only the indexer writes). On
-   * Postgres (DATABASE_URL) reading it throws: the API does not read Postgres yet.
+   * Postgres (DATABASE_URL) reading it throws: the API does not read Postgres yet (reindex and
+   * verify run on both).
    */
   readonly db: Database.Database;
   /**
@@ -432,9 +433,9 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
     },
     verify() {
       return exclusive(async () => {
-        const { raw, derived } = await opened;
+        const { conn, raw, derived } = await opened;
         return verifyIndex({
-          db: indexer.db,
+          conn,
           raw,
           derived,
           client,

@@ -4,15 +4,16 @@
  * liabilities, epoch, split, freeze, catalog entry and the hold period is read with
  * walletsolidity/triggerconstantcontract and compared with the indexed rows as of the same block:
  * the calls run in chunks bracketed by reads of the solidified head, and each chunk's answers are
- * compared inside a SAVEPOINT where the reorg journal has rolled the tables back to that block.
+ * compared inside a transaction, always rolled back, where the reorg journal has rolled the tables
+ * back to that block. It reads through the indexer's SqlConnection, so it runs on SQLite and Postgres.
  */
-import type Database from 'better-sqlite3';
 import { utils as tronUtils } from 'tronweb';
 import type { Deployment } from '../lib/deployments.js';
 import { toBase58, toHex41, ZERO_ADDRESS } from '../lib/address.js';
 import { RetryableError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
-import { earningsAt, splitAt } from './db/views.js';
+import { earningsFrom, type EarningsRow, type PolicyRow, type SlotRow, splitFrom } from './db/views.js';
+import type { SqlConnection } from './db/sql.js';
 import type { DerivedStore } from './store/derived.js';
 import type { RawStore } from './store/raw.js';
 import type { BlockRef, TronClient } from './sync/tronClient.js';
@@ -35,7 +36,7 @@ export interface VerifyReport {
 }
 
 export interface VerifyDeps {
-  db: Database.Database;
+  conn: SqlConnection;
   raw: RawStore;
   derived: DerivedStore;
   client: TronClient;
@@ -55,7 +56,7 @@ interface Check {
   /** The chain's answer as text (`reverted` when the view reverts). */
   chain: (out: unknown[]) => string;
   /** The indexed value as of block `at`, as text. */
-  indexed: (at: BlockRef) => string;
+  indexed: (at: BlockRef) => Promise<string>;
 }
 
 const coder = tronUtils.ethersUtils.AbiCoder.defaultAbiCoder();
@@ -79,20 +80,23 @@ async function nextSolid(client: TronClient, seen: BlockRef): Promise<BlockRef> 
   return now;
 }
 
-function buildChecks(db: Database.Database, d: Deployment): Check[] {
+async function buildChecks(conn: SqlConnection, d: Deployment): Promise<Check[]> {
   const vault = d.contracts.GiftVault.address;
   const rewardPool = d.contracts.RewardPool.address;
-  const one = <T>(sql: string, ...p: unknown[]): T | undefined => db.prepare(sql).get(...p) as T | undefined;
+  const all = async <T>(sql: string, ...p: unknown[]): Promise<T[]> => (await conn.objects(sql, p)) as T[];
+  const one = async <T>(sql: string, ...p: unknown[]): Promise<T | undefined> => (await all<T>(sql, ...p))[0];
+  /** The first column of every row. */
+  const pluck = async (sql: string, ...p: unknown[]): Promise<string[]> =>
+    (await conn.rows(sql, p)).map((r) => r[0] as string);
   const text = (v: string | undefined | null): string => v ?? '0';
   const checks: Check[] = [];
   const view = (c: Omit<Check, 'chain'> & { chain?: Check['chain'] }): void => {
     checks.push({ chain: (out) => String(out[0]), ...c });
   };
 
-  const userTokens = db.prepare('SELECT user, token FROM vault_balances ORDER BY user, token').all() as {
-    user: string;
-    token: string;
-  }[];
+  const userTokens = await all<{ user: string; token: string }>(
+    'SELECT "user", token FROM vault_balances ORDER BY "user", token',
+  );
   for (const { user, token } of userTokens) {
     view({
       what: `GiftVault.balanceOf(${user}, ${token})`,
@@ -101,18 +105,22 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
       types: ['address', 'address'],
       values: [evmAddress(user), evmAddress(token)],
       outputs: ['uint256'],
-      indexed: () =>
+      indexed: async () =>
         text(
-          one<{ amount: string }>('SELECT amount FROM vault_balances WHERE user = ? AND token = ?', user, token)
-            ?.amount,
+          (
+            await one<{ amount: string }>(
+              'SELECT amount FROM vault_balances WHERE "user" = ? AND token = ?',
+              user,
+              token,
+            )
+          )?.amount,
         ),
     });
   }
 
-  const escrows = db.prepare('SELECT broadcaster, token FROM earnings ORDER BY broadcaster, token').all() as {
-    broadcaster: string;
-    token: string;
-  }[];
+  const escrows = await all<{ broadcaster: string; token: string }>(
+    'SELECT broadcaster, token FROM earnings ORDER BY broadcaster, token',
+  );
   for (const { broadcaster, token } of escrows) {
     view({
       what: `GiftVault.earningsOf(${broadcaster}, ${token})`,
@@ -122,8 +130,20 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
       values: [evmAddress(broadcaster), evmAddress(token)],
       outputs: ['uint256', 'uint256', 'uint64'],
       chain: (o) => `claimable=${o[0]} pending=${o[1]} next=${o[2]}`,
-      indexed: (at) => {
-        const e = earningsAt(db, broadcaster, token, at.timestamp);
+      indexed: async (at) => {
+        const e = earningsFrom(
+          await one<EarningsRow>(
+            'SELECT settled, escrowed_total, claimed_total FROM earnings WHERE broadcaster = ? AND token = ?',
+            broadcaster,
+            token,
+          ),
+          await all<SlotRow>(
+            'SELECT release_at, amount FROM escrow_slots WHERE broadcaster = ? AND token = ?',
+            broadcaster,
+            token,
+          ),
+          at.timestamp,
+        );
         return `claimable=${e.claimable} pending=${e.pending} next=${e.nextReleaseAt / 1000}`;
       },
     });
@@ -137,43 +157,43 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
     'SELECT token FROM pool',
     'SELECT token FROM reward_pool',
   ]) {
-    for (const t of db.prepare(sql).pluck().all() as string[]) tokens.add(t);
+    for (const t of await pluck(sql)) tokens.add(t);
   }
-  const sum = (sql: string, token: string): bigint =>
-    (db.prepare(sql).pluck().all(token) as string[]).reduce((s, v) => s + BigInt(v), 0n);
+  const sum = async (sql: string, token: string): Promise<bigint> =>
+    (await pluck(sql, token)).reduce((s, v) => s + BigInt(v), 0n);
   for (const token of [...tokens].sort()) {
     const tokenArg = { types: ['address'], values: [evmAddress(token)], outputs: ['uint256'] };
-    const treasuryOf = (): bigint =>
-      BigInt(text(one<{ balance: string }>('SELECT balance FROM treasury WHERE token = ?', token)?.balance));
-    const poolOf = (): bigint =>
-      BigInt(text(one<{ balance: string }>('SELECT balance FROM pool WHERE token = ?', token)?.balance));
-    const fundsOf = (): { unallocated: string; outstanding: string } | undefined =>
+    const treasuryOf = async (): Promise<bigint> =>
+      BigInt(text((await one<{ balance: string }>('SELECT balance FROM treasury WHERE token = ?', token))?.balance));
+    const poolOf = async (): Promise<bigint> =>
+      BigInt(text((await one<{ balance: string }>('SELECT balance FROM pool WHERE token = ?', token))?.balance));
+    const fundsOf = (): Promise<{ unallocated: string; outstanding: string } | undefined> =>
       one('SELECT unallocated, outstanding FROM reward_pool WHERE token = ?', token);
     view({
       what: `GiftVault.treasuryBalance(${token})`,
       contract: vault,
       signature: 'treasuryBalance(address)',
       ...tokenArg,
-      indexed: () => treasuryOf().toString(),
+      indexed: async () => (await treasuryOf()).toString(),
     });
     view({
       what: `GiftVault.poolAccrued(${token})`,
       contract: vault,
       signature: 'poolAccrued(address)',
       ...tokenArg,
-      indexed: () => poolOf().toString(),
+      indexed: async () => (await poolOf()).toString(),
     });
     view({
       what: `GiftVault.totalLiabilities(${token})`,
       contract: vault,
       signature: 'totalLiabilities(address)',
       ...tokenArg,
-      indexed: () =>
+      indexed: async () =>
         (
-          sum('SELECT amount FROM vault_balances WHERE token = ?', token) +
-          sum('SELECT held FROM earnings WHERE token = ?', token) +
-          treasuryOf() +
-          poolOf()
+          (await sum('SELECT amount FROM vault_balances WHERE token = ?', token)) +
+          (await sum('SELECT held FROM earnings WHERE token = ?', token)) +
+          (await treasuryOf()) +
+          (await poolOf())
         ).toString(),
     });
     view({
@@ -181,15 +201,15 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
       contract: rewardPool,
       signature: 'unallocated(address)',
       ...tokenArg,
-      indexed: () => text(fundsOf()?.unallocated),
+      indexed: async () => text((await fundsOf())?.unallocated),
     });
     view({
       what: `RewardPool.totalLiabilities(${token})`,
       contract: rewardPool,
       signature: 'totalLiabilities(address)',
       ...tokenArg,
-      indexed: () => {
-        const f = fundsOf();
+      indexed: async () => {
+        const f = await fundsOf();
         return f ? (BigInt(f.unallocated) + BigInt(f.outstanding)).toString() : '0';
       },
     });
@@ -202,14 +222,17 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
     types: [],
     values: [],
     outputs: ['uint256'],
-    indexed: () =>
+    indexed: async () =>
       text(
-        one<{ value: string }>("SELECT value FROM contract_state WHERE contract = 'GiftVault' AND key = 'holdPeriod'")
-          ?.value,
+        (
+          await one<{ value: string }>(
+            "SELECT value FROM contract_state WHERE contract = 'GiftVault' AND key = 'holdPeriod'",
+          )
+        )?.value,
       ),
   });
 
-  for (const epochId of db.prepare('SELECT epoch_id FROM reward_epochs ORDER BY epoch_id').pluck().all() as string[]) {
+  for (const epochId of await pluck('SELECT epoch_id FROM reward_epochs ORDER BY epoch_id')) {
     view({
       what: `RewardPool.epochInfo(${epochId})`,
       contract: rewardPool,
@@ -219,8 +242,8 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
       outputs: ['address', 'bytes32', 'uint256', 'uint256', 'uint64', 'bool', 'bool'],
       chain: (o) =>
         `token=${toBase58(`41${String(o[0]).slice(2)}`)} root=${String(o[1]).toLowerCase()} total=${o[2]} claimed=${o[3]} deadline=${o[4]} swept=${o[5]} cancelled=${o[6]}`,
-      indexed: () => {
-        const e = one<{
+      indexed: async () => {
+        const e = await one<{
           token: string;
           merkle_root: string;
           total: string;
@@ -236,10 +259,7 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
     });
   }
 
-  for (const broadcaster of db
-    .prepare('SELECT broadcaster FROM split_policies ORDER BY broadcaster')
-    .pluck()
-    .all() as string[]) {
+  for (const broadcaster of await pluck('SELECT broadcaster FROM split_policies ORDER BY broadcaster')) {
     view({
       what: `GiftVault.splitOf(${broadcaster})`,
       contract: vault,
@@ -248,17 +268,20 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
       values: [evmAddress(broadcaster)],
       outputs: ['uint16', 'uint16', 'uint16'],
       chain: (o) => `${o[0]}/${o[1]}/${o[2]}`,
-      indexed: (at) => {
-        const s = splitAt(db, broadcaster, at.timestamp);
+      indexed: async (at) => {
+        const policy = (b: string): Promise<PolicyRow | undefined> =>
+          one<PolicyRow>('SELECT * FROM split_policies WHERE broadcaster = ?', b);
+        const s = splitFrom(
+          broadcaster === ZERO_ADDRESS ? undefined : await policy(broadcaster),
+          await policy(ZERO_ADDRESS),
+          at.timestamp,
+        );
         return s ? `${s.broadcasterBps}/${s.poolBps}/${s.platformBps}` : '0/0/0';
       },
     });
   }
 
-  for (const broadcaster of db
-    .prepare('SELECT broadcaster FROM freezes ORDER BY broadcaster')
-    .pluck()
-    .all() as string[]) {
+  for (const broadcaster of await pluck('SELECT broadcaster FROM freezes ORDER BY broadcaster')) {
     view({
       what: `GiftVault.frozenUntil(${broadcaster})`,
       contract: vault,
@@ -266,14 +289,15 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
       types: ['address'],
       values: [evmAddress(broadcaster)],
       outputs: ['uint64'],
-      indexed: () =>
+      indexed: async () =>
         String(
-          (one<{ until: number }>('SELECT until FROM freezes WHERE broadcaster = ?', broadcaster)?.until ?? 0) / 1000,
+          ((await one<{ until: number }>('SELECT until FROM freezes WHERE broadcaster = ?', broadcaster))?.until ?? 0) /
+            1000,
         ),
     });
   }
 
-  for (const giftId of db.prepare('SELECT gift_id FROM gift_catalog ORDER BY gift_id').pluck().all() as string[]) {
+  for (const giftId of await pluck('SELECT gift_id FROM gift_catalog ORDER BY gift_id')) {
     view({
       what: `GiftVault.giftInfo(${giftId})`,
       contract: vault,
@@ -282,8 +306,8 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
       values: [BigInt(giftId)],
       outputs: ['address', 'uint256', 'bool', 'string'],
       chain: (o) => `token=${toBase58(`41${String(o[0]).slice(2)}`)} price=${o[1]} enabled=${o[2]} uri=${o[3]}`,
-      indexed: () => {
-        const g = one<{ token: string; price: string; enabled: number; uri: string }>(
+      indexed: async () => {
+        const g = await one<{ token: string; price: string; enabled: number; uri: string }>(
           'SELECT * FROM gift_catalog WHERE gift_id = ?',
           giftId,
         );
@@ -296,9 +320,9 @@ function buildChecks(db: Database.Database, d: Deployment): Check[] {
 
 /** Runs every check against the chain and the index; see the module comment. */
 export async function verifyIndex(deps: VerifyDeps): Promise<VerifyReport> {
-  const { db, raw, derived, client, log } = deps;
+  const { conn, raw, derived, client, log } = deps;
   await deps.catchUp();
-  const checks = buildChecks(db, deps.deployment);
+  const checks = await buildChecks(conn, deps.deployment);
   const differences: Difference[] = [];
   const blocks = new Set<number>();
   let pending = checks;
@@ -346,18 +370,19 @@ export async function verifyIndex(deps: VerifyDeps): Promise<VerifyReport> {
         continue;
       }
       blocks.add(number);
-      db.exec('SAVEPOINT verify_as_of');
-      try {
-        await derived.rollbackTo(number);
-        chunk.forEach((check, k) => {
-          const indexed = check.indexed(before);
-          if (indexed !== answers[k])
-            differences.push({ what: check.what, indexed, chain: answers[k]!, block: number });
-        });
-      } finally {
-        db.exec('ROLLBACK TO verify_as_of');
-        db.exec('RELEASE verify_as_of');
-      }
+      await conn.rolledBack(async () => {
+        try {
+          await derived.rollbackTo(number);
+          for (const [k, check] of chunk.entries()) {
+            const indexed = await check.indexed(before);
+            if (indexed !== answers[k])
+              differences.push({ what: check.what, indexed, chain: answers[k]!, block: number });
+          }
+        } finally {
+          // The rolled-back rows never reach the cache's next batch.
+          derived.discard();
+        }
+      });
     }
     pending = retry;
     if (retry.length) {

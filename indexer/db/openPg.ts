@@ -57,6 +57,23 @@ export async function openPostgres(url: string): Promise<SqlConnection> {
       const r = await client.query({ ...query(sql), values: params as unknown[], rowMode: 'array' });
       return r.rows as unknown[][];
     },
+    async objects(sql, params = []) {
+      const r = await client.query({ ...query(sql), values: params as unknown[] });
+      for (const row of r.rows as Record<string, unknown>[])
+        for (const k in row) if (typeof row[k] === 'boolean') row[k] = row[k] ? 1 : 0;
+      return r.rows as Record<string, unknown>[];
+    },
+    async rolledBack(fn) {
+      if (depth > 0) throw new Error('transactions do not nest');
+      depth++;
+      await client.query('BEGIN');
+      try {
+        return await fn();
+      } finally {
+        await client.query('ROLLBACK').catch(() => undefined);
+        depth--;
+      }
+    },
     async run(sql, params = []) {
       await client.query({ ...query(sql), values: params as unknown[] });
     },

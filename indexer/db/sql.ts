@@ -13,6 +13,13 @@ export interface SqlConnection {
   readonly dialect: Dialect;
   /** Rows of a query as arrays of column values, in select order. */
   rows(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
+  /**
+   * Rows of a query as objects by column name, booleans as 0/1 (as SQLite stores them), so a
+   * reader written against SQLite's rows reads Postgres' too (verify).
+   */
+  objects(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  /** Runs `fn` inside a transaction that is always rolled back (what-if reads: verify's rolled-back index). */
+  rolledBack<T>(fn: () => Promise<T>): Promise<T>;
   /** Runs a statement that returns no rows. */
   run(sql: string, params?: readonly unknown[]): Promise<void>;
   /**
@@ -44,6 +51,21 @@ export function sqliteConnection(db: Database.Database): SqlConnection {
       return prepared(sql)
         .raw(true)
         .all(...params) as unknown[][];
+    },
+    async objects(sql, params = []) {
+      return prepared(sql)
+        .raw(false)
+        .all(...params) as Record<string, unknown>[];
+    },
+    async rolledBack(fn) {
+      // A savepoint, which opens a transaction when none is open.
+      db.exec('SAVEPOINT rolled_back');
+      try {
+        return await fn();
+      } finally {
+        db.exec('ROLLBACK TO rolled_back');
+        db.exec('RELEASE rolled_back');
+      }
     },
     async run(sql, params = []) {
       prepared(sql).run(...params);

@@ -37,10 +37,26 @@ export interface EarningsAt {
 export function earningsAt(db: Database.Database, broadcaster: string, token: string, at: number): EarningsAt {
   const e = db
     .prepare('SELECT settled, escrowed_total, claimed_total FROM earnings WHERE broadcaster = ? AND token = ?')
-    .get(broadcaster, token) as { settled: string; escrowed_total: string; claimed_total: string } | undefined;
+    .get(broadcaster, token) as EarningsRow | undefined;
   const slots = db
     .prepare('SELECT release_at, amount FROM escrow_slots WHERE broadcaster = ? AND token = ?')
-    .all(broadcaster, token) as { release_at: number; amount: string }[];
+    .all(broadcaster, token) as SlotRow[];
+  return earningsFrom(e, slots, at);
+}
+
+/** The earnings row and escrow slots earningsAt reads (by whatever reader). */
+export interface EarningsRow {
+  settled: string;
+  escrowed_total: string;
+  claimed_total: string;
+}
+export interface SlotRow {
+  release_at: number;
+  amount: string;
+}
+
+/** earningsAt from rows already read. */
+export function earningsFrom(e: EarningsRow | undefined, slots: readonly SlotRow[], at: number): EarningsAt {
   const now = Math.floor(at / 1000) * 1000;
   let claimable = BigInt(e?.settled ?? '0');
   let pending = 0n;
@@ -69,7 +85,8 @@ export interface SplitBps {
   platformBps: number;
 }
 
-interface PolicyRow {
+/** A split_policies row as stored (booleans as 0/1). */
+export interface PolicyRow {
   broadcaster_bps: number;
   pool_bps: number;
   platform_bps: number;
@@ -85,15 +102,19 @@ interface PolicyRow {
 /** The split GiftVault.splitOf(broadcaster) returns at time `at` (ms); the zero address gives the default. */
 export function splitAt(db: Database.Database, broadcaster: string, at: number): SplitBps | undefined {
   const get = db.prepare('SELECT * FROM split_policies WHERE broadcaster = ?');
+  const o = broadcaster === ZERO_ADDRESS ? undefined : (get.get(broadcaster) as PolicyRow | undefined);
+  return splitFrom(o, get.get(ZERO_ADDRESS) as PolicyRow | undefined, at);
+}
+
+/** splitAt from the broadcaster's override row (none for the zero address) and the default row. */
+export function splitFrom(o: PolicyRow | undefined, d: PolicyRow | undefined, at: number): SplitBps | undefined {
   const now = Math.floor(at / 1000) * 1000;
   const due = (p: PolicyRow): boolean => p.has_next === 1 && p.effective_at <= now;
   const current = (p: PolicyRow): SplitBps =>
     due(p)
       ? { broadcasterBps: p.next_broadcaster_bps, poolBps: p.next_pool_bps, platformBps: p.next_platform_bps }
       : { broadcasterBps: p.broadcaster_bps, poolBps: p.pool_bps, platformBps: p.platform_bps };
-  const o = broadcaster === ZERO_ADDRESS ? undefined : (get.get(broadcaster) as PolicyRow | undefined);
   if (o && (due(o) ? o.next_active === 1 : o.active === 1)) return current(o);
-  const d = get.get(ZERO_ADDRESS) as PolicyRow | undefined;
   return d && current(d);
 }
 

@@ -203,6 +203,26 @@ describe('indexer on Postgres: devnet traffic, crashes and faults', function () 
       await ix.close();
     }
   });
+
+  it('verifies against the contracts on Postgres: no difference, then the two a tampered balance makes (its balanceOf, the totalLiabilities of its token)', async function () {
+    const { url, reader } = await dbs.fresh();
+    const ix = onPostgres(url);
+    try {
+      const clean = await ix.verify();
+      assert.ok(clean.checks > 20, `${clean.checks} checks`);
+      assert.deepEqual(clean.differences, []);
+      const [b] = await reader.all('SELECT "user", token, amount FROM vault_balances ORDER BY "user", token LIMIT 1');
+      await reader.all('UPDATE vault_balances SET amount = ? WHERE "user" = ? AND token = ?', '1', b!.user, b!.token);
+      const report = await ix.verify();
+      assert.deepEqual(
+        report.differences.map((d) => d.what),
+        [`GiftVault.balanceOf(${b!.user}, ${b!.token})`, `GiftVault.totalLiabilities(${b!.token})`],
+      );
+      assert.deepEqual([report.differences[0]!.indexed, report.differences[0]!.chain], ['1', b!.amount]);
+    } finally {
+      await ix.close();
+    }
+  });
 });
 
 describe('indexer on Postgres: finality and reorgs', function () {
@@ -300,6 +320,14 @@ describe('indexer on Postgres: finality and reorgs', function () {
       [(await giftRow(g1.txid))!.block_number, (await giftRow(g2.txid))!.block_number],
       [blocks[1], blocks[0]],
     );
+    assert.equal(await dumpOf(reader), await freshDump());
+  });
+
+  it('ends with zero differences against the contracts once everything is final', async function () {
+    await tre(devnet, 'tre_mine', [{ blocks: LAG }]);
+    const report = await ix.verify();
+    assert.deepEqual(report.differences, []);
+    assert.equal((await reader.all('SELECT count(*) AS n FROM reorg_journal'))[0]!.n, 0);
     assert.equal(await dumpOf(reader), await freshDump());
   });
 });
