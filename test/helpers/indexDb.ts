@@ -11,7 +11,7 @@ import * as schema from '../../indexer/db/schema.js';
 import { openDatabase } from '../../indexer/db/open.js';
 import { openPostgres } from '../../indexer/db/openPg.js';
 import { type SqlConnection, sqliteConnection } from '../../indexer/db/sql.js';
-import { type PostgresDatabase, postgresDatabase } from './postgres.js';
+import { type PostgresDatabase, postgresDatabase, postgresInstalled } from './postgres.js';
 
 type Row = Record<string, unknown>;
 
@@ -26,6 +26,8 @@ export interface TestIndexDb {
 
 export interface IndexBackend {
   name: 'SQLite' | 'Postgres';
+  /** Whether this machine can run it (Postgres needs its server binaries; see requireServer). */
+  installed(): boolean;
   /** A migrated, empty index database. */
   open(): Promise<TestIndexDb>;
 }
@@ -89,8 +91,8 @@ async function openPg(): Promise<TestIndexDb> {
   };
 }
 
-export const SQLITE_BACKEND: IndexBackend = { name: 'SQLite', open: openSqlite };
-export const POSTGRES_BACKEND: IndexBackend = { name: 'Postgres', open: openPg };
+export const SQLITE_BACKEND: IndexBackend = { name: 'SQLite', installed: () => true, open: openSqlite };
+export const POSTGRES_BACKEND: IndexBackend = { name: 'Postgres', installed: postgresInstalled, open: openPg };
 /** Both backends, for suites that run against each. */
 export const INDEX_BACKENDS: IndexBackend[] = [SQLITE_BACKEND, POSTGRES_BACKEND];
 

@@ -52,6 +52,29 @@ export function postgresBinDir(): string {
   return path.join(root, versions[0], 'bin');
 }
 
+/** Whether the Postgres server binaries are installed (postgresBinDir() would find them). */
+export function postgresInstalled(): boolean {
+  try {
+    postgresBinDir();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * For a suite's before(): skips it when `installed` is false, unless BLIVE_REQUIRE_SERVERS=1
+ * (.ci/run sets it, after installing them), where the missing server is an error: on CI these
+ * suites always run; on a machine without Postgres or Redis the default tests still pass.
+ */
+export function requireServer(ctx: Mocha.Context, name: string, installed: boolean): void {
+  if (installed) return;
+  if (process.env.BLIVE_REQUIRE_SERVERS === '1')
+    throw new Error(`${name} is not installed and BLIVE_REQUIRE_SERVERS=1: apt-get install it`);
+  console.warn(`  skipped: ${name} is not installed (apt-get install it to run these tests)`);
+  ctx.skip();
+}
+
 const asRoot = userInfo().uid === 0;
 
 /** Runs a server binary, as the postgres user when we are root; throws with its output on failure. */

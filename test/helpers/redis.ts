@@ -27,6 +27,16 @@ export function redisServerBinary(): string {
   return bin;
 }
 
+/** Whether redis-server is installed (redisServerBinary() would find it). */
+export function redisInstalled(): boolean {
+  try {
+    redisServerBinary();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether the server at `port` answers PING with PONG. */
 function pong(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -3,10 +3,14 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { portInUse } from './ports.js';
-import { postgresDatabase, startPostgresServer } from './postgres.js';
-import { startRedis } from './redis.js';
+import { postgresDatabase, postgresInstalled, requireServer, startPostgresServer } from './postgres.js';
+import { redisInstalled, startRedis } from './redis.js';
 
-describe('test helpers: Postgres', () => {
+describe('test helpers: Postgres', function () {
+  before(function () {
+    requireServer(this, 'postgresql', postgresInstalled());
+  });
+
   it('starts a server that answers queries, and stop() frees its port', async () => {
     const server = await startPostgresServer();
     try {
@@ -42,7 +46,11 @@ describe('test helpers: Postgres', () => {
   });
 });
 
-describe('test helpers: Redis', () => {
+describe('test helpers: Redis', function () {
+  before(function () {
+    requireServer(this, 'redis-server', redisInstalled());
+  });
+
   it('starts a server that answers commands, and stop() frees its port', async () => {
     const server = await startRedis();
     const client = createClient({ url: server.url });

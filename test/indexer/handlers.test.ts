@@ -15,6 +15,7 @@ import { FatalError } from '../../lib/errors.js';
 import { DerivedStore } from '../../indexer/store/derived.js';
 import type { EventArgs, RawEvent } from '../../indexer/store/raw.js';
 import { INDEX_BACKENDS, type TestIndexDb } from '../helpers/indexDb.js';
+import { requireServer } from '../helpers/postgres.js';
 
 type Row = Record<string, unknown>;
 
@@ -50,10 +51,12 @@ for (const backend of INDEX_BACKENDS)
     let block: number;
 
     before(async function () {
+      requireServer(this, 'postgresql', backend.installed());
       db = await backend.open();
     });
     after(async function () {
-      await db.close();
+      // Unset when before() skipped the suite.
+      await db?.close();
     });
     beforeEach(async function () {
       await db.reset();

@@ -15,7 +15,7 @@ import type { System } from '../helpers/contracts.js';
 import { startDevnet, tre, waitFor, type Devnet } from '../helpers/devnet.js';
 import { deployLagging, headNumber, indexerEnv, indexerFor, tempDir, writeDeployments } from '../helpers/indexer.js';
 import { dumpIndex, dumpSqliteIndex, postgresReader } from '../helpers/indexDb.js';
-import { type PostgresDatabase, postgresDatabase } from '../helpers/postgres.js';
+import { type PostgresDatabase, postgresDatabase, postgresInstalled, requireServer } from '../helpers/postgres.js';
 import {
   type Actors,
   gift,
@@ -71,6 +71,7 @@ describe('indexer on Postgres: devnet traffic, crashes and faults', function () 
     });
 
   before(async function () {
+    requireServer(this, 'postgresql', postgresInstalled());
     devnet = await startDevnet({ solidityLag: 3 });
     const start = await headNumber(devnet);
     sys = await deployLagging(devnet);
@@ -252,6 +253,7 @@ describe('indexer on Postgres: finality and reorgs', function () {
     (await reader.all('SELECT * FROM gifts WHERE tx_id = ?', txid))[0];
 
   before(async function () {
+    requireServer(this, 'postgresql', postgresInstalled());
     devnet = await startDevnet({ solidityLag: LAG });
     const start = await headNumber(devnet);
     sys = await deployLagging(devnet);
