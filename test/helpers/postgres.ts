@@ -6,7 +6,7 @@
  *
  * Speed: `initdb` (about a second) runs once per process; `postgresDatabase()` hands each suite
  * a fresh database on that shared server (CREATE DATABASE, milliseconds), dropped by its `stop()`,
- * and the shared server stops when the process exits. `startPostgresServer()` starts a server of
+ * and the shared server stops when the process exits, however it exits. `startPostgresServer()` starts a server of
  * its own, for tests of the server itself.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort } from './ports.js';
+import { cleanupAfterExit, freePort } from './ports.js';
 
 export interface PostgresServer {
   /** Connection URL of database `db` (default `postgres`). */
@@ -127,6 +127,8 @@ export async function startPostgresServer(): Promise<PostgresServer> {
         if (attempt >= 2) throw e;
       }
     }
+    const pgCtl = `${asRoot ? 'runuser -u postgres -- ' : ''}${path.join(postgresBinDir(), 'pg_ctl')}`;
+    cleanupAfterExit(`${pgCtl} -D ${dataDir} -m immediate -w stop >/dev/null 2>&1; rm -rf ${dataDir}`);
     const url = (db = 'postgres'): string => `postgres://postgres@127.0.0.1:${port}/${db}`;
     return {
       url,
@@ -151,21 +153,10 @@ let databases = 0;
 function sharedServer(): Promise<PostgresServer> {
   if (!shared) {
     shared = startPostgresServer();
-    shared.then(
-      (s) =>
-        // Mocha exits the process when done: stop the server with it (synchronously, as exit handlers must).
-        process.once('exit', () => {
-          try {
-            run('pg_ctl', ['-D', s.dataDir, '-m', 'immediate', '-w', 'stop']);
-          } catch {
-            // already stopped
-          }
-          rmSync(s.dataDir, { recursive: true, force: true });
-        }),
-      () => {
-        shared = undefined;
-      },
-    );
+    // Mocha exits the process when done: the server stops within a second of it (cleanupAfterExit).
+    shared.catch(() => {
+      shared = undefined;
+    });
   }
   return shared;
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createConnection } from 'node:net';
-import { freePort } from './ports.js';
+import { cleanupAfterExit, freePort } from './ports.js';
 
 export interface RedisServer {
   /** redis://127.0.0.1:<port> */
@@ -98,15 +98,14 @@ export async function startRedis(): Promise<RedisServer> {
       const port = await freePort();
       const child = await startOn(bin, port, dir);
       if (!child) continue;
-      const kill = (): void => {
-        child.kill('SIGKILL');
-      };
-      process.once('exit', kill);
+      // Stopped with this process however it ends (a no-op once stop() ran).
+      cleanupAfterExit(
+        `grep -qa 127.0.0.1:${port} /proc/${child.pid}/cmdline 2>/dev/null && kill -9 ${child.pid}; rm -rf ${dir}`,
+      );
       return {
         url: `redis://127.0.0.1:${port}`,
         port,
         async stop() {
-          process.removeListener('exit', kill);
           child.kill('SIGTERM');
           await exited(child);
           rmSync(dir, { recursive: true, force: true });
