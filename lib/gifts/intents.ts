@@ -257,18 +257,40 @@ export function tronWebTypedData<K extends PrimaryType>(
   };
 }
 
-/** The arguments of GiftVault's `settleGifts` for these intents (addresses as `0x` + 20-byte hex), for an ABI coder. */
-export function intentTuple(i: GiftIntent): unknown[] {
-  const evm = (a: string): string => `0x${toHex41(a)!.slice(2)}`;
-  return [
-    evm(i.sender),
-    evm(i.broadcaster),
-    i.giftId,
-    i.quantity,
-    i.streamId,
-    evm(i.token),
-    i.maxTotal,
-    i.nonce,
-    i.deadline,
-  ];
+/** `0x` + the 20-byte hex of an address, as an ABI coder takes it. */
+export function evmAddress(address: string): string {
+  const hex = toHex41(address);
+  if (!hex) throw new TypeError(`not a TRON address: ${address}`);
+  return `0x${hex.slice(2)}`;
 }
+
+/** The fields of a message in struct order, addresses as `0x` + 20-byte hex: the tuple an ABI coder takes. */
+export function messageTuple<K extends PrimaryType>(type: K, message: Messages[K]): (string | bigint)[] {
+  return (TYPES[type] as readonly Field<Messages[K]>[]).map((f) =>
+    f.type === 'address' ? evmAddress(message[f.name] as string) : (message[f.name] as bigint),
+  );
+}
+
+/** A gift intent as the tuple of `settleGifts`. */
+export const intentTuple = (i: GiftIntent): (string | bigint)[] => messageTuple('GiftIntent', i);
+
+/** IGiftSessions.SkipReason, by its index in IntentSkipped's `reason`. */
+export const SKIP_REASONS = [
+  'BadSignature',
+  'Replayed',
+  'NonceGap',
+  'SessionEnded',
+  'Expired',
+  'WrongToken',
+  'SelfGift',
+  'NotBroadcaster',
+  'UnknownGift',
+  'GiftDisabled',
+  'InvalidQuantity',
+  'TokenNotAllowed',
+  'TermsChanged',
+  'GiftTooSmall',
+  'OverCap',
+  'InsufficientBalance',
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
