@@ -115,6 +115,12 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         bool dirty;
     }
 
+    /// @dev A broadcaster met in the batch: registered (checked once), with its split of now.
+    struct RecipientDraft {
+        address broadcaster;
+        Split split;
+    }
+
     struct EarningsDraft {
         address broadcaster;
         address token;
@@ -134,6 +140,8 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         BalanceDraft[] balances;
         EarningsDraft[] earnings;
         TokenDraft[] tokens;
+        RecipientDraft[] recipients;
+        uint256 nRecipients;
         uint256 nSessions;
         uint256 nBalances;
         uint256 nEarnings;
@@ -583,9 +591,12 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         b.balances = new BalanceDraft[](n);
         b.earnings = new EarningsDraft[](n);
         b.tokens = new TokenDraft[](n);
+        b.recipients = new RecipientDraft[](n);
         b.releaseAt = EscrowLib.releaseTime(block.timestamp, _holdPeriod);
+        // One receipt for the whole batch: each applied intent overwrites every field.
+        GiftReceipt memory r;
         for (uint256 i = 0; i < n; ++i) {
-            _settleOne(b, intents[i], signatures[i]);
+            _settleOne(b, r, intents[i], signatures[i]);
         }
         _writeBatch(b);
     }
@@ -620,7 +631,7 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         SessionLib.Session storage s = _sessions[sessionKey];
         if (s.viewer == address(0)) return (viewer, token, 0, 0, 0, 0, 0, false);
         endsAt = s.endOf();
-        return (s.viewer, s.token, s.cap, s.spent, s.nonce, endsAt, endsAt + s.grace, s.released);
+        return (s.viewer, s.token, s.cap, s.spentOf(), s.nonceOf(), endsAt, endsAt + s.grace, s.released);
     }
 
     /// @inheritdoc IGiftSessions
@@ -668,6 +679,15 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
     {
         if (broadcaster == sender) return (false, SkipReason.SelfGift, token, 0);
         if (!profiles.isBroadcaster(broadcaster)) return (false, SkipReason.NotBroadcaster, token, 0);
+        return _priceGift(giftId, quantity, expectedToken, maxTotal);
+    }
+
+    /// @dev The catalog's checks of `_price`, after the recipient's.
+    function _priceGift(uint256 giftId, uint256 quantity, address expectedToken, uint256 maxTotal)
+        private
+        view
+        returns (bool ok, SkipReason why, address token, uint256 total)
+    {
         Gift storage g = _gifts[giftId];
         if (!g.exists) return (false, SkipReason.UnknownGift, token, 0);
         if (!g.enabled) return (false, SkipReason.GiftDisabled, token, 0);
@@ -712,10 +732,9 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
     /// @dev Applies one intent or skips it. A nonce is consumed once the intent is proven signed
     /// with the nonce due (whatever follows), so an intent is final either way and can never apply
     /// later; a session nonce ahead of the one due is not consumed.
-    function _settleOne(Batch memory b, GiftIntent calldata it, bytes calldata signature) private {
+    function _settleOne(Batch memory b, GiftReceipt memory r, GiftIntent calldata it, bytes calldata signature) private {
         bytes32 digest = _typedDigest(keccak256(abi.encode(GIFT_INTENT_TYPEHASH, it)));
         address signer = SessionLib.recover(digest, signature);
-        GiftReceipt memory r;
         SkipReason why = SkipReason.BadSignature;
         bool ok;
         if (signer != address(0)) {
@@ -745,10 +764,10 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         d.dirty = true;
         if (block.timestamp > it.deadline) return (false, SkipReason.Expired);
         if (it.token != s.token) return (false, SkipReason.WrongToken);
-        (bool ok, SkipReason why) = _priceInto(r, it);
+        (bool ok, SkipReason why, Split memory split) = _priceInto(b, r, it);
         if (!ok) return (false, why);
         if (r.total > s.cap - d.spent) return (false, SkipReason.OverCap);
-        if (!_split(r)) return (false, SkipReason.GiftTooSmall);
+        if (!_split(r, split)) return (false, SkipReason.GiftTooSmall);
         // Cannot overflow: spent + total <= cap < 2^128, checked above.
         d.spent += uint128(r.total);
         return (true, why);
@@ -761,11 +780,11 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         if (bits & bit != 0) return (false, SkipReason.Replayed);
         words[it.nonce >> 8] = bits | bit;
         if (block.timestamp > it.deadline) return (false, SkipReason.Expired);
-        (bool ok, SkipReason why) = _priceInto(r, it);
+        (bool ok, SkipReason why, Split memory split) = _priceInto(b, r, it);
         if (!ok) return (false, why);
         BalanceDraft memory d = _balanceDraft(b, it.sender, r.token);
         if (d.balance < r.total) return (false, SkipReason.InsufficientBalance);
-        if (!_split(r)) return (false, SkipReason.GiftTooSmall);
+        if (!_split(r, split)) return (false, SkipReason.GiftTooSmall);
         // Cannot underflow: checked above.
         unchecked {
             d.balance -= r.total;
@@ -774,9 +793,17 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         return (true, why);
     }
 
-    /// @dev Prices an intent's gift into the receipt.
-    function _priceInto(GiftReceipt memory r, GiftIntent calldata it) private view returns (bool ok, SkipReason why) {
-        (ok, why, r.token, r.total) = _price(it.sender, it.broadcaster, it.giftId, it.quantity, it.token, it.maxTotal);
+    /// @dev Prices an intent's gift into the receipt, with `_price`'s checks in its order; the
+    /// recipient's registration and split are read once per broadcaster and batch.
+    function _priceInto(Batch memory b, GiftReceipt memory r, GiftIntent calldata it)
+        private
+        view
+        returns (bool ok, SkipReason why, Split memory split)
+    {
+        if (it.broadcaster == it.sender) return (false, SkipReason.SelfGift, split);
+        (ok, split) = _recipient(b, it.broadcaster);
+        if (!ok) return (false, SkipReason.NotBroadcaster, split);
+        (ok, why, r.token, r.total) = _priceGift(it.giftId, it.quantity, it.token, it.maxTotal);
         r.sender = it.sender;
         r.broadcaster = it.broadcaster;
         r.giftId = it.giftId;
@@ -785,9 +812,20 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         r.fromVault = true;
     }
 
+    /// @dev Whether `broadcaster` is registered, and its split: from the batch's draft, or read and drafted.
+    function _recipient(Batch memory b, address broadcaster) private view returns (bool, Split memory) {
+        uint256 i = b.nRecipients;
+        while (i > 0 && b.recipients[i - 1].broadcaster != broadcaster) --i;
+        if (i > 0) return (true, b.recipients[i - 1].split);
+        if (!profiles.isBroadcaster(broadcaster)) return (false, Split(0, 0, 0));
+        Split memory split = _effective(broadcaster);
+        b.recipients[b.nRecipients++] = RecipientDraft(broadcaster, split);
+        return (true, split);
+    }
+
     /// @dev Fills the receipt's shares; false when the broadcaster's rounds down to zero.
-    function _split(GiftReceipt memory r) private view returns (bool) {
-        (r.broadcasterAmount, r.poolAmount, r.platformAmount) = _effective(r.broadcaster).amountsOf(r.total);
+    function _split(GiftReceipt memory r, Split memory split) private pure returns (bool) {
+        (r.broadcasterAmount, r.poolAmount, r.platformAmount) = split.amountsOf(r.total);
         return r.broadcasterAmount != 0;
     }
 
@@ -818,7 +856,8 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         uint256 i = b.nSessions;
         while (i > 0 && b.sessions[i - 1].key != key) --i;
         if (i > 0) return b.sessions[i - 1];
-        SessionDraft memory d = SessionDraft(key, s.spent, s.nonce, false);
+        uint256 ledger = s.ledger;
+        SessionDraft memory d = SessionDraft(key, uint128(ledger), uint64(ledger >> 128), false);
         b.sessions[b.nSessions++] = d;
         return d;
     }
@@ -838,8 +877,7 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
             SessionDraft memory d = b.sessions[i];
             if (!d.dirty) continue;
             SessionLib.Session storage s = _sessions[d.key];
-            s.spent = d.spent;
-            s.nonce = d.nonce;
+            s.ledger = SessionLib.pack(d.spent, d.nonce, uint40(s.ledger >> 192));
         }
         for (uint256 i = 0; i < b.nBalances; ++i) {
             BalanceDraft memory d = b.balances[i];

@@ -9,17 +9,18 @@ import {IGiftVault} from "../interfaces/IGiftVault.sol";
 /// GiftVault's TIP-712 messages.
 library SessionLib {
     /// @notice A gift session. Invariant: cap >= spent; until released, cap - spent is the reserve,
-    /// owed to the viewer and counted in the vault's user total. The last slot is the one a batch writes.
+    /// owed to the viewer and counted in the vault's user total.
+    /// @dev `ledger` packs spent (bits 0-127), the next nonce (128-191) and the expiry (192-231) in
+    /// the one word a batch writes, with one SSTORE (Solidity writes packed fields one by one); the
+    /// expiry keeps it non-zero, so a batch pays for a rewrite (5,000 energy), never a new slot (20,000).
     struct Session {
         address viewer;
-        uint40 expiresAt;
         uint40 closedAt;
         bool released;
         address token;
         uint32 grace;
         uint128 cap;
-        uint128 spent;
-        uint64 nonce;
+        uint256 ledger;
     }
 
     uint256 internal constant MAX_SESSION_DURATION = 30 days;
@@ -51,7 +52,7 @@ library SessionLib {
         }
         Session storage s = sessions[key];
         s.viewer = viewer;
-        s.expiresAt = uint40(expiresAt);
+        s.ledger = pack(0, 0, uint40(expiresAt));
         s.token = token;
         s.grace = grace;
         s.cap = uint128(cap);
@@ -78,7 +79,7 @@ library SessionLib {
         if (s.viewer == address(0) || s.released) revert IGiftSessions.NothingToRelease(key);
         uint64 releasableAt = endOf(s) + s.grace;
         if (block.timestamp < releasableAt) revert IGiftSessions.SessionNotReleasable(key, releasableAt);
-        uint256 left = s.cap - s.spent;
+        uint256 left = s.cap - spentOf(s);
         s.released = true;
         balances[s.viewer][s.token] += left;
         emit IGiftSessions.SessionReleased(key, s.viewer, s.token, left);
@@ -92,7 +93,22 @@ library SessionLib {
 
     /// @notice When the session ends: when it was closed, else its expiry.
     function endOf(Session storage s) internal view returns (uint64) {
-        return s.closedAt != 0 ? s.closedAt : s.expiresAt;
+        return s.closedAt != 0 ? s.closedAt : uint40(s.ledger >> 192);
+    }
+
+    /// @notice What the session's settled gifts cost.
+    function spentOf(Session storage s) internal view returns (uint128) {
+        return uint128(s.ledger);
+    }
+
+    /// @notice The nonce the session's next intent must carry.
+    function nonceOf(Session storage s) internal view returns (uint64) {
+        return uint64(s.ledger >> 128);
+    }
+
+    /// @notice The ledger word of spent, next nonce and expiry.
+    function pack(uint128 spent, uint64 nonce, uint40 expiresAt) internal pure returns (uint256) {
+        return uint256(spent) | (uint256(nonce) << 128) | (uint256(expiresAt) << 192);
     }
 
     /// @notice The signer of a 65-byte r || s || v signature (v 27 or 28, s in the lower half), or zero.

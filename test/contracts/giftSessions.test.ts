@@ -150,7 +150,9 @@ describe('GiftVault gift sessions and signed intents', function () {
   async function expectCustody(): Promise<void> {
     for (const t of [TRX_ADDRESS, sys.btt]) {
       const real =
-        t === TRX_ADDRESS ? await trxBalance(dn, vault) : ((await call(dn, t, 'balanceOf(address)', [vault])) as bigint);
+        t === TRX_ADDRESS
+          ? await trxBalance(dn, vault)
+          : ((await call(dn, t, 'balanceOf(address)', [vault])) as bigint);
       assert.equal(real, await liabilities(t), `custody of ${t}`);
     }
   }
@@ -500,10 +502,7 @@ describe('GiftVault gift sessions and signed intents', function () {
       ]);
       const close = { viewer: addr[BOB]!, sessionKey: req.sessionKey, deadline: now() + 60n };
       await expectRevert(
-        v(RELAYER, CLOSE, [
-          messageTuple('CloseSession', close),
-          signTyped(domain, 'CloseSession', close, key(CAROL)),
-        ]),
+        v(RELAYER, CLOSE, [messageTuple('CloseSession', close), signTyped(domain, 'CloseSession', close, key(CAROL))]),
         'InvalidSignature',
         [addr[BOB]],
       );
@@ -570,7 +569,7 @@ describe('GiftVault gift sessions and signed intents', function () {
   describe('energy', function () {
     it('prints energy per gift: a batch of 50 intents from 10 senders against one sendGift', async function () {
       this.timeout(120_000);
-      const keys = [];
+      const keys: string[] = [];
       for (const u of VIEWERS) keys.push((await openRelayed(u, { cap: 50n * PRICE.TRX })).privateKey);
       // Warm the broadcasters' escrow slots and the totals, as a running platform has them.
       await v(BOB, 'sendGift(address,uint256,uint256,uint256,address,uint256)', [
