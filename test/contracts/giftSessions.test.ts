@@ -598,9 +598,8 @@ describe('GiftVault gift sessions and signed intents', function () {
       ]);
       const batch: Signed[] = [];
       for (let n = 0; n < 5; n++)
-        VIEWERS.forEach((u, i) =>
-          batch.push(signed(intent(u, BigInt(n), { broadcaster: addr[n % 2 ? FRANK : ALICE]! }), keys[i]!)),
-        );
+        for (const [i, u] of VIEWERS.entries())
+          batch.push(signed(intent(u, BigInt(n), { broadcaster: addr[n % 2 ? FRANK : ALICE]! }), keys[i]!));
       const r = await settle(batch);
       assert.equal(giftsSent(r).length, 50);
       assert.deepEqual(skipped(r), []);
