@@ -2,8 +2,11 @@
  * Properties of GiftVault and RewardPool on the devnet, in the style of 0xSplits'
  * `invariant_totalBalance`: a seeded handler drives random sequences of deposits, gifts, claims,
  * withdrawals, pool funding and flushes, reward epochs, sweeps, clock jumps and policy changes
- * (splits, hold period, pause, freezes, the allow-list) across five users and three tokens, and a
- * bigint model predicts every outcome. Steps the contracts must refuse are attempted too: they must
+ * (splits, hold period, pause, freezes, the allow-list), gift sessions (opened relayed or direct,
+ * closed, released after their grace period) and batches of signed gift intents (session and wallet
+ * intents, with forged, replayed, cross-chain, cross-vault, relayer-altered, expired, over-cap and
+ * ended-session ones among them) across five users and three tokens, and a bigint model predicts
+ * every outcome, each skipped intent's reason included. Steps the contracts must refuse are attempted too: they must
  * revert with the expected custom error and arguments and change nothing but the sender's fee.
  *
  * After every step:
@@ -13,6 +16,10 @@
  *      and next-release earnings (`earningsOf`), treasury, pool credits, unallocated funds, and every wallet's balances;
  *  (c) value: per token, the wallets of every account involved + vault + pool (the treasury
  *      recipient is one of the wallets) stay constant, less the TRX fees burned, summed from receipts.
+ * Custody and conservation count every unreleased session's reserve among the vault's liabilities.
+ * After every session step and time jump, each session's `sessionOf` equals the model (spent never
+ * above the cap, the next nonce, end, release), so no intent applied twice (no replay), no session
+ * was overspent, and none settled an intent after its end plus grace (expired sessions refused).
  * After every step that changes configuration, and every ten steps, the configuration views
  * (allow-list, pause, hold, freezes, splits, broadcaster status, and the single escrow views
  * pendingEarnings, claimableEarnings and nextReleaseOf) are checked too. Two properties
@@ -2155,9 +2162,20 @@ export function describeInvariants(run: InvariantRun | undefined): void {
           items.push({ ...again, how: `again(${again.how})` });
           continue;
         }
-        const s = m.sessions.size && rng.chance(0.65) ? pickSession() : undefined;
+        // Mostly a live session, so most intents apply; sometimes any (ended ones are refused).
+        const live = [...m.sessions.values()].filter((x) => !x.released && ts < sessionEnd(x) + x.grace);
+        const s =
+          m.sessions.size && rng.chance(0.65)
+            ? live.length && rng.chance(0.8)
+              ? rng.pick(live)
+              : pickSession()
+            : undefined;
         const sender = s?.viewer ?? pickUser();
-        const f = intentFields(sender, s?.token, s ? s.cap - s.spent : m.vault[sender]![pickToken()]);
+        const held = TOKENS.filter((x) => m.vault[sender]![x] > 0n);
+        const walletToken = held.length ? rng.pick(held) : pickToken();
+        const f = s
+          ? intentFields(sender, s.token, s.cap - s.spent)
+          : intentFields(sender, walletToken, m.vault[sender]![walletToken]);
         const deadline = rng.chance(0.06) ? ts - 1n : ts + BigInt(rng.int(0, HOUR));
         let nonce: bigint;
         let how: string;
