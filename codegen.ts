@@ -41,12 +41,12 @@ const config: CodegenConfig = {
       },
     },
     'live/internal/generated/indexer.ts': {
-      documents: ['live/internal/indexer.ts'],
+      documents: ['live/internal/indexer.ts', 'lib/graphql/fragments.ts'],
       plugins: ['typescript-operations'],
       config: client,
     },
     'web/src/lib/api/generated/operations.ts': {
-      documents: ['web/src/lib/api/indexer.ts'],
+      documents: ['web/src/lib/api/indexer.ts', 'lib/graphql/fragments.ts'],
       plugins: ['typescript-operations'],
       config: client,
     },

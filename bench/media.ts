@@ -24,7 +24,7 @@ import type { Page } from 'playwright-core';
 import type { MediaStream as MediaStreamInfo } from '../live/streams/media/backend.js';
 import { createEmbeddedBackend } from '../live/streams/media/embedded/backend.js';
 import { launchBrowser, localContext } from '../test/helpers/browser.js';
-import { type VideoSample, startMediaServer, waitFor } from '../test/helpers/media.js';
+import { type VideoSample, publishBusyCamera, startMediaServer, waitFor } from '../test/helpers/media.js';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
 const MAX_LADDERS = Number(process.env.BENCH_LADDERS ?? 3);
@@ -67,16 +67,7 @@ async function quality(
 ): Promise<void> {
   const stream = await backend.createStream({ name: 'quality', audioOnly: false });
   const broadcaster = await open();
-  const pub = await broadcaster.evaluate(async (url) => {
-    const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
-    const camera = window.media.busyStream(1280, 720, 30);
-    const r = await window.media.whipPublish(
-      url,
-      new MediaStream([...camera.getVideoTracks(), ...mic.getAudioTracks()]),
-    );
-    if (r.pc) (window as unknown as { send: unknown }).send = window.media.watchVideo(r.pc, 'send');
-    return { status: r.status, body: r.body };
-  }, stream.ingestUrl);
+  const pub = await publishBusyCamera(broadcaster, stream.ingestUrl);
   if (pub.status !== 201) throw new Error(`WHIP publish failed: ${pub.status} ${pub.body}`);
   await live(stream);
   await new Promise((r) => setTimeout(r, 2000));

@@ -1,15 +1,16 @@
 /**
  * Deployments: what `deployments/<network>.json` (written by the migrations, the one place every
- * part learns addresses from) says, read and checked. The contract list is written here once.
+ * part learns addresses from) says, read and checked. The contract list is written once, in
+ * `contractNames.ts`, and re-exported here.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { toHex41 } from './address.js';
 import { PROJECT_ROOT } from './config.js';
+import { CONTRACT_NAMES } from './contractNames.js';
 import { FatalError } from './errors.js';
 
-/** The contracts BLive deploys: the indexer follows each, the platform guards each. */
-export const CONTRACT_NAMES = ['Profiles', 'GiftVault', 'RewardPool'] as const;
+export { CONTRACT_NAMES };
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 
 export interface ContractDeployment {

@@ -3,11 +3,14 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const Profiles = artifacts.require('Profiles');
-const RewardPool = artifacts.require('RewardPool');
-const GiftVault = artifacts.require('GiftVault');
-const MockBTT = artifacts.require('MockBTT');
-const MockUSDT = artifacts.require('MockUSDT');
+// The names are written once, in lib/contractNames.ts; tsx (a dependency) loads it here.
+const { require: requireTs } = require('tsx/cjs/api');
+const { CONTRACT_NAMES, MOCK_TOKEN_NAMES } = requireTs('../lib/contractNames.ts', __filename);
+
+const artifactOf = Object.fromEntries([...CONTRACT_NAMES, ...MOCK_TOKEN_NAMES].map((n) => [n, artifacts.require(n)]));
+// The constructors wire these by name; a name added to the lists but not deployed below fails
+// when its address is read for the deployments file.
+const { Profiles, RewardPool, GiftVault, MockBTT, MockUSDT } = artifactOf;
 
 const root = path.resolve(__dirname, '..');
 const deployConfig = JSON.parse(fs.readFileSync(path.join(root, 'config', 'deploy.json'), 'utf8'));
@@ -63,17 +66,14 @@ module.exports = async function (deployer, network) {
   }
 
   const b58 = (a) => (a.startsWith('T') ? a : tronWeb.address.fromHex(a));
-  const contracts = { Profiles, RewardPool, GiftVault, ...(tokensFor(network) ? {} : { MockBTT, MockUSDT }) };
+  const deployed = tokensFor(network) ? CONTRACT_NAMES : [...CONTRACT_NAMES, ...MOCK_TOKEN_NAMES];
   const out = {
     network,
     fullHost: tronWeb.fullNode.host,
     deployBlock: startBlock,
     deployedAt: new Date().toISOString(),
     contracts: Object.fromEntries(
-      Object.entries(contracts).map(([name, c]) => [
-        name,
-        { address: b58(c.address), abi: `build/contracts/${name}.json` },
-      ]),
+      deployed.map((name) => [name, { address: b58(artifactOf[name].address), abi: `build/contracts/${name}.json` }]),
     ),
     tokens: { TRX: tokenAddress.TRX, BTT: tokens.BTT, USDT: tokens.USDT },
   };

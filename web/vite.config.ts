@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { CONTRACT_NAMES, readDeployment } from '../lib/deployments.js';
+import { WEB_ABI_NAMES } from '../lib/contractNames.js';
+import { readDeployment } from '../lib/deployments.js';
 import { webConfig } from '../lib/webConfig.js';
 
 const webDir = dirname(fileURLToPath(import.meta.url));
@@ -31,7 +32,7 @@ function abisPlugin(): Plugin {
     load(loadId) {
       if (loadId !== `\0${id}`) return undefined;
       const out: Record<string, unknown> = {};
-      for (const name of [...CONTRACT_NAMES, 'MockBTT']) {
+      for (const name of WEB_ABI_NAMES) {
         const file = resolve(repoDir, 'build/contracts', `${name}.json`);
         this.addWatchFile(file);
         out[name] = (JSON.parse(readFileSync(file, 'utf8')) as { abi: unknown }).abi;

@@ -1,12 +1,15 @@
 /**
  * The devnet's read-only calls, as pieces Chain runs under its lock: building an unsigned
- * TriggerSmartContract, rewinding the state to an older block inside a checkpoint (solidified
- * reads, persistence) and searching the energy a call needs.
+ * TriggerSmartContract, running a constant call, rewinding the state to an older block inside a
+ * checkpoint (solidified reads, persistence) and searching the energy a call needs.
  */
+import type { ChainCore } from './core.js';
 import { DevnetError, TxRejected } from './errors.js';
+import { hexToBytes } from './hex.js';
 import type { AccountRecord, JournaledState } from './state.js';
 import { buildUnsignedJson, contractValueJson } from './tx.js';
 import type { Block, CallArgs, ConstantResult } from './types.js';
+import type { TronVm } from './vm.js';
 
 /** Builds the unsigned TriggerSmartContract java-tron returns from `wallet/triggersmartcontract`. */
 export function buildTrigger(
@@ -39,6 +42,54 @@ export function buildTrigger(
     },
     a.permissionId,
   );
+}
+
+/**
+ * Runs a call on the head state, or the solidified one, inside a checkpoint it reverts, so none of
+ * its effects are kept. The caller holds the chain's lock.
+ */
+export async function runConstantCall(
+  core: ChainCore,
+  vm: TronVm,
+  a: CallArgs,
+  solid: boolean,
+  energyLimit: bigint,
+): Promise<ConstantResult> {
+  const { state } = core;
+  const target = core.account(a.contract, solid);
+  if (!target?.code?.length) throw TxRejected.validate('No contract or not a smart contract');
+  await state.checkpoint();
+  try {
+    if (solid) core.rewindTo(core.solidifiedNumber);
+    const base = solid ? core.history.blocks[core.solidifiedNumber]! : core.head;
+    // java-tron runs constant calls in the context of the head block itself
+    // (Wallet.callConstantContract): NUMBER and TIMESTAMP are the head's, not a next block's.
+    const ctx = core.contextAt(base.number, base.timestamp);
+    state.now = ctx.timestamp;
+    const owner = state.readAccount(a.owner.slice(2));
+    if (a.callValue > 0n && (owner?.balance ?? 0n) < a.callValue) {
+      // A constant call may carry value the caller does not have; java-tron refuses it.
+      throw TxRejected.validate('Validate InternalTransfer error, balance is not sufficient.');
+    }
+    const r = await vm.call({
+      txID: '00'.repeat(32),
+      caller: a.owner,
+      to: a.contract,
+      value: a.callValue,
+      data: hexToBytes(a.data),
+      energyLimit,
+      block: ctx,
+    });
+    return {
+      ret: r.ret,
+      energyUsed: r.energyUsed,
+      returnData: Buffer.from(r.returnData).toString('hex'),
+      logs: r.logs,
+      message: r.message,
+    };
+  } finally {
+    await state.revert();
+  }
 }
 
 /** Writes, inside the open checkpoint, the values the state had at `height`. */

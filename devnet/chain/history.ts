@@ -1,7 +1,8 @@
 /**
  * The devnet's sealed blocks and their indexes: blocks by number and id, transactions by id, and
- * each contract's events in chain order. Chain pushes a block when it seals one and pops blocks
- * for reverts and reorgs; the state's undo logs stay Chain's business.
+ * each contract's events in chain order. The producer (producer.ts) pushes a block when it seals
+ * one and pops blocks for reverts and reorgs; applying a block's undo log to the state is its
+ * caller's business.
  */
 import type { Block, EventRecord } from './types.js';
 import { DevnetError } from './errors.js';

@@ -6,6 +6,7 @@
  */
 import { LiveError } from './errors.js';
 import { describeError } from '../../lib/errors.js';
+import { GIFT_FIELDS, GIFT_TYPE_FIELDS } from '../../lib/graphql/fragments.js';
 import type { Logger } from '../../lib/log.js';
 import type {
   FinalBlockQuery,
@@ -13,6 +14,7 @@ import type {
   FollowsQueryVariables,
   GiftCatalogQuery,
   GiftFieldsFragment,
+  GiftTypeFieldsFragment,
   GiftSentSubscription,
   ProfileQuery,
   ProfileQueryVariables,
@@ -25,28 +27,10 @@ export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Pro
 /** What live needs of a profile (an unregistered address gives `registered: false`). */
 export type ProfileInfo = { address: string } & NonNullable<ProfileQuery['profile']>;
 
-export type CatalogGift = GiftCatalogQuery['giftCatalog']['nodes'][number];
+export type CatalogGift = GiftTypeFieldsFragment;
 
 /** A gift as the indexer serves it (amounts as decimal strings); `removed` only in the subscription. */
 export type IndexedGift = GiftFieldsFragment;
-
-const GIFT_FIELDS = /* GraphQL */ `
-  fragment GiftFields on Gift {
-    txId
-    logIndex
-    blockNumber
-    timestamp
-    finality
-    sender
-    broadcaster
-    giftId
-    quantity
-    token
-    total
-    streamId
-    removed
-  }
-`;
 
 const PROFILE = /* GraphQL */ `
   query Profile($a: Address!) {
@@ -66,11 +50,7 @@ const GIFT_CATALOG = /* GraphQL */ `
   query GiftCatalog {
     giftCatalog {
       nodes {
-        giftId
-        token
-        price
-        enabled
-        uri
+        ...GiftTypeFields
       }
     }
   }
@@ -177,7 +157,7 @@ export function createIndexerClient(opts: IndexerClientOptions): IndexerClient {
       return d.follows;
     },
     async giftCatalog() {
-      const d = await query<GiftCatalogQuery>(GIFT_CATALOG);
+      const d = await query<GiftCatalogQuery>(GIFT_CATALOG + GIFT_TYPE_FIELDS);
       return d.giftCatalog.nodes;
     },
     async gifts(streamId, broadcaster, from, to, max = 100) {

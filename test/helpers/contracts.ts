@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { TronWeb, utils as tronUtils } from 'tronweb';
+import { CONTRACT_NAMES, MOCK_TOKEN_NAMES } from '../../lib/contractNames.js';
 import { artifact, tronWebFor, type Devnet } from './devnet.js';
 
 /** Contract addresses are base58 everywhere in tests. */
@@ -29,9 +30,9 @@ export const DEFAULT_PARAMS = {
 
 type AbiItem = { type?: string; name?: string; inputs?: { type: string; name?: string; components?: unknown[] }[] };
 
-const ALL_ABIS: AbiItem[] = (
-  ['Profiles', 'RewardPool', 'GiftVault', 'MockBTT', 'MockUSDT', 'FeeOnTransferToken', 'ReentrantToken'] as const
-).flatMap((n) => artifact(n).abi as AbiItem[]);
+const ALL_ABIS: AbiItem[] = [...CONTRACT_NAMES, ...MOCK_TOKEN_NAMES, 'FeeOnTransferToken', 'ReentrantToken'].flatMap(
+  (n) => artifact(n).abi as AbiItem[],
+);
 // Errors from OpenZeppelin bases (ReentrancyGuard, AccessControl, Pausable, SafeTRC20) are in the artifacts too.
 const iface = new tronUtils.ethersUtils.Interface(
   ALL_ABIS.filter(

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import type { Page } from 'playwright-core';
 import type { MediaBackend } from '../../live/streams/media/backend.js';
 
 const FIXTURES = fileURLToPath(new URL('../live/media/fixtures/', import.meta.url));
@@ -137,6 +138,23 @@ export function alive(pid: number): boolean {
 
 type Inbound = { packetsReceived?: number; framesDecoded?: number; codecId: string };
 type Publish = { status: number; location?: string; body?: string; pc?: RTCPeerConnection };
+
+/**
+ * Publishes a busy 720p30 camera and the fake microphone from `page` (a test page) to `ingestUrl`
+ * over WHIP, and watches what it sends as `window.send` (samples of watchVideo).
+ */
+export function publishBusyCamera(page: Page, ingestUrl: string): Promise<{ status: number; body?: string }> {
+  return page.evaluate(async (url) => {
+    const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
+    const camera = window.media.busyStream(1280, 720, 30);
+    const r = await window.media.whipPublish(
+      url,
+      new MediaStream([...camera.getVideoTracks(), ...mic.getAudioTracks()]),
+    );
+    if (r.pc) (window as unknown as { send: unknown }).send = window.media.watchVideo(r.pc, 'send');
+    return { status: r.status, body: r.body };
+  }, ingestUrl);
+}
 
 /** One sample of watchVideo (test/live/media/fixtures/page.js). */
 export interface VideoSample {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { TronWeb, utils as tronUtils } from 'tronweb';
 import { createIndexer } from '../../indexer/index.js';
 import { loadConfig } from '../../indexer/index.js';
-import { CONTRACT_NAMES } from '../../lib/deployments.js';
+import { CONTRACT_NAMES, MOCK_TOKEN_NAMES } from '../../lib/contractNames.js';
 import { createLogger } from '../../lib/log.js';
 import { call, DAY, TRX_ADDRESS } from '../helpers/contracts.js';
 import { post, startDevnet, type Devnet } from '../helpers/devnet.js';
@@ -20,7 +20,7 @@ import { ROOT, tronbox, type Run } from '../helpers/tronbox.js';
 /** The migrations write the deployments file into a temp folder (BLIVE_DEPLOYMENTS_DIR), never the repository's. */
 const DEPLOYMENTS_DIR = mkdtempSync(path.join(tmpdir(), 'blive-deployments-'));
 const DEPLOYMENTS = path.join(DEPLOYMENTS_DIR, 'development.json');
-const CONTRACTS = [...CONTRACT_NAMES, 'MockBTT', 'MockUSDT'] as const;
+const CONTRACTS = [...CONTRACT_NAMES, ...MOCK_TOKEN_NAMES] as const;
 const VAULT_ROLES = [
   'DEFAULT_ADMIN_ROLE',
   'CATALOG_ROLE',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { createBase58check } from '@scure/base';
+import { WEB_ABI_NAMES } from '../../lib/contractNames.js';
 import {
   decodeRevert,
   describeRevert,
@@ -18,7 +19,8 @@ const abi = (name: string) =>
       abi: AbiEntry[];
     }
   ).abi;
-const ABIS = ['GiftVault', 'Profiles', 'RewardPool', 'MockBTT'].map(abi);
+/** The web's ABIs in the order the web tries them (web/vite.config.ts builds its virtual module from the same list). */
+const ABIS = WEB_ABI_NAMES.map(abi);
 const b58 = createBase58check(sha256);
 const TRX = 'T9yD14Nj9j7xAB4dbGeiX9h8unkKHxuWwb';
 const ALICE = 'TJRabPrwbZy45sbavfcjinPJC18kjpRTv8';

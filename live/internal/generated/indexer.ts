@@ -6,7 +6,13 @@ export type Finality =
   | 'FINAL'
   | 'PENDING';
 
-export type GiftFieldsFragment = { txId: string, logIndex: number, blockNumber: number, timestamp: number, finality: Finality, sender: string, broadcaster: string, giftId: string, quantity: number, token: string, total: string, streamId: string, removed: boolean };
+export type PaidFrom =
+  | 'VAULT'
+  | 'WALLET';
+
+export type GiftFieldsFragment = { txId: string, blockNumber: number, logIndex: number, timestamp: number, finality: Finality, sender: string, broadcaster: string, giftId: string, quantity: number, token: string, total: string, broadcasterAmount: string, streamId: string, releaseAt: number, paidFrom: PaidFrom, removed: boolean };
+
+export type GiftTypeFieldsFragment = { giftId: string, token: string, price: string, enabled: boolean, uri: string };
 
 export type ProfileQueryVariables = Exact<{
   a: string;
@@ -37,7 +43,7 @@ export type StreamGiftsQueryVariables = Exact<{
 }>;
 
 
-export type StreamGiftsQuery = { gifts: { nodes: Array<{ txId: string, logIndex: number, blockNumber: number, timestamp: number, finality: Finality, sender: string, broadcaster: string, giftId: string, quantity: number, token: string, total: string, streamId: string, removed: boolean }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type StreamGiftsQuery = { gifts: { nodes: Array<{ txId: string, blockNumber: number, logIndex: number, timestamp: number, finality: Finality, sender: string, broadcaster: string, giftId: string, quantity: number, token: string, total: string, broadcasterAmount: string, streamId: string, releaseAt: number, paidFrom: PaidFrom, removed: boolean }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type FinalBlockQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -47,4 +53,4 @@ export type FinalBlockQuery = { status: { final: number } };
 export type GiftSentSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type GiftSentSubscription = { giftSent: { txId: string, logIndex: number, blockNumber: number, timestamp: number, finality: Finality, sender: string, broadcaster: string, giftId: string, quantity: number, token: string, total: string, streamId: string, removed: boolean } };
+export type GiftSentSubscription = { giftSent: { txId: string, blockNumber: number, logIndex: number, timestamp: number, finality: Finality, sender: string, broadcaster: string, giftId: string, quantity: number, token: string, total: string, broadcasterAmount: string, streamId: string, releaseAt: number, paidFrom: PaidFrom, removed: boolean } };

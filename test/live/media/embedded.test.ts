@@ -94,6 +94,46 @@ describe('embedded media backend', function () {
       }
     });
 
+    it('answers each route with its allowed methods: 405 with allow, OPTIONS with allow, 404 for the rest', async () => {
+      const code = async (res: Response): Promise<string> =>
+        ((await res.json()) as { error: { code: string } }).error.code;
+      const hex16 = 'ab'.repeat(8);
+      const cases: [url: string, allow: string][] = [
+        [stream.ingestUrl, 'HEAD, POST, OPTIONS'],
+        [`${stream.ingestUrl}/${hex16}`, 'DELETE, OPTIONS'],
+        [`${server.url}/media/whep/${stream.playbackId}`, 'HEAD, POST, OPTIONS'],
+        [`${server.url}/media/webrtc/${stream.playbackId}/${hex16}`, 'DELETE, OPTIONS'],
+        [`${server.url}/media/playback/${stream.playbackId}`, 'GET, HEAD, OPTIONS'],
+        [`${server.url}/media/hls/${stream.playbackId}/index.m3u8`, 'GET, HEAD, OPTIONS'],
+        [`${server.url}/media/hls/${stream.playbackId}/720p/seg_1.ts`, 'GET, HEAD, OPTIONS'],
+      ];
+      for (const [url, allow] of cases) {
+        const pre = await fetch(url, { method: 'OPTIONS' });
+        assert.equal(pre.status, 204, url);
+        assert.equal(pre.headers.get('allow'), allow, url);
+        const wrong = allow.startsWith('DELETE') ? 'PUT' : allow.startsWith('GET') ? 'DELETE' : 'GET';
+        const refused = await fetch(url, { method: wrong });
+        assert.equal(refused.status, 405, `${wrong} ${url}`);
+        assert.equal(refused.headers.get('allow'), allow, url);
+        assert.equal(refused.headers.get('access-control-allow-origin'), '*');
+        assert.equal(await code(refused), 'METHOD_NOT_ALLOWED');
+      }
+      const whipGone = await fetch(`${stream.ingestUrl}/${hex16}`, { method: 'DELETE' });
+      assert.equal(whipGone.status, 404);
+      assert.equal(await code(whipGone), 'UNKNOWN_SESSION');
+      const whepGone = await fetch(`${server.url}/media/webrtc/${stream.playbackId}/${hex16}`, { method: 'DELETE' });
+      assert.equal(whepGone.status, 404);
+      assert.equal(await code(whepGone), 'UNKNOWN_SESSION');
+      const noPlayback = await fetch(`${server.url}/media/playback/${hex16}`);
+      assert.equal(noPlayback.status, 404);
+      assert.equal(await code(noPlayback), 'UNKNOWN_PLAYBACK_ID');
+      assert.equal((await fetch(`${server.url}/media/whep/${hex16}`, { method: 'HEAD' })).status, 404);
+      const unknown = await fetch(`${server.url}/media/nowhere`);
+      assert.equal(unknown.status, 404);
+      assert.equal(unknown.headers.get('access-control-allow-origin'), '*');
+      assert.equal(await code(unknown), 'NOT_FOUND');
+    });
+
     it('refuses a wrong stream key with 401 INVALID_STREAM_KEY', async () => {
       const res = await fetch(`${server.url}/media/whip/${'ab'.repeat(24)}`, {
         method: 'POST',

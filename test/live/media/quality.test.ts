@@ -15,7 +15,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MediaStream as MediaStreamInfo } from '../../../live/streams/media/backend.js';
 import { type EmbeddedMediaBackend, createEmbeddedBackend } from '../../../live/streams/media/embedded/backend.js';
 import { launchBrowser, localContext } from '../../helpers/browser.js';
-import { type MediaServer, type VideoSample, startMediaServer, waitFor } from '../../helpers/media.js';
+import {
+  type MediaServer,
+  type VideoSample,
+  publishBusyCamera,
+  startMediaServer,
+  waitFor,
+} from '../../helpers/media.js';
 
 /** What the issue asks for, with the test's floor below it. */
 const MIN_WIDTH = 960;
@@ -60,16 +66,7 @@ describe('broadcast quality (issue 12 item 13)', function () {
     stream = await backend.createStream({ name: 'quality', audioOnly: false });
     broadcaster = await context.newPage();
     await broadcaster.goto(`${server.url}/page.html`);
-    const r = await broadcaster.evaluate(async (url) => {
-      const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
-      const camera = window.media.busyStream(1280, 720, 30);
-      const published = await window.media.whipPublish(
-        url,
-        new MediaStream([...camera.getVideoTracks(), ...mic.getAudioTracks()]),
-      );
-      if (published.pc) (window as unknown as { send: unknown }).send = window.media.watchVideo(published.pc, 'send');
-      return { status: published.status, body: published.body };
-    }, stream.ingestUrl);
+    const r = await publishBusyCamera(broadcaster, stream.ingestUrl);
     assert.equal(r.status, 201, r.body);
   });
 

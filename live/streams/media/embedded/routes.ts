@@ -50,7 +50,15 @@ export interface Routes {
 
 const SDP_LIMIT = 64 * 1024;
 
-const ROUTES = {
+/** One media route: the methods it allows (OPTIONS is answered for each) and its path pattern. */
+interface Route {
+  readonly methods: readonly string[];
+  readonly pattern: RegExp;
+  /** Answers a request whose method is allowed; `params` are the pattern's groups. */
+  readonly handler: (req: IncomingMessage, res: ServerResponse, params: readonly string[]) => Promise<void>;
+}
+
+const PATTERNS = {
   whip: /^\/media\/whip\/([0-9a-f]{16,128})$/,
   whipResource: /^\/media\/whip\/([0-9a-f]{16,128})\/([0-9a-f]{16})$/,
   whep: /^\/media\/(?:webrtc|whep)\/([0-9a-f]{16})$/,
@@ -251,91 +259,107 @@ export function createRoutes(opts: RoutesOptions): Routes {
     res.end(headOnly ? undefined : body);
   }
 
+  async function whip(req: IncomingMessage, res: ServerResponse, [key]: readonly string[]): Promise<void> {
+    const entry = byKey.get(key!);
+    const head = req.method === 'HEAD';
+    if (!entry) {
+      if (head) res.writeHead(404).end();
+      else sendError(res, 401, 'INVALID_STREAM_KEY', 'unknown stream key');
+      return;
+    }
+    if (head) res.writeHead(200).end();
+    else if (limitOffers(req, res)) await handleWhipPost(req, res, entry);
+  }
+
+  async function whipResource(_req: IncomingMessage, res: ServerResponse, [key, id]: readonly string[]): Promise<void> {
+    const entry = byKey.get(key!);
+    if (!entry || entry.broadcast?.id !== id) return sendError(res, 404, 'UNKNOWN_SESSION', 'no such WHIP session');
+    await endBroadcast(entry, 'WHIP DELETE');
+    res.writeHead(200).end();
+  }
+
+  async function whep(req: IncomingMessage, res: ServerResponse, [playbackId]: readonly string[]): Promise<void> {
+    const entry = byPlayback.get(playbackId!);
+    const head = req.method === 'HEAD';
+    if (!entry) {
+      if (head) res.writeHead(404).end();
+      else sendError(res, 404, 'UNKNOWN_PLAYBACK_ID', 'unknown playback id');
+      return;
+    }
+    if (head) res.writeHead(200).end();
+    else if (limitOffers(req, res)) await handleWhepPost(req, res, entry);
+  }
+
+  async function whepResource(
+    _req: IncomingMessage,
+    res: ServerResponse,
+    [playbackId, viewerId]: readonly string[],
+  ): Promise<void> {
+    const entry = byPlayback.get(playbackId!);
+    const b = entry?.broadcast;
+    if (!entry || !b?.viewers.has(viewerId!)) return sendError(res, 404, 'UNKNOWN_SESSION', 'no such WHEP session');
+    sessions.dropViewer(entry, b, viewerId!, 'WHEP DELETE');
+    res.writeHead(200).end();
+  }
+
+  async function playback(req: IncomingMessage, res: ServerResponse, [playbackId]: readonly string[]): Promise<void> {
+    const entry = byPlayback.get(playbackId!);
+    if (!entry) return sendError(res, 404, 'UNKNOWN_PLAYBACK_ID', 'unknown playback id');
+    sendJson(res, 200, await playbackInfoOf(entry), req.method === 'HEAD');
+  }
+
+  /** Serves `relPath` of a stream's HLS folder, or 404 when the stream or HLS is unknown. */
+  async function hlsFile(
+    req: IncomingMessage,
+    res: ServerResponse,
+    playbackId: string,
+    relPath: string,
+  ): Promise<void> {
+    const entry = byPlayback.get(playbackId);
+    if (!entry || !(await hls)) return sendError(res, 404, 'UNKNOWN_PLAYBACK_ID', 'unknown playback id');
+    await serveHls(res, entry, relPath, req.method === 'HEAD');
+  }
+
+  const master = (req: IncomingMessage, res: ServerResponse, [playbackId]: readonly string[]): Promise<void> =>
+    hlsFile(req, res, playbackId!, MASTER_PLAYLIST);
+
+  const rendition = (req: IncomingMessage, res: ServerResponse, [id, name, file]: readonly string[]): Promise<void> =>
+    hlsFile(req, res, id!, join(name!, file!));
+
+  const routes: readonly Route[] = [
+    { methods: ['HEAD', 'POST'], pattern: PATTERNS.whip, handler: whip },
+    { methods: ['DELETE'], pattern: PATTERNS.whipResource, handler: whipResource },
+    { methods: ['HEAD', 'POST'], pattern: PATTERNS.whep, handler: whep },
+    { methods: ['DELETE'], pattern: PATTERNS.whepResource, handler: whepResource },
+    { methods: ['GET', 'HEAD'], pattern: PATTERNS.playback, handler: playback },
+    { methods: ['GET', 'HEAD'], pattern: PATTERNS.master, handler: master },
+    { methods: ['GET', 'HEAD'], pattern: PATTERNS.rendition, handler: rendition },
+  ];
+
+  /** Answers OPTIONS and refuses a method the route does not allow (both false), else true. */
+  function allow(req: IncomingMessage, res: ServerResponse, route: Route): boolean {
+    const method = req.method ?? 'GET';
+    const allowed = `${route.methods.join(', ')}, OPTIONS`;
+    setCors(res, corsOrigin);
+    if (method === 'OPTIONS') {
+      res.writeHead(204, { allow: allowed });
+      res.end();
+      return false;
+    }
+    if (!route.methods.includes(method)) {
+      sendError(res, 405, 'METHOD_NOT_ALLOWED', `${method} not allowed here`, { allow: allowed });
+      return false;
+    }
+    return true;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const path = (req.url ?? '/').split('?')[0]!;
     if (!path.startsWith('/media/')) return false;
-    const method = req.method ?? 'GET';
-    let m: RegExpExecArray | null;
-    const allow = (methods: string): boolean => {
-      setCors(res, corsOrigin);
-      if (method === 'OPTIONS') {
-        res.writeHead(204, { allow: `${methods}, OPTIONS` });
-        res.end();
-        return false;
-      }
-      if (!methods.split(', ').includes(method)) {
-        sendError(res, 405, 'METHOD_NOT_ALLOWED', `${method} not allowed here`, { allow: `${methods}, OPTIONS` });
-        return false;
-      }
-      return true;
-    };
-
-    if ((m = ROUTES.whip.exec(path))) {
-      if (!allow('HEAD, POST')) return true;
-      const entry = byKey.get(m[1]!);
-      if (!entry) {
-        if (method === 'HEAD') res.writeHead(404).end();
-        else sendError(res, 401, 'INVALID_STREAM_KEY', 'unknown stream key');
-        return true;
-      }
-      if (method === 'HEAD') res.writeHead(200).end();
-      else if (limitOffers(req, res)) await handleWhipPost(req, res, entry);
-      return true;
-    }
-    if ((m = ROUTES.whipResource.exec(path))) {
-      if (!allow('DELETE')) return true;
-      const entry = byKey.get(m[1]!);
-      if (!entry || entry.broadcast?.id !== m[2]) {
-        sendError(res, 404, 'UNKNOWN_SESSION', 'no such WHIP session');
-        return true;
-      }
-      await endBroadcast(entry, 'WHIP DELETE');
-      res.writeHead(200).end();
-      return true;
-    }
-    if ((m = ROUTES.whep.exec(path))) {
-      if (!allow('HEAD, POST')) return true;
-      const entry = byPlayback.get(m[1]!);
-      if (!entry) {
-        if (method === 'HEAD') res.writeHead(404).end();
-        else sendError(res, 404, 'UNKNOWN_PLAYBACK_ID', 'unknown playback id');
-        return true;
-      }
-      if (method === 'HEAD') res.writeHead(200).end();
-      else if (limitOffers(req, res)) await handleWhepPost(req, res, entry);
-      return true;
-    }
-    if ((m = ROUTES.whepResource.exec(path))) {
-      if (!allow('DELETE')) return true;
-      const entry = byPlayback.get(m[1]!);
-      const b = entry?.broadcast;
-      if (!entry || !b?.viewers.has(m[2]!)) {
-        sendError(res, 404, 'UNKNOWN_SESSION', 'no such WHEP session');
-        return true;
-      }
-      sessions.dropViewer(entry, b, m[2]!, 'WHEP DELETE');
-      res.writeHead(200).end();
-      return true;
-    }
-    if ((m = ROUTES.playback.exec(path))) {
-      if (!allow('GET, HEAD')) return true;
-      const entry = byPlayback.get(m[1]!);
-      if (!entry) {
-        sendError(res, 404, 'UNKNOWN_PLAYBACK_ID', 'unknown playback id');
-        return true;
-      }
-      sendJson(res, 200, await playbackInfoOf(entry), method === 'HEAD');
-      return true;
-    }
-    if ((m = ROUTES.master.exec(path)) || (m = ROUTES.rendition.exec(path))) {
-      if (!allow('GET, HEAD')) return true;
-      const entry = byPlayback.get(m[1]!);
-      if (!entry || !(await hls)) {
-        sendError(res, 404, 'UNKNOWN_PLAYBACK_ID', 'unknown playback id');
-        return true;
-      }
-      const rel = m[2] ? join(m[2], m[3]!) : MASTER_PLAYLIST;
-      await serveHls(res, entry, rel, method === 'HEAD');
+    for (const route of routes) {
+      const m = route.pattern.exec(path);
+      if (!m) continue;
+      if (allow(req, res, route)) await route.handler(req, res, m.slice(1));
       return true;
     }
     setCors(res, corsOrigin);

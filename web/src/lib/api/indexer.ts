@@ -5,12 +5,13 @@
  */
 import { gql, subscribe, type Subscription } from './graphql.js';
 import type * as Op from './generated/operations.js';
+import { GIFT_FIELDS, GIFT_TYPE_FIELDS } from '../../../../lib/graphql/fragments.js';
 
 export type Finality = Op.Finality;
 export type Profile = Op.ProfileFieldsFragment;
 export type Follow = Op.FollowFieldsFragment;
 export type Balance = Op.BalancesQuery['balances']['nodes'][number];
-export type GiftType = Op.CatalogQuery['giftCatalog']['nodes'][number];
+export type GiftType = Op.GiftTypeFieldsFragment;
 export type Gift = Op.GiftFieldsFragment;
 export type Leaderboard = Op.LeaderboardQuery['leaderboard'];
 export type LeaderboardEntry = Leaderboard['entries'][number];
@@ -33,26 +34,6 @@ const PROFILE = /* GraphQL */ `
     followerCount
     followingCount
     finality
-  }
-`;
-const GIFT = /* GraphQL */ `
-  fragment GiftFields on Gift {
-    txId
-    blockNumber
-    logIndex
-    timestamp
-    finality
-    sender
-    broadcaster
-    giftId
-    quantity
-    token
-    total
-    broadcasterAmount
-    streamId
-    releaseAt
-    paidFrom
-    removed
   }
 `;
 const LEDGER = /* GraphQL */ `
@@ -188,17 +169,14 @@ export function fetchCatalog(): Promise<GiftType[]> {
     query Catalog {
       giftCatalog(first: 100) {
         nodes {
-          giftId
-          token
-          price
-          enabled
-          uri
+          ...GiftTypeFields
         }
         pageInfo {
           hasNextPage
         }
       }
     }
+    ${GIFT_TYPE_FIELDS}
   `)
     .then((d) => d.giftCatalog.nodes)
     .catch((err) => {
@@ -249,7 +227,7 @@ export async function fetchGifts(
           }
         }
       }
-      ${GIFT}
+      ${GIFT_FIELDS}
     `,
     { f: filter, n: first, a: after ?? null } satisfies Op.GiftsQueryVariables,
   );
@@ -427,7 +405,7 @@ export function subscribeGifts(
           ...GiftFields
         }
       }
-      ${GIFT}
+      ${GIFT_FIELDS}
     `,
     { s: filter.streamId ?? null, b: filter.broadcaster ?? null } satisfies Op.GiftSentSubscriptionVariables,
     (d) => onGift(d.giftSent),

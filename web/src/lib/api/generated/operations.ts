@@ -44,9 +44,11 @@ export type Side =
   | 'CREDIT'
   | 'DEBIT';
 
-export type ProfileFieldsFragment = { address: string, registered: boolean, handle: string | null, profileUri: string | null, broadcaster: boolean, registeredAt: number | null, followerCount: number, followingCount: number, finality: Finality };
-
 export type GiftFieldsFragment = { txId: string, blockNumber: number, logIndex: number, timestamp: number, finality: Finality, sender: string, broadcaster: string, giftId: string, quantity: number, token: string, total: string, broadcasterAmount: string, streamId: string, releaseAt: number, paidFrom: PaidFrom, removed: boolean };
+
+export type GiftTypeFieldsFragment = { giftId: string, token: string, price: string, enabled: boolean, uri: string };
+
+export type ProfileFieldsFragment = { address: string, registered: boolean, handle: string | null, profileUri: string | null, broadcaster: boolean, registeredAt: number | null, followerCount: number, followingCount: number, finality: Finality };
 
 export type LedgerFieldsFragment = { id: number, cursor: string, txId: string, blockNumber: number, logIndex: number, entryIndex: number, timestamp: number, finality: Finality, kind: string, account: string, side: Side, token: string, amount: string, removed: boolean };
 
