@@ -747,8 +747,9 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
             return;
         }
         _book(b, r);
-        _emitGiftSent(r);
+        // The marker comes first, so an indexer knows a GiftSent was relayed (and by whom) when it meets it.
         emit GiftRelayed(digest, signer);
+        _emitGiftSent(r);
     }
 
     function _spendSession(Batch memory b, SessionLib.Session storage s, address key, GiftIntent calldata it, GiftReceipt memory r)

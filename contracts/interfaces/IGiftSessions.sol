@@ -181,7 +181,9 @@ interface IGiftSessions {
     /// @param amount The amount credited.
     event SessionReleased(address indexed sessionKey, address indexed viewer, address indexed token, uint256 amount);
 
-    /// @notice The GiftSent just before it settled a signed intent (the relayed marker).
+    /// @notice The GiftSent that follows it settled a signed intent (the relayed marker): an indexer
+    /// meets it before the GiftSent, so it knows the signer (a session key or the sender's wallet)
+    /// when it books the gift.
     /// @param intentHash The intent's TIP-712 digest.
     /// @param signer The session key or the sender's wallet that signed it.
     event GiftRelayed(bytes32 indexed intentHash, address indexed signer);
@@ -226,7 +228,7 @@ interface IGiftSessions {
     function releaseSession(address sessionKey) external;
 
     /// @notice Settles signed intents, in order, with the split, escrow and GiftSent receipt of
-    /// sendGift, each followed by GiftRelayed; an intent that cannot apply is skipped with
+    /// sendGift, each GiftSent preceded by GiftRelayed; an intent that cannot apply is skipped with
     /// IntentSkipped and never reverts the batch. Anyone may call it (and pays the energy).
     /// @param intents 1 to MAX_BATCH intents.
     /// @param signatures One 65-byte signature (r, s, v) per intent.

@@ -311,7 +311,7 @@ describe('GiftVault gift sessions and signed intents', function () {
   // ---------------------------------------------------------------- settling
 
   describe('settling intents of a session', function () {
-    it('applies each with the split, escrow and GiftSent of sendGift, marked by GiftRelayed', async function () {
+    it('applies each with the split, escrow and GiftSent of sendGift, announced by GiftRelayed', async function () {
       const { req, privateKey } = await openRelayed(BOB);
       const batch = [
         signed(intent(BOB, 0n), privateKey),
@@ -356,7 +356,7 @@ describe('GiftVault gift sessions and signed intents', function () {
       );
       assert.deepEqual(
         r.events.map((e) => e.name),
-        ['GiftSent', 'GiftRelayed', 'GiftSent', 'GiftRelayed', 'GiftSent', 'GiftRelayed'],
+        ['GiftRelayed', 'GiftSent', 'GiftRelayed', 'GiftSent', 'GiftRelayed', 'GiftSent'],
       );
       const totals = [PRICE.TRX, 3n * PRICE.TRX, PRICE.TRX].map(share);
       const sum = (k: keyof ReturnType<typeof share>, xs = totals) => xs.reduce((s, x) => s + x[k], 0n);

@@ -1982,7 +1982,7 @@ export function describeInvariants(run: InvariantRun | undefined): void {
           ? ts - BigInt(rng.int(0, 60))
           : e < 0.07
             ? ts + MAX_SESSION_DURATION + 1n
-            : ts + BigInt(rng.int(60, 3 * DAY));
+            : ts + BigInt(rng.int(60, 20 * DAY));
       const k = rng.next();
       const existing = pickSession();
       const privateKey = drawKey();
@@ -2347,7 +2347,7 @@ export function describeInvariants(run: InvariantRun | undefined): void {
 
     /** Checks a batch's events against its plan, then books it on the model. */
     function applyBatch(r: TxResult, t: bigint, plan: BatchPlan): void {
-      const expected = plan.outcomes.flatMap((o) => ('skip' in o ? ['IntentSkipped'] : ['GiftSent', 'GiftRelayed']));
+      const expected = plan.outcomes.flatMap((o) => ('skip' in o ? ['IntentSkipped'] : ['GiftRelayed', 'GiftSent']));
       assert.deepEqual(
         r.events.map((e) => e.name),
         expected,
@@ -2364,8 +2364,8 @@ export function describeInvariants(run: InvariantRun | undefined): void {
           intentOutcomes.set(o.skip, (intentOutcomes.get(o.skip) ?? 0) + 1);
           continue;
         }
-        distribute(r, t, o.sender, o.b, o.giftId, o.qty, o.tok, o.total, o.streamId, true, r.events[i++]!.args);
         assert.deepEqual(r.events[i++]!.args, { intentHash: o.digest, signer: o.signer });
+        distribute(r, t, o.sender, o.b, o.giftId, o.qty, o.tok, o.total, o.streamId, true, r.events[i++]!.args);
         intentOutcomes.set('applied', (intentOutcomes.get('applied') ?? 0) + 1);
       }
       for (const [key, d] of plan.sessions) {
