@@ -1,7 +1,8 @@
 /**
  * Something live on first start: `startPlatform` on a fresh data directory (as `npm start`) runs
  * the demo broadcast through the real WHIP ingest, so the stream list shows alice's stream live,
- * and a viewer decodes frames of it from the HLS ladder the ingest feeds. DEMO_STREAM=0 turns it off.
+ * and a viewer decodes frames of it from the HLS ladder the ingest feeds; its card has a preview, a
+ * viewer clips it, and after a restart it is a recording. DEMO_STREAM=0 turns it off.
  */
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
@@ -44,6 +45,16 @@ describe('platform: the demo broadcast on first start', function () {
     tmp?.cleanup();
   });
 
+  /** ffprobe over HTTP: the first video stream's size and the frames it decoded. */
+  async function decode(url: string): Promise<{ width: number; height: number; frames: number }> {
+    const { stdout } = await run('ffprobe', [
+      ...['-v', 'error', '-count_frames', '-select_streams', 'v:0'],
+      ...['-show_entries', 'stream=width,height,nb_read_frames', '-of', 'json', url],
+    ]);
+    const v = (JSON.parse(stdout) as { streams: Row[] }).streams[0]!;
+    return { width: v.width, height: v.height, frames: Number(v.nb_read_frames) };
+  }
+
   const api = async (p: string): Promise<Row> => (await (await fetch(`${platform!.url}${p}`)).json()) as Row;
 
   it('lists the demo broadcaster live, and a viewer decodes 1280x720 frames of it from the HLS ladder', async function () {
@@ -83,7 +94,35 @@ describe('platform: the demo broadcast on first start', function () {
     );
   });
 
-  it('stays off with DEMO_STREAM=0: restarted, the stream is idle and nothing broadcasts', async function () {
+  it('shows a preview on the live card, and a signed-in viewer clips the demo into a clip page that plays', async function () {
+    const [card] = (await api('/api/streams?state=live')).nodes as Row[];
+    const preview = await waitFor(
+      'the preview',
+      async () => {
+        const r = await fetch(card!.previewUrl);
+        return r.ok ? Buffer.from(await r.arrayBuffer()) : undefined;
+      },
+      40_000,
+    );
+    assert.deepEqual([...preview.subarray(0, 2)], [0xff, 0xd8]);
+    const bob = platform!.accounts[2]!.address;
+    // Some seconds of broadcast to clip (the clip takes what there is, up to the 30 s asked).
+    await new Promise((r) => setTimeout(r, Math.max(0, card!.startedAt + 8000 - Date.now())));
+    const clip = await platform!.live.streams.clip(bob, Number(card!.streamId), { seconds: 30 });
+    const page = await api(`/api/clips/${clip.clipId}`);
+    assert.equal(page.createdBy, bob);
+    assert.equal(page.streamId, card!.streamId);
+    assert.equal(page.ownerHandle, 'alice');
+    const decoded = await decode(page.playbackInfo.meta.source[0].url);
+    assert.deepEqual([decoded.width, decoded.height], [1280, 720]);
+    assert.ok(page.durationSeconds >= 5, `clip of ${page.durationSeconds} s`);
+    assert.ok(decoded.frames >= page.durationSeconds * 30 * 0.8, `${decoded.frames} frames`);
+    console.log(
+      `      clip: ${page.durationSeconds.toFixed(1)} s, ${decoded.frames} frames; preview ${preview.length} bytes`,
+    );
+  });
+
+  it('stays off with DEMO_STREAM=0: restarted, the stream is idle, and the demo broadcast is a recording that plays until deleted', async function () {
     await platform!.close();
     platform = undefined;
     platform = await startPlatform(opts({ DEMO_STREAM: '0' }));
@@ -93,5 +132,18 @@ describe('platform: the demo broadcast on first start', function () {
       streams.nodes.map((s: Row) => s.state),
       ['idle'],
     );
+    const [card] = streams.nodes as Row[];
+    assert.ok(card!.recording, 'the card offers the recording');
+    const detail = await api(`/api/streams/${card!.streamId}`);
+    const [rec] = detail.recordings as Row[];
+    assert.deepEqual(rec, card!.recording);
+    const url = rec!.playbackInfo.meta.source[0].url as string;
+    assert.match(await (await fetch(url.replace('index.m3u8', '360p/index.m3u8'))).text(), /#EXT-X-ENDLIST/);
+    const decoded = await decode(url);
+    assert.ok(decoded.frames >= 30, `${decoded.frames} frames`);
+    const alice = platform.accounts[1]!.address;
+    await platform.live.streams.deleteRecording(alice, Number(card!.streamId), rec!.recordingId);
+    assert.deepEqual((await api(`/api/streams/${card!.streamId}`)).recordings, []);
+    assert.equal((await fetch(url)).status, 404);
   });
 });
