@@ -235,6 +235,11 @@ export class Tap {
       chosen.set(name, pick);
     }
     const primary = chosen.get(renditions[0]!)!;
+    this.opts.log.info('clip', {
+      playback_id: this.opts.playbackId,
+      kept: Object.fromEntries([...this.kept].map(([n, k]) => [n, k.length])),
+      chosen: primary.length,
+    });
     if (primary.length === 0) throw new Error('nothing to clip yet');
     await mkdir(clipDir, { recursive: true });
     for (const [name, segs] of chosen) {
