@@ -106,8 +106,16 @@ describe('platform: the demo broadcast on first start', function () {
     );
     assert.deepEqual([...preview.subarray(0, 2)], [0xff, 0xd8]);
     const bob = platform!.accounts[2]!.address;
-    // Some seconds of broadcast to clip (the clip takes what there is, up to the 30 s asked).
-    await new Promise((r) => setTimeout(r, Math.max(0, card!.startedAt + 8000 - Date.now())));
+    // Some seconds of broadcast to clip (the clip takes what there is, up to the 30 s asked): the
+    // ladder's live playlist lists its last 6 segments, all of which the archive keeps.
+    const detail = await api(`/api/streams/${card!.streamId}`);
+    const hls = (detail.playbackInfo.meta.source as Row[]).find((x) => x.hrn === 'HLS (TS)')!.url as string;
+    await waitFor(
+      'five segments',
+      async () =>
+        ((await (await fetch(hls.replace('index.m3u8', '720p/index.m3u8'))).text()).match(/\.ts$/gm)?.length ?? 0) >= 5,
+      60_000,
+    );
     const clip = await platform!.live.streams.clip(bob, Number(card!.streamId), { seconds: 30 });
     const page = await api(`/api/clips/${clip.clipId}`);
     assert.equal(page.createdBy, bob);

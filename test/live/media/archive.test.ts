@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -34,6 +34,8 @@ describe('embedded media backend: previews, recordings and clips', function () {
   let backend: EmbeddedMediaBackend;
   let work: string;
   const events: MediaEvent[] = [];
+  /** Recording folders of the recorded broadcast (the unrecorded one must leave none). */
+  const recorded = new Set<string>();
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'demo-recordings-archive-'));
@@ -105,8 +107,14 @@ describe('embedded media backend: previews, recordings and clips', function () {
     });
 
     it('clips the last seconds of the live broadcast into a VOD playlist that decodes', async () => {
-      // Some seconds of segments to clip.
-      await new Promise((r) => setTimeout(r, 4000));
+      // Some seconds of segments to clip: the live playlist lists its last segments, all kept.
+      await waitFor(
+        'four segments',
+        async () =>
+          ((await (await fetch(`${server.url}/media/hls/${stream.playbackId}/360p/index.m3u8`)).text()).match(/\.ts$/gm)
+            ?.length ?? 0) >= 4,
+        30_000,
+      );
       const clip = await backend.createClip(stream.mediaId, 30);
       assert.match(clip.clipId, /^[0-9a-f]{16}$/);
       assert.equal(clip.playbackInfo.type, 'vod');
@@ -135,7 +143,7 @@ describe('embedded media backend: previews, recordings and clips', function () {
       });
       assert.equal(more.length, 0);
       assert.deepEqual(backend.latestRecording(stream.playbackId), rec);
-      assert.ok(rec!.durationSeconds >= 5, `duration ${rec!.durationSeconds}`);
+      assert.ok(rec!.durationSeconds >= 3, `duration ${rec!.durationSeconds}`);
       assert.ok(rec!.endedAt! > rec!.startedAt);
       const master = rec!.playbackInfo.meta.source[0]!.url;
       const playlist = await (await fetch(master.replace('index.m3u8', '360p/index.m3u8'))).text();
@@ -154,6 +162,7 @@ describe('embedded media backend: previews, recordings and clips', function () {
 
     it('is still listed by a new backend on the same folder, and gone after deletion (its files and URLs too)', async () => {
       const [rec] = await backend.recordings(stream.playbackId);
+      recorded.add(rec!.recordingId);
       const again = createEmbeddedBackend({ publicBaseUrl: server.url, workDir: work, hls: false });
       assert.deepEqual(
         (await again.recordings(stream.playbackId)).map((r) => r.recordingId),
@@ -181,7 +190,12 @@ describe('embedded media backend: previews, recordings and clips', function () {
     const from = events.length;
     await demo.stop();
     await eventOf('idle', stream, from);
-    await new Promise((r) => setTimeout(r, 500));
+    // The 'idle' event comes after the tap finished (endBroadcast awaits it before emitting).
     assert.deepEqual(await backend.recordings(stream.playbackId), []);
+    assert.deepEqual(
+      readdirSync(join(work, 'archive', 'rec')).filter((d) => !recorded.has(d)),
+      [],
+      'no folder left',
+    );
   });
 });
