@@ -52,7 +52,7 @@ export async function startWebApp(
       dataDir: path.join(dir, 'data'),
       deploymentsFile: path.join(dir, 'deployments', 'development.json'),
       webDist: web.dir,
-      env: process.env.DEMO_DEBUG ? { LOG_LEVEL: 'info' } : {},
+      env: {},
       log: opts.log ?? (() => {}),
       demo: opts.demo ?? false,
     }),

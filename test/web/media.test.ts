@@ -65,14 +65,10 @@ describe('web: the demo on Home, previews, recordings and clips (Chromium, the d
     tmp = tempDir('demo-recordings-web-');
     shots = process.env.E2E_SCREENSHOTS ?? path.join(tmp.dir, 'shots');
     mkdirSync(shots, { recursive: true });
-    ({ platform, browser } = await startWebApp(tmp.dir, {
-      demo: true,
-      log: (m) => process.env.DEMO_DEBUG && console.log(Date.now(), m),
-    }));
+    ({ platform, browser } = await startWebApp(tmp.dir, { demo: true }));
     ctx = await walletContext(browser, platform.accounts[2]!);
     page = await ctx.newPage();
     await page.setViewportSize(SIZES.desktop);
-    if (process.env.DEMO_DEBUG) page.on('console', (m) => console.log(Date.now(), 'page:', m.text()));
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await connectTronLink(page, platform.url, platform.accounts[2]!.address);
   });
