@@ -1,6 +1,6 @@
 /**
  * The live service, built without listening (listen.ts listens; `npm start` mounts the same
- * handlers next to the indexer's API): sign-in with TRON (/api/auth/*), streams (/api/streams),
+ * handlers next to the indexer's API): sign-in with TRON (/api/auth/*), streams (/api/streams, clips /api/clips),
  * DM history (/api/dms), the media backend's routes (/media/*), and the WebSocket hub at /ws for
  * chat, DMs, presence, gift receipts and 1-to-1 matching.
  */
@@ -265,7 +265,11 @@ export function createLiveService(params: LiveServiceParams): LiveService {
       limitWrites(req, url.pathname);
       if (url.pathname.startsWith('/api/')) checkWrite(req, origins, config.cookieName);
       if (url.pathname.startsWith('/api/auth/')) return await authRoutes(req, res, url);
-      if (url.pathname === '/api/streams' || url.pathname.startsWith('/api/streams/'))
+      if (
+        url.pathname === '/api/streams' ||
+        url.pathname.startsWith('/api/streams/') ||
+        url.pathname.startsWith('/api/clips/')
+      )
         return await streamRoutes(req, res, url);
       if (url.pathname === '/api/live/metrics') {
         const text = metrics();

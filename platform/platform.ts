@@ -30,6 +30,7 @@ import { createLiveService, type LiveService } from '../live/index.js';
 import { createMediaBackend } from '../live/streams/media/index.js';
 import { deployIfMissing } from './deploy.js';
 import { seedDemo } from './seed.js';
+import { type Demo, ffmpegCanRunDemo, startDemo } from './demo.js';
 import { toHex41 } from './trc10.js';
 import { createChainProxy } from './chainProxy.js';
 import { clientAddress, parseTrustProxy } from '../lib/http/clientAddress.js';
@@ -53,6 +54,11 @@ export interface PlatformOptions {
   deploymentsFile?: string;
   /** Seed the demo (default true). LOG_LEVEL in `env` sets the services' log level (default warn). */
   seed?: boolean;
+  /**
+   * Run the demo broadcast on the devnet when ffmpeg is there (platform/demo.ts). Default: on,
+   * unless `DEMO_STREAM=0` in `env`.
+   */
+  demo?: boolean;
   env?: NodeJS.ProcessEnv;
   log?: (message: string) => void;
 }
@@ -66,6 +72,8 @@ export interface Platform {
   live: LiveService;
   /** The devnet's funded dev accounts (none on a public network). */
   accounts: DevAccount[];
+  /** The demo broadcast, when it runs. */
+  demo?: Demo;
   close(): Promise<void>;
 }
 
@@ -371,7 +379,17 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     });
 
     indexer.start();
-    if (devnet && (opts.seed ?? true)) await seedDemo({ devnet, deployments, live, indexer, log });
+    const seeded = devnet && (opts.seed ?? true);
+    if (seeded) await seedDemo({ devnet, deployments, live, indexer, log });
+    let demo: Demo | undefined;
+    const ffmpegPath = env.FFMPEG_PATH || 'ffmpeg';
+    if (seeded && (opts.demo ?? env.DEMO_STREAM !== '0')) {
+      if (ffmpegCanRunDemo(ffmpegPath)) {
+        demo = await startDemo({ live, owner: devnet.accounts[1]!.address, ffmpegPath, log });
+        const d = demo;
+        closers.push(() => d.broadcast.stop());
+      } else log(`demo broadcast off: ${ffmpegPath} with libx264 and libopus not found (apt-get install ffmpeg)`);
+    }
     return {
       url,
       ...(devnet ? { devnet } : {}),
@@ -379,6 +397,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       indexer,
       live,
       accounts: devnet?.accounts ?? [],
+      ...(demo ? { demo } : {}),
       close: closeAll,
     };
   } catch (e) {

@@ -57,6 +57,37 @@ export interface PublicStream {
   updatedAt: number;
   startedAt: number | null;
   endedAt: number | null;
+  /** A JPEG snapshot of the live broadcast, refreshed about every 30 s (null when not live or none). */
+  previewUrl: string | null;
+  /** Whether broadcasts are kept as recordings. */
+  record: boolean;
+  /** The newest finished recording, or null. */
+  recording: Recording | null;
+}
+
+/** A broadcast kept after it ended. */
+export interface Recording {
+  recordingId: string;
+  startedAt: number;
+  endedAt: number | null;
+  durationSeconds: number;
+  thumbnailUrl: string | null;
+  playbackInfo: PlaybackInfo;
+}
+
+/** `GET /api/clips/{id}` and `POST /api/streams/{id}/clips`: the last seconds of a live stream, on their own page. */
+export interface Clip {
+  clipId: string;
+  streamId: string;
+  title: string;
+  owner: string;
+  ownerHandle: string | null;
+  /** Who clipped it. */
+  createdBy: string;
+  createdAt: number;
+  durationSeconds: number;
+  thumbnailUrl: string | null;
+  playbackInfo: PlaybackInfo;
 }
 
 /** What only the owner sees on top. */
@@ -67,7 +98,11 @@ export interface OwnedStream extends PublicStream {
 }
 
 /** `GET /api/streams/{id}`: the stream (the owner's view to its owner) and how to play it now. */
-export type StreamDetail = (PublicStream | OwnedStream) & { playbackInfo: PlaybackInfo | null };
+export type StreamDetail = (PublicStream | OwnedStream) & {
+  playbackInfo: PlaybackInfo | null;
+  /** Every finished recording, newest first. */
+  recordings: Recording[];
+};
 
 /** `GET /api/streams`: a page of streams. */
 export interface StreamList {
@@ -83,6 +118,8 @@ export interface StreamInput {
   language?: string;
   thumbnailUrl?: string;
   audioOnly?: boolean;
+  /** Keep broadcasts as recordings (default true). */
+  record?: boolean;
 }
 
 /** One playable source, in Livepeer Studio's playback-info shape. */
@@ -97,7 +134,8 @@ export interface PlaybackSource {
 
 /** Livepeer Studio's `GET /playback/{id}` JSON shape, which `@livepeer/core-web`'s getSrc() reads. */
 export interface PlaybackInfo {
-  readonly type: 'live';
+  /** 'vod' for a recording or a clip (an HLS playlist with an end). */
+  readonly type: 'live' | 'vod';
   readonly meta: {
     readonly live: 0 | 1;
     readonly source: readonly PlaybackSource[];

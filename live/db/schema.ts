@@ -52,6 +52,8 @@ export const liveStreams = sqliteTable(
     /** Chat settings: seconds between two messages of a user (0: off); followers-only mode. */
     slowModeSeconds: integer('slow_mode_seconds').notNull().default(0),
     followersOnly: integer('followers_only', { mode: 'boolean' }).notNull().default(false),
+    /** Keep each broadcast as a recording (the broadcaster may turn it off). */
+    record: integer('record', { mode: 'boolean' }).notNull().default(true),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     startedAt: integer('started_at'),
@@ -62,6 +64,18 @@ export const liveStreams = sqliteTable(
     index('live_streams_media').on(t.mediaId),
     index('live_streams_owner').on(t.owner),
   ],
+);
+
+/** Clips: who cut which stream's last seconds (the media backend keeps the clip itself, by `clip_id`). */
+export const liveClips = sqliteTable(
+  'live_clips',
+  {
+    clipId: text('clip_id').primaryKey(),
+    streamId: integer('stream_id').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('live_clips_stream').on(t.streamId)],
 );
 
 /** Chat messages of stream rooms: user messages and system messages (gift receipts). */

@@ -1,6 +1,8 @@
 /**
  * HTTP routes of streams: POST /api/streams, GET /api/streams (?state, owner, first, after),
- * GET /api/streams/:id, PATCH /api/streams/:id, POST /api/streams/:id/end.
+ * GET /api/streams/:id, PATCH /api/streams/:id, POST /api/streams/:id/end,
+ * DELETE /api/streams/:id/recordings/:recordingId (the owner), POST /api/streams/:id/clips
+ * (`{seconds}`, anyone signed in), GET /api/clips/:clipId.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LiveError } from '../internal/errors.js';
@@ -35,6 +37,25 @@ export function createStreamRoutes(
         return true;
       }
       throw new LiveError('METHOD_NOT_ALLOWED', 'use GET or POST');
+    }
+    const clip = /^\/api\/clips\/([^/]+)$/.exec(path);
+    if (clip) {
+      if (req.method !== 'GET') throw new LiveError('METHOD_NOT_ALLOWED', 'use GET');
+      sendJson(res, 200, await streams.getClip(clip[1]!));
+      return true;
+    }
+    const sub = /^\/api\/streams\/([^/]+)\/(clips|recordings\/([^/]+))$/.exec(path);
+    if (sub) {
+      const id = parseStreamId(sub[1]);
+      if (sub[2] === 'clips') {
+        if (req.method !== 'POST') throw new LiveError('METHOD_NOT_ALLOWED', 'use POST');
+        sendJson(res, 201, await streams.clip(signedIn(req), id, await readJson(req)));
+        return true;
+      }
+      if (req.method !== 'DELETE') throw new LiveError('METHOD_NOT_ALLOWED', 'use DELETE');
+      await streams.deleteRecording(signedIn(req), id, sub[3]!);
+      res.writeHead(204).end();
+      return true;
     }
     const m = /^\/api\/streams\/([^/]+)(\/end)?$/.exec(path);
     if (!m) return false;

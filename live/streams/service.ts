@@ -11,6 +11,8 @@ import type { Logger } from '../../lib/log.js';
 import { INVISIBLE } from '../chat/text.js';
 import type { StreamStore } from './store.js';
 import type {
+  Clip,
+  Recording,
   OwnedStream,
   PublicStream,
   StreamDetail,
@@ -30,6 +32,7 @@ export interface StreamRow {
   language: string;
   thumbnail_url: string | null;
   audio_only: number;
+  record: number;
   state: StreamState;
   media_id: string;
   stream_key: string;
@@ -71,12 +74,20 @@ export interface Streams {
     first?: string | null;
     after?: string | null;
   }): StreamList;
+  /** Deletes one of the stream's recordings (its owner only). */
+  deleteRecording(caller: string, streamId: number, recordingId: string): Promise<void>;
+  /** Clips the last `seconds` (30 to 60) of a live stream, for any signed-in caller. */
+  clip(caller: string, streamId: number, input: Record<string, unknown>): Promise<Clip>;
+  /** A clip by id, or CLIP_NOT_FOUND. */
+  getClip(clipId: string): Promise<Clip>;
   /** Sets chat settings (the hub checks who may). */
   setChatSettings(streamId: number, s: { slowModeSeconds?: number; followersOnly?: boolean }): PublicStream;
   view(row: StreamRow): PublicStream;
   close(): void;
 }
 
+/** The seconds a clip may reach back (the embedded backend keeps 60 s for this). */
+export const CLIP_SECONDS = { min: 30, max: 60, default: 30 } as const;
 const TAG = /^[\p{L}\p{N}_-]{1,25}$/u;
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 const MAX_PAGE = 100;
@@ -143,7 +154,11 @@ function metadata(
     if (typeof input.audioOnly !== 'boolean') throw badField('audioOnly', 'audioOnly must be a boolean');
     out.audioOnly = input.audioOnly;
   }
-  const known = new Set(['title', 'category', 'tags', 'language', 'thumbnailUrl', 'audioOnly']);
+  if (input.record !== undefined) {
+    if (typeof input.record !== 'boolean') throw badField('record', 'record must be a boolean');
+    out.record = input.record;
+  }
+  const known = new Set(['title', 'category', 'tags', 'language', 'thumbnailUrl', 'audioOnly', 'record']);
   const unknown = Object.keys(input).find((k) => !known.has(k));
   if (unknown) throw badField(unknown, `unknown field ${unknown}`);
   return out;
@@ -174,6 +189,7 @@ export function createStreams(p: StreamsParams): Streams {
         ingestUrl: r.ingest_url,
         name: r.title,
         audioOnly: r.audio_only === 1,
+        record: r.record === 1,
       })),
     );
     for (const m of restored) store.setIngestUrl(m.mediaId, m.ingestUrl);
@@ -208,8 +224,21 @@ export function createStreams(p: StreamsParams): Streams {
       updatedAt: r.updated_at,
       startedAt: r.started_at,
       endedAt: r.ended_at,
+      previewUrl: r.state === 'live' ? p.media.previewUrl(r.playback_id) : null,
+      record: r.record === 1,
+      recording: recordingView(p.media.latestRecording(r.playback_id)),
     };
   }
+  /** A recording as clients see it (the backend's playback id left out). */
+  const recordingView = (m: Recording | null): Recording | null =>
+    m && {
+      recordingId: m.recordingId,
+      startedAt: m.startedAt,
+      endedAt: m.endedAt,
+      durationSeconds: m.durationSeconds,
+      thumbnailUrl: m.thumbnailUrl,
+      playbackInfo: m.playbackInfo,
+    };
   const owned = (r: StreamRow): OwnedStream => ({
     ...view(r),
     mediaId: r.media_id,
@@ -242,7 +271,7 @@ export function createStreams(p: StreamsParams): Streams {
         );
       let ms: Awaited<ReturnType<typeof p.media.createStream>>;
       try {
-        ms = await p.media.createStream({ name: m.title!, audioOnly: m.audioOnly ?? false });
+        ms = await p.media.createStream({ name: m.title!, audioOnly: m.audioOnly ?? false, record: m.record ?? true });
       } catch (e) {
         p.log.error('media createStream failed', { error: describeError(e) });
         throw new LiveError('MEDIA_UNAVAILABLE', 'the media backend could not create the stream', {}, { cause: e });
@@ -256,6 +285,7 @@ export function createStreams(p: StreamsParams): Streams {
         language: m.language ?? '',
         thumbnail_url: m.thumbnailUrl ?? null,
         audio_only: m.audioOnly ? 1 : 0,
+        record: m.record === false ? 0 : 1,
         media_id: ms.mediaId,
         stream_key: ms.streamKey,
         playback_id: ms.playbackId,
@@ -282,6 +312,10 @@ export function createStreams(p: StreamsParams): Streams {
         },
         p.now(),
       );
+      if (m.record !== undefined && (m.record ? 1 : 0) !== r.record) {
+        store.setRecord(id, m.record, p.now());
+        await p.media.setRecording(r.media_id, m.record);
+      }
       const v = view(row(id));
       p.onChange?.(v);
       return v;
@@ -319,7 +353,67 @@ export function createStreams(p: StreamsParams): Streams {
           p.log.warn('media playbackInfo failed', { stream_id: id, error: describeError(e) });
         }
       }
-      return { ...(caller === r.owner ? owned(r) : view(r)), playbackInfo };
+      let recordings: Recording[] = [];
+      try {
+        recordings = (await p.media.recordings(r.playback_id)).map((m) => recordingView(m)!);
+      } catch (e) {
+        p.log.warn('media recordings failed', { stream_id: id, error: describeError(e) });
+      }
+      return { ...(caller === r.owner ? owned(r) : view(r)), playbackInfo, recordings };
+    },
+
+    async deleteRecording(caller, id, recordingId) {
+      const r = row(id);
+      owns(caller, r);
+      if (!(await p.media.deleteRecording(r.playback_id, recordingId)))
+        throw new LiveError('RECORDING_NOT_FOUND', `stream ${id} has no recording ${recordingId}`);
+      p.log.info('recording deleted', { stream_id: id, recording_id: recordingId });
+      p.onChange?.(view(row(id)));
+    },
+
+    async clip(caller, id, input) {
+      const r = row(id);
+      const seconds = input.seconds ?? CLIP_SECONDS.default;
+      if (
+        typeof seconds !== 'number' ||
+        !Number.isInteger(seconds) ||
+        seconds < CLIP_SECONDS.min ||
+        seconds > CLIP_SECONDS.max
+      )
+        throw badField('seconds', `seconds must be a whole number from ${CLIP_SECONDS.min} to ${CLIP_SECONDS.max}`);
+      const unknown = Object.keys(input).find((k) => k !== 'seconds');
+      if (unknown) throw badField(unknown, `unknown field ${unknown}`);
+      if (r.state !== 'live') throw new LiveError('STREAM_NOT_LIVE', `stream ${id} is not live`);
+      let clip: Awaited<ReturnType<typeof p.media.createClip>>;
+      try {
+        clip = await p.media.createClip(r.media_id, seconds);
+      } catch (e) {
+        p.log.warn('media createClip failed', { stream_id: id, error: describeError(e) });
+        throw new LiveError('MEDIA_UNAVAILABLE', 'the stream could not be clipped now', {}, { cause: e });
+      }
+      store.insertClip({ clip_id: clip.clipId, stream_id: id, created_by: caller, created_at: p.now() });
+      p.log.info('clip created', { stream_id: id, clip_id: clip.clipId, by: caller });
+      return this.getClip(clip.clipId);
+    },
+
+    async getClip(clipId) {
+      const c = /^[A-Za-z0-9_-]{1,64}$/.test(clipId) ? store.clip(clipId) : undefined;
+      const media = c ? await p.media.clip(clipId) : null;
+      if (!c || !media) throw new LiveError('CLIP_NOT_FOUND', `no clip ${JSON.stringify(clipId)}`);
+      const r = row(c.stream_id);
+      await p.directory.handle(r.owner);
+      return {
+        clipId,
+        streamId: String(r.id),
+        title: r.title,
+        owner: r.owner,
+        ownerHandle: p.directory.cachedHandle(r.owner) ?? null,
+        createdBy: c.created_by,
+        createdAt: c.created_at,
+        durationSeconds: media.durationSeconds,
+        thumbnailUrl: media.thumbnailUrl,
+        playbackInfo: media.playbackInfo,
+      };
     },
 
     list(f) {

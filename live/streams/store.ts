@@ -20,6 +20,7 @@ export interface NewStream {
   language: string;
   thumbnail_url: string | null;
   audio_only: 0 | 1;
+  record: 0 | 1;
   media_id: string;
   stream_key: string;
   playback_id: string;
@@ -52,6 +53,18 @@ export interface StreamStore {
   list(filter: { state?: string; owner?: string; before?: number }, limit: number): StreamRow[];
   setSlowMode(id: number, seconds: number, at: number): void;
   setFollowersOnly(id: number, on: boolean, at: number): void;
+  /** Whether the stream's broadcasts are kept as recordings. */
+  setRecord(id: number, on: boolean, at: number): void;
+  insertClip(clip: ClipRow): void;
+  clip(clipId: string): ClipRow | undefined;
+}
+
+/** Who clipped which stream (live_clips). */
+export interface ClipRow {
+  clip_id: string;
+  stream_id: number;
+  created_by: string;
+  created_at: number;
 }
 
 /** The stream store over the live database. */
@@ -59,8 +72,8 @@ export function createSqliteStreamStore(db: Database.Database): StreamStore {
   const byId = db.prepare('SELECT * FROM live_streams WHERE id = ?');
   const byMedia = db.prepare('SELECT * FROM live_streams WHERE media_id = ?');
   const insert =
-    db.prepare(`INSERT INTO live_streams (owner, title, category, tags, language, thumbnail_url, audio_only, state, media_id, stream_key, playback_id, ingest_url, created_at, updated_at)
-    VALUES (@owner, @title, @category, @tags, @language, @thumbnail_url, @audio_only, 'idle', @media_id, @stream_key, @playback_id, @ingest_url, @now, @now)`);
+    db.prepare(`INSERT INTO live_streams (owner, title, category, tags, language, thumbnail_url, audio_only, record, state, media_id, stream_key, playback_id, ingest_url, created_at, updated_at)
+    VALUES (@owner, @title, @category, @tags, @language, @thumbnail_url, @audio_only, @record, 'idle', @media_id, @stream_key, @playback_id, @ingest_url, @now, @now)`);
   const setState = db.prepare(
     "UPDATE live_streams SET state = ?, updated_at = ?, started_at = CASE WHEN ? = 'live' THEN ? ELSE started_at END WHERE id = ? AND state != 'ended'",
   );
@@ -74,7 +87,7 @@ export function createSqliteStreamStore(db: Database.Database): StreamStore {
     notEnded: () =>
       db
         .prepare(
-          "SELECT id, title, audio_only, media_id, stream_key, playback_id, ingest_url FROM live_streams WHERE state != 'ended'",
+          "SELECT id, title, audio_only, record, media_id, stream_key, playback_id, ingest_url FROM live_streams WHERE state != 'ended'",
         )
         .all() as StreamRow[],
     setIngestUrl: (mediaId, ingestUrl) =>
@@ -125,5 +138,14 @@ export function createSqliteStreamStore(db: Database.Database): StreamStore {
       void db
         .prepare('UPDATE live_streams SET followers_only = ?, updated_at = ? WHERE id = ?')
         .run(on ? 1 : 0, at, id),
+    setRecord: (id, on, at) =>
+      void db.prepare('UPDATE live_streams SET record = ?, updated_at = ? WHERE id = ?').run(on ? 1 : 0, at, id),
+    insertClip: (c) =>
+      void db
+        .prepare(
+          'INSERT INTO live_clips (clip_id, stream_id, created_by, created_at) VALUES (@clip_id, @stream_id, @created_by, @created_at)',
+        )
+        .run(c),
+    clip: (clipId) => db.prepare('SELECT * FROM live_clips WHERE clip_id = ?').get(clipId) as ClipRow | undefined,
   };
 }

@@ -8,7 +8,9 @@ import type {
   CreateMediaStreamInput,
   KnownMediaStream,
   MediaBackend,
+  MediaClip,
   MediaEvent,
+  MediaRecording,
   MediaStream,
   PlaybackInfo,
 } from '../../live/streams/media/backend.js';
@@ -56,6 +58,54 @@ export class FakeMedia implements MediaBackend {
         source: [{ hrn: 'WebRTC (H264)', type: 'html5/video/h264', url: `${this.base}/media/whep/${playbackId}` }],
       },
     };
+  }
+
+  /** Recordings by playback id, as the test sets them. */
+  readonly recordingsOf = new Map<string, MediaRecording[]>();
+  readonly recording = new Map<string, boolean>();
+  readonly clips = new Map<string, MediaClip>();
+
+  previewUrl(playbackId: string): string | null {
+    return `${this.base}/media/preview/${playbackId}.jpg`;
+  }
+
+  async setRecording(mediaId: string, on: boolean): Promise<void> {
+    this.recording.set(mediaId, on);
+  }
+
+  async recordings(playbackId: string): Promise<MediaRecording[]> {
+    return this.recordingsOf.get(playbackId) ?? [];
+  }
+
+  latestRecording(playbackId: string): MediaRecording | null {
+    return this.recordingsOf.get(playbackId)?.[0] ?? null;
+  }
+
+  async deleteRecording(playbackId: string, recordingId: string): Promise<boolean> {
+    const list = this.recordingsOf.get(playbackId) ?? [];
+    const left = list.filter((r) => r.recordingId !== recordingId);
+    this.recordingsOf.set(playbackId, left);
+    return left.length < list.length;
+  }
+
+  async createClip(mediaId: string, seconds: number): Promise<MediaClip> {
+    const s = this.streams.get(mediaId);
+    if (!s) throw new Error('unknown stream');
+    const clipId = `clip${this.clips.size + 1}`;
+    const clip: MediaClip = {
+      clipId,
+      playbackId: s.playbackId,
+      createdAt: Date.now(),
+      durationSeconds: seconds,
+      thumbnailUrl: null,
+      playbackInfo: { type: 'vod', meta: { live: 0, source: [] } },
+    };
+    this.clips.set(clipId, clip);
+    return clip;
+  }
+
+  async clip(clipId: string): Promise<MediaClip | null> {
+    return this.clips.get(clipId) ?? null;
   }
 
   onEvent(listener: (e: MediaEvent) => void): () => void {

@@ -34,8 +34,14 @@ export function webAppDist(outDir: string): { dir: string; built: Promise<void> 
   return { dir: outDir, built: buildWebApp(outDir) };
 }
 
-/** The web app built, the platform started on it and Chromium launched, all at once. */
-export async function startWebApp(dir: string): Promise<{ platform: Platform; browser: Browser }> {
+/**
+ * The web app built, the platform started on it and Chromium launched, all at once. The demo
+ * broadcast is off unless `opts.demo` (the tests broadcast to alice's stream themselves).
+ */
+export async function startWebApp(
+  dir: string,
+  opts: { demo?: boolean; log?: (m: string) => void } = {},
+): Promise<{ platform: Platform; browser: Browser }> {
   const web = webAppDist(path.join(dir, 'dist'));
   const [, platform, browser] = await Promise.all([
     web.built,
@@ -47,7 +53,8 @@ export async function startWebApp(dir: string): Promise<{ platform: Platform; br
       deploymentsFile: path.join(dir, 'deployments', 'development.json'),
       webDist: web.dir,
       env: {},
-      log: () => {},
+      log: opts.log ?? (() => {}),
+      demo: opts.demo ?? false,
     }),
     launchBrowser(),
   ]);

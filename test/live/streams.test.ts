@@ -168,7 +168,7 @@ describe('live: streams (embedded media backend, werift broadcaster)', function 
       assert.deepEqual(r.body.tags, ['coffee', 'talk']);
       assert.equal(provisioned.length, 1);
       const media = provisioned[0]!;
-      assert.deepEqual(media.input, { name: 'Morning coffee', audioOnly: true });
+      assert.deepEqual(media.input, { name: 'Morning coffee', audioOnly: true, record: true });
       assert.equal(r.body.streamKey, media.streamKey);
       assert.equal(r.body.ingestUrl, `${fx.url}/media/whip/${media.streamKey}`);
       assert.notEqual(fx.media.status(media.mediaId), null, 'the backend knows the stream');
@@ -280,6 +280,38 @@ describe('live: streams (embedded media backend, werift broadcaster)', function 
       refused(await api(fx, 'GET', '/api/streams/999'), 404, 'STREAM_NOT_FOUND');
       refused(await api(fx, 'GET', '/api/streams/abc'), 404, 'STREAM_NOT_FOUND');
       refused(await api(fx, 'POST', '/api/streams/999/end', undefined, alice), 404, 'STREAM_NOT_FOUND');
+    });
+  });
+
+  describe('recordings and clips', function () {
+    it('lets only the owner turn recording off and on; the stream and its backend entry follow', async function () {
+      refused(await api(fx, 'PATCH', '/api/streams/2', { record: false }, bob), 403, 'NOT_OWNER');
+      refused(await api(fx, 'PATCH', '/api/streams/2', { record: 'no' }, alice), 400, 'BAD_REQUEST', 'record');
+      assert.equal((await api(fx, 'GET', '/api/streams/2')).body.record, true);
+      const r = await api(fx, 'PATCH', '/api/streams/2', { record: false }, alice);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.record, false);
+      assert.equal(fx.service.streams.row(2).record, 0);
+      assert.equal((await api(fx, 'PATCH', '/api/streams/2', { record: true }, alice)).body.record, true);
+    });
+
+    it('lists no recording yet, and refuses deleting one to others (NOT_OWNER) and an unknown one (RECORDING_NOT_FOUND)', async function () {
+      const r = await api(fx, 'GET', '/api/streams/2');
+      assert.deepEqual([r.body.recordings, r.body.recording, r.body.previewUrl], [[], null, null]);
+      refused(await api(fx, 'DELETE', '/api/streams/2/recordings/ffffffffffffffff', undefined, bob), 403, 'NOT_OWNER');
+      refused(
+        await api(fx, 'DELETE', '/api/streams/2/recordings/ffffffffffffffff', undefined, alice),
+        404,
+        'RECORDING_NOT_FOUND',
+      );
+    });
+
+    it('clips only for signed-in viewers, 30 to 60 s, of a live stream; unknown clips are CLIP_NOT_FOUND', async function () {
+      refused(await api(fx, 'POST', '/api/streams/2/clips', { seconds: 30 }), 401, 'UNAUTHENTICATED');
+      refused(await api(fx, 'POST', '/api/streams/2/clips', { seconds: 10 }, bob), 400, 'BAD_REQUEST', 'seconds');
+      refused(await api(fx, 'POST', '/api/streams/2/clips', { seconds: 61 }, bob), 400, 'BAD_REQUEST', 'seconds');
+      refused(await api(fx, 'POST', '/api/streams/2/clips', { seconds: 30 }, bob), 409, 'STREAM_NOT_LIVE');
+      refused(await api(fx, 'GET', '/api/clips/nope'), 404, 'CLIP_NOT_FOUND');
     });
   });
 

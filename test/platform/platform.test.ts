@@ -28,6 +28,8 @@ describe('web: the platform behind npm start', function () {
     webDist: path.join(tmp.dir, 'dist'),
     env: {},
     log: () => {},
+    // The demo broadcast has its own test (demo.test.ts); here stream 1 stays idle.
+    demo: false,
   });
 
   async function gql(query: string): Promise<any> {

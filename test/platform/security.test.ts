@@ -78,6 +78,7 @@ describe('security: the platform (npm start) under attack', function () {
         HTTP_REQUEST_TIMEOUT_MS: '2000',
       },
       log: () => {},
+      demo: false,
     });
 
   before(async function () {

@@ -116,6 +116,8 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
         webDist: web.dir,
         env: {},
         log: () => {},
+        // The tests broadcast to alice's stream themselves.
+        demo: false,
       }),
       launchBrowser(),
     ]);

@@ -8,6 +8,8 @@ import {
   shortAddress,
   relativeTime,
   parseGiftUri,
+  formatDuration,
+  previewSrc,
 } from '../../web/src/lib/format.js';
 
 describe('web format', () => {
@@ -163,6 +165,25 @@ describe('web format', () => {
     it('falls back to the string itself, or a numbered name for broken JSON', () => {
       assert.deepEqual(parseGiftUri('Balloon', '10'), { name: 'Balloon', animation: 'default' });
       assert.deepEqual(parseGiftUri('data:application/json,{oops', '3'), { name: 'Gift #3', animation: 'default' });
+    });
+  });
+
+  describe('formatDuration and previewSrc', () => {
+    it('formats a recording length as m:ss or h:mm:ss, rounding and never negative', () => {
+      assert.equal(formatDuration(0), '0:00');
+      assert.equal(formatDuration(7.4), '0:07');
+      assert.equal(formatDuration(59.6), '1:00');
+      assert.equal(formatDuration(725), '12:05');
+      assert.equal(formatDuration(3723), '1:02:03');
+      assert.equal(formatDuration(-3), '0:00');
+    });
+
+    it('asks for a new preview every 30 s and for the same one within a window', () => {
+      const url = 'http://x/media/preview/abc.jpg';
+      assert.equal(previewSrc(url, 60_000), `${url}?t=2`);
+      assert.equal(previewSrc(url, 89_999), `${url}?t=2`);
+      assert.equal(previewSrc(url, 90_000), `${url}?t=3`);
+      assert.equal(previewSrc(`${url}?a=1`, 0), `${url}?a=1&t=0`);
     });
   });
 });

@@ -18,9 +18,9 @@ export interface MediaStream {
   readonly ingestUrl: string;
 }
 
-import type { PlaybackInfo, PlaybackSource } from '../../../lib/protocol/http.js';
+import type { PlaybackInfo, PlaybackSource, Recording } from '../../../lib/protocol/http.js';
 
-export type { PlaybackInfo, PlaybackSource };
+export type { PlaybackInfo, PlaybackSource, Recording };
 
 /** A change of a stream's media state, as the backend saw it (packets started or stopped). */
 export interface MediaEvent {
@@ -35,12 +35,35 @@ export interface CreateMediaStreamInput {
   readonly name: string;
   /** Audio only: no video track is expected and no video ladder is produced. */
   readonly audioOnly: boolean;
+  /** Keep each broadcast as a recording (default true); `setRecording` changes it later. */
+  readonly record?: boolean;
+}
+
+/**
+ * A broadcast kept after it ended, playable as HLS VOD (`playbackInfo.type` 'vod', so the same
+ * player plays it); times in milliseconds since the epoch.
+ */
+export interface MediaRecording extends Recording {
+  /** The stream's playback id. */
+  readonly playbackId: string;
+}
+
+/** The last seconds of a live broadcast, kept on their own. */
+export interface MediaClip {
+  readonly clipId: string;
+  /** The stream's playback id. */
+  readonly playbackId: string;
+  readonly createdAt: number;
+  readonly durationSeconds: number;
+  readonly thumbnailUrl: string | null;
+  readonly playbackInfo: PlaybackInfo;
 }
 
 /** A stream a backend created before a restart, as the live database kept it. */
 export interface KnownMediaStream extends MediaStream {
   readonly name: string;
   readonly audioOnly: boolean;
+  readonly record: boolean;
 }
 
 /** The contract every media backend fulfils. */
@@ -58,6 +81,23 @@ export interface MediaBackend {
   deleteStream(mediaId: string): Promise<void>;
   /** Playback info for `playbackId`, or null when the backend does not know it. */
   playbackInfo(playbackId: string): Promise<PlaybackInfo | null>;
+  /**
+   * Where a JPEG snapshot of the live broadcast is served (refreshed about every 30 s), or null
+   * when there is none (not live, audio only, or the backend has no previews).
+   */
+  previewUrl(playbackId: string): string | null;
+  /** Turns recording of the stream's broadcasts on or off (from the next segment). */
+  setRecording(mediaId: string, on: boolean): Promise<void>;
+  /** The stream's recordings, newest first (kept until deleted or past the retention). */
+  recordings(playbackId: string): Promise<MediaRecording[]>;
+  /** The newest finished recording of the stream as last seen (no network), for stream lists. */
+  latestRecording(playbackId: string): MediaRecording | null;
+  /** Deletes a recording of the stream with its files; false when there is no such recording. */
+  deleteRecording(playbackId: string, recordingId: string): Promise<boolean>;
+  /** Clips the last `seconds` of the stream's live broadcast; throws when it is not live. */
+  createClip(mediaId: string, seconds: number): Promise<MediaClip>;
+  /** A clip by id, or null. */
+  clip(clipId: string): Promise<MediaClip | null>;
   /** Subscribes to started/idle events; returns the unsubscribe function. */
   onEvent(listener: (event: MediaEvent) => void): () => void;
   /**

@@ -21,7 +21,8 @@ export interface MediaBackendOptions {
  * MEDIA_IDLE_TIMEOUT_MS, MEDIA_INGEST_START_KBPS, MEDIA_OFFERS_PER_MIN, MEDIA_MAX_VIEWERS,
  * MEDIA_VIEWERS_PER_IP, MEDIA_VIEWER_CONNECT_TIMEOUT_MS, TRUST_PROXY (which peers' X-Forwarded-For names
  * the client, for the per-IP limits), MEDIA_HLS=0 (WebRTC only, no ffmpeg), MEDIA_ICE_HOSTS (comma-separated
- * extra host candidates, e.g. a public IP).
+ * extra host candidates, e.g. a public IP), MEDIA_RECORDING_RETENTION_DAYS (recordings and clips older
+ * are deleted; 0 keeps them; default 30), MEDIA_RECORDINGS_DIR (default <work dir>/archive).
  */
 export function createMediaBackend(env: NodeJS.ProcessEnv, opts: MediaBackendOptions): MediaBackend {
   if (env.LIVEPEER_API_KEY) {
@@ -39,6 +40,7 @@ export function createMediaBackend(env: NodeJS.ProcessEnv, opts: MediaBackendOpt
   const maxViewers = intEnv(env, 'MEDIA_MAX_VIEWERS', 1);
   const connectMs = intEnv(env, 'MEDIA_VIEWER_CONNECT_TIMEOUT_MS', 1);
   const perIp = intEnv(env, 'MEDIA_VIEWERS_PER_IP', 1);
+  const retentionDays = intEnv(env, 'MEDIA_RECORDING_RETENTION_DAYS', 0);
   const trust = parseTrustProxy(env.TRUST_PROXY);
   const hosts = env.MEDIA_ICE_HOSTS?.split(',')
     .map((h) => h.trim())
@@ -53,6 +55,8 @@ export function createMediaBackend(env: NodeJS.ProcessEnv, opts: MediaBackendOpt
     ...(maxViewers ? { maxViewersPerStream: maxViewers } : {}),
     ...(connectMs ? { viewerConnectTimeoutMs: connectMs } : {}),
     ...(perIp ? { maxViewersPerIp: perIp } : {}),
+    ...(retentionDays !== undefined ? { recordingRetentionMs: retentionDays * 24 * 3600 * 1000 } : {}),
+    ...(env.MEDIA_RECORDINGS_DIR ? { recordingsDir: env.MEDIA_RECORDINGS_DIR } : {}),
     clientIp: (req) => clientAddress(req, trust),
     ...(env.MEDIA_HLS === '0' ? { hls: false } : {}),
     ...(hosts?.length ? { ice: { additionalHostAddresses: hosts } } : {}),

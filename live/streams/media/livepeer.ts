@@ -11,7 +11,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Livepeer } from 'livepeer';
 import { Profile } from 'livepeer/models/components/index.js';
 import { ErrorT } from 'livepeer/models/errors/index.js';
-import type { CreateMediaStreamInput, MediaBackend, MediaEvent, MediaStream, PlaybackInfo } from './backend.js';
+import type {
+  CreateMediaStreamInput,
+  MediaBackend,
+  MediaClip,
+  MediaEvent,
+  MediaRecording,
+  MediaStream,
+  PlaybackInfo,
+} from './backend.js';
 import type { MediaLogger } from './embedded/backend.js';
 import { BodyTooLargeError, readBody, sendError, sendJson, setCors } from './embedded/http.js';
 
@@ -96,6 +104,11 @@ export function createLivepeerBackend(opts: LivepeerBackendOptions): MediaBacken
   const log = opts.log;
   const listeners = new Set<(event: MediaEvent) => void>();
   const seen = new Set<string>();
+  /** Playback id -> Studio stream id, of the streams this process created or took back. */
+  const mediaIdOf = new Map<string, string>();
+  const latest = new Map<string, MediaRecording | null>();
+  const hidden = new Set<string>();
+  const clips = new Map<string, MediaClip>();
 
   const emit = (event: MediaEvent): void => {
     log?.info(`stream ${event.type}`, { media_id: event.mediaId, backend: 'livepeer' });
@@ -178,10 +191,12 @@ export function createLivepeerBackend(opts: LivepeerBackendOptions): MediaBacken
         name: input.name,
         // Audio-only streams need no video rungs; Studio passes the source through.
         profiles: input.audioOnly ? [] : LIVEPEER_PROFILES,
-        record: false,
+        // Studio records each session itself; recordings() lists them.
+        record: input.record ?? true,
       });
       if (!stream?.id || !stream.streamKey || !stream.playbackId)
         throw new Error('Livepeer stream.create returned no id, streamKey or playbackId');
+      mediaIdOf.set(stream.playbackId, stream.id);
       return {
         mediaId: stream.id,
         streamKey: stream.streamKey,
@@ -192,6 +207,7 @@ export function createLivepeerBackend(opts: LivepeerBackendOptions): MediaBacken
 
     // Studio keeps its streams and keys itself: nothing to take back but the ingest URL.
     restoreStreams(streams) {
+      for (const s of streams) mediaIdOf.set(s.playbackId, s.mediaId);
       return streams.map((s) => ({
         mediaId: s.mediaId,
         streamKey: s.streamKey,
@@ -209,6 +225,88 @@ export function createLivepeerBackend(opts: LivepeerBackendOptions): MediaBacken
     },
 
     playbackInfo,
+
+    // Studio serves no snapshot of a live stream in playback info; cards show the title alone.
+    previewUrl: () => null,
+
+    async setRecording(mediaId: string, on: boolean): Promise<void> {
+      await sdk.stream.update({ record: on }, mediaId);
+    },
+
+    async recordings(playbackId: string): Promise<MediaRecording[]> {
+      const mediaId = mediaIdOf.get(playbackId);
+      if (!mediaId) return [];
+      const sessions = (await sdk.session.getRecorded(mediaId)).data ?? [];
+      const list = sessions
+        .filter((s) => s.id && s.recordingStatus === 'ready' && s.recordingUrl && !hidden.has(s.id))
+        .map(
+          (s): MediaRecording => ({
+            recordingId: s.id!,
+            playbackId,
+            startedAt: s.createdAt ?? 0,
+            endedAt: s.lastSeen ?? null,
+            durationSeconds: s.sourceSegmentsDuration ?? 0,
+            thumbnailUrl: null,
+            playbackInfo: {
+              type: 'vod',
+              meta: {
+                live: 0,
+                source: [{ hrn: 'HLS (TS)', type: 'html5/application/vnd.apple.mpegurl', url: s.recordingUrl! }],
+              },
+            },
+          }),
+        )
+        .sort((a, b) => b.startedAt - a.startedAt);
+      latest.set(playbackId, list[0] ?? null);
+      return list;
+    },
+
+    latestRecording: (playbackId: string): MediaRecording | null => latest.get(playbackId) ?? null,
+
+    // Studio's API has no call that deletes a session's recording: it is hidden from our lists
+    // (until a restart) and Studio's own retention removes it.
+    async deleteRecording(playbackId: string, recordingId: string): Promise<boolean> {
+      const known = (await this.recordings(playbackId)).some((r) => r.recordingId === recordingId);
+      if (!known) return false;
+      hidden.add(recordingId);
+      if (latest.get(playbackId)?.recordingId === recordingId) latest.delete(playbackId);
+      log?.warn('Livepeer recording hidden, not deleted (Studio has no API for it)', { recording_id: recordingId });
+      return true;
+    },
+
+    async createClip(mediaId: string, seconds: number): Promise<MediaClip> {
+      const playbackId = [...mediaIdOf].find(([, m]) => m === mediaId)?.[0];
+      if (!playbackId) throw new Error(`unknown stream ${mediaId}`);
+      const now = Date.now();
+      const { data } = await sdk.stream.createClip({ playbackId, startTime: now - seconds * 1000, endTime: now });
+      const clipPlayback = data?.asset.playbackId;
+      if (!clipPlayback) throw new Error('Livepeer createClip returned no playback id');
+      const clip: MediaClip = {
+        clipId: clipPlayback,
+        playbackId,
+        createdAt: now,
+        durationSeconds: seconds,
+        thumbnailUrl: null,
+        playbackInfo: { type: 'vod', meta: { live: 0, source: [] } },
+      };
+      clips.set(clip.clipId, clip);
+      return clip;
+    },
+
+    async clip(clipId: string): Promise<MediaClip | null> {
+      const known = clips.get(clipId);
+      // Studio processes a clip as an asset; its playback info appears once it is ready.
+      const info = await playbackInfo(clipId);
+      if (!known && !info) return null;
+      return {
+        clipId,
+        playbackId: known?.playbackId ?? '',
+        createdAt: known?.createdAt ?? 0,
+        durationSeconds: known?.durationSeconds ?? 0,
+        thumbnailUrl: null,
+        playbackInfo: info ? { ...info, type: 'vod' } : { type: 'vod', meta: { live: 0, source: [] } },
+      };
+    },
 
     onEvent(listener) {
       listeners.add(listener);

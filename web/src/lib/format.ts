@@ -220,6 +220,23 @@ export function relativeTime(at: number, now: number): string {
   return d < 0 ? `${n} ${unit} ago` : `in ${n} ${unit}`;
 }
 
+/** A recording's length: "0:42", "12:05", "1:02:03". */
+export function formatDuration(seconds: number): string {
+  const t = Math.max(0, Math.round(seconds));
+  const p = (n: number) => String(n).padStart(2, '0');
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  return h ? `${h}:${p(m)}:${p(t % 60)}` : `${m}:${p(t % 60)}`;
+}
+
+/**
+ * A live preview's URL for the 30 s window `now` falls in: the query string changes every 30 s,
+ * so the card fetches the new snapshot, and stays the same in between, so the cache serves it.
+ */
+export function previewSrc(url: string, now: number): string {
+  return `${url}${url.includes('?') ? '&' : '?'}t=${Math.floor(now / 30_000)}`;
+}
+
 /** ISO-like local date and time, minute precision. */
 export function formatDateTime(ms: number): string {
   const d = new Date(ms);

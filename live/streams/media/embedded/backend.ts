@@ -14,9 +14,24 @@
  * - `DELETE /media/webrtc/:playbackId/:viewerId`: leave
  * - `GET /media/playback/:playbackId`: playback info (Studio's shape)
  * - `GET|HEAD /media/hls/:playbackId/index.m3u8`, `.../:rendition/index.m3u8`, `.../:rendition/seg_N.ts`
+ * - `GET|HEAD /media/preview/:playbackId.jpg`, `/media/rec/:recordingId/...`, `/media/clip/:clipId/...`
+ *   (previews, recordings and clips: archive.ts)
  */
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CreateMediaStreamInput, KnownMediaStream, MediaBackend, MediaStream, PlaybackInfo } from '../backend.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type {
+  CreateMediaStreamInput,
+  KnownMediaStream,
+  MediaBackend,
+  MediaClip,
+  MediaRecording,
+  MediaStream,
+  PlaybackInfo,
+} from '../backend.js';
+import { CLIP_WINDOW_SECONDS, createArchive } from './archive.js';
 import { DEFAULT_LADDER, type LadderConfig } from './ladder.js';
 import { createLifecycle } from './lifecycle.js';
 import { type MediaLogger, silentLogger } from './logger.js';
@@ -31,6 +46,13 @@ export interface EmbeddedBackendOptions {
   readonly publicBaseUrl: string;
   /** Where HLS files go; default a fresh temporary directory, removed on close. */
   readonly workDir?: string;
+  /**
+   * Where recordings and clips are kept; default `<workDir>/archive` (with no workDir, a fresh
+   * temporary directory removed on close). Keep it on workDir's file system: segments are hard-linked.
+   */
+  readonly recordingsDir?: string;
+  /** Recordings and clips older than this are deleted; 0 keeps them until deleted. Default 30 days. */
+  readonly recordingRetentionMs?: number;
   /** Default 'ffmpeg' (from PATH). */
   readonly ffmpegPath?: string;
   /** HLS ladder; default 720p/480p/360p, 1 s segments, 30 fps, x264 veryfast. */
@@ -95,7 +117,18 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
   const viewerTimeoutMs = opts.viewerTimeoutMs ?? 10_000;
   const viewerConnectTimeoutMs = opts.viewerConnectTimeoutMs ?? 5000;
   const sessions = createSessions(base, log);
+  const archiveDir =
+    opts.recordingsDir ??
+    (opts.workDir ? join(opts.workDir, 'archive') : mkdtempSync(join(tmpdir(), 'blive-media-archive-')));
+  const archive = createArchive({
+    dir: archiveDir,
+    base,
+    retentionMs: opts.recordingRetentionMs ?? 30 * 24 * 3600 * 1000,
+    log,
+    now: Date.now,
+  });
   const lifecycle = createLifecycle({
+    archive,
     sessions,
     log,
     ffmpegPath: opts.ffmpegPath ?? 'ffmpeg',
@@ -119,6 +152,7 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
     offersPerMinute: opts.offersPerMinute ?? 30,
     viewerConnectTimeoutMs,
     clientIp: opts.clientIp ?? ((req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown'),
+    archive,
   });
   const { byId, byKey, byPlayback } = sessions;
 
@@ -133,6 +167,7 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
         playbackId: hex(8),
         name: input.name,
         audioOnly: input.audioOnly,
+        record: input.record ?? true,
         live: false,
         broadcast: null,
       };
@@ -158,6 +193,7 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
             playbackId: s.playbackId,
             name: s.name,
             audioOnly: s.audioOnly,
+            record: s.record,
             live: false,
             broadcast: null,
           });
@@ -178,6 +214,35 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
       const entry = byPlayback.get(playbackId);
       return entry ? await routes.playbackInfoOf(entry) : null;
     },
+
+    previewUrl(playbackId: string): string | null {
+      const entry = byPlayback.get(playbackId);
+      return entry?.live && entry.broadcast?.tap?.hasVideo ? `${base}/media/preview/${playbackId}.jpg` : null;
+    },
+
+    async setRecording(mediaId: string, on: boolean): Promise<void> {
+      const entry = byId.get(mediaId);
+      if (!entry) return;
+      entry.record = on;
+      if (entry.broadcast?.tap) entry.broadcast.tap.record = on;
+    },
+
+    recordings: async (playbackId: string): Promise<MediaRecording[]> => archive.recordings(playbackId),
+
+    latestRecording: (playbackId: string): MediaRecording | null => archive.recordings(playbackId)[0] ?? null,
+
+    deleteRecording: (playbackId: string, recordingId: string): Promise<boolean> =>
+      archive.deleteRecording(playbackId, recordingId),
+
+    async createClip(mediaId: string, seconds: number): Promise<MediaClip> {
+      const tap = byId.get(mediaId)?.broadcast?.tap;
+      if (!tap) throw new Error('the stream is not live (or its HLS ladder has not started)');
+      const { clipId, dir } = archive.clipFolder();
+      const meta = await tap.clip(dir, clipId, Math.min(Math.max(1, seconds), CLIP_WINDOW_SECONDS));
+      return archive.addClip(meta);
+    },
+
+    clip: async (clipId: string): Promise<MediaClip | null> => archive.clip(clipId),
 
     onEvent: (listener) => lifecycle.onEvent(listener),
 
@@ -201,6 +266,8 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
       if (lifecycle.closed) return;
       routes.stop();
       await lifecycle.close();
+      archive.close();
+      if (!opts.recordingsDir && !opts.workDir) await rm(archiveDir, { recursive: true, force: true });
     },
   };
 }

@@ -9,7 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MediaEvent } from '../backend.js';
-import { HlsLadder, type LadderConfig } from './ladder.js';
+import { type Archive, Tap } from './archive.js';
+import { AUDIO_RENDITION, HlsLadder, type LadderConfig } from './ladder.js';
 import type { MediaLogger } from './logger.js';
 import type { Broadcast, Entry, Sessions } from './sessions.js';
 
@@ -25,6 +26,8 @@ export interface LifecycleOptions {
   readonly idleTimeoutMs: number;
   readonly viewerTimeoutMs: number;
   readonly viewerConnectTimeoutMs: number;
+  /** Where finished recordings are registered. */
+  readonly archive: Archive;
 }
 
 export interface Lifecycle {
@@ -74,7 +77,19 @@ export function createLifecycle(opts: LifecycleOptions): Lifecycle {
     entry.broadcast = null;
     log.info('broadcast ended', { media_id: entry.mediaId, broadcast_id: b.id, reason });
     for (const v of b.viewers.values()) sessions.releaseIp(v);
-    await Promise.all([b.ingest.close(), ...[...b.viewers.values()].map((v) => v.close()), b.ladder?.stop()]);
+    const keep = async (): Promise<void> => {
+      // The tap takes the ladder's last segments before the ladder removes its files.
+      const meta = await b.tap?.finish().catch((err: Error) => {
+        log.error('recording could not be written', { media_id: entry.mediaId, error: err.message });
+        return null;
+      });
+      if (meta) {
+        opts.archive.addRecording(meta);
+        log.info('recording kept', { media_id: entry.mediaId, recording_id: meta.id, seconds: meta.durationSeconds });
+      }
+      await b.ladder?.stop();
+    };
+    await Promise.all([b.ingest.close(), ...[...b.viewers.values()].map((v) => v.close()), keep()]);
     if (!replaced && entry.live) {
       entry.live = false;
       emit('idle', entry);
@@ -99,6 +114,20 @@ export function createLifecycle(opts: LifecycleOptions): Lifecycle {
     b.ingest.onRtp((kind, packet) => ladder.send(kind, packet));
     b.ingest.onSenderReport((kind, packet) => ladder.sendRtcp(kind, packet));
     await ladder.start();
+    if (entry.broadcast !== b) return;
+    const { recordingId, dir } = opts.archive.folderFor();
+    b.tap = new Tap({
+      ffmpegPath,
+      ladderDir: ladder.dir,
+      dir,
+      playbackId: entry.playbackId,
+      recordingId,
+      renditions: codecs.video ? ladderConfig.renditions.map((r) => r.name) : [AUDIO_RENDITION],
+      record: entry.record,
+      log,
+      now: Date.now,
+    });
+    b.tap.start();
   }
 
   function onFirstPacket(entry: Entry, b: Broadcast): void {

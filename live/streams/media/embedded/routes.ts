@@ -9,6 +9,8 @@
  * - `DELETE /media/webrtc/:playbackId/:viewerId`: leave
  * - `GET /media/playback/:playbackId`: playback info (Studio's shape)
  * - `GET|HEAD /media/hls/:playbackId/index.m3u8`, `.../:rendition/index.m3u8`, `.../:rendition/seg_N.ts`
+ * - `GET|HEAD /media/preview/:playbackId.jpg`: the live broadcast's snapshot (archive.ts grabs it)
+ * - `GET|HEAD /media/rec/:recordingId/...`, `/media/clip/:clipId/...`: recordings and clips (archive.ts)
  */
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -17,6 +19,7 @@ import type { PlaybackInfo, PlaybackSource } from '../backend.js';
 import { RateLimiter } from '../../../../lib/rateLimit.js';
 import { BodyTooLargeError, readBody, sendError, sendJson, setCors } from './http.js';
 import { MASTER_PLAYLIST } from './ladder.js';
+import type { Archive } from './archive.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { MediaLogger } from './logger.js';
 import { type IceOptions, Ingest, Viewer } from './peers.js';
@@ -37,6 +40,7 @@ export interface RoutesOptions {
   readonly offersPerMinute: number;
   readonly viewerConnectTimeoutMs: number;
   readonly clientIp: (req: IncomingMessage) => string;
+  readonly archive: Archive;
 }
 
 export interface Routes {
@@ -66,6 +70,8 @@ const PATTERNS = {
   playback: /^\/media\/playback\/([0-9a-f]{16})$/,
   master: /^\/media\/hls\/([0-9a-f]{16})\/index\.m3u8$/,
   rendition: /^\/media\/hls\/([0-9a-f]{16})\/([a-z0-9]{1,16})\/(index\.m3u8|seg_\d{1,20}\.ts)$/,
+  preview: /^\/media\/preview\/([0-9a-f]{16})\.jpg$/,
+  archive: /^\/media\/(?:rec|clip)\/[0-9a-f]{16}\//,
 };
 
 export function createRoutes(opts: RoutesOptions): Routes {
@@ -113,6 +119,7 @@ export function createRoutes(opts: RoutesOptions): Routes {
       createdAt: Date.now(),
       ingest: accepted.ingest,
       ladder: null,
+      tap: null,
       viewers: new Map(),
       slots: 0,
     };
@@ -326,6 +333,31 @@ export function createRoutes(opts: RoutesOptions): Routes {
   const rendition = (req: IncomingMessage, res: ServerResponse, [id, name, file]: readonly string[]): Promise<void> =>
     hlsFile(req, res, id!, join(name!, file!));
 
+  async function preview(req: IncomingMessage, res: ServerResponse, [playbackId]: readonly string[]): Promise<void> {
+    const path = byPlayback.get(playbackId!)?.broadcast?.tap?.previewPath;
+    let body: Buffer;
+    try {
+      if (!path) throw Object.assign(new Error('not live'), { code: 'ENOENT' });
+      body = await readFile(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        return sendError(res, 404, 'NOT_FOUND', 'no preview (the stream is not live, or none was taken yet)');
+      throw err;
+    }
+    res.writeHead(200, {
+      'content-type': 'image/jpeg',
+      'content-length': body.length,
+      // A new snapshot comes about every 30 s; cards ask again with a new query string.
+      'cache-control': 'public, max-age=15',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  const archived = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (!(await opts.archive.handle(req, res, path))) sendError(res, 404, 'NOT_FOUND', 'no such media route');
+  };
+
   const routes: readonly Route[] = [
     { methods: ['HEAD', 'POST'], pattern: PATTERNS.whip, handler: whip },
     { methods: ['DELETE'], pattern: PATTERNS.whipResource, handler: whipResource },
@@ -334,6 +366,8 @@ export function createRoutes(opts: RoutesOptions): Routes {
     { methods: ['GET', 'HEAD'], pattern: PATTERNS.playback, handler: playback },
     { methods: ['GET', 'HEAD'], pattern: PATTERNS.master, handler: master },
     { methods: ['GET', 'HEAD'], pattern: PATTERNS.rendition, handler: rendition },
+    { methods: ['GET', 'HEAD'], pattern: PATTERNS.preview, handler: preview },
+    { methods: ['GET', 'HEAD'], pattern: PATTERNS.archive, handler: archived },
   ];
 
   /** Answers OPTIONS and refuses a method the route does not allow (both false), else true. */

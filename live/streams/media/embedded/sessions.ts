@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { MediaStream } from '../backend.js';
+import type { Tap } from './archive.js';
 import type { HlsLadder } from './ladder.js';
 import type { MediaLogger } from './logger.js';
 import type { Ingest, Viewer } from './peers.js';
@@ -16,6 +17,8 @@ export interface Broadcast {
   readonly createdAt: number;
   readonly ingest: Ingest;
   ladder: HlsLadder | null;
+  /** Keeps the ladder's segments (recording, clips) and grabs previews; set with the ladder. */
+  tap: Tap | null;
   readonly viewers: Map<string, Viewer>;
   /**
    * Viewer slots taken: `viewers.size` plus the offers being answered. Taken before the first
@@ -31,6 +34,8 @@ export interface Entry {
   readonly playbackId: string;
   readonly name: string;
   readonly audioOnly: boolean;
+  /** Keep broadcasts as recordings (the running broadcast's tap follows changes). */
+  record: boolean;
   /** Invariant: true between the 'started' and the 'idle' event we emitted. */
   live: boolean;
   broadcast: Broadcast | null;

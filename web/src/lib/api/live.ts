@@ -6,12 +6,14 @@
  */
 
 import type {
+  Clip,
   DmConversation,
   DmConversationList,
   NonceAnswer,
   OwnedStream,
   PlaybackInfo,
   PublicStream,
+  Recording,
   SessionAnswer,
   StreamDetail,
   StreamInput,
@@ -63,8 +65,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 
 /** What the pages hold of a stream: everyone's view, with the owner's fields and playback when the answer had them. */
 export type Stream = PublicStream &
-  Partial<Omit<OwnedStream, keyof PublicStream>> & { playbackInfo?: PlaybackInfo | null };
-export type { PlaybackInfo, StreamInput };
+  Partial<Omit<OwnedStream, keyof PublicStream>> & { playbackInfo?: PlaybackInfo | null; recordings?: Recording[] };
+export type { Clip, PlaybackInfo, Recording, StreamInput };
 
 export const auth = {
   nonce: (address: string) => call<NonceAnswer>('POST', '/api/auth/nonce', { address }),
@@ -88,6 +90,15 @@ export const streams = {
   update: (id: string, input: Partial<StreamInput>) =>
     call<PublicStream>('PATCH', `/api/streams/${encodeURIComponent(id)}`, input),
   end: (id: string) => call<PublicStream>('POST', `/api/streams/${encodeURIComponent(id)}/end`),
+  deleteRecording: (id: string, recordingId: string) =>
+    call<null>('DELETE', `/api/streams/${encodeURIComponent(id)}/recordings/${encodeURIComponent(recordingId)}`),
+  /** Clips the last `seconds` (30 to 60) of a live stream. */
+  clip: (id: string, seconds: number) =>
+    call<Clip>('POST', `/api/streams/${encodeURIComponent(id)}/clips`, { seconds }),
+};
+
+export const clips = {
+  get: (clipId: string) => call<Clip>('GET', `/api/clips/${encodeURIComponent(clipId)}`),
 };
 
 export type { DmConversation as Conversation, DirectMessage };

@@ -31,6 +31,7 @@ export type Route = { name: string; params: Record<string, string> };
 const ROUTES: [RegExp, string, string[]][] = [
   [/^\/$/, 'home', []],
   [/^\/stream\/(\d+)$/, 'stream', ['id']],
+  [/^\/clip\/([A-Za-z0-9_-]{1,64})$/, 'clip', ['id']],
   [/^\/go-live$/, 'golive', []],
   [/^\/u\/([^/]+)$/, 'profile', ['who']],
   [/^\/profile$/, 'me', []],
