@@ -4,7 +4,8 @@
  * (DEVNET_BLOCK_TIME, 0 = a block per transaction), --solidity-lag blocks (DEVNET_SOLIDITY_LAG),
  * --accounts n (DEVNET_ACCOUNTS), --balance TRX (DEVNET_BALANCE), --seed (DEVNET_SEED),
  * --data-dir path (DEVNET_DATA_DIR), --energy-price sun (DEVNET_ENERGY_PRICE),
- * --chain-id n (DEVNET_CHAIN_ID).
+ * --chain-id n (DEVNET_CHAIN_ID), --total-energy-limit energy (DEVNET_TOTAL_ENERGY_LIMIT, the energy
+ * all staked TRX shares per day), --unfreeze-delay-days days (DEVNET_UNFREEZE_DELAY_DAYS).
  */
 import { parseArgs } from 'node:util';
 import { createDevnet } from './index.js';
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     'energy-price': { type: 'string' },
     'chain-id': { type: 'string' },
+    'total-energy-limit': { type: 'string' },
+    'unfreeze-delay-days': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -31,6 +34,7 @@ if (values.help) {
   console.log(
     '       [--accounts 10] [--balance 1000000] [--seed "blive devnet"] [--data-dir DIR] [--energy-price 210] [--chain-id N]',
   );
+  console.log('       [--total-energy-limit 180000000000] [--unfreeze-delay-days 14]');
   process.exit(0);
 }
 
@@ -48,6 +52,8 @@ function num(flag: string, env: string): number | undefined {
 const balance = num('balance', 'DEVNET_BALANCE');
 const energyPrice = num('energy-price', 'DEVNET_ENERGY_PRICE');
 const chainId = num('chain-id', 'DEVNET_CHAIN_ID');
+const totalEnergyLimit = num('total-energy-limit', 'DEVNET_TOTAL_ENERGY_LIMIT');
+const unfreezeDelayDays = num('unfreeze-delay-days', 'DEVNET_UNFREEZE_DELAY_DAYS');
 const devnet = await createDevnet({
   host: values.host ?? process.env.DEVNET_HOST ?? '127.0.0.1',
   port: num('port', 'DEVNET_PORT') ?? 9090,
@@ -59,6 +65,10 @@ const devnet = await createDevnet({
   dataDir: values['data-dir'] ?? process.env.DEVNET_DATA_DIR,
   ...(energyPrice !== undefined ? { energyPrice: BigInt(Math.round(energyPrice)) } : {}),
   ...(chainId !== undefined ? { chainId: BigInt(Math.round(chainId)) } : {}),
+  chain: {
+    ...(totalEnergyLimit !== undefined ? { totalEnergyLimit: BigInt(Math.round(totalEnergyLimit)) } : {}),
+    ...(unfreezeDelayDays !== undefined ? { unfreezeDelayDays } : {}),
+  },
 });
 
 console.log(`BLive devnet listening on ${devnet.url}`);

@@ -18,6 +18,7 @@
  * - mempool.ts: the open block (accepted, already executed transactions)
  * - history.ts: sealed blocks and their tx and event indexes
  * - calls.ts: building a trigger, rewinding for solidified reads, the energy search
+ * - stake.ts: Stake 2.0 and the deployer's settings; energy.ts: the staked resources they give
  * - types.ts: the shapes and options, re-exported here
  */
 import { JournaledState, emptyRecord, type AccountRecord, type ContractMeta } from './state.js';
@@ -33,6 +34,7 @@ import { buildTrigger, leastEnergy, runConstantCall } from './calls.js';
 import { ChainCore } from './core.js';
 import { BlockProducer, genesisBlock } from './producer.js';
 import { ChainAdmin } from './admin.js';
+import { executeStake } from './stake.js';
 import type {
   Block,
   BroadcastResult,
@@ -344,8 +346,10 @@ export class Chain {
       case 'CreateSmartContract':
         record = await executeCreate(this.#exec, tx, v, open);
         break;
-      default:
+      case 'Unsupported':
         throw TxRejected.validate(`contract type ${v.typeName} is not supported by the devnet`);
+      default:
+        record = await executeStake(this.#exec, tx, v, open);
     }
     pool.add(open, record);
   }

@@ -6,7 +6,8 @@
 import { hexToBytes, utf8ToHex } from './hex.js';
 import type { ChainOptions, TxInfo, TxRecord } from './types.js';
 import { TxRejected } from './errors.js';
-import { chargeBandwidth, callEnergyLimit, checkFeeLimit, type NetReceipt } from './resources.js';
+import { chargeBandwidth, checkFeeLimit, type NetReceipt } from './resources.js';
+import { type Sharing, callEnergyLimit, payEnergyBill, sharingOf, slotOf } from './energy.js';
 import { type ContractMeta, type JournaledState, emptyRecord } from './state.js';
 import { type CreateValue, type SignedTx, type TransferValue, type TriggerValue, deployedAddress } from './tx.js';
 import type { BlockContext, ExecResult, TronVm } from './vm.js';
@@ -109,8 +110,9 @@ export async function executeTrigger(
   if (owner.balance < v.callValue)
     throw TxRejected.validate('Validate InternalTransfer error, balance is not sufficient.');
   const net = chargeBandwidth(env.state, env.options, tx, v.owner, open.timestamp, v.callValue, true);
-  const balance = env.state.readAccount(v.owner.slice(2))!.balance;
-  const energyLimit = callEnergyLimit(env.options, balance, v.callValue, tx.raw.feeLimit);
+  const sharing = sharingOf(target.contract, v.owner);
+  const slot = slotOf(open.timestamp);
+  const energyLimit = callEnergyLimit(env.state, env.options, v.owner, sharing, v.callValue, tx.raw.feeLimit, slot);
   const result = await inCheckpoint(env.state, () =>
     env.vm.call({
       txID: tx.txID,
@@ -122,7 +124,7 @@ export async function executeTrigger(
       block: env.blockContext(open),
     }),
   );
-  return contractRecord(env, tx, v.owner, v.contract, result, net, open);
+  return contractRecord(env, tx, v.owner, v.contract, result, net, open, sharing);
 }
 
 export async function executeCreate(env: Execution, tx: SignedTx, v: CreateValue, open: OpenBlock): Promise<TxRecord> {
@@ -143,8 +145,9 @@ export async function executeCreate(env: Execution, tx: SignedTx, v: CreateValue
   if (owner.balance < v.callValue)
     throw TxRejected.validate('Validate InternalTransfer error, balance is not sufficient.');
   const net = chargeBandwidth(env.state, env.options, tx, v.owner, open.timestamp, v.callValue, true);
-  const balance = env.state.readAccount(v.owner.slice(2))!.balance;
-  const energyLimit = callEnergyLimit(env.options, balance, v.callValue, tx.raw.feeLimit);
+  // The deployer is the caller: it pays alone, staked energy first.
+  const slot = slotOf(open.timestamp);
+  const energyLimit = callEnergyLimit(env.state, env.options, v.owner, undefined, v.callValue, tx.raw.feeLimit, slot);
   const result = await inCheckpoint(env.state, async () => {
     const r = await env.vm.create({
       txID: tx.txID,
@@ -169,7 +172,7 @@ export async function executeCreate(env: Execution, tx: SignedTx, v: CreateValue
     }
     return r;
   });
-  return contractRecord(env, tx, v.owner, address, { ...result, returnData: new Uint8Array() }, net, open);
+  return contractRecord(env, tx, v.owner, address, { ...result, returnData: new Uint8Array() }, net, open, undefined);
 }
 
 /** Runs `fn` in a checkpoint kept only when it succeeds. */
@@ -195,16 +198,17 @@ function contractRecord(
   r: ExecResult,
   net: NetReceipt,
   open: OpenBlock,
+  sharing: Sharing | undefined,
 ): TxRecord {
-  const energyFee = r.energyUsed * env.options.energyPrice;
-  const acct = env.state.readAccount(owner.slice(2))!;
-  env.state.updateAccount(owner.slice(2), {
-    balance: acct.balance - energyFee,
-    latestOperationTime: open.timestamp,
-  });
+  const bill = payEnergyBill(env.state, env.options, owner, sharing, r.energyUsed, slotOf(open.timestamp));
+  env.state.updateAccount(owner.slice(2), { latestOperationTime: open.timestamp });
+  const energyFee = bill.energyFee;
   const fee = energyFee + net.burned;
+  // java-tron's ResourceReceipt order; zero fields are left out as protobuf's JSON does.
   const receipt: Record<string, number | string> = {};
+  if (bill.energyUsage) receipt.energy_usage = Number(bill.energyUsage);
   if (energyFee) receipt.energy_fee = Number(energyFee);
+  if (bill.originEnergyUsage) receipt.origin_energy_usage = Number(bill.originEnergyUsage);
   if (r.energyUsed) receipt.energy_usage_total = Number(r.energyUsed);
   if (net.net_usage) receipt.net_usage = net.net_usage;
   if (net.net_fee) receipt.net_fee = net.net_fee;

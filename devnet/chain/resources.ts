@@ -8,9 +8,10 @@ import { TxRejected } from './errors.js';
 import type { AccountRecord, JournaledState } from './state.js';
 import { type SignedTx, signedTxSize } from './tx.js';
 import { toBase58 } from '../../lib/address.js';
+import { SLOT_MS, useStakedNet } from './energy.js';
 
+export { SLOT_MS };
 const WINDOW_SLOTS = 28_800;
-export const SLOT_MS = 3000;
 const PRECISION = 1_000_000;
 /** Bytes of result room every contract is billed on top of the signed transaction. */
 export const RESULT_SIZE = 64;
@@ -42,8 +43,8 @@ export function freeNetUsed(r: AccountRecord, timestamp: number): number {
 }
 
 /**
- * Bandwidth for a transaction in the block at `timestamp`: free bandwidth first, else burn;
- * returns the receipt fields.
+ * Bandwidth for a transaction in the block at `timestamp`: staked bandwidth first, then free
+ * bandwidth, else burn (BandwidthProcessor.consume); returns the receipt fields.
  */
 export function chargeBandwidth(
   state: JournaledState,
@@ -57,6 +58,7 @@ export function chargeBandwidth(
   const bytes = signedTxSize(tx) + (isContract ? RESULT_SIZE : 0);
   const acct = state.readAccount(owner.slice(2));
   if (!acct) throw TxRejected.validate(`account [${toBase58(owner)}] does not exist`);
+  if (useStakedNet(state, options, owner, bytes, timestamp)) return { net_usage: bytes, burned: 0n };
   const nowSlot = Math.floor(timestamp / SLOT_MS);
   const used = increase(acct.netUsage, 0, acct.latestConsumeFreeTime, nowSlot);
   if (bytes <= options.freeNetLimit - used) {
@@ -79,12 +81,4 @@ export function checkFeeLimit(options: ChainOptions, feeLimit: number): void {
   if (feeLimit < 0 || BigInt(feeLimit) > options.maxFeeLimit) {
     throw TxRejected.validate(`feeLimit must be >= 0 and <= ${options.maxFeeLimit}`);
   }
-}
-
-/** The energy a call may use: what the balance (less the call value) and the fee limit both buy. */
-export function callEnergyLimit(options: ChainOptions, balance: bigint, callValue: bigint, feeLimit: number): bigint {
-  const spendable = balance - callValue > 0n ? balance - callValue : 0n;
-  const byBalance = spendable / options.energyPrice;
-  const byFee = BigInt(feeLimit) / options.energyPrice;
-  return byBalance < byFee ? byBalance : byFee;
 }

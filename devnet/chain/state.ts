@@ -18,6 +18,72 @@ export interface AccountRecord {
   readonly latestOperationTime: number;
   /** Set on contract accounts created by CreateSmartContract. */
   readonly contract?: ContractMeta;
+  /** Stake 2.0: frozen TRX, delegations and staked resource usage; absent until the account stakes. */
+  readonly stake?: StakeRecord;
+}
+
+/** A resource TRX can be frozen for. */
+export type Resource = 'BANDWIDTH' | 'ENERGY';
+
+/** An unfrozen amount waiting for its expiry (java-tron's `unfrozenV2`). */
+export interface Unfreezing {
+  readonly resource: Resource;
+  readonly amount: bigint;
+  /** Milliseconds of chain time from which `withdrawexpireunfreeze` returns it. */
+  readonly expireTime: number;
+}
+
+/** What one account delegates to one receiver for one resource (java-tron's DelegatedResource). */
+export interface Delegation {
+  readonly to: string;
+  readonly resource: Resource;
+  /** Undelegatable at any time. */
+  readonly amount: bigint;
+  /** Delegated with `lock`: undelegatable from `lockExpireTime` on. */
+  readonly locked: bigint;
+  readonly lockExpireTime: number;
+}
+
+/**
+ * An account's Stake 2.0 state. Amounts in sun; usages in resource units; times in 3-second
+ * slots like `latestConsumeFreeTime`. Invariant: frozen amounts exclude what is delegated out,
+ * which `delegated*` holds and the receiver's `acquired*` mirrors.
+ */
+export interface StakeRecord {
+  readonly frozenEnergy: bigint;
+  readonly frozenNet: bigint;
+  readonly delegatedEnergy: bigint;
+  readonly delegatedNet: bigint;
+  readonly acquiredEnergy: bigint;
+  readonly acquiredNet: bigint;
+  readonly unfreezing: readonly Unfreezing[];
+  /** Outgoing delegations, one per receiver and resource. */
+  readonly delegations: readonly Delegation[];
+  readonly energyUsage: bigint;
+  readonly latestConsumeTimeForEnergy: number;
+  /** Staked bandwidth used (free bandwidth is `netUsage` on the account). */
+  readonly netUsage: bigint;
+  readonly latestConsumeTime: number;
+}
+
+export const EMPTY_STAKE: StakeRecord = {
+  frozenEnergy: 0n,
+  frozenNet: 0n,
+  delegatedEnergy: 0n,
+  delegatedNet: 0n,
+  acquiredEnergy: 0n,
+  acquiredNet: 0n,
+  unfreezing: [],
+  delegations: [],
+  energyUsage: 0n,
+  latestConsumeTimeForEnergy: 0,
+  netUsage: 0n,
+  latestConsumeTime: 0,
+};
+
+/** The stake of an account, empty when it has none. */
+export function stakeOf(r: AccountRecord | undefined): StakeRecord {
+  return r?.stake ?? EMPTY_STAKE;
 }
 
 /** What java-tron keeps about a deployed contract besides its code. */

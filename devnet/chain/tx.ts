@@ -9,6 +9,7 @@ import secp256k1 from 'secp256k1';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, hexToBytes } from './hex.js';
 import { signedTxBytes } from '../../lib/txSize.js';
+import { type StakeValue, decodeStakeValue, stakeKindOf, stakeValueJson } from './stakeTx.js';
 
 // Importing tronweb registers its protobuf classes on globalThis.TronWebProto.
 const P = (globalThis as any).TronWebProto as Record<string, any>;
@@ -112,7 +113,7 @@ export interface UnsupportedValue {
   owner: string;
 }
 
-export type ContractValue = TransferValue | TriggerValue | CreateValue | UnsupportedValue;
+export type ContractValue = TransferValue | TriggerValue | CreateValue | StakeValue | UnsupportedValue;
 
 /** A decoded `Transaction.raw`. Addresses are 21-byte hex (`41...`). */
 export interface DecodedRaw {
@@ -211,6 +212,8 @@ function decodeValue(typeCode: number, bytes: Uint8Array): ContractValue {
       };
     }
     default: {
+      const stakeKind = stakeKindOf(typeCode);
+      if (stakeKind) return decodeStakeValue(stakeKind, bytes);
       const typeName = TYPE_NAMES[typeCode] ?? `ContractType(${typeCode})`;
       let owner = '';
       const cls = P[typeName];
@@ -376,8 +379,10 @@ export function contractValueJson(v: ContractValue): Record<string, unknown> {
         ...(v.callTokenValue ? { call_token_value: Number(v.callTokenValue) } : {}),
         ...(v.tokenId ? { token_id: Number(v.tokenId) } : {}),
       };
-    default:
+    case 'Unsupported':
       return { owner_address: v.owner };
+    default:
+      return stakeValueJson(v);
   }
 }
 
@@ -406,7 +411,7 @@ export function rawDataJson(raw: DecodedRaw): Record<string, unknown> {
  * the JSON TronWeb expects (its `txCheckWithArgs` re-encodes it from the request arguments).
  */
 export function buildUnsignedJson(
-  typeName: 'TriggerSmartContract' | 'TransferContract',
+  typeName: 'TriggerSmartContract' | 'TransferContract' | StakeValue['kind'],
   value: Record<string, unknown>,
   header: { refBlockBytes: string; refBlockHash: string; expiration: number; timestamp: number; feeLimit?: number },
   permissionId?: number,

@@ -30,6 +30,12 @@ export interface ChainOptions {
   createNewAccountFeeInSystemContract: bigint;
   /** Energy limit of constant calls (java-tron's maxEnergyLimitForConstant). */
   constantEnergyLimit: bigint;
+  /** Energy the whole network's stake shares each 24 hours (getTotalEnergyLimit). */
+  totalEnergyLimit: bigint;
+  /** Bandwidth the whole network's stake shares each 24 hours (getTotalNetLimit). */
+  totalNetLimit: bigint;
+  /** Days an unfrozen amount waits before it can be withdrawn (getUnfreezeDelayDays). */
+  unfreezeDelayDays: number;
   /** Wall clock in milliseconds; tests may replace it. */
   clock: () => number;
 }
@@ -50,6 +56,9 @@ export function resolveChainOptions(
     createAccountFee: 100_000n,
     createNewAccountFeeInSystemContract: TRX,
     constantEnergyLimit: 100_000_000n,
+    totalEnergyLimit: 180_000_000_000n,
+    totalNetLimit: 43_200_000_000n,
+    unfreezeDelayDays: 14,
     clock: Date.now,
     ...o,
   };

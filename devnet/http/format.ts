@@ -4,6 +4,7 @@ import type { AccountRecord } from '../chain/state.js';
 import { rawDataJson } from '../chain/tx.js';
 import { bytesToHex } from '../chain/hex.js';
 import { toBase58 } from '../../lib/address.js';
+import { stakeAccountJson } from '../chain/stake.js';
 
 type Json = Record<string, unknown>;
 
@@ -51,9 +52,11 @@ export function accountJson(chain: Chain, addr41: string, r: AccountRecord | und
     out.type = 'Contract';
     out.codeHash = bytesToHex(r.codeHash);
   }
+  const stake = stakeAccountJson(r.stake);
+  Object.assign(out, stake.top);
   out.net_window_size = 28_800_000;
   out.net_window_optimized = true;
-  out.account_resource = { energy_window_size: 28_800_000, energy_window_optimized: true };
+  out.account_resource = { ...stake.resource, energy_window_size: 28_800_000, energy_window_optimized: true };
   out.owner_permission = { permission_name: 'owner', threshold: 1, keys: [{ address: addr41, weight: 1 }] };
   out.active_permission = [
     {
@@ -94,6 +97,12 @@ const ADDRESS_KEYS = new Set([
   'caller_address',
   'transferTo_address',
   'receiver_address',
+  // DelegatedResource (getdelegatedresourcev2).
+  'from',
+  'to',
+  'account',
+  'fromAccounts',
+  'toAccounts',
 ]);
 const TEXT_KEYS = new Set(['message', 'resMessage']);
 

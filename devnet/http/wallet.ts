@@ -9,9 +9,20 @@ import {
   TxFormatError,
   buildUnsignedJson,
   rawDataJson,
+  contractValueJson,
   type SignedTx,
 } from '../chain/tx.js';
 import { accountJson, blockJson, contractJson, toVisible, txJson } from './format.js';
+import type { StakeValue } from '../chain/stakeTx.js';
+import {
+  availableUnfreezeCount,
+  delegatableBalance,
+  undelegatable,
+  validateStake,
+  withdrawable,
+} from '../chain/stake.js';
+import { stakeOf } from '../chain/state.js';
+import { energyLimit, energyUsedAt, netLimit, netUsedAt, slotOf, totalsOf, type Totals } from '../chain/energy.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex } from '../chain/hex.js';
 
@@ -110,6 +121,60 @@ async function broadcast(chain: Chain, tx: SignedTx): Promise<Json> {
   return { code: r.code, message: utf8ToHex(r.message), txid: r.txid };
 }
 
+const RESOURCE_CODES = ['BANDWIDTH', 'ENERGY', 'TRON_POWER'];
+
+/** A resource field as java-tron's JSON parser takes it: the enum's name or number; BANDWIDTH when absent. */
+function resourceParam(p: Json, name = 'resource'): string {
+  const v = p[name];
+  if (v === undefined || v === null || v === '') return 'BANDWIDTH';
+  if (typeof v === 'number' || /^\d+$/.test(String(v))) {
+    const code = RESOURCE_CODES[Number(v)];
+    if (code) return code;
+  } else if (RESOURCE_CODES.includes(String(v))) return String(v);
+  throw new BadParam(`Invalid ${name}: ${JSON.stringify(v)}`);
+}
+
+function boolParam(p: Json, name: string): boolean {
+  const v = p[name];
+  return v === true || v === 'true';
+}
+
+/** The reference block and expiry a node-built transaction carries. */
+function headerOf(c: Chain): { refBlockBytes: string; refBlockHash: string; expiration: number; timestamp: number } {
+  const head = c.head;
+  return {
+    refBlockBytes: head.number.toString(16).padStart(16, '0').slice(12, 16),
+    refBlockHash: head.id.slice(16, 32),
+    expiration: head.timestamp + 60_000,
+    timestamp: c.now(),
+  };
+}
+
+/**
+ * Builds an unsigned Stake 2.0 or contract-setting transaction after running its checks, as
+ * java-tron's servlets do (a refusal is `{"Error": ...}`, which TronWeb throws).
+ */
+function buildStake(c: Chain, p: Json, v: StakeValue): unknown {
+  try {
+    validateStake(c.state, c.options, v, c.head.timestamp);
+  } catch (e) {
+    if (e instanceof TxRejected)
+      return {
+        Error: `class org.tron.core.exception.ContractValidateException : ${e.message.replace(/^Contract validate error : /, '')}`,
+      };
+    throw e;
+  }
+  return buildUnsignedJson(v.kind, contractValueJson(v), headerOf(c), intParam(p, 'Permission_id'));
+}
+
+/** The network's staked weights as of the head, or of the solidified head. */
+function totalsAt(c: Chain, solid: boolean): Totals {
+  function* records() {
+    for (const k of c.state.accountKeys()) yield c.account(`41${k}`, solid);
+  }
+  return totalsOf(records());
+}
+
 const CHAIN_PARAMETERS = (chain: Chain): { key: string; value?: number }[] => {
   const o = chain.options;
   const params: [string, number | bigint][] = [
@@ -130,9 +195,9 @@ const CHAIN_PARAMETERS = (chain: Chain): { key: string; value?: number }[] => {
     ['getAllowUpdateAccountName', 0],
     ['getAllowSameTokenName', 1],
     ['getAllowDelegateResource', 1],
-    ['getTotalEnergyLimit', 180_000_000_000],
+    ['getTotalEnergyLimit', o.totalEnergyLimit],
     ['getAllowTvmTransferTrc10', 1],
-    ['getTotalEnergyCurrentLimit', 180_000_000_000],
+    ['getTotalEnergyCurrentLimit', o.totalEnergyLimit],
     ['getAllowMultiSign', 1],
     ['getAllowAdaptiveEnergy', 0],
     ['getUpdateAccountPermissionFee', 100_000_000],
@@ -148,7 +213,8 @@ const CHAIN_PARAMETERS = (chain: Chain): { key: string; value?: number }[] => {
     ['getAllowTvmLondon', 1],
     ['getAllowTvmCompatibleEvm', 0],
     ['getFreeNetLimit', o.freeNetLimit],
-    ['getTotalNetLimit', 43_200_000_000],
+    ['getTotalNetLimit', o.totalNetLimit],
+    ['getUnfreezeDelayDays', o.unfreezeDelayDays],
     ['getMemoFee', 1_000_000],
     ['getAllowOptimizedReturnValueOfChainId', 1],
     ['getAllowDynamicEnergy', 0],
@@ -221,27 +287,116 @@ const shared: Record<string, WalletHandler> = {
   },
   getaccountnet: (c, r) => {
     const a = addrParam(r.params, 'address');
-    if (!c.account(a, r.solid)) return {};
+    const acct = c.account(a, r.solid);
+    if (!acct) return {};
     const free = c.freeNetAvailable(a, r.solid);
+    const s = stakeOf(acct);
+    const totals = totalsAt(c, r.solid);
+    const used = netUsedAt(s, slotOf(headOf(c, r.solid).timestamp));
+    const limit = netLimit(s, () => totals, c.options);
     return {
       ...(free.used ? { freeNetUsed: free.used } : {}),
       freeNetLimit: free.limit,
-      TotalNetLimit: 43_200_000_000,
-      TotalNetWeight: 26_000_000_000,
+      ...(used ? { NetUsed: Number(used) } : {}),
+      ...(limit ? { NetLimit: Number(limit) } : {}),
+      TotalNetLimit: Number(c.options.totalNetLimit),
+      ...(totals.netWeight ? { TotalNetWeight: Number(totals.netWeight) } : {}),
     };
   },
   getaccountresource: (c, r) => {
     const a = addrParam(r.params, 'address');
-    if (!c.account(a, r.solid)) return {};
+    const acct = c.account(a, r.solid);
+    if (!acct) return {};
     const free = c.freeNetAvailable(a, r.solid);
+    const s = stakeOf(acct);
+    const slot = slotOf(headOf(c, r.solid).timestamp);
+    const totals = totalsAt(c, r.solid);
+    const netUsed = netUsedAt(s, slot);
+    const net = netLimit(s, () => totals, c.options);
+    const energyUsed = energyUsedAt(s, slot);
+    const energy = energyLimit(s, () => totals, c.options);
+    // Votes are not modelled, but the voting power staking gives is: every whole TRX it holds.
+    const power = (s.frozenEnergy + s.frozenNet + s.delegatedEnergy + s.delegatedNet) / 1_000_000n;
+    // java-tron's AccountResourceMessage in field order; zero fields are left out.
     return {
       ...(free.used ? { freeNetUsed: free.used } : {}),
       freeNetLimit: free.limit,
-      TotalNetLimit: 43_200_000_000,
-      TotalNetWeight: 26_000_000_000,
-      TotalEnergyLimit: 180_000_000_000,
-      TotalEnergyWeight: 19_000_000_000,
+      ...(netUsed ? { NetUsed: Number(netUsed) } : {}),
+      ...(net ? { NetLimit: Number(net) } : {}),
+      TotalNetLimit: Number(c.options.totalNetLimit),
+      ...(totals.netWeight ? { TotalNetWeight: Number(totals.netWeight) } : {}),
+      ...(power ? { tronPowerLimit: Number(power) } : {}),
+      ...(energyUsed ? { EnergyUsed: Number(energyUsed) } : {}),
+      ...(energy ? { EnergyLimit: Number(energy) } : {}),
+      TotalEnergyLimit: Number(c.options.totalEnergyLimit),
+      ...(totals.energyWeight ? { TotalEnergyWeight: Number(totals.energyWeight) } : {}),
     };
+  },
+  getdelegatedresourcev2: (c, r) => {
+    const from = addrParam(r.params, 'fromAddress');
+    const to = addrParam(r.params, 'toAddress');
+    const s = stakeOf(c.account(from, r.solid));
+    const now = headOf(c, r.solid).timestamp;
+    const out: Json[] = [];
+    const mine = s.delegations.filter((d) => d.to === to);
+    const pick = (resource: 'ENERGY' | 'BANDWIDTH', locked: boolean) =>
+      mine
+        .filter((d) => d.resource === resource)
+        .reduce((sum, d) => sum + (locked ? (d.lockExpireTime > now ? d.locked : 0n) : undelegatable(d, now)), 0n);
+    for (const locked of [false, true]) {
+      const net = pick('BANDWIDTH', locked);
+      const energy = pick('ENERGY', locked);
+      if (!net && !energy) continue;
+      const expire = (resource: 'ENERGY' | 'BANDWIDTH') =>
+        mine.find((d) => d.resource === resource && d.locked > 0n && d.lockExpireTime > now)?.lockExpireTime ?? 0;
+      out.push({
+        from,
+        to,
+        ...(net ? { frozen_balance_for_bandwidth: Number(net) } : {}),
+        ...(energy ? { frozen_balance_for_energy: Number(energy) } : {}),
+        ...(locked && expire('BANDWIDTH') ? { expire_time_for_bandwidth: expire('BANDWIDTH') } : {}),
+        ...(locked && expire('ENERGY') ? { expire_time_for_energy: expire('ENERGY') } : {}),
+      });
+    }
+    return out.length ? { delegatedResource: out } : {};
+  },
+  getdelegatedresourceaccountindexv2: (c, r) => {
+    const a = addrParam(r.params, 'value');
+    const to = new Set(stakeOf(c.account(a, r.solid)).delegations.map((d) => d.to));
+    const from = new Set<string>();
+    for (const k of c.state.accountKeys()) {
+      if (stakeOf(c.account(`41${k}`, r.solid)).delegations.some((d) => d.to === a)) from.add(`41${k}`);
+    }
+    if (!to.size && !from.size) return {};
+    return {
+      account: a,
+      ...(from.size ? { fromAccounts: [...from] } : {}),
+      ...(to.size ? { toAccounts: [...to] } : {}),
+    };
+  },
+  getcandelegatedmaxsize: (c, r) => {
+    const a = addrParam(r.params, 'owner_address');
+    const type = intParam(r.params, 'type');
+    if (type !== 0 && type !== 1) throw new BadParam(`type must be 0 (BANDWIDTH) or 1 (ENERGY), got ${type}`);
+    const now = headOf(c, r.solid).timestamp;
+    const max = delegatableBalance(
+      stakeOf(c.account(a, r.solid)),
+      type === 1 ? 'ENERGY' : 'BANDWIDTH',
+      now,
+      totalsAt(c, r.solid),
+      c.options,
+    );
+    return max ? { max_size: Number(max) } : {};
+  },
+  getavailableunfreezecount: (c, r) => {
+    const a = addrParam(r.params, 'owner_address');
+    return { count: availableUnfreezeCount(stakeOf(c.account(a, r.solid)), headOf(c, r.solid).timestamp) };
+  },
+  getcanwithdrawunfreezeamount: (c, r) => {
+    const a = addrParam(r.params, 'owner_address');
+    const ts = intParam(r.params, 'timestamp', { def: headOf(c, r.solid).timestamp });
+    const amount = withdrawable(stakeOf(c.account(a, r.solid)), ts);
+    return amount ? { amount: Number(amount) } : {};
   },
   triggerconstantcontract: async (c, r) => {
     const a = callArgs(r.params);
@@ -301,18 +456,58 @@ const fullOnly: Record<string, WalletHandler> = {
     const owner = addrParam(r.params, 'owner_address');
     const to = addrParam(r.params, 'to_address');
     const amount = intParam(r.params, 'amount', { required: true });
-    const head = c.head;
-    return buildUnsignedJson(
-      'TransferContract',
-      { to_address: to, owner_address: owner, amount },
-      {
-        refBlockBytes: head.number.toString(16).padStart(16, '0').slice(12, 16),
-        refBlockHash: head.id.slice(16, 32),
-        expiration: head.timestamp + 60_000,
-        timestamp: c.now(),
-      },
-    );
+    return buildUnsignedJson('TransferContract', { to_address: to, owner_address: owner, amount }, headerOf(c));
   },
+  freezebalancev2: (c, r) =>
+    buildStake(c, r.params, {
+      kind: 'FreezeBalanceV2Contract',
+      owner: addrParam(r.params, 'owner_address'),
+      amount: bigParam(r.params, 'frozen_balance'),
+      resource: resourceParam(r.params),
+    }),
+  unfreezebalancev2: (c, r) =>
+    buildStake(c, r.params, {
+      kind: 'UnfreezeBalanceV2Contract',
+      owner: addrParam(r.params, 'owner_address'),
+      amount: bigParam(r.params, 'unfreeze_balance'),
+      resource: resourceParam(r.params),
+    }),
+  withdrawexpireunfreeze: (c, r) =>
+    buildStake(c, r.params, { kind: 'WithdrawExpireUnfreezeContract', owner: addrParam(r.params, 'owner_address') }),
+  cancelallunfreezev2: (c, r) =>
+    buildStake(c, r.params, { kind: 'CancelAllUnfreezeV2Contract', owner: addrParam(r.params, 'owner_address') }),
+  delegateresource: (c, r) =>
+    buildStake(c, r.params, {
+      kind: 'DelegateResourceContract',
+      owner: addrParam(r.params, 'owner_address'),
+      receiver: addrParam(r.params, 'receiver_address'),
+      amount: bigParam(r.params, 'balance'),
+      resource: resourceParam(r.params),
+      lock: boolParam(r.params, 'lock'),
+      lockPeriod: intParam(r.params, 'lock_period'),
+    }),
+  undelegateresource: (c, r) =>
+    buildStake(c, r.params, {
+      kind: 'UnDelegateResourceContract',
+      owner: addrParam(r.params, 'owner_address'),
+      receiver: addrParam(r.params, 'receiver_address'),
+      amount: bigParam(r.params, 'balance'),
+      resource: resourceParam(r.params),
+    }),
+  updatesetting: (c, r) =>
+    buildStake(c, r.params, {
+      kind: 'UpdateSettingContract',
+      owner: addrParam(r.params, 'owner_address'),
+      contract: addrParam(r.params, 'contract_address'),
+      consumeUserResourcePercent: bigParam(r.params, 'consume_user_resource_percent'),
+    }),
+  updateenergylimit: (c, r) =>
+    buildStake(c, r.params, {
+      kind: 'UpdateEnergyLimitContract',
+      owner: addrParam(r.params, 'owner_address'),
+      contract: addrParam(r.params, 'contract_address'),
+      originEnergyLimit: bigParam(r.params, 'origin_energy_limit'),
+    }),
   broadcasttransaction: async (c, r) => {
     let tx: SignedTx;
     try {

@@ -14,7 +14,7 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { KECCAK256_NULL } from '@ethereumjs/util';
 import type { Block, Chain, ChainOptions, TxRecord } from '../chain/chain.js';
 import { Chain as ChainClass } from '../chain/chain.js';
-import { JournaledState, type AccountRecord, type UndoLog } from '../chain/state.js';
+import { JournaledState, type AccountRecord, type StakeRecord, type UndoLog } from '../chain/state.js';
 import { decodeRaw } from '../chain/tx.js';
 import { bytesToHex, hexToBytes } from '../chain/hex.js';
 
@@ -30,6 +30,56 @@ interface SavedRecord {
   latestConsumeFreeTime: number;
   latestOperationTime: number;
   contract?: Omit<NonNullable<AccountRecord['contract']>, 'originEnergyLimit'> & { originEnergyLimit: string };
+  stake?: SavedStake;
+}
+
+/** A StakeRecord with its bigints as decimal strings. */
+type SavedStake = {
+  [K in keyof StakeRecord]: StakeRecord[K] extends bigint
+    ? string
+    : K extends 'unfreezing' | 'delegations'
+      ? Record<string, string | number>[]
+      : StakeRecord[K];
+};
+
+/** Writes every bigint of a plain object (one level) as a string. */
+function bigintsToStrings(o: object): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v]));
+}
+
+function stakeJson(s: StakeRecord): SavedStake {
+  return {
+    ...(bigintsToStrings(s) as unknown as SavedStake),
+    unfreezing: s.unfreezing.map(bigintsToStrings),
+    delegations: s.delegations.map(bigintsToStrings),
+  };
+}
+
+function stakeOfSaved(s: SavedStake): StakeRecord {
+  return {
+    frozenEnergy: BigInt(s.frozenEnergy),
+    frozenNet: BigInt(s.frozenNet),
+    delegatedEnergy: BigInt(s.delegatedEnergy),
+    delegatedNet: BigInt(s.delegatedNet),
+    acquiredEnergy: BigInt(s.acquiredEnergy),
+    acquiredNet: BigInt(s.acquiredNet),
+    unfreezing: s.unfreezing.map((u) => ({
+      resource: u.resource as 'ENERGY' | 'BANDWIDTH',
+      amount: BigInt(u.amount!),
+      expireTime: Number(u.expireTime),
+    })),
+    delegations: s.delegations.map((d) => ({
+      to: String(d.to),
+      resource: d.resource as 'ENERGY' | 'BANDWIDTH',
+      amount: BigInt(d.amount!),
+      locked: BigInt(d.locked!),
+      lockExpireTime: Number(d.lockExpireTime),
+    })),
+    energyUsage: BigInt(s.energyUsage),
+    latestConsumeTimeForEnergy: s.latestConsumeTimeForEnergy,
+    netUsage: BigInt(s.netUsage),
+    latestConsumeTime: s.latestConsumeTime,
+  };
 }
 
 interface SavedAccount extends SavedRecord {
@@ -55,6 +105,7 @@ function recordJson(r: AccountRecord): SavedRecord {
     latestConsumeFreeTime: r.latestConsumeFreeTime,
     latestOperationTime: r.latestOperationTime,
     ...(r.contract ? { contract: { ...r.contract, originEnergyLimit: r.contract.originEnergyLimit.toString() } } : {}),
+    ...(r.stake ? { stake: stakeJson(r.stake) } : {}),
   };
 }
 
@@ -70,6 +121,7 @@ function recordOf(a: SavedRecord): AccountRecord {
     latestConsumeFreeTime: a.latestConsumeFreeTime,
     latestOperationTime: a.latestOperationTime,
     ...(a.contract ? { contract: { ...a.contract, originEnergyLimit: BigInt(a.contract.originEnergyLimit) } } : {}),
+    ...(a.stake ? { stake: stakeOfSaved(a.stake) } : {}),
   };
 }
 
