@@ -156,7 +156,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     onFailure: (e) => storage.note(e),
   });
   const tracker: Tracker | undefined = config.mediaP2p
-    ? createTracker({ origins, clientIp, limits: { socketsPerIp: config.trackerPerIp } })
+    ? createTracker({ origins, clientIp, limits: { socketsPerIp: config.trackerPerIp }, log })
     : undefined;
   const streams = createStreams({
     store: createSqliteStreamStore(db),

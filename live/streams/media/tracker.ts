@@ -18,6 +18,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Server from 'bittorrent-tracker/server';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { describeError } from '../../../lib/errors.js';
+import type { Logger } from '../../../lib/log.js';
 
 /** The tracker's URL path on the platform's origin. */
 export const TRACKER_PATH = '/tracker';
@@ -56,6 +58,7 @@ export interface TrackerParams {
   limits?: Partial<TrackerLimits>;
   /** How often empty swarms are dropped (default 30 s). */
   sweepMs?: number;
+  log?: Logger;
 }
 
 export interface TrackerStats {
@@ -107,9 +110,9 @@ export function createTracker(p: TrackerParams): Tracker {
       cb(null);
     },
   });
-  // A client's bad frame is its own problem (the server answers it with a failure reason).
-  server.on('warning', () => {});
-  server.on('error', () => {});
+  // A client's bad frame is its own problem (the server answers it with a failure reason): debug only.
+  server.on('warning', (e: unknown) => p.log?.debug('tracker warning', { error: describeError(e) }));
+  server.on('error', (e: unknown) => p.log?.error('tracker error', { error: describeError(e) }));
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false });
   const sweeper = setInterval(() => {
