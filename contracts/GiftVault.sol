@@ -7,17 +7,21 @@ import {ReentrancyGuard} from "@openzeppelin/tron-contracts/utils/ReentrancyGuar
 import {ITRC20} from "@openzeppelin/tron-contracts/token/TRC20/ITRC20.sol";
 import {SafeTRC20} from "@openzeppelin/tron-contracts/token/TRC20/utils/SafeTRC20.sol";
 import {IGiftVault} from "./interfaces/IGiftVault.sol";
+import {IGiftSessions} from "./interfaces/IGiftSessions.sol";
 import {IProfiles} from "./interfaces/IProfiles.sol";
 import {IRewardPool} from "./interfaces/IRewardPool.sol";
 import {Split, SplitLib} from "./libraries/SplitLib.sol";
 import {EscrowLib} from "./libraries/EscrowLib.sol";
+import {SessionLib} from "./libraries/SessionLib.sol";
 
 /// @title GiftVault
-/// @notice Custody, gift catalog, revenue split and broadcaster escrow of BLive.
-contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
+/// @notice Custody, gift catalog, revenue split and broadcaster escrow of BLive, with gift sessions
+/// and the batch settlement of signed gift intents.
+contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, ReentrancyGuard {
     using SafeTRC20 for ITRC20;
     using SplitLib for Split;
     using EscrowLib for EscrowLib.Escrow;
+    using SessionLib for SessionLib.Session;
 
     bytes32 public constant CATALOG_ROLE = keccak256("CATALOG_ROLE");
     bytes32 public constant POLICY_ROLE = keccak256("POLICY_ROLE");
@@ -34,13 +38,29 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
     /// @notice After a freeze ends, a new one may start only this much later, so disputes cannot
     /// chain freezes into a permanent block.
     uint256 public constant FREEZE_COOLDOWN = 7 days;
+    /// @notice The most intents one settleGifts call takes, so a batch fits a block's energy.
+    uint256 public constant MAX_BATCH = 100;
+    uint256 public constant MAX_SESSION_DURATION = SessionLib.MAX_SESSION_DURATION;
+    uint256 public constant MAX_SESSION_GRACE = 1 days;
 
+    bytes32 public constant GIFT_INTENT_TYPEHASH = keccak256(
+        "GiftIntent(address sender,address broadcaster,uint256 giftId,uint256 quantity,uint256 streamId,address token,uint256 maxTotal,uint256 nonce,uint256 deadline)"
+    );
+    bytes32 public constant OPEN_SESSION_TYPEHASH = keccak256(
+        "OpenSession(address viewer,address sessionKey,address token,uint256 cap,uint256 expiresAt,uint256 deadline)"
+    );
+    bytes32 public constant CLOSE_SESSION_TYPEHASH = keccak256("CloseSession(address viewer,address sessionKey,uint256 deadline)");
+    bytes32 private constant _DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     IProfiles public immutable profiles;
     IRewardPool public immutable rewardPool;
     /// @notice Lowest broadcaster share any split may set, fixed at deployment.
     uint16 public immutable broadcasterFloorBps;
     /// @notice Delay before a change that lowers a broadcaster's share applies, fixed at deployment.
     uint64 public immutable noticePeriod;
+    /// @dev The domain separator for the chain the vault was deployed on (recomputed on another).
+    bytes32 private immutable _domainSeparator;
+    uint256 private immutable _domainChainId;
 
     struct Gift {
         address token;
@@ -62,6 +82,7 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
 
     /// @dev A GiftSent receipt on its way to the log (memory only).
     struct GiftReceipt {
+        address sender;
         address broadcaster;
         uint256 giftId;
         uint256 quantity;
@@ -79,6 +100,55 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
         uint64 until;
     }
 
+    /// @dev What a batch will write, kept in memory so each touched slot is written once at the end.
+    struct SessionDraft {
+        address key;
+        uint128 spent;
+        uint64 nonce;
+        bool dirty;
+    }
+
+    struct BalanceDraft {
+        address user;
+        address token;
+        uint256 balance;
+        bool dirty;
+    }
+
+    /// @dev A broadcaster met in the batch: registered (checked once), with its split of now.
+    struct RecipientDraft {
+        address broadcaster;
+        Split split;
+    }
+
+    struct EarningsDraft {
+        address broadcaster;
+        address token;
+        uint256 amount;
+    }
+
+    struct TokenDraft {
+        address token;
+        uint256 paid;
+        uint256 escrowed;
+        uint256 pooled;
+        uint256 platform;
+    }
+
+    struct Batch {
+        SessionDraft[] sessions;
+        BalanceDraft[] balances;
+        EarningsDraft[] earnings;
+        TokenDraft[] tokens;
+        RecipientDraft[] recipients;
+        uint256 nRecipients;
+        uint256 nSessions;
+        uint256 nBalances;
+        uint256 nEarnings;
+        uint256 nTokens;
+        uint64 releaseAt;
+    }
+
     mapping(address token => bool) private _allowed;
     mapping(address user => mapping(address token => uint256)) private _balances;
     mapping(uint256 giftId => Gift) private _gifts;
@@ -88,10 +158,15 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
     mapping(address broadcaster => mapping(address token => EscrowLib.Escrow)) private _escrows;
     mapping(address broadcaster => Freeze) private _freezes;
     /// @dev Invariant per token: vault balance >= _userTotal + _escrowTotal + _treasury + _poolAccrued.
+    /// _userTotal is every user's balance plus every unreleased session's reserve.
     mapping(address token => uint256) private _userTotal;
     mapping(address token => uint256) private _escrowTotal;
     mapping(address token => uint256) private _treasury;
     mapping(address token => uint256) private _poolAccrued;
+    mapping(address sessionKey => SessionLib.Session) private _sessions;
+    /// @dev Wallet intents' nonces, 256 to a word (Permit2's unordered nonces).
+    mapping(address sender => mapping(uint256 word => uint256 bits)) private _walletNonces;
+    uint256 private _sessionGrace;
 
     /// @param admin Receives every role; migrations hand them out.
     /// @param profiles_ The Profiles contract (who is a broadcaster).
@@ -120,6 +195,10 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
         _default.current = initialSplit;
         _default.active = true;
         _holdPeriod = holdPeriod_;
+        // Ten minutes covers intents a relayer accepted before a session ended; setSessionGrace changes it.
+        _sessionGrace = 10 minutes;
+        _domainChainId = block.chainid;
+        _domainSeparator = _buildDomainSeparator();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(CATALOG_ROLE, admin);
         _grantRole(POLICY_ROLE, admin);
@@ -464,6 +543,107 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
         _unpause();
     }
 
+    // ------------------------------------------------------------------ gift sessions and signed intents
+
+    /// @inheritdoc IGiftSessions
+    function openSession(OpenSession calldata request, bytes calldata signature) external whenNotPaused {
+        SessionLib.checkSigned(
+            _typedDigest(keccak256(abi.encode(OPEN_SESSION_TYPEHASH, request))), signature, request.viewer, request.deadline
+        );
+        _open(request.viewer, request.sessionKey, request.token, request.cap, request.expiresAt);
+    }
+
+    /// @inheritdoc IGiftSessions
+    function openSessionDirect(address sessionKey, address token, uint256 cap, uint256 expiresAt) external whenNotPaused {
+        _open(msg.sender, sessionKey, token, cap, expiresAt);
+    }
+
+    /// @inheritdoc IGiftSessions
+    function closeSession(CloseSession calldata request, bytes calldata signature) external {
+        SessionLib.checkSigned(
+            _typedDigest(keccak256(abi.encode(CLOSE_SESSION_TYPEHASH, request))), signature, request.viewer, request.deadline
+        );
+        SessionLib.close(_sessions, request.viewer, request.sessionKey);
+    }
+
+    /// @inheritdoc IGiftSessions
+    function closeSessionDirect(address sessionKey) external {
+        SessionLib.close(_sessions, msg.sender, sessionKey);
+    }
+
+    /// @inheritdoc IGiftSessions
+    function releaseSession(address sessionKey) external {
+        SessionLib.release(_sessions, _balances, sessionKey);
+    }
+
+    /// @inheritdoc IGiftSessions
+    /// @dev Reads per intent, writes per batch: the session's spent and nonce, the wallet balances,
+    /// the broadcasters' escrow and the per-token totals are drafted in memory and written once at
+    /// the end (the escrow takes one credit of the sum: every gift of a batch gets the same
+    /// release time, so that is the same state as one credit per gift). Wallet nonces are written at
+    /// once, so a wallet intent repeated within the batch is a replay.
+    function settleGifts(GiftIntent[] calldata intents, bytes[] calldata signatures) external whenNotPaused {
+        uint256 n = intents.length;
+        if (n == 0 || n > MAX_BATCH) revert InvalidBatchSize(n, MAX_BATCH);
+        if (signatures.length != n) revert LengthMismatch(n, signatures.length);
+        Batch memory b;
+        b.sessions = new SessionDraft[](n);
+        b.balances = new BalanceDraft[](n);
+        b.earnings = new EarningsDraft[](n);
+        b.tokens = new TokenDraft[](n);
+        b.recipients = new RecipientDraft[](n);
+        b.releaseAt = EscrowLib.releaseTime(block.timestamp, _holdPeriod);
+        // One receipt for the whole batch: each applied intent overwrites every field.
+        GiftReceipt memory r;
+        for (uint256 i = 0; i < n; ++i) {
+            _settleOne(b, r, intents[i], signatures[i]);
+        }
+        _writeBatch(b);
+    }
+
+    /// @inheritdoc IGiftSessions
+    function setSessionGrace(uint256 grace) external onlyRole(POLICY_ROLE) {
+        if (grace > MAX_SESSION_GRACE) revert SessionGraceTooLong(grace, MAX_SESSION_GRACE);
+        _sessionGrace = grace;
+        emit SessionGraceUpdated(grace);
+    }
+
+    /// @inheritdoc IGiftSessions
+    function sessionGrace() external view returns (uint256) {
+        return _sessionGrace;
+    }
+
+    /// @inheritdoc IGiftSessions
+    function sessionOf(address sessionKey)
+        external
+        view
+        returns (
+            address viewer,
+            address token,
+            uint256 cap,
+            uint256 spent,
+            uint256 nextNonce,
+            uint64 endsAt,
+            uint64 releasableAt,
+            bool released
+        )
+    {
+        SessionLib.Session storage s = _sessions[sessionKey];
+        if (s.viewer == address(0)) return (viewer, token, 0, 0, 0, 0, 0, false);
+        endsAt = s.endOf();
+        return (s.viewer, s.token, s.cap, s.spentOf(), s.nonceOf(), endsAt, endsAt + s.grace, s.released);
+    }
+
+    /// @inheritdoc IGiftSessions
+    function walletNonceUsed(address sender, uint256 nonce) external view returns (bool) {
+        return _walletNonces[sender][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
+    }
+
+    /// @inheritdoc IGiftSessions
+    function domainSeparator() public view returns (bytes32) {
+        return block.chainid == _domainChainId ? _domainSeparator : _buildDomainSeparator();
+    }
+
     // ------------------------------------------------------------------ internal
 
     function _credit(address user, address token, uint256 amount) private {
@@ -471,22 +651,52 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
         _userTotal[token] += amount;
     }
 
-    /// @dev Validates a gift and prices it; the price must be what the sender was shown.
+    /// @dev Validates a gift of the caller and prices it; the price must be what the caller was shown.
     function _quote(address broadcaster, uint256 giftId, uint256 quantity, address expectedToken, uint256 maxTotal)
         private
         view
         returns (address token, uint256 total)
     {
-        if (broadcaster == msg.sender) revert SelfGift(msg.sender);
-        if (!profiles.isBroadcaster(broadcaster)) revert NotBroadcaster(broadcaster);
+        bool ok;
+        SkipReason why;
+        (ok, why, token, total) = _price(msg.sender, broadcaster, giftId, quantity, expectedToken, maxTotal);
+        if (ok) return (token, total);
+        if (why == SkipReason.SelfGift) revert SelfGift(msg.sender);
+        if (why == SkipReason.NotBroadcaster) revert NotBroadcaster(broadcaster);
+        if (why == SkipReason.UnknownGift) revert UnknownGift(giftId);
+        if (why == SkipReason.GiftDisabled) revert GiftDisabled(giftId);
+        if (why == SkipReason.InvalidQuantity) revert InvalidQuantity(quantity, MAX_QUANTITY);
+        if (why == SkipReason.TokenNotAllowed) revert TokenNotAllowed(token);
+        revert GiftTermsChanged(giftId, token, total);
+    }
+
+    /// @dev The checks of a gift, in order, without reverting (a batch skips what fails): the first
+    /// that fails, the gift's token and, once the quantity is valid, its total.
+    function _price(address sender, address broadcaster, uint256 giftId, uint256 quantity, address expectedToken, uint256 maxTotal)
+        private
+        view
+        returns (bool ok, SkipReason why, address token, uint256 total)
+    {
+        if (broadcaster == sender) return (false, SkipReason.SelfGift, token, 0);
+        if (!profiles.isBroadcaster(broadcaster)) return (false, SkipReason.NotBroadcaster, token, 0);
+        return _priceGift(giftId, quantity, expectedToken, maxTotal);
+    }
+
+    /// @dev The catalog's checks of `_price`, after the recipient's.
+    function _priceGift(uint256 giftId, uint256 quantity, address expectedToken, uint256 maxTotal)
+        private
+        view
+        returns (bool ok, SkipReason why, address token, uint256 total)
+    {
         Gift storage g = _gifts[giftId];
-        if (!g.exists) revert UnknownGift(giftId);
-        if (!g.enabled) revert GiftDisabled(giftId);
-        if (quantity == 0 || quantity > MAX_QUANTITY) revert InvalidQuantity(quantity, MAX_QUANTITY);
+        if (!g.exists) return (false, SkipReason.UnknownGift, token, 0);
+        if (!g.enabled) return (false, SkipReason.GiftDisabled, token, 0);
+        if (quantity == 0 || quantity > MAX_QUANTITY) return (false, SkipReason.InvalidQuantity, token, 0);
         token = g.token;
-        if (!isTokenAllowed(token)) revert TokenNotAllowed(token);
+        if (!isTokenAllowed(token)) return (false, SkipReason.TokenNotAllowed, token, 0);
         total = g.price * quantity;
-        if (token != expectedToken || total > maxTotal) revert GiftTermsChanged(giftId, token, total);
+        if (token != expectedToken || total > maxTotal) return (false, SkipReason.TermsChanged, token, total);
+        return (true, why, token, total);
     }
 
     /// @dev Splits a paid gift: broadcaster share to escrow, pool share accrued, platform to treasury.
@@ -494,6 +704,7 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
     /// next to this function's own variables would not fit the EVM's reachable stack.
     function _distribute(address broadcaster, uint256 giftId, uint256 quantity, address token, uint256 total, uint256 streamId, bool fromVault) private {
         GiftReceipt memory r;
+        r.sender = msg.sender;
         r.broadcaster = broadcaster;
         r.giftId = giftId;
         r.quantity = quantity;
@@ -511,9 +722,196 @@ contract GiftVault is IGiftVault, AccessControl, Pausable, ReentrancyGuard {
         _emitGiftSent(r);
     }
 
+    // ------------------------------------------------------------------ sessions and intents (private)
+
+    function _open(address viewer, address key, address token, uint256 cap, uint256 expiresAt) private {
+        if (!isTokenAllowed(token)) revert TokenNotAllowed(token);
+        SessionLib.open(_sessions, _balances, viewer, key, token, cap, expiresAt, uint32(_sessionGrace));
+    }
+
+    /// @dev Applies one intent or skips it. A nonce is consumed once the intent is proven signed
+    /// with the nonce due (whatever follows), so an intent is final either way and can never apply
+    /// later; a session nonce ahead of the one due is not consumed.
+    function _settleOne(Batch memory b, GiftReceipt memory r, GiftIntent calldata it, bytes calldata signature) private {
+        bytes32 digest = _typedDigest(keccak256(abi.encode(GIFT_INTENT_TYPEHASH, it)));
+        address signer = SessionLib.recover(digest, signature);
+        SkipReason why = SkipReason.BadSignature;
+        bool ok;
+        if (signer != address(0)) {
+            SessionLib.Session storage s = _sessions[signer];
+            if (s.viewer == it.sender && s.viewer != address(0)) (ok, why) = _spendSession(b, s, signer, it, r);
+            else if (signer == it.sender) (ok, why) = _spendWallet(b, it, r);
+        }
+        if (!ok) {
+            emit IntentSkipped(digest, it.sender, it.nonce, why);
+            return;
+        }
+        _book(b, r);
+        // The marker comes first, so an indexer knows a GiftSent was relayed (and by whom) when it meets it.
+        emit GiftRelayed(digest, signer);
+        _emitGiftSent(r);
+    }
+
+    function _spendSession(Batch memory b, SessionLib.Session storage s, address key, GiftIntent calldata it, GiftReceipt memory r)
+        private
+        view
+        returns (bool, SkipReason)
+    {
+        SessionDraft memory d = _sessionDraft(b, s, key);
+        if (it.nonce < d.nonce) return (false, SkipReason.Replayed);
+        if (it.nonce > d.nonce) return (false, SkipReason.NonceGap);
+        if (block.timestamp >= s.endOf() + s.grace) return (false, SkipReason.SessionEnded);
+        ++d.nonce;
+        d.dirty = true;
+        if (block.timestamp > it.deadline) return (false, SkipReason.Expired);
+        if (it.token != s.token) return (false, SkipReason.WrongToken);
+        (bool ok, SkipReason why, Split memory split) = _priceInto(b, r, it);
+        if (!ok) return (false, why);
+        if (r.total > s.cap - d.spent) return (false, SkipReason.OverCap);
+        if (!_split(r, split)) return (false, SkipReason.GiftTooSmall);
+        // Cannot overflow: spent + total <= cap < 2^128, checked above.
+        d.spent += uint128(r.total);
+        return (true, why);
+    }
+
+    function _spendWallet(Batch memory b, GiftIntent calldata it, GiftReceipt memory r) private returns (bool, SkipReason) {
+        mapping(uint256 => uint256) storage words = _walletNonces[it.sender];
+        uint256 bit = 1 << (it.nonce & 0xff);
+        uint256 bits = words[it.nonce >> 8];
+        if (bits & bit != 0) return (false, SkipReason.Replayed);
+        words[it.nonce >> 8] = bits | bit;
+        if (block.timestamp > it.deadline) return (false, SkipReason.Expired);
+        (bool ok, SkipReason why, Split memory split) = _priceInto(b, r, it);
+        if (!ok) return (false, why);
+        BalanceDraft memory d = _balanceDraft(b, it.sender, r.token);
+        if (d.balance < r.total) return (false, SkipReason.InsufficientBalance);
+        if (!_split(r, split)) return (false, SkipReason.GiftTooSmall);
+        // Cannot underflow: checked above.
+        unchecked {
+            d.balance -= r.total;
+        }
+        d.dirty = true;
+        return (true, why);
+    }
+
+    /// @dev Prices an intent's gift into the receipt, with `_price`'s checks in its order; the
+    /// recipient's registration and split are read once per broadcaster and batch.
+    function _priceInto(Batch memory b, GiftReceipt memory r, GiftIntent calldata it)
+        private
+        view
+        returns (bool ok, SkipReason why, Split memory split)
+    {
+        if (it.broadcaster == it.sender) return (false, SkipReason.SelfGift, split);
+        (ok, split) = _recipient(b, it.broadcaster);
+        if (!ok) return (false, SkipReason.NotBroadcaster, split);
+        (ok, why, r.token, r.total) = _priceGift(it.giftId, it.quantity, it.token, it.maxTotal);
+        r.sender = it.sender;
+        r.broadcaster = it.broadcaster;
+        r.giftId = it.giftId;
+        r.quantity = it.quantity;
+        r.streamId = it.streamId;
+        r.fromVault = true;
+    }
+
+    /// @dev Whether `broadcaster` is registered, and its split: from the batch's draft, or read and drafted.
+    function _recipient(Batch memory b, address broadcaster) private view returns (bool, Split memory) {
+        uint256 i = b.nRecipients;
+        while (i > 0 && b.recipients[i - 1].broadcaster != broadcaster) --i;
+        if (i > 0) return (true, b.recipients[i - 1].split);
+        if (!profiles.isBroadcaster(broadcaster)) return (false, Split(0, 0, 0));
+        Split memory split = _effective(broadcaster);
+        b.recipients[b.nRecipients++] = RecipientDraft(broadcaster, split);
+        return (true, split);
+    }
+
+    /// @dev Fills the receipt's shares; false when the broadcaster's rounds down to zero.
+    function _split(GiftReceipt memory r, Split memory split) private pure returns (bool) {
+        (r.broadcasterAmount, r.poolAmount, r.platformAmount) = split.amountsOf(r.total);
+        return r.broadcasterAmount != 0;
+    }
+
+    /// @dev Adds a settled gift to the batch's drafts of the broadcaster's escrow and the token's totals.
+    function _book(Batch memory b, GiftReceipt memory r) private pure {
+        r.releaseAt = b.releaseAt;
+        uint256 i = b.nEarnings;
+        while (i > 0 && (b.earnings[i - 1].broadcaster != r.broadcaster || b.earnings[i - 1].token != r.token)) --i;
+        if (i == 0) {
+            i = ++b.nEarnings;
+            b.earnings[i - 1] = EarningsDraft(r.broadcaster, r.token, 0);
+        }
+        b.earnings[i - 1].amount += r.broadcasterAmount;
+        uint256 j = b.nTokens;
+        while (j > 0 && b.tokens[j - 1].token != r.token) --j;
+        if (j == 0) {
+            j = ++b.nTokens;
+            b.tokens[j - 1].token = r.token;
+        }
+        TokenDraft memory t = b.tokens[j - 1];
+        t.paid += r.total;
+        t.escrowed += r.broadcasterAmount;
+        t.pooled += r.poolAmount;
+        t.platform += r.platformAmount;
+    }
+
+    function _sessionDraft(Batch memory b, SessionLib.Session storage s, address key) private view returns (SessionDraft memory) {
+        uint256 i = b.nSessions;
+        while (i > 0 && b.sessions[i - 1].key != key) --i;
+        if (i > 0) return b.sessions[i - 1];
+        uint256 ledger = s.ledger;
+        SessionDraft memory d = SessionDraft(key, uint128(ledger), uint64(ledger >> 128), false);
+        b.sessions[b.nSessions++] = d;
+        return d;
+    }
+
+    function _balanceDraft(Batch memory b, address user, address token) private view returns (BalanceDraft memory) {
+        uint256 i = b.nBalances;
+        while (i > 0 && (b.balances[i - 1].user != user || b.balances[i - 1].token != token)) --i;
+        if (i > 0) return b.balances[i - 1];
+        BalanceDraft memory d = BalanceDraft(user, token, _balances[user][token], false);
+        b.balances[b.nBalances++] = d;
+        return d;
+    }
+
+    /// @dev The batch's writes: each touched session, balance, escrow and total once.
+    function _writeBatch(Batch memory b) private {
+        for (uint256 i = 0; i < b.nSessions; ++i) {
+            SessionDraft memory d = b.sessions[i];
+            if (!d.dirty) continue;
+            SessionLib.Session storage s = _sessions[d.key];
+            s.ledger = SessionLib.pack(d.spent, d.nonce, uint40(s.ledger >> 192));
+        }
+        for (uint256 i = 0; i < b.nBalances; ++i) {
+            BalanceDraft memory d = b.balances[i];
+            if (d.dirty) _balances[d.user][d.token] = d.balance;
+        }
+        uint256 hold = _holdPeriod;
+        for (uint256 i = 0; i < b.nEarnings; ++i) {
+            EarningsDraft memory e = b.earnings[i];
+            _escrows[e.broadcaster][e.token].credit(e.amount, block.timestamp, hold);
+        }
+        for (uint256 i = 0; i < b.nTokens; ++i) {
+            TokenDraft memory t = b.tokens[i];
+            // Cannot underflow: every amount paid was in a balance or a reserve, both in _userTotal.
+            unchecked {
+                _userTotal[t.token] -= t.paid;
+            }
+            _escrowTotal[t.token] += t.escrowed;
+            if (t.pooled != 0) _poolAccrued[t.token] += t.pooled;
+            if (t.platform != 0) _treasury[t.token] += t.platform;
+        }
+    }
+
+    function _typedDigest(bytes32 structHash) private view returns (bytes32) {
+        return keccak256(abi.encodePacked("\x19\x01", domainSeparator(), structHash));
+    }
+
+    function _buildDomainSeparator() private view returns (bytes32) {
+        return keccak256(abi.encode(_DOMAIN_TYPEHASH, keccak256("BLive GiftVault"), keccak256("1"), block.chainid, address(this)));
+    }
+
     function _emitGiftSent(GiftReceipt memory r) private {
         emit GiftSent(
-            msg.sender,
+            r.sender,
             r.broadcaster,
             r.giftId,
             r.quantity,

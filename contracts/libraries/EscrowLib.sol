@@ -33,13 +33,12 @@ library EscrowLib {
 
     /// @notice Adds `amount` held for `hold` seconds (at most MAX_HOLD) from `nowTs`; returns when it is released.
     function credit(Escrow storage e, uint256 amount, uint256 nowTs, uint256 hold) internal returns (uint64 releaseAt) {
+        releaseAt = releaseTime(nowTs, hold);
         if (hold == 0) {
             e.settled += amount;
-            return nowTs.toUint64();
+            return releaseAt;
         }
-        uint256 bucket = (nowTs + hold + WIDTH - 1) / WIDTH;
-        releaseAt = (bucket * WIDTH).toUint64();
-        Slot storage slot = e.slots[bucket % SLOTS];
+        Slot storage slot = e.slots[(releaseAt / WIDTH) % SLOTS];
         uint256 slotAmount = slot.amount;
         if (slotAmount == 0 || slot.releaseAt == releaseAt) {
             slot.releaseAt = releaseAt;
@@ -52,6 +51,14 @@ library EscrowLib {
             slot.releaseAt = releaseAt;
             slot.amount = amount.toUint192();
         }
+    }
+
+    /// @notice When a credit made at `nowTs` and held `hold` seconds is released: `nowTs` for no hold,
+    /// else `nowTs + hold` rounded up to a bucket. Credits with the same result share a bucket, so
+    /// several of them can be credited as one sum (what a batch of gifts does).
+    function releaseTime(uint256 nowTs, uint256 hold) internal pure returns (uint64) {
+        if (hold == 0) return nowTs.toUint64();
+        return (((nowTs + hold + WIDTH - 1) / WIDTH) * WIDTH).toUint64();
     }
 
     /// @notice Removes and returns everything released by `nowTs`.

@@ -2,8 +2,11 @@
  * Properties of GiftVault and RewardPool on the devnet, in the style of 0xSplits'
  * `invariant_totalBalance`: a seeded handler drives random sequences of deposits, gifts, claims,
  * withdrawals, pool funding and flushes, reward epochs, sweeps, clock jumps and policy changes
- * (splits, hold period, pause, freezes, the allow-list) across five users and three tokens, and a
- * bigint model predicts every outcome. Steps the contracts must refuse are attempted too: they must
+ * (splits, hold period, pause, freezes, the allow-list), gift sessions (opened relayed or direct,
+ * closed, released after their grace period) and batches of signed gift intents (session and wallet
+ * intents, with forged, replayed, cross-chain, cross-vault, relayer-altered, expired, over-cap and
+ * ended-session ones among them) across five users and three tokens, and a bigint model predicts
+ * every outcome, each skipped intent's reason included. Steps the contracts must refuse are attempted too: they must
  * revert with the expected custom error and arguments and change nothing but the sender's fee.
  *
  * After every step:
@@ -13,6 +16,10 @@
  *      and next-release earnings (`earningsOf`), treasury, pool credits, unallocated funds, and every wallet's balances;
  *  (c) value: per token, the wallets of every account involved + vault + pool (the treasury
  *      recipient is one of the wallets) stay constant, less the TRX fees burned, summed from receipts.
+ * Custody and conservation count every unreleased session's reserve among the vault's liabilities.
+ * After every session step and time jump, each session's `sessionOf` equals the model (spent never
+ * above the cap, the next nonce, end, release), so no intent applied twice (no replay), no session
+ * was overspent, and none settled an intent after its end plus grace (expired sessions refused).
  * After every step that changes configuration, and every ten steps, the configuration views
  * (allow-list, pause, hold, freezes, splits, broadcaster status, and the single escrow views
  * pendingEarnings, claimableEarnings and nextReleaseOf) are checked too. Two properties
@@ -50,6 +57,20 @@ import {
   type TxResult,
 } from '../helpers/contracts.js';
 import { startDevnet, tre, tronWebFor, type Devnet } from '../helpers/devnet.js';
+import {
+  addressOfPrivateKey,
+  giftIntentDigest,
+  recoverSigner,
+  giftVaultDomain,
+  hex0x,
+  intentTuple,
+  messageTuple,
+  SKIP_REASONS,
+  signTyped,
+  type GiftIntent,
+  type GiftVaultDomain,
+  type SkipReason,
+} from '../../lib/gifts/intents.js';
 import {
   applyPolicyCall,
   clonePolicy,
@@ -99,6 +120,11 @@ const HISTORY_TAIL = 30;
 /** Steps after which the configuration views are checked too, besides every CONFIG_EVERY steps. */
 const CONFIG_KINDS = new Set(['split', 'holdPeriod', 'pause', 'freeze', 'broadcasterStatus', 'tokenAllowed']);
 const CONFIG_EVERY = 10;
+/** Steps after which every gift session's view is checked against the model. */
+const SESSION_KINDS = new Set(['openSession', 'closeSession', 'releaseSession', 'settleGifts', 'timeJump']);
+const OPEN_SESSION = 'openSession((address,address,address,uint256,uint256,uint256),bytes)';
+const SETTLE = 'settleGifts((address,address,uint256,uint256,uint256,address,uint256,uint256,uint256)[],bytes[])';
+const SESSION_OF = ['address', 'address', 'uint256', 'uint256', 'uint256', 'uint64', 'uint64', 'bool'];
 
 const HOUR = 3_600;
 const NOTICE = 7n * BigInt(DAY);
@@ -387,7 +413,28 @@ interface Model {
   registered: Record<number, boolean>;
   broadcaster: Record<number, boolean>;
   policy: PolicyState;
+  /** Gift sessions by key address, in the order they were opened. */
+  sessions: Map<string, SessionModel>;
+  /** Wallet intent nonces used, per sender. */
+  walletNonces: Record<number, Set<bigint>>;
+  sessionGrace: bigint;
 }
+
+/** A gift session: its reserve is cap - spent until released. */
+interface SessionModel {
+  key: string;
+  privateKey: string;
+  viewer: number;
+  token: Tok;
+  cap: bigint;
+  spent: bigint;
+  nonce: bigint;
+  expiresAt: bigint;
+  closedAt: bigint;
+  grace: bigint;
+  released: boolean;
+}
+const sessionEnd = (s: SessionModel): bigint => (s.closedAt !== 0n ? s.closedAt : s.expiresAt);
 
 const perToken = <T>(f: (t: Tok) => T): Record<Tok, T> => ({ TRX: f('TRX'), BTT: f('BTT'), USDT: f('USDT') });
 
@@ -403,6 +450,8 @@ function outstanding(m: Model, tok: Tok): bigint {
 
 const vaultLiabilities = (m: Model, tok: Tok): bigint => {
   let s = m.treasury[tok] + m.poolAccrued[tok];
+  // A session's reserve stays owed to its viewer until released.
+  for (const x of m.sessions.values()) if (x.token === tok && !x.released) s += x.cap - x.spent;
   for (const u of USERS) {
     const { claimable, pending } = escrowAmounts(m.escrow[u]![tok], 0n);
     s += m.vault[u]![tok] + claimable + pending;
@@ -453,6 +502,9 @@ export function describeInvariants(run: InvariantRun | undefined): void {
     let feesBurned = 0n;
     let baseline: Record<Tok, bigint>;
     const history: string[] = [];
+    let domain: GiftVaultDomain;
+    /** Outcomes of signed intents, to show the run reached each (applied, or the reason skipped). */
+    const intentOutcomes = new Map<string, number>();
 
     before(async function () {
       this.timeout(120_000);
@@ -462,6 +514,7 @@ export function describeInvariants(run: InvariantRun | undefined): void {
       tws = devnet.accounts.map((_a, i) => tronWebFor(devnet, i));
       tokenAddress = { TRX: TRX_ADDRESS, BTT: sys.btt, USDT: sys.usdt };
       batch = await deployViewBatch(tws[ADMIN]!);
+      domain = giftVaultDomain(devnet.chain.chainId, sys.vault);
 
       for (const g of GIFTS) {
         await send(devnet, tws[ADMIN]!, sys.vault, 'setGift(uint256,address,uint256,bool,string)', [
@@ -506,6 +559,9 @@ export function describeInvariants(run: InvariantRun | undefined): void {
         registered: { 1: true, 2: true, 3: true, 4: true, 5: false },
         broadcaster: { 1: true, 2: true, 3: true, 4: false, 5: false },
         policy: initialPolicy([3000, 1000, 6000]),
+        sessions: new Map(),
+        walletNonces: { 1: new Set(), 2: new Set(), 3: new Set(), 4: new Set(), 5: new Set() },
+        sessionGrace: 600n,
       };
       for (const a of TRACKED) {
         m.wallet[a] = {
@@ -1001,6 +1057,8 @@ export function describeInvariants(run: InvariantRun | undefined): void {
       total: bigint,
       streamId: bigint,
       fromVault: boolean,
+      /** The GiftSent to check (a batch has several); by default the transaction's only one. */
+      event: Record<string, unknown> = eventOf(r, 'GiftSent'),
     ): void {
       const split = effectiveSplit(m, b, t);
       const late = noticeProblems(b, t);
@@ -1010,7 +1068,7 @@ export function describeInvariants(run: InvariantRun | undefined): void {
       const toPlatform = total - toBroadcaster - toPool;
       const e = m.escrow[b]![tok];
       const releaseAt = escrowCredit(e, toBroadcaster, t, m.hold);
-      assert.deepEqual(eventOf(r, 'GiftSent'), {
+      assert.deepEqual(event, {
         sender: addr[sender],
         broadcaster: addr[b],
         giftId,
@@ -1085,6 +1143,11 @@ export function describeInvariants(run: InvariantRun | undefined): void {
       tokenAllowed: 1,
       approve: 2,
       unauthorized: 2,
+      openSession: 6,
+      closeSession: 2,
+      releaseSession: 2,
+      settleGifts: 9,
+      sessionGrace: 1,
     };
     type Kind = keyof typeof WEIGHTS;
     type AttemptKind = Exclude<Kind, 'timeJump'>;
@@ -1144,6 +1207,11 @@ export function describeInvariants(run: InvariantRun | undefined): void {
       tokenAllowed: attemptTokenAllowed,
       approve: attemptApprove,
       unauthorized: attemptUnauthorized,
+      openSession: attemptOpenSession,
+      closeSession: attemptCloseSession,
+      releaseSession: attemptReleaseSession,
+      settleGifts: attemptSettleGifts,
+      sessionGrace: attemptSessionGrace,
     };
 
     function attemptDepositTRX(base: AttemptBase): Attempt {
@@ -1886,6 +1954,450 @@ export function describeInvariants(run: InvariantRun | undefined): void {
       };
     }
 
+    // ---------------------------------------------------------------- gift sessions and signed intents
+
+    const SECP_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const MAX_BATCH = 100;
+    const MAX_SESSION_DURATION = 30n * BigInt(DAY);
+    const MAX_SESSION_GRACE = BigInt(DAY);
+    /** A private key from the run's rng, so a seed replays the same keys and signatures. */
+    const drawKey = (): string => (rng.below(SECP_N - 1n) + 1n).toString(16).padStart(64, '0');
+    const userKey = (u: number): string => devnet.accounts[u]!.privateKey;
+    const pickSession = (): SessionModel | undefined =>
+      m.sessions.size ? rng.pick([...m.sessions.values()]) : undefined;
+
+    function attemptOpenSession(base: AttemptBase): Attempt {
+      const u = pickUser();
+      // Mostly a token the viewer holds in the vault, so most sessions open.
+      const held = TOKENS.filter((x) => m.vault[u]![x] > 0n);
+      const tok = held.length && rng.chance(0.85) ? rng.pick(held) : pickToken();
+      const direct = rng.chance(0.3);
+      const have = m.vault[u]![tok];
+      const c = rng.next();
+      const cap = c < 0.04 ? 0n : c < 0.1 ? have + 1n : have > 1n ? 1n + rng.below(have) : BigInt(rng.int(1, 1000));
+      const ts = nextTs();
+      const e = rng.next();
+      const expiresAt =
+        e < 0.04
+          ? ts - BigInt(rng.int(0, 60))
+          : e < 0.07
+            ? ts + MAX_SESSION_DURATION + 1n
+            : ts + BigInt(rng.int(60, 20 * DAY));
+      const k = rng.next();
+      const existing = pickSession();
+      const privateKey = drawKey();
+      const key = k < 0.05 && existing ? existing.key : k < 0.08 ? addr[u]! : addressOfPrivateKey(privateKey);
+      const deadline = rng.chance(0.05) ? ts - 1n : ts + 600n;
+      const forged = !direct && rng.chance(0.05);
+      const from = direct ? u : rng.pick([ADMIN, ...USERS]);
+      const req = { viewer: addr[u]!, sessionKey: key, token: tokenAddress[tok], cap, expiresAt, deadline };
+      const signature = direct ? '' : signTyped(domain, 'OpenSession', req, userKey(forged ? (u % 5) + 1 : u));
+      return {
+        ...base,
+        label: `${direct ? `user${u} openSessionDirect` : `account${from} relays user${u}'s openSession${forged ? ' (forged)' : ''}`} cap ${cap} ${tok} until ${expiresAt}`,
+        from,
+        signature: direct ? 'openSessionDirect(address,address,uint256,uint256)' : OPEN_SESSION,
+        args: direct ? [key, tokenAddress[tok], cap, expiresAt] : [messageTuple('OpenSession', req), signature],
+        expect: (t) => {
+          if (m.paused) return reverts('EnforcedPause');
+          if (!direct && t > deadline) return reverts('SignatureExpired', deadline);
+          if (forged) return reverts('InvalidSignature', addr[u]);
+          if (!m.allowed[tok]) return reverts('TokenNotAllowed', tokenAddress[tok]);
+          if (key === addr[u] || m.sessions.has(key)) return reverts('SessionKeyUnavailable', key);
+          if (cap === 0n || cap >= 1n << 128n) return reverts('InvalidCap', cap);
+          const latest = t + MAX_SESSION_DURATION;
+          if (expiresAt <= t || expiresAt > latest) return reverts('InvalidSessionExpiry', expiresAt, latest);
+          const balance = m.vault[u]![tok];
+          if (balance < cap) return reverts('InsufficientBalance', tokenAddress[tok], balance, cap);
+          return {
+            apply: (r) => {
+              assert.deepEqual(eventOf(r, 'SessionOpened'), {
+                sessionKey: key,
+                viewer: addr[u],
+                token: tokenAddress[tok],
+                cap,
+                expiresAt,
+                grace: m.sessionGrace,
+              });
+              m.vault[u]![tok] -= cap;
+              m.sessions.set(key, {
+                key,
+                privateKey,
+                viewer: u,
+                token: tok,
+                cap,
+                spent: 0n,
+                nonce: 0n,
+                expiresAt,
+                closedAt: 0n,
+                grace: m.sessionGrace,
+                released: false,
+              });
+            },
+          };
+        },
+      };
+    }
+
+    function attemptCloseSession(base: AttemptBase): Attempt {
+      const s = rng.chance(0.93) ? pickSession() : undefined;
+      const key = s?.key ?? addressOfPrivateKey(drawKey());
+      const who = s && rng.chance(0.85) ? s.viewer : pickUser();
+      const signed = rng.chance(0.5);
+      const ts = nextTs();
+      const deadline = rng.chance(0.05) ? ts - 1n : ts + 600n;
+      const forged = signed && rng.chance(0.05);
+      const from = signed ? rng.pick([ADMIN, ...USERS]) : who;
+      const req = { viewer: addr[who]!, sessionKey: key, deadline };
+      const signature = signed ? signTyped(domain, 'CloseSession', req, userKey(forged ? (who % 5) + 1 : who)) : '';
+      return {
+        ...base,
+        label: `${signed ? `account${from} relays user${who}'s closeSession${forged ? ' (forged)' : ''}` : `user${who} closeSessionDirect`} ${s ? `of user${s.viewer}` : '(unknown key)'}`,
+        from,
+        signature: signed ? 'closeSession((address,address,uint256),bytes)' : 'closeSessionDirect(address)',
+        args: signed ? [messageTuple('CloseSession', req), signature] : [key],
+        expect: (t) => {
+          if (signed && t > deadline) return reverts('SignatureExpired', deadline);
+          if (forged) return reverts('InvalidSignature', addr[who]);
+          if (!s || s.viewer !== who) return reverts('NotSessionViewer', key, addr[who]);
+          const end = sessionEnd(s);
+          if (end <= t) return reverts('SessionAlreadyEnded', key, end);
+          return {
+            apply: (r) => {
+              assert.deepEqual(eventOf(r, 'SessionClosed'), {
+                sessionKey: key,
+                viewer: addr[who],
+                releasableAt: t + s.grace,
+              });
+              s.closedAt = t;
+            },
+          };
+        },
+      };
+    }
+
+    function attemptReleaseSession(base: AttemptBase): Attempt {
+      const s = rng.chance(0.95) ? pickSession() : undefined;
+      const key = s?.key ?? addressOfPrivateKey(drawKey());
+      const from = rng.pick([ADMIN, ...USERS]);
+      return {
+        ...base,
+        label: `account${from} releaseSession ${s ? `of user${s.viewer}` : '(unknown key)'}`,
+        from,
+        signature: 'releaseSession(address)',
+        args: [key],
+        expect: (t) => {
+          if (!s || s.released) return reverts('NothingToRelease', key);
+          const releasableAt = sessionEnd(s) + s.grace;
+          if (t < releasableAt) return reverts('SessionNotReleasable', key, releasableAt);
+          return {
+            apply: (r) => {
+              const left = s.cap - s.spent;
+              assert.deepEqual(eventOf(r, 'SessionReleased'), {
+                sessionKey: key,
+                viewer: addr[s.viewer],
+                token: tokenAddress[s.token],
+                amount: left,
+              });
+              m.vault[s.viewer]![s.token] += left;
+              s.released = true;
+            },
+          };
+        },
+      };
+    }
+
+    function attemptSessionGrace(base: AttemptBase): Attempt {
+      const grace = BigInt(rng.pick([0, 60, 600, HOUR, DAY, DAY + 1]));
+      return {
+        ...base,
+        label: `admin setSessionGrace ${grace}`,
+        from: ADMIN,
+        signature: 'setSessionGrace(uint256)',
+        args: [grace],
+        expect: () => {
+          if (grace > MAX_SESSION_GRACE) return reverts('SessionGraceTooLong', grace, MAX_SESSION_GRACE);
+          return {
+            apply: (r) => {
+              assert.deepEqual(eventOf(r, 'SessionGraceUpdated'), { grace });
+              m.sessionGrace = grace;
+            },
+          };
+        },
+      };
+    }
+
+    /** One signed intent of a batch, and how it was made (for the label). */
+    interface BatchItem {
+      intent: GiftIntent;
+      signature: string;
+      how: string;
+    }
+
+    /** A gift's fields for `sender` to pay in `tok`: mostly valid, sometimes refused by a catalog check. */
+    function intentFields(sender: number, tok: Tok | undefined, budget: bigint) {
+      const others = USERS.filter((x) => x !== sender && m.broadcaster[x]);
+      const b = rng.chance(0.04) ? sender : others.length && rng.chance(0.9) ? rng.pick(others) : pickUser();
+      const fitting = GIFTS.filter((g) => g.enabled && (tok === undefined || g.token === tok) && g.price <= budget);
+      const gift = rng.chance(0.05) ? undefined : rng.pick(fitting.length && rng.chance(0.85) ? fitting : GIFTS);
+      const q = rng.next();
+      const qty = q < 0.03 ? 0n : q < 0.05 ? MAX_QUANTITY + 1n : BigInt(rng.int(1, 4));
+      const price = gift?.price ?? 1n;
+      const sh = rng.next();
+      const maxTotal = sh < 0.04 && qty > 0n ? price * qty - 1n : sh < 0.06 ? MAX_UINT : price * qty;
+      const token = gift ? tokenAddress[rng.chance(0.05) ? pickToken() : gift.token] : TRX_ADDRESS;
+      return { b, giftId: gift?.id ?? UNKNOWN_GIFT, qty, maxTotal, token, streamId: BigInt(rng.int(0, 50)) };
+    }
+
+    function attemptSettleGifts(base: AttemptBase): Attempt {
+      const sz = rng.next();
+      const n = sz < 0.02 ? 0 : sz < 0.03 ? MAX_BATCH + 1 : rng.int(1, 6);
+      const ts = nextTs();
+      const items: BatchItem[] = [];
+      /** The nonce each session will expect next, as far as this batch has planned. */
+      const planned = new Map<string, bigint>();
+      for (let i = 0; i < n; i++) {
+        if (i > 0 && rng.chance(0.07)) {
+          const again = rng.pick(items);
+          items.push({ ...again, how: `again(${again.how})` });
+          continue;
+        }
+        // Mostly a live session, so most intents apply; sometimes any (ended ones are refused).
+        const live = [...m.sessions.values()].filter((x) => !x.released && ts < sessionEnd(x) + x.grace);
+        const s =
+          m.sessions.size && rng.chance(0.65)
+            ? live.length && rng.chance(0.8)
+              ? rng.pick(live)
+              : pickSession()
+            : undefined;
+        const sender = s?.viewer ?? pickUser();
+        const held = TOKENS.filter((x) => m.vault[sender]![x] > 0n);
+        const walletToken = held.length ? rng.pick(held) : pickToken();
+        const f = s
+          ? intentFields(sender, s.token, s.cap - s.spent)
+          : intentFields(sender, walletToken, m.vault[sender]![walletToken]);
+        const deadline = rng.chance(0.06) ? ts - 1n : ts + BigInt(rng.int(0, HOUR));
+        let nonce: bigint;
+        let how: string;
+        if (s) {
+          const due = planned.get(s.key) ?? s.nonce;
+          const r = rng.next();
+          nonce = r < 0.1 && due > 0n ? due - 1n : r < 0.18 ? due + BigInt(rng.int(1, 3)) : due;
+          if (nonce === due) planned.set(s.key, due + 1n);
+          how = `session of user${s.viewer} nonce ${nonce}`;
+        } else {
+          const used = [...m.walletNonces[sender]!];
+          nonce = used.length && rng.chance(0.25) ? rng.pick(used) : rng.below(1n << 64n);
+          how = `wallet of user${sender} nonce ${nonce}`;
+        }
+        const intent: GiftIntent = {
+          sender: addr[sender]!,
+          broadcaster: addr[f.b]!,
+          giftId: f.giftId,
+          quantity: f.qty,
+          streamId: f.streamId,
+          token: f.token,
+          maxTotal: f.maxTotal,
+          nonce,
+          deadline,
+        };
+        const fault = rng.next();
+        const signer = s ? s.privateKey : userKey(sender);
+        let signature = signTyped(domain, 'GiftIntent', intent, signer);
+        let signed = intent;
+        if (fault < 0.04) {
+          signature = signTyped(domain, 'GiftIntent', intent, drawKey());
+          how += ' forged';
+        } else if (fault < 0.07) {
+          signature = signTyped(giftVaultDomain(domain.chainId + 1n, sys.vault), 'GiftIntent', intent, signer);
+          how += ' for another chain';
+        } else if (fault < 0.1) {
+          signature = signTyped(giftVaultDomain(domain.chainId, sys.rewardPool), 'GiftIntent', intent, signer);
+          how += ' for another vault';
+        } else if (fault < 0.13) {
+          signed = { ...intent, quantity: intent.quantity + 1n, maxTotal: MAX_UINT };
+          how += ' altered by the relayer';
+        } else if (fault < 0.15 && !s) {
+          signature = signTyped(domain, 'GiftIntent', intent, userKey((sender % 5) + 1));
+          how += ' signed by another wallet';
+        }
+        items.push({ intent: signed, signature, how });
+      }
+      const from = rng.pick([ADMIN, ...USERS]);
+      return {
+        ...base,
+        label: `account${from} settleGifts [${items.map((x) => x.how).join('; ')}]`,
+        from,
+        signature: SETTLE,
+        args: [items.map((x) => intentTuple(x.intent)), items.map((x) => x.signature)],
+        expect: (t) => {
+          if (m.paused) return reverts('EnforcedPause');
+          if (n === 0 || n > MAX_BATCH) return reverts('InvalidBatchSize', BigInt(n), BigInt(MAX_BATCH));
+          const plan = planBatch(items, t);
+          return { apply: (r) => applyBatch(r, t, plan) };
+        },
+      };
+    }
+
+    type Planned =
+      | { digest: string; sender: string; nonce: bigint; skip: SkipReason }
+      | {
+          digest: string;
+          signer: string;
+          sender: number;
+          b: number;
+          giftId: bigint;
+          qty: bigint;
+          tok: Tok;
+          total: bigint;
+          streamId: bigint;
+        };
+    interface BatchPlan {
+      outcomes: Planned[];
+      sessions: Map<string, { spent: bigint; nonce: bigint }>;
+      walletUsed: Map<number, Set<bigint>>;
+      balances: Map<string, bigint>;
+    }
+
+    /** What settleGifts does with each intent, in the contract's order of checks, without changing the model. */
+    function planBatch(items: BatchItem[], t: bigint): BatchPlan {
+      const plan: BatchPlan = { outcomes: [], sessions: new Map(), walletUsed: new Map(), balances: new Map() };
+      const userOf = (a: string): number => USERS.find((u) => addr[u] === a) ?? -1;
+      for (const { intent: it, signature } of items) {
+        const digest = hex0x(giftIntentDigest(domain, it));
+        const skip = (why: SkipReason): void => {
+          plan.outcomes.push({ digest, sender: it.sender, nonce: it.nonce, skip: why });
+        };
+        const signer = recoverSigner(giftIntentDigest(domain, it), signature);
+        const s = signer === undefined ? undefined : m.sessions.get(signer);
+        const sender = userOf(it.sender);
+        let price: { ok: true; tok: Tok; total: bigint; b: number } | { ok: false; why: SkipReason };
+        const priceOf = (): typeof price => {
+          const b = userOf(it.broadcaster);
+          const gift = GIFTS.find((g) => g.id === it.giftId);
+          const q = quote(sender, b, gift, it.giftId, it.quantity, [it.token, it.maxTotal]);
+          if ('error' in q)
+            return { ok: false, why: (q.error === 'GiftTermsChanged' ? 'TermsChanged' : q.error) as SkipReason };
+          return { ok: true, tok: q.token, total: q.total, b };
+        };
+        if (s && addr[s.viewer] === it.sender) {
+          const d = plan.sessions.get(s.key) ?? { spent: s.spent, nonce: s.nonce };
+          plan.sessions.set(s.key, d);
+          if (it.nonce < d.nonce) skip('Replayed');
+          else if (it.nonce > d.nonce) skip('NonceGap');
+          else if (t >= sessionEnd(s) + s.grace) skip('SessionEnded');
+          else {
+            d.nonce += 1n;
+            price = priceOf();
+            if (t > it.deadline) skip('Expired');
+            else if (it.token !== tokenAddress[s.token]) skip('WrongToken');
+            else if (!price.ok) skip(price.why);
+            else if (price.total > s.cap - d.spent) skip('OverCap');
+            else if (tooSmall(price.b, t, it.giftId, price.total)) skip('GiftTooSmall');
+            else {
+              d.spent += price.total;
+              plan.outcomes.push({
+                digest,
+                signer: s.key,
+                sender,
+                b: price.b,
+                giftId: it.giftId,
+                qty: it.quantity,
+                tok: price.tok,
+                total: price.total,
+                streamId: it.streamId,
+              });
+            }
+          }
+        } else if (signer !== undefined && signer === it.sender) {
+          const used = plan.walletUsed.get(sender) ?? new Set(m.walletNonces[sender]);
+          plan.walletUsed.set(sender, used);
+          if (used.has(it.nonce)) {
+            skip('Replayed');
+            continue;
+          }
+          used.add(it.nonce);
+          price = priceOf();
+          if (t > it.deadline) skip('Expired');
+          else if (!price.ok) skip(price.why);
+          else {
+            const k = `${sender}:${price.tok}`;
+            const have = plan.balances.get(k) ?? m.vault[sender]![price.tok];
+            if (have < price.total) skip('InsufficientBalance');
+            else if (tooSmall(price.b, t, it.giftId, price.total)) skip('GiftTooSmall');
+            else {
+              plan.balances.set(k, have - price.total);
+              plan.outcomes.push({
+                digest,
+                signer,
+                sender,
+                b: price.b,
+                giftId: it.giftId,
+                qty: it.quantity,
+                tok: price.tok,
+                total: price.total,
+                streamId: it.streamId,
+              });
+            }
+          }
+        } else skip('BadSignature');
+      }
+      return plan;
+    }
+
+    /** Checks a batch's events against its plan, then books it on the model. */
+    function applyBatch(r: TxResult, t: bigint, plan: BatchPlan): void {
+      const expected = plan.outcomes.flatMap((o) => ('skip' in o ? ['IntentSkipped'] : ['GiftRelayed', 'GiftSent']));
+      assert.deepEqual(
+        r.events.map((e) => e.name),
+        expected,
+      );
+      let i = 0;
+      for (const o of plan.outcomes) {
+        if ('skip' in o) {
+          assert.deepEqual(r.events[i++]!.args, {
+            intentHash: o.digest,
+            sender: o.sender,
+            nonce: o.nonce,
+            reason: BigInt(SKIP_REASONS.indexOf(o.skip)),
+          });
+          intentOutcomes.set(o.skip, (intentOutcomes.get(o.skip) ?? 0) + 1);
+          continue;
+        }
+        assert.deepEqual(r.events[i++]!.args, { intentHash: o.digest, signer: o.signer });
+        distribute(r, t, o.sender, o.b, o.giftId, o.qty, o.tok, o.total, o.streamId, true, r.events[i++]!.args);
+        intentOutcomes.set('applied', (intentOutcomes.get('applied') ?? 0) + 1);
+      }
+      for (const [key, d] of plan.sessions) {
+        const s = m.sessions.get(key)!;
+        assert.ok(d.spent <= s.cap, `session of user${s.viewer} overspent: ${d.spent} > cap ${s.cap}`);
+        s.spent = d.spent;
+        s.nonce = d.nonce;
+      }
+      for (const [u, used] of plan.walletUsed) m.walletNonces[u] = used;
+      for (const [k, balance] of plan.balances) {
+        const [u, tok] = k.split(':') as [string, Tok];
+        m.vault[Number(u)]![tok] = balance;
+      }
+    }
+
+    /** Every session's view against the model: spent within the cap, nonce, end, release. */
+    async function checkSessions(): Promise<void> {
+      const problems: string[] = [];
+      await Promise.all(
+        [...m.sessions.values()].map(async (s) => {
+          const got = (await call(devnet, sys.vault, 'sessionOf(address)', [s.key], SESSION_OF)) as unknown[];
+          const end = sessionEnd(s);
+          const want = [addr[s.viewer], tokenAddress[s.token], s.cap, s.spent, s.nonce, end, end + s.grace, s.released];
+          if (show(got) !== show(want))
+            problems.push(`sessionOf(user${s.viewer}'s ${s.key}): chain ${show(got)}, model ${show(want)}`);
+          if ((got[3] as bigint) > (got[2] as bigint))
+            problems.push(`session ${s.key} spent ${got[3]} over its cap ${got[2]}`);
+        }),
+      );
+      if (problems.length) throw new Error(`sessions:\n  ${problems.join('\n  ')}`);
+    }
+
     function attemptApprove(base: AttemptBase): Attempt {
       const from = rng.pick([ADMIN, ...USERS]);
       const spender = rng.pick(['vault', 'pool'] as const);
@@ -1977,6 +2489,7 @@ export function describeInvariants(run: InvariantRun | undefined): void {
           configDue ||= jumped || CONFIG_KINDS.has(step.kind) || i % CONFIG_EVERY === 0;
           const config = (configDue && !jumped) || i === STEPS;
           await check(config);
+          if (SESSION_KINDS.has(step.kind) || i === STEPS) await checkSessions();
           if (config) configDue = false;
         } catch (e) {
           if (step) history.push(`#${i} ${step.label} -> FAILED`);
@@ -1994,6 +2507,12 @@ export function describeInvariants(run: InvariantRun | undefined): void {
       );
       console.log(
         `      escrow credits: ${fmt(escrowBranches)}; shares checked against an earlier policy's notice: ${noticeChecks}`,
+      );
+      console.log(
+        `      signed intents: ${[...intentOutcomes]
+          .sort()
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')}; sessions opened: ${m.sessions.size}`,
       );
       for (const [kind, t] of [...tally].sort()) {
         const reverted = [...t.reverted].map(([n, c]) => `${n} ${c}`).join(', ');
