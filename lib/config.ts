@@ -26,3 +26,12 @@ export function intFrom(env: Env, name: string, def: number, min: number): numbe
     throw new FatalError(`${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
   return n;
 }
+
+/** An on/off setting `name` from `env` ('1'/'true' on, '0'/'false' off), `def` when unset or empty. */
+export function flagFrom(env: Env, name: string, def: boolean): boolean {
+  const v = env[name];
+  if (v === undefined || v === '') return def;
+  if (v === '1' || v === 'true') return true;
+  if (v === '0' || v === 'false') return false;
+  throw new FatalError(`${name} must be 0 or 1, got ${JSON.stringify(v)}`);
+}

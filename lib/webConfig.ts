@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Env, PROJECT_ROOT } from './config.js';
+import { type Env, flagFrom, PROJECT_ROOT } from './config.js';
 import { CONTRACT_NAMES, type ContractName, type Deployment } from './deployments.js';
 
 /** Decimals of a token config/deploy.json does not list. */
@@ -29,6 +29,8 @@ export interface WebConfig {
   devWallet: boolean;
   iceServers: unknown[];
   rewardsUrl: string;
+  /** Peer-to-peer HLS: the WebTorrent tracker's path on this origin, or null (MEDIA_P2P=0: segments over HTTP only). */
+  p2p: { tracker: string } | null;
 }
 
 /** What the web is told from config/deploy.json: token decimals and each network's explorer. */
@@ -48,7 +50,7 @@ export function readNetworkPresentation(root = PROJECT_ROOT): NetworkPresentatio
   return { tokenDecimals: raw.tokenDecimals ?? {}, explorerTx };
 }
 
-/** The `/config.json` of deployment `d` (WALLETCONNECT_PROJECT_ID in `env` is passed on). */
+/** The `/config.json` of deployment `d` (WALLETCONNECT_PROJECT_ID and MEDIA_P2P in `env` are passed on). */
 export function webConfig(d: Deployment, env: Env = {}, presentation = readNetworkPresentation()): WebConfig {
   return {
     ...(env.WALLETCONNECT_PROJECT_ID ? { walletConnectProjectId: env.WALLETCONNECT_PROJECT_ID } : {}),
@@ -68,5 +70,7 @@ export function webConfig(d: Deployment, env: Env = {}, presentation = readNetwo
     devWallet: d.network === 'development',
     iceServers: [],
     rewardsUrl: '/rewards/',
+    // The path live/streams/media/tracker.ts serves (lib imports no stage, so it is written here too).
+    p2p: flagFrom(env, 'MEDIA_P2P', true) ? { tracker: '/tracker' } : null,
   };
 }

@@ -27,6 +27,7 @@ import { Matcher } from './match/matcher.js';
 import { RateLimiter } from '../lib/rateLimit.js';
 import type { MediaBackend } from './streams/media/backend.js';
 import { createStreamRoutes } from './streams/routes.js';
+import { createTracker, type Tracker } from './streams/media/tracker.js';
 import { createStreams, type Streams } from './streams/service.js';
 import type { Bus } from './chat/bus.js';
 import { createSqliteRoomStore } from './chat/roomStore.js';
@@ -67,9 +68,11 @@ export interface LiveService {
   rooms: Rooms;
   matcher: Matcher;
   gifts?: GiftReceipts;
+  /** The WebTorrent tracker of peer-to-peer HLS at /tracker (absent with MEDIA_P2P=0). */
+  tracker?: Tracker;
   /** Serves the HTTP routes; false (response untouched) when the request is not one of them. */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
-  /** Takes a WebSocket upgrade at /ws; false (socket untouched) for other paths. */
+  /** Takes a WebSocket upgrade at /ws (and /tracker); false (socket untouched) for other paths. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Prometheus text of the service's figures (served at /api/live/metrics; the platform adds it to /metrics). */
   metrics(): string;
@@ -152,6 +155,9 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     viewersPerIp: config.viewersPerIp,
     onFailure: (e) => storage.note(e),
   });
+  const tracker: Tracker | undefined = config.mediaP2p
+    ? createTracker({ origins, clientIp, limits: { socketsPerIp: config.trackerPerIp }, log })
+    : undefined;
   const streams = createStreams({
     store: createSqliteStreamStore(db),
     media: params.media,
@@ -242,6 +248,19 @@ export function createLiveService(params: LiveServiceParams): LiveService {
       gifts?.connectionCount ?? 0,
       'counter',
     );
+    if (tracker) {
+      const t = tracker.stats();
+      gauge('blive_live_tracker_sockets', 'Open sockets of the peer-to-peer HLS tracker.', t.sockets);
+      gauge('blive_live_tracker_peers', 'Peers announced in the tracker, over all swarms.', t.peers);
+      for (const [reason, n] of Object.entries(t.refused))
+        gauge(
+          'blive_live_tracker_refused_total',
+          'Tracker sockets refused or cut off.',
+          n,
+          'counter',
+          `{reason="${reason}"}`,
+        );
+    }
     gauge('blive_live_http_rate_limited_total', 'HTTP writes refused by the per-IP budgets.', rateLimited, 'counter');
     for (const state of ['idle', 'live', 'ended']) {
       gauge(
@@ -329,7 +348,9 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     matcher,
     ...(gifts ? { gifts } : {}),
     handle,
-    handleUpgrade: (req, socket, head) => hub.handleUpgrade(req, socket, head),
+    ...(tracker ? { tracker } : {}),
+    handleUpgrade: (req, socket, head) =>
+      (tracker?.handleUpgrade(req, socket, head) ?? false) || hub.handleUpgrade(req, socket, head),
     metrics,
     get storageProblem() {
       return storage.problem;
@@ -340,6 +361,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
       clearInterval(sweeper);
       storage.close();
       await gifts?.close();
+      await tracker?.close();
       await hub.close();
       rooms.close();
       streams.close();

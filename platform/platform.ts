@@ -5,7 +5,7 @@
  * app, all behind one HTTP origin:
  *
  *   /graphql /health /ready /metrics /ledger.csv   the indexer's API
- *   /api/* /media/* and the /ws upgrade            the live service
+ *   /api/* /media/* and the /ws, /tracker upgrades the live service (/tracker: peer-to-peer HLS)
  *   /chain/*                                       the TRON node's HTTP API (same origin for TronWeb)
  *   /config.json                                   what the web app needs to know (network, contracts, tokens)
  *   /devnet/accounts                               the devnet's funded DEV-ONLY keys (devnet only)

@@ -99,7 +99,8 @@ const PROXY = {
 export default defineConfig({
   root: webDir,
   plugins: [svelte(), abisPlugin(), devConfigPlugin()],
-  define: { global: 'globalThis' },
+  // bittorrent-tracker's client (p2p-media-loader's tracker client) asks `process.browser`, which bundlers define.
+  define: { global: 'globalThis', 'process.browser': 'true' },
   build: { outDir: resolve(webDir, 'dist'), emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4000 },
   server: { host: '127.0.0.1', port: Number(process.env.WEB_PORT ?? 5173), proxy: PROXY },
   // `vite preview --config web/vite.config.ts`: the production build against the same services.

@@ -3,7 +3,7 @@
  * overrides). Every value has a default that works next to `npm start` on one machine.
  */
 import path from 'node:path';
-import { type Env, intFrom, PROJECT_ROOT } from '../../lib/config.js';
+import { type Env, flagFrom, intFrom, PROJECT_ROOT } from '../../lib/config.js';
 import { FatalError } from '../../lib/errors.js';
 import { parseTrustProxy, type TrustProxy } from '../../lib/http/clientAddress.js';
 
@@ -66,6 +66,10 @@ export interface LiveConfig {
   trustProxy: TrustProxy;
   /** Open WebSockets per client IP; more are refused with 429 TOO_MANY_CONNECTIONS. */
   wsPerIp: number;
+  /** Peer-to-peer HLS (MEDIA_P2P, default on): the WebTorrent tracker at /tracker for the web player's p2p loader. */
+  mediaP2p: boolean;
+  /** Open tracker sockets per client IP (LIVE_TRACKER_PER_IP). */
+  trackerPerIp: number;
   /** Viewers one client IP adds to a stream's count at most (its signed-in accounts, plus one for its anonymous connections). */
   viewersPerIp: number;
   /** match.report per user per hour. */
@@ -192,6 +196,8 @@ export function loadLiveConfig(overrides: LiveConfigOverrides = {}, env: Env = p
       overrides.publicOrigins ?? (env.LIVE_PUBLIC_ORIGINS ? parseOrigins(env.LIVE_PUBLIC_ORIGINS) : safeOrigins(uri)),
     trustProxy: overrides.trustProxy ?? trustProxyFrom(env.TRUST_PROXY),
     wsPerIp: overrides.wsPerIp ?? intFrom(env, 'LIVE_WS_PER_IP', 20, 1),
+    mediaP2p: overrides.mediaP2p ?? flagFrom(env, 'MEDIA_P2P', true),
+    trackerPerIp: overrides.trackerPerIp ?? intFrom(env, 'LIVE_TRACKER_PER_IP', 20, 1),
     viewersPerIp: overrides.viewersPerIp ?? intFrom(env, 'LIVE_VIEWERS_PER_IP', 5, 1),
     reportsPerHour: overrides.reportsPerHour ?? intFrom(env, 'LIVE_REPORTS_PER_HOUR', 10, 1),
     secureCookie: overrides.secureCookie ?? env.LIVE_SECURE_COOKIE === '1',

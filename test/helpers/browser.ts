@@ -4,7 +4,7 @@
  * aborted so nothing leaves it. See ../shared/notes/web.md and media.md.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -37,4 +37,31 @@ export async function localContext(browser: Browser): Promise<BrowserContext> {
     (route) => route.abort(),
   );
   return context;
+}
+
+/** Publishes the fake camera to a WHIP URL from `page` (no trickle: ICE gathered first); the status of the POST. */
+export function publishFakeCamera(page: Page, ingestUrl: string): Promise<{ status: number; body?: string }> {
+  return page.evaluate(async (url) => {
+    const w = window as unknown as { __pc?: RTCPeerConnection };
+    w.__pc?.close();
+    const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: true });
+    const pc = new RTCPeerConnection();
+    for (const t of media.getTracks()) pc.addTransceiver(t, { direction: 'sendonly' });
+    await pc.setLocalDescription(await pc.createOffer());
+    await new Promise<void>((resolve) => {
+      if (pc.iceGatheringState === 'complete') return resolve();
+      pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
+      setTimeout(resolve, 3000);
+    });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/sdp' },
+      body: pc.localDescription!.sdp,
+    });
+    const body = await res.text();
+    if (res.status !== 201) return { status: res.status, body };
+    await pc.setRemoteDescription({ type: 'answer', sdp: body });
+    w.__pc = pc;
+    return { status: 201 };
+  }, ingestUrl);
 }

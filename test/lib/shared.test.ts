@@ -77,6 +77,9 @@ describe('lib', function () {
       assert.equal(dev.devWallet, true);
       assert.equal(dev.walletConnectProjectId, 'p');
       assert.deepEqual(Object.keys(dev.contracts), ['Profiles', 'GiftVault', 'RewardPool']);
+      assert.deepEqual(dev.p2p, { tracker: '/tracker' });
+      assert.equal(webConfig(d('development'), { MEDIA_P2P: '0' }).p2p, null);
+      assert.throws(() => webConfig(d('development'), { MEDIA_P2P: 'maybe' }), /MEDIA_P2P must be 0 or 1/);
     });
   });
 

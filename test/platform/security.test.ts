@@ -16,40 +16,13 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { TronWeb, Trx } from 'tronweb';
 import { startPlatform, type Platform } from '../../platform/platform.js';
-import { launchBrowser, localContext } from '../helpers/browser.js';
+import { launchBrowser, localContext, publishFakeCamera } from '../helpers/browser.js';
 import { waitFor } from '../helpers/devnet.js';
 import { tempDir } from '../helpers/indexer.js';
 import { connectTronLink, walletContext, webAppDist } from '../helpers/webApp.js';
 
 const EVIL = 'http://127.0.0.1:6666';
 const T = 30_000;
-
-/** Publishes the fake camera to a WHIP URL from `page` (no trickle: ICE gathered first); the status of the POST. */
-function publish(page: Page, ingestUrl: string): Promise<{ status: number; body?: string }> {
-  return page.evaluate(async (url) => {
-    const w = window as unknown as { __pc?: RTCPeerConnection };
-    w.__pc?.close();
-    const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: true });
-    const pc = new RTCPeerConnection();
-    for (const t of media.getTracks()) pc.addTransceiver(t, { direction: 'sendonly' });
-    await pc.setLocalDescription(await pc.createOffer());
-    await new Promise<void>((resolve) => {
-      if (pc.iceGatheringState === 'complete') return resolve();
-      pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-      setTimeout(resolve, 3000);
-    });
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/sdp' },
-      body: pc.localDescription!.sdp,
-    });
-    const body = await res.text();
-    if (res.status !== 201) return { status: res.status, body };
-    await pc.setRemoteDescription({ type: 'answer', sdp: body });
-    w.__pc = pc;
-    return { status: 201 };
-  }, ingestUrl);
-}
 
 /** The number of file descriptors this process holds. */
 const fds = (): number => readdirSync('/proc/self/fd').length;
@@ -284,7 +257,7 @@ describe('security: the platform (npm start) under attack', function () {
     });
 
     it('plays before the restart (the same page stays open across it)', async function () {
-      assert.equal((await publish(broadcaster, stream.ingestUrl)).status, 201);
+      assert.equal((await publishFakeCamera(broadcaster, stream.ingestUrl)).status, 201);
       await viewer.goto(`${platform.url}/stream/${stream.streamId}`);
       await viewer.getByText('LIVE', { exact: true }).waitFor({ timeout: T });
       await playing(viewer);
@@ -318,7 +291,7 @@ describe('security: the platform (npm start) under attack', function () {
       assert.equal(after.playbackId, stream.playbackId);
       const info = await fetch(`${platform.url}/media/playback/${stream.playbackId}`);
       assert.equal(info.status, 200, 'the playback id is known after the restart');
-      const r = await publish(broadcaster, after.ingestUrl);
+      const r = await publishFakeCamera(broadcaster, after.ingestUrl);
       assert.equal(r.status, 201, `WHIP after the restart: ${r.status} ${r.body ?? ''}`);
       await waitFor(async () => ((await mine()).state === 'live' ? true : undefined), T, 'the stream to go live again');
       // The page that stayed open plays again by itself.
