@@ -57,8 +57,14 @@ describe('embedded media backend: previews, recordings and clips', function () {
     rmSync(work, { recursive: true, force: true });
   });
 
+  // 60 s: ffmpeg's encoder, the WHIP handshake and the ladder start slowly when the parallel suite
+  // loads both cores (20 s was seen to run out there; alone it takes about 2 s).
   const eventOf = (type: MediaEvent['type'], s: MediaStream, after = 0): Promise<MediaEvent> =>
-    waitFor(`${type} event`, () => events.find((e, i) => i >= after && e.type === type && e.mediaId === s.mediaId));
+    waitFor(
+      `${type} event`,
+      () => events.find((e, i) => i >= after && e.type === type && e.mediaId === s.mediaId),
+      60_000,
+    );
 
   /** The demo broadcast, 640x360, into `s`, until it is live. */
   async function broadcast(s: MediaStream): Promise<DemoBroadcast> {
