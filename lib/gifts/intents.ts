@@ -194,10 +194,11 @@ export function signTyped<K extends PrimaryType>(
 }
 
 /**
- * The base58 address that signed `digest`, or undefined for a signature GiftVault would refuse
- * (not 65 bytes, v not 27/28, s in the upper half, or no point).
+ * A 65-byte r||s||v signature split for recovery, or undefined for one GiftVault would refuse
+ * (not 65 bytes or not hex, v not 27/28, s in the upper half: the malleable twin). Both recovery
+ * paths (`recoverSigner`, the relayer's native `recoverSignerNative`) check through this.
  */
-export function recoverSigner(digest: Uint8Array, signature: string | Uint8Array): string | undefined {
+export function splitSignature(signature: string | Uint8Array): { rs: Uint8Array; recovery: 0 | 1 } | undefined {
   let sig: Uint8Array;
   try {
     sig = typeof signature === 'string' ? hexToBytes(signature.replace(/^0x/, '')) : signature;
@@ -207,9 +208,23 @@ export function recoverSigner(digest: Uint8Array, signature: string | Uint8Array
   if (sig.length !== 65) return undefined;
   const v = sig[64]!;
   if (v !== 27 && v !== 28) return undefined;
+  const rs = sig.subarray(0, 64);
+  if (BigInt(`0x${bytesToHex(rs.subarray(32))}`) > HALF_ORDER) return undefined;
+  return { rs, recovery: v === 27 ? 0 : 1 };
+}
+
+/** secp256k1n / 2: GiftVault refuses a signature whose s is above it. */
+const HALF_ORDER = secp256k1.Point.CURVE().n >> 1n;
+
+/**
+ * The base58 address that signed `digest`, or undefined for a signature GiftVault would refuse
+ * (see `splitSignature`) or that recovers no point.
+ */
+export function recoverSigner(digest: Uint8Array, signature: string | Uint8Array): string | undefined {
+  const split = splitSignature(signature);
+  if (!split) return undefined;
   try {
-    const s = secp256k1.Signature.fromBytes(concatBytes(Uint8Array.of(v - 27), sig.subarray(0, 64)), 'recovered');
-    if (s.hasHighS()) return undefined;
+    const s = secp256k1.Signature.fromBytes(concatBytes(Uint8Array.of(split.recovery), split.rs), 'recovered');
     return addressOfPublicKey(s.recoverPublicKey(digest).toBytes(false));
   } catch {
     return undefined;
