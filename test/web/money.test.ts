@@ -436,9 +436,17 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
     await v.setViewportSize({ width: 390, height: 844 });
     await shot(v, 'item8-checking-phone');
     await v.setViewportSize({ width: 1280, height: 900 });
+    // Reload while the node is still unreachable: the old page cannot settle the gift (and empty the journal)
+    // in the moment between unrouting and reloading, so it is the reloaded page that must find it.
+    await v.reload();
+    await waitFor(
+      async () =>
+        (await toastRecords(v)).find((r) => r.txId === delivered[1]!.txid)?.phases.includes('checking') ? true : undefined,
+      T,
+      'the reloaded page resumes checking the kept txID',
+    );
     for (const u of unreachable) await v.unroute(u);
     await v.unroute('**/chain/wallet/broadcasttransaction');
-    await v.reload();
     await waitFor(
       async () => ((await toastRecords(v)).find((r) => r.phases.includes('final')) ? true : undefined),
       T,
