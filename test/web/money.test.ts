@@ -441,7 +441,9 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
     await v.reload();
     await waitFor(
       async () =>
-        (await toastRecords(v)).find((r) => r.txId === delivered[1]!.txid)?.phases.includes('checking') ? true : undefined,
+        (await toastRecords(v)).find((r) => r.txId === delivered[1]!.txid)?.phases.includes('checking')
+          ? true
+          : undefined,
       T,
       'the reloaded page resumes checking the kept txID',
     );
