@@ -6,6 +6,7 @@ const path = require('node:path');
 // The names are written once, in lib/contractNames.ts; tsx (a dependency) loads it here.
 const { require: requireTs } = require('tsx/cjs/api');
 const { CONTRACT_NAMES, MOCK_TOKEN_NAMES } = requireTs('../lib/contractNames.ts', __filename);
+const { sponsorshipFor } = requireTs('../lib/sponsorship.ts', __filename);
 
 const artifactOf = Object.fromEntries([...CONTRACT_NAMES, ...MOCK_TOKEN_NAMES].map((n) => [n, artifacts.require(n)]));
 // The constructors wire these by name; a name added to the lists but not deployed below fails
@@ -32,6 +33,11 @@ function tokensFor(network) {
 
 module.exports = async function (deployer, network) {
   const p = deployConfig.defaults;
+  // BLive's own contracts share the deployer's staked energy with their callers (tronbox reads a
+  // last object argument as deploy options); the mock tokens stand for BTT and USDT, which share
+  // nothing, so they keep the network's userFeePercentage of 100.
+  const terms = sponsorshipFor(deployConfig, network, process.env);
+  const shared = { userFeePercentage: terms.userFeePercent, originEnergyLimit: terms.originEnergyLimit };
   const admin = tronWeb.defaultAddress.base58;
   const startBlock = (await tronWeb.trx.getCurrentBlock()).block_header.raw_data.number;
 
@@ -42,8 +48,8 @@ module.exports = async function (deployer, network) {
     tokens = { BTT: tronWeb.address.fromHex(MockBTT.address), USDT: tronWeb.address.fromHex(MockUSDT.address) };
   }
 
-  await deployer.deploy(Profiles);
-  await deployer.deploy(RewardPool, admin);
+  await deployer.deploy(Profiles, shared);
+  await deployer.deploy(RewardPool, admin, shared);
   const split = [p.split.broadcasterBps, p.split.poolBps, p.split.platformBps];
   await deployer.deploy(
     GiftVault,
@@ -54,6 +60,7 @@ module.exports = async function (deployer, network) {
     p.noticePeriod,
     split,
     p.holdPeriod,
+    shared,
   );
 
   const vault = await GiftVault.deployed();

@@ -33,6 +33,7 @@ import { seedDemo } from './seed.js';
 import { type Demo, ffmpegCanRunDemo, startDemo } from './demo.js';
 import { toHex41 } from './trc10.js';
 import { createChainProxy } from './chainProxy.js';
+import { createSponsorMetrics, ensureSponsorStake, sponsorshipTerms } from './sponsor.js';
 import { clientAddress, parseTrustProxy } from '../lib/http/clientAddress.js';
 import { createGuardedServer, serverGuardFromEnv } from '../lib/http/serverGuard.js';
 
@@ -239,8 +240,12 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
         : path.join(PROJECT_ROOT, 'deployments', `${network}.json`));
     let deployments: Deployment;
     let fresh = false;
-    if (devnet) ({ deployments, fresh } = await deployIfMissing({ devnet, deploymentsFile, log }));
-    else {
+    if (devnet) {
+      ({ deployments, fresh } = await deployIfMissing({ devnet, deploymentsFile, log }));
+      // The platform account pays users' energy (sponsored calls): staked before the seed's calls.
+      const terms = sponsorshipTerms(network, env);
+      await ensureSponsorStake({ devnet, deployments, stakeTrx: terms.stakeTrx, terms, log });
+    } else {
       if (!existsSync(deploymentsFile))
         throw new Error(
           `no ${deploymentsFile}: deploy to ${network} first (npm run migrate -- --network ${network}, see the README)`,
@@ -333,14 +338,18 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     });
     closers.push(() => chain.close());
     const nodeProbe = createNodeProbe(nodeUrl, apiKey);
+    const sponsorMetrics = createSponsorMetrics(
+      { nodeUrl, ...(apiKey ? { apiKey } : {}) },
+      deployments.contracts.GiftVault!.address,
+    );
 
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const pathname = (req.url ?? '/').split('?')[0]!;
       void (async () => {
         if (pathname === '/metrics') {
-          // One scrape for the whole platform: the indexer's figures, then the live service's.
+          // One scrape for the whole platform: the indexer's figures, the live service's, the platform account's energy.
           const indexerText = await (await api.fetch(new Request(`${url}/metrics`))).text();
-          const text = `${indexerText.trimEnd()}\n${live.metrics()}`;
+          const text = `${indexerText.trimEnd()}\n${live.metrics()}${await sponsorMetrics()}`;
           res.writeHead(200, {
             'content-type': 'text/plain; version=0.0.4',
             'content-length': Buffer.byteLength(text),

@@ -13,8 +13,11 @@ import { createIndexer } from '../../indexer/index.js';
 import { loadConfig } from '../../indexer/index.js';
 import { CONTRACT_NAMES, MOCK_TOKEN_NAMES } from '../../lib/contractNames.js';
 import { createLogger } from '../../lib/log.js';
-import { call, DAY, TRX_ADDRESS } from '../helpers/contracts.js';
-import { post, startDevnet, type Devnet } from '../helpers/devnet.js';
+import { readDeployment } from '../../lib/deployments.js';
+import { type SponsorshipConfig, sponsorshipFor } from '../../lib/sponsorship.js';
+import { createSponsorMetrics, ensureSponsorStake } from '../../platform/sponsor.js';
+import { call, DAY, send, TRX_ADDRESS, trxBalance } from '../helpers/contracts.js';
+import { post, startDevnet, tre, tronWebFor, type Devnet } from '../helpers/devnet.js';
 import { ROOT, tronbox, type Run } from '../helpers/tronbox.js';
 
 /** The migrations write the deployments file into a temp folder (BLIVE_DEPLOYMENTS_DIR), never the repository's. */
@@ -53,6 +56,7 @@ const deployConfig = JSON.parse(readFileSync(path.join(ROOT, 'config', 'deploy.j
     noticePeriod: number;
     split: { broadcasterBps: number; poolBps: number; platformBps: number };
     holdPeriod: number;
+    sponsorship?: SponsorshipConfig;
   };
 };
 const catalog = JSON.parse(readFileSync(path.join(ROOT, 'config', 'catalog.json'), 'utf8')) as { gifts: CatalogGift[] };
@@ -258,6 +262,160 @@ describe('when tronbox migrates BLive to the development network', function () {
       for (const token of [TRX_ADDRESS, d.tokens.BTT, d.tokens.USDT]) {
         assert.equal(await view(pool(), 'totalLiabilities(address)', [token]), 0n);
       }
+    });
+  });
+
+  // Issue 15, deliverable 2: the deployer (devnet account 0) pays its users' energy from its stake.
+  describe('sponsored calls (the deployer shares its staked energy)', function () {
+    const terms = sponsorshipFor(deployConfig, 'development');
+    const BTT = 10n ** 18n;
+    const COFFEE = { id: 9n, price: 10n * 1_000_000n };
+    const user = () => devnet.accounts[5]!.address;
+    const star = () => devnet.accounts[6]!.address;
+    const metrics = () => createSponsorMetrics({ nodeUrl: devnet.url }, vault());
+    const gauge = (text: string, name: string): bigint => {
+      const m = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
+      assert.ok(m, `${name} in:\n${text}`);
+      return BigInt(m[1]!);
+    };
+    type Receipt = {
+      energy_usage?: number;
+      energy_fee?: number;
+      origin_energy_usage?: number;
+      energy_usage_total?: number;
+      net_fee?: number;
+    };
+    const sponsored: { call: string; energy: number; net_fee: number }[] = [];
+    /** Sends from dev account `from` and checks the user paid no energy: the deployer's stake paid it all. */
+    async function sponsoredCall(
+      from: number,
+      contract: string,
+      signature: string,
+      args: unknown[] = [],
+      callValue = 0n,
+      received = 0n,
+    ) {
+      const who = devnet.accounts[from]!.address;
+      const before = await trxBalance(devnet, who);
+      const r = await send(devnet, from, contract, signature, args, { callValue });
+      const receipt = r.info.receipt as Receipt;
+      assert.ok(
+        (receipt.origin_energy_usage ?? 0) > 0,
+        `${signature}: the deployer paid energy (${JSON.stringify(receipt)})`,
+      );
+      assert.equal(receipt.origin_energy_usage, receipt.energy_usage_total, `${signature}: all of it`);
+      assert.equal(receipt.energy_fee ?? 0, 0, `${signature}: no energy burned by the user`);
+      assert.equal(receipt.energy_usage ?? 0, 0, `${signature}: none of the user's own energy`);
+      assert.equal(r.fee, receipt.net_fee ?? 0, `${signature}: the user's fee is bandwidth alone`);
+      assert.equal(
+        before - (await trxBalance(devnet, who)),
+        BigInt(r.fee) + callValue - received,
+        `${signature}: balance change`,
+      );
+      sponsored.push({ call: signature, energy: receipt.energy_usage_total!, net_fee: receipt.net_fee ?? 0 });
+      return r;
+    }
+
+    after(function () {
+      if (sponsored.length) {
+        console.log('      sponsored calls (energy paid by the deployer; the user paid bandwidth only, sun):');
+        for (const s of sponsored)
+          console.log(`        ${s.call.padEnd(60)} energy ${s.energy}  user net_fee ${s.net_fee}`);
+      }
+    });
+
+    it("deploys Profiles, GiftVault and RewardPool with config/deploy.json's user share and origin energy limit; the mock tokens share nothing", async function () {
+      assert.equal(terms.userFeePercent, 0, 'the devnet default: the deployer pays all it can');
+      for (const name of CONTRACT_NAMES) {
+        const c = await post(devnet, 'wallet/getcontract', { value: d.contracts[name]!.address, visible: true });
+        assert.equal(c.origin_address, deployer, name);
+        assert.equal(c.consume_user_resource_percent ?? 0, terms.userFeePercent, name);
+        assert.equal(c.origin_energy_limit, terms.originEnergyLimit, name);
+      }
+      for (const name of MOCK_TOKEN_NAMES) {
+        const c = await post(devnet, 'wallet/getcontract', { value: d.contracts[name]!.address, visible: true });
+        assert.equal(c.consume_user_resource_percent, 100, `${name} stands for a token that shares nothing`);
+      }
+    });
+
+    it('stakes the configured TRX for energy once: a second run freezes nothing', async function () {
+      const deployments = readDeployment(DEPLOYMENTS);
+      const log = (): void => {};
+      const first = await ensureSponsorStake({ devnet, deployments, stakeTrx: terms.stakeTrx, terms, log });
+      assert.equal(first, BigInt(terms.stakeTrx) * 1_000_000n);
+      assert.equal(await ensureSponsorStake({ devnet, deployments, stakeTrx: terms.stakeTrx, terms, log }), 0n);
+      const r = await post(devnet, 'wallet/getaccountresource', { address: deployer, visible: true });
+      assert.ok(r.EnergyLimit > 0, JSON.stringify(r));
+      assert.equal(gauge(await metrics()(), 'blive_platform_energy_limit'), BigInt(r.EnergyLimit));
+    });
+
+    it('while its energy lasts, register, follow, deposit, sendGift, claim and withdraw cost the user no energy; /metrics energy left decreases', async function () {
+      const leftAtStart = gauge(await metrics()(), 'blive_platform_energy_left');
+      await sponsoredCall(6, d.contracts.Profiles!.address, 'register(string,string)', [
+        'sponsored_star',
+        'data:,star',
+      ]);
+      await sponsoredCall(6, d.contracts.Profiles!.address, 'setBroadcaster(bool)', [true]);
+      await sponsoredCall(5, d.contracts.Profiles!.address, 'register(string,string)', ['sponsored_fan', 'data:,fan']);
+      await sponsoredCall(5, d.contracts.Profiles!.address, 'follow(address)', [star()]);
+      await sponsoredCall(5, vault(), 'depositTRX()', [], 50n * 1_000_000n);
+      // The token's approve is the token's call (BTT on mainnet shares nothing): the user pays it.
+      await send(devnet, 5, d.tokens.BTT, 'mint(address,uint256)', [user(), (10n * BTT).toString()]);
+      const approve = await send(devnet, 5, d.tokens.BTT, 'approve(address,uint256)', [
+        vault(),
+        (10n * BTT).toString(),
+      ]);
+      assert.ok((approve.info.receipt.energy_fee ?? 0) > 0, 'approve on the mock token: the user burns TRX for energy');
+      await sponsoredCall(5, vault(), 'deposit(address,uint256)', [d.tokens.BTT, (10n * BTT).toString()]);
+      await sponsoredCall(5, vault(), 'sendGift(address,uint256,uint256,uint256,address,uint256)', [
+        star(),
+        COFFEE.id,
+        1n,
+        1n,
+        TRX_ADDRESS,
+        COFFEE.price,
+      ]);
+      const left = gauge(await metrics()(), 'blive_platform_energy_left');
+      assert.ok(left < leftAtStart, `energy left went down: ${leftAtStart} -> ${left}`);
+      assert.equal(
+        leftAtStart - left,
+        BigInt(sponsored.reduce((n, s) => n + s.energy, 0)),
+        'by exactly the energy the receipts say the deployer paid',
+      );
+      // The star's share is held in escrow until its release: move the chain's clock past it.
+      const release = Number(await view(vault(), 'nextReleaseOf(address,address)', [star(), TRX_ADDRESS], ['uint64']));
+      const head = await post(devnet, 'wallet/getnowblock');
+      const now = Math.floor(head.block_header.raw_data.timestamp / 1000);
+      assert.ok(release > 0, 'the gift is held in escrow');
+      await tre(devnet, 'tre_increaseTime', [release - now + 60]);
+      await sponsoredCall(6, vault(), 'claim(address)', [TRX_ADDRESS]);
+      await sponsoredCall(
+        5,
+        vault(),
+        'withdraw(address,uint256)',
+        [TRX_ADDRESS, (40n * 1_000_000n).toString()],
+        0n,
+        40n * 1_000_000n,
+      );
+      const limit = BigInt(terms.originEnergyLimit);
+      for (const s of sponsored) assert.ok(BigInt(s.energy) <= limit, `${s.call}: within origin_energy_limit`);
+    });
+
+    it("once the deployer's energy is gone (unstaked), the user pays the energy; staked again, the user pays none", async function () {
+      const admin = tronWebFor(devnet, 0);
+      const sendTx = async (tx: unknown) => {
+        const res = await admin.trx.sendRawTransaction(await admin.trx.sign(tx as never));
+        assert.equal(res.result, true, JSON.stringify(res));
+      };
+      await sendTx(await admin.transactionBuilder.unfreezeBalanceV2(terms.stakeTrx * 1_000_000, 'ENERGY', deployer));
+      assert.equal(gauge(await metrics()(), 'blive_platform_energy_left'), 0n);
+      const r = await send(devnet, 5, d.contracts.Profiles!.address, 'unfollow(address)', [star()]);
+      const receipt = r.info.receipt as Receipt;
+      assert.equal(receipt.origin_energy_usage ?? 0, 0, 'the deployer paid nothing');
+      assert.ok((receipt.energy_fee ?? 0) > 0, 'the user burned TRX for the energy');
+      assert.equal(BigInt(receipt.energy_fee!), BigInt(receipt.energy_usage_total!) * 210n, 'at the energy price');
+      await sendTx(await admin.transactionBuilder.cancelUnfreezeBalanceV2(deployer));
+      await sponsoredCall(5, d.contracts.Profiles!.address, 'follow(address)', [star()]);
     });
   });
 });

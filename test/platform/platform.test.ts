@@ -198,6 +198,10 @@ describe('web: the platform behind npm start', function () {
     const metrics = await (await fetch(`${platform!.url}/metrics`)).text();
     assert.match(metrics, /^blive_indexer_indexed_block \d+$/m, 'the indexer figures');
     assert.match(metrics, /^blive_live_streams\{state="idle"\} 1$/m, 'the live service figures: the seeded stream');
+    // The platform account staked for energy at start (sponsored calls, issue 15).
+    const left = /^blive_platform_energy_left (\d+)$/m.exec(metrics);
+    assert.ok(left && BigInt(left[1]!) > 0n, "the platform account has energy left to pay users' calls");
+    assert.match(metrics, /^blive_platform_energy_limit [1-9]\d*$/m);
   });
 
   it('restarts on the same data without deploying or seeding again, and keeps everything', async function () {

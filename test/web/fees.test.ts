@@ -12,6 +12,7 @@ import {
   feeLimitFor,
   feePaid,
   quoteFee,
+  sponsoredEnergy,
   txBandwidthBytes,
 } from '../../web/src/lib/chain/fees.js';
 import { createPendingJournal } from '../../web/src/lib/chain/pending.js';
@@ -95,6 +96,47 @@ describe('web fees: the bound shown before signing', () => {
       quoteFee({ energy: 1, feeLimit: 10n, bytes: 300, prices, bandwidth: free, balance: 0n, callValue: 0n }).maxSun,
       0n,
     );
+  });
+  it("takes the deployer's share out of the expected fee while its energy lasts (java-tron's split), and keeps the fee-limit bound", () => {
+    const base = {
+      energy: 47_000,
+      feeLimit: feeLimitFor(47_000, prices),
+      bytes: 300,
+      prices,
+      balance: 10n ** 9n,
+      callValue: 0n,
+    };
+    const rich = { userFeePercent: 0, originEnergyLimit: 300_000n, originEnergyLeft: 10n ** 9n };
+    assert.equal(sponsoredEnergy(47_000, rich), 47_000n);
+    assert.equal(sponsoredEnergy(47_000, { ...rich, originEnergyLimit: 40_000n }), 40_000n, 'per-call cap');
+    assert.equal(sponsoredEnergy(47_000, { ...rich, originEnergyLeft: 1_000n }), 1_000n, 'what is left');
+    assert.equal(sponsoredEnergy(47_000, { ...rich, userFeePercent: 30 }), 32_900n, '70% of it');
+    assert.equal(sponsoredEnergy(47_000, { ...rich, userFeePercent: 100 }), 0n);
+    assert.equal(sponsoredEnergy(47_000, undefined), 0n);
+
+    const paidByBlive = quoteFee({ ...base, bandwidth: free, sponsorship: rich });
+    assert.deepEqual(
+      [paidByBlive.payer, paidByBlive.expectedSun, paidByBlive.energySun, paidByBlive.sponsorExhausted],
+      ['blive', 0n, 0n, false],
+    );
+    assert.equal(
+      paidByBlive.maxSun,
+      base.feeLimit,
+      'should the stake run out before it lands, the fee limit still bounds it',
+    );
+    const bandwidthOnly = quoteFee({ ...base, bandwidth: spent, sponsorship: rich });
+    assert.deepEqual(
+      [bandwidthOnly.payer, bandwidthOnly.expectedSun],
+      ['blive', 300_000n],
+      "the bytes stay the user's",
+    );
+
+    const empty = quoteFee({ ...base, bandwidth: free, sponsorship: { ...rich, originEnergyLeft: 0n } });
+    assert.deepEqual([empty.payer, empty.expectedSun, empty.sponsorExhausted], ['you', 47_000n * 210n, true]);
+    const partly = quoteFee({ ...base, bandwidth: free, sponsorship: { ...rich, originEnergyLeft: 7_000n } });
+    assert.deepEqual([partly.payer, partly.expectedSun, partly.sponsorExhausted], ['shared', 40_000n * 210n, true]);
+    const unshared = quoteFee({ ...base, bandwidth: free });
+    assert.deepEqual([unshared.payer, unshared.sponsorExhausted], ['you', false]);
   });
   it('adds an activation fee where one applies, and reads the fee a receipt charged', () => {
     assert.equal(

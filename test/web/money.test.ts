@@ -18,6 +18,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { TronWeb } from 'tronweb';
 import type { Platform } from '../../platform/platform.js';
 import { tempDir } from '../helpers/indexer.js';
 import { tre, waitFor } from '../helpers/devnet.js';
@@ -175,8 +176,10 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
     await review(v)
       .getByText('Send 11 × Heart for 11 BTT from your vault (100 BTT there now).')
       .waitFor({ timeout: T });
+    // GiftVault shares the platform account's staked energy (issue 15): BLive pays the energy.
+    await review(v).getByText('Network fee: paid by BLive').waitFor({ timeout: T });
     await review(v)
-      .getByText(/Network fee, paid by you in TRX: at most [\d.,]+ TRX/)
+      .getByText(/You pay at most [\d.,]+ TRX/)
       .waitFor({ timeout: T });
     await shot(v, 'item11-large-gift-review');
     await v.setViewportSize({ width: 390, height: 844 });
@@ -470,6 +473,84 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
       T,
       'both gifts are indexed',
     );
+  });
+
+  it("issue 15: BLive pays the energy while its stake lasts (the review says so, /metrics' energy left drops); unstaked, the review says the user pays and how much, and the bound holds", async function () {
+    const metric = async (name: string): Promise<bigint> => {
+      const text = await (await fetch(`${platform.url}/metrics`)).text();
+      const m = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
+      assert.ok(m, `${name} in /metrics`);
+      return BigInt(m[1]!);
+    };
+    const admin = new TronWeb({ fullHost: platform.devnet!.url, privateKey: platform.accounts[0]!.privateKey });
+    const origin = platform.accounts[0]!.address;
+    const adminTx = async (tx: unknown) => {
+      const res = await admin.trx.sendRawTransaction(await admin.trx.sign(tx as never));
+      assert.equal(res.result, true, JSON.stringify(res));
+    };
+    const giftOf11 = async (): Promise<void> => {
+      await openStream(v);
+      await pick(v, 'Heart');
+      await payFrom(v, 'Vault').click();
+      await quantity(v).fill('11');
+      await waitFor(() => enabled(sendButton(v)), T, 'the button can send');
+      await sendButton(v).click();
+      await review(v).waitFor({ timeout: T });
+    };
+    const confirmAndSettle = async (): Promise<ToastRecord> => {
+      const before = new Set((await toastRecords(v)).map((r) => r.txId));
+      await review(v).getByRole('button', { name: 'Confirm and sign' }).click();
+      return waitFor(
+        async () => (await toastRecords(v)).find((r) => !before.has(r.txId) && r.paidSun),
+        T,
+        'the gift settled with its fee',
+      );
+    };
+    const receipt = async (txId: string) =>
+      (await (
+        await fetch(`${platform.devnet!.url}/wallet/gettransactioninfobyid`, {
+          method: 'POST',
+          body: JSON.stringify({ value: txId }),
+        })
+      ).json()) as { fee?: number; receipt?: { energy_fee?: number; origin_energy_usage?: number; net_fee?: number } };
+
+    const leftBefore = await metric('blive_platform_energy_left');
+    await giftOf11();
+    await review(v).getByText('Network fee: paid by BLive').waitFor({ timeout: T });
+    await shot(v, 'issue15-sponsored-review');
+    const sponsored = await confirmAndSettle();
+    const r1 = await receipt(sponsored.txId!);
+    assert.ok((r1.receipt?.origin_energy_usage ?? 0) > 0, 'the platform account paid the energy');
+    assert.equal(r1.receipt?.energy_fee ?? 0, 0, 'the viewer burned nothing for energy');
+    assert.ok(BigInt(sponsored.paidSun!) <= BigInt(sponsored.boundSun!));
+    const leftAfter = await metric('blive_platform_energy_left');
+    assert.ok(leftAfter < leftBefore, `/metrics: energy left ${leftBefore} -> ${leftAfter}`);
+
+    // The stake is gone (unstaked): the review says the viewer pays, with the amount.
+    await adminTx(await admin.transactionBuilder.unfreezeBalanceV2(100_000 * 1_000_000, 'ENERGY', origin));
+    try {
+      await waitFor(
+        async () => ((await metric('blive_platform_energy_limit')) === 0n ? true : undefined),
+        T,
+        'no stake',
+      );
+      await giftOf11();
+      await review(v)
+        .getByText(/BLive's energy for network fees is used up for now: you pay this call's energy, about [\d.,]+ TRX/)
+        .waitFor({ timeout: T });
+      await review(v)
+        .getByText(/Network fee, paid by you in TRX: at most [\d.,]+ TRX/)
+        .waitFor({ timeout: T });
+      await shot(v, 'issue15-unsponsored-review');
+      const paid = await confirmAndSettle();
+      const r2 = await receipt(paid.txId!);
+      assert.equal(r2.receipt?.origin_energy_usage ?? 0, 0);
+      assert.ok((r2.receipt?.energy_fee ?? 0) > 0, 'the viewer burned TRX for the energy');
+      assert.ok(BigInt(paid.paidSun!) <= BigInt(paid.boundSun!), `paid ${paid.paidSun} <= shown ${paid.boundSun}`);
+      fees.push({ ...sponsored, item: 'issue 15' }, { ...paid, item: 'issue 15' });
+    } finally {
+      await adminTx(await admin.transactionBuilder.cancelUnfreezeBalanceV2(origin));
+    }
   });
 
   it('item 1: the price changes on chain after the page loaded: the app says so with the new price, refreshes it, and sends at it once reviewed', async function () {

@@ -15,8 +15,13 @@ const quote: FeeQuote = {
   maxSun: 18_450_000n,
   bandwidthBytes: 345,
   bandwidthSun: 345_000n,
+  freeBandwidth: 600,
   feeLimit: 18_105_000n,
+  energy: 47_000,
+  sponsoredEnergy: 0n,
+  energySun: 9_525_000n,
   payer: 'you',
+  sponsorExhausted: false,
 };
 const walk = (events: TxEvent[], from: TxState = { phase: 'idle' }) => events.reduce(txReduce, from);
 

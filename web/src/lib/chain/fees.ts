@@ -10,6 +10,10 @@
  *   covered whole or burned whole.
  * - Activation: a call from an account that does not exist is refused by the node; creating an
  *   account from inside a contract is paid in energy. `activationSun` is there for transfers.
+ * - Sponsorship: BLive's contracts let their deployer pay `(100 - consume_user_resource_percent)%`
+ *   of a call's energy, at most `origin_energy_limit`, from its staked energy left; the caller
+ *   pays the rest. Bandwidth is never shared. The bound stays the caller's fee_limit: should the
+ *   deployer's energy run out before the call lands, the caller pays the energy, within it.
  */
 
 import { signedTxBytes } from '../../../../lib/txSize.js';
@@ -83,6 +87,28 @@ export function feeLimitFor(energy: number, prices: ChainPrices): bigint {
   return limit > prices.maxFeeLimit ? prices.maxFeeLimit : limit;
 }
 
+/** A contract's energy sharing as read before signing: its terms (getcontract) and its deployer's energy now. */
+export interface Sponsorship {
+  /** consume_user_resource_percent: the caller's share of the energy. */
+  userFeePercent: number;
+  /** origin_energy_limit: the most the deployer pays for one call. */
+  originEnergyLimit: bigint;
+  /** The deployer's staked energy left (EnergyLimit - EnergyUsed of getaccountresource). */
+  originEnergyLeft: bigint;
+}
+
+const minBig = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+
+/**
+ * The energy the deployer pays for a call using `energy` (java-tron's payEnergyBill): its share,
+ * at most its per-call limit and the energy it has left.
+ */
+export function sponsoredEnergy(energy: number, s: Sponsorship | undefined): bigint {
+  if (!s || s.userFeePercent >= 100 || energy <= 0) return 0n;
+  const share = (BigInt(energy) * BigInt(100 - s.userFeePercent)) / 100n;
+  return minBig(share, minBig(s.originEnergyLeft, s.originEnergyLimit));
+}
+
 export interface FeeQuoteInput {
   /** Energy the simulation used. */
   energy: number;
@@ -94,6 +120,8 @@ export interface FeeQuoteInput {
   balance: bigint;
   callValue: bigint;
   activationSun?: bigint;
+  /** The contract's energy sharing; absent when the caller pays everything. */
+  sponsorship?: Sponsorship;
 }
 
 /** Who pays what, before signing. Every figure in sun. */
@@ -105,9 +133,21 @@ export interface FeeQuote {
   bandwidthBytes: number;
   /** Sun burned for bandwidth (0 when staked or free bandwidth covers it). */
   bandwidthSun: bigint;
+  /** The sender's free daily bandwidth (bytes), which covers a call whole or not at all. */
+  freeBandwidth: number;
   feeLimit: bigint;
-  /** The sender pays every fee (the contracts do not share energy with callers). */
-  payer: 'you';
+  /** Energy the simulation used, and the part the contract's deployer (BLive) pays. */
+  energy: number;
+  sponsoredEnergy: bigint;
+  /** Sun the sender is expected to burn for energy. */
+  energySun: bigint;
+  /**
+   * Who pays the energy: BLive all of it, both, or the sender. The sender always pays bandwidth
+   * (free daily bandwidth, then burned TRX).
+   */
+  payer: 'blive' | 'shared' | 'you';
+  /** The contract shares energy but its deployer cannot cover its share now (its stake is used up). */
+  sponsorExhausted: boolean;
 }
 
 /** The fee quote of a call: an expectation and a true upper bound. */
@@ -117,15 +157,25 @@ export function quoteFee(q: FeeQuoteInput): FeeQuote {
   const left = q.balance - q.callValue - bandwidthSun - activation;
   // The chain caps the energy burn at min(fee_limit, what the balance still holds).
   const energyCap = left <= 0n ? 0n : left < q.feeLimit ? left : q.feeLimit;
-  const energySun = BigInt(q.energy) * q.prices.energyPrice;
+  const sponsored = sponsoredEnergy(q.energy, q.sponsorship);
+  const energySun = (BigInt(Math.max(q.energy, 0)) - sponsored) * q.prices.energyPrice;
+  const s = q.sponsorship;
+  const share =
+    s && s.userFeePercent < 100 ? (BigInt(Math.max(q.energy, 0)) * BigInt(100 - s.userFeePercent)) / 100n : 0n;
   return {
     // Uncapped: a balance below it cannot pay for the call (it would run out of energy).
     expectedSun: energySun + bandwidthSun + activation,
+    // The caller's own burn is capped by the fee_limit whoever else pays: a true bound either way.
     maxSun: energyCap + bandwidthSun + activation,
     bandwidthBytes: q.bytes,
     bandwidthSun,
+    freeBandwidth: q.bandwidth.freeNetLimit,
     feeLimit: q.feeLimit,
-    payer: 'you',
+    energy: q.energy,
+    sponsoredEnergy: sponsored,
+    energySun,
+    payer: sponsored > 0n && energySun === 0n ? 'blive' : sponsored > 0n ? 'shared' : 'you',
+    sponsorExhausted: share > 0n && sponsored < share,
   };
 }
 

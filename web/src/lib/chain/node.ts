@@ -5,7 +5,7 @@
  */
 import type { TronWeb as TronWebType } from 'tronweb';
 import { config, fullHostUrl } from '../config.js';
-import { accountBandwidth, chainPrices, type AccountBandwidth, type ChainPrices } from './fees.js';
+import { accountBandwidth, chainPrices, type AccountBandwidth, type ChainPrices, type Sponsorship } from './fees.js';
 
 let tronWebPromise: Promise<TronWebType> | null = null;
 
@@ -174,6 +174,49 @@ export function getChainPrices(): Promise<ChainPrices> {
 /** An account's staked and free bandwidth now (getaccountresource). */
 export async function getBandwidth(address: string): Promise<AccountBandwidth> {
   return accountBandwidth(await node<Record<string, unknown>>('wallet/getaccountresource', { address }));
+}
+
+interface SharingTerms {
+  origin: string;
+  userFeePercent: number;
+  originEnergyLimit: bigint;
+}
+const sharingTerms = new Map<string, { at: number; value: Promise<SharingTerms> }>();
+/** A contract's sharing terms (getcontract; java-tron omits a 0 percent), read again after a minute: the deployer may change them. */
+function contractSharing(contract: string): Promise<SharingTerms> {
+  const hit = sharingTerms.get(contract);
+  if (hit && Date.now() - hit.at < 60_000) return hit.value;
+  const value = node<{ origin_address?: string; consume_user_resource_percent?: number; origin_energy_limit?: number }>(
+    'wallet/getcontract',
+    { value: contract },
+  ).then((c) => ({
+    origin: c.origin_address ?? '',
+    userFeePercent: c.consume_user_resource_percent ?? 0,
+    originEnergyLimit: BigInt(c.origin_energy_limit ?? 0),
+  }));
+  sharingTerms.set(contract, { at: Date.now(), value });
+  // Not a swallow: callers get the rejection from `value`; this only drops the failed read from the cache.
+  value.catch(() => sharingTerms.delete(contract));
+  return value;
+}
+
+/**
+ * Whether and how much the contract's deployer (BLive) pays of `from`'s call now: its terms and
+ * its staked energy left. Undefined when the caller pays everything (no sharing, or the caller
+ * is the deployer, whose own energy pays).
+ */
+export async function getSponsorship(contract: string, from: string): Promise<Sponsorship | undefined> {
+  const t = await contractSharing(contract);
+  if (!t.origin || t.origin === from || t.userFeePercent >= 100) return undefined;
+  const r = await node<{ EnergyLimit?: number; EnergyUsed?: number }>('wallet/getaccountresource', {
+    address: t.origin,
+  });
+  const left = BigInt(r.EnergyLimit ?? 0) - BigInt(r.EnergyUsed ?? 0);
+  return {
+    userFeePercent: t.userFeePercent,
+    originEnergyLimit: t.originEnergyLimit,
+    originEnergyLeft: left > 0n ? left : 0n,
+  };
 }
 
 /** The head block's time in ms: the chain's clock, which decides expiry (it may run ahead of this machine's). */

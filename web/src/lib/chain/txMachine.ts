@@ -46,6 +46,8 @@ export interface TxState {
   maxFeeSun?: bigint;
   /** The fee the receipt says was charged (sun). */
   feePaidSun?: bigint;
+  /** Who pays the energy, as quoted before signing (BLive's staked energy, or the sender). */
+  payer?: 'blive' | 'shared' | 'you';
   blockNumber?: number;
   error?: TxError;
 }
@@ -108,6 +110,7 @@ export function txReduce(s: TxState, e: TxEvent): TxState {
             energy: e.energy,
             feeSun: e.quote.expectedSun,
             maxFeeSun: e.quote.maxSun,
+            payer: e.quote.payer,
           }
         : s;
     case 'confirm':

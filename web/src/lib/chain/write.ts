@@ -16,6 +16,7 @@ import {
   constantCall,
   getBandwidth,
   getChainPrices,
+  getSponsorship,
   headTime,
   node,
   trxBalance,
@@ -93,8 +94,12 @@ export async function runWrite(req: WriteRequest, wallet: WalletConnection, hook
   );
   if (!built.result?.result || !built.transaction)
     throw toFailure({ message: built.result?.message ?? 'the node refused to build the transaction' });
-  // 3. Quote: the bound the user is shown before the wallet opens.
-  const [balance, bandwidth] = await Promise.all([trxBalance(from), getBandwidth(from)]);
+  // 3. Quote: the bound the user is shown before the wallet opens, and who pays the energy.
+  const [balance, bandwidth, sponsorship] = await Promise.all([
+    trxBalance(from),
+    getBandwidth(from),
+    getSponsorship(req.contract, from),
+  ]);
   const quote = quoteFee({
     energy: sim.energy,
     feeLimit,
@@ -103,6 +108,7 @@ export async function runWrite(req: WriteRequest, wallet: WalletConnection, hook
     bandwidth,
     balance,
     callValue,
+    ...(sponsorship ? { sponsorship } : {}),
   });
   if (balance < callValue + quote.expectedSun) {
     throw new TxFailure({
