@@ -26,13 +26,13 @@ export function ledgerOf(r: LedgerRow, final: number): LedgerEntry {
   };
 }
 
-/** The ledger accounts of a filter's `account`: a bare address means its wallet, vault and escrow. */
+/** The ledger accounts of a filter's `account`: a bare address means its wallet, vault, escrow and reserve. */
 export function ledgerAccounts(account: string): string[] {
   if (account.startsWith('T') && !account.includes(':')) {
     const a = parseAddress(account);
-    return [`wallet:${a}`, `vault:${a}`, `escrow:${a}`];
+    return [`wallet:${a}`, `vault:${a}`, `escrow:${a}`, `reserve:${a}`];
   }
-  const m = /^(wallet|vault|escrow):(.*)$/.exec(account);
+  const m = /^(wallet|vault|escrow|reserve):(.*)$/.exec(account);
   if (m) parseAddress(m[2]);
   return [account];
 }
