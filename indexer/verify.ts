@@ -235,22 +235,27 @@ async function buildChecks(conn: SqlConnection, d: Deployment): Promise<Check[]>
       ),
   });
 
-  view({
-    what: 'GiftVault.sessionGrace()',
-    contract: vault,
-    signature: 'sessionGrace()',
-    types: [],
-    values: [],
-    outputs: ['uint256'],
-    indexed: async () =>
-      text(
-        (
-          await one<{ value: string }>(
-            "SELECT value FROM contract_state WHERE contract = 'GiftVault' AND key = 'sessionGrace'",
-          )
-        )?.value,
-      ),
-  });
+  // The constructor sets the first grace without an event: it can be compared once one was announced.
+  const grace = await one<{ value: string }>(
+    "SELECT value FROM contract_state WHERE contract = 'GiftVault' AND key = 'sessionGrace'",
+  );
+  if (grace)
+    view({
+      what: 'GiftVault.sessionGrace()',
+      contract: vault,
+      signature: 'sessionGrace()',
+      types: [],
+      values: [],
+      outputs: ['uint256'],
+      indexed: async () =>
+        text(
+          (
+            await one<{ value: string }>(
+              "SELECT value FROM contract_state WHERE contract = 'GiftVault' AND key = 'sessionGrace'",
+            )
+          )?.value,
+        ),
+    });
 
   for (const key of await pluck('SELECT session_key FROM gift_sessions ORDER BY session_key')) {
     view({
