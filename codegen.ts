@@ -33,6 +33,7 @@ const config: CodegenConfig = {
           Profile: '../nodes.js#ProfileNode',
           Follow: '../nodes.js#FollowNode',
           SplitPolicy: '../nodes.js#SplitPolicyNode',
+          LedgerEntry: '../nodes.js#LedgerEntryNode',
         },
         useIndexSignature: false,
         maybeValue: 'T | null',

@@ -1,7 +1,7 @@
 /**
  * `verify`: reconciles the indexed state with the contracts' own views on the solidified state.
  * Every user balance, escrow (claimable, pending and next release), treasury, pool accrual, vault and pool
- * liabilities, epoch, split, freeze, catalog entry and the hold period is read with
+ * liabilities (session reserves included), gift session (but its next nonce), the session grace, epoch, split, freeze, catalog entry and the hold period is read with
  * walletsolidity/triggerconstantcontract and compared with the indexed rows as of the same block:
  * the calls run in chunks bracketed by reads of the solidified head, and each chunk's answers are
  * compared inside a transaction, always rolled back, where the reorg journal has rolled the tables
@@ -156,6 +156,7 @@ async function buildChecks(conn: SqlConnection, d: Deployment): Promise<Check[]>
     'SELECT token FROM treasury',
     'SELECT token FROM pool',
     'SELECT token FROM reward_pool',
+    'SELECT DISTINCT token FROM gift_sessions',
   ]) {
     for (const t of await pluck(sql)) tokens.add(t);
   }
@@ -191,6 +192,8 @@ async function buildChecks(conn: SqlConnection, d: Deployment): Promise<Check[]>
       indexed: async () =>
         (
           (await sum('SELECT amount FROM vault_balances WHERE token = ?', token)) +
+          // Session reserves stay owed to their viewers, in the vault's user total.
+          (await sum('SELECT reserved FROM gift_sessions WHERE token = ?', token)) +
           (await sum('SELECT held FROM earnings WHERE token = ?', token)) +
           (await treasuryOf()) +
           (await poolOf())
@@ -231,6 +234,57 @@ async function buildChecks(conn: SqlConnection, d: Deployment): Promise<Check[]>
         )?.value,
       ),
   });
+
+  // The constructor sets the first grace without an event: it can be compared once one was announced.
+  const grace = await one<{ value: string }>(
+    "SELECT value FROM contract_state WHERE contract = 'GiftVault' AND key = 'sessionGrace'",
+  );
+  if (grace)
+    view({
+      what: 'GiftVault.sessionGrace()',
+      contract: vault,
+      signature: 'sessionGrace()',
+      types: [],
+      values: [],
+      outputs: ['uint256'],
+      indexed: async () =>
+        text(
+          (
+            await one<{ value: string }>(
+              "SELECT value FROM contract_state WHERE contract = 'GiftVault' AND key = 'sessionGrace'",
+            )
+          )?.value,
+        ),
+    });
+
+  for (const key of await pluck('SELECT session_key FROM gift_sessions ORDER BY session_key')) {
+    view({
+      what: `GiftVault.sessionOf(${key})`,
+      contract: vault,
+      signature: 'sessionOf(address)',
+      types: ['address'],
+      values: [evmAddress(key)],
+      outputs: ['address', 'address', 'uint256', 'uint256', 'uint256', 'uint64', 'uint64', 'bool'],
+      // nextNonce (o[4]) is left out: the events cannot attribute a skipped intent's nonce to a session.
+      chain: (o) =>
+        `viewer=${toBase58(`41${String(o[0]).slice(2)}`)} token=${toBase58(`41${String(o[1]).slice(2)}`)} cap=${o[2]} spent=${o[3]} endsAt=${o[5]} releasableAt=${o[6]} released=${o[7]}`,
+      indexed: async () => {
+        const s = await one<{
+          viewer: string;
+          token: string;
+          cap: string;
+          spent: string;
+          expires_at: number;
+          closed_at: number | null;
+          releasable_at: number;
+          status: string;
+        }>('SELECT * FROM gift_sessions WHERE session_key = ?', key);
+        if (!s) return 'reverted';
+        const endsAt = (s.closed_at ?? s.expires_at) / 1000;
+        return `viewer=${s.viewer} token=${s.token} cap=${s.cap} spent=${s.spent} endsAt=${endsAt} releasableAt=${s.releasable_at / 1000} released=${s.status === 'RELEASED'}`;
+      },
+    });
+  }
 
   for (const epochId of await pluck('SELECT epoch_id FROM reward_epochs ORDER BY epoch_id')) {
     view({

@@ -3,9 +3,10 @@ import type Database from 'better-sqlite3';
 import { GraphQLError } from 'graphql';
 import type { PubSub } from 'graphql-yoga';
 import type { Indexer } from '../index.js';
-import type { FinalityUpdate, Gift, LedgerEntry } from './generated/types.js';
+import type { FinalityUpdate, Gift } from './generated/types.js';
+import type { LedgerEntryNode } from './nodes.js';
 
-export type ApiPubSub = PubSub<{ gift: [Gift]; ledger: [LedgerEntry]; final: [FinalityUpdate] }>;
+export type ApiPubSub = PubSub<{ gift: [Gift]; ledger: [LedgerEntryNode]; final: [FinalityUpdate] }>;
 
 export type ApiContext = {
   db: Database.Database;

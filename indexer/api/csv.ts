@@ -5,7 +5,9 @@ import { finalNumber } from '../db/views.js';
 import type { LedgerFilter } from './generated/types.js';
 import { json } from './http.js';
 import { ledgerChunks, ledgerWhere, type LedgerRow } from './queries/ledger.js';
+import { type TxFeesRow, txFeesIn } from './queries/sessions.js';
 import type { Where } from './queries/sql.js';
+import { txFeesNode } from './resolvers/sessions.js';
 
 const CSV_COLUMNS = [
   'tx_id',
@@ -21,6 +23,17 @@ const CSV_COLUMNS = [
   'amount',
   'finality',
 ] as const;
+/** Who paid for the entry's transaction (empty when not recorded): raw_tx_fees, see TxFees in the SDL. */
+const FEE_COLUMNS = [
+  'energy_paid_by',
+  'caller',
+  'caller_energy',
+  'deployer_energy',
+  'energy_fee',
+  'bandwidth',
+  'bandwidth_fee',
+  'fee',
+] as const;
 const CSV_CHUNK = 500;
 
 function csvField(v: unknown): string {
@@ -28,10 +41,24 @@ function csvField(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function csvLine(r: LedgerRow, final: number): string {
-  return CSV_COLUMNS.map((c) =>
-    csvField(c === 'finality' ? (r.block_number <= final ? 'FINAL' : 'PENDING') : r[c]),
-  ).join(',');
+function csvLine(r: LedgerRow, final: number, fees: TxFeesRow | undefined): string {
+  const f = fees && txFeesNode(fees);
+  const feeFields: Record<(typeof FEE_COLUMNS)[number], unknown> = {
+    energy_paid_by: f?.energyPaidBy,
+    caller: f?.caller,
+    caller_energy: f?.callerEnergy,
+    deployer_energy: f?.deployerEnergy,
+    energy_fee: f?.energyFee,
+    bandwidth: f?.bandwidth,
+    bandwidth_fee: f?.bandwidthFee,
+    fee: f?.fee,
+  };
+  return [
+    ...CSV_COLUMNS.map((c) => (c === 'finality' ? (r.block_number <= final ? 'FINAL' : 'PENDING') : r[c])),
+    ...FEE_COLUMNS.map((c) => feeFields[c]),
+  ]
+    .map(csvField)
+    .join(',');
 }
 
 /** The ledger filter of a query string (times must be ms). */
@@ -63,12 +90,16 @@ function csvStream(db: Database.Database, where: Where[]): ReadableStream<Uint8A
     pull(controller) {
       const out: string[] = [];
       if (header) {
-        out.push(CSV_COLUMNS.join(','));
+        out.push([...CSV_COLUMNS, ...FEE_COLUMNS].join(','));
         header = false;
       }
       const rows = chunk(key);
+      const fees = txFeesIn(
+        db,
+        rows.map((r) => r.tx_id),
+      );
       for (const r of rows) {
-        out.push(csvLine(r, final));
+        out.push(csvLine(r, final, fees.get(r.tx_id)));
         key = r.id;
       }
       if (out.length) controller.enqueue(encoder.encode(`${out.join('\n')}\n`));

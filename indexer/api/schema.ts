@@ -37,6 +37,39 @@ export const typeDefs = /* GraphQL */ `
     DEBIT
     CREDIT
   }
+  "Where a gift session stands at a time: OPEN (accepting intents), GRACE (ended, closed or expired, intents signed before still settle), RELEASABLE (what is left can be released), RELEASED."
+  enum SessionStatus {
+    OPEN
+    GRACE
+    RELEASABLE
+    RELEASED
+  }
+  "Why settleGifts skipped an intent (IGiftSessions.SkipReason)."
+  enum SkipReason {
+    BadSignature
+    Replayed
+    NonceGap
+    SessionEnded
+    Expired
+    WrongToken
+    SelfGift
+    NotBroadcaster
+    UnknownGift
+    GiftDisabled
+    InvalidQuantity
+    TokenNotAllowed
+    TermsChanged
+    GiftTooSmall
+    OverCap
+    InsufficientBalance
+  }
+  "Who paid a transaction's energy: the caller, the called contract's deployer (energy sharing), both, or nobody (no energy used)."
+  enum EnergyPayer {
+    CALLER
+    DEPLOYER
+    SHARED
+    NONE
+  }
 
   type PageInfo {
     endCursor: String
@@ -107,6 +140,14 @@ export const typeDefs = /* GraphQL */ `
     streamId: BigInt!
     releaseAt: Float!
     paidFrom: PaidFrom!
+    "Settled by settleGifts from an intent the sender (or one of their session keys) signed, and relayed by someone else."
+    relayed: Boolean!
+    "Relayed gifts: the intent's TIP-712 digest."
+    intentHash: String
+    "Relayed gifts: who signed the intent (a session key, or the sender's wallet)."
+    signer: Address
+    "The gift session whose reserve paid it (the signer was its key); null when paid from the vault balance or the wallet."
+    sessionKey: Address
     "True only in a subscription's notice that a reorg took this row back (like eth_subscribe's logs); queries never return removed rows."
     removed: Boolean!
   }
@@ -191,6 +232,28 @@ export const typeDefs = /* GraphQL */ `
     pageInfo: PageInfo!
   }
 
+  "Who paid for a transaction, from its receipt. Energy in units; fees in sun (TRX's base unit)."
+  type TxFees {
+    "The transaction's signer (owner_address)."
+    caller: Address!
+    "The contract called."
+    contract: Address
+    energyPaidBy: EnergyPayer!
+    energyTotal: Int!
+    "Energy out of the caller's stake."
+    callerEnergy: Int!
+    "Energy out of the contract deployer's stake (energy sharing)."
+    deployerEnergy: Int!
+    "Sun the caller burned for energy beyond its stake."
+    energyFee: BigInt!
+    "Bandwidth out of the caller's free or staked bandwidth."
+    bandwidth: Int!
+    "Sun the caller burned for bandwidth."
+    bandwidthFee: BigInt!
+    "All the sun the caller burned."
+    fee: BigInt!
+  }
+
   type LedgerEntry {
     id: Int!
     cursor: String!
@@ -206,6 +269,8 @@ export const typeDefs = /* GraphQL */ `
     side: Side!
     token: Address!
     amount: BigInt!
+    "Who paid for the entry's transaction (null for transactions indexed before fees were recorded)."
+    fees: TxFees
     "True only in a subscription's notice that a reorg took this row back (like eth_subscribe's logs); queries never return removed rows."
     removed: Boolean!
   }
@@ -214,13 +279,65 @@ export const typeDefs = /* GraphQL */ `
     pageInfo: PageInfo!
   }
   input LedgerFilter {
-    "A ledger account (wallet:T..., vault:T..., escrow:T..., treasury, ...) or a bare address (its wallet, vault and escrow accounts)."
+    "A ledger account (wallet:T..., vault:T..., escrow:T..., reserve:T..., treasury, ...) or a bare address (its wallet, vault, escrow and reserve accounts)."
     account: String
     kind: String
     token: Address
     from: Float
     to: Float
     txId: String
+  }
+
+  "A gift session: a cap reserved out of the viewer's vault balance, spent by intents its key signs."
+  type GiftSession {
+    sessionKey: Address!
+    viewer: Address!
+    token: Address!
+    cap: BigInt!
+    "What its gifts cost."
+    spent: BigInt!
+    "What is still reserved (cap - spent), 0 once released."
+    reserved: BigInt!
+    giftCount: Int!
+    "Grace period in seconds, fixed at opening."
+    grace: Int!
+    expiresAt: Float!
+    "When it was closed early (ms), else null."
+    closedAt: Float
+    "When intents stop settling and what is left can be released (ms)."
+    releasableAt: Float!
+    releasedAmount: BigInt
+    releasedAt: Float
+    "As of 'at'."
+    status: SessionStatus!
+    at: Float!
+    openedAt: Float!
+    "The transaction that opened it."
+    txId: String!
+    blockNumber: Int!
+    finality: Finality!
+  }
+  type GiftSessionConnection {
+    nodes: [GiftSession!]!
+    pageInfo: PageInfo!
+  }
+  "An intent settleGifts skipped: nothing of it applied."
+  type SkippedIntent {
+    intentHash: String!
+    "The intent's sender as given (not necessarily its signer)."
+    sender: Address!
+    nonce: BigInt!
+    reason: SkipReason!
+    txId: String!
+    blockNumber: Int!
+    txIndex: Int!
+    logIndex: Int!
+    timestamp: Float!
+    finality: Finality!
+  }
+  type SkippedIntentConnection {
+    nodes: [SkippedIntent!]!
+    pageInfo: PageInfo!
   }
 
   type RewardEpoch {
@@ -326,6 +443,12 @@ export const typeDefs = /* GraphQL */ `
     "Per token, as the contract's views would say at 'at' (ms, default the last indexed block's time)."
     earnings(broadcaster: Address!, at: Float, first: Int, after: String): EarningsConnection!
     ledger(filter: LedgerFilter, first: Int, after: String): LedgerConnection!
+    "A gift session by its key; 'at' (ms, default the last indexed block's time) sets its status."
+    session(sessionKey: Address!, at: Float): GiftSession
+    "A viewer's gift sessions in the order they were opened; 'at' as in session."
+    sessions(viewer: Address!, at: Float, first: Int, after: String): GiftSessionConnection!
+    "Intents of 'sender' that settleGifts skipped, in chain order."
+    skippedIntents(sender: Address!, first: Int, after: String): SkippedIntentConnection!
     rewardEpochs(first: Int, after: String): RewardEpochConnection!
     rewardClaims(account: Address!, first: Int, after: String): RewardClaimConnection!
     splitPolicy(broadcaster: Address!, at: Float): SplitPolicy!

@@ -59,6 +59,35 @@ export const rawEvents = sqliteTable(
   (t) => [primaryKey({ columns: [t.blockNumber, t.txIndex, t.logIndex] }), index('raw_events_tx_id').on(t.txId)],
 );
 
+/**
+ * Who paid for each transaction that emitted events of ours, from its receipt as the node gave it
+ * (gettransactioninfobyblocknum's `receipt` and `fee`), so the ledger can say it per entry. The
+ * caller (`owner_address`) pays `caller_energy` out of its staked energy, burns `energy_fee` sun
+ * for the energy beyond that and pays bandwidth (`net_usage` out of its free or staked bandwidth,
+ * or `net_fee` sun burned); `deployer_energy` (origin_energy_usage) came out of the called
+ * contract's deployer's staked energy (energy sharing). `fee` is all the sun the caller burned.
+ * Energy is in units, fees in sun (exact integers, as amounts). Rows of blocks above a fork point
+ * go with their events.
+ */
+export const rawTxFees = sqliteTable(
+  'raw_tx_fees',
+  {
+    txId: text('tx_id').primaryKey(),
+    blockNumber: blockNumber(),
+    txIndex: integer('tx_index').notNull(),
+    caller: text('caller').notNull(),
+    contract: text('contract'),
+    energyTotal: integer('energy_total').notNull(),
+    callerEnergy: integer('caller_energy').notNull(),
+    deployerEnergy: integer('deployer_energy').notNull(),
+    energyFee: amount('energy_fee').notNull(),
+    netUsage: integer('net_usage').notNull(),
+    netFee: amount('net_fee').notNull(),
+    fee: amount('fee').notNull(),
+  },
+  (t) => [index('raw_tx_fees_block').on(t.blockNumber)],
+);
+
 /** One row (id 1): how far the sync got. */
 export const syncState = sqliteTable('sync_state', {
   id: integer('id').primaryKey(),
@@ -159,7 +188,11 @@ export const giftCatalog = sqliteTable('gift_catalog', {
   blockNumber: blockNumber(),
 });
 
-/** Small per-contract settings: GiftVault `paused` ("true"/"false") and `holdPeriod` (seconds). */
+/**
+ * Small per-contract settings: GiftVault `paused` ("true"/"false"), `holdPeriod` and
+ * `sessionGrace` (seconds), and `relayed`: the GiftRelayed waiting for the GiftSent that follows
+ * it in the same transaction (JSON: txId, logIndex, intentHash, signer), removed by that GiftSent.
+ */
 export const contractState = sqliteTable(
   'contract_state',
   {
@@ -224,6 +257,13 @@ export const gifts = sqliteTable(
     streamId: text('stream_id').notNull(),
     releaseAt: integer('release_at').notNull(),
     paidFrom: text('paid_from').notNull(),
+    /** Settled from a signed intent by `settleGifts` (a GiftRelayed came right before this GiftSent). */
+    relayed: integer('relayed', { mode: 'boolean' }).notNull().default(false),
+    /** Relayed gifts: the intent's TIP-712 digest and who signed it (a session key or the sender's wallet). */
+    intentHash: text('intent_hash'),
+    signer: text('signer'),
+    /** Paid out of this gift session's reserve (the signer was the key of one of the sender's sessions), else null. */
+    sessionKey: text('session_key'),
   },
   (t) => [
     index('gifts_sender').on(t.sender, t.id),
@@ -231,6 +271,71 @@ export const gifts = sqliteTable(
     index('gifts_stream').on(t.streamId, t.id),
     index('gifts_block').on(t.blockNumber),
   ],
+);
+
+/**
+ * Gift sessions (IGiftSessions), one row per session key (keys are single-use). `cap` was moved
+ * out of the viewer's vault balance at opening; `reserved` = cap - spent until the release, 0
+ * after it: the reserve stays among the vault's liabilities (verify adds it to the user
+ * balances). `spent` and `gift_count` count the gifts paid from the reserve. The session's next
+ * nonce is not kept: IntentSkipped does not name the signer, so a skip that consumed a session's
+ * nonce cannot be told from a wallet intent's. Times in ms: the session stops accepting intents at
+ * `expires_at`, or at `closed_at` if closed before; `releasable_at` = that end + `grace` seconds,
+ * when intents stop settling and what is left can be released. `status` OPEN, CLOSED (closed
+ * early) or RELEASED, as the events say; whether an open session has expired is a question of the
+ * time asked (the API answers it). `open_*` place the SessionOpened in chain order (the pages' key).
+ */
+export const giftSessions = sqliteTable(
+  'gift_sessions',
+  {
+    sessionKey: text('session_key').primaryKey(),
+    viewer: text('viewer').notNull(),
+    token: text('token').notNull(),
+    cap: amount('cap').notNull(),
+    spent: amount('spent').notNull(),
+    reserved: amount('reserved').notNull(),
+    giftCount: integer('gift_count').notNull(),
+    grace: integer('grace').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    closedAt: integer('closed_at'),
+    releasableAt: integer('releasable_at').notNull(),
+    releasedAmount: amount('released_amount'),
+    releasedAt: integer('released_at'),
+    releaseTxId: text('release_tx_id'),
+    status: text('status').notNull(),
+    openedAt: integer('opened_at').notNull(),
+    openTxId: text('open_tx_id').notNull(),
+    openBlockNumber: integer('open_block_number').notNull(),
+    openTxIndex: integer('open_tx_index').notNull(),
+    openLogIndex: integer('open_log_index').notNull(),
+    blockNumber: blockNumber(),
+  },
+  (t) => [
+    index('gift_sessions_viewer').on(t.viewer, t.openBlockNumber, t.openTxIndex, t.openLogIndex),
+    index('gift_sessions_token').on(t.token),
+  ],
+);
+
+/**
+ * Every IntentSkipped: an intent `settleGifts` did not apply (nothing of it moved). `reason` is the
+ * SkipReason's name (BadSignature, Replayed, ...); `sender` is the intent's as given, not
+ * necessarily its signer; `nonce` a decimal uint256. `id` numbers them in chain order.
+ */
+export const skippedIntents = sqliteTable(
+  'skipped_intents',
+  {
+    id: integer('id').primaryKey(),
+    txId: text('tx_id').notNull(),
+    blockNumber: blockNumber(),
+    txIndex: integer('tx_index').notNull(),
+    logIndex: integer('log_index').notNull(),
+    timestamp: integer('timestamp').notNull(),
+    intentHash: text('intent_hash').notNull(),
+    sender: text('sender').notNull(),
+    nonce: text('nonce').notNull(),
+    reason: text('reason').notNull(),
+  },
+  (t) => [index('skipped_intents_sender').on(t.sender, t.id), index('skipped_intents_block').on(t.blockNumber)],
 );
 
 /** Totals per stream (stream id 0, "no stream", has no row) and token. */
@@ -542,8 +647,11 @@ export const ledgerOwners = sqliteTable(
  * (outside the contracts), `vault:T…` (a user's vault balance), `escrow:T…` (a broadcaster's
  * held earnings), `treasury`, `pool_accrued` (the vault's pool shares), `reward_pool` (unallocated
  * pool funds), `epoch:<id>` (allocated to an epoch), `token_fees` (lost to a fee-on-transfer
- * token). Kinds: DEPOSIT, WITHDRAW, GIFT, CLAIM, TREASURY_WITHDRAW, POOL_FLUSH, TRANSFER_FEE,
- * REWARD_FUND, EPOCH_PUBLISH, REWARD_CLAIM, EPOCH_SWEEP, EPOCH_CANCEL, SURPLUS_RECOVER. Ids grow in chain order (handlers run
+ * token), `reserve:T…` (a viewer's gift sessions' reserves, still owed to the viewer). Kinds:
+ * DEPOSIT, WITHDRAW, GIFT, CLAIM, TREASURY_WITHDRAW, POOL_FLUSH, TRANSFER_FEE, REWARD_FUND,
+ * EPOCH_PUBLISH, REWARD_CLAIM, EPOCH_SWEEP, EPOCH_CANCEL, SURPLUS_RECOVER, SESSION_OPEN (vault to
+ * reserve), SESSION_RELEASE (reserve back to the vault). Who paid each transaction's energy and
+ * bandwidth is in raw_tx_fees by tx_id. Ids grow in chain order (handlers run
  * in chain order and a rollback only removes the newest rows), which the API's pages rely on.
  */
 export const ledgerEntries = sqliteTable(

@@ -21,7 +21,6 @@ import {
   streamTotals,
   tokensAllowed,
   treasury,
-  vaultBalances,
 } from '../db/schema.js';
 import { ZERO_ADDRESS } from '../../lib/address.js';
 import { FatalError } from '../../lib/errors.js';
@@ -29,7 +28,9 @@ import type { Row } from '../store/handlerStore.js';
 import type { RawEvent } from '../store/raw.js';
 import { accessControlHandlers } from './accessControl.js';
 import { big, bool, num, str, type HandlerContext, type HandlerMap } from './context.js';
+import { sessionHandlers, spendFromSession, takeRelayed } from './giftSessions.js';
 import { account, recordMovement, transfer } from './ledger.js';
+import { addBalance } from './vaultBalances.js';
 
 const VAULT = 'GiftVault';
 /** EscrowLib.WIDTH and EscrowLib.SLOTS. */
@@ -39,21 +40,6 @@ const DAY_MS = 86_400_000;
 
 /** Seconds of the block, as the contracts see `block.timestamp`. */
 const nowSec = (e: RawEvent): number => Math.floor(e.timestamp / 1000);
-
-// ------------------------------------------------------------------------------------ balances
-
-async function addBalance(ctx: HandlerContext, e: RawEvent, user: string, token: string, delta: bigint): Promise<void> {
-  const row = (await ctx.store.get(vaultBalances, user, token)) ?? {
-    user,
-    token,
-    amount: 0n,
-    blockNumber: e.blockNumber,
-  };
-  row.amount += delta;
-  if (row.amount < 0n) throw new FatalError(`vault balance of ${user} in ${token} would go negative (${row.amount})`);
-  row.blockNumber = e.blockNumber;
-  ctx.store.put(vaultBalances, row);
-}
 
 async function treasuryOf(ctx: HandlerContext, token: string, e: RawEvent): Promise<Row<typeof treasury>> {
   return (
@@ -293,6 +279,7 @@ function splitEvent(ctx: HandlerContext, e: RawEvent, kind: string, withSplit: b
 
 export const handlers: HandlerMap = {
   ...accessControlHandlers(VAULT),
+  ...sessionHandlers,
 
   'GiftVault:Paused': async (e, ctx) => {
     ctx.store.put(contractState, { contract: VAULT, key: 'paused', value: 'true', blockNumber: e.blockNumber });
@@ -374,7 +361,11 @@ export const handlers: HandlerMap = {
     if (toBroadcaster + toPool + toPlatform !== total)
       throw new FatalError(`GiftSent shares do not add up to ${total}`);
 
-    if (paidFrom === 'vault') await addBalance(ctx, e, sender, token, -total);
+    const relayed = await takeRelayed(e, ctx);
+    // A relayed gift signed by a session key is paid from that session's reserve, not the balance.
+    const sessionKey = relayed && (await spendFromSession(e, ctx, relayed, sender, token, total));
+    if (relayed && !a.fromVault) throw new FatalError('a relayed GiftSent paid from the wallet');
+    if (paidFrom === 'vault' && !sessionKey) await addBalance(ctx, e, sender, token, -total);
 
     const earn = await earningsOf(ctx, broadcaster, token, e);
     const mirrored = await escrowCredit(ctx, e, earn, toBroadcaster, nowSec(e), await holdPeriodNow(ctx));
@@ -416,6 +407,10 @@ export const handlers: HandlerMap = {
       streamId,
       releaseAt: releaseAt * 1000,
       paidFrom: paidFrom === 'vault' ? 'VAULT' : 'WALLET',
+      relayed: relayed !== undefined,
+      intentHash: relayed?.intentHash ?? null,
+      signer: relayed?.signer ?? null,
+      sessionKey: sessionKey ?? null,
     });
 
     // A stream is counted with the broadcaster its gifts went to: the streamId alone is a tag anyone can put on a gift.
@@ -474,7 +469,15 @@ export const handlers: HandlerMap = {
     }
 
     await recordMovement(e, ctx, 'GIFT', token, [
-      { account: paidFrom === 'vault' ? account.vault(sender) : account.wallet(sender), side: 'CREDIT', amount: total },
+      {
+        account: sessionKey
+          ? account.reserve(sender)
+          : paidFrom === 'vault'
+            ? account.vault(sender)
+            : account.wallet(sender),
+        side: 'CREDIT',
+        amount: total,
+      },
       { account: account.escrow(broadcaster), side: 'DEBIT', amount: toBroadcaster },
       { account: account.poolAccrued, side: 'DEBIT', amount: toPool },
       { account: account.treasury, side: 'DEBIT', amount: toPlatform },

@@ -20,7 +20,9 @@ export type MovementKind =
   | 'REWARD_CLAIM'
   | 'EPOCH_SWEEP'
   | 'EPOCH_CANCEL'
-  | 'SURPLUS_RECOVER';
+  | 'SURPLUS_RECOVER'
+  | 'SESSION_OPEN'
+  | 'SESSION_RELEASE';
 
 export interface Leg {
   account: string;
@@ -33,6 +35,8 @@ export const account = {
   wallet: (a: string) => `wallet:${a}`,
   vault: (a: string) => `vault:${a}`,
   escrow: (a: string) => `escrow:${a}`,
+  /** What `a`'s open gift sessions hold reserved (still owed to `a`, spendable only on gifts). */
+  reserve: (a: string) => `reserve:${a}`,
   epoch: (id: string) => `epoch:${id}`,
   treasury: 'treasury',
   poolAccrued: 'pool_accrued',
@@ -45,12 +49,14 @@ export const account = {
   surplus: (contract: 'vault' | 'pool') => `surplus:${contract}`,
 } as const;
 
-/** The address behind a wallet:, vault: or escrow: account; the account itself otherwise. */
+/** The address behind a wallet:, vault:, escrow: or reserve: account; the account itself otherwise. */
 export function ownerOf(account: string): string {
   const colon = account.indexOf(':');
   if (colon < 0) return account;
   const kind = account.slice(0, colon);
-  return kind === 'wallet' || kind === 'vault' || kind === 'escrow' ? account.slice(colon + 1) : account;
+  return kind === 'wallet' || kind === 'vault' || kind === 'escrow' || kind === 'reserve'
+    ? account.slice(colon + 1)
+    : account;
 }
 
 /** The number of `owner` in ledger_owners, numbering it next if it has none yet. */

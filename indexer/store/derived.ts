@@ -51,6 +51,7 @@ export const KEYED_TABLES: SQLiteTable[] = [
   schema.rewardPool,
   schema.rewardEpochs,
   schema.ledgerOwners,
+  schema.giftSessions,
 ];
 
 /** Append-only tables: a row per event, removed by block number on rollback. */
@@ -61,6 +62,7 @@ export const APPEND_TABLES: SQLiteTable[] = [
   schema.holdPeriods,
   schema.rewardClaims,
   schema.ledgerEntries,
+  schema.skippedIntents,
 ];
 
 /** Width of `*_sort` columns: every uint256 has at most 78 decimal digits. */

@@ -33,6 +33,24 @@ export interface RawEvent {
   args: EventArgs;
 }
 
+/** Who paid for a transaction that emitted events of ours (a raw_tx_fees row). */
+export interface RawTxFees {
+  txId: string;
+  blockNumber: number;
+  txIndex: number;
+  /** base58: the transaction's owner_address. */
+  caller: string;
+  /** base58 of the contract called, if a contract call. */
+  contract: string | null;
+  energyTotal: number;
+  callerEnergy: number;
+  deployerEnergy: number;
+  energyFee: bigint;
+  netUsage: number;
+  netFee: bigint;
+  fee: bigint;
+}
+
 export interface Cursor {
   /** Last block whose events are in the tables. */
   indexedNumber: number;
@@ -55,6 +73,9 @@ const SQL = {
   page: `SELECT block_number, tx_index, log_index, tx_id, timestamp, contract, address, event_name, args FROM raw_events
          WHERE (block_number, tx_index, log_index) > (?, ?, ?) ORDER BY block_number, tx_index, log_index LIMIT ?`,
   deleteEvents: 'DELETE FROM raw_events WHERE block_number > ?',
+  insertTxFees:
+    'INSERT INTO raw_tx_fees (tx_id, block_number, tx_index, caller, contract, energy_total, caller_energy, deployer_energy, energy_fee, net_usage, net_fee, fee) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tx_id) DO NOTHING',
+  deleteTxFees: 'DELETE FROM raw_tx_fees WHERE block_number > ?',
   deleteBlocks: 'DELETE FROM raw_blocks WHERE number > ?',
   // Blocks below the final one are kept only if they have events; the final block itself stays
   // as the base of fork detection.
@@ -111,6 +132,25 @@ export class RawStore {
     for (; i < events.length; i++) await this.insertEvent(events[i]!);
   }
 
+  /** Records who paid for each of a block's transactions with events of ours. */
+  async insertTxFees(fees: readonly RawTxFees[]): Promise<void> {
+    for (const f of fees)
+      await this.conn.run(SQL.insertTxFees, [
+        f.txId,
+        f.blockNumber,
+        f.txIndex,
+        f.caller,
+        f.contract,
+        f.energyTotal,
+        f.callerEnergy,
+        f.deployerEnergy,
+        f.energyFee.toString(),
+        f.netUsage,
+        f.netFee.toString(),
+        f.fee.toString(),
+      ]);
+  }
+
   async cursor(): Promise<Cursor | undefined> {
     const [r] = (await this.conn.rows(SQL.getCursor)) as [number, string, number][];
     return r && { indexedNumber: r[0], indexedHash: r[1], finalNumber: r[2] };
@@ -142,9 +182,10 @@ export class RawStore {
     }));
   }
 
-  /** Deletes raw blocks and events above `n` (a reorg's fork point). */
+  /** Deletes raw blocks, events and transaction fees above `n` (a reorg's fork point). */
   async deleteAbove(n: number): Promise<void> {
     await this.conn.run(SQL.deleteEvents, [n]);
+    await this.conn.run(SQL.deleteTxFees, [n]);
     await this.conn.run(SQL.deleteBlocks, [n]);
   }
 

@@ -8,8 +8,8 @@ import { utils as tronUtils } from 'tronweb';
 import { CONTRACT_NAMES, type ContractName, type Deployment } from '../../lib/deployments.js';
 import { toBase58, toHex41 } from '../../lib/address.js';
 import { FatalError, RetryableError } from '../../lib/errors.js';
-import type { EventArgs, RawBlock, RawEvent } from '../store/raw.js';
-import type { NodeBlock, NodeTxInfo } from './tronClient.js';
+import type { EventArgs, RawBlock, RawEvent, RawTxFees } from '../store/raw.js';
+import type { NodeBlock, NodeTx, NodeTxInfo } from './tronClient.js';
 
 interface EventInput {
   name: string;
@@ -35,8 +35,11 @@ export interface FetchedBlock {
 }
 
 export interface Decoder {
-  /** The block's header and the decoded events of our contracts, in chain order. */
-  decodeBlock(fetched: FetchedBlock): { block: RawBlock; events: RawEvent[] };
+  /**
+   * The block's header, the decoded events of our contracts in chain order, and who paid for
+   * each transaction that emitted them.
+   */
+  decodeBlock(fetched: FetchedBlock): { block: RawBlock; events: RawEvent[]; fees: RawTxFees[] };
 }
 
 function normalize(value: unknown, type: string): string | boolean {
@@ -46,6 +49,25 @@ function normalize(value: unknown, type: string): string | boolean {
   if (typeof value === 'string') return type.startsWith('bytes') ? value.toLowerCase() : value;
   if (typeof value === 'number') return String(value);
   throw new FatalError(`cannot store an event argument of type ${type}`);
+}
+
+/** The raw_tx_fees row of a transaction (an absent receipt paid nothing). */
+function feeRow(blockNumber: number, txIndex: number, tx: NodeTx, info: NodeTxInfo): RawTxFees {
+  const f = info.fees;
+  return {
+    txId: tx.txId,
+    blockNumber,
+    txIndex,
+    caller: toBase58(tx.owner!),
+    contract: tx.contract ? toBase58(tx.contract) : null,
+    energyTotal: f?.energyUsageTotal ?? 0,
+    callerEnergy: f?.energyUsage ?? 0,
+    deployerEnergy: f?.originEnergyUsage ?? 0,
+    energyFee: f?.energyFee ?? 0n,
+    netUsage: f?.netUsage ?? 0,
+    netFee: f?.netFee ?? 0n,
+    fee: f?.fee ?? 0n,
+  };
 }
 
 /** Creates a decoder for the deployment's contracts (ABIs read from their artifacts). */
@@ -102,6 +124,7 @@ export function createDecoder(deployment: Deployment): Decoder {
         timestamp: block.timestamp,
       };
       const events: RawEvent[] = [];
+      const fees: RawTxFees[] = [];
       if (infos.length !== block.txs.length) {
         throw new RetryableError(
           `block ${block.number} has ${block.txs.length} transactions but ${infos.length} infos`,
@@ -115,6 +138,7 @@ export function createDecoder(deployment: Deployment): Decoder {
             `transaction ${txIndex} of block ${block.number} is ${tx.txId} but its info is ${info.txId}`,
           );
         if (!info.success || info.logs.length === 0) return;
+        const before = events.length;
         info.logs.forEach((log, logIndex) => {
           const known = byHex.get(log.address);
           if (!known) return;
@@ -132,8 +156,9 @@ export function createDecoder(deployment: Deployment): Decoder {
             args,
           });
         });
+        if (events.length > before && tx.owner) fees.push(feeRow(block.number, txIndex, tx, info));
       });
-      return { block: raw, events };
+      return { block: raw, events, fees };
     },
   };
 }

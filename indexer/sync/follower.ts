@@ -15,7 +15,7 @@ import type { Logger } from '../../lib/log.js';
 import type { HandlerContext } from '../handlers/context.js';
 import { applyEvent } from '../handlers/registry.js';
 import type { DerivedStore } from '../store/derived.js';
-import type { Cursor, RawBlock, RawEvent, RawStore } from '../store/raw.js';
+import type { Cursor, RawBlock, RawEvent, RawStore, RawTxFees } from '../store/raw.js';
 import type { Decoder, FetchedBlock } from './decoder.js';
 import type { BlockRef, TronClient } from './tronClient.js';
 import { mapLimit } from '../internal/async.js';
@@ -81,6 +81,7 @@ export interface Follower {
 interface DecodedBlock {
   block: RawBlock;
   events: RawEvent[];
+  fees: RawTxFees[];
 }
 
 /** Creates the follower over an opened database. */
@@ -132,9 +133,10 @@ export function createFollower(deps: FollowerDeps): Follower {
         }
         // Blocks at or below the solidified head cannot be reorged: their writes need no journal.
         await derived.begin(Math.max(solid, prev.finalNumber));
-        for (const { block, events } of blocks) {
+        for (const { block, events, fees } of blocks) {
           if (events.length || block.number >= finalNumber) await raw.insertBlock(block);
           await raw.insertEvents(events);
+          await raw.insertTxFees(fees);
           for (const e of events) {
             await applyEvent(e, deps.ctx);
             await derived.checkpoint();

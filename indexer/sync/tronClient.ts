@@ -63,6 +63,26 @@ export interface NodeInternalTx {
   rejected: boolean;
 }
 
+/**
+ * Who paid for a transaction, from its info's `receipt` and `fee` (java-tron leaves zero fields
+ * out, so a missing one is 0). Energy in units, the rest in sun.
+ */
+export interface NodeTxFees {
+  /** All the sun the caller burned (energy and bandwidth). */
+  fee: bigint;
+  /** The caller's staked energy used. */
+  energyUsage: number;
+  /** Sun the caller burned for energy. */
+  energyFee: bigint;
+  /** The contract deployer's staked energy used (energy sharing). */
+  originEnergyUsage: number;
+  energyUsageTotal: number;
+  /** The caller's free or staked bandwidth used. */
+  netUsage: number;
+  /** Sun the caller burned for bandwidth. */
+  netFee: bigint;
+}
+
 export interface NodeTxInfo {
   txId: string;
   blockNumber: number;
@@ -70,6 +90,8 @@ export interface NodeTxInfo {
   success: boolean;
   logs: NodeLog[];
   internal: NodeInternalTx[];
+  /** Absent: the node reported no receipt (nothing paid). */
+  fees?: NodeTxFees;
 }
 
 export interface ConstantCallResult {
@@ -127,9 +149,24 @@ function txOf(t: Json): NodeTx {
   };
 }
 
+function feesOf(i: Json): NodeTxFees {
+  const r: Json = i.receipt ?? {};
+  const n = (v: unknown): number => Number(v ?? 0);
+  return {
+    fee: BigInt(i.fee ?? 0),
+    energyUsage: n(r.energy_usage),
+    energyFee: BigInt(r.energy_fee ?? 0),
+    originEnergyUsage: n(r.origin_energy_usage),
+    energyUsageTotal: n(r.energy_usage_total),
+    netUsage: n(r.net_usage),
+    netFee: BigInt(r.net_fee ?? 0),
+  };
+}
+
 function infoOf(i: Json): NodeTxInfo {
   const receiptResult = i.receipt?.result;
   return {
+    fees: feesOf(i),
     txId: String(i.id),
     blockNumber: Number(i.blockNumber ?? 0),
     success: i.result !== 'FAILED' && (receiptResult === undefined || receiptResult === 'SUCCESS'),

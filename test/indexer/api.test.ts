@@ -446,15 +446,29 @@ describe('indexer: GraphQL API', function () {
       const lines = (await res.text()).trimEnd().split('\n');
       assert.equal(
         lines[0],
-        'tx_id,block_number,tx_index,log_index,entry_index,timestamp,kind,account,side,token,amount,finality',
+        'tx_id,block_number,tx_index,log_index,entry_index,timestamp,kind,account,side,token,amount,finality,energy_paid_by,caller,caller_energy,deployer_energy,energy_fee,bandwidth,bandwidth_fee,fee',
       );
       const d = await ok(
-        `{ ledger(filter: { account: "${a.addr.bob}", token: "${sys.btt}" }, first: 100) { nodes { txId blockNumber logIndex timestamp kind account side token amount finality } } }`,
+        `{ ledger(filter: { account: "${a.addr.bob}", token: "${sys.btt}" }, first: 100) { nodes { txId blockNumber logIndex timestamp kind account side token amount finality fees { energyPaidBy caller fee } } } }`,
       );
       assert.deepEqual(
         lines.slice(1).map((l) => {
           const c = l.split(',');
-          return [c[0], Number(c[1]), Number(c[3]), Number(c[5]), c[6], c[7], c[8], c[9], c[10], c[11]];
+          return [
+            c[0],
+            Number(c[1]),
+            Number(c[3]),
+            Number(c[5]),
+            c[6],
+            c[7],
+            c[8],
+            c[9],
+            c[10],
+            c[11],
+            c[12],
+            c[13],
+            c[19],
+          ];
         }),
         d.ledger.nodes.map((n: Row) => [
           n.txId,
@@ -467,6 +481,9 @@ describe('indexer: GraphQL API', function () {
           n.token,
           n.amount,
           n.finality,
+          n.fees.energyPaidBy,
+          n.fees.caller,
+          n.fees.fee,
         ]),
       );
       assert.ok(

@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from '../../lib/config.js';
 import type { Deployment } from '../../lib/deployments.js';
 import { FatalError } from '../../lib/errors.js';
 import { createDecoder, type FetchedBlock } from '../../indexer/sync/decoder.js';
-import type { NodeInternalTx, NodeLog } from '../../indexer/sync/tronClient.js';
+import type { NodeInternalTx, NodeLog, NodeTxInfo } from '../../indexer/sync/tronClient.js';
 import { artifact } from '../helpers/devnet.js';
 
 const hex = (n: number): string => `41${n.toString(16).padStart(40, '0')}`;
@@ -59,6 +59,7 @@ function block(
     to?: string;
     owner?: string;
     value?: bigint;
+    fees?: NodeTxInfo['fees'];
   }[],
 ): FetchedBlock {
   return {
@@ -81,6 +82,7 @@ function block(
       success: t.success ?? true,
       logs: t.logs,
       internal: t.internal ?? [],
+      ...(t.fees ? { fees: t.fees } : {}),
     })),
   };
 }
@@ -131,6 +133,57 @@ describe('indexer: decoder', function () {
       ]),
     );
     assert.deepEqual(events, []);
+  });
+
+  it("says who paid for each transaction with events of ours: the caller's and the deployer's energy, burned sun", function () {
+    const fees = {
+      fee: 345_000n,
+      energyUsage: 0,
+      energyFee: 300_000n,
+      originEnergyUsage: 40_000,
+      energyUsageTotal: 43_000,
+      netUsage: 0,
+      netFee: 45_000n,
+    };
+    const deposited = log(VAULT, vaultAbi, 'Deposited', [evm(BOB), evm(TOKEN), 5n]);
+    const { fees: rows } = decoder.decodeBlock(
+      block([
+        { logs: [log(TOKEN, tokenAbi, 'Transfer', [evm(BOB), evm(VAULT), 5n])], fees },
+        { logs: [deposited], fees, owner: ALICE },
+        { logs: [deposited], success: false, fees },
+        { logs: [deposited, deposited] },
+      ]),
+    );
+    assert.deepEqual(rows, [
+      {
+        txId: '1'.padStart(64, '0'),
+        blockNumber: 10,
+        txIndex: 1,
+        caller: toBase58(ALICE),
+        contract: toBase58(VAULT),
+        energyTotal: 43_000,
+        callerEnergy: 0,
+        deployerEnergy: 40_000,
+        energyFee: 300_000n,
+        netUsage: 0,
+        netFee: 45_000n,
+        fee: 345_000n,
+      },
+      {
+        txId: '3'.padStart(64, '0'),
+        blockNumber: 10,
+        txIndex: 3,
+        caller: toBase58(BOB),
+        contract: toBase58(VAULT),
+        energyTotal: 0,
+        callerEnergy: 0,
+        deployerEnergy: 0,
+        energyFee: 0n,
+        netUsage: 0,
+        netFee: 0n,
+        fee: 0n,
+      },
+    ]);
   });
 
   it('fails on a log of our contract that its ABI does not know', function () {

@@ -346,6 +346,10 @@ for (const backend of INDEX_BACKENDS)
             stream_id: '9',
             release_at: releaseAt * 1000,
             paid_from: 'VAULT',
+            relayed: 0,
+            intent_hash: null,
+            signer: null,
+            session_key: null,
           },
         ]);
         assert.deepEqual(await balance(ALICE), { amount: '4000', block_number: 103 });

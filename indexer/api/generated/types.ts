@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ProfileNode, FollowNode, SplitPolicyNode } from '../nodes.js';
+import type { ProfileNode, FollowNode, SplitPolicyNode, LedgerEntryNode } from '../nodes.js';
 import type { ApiContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -49,6 +49,13 @@ export type EarningsConnection = {
   pageInfo: PageInfo;
 };
 
+/** Who paid a transaction's energy: the caller, the called contract's deployer (energy sharing), both, or nobody (no energy used). */
+export type EnergyPayer =
+  | 'CALLER'
+  | 'DEPLOYER'
+  | 'NONE'
+  | 'SHARED';
+
 export type Finality =
   | 'FINAL'
   | 'PENDING';
@@ -84,15 +91,23 @@ export type Gift = {
   broadcasterAmount: Scalars['BigInt']['output'];
   finality: Finality;
   giftId: Scalars['BigInt']['output'];
+  /** Relayed gifts: the intent's TIP-712 digest. */
+  intentHash: Maybe<Scalars['String']['output']>;
   logIndex: Scalars['Int']['output'];
   paidFrom: PaidFrom;
   platformAmount: Scalars['BigInt']['output'];
   poolAmount: Scalars['BigInt']['output'];
   quantity: Scalars['Int']['output'];
+  /** Settled by settleGifts from an intent the sender (or one of their session keys) signed, and relayed by someone else. */
+  relayed: Scalars['Boolean']['output'];
   releaseAt: Scalars['Float']['output'];
   /** True only in a subscription's notice that a reorg took this row back (like eth_subscribe's logs); queries never return removed rows. */
   removed: Scalars['Boolean']['output'];
   sender: Scalars['Address']['output'];
+  /** The gift session whose reserve paid it (the signer was its key); null when paid from the vault balance or the wallet. */
+  sessionKey: Maybe<Scalars['Address']['output']>;
+  /** Relayed gifts: who signed the intent (a session key, or the sender's wallet). */
+  signer: Maybe<Scalars['Address']['output']>;
   streamId: Scalars['BigInt']['output'];
   timestamp: Scalars['Float']['output'];
   token: Scalars['Address']['output'];
@@ -115,6 +130,43 @@ export type GiftFilter = {
   streamId?: InputMaybe<Scalars['BigInt']['input']>;
   to?: InputMaybe<Scalars['Float']['input']>;
   token?: InputMaybe<Scalars['Address']['input']>;
+};
+
+/** A gift session: a cap reserved out of the viewer's vault balance, spent by intents its key signs. */
+export type GiftSession = {
+  __typename?: 'GiftSession';
+  at: Scalars['Float']['output'];
+  blockNumber: Scalars['Int']['output'];
+  cap: Scalars['BigInt']['output'];
+  /** When it was closed early (ms), else null. */
+  closedAt: Maybe<Scalars['Float']['output']>;
+  expiresAt: Scalars['Float']['output'];
+  finality: Finality;
+  giftCount: Scalars['Int']['output'];
+  /** Grace period in seconds, fixed at opening. */
+  grace: Scalars['Int']['output'];
+  openedAt: Scalars['Float']['output'];
+  /** When intents stop settling and what is left can be released (ms). */
+  releasableAt: Scalars['Float']['output'];
+  releasedAmount: Maybe<Scalars['BigInt']['output']>;
+  releasedAt: Maybe<Scalars['Float']['output']>;
+  /** What is still reserved (cap - spent), 0 once released. */
+  reserved: Scalars['BigInt']['output'];
+  sessionKey: Scalars['Address']['output'];
+  /** What its gifts cost. */
+  spent: Scalars['BigInt']['output'];
+  /** As of 'at'. */
+  status: SessionStatus;
+  token: Scalars['Address']['output'];
+  /** The transaction that opened it. */
+  txId: Scalars['String']['output'];
+  viewer: Scalars['Address']['output'];
+};
+
+export type GiftSessionConnection = {
+  __typename?: 'GiftSessionConnection';
+  nodes: Array<GiftSession>;
+  pageInfo: PageInfo;
 };
 
 /** A catalog entry as of its last GiftUpdated. 'uri' is the deployer's JSON (name, animation). */
@@ -170,6 +222,8 @@ export type LedgerEntry = {
   blockNumber: Scalars['Int']['output'];
   cursor: Scalars['String']['output'];
   entryIndex: Scalars['Int']['output'];
+  /** Who paid for the entry's transaction (null for transactions indexed before fees were recorded). */
+  fees: Maybe<TxFees>;
   finality: Finality;
   id: Scalars['Int']['output'];
   kind: Scalars['String']['output'];
@@ -184,7 +238,7 @@ export type LedgerEntry = {
 };
 
 export type LedgerFilter = {
-  /** A ledger account (wallet:T..., vault:T..., escrow:T..., treasury, ...) or a bare address (its wallet, vault and escrow accounts). */
+  /** A ledger account (wallet:T..., vault:T..., escrow:T..., reserve:T..., treasury, ...) or a bare address (its wallet, vault, escrow and reserve accounts). */
   account?: InputMaybe<Scalars['String']['input']>;
   from?: InputMaybe<Scalars['Float']['input']>;
   kind?: InputMaybe<Scalars['String']['input']>;
@@ -266,6 +320,12 @@ export type Query = {
   profiles: ProfileConnection;
   rewardClaims: RewardClaimConnection;
   rewardEpochs: RewardEpochConnection;
+  /** A gift session by its key; 'at' (ms, default the last indexed block's time) sets its status. */
+  session: Maybe<GiftSession>;
+  /** A viewer's gift sessions in the order they were opened; 'at' as in session. */
+  sessions: GiftSessionConnection;
+  /** Intents of 'sender' that settleGifts skipped, in chain order. */
+  skippedIntents: SkippedIntentConnection;
   splitPolicy: SplitPolicy;
   status: Status;
   /** A stream's totals per token: gifts to 'broadcaster' tagged with 'streamId' (a streamId anyone may put on a gift counts only with the broadcaster who owns the stream). */
@@ -365,6 +425,27 @@ export type QueryRewardEpochsArgs = {
 };
 
 
+export type QuerySessionArgs = {
+  at?: InputMaybe<Scalars['Float']['input']>;
+  sessionKey: Scalars['Address']['input'];
+};
+
+
+export type QuerySessionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  at?: InputMaybe<Scalars['Float']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  viewer: Scalars['Address']['input'];
+};
+
+
+export type QuerySkippedIntentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  sender: Scalars['Address']['input'];
+};
+
+
 export type QuerySplitPolicyArgs = {
   at?: InputMaybe<Scalars['Float']['input']>;
   broadcaster: Scalars['Address']['input'];
@@ -425,9 +506,57 @@ export type RewardEpochConnection = {
   pageInfo: PageInfo;
 };
 
+/** Where a gift session stands at a time: OPEN (accepting intents), GRACE (ended, closed or expired, intents signed before still settle), RELEASABLE (what is left can be released), RELEASED. */
+export type SessionStatus =
+  | 'GRACE'
+  | 'OPEN'
+  | 'RELEASABLE'
+  | 'RELEASED';
+
 export type Side =
   | 'CREDIT'
   | 'DEBIT';
+
+/** Why settleGifts skipped an intent (IGiftSessions.SkipReason). */
+export type SkipReason =
+  | 'BadSignature'
+  | 'Expired'
+  | 'GiftDisabled'
+  | 'GiftTooSmall'
+  | 'InsufficientBalance'
+  | 'InvalidQuantity'
+  | 'NonceGap'
+  | 'NotBroadcaster'
+  | 'OverCap'
+  | 'Replayed'
+  | 'SelfGift'
+  | 'SessionEnded'
+  | 'TermsChanged'
+  | 'TokenNotAllowed'
+  | 'UnknownGift'
+  | 'WrongToken';
+
+/** An intent settleGifts skipped: nothing of it applied. */
+export type SkippedIntent = {
+  __typename?: 'SkippedIntent';
+  blockNumber: Scalars['Int']['output'];
+  finality: Finality;
+  intentHash: Scalars['String']['output'];
+  logIndex: Scalars['Int']['output'];
+  nonce: Scalars['BigInt']['output'];
+  reason: SkipReason;
+  /** The intent's sender as given (not necessarily its signer). */
+  sender: Scalars['Address']['output'];
+  timestamp: Scalars['Float']['output'];
+  txId: Scalars['String']['output'];
+  txIndex: Scalars['Int']['output'];
+};
+
+export type SkippedIntentConnection = {
+  __typename?: 'SkippedIntentConnection';
+  nodes: Array<SkippedIntent>;
+  pageInfo: PageInfo;
+};
 
 export type Split = {
   __typename?: 'Split';
@@ -539,6 +668,29 @@ export type TokenEarnings = {
   token: Scalars['Address']['output'];
 };
 
+/** Who paid for a transaction, from its receipt. Energy in units; fees in sun (TRX's base unit). */
+export type TxFees = {
+  __typename?: 'TxFees';
+  /** Bandwidth out of the caller's free or staked bandwidth. */
+  bandwidth: Scalars['Int']['output'];
+  /** Sun the caller burned for bandwidth. */
+  bandwidthFee: Scalars['BigInt']['output'];
+  /** The transaction's signer (owner_address). */
+  caller: Scalars['Address']['output'];
+  /** Energy out of the caller's stake. */
+  callerEnergy: Scalars['Int']['output'];
+  /** The contract called. */
+  contract: Maybe<Scalars['Address']['output']>;
+  /** Energy out of the contract deployer's stake (energy sharing). */
+  deployerEnergy: Scalars['Int']['output'];
+  /** Sun the caller burned for energy beyond its stake. */
+  energyFee: Scalars['BigInt']['output'];
+  energyPaidBy: EnergyPayer;
+  energyTotal: Scalars['Int']['output'];
+  /** All the sun the caller burned. */
+  fee: Scalars['BigInt']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -620,6 +772,7 @@ export type ResolversTypes = {
   ChartKind: ChartKind;
   ChartPeriod: ChartPeriod;
   EarningsConnection: ResolverTypeWrapper<EarningsConnection>;
+  EnergyPayer: EnergyPayer;
   Finality: Finality;
   FinalityUpdate: ResolverTypeWrapper<FinalityUpdate>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -628,13 +781,15 @@ export type ResolversTypes = {
   Gift: ResolverTypeWrapper<Gift>;
   GiftConnection: ResolverTypeWrapper<GiftConnection>;
   GiftFilter: GiftFilter;
+  GiftSession: ResolverTypeWrapper<GiftSession>;
+  GiftSessionConnection: ResolverTypeWrapper<GiftSessionConnection>;
   GiftType: ResolverTypeWrapper<GiftType>;
   GiftTypeConnection: ResolverTypeWrapper<GiftTypeConnection>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Leaderboard: ResolverTypeWrapper<Leaderboard>;
   LeaderboardEntry: ResolverTypeWrapper<LeaderboardEntry>;
-  LedgerConnection: ResolverTypeWrapper<LedgerConnection>;
-  LedgerEntry: ResolverTypeWrapper<LedgerEntry>;
+  LedgerConnection: ResolverTypeWrapper<Omit<LedgerConnection, 'nodes'> & { nodes: Array<ResolversTypes['LedgerEntry']> }>;
+  LedgerEntry: ResolverTypeWrapper<LedgerEntryNode>;
   LedgerFilter: LedgerFilter;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PaidFrom: PaidFrom;
@@ -646,7 +801,11 @@ export type ResolversTypes = {
   RewardClaimConnection: ResolverTypeWrapper<RewardClaimConnection>;
   RewardEpoch: ResolverTypeWrapper<RewardEpoch>;
   RewardEpochConnection: ResolverTypeWrapper<RewardEpochConnection>;
+  SessionStatus: SessionStatus;
   Side: Side;
+  SkipReason: SkipReason;
+  SkippedIntent: ResolverTypeWrapper<SkippedIntent>;
+  SkippedIntentConnection: ResolverTypeWrapper<SkippedIntentConnection>;
   Split: ResolverTypeWrapper<Split>;
   SplitEvent: ResolverTypeWrapper<SplitEvent>;
   SplitEventConnection: ResolverTypeWrapper<SplitEventConnection>;
@@ -657,6 +816,7 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TokenEarnings: ResolverTypeWrapper<TokenEarnings>;
+  TxFees: ResolverTypeWrapper<TxFees>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -674,13 +834,15 @@ export type ResolversParentTypes = {
   Gift: Gift;
   GiftConnection: GiftConnection;
   GiftFilter: GiftFilter;
+  GiftSession: GiftSession;
+  GiftSessionConnection: GiftSessionConnection;
   GiftType: GiftType;
   GiftTypeConnection: GiftTypeConnection;
   Int: Scalars['Int']['output'];
   Leaderboard: Leaderboard;
   LeaderboardEntry: LeaderboardEntry;
-  LedgerConnection: LedgerConnection;
-  LedgerEntry: LedgerEntry;
+  LedgerConnection: Omit<LedgerConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['LedgerEntry']> };
+  LedgerEntry: LedgerEntryNode;
   LedgerFilter: LedgerFilter;
   PageInfo: PageInfo;
   PendingSplit: PendingSplit;
@@ -691,6 +853,8 @@ export type ResolversParentTypes = {
   RewardClaimConnection: RewardClaimConnection;
   RewardEpoch: RewardEpoch;
   RewardEpochConnection: RewardEpochConnection;
+  SkippedIntent: SkippedIntent;
+  SkippedIntentConnection: SkippedIntentConnection;
   Split: Split;
   SplitEvent: SplitEvent;
   SplitEventConnection: SplitEventConnection;
@@ -701,6 +865,7 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
   TokenEarnings: TokenEarnings;
+  TxFees: TxFees;
 };
 
 export interface AddressScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Address'], any> {
@@ -754,14 +919,18 @@ export type GiftResolvers<ContextType = ApiContext, ParentType extends Resolvers
   broadcasterAmount?: Resolver<ResolversTypes['BigInt'], ParentType, ContextType>;
   finality?: Resolver<ResolversTypes['Finality'], ParentType, ContextType>;
   giftId?: Resolver<ResolversTypes['BigInt'], ParentType, ContextType>;
+  intentHash?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   logIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   paidFrom?: Resolver<ResolversTypes['PaidFrom'], ParentType, ContextType>;
   platformAmount?: Resolver<ResolversTypes['BigInt'], ParentType, ContextType>;
   poolAmount?: Resolver<ResolversTypes['BigInt'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  relayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   releaseAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   removed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   sender?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
+  sessionKey?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  signer?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
   streamId?: Resolver<ResolversTypes['BigInt'], ParentType, ContextType>;
   timestamp?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   token?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
@@ -772,6 +941,33 @@ export type GiftResolvers<ContextType = ApiContext, ParentType extends Resolvers
 
 export type GiftConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['GiftConnection'] = ResolversParentTypes['GiftConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['Gift']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type GiftSessionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['GiftSession'] = ResolversParentTypes['GiftSession']> = {
+  at?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  blockNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  cap?: Resolver<ResolversTypes['BigInt'], ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  finality?: Resolver<ResolversTypes['Finality'], ParentType, ContextType>;
+  giftCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  grace?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  openedAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  releasableAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  releasedAmount?: Resolver<Maybe<ResolversTypes['BigInt']>, ParentType, ContextType>;
+  releasedAt?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  reserved?: Resolver<ResolversTypes['BigInt'], ParentType, ContextType>;
+  sessionKey?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
+  spent?: Resolver<ResolversTypes['BigInt'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SessionStatus'], ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
+  txId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  viewer?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
+};
+
+export type GiftSessionConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['GiftSessionConnection'] = ResolversParentTypes['GiftSessionConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['GiftSession']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
@@ -821,6 +1017,7 @@ export type LedgerEntryResolvers<ContextType = ApiContext, ParentType extends Re
   blockNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   entryIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  fees?: Resolver<Maybe<ResolversTypes['TxFees']>, ParentType, ContextType>;
   finality?: Resolver<ResolversTypes['Finality'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -878,6 +1075,9 @@ export type QueryResolvers<ContextType = ApiContext, ParentType extends Resolver
   profiles?: Resolver<ResolversTypes['ProfileConnection'], ParentType, ContextType, Partial<QueryProfilesArgs>>;
   rewardClaims?: Resolver<ResolversTypes['RewardClaimConnection'], ParentType, ContextType, RequireFields<QueryRewardClaimsArgs, 'account'>>;
   rewardEpochs?: Resolver<ResolversTypes['RewardEpochConnection'], ParentType, ContextType, Partial<QueryRewardEpochsArgs>>;
+  session?: Resolver<Maybe<ResolversTypes['GiftSession']>, ParentType, ContextType, RequireFields<QuerySessionArgs, 'sessionKey'>>;
+  sessions?: Resolver<ResolversTypes['GiftSessionConnection'], ParentType, ContextType, RequireFields<QuerySessionsArgs, 'viewer'>>;
+  skippedIntents?: Resolver<ResolversTypes['SkippedIntentConnection'], ParentType, ContextType, RequireFields<QuerySkippedIntentsArgs, 'sender'>>;
   splitPolicy?: Resolver<ResolversTypes['SplitPolicy'], ParentType, ContextType, RequireFields<QuerySplitPolicyArgs, 'broadcaster'>>;
   status?: Resolver<ResolversTypes['Status'], ParentType, ContextType>;
   streamTotals?: Resolver<ResolversTypes['StreamTotalConnection'], ParentType, ContextType, RequireFields<QueryStreamTotalsArgs, 'broadcaster' | 'streamId'>>;
@@ -922,6 +1122,24 @@ export type RewardEpochResolvers<ContextType = ApiContext, ParentType extends Re
 
 export type RewardEpochConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['RewardEpochConnection'] = ResolversParentTypes['RewardEpochConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['RewardEpoch']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type SkippedIntentResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['SkippedIntent'] = ResolversParentTypes['SkippedIntent']> = {
+  blockNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  finality?: Resolver<ResolversTypes['Finality'], ParentType, ContextType>;
+  intentHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  logIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  nonce?: Resolver<ResolversTypes['BigInt'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['SkipReason'], ParentType, ContextType>;
+  sender?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
+  timestamp?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  txId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  txIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type SkippedIntentConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['SkippedIntentConnection'] = ResolversParentTypes['SkippedIntentConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['SkippedIntent']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
@@ -1001,6 +1219,19 @@ export type TokenEarningsResolvers<ContextType = ApiContext, ParentType extends 
   token?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
 };
 
+export type TxFeesResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['TxFees'] = ResolversParentTypes['TxFees']> = {
+  bandwidth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  bandwidthFee?: Resolver<ResolversTypes['BigInt'], ParentType, ContextType>;
+  caller?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
+  callerEnergy?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  contract?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  deployerEnergy?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  energyFee?: Resolver<ResolversTypes['BigInt'], ParentType, ContextType>;
+  energyPaidBy?: Resolver<ResolversTypes['EnergyPayer'], ParentType, ContextType>;
+  energyTotal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  fee?: Resolver<ResolversTypes['BigInt'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = ApiContext> = {
   Address?: GraphQLScalarType;
   Balance?: BalanceResolvers<ContextType>;
@@ -1012,6 +1243,8 @@ export type Resolvers<ContextType = ApiContext> = {
   FollowConnection?: FollowConnectionResolvers<ContextType>;
   Gift?: GiftResolvers<ContextType>;
   GiftConnection?: GiftConnectionResolvers<ContextType>;
+  GiftSession?: GiftSessionResolvers<ContextType>;
+  GiftSessionConnection?: GiftSessionConnectionResolvers<ContextType>;
   GiftType?: GiftTypeResolvers<ContextType>;
   GiftTypeConnection?: GiftTypeConnectionResolvers<ContextType>;
   Leaderboard?: LeaderboardResolvers<ContextType>;
@@ -1027,6 +1260,8 @@ export type Resolvers<ContextType = ApiContext> = {
   RewardClaimConnection?: RewardClaimConnectionResolvers<ContextType>;
   RewardEpoch?: RewardEpochResolvers<ContextType>;
   RewardEpochConnection?: RewardEpochConnectionResolvers<ContextType>;
+  SkippedIntent?: SkippedIntentResolvers<ContextType>;
+  SkippedIntentConnection?: SkippedIntentConnectionResolvers<ContextType>;
   Split?: SplitResolvers<ContextType>;
   SplitEvent?: SplitEventResolvers<ContextType>;
   SplitEventConnection?: SplitEventConnectionResolvers<ContextType>;
@@ -1036,5 +1271,6 @@ export type Resolvers<ContextType = ApiContext> = {
   StreamTotalConnection?: StreamTotalConnectionResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   TokenEarnings?: TokenEarningsResolvers<ContextType>;
+  TxFees?: TxFeesResolvers<ContextType>;
 };
 

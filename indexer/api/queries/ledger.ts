@@ -12,11 +12,11 @@ export function ledgerWhere(f: LedgerFilter | null | undefined): Where[] {
   const w: Where[] = [];
   if (!f) return w;
   if (f.account) {
-    // An address is its wallet:, vault: and escrow: accounts, all under one owner.
+    // An address is its wallet:, vault:, escrow: and reserve: accounts, all under one owner.
     const owner = 'owner_id = (SELECT id FROM ledger_owners WHERE owner = ?)';
     if (f.account.startsWith('T') && !f.account.includes(':')) w.push([owner, [parseAddress(f.account)]]);
     else {
-      const m = /^(wallet|vault|escrow):(.*)$/.exec(f.account);
+      const m = /^(wallet|vault|escrow|reserve):(.*)$/.exec(f.account);
       if (m) w.push([`${owner} AND account = ?`, [parseAddress(m[2]), f.account]]);
       else w.push([owner, [f.account]]);
     }

@@ -25,6 +25,10 @@ export function giftOf(r: GiftRow, final: number): Gift {
     releaseAt: r.release_at,
     // The handler writes only the enum's names.
     paidFrom: r.paid_from as PaidFrom,
+    relayed: Boolean(r.relayed),
+    intentHash: r.intent_hash,
+    signer: r.signer,
+    sessionKey: r.session_key,
     removed: false,
   };
 }

@@ -13,6 +13,7 @@ import { giftResolvers } from './gifts.js';
 import { ledgerResolvers } from './ledger.js';
 import { profileResolvers } from './profiles.js';
 import { rewardResolvers } from './rewards.js';
+import { sessionResolvers } from './sessions.js';
 import { statusResolvers } from './status.js';
 
 const domains: Resolvers[] = [
@@ -22,6 +23,7 @@ const domains: Resolvers[] = [
   earningsResolvers,
   ledgerResolvers,
   rewardResolvers,
+  sessionResolvers,
   statusResolvers,
 ];
 

@@ -1,11 +1,12 @@
 /** The double-entry ledger and the ledgerEntries subscription. */
 import { filter, pipe } from 'graphql-yoga';
-import type { LedgerEntry, Resolvers, Side } from '../generated/types.js';
+import type { Resolvers, Side } from '../generated/types.js';
+import type { LedgerEntryNode } from '../nodes.js';
 import { chainCursor, fin, page, pageSize } from '../pagination.js';
 import { ledgerPage, type LedgerRow } from '../queries/ledger.js';
 import { parseAddress } from '../scalars.js';
 
-export function ledgerOf(r: LedgerRow, final: number): LedgerEntry {
+export function ledgerOf(r: LedgerRow, final: number): LedgerEntryNode {
   return {
     id: r.id,
     cursor: chainCursor(r.block_number, r.tx_index, r.log_index, r.entry_index),
@@ -26,13 +27,13 @@ export function ledgerOf(r: LedgerRow, final: number): LedgerEntry {
   };
 }
 
-/** The ledger accounts of a filter's `account`: a bare address means its wallet, vault and escrow. */
+/** The ledger accounts of a filter's `account`: a bare address means its wallet, vault, escrow and reserve. */
 export function ledgerAccounts(account: string): string[] {
   if (account.startsWith('T') && !account.includes(':')) {
     const a = parseAddress(account);
-    return [`wallet:${a}`, `vault:${a}`, `escrow:${a}`];
+    return [`wallet:${a}`, `vault:${a}`, `escrow:${a}`, `reserve:${a}`];
   }
-  const m = /^(wallet|vault|escrow):(.*)$/.exec(account);
+  const m = /^(wallet|vault|escrow|reserve):(.*)$/.exec(account);
   if (m) parseAddress(m[2]);
   return [account];
 }
@@ -57,10 +58,10 @@ export const ledgerResolvers: Resolvers = {
         const mine = new Set(ledgerAccounts(args.address));
         return pipe(
           ctx.pubsub.subscribe('ledger'),
-          filter((l: LedgerEntry) => mine.has(l.account)),
+          filter((l: LedgerEntryNode) => mine.has(l.account)),
         );
       },
-      resolve: (l: LedgerEntry) => l,
+      resolve: (l: LedgerEntryNode) => l,
     },
   },
 };

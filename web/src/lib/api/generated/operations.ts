@@ -27,7 +27,7 @@ export type GiftFilter = {
 };
 
 export type LedgerFilter = {
-  /** A ledger account (wallet:T..., vault:T..., escrow:T..., treasury, ...) or a bare address (its wallet, vault and escrow accounts). */
+  /** A ledger account (wallet:T..., vault:T..., escrow:T..., reserve:T..., treasury, ...) or a bare address (its wallet, vault, escrow and reserve accounts). */
   account?: string | null | undefined;
   from?: number | null | undefined;
   kind?: string | null | undefined;
