@@ -1,11 +1,11 @@
 /** /ledger.csv: the ledger filtered by the query string, streamed in keyset chunks. */
-import type Database from 'better-sqlite3';
 import { GraphQLError } from 'graphql';
-import { finalNumber } from '../db/views.js';
+import type { ApiDb } from './apiDb.js';
 import type { LedgerFilter } from './generated/types.js';
 import { json } from './http.js';
 import { ledgerChunks, ledgerWhere, type LedgerRow } from './queries/ledger.js';
 import type { Where } from './queries/sql.js';
+import { finalBlock } from './queries/status.js';
 
 const CSV_COLUMNS = [
   'tx_id',
@@ -53,20 +53,19 @@ function filterOf(q: URLSearchParams): LedgerFilter {
 }
 
 /** The CSV body: a header, then chunks pulled as the client reads (no open iterator between pulls). */
-function csvStream(db: Database.Database, where: Where[]): ReadableStream<Uint8Array> {
-  const final = finalNumber(db);
+function csvStream(db: ApiDb, where: Where[], final: number): ReadableStream<Uint8Array> {
   const chunk = ledgerChunks(db, where, CSV_CHUNK);
   const encoder = new TextEncoder();
   let key = 0;
   let header = true;
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       const out: string[] = [];
       if (header) {
         out.push(CSV_COLUMNS.join(','));
         header = false;
       }
-      const rows = chunk(key);
+      const rows = await chunk(key);
       for (const r of rows) {
         out.push(csvLine(r, final));
         key = r.id;
@@ -78,7 +77,7 @@ function csvStream(db: Database.Database, where: Where[]): ReadableStream<Uint8A
 }
 
 /** The response to GET /ledger.csv?account=&kind=&token=&from=&to=&txId= (400 on a bad filter). */
-export function ledgerCsv(db: Database.Database, url: URL): Response {
+export async function ledgerCsv(db: ApiDb, url: URL): Promise<Response> {
   let where: Where[];
   try {
     where = ledgerWhere(filterOf(url.searchParams));
@@ -86,7 +85,7 @@ export function ledgerCsv(db: Database.Database, url: URL): Response {
     if (e instanceof GraphQLError) return json(400, { error: { code: e.extensions.code, message: e.message } });
     throw e;
   }
-  return new Response(csvStream(db, where), {
+  return new Response(csvStream(db, where, await finalBlock(db)), {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': 'attachment; filename="ledger.csv"',
