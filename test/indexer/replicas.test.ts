@@ -279,11 +279,14 @@ describe('indexer API replicas on Postgres (--api-only)', function () {
     }
   });
 
-  it('tells a replica subscriber of a reorg as the single-process API tells its own', async function () {
+  it('tells a replica subscriber of a reorg as the single-process API tells its own (and the writer its own)', async function () {
     // The single-process path: a SQLite index of the same chain with the API in its process.
     const ref = indexerFor(deployments, path.join(tmp.dir, 'reference.sqlite'));
     let refApi: IndexerApi | undefined;
     let refHttp: Listening | undefined;
+    // And the writer's own API on Postgres (what `npm run indexer` serves with DATABASE_URL).
+    const writerApi = createIndexerApi({ db: postgresApiDb(db.url), indexer: writer });
+    const writerHttp = await listenApi(writerApi, { port: 0 });
     const subs: SseSubscription[] = [];
     try {
       await ref.sync();
@@ -294,7 +297,7 @@ describe('indexer API replicas on Postgres (--api-only)', function () {
         await ref.sync();
         return txid;
       };
-      for (const url of [refHttp.url, replicas[0]!.url]) {
+      for (const url of [refHttp.url, replicas[0]!.url, writerHttp.url]) {
         const sub = await subscribeSse(
           `${url}/graphql`,
           `subscription { giftSent(broadcaster: "${a.addr.alice}") { txId blockNumber removed } }`,
@@ -336,10 +339,14 @@ describe('indexer API replicas on Postgres (--api-only)', function () {
         'and the moved gift removed, then in its new block',
       );
       assert.deepEqual(seen[1], single, "the replica's subscriber gets the same sequence");
+      assert.deepEqual(seen[2], single, "and so does the Postgres writer's own API's");
     } finally {
       for (const s of subs) s.close();
       await refHttp?.close();
       await refApi?.close();
+      await writerHttp.close();
+      await writerApi.close();
+      await writerApi.db.close();
       await ref.close();
     }
   });
