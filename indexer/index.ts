@@ -9,11 +9,12 @@
 import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { loadConfig, type IndexerConfig } from './internal/config.js';
-import { CONTRACT_NAMES, type ContractName } from '../lib/deployments.js';
+import { CONTRACT_NAMES, type ContractName, type Deployment } from '../lib/deployments.js';
 import { isStorageFull } from '../lib/diskFull.js';
 import { describeError, FatalError, isRetryable } from '../lib/errors.js';
 import { createLogger, type Logger } from '../lib/log.js';
 import { openDatabase } from './db/open.js';
+import { encodeChange, INDEX_CHANNEL, NOTIFY_SQL } from './db/notify.js';
 import { openPostgres } from './db/openPg.js';
 import { type SqlConnection, sqliteConnection } from './db/sql.js';
 import { DerivedStore } from './store/derived.js';
@@ -74,8 +75,8 @@ export interface Indexer {
   readonly config: IndexerConfig;
   /**
    * The SQLite database, for the API (read only by convention: only the indexer writes). On
-   * Postgres (DATABASE_URL) reading it throws: the API does not read Postgres yet (reindex and
-   * verify run on both).
+   * Postgres (DATABASE_URL) reading it throws: the API reads Postgres through its own pool
+   * (`postgresApiDb(config.databaseUrl)`, api/apiDb.ts).
    */
   readonly db: Database.Database;
   /**
@@ -117,6 +118,18 @@ export const REBUILD_KEY = 'rebuild_required';
 
 const META_KEYS = ['network', 'deployBlock', ...CONTRACT_NAMES] as const;
 
+/** The indexer_meta rows that tie a database to deployment `d` (a writer sets them; an API replica checks them). */
+export function deploymentMeta(d: Deployment): Record<(typeof META_KEYS)[number], string> {
+  return {
+    network: d.network,
+    deployBlock: String(d.deployBlock),
+    ...(Object.fromEntries(CONTRACT_NAMES.map((name) => [name, d.contracts[name].address])) as Record<
+      ContractName,
+      string
+    >),
+  };
+}
+
 interface Opened {
   conn: SqlConnection;
   raw: RawStore;
@@ -135,14 +148,7 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
   const where = config.databaseUrl ? 'this DATABASE_URL' : config.dbPath;
 
   // One database per deployment: refuse to mix two deployments' rows.
-  const expected: Record<(typeof META_KEYS)[number], string> = {
-    network: d.network,
-    deployBlock: String(d.deployBlock),
-    ...(Object.fromEntries(CONTRACT_NAMES.map((name) => [name, d.contracts[name].address])) as Record<
-      ContractName,
-      string
-    >),
-  };
+  const expected = deploymentMeta(d);
   const mismatch = (k: (typeof META_KEYS)[number], v: string): FatalError =>
     new FatalError(
       `${where} was built for ${k} = ${v}, not ${expected[k]}: use another ${config.databaseUrl ? 'database' : 'INDEXER_DB'}`,
@@ -251,6 +257,10 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
         fetchConcurrency: config.fetchConcurrency,
         log,
         hooks,
+        // API replicas (--api-only) hear of each change when it commits.
+        ...(conn.dialect === 'postgres'
+          ? { announce: (c) => conn.run(NOTIFY_SQL, [INDEX_CHANNEL, encodeChange(c)]) }
+          : {}),
       });
       await follower.load();
       // A migration that changed how handlers derive rows asks for them to be rebuilt from the raw
@@ -358,7 +368,7 @@ export function createIndexer(params: IndexerParams = {}): Indexer {
     get db(): Database.Database {
       if (!sqlite)
         throw new FatalError(
-          'the index is in Postgres (DATABASE_URL): the GraphQL API and verify read SQLite only for now',
+          'the index is in Postgres (DATABASE_URL): read it through postgresApiDb(config.databaseUrl), not indexer.db',
         );
       return sqlite;
     },

@@ -1,12 +1,12 @@
 /** /ledger.csv: the ledger filtered by the query string, streamed in keyset chunks. */
-import type Database from 'better-sqlite3';
 import { GraphQLError } from 'graphql';
-import { finalNumber } from '../db/views.js';
+import type { ApiDb } from './apiDb.js';
 import type { LedgerFilter } from './generated/types.js';
 import { json } from './http.js';
 import { ledgerChunks, ledgerWhere, type LedgerRow } from './queries/ledger.js';
 import { type TxFeesRow, txFeesIn } from './queries/sessions.js';
 import type { Where } from './queries/sql.js';
+import { finalBlock } from './queries/status.js';
 import { txFeesNode } from './resolvers/sessions.js';
 
 const CSV_COLUMNS = [
@@ -80,21 +80,20 @@ function filterOf(q: URLSearchParams): LedgerFilter {
 }
 
 /** The CSV body: a header, then chunks pulled as the client reads (no open iterator between pulls). */
-function csvStream(db: Database.Database, where: Where[]): ReadableStream<Uint8Array> {
-  const final = finalNumber(db);
+function csvStream(db: ApiDb, where: Where[], final: number): ReadableStream<Uint8Array> {
   const chunk = ledgerChunks(db, where, CSV_CHUNK);
   const encoder = new TextEncoder();
   let key = 0;
   let header = true;
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       const out: string[] = [];
       if (header) {
         out.push([...CSV_COLUMNS, ...FEE_COLUMNS].join(','));
         header = false;
       }
-      const rows = chunk(key);
-      const fees = txFeesIn(
+      const rows = await chunk(key);
+      const fees = await txFeesIn(
         db,
         rows.map((r) => r.tx_id),
       );
@@ -109,7 +108,7 @@ function csvStream(db: Database.Database, where: Where[]): ReadableStream<Uint8A
 }
 
 /** The response to GET /ledger.csv?account=&kind=&token=&from=&to=&txId= (400 on a bad filter). */
-export function ledgerCsv(db: Database.Database, url: URL): Response {
+export async function ledgerCsv(db: ApiDb, url: URL): Promise<Response> {
   let where: Where[];
   try {
     where = ledgerWhere(filterOf(url.searchParams));
@@ -117,7 +116,7 @@ export function ledgerCsv(db: Database.Database, url: URL): Response {
     if (e instanceof GraphQLError) return json(400, { error: { code: e.extensions.code, message: e.message } });
     throw e;
   }
-  return new Response(csvStream(db, where), {
+  return new Response(csvStream(db, where, await finalBlock(db)), {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': 'attachment; filename="ledger.csv"',

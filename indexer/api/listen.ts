@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const { sqlite } = openDatabase(config.dbPath, { readonly: true });
   const api = createIndexerApi({ db: sqlite, ...apiGuardsFromEnv() });
   const l = await listenApi(api, apiAddress());
-  const timer = setInterval(() => api.publishNew(), config.pollIntervalMs);
+  const timer = setInterval(() => void api.publishNew(), config.pollIntervalMs);
   log.info('serving the indexer API', { url: `${l.url}/graphql`, db: config.dbPath });
   const stop = (): void => {
     clearInterval(timer);

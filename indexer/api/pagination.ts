@@ -40,7 +40,7 @@ export interface Page<T> {
 }
 
 /** A page of `n` out of `rows` (fetched with `n + 1` to know whether there is more). */
-export function page<R, T>(rows: R[], n: number, map: (r: R) => T, cursorOf: (r: R) => string): Page<T> {
+export function page<R, T>(rows: R[], n: number, map: (r: R, i: number) => T, cursorOf: (r: R) => string): Page<T> {
   const more = rows.length > n;
   const kept = rows.slice(0, n);
   const last = kept[kept.length - 1];

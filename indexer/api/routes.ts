@@ -1,22 +1,22 @@
 /** The API's plain HTTP routes: /health, /ready, /metrics (Prometheus text), /ledger.csv; and request counts. */
-import type Database from 'better-sqlite3';
 import type { Plugin } from 'graphql-yoga';
 import type { Indexer } from '../index.js';
+import type { ApiDb } from './apiDb.js';
 import { ledgerCsv } from './csv.js';
 import { json } from './http.js';
 import { rawEventCount } from './queries/status.js';
 import { apiStatus } from './resolvers/status.js';
 
 export interface RoutesOptions {
-  db: Database.Database;
+  db: ApiDb;
   indexer?: Indexer | undefined;
-  ready: () => boolean;
+  ready: () => boolean | Promise<boolean>;
 }
 
 const PATHS = ['/graphql', '/health', '/ready', '/metrics', '/ledger.csv'];
 
-function metrics(o: RoutesOptions, requests: Map<string, number>): Response {
-  const s = apiStatus(o.db, o.indexer);
+async function metrics(o: RoutesOptions, requests: Map<string, number>): Promise<Response> {
+  const s = await apiStatus(o.db, o.indexer);
   const lines: string[] = [];
   const gauge = (name: string, help: string, value: number, type = 'gauge'): void => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
@@ -32,7 +32,7 @@ function metrics(o: RoutesOptions, requests: Map<string, number>): Response {
     o.indexer?.status().eventsProcessed ?? 0,
     'counter',
   );
-  gauge('blive_indexer_raw_events', 'Events in the raw store.', rawEventCount(o.db));
+  gauge('blive_indexer_raw_events', 'Events in the raw store.', await rawEventCount(o.db));
   lines.push(
     '# HELP blive_api_requests_total HTTP requests by path and status.',
     '# TYPE blive_api_requests_total counter',
@@ -52,13 +52,13 @@ function health(indexer: Indexer | undefined): Response {
 }
 
 /** The answer to a GET or HEAD of `path`, or undefined for GraphQL's own paths. */
-function route(o: RoutesOptions, url: URL, requests: Map<string, number>): Response | undefined {
+async function route(o: RoutesOptions, url: URL, requests: Map<string, number>): Promise<Response | undefined> {
   switch (url.pathname) {
     case '/health':
       return health(o.indexer);
     case '/ready': {
-      const ok = o.ready();
-      return json(ok ? 200 : 503, { ready: ok, ...apiStatus(o.db, o.indexer) });
+      const ok = await o.ready();
+      return json(ok ? 200 : 503, { ready: ok, ...(await apiStatus(o.db, o.indexer)) });
     }
     case '/metrics':
       return metrics(o, requests);
@@ -72,9 +72,9 @@ function route(o: RoutesOptions, url: URL, requests: Map<string, number>): Respo
 export function routesPlugin(o: RoutesOptions): Plugin {
   const requests = new Map<string, number>();
   return {
-    onRequest({ url, request, endResponse }) {
+    async onRequest({ url, request, endResponse }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
-      const res = route(o, url, requests);
+      const res = await route(o, url, requests);
       if (res) endResponse(res);
     },
     onResponse({ request, response }) {

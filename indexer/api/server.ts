@@ -2,9 +2,10 @@
  * The indexer's HTTP API, built without listening (listen.ts listens; tests use `fetch`):
  * GraphQL (with GraphiQL) at /graphql, subscriptions over SSE, /health, /ready (503 until the
  * indexer has caught up with the head), /metrics (Prometheus text) and /ledger.csv (the filtered
- * ledger, streamed; routes.ts, csv.ts). New gifts and ledger entries are published to subscribers
- * after each batch the indexer commits (or, without an indexer in this process, by `publishNew()`;
- * publisher.ts).
+ * ledger, streamed; routes.ts, csv.ts). It reads SQLite or Postgres through an ApiDb (apiDb.ts).
+ * New gifts and ledger entries are published to subscribers after each batch the indexer in this
+ * process commits, or after each change the writer announces (`changes`, an API replica on
+ * Postgres), or by `publishNew()` (publisher.ts).
  *
  * Abuse is refused cheaply (guards.ts): the query limits (limits.ts, introspection included), a
  * request body cap (413 BODY_TOO_LARGE, checked before parsing), a response cap
@@ -15,23 +16,29 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Database from 'better-sqlite3';
 import { createPubSub, createSchema, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Indexer } from '../index.js';
-import { finalNumber } from '../db/views.js';
+import type { IndexChanges } from '../db/notify.js';
 import { intFrom } from '../../lib/config.js';
 import { FatalError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/log.js';
+import { type ApiDb, isApiDb, sqliteApiDb } from './apiDb.js';
 import type { ApiContext, ApiPubSub } from './context.js';
 import { guardsPlugin, withDeadline } from './guards.js';
 import { DEFAULT_LIMITS, type QueryLimits } from './limits.js';
 import { createPublisher } from './publisher.js';
-import { lastBlockTime } from './queries/status.js';
+import { finalBlock, lastBlockTime } from './queries/status.js';
 import { resolvers } from './resolvers/index.js';
 import { apiStatus } from './resolvers/status.js';
 import { routesPlugin } from './routes.js';
 import { typeDefs } from './schema.js';
 
 export interface IndexerApiOptions {
-  db: Database.Database;
+  /** The index: the indexer's SQLite handle, or an ApiDb (Postgres: postgresApiDb). */
+  db: Database.Database | ApiDb;
   /** The indexer running in this process: status, readiness and subscriptions follow its commits. */
   indexer?: Indexer;
+  /** The changes of a writer in another process (db/notify.ts): subscriptions follow them. */
+  changes?: IndexChanges;
+  log?: Logger;
   limits?: Partial<QueryLimits>;
   graphiql?: boolean;
   /**
@@ -39,7 +46,7 @@ export interface IndexerApiOptions {
    * up to it; after that, ready while it lags by at most `readyLag` blocks (default 20) and has
    * not stopped on an error. Without one: the database has a cursor.
    */
-  ready?: () => boolean;
+  ready?: () => boolean | Promise<boolean>;
   readyLag?: number;
   /** Whether `__schema` / `__type` are answered (and GraphiQL served); default true. */
   introspection?: boolean;
@@ -57,15 +64,19 @@ export interface IndexerApiOptions {
 export const API_GUARDS = { maxBodyBytes: 64 * 1024, maxResponseBytes: 4 * 1024 * 1024, timeoutMs: 5_000 } as const;
 
 export interface IndexerApi {
+  /** What it reads. */
+  db: ApiDb;
   yoga: YogaServerInstance<object, ApiContext>;
   /** The fetch handler (tests call it directly). */
   fetch: (request: Request) => Promise<Response>;
   /** A node:http request listener. */
   listener: (req: IncomingMessage, res: ServerResponse) => void;
-  /** Publishes gifts and ledger entries committed since the last call (called after each indexer commit). */
-  publishNew(): void;
-  /** Stops following the indexer's commits. */
-  close(): void;
+  /** Publishes what changed since the last call, reorgs included (when nothing drives the subscriptions). */
+  publishNew(): Promise<void>;
+  /** Resolves once the subscriptions published every change seen so far. */
+  settled(): Promise<void>;
+  /** Stops following the indexer's commits or the writer's changes. */
+  close(): Promise<void>;
 }
 
 /**
@@ -88,8 +99,8 @@ export function apiGuardsFromEnv(
 }
 
 /** Readiness with an indexer: not before it has seen the head and indexed up to it, then while it keeps up. */
-function readiness(db: Database.Database, indexer: Indexer | undefined, readyLag: number): () => boolean {
-  if (!indexer) return () => apiStatus(db).indexed >= 0;
+function readiness(db: ApiDb, indexer: Indexer | undefined, readyLag: number): () => boolean | Promise<boolean> {
+  if (!indexer) return async () => (await apiStatus(db)).indexed >= 0;
   let caughtUp = false;
   return () => {
     const s = indexer.status();
@@ -100,33 +111,34 @@ function readiness(db: Database.Database, indexer: Indexer | undefined, readyLag
 
 /** The per-request context: the final block and the last block's time are read at most once. */
 function contextFactory(
-  db: Database.Database,
+  db: ApiDb,
   indexer: Indexer | undefined,
   pubsub: ApiPubSub,
   clock: () => number,
   timeoutMs: number,
 ): () => ApiContext {
   return () => {
-    let final: number | undefined;
-    let now: number | undefined;
+    let final: Promise<number> | undefined;
+    let now: Promise<number> | undefined;
     return {
       db,
       ...(indexer ? { indexer } : {}),
       pubsub,
       clock,
       deadline: clock() + timeoutMs,
-      final: () => (final ??= finalNumber(db)),
-      now: () => (now ??= lastBlockTime(db) ?? Date.now()),
+      final: () => (final ??= finalBlock(db)),
+      now: () => (now ??= lastBlockTime(db).then((t) => t ?? Date.now())),
     };
   };
 }
 
 /** The API over an indexer database. */
 export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
-  const { db, indexer } = opts;
+  const { indexer } = opts;
+  const db = isApiDb(opts.db) ? opts.db : sqliteApiDb(opts.db);
   const introspection = opts.introspection ?? true;
   const pubsub: ApiPubSub = createPubSub();
-  const publisher = createPublisher(db, pubsub, indexer);
+  const publisher = createPublisher(db, pubsub, { indexer, changes: opts.changes, log: opts.log });
   const guards = guardsPlugin({
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     introspection,
@@ -147,10 +159,12 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
     context: contextFactory(db, indexer, pubsub, opts.clock ?? Date.now, opts.timeoutMs ?? API_GUARDS.timeoutMs),
   });
   return {
+    db,
     yoga,
     fetch: (request) => Promise.resolve(yoga.fetch(request)),
     listener: yoga as unknown as (req: IncomingMessage, res: ServerResponse) => void,
     publishNew: publisher.publishNew,
+    settled: publisher.settled,
     close: publisher.close,
   };
 }

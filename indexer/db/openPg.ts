@@ -3,6 +3,7 @@
  * the migrations in ./migrations-pg applied through drizzle's node-postgres migrator, and the
  * SqlConnection the stores run on.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -18,15 +19,38 @@ const WRITER_LOCK = 0x626c6976;
 
 /** int8 as a JS number (block numbers, ms times, ids all fit), not node-postgres' default string. */
 const INT8 = 20;
-const types = {
+export const PG_TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 /** `?` placeholders numbered `$1`, `$2`, ... (the statements have no `?` inside literals). */
-function numbered(sql: string): string {
+export function numbered(sql: string): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/** The `when` of the newest migration in migrations-pg (drizzle records it as created_at once applied). */
+export function newestPgMigration(): { tag: string; when: number } {
+  const journal = JSON.parse(readFileSync(path.join(PG_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
+    entries: { tag: string; when: number }[];
+  };
+  const last = journal.entries[journal.entries.length - 1];
+  if (!last) throw new Error(`no migrations in ${PG_MIGRATIONS_FOLDER}`);
+  return { tag: last.tag, when: last.when };
+}
+
+/**
+ * The `created_at` of the newest migration applied to the database `client` is connected to, or
+ * undefined when none is (drizzle's table is missing: no writer migrated it yet).
+ */
+export async function appliedPgMigration(client: pg.ClientBase): Promise<number | undefined> {
+  const exists = await client.query<{ t: string | null }>("SELECT to_regclass('drizzle.__drizzle_migrations') AS t");
+  if (!exists.rows[0]?.t) return undefined;
+  const r = await client.query<{ at: string | null }>(
+    'SELECT max(created_at)::text AS at FROM drizzle.__drizzle_migrations',
+  );
+  return r.rows[0]?.at ? Number(r.rows[0].at) : undefined;
 }
 
 export function isPostgresUrl(url: string | undefined): url is string {
@@ -35,7 +59,7 @@ export function isPostgresUrl(url: string | undefined): url is string {
 
 /** Connects to `url`, applies the migrations and returns the writer's connection. */
 export async function openPostgres(url: string): Promise<SqlConnection> {
-  const client = new pg.Client({ connectionString: url, types });
+  const client = new pg.Client({ connectionString: url, types: PG_TYPES });
   await client.connect();
   try {
     await migrate(drizzle(client), { migrationsFolder: PG_MIGRATIONS_FOLDER });

@@ -1,15 +1,26 @@
 /**
  * Read helpers over the derived tables for the API and verify: finality, earnings at a time
- * (pending vs claimable), the split that applies at a time, and top-N charts.
+ * (pending vs claimable), the split that applies at a time, and top-N charts. The functions here
+ * read a SQLite handle synchronously (tests, benchmarks); the API reads the same statements
+ * (exported below) through its ApiDb on either database (api/queries/).
  */
 import type Database from 'better-sqlite3';
 import { ZERO_ADDRESS } from '../../lib/address.js';
 
 export type Finality = 'final' | 'pending';
 
+export const FINAL_NUMBER_SQL = 'SELECT final_number FROM sync_state WHERE id = 1';
+export const EARNINGS_SQL =
+  'SELECT settled, escrowed_total, claimed_total FROM earnings WHERE broadcaster = ? AND token = ?';
+export const ESCROW_SLOTS_SQL = 'SELECT release_at, amount FROM escrow_slots WHERE broadcaster = ? AND token = ?';
+export const SPLIT_POLICY_SQL = 'SELECT * FROM split_policies WHERE broadcaster = ?';
+export const TOP_ACCOUNTS_SQL = `SELECT account, amount, gift_count, block_number FROM leaderboards
+       WHERE kind = ? AND period = ? AND period_start = ? AND token = ? AND stream_owner = ? AND stream_id = ?
+       ORDER BY amount_sort DESC, account DESC LIMIT ?`;
+
 /** The highest final block (rows at or below it are final), or -1 before the first batch. */
 export function finalNumber(db: Database.Database): number {
-  const r = db.prepare('SELECT final_number FROM sync_state WHERE id = 1').pluck().get() as number | undefined;
+  const r = db.prepare(FINAL_NUMBER_SQL).pluck().get() as number | undefined;
   return r ?? -1;
 }
 
@@ -35,12 +46,8 @@ export interface EarningsAt {
  * nextReleaseOf.
  */
 export function earningsAt(db: Database.Database, broadcaster: string, token: string, at: number): EarningsAt {
-  const e = db
-    .prepare('SELECT settled, escrowed_total, claimed_total FROM earnings WHERE broadcaster = ? AND token = ?')
-    .get(broadcaster, token) as EarningsRow | undefined;
-  const slots = db
-    .prepare('SELECT release_at, amount FROM escrow_slots WHERE broadcaster = ? AND token = ?')
-    .all(broadcaster, token) as SlotRow[];
+  const e = db.prepare(EARNINGS_SQL).get(broadcaster, token) as EarningsRow | undefined;
+  const slots = db.prepare(ESCROW_SLOTS_SQL).all(broadcaster, token) as SlotRow[];
   return earningsFrom(e, slots, at);
 }
 
@@ -101,7 +108,7 @@ export interface PolicyRow {
 
 /** The split GiftVault.splitOf(broadcaster) returns at time `at` (ms); the zero address gives the default. */
 export function splitAt(db: Database.Database, broadcaster: string, at: number): SplitBps | undefined {
-  const get = db.prepare('SELECT * FROM split_policies WHERE broadcaster = ?');
+  const get = db.prepare(SPLIT_POLICY_SQL);
   const o = broadcaster === ZERO_ADDRESS ? undefined : (get.get(broadcaster) as PolicyRow | undefined);
   return splitFrom(o, get.get(ZERO_ADDRESS) as PolicyRow | undefined, at);
 }
@@ -147,30 +154,35 @@ export interface ChartEntry {
   blockNumber: number;
 }
 
+export interface ChartQuery {
+  kind: ChartKind;
+  period: ChartPeriod;
+  periodStart: number;
+  token: string;
+  stream?: { broadcaster: string; streamId: string };
+  limit: number;
+}
+
+/** The parameters of TOP_ACCOUNTS_SQL for `q`. */
+export function topAccountsParams(q: ChartQuery): (string | number)[] {
+  return [q.kind, q.period, q.periodStart, q.token, q.stream?.broadcaster ?? '', q.stream?.streamId ?? '', q.limit];
+}
+
+/** A leaderboards row as TOP_ACCOUNTS_SQL selects it. */
+export interface ChartRow {
+  account: string;
+  amount: string;
+  gift_count: number;
+  block_number: number;
+}
+
 /** Top accounts of a chart, largest amount first (ties: account descending), served by the leaderboards_top index. */
-export function topAccounts(
-  db: Database.Database,
-  q: {
-    kind: ChartKind;
-    period: ChartPeriod;
-    periodStart: number;
-    token: string;
-    stream?: { broadcaster: string; streamId: string };
-    limit: number;
-  },
-): ChartEntry[] {
-  const rows = db
-    .prepare(
-      `SELECT account, amount, gift_count, block_number FROM leaderboards
-       WHERE kind = ? AND period = ? AND period_start = ? AND token = ? AND stream_owner = ? AND stream_id = ?
-       ORDER BY amount_sort DESC, account DESC LIMIT ?`,
-    )
-    .all(q.kind, q.period, q.periodStart, q.token, q.stream?.broadcaster ?? '', q.stream?.streamId ?? '', q.limit) as {
-    account: string;
-    amount: string;
-    gift_count: number;
-    block_number: number;
-  }[];
+export function topAccounts(db: Database.Database, q: ChartQuery): ChartEntry[] {
+  return chartEntries(db.prepare(TOP_ACCOUNTS_SQL).all(...topAccountsParams(q)) as ChartRow[]);
+}
+
+/** Chart entries from rows TOP_ACCOUNTS_SQL read (by whatever reader). */
+export function chartEntries(rows: readonly ChartRow[]): ChartEntry[] {
   return rows.map((r) => ({
     account: r.account,
     amount: BigInt(r.amount),

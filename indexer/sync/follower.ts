@@ -19,6 +19,7 @@ import type { Cursor, RawBlock, RawEvent, RawStore, RawTxFees } from '../store/r
 import type { Decoder, FetchedBlock } from './decoder.js';
 import type { BlockRef, TronClient } from './tronClient.js';
 import { mapLimit } from '../internal/async.js';
+import type { IndexChange } from '../db/notify.js';
 
 export interface FollowerHooks {
   /** Runs inside every batch transaction just before it commits; a throw rolls the batch back (tests inject faults here). */
@@ -55,6 +56,12 @@ export interface FollowerDeps {
   fetchConcurrency: number;
   log: Logger;
   hooks?: FollowerHooks;
+  /**
+   * Runs inside each transaction that changes what the API serves (a batch, finality, a
+   * rollback), after its writes: the Postgres writer NOTIFYs API replicas from here (db/notify.ts),
+   * so they hear of a change exactly when it commits.
+   */
+  announce?: (change: Exclude<IndexChange, { kind: 'resync' }>) => Promise<void>;
 }
 
 export interface StepResult {
@@ -148,6 +155,7 @@ export function createFollower(deps: FollowerDeps): Follower {
           await derived.pruneJournal(finalNumber);
           await raw.pruneBlocks(prev.finalNumber, finalNumber);
         }
+        await deps.announce?.({ kind: 'commit', from: blocks[0]!.block.number, to: last.number, final: finalNumber });
         deps.hooks?.beforeCommit?.({ from: blocks[0]!.block.number, to: last.number });
       });
     } catch (e) {
@@ -179,6 +187,7 @@ export function createFollower(deps: FollowerDeps): Follower {
       await raw.setCursor(next);
       await derived.pruneJournal(finalNumber);
       await raw.pruneBlocks(prev.finalNumber, finalNumber);
+      await deps.announce?.({ kind: 'final', final: finalNumber });
     });
     current = next;
     notify('afterFinality', () => deps.hooks?.afterFinality?.(finalNumber));
@@ -228,6 +237,7 @@ export function createFollower(deps: FollowerDeps): Follower {
         await derived.rollbackTo(f);
         await raw.deleteAbove(f);
         await raw.setCursor(next);
+        await deps.announce?.({ kind: 'rollback', forkPoint: f, final: next.finalNumber });
       });
     } catch (e) {
       derived.discard();

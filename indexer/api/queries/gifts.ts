@@ -1,5 +1,5 @@
 /** Reads of the gift catalog, gifts and stream totals. */
-import type Database from 'better-sqlite3';
+import type { ApiDb } from '../apiDb.js';
 import type { giftCatalog, gifts, streamTotals } from '../../db/schema.js';
 import type { GiftFilter } from '../generated/types.js';
 import { all, decimalIdPage, EVENT_KEYS, idPage, keyPage, type RowOf, type Where } from './sql.js';
@@ -8,7 +8,7 @@ export type GiftRow = RowOf<typeof gifts>;
 export type GiftTypeRow = RowOf<typeof giftCatalog>;
 export type StreamTotalRow = RowOf<typeof streamTotals>;
 
-export function giftCatalogPage(db: Database.Database, first: number, after: string | null | undefined): GiftTypeRow[] {
+export function giftCatalogPage(db: ApiDb, first: number, after: string | null | undefined): Promise<GiftTypeRow[]> {
   return decimalIdPage<GiftTypeRow>(db, 'gift_catalog', 'gift_id', first, after);
 }
 
@@ -25,22 +25,22 @@ function giftWhere(f: GiftFilter): Where[] {
 
 /** A chain-ordered page of gifts matching `filter`. */
 export function giftsPage(
-  db: Database.Database,
+  db: ApiDb,
   filter: GiftFilter,
   first: number,
   after: string | null | undefined,
-): GiftRow[] {
+): Promise<GiftRow[]> {
   return idPage<GiftRow>(db, 'gifts', EVENT_KEYS, giftWhere(filter), first, after);
 }
 
 /** A stream's totals per token, by token. */
 export function streamTotalsPage(
-  db: Database.Database,
+  db: ApiDb,
   broadcaster: string,
   streamId: bigint,
   first: number,
   after: string | null | undefined,
-): StreamTotalRow[] {
+): Promise<StreamTotalRow[]> {
   const where: Where[] = [
     ['broadcaster = ?', [broadcaster]],
     ['stream_id = ?', [streamId.toString()]],
@@ -49,11 +49,11 @@ export function streamTotalsPage(
 }
 
 /** Gifts with an id above `id`, in id (chain) order. */
-export function giftsAfterId(db: Database.Database, id: number): GiftRow[] {
+export function giftsAfterId(db: ApiDb, id: number): Promise<GiftRow[]> {
   return all<GiftRow>(db, 'SELECT * FROM gifts WHERE id > ? ORDER BY id', [id]);
 }
 
 /** Gifts above block `forkPoint` with ids up to `maxId` (the ones a rollback removes that were published). */
-export function giftsAboveBlock(db: Database.Database, forkPoint: number, maxId: number): GiftRow[] {
+export function giftsAboveBlock(db: ApiDb, forkPoint: number, maxId: number): Promise<GiftRow[]> {
   return all<GiftRow>(db, 'SELECT * FROM gifts WHERE block_number > ? AND id <= ? ORDER BY id', [forkPoint, maxId]);
 }

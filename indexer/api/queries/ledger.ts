@@ -1,5 +1,5 @@
 /** Reads of the double-entry ledger: filtered pages, the CSV export's chunks, and new entries. */
-import type Database from 'better-sqlite3';
+import type { ApiDb } from '../apiDb.js';
 import type { ledgerEntries } from '../../db/schema.js';
 import type { LedgerFilter } from '../generated/types.js';
 import { parseAddress } from '../scalars.js';
@@ -31,11 +31,11 @@ export function ledgerWhere(f: LedgerFilter | null | undefined): Where[] {
 
 /** A chain-ordered page of ledger entries matching `filter`. */
 export function ledgerPage(
-  db: Database.Database,
+  db: ApiDb,
   filter: LedgerFilter | null | undefined,
   first: number,
   after: string | null | undefined,
-): LedgerRow[] {
+): Promise<LedgerRow[]> {
   return idPage<LedgerRow>(db, 'ledger_entries', LEDGER_KEYS, ledgerWhere(filter), first, after);
 }
 
@@ -43,21 +43,20 @@ export function ledgerPage(
  * The entries matching `where` in chunks of `size` by id: `next(key)` gives the chunk after id
  * `key` (ids grow in chain order, so keyset chunks follow the owner index without sorting).
  */
-export function ledgerChunks(db: Database.Database, where: Where[], size: number): (key: number) => LedgerRow[] {
+export function ledgerChunks(db: ApiDb, where: Where[], size: number): (key: number) => Promise<LedgerRow[]> {
   const clauses = where.map(([c]) => c);
   const params: Param[] = where.flatMap(([, p]) => p);
   const sql = `SELECT * FROM ledger_entries WHERE ${[...clauses, 'id > ?'].join(' AND ')} ORDER BY id LIMIT ${size}`;
-  const stmt = db.prepare(sql);
-  return (key) => stmt.all(...params, key) as LedgerRow[];
+  return (key) => db.all<LedgerRow>(sql, [...params, key]);
 }
 
 /** Entries with an id above `id`, in id (chain) order. */
-export function ledgerAfterId(db: Database.Database, id: number): LedgerRow[] {
+export function ledgerAfterId(db: ApiDb, id: number): Promise<LedgerRow[]> {
   return all<LedgerRow>(db, 'SELECT * FROM ledger_entries WHERE id > ? ORDER BY id', [id]);
 }
 
 /** Entries above block `forkPoint` with ids up to `maxId` (the ones a rollback removes that were published). */
-export function ledgerAboveBlock(db: Database.Database, forkPoint: number, maxId: number): LedgerRow[] {
+export function ledgerAboveBlock(db: ApiDb, forkPoint: number, maxId: number): Promise<LedgerRow[]> {
   return all<LedgerRow>(db, 'SELECT * FROM ledger_entries WHERE block_number > ? AND id <= ? ORDER BY id', [
     forkPoint,
     maxId,

@@ -1,5 +1,5 @@
 /** Reads of reward epochs and claims. */
-import type Database from 'better-sqlite3';
+import type { ApiDb } from '../apiDb.js';
 import type { rewardClaims, rewardEpochs } from '../../db/schema.js';
 import { chainPage, decimalIdPage, EVENT_KEYS, type RowOf } from './sql.js';
 
@@ -7,18 +7,18 @@ export type RewardEpochRow = RowOf<typeof rewardEpochs>;
 export type RewardClaimRow = RowOf<typeof rewardClaims>;
 
 export function rewardEpochsPage(
-  db: Database.Database,
+  db: ApiDb,
   first: number,
   after: string | null | undefined,
-): RewardEpochRow[] {
+): Promise<RewardEpochRow[]> {
   return decimalIdPage<RewardEpochRow>(db, 'reward_epochs', 'epoch_id', first, after);
 }
 
 export function rewardClaimsPage(
-  db: Database.Database,
+  db: ApiDb,
   account: string,
   first: number,
   after: string | null | undefined,
-): RewardClaimRow[] {
+): Promise<RewardClaimRow[]> {
   return chainPage<RewardClaimRow>(db, 'reward_claims', EVENT_KEYS, [['account = ?', [account]]], first, after);
 }

@@ -1,10 +1,11 @@
 /**
- * The SQL toolkit of the query modules: cached prepared statements, the typed row of a drizzle
- * table as better-sqlite3 returns it (snake_case columns, amounts as decimal TEXT, booleans as 0/1),
- * and the keyset pages every list uses.
+ * The SQL toolkit of the query modules: the typed row of a drizzle table as the ApiDb returns it
+ * (snake_case columns, amounts as decimal TEXT, booleans as 0/1, on SQLite and Postgres alike),
+ * and the keyset pages every list uses. The SQL is portable: `?` placeholders, row-value
+ * comparisons, quoted identifiers where Postgres reserves the word ("user").
  */
-import type Database from 'better-sqlite3';
 import type { Table } from 'drizzle-orm';
+import type { ApiDb, Param } from '../apiDb.js';
 import { apiError } from '../context.js';
 import { parseChainCursor } from '../pagination.js';
 
@@ -18,25 +19,18 @@ export type RowOf<T extends Table> = {
     : Driver<Columns<T>[K]['_']['data']> | null;
 };
 
-export type Param = string | number | bigint | null;
+export type { Param } from '../apiDb.js';
 /** A WHERE clause and its parameters. */
 export type Where = [string, Param[]];
 
-/** Statements by SQL text, per database. */
-const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-
-/** The rows of `sql` (prepared once per database); `R` is the caller's word for their shape. */
-export function all<R>(db: Database.Database, sql: string, params: Param[]): R[] {
-  let m = statements.get(db);
-  if (!m) statements.set(db, (m = new Map()));
-  let s = m.get(sql);
-  if (!s) m.set(sql, (s = db.prepare(sql)));
-  return s.all(...params) as R[];
+/** The rows of `sql`; `R` is the caller's word for their shape. */
+export function all<R>(db: ApiDb, sql: string, params: Param[]): Promise<R[]> {
+  return db.all<R>(sql, params);
 }
 
 /** The first row of `sql`, if any. */
-export function one<R>(db: Database.Database, sql: string, params: Param[]): R | undefined {
-  return all<R>(db, sql, params)[0];
+export async function one<R>(db: ApiDb, sql: string, params: Param[]): Promise<R | undefined> {
+  return (await db.all<R>(sql, params))[0];
 }
 
 export const EVENT_KEYS = ['block_number', 'tx_index', 'log_index'];
@@ -46,13 +40,13 @@ const whereSql = (clauses: string[]): string => (clauses.length ? ` WHERE ${clau
 
 /** A chain-ordered page of `table`: `where` clauses joined with AND, after the cursor's key. */
 export function chainPage<R>(
-  db: Database.Database,
+  db: ApiDb,
   table: string,
   keys: string[],
   where: Where[],
   first: number,
   after: string | null | undefined,
-): R[] {
+): Promise<R[]> {
   const clauses = where.map(([c]) => c);
   const params: Param[] = where.flatMap(([, p]) => p);
   if (after) {
@@ -68,15 +62,15 @@ export function chainPage<R>(
  * (gifts, ledger_entries): the id of the last row at or before the cursor's key, found through
  * the block index, so it holds even when the cursor's own row was since removed by a reorg.
  */
-export function idAtOrBefore(db: Database.Database, table: string, keys: string[], cursor: number[]): number {
+export async function idAtOrBefore(db: ApiDb, table: string, keys: string[], cursor: number[]): Promise<number> {
   const [block, ...rest] = cursor;
-  const inBlock = one<{ id: number }>(
+  const inBlock = await one<{ id: number }>(
     db,
     `SELECT id FROM ${table} WHERE block_number = ? AND (${keys.slice(1).join(', ')}) <= (${rest.map(() => '?').join(', ')}) ORDER BY id DESC LIMIT 1`,
     [block!, ...rest],
   );
   if (inBlock) return inBlock.id;
-  const before = one<{ id: number }>(
+  const before = await one<{ id: number }>(
     db,
     `SELECT id FROM ${table} WHERE block_number < ? ORDER BY block_number DESC, id DESC LIMIT 1`,
     [block!],
@@ -88,19 +82,19 @@ export function idAtOrBefore(db: Database.Database, table: string, keys: string[
  * A chain-ordered page of a table whose ids grow in chain order: ordered by id, so a filter with
  * an (x, id) index is one index range instead of a sort, with the same chain-order cursors.
  */
-export function idPage<R>(
-  db: Database.Database,
+export async function idPage<R>(
+  db: ApiDb,
   table: string,
   keys: string[],
   where: Where[],
   first: number,
   after: string | null | undefined,
-): R[] {
+): Promise<R[]> {
   const clauses = where.map(([c]) => c);
   const params: Param[] = where.flatMap(([, p]) => p);
   if (after) {
     clauses.push('id > ?');
-    params.push(idAtOrBefore(db, table, keys, parseChainCursor(after, keys.length)));
+    params.push(await idAtOrBefore(db, table, keys, parseChainCursor(after, keys.length)));
   }
   const sql = `SELECT * FROM ${table}${whereSql(clauses)} ORDER BY id LIMIT ?`;
   return all<R>(db, sql, [...params, first + 1]);
@@ -111,12 +105,12 @@ export function idPage<R>(
  * decimals without leading zeros numerically; the cursor is the last id.
  */
 export function decimalIdPage<R>(
-  db: Database.Database,
+  db: ApiDb,
   table: string,
   column: string,
   first: number,
   after: string | null | undefined,
-): R[] {
+): Promise<R[]> {
   const a = after ?? '';
   if (a && !/^\d{1,78}$/.test(a)) throw apiError('BAD_CURSOR', `not a cursor of this list: ${a}`);
   return all<R>(
@@ -128,13 +122,13 @@ export function decimalIdPage<R>(
 
 /** A page of `table` keyed by a text column (`WHERE <eq> = ? AND key > after ORDER BY key`). */
 export function keyPage<R>(
-  db: Database.Database,
+  db: ApiDb,
   table: string,
   where: Where[],
   key: string,
   first: number,
   after: string | null | undefined,
-): R[] {
+): Promise<R[]> {
   const clauses = [...where.map(([c]) => c), `${key} > ?`];
   const params = [...where.flatMap(([, p]) => p), after ?? '', first + 1];
   return all<R>(db, `SELECT * FROM ${table}${whereSql(clauses)} ORDER BY ${key} LIMIT ?`, params);

@@ -1,8 +1,9 @@
 /** Leaderboards: top gifters or broadcasters per token and period, or within one stream. */
-import { periodStart, topAccounts } from '../../db/views.js';
+import { periodStart } from '../../db/views.js';
 import { apiError } from '../context.js';
 import type { QueryLeaderboardArgs, Resolvers } from '../generated/types.js';
 import { fin, pageSize } from '../pagination.js';
+import { topAccountsOf } from '../queries/charts.js';
 
 /** The stream a chart is about (a per-stream chart needs period ALL and the stream's broadcaster). */
 function chartStream(args: QueryLeaderboardArgs): string | undefined {
@@ -18,11 +19,11 @@ function chartStream(args: QueryLeaderboardArgs): string | undefined {
 
 export const chartResolvers: Resolvers = {
   Query: {
-    leaderboard: (_, args, ctx) => {
+    leaderboard: async (_, args, ctx) => {
       const n = pageSize(args.first, 10);
       const stream = chartStream(args);
-      const start = periodStart(args.period, args.at ?? ctx.now());
-      const top = topAccounts(ctx.db, {
+      const start = periodStart(args.period, args.at ?? (await ctx.now()));
+      const top = await topAccountsOf(ctx.db, {
         kind: args.kind,
         period: args.period,
         periodStart: start,
@@ -30,7 +31,7 @@ export const chartResolvers: Resolvers = {
         ...(stream === undefined ? {} : { stream: { broadcaster: args.broadcaster!, streamId: stream } }),
         limit: n,
       });
-      const final = ctx.final();
+      const final = await ctx.final();
       return {
         kind: args.kind,
         period: args.period,

@@ -1,6 +1,5 @@
 /** Vault balances, a broadcaster's earnings, and split policies with their history. */
 import { ZERO_ADDRESS } from '../../../lib/address.js';
-import { earningsAt, splitAt } from '../../db/views.js';
 import type { ApiContext } from '../context.js';
 import type { PendingSplit, Resolvers } from '../generated/types.js';
 import type { SplitPolicyNode } from '../nodes.js';
@@ -10,23 +9,25 @@ import {
   earningsPage,
   splitHistoryPage,
   splitPolicyOf,
+  earningsAtTime,
+  splitAtTime,
   type SplitPolicyRow,
 } from '../queries/earnings.js';
 
 /** The split policy of a broadcaster at `at` (ms): whether an override applies, and what change is announced. */
-function splitPolicy(ctx: ApiContext, broadcaster: string, at: number): SplitPolicyNode {
+async function splitPolicy(ctx: ApiContext, broadcaster: string, at: number): Promise<SplitPolicyNode> {
   const now = Math.floor(at / 1000) * 1000;
-  const o = splitPolicyOf(ctx.db, broadcaster);
+  const o = await splitPolicyOf(ctx.db, broadcaster);
   const due = (p: SplitPolicyRow): boolean => p.has_next === 1 && p.effective_at <= now;
   const overridden = !!o && (due(o) ? o.next_active === 1 : o.active === 1);
   const upcoming = (p: SplitPolicyRow | undefined): p is SplitPolicyRow =>
     !!p && p.has_next === 1 && p.effective_at > now;
   // The override's announced change if it has one, else the default's (when no override applies).
-  const src = upcoming(o) ? o : !overridden ? splitPolicyOf(ctx.db, ZERO_ADDRESS) : undefined;
+  const src = upcoming(o) ? o : !overridden ? await splitPolicyOf(ctx.db, ZERO_ADDRESS) : undefined;
   return {
     broadcaster,
     overridden,
-    current: splitAt(ctx.db, broadcaster, at) ?? null,
+    current: (await splitAtTime(ctx.db, broadcaster, at)) ?? null,
     pending: upcoming(src) ? pendingSplit(src) : null,
     at,
   };
@@ -44,10 +45,10 @@ function pendingSplit(src: SplitPolicyRow): PendingSplit {
 
 export const earningsResolvers: Resolvers = {
   SplitPolicy: {
-    history: (p, args, ctx) => {
+    history: async (p, args, ctx) => {
       const n = pageSize(args.first);
-      const rows = splitHistoryPage(ctx.db, p.broadcaster, n, args.after);
-      const final = ctx.final();
+      const rows = await splitHistoryPage(ctx.db, p.broadcaster, n, args.after);
+      const final = await ctx.final();
       return page(
         rows,
         n,
@@ -67,10 +68,10 @@ export const earningsResolvers: Resolvers = {
     },
   },
   Query: {
-    balances: (_, args, ctx) => {
+    balances: async (_, args, ctx) => {
       const n = pageSize(args.first);
-      const rows = balancesPage(ctx.db, args.address, n, args.after);
-      const final = ctx.final();
+      const rows = await balancesPage(ctx.db, args.address, n, args.after);
+      const final = await ctx.final();
       return page(
         rows,
         n,
@@ -84,16 +85,19 @@ export const earningsResolvers: Resolvers = {
         (r) => r.token,
       );
     },
-    earnings: (_, args, ctx) => {
+    earnings: async (_, args, ctx) => {
       const n = pageSize(args.first);
-      const at = args.at ?? ctx.now();
-      const rows = earningsPage(ctx.db, args.broadcaster, n, args.after);
-      const final = ctx.final();
+      const at = args.at ?? (await ctx.now());
+      const rows = await earningsPage(ctx.db, args.broadcaster, n, args.after);
+      const final = await ctx.final();
+      const views = await Promise.all(
+        rows.slice(0, n).map((r) => earningsAtTime(ctx.db, args.broadcaster, r.token, at)),
+      );
       return page(
         rows,
         n,
-        (r) => {
-          const e = earningsAt(ctx.db, args.broadcaster, r.token, at);
+        (r, i) => {
+          const e = views[i]!;
           return {
             token: r.token,
             pending: e.pending,
@@ -109,6 +113,6 @@ export const earningsResolvers: Resolvers = {
         (r) => r.token,
       );
     },
-    splitPolicy: (_, args, ctx) => splitPolicy(ctx, args.broadcaster, args.at ?? ctx.now()),
+    splitPolicy: async (_, args, ctx) => splitPolicy(ctx, args.broadcaster, args.at ?? (await ctx.now())),
   },
 };

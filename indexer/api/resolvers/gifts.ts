@@ -35,10 +35,10 @@ export function giftOf(r: GiftRow, final: number): Gift {
 
 export const giftResolvers: Resolvers = {
   Query: {
-    giftCatalog: (_, args, ctx) => {
+    giftCatalog: async (_, args, ctx) => {
       const n = pageSize(args.first);
-      const rows = giftCatalogPage(ctx.db, n, args.after);
-      const final = ctx.final();
+      const rows = await giftCatalogPage(ctx.db, n, args.after);
+      const final = await ctx.final();
       return page(
         rows,
         n,
@@ -55,10 +55,10 @@ export const giftResolvers: Resolvers = {
         (r) => r.gift_id,
       );
     },
-    gifts: (_, args, ctx) => {
+    gifts: async (_, args, ctx) => {
       const n = pageSize(args.first);
-      const rows = giftsPage(ctx.db, args.filter ?? {}, n, args.after);
-      const final = ctx.final();
+      const rows = await giftsPage(ctx.db, args.filter ?? {}, n, args.after);
+      const final = await ctx.final();
       return page(
         rows,
         n,
@@ -66,10 +66,10 @@ export const giftResolvers: Resolvers = {
         (r) => chainCursor(r.block_number, r.tx_index, r.log_index),
       );
     },
-    streamTotals: (_, args, ctx) => {
+    streamTotals: async (_, args, ctx) => {
       const n = pageSize(args.first);
-      const rows = streamTotalsPage(ctx.db, args.broadcaster, args.streamId, n, args.after);
-      const final = ctx.final();
+      const rows = await streamTotalsPage(ctx.db, args.broadcaster, args.streamId, n, args.after);
+      const final = await ctx.final();
       return page(
         rows,
         n,

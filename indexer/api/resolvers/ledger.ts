@@ -40,10 +40,10 @@ export function ledgerAccounts(account: string): string[] {
 
 export const ledgerResolvers: Resolvers = {
   Query: {
-    ledger: (_, args, ctx) => {
+    ledger: async (_, args, ctx) => {
       const n = pageSize(args.first);
-      const rows = ledgerPage(ctx.db, args.filter, n, args.after);
-      const final = ctx.final();
+      const rows = await ledgerPage(ctx.db, args.filter, n, args.after);
+      const final = await ctx.final();
       return page(
         rows,
         n,
@@ -54,7 +54,7 @@ export const ledgerResolvers: Resolvers = {
   },
   Subscription: {
     ledgerEntries: {
-      subscribe: (_, args, ctx) => {
+      subscribe: async (_, args, ctx) => {
         const mine = new Set(ledgerAccounts(args.address));
         return pipe(
           ctx.pubsub.subscribe('ledger'),

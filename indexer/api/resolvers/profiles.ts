@@ -31,11 +31,16 @@ export function profileOf(r: ProfileRow, final: number): ProfileNode {
   };
 }
 
-function followPage(ctx: ApiContext, address: string, dir: FollowDirection, args: PageArgs): Page<FollowNode> {
+async function followPage(
+  ctx: ApiContext,
+  address: string,
+  dir: FollowDirection,
+  args: PageArgs,
+): Promise<Page<FollowNode>> {
   const n = pageSize(args.first);
   const other = followOther(dir);
-  const rows = followsPage(ctx.db, address, dir, n, args.after);
-  const final = ctx.final();
+  const rows = await followsPage(ctx.db, address, dir, n, args.after);
+  const final = await ctx.final();
   return page(
     rows,
     n,
@@ -52,9 +57,9 @@ function followPage(ctx: ApiContext, address: string, dir: FollowDirection, args
 }
 
 /** The profile a follow points at; an address never registered gets an empty one. */
-function followProfile(f: FollowNode, ctx: ApiContext): ProfileNode {
-  const r = profileByAddress(ctx.db, f.profileAddress);
-  if (r) return profileOf(r, ctx.final());
+async function followProfile(f: FollowNode, ctx: ApiContext): Promise<ProfileNode> {
+  const r = await profileByAddress(ctx.db, f.profileAddress);
+  if (r) return profileOf(r, await ctx.final());
   return {
     address: f.profileAddress,
     registered: false,
@@ -79,17 +84,17 @@ export const profileResolvers: Resolvers = {
     profile: (f, _, ctx) => followProfile(f, ctx),
   },
   Query: {
-    profile: (_, args, ctx) => {
+    profile: async (_, args, ctx) => {
       if ((args.address ? 1 : 0) + (args.handle ? 1 : 0) !== 1)
         throw apiError('BAD_ARGUMENT', 'give exactly one of address and handle');
-      const r = args.address ? profileByAddress(ctx.db, args.address) : profileByHandle(ctx.db, args.handle!);
-      return r ? profileOf(r, ctx.final()) : null;
+      const r = await (args.address ? profileByAddress(ctx.db, args.address) : profileByHandle(ctx.db, args.handle!));
+      return r ? profileOf(r, await ctx.final()) : null;
     },
-    profiles: (_, args, ctx) => {
+    profiles: async (_, args, ctx) => {
       const n = pageSize(args.first);
       const prefix = (args.search ?? '').toLowerCase().replace(/[^a-z0-9_]/g, '');
-      const rows = profilesByHandlePrefix(ctx.db, prefix, args.after ?? '', n);
-      const final = ctx.final();
+      const rows = await profilesByHandlePrefix(ctx.db, prefix, args.after ?? '', n);
+      const final = await ctx.final();
       return page(
         rows,
         n,

@@ -28,10 +28,10 @@ function epochOf(r: RewardEpochRow, final: number): RewardEpoch {
 
 export const rewardResolvers: Resolvers = {
   Query: {
-    rewardEpochs: (_, args, ctx) => {
+    rewardEpochs: async (_, args, ctx) => {
       const n = pageSize(args.first);
-      const rows = rewardEpochsPage(ctx.db, n, args.after);
-      const final = ctx.final();
+      const rows = await rewardEpochsPage(ctx.db, n, args.after);
+      const final = await ctx.final();
       return page(
         rows,
         n,
@@ -39,10 +39,10 @@ export const rewardResolvers: Resolvers = {
         (r) => r.epoch_id,
       );
     },
-    rewardClaims: (_, args, ctx) => {
+    rewardClaims: async (_, args, ctx) => {
       const n = pageSize(args.first);
-      const rows = rewardClaimsPage(ctx.db, args.account, n, args.after);
-      const final = ctx.final();
+      const rows = await rewardClaimsPage(ctx.db, args.account, n, args.after);
+      const final = await ctx.final();
       return page(
         rows,
         n,

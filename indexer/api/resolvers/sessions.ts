@@ -63,15 +63,15 @@ export function txFeesNode(r: TxFeesRow): TxFees {
 
 export const sessionResolvers: Resolvers = {
   Query: {
-    session: (_, args, ctx) => {
-      const r = sessionOf(ctx.db, args.sessionKey);
-      return r ? sessionNode(r, args.at ?? ctx.now(), ctx.final()) : null;
+    session: async (_, args, ctx) => {
+      const r = await sessionOf(ctx.db, args.sessionKey);
+      return r ? sessionNode(r, args.at ?? (await ctx.now()), await ctx.final()) : null;
     },
-    sessions: (_, args, ctx) => {
+    sessions: async (_, args, ctx) => {
       const n = pageSize(args.first);
-      const rows = sessionsPage(ctx.db, args.viewer, n, args.after);
-      const at = args.at ?? ctx.now();
-      const final = ctx.final();
+      const rows = await sessionsPage(ctx.db, args.viewer, n, args.after);
+      const at = args.at ?? (await ctx.now());
+      const final = await ctx.final();
       return page(
         rows,
         n,
@@ -79,10 +79,10 @@ export const sessionResolvers: Resolvers = {
         (r) => chainCursor(r.open_block_number, r.open_tx_index, r.open_log_index),
       );
     },
-    skippedIntents: (_, args, ctx) => {
+    skippedIntents: async (_, args, ctx) => {
       const n = pageSize(args.first);
-      const rows = skippedIntentsPage(ctx.db, args.sender, n, args.after);
-      const final = ctx.final();
+      const rows = await skippedIntentsPage(ctx.db, args.sender, n, args.after);
+      const final = await ctx.final();
       return page(
         rows,
         n,
@@ -104,8 +104,8 @@ export const sessionResolvers: Resolvers = {
     },
   },
   LedgerEntry: {
-    fees: (entry, _, ctx) => {
-      const r = txFeesOf(ctx.db, entry.txId);
+    fees: async (entry, _, ctx) => {
+      const r = await txFeesOf(ctx.db, entry.txId);
       return r ? txFeesNode(r) : null;
     },
   },

@@ -1,24 +1,23 @@
 /** The sync's status and the finalized subscription. */
-import type Database from 'better-sqlite3';
-import { finalNumber } from '../../db/views.js';
 import type { Indexer } from '../../index.js';
+import type { ApiDb } from '../apiDb.js';
 import type { FinalityUpdate, Resolvers, Status } from '../generated/types.js';
-import { syncCursor } from '../queries/status.js';
+import { finalBlock, syncCursor } from '../queries/status.js';
 
 export type ApiStatus = Status;
 
 /** The sync's figures: from the indexer when it runs in this process, else from the cursor (head unknown: -1). */
-export function apiStatus(db: Database.Database, indexer?: Indexer): ApiStatus {
+export async function apiStatus(db: ApiDb, indexer?: Indexer): Promise<ApiStatus> {
   if (indexer) {
     const s = indexer.status();
     return { head: s.head, solidified: s.solidified, indexed: s.indexed, final: s.final, lag: s.lag };
   }
-  const c = syncCursor(db);
+  const c = await syncCursor(db);
   return {
     head: -1,
     solidified: -1,
     indexed: c?.indexed_number ?? -1,
-    final: c?.final_number ?? finalNumber(db),
+    final: c?.final_number ?? (await finalBlock(db)),
     lag: 0,
   };
 }
