@@ -1,6 +1,7 @@
 /**
  * `npm run rewards -- build <csv> --epoch <id> (--pool <address> | --deployments <json>) --chain-id <id> [--out <json>]`
- * builds a reward epoch's merkle tree and a proofs file; `npm run rewards -- verify <json>` checks
+ * builds a reward epoch's merkle tree and a proofs file (`relay` writes the CSV of an epoch of confirmed
+ * peer-to-peer relay: scripts/rewardsRelay.ts); `npm run rewards -- verify <json>` checks
  * every claim's fields (a category RewardPool accepts, a whole amount), recomputes the root from
  * the claims and checks every proof, and with `--epoch`/`--pool`/`--deployments`/`--chain-id` also
  * that the file is for that epoch, pool and chain. Exit codes: 0 ok, 1 verification failed, 2 bad
