@@ -36,6 +36,9 @@ import { createSqliteGiftReceiptStore } from './chat/giftReceiptStore.js';
 import { createSqliteMatchStore } from './match/store.js';
 import { createSqliteAuthStore } from './auth/store.js';
 import { createSqliteStreamStore } from './streams/store.js';
+import { createRelay, type Relay } from './relay/service.js';
+import { createRelayRoutes } from './relay/routes.js';
+import { createSqliteRelayStore } from './relay/store.js';
 
 export interface LiveServiceParams {
   /** The media backend (embedded or Livepeer); closed with the service. */
@@ -70,6 +73,8 @@ export interface LiveService {
   gifts?: GiftReceipts;
   /** The WebTorrent tracker of peer-to-peer HLS at /tracker (absent with MEDIA_P2P=0). */
   tracker?: Tracker;
+  /** Relay reports of peer-to-peer HLS (/api/relay/*): peer id bindings and both sides' claims. */
+  relay: Relay;
   /** Serves the HTTP routes; false (response untouched) when the request is not one of them. */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   /** Takes a WebSocket upgrade at /ws (and /tracker); false (socket untouched) for other paths. */
@@ -208,11 +213,20 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     handleOf: (a) => directory.handle(a),
   });
   const streamRoutes = createStreamRoutes(streams, caller);
+  const relay = createRelay({
+    store: createSqliteRelayStore(db),
+    streamExists: (id) => streams.find(id) !== undefined,
+    now,
+  });
+  const relayRoutes = createRelayRoutes(relay, caller);
 
   // Per-IP budgets for HTTP writes: sign-in nonces are rows in the database and every write costs
   // an indexer lookup or a media call, so one client must not be able to flood them.
   const httpLimiter = new RateLimiter();
-  const sweeper = setInterval(() => httpLimiter.sweep(60_000, now()), 60_000);
+  const sweeper = setInterval(() => {
+    httpLimiter.sweep(60_000, now());
+    relay.sweep();
+  }, 60_000);
   sweeper.unref();
   function limitWrites(req: IncomingMessage, pathname: string): void {
     if ((req.method !== 'POST' && req.method !== 'PATCH') || !pathname.startsWith('/api/')) return;
@@ -290,6 +304,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
         url.pathname.startsWith('/api/clips/')
       )
         return await streamRoutes(req, res, url);
+      if (url.pathname.startsWith('/api/relay/')) return await relayRoutes(req, res, url);
       if (url.pathname === '/api/live/metrics') {
         const text = metrics();
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': Buffer.byteLength(text) });
@@ -346,6 +361,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     hub,
     rooms,
     matcher,
+    relay,
     ...(gifts ? { gifts } : {}),
     handle,
     ...(tracker ? { tracker } : {}),

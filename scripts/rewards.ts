@@ -1,6 +1,7 @@
 /**
  * `npm run rewards -- build <csv> --epoch <id> (--pool <address> | --deployments <json>) --chain-id <id> [--out <json>]`
- * builds a reward epoch's merkle tree and a proofs file; `npm run rewards -- verify <json>` checks
+ * builds a reward epoch's merkle tree and a proofs file (`relay` writes the CSV of an epoch of confirmed
+ * peer-to-peer relay: scripts/rewardsRelay.ts); `npm run rewards -- verify <json>` checks
  * every claim's fields (a category RewardPool accepts, a whole amount), recomputes the root from
  * the claims and checks every proof, and with `--epoch`/`--pool`/`--deployments`/`--chain-id` also
  * that the file is for that epoch, pool and chain. Exit codes: 0 ok, 1 verification failed, 2 bad
@@ -30,6 +31,7 @@ import {
   type RewardClaim,
   type RewardsFile,
 } from '../lib/rewardsFile.js';
+import { RelayInputError, relayCommand } from './rewardsRelay.js';
 
 export const CATEGORIES = REWARD_CATEGORIES;
 /** The leaf's ABI types, in order: chainId, pool, epochId, index, account, amount, category. */
@@ -274,8 +276,10 @@ export function verifyRewards(file: RewardsFile, expected: Partial<EpochScope> =
 const USAGE = [
   'usage: npm run rewards -- build <csv> --epoch <id> (--pool <address> | --deployments <json>) --chain-id <id> [--out <json>]',
   '       npm run rewards -- verify <json> [--epoch <id>] [--pool <address> | --deployments <json>] [--chain-id <id>]',
+  '       npm run rewards -- relay <from> <to> (--per-mib <units> | --pool-amount <units>) [--db <live.db>] [--pair-cap-mib <n>] [--category <name>] [--out <csv>]',
   '--pool is the RewardPool (base58), --deployments a deployments/<network>.json to read it from,',
-  '--chain-id 0x-hex or decimal (on TRON the last 4 bytes of the genesis block id).',
+  '--chain-id 0x-hex or decimal (on TRON the last 4 bytes of the genesis block id);',
+  'relay: <from> <to> are ISO 8601 times or unix seconds (scripts/rewardsRelay.ts).',
 ].join('\n');
 
 interface Options {
@@ -335,6 +339,15 @@ function scopeFromOptions(values: Options, required: boolean): { scope: Partial<
 }
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'relay') {
+    try {
+      return relayCommand(process.argv.slice(3));
+    } catch (e) {
+      if (!(e instanceof RelayInputError) && !(e instanceof TypeError && 'code' in e)) throw e;
+      console.error(`rewards relay: ${(e as Error).message}`);
+      return 2;
+    }
+  }
   const options = {
     epoch: { type: 'string' },
     out: { type: 'string' },

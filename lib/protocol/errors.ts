@@ -52,6 +52,8 @@ export const liveErrorCode = z.enum([
   'TOO_MANY_CONNECTIONS',
   'DM_BLOCKED',
   'STORAGE_FULL',
+  'PEER_ID_TAKEN',
+  'PEER_NOT_BOUND',
 ]);
 export type LiveErrorCode = z.infer<typeof liveErrorCode>;
 

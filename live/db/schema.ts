@@ -191,3 +191,37 @@ export const liveDmBlocks = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.blocker, t.blocked] }), index('live_dm_blocks_blocked').on(t.blocked)],
 );
+
+/**
+ * p2p peer ids of signed-in viewers (relay rewards): the id a player announces to the tracker,
+ * bound to its address before the announce. Invariant: a peer id is bound once, to one address.
+ */
+export const liveRelayPeers = sqliteTable(
+  'live_relay_peers',
+  {
+    peerId: text('peer_id').primaryKey(),
+    address: text('address').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('live_relay_peers_address').on(t.address, t.createdAt)],
+);
+
+/**
+ * Relay claims: `bytes` of segment data the uploader peer gave to the downloader peer, as one side
+ * says (`side` gave: the uploader's report; received: the downloader's). The reporter's own peer
+ * (the uploader of a gave row, the downloader of a received row) is bound to the signed-in
+ * reporter; `at` is the service's clock when the report arrived.
+ */
+export const liveRelayReports = sqliteTable(
+  'live_relay_reports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    streamId: integer('stream_id').notNull(),
+    side: text('side', { enum: ['gave', 'received'] }).notNull(),
+    uploaderPeer: text('uploader_peer').notNull(),
+    downloaderPeer: text('downloader_peer').notNull(),
+    bytes: integer('bytes').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('live_relay_reports_at').on(t.at)],
+);

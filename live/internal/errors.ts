@@ -45,6 +45,8 @@ const STATUS: Partial<Record<LiveErrorCode, number>> = {
   TOO_MANY_CONNECTIONS: 429,
   DM_BLOCKED: 403,
   STORAGE_FULL: 503,
+  PEER_ID_TAKEN: 409,
+  PEER_NOT_BOUND: 403,
 };
 
 /** An expected refusal, shown to the client as is. */

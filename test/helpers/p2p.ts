@@ -3,7 +3,7 @@
  * (alice's) made live from the fake camera, viewers on its HLS tier, and what each player's
  * p2p-media-loader counted (the stats line's data attributes) with its playback position.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { TronWeb, Trx } from 'tronweb';
 import type { Platform } from '../../platform/platform.js';
 import { localContext, publishFakeCamera } from './browser.js';
@@ -89,4 +89,29 @@ export function p2pCounters(page: Page): Promise<P2pCounters | null> {
       time: video.currentTime,
     };
   });
+}
+
+/**
+ * Signs dev account `index` in over HTTP and gives `context` its session cookie, as if the viewer
+ * had signed in with a wallet (relay reports need a session; the player needs no wallet for them).
+ * The address.
+ */
+export async function signInViewer(platform: Platform, context: BrowserContext, index: number): Promise<string> {
+  const key = platform.accounts[index]!.privateKey;
+  const address = TronWeb.address.fromPrivateKey(key) as string;
+  const post = (p: string, body: unknown) =>
+    fetch(`${platform.url}${p}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.json() as Promise<Record<string, string>>);
+  const n = await post('/api/auth/nonce', { address });
+  const { token } = await post('/api/auth/verify', {
+    address,
+    message: n.message,
+    signature: Trx.signMessageV2(n.message!, key),
+  });
+  if (!token) throw new Error(`sign-in of account ${index} failed`);
+  await context.addCookies([{ name: platform.live.config.cookieName, value: token, url: platform.url }]);
+  return address;
 }

@@ -729,7 +729,7 @@ describe('scripts/rewards.ts', function () {
   describe('when the command line is wrong', function () {
     const rows = [HEADER, `${A},1,content`];
     const usage =
-      /^usage: npm run rewards -- build <csv> --epoch <id> \(--pool <address> \| --deployments <json>\) --chain-id <id> \[--out <json>\]\n\s+npm run rewards -- verify <json> \[--epoch <id>\] \[--pool <address> \| --deployments <json>\] \[--chain-id <id>\]\n(.+\n){2}$/;
+      /^usage: npm run rewards -- build <csv> --epoch <id> \(--pool <address> \| --deployments <json>\) --chain-id <id> \[--out <json>\]\n\s+npm run rewards -- verify <json> \[--epoch <id>\] \[--pool <address> \| --deployments <json>\] \[--chain-id <id>\]\n(.+\n){4}$/;
     const NEED_EPOCH = 'rewards build: --epoch <id> (a whole number) is required';
     const NEED_POOL =
       'rewards build: --pool <base58 RewardPool address> or --deployments <deployments/<network>.json> is required';

@@ -4,19 +4,42 @@
  * several headless Chromium viewers of the built web app on the Standard (HLS) tier. They find each
  * other through the tracker the platform serves at /tracker and exchange segments over WebRTC data
  * channels: the loader's own counters (the player's stats line) must show bytes from peers; and
- * when a viewer that gave segments leaves, the others keep playing.
+ * when a viewer that gave segments leaves, the others keep playing. The viewers are signed in:
+ * their relay reports reach the live service, and `npm run rewards -- relay` credits the uploaders
+ * with what their downloaders confirmed (relay rewards).
  */
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { relayCredits } from '../../live/relay/credit.js';
+import { relayClaims } from '../../live/relay/store.js';
 import { startPlatform, type Platform } from '../../platform/platform.js';
 import { launchBrowser, localContext } from '../helpers/browser.js';
 import { tempDir } from '../helpers/indexer.js';
 import { waitFor } from '../helpers/media.js';
-import { goLiveOnHls, openHlsViewer, type P2pCounters, p2pCounters } from '../helpers/p2p.js';
+import { goLiveOnHls, openHlsViewer, type P2pCounters, p2pCounters, signInViewer } from '../helpers/p2p.js';
 import { webAppDist } from '../helpers/webApp.js';
 
 const VIEWERS = 3;
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/** Runs `npm run rewards -- <args>` (scripts/rewards.ts) from the repository root. */
+function rewardsCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'rewards.ts'), ...args], {
+      cwd: ROOT,
+      timeout: 30_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 const T = 60_000;
 
 describe('web: peer-to-peer HLS through the platform’s tracker (Chromium)', function () {
@@ -25,6 +48,9 @@ describe('web: peer-to-peer HLS through the platform’s tracker (Chromium)', fu
   let platform: Platform;
   let browser: Browser;
   const viewers: Page[] = [];
+  /** The viewers' signed-in addresses (dev accounts 2, 3, ...), by viewer. */
+  const addresses: string[] = [];
+  const startedAt = Date.now();
 
   before(async function () {
     tmp = tempDir('blive-p2p-web-');
@@ -60,7 +86,9 @@ describe('web: peer-to-peer HLS through the platform’s tracker (Chromium)', fu
   it(`${VIEWERS} viewers on the HLS tier receive segments from each other`, async function () {
     await goLiveOnHls(platform, browser);
     for (let i = 0; i < VIEWERS; i++) {
-      const page = await (await localContext(browser)).newPage();
+      const context = await localContext(browser);
+      addresses.push(await signInViewer(platform, context, 2 + i));
+      const page = await context.newPage();
       viewers.push(page);
       // P2P_DEBUG=1 prints what the pages log (hls.js and the loader report there).
       if (process.env.P2P_DEBUG) {
@@ -97,6 +125,64 @@ describe('web: peer-to-peer HLS through the platform’s tracker (Chromium)', fu
     // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text a viewer reads
     const line = await receiver.getByTestId('p2p-stats').innerText();
     assert.match(line, /Peers: .+ received, .+ given \(\d+ connected\)/);
+  });
+
+  // Relay rewards (before a viewer leaves: every viewer's counters are read).
+  it('signed-in viewers’ relay reports reach the service and the relay CLI credits the uploaders', async function () {
+    const from = Math.floor(startedAt / 1000);
+    // Both sides report every 10 s: wait until some relay is confirmed by its downloader.
+    const to = await waitFor(
+      'relay confirmed by both sides',
+      async () => {
+        const t = Math.floor(Date.now() / 1000);
+        return relayCredits(relayClaims(platform.live.db, from * 1000, t * 1000)).confirmed > 0n ? t : undefined;
+      },
+      T,
+      1000,
+    );
+    // Every report stamped before `to` is stored: the epoch [from, to) no longer changes.
+    const credits = relayCredits(relayClaims(platform.live.db, from * 1000, to * 1000));
+    const counted = (await Promise.all(viewers.map(p2pCounters))) as P2pCounters[];
+    for (const u of credits.uploaders) {
+      const i = addresses.indexOf(u.uploader);
+      assert.ok(i >= 0, `${u.uploader} is a viewer`);
+      assert.ok(u.confirmed <= BigInt(counted[i]!.toPeers), 'no more than its player gave');
+    }
+    for (const p of credits.pairs) assert.ok(p.confirmed <= p.gave && p.confirmed <= p.received);
+    const out = path.join(tmp.dir, 'relay.csv');
+    const relay = await rewardsCli([
+      'relay',
+      String(from),
+      String(to),
+      '--db',
+      platform.live.config.dbPath,
+      '--per-mib',
+      '1000',
+      '--out',
+      out,
+    ]);
+    assert.equal(relay.status, 0, relay.stderr);
+    const expected = credits.uploaders.map((u) => `${u.uploader},${(u.confirmed * 1000n) >> 20n},other`);
+    assert.deepEqual(readFileSync(out, 'utf8').trimEnd().split('\n'), [
+      'account,amount,category',
+      ...expected.filter((l) => !l.includes(',0,')),
+    ]);
+    console.log(
+      `      relay: ${credits.confirmed} B confirmed of ${credits.claimedGave} B claimed given; ${relay.stderr.trim()}`,
+    );
+    const build = await rewardsCli([
+      'build',
+      out,
+      '--epoch',
+      '1',
+      '--deployments',
+      path.join(tmp.dir, 'deployments', 'development.json'),
+      '--chain-id',
+      '0x1',
+      '--out',
+      path.join(tmp.dir, 'relay.json'),
+    ]);
+    assert.equal(build.status, 0, build.stderr);
   });
 
   it('the others keep playing when a peer that gave segments leaves', async function () {

@@ -6,6 +6,7 @@
  */
 import type { HlsConfig } from 'hls.js';
 import { config } from './config.js';
+import { PAGE_PEER_ID, RelayReporter } from './relayReporter.js';
 
 /** Bytes of segment data this viewer received from peers and over HTTP, and gave to peers. */
 export interface P2pStats {
@@ -21,6 +22,8 @@ export interface P2pHls {
   hlsConfig: Partial<HlsConfig>;
   /** The counters so far. */
   stats(): P2pStats;
+  /** Stops relay reporting (after a last report); call when the player goes. */
+  close(): void;
 }
 
 /**
@@ -34,11 +37,19 @@ const HIGH_DEMAND_SECONDS = 2;
 
 /**
  * The p2p loaders for the HLS stream at `hlsUrl`, or null when the platform turned peer delivery
- * off (MEDIA_P2P=0). `onStats` hears the counters whenever they change.
+ * off (MEDIA_P2P=0). `onStats` hears the counters whenever they change. With `streamId` (a live
+ * stream, not a recording) a signed-in viewer reports its relay per peer (relayReporter.ts).
  */
-export async function createP2pHls(hlsUrl: string, onStats: (s: P2pStats) => void): Promise<P2pHls | null> {
+export async function createP2pHls(
+  hlsUrl: string,
+  onStats: (s: P2pStats) => void,
+  streamId?: string,
+): Promise<P2pHls | null> {
   const p2p = config().p2p;
   if (!p2p) return null;
+  // Bound before the engine exists: the tracker (and so any peer) learns the id only after this.
+  const relay = streamId ? new RelayReporter(streamId) : null;
+  await relay?.bind();
   const [{ default: Hls }, { HlsJsP2PEngine }] = await Promise.all([
     import('hls.js'),
     import('p2p-media-loader-hlsjs'),
@@ -52,19 +63,24 @@ export async function createP2pHls(hlsUrl: string, onStats: (s: P2pStats) => voi
       announceTrackers: [tracker.href],
       rtcConfig: { iceServers: config().iceServers },
       highDemandTimeWindow: HIGH_DEMAND_SECONDS,
+      // A prefix of the full 20 characters is the peer id itself: the one relay reports name.
+      trackerClientVersionPrefix: PAGE_PEER_ID,
     },
   });
   const stats: P2pStats = { fromPeers: 0, fromHttp: 0, toPeers: 0, peers: 0 };
   const changed = (): void => onStats({ ...stats });
-  engine.addEventListener('onChunkDownloaded', (bytes, source) => {
+  engine.addEventListener('onChunkDownloaded', (bytes, source, peerId) => {
     if (source === 'p2p') stats.fromPeers += bytes;
     else stats.fromHttp += bytes;
+    if (source === 'p2p' && peerId) relay?.received(peerId, bytes);
     changed();
   });
-  engine.addEventListener('onChunkUploaded', (bytes) => {
+  engine.addEventListener('onChunkUploaded', (bytes, peerId) => {
     stats.toPeers += bytes;
+    relay?.gave(peerId, bytes);
     changed();
   });
+  relay?.start();
   engine.addEventListener('onPeerConnect', () => {
     stats.peers++;
     changed();
@@ -89,5 +105,6 @@ export async function createP2pHls(hlsUrl: string, onStats: (s: P2pStats) => voi
       liveSyncDurationCount: LIVE_SYNC_SEGMENTS,
     },
     stats: () => ({ ...stats }),
+    close: () => relay?.stop(),
   };
 }

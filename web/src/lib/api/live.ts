@@ -21,6 +21,7 @@ import type {
   VerifyAnswer,
 } from '../../../../lib/protocol/http.js';
 import type { DirectMessage } from '../../../../lib/protocol/payloads.js';
+import type { RelayPeerAnswer, RelayReportAnswer, RelayReportBody } from '../../../../lib/protocol/relay.js';
 
 export class LiveError extends Error {
   constructor(
@@ -33,7 +34,7 @@ export class LiveError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function call<T>(method: string, path: string, body?: unknown, keepalive = false): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
@@ -43,6 +44,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
+      keepalive,
     });
   } catch (err) {
     throw new LiveError(`live service unreachable: ${(err as Error).message}`, 'NETWORK', 0);
@@ -106,4 +108,13 @@ export type { DmConversation as Conversation, DirectMessage };
 export const dmsApi = {
   /** My conversations, the latest first. */
   conversations: (first = 50) => call<DmConversationList>('GET', `/api/dms/conversations?first=${first}`),
+};
+
+/** Relay reports of peer-to-peer HLS (signed-in viewers earn for what peers confirm they received). */
+export const relayApi = {
+  /** Binds this player's p2p peer id to the signed-in account, before the tracker hears it. */
+  bind: (peerId: string) => call<RelayPeerAnswer>('POST', '/api/relay/peer', { peerId }),
+  /** What this peer gave to and received from each peer since its last report; `keepalive` as the page goes. */
+  report: (body: RelayReportBody, keepalive = false) =>
+    call<RelayReportAnswer>('POST', '/api/relay/report', body, keepalive),
 };
