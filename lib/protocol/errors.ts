@@ -52,6 +52,26 @@ export const liveErrorCode = z.enum([
   'TOO_MANY_CONNECTIONS',
   'DM_BLOCKED',
   'STORAGE_FULL',
+  // The gift relayer (POST /api/relay/*): why it refused a session request or a signed intent.
+  'RELAYER_UNAVAILABLE',
+  'BAD_SIGNATURE',
+  'SIGNATURE_EXPIRED',
+  'SESSION_UNKNOWN',
+  'SESSION_ENDED',
+  'SESSION_REFUSED',
+  'INTENT_REPLAYED',
+  'INTENT_NONCE_USED',
+  'INTENT_NONCE_GAP',
+  'INTENT_EXPIRED',
+  'INTENT_OVER_CAP',
+  'INTENT_WRONG_TOKEN',
+  'INTENT_TERMS_CHANGED',
+  'INTENT_UNKNOWN_GIFT',
+  'INTENT_GIFT_DISABLED',
+  'INTENT_INVALID_QUANTITY',
+  'INTENT_SELF_GIFT',
+  'INTENT_INSUFFICIENT_BALANCE',
+  'INTENT_NOT_FOUND',
 ]);
 export type LiveErrorCode = z.infer<typeof liveErrorCode>;
 
