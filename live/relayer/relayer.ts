@@ -169,8 +169,6 @@ export class Relayer {
     if (this.#closed) fail('RELAYER_UNAVAILABLE', 'the relayer is stopping');
     const digest = digestOf(this.#separator, structHash('GiftIntent', intent));
     const intentHash = hex0x(digest);
-    const known = this.p.store.byHash(intentHash);
-    if (known) fail('INTENT_REPLAYED', 'this intent was submitted already', { intentHash, status: known.status });
     const signer = recoverSignerNative(digest, signature);
     if (!signer) fail('BAD_SIGNATURE', 'the signature is malformed');
     const nowS = BigInt(Math.floor(this.p.now() / 1000));
@@ -189,6 +187,8 @@ export class Relayer {
     // Forged, altered, or signed for another chain or vault: the digest recovers someone else.
     if (!viaSession && signer !== intent.sender)
       fail('BAD_SIGNATURE', 'the signature is not the sender\'s nor one of its sessions\'');
+    const known = this.p.store.byHash(intentHash);
+    if (known) fail('INTENT_REPLAYED', 'this intent was submitted already', { intentHash, status: known.status });
     if (!broadcaster) fail('NOT_BROADCASTER', `${intent.broadcaster} is not a broadcaster`);
     if (!gift) fail('INTENT_UNKNOWN_GIFT', `no gift ${intent.giftId}`);
     if (!gift!.enabled) fail('INTENT_GIFT_DISABLED', `gift ${intent.giftId} is disabled`);
