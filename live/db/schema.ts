@@ -228,7 +228,10 @@ export const liveRelayIntents = sqliteTable(
     attempts: integer('attempts').notNull().default(0),
     acceptedAt: integer('accepted_at').notNull(),
   },
-  (t) => [index('live_relay_intents_queue').on(t.status, t.batchId, t.id), index('live_relay_intents_session').on(t.sessionKey)],
+  (t) => [
+    index('live_relay_intents_queue').on(t.status, t.batchId, t.id),
+    index('live_relay_intents_session').on(t.sessionKey),
+  ],
 );
 
 /**

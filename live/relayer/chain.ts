@@ -42,6 +42,9 @@ const ERRORS = Object.fromEntries(
   ].map((s) => [topic(s).slice(0, 8), s.slice(0, s.indexOf('('))]),
 );
 
+// biome-ignore lint/suspicious/noExplicitAny: java-tron's JSON answers are read field by field where used.
+type NodeJson = Record<string, any>;
+
 /** A session as GiftVault's sessionOf reports it (viewer undefined: no such session). */
 export interface ChainSession {
   viewer: string | undefined;
@@ -122,15 +125,20 @@ export function createRelayerChain(p: RelayerChainParams): RelayerChain {
   const hex = (a: string): string => `0x${toHex41(a)!.slice(2)}`;
   let profiles: Promise<string> | undefined;
 
-  async function post(url: string, body: unknown): Promise<Record<string, any>> {
+  async function post(url: string, body: unknown): Promise<NodeJson> {
     let res: Response;
     try {
-      res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+      res = await fetch(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
     } catch (e) {
       throw new RetryableError('the TRON node is unreachable', { cause: e });
     }
     if (!res.ok) throw new RetryableError(`the TRON node answered HTTP ${res.status}`);
-    return (await res.json()) as Record<string, any>;
+    return (await res.json()) as NodeJson;
   }
 
   async function view(contract: string, signature: string, types: string[], args: unknown[], out: string[]) {
@@ -155,7 +163,8 @@ export function createRelayerChain(p: RelayerChainParams): RelayerChain {
       [],
       relayer,
     );
-    if (!built.result?.result) throw new RetryableError(`the node did not build ${signature.slice(0, signature.indexOf('('))}`);
+    if (!built.result?.result)
+      throw new RetryableError(`the node did not build ${signature.slice(0, signature.indexOf('('))}`);
     const signed = await tw.trx.sign(built.transaction);
     return { txId: signed.txID, tx: JSON.stringify(signed) };
   }
@@ -250,11 +259,23 @@ export function createRelayerChain(p: RelayerChainParams): RelayerChain {
       return r.values?.[0] === true;
     },
     async walletNonceUsed(sender, nonce) {
-      const r = await view(p.vault, 'walletNonceUsed(address,uint256)', ['address', 'uint256'], [hex(sender), nonce], ['bool']);
+      const r = await view(
+        p.vault,
+        'walletNonceUsed(address,uint256)',
+        ['address', 'uint256'],
+        [hex(sender), nonce],
+        ['bool'],
+      );
       return r.values?.[0] === true;
     },
     async balanceOf(user, token) {
-      const r = await view(p.vault, 'balanceOf(address,address)', ['address', 'address'], [hex(user), hex(token)], ['uint256']);
+      const r = await view(
+        p.vault,
+        'balanceOf(address,address)',
+        ['address', 'address'],
+        [hex(user), hex(token)],
+        ['uint256'],
+      );
       return (r.values?.[0] as bigint | undefined) ?? 0n;
     },
     async headTime() {
@@ -274,10 +295,11 @@ export function createRelayerChain(p: RelayerChainParams): RelayerChain {
       return Boolean(info.id && info.blockNumber !== undefined);
     },
     openSession: (request, signature) =>
-      relaySession(OPEN, ['(address,address,address,uint256,uint256,uint256)', 'bytes'], [
-        messageTuple('OpenSession', request),
-        signature,
-      ]),
+      relaySession(
+        OPEN,
+        ['(address,address,address,uint256,uint256,uint256)', 'bytes'],
+        [messageTuple('OpenSession', request), signature],
+      ),
     closeSession: (request, signature) =>
       relaySession(CLOSE, ['(address,address,uint256)', 'bytes'], [messageTuple('CloseSession', request), signature]),
   };

@@ -25,7 +25,12 @@ import {
   type OpenSession,
 } from '../../lib/gifts/intents.js';
 import { recoverSignerNative } from '../../lib/gifts/recoverNative.js';
-import { type RelayIntentAnswer, type RelaySessionAnswer, type SignedGiftIntent, toWire } from '../../lib/protocol/gifts.js';
+import {
+  type RelayIntentAnswer,
+  type RelaySessionAnswer,
+  type SignedGiftIntent,
+  toWire,
+} from '../../lib/protocol/gifts.js';
 import type { Logger } from '../../lib/log.js';
 import type { GiftReceipt } from '../../lib/protocol/payloads.js';
 import { giftName } from '../chat/gifts.js';
@@ -111,7 +116,10 @@ export class Relayer {
   readonly o: RelayerOptions;
   readonly #separator: Uint8Array;
   readonly #sessions = new Map<string, Promise<SessionState | undefined>>();
-  readonly #gifts = new Map<string, Cached<{ token: string; price: bigint; enabled: boolean; name: string } | undefined>>();
+  readonly #gifts = new Map<
+    string,
+    Cached<{ token: string; price: bigint; enabled: boolean; name: string } | undefined>
+  >();
   readonly #broadcasters = new Map<string, Cached<boolean>>();
   /** Wallet intents' nonces in flight, per sender (the chain's bitmap does not know them yet). */
   readonly #walletNonces = new Map<string, Set<string>>();
@@ -186,7 +194,7 @@ export class Relayer {
     const viaSession = session !== undefined && session.viewer === intent.sender;
     // Forged, altered, or signed for another chain or vault: the digest recovers someone else.
     if (!viaSession && signer !== intent.sender)
-      fail('BAD_SIGNATURE', 'the signature is not the sender\'s nor one of its sessions\'');
+      fail('BAD_SIGNATURE', "the signature is not the sender's nor one of its sessions'");
     const known = this.p.store.byHash(intentHash);
     if (known) fail('INTENT_REPLAYED', 'this intent was submitted already', { intentHash, status: known.status });
     if (!broadcaster) fail('NOT_BROADCASTER', `${intent.broadcaster} is not a broadcaster`);
@@ -224,7 +232,8 @@ export class Relayer {
         nextNonce: s.nextNonce.toString(),
       });
     const left = s.cap - s.committed;
-    if (total > left) fail('INTENT_OVER_CAP', `the session has ${left} left, net of gifts in flight`, { left: left.toString() });
+    if (total > left)
+      fail('INTENT_OVER_CAP', `the session has ${left} left, net of gifts in flight`, { left: left.toString() });
   }
 
   /** A wallet-signed intent's checks: unused nonce, the balance net of its gifts in flight. Returns the synchronous part. */
@@ -291,7 +300,14 @@ export class Relayer {
           finality: 'sent',
           intentHash,
         };
-        const msg = this.p.rooms.post(room, 'gift', intent.sender, handle, `${handle ?? intent.sender} sent ${intent.quantity} × ${name}`, receipt);
+        const msg = this.p.rooms.post(
+          room,
+          'gift',
+          intent.sender,
+          handle,
+          `${handle ?? intent.sender} sent ${intent.quantity} × ${name}`,
+          receipt,
+        );
         this.p.store.setMessage(id, msg.id);
       }
       return this.p.store.byHash(intentHash)!;
@@ -306,14 +322,25 @@ export class Relayer {
   }
 
   #answer(r: IntentRow): RelayIntentAnswer {
-    return { intentHash: r.intent_hash, status: r.status, reason: r.reason, txId: r.tx_id, blockNumber: r.block_number };
+    return {
+      intentHash: r.intent_hash,
+      status: r.status,
+      reason: r.reason,
+      txId: r.tx_id,
+      blockNumber: r.block_number,
+    };
   }
 
   // ------------------------------------------------------------------ sessions
 
   /** Relays a viewer's signed OpenSession and answers once it is in a block. */
   async openSession(request: OpenSession, signature: string): Promise<RelaySessionAnswer> {
-    this.#checkRequest(typedDigest(giftVaultDomain(this.p.chainId, this.p.vault), 'OpenSession', request), signature, request.viewer, request.deadline);
+    this.#checkRequest(
+      typedDigest(giftVaultDomain(this.p.chainId, this.p.vault), 'OpenSession', request),
+      signature,
+      request.viewer,
+      request.deadline,
+    );
     const r = await this.#relay(() => this.p.chain.openSession(request, signature));
     this.#sessions.delete(request.sessionKey);
     return { sessionKey: request.sessionKey, ...r };
@@ -321,16 +348,24 @@ export class Relayer {
 
   /** Relays a viewer's signed CloseSession; the relayer refuses the session's intents from now on. */
   async closeSession(request: CloseSession, signature: string): Promise<RelaySessionAnswer> {
-    this.#checkRequest(typedDigest(giftVaultDomain(this.p.chainId, this.p.vault), 'CloseSession', request), signature, request.viewer, request.deadline);
+    this.#checkRequest(
+      typedDigest(giftVaultDomain(this.p.chainId, this.p.vault), 'CloseSession', request),
+      signature,
+      request.viewer,
+      request.deadline,
+    );
     const s = await this.#session(request.sessionKey);
     if (!s || s.viewer !== request.viewer) fail('SESSION_UNKNOWN', 'the viewer has no session with this key');
     s!.closed = true;
-    return { sessionKey: request.sessionKey, ...(await this.#relay(() => this.p.chain.closeSession(request, signature))) };
+    return {
+      sessionKey: request.sessionKey,
+      ...(await this.#relay(() => this.p.chain.closeSession(request, signature))),
+    };
   }
 
   #checkRequest(digest: Uint8Array, signature: string, viewer: string, deadline: bigint): void {
     if (recoverSigner(digest, signature) !== viewer) fail('BAD_SIGNATURE', 'the request is not signed by the viewer');
-    if (deadline < BigInt(Math.floor(this.p.now() / 1000))) fail('SIGNATURE_EXPIRED', 'the request\'s deadline passed');
+    if (deadline < BigInt(Math.floor(this.p.now() / 1000))) fail('SIGNATURE_EXPIRED', "the request's deadline passed");
   }
 
   async #relay<T>(fn: () => Promise<T>): Promise<T> {
@@ -352,7 +387,10 @@ export class Relayer {
       p = this.#loadSession(key);
       this.#sessions.set(key, p);
       // An unknown key is not remembered: the session may be opened a moment later.
-      p.then((s) => s ?? this.#sessions.delete(key), () => this.#sessions.delete(key));
+      p.then(
+        (s) => s ?? this.#sessions.delete(key),
+        () => this.#sessions.delete(key),
+      );
       return p;
     }
     return cached!.then(async (s) => {
@@ -442,7 +480,12 @@ export class Relayer {
     const batch = rows.map((r) => ({ intent: parseStored(r.intent), signature: r.signature }));
     const { txId, tx } = await this.p.chain.buildSettle(batch);
     // Written before the broadcast: a crash right after it still knows which transaction carries them.
-    const id = this.p.store.insertBatch(txId, tx, this.p.now(), rows.map((r) => r.id));
+    const id = this.p.store.insertBatch(
+      txId,
+      tx,
+      this.p.now(),
+      rows.map((r) => r.id),
+    );
     this.counts.batches++;
     const sent = await this.p.chain.broadcast(tx).catch((e: unknown) => ({ ok: false, code: describeError(e) }));
     if (!sent.ok) {
@@ -481,7 +524,8 @@ export class Relayer {
     if (o.result !== 'SUCCESS') {
       this.p.store.transaction(() => {
         this.p.store.setBatch(b.id, 'failed', o.blockNumber);
-        for (const r of rows) this.#setStatus(r, { status: 'failed', reason: `TxFailed:${o.result}`, blockNumber: o.blockNumber });
+        for (const r of rows)
+          this.#setStatus(r, { status: 'failed', reason: `TxFailed:${o.result}`, blockNumber: o.blockNumber });
       });
       return;
     }
@@ -509,16 +553,27 @@ export class Relayer {
   }
 
   /** An intent the vault calls replayed: the earlier batch that settled it is its settlement. */
-  #replayed(r: IntentRow, b: BatchRow, o: TxOutcome, earlier: { batch: BatchRow; outcome: TxOutcome | undefined }[]): void {
+  #replayed(
+    r: IntentRow,
+    b: BatchRow,
+    o: TxOutcome,
+    earlier: { batch: BatchRow; outcome: TxOutcome | undefined }[],
+  ): void {
     for (const { batch, outcome } of earlier) {
-      if (!outcome || outcome.result !== 'SUCCESS') continue;
+      if (outcome?.result !== 'SUCCESS') continue;
       const { relayed, skipped } = outcomesOf(outcome);
       const why = skipped.get(r.intent_hash);
       if (relayed.has(r.intent_hash) || (why !== undefined && why !== 'Replayed')) {
         // That batch is followed again to finality (it may have been written off as vanished).
-        if (batch.status !== 'confirmed' && batch.status !== 'final') this.p.store.setBatch(batch.id, 'confirmed', outcome.blockNumber);
+        if (batch.status !== 'confirmed' && batch.status !== 'final')
+          this.p.store.setBatch(batch.id, 'confirmed', outcome.blockNumber);
         if (relayed.has(r.intent_hash))
-          this.#setStatus(r, { status: 'confirmed', txId: batch.tx_id, blockNumber: outcome.blockNumber, batchId: batch.id });
+          this.#setStatus(r, {
+            status: 'confirmed',
+            txId: batch.tx_id,
+            blockNumber: outcome.blockNumber,
+            batchId: batch.id,
+          });
         else this.#failed(r, why!, batch, outcome);
         return;
       }
@@ -536,7 +591,8 @@ export class Relayer {
   #vanish(b: Pick<BatchRow, 'id' | 'tx_id'>): void {
     this.p.store.transaction(() => {
       this.p.store.setBatch(b.id, 'vanished', null);
-      for (const r of this.p.store.intentsOf(b.id)) if (r.status === 'sent' || r.status === 'confirmed') this.#requeue(r);
+      for (const r of this.p.store.intentsOf(b.id))
+        if (r.status === 'sent' || r.status === 'confirmed') this.#requeue(r);
     });
     this.counts.resubmitted++;
     this.p.log.info('relayer: batch vanished, its intents are queued again', { tx_id: b.tx_id });
@@ -557,7 +613,8 @@ export class Relayer {
   #final(b: BatchRow, blockNumber: number): void {
     this.p.store.transaction(() => {
       this.p.store.setBatch(b.id, 'final', blockNumber);
-      for (const r of this.p.store.intentsOf(b.id)) if (r.status === 'confirmed') this.#setStatus(r, { status: 'final' });
+      for (const r of this.p.store.intentsOf(b.id))
+        if (r.status === 'confirmed') this.#setStatus(r, { status: 'final' });
     });
   }
 

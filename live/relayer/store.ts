@@ -41,7 +41,10 @@ export interface BatchRow {
   created_at: number;
 }
 
-export type NewIntent = Omit<IntentRow, 'id' | 'status' | 'reason' | 'batch_id' | 'tx_id' | 'block_number' | 'attempts'>;
+export type NewIntent = Omit<
+  IntentRow,
+  'id' | 'status' | 'reason' | 'batch_id' | 'tx_id' | 'block_number' | 'attempts'
+>;
 
 export interface RelayerStore {
   /** Runs `fn` atomically with the other live stores (never pass an async callback). */
@@ -62,7 +65,13 @@ export interface RelayerStore {
   batchesOf(intentId: number): BatchRow[];
   setIntent(
     id: number,
-    to: { status: RelayStatus; reason?: string | null; txId?: string | null; blockNumber?: number | null; batchId?: number | null },
+    to: {
+      status: RelayStatus;
+      reason?: string | null;
+      txId?: string | null;
+      blockNumber?: number | null;
+      batchId?: number | null;
+    },
   ): void;
   /** A session's intents that did not fail, and the highest nonce of any of its intents. */
   sessionIntents(sessionKey: string): IntentRow[];

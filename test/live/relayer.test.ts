@@ -23,7 +23,16 @@ import { toWire } from '../../lib/protocol/gifts.js';
 import { call, send, TRX_ADDRESS } from '../helpers/contracts.js';
 import { tre, waitFor } from '../helpers/devnet.js';
 import { fullNodeClient } from '../helpers/indexer.js';
-import { api, type ChainFixture, type LiveFixture, type Msg, signIn, startChain, startLive, WsClient } from '../helpers/live.js';
+import {
+  api,
+  type ChainFixture,
+  type LiveFixture,
+  type Msg,
+  signIn,
+  startChain,
+  startLive,
+  WsClient,
+} from '../helpers/live.js';
 
 const SUN = 1_000_000n;
 const PRICE = 10n * SUN;
@@ -126,7 +135,11 @@ describe('live: the gift relayer', function () {
     assert.equal(r.status, 202, JSON.stringify(r.body));
     assert.equal(r.body.status, 'sent');
     const hash = r.body.intentHash as string;
-    const sent = await viewer.take((m) => m.type === 'message' && m.gift?.intentHash === hash, 5000, 'the sent receipt');
+    const sent = await viewer.take(
+      (m) => m.type === 'message' && m.gift?.intentHash === hash,
+      5000,
+      'the sent receipt',
+    );
     assert.equal(sent.gift.finality, 'sent');
     assert.equal(sent.gift.txId, null);
     assert.equal(sent.gift.total, PRICE.toString());
@@ -164,8 +177,16 @@ describe('live: the gift relayer', function () {
       assert.ok(r.status >= 400);
     };
     await refused(ok, signed(ok, generateSessionKey().privateKey), 'BAD_SIGNATURE');
-    await refused(ok, signed(ok, s.key, giftVaultDomain(chain.devnet.chain.chainId + 1n, chain.sys.vault)), 'BAD_SIGNATURE');
-    await refused(ok, signed(ok, s.key, giftVaultDomain(chain.devnet.chain.chainId, chain.sys.profiles)), 'BAD_SIGNATURE');
+    await refused(
+      ok,
+      signed(ok, s.key, giftVaultDomain(chain.devnet.chain.chainId + 1n, chain.sys.vault)),
+      'BAD_SIGNATURE',
+    );
+    await refused(
+      ok,
+      signed(ok, s.key, giftVaultDomain(chain.devnet.chain.chainId, chain.sys.profiles)),
+      'BAD_SIGNATURE',
+    );
     // Altered after signing (the relayer would be the one to try): the digest no longer matches.
     await refused({ ...ok, maxTotal: 2n * PRICE, quantity: 2n }, okSig, 'BAD_SIGNATURE');
     await refused({ ...ok, broadcaster: chain.addr.carol }, okSig, 'BAD_SIGNATURE');
@@ -175,7 +196,10 @@ describe('live: the gift relayer', function () {
     await refused(gap, signed(gap, s.key), 'INTENT_NONCE_GAP');
     const cheap = intent(0n, { maxTotal: PRICE - 1n });
     await refused(cheap, signed(cheap, s.key), 'INTENT_TERMS_CHANGED');
-    const malformed = await api(fx, 'POST', '/api/relay/intents', { intent: { ...toWire(ok), nonce: '-1' }, signature: okSig });
+    const malformed = await api(fx, 'POST', '/api/relay/intents', {
+      intent: { ...toWire(ok), nonce: '-1' },
+      signature: okSig,
+    });
     assert.equal(malformed.body.error?.code, 'BAD_REQUEST');
 
     assert.equal((await submit(ok, okSig)).status, 202);
@@ -194,7 +218,10 @@ describe('live: the gift relayer', function () {
     const i = intent(0n);
     const sig = signed(i, s.key);
     const altered = { ...i, broadcaster: chain.addr.carol };
-    const r = await send(chain.devnet, fullNodeClient(chain.devnet, 0), chain.sys.vault, SETTLE, [[intentTuple(altered)], [sig]]);
+    const r = await send(chain.devnet, fullNodeClient(chain.devnet, 0), chain.sys.vault, SETTLE, [
+      [intentTuple(altered)],
+      [sig],
+    ]);
     const skip = r.events.find((e) => e.name === 'IntentSkipped');
     assert.equal(SKIP_REASONS[Number(skip?.args.reason)], 'BadSignature');
     assert.ok(!r.events.some((e) => e.name === 'GiftSent'));
