@@ -39,6 +39,8 @@ import { createSqliteStreamStore } from './streams/store.js';
 import { createRelay, type Relay } from './relay/service.js';
 import { createRelayRoutes } from './relay/routes.js';
 import { createSqliteRelayStore } from './relay/store.js';
+import { createRelayer, type RelayerConfig, type RelayerService } from './relayer/index.js';
+import { createSqliteRelayerStore } from './relayer/store.js';
 
 export interface LiveServiceParams {
   /** The media backend (embedded or Livepeer); closed with the service. */
@@ -59,6 +61,8 @@ export interface LiveServiceParams {
   now?: () => number;
   /** What the hub fans room and account frames out through (default: in-process, live/chat/bus.ts). */
   bus?: Bus;
+  /** Run the gift relayer (live/relayer) with this key and vault, serving /api/relayer/*. */
+  relayer?: RelayerConfig;
 }
 
 export interface LiveService {
@@ -75,6 +79,8 @@ export interface LiveService {
   tracker?: Tracker;
   /** Relay reports of peer-to-peer HLS (/api/relay/*): peer id bindings and both sides' claims. */
   relay: Relay;
+  /** The gift relayer, once started (absent without `relayer` in the parameters). */
+  relayer?: Promise<RelayerService>;
   /** Serves the HTTP routes; false (response untouched) when the request is not one of them. */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   /** Takes a WebSocket upgrade at /ws (and /tracker); false (socket untouched) for other paths. */
@@ -188,6 +194,29 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   matcher.register(hub);
   hub.on('ping', (c, m) => c.send({ type: 'pong', ...(m.id !== undefined ? { id: m.id } : {}), at: now() }));
 
+  const relayStore = createSqliteRelayerStore(db);
+  let relayer: Promise<RelayerService> | undefined;
+  const startRelayer = (c: RelayerConfig): Promise<RelayerService> => {
+    const p = createRelayer({
+      config: c,
+      db,
+      rooms,
+      streams,
+      directory,
+      nodeUrl: config.nodeUrl,
+      chainId: resolveChainId,
+      log,
+      now,
+    });
+    // Started again by the next request after a failure (the node was down, say).
+    p.catch((e: unknown) => {
+      log.error('relayer did not start', { error: describeError(e) });
+      if (relayer === p) relayer = undefined;
+    });
+    return p;
+  };
+  if (params.relayer) relayer = startRelayer(params.relayer);
+
   let gifts: GiftReceipts | undefined;
   if (params.giftReceipts !== false) {
     gifts = new GiftReceipts({
@@ -198,6 +227,8 @@ export function createLiveService(params: LiveServiceParams): LiveService {
       rooms,
       pollMs: config.giftPollMs,
       log,
+      // The relayer posts its own gifts (sent -> confirmed -> final): the indexer's copies of them are left out.
+      skip: (txId) => relayStore.isBatchTx(txId),
     });
     if (params.recheckGiftReceipts) gifts.recheckAll();
     gifts.start();
@@ -232,7 +263,10 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     if ((req.method !== 'POST' && req.method !== 'PATCH') || !pathname.startsWith('/api/')) return;
     const ip = clientIp(req);
     const t = now();
-    const checks: [string, number][] = [[`w:${ip}`, config.httpWritesPerMinute]];
+    const checks: [string, number][] =
+      pathname === '/api/relayer/intents'
+        ? [[`r:${ip}`, config.relayIntentsPerMinute]]
+        : [[`w:${ip}`, config.httpWritesPerMinute]];
     if (pathname === '/api/auth/nonce') checks.push([`n:${ip}`, config.noncesPerMinute]);
     for (const [key, limit] of checks) {
       const wait = httpLimiter.take(key, limit, 60_000, t);
@@ -305,6 +339,14 @@ export function createLiveService(params: LiveServiceParams): LiveService {
       )
         return await streamRoutes(req, res, url);
       if (url.pathname.startsWith('/api/relay/')) return await relayRoutes(req, res, url);
+      if (url.pathname.startsWith('/api/relayer/')) {
+        if (!params.relayer) throw new LiveError('RELAYER_UNAVAILABLE', 'no relayer runs here');
+        relayer ??= startRelayer(params.relayer);
+        const r = await relayer.catch((e: unknown) => {
+          throw new LiveError('RELAYER_UNAVAILABLE', 'the relayer is not running', {}, { cause: e });
+        });
+        if (await r.handle(req, res, url)) return true;
+      }
       if (url.pathname === '/api/live/metrics') {
         const text = metrics();
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': Buffer.byteLength(text) });
@@ -363,6 +405,9 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     matcher,
     relay,
     ...(gifts ? { gifts } : {}),
+    get relayer() {
+      return relayer;
+    },
     handle,
     ...(tracker ? { tracker } : {}),
     handleUpgrade: (req, socket, head) =>
@@ -376,6 +421,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
       closed = true;
       clearInterval(sweeper);
       storage.close();
+      await relayer?.then((r) => r.close()).catch(() => {});
       await gifts?.close();
       await tracker?.close();
       await hub.close();

@@ -208,6 +208,11 @@ async function inProcessFetch(api: IndexerApi, input: string | URL | Request, in
   return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
+/** The gift relayer's key: RELAYER_PRIVATE_KEY, else the devnet's platform account (dev account 0). */
+function relayerKey(env: NodeJS.ProcessEnv, devnet: Devnet | undefined): string | undefined {
+  return env.RELAYER_PRIVATE_KEY || devnet?.accounts[0]?.privateKey;
+}
+
 /** Starts every stage and serves them on one origin. */
 export async function startPlatform(opts: PlatformOptions = {}): Promise<Platform> {
   const env = opts.env ?? process.env;
@@ -323,6 +328,18 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       // Receipts the old index called final are final again only on the new index's word.
       recheckGiftReceipts: rebuilt,
       log: createLogger({ level, fields: { component: 'live' } }),
+      // The gift relayer pays for batches from the platform's account: the devnet's deployer, or
+      // RELAYER_PRIVATE_KEY on a public network (no relayer without it there).
+      ...(relayerKey(env, devnet)
+        ? {
+            relayer: {
+              privateKey: relayerKey(env, devnet)!,
+              vault: deployments.contracts.GiftVault.address,
+              ...(apiKey ? { apiKey } : {}),
+              ...(!devnet && env.INDEXER_SOLIDITY_URL ? { solidityUrl: env.INDEXER_SOLIDITY_URL } : {}),
+            },
+          }
+        : {}),
     });
     closers.push(() => live.close());
     const config = webConfig(deployments, env);

@@ -54,6 +54,26 @@ export const liveErrorCode = z.enum([
   'STORAGE_FULL',
   'PEER_ID_TAKEN',
   'PEER_NOT_BOUND',
+  // The gift relayer (POST /api/relay/*): why it refused a session request or a signed intent.
+  'RELAYER_UNAVAILABLE',
+  'BAD_SIGNATURE',
+  'SIGNATURE_EXPIRED',
+  'SESSION_UNKNOWN',
+  'SESSION_ENDED',
+  'SESSION_REFUSED',
+  'INTENT_REPLAYED',
+  'INTENT_NONCE_USED',
+  'INTENT_NONCE_GAP',
+  'INTENT_EXPIRED',
+  'INTENT_OVER_CAP',
+  'INTENT_WRONG_TOKEN',
+  'INTENT_TERMS_CHANGED',
+  'INTENT_UNKNOWN_GIFT',
+  'INTENT_GIFT_DISABLED',
+  'INTENT_INVALID_QUANTITY',
+  'INTENT_SELF_GIFT',
+  'INTENT_INSUFFICIENT_BALANCE',
+  'INTENT_NOT_FOUND',
 ]);
 export type LiveErrorCode = z.infer<typeof liveErrorCode>;
 

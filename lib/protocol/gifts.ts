@@ -58,3 +58,23 @@ export function toWire<T extends object>(message: T): { [K in keyof T]: string }
   for (const [k, v] of Object.entries(message)) out[k as keyof T] = typeof v === 'bigint' ? v.toString() : String(v);
   return out;
 }
+
+/** A relayed gift's state, as `GET /api/relayer/intents/:hash` and the chat receipt report it. */
+export const relayStatus = z.enum(['sent', 'confirmed', 'final', 'failed']);
+export type RelayStatus = z.infer<typeof relayStatus>;
+
+/** `POST /api/relayer/intents` (202) and `GET /api/relayer/intents/:hash`: where an accepted intent is. */
+export const relayIntentAnswer = z.object({
+  intentHash: z.string(),
+  status: relayStatus,
+  /** Why it failed (an IntentSkipped reason or `TxFailed:<result>`). */
+  reason: z.string().nullable(),
+  /** The settling (or last tried) transaction. */
+  txId: z.string().nullable(),
+  blockNumber: z.number().nullable(),
+});
+export type RelayIntentAnswer = z.infer<typeof relayIntentAnswer>;
+
+/** `POST /api/relayer/sessions` and `/api/relayer/sessions/close`: the relayed transaction, once in a block. */
+export const relaySessionAnswer = z.object({ sessionKey: z.string(), txId: z.string(), blockNumber: z.number() });
+export type RelaySessionAnswer = z.infer<typeof relaySessionAnswer>;

@@ -6,9 +6,10 @@ import { z } from 'zod';
 
 /** A gift receipt: the `gift` of a `kind: "gift"` chat message, updated by `message.update`. */
 export const giftReceipt = z.object({
-  txId: z.string(),
-  logIndex: z.number(),
-  blockNumber: z.number(),
+  /** The transaction (null while a relayed gift waits for its batch). */
+  txId: z.string().nullable(),
+  logIndex: z.number().nullable(),
+  blockNumber: z.number().nullable(),
   sender: z.string(),
   senderHandle: z.string().nullable(),
   broadcaster: z.string(),
@@ -20,8 +21,17 @@ export const giftReceipt = z.object({
   token: z.string(),
   /** The amount paid, in the token's smallest unit (a decimal string: amounts are never JS numbers). */
   total: z.string(),
-  /** `pending` until the indexer's solidified block passes it; `dropped` when a reorg took it back. */
-  finality: z.enum(['pending', 'final', 'dropped']),
+  /**
+   * A gift sent on chain (from the indexer): `pending` until the solidified block passes it,
+   * `final`, or `dropped` when a reorg took it back. A relayed gift (a signed intent, with
+   * `intentHash`): `sent` once the relayer stored it, `confirmed` when its batch is in a block,
+   * `final` once solidified, or `failed` with `reason`.
+   */
+  finality: z.enum(['pending', 'final', 'dropped', 'sent', 'confirmed', 'failed']),
+  /** A relayed gift's intent digest (lib/gifts/intents.ts). */
+  intentHash: z.string().optional(),
+  /** Why a relayed gift failed: an IntentSkipped reason (lib/gifts/intents.ts SKIP_REASONS) or `TxFailed:<result>`. */
+  reason: z.string().optional(),
 });
 export type GiftReceipt = z.infer<typeof giftReceipt>;
 

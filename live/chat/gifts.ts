@@ -23,6 +23,8 @@ export interface GiftReceiptsParams {
   rooms: Rooms;
   pollMs: number;
   log: Logger;
+  /** Gifts of these transactions are posted by someone else (the relayer's batches). */
+  skip?: (txId: string) => boolean;
 }
 
 /** The gift's display name from its catalog uri: JSON (or a data: URI of JSON) with `name`, else the string itself. */
@@ -140,6 +142,7 @@ export class GiftReceipts {
       // A streamId is a tag anyone can put on a gift: only gifts to the stream's owner belong in its room.
       const stream = this.p.streams.find(streamId);
       if (!stream || stream.owner !== g.broadcaster) return;
+      if (this.p.skip?.(g.txId)) return;
       const known = this.p.store.find(g.txId, g.logIndex);
       if (g.removed) {
         // A reorg took it back: the badge says so at once (the transaction may come back in a new block).

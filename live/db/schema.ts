@@ -225,3 +225,74 @@ export const liveRelayReports = sqliteTable(
   },
   (t) => [index('live_relay_reports_at').on(t.at)],
 );
+
+/**
+ * Gift intents the relayer accepted (live/relayer): stored before the client hears "accepted", so
+ * a crash loses none. `status` goes sent -> confirmed (its GiftSent is in a block) -> final
+ * (solidified), or failed with `reason` (an IntentSkipped reason, or the batch transaction's
+ * failure). `batch_id` is the batch now carrying it (null: waiting for one).
+ */
+export const liveRelayIntents = sqliteTable(
+  'live_relay_intents',
+  {
+    /** Acceptance order, which is also each session's nonce order: batches take intents by id. */
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The intent's TIP-712 digest (0x + hex), GiftRelayed's and IntentSkipped's `intentHash`. */
+    intentHash: text('intent_hash').notNull().unique(),
+    sender: text('sender').notNull(),
+    /** The session key that signed it, or the sender's wallet. */
+    signer: text('signer').notNull(),
+    /** The session key (null: a wallet-signed intent). */
+    sessionKey: text('session_key'),
+    nonce: text('nonce').notNull(),
+    /** The intent in its wire form (JSON, lib/protocol/gifts.ts) and its signature, as received. */
+    intent: text('intent').notNull(),
+    signature: text('signature').notNull(),
+    /** What it costs at the price checked when it was accepted (base units, decimal). */
+    total: text('total').notNull(),
+    status: text('status', { enum: ['sent', 'confirmed', 'final', 'failed'] }).notNull(),
+    reason: text('reason'),
+    batchId: integer('batch_id'),
+    /** The transaction that settled it (or last tried to). */
+    txId: text('tx_id'),
+    blockNumber: integer('block_number'),
+    /** Its receipt in the stream's chat (null: no live stream of the broadcaster). */
+    messageId: integer('message_id'),
+    /** How many batches carried it (NonceGap puts an intent back in the queue). */
+    attempts: integer('attempts').notNull().default(0),
+    acceptedAt: integer('accepted_at').notNull(),
+  },
+  (t) => [
+    index('live_relay_intents_queue').on(t.status, t.batchId, t.id),
+    index('live_relay_intents_session').on(t.sessionKey),
+  ],
+);
+
+/**
+ * The relayer's settleGifts transactions, written before each is broadcast (a crash after the
+ * broadcast still knows its id). `status`: pending (broadcast, not yet seen in a block), confirmed,
+ * final, vanished (never landed, or a reorg took it out: its intents were queued again), failed.
+ */
+export const liveRelayBatches = sqliteTable(
+  'live_relay_batches',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    txId: text('tx_id').notNull().unique(),
+    /** The signed transaction (JSON), broadcast again after a restart. */
+    tx: text('tx').notNull(),
+    status: text('status', { enum: ['pending', 'confirmed', 'final', 'vanished', 'failed'] }).notNull(),
+    blockNumber: integer('block_number'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('live_relay_batches_status').on(t.status)],
+);
+
+/** Which batches carried which intent (a resubmitted intent is in several: a Replayed skip is resolved by the earlier ones). */
+export const liveRelayBatchIntents = sqliteTable(
+  'live_relay_batch_intents',
+  {
+    batchId: integer('batch_id').notNull(),
+    intentId: integer('intent_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.batchId, t.intentId] }), index('live_relay_batch_intents_intent').on(t.intentId)],
+);

@@ -92,6 +92,8 @@ export interface LiveConfig {
    */
   httpWritesPerMinute: number;
   noncesPerMinute: number;
+  /** Per client IP, per minute: gift intents to the relayer, counted apart from other writes (one tap each). LIVE_RELAY_INTENTS_PER_MIN. */
+  relayIntentsPerMinute: number;
 }
 
 /** Overrides of the configuration; chat limits may be given in part. */
@@ -209,6 +211,7 @@ export function loadLiveConfig(overrides: LiveConfigOverrides = {}, env: Env = p
     chat: { ...DEFAULT_CHAT_LIMITS, ...overrides.chat },
     httpWritesPerMinute: overrides.httpWritesPerMinute ?? intFrom(env, 'LIVE_HTTP_WRITES_PER_MIN', 120, 1),
     noncesPerMinute: overrides.noncesPerMinute ?? intFrom(env, 'LIVE_NONCES_PER_MIN', 30, 1),
+    relayIntentsPerMinute: overrides.relayIntentsPerMinute ?? intFrom(env, 'LIVE_RELAY_INTENTS_PER_MIN', 1200, 1),
   };
   if (cfg.sessionMaxMs < cfg.sessionTtlMs)
     throw new FatalError('LIVE_SESSION_MAX_S must be at least LIVE_SESSION_TTL_S');
