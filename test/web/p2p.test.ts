@@ -66,6 +66,9 @@ describe('web: peer-to-peer HLS through the platform’s tracker (Chromium)', fu
         webDist: web.dir,
         env: {},
         log: () => {},
+        // Stream 1 is the fake camera's: the demo broadcast would take it back (it reconnects
+        // after a replaced session) and run a second 720p encoder and ladder beside Chromium.
+        demo: false,
       }),
       launchBrowser(),
     ]);
