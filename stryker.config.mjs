@@ -12,7 +12,7 @@ const slug = name.replace(/\//g, '-');
 export default {
   testRunner: 'mocha',
   plugins: ['@stryker-mutator/mocha-runner'],
-  // the tests are TypeScript run through tsx, as in .mocharc.json; Stryker runs mocha in its child
+  // the tests are TypeScript run through tsx, as in .mocharc.cjs; Stryker runs mocha in its child
   testRunnerNodeArgs: ['--import', 'tsx'],
   mochaOptions: { spec: area.tests, 'no-config': true, 'no-package': true },
   // STRYKER_MUTATE (comma-separated globs) narrows an area, e.g. to one file while writing its tests

@@ -1,9 +1,9 @@
 /**
- * Mocha's global setup (.mocharc.json `require`): builds the current web/src once for the whole
+ * Mocha's global setup (.mocharc.cjs `require`): builds the current web/src once for the whole
  * run, into a temp folder named by BLIVE_TEST_WEB_DIST, which the browser tests serve (read only)
  * instead of each building its own (see webAppDist in webApp.ts). Run alone, a test builds its own.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildWebApp } from './webApp.js';
@@ -19,3 +19,25 @@ export async function mochaGlobalSetup(): Promise<void> {
 export function mochaGlobalTeardown(): void {
   if (dir) rmSync(dir, { recursive: true, force: true });
 }
+
+/**
+ * With BLIVE_TEST_TIMES=<file>, each test file's wall time (ms) is appended to that file as
+ * `<ms> <path>` (root hooks run once per file in parallel mode): what orders .mocharc.cjs's list.
+ */
+const timesFile = process.env.BLIVE_TEST_TIMES;
+let fileStart = 0;
+export const mochaHooks = timesFile
+  ? {
+      beforeAll(): void {
+        fileStart = performance.now();
+      },
+      afterAll(this: Mocha.Context): void {
+        const file = this.test?.parent?.suites[0]?.file;
+        if (file)
+          appendFileSync(
+            timesFile,
+            `${Math.round(performance.now() - fileStart)} ${path.relative(process.cwd(), file)}\n`,
+          );
+      },
+    }
+  : {};

@@ -736,6 +736,8 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
         result: { result: true },
         transaction: { txID: 'ab'.repeat(32), raw_data: { expiration: 1 }, raw_data_hex: '0a'.repeat(150) },
       }));
+      // A contract that shares no energy: the caller pays all of it.
+      routes.set('POST /chain/wallet/getcontract', () => ({ consume_user_resource_percent: 100 }));
       routes.set('POST /chain/wallet/getaccountresource', () => ({ freeNetLimit: 600, freeNetUsed: 600 }));
       routes.set('POST /chain/wallet/getaccount', () => ({ balance: 1_000_000 })); // 1 TRX: too little
       const t = new T.TxTracker();
