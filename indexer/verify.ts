@@ -218,6 +218,10 @@ async function buildChecks(conn: SqlConnection, d: Deployment): Promise<Check[]>
     });
   }
 
+  /** A GiftVault setting as the handlers last stored it (contract_state), as decimal text. */
+  const vaultSetting = async (key: string) =>
+    (await one<{ value: string }>("SELECT value FROM contract_state WHERE contract = 'GiftVault' AND key = ?", key))
+      ?.value;
   view({
     what: 'GiftVault.holdPeriod()',
     contract: vault,
@@ -225,21 +229,11 @@ async function buildChecks(conn: SqlConnection, d: Deployment): Promise<Check[]>
     types: [],
     values: [],
     outputs: ['uint256'],
-    indexed: async () =>
-      text(
-        (
-          await one<{ value: string }>(
-            "SELECT value FROM contract_state WHERE contract = 'GiftVault' AND key = 'holdPeriod'",
-          )
-        )?.value,
-      ),
+    indexed: async () => text(await vaultSetting('holdPeriod')),
   });
 
   // The constructor sets the first grace without an event: it can be compared once one was announced.
-  const grace = await one<{ value: string }>(
-    "SELECT value FROM contract_state WHERE contract = 'GiftVault' AND key = 'sessionGrace'",
-  );
-  if (grace)
+  if ((await vaultSetting('sessionGrace')) !== undefined)
     view({
       what: 'GiftVault.sessionGrace()',
       contract: vault,
@@ -247,14 +241,7 @@ async function buildChecks(conn: SqlConnection, d: Deployment): Promise<Check[]>
       types: [],
       values: [],
       outputs: ['uint256'],
-      indexed: async () =>
-        text(
-          (
-            await one<{ value: string }>(
-              "SELECT value FROM contract_state WHERE contract = 'GiftVault' AND key = 'sessionGrace'",
-            )
-          )?.value,
-        ),
+      indexed: async () => text(await vaultSetting('sessionGrace')),
     });
 
   for (const key of await pluck('SELECT session_key FROM gift_sessions ORDER BY session_key')) {
