@@ -5,7 +5,7 @@
  * (`request({method: 'eth_requestAccounts' | 'tron_requestAccounts'})`, `on`/`removeListener`),
  * the legacy `window.tronLink` and `window.tronWeb`, all backed by a real TronWeb holding a devnet
  * key and talking to the page's own `/chain`. The real TronLink adapter of the web app connects to
- * it, signs messages (`signMessageV2`) and transactions with it.
+ * it, signs messages (`signMessageV2`), TIP-712 messages (`_signTypedData`) and transactions with it.
  *
  * Like the extension it remembers that the site was authorised (localStorage), so a reload keeps
  * the wallet connected. The test drives it through `window.__fakeTronLink` (see `FakeTronLinkControl`):
@@ -59,6 +59,7 @@ function install(privateKey: string, address: string): void {
   const trx = tronWeb.trx;
   trx.sign = gate('sign', trx.sign.bind(trx));
   trx.signMessageV2 = gate('signMessageV2', trx.signMessageV2.bind(trx));
+  trx._signTypedData = gate('_signTypedData', trx._signTypedData.bind(trx));
 
   const listeners: Record<string, ((...a: unknown[]) => void)[]> = {};
   let authorised = localStorage.getItem(AUTH) === '1';

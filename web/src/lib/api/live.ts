@@ -21,6 +21,7 @@ import type {
   VerifyAnswer,
 } from '../../../../lib/protocol/http.js';
 import type { DirectMessage } from '../../../../lib/protocol/payloads.js';
+import type { RelayIntentAnswer, RelaySessionAnswer } from '../../../../lib/protocol/gifts.js';
 import type { RelayPeerAnswer, RelayReportAnswer, RelayReportBody } from '../../../../lib/protocol/relay.js';
 
 export class LiveError extends Error {
@@ -29,6 +30,8 @@ export class LiveError extends Error {
     readonly code: string,
     readonly status: number,
     readonly retryAfterMs?: number,
+    /** The answer's other fields (e.g. `nextNonce` of INTENT_NONCE_USED). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -51,7 +54,7 @@ async function call<T>(method: string, path: string, body?: unknown, keepalive =
   }
   // A body that is not JSON (a proxy's 502 page) still becomes a LiveError below, from the status.
   const json = (await res.json().catch(() => null)) as
-    | ({ error?: { code: string; message: string; retryAfterMs?: number } } & T)
+    | ({ error?: { code: string; message: string; retryAfterMs?: number } & Record<string, unknown> } & T)
     | null;
   if (!res.ok) {
     const e = json?.error;
@@ -60,6 +63,7 @@ async function call<T>(method: string, path: string, body?: unknown, keepalive =
       e?.code ?? `HTTP_${res.status}`,
       res.status,
       e?.retryAfterMs,
+      e ?? {},
     );
   }
   return json as T;
@@ -117,4 +121,18 @@ export const relayApi = {
   /** What this peer gave to and received from each peer since its last report; `keepalive` as the page goes. */
   report: (body: RelayReportBody, keepalive = false) =>
     call<RelayReportAnswer>('POST', '/api/relay/report', body, keepalive),
+};
+
+/** The gift relayer (live/relayer): gasless sessions and signed gift intents, in their wire form (lib/protocol/gifts.ts). */
+export const relayerApi = {
+  /** Relays openSession (the wallet signed the OpenSession message); answers once it is in a block. */
+  openSession: (request: Record<string, string>, signature: string) =>
+    call<RelaySessionAnswer>('POST', '/api/relayer/sessions', { request, signature }),
+  closeSession: (request: Record<string, string>, signature: string) =>
+    call<RelaySessionAnswer>('POST', '/api/relayer/sessions/close', { request, signature }),
+  /** Hands a signed intent over: 202 once stored (`sent`). */
+  submit: (intent: Record<string, string>, signature: string) =>
+    call<RelayIntentAnswer>('POST', '/api/relayer/intents', { intent, signature }),
+  status: (intentHash: string) =>
+    call<RelayIntentAnswer>('GET', `/api/relayer/intents/${encodeURIComponent(intentHash)}`),
 };

@@ -10,6 +10,13 @@ import { getTronWeb } from './node.js';
 export type UnsignedTx = Record<string, unknown> & { txID: string; raw_data_hex: string };
 export type SignedTx = UnsignedTx & { signature: string[] };
 
+/** A TIP-712 message as TronWeb's `_signTypedData` takes it (lib/gifts/intents.ts tronWebTypedData). */
+export interface TypedData {
+  domain: Record<string, string>;
+  types: Record<string, { name: string; type: string }[]>;
+  value: Record<string, string>;
+}
+
 /** One connected wallet, whatever its kind. */
 export interface WalletConnection {
   id: string;
@@ -17,6 +24,11 @@ export interface WalletConnection {
   address: string;
   signTransaction(tx: UnsignedTx): Promise<SignedTx>;
   signMessage(message: string): Promise<string>;
+  /**
+   * Signs a TIP-712 message (TronWeb's `trx._signTypedData(domain, types, value)`); absent when the
+   * wallet cannot, and the app then keeps to transactions it signs one by one.
+   */
+  signTypedData?(typed: TypedData): Promise<string>;
   disconnect(): Promise<void>;
   /** The wallet's chain id (0x...), when it tells. */
   chainId(): Promise<string | null>;
@@ -194,6 +206,7 @@ export async function connectAdapter(option: WalletOption, silent = false): Prom
     address,
     signTransaction: (tx) => adapter.signTransaction(tx as never) as Promise<SignedTx>,
     signMessage: (m) => adapter.signMessage(m),
+    ...typedDataOf(adapter),
     disconnect: () => adapter.disconnect(),
     async chainId() {
       const n = (adapter as unknown as { network?: () => Promise<{ chainId: string }> }).network;
@@ -220,6 +233,13 @@ export async function connectAdapter(option: WalletOption, silent = false): Prom
   };
 }
 
+/** The adapter's typed-data signing, when it has it (TronLink's adapter: `_signTypedData({domain, types, message})`). */
+function typedDataOf(adapter: Adapter): Pick<WalletConnection, 'signTypedData'> {
+  const sign = (adapter as unknown as { _signTypedData?: (t: unknown) => Promise<string> })._signTypedData;
+  if (typeof sign !== 'function') return {};
+  return { signTypedData: (t) => sign.call(adapter, { domain: t.domain, types: t.types, message: t.value }) };
+}
+
 export interface DevAccount {
   address: string;
   privateKey: string;
@@ -242,6 +262,7 @@ export async function connectDevWallet(account: DevAccount): Promise<WalletConne
     address: account.address,
     signTransaction: (tx) => tw.trx.sign(tx as never, account.privateKey) as unknown as Promise<SignedTx>,
     signMessage: async (m) => tw.trx.signMessageV2(m, account.privateKey),
+    signTypedData: async (t) => tw.trx._signTypedData(t.domain, t.types, t.value, account.privateKey),
     disconnect: async () => {},
     chainId: async () => null,
     watch: () => () => {},
