@@ -196,6 +196,8 @@ export function createLiveService(params: LiveServiceParams): LiveService {
 
   const relayStore = createSqliteRelayerStore(db);
   let relayer: Promise<RelayerService> | undefined;
+  /** The started relayer, for /metrics. */
+  let relayerUp: RelayerService | undefined;
   const startRelayer = (c: RelayerConfig): Promise<RelayerService> => {
     const p = createRelayer({
       config: c,
@@ -209,6 +211,10 @@ export function createLiveService(params: LiveServiceParams): LiveService {
       now,
     });
     // Started again by the next request after a failure (the node was down, say).
+    p.then(
+      (r) => void (relayerUp = r),
+      () => {},
+    );
     p.catch((e: unknown) => {
       log.error('relayer did not start', { error: describeError(e) });
       if (relayer === p) relayer = undefined;
@@ -317,6 +323,22 @@ export function createLiveService(params: LiveServiceParams): LiveService {
         count(`SELECT count(*) FROM live_streams WHERE state = '${state}'`),
         'gauge',
         `{state="${state}"}`,
+      );
+    }
+    if (relayerUp) {
+      const c = relayerUp.relayer.counts;
+      const intents = 'Gift intents the relayer answered, by outcome.';
+      gauge('blive_relayer_intents_total', intents, c.accepted, 'counter', '{outcome="accepted"}');
+      gauge('blive_relayer_intents_total', intents, c.refused, 'counter', '{outcome="refused"}');
+      gauge('blive_relayer_batches_total', 'settleGifts transactions the relayer broadcast.', c.batches, 'counter');
+      const settled = 'Accepted intents that reached a state, by state.';
+      for (const status of ['confirmed', 'final', 'failed'] as const)
+        gauge('blive_relayer_settled_total', settled, c[status], 'counter', `{status="${status}"}`);
+      gauge(
+        'blive_relayer_resubmitted_total',
+        'Batches that vanished (not seen in time, or taken back by a reorg) and were queued again.',
+        c.resubmitted,
+        'counter',
       );
     }
     // Ids only grow: max(id) counts stored rows without a scan.

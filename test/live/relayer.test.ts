@@ -165,6 +165,12 @@ describe('live: the gift relayer', function () {
     assert.deepEqual([st.status, st.txId, st.reason], ['final', confirmed.gift.txId, null]);
     const [viewerAddr, , cap, spent, nextNonce] = await sessionOf(s.address);
     assert.deepEqual([viewerAddr, cap, spent, nextNonce], [chain.addr.bob, 20n * PRICE, PRICE, 1n]);
+    // The relayer's figures in the service's /metrics text: this first intent, accepted and final.
+    const metric = (line: string) => Number(fx.service.metrics().match(new RegExp(`^${line} (\\d+)$`, 'm'))?.[1]);
+    assert.equal(metric('blive_relayer_intents_total\\{outcome="accepted"\\}'), 1);
+    assert.equal(metric('blive_relayer_intents_total\\{outcome="refused"\\}'), 0);
+    assert.equal(metric('blive_relayer_settled_total\\{status="final"\\}'), 1);
+    assert.ok(metric('blive_relayer_batches_total') >= 1);
   });
 
   it('refuses forged, replayed, cross-chain, cross-vault, expired, over-cap, out-of-order and altered intents with their codes', async function () {
