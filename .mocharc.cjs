@@ -25,6 +25,9 @@ const SLOW_FIRST = [
   'test/platform/demo.test.ts',
   'test/indexer/verify.test.ts',
   'test/contracts/splitNotice.test.ts',
+  'test/web/oneTap.test.ts',
+  'test/web/loadErrors.test.ts',
+  'test/contracts/RewardPool.test.ts',
 ];
 // Measured alone, after the rest (.mocharc.solo.json): it measures resolution and bitrate.
 const SOLO = ['test/live/media/quality.test.ts'];
