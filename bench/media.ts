@@ -14,6 +14,10 @@
  *    its own 3-rung ladder; ffmpeg's `speed=` (1.0 = keeping up with real time), its CPU use, and
  *    what each broadcaster was sending meanwhile.
  *
+ * 4. WHEP capacity (bench/whepCapacity.ts): werift viewers added step by step to one server
+ *    process at 720p and 2.5 Mbit/s, the server's CPU per viewer and each viewer's bitrate, until
+ *    delivery degrades. BENCH_MEDIA=whep runs this section alone.
+ *
  * Env: BENCH_SAMPLES (default 100), BENCH_LADDERS (default 3), BENCH_SETTLE_MS (default 8000),
  * BENCH_WINDOW_MS (default 10000), BENCH_QUALITY_MS (default 20000), BENCH_VIEWERS (default 2),
  * BENCH_LADDER_SOURCE (camera, the default, or canvas).
@@ -25,6 +29,7 @@ import type { MediaStream as MediaStreamInfo } from '../live/streams/media/backe
 import { createEmbeddedBackend } from '../live/streams/media/embedded/backend.js';
 import { launchBrowser, localContext } from '../test/helpers/browser.js';
 import { type VideoSample, publishBusyCamera, startMediaServer, waitFor } from '../test/helpers/media.js';
+import { whepCapacity } from './whepCapacity.js';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
 const MAX_LADDERS = Number(process.env.BENCH_LADDERS ?? 3);
@@ -126,6 +131,10 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(' ')} (the machine is shared)`,
   );
+  if (process.env.BENCH_MEDIA === 'whep') {
+    await whepCapacity();
+    return;
+  }
   const server = await startMediaServer();
   const backend = createEmbeddedBackend({ publicBaseUrl: server.url, idleTimeoutMs: 5000 });
   server.backend = backend;
@@ -299,6 +308,7 @@ async function main(): Promise<void> {
     await backend.close();
     await server.close();
   }
+  await whepCapacity();
 }
 
 await main();

@@ -142,6 +142,25 @@ export interface PlaybackInfo {
   };
 }
 
+/**
+ * The embedded backend's WHEP answer (503) when WebRTC is at capacity, for the process or the
+ * stream, and the stream has an HLS ladder: the viewer plays `hlsUrl` instead (the web player
+ * moves to its HLS tier without showing an error). Without HLS the answer is `VIEWER_LIMIT`.
+ */
+export interface UseHlsAnswer {
+  readonly error: {
+    readonly code: typeof USE_HLS;
+    readonly message: string;
+    /** The stream's HLS master playlist (absolute URL). */
+    readonly hlsUrl: string;
+    /** Which cap was reached: WHEP viewers of the whole process, or of this stream. */
+    readonly limit: 'process' | 'stream';
+  };
+}
+
+/** The code of `UseHlsAnswer`. */
+export const USE_HLS = 'USE_HLS';
+
 // ------------------------------------------------------------------------------- direct messages
 
 /** `GET /api/dms?with=T...` and `dms.history`: a page of one conversation. */

@@ -40,7 +40,7 @@ export function webAppDist(outDir: string): { dir: string; built: Promise<void> 
  */
 export async function startWebApp(
   dir: string,
-  opts: { demo?: boolean; log?: (m: string) => void } = {},
+  opts: { demo?: boolean; log?: (m: string) => void; env?: Record<string, string> } = {},
 ): Promise<{ platform: Platform; browser: Browser }> {
   const web = webAppDist(path.join(dir, 'dist'));
   const [, platform, browser] = await Promise.all([
@@ -52,7 +52,7 @@ export async function startWebApp(
       dataDir: path.join(dir, 'data'),
       deploymentsFile: path.join(dir, 'deployments', 'development.json'),
       webDist: web.dir,
-      env: {},
+      env: opts.env ?? {},
       log: opts.log ?? (() => {}),
       demo: opts.demo ?? false,
     }),

@@ -1,7 +1,7 @@
 /**
  * Something to watch on Home, in headless Chromium against the whole platform with the demo
  * broadcast on (test/helpers/webApp.ts): the live card shows the broadcast's JPEG preview, the
- * stream plays, a signed-in viewer clips it into a clip page that plays, and once the broadcast
+ * stream plays (a second viewer beyond the WebRTC capacity of 1 plays it over HLS), a signed-in viewer clips it into a clip page that plays, and once the broadcast
  * ends the card offers the recording (thumbnail and duration) and the stream page plays it.
  * Screenshots of Home at 1280x800 and 390x844 (E2E_SCREENSHOTS=dir keeps them).
  */
@@ -65,7 +65,8 @@ describe('web: the demo on Home, previews, recordings and clips (Chromium, the d
     tmp = tempDir('demo-recordings-web-');
     shots = process.env.E2E_SCREENSHOTS ?? path.join(tmp.dir, 'shots');
     mkdirSync(shots, { recursive: true });
-    ({ platform, browser } = await startWebApp(tmp.dir, { demo: true }));
+    // WebRTC for one viewer at a time on this process: the second plays HLS (issue 16 item 3).
+    ({ platform, browser } = await startWebApp(tmp.dir, { demo: true, env: { MEDIA_WHEP_CAPACITY: '1' } }));
     ctx = await walletContext(browser, platform.accounts[2]!);
     page = await ctx.newPage();
     await page.setViewportSize(SIZES.desktop);
@@ -125,6 +126,29 @@ describe('web: the demo on Home, previews, recordings and clips (Chromium, the d
     assert.deepEqual([width, height], [640, 360]);
     await page.locator(`a[href="/stream/${id}"] .badge.live`).first().waitFor({ timeout: T });
     await shot('home-demo-live');
+  });
+
+  it('a viewer beyond the WebRTC capacity plays the stream over HLS, told so quietly, with no error', async function () {
+    const id = platform.demo!.streamId;
+    await page.goto(`${platform.url}/stream/${id}`);
+    await playing(page);
+    await page.locator('[data-testid="tier"][data-tier="WebRTC"]').waitFor({ timeout: T });
+    const other = await browser.newContext();
+    try {
+      const second = await other.newPage();
+      await second.setViewportSize(SIZES.desktop);
+      await second.goto(`${platform.url}/stream/${id}`);
+      await playing(second);
+      await second.locator('[data-testid="tier"][data-tier="HLS"]').waitFor({ timeout: T });
+      await second.getByTestId('moved-to-hls').waitFor({ timeout: T });
+      assert.equal(await second.locator('.player [role="alert"], .player .error').count(), 0, 'no error shown');
+      await second.screenshot({ path: path.join(shots, 'over-capacity-hls.png') });
+    } finally {
+      await other.close();
+    }
+    // The first viewer kept its WebRTC seat meanwhile.
+    assert.equal(await page.locator('[data-testid="tier"]').getAttribute('data-tier'), 'WebRTC');
+    await page.goto(platform.url);
   });
 
   it('the demo stream plays, and a signed-in viewer clips it into a page of its own that plays and can be shared', async function () {

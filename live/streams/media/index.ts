@@ -18,7 +18,8 @@ export interface MediaBackendOptions {
 /**
  * Creates the media backend. Livepeer: LIVEPEER_API_KEY, LIVEPEER_WEBHOOK_SECRET (required with
  * it), LIVEPEER_API_URL, LIVEPEER_INGEST_URL. Embedded: MEDIA_WORK_DIR, FFMPEG_PATH,
- * MEDIA_IDLE_TIMEOUT_MS, MEDIA_INGEST_START_KBPS, MEDIA_OFFERS_PER_MIN, MEDIA_MAX_VIEWERS,
+ * MEDIA_IDLE_TIMEOUT_MS, MEDIA_INGEST_START_KBPS, MEDIA_OFFERS_PER_MIN, MEDIA_MAX_VIEWERS (per stream),
+ * MEDIA_WHEP_CAPACITY (WHEP viewers of the process; beyond either, viewers are sent to HLS),
  * MEDIA_VIEWERS_PER_IP, MEDIA_VIEWER_CONNECT_TIMEOUT_MS, TRUST_PROXY (which peers' X-Forwarded-For names
  * the client, for the per-IP limits), MEDIA_HLS=0 (WebRTC only, no ffmpeg), MEDIA_ICE_HOSTS (comma-separated
  * extra host candidates, e.g. a public IP), MEDIA_RECORDING_RETENTION_DAYS (recordings and clips older
@@ -38,6 +39,7 @@ export function createMediaBackend(env: NodeJS.ProcessEnv, opts: MediaBackendOpt
   const startKbps = intEnv(env, 'MEDIA_INGEST_START_KBPS', 0);
   const offers = intEnv(env, 'MEDIA_OFFERS_PER_MIN', 1);
   const maxViewers = intEnv(env, 'MEDIA_MAX_VIEWERS', 1);
+  const whepCapacity = intEnv(env, 'MEDIA_WHEP_CAPACITY', 0);
   const connectMs = intEnv(env, 'MEDIA_VIEWER_CONNECT_TIMEOUT_MS', 1);
   const perIp = intEnv(env, 'MEDIA_VIEWERS_PER_IP', 1);
   const retentionDays = intEnv(env, 'MEDIA_RECORDING_RETENTION_DAYS', 0);
@@ -53,6 +55,7 @@ export function createMediaBackend(env: NodeJS.ProcessEnv, opts: MediaBackendOpt
     ...(startKbps !== undefined ? { ingestStartKbps: startKbps } : {}),
     ...(offers ? { offersPerMinute: offers } : {}),
     ...(maxViewers ? { maxViewersPerStream: maxViewers } : {}),
+    ...(whepCapacity !== undefined ? { whepCapacity } : {}),
     ...(connectMs ? { viewerConnectTimeoutMs: connectMs } : {}),
     ...(perIp ? { maxViewersPerIp: perIp } : {}),
     ...(retentionDays !== undefined ? { recordingRetentionMs: retentionDays * 24 * 3600 * 1000 } : {}),

@@ -4,6 +4,20 @@
  * its `error.message` is shown, never the body itself.
  */
 
+import { USE_HLS } from '../../../lib/protocol/http.js';
+
+/**
+ * Whether an error is the media server's "WebRTC is at capacity, play HLS" (503 USE_HLS): not a
+ * failure to show, since core-web moves on to the HLS source by itself.
+ */
+export function isUseHlsError(e: { message: string }): boolean {
+  try {
+    return (JSON.parse(e.message) as { error?: { code?: unknown } } | null)?.error?.code === USE_HLS;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether an error means "nothing to play": core-web's offline type, or our server's answers for a stream that is not (or no longer) live. */
 export function isOfflineError(e: { type?: string; message: string }): boolean {
   return (

@@ -66,8 +66,17 @@ export interface EmbeddedBackendOptions {
    * slot: an offer that never connects must not hold one. Default 5000 ms.
    */
   readonly viewerConnectTimeoutMs?: number;
-  /** WHEP viewers per stream, counting offers being answered; more get 503 VIEWER_LIMIT. Default 200. */
+  /**
+   * WHEP viewers per stream, counting offers being answered; more are sent to HLS (503 USE_HLS),
+   * or refused with 503 VIEWER_LIMIT when there is no HLS ladder. Default 200.
+   */
   readonly maxViewersPerStream?: number;
+  /**
+   * WHEP viewers over all streams of this process (the WebRTC capacity `npm run bench:media`
+   * measures), counting offers being answered; more are sent to HLS like `maxViewersPerStream`.
+   * Default `DEFAULT_WHEP_CAPACITY` (50).
+   */
+  readonly whepCapacity?: number;
   /** SDP offers (WHIP and WHEP POSTs) per client IP per minute; more get 429 RATE_LIMITED. Default 30. */
   readonly offersPerMinute?: number;
   /** WHEP viewers one client IP may hold at once, over all streams; more get 429 TOO_MANY_CONNECTIONS. Default 10. */
@@ -105,6 +114,14 @@ export interface EmbeddedMediaBackend extends MediaBackend {
   /** Status of a stream by mediaId, or null when unknown. */
   status(mediaId: string): EmbeddedStreamStatus | null;
 }
+
+/**
+ * WHEP viewers the process takes before it sends new viewers to HLS. werift runs on the process's
+ * one JavaScript thread, so this is per process, not per core: `npm run bench:media` measured 50
+ * viewers at 720p and 2.5 Mbit/s with every viewer at full bitrate, and 100 degraded (a core
+ * saturated, 37% loss) on this machine (README, WebRTC capacity).
+ */
+export const DEFAULT_WHEP_CAPACITY = 50;
 
 /** Creates the embedded backend (werift WHIP/WHEP, ffmpeg HLS ladder). */
 export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMediaBackend {
@@ -148,6 +165,7 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedMed
     ice: opts.ice ?? {},
     ingestStartKbps: opts.ingestStartKbps ?? INGEST_START_KBPS,
     maxViewers: opts.maxViewersPerStream ?? 200,
+    whepCapacity: opts.whepCapacity ?? DEFAULT_WHEP_CAPACITY,
     maxViewersPerIp: opts.maxViewersPerIp ?? 10,
     offersPerMinute: opts.offersPerMinute ?? 30,
     viewerConnectTimeoutMs,

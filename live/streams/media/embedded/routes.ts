@@ -16,6 +16,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { PlaybackInfo, PlaybackSource } from '../backend.js';
+import { USE_HLS, type UseHlsAnswer } from '../../../../lib/protocol/http.js';
 import { RateLimiter } from '../../../../lib/rateLimit.js';
 import { BodyTooLargeError, readBody, sendError, sendJson, setCors } from './http.js';
 import { MASTER_PLAYLIST } from './ladder.js';
@@ -36,6 +37,8 @@ export interface RoutesOptions {
   readonly ice: IceOptions;
   readonly ingestStartKbps: number;
   readonly maxViewers: number;
+  /** WHEP viewers over all streams of the process; beyond it (or `maxViewers`) viewers are sent to HLS. */
+  readonly whepCapacity: number;
   readonly maxViewersPerIp: number;
   readonly offersPerMinute: number;
   readonly viewerConnectTimeoutMs: number;
@@ -76,7 +79,7 @@ const PATTERNS = {
 
 export function createRoutes(opts: RoutesOptions): Routes {
   const { sessions, lifecycle, log, base, corsOrigin, ice, ingestStartKbps, clientIp } = opts;
-  const { maxViewers, maxViewersPerIp, offersPerMinute, viewerConnectTimeoutMs } = opts;
+  const { maxViewers, whepCapacity, maxViewersPerIp, offersPerMinute, viewerConnectTimeoutMs } = opts;
   const { byKey, byPlayback } = sessions;
   const { hls, endBroadcast } = lifecycle;
   const offerLimiter = new RateLimiter();
@@ -157,10 +160,11 @@ export function createRoutes(opts: RoutesOptions): Routes {
       return sendError(res, 503, 'STREAM_NOT_LIVE', 'the stream is not live', { 'retry-after': '2' });
     const problem = offerProblem(offer);
     if (problem) return sendError(res, 400, 'BAD_SDP', `not a usable WebRTC offer: ${problem}`);
-    if (b.slots >= maxViewers)
-      return sendError(res, 503, 'VIEWER_LIMIT', 'too many viewers on this stream', {
-        'retry-after': String(Math.ceil(viewerConnectTimeoutMs / 1000)),
-      });
+    // Awaited before the checks: nothing may await between a check and taking the slot.
+    const withHls = await hls;
+    if (entry.broadcast !== b) return sendError(res, 503, 'STREAM_NOT_LIVE', 'the broadcast ended');
+    const limit = b.slots >= maxViewers ? 'stream' : sessions.whepSlots() >= whepCapacity ? 'process' : null;
+    if (limit) return refuseCapacity(res, entry, limit, withHls);
     const ip = clientIp(req);
     if (sessions.viewersOf(ip) >= maxViewersPerIp) {
       return sendError(res, 429, 'TOO_MANY_CONNECTIONS', `at most ${maxViewersPerIp} WebRTC viewers from one address`, {
@@ -196,6 +200,25 @@ export function createRoutes(opts: RoutesOptions): Routes {
       etag: `"${viewerId}"`,
     });
     res.end(accepted.answer);
+  }
+
+  /**
+   * WebRTC is full (this stream's cap or the process's capacity): with an HLS ladder the viewer is
+   * told to play it (503 USE_HLS and its URL: the web player moves to HLS, with peers when
+   * MEDIA_P2P is on, and shows no error); without one, 503 VIEWER_LIMIT.
+   */
+  function refuseCapacity(res: ServerResponse, entry: Entry, limit: 'stream' | 'process', withHls: boolean): void {
+    const retryAfter = { 'retry-after': String(Math.ceil(viewerConnectTimeoutMs / 1000)) };
+    if (!withHls) {
+      const what = limit === 'stream' ? 'on this stream' : 'on this server';
+      sendError(res, 503, 'VIEWER_LIMIT', `too many WebRTC viewers ${what}`, retryAfter);
+      return;
+    }
+    const extra: Omit<UseHlsAnswer['error'], 'code' | 'message'> = {
+      hlsUrl: `${base}/media/hls/${entry.playbackId}/index.m3u8`,
+      limit,
+    };
+    sendError(res, 503, USE_HLS, 'WebRTC playback is at capacity: play the HLS source', retryAfter, extra);
   }
 
   function refuseOffer(res: ServerResponse, err: Error, entry: Entry): void {

@@ -60,6 +60,8 @@ export interface Sessions {
   mediaStreamOf(entry: Pick<Entry, 'mediaId' | 'streamKey' | 'playbackId'>): MediaStream;
   /** WHEP viewers (and offers being answered) of a client IP. */
   viewersOf(ip: string): number;
+  /** WHEP viewer slots taken over every stream of this backend (the process's WebRTC load). */
+  whepSlots(): number;
   /** Adds `delta` to a client IP's viewer count. */
   holdIp(ip: string, delta: number): void;
   /** Records which IP holds an accepted viewer's slot, for `releaseIp`. */
@@ -116,6 +118,11 @@ export function createSessions(base: string, log: MediaLogger): Sessions {
       ingestUrl: `${base}/media/whip/${streamKey}`,
     }),
     viewersOf: (ip) => viewersByIp.get(ip) ?? 0,
+    whepSlots() {
+      let n = 0;
+      for (const entry of byId.values()) n += entry.broadcast?.slots ?? 0;
+      return n;
+    },
     holdIp,
     assignIp: (viewer, ip) => viewerIps.set(viewer, ip),
     releaseIp,
