@@ -24,7 +24,7 @@
  * BENCH_WHEP_KBPS (2500), BENCH_WHEP_SETTLE_MS (4000), BENCH_WHEP_WINDOW_MS (10000).
  */
 import { type ChildProcess, execFile, fork, spawn } from 'node:child_process';
-import { type Socket, createSocket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,7 @@ import {
   SrtpAuthenticationError,
 } from 'werift';
 import { createEmbeddedBackend } from '../live/streams/media/embedded/backend.js';
+import { bindLoopback } from '../live/streams/media/demoBroadcast.js';
 import { connectWhip } from '../live/streams/media/whipClient.js';
 import { startMediaServer, waitFor } from '../test/helpers/media.js';
 
@@ -140,15 +141,6 @@ function serve(handle: (req: Request) => Promise<Omit<Reply & { ok: true }, 'id'
 }
 
 // ------------------------------------------------------------------------- the source process
-
-async function bindLoopback(): Promise<Socket> {
-  const s = createSocket('udp4');
-  await new Promise<void>((resolve, reject) => {
-    s.once('error', reject);
-    s.bind(0, '127.0.0.1', () => resolve());
-  });
-  return s;
-}
 
 /** Loops the clip in real time (`-c copy`) as RTP into a werift WHIP client. */
 async function sourceRole(): Promise<void> {

@@ -181,6 +181,24 @@ export async function sendAs(
   throw new Error(`no receipt for ${fn}`);
 }
 
+/** Deposits `amount` of TRC-20 `token` into the platform's GiftVault from `privateKey`'s account (approve, then deposit). */
+export async function depositToken(
+  platform: Platform,
+  privateKey: string,
+  token: string,
+  amount: bigint,
+): Promise<void> {
+  const vault = platform.deployments.contracts.GiftVault!.address;
+  await sendAs(platform, privateKey, token, 'approve(address,uint256)', [
+    { type: 'address', value: vault },
+    { type: 'uint256', value: amount.toString() },
+  ]);
+  await sendAs(platform, privateKey, vault, 'deposit(address,uint256)', [
+    { type: 'address', value: token },
+    { type: 'uint256', value: amount.toString() },
+  ]);
+}
+
 /** A uint256 view of a contract, read at the head. */
 export async function readUint256(
   platform: Platform,

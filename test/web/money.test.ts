@@ -25,6 +25,7 @@ import { tre, waitFor } from '../helpers/devnet.js';
 import { fakeTronLinkLog } from '../helpers/fakeTronLink.js';
 import {
   connectTronLink,
+  depositToken,
   readUint256,
   sendAs,
   startWebApp,
@@ -113,14 +114,7 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
     // V's vault: 100 TRX and 100 BTT (the seed minted V 100,000 BTT). Three transactions also
     // spend V's free daily bandwidth, so the app's writes below burn TRX for theirs.
     await sendAs(platform, V.privateKey, vault, 'depositTRX()', [], 100n * TRX);
-    await sendAs(platform, V.privateKey, btt, 'approve(address,uint256)', [
-      { type: 'address', value: vault },
-      { type: 'uint256', value: (100n * BTT).toString() },
-    ]);
-    await sendAs(platform, V.privateKey, vault, 'deposit(address,uint256)', [
-      { type: 'address', value: btt },
-      { type: 'uint256', value: (100n * BTT).toString() },
-    ]);
+    await depositToken(platform, V.privateKey, btt, 100n * BTT);
     ctxV = await walletContext(browser, V);
     v = await ctxV.newPage();
     await v.setViewportSize({ width: 1280, height: 900 });

@@ -15,7 +15,7 @@ import type { Platform } from '../../platform/platform.js';
 import { waitFor } from '../helpers/devnet.js';
 import { fakeTronLinkLog } from '../helpers/fakeTronLink.js';
 import { tempDir } from '../helpers/indexer.js';
-import { connectTronLink, readUint256, sendAs, startWebApp, walletContext } from '../helpers/webApp.js';
+import { connectTronLink, depositToken, readUint256, startWebApp, walletContext } from '../helpers/webApp.js';
 
 const T = 60_000;
 const BTT = 10n ** 18n;
@@ -73,14 +73,7 @@ describe('web: one-tap gifting in Chromium (a session, 20 taps, no wallet prompt
     vault = platform.deployments.contracts.GiftVault!.address;
     btt = platform.deployments.tokens.BTT!;
     // V's vault: 100 BTT (the seed minted V BTT), what a session's cap is reserved from.
-    await sendAs(platform, V.privateKey, btt, 'approve(address,uint256)', [
-      { type: 'address', value: vault },
-      { type: 'uint256', value: (100n * BTT).toString() },
-    ]);
-    await sendAs(platform, V.privateKey, vault, 'deposit(address,uint256)', [
-      { type: 'address', value: btt },
-      { type: 'uint256', value: (100n * BTT).toString() },
-    ]);
+    await depositToken(platform, V.privateKey, btt, 100n * BTT);
     ctxV = await walletContext(browser, V);
     v = await ctxV.newPage();
     await v.setViewportSize({ width: 1280, height: 900 });

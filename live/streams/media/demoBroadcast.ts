@@ -142,7 +142,8 @@ export function demoFfmpegArgs(o: {
   ];
 }
 
-async function bindLoopback(): Promise<Socket> {
+/** A UDP socket on a free loopback port (ffmpeg's RTP output lands there). */
+export async function bindLoopback(): Promise<Socket> {
   const s = createSocket('udp4');
   await new Promise<void>((resolve, reject) => {
     s.once('error', reject);
