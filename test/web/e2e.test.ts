@@ -49,6 +49,7 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
   let step = 0;
   let failed = false;
   const pageErrors: string[] = [];
+  const mediaTrouble: string[] = [];
 
   const shot = async (page: Page, name: string) => {
     await page.screenshot({ path: path.join(shots, `${String(++step).padStart(2, '0')}-${name}.png`) });
@@ -142,6 +143,14 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
       await page.setViewportSize({ width: 1280, height: 900 });
       page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
     }
+    // What the player's media loads met, for a failure to say (hls.js recovers from most quietly).
+    b.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') mediaTrouble.push(`console ${m.type()}: ${m.text()}`);
+    });
+    b.on('requestfailed', (r) => mediaTrouble.push(`failed ${r.url()}: ${r.failure()?.errorText}`));
+    b.on('response', (r) => {
+      if (r.status() >= 400) mediaTrouble.push(`${r.status()} ${r.url()}`);
+    });
   });
 
   afterEach(async function () {
@@ -291,7 +300,11 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
               }
             : 'no video element';
         });
-        throw new Error(`the player did not switch to 360p within 60 s: ${JSON.stringify(state)}`, { cause: e });
+        throw new Error(
+          `the player did not switch to 360p within 60 s: ${JSON.stringify(state)}; ` +
+            `the page met: ${JSON.stringify(mediaTrouble.slice(-20))}`,
+          { cause: e },
+        );
       });
     await shot(b, 'B-watching-hls-360p');
     await b.getByRole('combobox', { name: 'Playback' }).selectOption('low');

@@ -1,8 +1,10 @@
 /**
  * Something to watch on Home, in headless Chromium against the whole platform with the demo
  * broadcast on (test/helpers/webApp.ts): the live card shows the broadcast's JPEG preview, the
- * stream plays (a second viewer beyond the WebRTC capacity of 1 plays it over HLS), a signed-in viewer clips it into a clip page that plays, and once the broadcast
- * ends the card offers the recording (thumbnail and duration) and the stream page plays it.
+ * stream plays (a second viewer beyond the WebRTC capacity of 1 plays it over HLS; a quality
+ * picked on the ladder survives a segment that answers 404), a signed-in viewer clips it into a
+ * clip page that plays, and once the broadcast ends the card offers the recording (thumbnail and
+ * duration) and the stream page plays it.
  * Screenshots of Home at 1280x800 and 390x844 (E2E_SCREENSHOTS=dir keeps them).
  */
 import { strict as assert } from 'node:assert';
@@ -149,6 +151,57 @@ describe('web: the demo on Home, previews, recordings and clips (Chromium, the d
     // The first viewer kept its WebRTC seat meanwhile.
     assert.equal(await page.locator('[data-testid="tier"]').getAttribute('data-tier'), 'WebRTC');
     await page.goto(platform.url);
+  });
+
+  it('a quality picked on the HLS ladder stays picked when one of its segments fails to load', async function () {
+    const id = platform.demo!.streamId;
+    const ctx2 = await browser.newContext();
+    try {
+      const viewer = await ctx2.newPage();
+      await viewer.setViewportSize(SIZES.desktop);
+      // Once 360p is picked, the first 360p segment asked for answers 404 to every try (the
+      // loader's retries too), as a segment the ladder already deleted from its window would.
+      let armed = false;
+      let gone: string | null = null;
+      let refused = 0;
+      await viewer.route(/\/360p\/seg_\d+\.ts/, (route) => {
+        if (armed) gone ??= route.request().url();
+        if (route.request().url() !== gone) return route.fallback();
+        refused++;
+        return route.fulfill({ status: 404, body: 'gone' });
+      });
+      await viewer.goto(`${platform.url}/stream/${id}`);
+      await viewer.getByRole('combobox', { name: 'Playback' }).selectOption('hls');
+      await viewer.locator('[data-testid="tier"][data-tier="HLS"]').waitFor({ timeout: T });
+      await playing(viewer);
+      // From 720p (hls.js's first pick on a fresh bandwidth estimate can already be 360p).
+      const height = (h: number) =>
+        viewer.waitForFunction((x) => document.querySelector<HTMLVideoElement>('.player video')?.videoHeight === x, h, {
+          timeout: T,
+        });
+      await viewer.getByRole('combobox', { name: 'Quality' }).selectOption('720p');
+      await height(720);
+      armed = true;
+      await viewer.getByRole('combobox', { name: 'Quality' }).selectOption('360p');
+      await height(360);
+      // 360p segments the loader kept from earlier can play first: wait for the refusal itself.
+      await waitFor('a 360p segment refused', () => refused > 0, T);
+      // Still 360p after 8 s more of playback, past what was buffered at the refusal: hls.js did
+      // not fall back to automatic (720p here).
+      const t = await viewer.evaluate(() => document.querySelector<HTMLVideoElement>('.player video')!.currentTime);
+      await viewer.waitForFunction(
+        (from) => document.querySelector<HTMLVideoElement>('.player video')!.currentTime > from + 8,
+        t,
+        { timeout: T },
+      );
+      assert.equal(
+        await viewer.evaluate(() => document.querySelector<HTMLVideoElement>('.player video')!.videoHeight),
+        360,
+      );
+      assert.equal(await viewer.getByRole('combobox', { name: 'Quality' }).inputValue(), '360p');
+    } finally {
+      await ctx2.close();
+    }
   });
 
   it('the demo stream plays, and a signed-in viewer clips it into a page of its own that plays and can be shared', async function () {
