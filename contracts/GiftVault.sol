@@ -209,7 +209,7 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         _grantRole(PAUSER_ROLE, admin);
         emit SplitUpdated(address(0), initialSplit.broadcasterBps, initialSplit.poolBps, initialSplit.platformBps);
         emit HoldPeriodUpdated(holdPeriod_);
-        emit SessionGraceUpdated(10 minutes);
+        emit SessionGraceUpdated(_sessionGrace);
     }
 
     // ------------------------------------------------------------------ custody
@@ -405,7 +405,6 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         if (holdPeriod_ > MAX_HOLD_PERIOD) revert HoldPeriodTooLong(holdPeriod_, MAX_HOLD_PERIOD);
         _holdPeriod = holdPeriod_;
         emit HoldPeriodUpdated(holdPeriod_);
-        emit SessionGraceUpdated(10 minutes);
     }
 
     /// @inheritdoc IGiftVault
