@@ -5,12 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MediaEvent, MediaStream } from '../../../live/streams/media/backend.js';
 import { type DemoBroadcast, startDemoBroadcast } from '../../../live/streams/media/demoBroadcast.js';
+import { PREVIEW_EVERY_MS, Tap } from '../../../live/streams/media/embedded/archive.js';
 import { type EmbeddedMediaBackend, createEmbeddedBackend } from '../../../live/streams/media/embedded/backend.js';
 import { type MediaServer, startMediaServer, waitFor } from '../../helpers/media.js';
 
@@ -203,5 +204,56 @@ describe('embedded media backend: previews, recordings and clips', function () {
       [],
       'no folder left',
     );
+  });
+});
+
+describe('embedded media backend: a preview grab that fails', function () {
+  it('is tried again within seconds, not at the next 30 s snapshot', async function () {
+    this.timeout(60_000);
+    const work = mkdtempSync(join(tmpdir(), 'blive-preview-retry-'));
+    try {
+      const ladder = join(work, 'ladder');
+      mkdirSync(join(ladder, '360p'), { recursive: true });
+      // One real 1 s segment of ffmpeg's test picture, listed the way the ladder lists its own.
+      await run('ffmpeg', [
+        ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=30', '-t', '1'],
+        ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-f', 'mpegts', join(ladder, '360p', 'seg_1.ts')],
+      ]);
+      writeFileSync(
+        join(ladder, '360p', 'index.m3u8'),
+        '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:1\n#EXTINF:1.000,\nseg_1.ts\n',
+      );
+      // An ffmpeg whose first run fails, as a grab on a segment it cannot decode would.
+      const calls = join(work, 'calls');
+      const ffmpeg = join(work, 'ffmpeg-once-broken');
+      writeFileSync(
+        ffmpeg,
+        `#!/bin/sh\necho x >> '${calls}'\n[ "$(wc -l < '${calls}')" -eq 1 ] && exit 1\nexec ffmpeg "$@"\n`,
+      );
+      chmodSync(ffmpeg, 0o755);
+      const warned: string[] = [];
+      const tap = new Tap({
+        ffmpegPath: ffmpeg,
+        ladderDir: ladder,
+        dir: join(work, 'archive'),
+        playbackId: '0123456789abcdef',
+        recordingId: 'r',
+        renditions: ['360p'],
+        record: false,
+        log: { debug: () => {}, info: () => {}, error: () => {}, warn: (msg: string) => void warned.push(msg) },
+        now: Date.now,
+      });
+      tap.start();
+      try {
+        const started = Date.now();
+        await waitFor('the preview after a failed grab', () => existsSync(tap.previewPath), 15_000);
+        assert.deepEqual(warned, ['preview failed'], 'the failed grab was reported');
+        assert.ok(Date.now() - started < PREVIEW_EVERY_MS / 2, 'long before the next regular snapshot');
+      } finally {
+        await tap.finish();
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

@@ -26,6 +26,8 @@ import { hex } from './sessions.js';
 /** Seconds of segments a broadcast keeps even with recording off, so a clip can reach back this far. */
 export const CLIP_WINDOW_SECONDS = 60;
 export const PREVIEW_EVERY_MS = 30_000;
+/** How soon a failed preview grab is tried again. */
+export const PREVIEW_RETRY_MS = 3_000;
 const POLL_MS = 1000;
 const PREVIEW_FILE = 'preview.jpg';
 const THUMBNAIL_FILE = 'thumbnail.jpg';
@@ -204,7 +206,12 @@ export class Tap {
           this.opts.ffmpegPath,
           join(dir, this.opts.renditions.at(-1)!, newest.file),
           join(ladderDir, PREVIEW_FILE),
-        ).catch((err: Error) => this.warn('preview failed', err));
+        ).catch((err: Error) => {
+          // Tried again in PREVIEW_RETRY_MS, not a whole PREVIEW_EVERY_MS, so a card is not left
+          // without a picture for half a minute by one slow or undecodable segment.
+          this.lastPreviewAt -= PREVIEW_EVERY_MS - PREVIEW_RETRY_MS;
+          this.warn('preview failed', err);
+        });
       }
     }
   }
