@@ -54,6 +54,7 @@ describe('web: the demo on Home, previews, recordings and clips (Chromium, the d
   let ctx: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
 
   const shot = async (name: string) => {
     for (const [size, viewport] of Object.entries(SIZES)) {
@@ -73,6 +74,10 @@ describe('web: the demo on Home, previews, recordings and clips (Chromium, the d
     page = await ctx.newPage();
     await page.setViewportSize(SIZES.desktop);
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    // hls.js and core-web report a fatal media error only on the console: a failure prints them.
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
     await connectTronLink(page, platform.url, platform.accounts[2]!.address);
   });
 
@@ -84,7 +89,7 @@ describe('web: the demo on Home, previews, recordings and clips (Chromium, the d
       .textContent()
       .catch(() => '');
     console.log(
-      `      failed at ${page.url()}; player: ${(status ?? '').replace(/\s+/g, ' ').slice(0, 200)}; page errors: ${pageErrors.join(' | ')}`,
+      `      failed at ${page.url()}; player: ${(status ?? '').replace(/\s+/g, ' ').slice(0, 200)}; page errors: ${pageErrors.join(' | ')}; console errors: ${consoleErrors.slice(-10).join(' | ')}`,
     );
     await shot(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
   });
