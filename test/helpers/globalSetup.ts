@@ -22,7 +22,8 @@ export function mochaGlobalTeardown(): void {
 
 /**
  * With BLIVE_TEST_TIMES=<file>, each test file's wall time (ms) is appended to that file as
- * `<ms> <path>` (root hooks run once per file in parallel mode): what orders .mocharc.cjs's list.
+ * `<ms> <path> <end, epoch ms>` (root hooks run once per file in parallel mode): what orders
+ * .mocharc.cjs's list, and when each file ended (where the run idles).
  */
 const timesFile = process.env.BLIVE_TEST_TIMES;
 let fileStart = 0;
@@ -36,7 +37,7 @@ export const mochaHooks = timesFile
         if (file)
           appendFileSync(
             timesFile,
-            `${Math.round(performance.now() - fileStart)} ${path.relative(process.cwd(), file)}\n`,
+            `${Math.round(performance.now() - fileStart)} ${path.relative(process.cwd(), file)} ${Date.now()}\n`,
           );
       },
     }
