@@ -1,8 +1,10 @@
 /**
- * The sync: reads the head and the solidified head, fetches blocks in order
- * (getblockbynum + gettransactioninfobyblocknum), decodes them and commits each batch (raw rows,
- * handler writes, cursor) in one database transaction (SQLite or Postgres). Solidified blocks are fetched in
- * parallel and committed many per transaction; blocks above the solidified head one at a time.
+ * The sync: reads the head and the solidified head, fetches blocks in order, decodes them and
+ * commits each batch (raw rows, handler writes, cursor) in one database transaction (SQLite or
+ * Postgres). Solidified blocks come in ranges of 100 (getblockbylimitnext, several in parallel) with
+ * gettransactioninfobyblocknum for each block that has transactions, many blocks per transaction,
+ * and the next batch is fetched while one commits; blocks above the solidified head come one at a
+ * time (getblockbynum, checked against getblock so both calls describe one block).
  *
  * Reorgs: a block whose parent hash is not the stored hash of the previous block (or a tip whose
  * hash changed) means the node switched branches. The fork point is the highest stored block the
@@ -17,7 +19,7 @@ import { applyEvent } from '../handlers/registry.js';
 import type { DerivedStore } from '../store/derived.js';
 import type { Cursor, RawBlock, RawEvent, RawStore, RawTxFees } from '../store/raw.js';
 import type { Decoder, FetchedBlock } from './decoder.js';
-import type { BlockRef, TronClient } from './tronClient.js';
+import { BLOCK_RANGE_LIMIT, type BlockRef, type NodeBlock, type TronClient } from './tronClient.js';
 import { mapLimit } from '../internal/async.js';
 import type { IndexChange } from '../db/notify.js';
 
@@ -113,16 +115,78 @@ export function createFollower(deps: FollowerDeps): Follower {
     return current;
   }
 
-  async function fetchBlock(n: number, solidified: boolean): Promise<FetchedBlock> {
+  /** Blocks per getblockbylimitnext request: lowered to what a node answers, 0 once it answers none. */
+  let rangeCap = BLOCK_RANGE_LIMIT;
+  /** The next solidified batch, fetched while the current one commits. */
+  let ahead: { from: number; to: number; blocks: Promise<FetchedBlock[] | null> } | null = null;
+
+  async function nodeBlock(n: number): Promise<NodeBlock> {
     const block = await client.blockByNumber(n);
     if (!block) throw new RetryableError(`block ${n} is not available yet`, { context: { block_number: n } });
-    const infos = block.txs.length ? await client.txInfos(n) : [];
-    if (!solidified) {
-      // An unsolidified block can be replaced between the two calls; make sure both describe one block.
-      const again = await client.blockHeader(n);
-      if (again?.hash !== block.hash)
-        throw new RetryableError(`block ${n} changed while it was fetched`, { context: { block_number: n } });
+    return block;
+  }
+
+  /**
+   * Solidified blocks `from` to `to` with their transaction infos: the blocks in ranges of
+   * `rangeCap` (one request per range), the infos per block that has transactions. A node that
+   * answers a range with fewer blocks (a lower cap) or none (no getblockbylimitnext) gets the rest
+   * asked one block at a time, and smaller or no ranges from then on.
+   */
+  async function fetchSolid(from: number, to: number): Promise<FetchedBlock[]> {
+    const numbers = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+    let blocks: NodeBlock[];
+    if (rangeCap === 0) {
+      blocks = await mapLimit(numbers(from, to + 1), deps.fetchConcurrency, nodeBlock);
+    } else {
+      const cap = rangeCap;
+      const ranges: [number, number][] = [];
+      for (let a = from; a <= to; a += cap) ranges.push([a, Math.min(to + 1, a + cap)]);
+      const lists = await mapLimit(ranges, deps.fetchConcurrency, async ([a, b]) => {
+        const got = await client.blocksByRange(a, b);
+        if (got.length < b - a) {
+          const learned = got.length;
+          if (learned < rangeCap) {
+            rangeCap = learned;
+            log.warn(
+              learned === 0
+                ? 'the node answers no block ranges (getblockbylimitnext): fetching blocks one at a time'
+                : 'the node answers shorter block ranges: asking for fewer blocks per request',
+              { asked: b - a, answered: learned, from_block: a },
+            );
+          }
+          for (let n = a + got.length; n < b; n++) got.push(await nodeBlock(n));
+        }
+        return got;
+      });
+      blocks = lists.flat();
     }
+    return mapLimit(blocks, deps.fetchConcurrency, async (block) => ({
+      block,
+      infos: block.txs.length ? await client.txInfos(block.number) : [],
+    }));
+  }
+
+  /** Starts fetching the solidified batch after `to` while this one commits (solidified blocks cannot change). */
+  function fetchAhead(to: number, solid: number): void {
+    if (to >= solid) return;
+    const from = to + 1;
+    const last = Math.min(solid, to + deps.batchSize);
+    const blocks = fetchSolid(from, last).catch((e: unknown) => {
+      // The next step fetches them again, with its own retries and errors.
+      log.debug('fetching ahead failed', { from_block: from, error: e instanceof Error ? e.message : String(e) });
+      return null;
+    });
+    ahead = { from, to: last, blocks };
+  }
+
+  /** A block above the solidified head, with its transaction infos. */
+  async function fetchHeadBlock(n: number): Promise<FetchedBlock> {
+    const block = await nodeBlock(n);
+    const infos = block.txs.length ? await client.txInfos(n) : [];
+    // An unsolidified block can be replaced between the two calls; make sure both describe one block.
+    const again = await client.blockHeader(n);
+    if (again?.hash !== block.hash)
+      throw new RetryableError(`block ${n} changed while it was fetched`, { context: { block_number: n } });
     return { block, infos };
   }
 
@@ -291,9 +355,12 @@ export function createFollower(deps: FollowerDeps): Follower {
 
     const from = cur.indexedNumber + 1;
     const solidified = from <= solid.number;
-    const to = solidified ? Math.min(solid.number, cur.indexedNumber + deps.batchSize) : from;
-    const numbers = Array.from({ length: to - from + 1 }, (_, i) => from + i);
-    const fetched = await mapLimit(numbers, solidified ? deps.fetchConcurrency : 1, (n) => fetchBlock(n, solidified));
+    let to = solidified ? Math.min(solid.number, cur.indexedNumber + deps.batchSize) : from;
+    const early = ahead?.from === from ? ahead : null;
+    ahead = null;
+    let fetched = early ? await early.blocks : null;
+    if (fetched && early) to = early.to;
+    else fetched = solidified ? await fetchSolid(from, to) : [await fetchHeadBlock(from)];
 
     if (cur.indexedHash && fetched[0]!.block.parentHash !== cur.indexedHash) {
       const r = await resolveFork(cur);
@@ -308,6 +375,7 @@ export function createFollower(deps: FollowerDeps): Follower {
     }
     const decoded = fetched.map((f) => decoder.decodeBlock(f));
     const events = decoded.reduce((s, d) => s + d.events.length, 0);
+    if (solidified) fetchAhead(to, solid.number);
     cur = await commit(decoded, cur, solid.number);
     log.info('indexed blocks', {
       from_block: from,

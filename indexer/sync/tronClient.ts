@@ -101,6 +101,9 @@ export interface ConstantCallResult {
   reverted: boolean;
 }
 
+/** The most blocks java-tron's getblockbylimitnext answers at once. */
+export const BLOCK_RANGE_LIMIT = 100;
+
 export interface TronClient {
   /** The head block. */
   nowBlock(): Promise<BlockRef>;
@@ -108,6 +111,11 @@ export interface TronClient {
   solidBlock(): Promise<BlockRef>;
   /** A block with its transactions, or undefined if the node has none at that height. */
   blockByNumber(n: number): Promise<NodeBlock | undefined>;
+  /**
+   * Blocks `from` to `toExclusive` (at most BLOCK_RANGE_LIMIT) with their transactions, in order, in
+   * one request (java-tron's getblockbylimitnext); it stops early where the node has no block.
+   */
+  blocksByRange(from: number, toExclusive: number): Promise<NodeBlock[]>;
   /** A block header only, or undefined. */
   blockHeader(n: number): Promise<BlockRef | undefined>;
   /** Every transaction info of a block, in block order. */
@@ -260,6 +268,19 @@ export function createTronClient(opts: TronClientOptions): TronClient {
       const h = headerOf(b);
       if (h.number !== n) throw new RetryableError(`asked for block ${n}, got ${h.number}`);
       return { ...h, txs: ((b.transactions ?? []) as Json[]).map(txOf) };
+    },
+    async blocksByRange(from, toExclusive) {
+      if (toExclusive - from > BLOCK_RANGE_LIMIT || toExclusive <= from)
+        throw new RangeError(`a block range holds 1 to ${BLOCK_RANGE_LIMIT} blocks, asked ${from} to ${toExclusive}`);
+      const out = (await call(false, 'getblockbylimitnext', { startNum: from, endNum: toExclusive })) as Json;
+      const blocks = ((out.block ?? []) as Json[]).map((b) => ({
+        ...headerOf(b),
+        txs: ((b.transactions ?? []) as Json[]).map(txOf),
+      }));
+      blocks.forEach((b, i) => {
+        if (b.number !== from + i) throw new RetryableError(`asked for blocks from ${from}, got ${b.number} at ${i}`);
+      });
+      return blocks;
     },
     async blockHeader(n) {
       const b = (await call(false, 'getblock', { id_or_num: String(n), detail: false })) as Json;
