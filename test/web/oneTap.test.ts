@@ -120,6 +120,18 @@ describe('web: one-tap gifting in Chromium (a session, 20 taps, no wallet prompt
     );
     await shot(v, 'onetap-open');
 
+    // The most gift pills on the video at once: a combo is one pill that counts up.
+    await v.evaluate(() => {
+      const w = window as unknown as { __pills: number; __pillText: string[] };
+      w.__pills = 0;
+      w.__pillText = [];
+      new MutationObserver(() => {
+        const pills = document.querySelectorAll('.video-wrap .burst');
+        w.__pills = Math.max(w.__pills, pills.length);
+        const text = pills[0]?.textContent?.trim();
+        if (text && w.__pillText.at(-1) !== text) w.__pillText.push(text);
+      }).observe(document.querySelector('.video-wrap')!, { subtree: true, childList: true, characterData: true });
+    });
     const heart = oneTap(v).getByRole('button', { name: 'Send 1 × Heart' });
     for (let i = 0; i < TAPS; i++) await heart.click();
     assert.equal(await oneTap(v).locator('.combo').textContent(), `x${TAPS}`, 'the taps make one combo');
@@ -192,8 +204,26 @@ describe('web: one-tap gifting in Chromium (a session, 20 taps, no wallet prompt
     );
     // V paid nothing in TRX: the relayer opened the session and settled every batch.
     assert.equal(await trxOf(V.address), before.trx, 'V paid 0 TRX');
+    const pills = await v.evaluate(() => {
+      const w = window as unknown as { __pills: number; __pillText: string[] };
+      return { __pills: w.__pills, __pillText: w.__pillText };
+    });
+    assert.equal(pills.__pills, 1, `one pill at a time for one sender's combo: ${pills.__pillText.join(' | ')}`);
+    assert.match(pills.__pillText.at(-1) ?? '', new RegExp(`combo ×${TAPS}$`), pills.__pillText.join(' | '));
     assert.deepEqual(pageErrors, []);
+
+    // On a phone: the video, then the chat within the first screen, then the gift tray, one row.
     await v.setViewportSize({ width: 390, height: 844 });
+    await v.evaluate(() => window.scrollTo(0, 0));
+    const box = async (sel: string) => (await v.locator(sel).first().boundingBox())!;
+    const [video, chat, gifts] = [await box('.video-wrap'), await box('.chat'), await box('.gifts')];
+    assert.ok(video.y < chat.y && chat.y < gifts.y, `video ${video.y}, chat ${chat.y}, gifts ${gifts.y}`);
+    assert.ok(chat.y < 844, `the chat starts at ${chat.y} px, within the first screen`);
+    const tiles = await v
+      .locator('.gifts .catalog.taps > *')
+      .evaluateAll((els) => new Set(els.map((e) => e.getBoundingClientRect().top)).size);
+    assert.equal(tiles, 1, 'the catalog is one row');
+    assert.equal(await v.evaluate(() => document.documentElement.scrollWidth), 390, 'nothing wider than the phone');
     await shot(v, 'onetap-phone');
   });
 });
