@@ -6,6 +6,7 @@ import {
   parseAmount,
   parseQuantity,
   shortAddress,
+  countOf,
   relativeTime,
   parseGiftUri,
   formatDuration,
@@ -146,6 +147,16 @@ describe('web format', () => {
   });
   it('shortens addresses and describes relative times', () => {
     assert.equal(shortAddress('TJRabPrwbZy45sbavfcjinPJC18kjpRTv8'), 'TJRab…RTv8');
+    assert.deepEqual(
+      [
+        countOf(1, 'gift'),
+        countOf(0, 'gift'),
+        countOf(2, 'gift'),
+        countOf(12345, 'gift'),
+        countOf(1, 'reply', 'replies'),
+      ],
+      ['1 gift', '0 gifts', '2 gifts', '12,345 gifts', '1 reply'],
+    );
     assert.equal(relativeTime(0, 120_000), '2 min ago');
     assert.equal(relativeTime(7_200_000, 0), 'in 2 h');
   });

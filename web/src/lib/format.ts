@@ -198,6 +198,13 @@ export function parseQuantity(text: string, max: number): QuantityParse {
   return { value: Number(v), error: null };
 }
 
+const englishPlural = new Intl.PluralRules('en');
+
+/** "1 gift", "2 gifts", "0 gifts": a count with its noun (`plural` when it is not noun + "s"). */
+export function countOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n.toLocaleString('en')} ${englishPlural.select(n) === 'one' ? noun : plural}`;
+}
+
 /** `TJRab...RTv8` */
 export function shortAddress(address: string | null | undefined): string {
   if (!address) return '';
