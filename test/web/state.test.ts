@@ -344,6 +344,7 @@ interface TxMod {
     reset(): void;
   };
   txToasts: { items: { key: number; label: string; state: TxState }[]; dismiss(key: number): void };
+  TOAST_MS: { final: number; failed: number };
 }
 interface ChatMessage {
   id: number;
@@ -775,6 +776,31 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
       assert.equal(t.state.error?.kind, 'revert');
       assert.equal(t.state.error?.message, 'Gift is closed');
       assert.equal(built(), before, 'nothing was built or signed');
+      // The failed toast closes by itself, so it never sits on the page; the tracker (and so the
+      // button that started the write) keeps the failure.
+      const toast = T.txToasts.items.at(-1)!;
+      assert.equal(toast.state.phase, 'failed');
+      const { failed } = T.TOAST_MS;
+      T.TOAST_MS.failed = 30;
+      try {
+        routes.set('POST /chain/wallet/triggerconstantcontract', () => ({
+          result: { result: false, message: 'REVERT opcode executed' },
+          energy_used: 100,
+          constant_result: [reason],
+        }));
+        assert.equal(await t.run('Withdraw', req()), false);
+        const again = T.txToasts.items.at(-1)!;
+        assert.equal(again.state.phase, 'failed');
+        await new Promise((r) => setTimeout(r, 80));
+        assert.equal(
+          T.txToasts.items.some((x) => x.key === again.key),
+          false,
+          'the failed toast closed',
+        );
+        assert.equal(t.state.error?.message, 'Gift is closed', 'the failure stays with the button');
+      } finally {
+        T.TOAST_MS.failed = failed;
+      }
       // From failed a new run starts; this time the node is down.
       routes.set('POST /chain/wallet/triggerconstantcontract', () => new Response('', { status: 503 }));
       assert.equal(await t.run('Withdraw', req()), false);

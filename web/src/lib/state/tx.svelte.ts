@@ -106,6 +106,9 @@ class ResumedWrites {
 export const resumedWrites = new ResumedWrites();
 
 /** The state of one write button. `key` names it in the journal, so after a reload it stays busy while its write is checked. */
+/** How long a toast stays once its write is final or failed (the ✕ closes it sooner). */
+export const TOAST_MS = { final: 8000, failed: 15_000 };
+
 export class TxTracker {
   #state = $state<TxState>({ phase: 'idle' });
   #review = $state<TxReview | null>(null);
@@ -158,7 +161,9 @@ export class TxTracker {
       const emit = (e: TxEvent) => {
         local = txReduce(local, e);
         toast.state = local;
-        if (local.phase === 'final') setTimeout(() => txToasts.dismiss(toast.key), 8000);
+        if (local.phase === 'final') setTimeout(() => txToasts.dismiss(toast.key), TOAST_MS.final);
+        // The button that started the write keeps saying what failed and what to do (TxButton).
+        if (local.phase === 'failed') setTimeout(() => txToasts.dismiss(toast.key), TOAST_MS.failed);
         if (e.type === 'cancel') txToasts.dismiss(toast.key);
         if (run === this.#run) this.#state = local;
         if (e.type === 'included' && !confirmed) {
