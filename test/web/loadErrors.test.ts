@@ -21,6 +21,7 @@ import type { Platform } from '../../platform/platform.js';
 import { tempDir } from '../helpers/indexer.js';
 import { localContext } from '../helpers/browser.js';
 import { startWebApp } from '../helpers/webApp.js';
+import { waitFor } from '../helpers/media.js';
 
 const T = 30_000;
 const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
@@ -133,6 +134,39 @@ describe('web: failed loads show what failed and a Retry (Chromium, routes faili
     if (failed) console.log(`load errors: platform data in ${tmp.dir}`);
     else tmp?.cleanup();
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  });
+
+  it("the dev wallet picker names the seed's accounts by handle, and shows the bare addresses when the index fails", async function () {
+    const options = async (): Promise<string[]> => {
+      await page.goto(platform.url);
+      await page.getByRole('button', { name: 'Connect wallet' }).click();
+      const select = page.getByRole('region', { name: 'Dev wallet' }).getByRole('combobox', { name: 'Account' });
+      await select.waitFor({ timeout: T });
+      return select.locator('option').allTextContents();
+    };
+    let names: string[] = [];
+    await waitFor(
+      'the handles in the options',
+      async () => {
+        names = await options();
+        return names.slice(1, 4).every((n) => n.includes('@')) ? true : undefined;
+      },
+      T,
+    );
+    assert.match(names[0]!, /^#0 deployer · T\S+…\S{4}$/);
+    assert.deepEqual(
+      names.slice(1, 4).map((n) => n.replace(/ · .*/, '')),
+      ['#1 @alice', '#2 @bob', '#3 @carol'],
+    );
+    let down = true;
+    await failGraphQL(/profile\(address/, 'http-500', () => down);
+    const plain = await options();
+    assert.equal(plain.length, names.length, 'every account is still offered');
+    assert.ok(
+      plain.slice(1).every((n) => /^#\d+ T\S+…\S{4}$/.test(n)),
+      `no names, no error: ${plain.slice(0, 4).join(' | ')}`,
+    );
+    down = false;
   });
 
   it('Home: the live streams, the offline channels and the top broadcasters each show their failure and load on Retry', async function () {
