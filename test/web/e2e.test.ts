@@ -382,19 +382,26 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
 
   it('after the escrow hold (chain time moved), A claims on Earnings and withdraws on Wallet', async function () {
     const BTT = platform.deployments.tokens.BTT!;
-    await tre(platform.devnet!, 'tre_increaseTime', [JUMP_SECONDS]);
-    await tre(platform.devnet!, 'tre_mine', [1]);
+    // A's Wallet, open in a second tab since before the claim, must follow it without a reload.
+    const a2 = await a.context().newPage();
+    await a2.setViewportSize({ width: 1280, height: 900 });
+    await a2.goto(`${platform.url}/wallet`);
+    await a2.getByRole('group', { name: 'Token' }).getByRole('button', { name: 'BTT' }).click();
+    await waitFor(async () => ((await walletRow(a2, 'BTT'))[1] === 0 ? true : undefined), T, "A's BTT vault empty");
+    // Earnings open before the hold ends: the release shows with the chain's clock, no reload.
     await nav(a, 'Earnings');
     const row = a.locator('table tbody tr', { hasText: 'BTT' });
     const claimable = row.locator('td[data-label="Claimable"]');
-    // The page reads the index once: reopen it until the index has the block past the hold.
     await waitFor(
-      async () => {
-        if (num(await claimable.textContent({ timeout: T })) === 0.3) return true;
-        await nav(a, 'Wallet');
-        await nav(a, 'Earnings');
-        return undefined;
-      },
+      async () => (num(await row.locator('td[data-label="Pending"]').textContent()) === 0.3 ? true : undefined),
+      T,
+      'pending',
+    );
+    assert.equal(num(await claimable.textContent()), 0);
+    await tre(platform.devnet!, 'tre_increaseTime', [JUMP_SECONDS]);
+    await tre(platform.devnet!, 'tre_mine', [1]);
+    await waitFor(
+      async () => (num(await claimable.textContent({ timeout: T })) === 0.3 ? true : undefined),
       T,
       "A's 30% of the gift is claimable",
     ).catch(async (e: Error) => {
@@ -411,6 +418,12 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     await a.getByText('Nothing pending.').waitFor({ timeout: T });
     assert.equal(await vaultBalanceOf(A.address, BTT), 3n * 10n ** 17n);
     await shot(a, 'A-earnings-claimed');
+    await waitFor(
+      async () => ((await walletRow(a2, 'BTT'))[1] === 0.3 ? true : undefined),
+      T,
+      'the Wallet tab opened before the claim shows the 0.3 BTT now in the vault',
+    );
+    await a2.close();
 
     await nav(a, 'Wallet');
     await a.getByRole('group', { name: 'Token' }).getByRole('button', { name: 'BTT' }).click();
