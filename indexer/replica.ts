@@ -6,6 +6,7 @@
  * read-only. Subscriptions follow the writer's notifications (db/notify.ts), so replicas can be
  * added behind a load balancer.
  */
+import { tokensOf } from '../lib/webConfig.js';
 import pg from 'pg';
 import { deploymentMeta } from './index.js';
 import { loadConfig, type IndexerConfig } from './internal/config.js';
@@ -95,6 +96,7 @@ export async function openApiReplica(params: ApiReplicaParams = {}): Promise<Api
   const db = postgresApiDb(url, { readOnly: true, max: params.poolSize ?? 8, log });
   const changes = listenIndexChanges(url, { log, ...params.listen });
   const api = createIndexerApi({
+    tokens: tokensOf(config.deployment),
     ...params.api,
     db,
     changes,

@@ -50,6 +50,15 @@ export function readNetworkPresentation(root = PROJECT_ROOT): NetworkPresentatio
   return { tokenDecimals: raw.tokenDecimals ?? {}, explorerTx };
 }
 
+/** Deployment `d`'s tokens (TRX included) with their symbols and decimals, as every stage shows them. */
+export function tokensOf(d: Deployment, presentation = readNetworkPresentation()): WebTokenConfig[] {
+  return Object.entries(d.tokens).map(([symbol, address]) => ({
+    address,
+    symbol,
+    decimals: presentation.tokenDecimals[symbol] ?? UNKNOWN_TOKEN_DECIMALS,
+  }));
+}
+
 /** The `/config.json` of deployment `d` (WALLETCONNECT_PROJECT_ID and MEDIA_P2P in `env` are passed on). */
 export function webConfig(d: Deployment, env: Env = {}, presentation = readNetworkPresentation()): WebConfig {
   return {
@@ -61,12 +70,7 @@ export function webConfig(d: Deployment, env: Env = {}, presentation = readNetwo
       ContractName,
       string
     >,
-    tokens: Object.fromEntries(
-      Object.entries(d.tokens).map(([symbol, address]) => [
-        symbol,
-        { address, symbol, decimals: presentation.tokenDecimals[symbol] ?? UNKNOWN_TOKEN_DECIMALS },
-      ]),
-    ),
+    tokens: Object.fromEntries(tokensOf(d, presentation).map((t) => [t.symbol, t])),
     devWallet: d.network === 'development',
     iceServers: [],
     rewardsUrl: '/rewards/',

@@ -2,6 +2,7 @@
 import { GraphQLError } from 'graphql';
 import type { ApiDb } from './apiDb.js';
 import type { LedgerFilter } from './generated/types.js';
+import { decimalText } from '../../lib/units.js';
 import { json } from './http.js';
 import { ledgerChunks, ledgerWhere, type LedgerRow } from './queries/ledger.js';
 import { type TxFeesRow, txFeesIn } from './queries/sessions.js';
@@ -36,6 +37,36 @@ const FEE_COLUMNS = [
 ] as const;
 const CSV_CHUNK = 500;
 
+/** A token as the human export names it (the deployment's symbol, decimals from config/deploy.json). */
+export interface CsvToken {
+  address: string;
+  symbol: string;
+  decimals: number;
+}
+
+/**
+ * `?units=token`: the same rows for a reader, not a program. Amounts in token units with the
+ * decimals applied, the token's symbol, ISO 8601 times (UTC), and the fee in TRX. A token the
+ * deployment does not name keeps its address as symbol and its amount in base units (exact).
+ */
+const HUMAN_COLUMNS = [
+  'time',
+  'tx_id',
+  'block_number',
+  'kind',
+  'account',
+  'side',
+  'amount',
+  'symbol',
+  'finality',
+  'energy_paid_by',
+  'caller',
+  'fee_trx',
+  'energy',
+  'bandwidth',
+] as const;
+const TRX_DECIMALS = 6;
+
 function csvField(v: unknown): string {
   const s = String(v ?? '');
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -61,6 +92,29 @@ function csvLine(r: LedgerRow, final: number, fees: TxFeesRow | undefined): stri
     .join(',');
 }
 
+function humanLine(r: LedgerRow, final: number, fees: TxFeesRow | undefined, tokens: Map<string, CsvToken>): string {
+  const f = fees && txFeesNode(fees);
+  const t = tokens.get(r.token);
+  const energy = f ? BigInt(f.callerEnergy ?? 0) + BigInt(f.deployerEnergy ?? 0) : undefined;
+  const fields: Record<(typeof HUMAN_COLUMNS)[number], unknown> = {
+    time: new Date(r.timestamp).toISOString(),
+    tx_id: r.tx_id,
+    block_number: r.block_number,
+    kind: r.kind,
+    account: r.account,
+    side: r.side,
+    amount: t ? decimalText(r.amount, t.decimals) : r.amount,
+    symbol: t?.symbol ?? r.token,
+    finality: r.block_number <= final ? 'FINAL' : 'PENDING',
+    energy_paid_by: f?.energyPaidBy,
+    caller: f?.caller,
+    fee_trx: f ? decimalText(f.fee, TRX_DECIMALS) : undefined,
+    energy,
+    bandwidth: f?.bandwidth,
+  };
+  return HUMAN_COLUMNS.map((c) => csvField(fields[c])).join(',');
+}
+
 /** The ledger filter of a query string (times must be ms). */
 function filterOf(q: URLSearchParams): LedgerFilter {
   const num = (k: string): number | null => {
@@ -80,7 +134,12 @@ function filterOf(q: URLSearchParams): LedgerFilter {
 }
 
 /** The CSV body: a header, then chunks pulled as the client reads (no open iterator between pulls). */
-function csvStream(db: ApiDb, where: Where[], final: number): ReadableStream<Uint8Array> {
+function csvStream(
+  db: ApiDb,
+  where: Where[],
+  final: number,
+  human: Map<string, CsvToken> | null,
+): ReadableStream<Uint8Array> {
   const chunk = ledgerChunks(db, where, CSV_CHUNK);
   const encoder = new TextEncoder();
   let key = 0;
@@ -89,7 +148,7 @@ function csvStream(db: ApiDb, where: Where[], final: number): ReadableStream<Uin
     async pull(controller) {
       const out: string[] = [];
       if (header) {
-        out.push([...CSV_COLUMNS, ...FEE_COLUMNS].join(','));
+        out.push((human ? HUMAN_COLUMNS : [...CSV_COLUMNS, ...FEE_COLUMNS]).join(','));
         header = false;
       }
       const rows = await chunk(key);
@@ -98,7 +157,7 @@ function csvStream(db: ApiDb, where: Where[], final: number): ReadableStream<Uin
         rows.map((r) => r.tx_id),
       );
       for (const r of rows) {
-        out.push(csvLine(r, final, fees.get(r.tx_id)));
+        out.push(human ? humanLine(r, final, fees.get(r.tx_id), human) : csvLine(r, final, fees.get(r.tx_id)));
         key = r.id;
       }
       if (out.length) controller.enqueue(encoder.encode(`${out.join('\n')}\n`));
@@ -107,19 +166,28 @@ function csvStream(db: ApiDb, where: Where[], final: number): ReadableStream<Uin
   });
 }
 
-/** The response to GET /ledger.csv?account=&kind=&token=&from=&to=&txId= (400 on a bad filter). */
-export async function ledgerCsv(db: ApiDb, url: URL): Promise<Response> {
+/**
+ * The response to GET /ledger.csv?account=&kind=&token=&from=&to=&txId=&units= (400 on a bad
+ * filter): `units=base` (the default) the raw export, `units=token` the human one.
+ */
+export async function ledgerCsv(db: ApiDb, url: URL, tokens: readonly CsvToken[] = []): Promise<Response> {
   let where: Where[];
+  const units = url.searchParams.get('units') ?? 'base';
+  if (units !== 'base' && units !== 'token')
+    return json(400, {
+      error: { code: 'BAD_ARGUMENT', message: `units must be base or token, not ${JSON.stringify(units)}` },
+    });
+  const human = units === 'token' ? new Map(tokens.map((t) => [t.address, t])) : null;
   try {
     where = ledgerWhere(filterOf(url.searchParams));
   } catch (e) {
     if (e instanceof GraphQLError) return json(400, { error: { code: e.extensions.code, message: e.message } });
     throw e;
   }
-  return new Response(csvStream(db, where, await finalBlock(db)), {
+  return new Response(csvStream(db, where, await finalBlock(db), human), {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': 'attachment; filename="ledger.csv"',
+      'content-disposition': `attachment; filename="${human ? 'ledger-token-units.csv' : 'ledger.csv'}"`,
     },
   });
 }

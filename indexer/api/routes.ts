@@ -2,13 +2,15 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Indexer } from '../index.js';
 import type { ApiDb } from './apiDb.js';
-import { ledgerCsv } from './csv.js';
+import { type CsvToken, ledgerCsv } from './csv.js';
 import { json } from './http.js';
 import { rawEventCount } from './queries/status.js';
 import { apiStatus } from './resolvers/status.js';
 
 export interface RoutesOptions {
   db: ApiDb;
+  /** The deployment's tokens, for /ledger.csv?units=token. */
+  tokens: readonly CsvToken[];
   indexer?: Indexer | undefined;
   ready: () => boolean | Promise<boolean>;
 }
@@ -63,7 +65,7 @@ async function route(o: RoutesOptions, url: URL, requests: Map<string, number>):
     case '/metrics':
       return metrics(o, requests);
     case '/ledger.csv':
-      return ledgerCsv(o.db, url);
+      return ledgerCsv(o.db, url, o.tokens);
     default:
       return undefined;
   }

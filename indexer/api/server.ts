@@ -12,6 +12,8 @@
  * (RESPONSE_TOO_LARGE) and an execution deadline checked before every resolver (QUERY_TIMEOUT);
  * introspection can be turned off for public deployments. This module composes them.
  */
+import type { CsvToken } from './csv.js';
+import { tokensOf } from '../../lib/webConfig.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Database from 'better-sqlite3';
 import { createPubSub, createSchema, createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -48,6 +50,11 @@ export interface IndexerApiOptions {
    */
   ready?: () => boolean | Promise<boolean>;
   readyLag?: number;
+  /**
+   * Token symbols and decimals for `/ledger.csv?units=token`; default: the indexer's deployment
+   * (lib/webConfig.ts tokensOf), else none (every token then by address, in base units).
+   */
+  tokens?: readonly CsvToken[];
   /** Whether `__schema` / `__type` are answered (and GraphiQL served); default true. */
   introspection?: boolean;
   /** Largest request body accepted, in bytes (default 64 KiB). */
@@ -145,7 +152,12 @@ export function createIndexerApi(opts: IndexerApiOptions): IndexerApi {
     maxBodyBytes: opts.maxBodyBytes ?? API_GUARDS.maxBodyBytes,
     maxResponseBytes: opts.maxResponseBytes ?? API_GUARDS.maxResponseBytes,
   });
-  const routes = routesPlugin({ db, indexer, ready: opts.ready ?? readiness(db, indexer, opts.readyLag ?? 20) });
+  const routes = routesPlugin({
+    db,
+    indexer,
+    tokens: opts.tokens ?? (indexer ? tokensOf(indexer.config.deployment) : []),
+    ready: opts.ready ?? readiness(db, indexer, opts.readyLag ?? 20),
+  });
   const yoga = createYoga<object, ApiContext>({
     schema: createSchema<ApiContext>({ typeDefs, resolvers: withDeadline(resolvers) }),
     graphqlEndpoint: '/graphql',

@@ -492,6 +492,52 @@ describe('indexer: GraphQL API', function () {
       );
       assert.equal((await http('/ledger.csv?account=Tbad')).status, 400);
     });
+
+    it('exports the same rows in token units for a reader: symbols, decimals applied, ISO times, the fee in TRX', async function () {
+      const raw = (await (await http(`/ledger.csv?account=${a.addr.bob}`)).text()).trimEnd().split('\n');
+      const res = await http(`/ledger.csv?account=${a.addr.bob}&units=token`);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-disposition')!, /ledger-token-units\.csv/);
+      const lines = (await res.text()).trimEnd().split('\n');
+      assert.equal(
+        lines[0],
+        'time,tx_id,block_number,kind,account,side,amount,symbol,finality,energy_paid_by,caller,fee_trx,energy,bandwidth',
+      );
+      assert.ok(raw.length > 10, `bob's entries from the traffic above: ${raw.length - 1}`);
+      assert.equal(lines.length, raw.length, 'one line per ledger entry, as the raw export');
+      const symbols = new Map([
+        [sys.btt, ['BTT', 18]],
+        [sys.usdt, ['USDT', 6]],
+        ['T9yD14Nj9j7xAB4dbGeiX9h8unkKHxuWwb', ['TRX', 6]],
+      ] as const);
+      lines.slice(1).forEach((line, i) => {
+        const h = line.split(',');
+        const r = raw[i + 1]!.split(',');
+        assert.equal(h[0], new Date(Number(r[5])).toISOString(), 'the time in ISO 8601');
+        assert.deepEqual([h[1], h[2], h[3], h[4], h[5], h[8]], [r[0], r[1], r[6], r[7], r[8], r[11]]);
+        const [symbol, decimals] = symbols.get(r[9]!)!;
+        assert.equal(h[7], symbol);
+        // Back to base units exactly: no float, no rounding.
+        const [whole, frac = ''] = h[6]!.split('.');
+        assert.equal(
+          BigInt(whole! + frac.padEnd(decimals, '0')),
+          BigInt(r[10]!),
+          `${h[6]} ${symbol} is ${r[10]} base units`,
+        );
+        if (r[19]) {
+          const [w, f = ''] = h[11]!.split('.');
+          assert.equal(BigInt(w! + f.padEnd(6, '0')), BigInt(r[19]), 'the fee in TRX');
+          assert.equal(BigInt(h[12]!), BigInt(r[14]!) + BigInt(r[15]!), "energy: the caller's and the deployer's");
+        }
+      });
+      assert.ok(
+        lines.some((l) => l.includes(',500,BTT,')),
+        'the 500 BTT deposit, in BTT',
+      );
+      const bad = await http('/ledger.csv?units=sun');
+      assert.equal(bad.status, 400);
+      assert.equal((await bad.json()).error.code, 'BAD_ARGUMENT');
+    });
   });
 
   describe('subscriptions over SSE', function () {

@@ -378,6 +378,17 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     await b.locator('table tbody tr', { hasText: 'DEPOSIT' }).first().waitFor({ timeout: T });
     assert.match(b.url(), new RegExp(`/ledger\\?account=${B.address}$`));
     await shot(b, 'B-ledger');
+    // The page's export is the reader's CSV: the gift in BTT with its decimals applied.
+    const href = await b.getByRole('link', { name: 'Export CSV', exact: true }).getAttribute('href');
+    assert.match(href ?? '', /^\/ledger\.csv\?account=T\w+&units=token$/);
+    const csv = (await (await fetch(`${platform.url}${href}`)).text()).trimEnd().split('\n');
+    assert.equal(csv[0]!.split(',').slice(0, 8).join(','), 'time,tx_id,block_number,kind,account,side,amount,symbol');
+    assert.ok(
+      csv.some((l) =>
+        new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z,\\w{64},\\d+,GIFT,vault:${B.address},CREDIT,1,BTT,`).test(l),
+      ),
+      csv.slice(0, 4).join('\n'),
+    );
   });
 
   it('after the escrow hold (chain time moved), A claims on Earnings and withdraws on Wallet', async function () {
