@@ -133,33 +133,25 @@ export function createFollower(deps: FollowerDeps): Follower {
    * asked one block at a time, and smaller or no ranges from then on.
    */
   async function fetchSolid(from: number, to: number): Promise<FetchedBlock[]> {
-    const numbers = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
-    let blocks: NodeBlock[];
-    if (rangeCap === 0) {
-      blocks = await mapLimit(numbers(from, to + 1), deps.fetchConcurrency, nodeBlock);
-    } else {
-      const cap = rangeCap;
-      const ranges: [number, number][] = [];
-      for (let a = from; a <= to; a += cap) ranges.push([a, Math.min(to + 1, a + cap)]);
-      const lists = await mapLimit(ranges, deps.fetchConcurrency, async ([a, b]) => {
-        const got = await client.blocksByRange(a, b);
-        if (got.length < b - a) {
-          const learned = got.length;
-          if (learned < rangeCap) {
-            rangeCap = learned;
-            log.warn(
-              learned === 0
-                ? 'the node answers no block ranges (getblockbylimitnext): fetching blocks one at a time'
-                : 'the node answers shorter block ranges: asking for fewer blocks per request',
-              { asked: b - a, answered: learned, from_block: a },
-            );
-          }
-          for (let n = a + got.length; n < b; n++) got.push(await nodeBlock(n));
-        }
-        return got;
-      });
-      blocks = lists.flat();
-    }
+    // Chunks of the range cap (of 100 once the node answers no ranges: then each block is asked alone).
+    const cap = rangeCap || BLOCK_RANGE_LIMIT;
+    const ranges: [number, number][] = [];
+    for (let a = from; a <= to; a += cap) ranges.push([a, Math.min(to + 1, a + cap)]);
+    const lists = await mapLimit(ranges, deps.fetchConcurrency, async ([a, b]) => {
+      const got = rangeCap ? await client.blocksByRange(a, b) : [];
+      if (rangeCap && got.length < b - a && got.length < rangeCap) {
+        rangeCap = got.length;
+        log.warn(
+          rangeCap === 0
+            ? 'the node answers no block ranges (getblockbylimitnext): fetching blocks one at a time'
+            : 'the node answers shorter block ranges: asking for fewer blocks per request',
+          { asked: b - a, answered: got.length, from_block: a },
+        );
+      }
+      for (let n = a + got.length; n < b; n++) got.push(await nodeBlock(n));
+      return got;
+    });
+    const blocks = lists.flat();
     return mapLimit(blocks, deps.fetchConcurrency, async (block) => ({
       block,
       infos: block.txs.length ? await client.txInfos(block.number) : [],

@@ -3,6 +3,8 @@
  * indexers on them, and deterministic dumps to compare databases.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createIndexer, type Indexer, type IndexerParams } from '../../indexer/index.js';
@@ -186,5 +188,54 @@ export async function subscribeSse(url: string, query: string): Promise<SseSubsc
     },
     received: () => [...payloads],
     close: () => ctrl.abort(),
+  };
+}
+
+/** What a node proxy's hook decides for a request: answer it here, or forward it (and maybe rewrite the answer). */
+export type ProxyDecision =
+  | { answer: { status: number; body: string } }
+  | { forward: true; rewrite?: (body: string) => string };
+
+/**
+ * An HTTP node in front of the devnet that tests make misbehave: `hook` sees each request's path
+ * and decides per request (an outage, a cut answer). Returns its URL and a close().
+ */
+export async function startNodeProxy(
+  devnet: Devnet,
+  hook: (path: string) => ProxyDecision,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const d = hook((req.url ?? '').split('?')[0]!);
+      if ('answer' in d) {
+        res.writeHead(d.answer.status, { 'content-type': 'application/json' });
+        res.end(d.answer.body);
+        return;
+      }
+      fetch(`${devnet.url}${req.url}`, {
+        method: req.method,
+        headers: { 'content-type': 'application/json' },
+        ...(req.method === 'POST' ? { body: Buffer.concat(chunks) } : {}),
+      })
+        .then(async (r) => {
+          const text = await r.text();
+          res.writeHead(r.status, { 'content-type': 'application/json' });
+          res.end(d.rewrite ? d.rewrite(text) : text);
+        })
+        .catch(() => {
+          res.writeHead(502);
+          res.end();
+        });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
   };
 }

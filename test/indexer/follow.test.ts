@@ -4,8 +4,6 @@
  * backoff, missing nothing: afterwards its tables equal a fresh index of the same chain.
  */
 import { strict as assert } from 'node:assert';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { dumpTables } from '../helpers/dumpTables.js';
 import { finalNumber } from '../../indexer/db/views.js';
@@ -13,7 +11,14 @@ import type { Indexer } from '../../indexer/index.js';
 import { createLogger, type LogFields } from '../../lib/log.js';
 import type { System } from '../helpers/contracts.js';
 import { startDevnet, tre, waitFor, type Devnet } from '../helpers/devnet.js';
-import { deployLagging, headNumber, indexerFor, tempDir, writeDeployments } from '../helpers/indexer.js';
+import {
+  deployLagging,
+  headNumber,
+  indexerFor,
+  startNodeProxy,
+  tempDir,
+  writeDeployments,
+} from '../helpers/indexer.js';
 import { gift, GIFT, prepareActors, SUN, tx, type Actors } from '../helpers/traffic.js';
 
 describe('indexer: following the head', function () {
@@ -23,7 +28,7 @@ describe('indexer: following the head', function () {
   let a: Actors;
   let tmp: ReturnType<typeof tempDir>;
   let deployments: string;
-  let proxy: Server;
+  let proxy: Awaited<ReturnType<typeof startNodeProxy>>;
   let mode: 'up' | 'error' = 'up';
   let ix: Indexer;
   const records: LogFields[] = [];
@@ -37,32 +42,10 @@ describe('indexer: following the head', function () {
     tmp = tempDir();
     deployments = writeDeployments(path.join(tmp.dir, 'deployments.json'), devnet, sys, start);
     // A node in front of the devnet that can be made to fail.
-    proxy = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        if (mode === 'error') {
-          res.writeHead(503);
-          res.end('down for maintenance');
-          return;
-        }
-        fetch(`${devnet.url}${req.url}`, {
-          method: req.method,
-          headers: { 'content-type': 'application/json' },
-          ...(req.method === 'POST' ? { body: Buffer.concat(chunks) } : {}),
-        })
-          .then(async (r) => {
-            res.writeHead(r.status, { 'content-type': 'application/json' });
-            res.end(await r.text());
-          })
-          .catch(() => {
-            res.writeHead(502);
-            res.end();
-          });
-      });
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
-    const nodeUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    proxy = await startNodeProxy(devnet, () =>
+      mode === 'error' ? { answer: { status: 503, body: 'down for maintenance' } } : { forward: true },
+    );
+    const nodeUrl = proxy.url;
     ix = indexerFor(deployments, path.join(tmp.dir, 'index.sqlite'), {
       config: { nodeUrl, requestAttempts: 2 },
       log: createLogger({ level: 'debug', sink: (r) => records.push(r) }),
@@ -72,8 +55,7 @@ describe('indexer: following the head', function () {
 
   after(async function () {
     await ix?.close();
-    proxy?.closeAllConnections();
-    await new Promise((r) => proxy?.close(r));
+    await proxy?.close();
     await devnet?.close();
     tmp?.cleanup();
   });

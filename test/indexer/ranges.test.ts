@@ -5,15 +5,20 @@
  * each index ends equal to one built block by block, and the node's requests say which path ran.
  */
 import { strict as assert } from 'node:assert';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { dumpTables } from '../helpers/dumpTables.js';
 import type { Indexer } from '../../indexer/index.js';
 import { createLogger, type LogFields } from '../../lib/log.js';
 import type { System } from '../helpers/contracts.js';
 import { startDevnet, tre, type Devnet } from '../helpers/devnet.js';
-import { deployLagging, headNumber, indexerFor, tempDir, writeDeployments } from '../helpers/indexer.js';
+import {
+  deployLagging,
+  headNumber,
+  indexerFor,
+  startNodeProxy,
+  tempDir,
+  writeDeployments,
+} from '../helpers/indexer.js';
 import { gift, GIFT, prepareActors, SUN, tx } from '../helpers/traffic.js';
 
 type Mode = 'full' | 'short' | 'none' | 'flaky';
@@ -24,7 +29,7 @@ describe('indexer: catching up in block ranges', function () {
   let sys: System;
   let tmp: ReturnType<typeof tempDir>;
   let deployments: string;
-  let proxy: Server;
+  let proxy: Awaited<ReturnType<typeof startNodeProxy>>;
   let nodeUrl: string;
   let mode: Mode = 'full';
   /** Requests the proxy saw, by endpoint. */
@@ -46,48 +51,29 @@ describe('indexer: catching up in block ranges', function () {
     }
     tmp = tempDir();
     deployments = writeDeployments(path.join(tmp.dir, 'deployments.json'), devnet, sys, start);
-    proxy = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const endpoint = (req.url ?? '').split('?')[0]!.split('/').pop()!;
-        asked.set(endpoint, (asked.get(endpoint) ?? 0) + 1);
-        const range = endpoint === 'getblockbylimitnext';
-        if (range && mode === 'none') return res.end('{}');
-        if (range && mode === 'flaky' && ++ranges % 3 === 0) {
-          res.writeHead(503);
-          return res.end('busy');
-        }
-        fetch(`${devnet.url}${req.url}`, {
-          method: req.method,
-          headers: { 'content-type': 'application/json' },
-          ...(req.method === 'POST' ? { body: Buffer.concat(chunks) } : {}),
-        })
-          .then(async (r) => {
-            let text = await r.text();
-            if (range && mode === 'short') {
-              const body = JSON.parse(text) as { block?: unknown[] };
-              if (body.block) text = JSON.stringify({ block: body.block.slice(0, 7) });
-            }
-            res.writeHead(r.status, { 'content-type': 'application/json' });
-            res.end(text);
-          })
-          .catch(() => {
-            res.writeHead(502);
-            res.end();
-          });
-      });
+    proxy = await startNodeProxy(devnet, (path) => {
+      const endpoint = path.split('/').pop()!;
+      asked.set(endpoint, (asked.get(endpoint) ?? 0) + 1);
+      if (endpoint !== 'getblockbylimitnext') return { forward: true };
+      if (mode === 'none') return { answer: { status: 200, body: '{}' } };
+      if (mode === 'flaky' && ++ranges % 3 === 0) return { answer: { status: 503, body: 'busy' } };
+      if (mode !== 'short') return { forward: true };
+      return {
+        forward: true,
+        rewrite: (text) => {
+          const body = JSON.parse(text) as { block?: unknown[] };
+          return body.block ? JSON.stringify({ block: body.block.slice(0, 7) }) : text;
+        },
+      };
     });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
-    nodeUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    nodeUrl = proxy.url;
     // Block by block (no ranges), as the follower did before: what every other way must equal.
     reference = (await indexThrough('none')).tables;
     assert.match(reference, /gifts/);
   });
 
   after(async function () {
-    proxy?.closeAllConnections();
-    await new Promise((r) => proxy?.close(r));
+    await proxy?.close();
     await devnet?.close();
     tmp?.cleanup();
   });
