@@ -62,6 +62,9 @@ const stubIndexer: IndexerClient = {
   follows: async () => false,
   giftCatalog: async () => [],
   gifts: async () => [],
+  followers: async () => [],
+  chainTime: async () => undefined,
+  giftsSince: async () => ({ nodes: [], endCursor: null, hasNextPage: false }),
   finalBlock: async () => 0,
   subscribeGifts: async () => {},
 };

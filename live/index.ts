@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3';
 import { createAuth, type Auth } from './auth/service.js';
 import { createAuthRoutes } from './auth/routes.js';
 import { Dms } from './chat/dms.js';
-import { GiftReceipts } from './chat/gifts.js';
+import { GiftCatalogNames, GiftReceipts } from './chat/gifts.js';
 import { Hub } from './chat/hub.js';
 import { Rooms } from './chat/rooms.js';
 import { openLiveDatabase } from './db/open.js';
@@ -41,6 +41,9 @@ import { createRelayRoutes } from './relay/routes.js';
 import { createSqliteRelayStore } from './relay/store.js';
 import { createRelayer, type RelayerConfig, type RelayerService } from './relayer/index.js';
 import { createSqliteRelayerStore } from './relayer/store.js';
+import { Notifications } from './notify/service.js';
+import { createNotificationRoutes } from './notify/routes.js';
+import { createSqliteNotificationStore } from './notify/store.js';
 
 export interface LiveServiceParams {
   /** The media backend (embedded or Livepeer); closed with the service. */
@@ -52,7 +55,7 @@ export interface LiveServiceParams {
   indexerFetch?: FetchFn;
   /** Replaces the indexer client altogether (the chat bench, which runs without an indexer). */
   indexer?: IndexerClient;
-  /** Follow the indexer's gifts and post receipts (default true). */
+  /** Follow the indexer's gifts and post receipts, and notify broadcasters of final gifts (default true). */
   giftReceipts?: boolean;
   /** The index was rebuilt since this service last ran: check every final receipt again. */
   recheckGiftReceipts?: boolean;
@@ -75,6 +78,8 @@ export interface LiveService {
   rooms: Rooms;
   matcher: Matcher;
   gifts?: GiftReceipts;
+  /** Notifications (/api/notifications, `notification` frames). */
+  notifications: Notifications;
   /** The WebTorrent tracker of peer-to-peer HLS at /tracker (absent with MEDIA_P2P=0). */
   tracker?: Tracker;
   /** Relay reports of peer-to-peer HLS (/api/relay/*): peer id bindings and both sides' claims. */
@@ -169,6 +174,18 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   const tracker: Tracker | undefined = config.mediaP2p
     ? createTracker({ origins, clientIp, limits: { socketsPerIp: config.trackerPerIp }, log })
     : undefined;
+  const names = new GiftCatalogNames(indexer, log);
+  const notifications = new Notifications({
+    store: createSqliteNotificationStore(db),
+    sendTo: (a, f) => hub.sendTo(a, f),
+    indexer,
+    directory,
+    names,
+    pollMs: config.giftPollMs,
+    readGifts: params.giftReceipts !== false,
+    log,
+    now,
+  });
   const streams = createStreams({
     store: createSqliteStreamStore(db),
     media: params.media,
@@ -176,12 +193,21 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     now,
     log,
     viewers: (id) => hub.count(`stream:${id}`).viewers,
-    onChange: (s) =>
-      hub.broadcast(`stream:${s.streamId}`, { type: 'stream', room: `stream:${s.streamId}`, stream: { ...s } }),
+    onChange: (s) => {
+      hub.broadcast(`stream:${s.streamId}`, { type: 'stream', room: `stream:${s.streamId}`, stream: { ...s } });
+      void notifications.streamChanged(s);
+    },
   });
   const rooms = new Rooms({ store: createSqliteRoomStore(db), hub, streams, directory, limits: config.chat, now });
   rooms.register(hub);
-  const dms = new Dms({ store: createSqliteDmStore(db), hub, directory, limits: config.chat, now });
+  const dms = new Dms({
+    store: createSqliteDmStore(db),
+    hub,
+    directory,
+    limits: config.chat,
+    now,
+    onDm: (d) => notifications.dm(d.to, d.from, d.handle, d.text, d.at),
+  });
   dms.register(hub);
   const matcher = new Matcher({
     store: createSqliteMatchStore(db),
@@ -228,6 +254,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     gifts = new GiftReceipts({
       store: createSqliteGiftReceiptStore(db),
       indexer,
+      names,
       directory,
       streams,
       rooms,
@@ -239,6 +266,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     if (params.recheckGiftReceipts) gifts.recheckAll();
     gifts.start();
   }
+  notifications.start();
 
   const caller = (req: IncomingMessage): string | undefined => auth.session(tokenOf(req, config.cookieName))?.address;
   const authRoutes = createAuthRoutes({
@@ -256,6 +284,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     now,
   });
   const relayRoutes = createRelayRoutes(relay, caller);
+  const notificationRoutes = createNotificationRoutes(notifications, caller);
 
   // Per-IP budgets for HTTP writes: sign-in nonces are rows in the database and every write costs
   // an indexer lookup or a media call, so one client must not be able to flood them.
@@ -361,6 +390,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
       )
         return await streamRoutes(req, res, url);
       if (url.pathname.startsWith('/api/relay/')) return await relayRoutes(req, res, url);
+      if (url.pathname.startsWith('/api/notifications')) return await notificationRoutes(req, res, url);
       if (url.pathname.startsWith('/api/relayer/')) {
         if (!params.relayer) throw new LiveError('RELAYER_UNAVAILABLE', 'no relayer runs here');
         relayer ??= startRelayer(params.relayer);
@@ -427,6 +457,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     matcher,
     relay,
     ...(gifts ? { gifts } : {}),
+    notifications,
     get relayer() {
       return relayer;
     },
@@ -445,6 +476,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
       storage.close();
       await relayer?.then((r) => r.close()).catch(() => {});
       await gifts?.close();
+      await notifications.close();
       await tracker?.close();
       await hub.close();
       rooms.close();

@@ -421,6 +421,8 @@ export const typeDefs = /* GraphQL */ `
     indexed: Int!
     final: Int!
     lag: Int!
+    "The last indexed block's time (ms): the chain's clock, which time-dependent views (escrow releases) go by; null before the first block."
+    time: Float
   }
 
   type Query {

@@ -4,7 +4,7 @@
  * the service builds every answer itself (the inputs it takes are checked field by field where they
  * arrive), so there is nothing to parse on this side of the wire.
  */
-import type { DirectMessage, PageInfo } from './payloads.js';
+import type { DirectMessage, Notification, NotificationKind, PageInfo } from './payloads.js';
 
 // ------------------------------------------------------------------------------- sign-in
 
@@ -183,3 +183,27 @@ export interface DmConversationList {
   nodes: DmConversation[];
   pageInfo: PageInfo;
 }
+
+// ------------------------------------------------------------------------------- notifications
+
+/** `GET /api/notifications?before=&first=`: the newest first, and how many are unread in all. */
+export interface NotificationPage {
+  nodes: Notification[];
+  unread: number;
+  /** Pass `endCursor` as `before` for older ones. */
+  pageInfo: PageInfo;
+}
+
+/** `POST /api/notifications/read` body: some ids, or `all: true`. */
+export interface NotificationReadInput {
+  ids?: number[];
+  all?: true;
+}
+
+/** `POST /api/notifications/read`: the unread count after it. */
+export interface NotificationReadAnswer {
+  unread: number;
+}
+
+/** `GET` and `PATCH /api/notifications/settings`: which kinds are on (every kind is on until switched off). */
+export type NotificationSettings = Record<NotificationKind, boolean>;

@@ -80,3 +80,73 @@ export const matchPeer = z.object({
   interests: z.array(z.string()),
 });
 export type MatchPeer = z.infer<typeof matchPeer>;
+
+/** The kinds of notification, each of which a user can switch off. */
+export const NOTIFICATION_KINDS = ['live', 'gift', 'claimable', 'dm'] as const;
+export const notificationKind = z.enum(NOTIFICATION_KINDS);
+export type NotificationKind = z.infer<typeof notificationKind>;
+
+/** One gift line of a gift notification: a catalog gift and its amounts in the token's smallest unit. */
+const notifiedGift = z.object({
+  giftId: z.string(),
+  name: z.string(),
+  quantity: z.number(),
+  token: z.string(),
+  /** What the sender paid (decimal string). */
+  total: z.string(),
+  /** The broadcaster's share (decimal string). */
+  broadcasterAmount: z.string(),
+});
+
+/** What each kind of notification says; the web writes the words (and applies token decimals). */
+export const notificationData = z.discriminatedUnion('kind', [
+  /** A channel one follows went live. */
+  z.object({
+    kind: z.literal('live'),
+    streamId: z.string(),
+    title: z.string(),
+    broadcaster: z.string(),
+    handle: z.string().nullable(),
+  }),
+  /**
+   * Gifts one received, once final on chain: those of one sender in one transaction (a relayed
+   * batch holds many), so a combo is one notification rather than twenty.
+   */
+  z.object({
+    kind: z.literal('gift'),
+    txId: z.string(),
+    sender: z.string(),
+    senderHandle: z.string().nullable(),
+    /** The stream the gifts were tagged with ("0": none). */
+    streamId: z.string(),
+    gifts: z.array(notifiedGift),
+  }),
+  /** Gift earnings whose escrow hold ended: the broadcaster's shares released in one minute. */
+  z.object({
+    kind: z.literal('claimable'),
+    token: z.string(),
+    /** The broadcaster's shares that became claimable (decimal string, the token's smallest unit). */
+    amount: z.string(),
+    gifts: z.number(),
+  }),
+  /** Direct messages from one sender since one last read their notification. */
+  z.object({
+    kind: z.literal('dm'),
+    from: z.string(),
+    handle: z.string().nullable(),
+    count: z.number(),
+    /** The latest message's text. */
+    text: z.string(),
+  }),
+]);
+export type NotificationData = z.infer<typeof notificationData>;
+
+/** A notification as stored for its account (`notification` frames, GET /api/notifications). */
+export const notification = z.object({
+  id: z.number(),
+  /** When it happened (ms); a claimable notification's is when the hold ended. */
+  at: z.number(),
+  read: z.boolean(),
+  data: notificationData,
+});
+export type Notification = z.infer<typeof notification>;

@@ -5,7 +5,17 @@
  */
 import { z } from 'zod';
 import { errorFrame } from './errors.js';
-import { chatMessage, directMessage, giftReceipt, matchPeer, pageInfo, role, roomMember } from './payloads.js';
+import {
+  chatMessage,
+  directMessage,
+  giftReceipt,
+  matchPeer,
+  notification,
+  notificationKind,
+  pageInfo,
+  role,
+  roomMember,
+} from './payloads.js';
 
 const id = z.unknown().optional();
 const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
@@ -71,6 +81,18 @@ export const serverFrame = z.discriminatedUnion('type', [
   directMessage.extend({ type: z.literal('dm'), handle: z.string().nullable() }),
   frame('dms', { id, with: z.string(), messages: z.array(directMessage), pageInfo }),
   frame('dm.blocks', { id, users: z.array(z.string()) }),
+  // Notifications, to every connection of the account.
+  /** A new notification (or one that was updated: more messages from the same sender), and the unread count after it. */
+  frame('notification', {
+    notification,
+    unread: z.number(),
+    /** The id of the notification this one replaces (the list shows the new one in its place, at the top). */
+    replaces: z.number().optional(),
+  }),
+  /** Notifications were marked read (in this tab or another): the unread count now. */
+  frame('notifications.read', { ids: z.array(z.number()).nullable(), unread: z.number() }),
+  /** The account's notification settings changed (in another tab). */
+  frame('notifications.settings', { settings: z.record(notificationKind, z.boolean()) }),
   // 1-to-1 matching.
   frame('match.waiting', { waiting: z.number() }),
   frame('match.found', { room, peer: matchPeer, initiator: z.boolean(), iceServers: z.array(z.unknown()) }),

@@ -26,6 +26,8 @@ export interface DmsParams {
   directory: Directory;
   limits: ChatLimits;
   now: () => number;
+  /** Called with each message stored (the notifier counts it for the recipient). */
+  onDm?: (dm: DirectMessage & { handle: string | null }) => void;
 }
 
 const pairOf = (a: string, b: string): string => (a < b ? `${a}:${b}` : `${b}:${a}`);
@@ -144,6 +146,7 @@ export class Dms {
     const out = { type: 'dm' as const, id, from, handle, to, text, at: now };
     this.p.hub.sendTo(to, out);
     this.p.hub.sendTo(from, out);
+    this.p.onDm?.(out);
     if (m.id !== undefined) c.send({ type: 'ack', id: m.id, messageId: id, at: now });
   }
 

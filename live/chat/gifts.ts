@@ -18,6 +18,8 @@ export interface GiftReceiptsParams {
   /** The receipts (SQLite: createSqliteGiftReceiptStore, on the rooms' database). */
   store: GiftReceiptStore;
   indexer: IndexerClient;
+  /** Gift names (shared with the notifier). */
+  names: GiftCatalogNames;
   directory: Directory;
   streams: Streams;
   rooms: Rooms;
@@ -50,11 +52,33 @@ export function giftName(uri: string | undefined, giftId: string): string {
   return uri.trim().slice(0, 60) || `Gift #${giftId}`;
 }
 
+/** Gift names from the indexer's catalog, fetched again (at most every 2 s) when an id is unknown. */
+export class GiftCatalogNames {
+  #catalog = new Map<string, CatalogGift>();
+  #catalogAt = 0;
+
+  constructor(
+    private readonly indexer: IndexerClient,
+    private readonly log: Logger,
+  ) {}
+
+  /** The display name of a catalog gift (`Gift #<id>` when the catalog is unavailable). */
+  async name(giftId: string): Promise<string> {
+    if (!this.#catalog.has(giftId) && Date.now() - this.#catalogAt > 2000) {
+      try {
+        this.#catalog = new Map((await this.indexer.giftCatalog()).map((g) => [g.giftId, g]));
+        this.#catalogAt = Date.now();
+      } catch (e) {
+        this.log.warn('gift catalog unavailable', { error: describeError(e) });
+      }
+    }
+    return giftName(this.#catalog.get(giftId)?.uri, giftId);
+  }
+}
+
 /** Gift receipts from the indexer into the stream rooms. */
 export class GiftReceipts {
   readonly #abort = new AbortController();
-  #catalog = new Map<string, CatalogGift>();
-  #catalogAt = 0;
   #queue: Promise<void> = Promise.resolve();
   #poller: NodeJS.Timeout | undefined;
   #polling = false;
@@ -123,18 +147,6 @@ export class GiftReceipts {
     }
   }
 
-  async #name(giftId: string): Promise<string> {
-    if (!this.#catalog.has(giftId) && Date.now() - this.#catalogAt > 2000) {
-      try {
-        this.#catalog = new Map((await this.p.indexer.giftCatalog()).map((g) => [g.giftId, g]));
-        this.#catalogAt = Date.now();
-      } catch (e) {
-        this.p.log.warn('gift catalog unavailable', { error: describeError(e) });
-      }
-    }
-    return giftName(this.#catalog.get(giftId)?.uri, giftId);
-  }
-
   async #receive(g: IndexedGift): Promise<void> {
     try {
       if (!/^[1-9]\d{0,15}$/.test(g.streamId)) return;
@@ -157,7 +169,7 @@ export class GiftReceipts {
           });
         return;
       }
-      const [name, handle] = await Promise.all([this.#name(g.giftId), this.p.directory.handle(g.sender)]);
+      const [name, handle] = await Promise.all([this.p.names.name(g.giftId), this.p.directory.handle(g.sender)]);
       const finality = g.finality === 'FINAL' ? 'final' : 'pending';
       const data: GiftReceipt = {
         txId: g.txId,

@@ -5,7 +5,7 @@
  *
  * Times are integer milliseconds since the epoch; addresses base58 `T...`.
  */
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Sign-in nonces. Invariant: a nonce signs in at most once (`used_at` set in the same transaction as the session). */
 export const liveNonces = sqliteTable('live_nonces', {
@@ -296,3 +296,58 @@ export const liveRelayBatchIntents = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.batchId, t.intentId] }), index('live_relay_batch_intents_intent').on(t.intentId)],
 );
+
+/**
+ * Notifications per account (live/notify). `key` names what a notification is about, so each is
+ * made once (`gift:<tx>:<sender>`, `live:<streamId>`) or updated in place while unread
+ * (`dm:<sender>`). A row shows once `delivered` (pushed to the account's sockets): at once for
+ * most, while a claimable one is written when its gifts turn final and delivered when the chain's
+ * clock passes `at`, the end of their hold.
+ */
+export const liveNotifications = sqliteTable(
+  'live_notifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    account: text('account').notNull(),
+    kind: text('kind', { enum: ['live', 'gift', 'claimable', 'dm'] }).notNull(),
+    key: text('key').notNull(),
+    /** The notification's data (lib/protocol/payloads.ts notificationData), as JSON. */
+    data: text('data').notNull(),
+    at: integer('at').notNull(),
+    readAt: integer('read_at'),
+    delivered: integer('delivered').notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex('live_notifications_account_key').on(t.account, t.key),
+    index('live_notifications_account_id').on(t.account, t.id),
+    index('live_notifications_due').on(t.delivered, t.at),
+  ],
+);
+
+/** Kinds of notification an account switched off (a kind without a row is on). */
+export const liveNotificationSettings = sqliteTable(
+  'live_notification_settings',
+  {
+    account: text('account').notNull(),
+    kind: text('kind').notNull(),
+    enabled: integer('enabled').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.account, t.kind] })],
+);
+
+/** Gifts already turned into notifications, by chain position; `at` is the gift's time (old rows are swept). */
+export const liveNotifiedGifts = sqliteTable(
+  'live_notified_gifts',
+  {
+    txId: text('tx_id').notNull(),
+    logIndex: integer('log_index').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.txId, t.logIndex] }), index('live_notified_gifts_at').on(t.at)],
+);
+
+/** Small named values of the service (the notifier's gift cursor). */
+export const liveState = sqliteTable('live_state', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -10,8 +10,12 @@ import { GIFT_FIELDS, GIFT_TYPE_FIELDS } from '../../lib/graphql/fragments.js';
 import type { Logger } from '../../lib/log.js';
 import type {
   FinalBlockQuery,
+  FollowersQuery,
+  FollowersQueryVariables,
   FollowsQuery,
   FollowsQueryVariables,
+  GiftsSinceQuery,
+  GiftsSinceQueryVariables,
   GiftCatalogQuery,
   GiftFieldsFragment,
   GiftTypeFieldsFragment,
@@ -68,10 +72,37 @@ const STREAM_GIFTS = /* GraphQL */ `
     }
   }
 `;
+const FOLLOWERS = /* GraphQL */ `
+  query Followers($a: Address!, $after: String) {
+    followers(address: $a, first: 100, after: $after) {
+      nodes {
+        follower
+      }
+      pageInfo {
+        endCursor
+        hasNextPage
+      }
+    }
+  }
+`;
+const GIFTS_SINCE = /* GraphQL */ `
+  query GiftsSince($from: Float!, $after: String) {
+    gifts(filter: { from: $from }, first: 100, after: $after) {
+      nodes {
+        ...GiftFields
+      }
+      pageInfo {
+        endCursor
+        hasNextPage
+      }
+    }
+  }
+`;
 const FINAL_BLOCK = /* GraphQL */ `
   query FinalBlock {
     status {
       final
+      time
     }
   }
 `;
@@ -94,6 +125,15 @@ export interface IndexerClient {
   gifts(streamId: string, broadcaster: string, from: number, to: number, max?: number): Promise<IndexedGift[]>;
   /** The highest final (solidified) block the indexer has seen. */
   finalBlock(): Promise<number>;
+  /** The last indexed block's time (ms), the chain's clock; undefined before the first block. */
+  chainTime(): Promise<number | undefined>;
+  /** Who follows `address` on chain, at most `max` of them (pages of 100). */
+  followers(address: string, max: number): Promise<string[]>;
+  /** A page of gifts to anyone at or after `from` (ms), in chain order; `after` is the previous page's endCursor. */
+  giftsSince(
+    from: number,
+    after?: string | null,
+  ): Promise<{ nodes: IndexedGift[]; endCursor: string | null; hasNextPage: boolean }>;
   /**
    * Follows `giftSent` over SSE until `signal` aborts, reconnecting with backoff (250 ms doubling
    * to 10 s) whenever the stream drops. `onOpen` runs after each (re)connection.
@@ -174,9 +214,30 @@ export function createIndexerClient(opts: IndexerClientOptions): IndexerClient {
       }
       return out.slice(0, max);
     },
+    async followers(address, max) {
+      const out: string[] = [];
+      let after: string | null = null;
+      do {
+        const d: FollowersQuery = await query<FollowersQuery, FollowersQueryVariables>(FOLLOWERS, {
+          a: address,
+          after,
+        });
+        out.push(...d.followers.nodes.map((n) => n.follower));
+        after = d.followers.pageInfo.hasNextPage ? d.followers.pageInfo.endCursor : null;
+      } while (after && out.length < max);
+      return out.slice(0, max);
+    },
+    async giftsSince(from, after = null) {
+      const d = await query<GiftsSinceQuery, GiftsSinceQueryVariables>(GIFTS_SINCE + GIFT_FIELDS, { from, after });
+      return { nodes: d.gifts.nodes, ...d.gifts.pageInfo };
+    },
     async finalBlock() {
       const d = await query<FinalBlockQuery>(FINAL_BLOCK);
       return d.status.final;
+    },
+    async chainTime() {
+      const d = await query<FinalBlockQuery>(FINAL_BLOCK);
+      return d.status.time ?? undefined;
     },
     async subscribeGifts(onGift, { signal, onOpen, log }) {
       let backoff = 250;

@@ -216,3 +216,15 @@ export async function readUint256(
   );
   return BigInt(`0x${r.constant_result![0]}`);
 }
+
+/** Asks the platform's GraphQL API; the data, or an Error with the API's errors. */
+export async function platformGql<T>(platform: Platform, query: string): Promise<T> {
+  const res = await fetch(`${platform.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: unknown };
+  if (!body.data) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}

@@ -12,6 +12,7 @@ import {
   formatDuration,
   previewSrc,
 } from '../../web/src/lib/format.js';
+import { notificationText } from '../../web/src/lib/notificationText.js';
 
 describe('web format', () => {
   describe('formatUnits', () => {
@@ -195,6 +196,73 @@ describe('web format', () => {
       assert.equal(previewSrc(url, 89_999), `${url}?t=2`);
       assert.equal(previewSrc(url, 90_000), `${url}?t=3`);
       assert.equal(previewSrc(`${url}?a=1`, 0), `${url}?a=1&t=0`);
+    });
+  });
+});
+
+describe('web: notification text', function () {
+  const TRX = 'T9yD14Nj9j7xAB4dbGeiX9h8unkKHxuWwb';
+  const BTT = 'TAFjULxiVgT4qWk6UZwjqwZXTSaGaqnVp4';
+  const tokens = (a: string) =>
+    a === TRX ? { symbol: 'TRX', decimals: 6 } : a === BTT ? { symbol: 'BTT', decimals: 18 } : undefined;
+  const tx = (id: string) => `/tx/${id}`;
+  const base = { id: 7, at: 0, read: false };
+
+  it("sums a gift notification's shares per token and names an unlisted token by address", function () {
+    const t = notificationText(
+      {
+        ...base,
+        data: {
+          kind: 'gift',
+          txId: 'ab'.repeat(32),
+          sender: 'TPL66VK2gCXNCD7EJg9pgJRfqcRazjhUZY',
+          senderHandle: null,
+          streamId: '1',
+          gifts: [
+            { giftId: '1', name: 'Rose', quantity: 2, token: BTT, total: '2', broadcasterAmount: '300000000000000000' },
+            {
+              giftId: '2',
+              name: 'Star',
+              quantity: 1,
+              token: BTT,
+              total: '2',
+              broadcasterAmount: '1200000000000000000',
+            },
+            { giftId: '3', name: 'Coffee', quantity: 1, token: TRX, total: '2', broadcasterAmount: '3000000' },
+            {
+              giftId: '4',
+              name: 'Odd',
+              quantity: 1,
+              token: 'TXYZopYRdj2D9XRtbG411XZZ3kM5VkAeBf',
+              total: '2',
+              broadcasterAmount: '5',
+            },
+          ],
+        },
+      },
+      tokens,
+      tx,
+    );
+    assert.match(t.title, /^TPL66…hUZY sent you 2 × Rose, 1 × Star, 1 × Coffee, 1 × Odd$/);
+    assert.equal(t.body, 'Your share: 1.5 BTT + 3 TRX + 5 base units of TXYZo…AeBf, confirmed on chain.');
+    assert.equal(t.href, `/tx/${'ab'.repeat(32)}`);
+  });
+
+  it('counts messages and gifts with their nouns', function () {
+    const dm = (count: number) =>
+      notificationText({ ...base, data: { kind: 'dm', from: TRX, handle: 'bob', count, text: 'hi' } }, tokens, tx);
+    assert.equal(dm(1).title, '@bob');
+    assert.equal(dm(3).title, '@bob · 3 new messages');
+    assert.equal(dm(1).href, `/messages?with=${TRX}`);
+    const c = notificationText(
+      { ...base, data: { kind: 'claimable', token: TRX, amount: '1500000', gifts: 1 } },
+      tokens,
+      tx,
+    );
+    assert.deepEqual(c, {
+      title: '1.5 TRX ready to claim',
+      body: 'Your share of 1 gift is no longer on hold.',
+      href: '/earnings',
     });
   });
 });

@@ -15,7 +15,14 @@ import type { Platform } from '../../platform/platform.js';
 import { waitFor } from '../helpers/devnet.js';
 import { fakeTronLinkLog } from '../helpers/fakeTronLink.js';
 import { tempDir } from '../helpers/indexer.js';
-import { connectTronLink, depositToken, readUint256, startWebApp, walletContext } from '../helpers/webApp.js';
+import {
+  connectTronLink,
+  depositToken,
+  readUint256,
+  startWebApp,
+  walletContext,
+  platformGql,
+} from '../helpers/webApp.js';
 
 const T = 60_000;
 const BTT = 10n ** 18n;
@@ -44,16 +51,7 @@ describe('web: one-tap gifting in Chromium (a session, 20 taps, no wallet prompt
       { type: 'address', value: owner },
       { type: 'address', value: btt },
     ]);
-  async function gql<T>(query: string): Promise<T> {
-    const res = await fetch(`${platform.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query }),
-    });
-    const body = (await res.json()) as { data?: T; errors?: unknown };
-    if (!body.data) throw new Error(JSON.stringify(body.errors));
-    return body.data;
-  }
+  const gql = <T>(query: string): Promise<T> => platformGql<T>(platform, query);
   /** V's Heart receipts in a page's chat, by badge. */
   const receipts = (page: Page) =>
     page.evaluate(() =>

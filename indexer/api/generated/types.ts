@@ -608,6 +608,8 @@ export type Status = {
   indexed: Scalars['Int']['output'];
   lag: Scalars['Int']['output'];
   solidified: Scalars['Int']['output'];
+  /** The last indexed block's time (ms): the chain's clock, which time-dependent views (escrow releases) go by; null before the first block. */
+  time: Maybe<Scalars['Float']['output']>;
 };
 
 export type StreamTotal = {
@@ -1181,6 +1183,7 @@ export type StatusResolvers<ContextType = ApiContext, ParentType extends Resolve
   indexed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   lag?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   solidified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  time?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
 export type StreamTotalResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['StreamTotal'] = ResolversParentTypes['StreamTotal']> = {

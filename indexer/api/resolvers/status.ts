@@ -2,15 +2,16 @@
 import type { Indexer } from '../../index.js';
 import type { ApiDb } from '../apiDb.js';
 import type { FinalityUpdate, Resolvers, Status } from '../generated/types.js';
-import { finalBlock, syncCursor } from '../queries/status.js';
+import { finalBlock, lastBlockTime, syncCursor } from '../queries/status.js';
 
 export type ApiStatus = Status;
 
 /** The sync's figures: from the indexer when it runs in this process, else from the cursor (head unknown: -1). */
 export async function apiStatus(db: ApiDb, indexer?: Indexer): Promise<ApiStatus> {
+  const time = (await lastBlockTime(db)) ?? null;
   if (indexer) {
     const s = indexer.status();
-    return { head: s.head, solidified: s.solidified, indexed: s.indexed, final: s.final, lag: s.lag };
+    return { head: s.head, solidified: s.solidified, indexed: s.indexed, final: s.final, lag: s.lag, time };
   }
   const c = await syncCursor(db);
   return {
@@ -19,6 +20,7 @@ export async function apiStatus(db: ApiDb, indexer?: Indexer): Promise<ApiStatus
     indexed: c?.indexed_number ?? -1,
     final: c?.final_number ?? (await finalBlock(db)),
     lag: 0,
+    time,
   };
 }
 

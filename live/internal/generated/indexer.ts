@@ -45,10 +45,26 @@ export type StreamGiftsQueryVariables = Exact<{
 
 export type StreamGiftsQuery = { gifts: { nodes: Array<{ txId: string, blockNumber: number, logIndex: number, timestamp: number, finality: Finality, sender: string, broadcaster: string, giftId: string, quantity: number, token: string, total: string, broadcasterAmount: string, streamId: string, releaseAt: number, paidFrom: PaidFrom, removed: boolean }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
+export type FollowersQueryVariables = Exact<{
+  a: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type FollowersQuery = { followers: { nodes: Array<{ follower: string }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type GiftsSinceQueryVariables = Exact<{
+  from: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type GiftsSinceQuery = { gifts: { nodes: Array<{ txId: string, blockNumber: number, logIndex: number, timestamp: number, finality: Finality, sender: string, broadcaster: string, giftId: string, quantity: number, token: string, total: string, broadcasterAmount: string, streamId: string, releaseAt: number, paidFrom: PaidFrom, removed: boolean }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
 export type FinalBlockQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type FinalBlockQuery = { status: { final: number } };
+export type FinalBlockQuery = { status: { final: number, time: number | null } };
 
 export type GiftSentSubscriptionVariables = Exact<{ [key: string]: never; }>;
 

@@ -10,6 +10,9 @@ import type {
   DmConversation,
   DmConversationList,
   NonceAnswer,
+  NotificationPage,
+  NotificationReadAnswer,
+  NotificationSettings,
   OwnedStream,
   PlaybackInfo,
   PublicStream,
@@ -112,6 +115,22 @@ export type { DmConversation as Conversation, DirectMessage };
 export const dmsApi = {
   /** My conversations, the latest first. */
   conversations: (first = 50) => call<DmConversationList>('GET', `/api/dms/conversations?first=${first}`),
+};
+
+/** The signed-in account's notifications (lib/protocol/http.ts). */
+export const notificationsApi = {
+  /** The newest first; `before` is the previous page's endCursor. */
+  list: (before?: string) =>
+    call<NotificationPage>(
+      'GET',
+      `/api/notifications?first=30${before ? `&before=${encodeURIComponent(before)}` : ''}`,
+    ),
+  /** Marks some read, or all (`ids` undefined). */
+  read: (ids?: number[]) =>
+    call<NotificationReadAnswer>('POST', '/api/notifications/read', ids ? { ids } : { all: true }),
+  settings: () => call<NotificationSettings>('GET', '/api/notifications/settings'),
+  updateSettings: (patch: Partial<NotificationSettings>) =>
+    call<NotificationSettings>('PATCH', '/api/notifications/settings', patch),
 };
 
 /** Relay reports of peer-to-peer HLS (signed-in viewers earn for what peers confirm they received). */

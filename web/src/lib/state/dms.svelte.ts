@@ -62,6 +62,10 @@ class DmInbox {
   get error(): string | null {
     return this.#error;
   }
+  /** The conversation open on the Messages page, or null. */
+  get openPeer(): string | null {
+    return this.#open;
+  }
   thread(peer: string): Dm[] {
     return this.#threads[peer] ?? [];
   }

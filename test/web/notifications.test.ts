@@ -1,0 +1,284 @@
+/**
+ * Notifications in Chromium (issue 18, item 1) against the whole platform, seeded: alice (dev
+ * account 1) is a broadcaster with the idle stream 1, bob and carol follow her and sent her gifts.
+ *
+ * - bob (desktop, 1280x900) turns browser notifications on; alice goes live (a real WHIP publisher
+ *   into the embedded backend); bob's bell counts it, a system notification shows while his tab is
+ *   hidden, and the notification leads to the stream and is read.
+ * - alice (phone, 390x844): the seed's gifts, once final, are in her bell with her share as the
+ *   chain has it; bob's DM shows there and leads to the conversation, which reads it; after the
+ *   escrow hold (the chain's clock moved) her earnings ready to claim add up to what the indexer
+ *   says is claimable, per token.
+ * - bob switches DMs off in the settings; the switch holds after a reload.
+ * Screenshots of the open bell at both sizes (E2E_SCREENSHOTS=dir keeps them).
+ */
+import { strict as assert } from 'node:assert';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Platform } from '../../platform/platform.js';
+import { tre, waitFor } from '../helpers/devnet.js';
+import { tempDir } from '../helpers/indexer.js';
+import { publishWhip, type WhipPublisher } from '../helpers/whipPublisher.js';
+import { connectTronLink, startWebApp, walletContext, platformGql } from '../helpers/webApp.js';
+import { formatAmount } from '../../web/src/lib/format.js';
+import type { OwnedStream } from '../../lib/protocol/http.js';
+import { tokensOf } from '../../lib/webConfig.js';
+
+const T = 30_000;
+/** Past the 24 h hold and the 6 h release bucket (EscrowLib.credit). */
+const JUMP_SECONDS = 86_400 + 6 * 3600 + 120;
+
+describe('web: notifications in Chromium (a bell with an unread count, settings, browser notifications)', function () {
+  this.timeout(240_000);
+  let tmp: ReturnType<typeof tempDir>;
+  let shots: string;
+  let platform: Platform;
+  let browser: Browser;
+  let ctxA: BrowserContext;
+  let ctxB: BrowserContext;
+  let a: Page;
+  let b: Page;
+  let publisher: WhipPublisher | undefined;
+  const pageErrors: string[] = [];
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(shots, `${name}.png`) });
+  const bell = (page: Page) => page.getByRole('button', { name: /^Notifications/ });
+  const panel = (page: Page) => page.getByRole('dialog', { name: 'Notifications' });
+  const unread = async (page: Page): Promise<number> => {
+    const label = (await bell(page).getAttribute('aria-label')) ?? '';
+    return Number(/(\d+) unread/.exec(label)?.[1] ?? 0);
+  };
+  const items = (page: Page) =>
+    panel(page)
+      .locator('li')
+      .evaluateAll((lis) =>
+        lis.map((li) => ({
+          title: li.querySelector('.title')?.textContent?.trim() ?? '',
+          body: li.querySelector('.body')?.textContent?.trim() ?? '',
+          href: li.querySelector('a')?.getAttribute('href') ?? '',
+          unread: li.classList.contains('unread'),
+        })),
+      );
+  async function openBell(page: Page): Promise<void> {
+    if (!(await panel(page).isVisible())) await bell(page).click();
+    await panel(page).waitFor({ timeout: T });
+  }
+  const gql = <R>(query: string): Promise<R> => platformGql<R>(platform, query);
+  const symbolOf = (token: string): { symbol: string; decimals: number } => {
+    const t = tokensOf(platform.deployments).find((x) => x.address === token);
+    if (!t) throw new Error(`token ${token} is not configured`);
+    return t;
+  };
+
+  before(async function () {
+    tmp = tempDir('blive-notify-');
+    shots = process.env.E2E_SCREENSHOTS ?? path.join(tmp.dir, 'shots');
+    mkdirSync(shots, { recursive: true });
+    ({ platform, browser } = await startWebApp(tmp.dir));
+    ctxA = await walletContext(browser, platform.accounts[1]!, { viewport: { width: 390, height: 844 } });
+    ctxB = await walletContext(browser, platform.accounts[2]!, { viewport: { width: 1280, height: 900 } });
+    // bob's browser lets the site notify; the page records what it shows (headless shows nothing).
+    await ctxB.grantPermissions(['notifications'], { origin: platform.url });
+    await ctxB.addInitScript(() => {
+      const shown: { title: string; body: string }[] = [];
+      (window as unknown as { __shown: typeof shown }).__shown = shown;
+      class Recorded {
+        static permission = 'granted';
+        static requestPermission = async () => 'granted';
+        onclick: (() => void) | null = null;
+        constructor(title: string, opts: { body?: string } = {}) {
+          shown.push({ title, body: opts.body ?? '' });
+        }
+        close() {}
+      }
+      (window as unknown as { Notification: unknown }).Notification = Recorded;
+    });
+    a = await ctxA.newPage();
+    b = await ctxB.newPage();
+    for (const p of [a, b]) p.on('pageerror', (e) => pageErrors.push(e.message));
+    await connectTronLink(a, platform.url, platform.accounts[1]!.address);
+    await connectTronLink(b, platform.url, platform.accounts[2]!.address);
+  });
+
+  after(async function () {
+    await publisher?.close().catch(() => undefined);
+    await ctxA?.close().catch(() => undefined);
+    await ctxB?.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await platform?.close();
+    tmp?.cleanup();
+  });
+
+  it("tells a follower that alice went live: the bell's count, a browser notification while the tab is hidden, a link to the stream", async function () {
+    await openBell(b);
+    await panel(b).getByRole('button', { name: 'Settings' }).click();
+    await panel(b).getByRole('button', { name: 'Turn on' }).click();
+    await panel(b).getByText('Also shown by your browser').waitFor({ timeout: T });
+    await bell(b).click();
+    const before = await unread(b);
+    // bob looks at another tab.
+    await b.evaluate(() =>
+      Object.defineProperty(document, 'visibilityState', { get: () => 'hidden', configurable: true }),
+    );
+
+    const alice = platform.accounts[1]!.address;
+    const own = (await platform.live.streams.get(1, alice)) as OwnedStream;
+    publisher = await publishWhip(own.ingestUrl);
+    await waitFor(
+      async () => ((await unread(b)) === before + 1 ? true : undefined),
+      T,
+      "bob's bell counts the go-live",
+    );
+    const shown = await b.evaluate(() => (window as unknown as { __shown: { title: string; body: string }[] }).__shown);
+    assert.deepEqual(shown, [{ title: '@alice is live', body: own.title }], 'one system notification');
+    await b.evaluate(() =>
+      Object.defineProperty(document, 'visibilityState', { get: () => 'visible', configurable: true }),
+    );
+
+    await openBell(b);
+    const [top] = await items(b);
+    assert.deepEqual(top, { title: '@alice is live', body: own.title, href: '/stream/1', unread: true });
+    const box = await panel(b).boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 1280, 'the panel is on screen');
+    await shot(b, 'notifications-desktop');
+    await panel(b)
+      .getByRole('link', { name: /@alice is live/ })
+      .click();
+    await b.waitForURL(`${platform.url}/stream/1`, { timeout: T });
+    await waitFor(async () => ((await unread(b)) === before ? true : undefined), T, 'read once followed');
+  });
+
+  it("gives alice, on her phone, the seed's gifts once final with her share as the chain has it", async function () {
+    const { gifts } = await gql<{
+      gifts: {
+        nodes: {
+          giftId: string;
+          quantity: number;
+          token: string;
+          broadcasterAmount: string;
+          finality: string;
+          txId: string;
+        }[];
+      };
+    }>(
+      `{ gifts(filter: { sender: "${platform.accounts[2]!.address}", broadcaster: "${platform.accounts[1]!.address}" }, first: 20) { nodes { giftId quantity token broadcasterAmount finality txId } } }`,
+    );
+    const first = gifts.nodes[0]!;
+    await waitFor(
+      async () => ((await unread(a)) >= gifts.nodes.length ? true : undefined),
+      T,
+      "alice's gift notifications",
+    );
+    await openBell(a);
+    const list = await items(a);
+    const t = symbolOf(first.token);
+    const mine = list.find((x) => x.href.endsWith(first.txId));
+    assert.ok(mine, `a notification of ${first.txId}: ${JSON.stringify(list)}`);
+    assert.match(mine.title, new RegExp(`^@bob sent you ${first.quantity} × \\w+`));
+    assert.equal(
+      mine.body,
+      `Your share: ${formatAmount(first.broadcasterAmount, t.decimals)} ${t.symbol}, confirmed on chain.`,
+    );
+    const box = await panel(a).boundingBox();
+    const ring = await bell(a).boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `the panel fits the phone: ${JSON.stringify(box)}`);
+    assert.ok(ring && box.y >= ring.y + ring.height, 'the bell stays in view above the panel');
+    await shot(a, 'notifications-phone');
+    await bell(a).click();
+  });
+
+  it("shows bob's DM in alice's bell; following it opens the conversation and reads it", async function () {
+    const before = await unread(a);
+    await b.goto(`${platform.url}/messages?with=${platform.accounts[1]!.address}`);
+    const box = b.getByRole('textbox', { name: 'Message' });
+    await box.fill('Are you live tonight?');
+    await box.press('Enter');
+    await waitFor(async () => ((await unread(a)) === before + 1 ? true : undefined), T, 'the DM notification');
+    await openBell(a);
+    const dm = (await items(a))[0]!;
+    assert.deepEqual(dm, {
+      title: '@bob',
+      body: 'Are you live tonight?',
+      href: `/messages?with=${platform.accounts[2]!.address}`,
+      unread: true,
+    });
+    await panel(a).getByRole('link', { name: /@bob/ }).first().click();
+    await a.waitForURL(/\/messages\?with=/, { timeout: T });
+    await a.getByText('Are you live tonight?').first().waitFor({ timeout: T });
+    await waitFor(async () => ((await unread(a)) === before ? true : undefined), T, 'read once followed');
+  });
+
+  it('tells alice when her earnings are ready to claim, adding up to what the indexer says per token', async function () {
+    const before = await unread(a);
+    await tre(platform.devnet!, 'tre_increaseTime', [JUMP_SECONDS]);
+    await tre(platform.devnet!, 'tre_mine', [1]);
+    const alice = platform.accounts[1]!.address;
+    // Once the indexer has the block past the hold, what alice can claim per token.
+    const tokens = await waitFor(
+      async () => {
+        const { earnings } = await gql<{ earnings: { nodes: { token: string; claimable: string }[] } }>(
+          `{ earnings(broadcaster: "${alice}") { nodes { token claimable } } }`,
+        );
+        const some = earnings.nodes.filter((e) => BigInt(e.claimable) > 0n);
+        return some.length ? some : undefined;
+      },
+      T,
+      'the seed left alice something to claim',
+    );
+    await waitFor(
+      async () => ((await unread(a)) >= before + tokens.length ? true : undefined),
+      T,
+      'the claimable notifications',
+    );
+    await openBell(a);
+    const ready = (await items(a)).filter((x) => x.title.endsWith('ready to claim'));
+    for (const e of tokens) {
+      const t = symbolOf(e.token);
+      const sum = ready
+        .filter((x) => x.title.endsWith(` ${t.symbol} ready to claim`))
+        .map((x) => x.title.replace(` ${t.symbol} ready to claim`, ''));
+      assert.equal(sum.length >= 1, true, `a notification for ${t.symbol}: ${JSON.stringify(ready)}`);
+      // Each notification is one release minute; together they are what is claimable now.
+      const total = sum.reduce((acc, text) => acc + toBase(text, t.decimals), 0n);
+      assert.equal(total, BigInt(e.claimable), `${t.symbol}: the notifications add up to the claimable amount`);
+      assert.ok(ready.every((x) => x.href === '/earnings'));
+    }
+    await shot(a, 'notifications-claimable-phone');
+    await bell(a).click();
+  });
+
+  it('keeps a switched-off kind off after a reload, and makes no notification of it', async function () {
+    await b.goto(`${platform.url}/`);
+    await openBell(b);
+    await panel(b).getByRole('button', { name: 'Settings' }).click();
+    const dms = panel(b).getByRole('checkbox', { name: 'Direct messages' });
+    await dms.waitFor({ timeout: T });
+    assert.equal(await dms.isChecked(), true);
+    await dms.uncheck();
+    await b.waitForResponse((r) => r.url().endsWith('/api/notifications/settings') && r.request().method() === 'PATCH');
+    await b.reload();
+    await openBell(b);
+    await panel(b).getByRole('button', { name: 'Settings' }).click();
+    await panel(b).getByRole('checkbox', { name: 'Direct messages' }).waitFor({ timeout: T });
+    assert.equal(await panel(b).getByRole('checkbox', { name: 'Direct messages' }).isChecked(), false);
+    const before = await unread(b);
+    await a.goto(`${platform.url}/messages?with=${platform.accounts[2]!.address}`);
+    const box = a.getByRole('textbox', { name: 'Message' });
+    await box.fill('Tonight at 8');
+    await box.press('Enter');
+    await b
+      .getByText('Tonight at 8')
+      .waitFor({ state: 'attached', timeout: 5000 })
+      .catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(await unread(b), before, 'no notification of a kind that is off');
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+/** "1,234.5" in base units of `decimals`. */
+function toBase(text: string, decimals: number): bigint {
+  const [whole, frac = ''] = text.replace(/,/g, '').split('.');
+  return BigInt(whole!) * 10n ** BigInt(decimals) + BigInt((frac + '0'.repeat(decimals)).slice(0, decimals) || '0');
+}
