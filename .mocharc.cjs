@@ -25,7 +25,7 @@ const SLOW_FIRST = [
   'test/platform/security.test.ts',
   'test/web/loadErrors.test.ts',
   'test/web/oneTap.test.ts',
-  'test/web/notifications.test.ts',
+  'test/web/people.test.ts',
   'test/security/media.test.ts',
   'test/indexer/verify.test.ts',
   'test/live/media/archive.test.ts',

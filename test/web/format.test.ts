@@ -13,6 +13,13 @@ import {
   previewSrc,
 } from '../../web/src/lib/format.js';
 import { notificationText } from '../../web/src/lib/notificationText.js';
+import {
+  avatarProblem,
+  generatedAvatar,
+  parseProfileUri,
+  profileUri,
+  uriBytes,
+} from '../../web/src/lib/profileMeta.js';
 
 describe('web format', () => {
   describe('formatUnits', () => {
@@ -264,5 +271,45 @@ describe('web: notification text', function () {
       body: 'Your share of 1 gift is no longer on hold.',
       href: '/earnings',
     });
+  });
+});
+
+describe('web: profile metadata (the on-chain profile URI)', function () {
+  it('reads a name, bio and avatar, older bio-only and percent-encoded URIs, and any other URI as the bio', function () {
+    assert.deepEqual(
+      parseProfileUri('data:application/json,{"name":"Carol","bio":"Chess","avatar":"https://i.example/c.png"}'),
+      {
+        name: 'Carol',
+        bio: 'Chess',
+        avatar: 'https://i.example/c.png',
+      },
+    );
+    assert.deepEqual(parseProfileUri('data:application/json,{"bio":"old"}'), { name: '', bio: 'old', avatar: '' });
+    assert.equal(parseProfileUri('data:application/json,%7B%22name%22%3A%22Dora%22%7D').name, 'Dora');
+    assert.deepEqual(parseProfileUri('ipfs://alice'), { name: '', bio: 'ipfs://alice', avatar: '' });
+    assert.deepEqual(parseProfileUri(''), { name: '', bio: '', avatar: '' });
+    // An avatar that is not https is not shown (the generated one is).
+    assert.equal(parseProfileUri('data:application/json,{"avatar":"javascript:alert(1)"}').avatar, '');
+  });
+
+  it('writes only the fields given, trimmed, and nothing for an empty profile', function () {
+    const uri = profileUri({ name: ' Carol ', bio: '', avatar: '' });
+    assert.equal(uri, 'data:application/json,{"name":"Carol"}');
+    assert.deepEqual(parseProfileUri(uri), { name: 'Carol', bio: '', avatar: '' });
+    assert.equal(profileUri({ name: ' ', bio: '', avatar: '' }), '');
+    // 33 characters, 34 bytes: é takes two in UTF-8.
+    assert.equal(uriBytes('data:application/json,{"bio":"é"}'), 34);
+  });
+
+  it('refuses avatar addresses that are not https, and generates one avatar per address', function () {
+    assert.equal(avatarProblem(''), null);
+    assert.equal(avatarProblem('https://i.example/a.png'), null);
+    assert.match(avatarProblem('http://i.example/a.png') ?? '', /https/);
+    assert.match(avatarProblem('i.example/a.png') ?? '', /full image address/);
+    assert.match(avatarProblem('https://u:p@i.example/a.png') ?? '', /password/);
+    const a = generatedAvatar('TXmJZLGvwRt7wKVkHAcJuZ6SjEJJYNJUxH');
+    assert.equal(a, generatedAvatar('TXmJZLGvwRt7wKVkHAcJuZ6SjEJJYNJUxH'));
+    assert.notEqual(a, generatedAvatar('TPL66VK2gCXNCD7EJg9pgJRfqcRazjhUZY'));
+    assert.match(decodeURIComponent(a), /^data:image\/svg\+xml,<svg .*<rect x=/);
   });
 });

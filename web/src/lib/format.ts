@@ -205,6 +205,11 @@ export function countOf(n: number, noun: string, plural = `${noun}s`): string {
   return `${n.toLocaleString('en')} ${englishPlural.select(n) === 'one' ? noun : plural}`;
 }
 
+/** A profile's page: `/@handle` when it has one, else `/u/<address>`. */
+export function profileHref(address: string, handle?: string | null): string {
+  return handle ? `/@${handle}` : `/u/${address}`;
+}
+
 /** `TJRab...RTv8` */
 export function shortAddress(address: string | null | undefined): string {
   if (!address) return '';

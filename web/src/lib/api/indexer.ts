@@ -64,6 +64,7 @@ const FOLLOW = /* GraphQL */ `
       address
       handle
       broadcaster
+      profileUri
     }
   }
 `;

@@ -34,6 +34,7 @@ const ROUTES: [RegExp, string, string[]][] = [
   [/^\/clip\/([A-Za-z0-9_-]{1,64})$/, 'clip', ['id']],
   [/^\/go-live$/, 'golive', []],
   [/^\/u\/([^/]+)$/, 'profile', ['who']],
+  [/^\/(@[a-z0-9_]{3,24})$/, 'profile', ['who']],
   [/^\/profile$/, 'me', []],
   [/^\/wallet$/, 'wallet', []],
   [/^\/earnings$/, 'earnings', []],

@@ -52,7 +52,7 @@ export type ProfileFieldsFragment = { address: string, registered: boolean, hand
 
 export type LedgerFieldsFragment = { id: number, cursor: string, txId: string, blockNumber: number, logIndex: number, entryIndex: number, timestamp: number, finality: Finality, kind: string, account: string, side: Side, token: string, amount: string, removed: boolean };
 
-export type FollowFieldsFragment = { follower: string, target: string, since: number, finality: Finality, profile: { address: string, handle: string | null, broadcaster: boolean } };
+export type FollowFieldsFragment = { follower: string, target: string, since: number, finality: Finality, profile: { address: string, handle: string | null, broadcaster: boolean, profileUri: string | null } };
 
 export type ProfileQueryVariables = Exact<{
   a?: string | null | undefined;
@@ -78,7 +78,7 @@ export type FollowersQueryVariables = Exact<{
 }>;
 
 
-export type FollowersQuery = { r: { nodes: Array<{ follower: string, target: string, since: number, finality: Finality, profile: { address: string, handle: string | null, broadcaster: boolean } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type FollowersQuery = { r: { nodes: Array<{ follower: string, target: string, since: number, finality: Finality, profile: { address: string, handle: string | null, broadcaster: boolean, profileUri: string | null } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type FollowingQueryVariables = Exact<{
   x: string;
@@ -87,7 +87,7 @@ export type FollowingQueryVariables = Exact<{
 }>;
 
 
-export type FollowingQuery = { r: { nodes: Array<{ follower: string, target: string, since: number, finality: Finality, profile: { address: string, handle: string | null, broadcaster: boolean } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type FollowingQuery = { r: { nodes: Array<{ follower: string, target: string, since: number, finality: Finality, profile: { address: string, handle: string | null, broadcaster: boolean, profileUri: string | null } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type FollowsQueryVariables = Exact<{
   a: string;

@@ -1,6 +1,7 @@
 /**
- * Notifications in Chromium (issue 18, item 1) against the whole platform, seeded: alice (dev
- * account 1) is a broadcaster with the idle stream 1, bob and carol follow her and sent her gifts.
+ * Notifications and profiles in Chromium (issue 18, items 1 and 10) against the whole platform,
+ * seeded: alice (dev account 1) is a broadcaster with the idle stream 1, bob and carol (2, 3)
+ * follow her and sent her gifts.
  *
  * - bob (desktop, 1280x900) turns browser notifications on; alice goes live (a real WHIP publisher
  *   into the embedded backend); bob's bell counts it, a system notification shows while his tab is
@@ -10,7 +11,10 @@
  *   escrow hold (the chain's clock moved) her earnings ready to claim add up to what the indexer
  *   says is claimable, per token.
  * - bob switches DMs off in the settings; the switch holds after a reload.
- * Screenshots of the open bell at both sizes (E2E_SCREENSHOTS=dir keeps them).
+ * - carol gives her profile a display name, a bio and an avatar address (unreachable here: the
+ *   generated avatar stands in); a bad address or a profile over 256 bytes cannot be saved; bob
+ *   opens /@carol on his phone and messages her from it.
+ * Screenshots of the open bell and the profiles at both sizes (E2E_SCREENSHOTS=dir keeps them).
  */
 import { strict as assert } from 'node:assert';
 import { mkdirSync } from 'node:fs';
@@ -29,7 +33,7 @@ const T = 30_000;
 /** Past the 24 h hold and the 6 h release bucket (EscrowLib.credit). */
 const JUMP_SECONDS = 86_400 + 6 * 3600 + 120;
 
-describe('web: notifications in Chromium (a bell with an unread count, settings, browser notifications)', function () {
+describe('web: notifications and profiles in Chromium', function () {
   this.timeout(240_000);
   let tmp: ReturnType<typeof tempDir>;
   let shots: string;
@@ -37,6 +41,7 @@ describe('web: notifications in Chromium (a bell with an unread count, settings,
   let browser: Browser;
   let ctxA: BrowserContext;
   let ctxB: BrowserContext;
+  let ctxC: BrowserContext | undefined;
   let a: Page;
   let b: Page;
   let publisher: WhipPublisher | undefined;
@@ -105,6 +110,7 @@ describe('web: notifications in Chromium (a bell with an unread count, settings,
     await publisher?.close().catch(() => undefined);
     await ctxA?.close().catch(() => undefined);
     await ctxB?.close().catch(() => undefined);
+    await ctxC?.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
     await platform?.close();
     tmp?.cleanup();
@@ -273,6 +279,54 @@ describe('web: notifications in Chromium (a bell with an unread count, settings,
       .catch(() => undefined);
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(await unread(b), before, 'no notification of a kind that is off');
+    assert.deepEqual(pageErrors, []);
+  });
+  it('lets carol give her profile a name, a bio and an avatar, refusing what cannot be stored', async function () {
+    ctxC = await walletContext(browser, platform.accounts[3]!, { viewport: { width: 1280, height: 900 } });
+    const c = await ctxC.newPage();
+    c.on('pageerror', (e) => pageErrors.push(e.message));
+    await connectTronLink(c, platform.url, platform.accounts[3]!.address);
+    await c.goto(`${platform.url}/profile`);
+    const edit = c.locator('.card', { has: c.getByRole('heading', { name: 'Edit profile' }) });
+    await edit.waitFor({ timeout: T });
+    const save = edit.getByRole('button', { name: 'Save' });
+    await edit.getByLabel('Avatar image (optional)').fill('http://images.example/carol.png');
+    await edit.getByText('Use an https:// image address.').waitFor({ timeout: T });
+    assert.equal(await save.isDisabled(), true, 'no save with an http avatar');
+    await edit.getByLabel('Avatar image (optional)').fill(`https://images.example/${'c'.repeat(170)}.png`);
+    await edit.getByLabel('Bio (optional)').fill('b'.repeat(150));
+    await edit.getByText(/^Too long for the profile: \d+ of 256 bytes/).waitFor({ timeout: T });
+    assert.equal(await save.isDisabled(), true, 'no save over 256 bytes');
+
+    await edit.getByLabel('Display name (optional)').fill('Carol Reyes');
+    await edit.getByLabel('Bio (optional)').fill('Chess at night, piano on Sundays.');
+    await edit.getByLabel('Avatar image (optional)').fill('https://images.example/carol.png');
+    await edit.getByText(/^Kept on chain with your profile: \d+ of 256 bytes/).waitFor({ timeout: T });
+    await save.click();
+    await c.getByRole('heading', { name: 'Carol Reyes' }).waitFor({ timeout: T });
+    // What the chain now holds, as the indexer has it.
+    const { profile } = await gql<{ profile: { profileUri: string } }>(`{ profile(handle: "carol") { profileUri } }`);
+    assert.deepEqual(JSON.parse(profile.profileUri.replace(/^data:application\/json,/, '')), {
+      name: 'Carol Reyes',
+      bio: 'Chess at night, piano on Sundays.',
+      avatar: 'https://images.example/carol.png',
+    });
+    // The image host is out of reach here: the generated avatar takes its place.
+    await c.locator('.head img.avatar[data-generated]').waitFor({ timeout: T });
+    await shot(c, 'profile-edit-desktop');
+  });
+
+  it('opens /@carol on a phone with her name, handle and bio, and messages her from it', async function () {
+    await b.setViewportSize({ width: 390, height: 844 });
+    await b.goto(`${platform.url}/@carol`);
+    await b.getByRole('heading', { name: 'Carol Reyes' }).waitFor({ timeout: T });
+    await b.getByText('@carol', { exact: true }).waitFor({ timeout: T });
+    await b.getByText('Chess at night, piano on Sundays.').waitFor({ timeout: T });
+    assert.equal(await b.evaluate(() => document.documentElement.scrollWidth), 390, 'nothing wider than the phone');
+    await shot(b, 'profile-phone');
+    await b.getByRole('link', { name: 'Message' }).click();
+    await b.waitForURL(`${platform.url}/messages?with=${platform.accounts[3]!.address}`, { timeout: T });
+    await b.getByRole('heading', { name: '@carol' }).waitFor({ timeout: T });
     assert.deepEqual(pageErrors, []);
   });
 });
