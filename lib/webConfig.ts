@@ -31,6 +31,54 @@ export interface WebConfig {
   rewardsUrl: string;
   /** Peer-to-peer HLS: the WebTorrent tracker's path on this origin, or null (MEDIA_P2P=0: segments over HTTP only). */
   p2p: { tracker: string } | null;
+  /** A licensed on-ramp the operator configured (ONRAMP_URL), or null: BLive itself never handles fiat. */
+  onRamp: OnRampConfig | null;
+}
+
+/** An on-ramp provider's widget: `url` with `{address}` and `{token}` to fill in, and the tokens it sells. */
+export interface OnRampConfig {
+  name: string;
+  url: string;
+  /** By token symbol: the provider's code for it (`{token}` in `url`). */
+  tokens: Record<string, string>;
+}
+
+/**
+ * The on-ramp of ONRAMP_URL (an https URL with `{address}`, and `{token}` unless it sells one
+ * token), ONRAMP_NAME (default its host) and ONRAMP_TOKENS (`TRX=trx,USDT=usdt_trx`: which of the
+ * deployment's tokens it sells and its codes for them; default every token, by symbol). Null when
+ * ONRAMP_URL is unset; a bad value throws, naming the variable.
+ */
+export function onRampFrom(env: Env, symbols: readonly string[]): OnRampConfig | null {
+  const raw = env.ONRAMP_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw.replace(/\{(address|token)\}/g, 'x'));
+  } catch {
+    throw new Error(`ONRAMP_URL must be a URL, got ${JSON.stringify(raw).slice(0, 80)}`);
+  }
+  if (url.protocol !== 'https:') throw new Error('ONRAMP_URL must be an https URL (the provider takes payments there)');
+  if (!raw.includes('{address}'))
+    throw new Error('ONRAMP_URL must contain {address}: where the provider sends the crypto');
+  const tokens: Record<string, string> = {};
+  const list = env.ONRAMP_TOKENS?.trim();
+  if (list) {
+    for (const part of list.split(',')) {
+      const [symbol, code = symbol] = part.split('=').map((x) => x.trim());
+      if (!symbol || !symbols.includes(symbol))
+        throw new Error(
+          `ONRAMP_TOKENS: ${JSON.stringify(symbol)} is not one of this deployment's tokens (${symbols.join(', ')})`,
+        );
+      if (!code || !/^[\w.-]{1,32}$/.test(code)) throw new Error(`ONRAMP_TOKENS: a bad code for ${symbol}`);
+      tokens[symbol] = code;
+    }
+  } else for (const s of symbols) tokens[s] = s;
+  if (Object.keys(tokens).length > 1 && !raw.includes('{token}'))
+    throw new Error(
+      'ONRAMP_URL must contain {token} when the provider sells more than one token (or list one in ONRAMP_TOKENS)',
+    );
+  return { name: env.ONRAMP_NAME?.trim() || url.hostname, url: raw, tokens };
 }
 
 /** What the web is told from config/deploy.json: token decimals and each network's explorer. */
@@ -59,7 +107,7 @@ export function tokensOf(d: Deployment, presentation = readNetworkPresentation()
   }));
 }
 
-/** The `/config.json` of deployment `d` (WALLETCONNECT_PROJECT_ID and MEDIA_P2P in `env` are passed on). */
+/** The `/config.json` of deployment `d` (WALLETCONNECT_PROJECT_ID, MEDIA_P2P and the ONRAMP_* variables in `env` are passed on). */
 export function webConfig(d: Deployment, env: Env = {}, presentation = readNetworkPresentation()): WebConfig {
   return {
     ...(env.WALLETCONNECT_PROJECT_ID ? { walletConnectProjectId: env.WALLETCONNECT_PROJECT_ID } : {}),
@@ -76,5 +124,6 @@ export function webConfig(d: Deployment, env: Env = {}, presentation = readNetwo
     rewardsUrl: '/rewards/',
     // The path live/streams/media/tracker.ts serves (lib imports no stage, so it is written here too).
     p2p: flagFrom(env, 'MEDIA_P2P', true) ? { tracker: '/tracker' } : null,
+    onRamp: onRampFrom(env, Object.keys(d.tokens)),
   };
 }

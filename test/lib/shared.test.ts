@@ -81,6 +81,32 @@ describe('lib', function () {
       assert.equal(webConfig(d('development'), { MEDIA_P2P: '0' }).p2p, null);
       assert.throws(() => webConfig(d('development'), { MEDIA_P2P: 'maybe' }), /MEDIA_P2P must be 0 or 1/);
     });
+
+    it('offers an on-ramp only when the operator configures one, with its codes, refusing bad settings', function () {
+      assert.equal(webConfig(d('mainnet')).onRamp, null);
+      const url = 'https://buy.example/widget?wallet={address}&currency={token}';
+      assert.deepEqual(webConfig(d('mainnet'), { ONRAMP_URL: url }).onRamp, {
+        name: 'buy.example',
+        url,
+        tokens: { TRX: 'TRX', BTT: 'BTT', ODD: 'ODD' },
+      });
+      assert.deepEqual(
+        webConfig(d('mainnet'), { ONRAMP_URL: url, ONRAMP_NAME: 'Ramp', ONRAMP_TOKENS: 'TRX=trx, BTT=btt_trx' }).onRamp,
+        { name: 'Ramp', url, tokens: { TRX: 'trx', BTT: 'btt_trx' } },
+      );
+      const bad = (env: Record<string, string>, re: RegExp) => assert.throws(() => webConfig(d('mainnet'), env), re);
+      bad({ ONRAMP_URL: 'http://buy.example/?w={address}&c={token}' }, /must be an https URL/);
+      bad({ ONRAMP_URL: 'https://buy.example/?c={token}' }, /must contain \{address\}/);
+      bad({ ONRAMP_URL: 'https://buy.example/?w={address}' }, /must contain \{token\}/);
+      bad({ ONRAMP_URL: 'not a url' }, /must be a URL/);
+      bad({ ONRAMP_URL: url, ONRAMP_TOKENS: 'USDT=usdt' }, /"USDT" is not one of this deployment's tokens/);
+      // One token needs no {token}.
+      assert.deepEqual(
+        webConfig(d('mainnet'), { ONRAMP_URL: 'https://buy.example/?w={address}', ONRAMP_TOKENS: 'TRX' }).onRamp
+          ?.tokens,
+        { TRX: 'TRX' },
+      );
+    });
   });
 
   describe("the indexer's rebuild decision", function () {

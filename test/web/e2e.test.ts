@@ -206,6 +206,12 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     await connectTronLink(b, B);
     await nav(b, 'Wallet');
     const deposit = b.getByRole('region', { name: 'Deposit TRX' });
+    await deposit.getByLabel('Amount').waitFor({ timeout: T });
+    assert.equal(
+      await deposit.getByRole('link', { name: /^Buy / }).count(),
+      0,
+      'no on-ramp unless the operator sets one',
+    );
     await deposit.getByLabel('Amount').fill('50');
     await deposit.getByRole('button', { name: 'Deposit', exact: true }).click();
     await deposit.getByText('Deposit 50 TRX into your BLive vault.').waitFor({ timeout: T });

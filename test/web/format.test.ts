@@ -13,6 +13,7 @@ import {
   previewSrc,
 } from '../../web/src/lib/format.js';
 import { notificationText } from '../../web/src/lib/notificationText.js';
+import { onRampHref } from '../../web/src/lib/onRamp.js';
 import {
   avatarProblem,
   generatedAvatar,
@@ -311,5 +312,14 @@ describe('web: profile metadata (the on-chain profile URI)', function () {
     assert.equal(a, generatedAvatar('TXmJZLGvwRt7wKVkHAcJuZ6SjEJJYNJUxH'));
     assert.notEqual(a, generatedAvatar('TPL66VK2gCXNCD7EJg9pgJRfqcRazjhUZY'));
     assert.match(decodeURIComponent(a), /^data:image\/svg\+xml,<svg .*<rect x=/);
+  });
+});
+
+describe('web: the on-ramp hand-off', function () {
+  const ramp = { name: 'R', url: 'https://r.example/?w={address}&t={token}&again={address}', tokens: { TRX: 'trx' } };
+  it("fills in the address and the provider's code, and offers nothing for a token it does not sell", function () {
+    assert.equal(onRampHref(ramp, 'TRX', 'TAbc'), 'https://r.example/?w=TAbc&t=trx&again=TAbc');
+    assert.equal(onRampHref(ramp, 'BTT', 'TAbc'), null);
+    assert.equal(onRampHref(null, 'TRX', 'TAbc'), null);
   });
 });

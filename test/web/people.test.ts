@@ -30,6 +30,7 @@ import type { OwnedStream } from '../../lib/protocol/http.js';
 import { tokensOf } from '../../lib/webConfig.js';
 
 const T = 30_000;
+const ONRAMP = 'https://ramp.example/buy?wallet={address}&asset={token}';
 /** Past the 24 h hold and the 6 h release bucket (EscrowLib.credit). */
 const JUMP_SECONDS = 86_400 + 6 * 3600 + 120;
 
@@ -80,7 +81,10 @@ describe('web: notifications and profiles in Chromium', function () {
     tmp = tempDir('blive-notify-');
     shots = process.env.E2E_SCREENSHOTS ?? path.join(tmp.dir, 'shots');
     mkdirSync(shots, { recursive: true });
-    ({ platform, browser } = await startWebApp(tmp.dir));
+    // An on-ramp the operator configured (never reached: the test's pages reach only this machine).
+    ({ platform, browser } = await startWebApp(tmp.dir, {
+      env: { ONRAMP_URL: ONRAMP, ONRAMP_NAME: 'Example Ramp', ONRAMP_TOKENS: 'TRX=trx,USDT=usdt_trx' },
+    }));
     ctxA = await walletContext(browser, platform.accounts[1]!, { viewport: { width: 390, height: 844 } });
     ctxB = await walletContext(browser, platform.accounts[2]!, { viewport: { width: 1280, height: 900 } });
     // bob's browser lets the site notify; the page records what it shows (headless shows nothing).
@@ -328,6 +332,23 @@ describe('web: notifications and profiles in Chromium', function () {
     await b.waitForURL(`${platform.url}/messages?with=${platform.accounts[3]!.address}`, { timeout: T });
     await b.getByRole('heading', { name: '@carol' }).waitFor({ timeout: T });
     assert.deepEqual(pageErrors, []);
+  });
+  it("hands alice to the operator's on-ramp from her Wallet with her address and the token filled in", async function () {
+    const alice = platform.accounts[1]!.address;
+    await a.goto(`${platform.url}/wallet`);
+    const deposit = a.getByRole('region', { name: 'Deposit TRX' });
+    const buy = deposit.getByRole('link', { name: 'Buy TRX with Example Ramp ↗' });
+    await buy.waitFor({ timeout: T });
+    assert.equal(await buy.getAttribute('href'), `https://ramp.example/buy?wallet=${alice}&asset=trx`);
+    assert.equal(await buy.getAttribute('target'), '_blank');
+    assert.match((await buy.getAttribute('rel')) ?? '', /noopener/);
+    await a.getByRole('group', { name: 'Token' }).getByRole('button', { name: 'USDT' }).click();
+    const usdt = a.getByRole('region', { name: 'Deposit USDT' }).getByRole('link', { name: /^Buy USDT/ });
+    assert.equal(await usdt.getAttribute('href'), `https://ramp.example/buy?wallet=${alice}&asset=usdt_trx`);
+    await shot(a, 'onramp-phone');
+    await a.getByRole('group', { name: 'Token' }).getByRole('button', { name: 'BTT' }).click();
+    await a.getByRole('region', { name: 'Deposit BTT' }).waitFor({ timeout: T });
+    assert.equal(await a.getByRole('link', { name: /^Buy / }).count(), 0, 'the provider does not sell BTT');
   });
 });
 
