@@ -170,6 +170,8 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     wsPerIp: config.wsPerIp,
     viewersPerIp: config.viewersPerIp,
     onFailure: (e) => storage.note(e),
+    // `streams` is made below (it counts viewers through the hub); counts start once sockets join rooms.
+    onViewers: (room, c) => streams.noteViewers(Number(room.slice('stream:'.length)), c.viewers),
   });
   const tracker: Tracker | undefined = config.mediaP2p
     ? createTracker({ origins, clientIp, limits: { socketsPerIp: config.trackerPerIp }, log })

@@ -55,8 +55,13 @@ export interface PublicStream {
   viewers: number;
   createdAt: number;
   updatedAt: number;
+  /** When it last went live (ms). */
   startedAt: number | null;
+  /** When it first went live (ms): a broadcast that stopped and started again keeps it. */
+  firstLiveAt: number | null;
   endedAt: number | null;
+  /** The most viewers it had at once while live. */
+  peakViewers: number;
   /** A JPEG snapshot of the live broadcast, refreshed about every 30 s (null when not live or none). */
   previewUrl: string | null;
   /** Whether broadcasts are kept as recordings. */

@@ -159,6 +159,8 @@ export interface HubParams {
   onFailure?: (e: unknown) => void;
   /** What room and account frames fan out through (default: in-process). */
   bus?: Bus;
+  /** Told each room count the hub pushes as `viewers` (the streams keep their peak). */
+  onViewers?: (room: string, count: RoomCount) => void;
 }
 
 export interface RoomCount {
@@ -196,6 +198,7 @@ export class Hub {
   readonly #connections = new Set<Connection>();
   readonly #viewerTimers = new Map<string, NodeJS.Timeout>();
   readonly #viewersPushedAt = new Map<string, number>();
+  #closing = false;
   readonly #closeListeners: ((c: Connection) => void)[] = [];
   /** Sockets corked in this turn of the event loop (uncorked together at its end). */
   readonly #corked = new Map<Connection, { uncork(): void }>();
@@ -522,13 +525,15 @@ export class Hub {
 
   /** Pushes `viewers` for a room at most once per throttle period, trailing (the last count always goes out). */
   #viewersChanged(room: string): void {
-    if (!room.startsWith('stream:') || this.#viewerTimers.has(room)) return;
+    // Closing: the connections leaving their rooms say nothing more (the stores close next).
+    if (this.#closing || !room.startsWith('stream:') || this.#viewerTimers.has(room)) return;
     const wait = Math.max(0, (this.#viewersPushedAt.get(room) ?? 0) + this.p.viewersThrottleMs - this.p.now());
     const t = setTimeout(() => {
       this.#viewerTimers.delete(room);
       this.#viewersPushedAt.set(room, this.p.now());
       const c = this.count(room);
       this.broadcast(room, { type: 'viewers', room, viewers: c.viewers, users: c.users });
+      this.p.onViewers?.(room, c);
       if (c.connections === 0) this.#viewersPushedAt.delete(room);
     }, wait);
     this.#viewerTimers.set(room, t);
@@ -536,6 +541,7 @@ export class Hub {
 
   /** Closes every connection (1001 going away) and stops timers. */
   async close(): Promise<void> {
+    this.#closing = true;
     clearInterval(this.#heartbeat);
     clearInterval(this.#sessionCheck);
     for (const t of this.#viewerTimers.values()) clearTimeout(t);

@@ -56,8 +56,13 @@ export const liveStreams = sqliteTable(
     record: integer('record', { mode: 'boolean' }).notNull().default(true),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** When it last went live (a broadcast that stopped and started again moves it). */
     startedAt: integer('started_at'),
+    /** When it first went live (the end-of-stream summary's start). */
+    firstLiveAt: integer('first_live_at'),
     endedAt: integer('ended_at'),
+    /** The most viewers it had at once while live (the hub's count, as `viewers` frames say it). */
+    peakViewers: integer('peak_viewers').notNull().default(0),
   },
   (t) => [
     index('live_streams_state').on(t.state, t.id),

@@ -43,7 +43,9 @@ export interface StreamRow {
   created_at: number;
   updated_at: number;
   started_at: number | null;
+  first_live_at: number | null;
   ended_at: number | null;
+  peak_viewers: number;
 }
 
 export interface StreamsParams {
@@ -67,6 +69,8 @@ export interface Streams {
   row(streamId: number): StreamRow;
   /** The row, or undefined. */
   find(streamId: number): StreamRow | undefined;
+  /** A live stream's room counted `viewers`: its peak rises to it when higher. */
+  noteViewers(streamId: number, viewers: number): void;
   get(streamId: number, caller?: string): Promise<StreamDetail>;
   list(filter: {
     state?: string | null;
@@ -223,7 +227,9 @@ export function createStreams(p: StreamsParams): Streams {
       createdAt: r.created_at,
       updatedAt: r.updated_at,
       startedAt: r.started_at,
+      firstLiveAt: r.first_live_at,
       endedAt: r.ended_at,
+      peakViewers: r.peak_viewers,
       previewUrl: r.state === 'live' ? p.media.previewUrl(r.playback_id) : null,
       record: r.record === 1,
       recording: recordingView(p.media.latestRecording(r.playback_id)),
@@ -256,6 +262,8 @@ export function createStreams(p: StreamsParams): Streams {
     const state: StreamState = e.type === 'started' ? 'live' : 'idle';
     if (r.state === state) return;
     store.setState(r.id, state, p.now(), e.at);
+    // Those already in the room when it goes live count toward the peak (the room's count did not change).
+    if (state === 'live') store.notePeak(r.id, p.viewers(r.id));
     p.log.info('stream state', { stream_id: r.id, state });
     p.onChange?.(view(row(r.id)));
   });
@@ -341,6 +349,7 @@ export function createStreams(p: StreamsParams): Streams {
 
     row,
     find,
+    noteViewers: (id, viewers) => store.notePeak(id, viewers),
 
     async get(id, caller) {
       const r = row(id);

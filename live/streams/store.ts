@@ -40,6 +40,8 @@ export interface StreamStore {
   insert(s: NewStream): number;
   /** Sets the state of a stream not ended (and its start time, when it goes live). */
   setState(id: number, state: StreamState, at: number, startedAt: number): void;
+  /** Raises a live stream's peak viewers to `viewers` when it is higher. */
+  notePeak(id: number, viewers: number): void;
   /** Every live stream goes idle (a new process has seen no media yet). */
   idleAllLive(at: number): void;
   /** The streams not ended. */
@@ -75,13 +77,17 @@ export function createSqliteStreamStore(db: Database.Database): StreamStore {
     db.prepare(`INSERT INTO live_streams (owner, title, category, tags, language, thumbnail_url, audio_only, record, state, media_id, stream_key, playback_id, ingest_url, created_at, updated_at)
     VALUES (@owner, @title, @category, @tags, @language, @thumbnail_url, @audio_only, @record, 'idle', @media_id, @stream_key, @playback_id, @ingest_url, @now, @now)`);
   const setState = db.prepare(
-    "UPDATE live_streams SET state = ?, updated_at = ?, started_at = CASE WHEN ? = 'live' THEN ? ELSE started_at END WHERE id = ? AND state != 'ended'",
+    "UPDATE live_streams SET state = ?, updated_at = ?, started_at = CASE WHEN ? = 'live' THEN ? ELSE started_at END, first_live_at = coalesce(first_live_at, CASE WHEN ? = 'live' THEN ? END) WHERE id = ? AND state != 'ended'",
+  );
+  const notePeak = db.prepare(
+    "UPDATE live_streams SET peak_viewers = ? WHERE id = ? AND state = 'live' AND peak_viewers < ?",
   );
   return {
     byId: (id) => byId.get(id) as StreamRow | undefined,
     byMedia: (mediaId) => byMedia.get(mediaId) as StreamRow | undefined,
     insert: (s) => Number(insert.run(s).lastInsertRowid),
-    setState: (id, state, at, startedAt) => void setState.run(state, at, state, startedAt, id),
+    setState: (id, state, at, startedAt) => void setState.run(state, at, state, startedAt, state, startedAt, id),
+    notePeak: (id, viewers) => void notePeak.run(viewers, id, viewers),
     idleAllLive: (at) =>
       void db.prepare("UPDATE live_streams SET state = 'idle', updated_at = ? WHERE state = 'live'").run(at),
     notEnded: () =>

@@ -215,11 +215,36 @@ describe('live: streams (embedded media backend, werift broadcaster)', function 
         list.body.nodes[0].startedAt >= before && list.body.nodes[0].startedAt <= Date.now(),
         `startedAt ${list.body.nodes[0].startedAt} is when the RTP came`,
       );
+      assert.equal(list.body.nodes[0].firstLiveAt, list.body.nodes[0].startedAt, 'the first go-live');
       p.pause();
       assert.equal((await ws.take((m) => m.type === 'stream', IDLE_MS + 5000)).stream.state, 'idle');
       assert.deepEqual((await api(fx, 'GET', '/api/streams?state=live')).body.nodes, []);
       await p.close();
       await ws.close();
+    });
+
+    it('keeps when a stream first went live and its peak viewers while live, through a stop and a restart of the broadcast', async function () {
+      const first = (await api(fx, 'GET', '/api/streams/1')).body;
+      const own = await api(fx, 'GET', '/api/streams/1', undefined, alice);
+      const watchers = [await WsClient.connect(fx, bob), await WsClient.connect(fx), await WsClient.connect(fx, alice)];
+      for (const w of watchers) await w.join('stream:1');
+      const p = await publish(own.body.ingestUrl);
+      await watchers[0]!.take((m) => m.type === 'stream' && m.stream.state === 'live', 10_000);
+      // bob, the anonymous socket (one per IP) and alice: 3; the peak is what the room was told.
+      await watchers[0]!.take((m) => m.type === 'viewers' && m.viewers === 3, 5000);
+      const again = (await api(fx, 'GET', '/api/streams/1')).body;
+      assert.equal(again.firstLiveAt, first.firstLiveAt, 'a restarted broadcast keeps the first go-live');
+      assert.ok(again.startedAt > first.startedAt, 'while startedAt moves to the new start');
+      await watchers.pop()!.close();
+      await watchers.pop()!.close();
+      await watchers[0]!.take((m) => m.type === 'viewers' && m.viewers === 1, 5000);
+      const now = (await api(fx, 'GET', '/api/streams/1')).body;
+      assert.equal(now.viewers, 1);
+      assert.equal(now.peakViewers, 3, 'the peak stays');
+      p.pause();
+      await watchers[0]!.take((m) => m.type === 'stream' && m.stream.state === 'idle', IDLE_MS + 5000);
+      await p.close();
+      await watchers[0]!.close();
     });
 
     it('counts viewers (connections in the room) in the API and pushes viewer counts to the room', async function () {
@@ -230,6 +255,7 @@ describe('live: streams (embedded media backend, werift broadcaster)', function 
       const v = await a.take((m) => m.type === 'viewers' && m.viewers === 2);
       assert.deepEqual(v, { type: 'viewers', room: 'stream:2', viewers: 2, users: 1 });
       assert.equal((await api(fx, 'GET', '/api/streams/2')).body.viewers, 2);
+      assert.equal((await api(fx, 'GET', '/api/streams/2')).body.peakViewers, 0, 'an idle stream keeps no peak');
       await b.close();
       assert.deepEqual(await a.take((m) => m.type === 'viewers' && m.viewers === 1), {
         type: 'viewers',

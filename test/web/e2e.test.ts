@@ -179,7 +179,7 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     await a.getByRole('button', { name: 'Register', exact: true }).click();
     await a.getByRole('heading', { name: `@${HANDLE}` }).waitFor({ timeout: T });
     await a.getByRole('button', { name: 'Become a broadcaster' }).click();
-    await a.getByRole('button', { name: 'Stop broadcasting' }).waitFor({ timeout: T });
+    await a.getByRole('button', { name: 'Stop being a broadcaster' }).waitFor({ timeout: T });
     await shot(a, 'A-profile-broadcaster');
 
     await nav(a, 'Go live');
@@ -199,7 +199,26 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
       owner: string;
     };
     assert.deepEqual([s.state, s.owner], ['live', A.address]);
+    // The studio says what the browser sends (its WebRTC stats) and how long it has been on air.
+    const health = a.getByRole('region', { name: 'Stream health' });
+    await waitFor(
+      async () => {
+        const kbps = Number((await health.getByTestId('bitrate').textContent())?.replace(/[^\d]/g, '') || 0);
+        const res = /^(\d+)×(\d+)$/.exec((await health.getByTestId('resolution').textContent()) ?? '');
+        return kbps > 0 && res && Number(res[1]) >= 320 ? { kbps, res: res[0] } : undefined;
+      },
+      T,
+      'the stream health shows the bitrate and resolution sent',
+    );
+    const onAir = a.getByTestId('on-air');
+    const t0 = await onAir.textContent();
+    await waitFor(async () => ((await onAir.textContent()) !== t0 ? true : undefined), 5000, 'the on-air timer runs');
     await shot(a, 'A-live');
+    // The studio on a phone: one column, nothing wider than the screen.
+    await a.setViewportSize({ width: 390, height: 844 });
+    assert.equal(await a.evaluate(() => document.documentElement.scrollWidth), 390);
+    await shot(a, 'A-live-phone');
+    await a.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('B connects, deposits TRX and BTT (approve then deposit) from the Wallet page', async function () {
@@ -321,6 +340,10 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     await b.getByRole('button', { name: 'Send', exact: true }).click();
     await b.locator('.chat li', { hasText: text }).waitFor({ timeout: T });
     await a.locator('.chat li', { hasText: text }).waitFor({ timeout: T });
+    // A's studio counts B among those watching and names B.
+    const short = `${B.address.slice(0, 5)}…${B.address.slice(-4)}`;
+    await a.getByRole('list', { name: 'Signed-in viewers' }).getByText(short).waitFor({ timeout: T });
+    assert.ok(Number(await a.getByTestId('watching').textContent()) >= 2, 'A and B watching');
     await shot(a, 'A-chat-received');
   });
 
@@ -373,6 +396,10 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
       .filter({ hasText: '1 BTT · 1 gift' })
       .waitFor({ timeout: T });
     await a.bringToFront();
+    // A's studio: the gift among the recent supporters, and counted.
+    const live = a.getByRole('region', { name: 'Live now' });
+    await live.locator('.recent li', { hasText: '1 × Heart' }).filter({ hasText: short }).waitFor({ timeout: T });
+    assert.equal(await live.getByTestId('gift-count').textContent(), '1');
     await shot(a, 'A-chat-gift');
 
     await nav(b, 'Ledger');
@@ -395,6 +422,44 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
       ),
       csv.slice(0, 4).join('\n'),
     );
+  });
+
+  it('B follows A; A ends the stream and the studio sums it up: duration, peak viewers, the gift in BTT, the new follower', async function () {
+    await b.goto(`${platform.url}/stream/${streamId}`);
+    await b.getByRole('button', { name: 'Follow', exact: true }).click();
+    await b.getByRole('button', { name: 'Unfollow', exact: true }).waitFor({ timeout: T });
+    a.once('dialog', (d) => void d.accept());
+    await a.getByRole('button', { name: 'End stream' }).click();
+    const summary = a.getByRole('region', { name: 'Stream summary' });
+    await summary.waitFor({ timeout: T });
+    const s = (await (await fetch(`${platform.url}/api/streams/${streamId}`)).json()) as {
+      state: string;
+      firstLiveAt: number;
+      endedAt: number;
+      peakViewers: number;
+    };
+    assert.equal(s.state, 'ended');
+    const seconds = Math.round((s.endedAt - s.firstLiveAt) / 1000);
+    const [m, sec] = ((await summary.getByTestId('summary-duration').textContent()) ?? '').split(':').map(Number);
+    assert.equal(m! * 60 + sec!, seconds, 'the duration is the time on air');
+    assert.ok(s.peakViewers >= 2, `peak ${s.peakViewers}`);
+    assert.equal(await summary.getByTestId('summary-peak').textContent(), String(s.peakViewers));
+    await waitFor(
+      async () => ((await summary.getByTestId('summary-followers').textContent())?.trim() === '1' ? true : undefined),
+      T,
+      'one new follower (B)',
+    );
+    const btt = summary.locator('tr[data-token="BTT"]');
+    await btt.waitFor({ timeout: T });
+    assert.deepEqual(
+      (await btt.locator('td').allTextContents()).slice(0, 4),
+      ['BTT', '1', '1', '0.3'],
+      'one gift of 1 BTT, 30% to A',
+    );
+    await shot(a, 'A-summary');
+    // B unfollows again: the rejected-signature test below starts from B not following A.
+    await b.getByRole('button', { name: 'Unfollow', exact: true }).click();
+    await b.getByRole('button', { name: 'Follow', exact: true }).waitFor({ timeout: T });
   });
 
   it('after the escrow hold (chain time moved), A claims on Earnings and withdraws on Wallet', async function () {

@@ -14,6 +14,7 @@ import {
 } from '../../web/src/lib/format.js';
 import { notificationText } from '../../web/src/lib/notificationText.js';
 import { onRampHref } from '../../web/src/lib/onRamp.js';
+import { healthOf } from '../../web/src/lib/sendHealth.js';
 import {
   avatarProblem,
   generatedAvatar,
@@ -321,5 +322,18 @@ describe('web: the on-ramp hand-off', function () {
     assert.equal(onRampHref(ramp, 'TRX', 'TAbc'), 'https://r.example/?w=TAbc&t=trx&again=TAbc');
     assert.equal(onRampHref(ramp, 'BTT', 'TAbc'), null);
     assert.equal(onRampHref(null, 'TRX', 'TAbc'), null);
+  });
+});
+
+describe("web: the studio's stream health", function () {
+  const s = (bitrateKbps: number, fps: number | null, width = 1280) => ({ bitrateKbps, fps, width, height: 720 });
+  it('says good, low bitrate, low frame rate or nothing sent, for video and for audio only', function () {
+    assert.equal(healthOf(s(2500, 30), false).level, 'good');
+    assert.match(healthOf(s(400, 30), false).text, /^Low bitrate/);
+    assert.match(healthOf(s(2500, 12), false).text, /^Low frame rate/);
+    assert.equal(healthOf(s(0, null), false).level, 'bad');
+    assert.equal(healthOf(null, false).level, 'bad');
+    assert.equal(healthOf(s(48, null), true).level, 'good');
+    assert.equal(healthOf(s(8, null), true).level, 'warn');
   });
 });

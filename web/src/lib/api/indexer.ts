@@ -22,6 +22,7 @@ export type GiftFilter = Op.GiftFilter;
 export type RewardEpoch = Op.RewardEpochsQuery['rewardEpochs']['nodes'][number];
 export type RewardClaim = Op.RewardClaimsQuery['rewardClaims']['nodes'][number];
 export type Status = Op.StatusQuery['status'];
+export type StreamTotal = Op.StreamTotalsQuery['streamTotals']['nodes'][number];
 
 const PROFILE = /* GraphQL */ `
   fragment ProfileFields on Profile {
@@ -233,6 +234,48 @@ export async function fetchGifts(
     { f: filter, n: first, a: after ?? null } satisfies Op.GiftsQueryVariables,
   );
   return d.gifts;
+}
+
+/** A stream's gift totals per token (gifts to its broadcaster tagged with its id). */
+export async function fetchStreamTotals(streamId: string, broadcaster: string): Promise<StreamTotal[]> {
+  const d = await gql<Op.StreamTotalsQuery>(
+    /* GraphQL */ `
+      query StreamTotals($s: BigInt!, $b: Address!) {
+        streamTotals(streamId: $s, broadcaster: $b, first: 100) {
+          nodes {
+            token
+            total
+            broadcasterAmount
+            giftCount
+            finality
+          }
+        }
+      }
+    `,
+    { s: streamId, b: broadcaster } satisfies Op.StreamTotalsQueryVariables,
+  );
+  return d.streamTotals.nodes;
+}
+
+/**
+ * How many of `address`'s followers started following between `from` and `to` (ms), reading at
+ * most `maxPages` pages of 100; `atLeast` when there were more followers than that.
+ */
+export async function countNewFollowers(
+  address: string,
+  from: number,
+  to: number,
+  maxPages = 10,
+): Promise<{ count: number; atLeast: boolean }> {
+  let count = 0;
+  let after: string | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const r: Op.FollowersQuery['r'] = await fetchFollows('followers', address, 100, after);
+    count += r.nodes.filter((f) => f.since >= from && f.since <= to).length;
+    if (!r.pageInfo.hasNextPage) return { count, atLeast: false };
+    after = r.pageInfo.endCursor;
+  }
+  return { count, atLeast: true };
 }
 
 /** Top gifters or broadcasters for a token and period, optionally within one stream (gifts to its owner). */

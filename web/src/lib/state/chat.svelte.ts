@@ -1,5 +1,5 @@
 /** One stream's chat room over the live socket: messages, gift receipts, viewers, moderation. */
-import type { ChatMessage, GiftReceipt } from '../../../../lib/protocol/payloads.js';
+import type { ChatMessage, GiftReceipt, RoomMember } from '../../../../lib/protocol/payloads.js';
 import { SentFrames, socket } from '../api/socket.js';
 
 export type { ChatMessage, GiftReceipt };
@@ -9,6 +9,8 @@ export class ChatRoom {
   #messages = $state<ChatMessage[]>([]);
   #role = $state<string>('anonymous');
   #viewers = $state(0);
+  #users = $state(0);
+  #members = $state<RoomMember[]>([]);
   #slow = $state(0);
   #followersOnly = $state(false);
   #error = $state<string | null>(null);
@@ -62,7 +64,15 @@ export class ChatRoom {
         if (mine(m)) this.#messages = this.#messages.filter((x) => x.id !== m.id);
       }),
       socket.on('viewers', (m) => {
-        if (mine(m)) this.#viewers = Number(m.viewers);
+        if (!mine(m)) return;
+        this.#viewers = Number(m.viewers);
+        this.#users = Number(m.users);
+      }),
+      socket.on('presence', (m) => {
+        if (!mine(m)) return;
+        this.#viewers = m.viewers;
+        this.#users = m.users;
+        this.#members = m.members;
       }),
       socket.on('room', (m) => {
         if (!mine(m)) return;
@@ -95,6 +105,18 @@ export class ChatRoom {
   }
   get viewers(): number {
     return this.#viewers;
+  }
+  /** Signed-in accounts in the room. */
+  get users(): number {
+    return this.#users;
+  }
+  /** The signed-in members of the last `presence` answer (up to 100). */
+  get members(): RoomMember[] {
+    return this.#members;
+  }
+  /** Asks who is in the room (answered by `presence`). */
+  presence(): void {
+    this.#frames.send({ type: 'presence', room: this.room });
   }
   get slowModeSeconds(): number {
     return this.#slow;

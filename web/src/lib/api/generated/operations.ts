@@ -118,6 +118,14 @@ export type GiftsQueryVariables = Exact<{
 
 export type GiftsQuery = { gifts: { nodes: Array<{ txId: string, blockNumber: number, logIndex: number, timestamp: number, finality: Finality, sender: string, broadcaster: string, giftId: string, quantity: number, token: string, total: string, broadcasterAmount: string, streamId: string, releaseAt: number, paidFrom: PaidFrom, removed: boolean }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
+export type StreamTotalsQueryVariables = Exact<{
+  s: string;
+  b: string;
+}>;
+
+
+export type StreamTotalsQuery = { streamTotals: { nodes: Array<{ token: string, total: string, broadcasterAmount: string, giftCount: number, finality: Finality }> } };
+
 export type LeaderboardQueryVariables = Exact<{
   k: ChartKind;
   p: ChartPeriod;
