@@ -411,6 +411,8 @@ export const typeDefs = /* GraphQL */ `
     overridden: Boolean!
     current: Split
     pending: PendingSplit
+    "How long the broadcaster's share of a gift waits before it can be claimed: GiftVault's hold period now, in seconds (null before the indexer saw it)."
+    holdSeconds: Int
     at: Float!
     history(first: Int, after: String): SplitEventConnection!
   }

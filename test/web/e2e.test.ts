@@ -233,7 +233,7 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     );
     await deposit.getByLabel('Amount').fill('50');
     await deposit.getByRole('button', { name: 'Deposit', exact: true }).click();
-    await deposit.getByText('Deposit 50 TRX into your BLive vault.').waitFor({ timeout: T });
+    await deposit.getByText('Move 50 TRX from your wallet to your BLive balance.').waitFor({ timeout: T });
     await confirmReview(b);
     await waitFor(async () => ((await walletRow(b, 'TRX'))[1] === 50 ? true : undefined), T, 'the vault shows 50 TRX');
 
@@ -369,8 +369,26 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     await b.getByRole('radiogroup', { name: 'Gift' }).getByRole('radio', { name: /Heart/ }).click();
     await b
       .getByRole('group', { name: 'Pay from' })
-      .getByRole('button', { name: /^Vault/ })
+      .getByRole('button', { name: /^BLive balance/ })
       .click();
+    // The panel says where each share goes, as the chain has A's split and the vault's hold.
+    const policy = (await (
+      await fetch(`${platform.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: `{ splitPolicy(broadcaster: "${A.address}") { current { broadcasterBps poolBps platformBps } holdSeconds } }`,
+        }),
+      })
+    ).json()) as { data: { splitPolicy: { current: Record<string, number>; holdSeconds: number } } };
+    assert.deepEqual(policy.data.splitPolicy, {
+      current: { broadcasterBps: 3000, poolBps: 1000, platformBps: 6000 },
+      holdSeconds: HOLD_SECONDS,
+    });
+    assert.equal(
+      await b.getByTestId('shares').textContent(),
+      "Where it goes: 30% to the broadcaster, 10% to the community pool (it pays viewers who share the video, and contributors), 60% to BLive. The broadcaster's share is on hold for 24 hours, then theirs to claim.",
+    );
     await b.getByRole('button', { name: /^Send 1 × Heart$/ }).click();
     for (const page of [b, a]) {
       await page
@@ -378,7 +396,7 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
         .locator('.badge', { hasText: 'final' })
         .waitFor({ timeout: T });
       const states = await page.evaluate(() => (window as unknown as { __giftStates: string[] }).__giftStates);
-      assert.deepEqual(states, ['pending', 'final'], `gift receipt states seen: ${states.join(', ')}`);
+      assert.deepEqual(states, ['confirming', 'final'], `gift receipt states seen: ${states.join(', ')}`);
     }
     assert.equal(
       before - (await vaultBalanceOf(B.address, platform.deployments.tokens.BTT!)),
@@ -405,12 +423,20 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     await nav(b, 'Ledger');
     await b.getByRole('main').getByLabel('Account').fill(B.address);
     await b.getByRole('button', { name: 'Apply' }).click();
-    const giftRow = b.locator('table tbody tr', { hasText: 'GIFT' }).filter({ hasText: `vault:${B.address}` });
+    const giftRow = b
+      .locator('table tbody tr', { hasText: 'GIFT' })
+      .filter({ has: b.locator(`[title="vault:${B.address}"]`) });
     await giftRow.first().waitFor({ timeout: T });
-    assert.match((await giftRow.first().textContent())!, /CREDIT\s*1 BTT/);
+    assert.match((await giftRow.first().textContent())!, /out\s*1 BTT/);
     await b.locator('table tbody tr', { hasText: 'DEPOSIT' }).first().waitFor({ timeout: T });
     assert.match(b.url(), new RegExp(`/ledger\\?account=${B.address}$`));
     await shot(b, 'B-ledger');
+    // In plain words on a phone too: the account by its owner, in and out, the status.
+    await b.setViewportSize({ width: 390, height: 844 });
+    assert.equal(await b.evaluate(() => document.documentElement.scrollWidth), 390, 'the ledger fits the phone');
+    assert.match((await giftRow.first().textContent())!, /BLive balance/);
+    await shot(b, 'B-ledger-phone');
+    await b.setViewportSize({ width: 1280, height: 900 });
     // The page's export is the reader's CSV: the gift in BTT with its decimals applied.
     const href = await b.getByRole('link', { name: 'Export CSV', exact: true }).getAttribute('href');
     assert.match(href ?? '', /^\/ledger\.csv\?account=T\w+&units=token$/);
@@ -473,9 +499,9 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
     // Earnings open before the hold ends: the release shows with the chain's clock, no reload.
     await nav(a, 'Earnings');
     const row = a.locator('table tbody tr', { hasText: 'BTT' });
-    const claimable = row.locator('td[data-label="Claimable"]');
+    const claimable = row.locator('td[data-label="Ready to claim"]');
     await waitFor(
-      async () => (num(await row.locator('td[data-label="Pending"]').textContent()) === 0.3 ? true : undefined),
+      async () => (num(await row.locator('td[data-label="On hold"]').textContent()) === 0.3 ? true : undefined),
       T,
       'pending',
     );
@@ -497,7 +523,7 @@ describe('web: end to end in Chromium (broadcaster and viewer, fake TronLink)', 
       'the claim is indexed',
     );
     assert.equal(num(await claimable.textContent()), 0);
-    await a.getByText('Nothing pending.').waitFor({ timeout: T });
+    await a.getByText('Nothing on hold.').waitFor({ timeout: T });
     assert.equal(await vaultBalanceOf(A.address, BTT), 3n * 10n ** 17n);
     await shot(a, 'A-earnings-claimed');
     await waitFor(

@@ -15,6 +15,7 @@ import {
 import { notificationText } from '../../web/src/lib/notificationText.js';
 import { onRampHref } from '../../web/src/lib/onRamp.js';
 import { healthOf } from '../../web/src/lib/sendHealth.js';
+import { durationWords, finalityWord, holdText, percentOf, sideWord, splitText } from '../../web/src/lib/plainWords.js';
 import {
   avatarProblem,
   generatedAvatar,
@@ -335,5 +336,30 @@ describe("web: the studio's stream health", function () {
     assert.equal(healthOf(null, false).level, 'bad');
     assert.equal(healthOf(s(48, null), true).level, 'good');
     assert.equal(healthOf(s(8, null), true).level, 'warn');
+  });
+});
+
+describe('web: plain words', function () {
+  it("says where a gift's shares go and how long the broadcaster's is held", function () {
+    assert.equal(percentOf(3000), '30%');
+    assert.equal(percentOf(3333), '33.33%');
+    assert.equal(percentOf(1050), '10.5%');
+    assert.equal(
+      splitText({ broadcasterBps: 3000, poolBps: 1000, platformBps: 6000 }),
+      '30% to the broadcaster, 10% to the community pool (it pays viewers who share the video, and contributors), 60% to BLive',
+    );
+    assert.equal(splitText({ broadcasterBps: 10_000, poolBps: 0, platformBps: 0 }), '100% to the broadcaster');
+    assert.equal(holdText(86_400), 'is on hold for 24 hours, then theirs to claim');
+    assert.equal(holdText(7 * 86_400), 'is on hold for 7 days, then theirs to claim');
+    assert.equal(holdText(0), 'is theirs to claim at once');
+    assert.equal(durationWords(90 * 60), '90 minutes');
+    assert.equal(durationWords(1), '1 second');
+  });
+
+  it('says ledger sides as in and out, and finality as a status', function () {
+    assert.equal(sideWord('DEBIT'), 'in');
+    assert.equal(sideWord('CREDIT'), 'out');
+    assert.equal(finalityWord('PENDING'), 'confirming');
+    assert.equal(finalityWord('FINAL'), 'final');
   });
 });

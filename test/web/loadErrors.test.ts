@@ -215,7 +215,7 @@ describe('web: failed loads show what failed and a Retry (Chromium, routes faili
 
     down = false;
     await retry('Could not load this profile.');
-    await page.getByRole('heading', { name: /@alice/ }).waitFor({ timeout: T });
+    await page.getByRole('heading', { name: /^Alice/ }).waitFor({ timeout: T });
 
     // Partial: the profile loads, its followers do not.
     await page.close();
@@ -224,10 +224,10 @@ describe('web: failed loads show what failed and a Retry (Chromium, routes faili
     let followersDown = true;
     await failGraphQL(/r: followers\(/, 'http-500', () => followersDown);
     await page.goto(`${platform.url}/u/alice`);
-    await page.getByRole('heading', { name: /@alice/ }).waitFor({ timeout: T });
+    await page.getByRole('heading', { name: /^Alice/ }).waitFor({ timeout: T });
     await page.getByRole('tab', { name: /^Followers/ }).click();
     await expectError('Could not load the followers.', 'indexer answered 500 (HTTP_500)');
-    assert.equal(await page.getByRole('heading', { name: /@alice/ }).isVisible(), true, 'the profile stays');
+    assert.equal(await page.getByRole('heading', { name: /^Alice/ }).isVisible(), true, 'the profile stays');
     await shot('profile-followers-error');
     followersDown = false;
     await retry('Could not load the followers.');

@@ -84,7 +84,7 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
   const payFrom = (page: Page, source: 'Vault' | 'Wallet') =>
     panel(page)
       .getByRole('group', { name: 'Pay from' })
-      .getByRole('button', { name: new RegExp(`^${source}`) });
+      .getByRole('button', { name: new RegExp(`^${source === 'Vault' ? 'BLive balance' : source}`) });
   const pick = (page: Page, gift: string) =>
     panel(page)
       .getByRole('radio', { name: new RegExp(gift) })
@@ -160,7 +160,7 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
     const signsBefore = await signs(v);
     await q.fill('101');
     await panel(v)
-      .getByText('Not enough in your vault balance: 100 BTT available, 101 BTT needed.')
+      .getByText('Not enough in your BLive balance: 100 BTT available, 101 BTT needed.')
       .waitFor({ timeout: T });
     assert.equal(await sendButton(v).isDisabled(), true);
 
@@ -168,7 +168,7 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
     await q.fill('11');
     await sendButton(v).click();
     await review(v)
-      .getByText('Send 11 × Heart for 11 BTT from your vault (100 BTT there now).')
+      .getByText('Send 11 × Heart for 11 BTT from your BLive balance (100 BTT there now).')
       .waitFor({ timeout: T });
     // GiftVault shares the platform account's staked energy (issue 15): BLive pays the energy.
     await review(v).getByText('Network fee: paid by BLive').waitFor({ timeout: T });
@@ -216,7 +216,7 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
     // 20 Roses (200 BTT) are more than the vault's 89 BTT: still Vault, and the button says so.
     await panel(v)
       .getByText(
-        'Not enough in your vault balance: 89 BTT available, 200 BTT needed. Deposit on the Wallet page, or pay from Wallet.',
+        'Not enough in your BLive balance: 89 BTT available, 200 BTT needed. Add to it on the Wallet page, or pay from your wallet.',
       )
       .waitFor({ timeout: T });
     assert.equal(await payFrom(v, 'Vault').getAttribute('aria-pressed'), 'true');
@@ -310,7 +310,7 @@ describe('web: money in Chromium (issue 11: quantities, payment source, fees and
       await waitFor(() => enabled(button), T, 'the amount is accepted');
       await button.click();
       // The review (or, without one, the deposit itself) comes next.
-      const reviewed = review(d).getByText('Deposit 1,5 TRX into your BLive vault.');
+      const reviewed = review(d).getByText('Move 1,5 TRX from your wallet to your BLive balance.');
       await waitFor(
         async () => ((await reviewed.isVisible()) || (await vaultOf(D.address, TRX_TOKEN)) > 0n ? true : undefined),
         T,

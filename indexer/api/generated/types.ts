@@ -590,6 +590,8 @@ export type SplitPolicy = {
   broadcaster: Scalars['Address']['output'];
   current: Maybe<Split>;
   history: SplitEventConnection;
+  /** How long the broadcaster's share of a gift waits before it can be claimed: GiftVault's hold period now, in seconds (null before the indexer saw it). */
+  holdSeconds: Maybe<Scalars['Int']['output']>;
   /** Whether a per-broadcaster override applies now (else the default). */
   overridden: Scalars['Boolean']['output'];
   pending: Maybe<PendingSplit>;
@@ -1173,6 +1175,7 @@ export type SplitPolicyResolvers<ContextType = ApiContext, ParentType extends Re
   broadcaster?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
   current?: Resolver<Maybe<ResolversTypes['Split']>, ParentType, ContextType>;
   history?: Resolver<ResolversTypes['SplitEventConnection'], ParentType, ContextType, Partial<SplitPolicyHistoryArgs>>;
+  holdSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   overridden?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   pending?: Resolver<Maybe<ResolversTypes['PendingSplit']>, ParentType, ContextType>;
 };

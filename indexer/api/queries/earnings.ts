@@ -70,3 +70,13 @@ export async function splitAtTime(db: ApiDb, broadcaster: string, at: number): P
   ]);
   return splitFrom(o, d, at);
 }
+
+/** GiftVault's hold period now (seconds), as its events set it; undefined before the indexer saw one. */
+export async function holdPeriodSeconds(db: ApiDb): Promise<number | undefined> {
+  const r = await one<{ value: string }>(
+    db,
+    "SELECT value FROM contract_state WHERE contract = 'GiftVault' AND key = 'holdPeriod'",
+    [],
+  );
+  return r ? Number(r.value) : undefined;
+}

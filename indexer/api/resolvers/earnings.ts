@@ -10,6 +10,7 @@ import {
   splitHistoryPage,
   splitPolicyOf,
   earningsAtTime,
+  holdPeriodSeconds,
   splitAtTime,
   type SplitPolicyRow,
 } from '../queries/earnings.js';
@@ -29,6 +30,7 @@ async function splitPolicy(ctx: ApiContext, broadcaster: string, at: number): Pr
     overridden,
     current: (await splitAtTime(ctx.db, broadcaster, at)) ?? null,
     pending: upcoming(src) ? pendingSplit(src) : null,
+    holdSeconds: (await holdPeriodSeconds(ctx.db)) ?? null,
     at,
   };
 }

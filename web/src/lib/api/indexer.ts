@@ -23,6 +23,7 @@ export type RewardEpoch = Op.RewardEpochsQuery['rewardEpochs']['nodes'][number];
 export type RewardClaim = Op.RewardClaimsQuery['rewardClaims']['nodes'][number];
 export type Status = Op.StatusQuery['status'];
 export type StreamTotal = Op.StreamTotalsQuery['streamTotals']['nodes'][number];
+export type SplitNow = Op.SplitNowQuery['splitPolicy'];
 
 const PROFILE = /* GraphQL */ `
   fragment ProfileFields on Profile {
@@ -234,6 +235,26 @@ export async function fetchGifts(
     { f: filter, n: first, a: after ?? null } satisfies Op.GiftsQueryVariables,
   );
   return d.gifts;
+}
+
+/** Where a gift to `broadcaster` goes now (basis points of the amount) and how long its share is held. */
+export async function fetchSplit(broadcaster: string): Promise<SplitNow> {
+  const d = await gql<Op.SplitNowQuery>(
+    /* GraphQL */ `
+      query SplitNow($b: Address!) {
+        splitPolicy(broadcaster: $b) {
+          current {
+            broadcasterBps
+            poolBps
+            platformBps
+          }
+          holdSeconds
+        }
+      }
+    `,
+    { b: broadcaster } satisfies Op.SplitNowQueryVariables,
+  );
+  return d.splitPolicy;
 }
 
 /** A stream's gift totals per token (gifts to its broadcaster tagged with its id). */

@@ -223,7 +223,7 @@ export function describeRevert(
     case 'UnexpectedAmountReceived':
       return m(
         'The token delivered less than the price (fee-on-transfer).',
-        'Deposit first and gift from the vault balance.',
+        'Add to your BLive balance on the Wallet page first, and gift from it.',
       );
     case 'AlreadyClaimed':
       return m('This reward was already claimed.', 'Nothing to do.');

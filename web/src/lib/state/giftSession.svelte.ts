@@ -93,7 +93,7 @@ export function refusalText(e: unknown): string {
     case 'NETWORK':
       return `The gift relayer cannot be reached (${e.message}). Send with your wallet below, or try again later.`;
     case 'SESSION_REFUSED':
-      return `The chain refused to open the session (${e.message}). Deposit into your vault first, or lower the cap.`;
+      return `The chain refused to open the session (${e.message}). Add to your BLive balance on the Wallet page first, or lower the cap.`;
     default:
       return e.message;
   }

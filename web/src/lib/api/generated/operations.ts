@@ -118,6 +118,13 @@ export type GiftsQueryVariables = Exact<{
 
 export type GiftsQuery = { gifts: { nodes: Array<{ txId: string, blockNumber: number, logIndex: number, timestamp: number, finality: Finality, sender: string, broadcaster: string, giftId: string, quantity: number, token: string, total: string, broadcasterAmount: string, streamId: string, releaseAt: number, paidFrom: PaidFrom, removed: boolean }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
+export type SplitNowQueryVariables = Exact<{
+  b: string;
+}>;
+
+
+export type SplitNowQuery = { splitPolicy: { holdSeconds: number | null, current: { broadcasterBps: number, poolBps: number, platformBps: number } | null } };
+
 export type StreamTotalsQueryVariables = Exact<{
   s: string;
   b: string;
