@@ -13,6 +13,8 @@ import { Dms } from './chat/dms.js';
 import { GiftCatalogNames, GiftReceipts } from './chat/gifts.js';
 import { Hub } from './chat/hub.js';
 import { Rooms } from './chat/rooms.js';
+import { Polls } from './chat/polls.js';
+import { createSqlitePollStore } from './chat/pollStore.js';
 import { openLiveDatabase } from './db/open.js';
 import { StorageWatch } from './db/storage.js';
 import { loadLiveConfig, type LiveConfig, type LiveConfigOverrides } from './internal/config.js';
@@ -76,6 +78,8 @@ export interface LiveService {
   directory: Directory;
   hub: Hub;
   rooms: Rooms;
+  /** Polls in stream rooms (`poll.*` frames). */
+  polls: Polls;
   matcher: Matcher;
   gifts?: GiftReceipts;
   /** Notifications (/api/notifications, `notification` frames). */
@@ -200,8 +204,20 @@ export function createLiveService(params: LiveServiceParams): LiveService {
       void notifications.streamChanged(s);
     },
   });
-  const rooms = new Rooms({ store: createSqliteRoomStore(db), hub, streams, directory, limits: config.chat, now });
+  // The polls need the rooms' roles; the rooms tell the polls who joined (bound once both exist).
+  let polls: Polls | undefined;
+  const rooms = new Rooms({
+    store: createSqliteRoomStore(db),
+    hub,
+    streams,
+    directory,
+    limits: config.chat,
+    now,
+    onJoin: (c, id) => polls?.shownOnJoin(c, id),
+  });
   rooms.register(hub);
+  polls = new Polls({ store: createSqlitePollStore(db), hub, rooms, streams, now });
+  polls.register(hub);
   const dms = new Dms({
     store: createSqliteDmStore(db),
     hub,
@@ -456,6 +472,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
     directory,
     hub,
     rooms,
+    polls,
     matcher,
     relay,
     ...(gifts ? { gifts } : {}),
@@ -482,6 +499,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
       await tracker?.close();
       await hub.close();
       rooms.close();
+      polls.close();
       streams.close();
       await params.media.close().catch((e: unknown) => log.error('media close failed', { error: describeError(e) }));
       db.close();

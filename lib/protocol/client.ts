@@ -94,6 +94,10 @@ const modReason = z.unknown().transform((v) => String(v ?? '').slice(0, 200)) as
 >;
 
 const MAX_TIMEOUT_S = 14 * 86_400;
+/** Polls: 2 to 5 options, open 15 s to 30 min. */
+export const MAX_POLL_OPTIONS = 5;
+export const MIN_POLL_S = 15;
+export const MAX_POLL_S = 1800;
 const MAX_SLOW_S = 3600;
 
 /** Matching preferences of match.join and match.next (what is not an object counts as none). */
@@ -156,6 +160,31 @@ export const clientFrame = z.discriminatedUnion('type', [
   frame('mod.followers', { room, enabled: field(z.boolean(), bad('enabled must be a boolean', 'enabled')) }),
   frame('mod.add', { room, user: address('user') }),
   frame('mod.remove', { room, user: address('user') }),
+  // Polls (non-monetary; started and ended by the broadcaster and moderators, one at a time).
+  frame('poll.start', {
+    room,
+    /** The text rules of chat apply (live/chat/text.ts), at most 140 characters. */
+    question: field(z.string(), bad('question must be a string', 'question')),
+    options: field(
+      z.array(z.string()).min(2).max(MAX_POLL_OPTIONS),
+      bad(`options must be 2 to ${MAX_POLL_OPTIONS} strings`, 'options'),
+    ),
+    seconds: field(
+      wholeNumber(MIN_POLL_S, MAX_POLL_S),
+      bad(`seconds must be ${MIN_POLL_S} to ${MAX_POLL_S}`, 'seconds'),
+    ),
+  }),
+  /** One vote per account and poll: the option's index. */
+  frame('poll.vote', {
+    room,
+    pollId: field(wholeNumber(1), {
+      code: 'POLL_NOT_FOUND',
+      message: 'pollId must be a poll id',
+      details: { field: 'pollId' },
+    }),
+    option: field(wholeNumber(0, MAX_POLL_OPTIONS - 1), bad(`option must be 0 to ${MAX_POLL_OPTIONS - 1}`, 'option')),
+  }),
+  frame('poll.end', { room }),
   // Direct messages.
   frame('dm', { to: address('to'), text }),
   frame('dm.block', { user: address('user') }),

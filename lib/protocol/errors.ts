@@ -54,6 +54,11 @@ export const liveErrorCode = z.enum([
   'STORAGE_FULL',
   'PEER_ID_TAKEN',
   'PEER_NOT_BOUND',
+  // Polls in a stream's room.
+  'POLL_ACTIVE',
+  'POLL_NOT_FOUND',
+  'POLL_ENDED',
+  'POLL_VOTED',
   // The gift relayer (POST /api/relay/*): why it refused a session request or a signed intent.
   'RELAYER_UNAVAILABLE',
   'BAD_SIGNATURE',

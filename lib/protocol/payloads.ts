@@ -150,3 +150,18 @@ export const notification = z.object({
   data: notificationData,
 });
 export type Notification = z.infer<typeof notification>;
+
+/** A poll in a stream's room (`poll` frames): the votes so far, or the result once ended. */
+export const poll = z.object({
+  id: z.number(),
+  question: z.string(),
+  options: z.array(z.object({ text: z.string(), votes: z.number() })),
+  /** Who started it. */
+  by: z.string(),
+  createdAt: z.number(),
+  /** When it closes by itself (ms). */
+  endsAt: z.number(),
+  /** When it closed (its time ran out, or a moderator ended it), else null. */
+  endedAt: z.number().nullable(),
+});
+export type Poll = z.infer<typeof poll>;

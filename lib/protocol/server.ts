@@ -13,6 +13,7 @@ import {
   notification,
   notificationKind,
   pageInfo,
+  poll,
   role,
   roomMember,
 } from './payloads.js';
@@ -77,6 +78,12 @@ export const serverFrame = z.discriminatedUnion('type', [
     until: z.number().optional(),
   }),
   frame('room', { room, slowModeSeconds: z.number(), followersOnly: z.boolean(), by: z.string() }),
+  /**
+   * The room's poll: on join (the open one or the last result), when it starts, as votes come
+   * (at most one a second), and when it ends. `mine` (only to the voter's own connections) is
+   * the option this account voted for.
+   */
+  frame('poll', { room, poll, mine: z.number().optional() }),
   // Direct messages.
   directMessage.extend({ type: z.literal('dm'), handle: z.string().nullable() }),
   frame('dms', { id, with: z.string(), messages: z.array(directMessage), pageInfo }),

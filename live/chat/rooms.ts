@@ -23,6 +23,8 @@ export interface RoomsParams {
   directory: Directory;
   limits: ChatLimits;
   now: () => number;
+  /** After a connection joined a stream's room (the polls send the room's poll). */
+  onJoin?: (c: Connection, streamId: number) => void;
 }
 
 /** Slow mode's longest period (lib/protocol/client.ts bounds `mod.slow`'s seconds to it). */
@@ -193,6 +195,7 @@ export class Rooms {
     this.p.hub.join(c, room);
     c.send({ type: 'joined', room, ...this.#state(c.address, s), ...(m.id !== undefined ? { id: m.id } : {}) });
     c.send({ type: 'history', room, messages: this.messages(room, this.p.limits.historySize) });
+    this.p.onJoin?.(c, streamId);
   }
 
   leave(c: Connection, m: ClientMessage<'leave'>): void {

@@ -356,3 +356,32 @@ export const liveState = sqliteTable('live_state', {
   name: text('name').primaryKey(),
   value: text('value').notNull(),
 });
+
+/** Polls in stream rooms (non-monetary). Invariant: at most one poll of a stream is open (ended_at null and ends_at ahead). */
+export const livePolls = sqliteTable(
+  'live_polls',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    streamId: integer('stream_id').notNull(),
+    question: text('question').notNull(),
+    /** JSON array of the option texts. */
+    options: text('options').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+    endsAt: integer('ends_at').notNull(),
+    endedAt: integer('ended_at'),
+  },
+  (t) => [index('live_polls_stream').on(t.streamId, t.id), index('live_polls_open').on(t.endedAt)],
+);
+
+/** One vote per account and poll. */
+export const livePollVotes = sqliteTable(
+  'live_poll_votes',
+  {
+    pollId: integer('poll_id').notNull(),
+    voter: text('voter').notNull(),
+    option: integer('option').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.voter] })],
+);

@@ -350,6 +350,42 @@ describe('web: notifications and profiles in Chromium', function () {
     await a.getByRole('region', { name: 'Deposit BTT' }).waitFor({ timeout: T });
     assert.equal(await a.getByRole('link', { name: /^Buy / }).count(), 0, 'the provider does not sell BTT');
   });
+  it('runs a poll: alice (phone) starts it from her stream page, bob (desktop) votes once and sees the result, alice ends it', async function () {
+    await b.setViewportSize({ width: 1280, height: 900 });
+    await a.goto(`${platform.url}/stream/1`);
+    await b.goto(`${platform.url}/stream/1`);
+    await a.getByRole('button', { name: 'Start a poll' }).click();
+    const form = a.getByRole('form', { name: 'Start a poll' });
+    await form.getByLabel('Question').fill('Next song?');
+    await form.getByLabel('Option 1').fill('Jazz');
+    await form.getByLabel('Option 2').fill('Folk');
+    await form.getByRole('button', { name: 'Add an option' }).click();
+    await form.getByLabel('Option 3').fill('Blues');
+    await form.getByRole('button', { name: 'Start poll' }).click();
+    const poll = (p: Page) => p.getByRole('region', { name: 'Poll' });
+    await poll(b).getByText('Next song?').waitFor({ timeout: T });
+    await poll(b).getByRole('group', { name: 'Vote' }).getByRole('button', { name: 'Folk' }).click();
+    await poll(b).getByText('(your vote)').waitFor({ timeout: T });
+    const folk = poll(b).locator('li', { hasText: 'Folk' });
+    assert.match((await folk.textContent()) ?? '', /100% · 1/);
+    await shot(b, 'poll-voted-desktop');
+    // alice sees the vote counted, then ends the poll; bob sees it ended.
+    await waitFor(
+      async () => (/1 vote$/.test((await poll(a).getByTestId('poll-status').textContent()) ?? '') ? true : undefined),
+      T,
+      "alice's poll counts bob's vote",
+    );
+    const box = await poll(a).boundingBox();
+    assert.ok(box && box.x + box.width <= 390, 'the poll fits the phone');
+    await shot(a, 'poll-phone');
+    await poll(a).getByRole('button', { name: 'End poll' }).click();
+    await waitFor(
+      async () => (/^Ended/.test((await poll(b).getByTestId('poll-status').textContent()) ?? '') ? true : undefined),
+      T,
+      'bob sees the poll ended',
+    );
+    assert.deepEqual(pageErrors, []);
+  });
 });
 
 /** "1,234.5" in base units of `decimals`. */

@@ -1,8 +1,8 @@
 /** One stream's chat room over the live socket: messages, gift receipts, viewers, moderation. */
-import type { ChatMessage, GiftReceipt, RoomMember } from '../../../../lib/protocol/payloads.js';
+import type { ChatMessage, GiftReceipt, Poll, RoomMember } from '../../../../lib/protocol/payloads.js';
 import { SentFrames, socket } from '../api/socket.js';
 
-export type { ChatMessage, GiftReceipt };
+export type { ChatMessage, GiftReceipt, Poll };
 
 export class ChatRoom {
   readonly room: string;
@@ -11,6 +11,9 @@ export class ChatRoom {
   #viewers = $state(0);
   #users = $state(0);
   #members = $state<RoomMember[]>([]);
+  #poll = $state<Poll | null>(null);
+  /** The option this account voted for in #poll, or null. */
+  #mine = $state<number | null>(null);
   #slow = $state(0);
   #followersOnly = $state(false);
   #error = $state<string | null>(null);
@@ -68,6 +71,12 @@ export class ChatRoom {
         this.#viewers = Number(m.viewers);
         this.#users = Number(m.users);
       }),
+      socket.on('poll', (m) => {
+        if (!mine(m)) return;
+        if (this.#poll?.id !== m.poll.id) this.#mine = null;
+        this.#poll = m.poll;
+        if (m.mine !== undefined) this.#mine = m.mine;
+      }),
       socket.on('presence', (m) => {
         if (!mine(m)) return;
         this.#viewers = m.viewers;
@@ -113,6 +122,26 @@ export class ChatRoom {
   /** The signed-in members of the last `presence` answer (up to 100). */
   get members(): RoomMember[] {
     return this.#members;
+  }
+  /** The room's open poll, or its last result (null: none). */
+  get poll(): Poll | null {
+    return this.#poll;
+  }
+  /** The option this account voted for in `poll`, or null. */
+  get myVote(): number | null {
+    return this.#mine;
+  }
+  startPoll(question: string, options: string[], seconds: number): void {
+    this.#error = null;
+    this.#frames.send({ type: 'poll.start', room: this.room, question, options, seconds });
+  }
+  vote(option: number): void {
+    if (!this.#poll) return;
+    this.#error = null;
+    this.#frames.send({ type: 'poll.vote', room: this.room, pollId: this.#poll.id, option });
+  }
+  endPoll(): void {
+    this.#frames.send({ type: 'poll.end', room: this.room });
   }
   /** Asks who is in the room (answered by `presence`). */
   presence(): void {
