@@ -132,6 +132,7 @@ describe('web: notifications and profiles in Chromium', function () {
       Object.defineProperty(document, 'visibilityState', { get: () => 'hidden', configurable: true }),
     );
 
+    await b.getByText('None of the broadcasters you follow is live.').waitFor({ timeout: T });
     const alice = platform.accounts[1]!.address;
     const own = (await platform.live.streams.get(1, alice)) as OwnedStream;
     publisher = await publishWhip(own.ingestUrl);
@@ -139,6 +140,14 @@ describe('web: notifications and profiles in Chromium', function () {
       async () => ((await unread(b)) === before + 1 ? true : undefined),
       T,
       "bob's bell counts the go-live",
+    );
+    // bob's Home, open all along, now lists alice among the channels he follows that are live.
+    await waitFor(
+      async () =>
+        (await b.getByText('None of the broadcasters you follow is live.').count()) === 0 ? true : undefined,
+      // Well within the 30 s refresh: the go-live notification itself reloads the lists.
+      5000,
+      "bob's Home lists the followed channel that went live",
     );
     const shown = await b.evaluate(() => (window as unknown as { __shown: { title: string; body: string }[] }).__shown);
     assert.deepEqual(shown, [{ title: '@alice is live', body: own.title }], 'one system notification');
