@@ -160,6 +160,29 @@ export const clientFrame = z.discriminatedUnion('type', [
   frame('mod.followers', { room, enabled: field(z.boolean(), bad('enabled must be a boolean', 'enabled')) }),
   frame('mod.add', { room, user: address('user') }),
   frame('mod.remove', { room, user: address('user') }),
+  /** Shows a message held for review (deny it with mod.delete). */
+  frame('mod.approve', {
+    room,
+    messageId: field(wholeNumber(Number.MIN_SAFE_INTEGER), {
+      code: 'MESSAGE_NOT_FOUND',
+      message: (v, f) => `no held message ${String(v)} in ${String(f.room)}`,
+      details: { field: 'messageId' },
+    }),
+  }),
+  /** Adds and removes blocked terms (each 2 to 50 characters); answered with `mod.terms`, the list after it. */
+  frame('mod.terms', {
+    room,
+    add: field(z.array(z.string()).max(50).optional(), bad('add must be at most 50 strings', 'add')),
+    remove: field(z.array(z.string()).max(50).optional(), bad('remove must be at most 50 strings', 'remove')),
+  }),
+  /** The messages held for review, answered with `mod.held`. */
+  frame('mod.held', { room }),
+  /** The moderation log, newest first, answered with `mod.log`. */
+  frame('mod.log', {
+    room,
+    before: field(wholeNumber(1).optional(), bad('before must be a log entry id', 'before')),
+    limit: field(wholeNumber(1, 100).optional(), bad('limit must be 1 to 100', 'limit')),
+  }),
   // Polls (non-monetary; started and ended by the broadcaster and moderators, one at a time).
   frame('poll.start', {
     room,

@@ -165,3 +165,16 @@ export const poll = z.object({
   endedAt: z.number().nullable(),
 });
 export type Poll = z.infer<typeof poll>;
+
+/** An entry of a room's moderation log (`mod.log`). */
+export const modLogEntry = z.object({
+  id: z.number(),
+  at: z.number(),
+  /** Who acted: an address, or "automod" for a message held on a blocked term. */
+  by: z.string(),
+  /** timeout, ban, unban, delete, approve, held, slow, followers, mod, unmod, terms. */
+  action: z.string(),
+  target: z.string().nullable(),
+  detail: z.string(),
+});
+export type ModLogEntry = z.infer<typeof modLogEntry>;

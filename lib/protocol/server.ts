@@ -10,6 +10,7 @@ import {
   directMessage,
   giftReceipt,
   matchPeer,
+  modLogEntry,
   notification,
   notificationKind,
   pageInfo,
@@ -51,6 +52,8 @@ export const serverFrame = z.discriminatedUnion('type', [
     until: z.number().optional(),
     blocked: z.boolean().optional(),
     reported: z.string().optional(),
+    /** A `say` whose message matched a blocked term: held for the moderators' review. */
+    held: z.boolean().optional(),
   }),
   // Stream rooms.
   frame('joined', { room, id, ...roomState.shape }),
@@ -78,6 +81,11 @@ export const serverFrame = z.discriminatedUnion('type', [
     until: z.number().optional(),
   }),
   frame('room', { room, slowModeSeconds: z.number(), followersOnly: z.boolean(), by: z.string() }),
+  /** To the broadcaster and moderators: a message held for review (it matched a blocked term). */
+  frame('message.held', { room, message: chatMessage }),
+  frame('mod.terms', { room, id, terms: z.array(z.string()) }),
+  frame('mod.held', { room, id, messages: z.array(chatMessage) }),
+  frame('mod.log', { room, id, entries: z.array(modLogEntry) }),
   /**
    * The room's poll: on join (the open one or the last result), when it starts, as votes come
    * (at most one a second), and when it ends. `mine` (only to the voter's own connections) is

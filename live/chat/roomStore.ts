@@ -22,6 +22,19 @@ export interface MessageRow {
   data: string | null;
   created_at: number;
   deleted_at: number | null;
+  /** Set while the message is held for review. */
+  held_at: number | null;
+}
+
+/** A live_mod_log row. */
+export interface ModLogRow {
+  id: number;
+  stream_id: number;
+  at: number;
+  by: string;
+  action: string;
+  target: string | null;
+  detail: string;
 }
 
 export interface NewMessage {
@@ -32,6 +45,8 @@ export interface NewMessage {
   text: string;
   data: string | null;
   at: number;
+  /** Held for review (not shown until a moderator approves it). */
+  held?: boolean;
 }
 
 export interface RoomStore {
@@ -44,6 +59,18 @@ export interface RoomStore {
   /** Marks a message deleted (no-op when it already is). */
   deleteMessage(id: number, at: number, by: string): void;
   setMessageData(id: number, data: string): void;
+  /** Up to `limit` messages of `room` held for review, oldest first (deleted ones left out). */
+  held(room: string, limit: number): MessageRow[];
+  /** Shows a held message; false when it was not held. */
+  approve(id: number): boolean;
+  /** The channel's blocked terms, in the order added. */
+  terms(streamId: number): string[];
+  addTerms(streamId: number, terms: string[], by: string, at: number): void;
+  removeTerms(streamId: number, terms: string[]): void;
+  /** Appends to the moderation log. */
+  log(e: Omit<ModLogRow, 'id'>): void;
+  /** Up to `limit` log entries of a stream with ids below `before`, newest first. */
+  logPage(streamId: number, before: number, limit: number): ModLogRow[];
   /** The ban or timeout of an address in a stream's room (until null: banned for good). */
   ban(streamId: number, address: string): { until: number | null } | undefined;
   /** Sets (or replaces) a ban or timeout. */
@@ -59,11 +86,26 @@ export interface RoomStore {
 export function createSqliteRoomStore(db: Database.Database): RoomStore {
   const stmt = {
     insert: db.prepare(
-      'INSERT INTO live_messages (room, kind, sender, handle, text, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO live_messages (room, kind, sender, handle, text, data, created_at, held_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     history: db.prepare(
-      'SELECT * FROM live_messages WHERE room = ? AND deleted_at IS NULL AND id < ? ORDER BY id DESC LIMIT ?',
+      'SELECT * FROM live_messages WHERE room = ? AND deleted_at IS NULL AND held_at IS NULL AND id < ? ORDER BY id DESC LIMIT ?',
     ),
+    held: db.prepare(
+      'SELECT * FROM live_messages WHERE room = ? AND deleted_at IS NULL AND held_at IS NOT NULL ORDER BY id LIMIT ?',
+    ),
+    approve: db.prepare(
+      'UPDATE live_messages SET held_at = NULL WHERE id = ? AND held_at IS NOT NULL AND deleted_at IS NULL',
+    ),
+    terms: db.prepare('SELECT term FROM live_blocked_terms WHERE stream_id = ? ORDER BY created_at, term').pluck(),
+    addTerm: db.prepare(
+      'INSERT OR IGNORE INTO live_blocked_terms (stream_id, term, added_by, created_at) VALUES (?, ?, ?, ?)',
+    ),
+    removeTerm: db.prepare('DELETE FROM live_blocked_terms WHERE stream_id = ? AND term = ?'),
+    log: db.prepare(
+      'INSERT INTO live_mod_log (stream_id, at, by, action, target, detail) VALUES (@stream_id, @at, @by, @action, @target, @detail)',
+    ),
+    logPage: db.prepare('SELECT * FROM live_mod_log WHERE stream_id = ? AND id < ? ORDER BY id DESC LIMIT ?'),
     message: db.prepare('SELECT * FROM live_messages WHERE id = ?'),
     del: db.prepare('UPDATE live_messages SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL'),
     setData: db.prepare('UPDATE live_messages SET data = ? WHERE id = ?'),
@@ -80,7 +122,20 @@ export function createSqliteRoomStore(db: Database.Database): RoomStore {
   };
   return {
     insertMessage: (m) =>
-      Number(stmt.insert.run(m.room, m.kind, m.sender, m.handle, m.text, m.data, m.at).lastInsertRowid),
+      Number(
+        stmt.insert.run(m.room, m.kind, m.sender, m.handle, m.text, m.data, m.at, m.held ? m.at : null).lastInsertRowid,
+      ),
+    held: (room, limit) => stmt.held.all(room, limit) as MessageRow[],
+    approve: (id) => stmt.approve.run(id).changes === 1,
+    terms: (streamId) => stmt.terms.all(streamId) as string[],
+    addTerms: db.transaction((streamId: number, terms: string[], by: string, at: number) => {
+      for (const t of terms) stmt.addTerm.run(streamId, t, by, at);
+    }),
+    removeTerms: db.transaction((streamId: number, terms: string[]) => {
+      for (const t of terms) stmt.removeTerm.run(streamId, t);
+    }),
+    log: (e) => void stmt.log.run(e),
+    logPage: (streamId, before, limit) => stmt.logPage.all(streamId, before, limit) as ModLogRow[],
     history: (room, before, limit) => stmt.history.all(room, before, limit) as MessageRow[],
     message: (id) => stmt.message.get(id) as MessageRow | undefined,
     deleteMessage: (id, at, by) => void stmt.del.run(at, by, id),

@@ -39,7 +39,17 @@ const MOD_TYPES = [
   'mod.followers',
   'mod.add',
   'mod.remove',
+  'mod.approve',
+  'mod.terms',
+  'mod.held',
+  'mod.log',
 ] as const;
+/** Blocked terms per channel at most, and each term's length. */
+const MAX_TERMS = 200;
+const TERM_MIN = 2;
+const TERM_MAX = 50;
+/** How a term and a message are compared: case-folded, compatibility-normalized (ｆｏｏ is foo). */
+const fold = (t: string): string => t.normalize('NFKC').toLowerCase();
 type ModFrame = ClientMessage<(typeof MOD_TYPES)[number]>;
 
 /** A checked frame's room (`stream:<id>`, lib/protocol/client.ts) to the stream's id. */
@@ -61,6 +71,8 @@ export function messageOf(r: MessageRow): ChatMessage {
 
 /** The stream chat rooms over the hub and the live database. */
 export class Rooms {
+  /** Blocked terms per stream, read once from the store. */
+  readonly #termCache = new Map<number, string[]>();
   readonly #limiter = new RateLimiter();
   readonly #lastSaid = new Map<string, number>();
   readonly #mods = new Map<number, Set<string>>();
@@ -287,8 +299,57 @@ export class Rooms {
       });
     this.#lastSaid.set(key, now);
     const handle = await this.p.directory.handle(me);
+    const term = privileged ? undefined : this.#blockedTerm(streamId, text);
+    if (term !== undefined) {
+      // Held for review: the moderators see it, the room does not until one approves it.
+      const id = this.p.store.insertMessage({
+        room,
+        kind: 'chat',
+        sender: me,
+        handle,
+        text,
+        data: null,
+        at: now,
+        held: true,
+      });
+      const message: ChatMessage = { id, room, kind: 'chat', from: me, handle, text, at: now };
+      this.p.store.log({
+        stream_id: streamId,
+        at: now,
+        by: 'automod',
+        action: 'held',
+        target: String(id),
+        detail: term,
+      });
+      for (const mod of [s.owner, ...this.modsOf(streamId)])
+        this.p.hub.sendTo(mod, { type: 'message.held', room, message });
+      if (m.id !== undefined) c.send({ type: 'ack', id: m.id, messageId: id, at: now, held: true });
+      return;
+    }
     const msg = this.post(room, 'chat', me, handle, text);
     if (m.id !== undefined) c.send({ type: 'ack', id: m.id, messageId: msg.id, at: msg.at });
+  }
+
+  /** The channel's blocked terms, case-folded (cached; moderators change them with mod.terms). */
+  #terms(streamId: number): string[] {
+    let t = this.#termCache.get(streamId);
+    if (!t) {
+      t = this.p.store.terms(streamId);
+      this.#termCache.set(streamId, t);
+    }
+    return t;
+  }
+
+  /** The first blocked term `text` contains, or undefined. */
+  #blockedTerm(streamId: number, text: string): string | undefined {
+    const terms = this.#terms(streamId);
+    if (!terms.length) return undefined;
+    const t = fold(text);
+    return terms.find((term) => t.includes(term));
+  }
+
+  #log(streamId: number, by: string, action: string, target: string | null, detail = ''): void {
+    this.p.store.log({ stream_id: streamId, at: this.p.now(), by, action, target, detail });
   }
 
   /**
@@ -347,6 +408,7 @@ export class Rooms {
           );
         }
         this.p.store.deleteMessage(id, now, me);
+        this.#log(streamId, me, r.held_at !== null ? 'deny' : 'delete', String(id), r.text.slice(0, 200));
         this.p.hub.broadcast(room, { type: 'message.deleted', room, id, by: me });
         ack({ messageId: id });
         return;
@@ -356,6 +418,7 @@ export class Rooms {
         const seconds = m.seconds;
         const until = now + seconds * 1000;
         this.p.store.putBan(streamId, user, until, me, m.reason, now);
+        this.#log(streamId, me, 'timeout', user, `${seconds} s${m.reason ? `: ${m.reason}` : ''}`);
         this.p.hub.broadcast(room, { type: 'moderation', room, action: 'timeout', user, by: me, seconds, until });
         ack({ user, until });
         return;
@@ -363,6 +426,7 @@ export class Rooms {
       case 'mod.ban': {
         const user = target(m.user);
         this.p.store.putBan(streamId, user, null, me, m.reason, now);
+        this.#log(streamId, me, 'ban', user, m.reason);
         this.p.hub.broadcast(room, { type: 'moderation', room, action: 'ban', user, by: me });
         ack({ user });
         return;
@@ -370,12 +434,14 @@ export class Rooms {
       case 'mod.unban': {
         const user = target(m.user);
         this.p.store.unban(streamId, user);
+        this.#log(streamId, me, 'unban', user);
         this.p.hub.broadcast(room, { type: 'moderation', room, action: 'unban', user, by: me });
         ack({ user });
         return;
       }
       case 'mod.slow': {
         const v = this.p.streams.setChatSettings(streamId, { slowModeSeconds: m.seconds });
+        this.#log(streamId, me, 'slow', null, m.seconds ? `${m.seconds} s` : 'off');
         this.p.hub.broadcast(room, {
           type: 'room',
           room,
@@ -388,6 +454,7 @@ export class Rooms {
       }
       case 'mod.followers': {
         const v = this.p.streams.setChatSettings(streamId, { followersOnly: m.enabled });
+        this.#log(streamId, me, 'followers', null, m.enabled ? 'on' : 'off');
         this.p.hub.broadcast(room, {
           type: 'room',
           room,
@@ -410,6 +477,7 @@ export class Rooms {
           this.p.store.removeMod(streamId, user);
           this.modsOf(streamId).delete(user);
         }
+        this.#log(streamId, me, m.type === 'mod.add' ? 'mod' : 'unmod', user);
         this.p.hub.broadcast(room, {
           type: 'moderation',
           room,
@@ -418,6 +486,49 @@ export class Rooms {
           by: me,
         });
         ack({ user });
+        return;
+      }
+      case 'mod.approve': {
+        const r = this.p.store.message(m.messageId);
+        if (!r || r.room !== room || r.held_at === null || r.deleted_at !== null || !this.p.store.approve(r.id))
+          throw new LiveError('MESSAGE_NOT_FOUND', `no held message ${m.messageId} in ${room}`, { field: 'messageId' });
+        this.#log(streamId, me, 'approve', String(r.id), r.text.slice(0, 200));
+        this.p.hub.broadcast(room, { type: 'message', ...messageOf({ ...r, held_at: null }) });
+        ack({ messageId: r.id });
+        return;
+      }
+      case 'mod.terms': {
+        const clean = (list: string[] | undefined, name: string): string[] =>
+          (list ?? []).map((t) => {
+            const v = fold(t).trim().replace(/\s+/g, ' ');
+            if ([...v].length < TERM_MIN || [...v].length > TERM_MAX)
+              throw new LiveError('BAD_MESSAGE', `each term is ${TERM_MIN} to ${TERM_MAX} characters`, { field: name });
+            return v;
+          });
+        const add = clean(m.add, 'add');
+        const remove = clean(m.remove, 'remove');
+        const have = new Set(this.#terms(streamId));
+        const grown = new Set([...have, ...add].filter((t) => !remove.includes(t)));
+        if (grown.size > MAX_TERMS)
+          throw new LiveError('BAD_MESSAGE', `at most ${MAX_TERMS} blocked terms per channel`, { field: 'add' });
+        if (add.length) this.p.store.addTerms(streamId, add, me, now);
+        if (remove.length) this.p.store.removeTerms(streamId, remove);
+        this.#termCache.delete(streamId);
+        if (add.length || remove.length)
+          this.#log(streamId, me, 'terms', null, [...add.map((t) => `+${t}`), ...remove.map((t) => `-${t}`)].join(' '));
+        c.send({ type: 'mod.terms', room, terms: this.#terms(streamId), ...(m.id !== undefined ? { id: m.id } : {}) });
+        return;
+      }
+      case 'mod.held': {
+        const messages = this.p.store.held(room, 100).map(messageOf);
+        c.send({ type: 'mod.held', room, messages, ...(m.id !== undefined ? { id: m.id } : {}) });
+        return;
+      }
+      case 'mod.log': {
+        const entries = this.p.store
+          .logPage(streamId, m.before ?? Number.MAX_SAFE_INTEGER, m.limit ?? 50)
+          .map((e) => ({ id: e.id, at: e.at, by: e.by, action: e.action, target: e.target, detail: e.detail }));
+        c.send({ type: 'mod.log', room, entries, ...(m.id !== undefined ? { id: m.id } : {}) });
         return;
       }
     }

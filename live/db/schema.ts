@@ -100,6 +100,8 @@ export const liveMessages = sqliteTable(
     createdAt: integer('created_at').notNull(),
     deletedAt: integer('deleted_at'),
     deletedBy: text('deleted_by'),
+    /** Held for review (it matched a blocked term): shown to moderators only until one approves it. */
+    heldAt: integer('held_at'),
   },
   (t) => [index('live_messages_room').on(t.room, t.id)],
 );
@@ -384,4 +386,34 @@ export const livePollVotes = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.pollId, t.voter] })],
+);
+
+/** Terms a channel's moderators blocked: a message containing one is held for review. */
+export const liveBlockedTerms = sqliteTable(
+  'live_blocked_terms',
+  {
+    streamId: integer('stream_id').notNull(),
+    /** Lowercase, as matched. */
+    term: text('term').notNull(),
+    addedBy: text('added_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.streamId, t.term] })],
+);
+
+/** What the broadcaster and moderators did in a room, and what was held for review: the moderation log. */
+export const liveModLog = sqliteTable(
+  'live_mod_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    streamId: integer('stream_id').notNull(),
+    at: integer('at').notNull(),
+    /** Who acted ("automod" for a message held on a blocked term). */
+    by: text('by').notNull(),
+    action: text('action').notNull(),
+    /** The user or message acted on, if any. */
+    target: text('target'),
+    detail: text('detail').notNull().default(''),
+  },
+  (t) => [index('live_mod_log_stream').on(t.streamId, t.id)],
 );

@@ -321,3 +321,23 @@ export class WsClient {
     }
   }
 }
+
+/** A room's clients for a test file: each signed in as one of `token`'s people (or anonymous), joined, and closed by `closeAll`. */
+export function roomClients(fx: () => { wsUrl: string }, room: string, token: Record<string, string>) {
+  const open: WsClient[] = [];
+  return {
+    open,
+    async client(who?: string): Promise<WsClient> {
+      const c = await WsClient.connect(fx(), who ? token[who] : undefined);
+      open.push(c);
+      await c.join(room);
+      return c;
+    },
+    async closeAll(): Promise<void> {
+      for (const c of open.splice(0)) await c.close();
+    },
+  };
+}
+
+/** A frame's error code, or its type when it is not an error. */
+export const codeOf = (m: Msg): string => (m.type === 'error' ? m.code : m.type);

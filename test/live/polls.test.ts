@@ -12,6 +12,8 @@ import {
   startChain,
   startLive,
   WsClient,
+  codeOf,
+  roomClients,
   type ChainFixture,
   type LiveFixture,
   type Msg,
@@ -23,16 +25,11 @@ describe('live: polls', function () {
   let fx: LiveFixture;
   let dbPath: string;
   const token: Record<string, string> = {};
-  const clients: WsClient[] = [];
   const ROOM = 'stream:1';
-
-  async function client(who?: 'alice' | 'bob' | 'carol'): Promise<WsClient> {
-    const c = await WsClient.connect(fx, who ? token[who] : undefined);
-    clients.push(c);
-    await c.join(ROOM);
-    return c;
-  }
-  const code = (m: Msg): string => (m.type === 'error' ? m.code : m.type);
+  const room = roomClients(() => fx, ROOM, token);
+  const clients = room.open;
+  const client = room.client;
+  const code = codeOf;
   const start = async (): Promise<void> => {
     fx = await startLive(chain, dbPath);
     for (const who of ['alice', 'bob', 'carol'] as const) token[who] = await signIn(fx, chain.key[who]);
@@ -47,7 +44,7 @@ describe('live: polls', function () {
   });
 
   after(async function () {
-    for (const c of clients) await c.close();
+    await room.closeAll();
     await fx?.close();
     await chain?.close();
   });

@@ -395,6 +395,37 @@ describe('web: notifications and profiles in Chromium', function () {
     );
     assert.deepEqual(pageErrors, []);
   });
+  it("holds bob's message with a blocked term until alice approves it, and logs both", async function () {
+    // Both are on stream 1 since the poll: alice (phone) owns it, bob (desktop) watches.
+    const tools = a.locator('details.tools');
+    await tools.locator('summary').click();
+    await tools.getByRole('button', { name: 'Edit terms' }).click();
+    await tools.getByLabel(/One term per line/).fill('buy followers\nscam');
+    await tools.getByRole('button', { name: 'Save terms' }).click();
+    await waitFor(
+      async () =>
+        (await tools.getByTestId('blocked-terms').textContent()) === 'buy followers, scam' ? true : undefined,
+      T,
+      'the terms saved',
+    );
+    const text = `cheap BUY FOLLOWERS deal ${Date.now()}`;
+    await b.getByRole('textbox', { name: 'Message' }).fill(text);
+    await b.getByRole('button', { name: 'Send', exact: true }).click();
+    await b.getByRole('status').filter({ hasText: "held for the moderators' review" }).waitFor({ timeout: T });
+    const held = a.getByRole('region', { name: 'Held for review' });
+    await held.getByText(text).waitFor({ timeout: T });
+    assert.equal(await b.locator('.chat ol li', { hasText: text }).count(), 0, 'not in the chat yet');
+    await shot(a, 'held-phone');
+    await held.getByRole('button', { name: 'Approve' }).click();
+    await b.locator('.chat ol li', { hasText: text }).waitFor({ timeout: T });
+    assert.equal(await b.getByRole('status').filter({ hasText: 'held' }).count(), 0, 'the notice is gone');
+    await tools.getByRole('button', { name: 'Refresh' }).click();
+    const log = tools.getByRole('list', { name: 'Moderation log' });
+    await log.locator('li', { hasText: 'approve' }).waitFor({ timeout: T });
+    await log.locator('li', { hasText: 'AutoMod · held' }).first().waitFor({ timeout: T });
+    await shot(a, 'modlog-phone');
+    assert.deepEqual(pageErrors, []);
+  });
 });
 
 /** "1,234.5" in base units of `decimals`. */

@@ -138,8 +138,8 @@ export class SentFrames {
     return id;
   }
 
-  /** Whether `m` (an error frame) answers one of these frames. */
-  answers(m: ServerFrameOf<'error'>): boolean {
+  /** Whether `m` (an error or an ack) answers one of these frames. */
+  answers(m: ServerFrameOf<'error'> | ServerFrameOf<'ack'>): boolean {
     return typeof m.id === 'number' && this.#ids.includes(m.id);
   }
 }

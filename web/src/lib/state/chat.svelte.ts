@@ -1,8 +1,8 @@
 /** One stream's chat room over the live socket: messages, gift receipts, viewers, moderation. */
-import type { ChatMessage, GiftReceipt, Poll, RoomMember } from '../../../../lib/protocol/payloads.js';
+import type { ChatMessage, GiftReceipt, ModLogEntry, Poll, RoomMember } from '../../../../lib/protocol/payloads.js';
 import { SentFrames, socket } from '../api/socket.js';
 
-export type { ChatMessage, GiftReceipt, Poll };
+export type { ChatMessage, GiftReceipt, ModLogEntry, Poll };
 
 export class ChatRoom {
   readonly room: string;
@@ -12,6 +12,12 @@ export class ChatRoom {
   #users = $state(0);
   #members = $state<RoomMember[]>([]);
   #poll = $state<Poll | null>(null);
+  /** Moderators: messages held for review, the blocked terms, the moderation log. */
+  #held = $state<ChatMessage[]>([]);
+  #terms = $state<string[] | null>(null);
+  #log = $state<ModLogEntry[] | null>(null);
+  /** My messages that were held for review (by message id). */
+  #myHeld = $state<number[]>([]);
   /** The option this account voted for in #poll, or null. */
   #mine = $state<number | null>(null);
   #slow = $state(0);
@@ -43,6 +49,7 @@ export class ChatRoom {
         // After a reconnection (the service may have restarted) the room says what state the
         // stream is in now: a stream that stopped while we were away is not played any more.
         if (typeof m.state === 'string') this.onstream?.({ state: m.state });
+        if (m.role === 'owner' || m.role === 'moderator') this.#frames.send({ type: 'mod.held', room: this.room });
       }),
       socket.on('history', (m) => {
         if (!mine(m)) return;
@@ -54,6 +61,8 @@ export class ChatRoom {
         if (!mine(m)) return;
         const msg: ChatMessage = m;
         if (this.#messages.some((x) => x.id === msg.id)) return;
+        this.#held = this.#held.filter((x) => x.id !== msg.id);
+        this.#myHeld = this.#myHeld.filter((id) => id !== msg.id);
         this.#messages.push(msg);
         if (this.#messages.length > 300) this.#messages.splice(0, this.#messages.length - 300);
         if (msg.kind === 'gift') this.ongift?.(msg);
@@ -64,12 +73,30 @@ export class ChatRoom {
         if (x && m.gift) x.gift = m.gift;
       }),
       socket.on('message.deleted', (m) => {
-        if (mine(m)) this.#messages = this.#messages.filter((x) => x.id !== m.id);
+        if (!mine(m)) return;
+        this.#messages = this.#messages.filter((x) => x.id !== m.id);
+        this.#held = this.#held.filter((x) => x.id !== m.id);
       }),
       socket.on('viewers', (m) => {
         if (!mine(m)) return;
         this.#viewers = Number(m.viewers);
         this.#users = Number(m.users);
+      }),
+      socket.on('message.held', (m) => {
+        if (mine(m) && !this.#held.some((x) => x.id === m.message.id)) this.#held = [...this.#held, m.message];
+      }),
+      socket.on('mod.held', (m) => {
+        if (mine(m)) this.#held = m.messages;
+      }),
+      socket.on('mod.terms', (m) => {
+        if (mine(m)) this.#terms = m.terms;
+      }),
+      socket.on('mod.log', (m) => {
+        if (mine(m)) this.#log = m.entries;
+      }),
+      socket.on('ack', (m) => {
+        if (m.held && typeof m.messageId === 'number' && this.#frames.answers(m))
+          this.#myHeld = [...this.#myHeld, m.messageId];
       }),
       socket.on('poll', (m) => {
         if (!mine(m)) return;
@@ -122,6 +149,35 @@ export class ChatRoom {
   /** The signed-in members of the last `presence` answer (up to 100). */
   get members(): RoomMember[] {
     return this.#members;
+  }
+  /** Moderators: the messages held for review, oldest first. */
+  get held(): ChatMessage[] {
+    return this.#held;
+  }
+  /** Moderators: the channel's blocked terms (null until asked). */
+  get terms(): string[] | null {
+    return this.#terms;
+  }
+  /** Moderators: the moderation log, newest first (null until asked). */
+  get modLog(): ModLogEntry[] | null {
+    return this.#log;
+  }
+  /** How many of my messages wait for a moderator's review. */
+  get myHeldCount(): number {
+    return this.#myHeld.length;
+  }
+  approve(messageId: number): void {
+    this.#frames.send({ type: 'mod.approve', room: this.room, messageId });
+  }
+  loadTerms(): void {
+    this.#frames.send({ type: 'mod.terms', room: this.room });
+  }
+  setTerms(add: string[], remove: string[]): void {
+    this.#error = null;
+    this.#frames.send({ type: 'mod.terms', room: this.room, add, remove });
+  }
+  loadModLog(): void {
+    this.#frames.send({ type: 'mod.log', room: this.room, limit: 50 });
   }
   /** The room's open poll, or its last result (null: none). */
   get poll(): Poll | null {
