@@ -160,6 +160,19 @@ export const clientFrame = z.discriminatedUnion('type', [
   frame('mod.followers', { room, enabled: field(z.boolean(), bad('enabled must be a boolean', 'enabled')) }),
   frame('mod.add', { room, user: address('user') }),
   frame('mod.remove', { room, user: address('user') }),
+  /** Shield mode on or off (the broadcaster and moderators). */
+  frame('mod.shield', { room, enabled: field(z.boolean(), bad('enabled must be a boolean', 'enabled')) }),
+  /** One timeout or ban for many users at once (a raid of spammers, say): 1 to 50 of them. */
+  frame('mod.bulk', {
+    room,
+    action: field(z.enum(['timeout', 'ban']), bad('action must be timeout or ban', 'action')),
+    users: field(
+      z.array(z.custom<string>(isBase58Address)).min(1).max(50),
+      bad('users must be 1 to 50 base58 TRON addresses', 'users'),
+    ),
+    seconds: field(wholeNumber(1, MAX_TIMEOUT_S).optional(), bad(`seconds must be 1 to ${MAX_TIMEOUT_S}`, 'seconds')),
+    reason: modReason,
+  }),
   /** Shows a message held for review (deny it with mod.delete). */
   frame('mod.approve', {
     room,

@@ -52,6 +52,8 @@ export interface PublicStream {
   playbackId: string;
   slowModeSeconds: number;
   followersOnly: boolean;
+  /** Shield mode: followers-only, slow mode, and first-time chatters held for review. */
+  shieldMode: boolean;
   viewers: number;
   createdAt: number;
   updatedAt: number;

@@ -29,6 +29,8 @@ export const roomState = z.object({
   role,
   slowModeSeconds: z.number(),
   followersOnly: z.boolean(),
+  /** Shield mode (followers-only, slow mode, first-time chatters held for review). */
+  shieldMode: z.boolean(),
   /** The stream's state (`live`, `idle`, `ended`...). */
   state: z.string(),
   /** Present (true) when one is banned from the room. */
@@ -80,12 +82,19 @@ export const serverFrame = z.discriminatedUnion('type', [
     seconds: z.number().optional(),
     until: z.number().optional(),
   }),
-  frame('room', { room, slowModeSeconds: z.number(), followersOnly: z.boolean(), by: z.string() }),
+  frame('room', { room, slowModeSeconds: z.number(), followersOnly: z.boolean(), shieldMode: z.boolean(), by: z.string() }),
   /** To the broadcaster and moderators: a message held for review (it matched a blocked term). */
   frame('message.held', { room, message: chatMessage }),
   frame('mod.terms', { room, id, terms: z.array(z.string()) }),
   frame('mod.held', { room, id, messages: z.array(chatMessage) }),
   frame('mod.log', { room, id, entries: z.array(modLogEntry) }),
+  /** The answer to mod.bulk: who was timed out or banned, and who could not be (with the code a single action would have had). */
+  frame('mod.bulk', {
+    room,
+    id,
+    done: z.array(z.string()),
+    refused: z.array(z.object({ user: z.string(), code: z.string() })),
+  }),
   /**
    * The room's poll: on join (the open one or the last result), when it starts, as votes come
    * (at most one a second), and when it ends. `mine` (only to the voter's own connections) is

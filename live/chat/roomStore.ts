@@ -61,6 +61,8 @@ export interface RoomStore {
   setMessageData(id: number, data: string): void;
   /** Up to `limit` messages of `room` held for review, oldest first (deleted ones left out). */
   held(room: string, limit: number): MessageRow[];
+  /** Whether `sender` has a shown chat message in `room` (shield mode holds a first one). */
+  hasSpoken(room: string, sender: string): boolean;
   /** Shows a held message; false when it was not held. */
   approve(id: number): boolean;
   /** The channel's blocked terms, in the order added. */
@@ -94,6 +96,11 @@ export function createSqliteRoomStore(db: Database.Database): RoomStore {
     held: db.prepare(
       'SELECT * FROM live_messages WHERE room = ? AND deleted_at IS NULL AND held_at IS NOT NULL ORDER BY id LIMIT ?',
     ),
+    hasSpoken: db
+      .prepare(
+        "SELECT 1 FROM live_messages WHERE room = ? AND sender = ? AND kind = 'chat' AND held_at IS NULL AND deleted_at IS NULL LIMIT 1",
+      )
+      .pluck(),
     approve: db.prepare(
       'UPDATE live_messages SET held_at = NULL WHERE id = ? AND held_at IS NOT NULL AND deleted_at IS NULL',
     ),
@@ -127,6 +134,7 @@ export function createSqliteRoomStore(db: Database.Database): RoomStore {
       ),
     held: (room, limit) => stmt.held.all(room, limit) as MessageRow[],
     approve: (id) => stmt.approve.run(id).changes === 1,
+    hasSpoken: (room, sender) => stmt.hasSpoken.get(room, sender) !== undefined,
     terms: (streamId) => stmt.terms.all(streamId) as string[],
     addTerms: db.transaction((streamId: number, terms: string[], by: string, at: number) => {
       for (const t of terms) stmt.addTerm.run(streamId, t, by, at);

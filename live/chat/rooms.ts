@@ -39,6 +39,8 @@ const MOD_TYPES = [
   'mod.followers',
   'mod.add',
   'mod.remove',
+  'mod.shield',
+  'mod.bulk',
   'mod.approve',
   'mod.terms',
   'mod.held',
@@ -175,6 +177,7 @@ export class Rooms {
       role: this.roleOf(address, s),
       slowModeSeconds: s.slow_mode_seconds,
       followersOnly: s.followers_only === 1,
+      shieldMode: s.shield_prev !== null,
       state: s.state,
     };
     if (address) {
@@ -299,7 +302,12 @@ export class Rooms {
       });
     this.#lastSaid.set(key, now);
     const handle = await this.p.directory.handle(me);
-    const term = privileged ? undefined : this.#blockedTerm(streamId, text);
+    const term = privileged
+      ? undefined
+      : (this.#blockedTerm(streamId, text) ??
+        (s.shield_prev !== null && !this.p.store.hasSpoken(room, me)
+          ? 'shield mode: a first message here'
+          : undefined));
     if (term !== undefined) {
       // Held for review: the moderators see it, the room does not until one approves it.
       const id = this.p.store.insertMessage({
@@ -439,30 +447,63 @@ export class Rooms {
         ack({ user });
         return;
       }
-      case 'mod.slow': {
-        const v = this.p.streams.setChatSettings(streamId, { slowModeSeconds: m.seconds });
-        this.#log(streamId, me, 'slow', null, m.seconds ? `${m.seconds} s` : 'off');
+      case 'mod.slow':
+      case 'mod.followers':
+      case 'mod.shield': {
+        const v = this.p.streams.setChatSettings(
+          streamId,
+          m.type === 'mod.slow'
+            ? { slowModeSeconds: m.seconds }
+            : m.type === 'mod.followers'
+              ? { followersOnly: m.enabled }
+              : { shield: m.enabled },
+        );
+        if (m.type === 'mod.slow') this.#log(streamId, me, 'slow', null, m.seconds ? `${m.seconds} s` : 'off');
+        else
+          this.#log(streamId, me, m.type === 'mod.followers' ? 'followers' : 'shield', null, m.enabled ? 'on' : 'off');
         this.p.hub.broadcast(room, {
           type: 'room',
           room,
           slowModeSeconds: v.slowModeSeconds,
           followersOnly: v.followersOnly,
+          shieldMode: v.shieldMode,
           by: me,
         });
         ack();
         return;
       }
-      case 'mod.followers': {
-        const v = this.p.streams.setChatSettings(streamId, { followersOnly: m.enabled });
-        this.#log(streamId, me, 'followers', null, m.enabled ? 'on' : 'off');
-        this.p.hub.broadcast(room, {
-          type: 'room',
-          room,
-          slowModeSeconds: v.slowModeSeconds,
-          followersOnly: v.followersOnly,
-          by: me,
-        });
-        ack();
+      case 'mod.bulk': {
+        // Each user as a single timeout or ban would be; those that cannot be are said, not fatal.
+        const done: string[] = [];
+        const refused: { user: string; code: string }[] = [];
+        const until = m.action === 'timeout' ? now + (m.seconds ?? 600) * 1000 : null;
+        for (const u of new Set(m.users)) {
+          let user: string;
+          try {
+            user = target(u);
+          } catch (e) {
+            refused.push({ user: u, code: e instanceof LiveError ? e.code : 'INTERNAL' });
+            continue;
+          }
+          this.p.store.putBan(streamId, user, until, me, m.reason, now);
+          this.#log(
+            streamId,
+            me,
+            m.action,
+            user,
+            `bulk${until ? ` ${m.seconds ?? 600} s` : ''}${m.reason ? `: ${m.reason}` : ''}`,
+          );
+          this.p.hub.broadcast(room, {
+            type: 'moderation',
+            room,
+            action: m.action,
+            user,
+            by: me,
+            ...(until !== null ? { seconds: m.seconds ?? 600, until } : {}),
+          });
+          done.push(user);
+        }
+        if (m.id !== undefined) c.send({ type: 'mod.bulk', room, id: m.id, done, refused });
         return;
       }
       case 'mod.add':

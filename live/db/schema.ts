@@ -63,6 +63,11 @@ export const liveStreams = sqliteTable(
     endedAt: integer('ended_at'),
     /** The most viewers it had at once while live (the hub's count, as `viewers` frames say it). */
     peakViewers: integer('peak_viewers').notNull().default(0),
+    /**
+     * Shield mode: null when off; when on, the chat settings it replaced, as JSON
+     * (`{"slowModeSeconds","followersOnly"}`), given back when it is turned off.
+     */
+    shieldPrev: text('shield_prev'),
   },
   (t) => [
     index('live_streams_state').on(t.state, t.id),

@@ -46,6 +46,8 @@ export interface StreamRow {
   first_live_at: number | null;
   ended_at: number | null;
   peak_viewers: number;
+  /** Shield mode's saved settings (JSON), or null when it is off. */
+  shield_prev: string | null;
 }
 
 export interface StreamsParams {
@@ -85,10 +87,20 @@ export interface Streams {
   /** A clip by id, or CLIP_NOT_FOUND. */
   getClip(clipId: string): Promise<Clip>;
   /** Sets chat settings (the hub checks who may). */
-  setChatSettings(streamId: number, s: { slowModeSeconds?: number; followersOnly?: boolean }): PublicStream;
+  /**
+   * Chat settings. Shield mode on turns followers-only on and slow mode to at least
+   * SHIELD_SLOW_S, keeping what they were; off gives them back.
+   */
+  setChatSettings(
+    streamId: number,
+    s: { slowModeSeconds?: number; followersOnly?: boolean; shield?: boolean },
+  ): PublicStream;
   view(row: StreamRow): PublicStream;
   close(): void;
 }
+
+/** Shield mode's slow mode at least (seconds). */
+export const SHIELD_SLOW_S = 10;
 
 /** The seconds a clip may reach back (the embedded backend keeps 60 s for this). */
 export const CLIP_SECONDS = { min: 30, max: 60, default: 30 } as const;
@@ -223,6 +235,7 @@ export function createStreams(p: StreamsParams): Streams {
       playbackId: r.playback_id,
       slowModeSeconds: r.slow_mode_seconds,
       followersOnly: r.followers_only === 1,
+      shieldMode: r.shield_prev !== null,
       viewers: p.viewers(r.id),
       createdAt: r.created_at,
       updatedAt: r.updated_at,
@@ -454,6 +467,18 @@ export function createStreams(p: StreamsParams): Streams {
     setChatSettings(id, s) {
       if (s.slowModeSeconds !== undefined) store.setSlowMode(id, s.slowModeSeconds, p.now());
       if (s.followersOnly !== undefined) store.setFollowersOnly(id, s.followersOnly, p.now());
+      const r = row(id);
+      if (s.shield === true && r.shield_prev === null) {
+        const prev = { slowModeSeconds: r.slow_mode_seconds, followersOnly: r.followers_only === 1 };
+        store.setShield(id, JSON.stringify(prev), p.now());
+        store.setSlowMode(id, Math.max(r.slow_mode_seconds, SHIELD_SLOW_S), p.now());
+        store.setFollowersOnly(id, true, p.now());
+      } else if (s.shield === false && r.shield_prev !== null) {
+        const prev = JSON.parse(r.shield_prev) as { slowModeSeconds: number; followersOnly: boolean };
+        store.setShield(id, null, p.now());
+        store.setSlowMode(id, prev.slowModeSeconds, p.now());
+        store.setFollowersOnly(id, prev.followersOnly, p.now());
+      }
       return view(row(id));
     },
 

@@ -697,6 +697,7 @@ describe('live: chat', function () {
         role,
         slowModeSeconds: 0,
         followersOnly: false,
+        shieldMode: false,
         state: 'idle',
       });
       assert.deepEqual(
@@ -813,7 +814,7 @@ describe('live: chat', function () {
           { type: 'moderation', room, action: 'unmod', user: chain.addr.carol, by },
           { type: 'moderation', room, action: 'ban', user: chain.addr.dave, by },
           { type: 'moderation', room, action: 'unban', user: chain.addr.dave, by },
-          { type: 'room', room, slowModeSeconds: 0, followersOnly: false, by },
+          { type: 'room', room, slowModeSeconds: 0, followersOnly: false, shieldMode: false, by },
         ],
       );
     });

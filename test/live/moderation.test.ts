@@ -32,7 +32,7 @@ describe('live: blocked terms, held messages and the moderation log', function (
   before(async function () {
     chain = await startChain();
     fx = await startLive(chain, path.join(chain.tmp.dir, 'live.db'), { config: { chat: { frameBurst: 40 } } });
-    for (const who of ['alice', 'bob', 'carol'] as const) token[who] = await signIn(fx, chain.key[who]);
+    for (const who of ['alice', 'bob', 'carol', 'dave'] as const) token[who] = await signIn(fx, chain.key[who]);
     assert.equal((await api(fx, 'POST', '/api/streams', { title: 'Moderated' }, token.alice)).body.streamId, '1');
   });
 
@@ -105,16 +105,81 @@ describe('live: blocked terms, held messages and the moderation log', function (
     assert.deepEqual((await alice.request({ type: 'mod.held', room: ROOM })).messages, []);
   });
 
+  it("shield mode: followers-only and slow mode at once, a first-time chatter's message held, the settings given back when off", async function () {
+    const alice = await client('alice');
+    const viewer = await client();
+    await chain.tx('dave', chain.sys.profiles, 'follow(address)', [chain.addr.alice]);
+    await chain.tx('bob', chain.sys.profiles, 'follow(address)', [chain.addr.alice]);
+    const dave = await client('dave');
+    assert.equal((await alice.request({ type: 'mod.shield', room: ROOM, enabled: true })).type, 'ack');
+    const on = await viewer.take((m) => m.type === 'room');
+    assert.deepEqual([on.shieldMode, on.followersOnly, on.slowModeSeconds], [true, true, 10]);
+    // dave follows but has never had a message shown here: his first one waits for review.
+    const first = await dave.request({ type: 'say', room: ROOM, text: 'hello everyone' });
+    assert.equal(first.held, true, JSON.stringify(first));
+    const held = await alice.take((m) => m.type === 'message.held' && m.message.id === first.messageId);
+    assert.equal(held.message.text, 'hello everyone');
+    // bob has spoken here before (his approved message): he is not held (past the slow mode's 10 s).
+    const bob = await client('bob');
+    fx.clock.offset += 11_000;
+    const said = await bob.request({ type: 'say', room: ROOM, text: 'good evening' });
+    assert.deepEqual([said.type, said.held], ['ack', undefined]);
+    assert.equal((await alice.request({ type: 'mod.shield', room: ROOM, enabled: false })).type, 'ack');
+    const off = await viewer.take((m) => m.type === 'room' && m.shieldMode === false);
+    assert.deepEqual([off.followersOnly, off.slowModeSeconds], [false, 0], 'the settings from before');
+    await alice.request({ type: 'mod.delete', room: ROOM, messageId: first.messageId });
+  });
+
+  it('times out several users at once, saying who could not be', async function () {
+    const alice = await client('alice');
+    const viewer = await client();
+    const r = await alice.request({
+      type: 'mod.bulk',
+      room: ROOM,
+      action: 'timeout',
+      users: [chain.addr.bob, chain.addr.carol, chain.addr.alice],
+      seconds: 60,
+      reason: 'raid',
+    });
+    assert.deepEqual(r.done, [chain.addr.bob, chain.addr.carol]);
+    assert.deepEqual(r.refused, [{ user: chain.addr.alice, code: 'CANNOT_MODERATE' }]);
+    const seen = [
+      await viewer.take((m) => m.type === 'moderation' && m.user === chain.addr.bob),
+      await viewer.take((m) => m.type === 'moderation' && m.user === chain.addr.carol),
+    ];
+    assert.deepEqual(
+      seen.map((m) => [m.action, m.seconds]),
+      [
+        ['timeout', 60],
+        ['timeout', 60],
+      ],
+    );
+    const bob = await client('bob');
+    assert.equal(code(await bob.request({ type: 'say', room: ROOM, text: 'hi' })), 'TIMED_OUT');
+    const bad = await alice.request({ type: 'mod.bulk', room: ROOM, action: 'kick', users: [chain.addr.bob] });
+    assert.deepEqual([code(bad), bad.field], ['BAD_MESSAGE', 'action']);
+    for (const u of [chain.addr.bob, chain.addr.carol]) await alice.request({ type: 'mod.unban', room: ROOM, user: u });
+  });
+
   it('keeps a moderation log, newest first, that only moderators read', async function () {
     const alice = await client('alice');
     const bob = await client('bob');
     await alice.request({ type: 'mod.timeout', room: ROOM, user: chain.addr.carol, seconds: 60, reason: 'spam' });
     assert.equal(code(await bob.request({ type: 'mod.log', room: ROOM })), 'NOT_MODERATOR');
-    const log = await alice.request({ type: 'mod.log', room: ROOM, limit: 10 });
+    const log = await alice.request({ type: 'mod.log', room: ROOM, limit: 100 });
     assert.deepEqual(
       log.entries.map((e: Msg) => [e.action, e.by === chain.addr.alice ? 'alice' : e.by]),
       [
         ['timeout', 'alice'],
+        // The bulk timeout and its undoing, and shield mode.
+        ['unban', 'alice'],
+        ['unban', 'alice'],
+        ['timeout', 'alice'],
+        ['timeout', 'alice'],
+        ['deny', 'alice'],
+        ['shield', 'alice'],
+        ['held', 'automod'],
+        ['shield', 'alice'],
         ['deny', 'alice'],
         ['held', 'automod'],
         ['approve', 'alice'],
@@ -125,8 +190,10 @@ describe('live: blocked terms, held messages and the moderation log', function (
     );
     assert.equal(log.entries[0].target, chain.addr.carol);
     assert.equal(log.entries[0].detail, '60 s: spam');
-    assert.equal(log.entries[2].detail, 'scam', 'what the held message matched');
-    const older = await alice.request({ type: 'mod.log', room: ROOM, before: log.entries[4].id, limit: 10 });
+    assert.equal(log.entries[4].detail, 'bulk 60 s: raid');
+    assert.equal(log.entries[7].detail, 'shield mode: a first message here');
+    assert.equal(log.entries[10].detail, 'scam', 'what the held message matched');
+    const older = await alice.request({ type: 'mod.log', room: ROOM, before: log.entries[12].id, limit: 10 });
     assert.deepEqual(
       older.entries.map((e: Msg) => e.action),
       ['terms', 'terms'],

@@ -424,6 +424,20 @@ describe('web: notifications and profiles in Chromium', function () {
     await log.locator('li', { hasText: 'approve' }).waitFor({ timeout: T });
     await log.locator('li', { hasText: 'AutoMod · held' }).first().waitFor({ timeout: T });
     await shot(a, 'modlog-phone');
+
+    // Shield mode in one switch: the room goes followers-only with a slow mode.
+    await a.getByLabel('Shield mode').check();
+    await b.getByText('Slow mode: 10 s. Followers only.').waitFor({ timeout: T });
+    // A bulk timeout from the recent chatters: bob is timed out, and the chat tells him when he writes.
+    await tools.getByRole('list', { name: 'Recent chatters' }).getByLabel('@bob').check();
+    await tools.getByRole('button', { name: 'Time out 1 for 10 min' }).click();
+    await tools.getByRole('status').filter({ hasText: '1 done.' }).waitFor({ timeout: T });
+    await b.getByRole('textbox', { name: 'Message' }).fill('can I still talk?');
+    await b.getByRole('button', { name: 'Send', exact: true }).click();
+    await b.getByRole('alert').filter({ hasText: 'you are timed out until' }).waitFor({ timeout: T });
+    await a.getByLabel('Shield mode').uncheck();
+    await b.getByText('Slow mode: 10 s. Followers only.').waitFor({ state: 'detached', timeout: T });
+    await shot(b, 'timed-out-desktop');
     assert.deepEqual(pageErrors, []);
   });
 });

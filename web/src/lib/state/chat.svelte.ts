@@ -22,6 +22,9 @@ export class ChatRoom {
   #mine = $state<number | null>(null);
   #slow = $state(0);
   #followersOnly = $state(false);
+  #shield = $state(false);
+  /** The last mod.bulk answer: who was acted on and who could not be. */
+  #bulk = $state<{ done: string[]; refused: { user: string; code: string }[] } | null>(null);
   #error = $state<string | null>(null);
   #notice = $state<string | null>(null);
   #connected = $state(socket.open);
@@ -41,6 +44,7 @@ export class ChatRoom {
         this.#role = m.role;
         this.#slow = Number(m.slowModeSeconds ?? 0);
         this.#followersOnly = !!m.followersOnly;
+        this.#shield = !!m.shieldMode;
         this.#notice = m.banned
           ? 'You are banned from this chat.'
           : m.timedOutUntil
@@ -114,6 +118,10 @@ export class ChatRoom {
         if (!mine(m)) return;
         this.#slow = Number(m.slowModeSeconds ?? 0);
         this.#followersOnly = !!m.followersOnly;
+        this.#shield = !!m.shieldMode;
+      }),
+      socket.on('mod.bulk', (m) => {
+        if (mine(m)) this.#bulk = { done: m.done, refused: m.refused };
       }),
       socket.on('moderation', (m) => {
         if (!mine(m)) return;
@@ -149,6 +157,27 @@ export class ChatRoom {
   /** The signed-in members of the last `presence` answer (up to 100). */
   get members(): RoomMember[] {
     return this.#members;
+  }
+  /** Shield mode: followers-only, slow mode, first-time chatters held for review. */
+  get shieldMode(): boolean {
+    return this.#shield;
+  }
+  setShield(enabled: boolean): void {
+    this.#frames.send({ type: 'mod.shield', room: this.room, enabled });
+  }
+  /** Times out (10 min) or bans several users at once. */
+  bulk(action: 'timeout' | 'ban', users: string[]): void {
+    this.#bulk = null;
+    this.#frames.send({
+      type: 'mod.bulk',
+      room: this.room,
+      action,
+      users,
+      ...(action === 'timeout' ? { seconds: 600 } : {}),
+    });
+  }
+  get bulkResult(): { done: string[]; refused: { user: string; code: string }[] } | null {
+    return this.#bulk;
   }
   /** Moderators: the messages held for review, oldest first. */
   get held(): ChatMessage[] {

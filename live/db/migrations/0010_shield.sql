@@ -1,0 +1,1 @@
+ALTER TABLE `live_streams` ADD `shield_prev` text;
