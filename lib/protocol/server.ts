@@ -82,7 +82,13 @@ export const serverFrame = z.discriminatedUnion('type', [
     seconds: z.number().optional(),
     until: z.number().optional(),
   }),
-  frame('room', { room, slowModeSeconds: z.number(), followersOnly: z.boolean(), shieldMode: z.boolean(), by: z.string() }),
+  frame('room', {
+    room,
+    slowModeSeconds: z.number(),
+    followersOnly: z.boolean(),
+    shieldMode: z.boolean(),
+    by: z.string(),
+  }),
   /** To the broadcaster and moderators: a message held for review (it matched a blocked term). */
   frame('message.held', { room, message: chatMessage }),
   frame('mod.terms', { room, id, terms: z.array(z.string()) }),
