@@ -14,6 +14,7 @@ import { GiftCatalogNames, GiftReceipts } from './chat/gifts.js';
 import { Hub } from './chat/hub.js';
 import { Rooms } from './chat/rooms.js';
 import { Polls } from './chat/polls.js';
+import { Raids } from './chat/raids.js';
 import { createSqlitePollStore } from './chat/pollStore.js';
 import { openLiveDatabase } from './db/open.js';
 import { StorageWatch } from './db/storage.js';
@@ -66,6 +67,8 @@ export interface LiveServiceParams {
   now?: () => number;
   /** What the hub fans room and account frames out through (default: in-process, live/chat/bus.ts). */
   bus?: Bus;
+  /** How long a raid offer waits for its answer (default 30 s; tests shorten it). */
+  raidOfferMs?: number;
   /** Run the gift relayer (live/relayer) with this key and vault, serving /api/relayer/*. */
   relayer?: RelayerConfig;
 }
@@ -218,6 +221,16 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   rooms.register(hub);
   polls = new Polls({ store: createSqlitePollStore(db), hub, rooms, streams, now });
   polls.register(hub);
+  const raids = new Raids({
+    db,
+    hub,
+    rooms,
+    streams,
+    directory,
+    now,
+    ...(params.raidOfferMs ? { offerMs: params.raidOfferMs } : {}),
+  });
+  raids.register(hub);
   const dms = new Dms({
     store: createSqliteDmStore(db),
     hub,
@@ -500,6 +513,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
       await hub.close();
       rooms.close();
       polls.close();
+      raids.close();
       streams.close();
       await params.media.close().catch((e: unknown) => log.error('media close failed', { error: describeError(e) }));
       db.close();

@@ -221,6 +221,23 @@ export const clientFrame = z.discriminatedUnion('type', [
     option: field(wholeNumber(0, MAX_POLL_OPTIONS - 1), bad(`option must be 0 to ${MAX_POLL_OPTIONS - 1}`, 'option')),
   }),
   frame('poll.end', { room }),
+  // Raids: the broadcaster of `room` offers to send its viewers to live stream `to`; that stream's broadcaster answers.
+  frame('raid.start', {
+    room,
+    to: field(z.string().regex(/^[1-9]\d{0,15}$/), {
+      code: 'STREAM_NOT_FOUND',
+      message: (v) => `no stream ${JSON.stringify(v)?.slice(0, 20)}`,
+      details: { field: 'to' },
+    }),
+  }),
+  frame('raid.answer', {
+    raidId: field(wholeNumber(1), {
+      code: 'RAID_NOT_FOUND',
+      message: 'raidId must be a raid id',
+      details: { field: 'raidId' },
+    }),
+    accept: field(z.boolean(), bad('accept must be a boolean', 'accept')),
+  }),
   // Direct messages.
   frame('dm', { to: address('to'), text }),
   frame('dm.block', { user: address('user') }),

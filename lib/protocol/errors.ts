@@ -59,6 +59,9 @@ export const liveErrorCode = z.enum([
   'POLL_NOT_FOUND',
   'POLL_ENDED',
   'POLL_VOTED',
+  // Raids.
+  'RAID_REFUSED',
+  'RAID_NOT_FOUND',
   // The gift relayer (POST /api/relay/*): why it refused a session request or a signed intent.
   'RELAYER_UNAVAILABLE',
   'BAD_SIGNATURE',

@@ -54,6 +54,8 @@ export interface PublicStream {
   followersOnly: boolean;
   /** Shield mode: followers-only, slow mode, and first-time chatters held for review. */
   shieldMode: boolean;
+  /** Whether other broadcasters may offer to raid it (each raid still needs the broadcaster's yes). */
+  acceptRaids: boolean;
   viewers: number;
   createdAt: number;
   updatedAt: number;
@@ -127,6 +129,8 @@ export interface StreamInput {
   audioOnly?: boolean;
   /** Keep broadcasts as recordings (default true). */
   record?: boolean;
+  /** Let other broadcasters offer raids (default true). */
+  acceptRaids?: boolean;
 }
 
 /** One playable source, in Livepeer Studio's playback-info shape. */

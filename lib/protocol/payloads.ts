@@ -178,3 +178,12 @@ export const modLogEntry = z.object({
   detail: z.string(),
 });
 export type ModLogEntry = z.infer<typeof modLogEntry>;
+
+/** A stream as a raid names it. */
+export const raidStream = z.object({
+  streamId: z.string(),
+  title: z.string(),
+  owner: z.string(),
+  handle: z.string().nullable(),
+});
+export type RaidStream = z.infer<typeof raidStream>;

@@ -15,6 +15,7 @@ import {
   notificationKind,
   pageInfo,
   poll,
+  raidStream,
   role,
   roomMember,
 } from './payloads.js';
@@ -107,6 +108,19 @@ export const serverFrame = z.discriminatedUnion('type', [
    * the option this account voted for.
    */
   frame('poll', { room, poll, mine: z.number().optional() }),
+  // Raids.
+  /** To the broadcaster of the stream raided: the offer, to answer with raid.answer before `expiresAt`. */
+  frame('raid.offer', {
+    raidId: z.number(),
+    from: raidStream,
+    to: raidStream,
+    viewers: z.number(),
+    expiresAt: z.number(),
+  }),
+  /** To the raiding broadcaster: what became of the offer. */
+  frame('raid.result', { raidId: z.number(), to: raidStream, status: z.enum(['accepted', 'declined', 'expired']) }),
+  /** To the raiding room once accepted: its viewers are sent to `to`. */
+  frame('raid', { room, raidId: z.number(), to: raidStream, by: z.string() }),
   // Direct messages.
   directMessage.extend({ type: z.literal('dm'), handle: z.string().nullable() }),
   frame('dms', { id, with: z.string(), messages: z.array(directMessage), pageInfo }),

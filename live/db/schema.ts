@@ -68,6 +68,8 @@ export const liveStreams = sqliteTable(
      * (`{"slowModeSeconds","followersOnly"}`), given back when it is turned off.
      */
     shieldPrev: text('shield_prev'),
+    /** Whether other broadcasters may offer to raid this stream (the broadcaster still accepts each). */
+    acceptRaids: integer('accept_raids', { mode: 'boolean' }).notNull().default(true),
   },
   (t) => [
     index('live_streams_state').on(t.state, t.id),
@@ -421,4 +423,22 @@ export const liveModLog = sqliteTable(
     detail: text('detail').notNull().default(''),
   },
   (t) => [index('live_mod_log_stream').on(t.streamId, t.id)],
+);
+
+/** Raids: a broadcaster sending their viewers to another live stream, offered and then accepted, declined or expired. */
+export const liveRaids = sqliteTable(
+  'live_raids',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    fromStream: integer('from_stream').notNull(),
+    toStream: integer('to_stream').notNull(),
+    by: text('by').notNull(),
+    /** The raiding room's viewers when it was offered. */
+    viewers: integer('viewers').notNull(),
+    /** offered, accepted, declined, expired. */
+    status: text('status', { enum: ['offered', 'accepted', 'declined', 'expired'] }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    decidedAt: integer('decided_at'),
+  },
+  (t) => [index('live_raids_by').on(t.by, t.createdAt), index('live_raids_to').on(t.toStream, t.createdAt)],
 );

@@ -48,6 +48,7 @@ export interface StreamRow {
   peak_viewers: number;
   /** Shield mode's saved settings (JSON), or null when it is off. */
   shield_prev: string | null;
+  accept_raids: number;
 }
 
 export interface StreamsParams {
@@ -174,7 +175,20 @@ function metadata(
     if (typeof input.record !== 'boolean') throw badField('record', 'record must be a boolean');
     out.record = input.record;
   }
-  const known = new Set(['title', 'category', 'tags', 'language', 'thumbnailUrl', 'audioOnly', 'record']);
+  if (input.acceptRaids !== undefined) {
+    if (typeof input.acceptRaids !== 'boolean') throw badField('acceptRaids', 'acceptRaids must be a boolean');
+    out.acceptRaids = input.acceptRaids;
+  }
+  const known = new Set([
+    'title',
+    'category',
+    'tags',
+    'language',
+    'thumbnailUrl',
+    'audioOnly',
+    'record',
+    'acceptRaids',
+  ]);
   const unknown = Object.keys(input).find((k) => !known.has(k));
   if (unknown) throw badField(unknown, `unknown field ${unknown}`);
   return out;
@@ -236,6 +250,7 @@ export function createStreams(p: StreamsParams): Streams {
       slowModeSeconds: r.slow_mode_seconds,
       followersOnly: r.followers_only === 1,
       shieldMode: r.shield_prev !== null,
+      acceptRaids: r.accept_raids === 1,
       viewers: p.viewers(r.id),
       createdAt: r.created_at,
       updatedAt: r.updated_at,
@@ -337,6 +352,7 @@ export function createStreams(p: StreamsParams): Streams {
         store.setRecord(id, m.record, p.now());
         await p.media.setRecording(r.media_id, m.record);
       }
+      if (m.acceptRaids !== undefined) store.setAcceptRaids(id, m.acceptRaids, p.now());
       const v = view(row(id));
       p.onChange?.(v);
       return v;

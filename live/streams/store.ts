@@ -55,6 +55,7 @@ export interface StreamStore {
   list(filter: { state?: string; owner?: string; before?: number }, limit: number): StreamRow[];
   setSlowMode(id: number, seconds: number, at: number): void;
   setFollowersOnly(id: number, on: boolean, at: number): void;
+  setAcceptRaids(id: number, on: boolean, at: number): void;
   /** Shield mode on (`prev`: the settings it replaced, as JSON) or off (null). */
   setShield(id: number, prev: string | null, at: number): void;
   /** Whether the stream's broadcasts are kept as recordings. */
@@ -146,6 +147,8 @@ export function createSqliteStreamStore(db: Database.Database): StreamStore {
       void db
         .prepare('UPDATE live_streams SET followers_only = ?, updated_at = ? WHERE id = ?')
         .run(on ? 1 : 0, at, id),
+    setAcceptRaids: (id, on, at) =>
+      void db.prepare('UPDATE live_streams SET accept_raids = ?, updated_at = ? WHERE id = ?').run(on ? 1 : 0, at, id),
     setShield: (id, prev, at) =>
       void db.prepare('UPDATE live_streams SET shield_prev = ?, updated_at = ? WHERE id = ?').run(prev, at, id),
     setRecord: (id, on, at) =>

@@ -24,7 +24,7 @@ import type { Platform } from '../../platform/platform.js';
 import { tre, waitFor } from '../helpers/devnet.js';
 import { tempDir } from '../helpers/indexer.js';
 import { publishWhip, type WhipPublisher } from '../helpers/whipPublisher.js';
-import { connectTronLink, startWebApp, walletContext, platformGql } from '../helpers/webApp.js';
+import { connectTronLink, platformGql, sendAs, startWebApp, walletContext } from '../helpers/webApp.js';
 import { formatAmount } from '../../web/src/lib/format.js';
 import type { OwnedStream } from '../../lib/protocol/http.js';
 import { tokensOf } from '../../lib/webConfig.js';
@@ -46,6 +46,7 @@ describe('web: notifications and profiles in Chromium', function () {
   let a: Page;
   let b: Page;
   let publisher: WhipPublisher | undefined;
+  let carolPublisher: WhipPublisher | undefined;
   const pageErrors: string[] = [];
 
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(shots, `${name}.png`) });
@@ -112,6 +113,7 @@ describe('web: notifications and profiles in Chromium', function () {
 
   after(async function () {
     await publisher?.close().catch(() => undefined);
+    await carolPublisher?.close().catch(() => undefined);
     await ctxA?.close().catch(() => undefined);
     await ctxB?.close().catch(() => undefined);
     await ctxC?.close().catch(() => undefined);
@@ -438,6 +440,52 @@ describe('web: notifications and profiles in Chromium', function () {
     await a.getByLabel('Shield mode').uncheck();
     await b.getByText('Slow mode: 10 s. Followers only.').waitFor({ state: 'detached', timeout: T });
     await shot(b, 'timed-out-desktop');
+    assert.deepEqual(pageErrors, []);
+  });
+  it("raids: alice (phone) sends her viewers to carol's live stream; carol accepts on her desktop; bob is taken there", async function () {
+    // carol becomes a broadcaster and goes live (a WHIP publisher).
+    const carol = platform.accounts[3]!;
+    await sendAs(platform, carol.privateKey, platform.deployments.contracts.Profiles!.address, 'setBroadcaster(bool)', [
+      { type: 'bool', value: true },
+    ]);
+    await waitFor(
+      async () =>
+        (await gql<{ profile: { broadcaster: boolean } }>(`{ profile(handle: "carol") { broadcaster } }`)).profile
+          .broadcaster
+          ? true
+          : undefined,
+      T,
+      'carol is a broadcaster in the index',
+    );
+    const hers = await platform.live.streams.create(carol.address, { title: 'Carol plays chess' });
+    carolPublisher = await publishWhip(hers.ingestUrl);
+    await waitFor(
+      async () => ((await platform.live.streams.get(Number(hers.streamId))).state === 'live' ? true : undefined),
+      T,
+      "carol's stream is live",
+    );
+    const c = await ctxC!.newPage();
+    c.on('pageerror', (e) => pageErrors.push(e.message));
+    await c.goto(`${platform.url}/`);
+    await b.goto(`${platform.url}/stream/1`);
+    await b.getByRole('region', { name: 'Poll' }).waitFor({ timeout: T });
+
+    await a.goto(`${platform.url}/go-live`);
+    await a.getByRole('button', { name: 'Open studio' }).first().click();
+    const panel = a.getByRole('region', { name: 'Raid' });
+    await panel.getByLabel('Channel').selectOption(hers.streamId);
+    await panel.getByRole('button', { name: 'Raid', exact: true }).click();
+    await panel.getByTestId('raid-status').filter({ hasText: 'Waiting for @carol to accept' }).waitFor({ timeout: T });
+    await shot(a, 'raid-waiting-phone');
+
+    const offer = c.getByRole('alertdialog', { name: 'Raid offer' });
+    await offer.getByText('@alice wants to raid your stream').waitFor({ timeout: T });
+    await shot(c, 'raid-offer-desktop');
+    await offer.getByRole('button', { name: 'Accept' }).click();
+    await b.getByTestId('raid-banner').filter({ hasText: '@carol' }).waitFor({ timeout: T });
+    await b.waitForURL(`${platform.url}/stream/${hers.streamId}`, { timeout: T });
+    await b.locator('.chat li', { hasText: '@alice is raiding with' }).waitFor({ timeout: T });
+    await panel.getByTestId('raid-status').filter({ hasText: '@carol accepted' }).waitFor({ timeout: T });
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -33,6 +33,8 @@ export class ChatRoom {
   /** Gift receipts as they arrive (for the animation layer). */
   ongift: ((m: ChatMessage) => void) | null = null;
   onstream: ((s: Record<string, unknown>) => void) | null = null;
+  /** The room is being raided over to another stream (`raid`). */
+  #raid = $state<{ streamId: string; name: string } | null>(null);
 
   constructor(streamId: string) {
     this.room = `stream:${streamId}`;
@@ -120,6 +122,9 @@ export class ChatRoom {
         this.#followersOnly = !!m.followersOnly;
         this.#shield = !!m.shieldMode;
       }),
+      socket.on('raid', (m) => {
+        if (mine(m)) this.#raid = { streamId: m.to.streamId, name: m.to.handle ? `@${m.to.handle}` : m.to.title };
+      }),
       socket.on('mod.bulk', (m) => {
         if (mine(m)) this.#bulk = { done: m.done, refused: m.refused };
       }),
@@ -157,6 +162,13 @@ export class ChatRoom {
   /** The signed-in members of the last `presence` answer (up to 100). */
   get members(): RoomMember[] {
     return this.#members;
+  }
+  /** Where a raid of this room goes (null: none, or the viewer chose to stay). */
+  get raid(): { streamId: string; name: string } | null {
+    return this.#raid;
+  }
+  stayHere(): void {
+    this.#raid = null;
   }
   /** Shield mode: followers-only, slow mode, first-time chatters held for review. */
   get shieldMode(): boolean {
