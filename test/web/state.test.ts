@@ -918,6 +918,15 @@ describe('web state classes (runes compiled for Node, browser doubles)', functio
       assert.equal(room.viewers, 12);
       assert.equal(room.slowModeSeconds, 0);
       assert.equal(room.followersOnly, false);
+      ws.deliver({
+        type: 'moderation',
+        room: 'stream:7',
+        action: 'timeout',
+        user: 'TJRabPrwbZy45sbavfcjinPJC18kjpRTv8',
+        by: 'TJRabPrwbZy45sbavfcjinPJC18kjpRTv8',
+        seconds: 600,
+      });
+      assert.equal(room.notice, 'TJRab…RTv8 was timed out for 10 minutes.', 'moderation in plain words');
       ws.deliver({ type: 'joined', room: 'stream:7', role: 'viewer', banned: true });
       assert.equal(room.notice, 'You are banned from this chat.');
       assert.equal(room.canModerate, false);

@@ -1,6 +1,27 @@
 /** One stream's chat room over the live socket: messages, gift receipts, viewers, moderation. */
 import type { ChatMessage, GiftReceipt, ModLogEntry, Poll, RoomMember } from '../../../../lib/protocol/payloads.js';
 import { SentFrames, socket } from '../api/socket.js';
+import { shortAddress } from '../format.js';
+import { durationWords } from '../plainWords.js';
+
+/** A moderation frame in words: "TJRab…RTv8 was timed out for 10 minutes". */
+export function moderationWords(action: string, user: string, seconds?: number): string {
+  const who = shortAddress(user);
+  switch (action) {
+    case 'timeout':
+      return `${who} was timed out${seconds ? ` for ${durationWords(seconds)}` : ''}.`;
+    case 'ban':
+      return `${who} was banned from this chat.`;
+    case 'unban':
+      return `${who} may chat again.`;
+    case 'mod':
+      return `${who} is now a moderator.`;
+    case 'unmod':
+      return `${who} is no longer a moderator.`;
+    default:
+      return `${action}: ${who}`;
+  }
+}
 
 export type { ChatMessage, GiftReceipt, ModLogEntry, Poll };
 
@@ -130,7 +151,7 @@ export class ChatRoom {
       }),
       socket.on('moderation', (m) => {
         if (!mine(m)) return;
-        this.#notice = `${String(m.action)}: ${String(m.user).slice(0, 8)}…`;
+        this.#notice = moderationWords(m.action, m.user, m.seconds);
       }),
       socket.on('stream', (m) => {
         if (mine(m)) this.onstream?.(m.stream);
