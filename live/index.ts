@@ -15,6 +15,7 @@ import { Hub } from './chat/hub.js';
 import { Rooms } from './chat/rooms.js';
 import { Polls } from './chat/polls.js';
 import { Raids } from './chat/raids.js';
+import { createSqliteRaidStore } from './chat/raidStore.js';
 import { createSqlitePollStore } from './chat/pollStore.js';
 import { openLiveDatabase } from './db/open.js';
 import { StorageWatch } from './db/storage.js';
@@ -222,7 +223,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
   polls = new Polls({ store: createSqlitePollStore(db), hub, rooms, streams, now });
   polls.register(hub);
   const raids = new Raids({
-    db,
+    store: createSqliteRaidStore(db),
     hub,
     rooms,
     streams,

@@ -7,16 +7,17 @@
  * room gets `raid` (the web sends its viewers over) and the raided room a system message saying
  * who came. Offers and answers are kept in live_raids.
  */
-import type Database from 'better-sqlite3';
 import type { Directory } from '../internal/directory.js';
 import { LiveError } from '../internal/errors.js';
 import type { RaidStream } from '../../lib/protocol/payloads.js';
 import type { StreamRow, Streams } from '../streams/service.js';
 import type { ClientMessage, Connection, Hub } from './hub.js';
+import type { RaidRow, RaidStore } from './raidStore.js';
 import type { Rooms } from './rooms.js';
 
 export interface RaidsParams {
-  db: Database.Database;
+  /** Offers and answers (SQLite: createSqliteRaidStore). */
+  store: RaidStore;
   hub: Hub;
   rooms: Rooms;
   streams: Streams;
@@ -31,43 +32,16 @@ export const RAID_OFFER_MS = 30_000;
 const RAID_EVERY_MS = 10 * 60_000;
 const RAIDED_EVERY_MS = 2 * 60_000;
 
-interface RaidRow {
-  id: number;
-  from_stream: number;
-  to_stream: number;
-  by: string;
-  viewers: number;
-  status: 'offered' | 'accepted' | 'declined' | 'expired';
-  created_at: number;
-  decided_at: number | null;
-}
-
 /** Raids over the hub and the live database. */
 export class Raids {
   readonly #timers = new Map<number, NodeJS.Timeout>();
-  readonly #q;
   get #offerMs(): number {
     return this.p.offerMs ?? RAID_OFFER_MS;
   }
 
   constructor(private readonly p: RaidsParams) {
-    const db = p.db;
-    this.#q = {
-      insert: db.prepare(
-        "INSERT INTO live_raids (from_stream, to_stream, by, viewers, status, created_at) VALUES (?, ?, ?, ?, 'offered', ?)",
-      ),
-      byId: db.prepare('SELECT * FROM live_raids WHERE id = ?'),
-      lastBy: db.prepare(
-        "SELECT * FROM live_raids WHERE by = ? AND status != 'declined' AND status != 'expired' ORDER BY id DESC LIMIT 1",
-      ),
-      lastTo: db.prepare(
-        "SELECT * FROM live_raids WHERE to_stream = ? AND status IN ('offered', 'accepted') ORDER BY id DESC LIMIT 1",
-      ),
-      decide: db.prepare("UPDATE live_raids SET status = ?, decided_at = ? WHERE id = ? AND status = 'offered'"),
-      open: db.prepare("SELECT * FROM live_raids WHERE status = 'offered'"),
-    };
     // Offers open before a restart expire on their own time.
-    for (const r of this.#q.open.all() as RaidRow[]) this.#expireAt(r);
+    for (const r of p.store.open()) this.#expireAt(r);
   }
 
   register(hub: Hub): void {
@@ -98,12 +72,12 @@ export class Raids {
     if (to.accept_raids !== 1)
       throw new LiveError('RAID_REFUSED', 'that stream does not accept raids', { field: 'to' });
     const now = this.p.now();
-    const mine = this.#q.lastBy.get(c.address) as RaidRow | undefined;
+    const mine = this.p.store.lastBy(c.address);
     if (mine && now - mine.created_at < RAID_EVERY_MS)
       throw new LiveError('RATE_LIMITED', 'one raid every 10 minutes', {
         retryAfterMs: mine.created_at + RAID_EVERY_MS - now,
       });
-    const theirs = this.#q.lastTo.get(to.id) as RaidRow | undefined;
+    const theirs = this.p.store.lastTo(to.id);
     if (theirs?.status === 'offered' || (theirs && now - (theirs.decided_at ?? theirs.created_at) < RAIDED_EVERY_MS)) {
       const free =
         theirs.status === 'offered' ? theirs.created_at + this.#offerMs : (theirs.decided_at ?? 0) + RAIDED_EVERY_MS;
@@ -112,7 +86,7 @@ export class Raids {
       });
     }
     const viewers = this.p.hub.count(`stream:${from.id}`).viewers;
-    const id = Number(this.#q.insert.run(from.id, to.id, c.address, viewers, now).lastInsertRowid);
+    const id = this.p.store.offer(from.id, to.id, c.address, viewers, now);
     this.p.hub.sendTo(to.owner, {
       type: 'raid.offer',
       raidId: id,
@@ -121,12 +95,12 @@ export class Raids {
       viewers,
       expiresAt: now + this.#offerMs,
     });
-    this.#expireAt(this.#q.byId.get(id) as RaidRow);
+    this.#expireAt(this.p.store.byId(id)!);
     if (m.id !== undefined) c.send({ type: 'ack', id: m.id, messageId: id, at: now });
   }
 
   async answer(c: Connection, m: ClientMessage<'raid.answer'>): Promise<void> {
-    const r = this.#q.byId.get(m.raidId) as RaidRow | undefined;
+    const r = this.p.store.byId(m.raidId);
     const to = r ? this.p.streams.find(r.to_stream) : undefined;
     if (!r || !to || to.owner !== c.address)
       throw new LiveError('RAID_NOT_FOUND', `no raid ${m.raidId} offered to you`, { field: 'raidId' });
@@ -148,7 +122,7 @@ export class Raids {
   async #decide(r: RaidRow, status: 'accepted' | 'declined' | 'expired'): Promise<void> {
     clearTimeout(this.#timers.get(r.id));
     this.#timers.delete(r.id);
-    if (this.#q.decide.run(status, this.p.now(), r.id).changes !== 1) return;
+    if (!this.p.store.decide(r.id, status, this.p.now())) return;
     const from = this.p.streams.find(r.from_stream);
     const to = this.p.streams.find(r.to_stream);
     if (!from || !to) return;
