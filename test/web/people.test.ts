@@ -457,7 +457,16 @@ describe('web: notifications and profiles in Chromium', function () {
       T,
       'carol is a broadcaster in the index',
     );
-    const hers = await platform.live.streams.create(carol.address, { title: 'Carol plays chess' });
+    // The live service caches profiles for up to 15 s (LIVE_INDEXER_CACHE_MS): it may still say no.
+    const hers = await waitFor(
+      () =>
+        platform.live.streams.create(carol.address, { title: 'Carol plays chess' }).catch((e: Error) => {
+          if (/not a registered broadcaster/.test(e.message)) return undefined;
+          throw e;
+        }),
+      T,
+      'the live service to see carol as a broadcaster',
+    );
     carolPublisher = await publishWhip(hers.ingestUrl);
     await waitFor(
       async () => ((await platform.live.streams.get(Number(hers.streamId))).state === 'live' ? true : undefined),
