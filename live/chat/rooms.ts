@@ -321,14 +321,7 @@ export class Rooms {
         held: true,
       });
       const message: ChatMessage = { id, room, kind: 'chat', from: me, handle, text, at: now };
-      this.p.store.log({
-        stream_id: streamId,
-        at: now,
-        by: 'automod',
-        action: 'held',
-        target: String(id),
-        detail: term,
-      });
+      this.#log(streamId, 'automod', 'held', String(id), term);
       for (const mod of [s.owner, ...this.modsOf(streamId)])
         this.p.hub.sendTo(mod, { type: 'message.held', room, message });
       if (m.id !== undefined) c.send({ type: 'ack', id: m.id, messageId: id, at: now, held: true });
@@ -358,6 +351,41 @@ export class Rooms {
 
   #log(streamId: number, by: string, action: string, target: string | null, detail = ''): void {
     this.p.store.log({ stream_id: streamId, at: this.p.now(), by, action, target, detail });
+  }
+
+  /**
+   * Times `user` out for `seconds` (null: bans them), logs it (`note` first in the detail: "bulk")
+   * and tells the room; the timeout's end, or null for a ban.
+   */
+  #restrict(
+    streamId: number,
+    by: string,
+    user: string,
+    seconds: number | null,
+    reason: string,
+    note: string,
+  ): number | null {
+    const now = this.p.now();
+    const until = seconds === null ? null : now + seconds * 1000;
+    const room = `stream:${streamId}`;
+    this.p.store.putBan(streamId, user, until, by, reason, now);
+    const detail = [note, seconds === null ? '' : `${seconds} s`].filter(Boolean).join(' ');
+    this.#log(
+      streamId,
+      by,
+      seconds === null ? 'ban' : 'timeout',
+      user,
+      reason ? (detail ? `${detail}: ${reason}` : reason) : detail,
+    );
+    this.p.hub.broadcast(room, {
+      type: 'moderation',
+      room,
+      action: seconds === null ? 'ban' : 'timeout',
+      user,
+      by,
+      ...(seconds !== null && until !== null ? { seconds, until } : {}),
+    });
+    return until;
   }
 
   /**
@@ -423,19 +451,13 @@ export class Rooms {
       }
       case 'mod.timeout': {
         const user = target(m.user);
-        const seconds = m.seconds;
-        const until = now + seconds * 1000;
-        this.p.store.putBan(streamId, user, until, me, m.reason, now);
-        this.#log(streamId, me, 'timeout', user, `${seconds} s${m.reason ? `: ${m.reason}` : ''}`);
-        this.p.hub.broadcast(room, { type: 'moderation', room, action: 'timeout', user, by: me, seconds, until });
+        const until = this.#restrict(streamId, me, user, m.seconds, m.reason, '');
         ack({ user, until });
         return;
       }
       case 'mod.ban': {
         const user = target(m.user);
-        this.p.store.putBan(streamId, user, null, me, m.reason, now);
-        this.#log(streamId, me, 'ban', user, m.reason);
-        this.p.hub.broadcast(room, { type: 'moderation', room, action: 'ban', user, by: me });
+        this.#restrict(streamId, me, user, null, m.reason, '');
         ack({ user });
         return;
       }
@@ -476,7 +498,7 @@ export class Rooms {
         // Each user as a single timeout or ban would be; those that cannot be are said, not fatal.
         const done: string[] = [];
         const refused: { user: string; code: string }[] = [];
-        const until = m.action === 'timeout' ? now + (m.seconds ?? 600) * 1000 : null;
+        const seconds = m.action === 'timeout' ? (m.seconds ?? 600) : null;
         for (const u of new Set(m.users)) {
           let user: string;
           try {
@@ -485,22 +507,7 @@ export class Rooms {
             refused.push({ user: u, code: e instanceof LiveError ? e.code : 'INTERNAL' });
             continue;
           }
-          this.p.store.putBan(streamId, user, until, me, m.reason, now);
-          this.#log(
-            streamId,
-            me,
-            m.action,
-            user,
-            `bulk${until ? ` ${m.seconds ?? 600} s` : ''}${m.reason ? `: ${m.reason}` : ''}`,
-          );
-          this.p.hub.broadcast(room, {
-            type: 'moderation',
-            room,
-            action: m.action,
-            user,
-            by: me,
-            ...(until !== null ? { seconds: m.seconds ?? 600, until } : {}),
-          });
+          this.#restrict(streamId, me, user, seconds, m.reason, 'bulk');
           done.push(user);
         }
         if (m.id !== undefined) c.send({ type: 'mod.bulk', room, id: m.id, done, refused });

@@ -22,7 +22,6 @@ import type { Logger } from '../../lib/log.js';
 import type { PublicStream } from '../../lib/protocol/http.js';
 import {
   NOTIFICATION_KINDS,
-  notificationData,
   type Notification,
   type NotificationData,
   type NotificationKind,
@@ -80,6 +79,8 @@ export class Notifications {
   }
 
   start(): void {
+    // Without the indexer's gifts there is nothing to read or to come due.
+    if (!this.p.readGifts) return;
     this.#timer = setInterval(() => void this.tick(), this.p.pollMs);
     this.#timer.unref();
   }
@@ -236,8 +237,7 @@ export class Notifications {
     make: (prev: NotificationData | undefined) => NotificationData,
     opts: { once?: boolean; due?: boolean } = {},
   ): void {
-    const data = (prev: NotificationData | undefined): NotificationData => notificationData.parse(make(prev));
-    const first = data(undefined);
+    const first = make(undefined);
     if (this.settings(account)[first.kind] === false) return;
     const now = this.p.now();
     const due = opts.due ?? true;
@@ -247,7 +247,7 @@ export class Notifications {
     if (!old) row = this.p.store.add(account, first.kind, key, JSON.stringify(first), at, due);
     else {
       const prev = old.read_at === null ? (JSON.parse(old.data) as NotificationData) : undefined;
-      row = this.p.store.replace(old, JSON.stringify(prev ? data(prev) : first), at, due);
+      row = this.p.store.replace(old, JSON.stringify(prev ? make(prev) : first), at, due);
     }
     // A replaced notification the account has seen is taken off its list when the new one comes.
     if (row && due) this.#push(row, now, old?.delivered ? old.id : undefined);

@@ -210,6 +210,16 @@ export function profileHref(address: string, handle?: string | null): string {
   return handle ? `/@${handle}` : `/u/${address}`;
 }
 
+/** How a person is named: `@handle`, else the short address. */
+export function personName(address: string, handle?: string | null): string {
+  return handle ? `@${handle}` : shortAddress(address);
+}
+
+/** How a channel a raid names is called: its broadcaster's `@handle`, else the stream's title. */
+export function channelName(s: { handle: string | null; title: string }): string {
+  return s.handle ? `@${s.handle}` : s.title;
+}
+
 /** `TJRab...RTv8` */
 export function shortAddress(address: string | null | undefined): string {
   if (!address) return '';

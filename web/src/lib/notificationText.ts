@@ -4,7 +4,7 @@
  * token's decimals and symbol.
  */
 import type { Notification } from '../../../lib/protocol/payloads.js';
-import { countOf, formatAmount, shortAddress } from './format.js';
+import { countOf, formatAmount, personName as who, shortAddress } from './format.js';
 
 /** A token's symbol and decimals, or undefined when it is not one of the configured tokens. */
 export type TokenLookup = (address: string) => { symbol: string; decimals: number } | undefined;
@@ -15,8 +15,6 @@ export interface NotificationText {
   /** A path of the app, or a transaction link. */
   href: string;
 }
-
-const who = (address: string, handle: string | null): string => (handle ? `@${handle}` : shortAddress(address));
 
 /** "12.5 TRX" (an unlisted token: its base units and address). */
 export function amountText(amount: string, token: string, tokens: TokenLookup): string {

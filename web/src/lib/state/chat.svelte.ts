@@ -1,7 +1,7 @@
 /** One stream's chat room over the live socket: messages, gift receipts, viewers, moderation. */
 import type { ChatMessage, GiftReceipt, ModLogEntry, Poll, RoomMember } from '../../../../lib/protocol/payloads.js';
 import { SentFrames, socket } from '../api/socket.js';
-import { shortAddress } from '../format.js';
+import { channelName, shortAddress } from '../format.js';
 import { durationWords } from '../plainWords.js';
 
 /** A moderation frame in words: "TJRab…RTv8 was timed out for 10 minutes". */
@@ -144,7 +144,7 @@ export class ChatRoom {
         this.#shield = !!m.shieldMode;
       }),
       socket.on('raid', (m) => {
-        if (mine(m)) this.#raid = { streamId: m.to.streamId, name: m.to.handle ? `@${m.to.handle}` : m.to.title };
+        if (mine(m)) this.#raid = { streamId: m.to.streamId, name: channelName(m.to) };
       }),
       socket.on('mod.bulk', (m) => {
         if (mine(m)) this.#bulk = { done: m.done, refused: m.refused };

@@ -4,6 +4,7 @@
  */
 import type { RaidStream } from '../../../../lib/protocol/payloads.js';
 import { SentFrames, socket } from '../api/socket.js';
+import { channelName } from '../format.js';
 
 export interface RaidOffer {
   raidId: number;
@@ -28,8 +29,7 @@ class RaidState {
       );
     });
     socket.on('raid.result', (m) => {
-      const name = m.to.handle ? `@${m.to.handle}` : m.to.title;
-      this.#mine = { to: m.to.streamId, status: m.status, name };
+      this.#mine = { to: m.to.streamId, status: m.status, name: channelName(m.to) };
     });
     socket.on('error', (m) => {
       if (this.#frames.answers(m)) {

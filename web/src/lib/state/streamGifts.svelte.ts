@@ -25,8 +25,6 @@ export class StreamGifts {
   /** Bumped by each new gift and by each of them turning final (charts reload on it). */
   version = $state(0);
   finalBlock = $state(0);
-  /** Called with each new gift (not with updates of known ones). */
-  ongift: ((g: Gift) => void) | null = null;
   readonly #names = new Map<string, GiftMeta>();
   /** The running combo of each sender and gift (not state: only the bursts render). */
   readonly #combos = new Map<string, { combo: number; at: number }>();
@@ -112,6 +110,5 @@ export class StreamGifts {
     );
     this.bursts = [...others, burst].slice(-4);
     setTimeout(() => (this.bursts = this.bursts.filter((b) => b.key !== key)), BURST_MS + 200);
-    this.ongift?.(g);
   }
 }
