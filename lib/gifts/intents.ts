@@ -33,7 +33,16 @@ export interface GiftIntent {
   nonce: bigint;
   /** Unix seconds: the last second it may settle. */
   deadline: bigint;
+  /**
+   * `0x` + the 32-byte digest of the signer's previous intent (`NO_PREV` for none). In a batch an
+   * intent's signature may be left out when the next intent names it here and is signed by the
+   * same key: a run of one session's taps then costs the vault one signature recovery.
+   */
+  prev: string;
 }
+
+/** `prev` of an intent that follows none. */
+export const NO_PREV = `0x${'00'.repeat(32)}`;
 
 /** A viewer's request to open a session (IGiftSessions.OpenSession). */
 export interface OpenSession {
@@ -58,7 +67,7 @@ interface Messages {
   CloseSession: CloseSession;
 }
 export type PrimaryType = keyof Messages;
-type Field<M> = { name: keyof M & string; type: 'address' | 'uint256' };
+type Field<M> = { name: keyof M & string; type: 'address' | 'uint256' | 'bytes32' };
 
 /** The field lists, in the order of the Solidity structs (TronWeb's `types` argument takes them as they are). */
 export const TYPES: { [K in PrimaryType]: readonly Field<Messages[K]>[] } = {
@@ -72,6 +81,7 @@ export const TYPES: { [K in PrimaryType]: readonly Field<Messages[K]>[] } = {
     { name: 'maxTotal', type: 'uint256' },
     { name: 'nonce', type: 'uint256' },
     { name: 'deadline', type: 'uint256' },
+    { name: 'prev', type: 'bytes32' },
   ],
   OpenSession: [
     { name: 'viewer', type: 'address' },
@@ -121,6 +131,12 @@ function word(n: bigint): Uint8Array {
   return hexToBytes(n.toString(16).padStart(64, '0'));
 }
 
+/** A `0x` + 64-hex bytes32 as its word; throws on anything else. */
+function bytes32Word(v: string): Uint8Array {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(v)) throw new TypeError(`not a bytes32: ${v}`);
+  return hexToBytes(v.slice(2));
+}
+
 /** An address (base58 or hex) as its 20 bytes left-padded to a word, as TIP-712 encodes it. */
 function addressWord(address: string): Uint8Array {
   const hex = toHex41(address);
@@ -151,7 +167,8 @@ export function structHash<K extends PrimaryType>(type: K, message: Messages[K])
   const fields = TYPES[type] as readonly Field<Messages[K]>[];
   const words = fields.map((f) => {
     const v = message[f.name];
-    return f.type === 'address' ? addressWord(v as string) : word(v as bigint);
+    if (f.type === 'address') return addressWord(v as string);
+    return f.type === 'bytes32' ? bytes32Word(v as string) : word(v as bigint);
   });
   return keccak(concatBytes(TYPE_HASHES[type], ...words));
 }
@@ -166,7 +183,7 @@ export function digestOf(separator: Uint8Array, hash: Uint8Array): Uint8Array {
   return keccak(concatBytes(Uint8Array.of(0x19, 0x01), separator, hash));
 }
 
-/** A gift intent's digest: the `intentHash` of GiftRelayed and IntentSkipped. */
+/** A gift intent's digest: the `intentHash` of GiftSettled and IntentSkipped. */
 export const giftIntentDigest = (domain: GiftVaultDomain, intent: GiftIntent): Uint8Array =>
   typedDigest(domain, 'GiftIntent', intent);
 
@@ -282,7 +299,7 @@ export function evmAddress(address: string): string {
 /** The fields of a message in struct order, addresses as `0x` + 20-byte hex: the tuple an ABI coder takes. */
 export function messageTuple<K extends PrimaryType>(type: K, message: Messages[K]): (string | bigint)[] {
   return (TYPES[type] as readonly Field<Messages[K]>[]).map((f) =>
-    f.type === 'address' ? evmAddress(message[f.name] as string) : (message[f.name] as bigint),
+    f.type === 'address' ? evmAddress(message[f.name] as string) : (message[f.name] as bigint | string),
   );
 }
 
@@ -307,5 +324,50 @@ export const SKIP_REASONS = [
   'GiftTooSmall',
   'OverCap',
   'InsufficientBalance',
+  'OutOfRange',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
+
+/** GiftSettled's packed words, as an ABI decoder gives them (IGiftSessions.GiftSettled). */
+export interface GiftSettledWords {
+  senderGift: bigint;
+  broadcasterStream: bigint;
+  signerRelease: bigint;
+  totalShare: bigint;
+  poolPlatform: bigint;
+}
+
+/** What GiftSettled's words carry, addresses base58. */
+export interface GiftSettledFields {
+  sender: string;
+  giftId: bigint;
+  quantity: bigint;
+  broadcaster: string;
+  streamId: bigint;
+  signer: string;
+  releaseAt: bigint;
+  total: bigint;
+  broadcasterAmount: bigint;
+  poolAmount: bigint;
+  platformAmount: bigint;
+}
+
+const mask = (bits: bigint): bigint => (1n << bits) - 1n;
+const highAddress = (w: bigint): string => toBase58(`41${(w >> 96n).toString(16).padStart(40, '0')}`);
+
+/** Unpacks GiftSettled's words by the bit layout the interface documents. */
+export function unpackGiftSettled(w: GiftSettledWords): GiftSettledFields {
+  return {
+    sender: highAddress(w.senderGift),
+    giftId: (w.senderGift >> 32n) & mask(64n),
+    quantity: w.senderGift & mask(32n),
+    broadcaster: highAddress(w.broadcasterStream),
+    streamId: w.broadcasterStream & mask(96n),
+    signer: highAddress(w.signerRelease),
+    releaseAt: w.signerRelease & mask(64n),
+    total: w.totalShare >> 128n,
+    broadcasterAmount: w.totalShare & mask(128n),
+    poolAmount: w.poolPlatform >> 128n,
+    platformAmount: w.poolPlatform & mask(128n),
+  };
+}
