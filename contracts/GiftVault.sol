@@ -150,6 +150,8 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         EarningsDraft[] earnings;
         TokenDraft[] tokens;
         RecipientDraft[] recipients;
+        /// @dev The recipients' addresses, in `recipients`' order, searched without its indirection.
+        uint256[] recipientKeys;
         /// @dev 1 + the index in `sessions` of the draft at each slot (0: empty); see _sessionDraft.
         uint256[] sessionSlots;
         uint256 nRecipients;
@@ -604,13 +606,13 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         if (n == 0 || n > MAX_BATCH) revert InvalidBatchSize(n, MAX_BATCH);
         if (signatures.length != n) revert LengthMismatch(n, signatures.length);
         Batch memory b;
-        // The five draft arrays (Batch's first five fields) get n element pointers each and no
-        // elements: every element is assigned a new struct before it is read, and `new T[](n)` would
+        // The six draft arrays (Batch's first six fields) get n elements each, unset: every element
+        // is assigned (a new struct, or an address) before it is read, and `new T[](n)` would
         // allocate and zero n structs per array, growing memory (priced quadratically) by ~21 words an intent.
         assembly ("memory-safe") {
             let size := mul(add(n, 1), 0x20)
             let p := mload(0x40)
-            for { let k := 0 } lt(k, 5) { k := add(k, 1) } {
+            for { let k := 0 } lt(k, 6) { k := add(k, 1) } {
                 mstore(p, n)
                 mstore(add(b, mul(k, 0x20)), p)
                 p := add(p, size)
@@ -973,20 +975,32 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
     /// @dev Whether `broadcaster` is registered, from the batch's draft, or read and drafted with its
     /// split of now; the draft becomes the batch's current recipient (`recipientIdx`).
     function _recipient(Batch memory b, address broadcaster) private view returns (bool) {
-        unchecked {
-            uint256 i = b.recipientIdx;
-            if (i == 0 || b.recipients[i - 1].broadcaster != broadcaster) {
-                i = b.nRecipients;
-                while (i > 0 && b.recipients[i - 1].broadcaster != broadcaster) --i;
-                if (i == 0) {
-                    if (!profiles.isBroadcaster(broadcaster)) return false;
-                    i = ++b.nRecipients;
-                    b.recipients[i - 1] = RecipientDraft(broadcaster, _effective(broadcaster), 0, address(0));
+        uint256[] memory keys = b.recipientKeys;
+        uint256 i = b.recipientIdx;
+        uint256 n = b.nRecipients;
+        bool found;
+        assembly ("memory-safe") {
+            let p := add(keys, 0x20)
+            found := and(gt(i, 0), eq(mload(add(p, shl(5, sub(i, 1)))), broadcaster))
+            if iszero(found) {
+                for { i := n } gt(i, 0) { i := sub(i, 1) } {
+                    if eq(mload(add(p, shl(5, sub(i, 1)))), broadcaster) {
+                        found := 1
+                        break
+                    }
                 }
-                b.recipientIdx = i;
             }
-            return true;
         }
+        if (!found) {
+            if (!profiles.isBroadcaster(broadcaster)) return false;
+            unchecked {
+                i = ++b.nRecipients;
+            }
+            b.recipients[i - 1] = RecipientDraft(broadcaster, _effective(broadcaster), 0, address(0));
+            keys[i - 1] = uint160(broadcaster);
+        }
+        b.recipientIdx = i;
+        return true;
     }
 
     /// @dev Found through an open-addressing table of 128 slots (more than MAX_BATCH, so it never

@@ -328,24 +328,26 @@ export const SKIP_REASONS = [
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
-/** GiftSettled's packed words, as an ABI decoder gives them (IGiftSessions.GiftSettled). */
+/** GiftSettled's words, as an ABI decoder gives them (IGiftSessions.GiftSettled). */
 export interface GiftSettledWords {
   senderGift: bigint;
   broadcasterStream: bigint;
-  signerRelease: bigint;
-  totalShare: bigint;
-  poolPlatform: bigint;
+  signerTerms: bigint;
+  total: bigint;
 }
 
-/** What GiftSettled's words carry, addresses base58. */
+/** What GiftSettled's words carry, addresses base58, with the shares its split gives. */
 export interface GiftSettledFields {
   sender: string;
   giftId: bigint;
   quantity: bigint;
   broadcaster: string;
   streamId: bigint;
+  /** The session key or the sender's wallet that signed the intent. */
   signer: string;
   releaseAt: bigint;
+  broadcasterBps: number;
+  poolBps: number;
   total: bigint;
   broadcasterAmount: bigint;
   poolAmount: bigint;
@@ -354,20 +356,69 @@ export interface GiftSettledFields {
 
 const mask = (bits: bigint): bigint => (1n << bits) - 1n;
 const highAddress = (w: bigint): string => toBase58(`41${(w >> 96n).toString(16).padStart(40, '0')}`);
+const BPS = 10_000n;
 
-/** Unpacks GiftSettled's words by the bit layout the interface documents. */
+/**
+ * Unpacks GiftSettled's words by the bit layout IGiftSessions documents; the shares are the
+ * split's, rounded down as the vault rounds them (broadcaster and pool, the platform the rest).
+ */
 export function unpackGiftSettled(w: GiftSettledWords): GiftSettledFields {
+  const broadcasterBps = Number((w.signerTerms >> 16n) & mask(16n));
+  const poolBps = Number(w.signerTerms & mask(16n));
+  const broadcasterAmount = (w.total * BigInt(broadcasterBps)) / BPS;
+  const poolAmount = (w.total * BigInt(poolBps)) / BPS;
   return {
     sender: highAddress(w.senderGift),
     giftId: (w.senderGift >> 32n) & mask(64n),
     quantity: w.senderGift & mask(32n),
     broadcaster: highAddress(w.broadcasterStream),
     streamId: w.broadcasterStream & mask(96n),
-    signer: highAddress(w.signerRelease),
-    releaseAt: w.signerRelease & mask(64n),
-    total: w.totalShare >> 128n,
-    broadcasterAmount: w.totalShare & mask(128n),
-    poolAmount: w.poolPlatform >> 128n,
-    platformAmount: w.poolPlatform & mask(128n),
+    signer: highAddress(w.signerTerms),
+    releaseAt: (w.signerTerms >> 32n) & mask(64n),
+    broadcasterBps,
+    poolBps,
+    total: w.total,
+    broadcasterAmount,
+    poolAmount,
+    platformAmount: w.total - broadcasterAmount - poolAmount,
   };
+}
+
+/** A signed intent on its way into a batch. */
+export interface SignedIntent {
+  intent: GiftIntent;
+  /** `0x` + 65 bytes. */
+  signature: string;
+  /** `0x` + its digest (`giftIntentDigest`). */
+  digest: string;
+}
+
+/**
+ * The order and signatures of a settleGifts batch: each signer's intents together, in nonce order
+ * (sessions need theirs in order anyway), and a signature left empty (`0x`) wherever the next
+ * intent of the batch names this one's digest as `prev` and comes from the same signer, so the
+ * vault recovers one signature per run. `signerOf` tells whose each item is (the relayer knows it
+ * from its checks); an intent whose successor does not chain to it keeps its signature.
+ */
+export function chainBatch<T extends SignedIntent>(
+  items: readonly T[],
+  signerOf: (item: T) => string,
+): { items: T[]; signatures: string[] } {
+  const order = new Map<string, number>();
+  for (const it of items) if (!order.has(signerOf(it))) order.set(signerOf(it), order.size);
+  const sorted = [...items].sort((a, b) => {
+    const sa = order.get(signerOf(a))!;
+    const sb = order.get(signerOf(b))!;
+    if (sa !== sb) return sa - sb;
+    return a.intent.nonce < b.intent.nonce ? -1 : a.intent.nonce > b.intent.nonce ? 1 : 0;
+  });
+  const signatures = sorted.map((it, i) => {
+    const next = sorted[i + 1];
+    const chained =
+      next !== undefined &&
+      signerOf(next) === signerOf(it) &&
+      next.intent.prev.toLowerCase() === it.digest.toLowerCase();
+    return chained ? '0x' : it.signature;
+  });
+  return { items: sorted, signatures };
 }
