@@ -422,3 +422,16 @@ export function chainBatch<T extends SignedIntent>(
   });
   return { items: sorted, signatures };
 }
+
+/** GiftSettled's words from its fields (the inverse of unpackGiftSettled; for tests and tools). */
+export function packGiftSettled(
+  f: Omit<GiftSettledFields, 'broadcasterAmount' | 'poolAmount' | 'platformAmount'>,
+): GiftSettledWords {
+  const word = (address: string, low: bigint): bigint => (BigInt(`0x${toHex41(address)!.slice(2)}`) << 96n) | low;
+  return {
+    senderGift: word(f.sender, (f.giftId << 32n) | f.quantity),
+    broadcasterStream: word(f.broadcaster, f.streamId),
+    signerTerms: word(f.signer, (f.releaseAt << 32n) | (BigInt(f.broadcasterBps) << 16n) | BigInt(f.poolBps)),
+    total: f.total,
+  };
+}

@@ -588,7 +588,10 @@ describe('GiftVault gift sessions and signed intents', function () {
     it("settles a run of one key's intents with only the last signature, alongside another session's", async function () {
       const bob = await openRelayed(BOB);
       const carol = await openRelayed(CAROL);
-      const bobs = chained([intent(BOB, 0n), intent(BOB, 1n, { broadcaster: addr[FRANK]! }), intent(BOB, 2n)], bob.privateKey);
+      const bobs = chained(
+        [intent(BOB, 0n), intent(BOB, 1n, { broadcaster: addr[FRANK]! }), intent(BOB, 2n)],
+        bob.privateKey,
+      );
       const carols = chained([intent(CAROL, 0n), intent(CAROL, 1n)], carol.privateKey);
       const keyOf = (b: Signed) => (b.intent.sender === addr[BOB] ? bob.req.sessionKey : carol.req.sessionKey);
       const { signatures } = chainBatch(
@@ -604,7 +607,10 @@ describe('GiftVault gift sessions and signed intents', function () {
       assert.deepEqual(skipped(r), []);
       assert.deepEqual(
         settled(r).map((g) => [g.intentHash, g.signer]),
-        [...bobs.map((b) => [digestOf(b.intent), bob.req.sessionKey]), ...carols.map((c) => [digestOf(c.intent), carol.req.sessionKey])],
+        [
+          ...bobs.map((b) => [digestOf(b.intent), bob.req.sessionKey]),
+          ...carols.map((c) => [digestOf(c.intent), carol.req.sessionKey]),
+        ],
       );
       // The next batch goes on from the session's next nonce, its first intent naming the last settled.
       const more = chained([intent(BOB, 3n)], bob.privateKey, digestOf(bobs[2]!.intent));
