@@ -27,13 +27,13 @@ import {
   type GiftVaultDomain,
   type OpenSession,
   type SkipReason,
-  unpackGiftSettled,
 } from '../../lib/gifts/intents.js';
 import {
   call,
   DEFAULT_PARAMS,
   deploySystem,
   eventOf,
+  settledReceipt,
   expectRevert,
   send,
   TRX_ADDRESS,
@@ -153,30 +153,9 @@ describe('GiftVault gift sessions and signed intents', function () {
       .map((e) => [e.args.intentHash as string, SKIP_REASONS[Number(e.args.reason as bigint)]!]);
 
   /** The GiftSettled receipts of a batch, unpacked. */
-  const settled = (r: TxResult) =>
-    r.events
-      .filter((e) => e.name === 'GiftSettled')
-      .map((e) => ({
-        intentHash: e.args.intentHash as string,
-        token: e.args.token as string,
-        ...unpackGiftSettled(e.args as never),
-      }));
+  const settled = (r: TxResult) => r.events.filter((e) => e.name === 'GiftSettled').map((e) => settledReceipt(e.args));
   /** The receipts in GiftSent's shape (sendGift's, which they must match). */
-  const giftsSent = (r: TxResult) =>
-    settled(r).map((g) => ({
-      sender: g.sender,
-      broadcaster: g.broadcaster,
-      giftId: g.giftId,
-      quantity: g.quantity,
-      token: g.token,
-      total: g.total,
-      broadcasterAmount: g.broadcasterAmount,
-      poolAmount: g.poolAmount,
-      platformAmount: g.platformAmount,
-      streamId: g.streamId,
-      releaseAt: g.releaseAt,
-      fromVault: true,
-    }));
+  const giftsSent = (r: TxResult) => settled(r).map((g) => g.sent);
   const pending = async (who: number, token = TRX_ADDRESS): Promise<bigint> =>
     (
       (await view('earningsOf(address,address)', [addr[who], token], ['uint256', 'uint256', 'uint64'])) as [

@@ -50,6 +50,7 @@ import {
   encodeParameter,
   eventOf,
   RevertError,
+  settledReceipt,
   send,
   TRX_ADDRESS,
   trxBalance,
@@ -71,7 +72,6 @@ import {
   type GiftIntent,
   type GiftVaultDomain,
   type SkipReason,
-  unpackGiftSettled,
 } from '../../lib/gifts/intents.js';
 import {
   applyPolicyCall,
@@ -2385,26 +2385,12 @@ export function describeInvariants(run: InvariantRun | undefined): void {
           intentOutcomes.set(o.skip, (intentOutcomes.get(o.skip) ?? 0) + 1);
           continue;
         }
-        const a = r.events[i++]!.args;
-        const g = unpackGiftSettled(a as never);
-        assert.deepEqual([a.intentHash, g.signer], [o.digest, o.signer]);
+        const g = settledReceipt(r.events[i++]!.args);
+        assert.deepEqual([g.intentHash, g.signer], [o.digest, o.signer]);
         const split = effectiveSplit(m, o.b, t);
         assert.deepEqual([g.broadcasterBps, g.poolBps], [split[0], split[1]], 'the split GiftSettled reports');
         // GiftSettled's fields in GiftSent's shape, checked as sendGift's receipt is.
-        distribute(r, t, o.sender, o.b, o.giftId, o.qty, o.tok, o.total, o.streamId, true, {
-          sender: g.sender,
-          broadcaster: g.broadcaster,
-          giftId: g.giftId,
-          quantity: g.quantity,
-          token: a.token,
-          total: g.total,
-          broadcasterAmount: g.broadcasterAmount,
-          poolAmount: g.poolAmount,
-          platformAmount: g.platformAmount,
-          streamId: g.streamId,
-          releaseAt: g.releaseAt,
-          fromVault: true,
-        });
+        distribute(r, t, o.sender, o.b, o.giftId, o.qty, o.tok, o.total, o.streamId, true, g.sent);
         intentOutcomes.set('applied', (intentOutcomes.get('applied') ?? 0) + 1);
       }
       for (const [key, d] of plan.sessions) {
