@@ -40,7 +40,7 @@ export const compilers = {
   solc: {
     version: SOLC_VERSION,
     settings: {
-      optimizer: { enabled: true, runs: 200 },
+      optimizer: { enabled: true, runs: 100 },
       // The IR pipeline keeps GiftVault (with gift sessions and batch settlement) under the
       // 24,576-byte code limit, which the devnet's EVM enforces; the legacy one gives 27 KB.
       viaIR: true,

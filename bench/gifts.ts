@@ -13,15 +13,19 @@
  */
 import { createDevnet } from '../devnet/index.js';
 import {
+  chainBatch,
   generateSessionKey,
   giftIntentDigest,
   giftVaultDomain,
+  hex0x,
   intentTuple,
   messageTuple,
+  NO_PREV,
   recoverSigner,
   signDigest,
   signTyped,
   type GiftIntent,
+  type SignedIntent,
 } from '../lib/gifts/intents.js';
 import { recoverSignerNative } from '../lib/gifts/recoverNative.js';
 import { deploySystem, send, TRX_ADDRESS, trxBalance } from '../test/helpers/contracts.js';
@@ -29,7 +33,8 @@ import { benchRelayer } from './relayer.js';
 
 const SENDERS = 50;
 const PRICE = 1_000_000n;
-const SETTLE = 'settleGifts((address,address,uint256,uint256,uint256,address,uint256,uint256,uint256)[],bytes[])';
+const SETTLE =
+  'settleGifts((address,address,uint256,uint256,uint256,address,uint256,uint256,uint256,bytes32)[],bytes[])';
 const OPEN = 'openSession((address,address,address,uint256,uint256,uint256),bytes)';
 
 const dn = await createDevnet({ port: 0, blockTime: 0, solidityLag: 0, accounts: SENDERS + 4 });
@@ -49,7 +54,7 @@ try {
     await send(dn, b, sys.profiles, 'setBroadcaster(bool)', [true]);
   }
   await send(dn, admin, vault, 'setGift(uint256,address,uint256,bool,string)', [1n, TRX_ADDRESS, PRICE, true, 'rose']);
-  const sessions: { key: string; nonce: bigint; viewer: number }[] = [];
+  const sessions: { key: string; nonce: bigint; viewer: number; prev: string }[] = [];
   for (const u of viewers) {
     await send(dn, u, vault, 'depositTRX()', [], { callValue: 300n * PRICE });
     const k = generateSessionKey();
@@ -65,7 +70,7 @@ try {
       messageTuple('OpenSession', req),
       signTyped(domain, 'OpenSession', req, dn.accounts[u]!.privateKey),
     ]);
-    sessions.push({ key: k.privateKey, nonce: 0n, viewer: u });
+    sessions.push({ key: k.privateKey, nonce: 0n, viewer: u, prev: NO_PREV });
   }
   // The broadcasters' escrow buckets and the vault's totals exist, as on a running platform.
   const sendGift = (from: number, to: number) =>
@@ -81,7 +86,7 @@ try {
   await sendGift(viewers[0]!, frank);
   const single = await sendGift(viewers[1]!, alice);
 
-  const intentOf = (s: (typeof sessions)[number], i: number): { intent: GiftIntent; signature: string } => {
+  const intentOf = (s: (typeof sessions)[number], i: number): SignedIntent => {
     const intent: GiftIntent = {
       sender: addr[s.viewer]!,
       broadcaster: addr[i % 2 ? frank : alice]!,
@@ -92,8 +97,12 @@ try {
       maxTotal: PRICE,
       nonce: s.nonce++,
       deadline: now() + 600n,
+      prev: s.prev,
     };
-    return { intent, signature: signTyped(domain, 'GiftIntent', intent, s.key) };
+    // Each session's taps chain to one another, as the web signs them.
+    const digest = hex0x(giftIntentDigest(domain, intent));
+    s.prev = digest;
+    return { intent, signature: signTyped(domain, 'GiftIntent', intent, s.key), digest };
   };
   const rows: string[][] = [['batch', 'senders', 'energy', 'per gift', 'sendGift / per gift', 'viewer paid (sun)']];
   for (const size of [1, 10, 50, 100]) {
@@ -101,11 +110,10 @@ try {
       if (senders > size) continue;
       const batch = Array.from({ length: size }, (_v, i) => intentOf(sessions[i % senders]!, i));
       const before = await Promise.all(viewers.slice(0, senders).map((u) => trxBalance(dn, addr[u]!)));
-      const r = await send(dn, relayer, vault, SETTLE, [
-        batch.map((b) => intentTuple(b.intent)),
-        batch.map((b) => b.signature),
-      ]);
-      const applied = r.events.filter((e) => e.name === 'GiftSent').length;
+      // As the relayer sends it: each session's intents together, one signature per run.
+      const { items, signatures } = chainBatch(batch, (b) => b.intent.sender);
+      const r = await send(dn, relayer, vault, SETTLE, [items.map((b) => intentTuple(b.intent)), signatures]);
+      const applied = r.events.filter((e) => e.name === 'GiftSettled').length;
       if (applied !== size) throw new Error(`${size - applied} of ${size} intents were skipped`);
       const after = await Promise.all(viewers.slice(0, senders).map((u) => trxBalance(dn, addr[u]!)));
       const paid = String(before.reduce((sum, x, i) => sum + x - after[i]!, 0n));

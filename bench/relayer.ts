@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import type { Devnet } from '../devnet/index.js';
-import { type GiftIntent, type GiftVaultDomain, signTyped } from '../lib/gifts/intents.js';
+import { type GiftIntent, type GiftVaultDomain, giftIntentDigest, hex0x, signTyped } from '../lib/gifts/intents.js';
 import { silentLogger } from '../lib/log.js';
 import { toWire } from '../lib/protocol/gifts.js';
 import { createLiveService } from '../live/index.js';
@@ -49,7 +49,7 @@ export interface BenchRelayerParams {
   addr: string[];
   domain: GiftVaultDomain;
   /** Open sessions with their next nonce; bench/gifts.ts used the first one up. */
-  sessions: { key: string; nonce: bigint; viewer: number }[];
+  sessions: { key: string; nonce: bigint; viewer: number; prev: string }[];
   now: () => bigint;
 }
 
@@ -71,7 +71,10 @@ export async function benchRelayer(p: BenchRelayerParams): Promise<void> {
         maxTotal: PRICE,
         nonce: s.nonce++,
         deadline: p.now() + 3600n,
+        prev: s.prev,
       };
+      // Chained as the web chains a session's taps.
+      s.prev = hex0x(giftIntentDigest(p.domain, i));
       return { intent: i, signature: signTyped(p.domain, 'GiftIntent', i, s.key) };
     };
     const live = createLiveService({
@@ -115,6 +118,7 @@ export async function benchRelayer(p: BenchRelayerParams): Promise<void> {
       directory: intake.directory,
       log: silentLogger,
       now: Date.now,
+      giftName: async (id) => `Gift #${id}`,
     });
     const intakeSessions = p.sessions.slice(0, 30).map((s) => ({ ...s }));
     const groups = intakeSessions.map((s) =>

@@ -44,7 +44,7 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
     uint256 public constant MAX_SESSION_GRACE = 1 days;
 
     bytes32 public constant GIFT_INTENT_TYPEHASH = keccak256(
-        "GiftIntent(address sender,address broadcaster,uint256 giftId,uint256 quantity,uint256 streamId,address token,uint256 maxTotal,uint256 nonce,uint256 deadline)"
+        "GiftIntent(address sender,address broadcaster,uint256 giftId,uint256 quantity,uint256 streamId,address token,uint256 maxTotal,uint256 nonce,uint256 deadline,bytes32 prev)"
     );
     bytes32 public constant OPEN_SESSION_TYPEHASH = keccak256(
         "OpenSession(address viewer,address sessionKey,address token,uint256 cap,uint256 expiresAt,uint256 deadline)"
@@ -67,7 +67,6 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         bool exists;
         bool enabled;
         uint256 price;
-        string uri;
     }
 
     /// @dev A split with an optional announced successor that applies from `effectiveAt`.
@@ -108,6 +107,13 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         bool dirty;
     }
 
+    /// @dev A session's terms, read once for a run of its intents.
+    struct RunTerms {
+        address token;
+        uint256 cap;
+        bool ended;
+    }
+
     struct BalanceDraft {
         address user;
         address token;
@@ -119,6 +125,9 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
     struct RecipientDraft {
         address broadcaster;
         Split split;
+        /// @dev 1 + the index in `earnings` of its draft in `earnedToken` (0: none yet).
+        uint256 earnedIdx;
+        address earnedToken;
     }
 
     struct EarningsDraft {
@@ -141,6 +150,8 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         EarningsDraft[] earnings;
         TokenDraft[] tokens;
         RecipientDraft[] recipients;
+        /// @dev The recipients' addresses, in `recipients`' order, searched without its indirection.
+        uint256[] recipientKeys;
         /// @dev 1 + the index in `sessions` of the draft at each slot (0: empty); see _sessionDraft.
         uint256[] sessionSlots;
         uint256 nRecipients;
@@ -149,6 +160,25 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         uint256 nEarnings;
         uint256 nTokens;
         uint64 releaseAt;
+        /// @dev The catalog entry last read, which a batch cannot change.
+        CatalogEntry gift;
+        /// @dev 1 + the index in `recipients` of the last intent's broadcaster, and in `tokens` of
+        /// the last token booked (0: none).
+        uint256 recipientIdx;
+        uint256 tokenIdx;
+        /// @dev The empty terms and draft that mark a wallet intent for _applyGift.
+        RunTerms wallet;
+        SessionDraft noSession;
+    }
+
+    /// @dev What pricing reads of a gift, kept for a batch: `key` is its id + 1 (0: nothing read).
+    struct CatalogEntry {
+        uint256 key;
+        bool exists;
+        bool enabled;
+        bool allowed;
+        address token;
+        uint256 price;
     }
 
     mapping(address token => bool) private _allowed;
@@ -268,15 +298,16 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
     function setGift(uint256 giftId, address token, uint256 price, bool enabled, string calldata uri) external onlyRole(CATALOG_ROLE) {
         if (!isTokenAllowed(token)) revert TokenNotAllowed(token);
         if (price == 0) revert InvalidPrice(giftId);
-        _gifts[giftId] = Gift({token: token, exists: true, enabled: enabled, price: price, uri: uri});
+        if (giftId > type(uint64).max) revert GiftIdTooLarge(giftId);
+        _gifts[giftId] = Gift({token: token, exists: true, enabled: enabled, price: price});
         emit GiftUpdated(giftId, token, price, enabled, uri);
     }
 
     /// @inheritdoc IGiftVault
-    function giftInfo(uint256 giftId) external view returns (address token, uint256 price, bool enabled, string memory uri) {
+    function giftInfo(uint256 giftId) external view returns (address token, uint256 price, bool enabled) {
         Gift storage g = _gifts[giftId];
         if (!g.exists) revert UnknownGift(giftId);
-        return (g.token, g.price, g.enabled, g.uri);
+        return (g.token, g.price, g.enabled);
     }
 
     /// @inheritdoc IGiftVault
@@ -413,21 +444,6 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
     }
 
     /// @inheritdoc IGiftVault
-    function pendingEarnings(address broadcaster, address token) external view returns (uint256 pending) {
-        (, pending, ) = _escrows[broadcaster][token].amounts(block.timestamp);
-    }
-
-    /// @inheritdoc IGiftVault
-    function claimableEarnings(address broadcaster, address token) external view returns (uint256 claimable) {
-        (claimable, , ) = _escrows[broadcaster][token].amounts(block.timestamp);
-    }
-
-    /// @inheritdoc IGiftVault
-    function nextReleaseOf(address broadcaster, address token) external view returns (uint64 next) {
-        (, , next) = _escrows[broadcaster][token].amounts(block.timestamp);
-    }
-
-    /// @inheritdoc IGiftVault
     function earningsOf(address broadcaster, address token)
         external
         view
@@ -551,7 +567,7 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
     /// @inheritdoc IGiftSessions
     function openSession(OpenSession calldata request, bytes calldata signature) external whenNotPaused {
         SessionLib.checkSigned(
-            _typedDigest(keccak256(abi.encode(OPEN_SESSION_TYPEHASH, request))), signature, request.viewer, request.deadline
+            _typedDigest(domainSeparator(), keccak256(abi.encode(OPEN_SESSION_TYPEHASH, request))), signature, request.viewer, request.deadline
         );
         _open(request.viewer, request.sessionKey, request.token, request.cap, request.expiresAt);
     }
@@ -564,7 +580,7 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
     /// @inheritdoc IGiftSessions
     function closeSession(CloseSession calldata request, bytes calldata signature) external {
         SessionLib.checkSigned(
-            _typedDigest(keccak256(abi.encode(CLOSE_SESSION_TYPEHASH, request))), signature, request.viewer, request.deadline
+            _typedDigest(domainSeparator(), keccak256(abi.encode(CLOSE_SESSION_TYPEHASH, request))), signature, request.viewer, request.deadline
         );
         SessionLib.close(_sessions, request.viewer, request.sessionKey);
     }
@@ -590,26 +606,51 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         if (n == 0 || n > MAX_BATCH) revert InvalidBatchSize(n, MAX_BATCH);
         if (signatures.length != n) revert LengthMismatch(n, signatures.length);
         Batch memory b;
-        // The five draft arrays (Batch's first five fields) get n element pointers each and no
-        // elements: every element is assigned a new struct before it is read, and `new T[](n)` would
+        // The six draft arrays (Batch's first six fields) get n elements each, unset: every element
+        // is assigned (a new struct, or an address) before it is read, and `new T[](n)` would
         // allocate and zero n structs per array, growing memory (priced quadratically) by ~21 words an intent.
         assembly ("memory-safe") {
             let size := mul(add(n, 1), 0x20)
             let p := mload(0x40)
-            for { let k := 0 } lt(k, 5) { k := add(k, 1) } {
+            for { let k := 0 } lt(k, 6) { k := add(k, 1) } {
                 mstore(p, n)
                 mstore(add(b, mul(k, 0x20)), p)
                 p := add(p, size)
             }
             mstore(0x40, p)
         }
-        b.sessionSlots = new uint256[](256);
+        b.sessionSlots = new uint256[](128);
         b.releaseAt = EscrowLib.releaseTime(block.timestamp, _holdPeriod);
-        // One receipt for the whole batch: each applied intent overwrites every field.
-        GiftReceipt memory r;
-        for (uint256 i = 0; i < n; ++i) {
-            _settleOne(b, r, intents[i], signatures[i]);
+        // One memory copy of the intent being settled, overwritten by each: one calldatacopy of its
+        // ten words instead of a decode per field read. Its fields are used as given: an address word
+        // with dirty high bits hashes into a digest no TIP-712 signer produces, and a key that signs
+        // one anyway only spends its own session or balance on it.
+        GiftIntent memory m;
+        // A run of intents with empty signatures waits for the signed intent that closes it; each
+        // intent after an unsigned one must name that one's digest as prev. The run from `start`
+        // applies with the signer of its closing signature.
+        bytes32[] memory digests = new bytes32[](n);
+        bytes32 domain = domainSeparator();
+        uint256 start;
+        bytes32 last;
+        for (uint256 i = 0; i < n; ) {
+            GiftIntent calldata it = intents[i];
+            bytes32 digest = _typedDigest(domain, _intentHash(it));
+            digests[i] = digest;
+            if (i > start && it.prev != last) {
+                _skipUnsigned(intents, digests, start, i);
+                start = i;
+            }
+            last = digest;
+            bytes calldata signature = signatures[i];
+            unchecked {
+                ++i;
+            }
+            if (signature.length == 0) continue;
+            _settleRun(b, m, intents, digests, start, i - 1, SessionLib.recover(digest, signature));
+            start = i;
         }
+        _skipUnsigned(intents, digests, start, n);
         _writeBatch(b);
     }
 
@@ -691,21 +732,32 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
     {
         if (broadcaster == sender) return (false, SkipReason.SelfGift, token, 0);
         if (!profiles.isBroadcaster(broadcaster)) return (false, SkipReason.NotBroadcaster, token, 0);
-        return _priceGift(giftId, quantity, expectedToken, maxTotal);
+        CatalogEntry memory g;
+        return _priceGift(g, giftId, quantity, expectedToken, maxTotal);
     }
 
-    /// @dev The catalog's checks of `_price`, after the recipient's.
-    function _priceGift(uint256 giftId, uint256 quantity, address expectedToken, uint256 maxTotal)
+    /// @dev The catalog's checks of `_price`, after the recipient's, in order; `g` is the entry read
+    /// last (a batch's), refreshed when it is another gift's.
+    function _priceGift(CatalogEntry memory g, uint256 giftId, uint256 quantity, address expectedToken, uint256 maxTotal)
         private
         view
         returns (bool ok, SkipReason why, address token, uint256 total)
     {
-        Gift storage g = _gifts[giftId];
+        if (g.key == 0 || g.key - 1 != giftId) {
+            Gift storage s = _gifts[giftId];
+            g.exists = s.exists;
+            g.enabled = s.enabled;
+            g.token = s.token;
+            g.allowed = isTokenAllowed(g.token);
+            g.price = s.price;
+            // Cannot overflow for a gift that exists: ids stop at 2^64 - 1.
+            g.key = g.exists ? giftId + 1 : 0;
+        }
         if (!g.exists) return (false, SkipReason.UnknownGift, token, 0);
         if (!g.enabled) return (false, SkipReason.GiftDisabled, token, 0);
         if (quantity == 0 || quantity > MAX_QUANTITY) return (false, SkipReason.InvalidQuantity, token, 0);
         token = g.token;
-        if (!isTokenAllowed(token)) return (false, SkipReason.TokenNotAllowed, token, 0);
+        if (!g.allowed) return (false, SkipReason.TokenNotAllowed, token, 0);
         total = g.price * quantity;
         if (token != expectedToken || total > maxTotal) return (false, SkipReason.TermsChanged, token, total);
         return (true, why, token, total);
@@ -741,139 +793,225 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         SessionLib.open(_sessions, _balances, viewer, key, token, cap, expiresAt, uint32(_sessionGrace));
     }
 
-    /// @dev Applies one intent or skips it. A nonce is consumed once the intent is proven signed
-    /// with the nonce due (whatever follows), so an intent is final either way and can never apply
-    /// later; a session nonce ahead of the one due is not consumed.
-    function _settleOne(Batch memory b, GiftReceipt memory r, GiftIntent calldata it, bytes calldata signature) private {
-        bytes32 digest = _typedDigest(_intentHash(it));
-        address signer = SessionLib.recover(digest, signature);
-        SkipReason why = SkipReason.BadSignature;
-        bool ok;
-        if (signer != address(0)) {
-            SessionLib.Session storage s = _sessions[signer];
-            if (s.viewer == it.sender && s.viewer != address(0)) (ok, why) = _spendSession(b, s, signer, it, r);
-            else if (signer == it.sender) (ok, why) = _spendWallet(b, it, r);
+    /// @dev Applies a wallet-signed intent (its signer is its sender) or skips it: the wallet nonce
+    /// is consumed once the intent is proven signed, whatever follows, so it can never apply later.
+    function _settleOne(Batch memory b, GiftIntent memory it, bytes32 digest, address signer) private {
+        if (signer == address(0) || signer != it.sender) {
+            emit IntentSkipped(digest, it.sender, it.nonce, SkipReason.BadSignature);
+            return;
         }
+        mapping(uint256 => uint256) storage words = _walletNonces[it.sender];
+        uint256 bit = 1 << (it.nonce & 0xff);
+        uint256 bits = words[it.nonce >> 8];
+        if (bits & bit != 0) {
+            emit IntentSkipped(digest, it.sender, it.nonce, SkipReason.Replayed);
+            return;
+        }
+        words[it.nonce >> 8] = bits | bit;
+        _applyGift(b, b.wallet, b.noSession, it, digest, signer);
+    }
+
+    /// @dev Settles intents [from, to], each proven signed by `signer` (by its own signature or the
+    /// chain of digests to it). A session key's intents for its viewer read the session once per
+    /// run; any other is a wallet intent or badly signed (_settleOne).
+    function _settleRun(
+        Batch memory b,
+        GiftIntent memory m,
+        GiftIntent[] calldata intents,
+        bytes32[] memory digests,
+        uint256 from,
+        uint256 to,
+        address signer
+    ) private {
+        SessionLib.Session storage s = _sessions[signer];
+        address viewer = s.viewer;
+        SessionDraft memory d = b.noSession;
+        RunTerms memory t = b.wallet;
+        if (viewer != address(0) && signer != address(0)) {
+            d = _sessionDraft(b, s, signer);
+            t = RunTerms(s.token, s.cap, block.timestamp >= s.endOf() + s.grace);
+        }
+        for (uint256 k = from; k <= to; ) {
+            // k < intents.length = digests.length: settleGifts passes runs within the batch.
+            bytes32 digest;
+            assembly ("memory-safe") {
+                calldatacopy(m, add(intents.offset, mul(k, 0x140)), 0x140)
+                digest := mload(add(add(digests, 0x20), shl(5, k)))
+            }
+            if (viewer == address(0) || m.sender != viewer) _settleOne(b, m, digest, signer);
+            else _applyGift(b, t, d, m, digest, signer);
+            unchecked {
+                ++k;
+            }
+        }
+    }
+
+    /// @dev Applies an intent or skips it, with its checks in order (_checkGift), then the split,
+    /// the spend (from the session's draft, or the wallet's balance draft when `d.key` is zero), the
+    /// booking and the GiftSettled receipt. A session's nonce is consumed by _checkGift.
+    function _applyGift(Batch memory b, RunTerms memory t, SessionDraft memory d, GiftIntent memory it, bytes32 digest, address signer)
+        private
+    {
+        (bool ok, SkipReason why, uint256 total) = _checkGift(b, t, d, it);
         if (!ok) {
             emit IntentSkipped(digest, it.sender, it.nonce, why);
             return;
         }
-        _book(b, r);
-        // The marker comes first, so an indexer knows a GiftSent was relayed (and by whom) when it meets it.
-        emit GiftRelayed(digest, signer);
-        _emitGiftSent(r);
-    }
-
-    function _spendSession(Batch memory b, SessionLib.Session storage s, address key, GiftIntent calldata it, GiftReceipt memory r)
-        private
-        view
-        returns (bool, SkipReason)
-    {
-        SessionDraft memory d = _sessionDraft(b, s, key);
-        if (it.nonce < d.nonce) return (false, SkipReason.Replayed);
-        if (it.nonce > d.nonce) return (false, SkipReason.NonceGap);
-        if (block.timestamp >= s.endOf() + s.grace) return (false, SkipReason.SessionEnded);
-        ++d.nonce;
-        d.dirty = true;
-        if (block.timestamp > it.deadline) return (false, SkipReason.Expired);
-        if (it.token != s.token) return (false, SkipReason.WrongToken);
-        (bool ok, SkipReason why, Split memory split) = _priceInto(b, r, it);
-        if (!ok) return (false, why);
-        if (r.total > s.cap - d.spent) return (false, SkipReason.OverCap);
-        if (!_split(r, split)) return (false, SkipReason.GiftTooSmall);
-        // Cannot overflow: spent + total <= cap < 2^128, checked above.
-        d.spent += uint128(r.total);
-        return (true, why);
-    }
-
-    function _spendWallet(Batch memory b, GiftIntent calldata it, GiftReceipt memory r) private returns (bool, SkipReason) {
-        mapping(uint256 => uint256) storage words = _walletNonces[it.sender];
-        uint256 bit = 1 << (it.nonce & 0xff);
-        uint256 bits = words[it.nonce >> 8];
-        if (bits & bit != 0) return (false, SkipReason.Replayed);
-        words[it.nonce >> 8] = bits | bit;
-        if (block.timestamp > it.deadline) return (false, SkipReason.Expired);
-        (bool ok, SkipReason why, Split memory split) = _priceInto(b, r, it);
-        if (!ok) return (false, why);
-        BalanceDraft memory d = _balanceDraft(b, it.sender, r.token);
-        if (d.balance < r.total) return (false, SkipReason.InsufficientBalance);
-        if (!_split(r, split)) return (false, SkipReason.GiftTooSmall);
-        // Cannot underflow: checked above.
+        // _checkGift made the gift's broadcaster the current recipient.
+        RecipientDraft memory rd = b.recipients[b.recipientIdx - 1];
+        uint256 toBroadcaster;
+        uint256 toPool;
         unchecked {
-            d.balance -= r.total;
+            // Cannot overflow: total < 2^128 (checked) and each share is at most BPS.
+            toBroadcaster = (total * rd.split.broadcasterBps) / SplitLib.BPS;
+            toPool = (total * rd.split.poolBps) / SplitLib.BPS;
         }
-        d.dirty = true;
-        return (true, why);
+        if (toBroadcaster == 0) {
+            emit IntentSkipped(digest, it.sender, it.nonce, SkipReason.GiftTooSmall);
+            return;
+        }
+        if (d.key != address(0)) {
+            // Cannot overflow: spent + total <= cap < 2^128, checked.
+            unchecked {
+                d.spent += uint128(total);
+            }
+        } else {
+            BalanceDraft memory w = _balanceDraft(b, it.sender, it.token);
+            // Cannot underflow: checked.
+            unchecked {
+                w.balance -= total;
+            }
+            w.dirty = true;
+        }
+        // The terms check made it.token the gift's token (and, for a session, the session's).
+        _bookShares(b, rd, it.token, total, toBroadcaster, toPool);
+        emit GiftSettled(
+            digest,
+            (uint256(uint160(it.sender)) << 96) | (it.giftId << 32) | it.quantity,
+            (uint256(uint160(it.broadcaster)) << 96) | it.streamId,
+            (uint256(uint160(signer)) << 96) | (uint256(b.releaseAt) << 32) | (uint256(rd.split.broadcasterBps) << 16) | rd.split.poolBps,
+            it.token,
+            total
+        );
     }
 
-    /// @dev Prices an intent's gift into the receipt, with `_price`'s checks in its order; the
-    /// recipient's registration and split are read once per broadcaster and batch.
-    function _priceInto(Batch memory b, GiftReceipt memory r, GiftIntent calldata it)
+    /// @dev An intent's checks before its split, in order (see IGiftSessions.SkipReason). Session
+    /// intents (`d.key` set): the nonce due, the session not ended, then the nonce is consumed, the
+    /// deadline, the session's token; every intent: the recipient, the catalog's terms, the ranges of
+    /// GiftSettled's fields, then the funds (what is left of the cap, or the wallet's balance). On
+    /// success the gift's catalog entry is the batch's and its broadcaster the current recipient.
+    function _checkGift(Batch memory b, RunTerms memory t, SessionDraft memory d, GiftIntent memory it)
         private
         view
-        returns (bool ok, SkipReason why, Split memory split)
+        returns (bool ok, SkipReason why, uint256 total)
     {
-        if (it.broadcaster == it.sender) return (false, SkipReason.SelfGift, split);
-        (ok, split) = _recipient(b, it.broadcaster);
-        if (!ok) return (false, SkipReason.NotBroadcaster, split);
-        (ok, why, r.token, r.total) = _priceGift(it.giftId, it.quantity, it.token, it.maxTotal);
-        r.sender = it.sender;
-        r.broadcaster = it.broadcaster;
-        r.giftId = it.giftId;
-        r.quantity = it.quantity;
-        r.streamId = it.streamId;
-        r.fromVault = true;
-    }
-
-    /// @dev Whether `broadcaster` is registered, and its split: from the batch's draft, or read and drafted.
-    function _recipient(Batch memory b, address broadcaster) private view returns (bool, Split memory) {
-        uint256 i = b.nRecipients;
-        while (i > 0 && b.recipients[i - 1].broadcaster != broadcaster) --i;
-        if (i > 0) return (true, b.recipients[i - 1].split);
-        if (!profiles.isBroadcaster(broadcaster)) return (false, Split(0, 0, 0));
-        Split memory split = _effective(broadcaster);
-        b.recipients[b.nRecipients++] = RecipientDraft(broadcaster, split);
-        return (true, split);
-    }
-
-    /// @dev Fills the receipt's shares; false when the broadcaster's rounds down to zero.
-    function _split(GiftReceipt memory r, Split memory split) private pure returns (bool) {
-        (r.broadcasterAmount, r.poolAmount, r.platformAmount) = split.amountsOf(r.total);
-        return r.broadcasterAmount != 0;
-    }
-
-    /// @dev Adds a settled gift to the batch's drafts of the broadcaster's escrow and the token's totals.
-    function _book(Batch memory b, GiftReceipt memory r) private pure {
-        r.releaseAt = b.releaseAt;
-        uint256 i = b.nEarnings;
-        while (i > 0 && (b.earnings[i - 1].broadcaster != r.broadcaster || b.earnings[i - 1].token != r.token)) --i;
-        if (i == 0) {
-            i = ++b.nEarnings;
-            b.earnings[i - 1] = EarningsDraft(r.broadcaster, r.token, 0);
+        bool session = d.key != address(0);
+        if (session) {
+            uint256 nonce = it.nonce;
+            if (nonce < d.nonce) return (false, SkipReason.Replayed, 0);
+            if (nonce > d.nonce) return (false, SkipReason.NonceGap, 0);
+            if (t.ended) return (false, SkipReason.SessionEnded, 0);
+            ++d.nonce;
+            d.dirty = true;
         }
-        b.earnings[i - 1].amount += r.broadcasterAmount;
-        uint256 j = b.nTokens;
-        while (j > 0 && b.tokens[j - 1].token != r.token) --j;
-        if (j == 0) {
-            j = ++b.nTokens;
-            b.tokens[j - 1] = TokenDraft(r.token, 0, 0, 0, 0);
+        if (block.timestamp > it.deadline) return (false, SkipReason.Expired, 0);
+        if (session && it.token != t.token) return (false, SkipReason.WrongToken, 0);
+        if (it.broadcaster == it.sender) return (false, SkipReason.SelfGift, 0);
+        if (!_recipient(b, it.broadcaster)) return (false, SkipReason.NotBroadcaster, 0);
+        (ok, why, , total) = _priceGift(b.gift, it.giftId, it.quantity, it.token, it.maxTotal);
+        if (!ok) return (false, why, 0);
+        if (it.streamId >> 96 != 0 || total >> 128 != 0) return (false, SkipReason.OutOfRange, 0);
+        if (session) {
+            // Cannot underflow: spent <= cap.
+            unchecked {
+                if (total > t.cap - d.spent) return (false, SkipReason.OverCap, 0);
+            }
+        } else if (_balanceDraft(b, it.sender, it.token).balance < total) {
+            return (false, SkipReason.InsufficientBalance, 0);
         }
-        TokenDraft memory t = b.tokens[j - 1];
-        t.paid += r.total;
-        t.escrowed += r.broadcasterAmount;
-        t.pooled += r.poolAmount;
-        t.platform += r.platformAmount;
     }
 
-    /// @dev Found through an open-addressing table of 256 slots (more than MAX_BATCH, so it never
-    /// fills) keyed by the key's low byte: a linear search cost ~170 energy per draft passed.
+    /// @dev Adds a gift's shares to the drafts of the recipient's escrow in `token` and the token's
+    /// totals. The sums cannot overflow: at most MAX_BATCH amounts below 2^128 each.
+    function _bookShares(Batch memory b, RecipientDraft memory rd, address token, uint256 total, uint256 toBroadcaster, uint256 toPool)
+        private
+        pure
+    {
+        unchecked {
+            uint256 i = rd.earnedIdx;
+            if (i == 0 || rd.earnedToken != token) {
+                i = b.nEarnings;
+                while (i > 0 && (b.earnings[i - 1].broadcaster != rd.broadcaster || b.earnings[i - 1].token != token)) --i;
+                if (i == 0) {
+                    i = ++b.nEarnings;
+                    b.earnings[i - 1] = EarningsDraft(rd.broadcaster, token, 0);
+                }
+                (rd.earnedIdx, rd.earnedToken) = (i, token);
+            }
+            b.earnings[i - 1].amount += toBroadcaster;
+            uint256 j = b.tokenIdx;
+            if (j == 0 || b.tokens[j - 1].token != token) {
+                j = b.nTokens;
+                while (j > 0 && b.tokens[j - 1].token != token) --j;
+                if (j == 0) {
+                    j = ++b.nTokens;
+                    b.tokens[j - 1] = TokenDraft(token, 0, 0, 0, 0);
+                }
+                b.tokenIdx = j;
+            }
+            TokenDraft memory td = b.tokens[j - 1];
+            td.paid += total;
+            td.escrowed += toBroadcaster;
+            td.pooled += toPool;
+            td.platform += total - toBroadcaster - toPool;
+        }
+    }
+
+    /// @dev Skips intents [from, to), whose signatures were empty and never vouched for.
+    function _skipUnsigned(GiftIntent[] calldata intents, bytes32[] memory digests, uint256 from, uint256 to) private {
+        for (uint256 k = from; k < to; ++k) emit IntentSkipped(digests[k], intents[k].sender, intents[k].nonce, SkipReason.BadSignature);
+    }
+
+    /// @dev Whether `broadcaster` is registered, from the batch's draft, or read and drafted with its
+    /// split of now; the draft becomes the batch's current recipient (`recipientIdx`).
+    function _recipient(Batch memory b, address broadcaster) private view returns (bool) {
+        uint256[] memory keys = b.recipientKeys;
+        uint256 i = b.recipientIdx;
+        uint256 n = b.nRecipients;
+        bool found;
+        assembly ("memory-safe") {
+            let p := add(keys, 0x20)
+            found := and(gt(i, 0), eq(mload(add(p, shl(5, sub(i, 1)))), broadcaster))
+            if iszero(found) {
+                for { i := n } gt(i, 0) { i := sub(i, 1) } {
+                    if eq(mload(add(p, shl(5, sub(i, 1)))), broadcaster) {
+                        found := 1
+                        break
+                    }
+                }
+            }
+        }
+        if (!found) {
+            if (!profiles.isBroadcaster(broadcaster)) return false;
+            unchecked {
+                i = ++b.nRecipients;
+            }
+            b.recipients[i - 1] = RecipientDraft(broadcaster, _effective(broadcaster), 0, address(0));
+            keys[i - 1] = uint160(broadcaster);
+        }
+        b.recipientIdx = i;
+        return true;
+    }
+
+    /// @dev Found through an open-addressing table of 128 slots (more than MAX_BATCH, so it never
+    /// fills) keyed by the key's low 7 bits: a linear search cost ~170 energy per draft passed.
     function _sessionDraft(Batch memory b, SessionLib.Session storage s, address key) private view returns (SessionDraft memory) {
-        uint256 h = uint160(key) & 0xff;
+        uint256 h = uint160(key) & 0x7f;
         uint256 k;
         while ((k = b.sessionSlots[h]) != 0) {
             SessionDraft memory found = b.sessions[k - 1];
             if (found.key == key) return found;
-            h = (h + 1) & 0xff;
+            h = (h + 1) & 0x7f;
         }
         uint256 ledger = s.ledger;
         SessionDraft memory d = SessionDraft(key, uint128(ledger), uint64(ledger >> 128), false);
@@ -922,8 +1060,7 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
 
     /// @dev keccak256(abi.encodePacked("\x19\x01", domainSeparator(), structHash)), hashed in
     /// scratch memory past the free pointer, which a batch would otherwise grow by every intent.
-    function _typedDigest(bytes32 structHash) private view returns (bytes32 digest) {
-        bytes32 domain = domainSeparator();
+    function _typedDigest(bytes32 domain, bytes32 structHash) private pure returns (bytes32 digest) {
         assembly ("memory-safe") {
             let p := mload(0x40)
             mstore(p, shl(240, 0x1901))
@@ -933,7 +1070,7 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         }
     }
 
-    /// @dev keccak256(abi.encode(GIFT_INTENT_TYPEHASH, it)): the intent is nine static words, so one
+    /// @dev keccak256(abi.encode(GIFT_INTENT_TYPEHASH, it)): the intent is ten static words, so one
     /// copy of its calldata (in scratch memory, as above) is its encoding. An address with dirty high
     /// bits (no TIP-712 signer makes one) hashes as given, so no signature of its intent verifies;
     /// where settleGifts reads such a field, the batch reverts, as abi.encode did.
@@ -942,8 +1079,8 @@ contract GiftVault is IGiftVault, IGiftSessions, AccessControl, Pausable, Reentr
         assembly ("memory-safe") {
             let p := mload(0x40)
             mstore(p, typeHash)
-            calldatacopy(add(p, 0x20), it, 0x120)
-            h := keccak256(p, 0x140)
+            calldatacopy(add(p, 0x20), it, 0x140)
+            h := keccak256(p, 0x160)
         }
     }
 

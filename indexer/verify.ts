@@ -345,14 +345,15 @@ async function buildChecks(conn: SqlConnection, d: Deployment): Promise<Check[]>
       signature: 'giftInfo(uint256)',
       types: ['uint256'],
       values: [BigInt(giftId)],
-      outputs: ['address', 'uint256', 'bool', 'string'],
-      chain: (o) => `token=${toBase58(`41${String(o[0]).slice(2)}`)} price=${o[1]} enabled=${o[2]} uri=${o[3]}`,
+      // The uri lives in GiftUpdated only (the vault does not store it).
+      outputs: ['address', 'uint256', 'bool'],
+      chain: (o) => `token=${toBase58(`41${String(o[0]).slice(2)}`)} price=${o[1]} enabled=${o[2]}`,
       indexed: async () => {
-        const g = await one<{ token: string; price: string; enabled: number; uri: string }>(
+        const g = await one<{ token: string; price: string; enabled: number }>(
           'SELECT * FROM gift_catalog WHERE gift_id = ?',
           giftId,
         );
-        return g ? `token=${g.token} price=${g.price} enabled=${g.enabled === 1} uri=${g.uri}` : 'reverted';
+        return g ? `token=${g.token} price=${g.price} enabled=${g.enabled === 1}` : 'reverted';
       },
     });
   }

@@ -267,6 +267,7 @@ export function createLiveService(params: LiveServiceParams): LiveService {
       chainId: resolveChainId,
       log,
       now,
+      giftName: (id) => names.name(id),
     });
     // Started again by the next request after a failure (the node was down, say).
     p.then(

@@ -27,6 +27,9 @@ interface IGiftSessions {
     /// @param nonce Session intents: the session's next nonce (0, 1, 2, ...); wallet intents: any
     /// unused nonce (a bitmap, as in Permit2).
     /// @param deadline The last second at which it may settle.
+    /// @param prev The TIP-712 digest of the signer's previous intent (zero for none): in a batch, an
+    /// intent whose signature is left empty is vouched for by the next intent's signature when that
+    /// intent names it here, so a run of one key's intents costs one signature recovery.
     struct GiftIntent {
         address sender;
         address broadcaster;
@@ -37,6 +40,7 @@ interface IGiftSessions {
         uint256 maxTotal;
         uint256 nonce;
         uint256 deadline;
+        bytes32 prev;
     }
 
     /// @notice A viewer's signed request to open a session.
@@ -99,7 +103,10 @@ interface IGiftSessions {
         /// The total exceeds what is left of the session's cap.
         OverCap,
         /// Wallet intents: the sender's vault balance is short.
-        InsufficientBalance
+        InsufficientBalance,
+        /// A value does not fit its GiftSettled field: a stream id of 2^96 or more, or a total of
+        /// 2^128 or more.
+        OutOfRange
     }
 
     /// @notice The signature does not recover to the expected signer.
@@ -181,12 +188,20 @@ interface IGiftSessions {
     /// @param amount The amount credited.
     event SessionReleased(address indexed sessionKey, address indexed viewer, address indexed token, uint256 amount);
 
-    /// @notice The GiftSent that follows it settled a signed intent (the relayed marker): an indexer
-    /// meets it before the GiftSent, so it knows the signer (a session key or the sender's wallet)
-    /// when it books the gift.
+    /// @notice A gift settled from a signed intent: its receipt (sendGift's GiftSent, for relayed
+    /// gifts), packed into five words because each word of a log costs 256 energy. The shares are
+    /// the split's: broadcaster = total * broadcasterBps / 10,000 and pool = total * poolBps /
+    /// 10,000 (both rounded down), platform = total - broadcaster - pool. Bit layout, high to low:
     /// @param intentHash The intent's TIP-712 digest.
-    /// @param signer The session key or the sender's wallet that signed it.
-    event GiftRelayed(bytes32 indexed intentHash, address indexed signer);
+    /// @param senderGift sender (160 bits) | giftId (64) | quantity (32).
+    /// @param broadcasterStream broadcaster (160) | streamId (96).
+    /// @param signerTerms signer, a session key or the sender's wallet (160) | releaseAt (64), when
+    /// the broadcaster's share becomes claimable (as in GiftSent) | broadcasterBps (16) | poolBps (16).
+    /// @param token The token paid, from the sender's session reserve or vault balance.
+    /// @param total The amount paid (below 2^128).
+    event GiftSettled(
+        bytes32 indexed intentHash, uint256 senderGift, uint256 broadcasterStream, uint256 signerTerms, address token, uint256 total
+    );
 
     /// @notice `settleGifts` skipped an intent; nothing of it applied.
     /// @param intentHash The intent's TIP-712 digest.
@@ -227,11 +242,13 @@ interface IGiftSessions {
     /// @param sessionKey The session's key.
     function releaseSession(address sessionKey) external;
 
-    /// @notice Settles signed intents, in order, with the split, escrow and GiftSent receipt of
-    /// sendGift, each GiftSent preceded by GiftRelayed; an intent that cannot apply is skipped with
-    /// IntentSkipped and never reverts the batch. Anyone may call it (and pays the energy).
+    /// @notice Settles signed intents, in order, with the split and escrow of sendGift, each with a
+    /// GiftSettled receipt; an intent that cannot apply is skipped with IntentSkipped and never
+    /// reverts the batch. Anyone may call it (and pays the energy).
     /// @param intents 1 to MAX_BATCH intents.
-    /// @param signatures One 65-byte signature (r, s, v) per intent.
+    /// @param signatures One per intent: 65 bytes (r, s, v), or empty when the next intent names
+    /// this one's digest as `prev` and is signed, or empty and vouched for in turn, by the same key;
+    /// an empty signature not so vouched for skips its intent (BadSignature).
     function settleGifts(GiftIntent[] calldata intents, bytes[] calldata signatures) external;
 
     /// @notice Sets the grace period for sessions opened from now on (policy role).

@@ -44,6 +44,10 @@ interface IGiftVault {
     /// @param giftId The id.
     error InvalidPrice(uint256 giftId);
 
+    /// @notice Gift ids stop at 2^64 - 1 (GiftSettled packs them into 64 bits).
+    /// @param giftId The id.
+    error GiftIdTooLarge(uint256 giftId);
+
     /// @notice The gift now costs more, or is priced in another token, than the sender was shown.
     /// @param giftId The id.
     /// @param token The token the gift is priced in now.
@@ -293,8 +297,7 @@ interface IGiftVault {
     /// @return token Token it is priced in.
     /// @return price Price of one gift.
     /// @return enabled Whether it can be sent.
-    /// @return uri Name and animation key.
-    function giftInfo(uint256 giftId) external view returns (address token, uint256 price, bool enabled, string memory uri);
+    function giftInfo(uint256 giftId) external view returns (address token, uint256 price, bool enabled);
 
     /// @notice Sends gifts paid from the caller's vault balance, at the price the caller was shown:
     /// reverts with GiftTermsChanged if the gift is now priced in another token or costs more.
@@ -360,22 +363,8 @@ interface IGiftVault {
     /// @notice Seconds a broadcaster's share is held before it can be claimed.
     function holdPeriod() external view returns (uint256);
 
-    /// @notice Earnings still held.
-    /// @param broadcaster The broadcaster.
-    /// @param token The token.
-    function pendingEarnings(address broadcaster, address token) external view returns (uint256);
-
-    /// @notice Earnings released and not yet claimed.
-    /// @param broadcaster The broadcaster.
-    /// @param token The token.
-    function claimableEarnings(address broadcaster, address token) external view returns (uint256);
-
-    /// @notice When the next held earnings are released (0 if none).
-    /// @param broadcaster The broadcaster.
-    /// @param token The token.
-    function nextReleaseOf(address broadcaster, address token) external view returns (uint64);
-
-    /// @notice claimableEarnings, pendingEarnings and nextReleaseOf in one read of the escrow.
+    /// @notice A broadcaster's earnings in a token, in one read of the escrow: released and not yet
+    /// claimed, still held, and when the next held earnings are released (0 if none).
     /// @param broadcaster The broadcaster.
     /// @param token The token.
     function earningsOf(address broadcaster, address token)

@@ -41,15 +41,22 @@ library EscrowLib {
         Slot storage slot = e.slots[(releaseAt / WIDTH) % SLOTS];
         uint256 slotAmount = slot.amount;
         if (slotAmount == 0 || slot.releaseAt == releaseAt) {
-            slot.releaseAt = releaseAt;
-            slot.amount = (slotAmount + amount).toUint192();
+            _write(slot, releaseAt, slotAmount + amount);
         } else {
             // Another bucket in this slot is necessarily released (see the library's @dev): an
             // unreleased one here would mean hold > MAX_HOLD, which GiftVault never allows.
             assert(slot.releaseAt <= nowTs);
             e.settled += slotAmount;
-            slot.releaseAt = releaseAt;
-            slot.amount = amount.toUint192();
+            _write(slot, releaseAt, amount);
+        }
+    }
+
+    /// @dev Writes both fields of a slot with one SSTORE: the TVM charges 5,000 energy for every
+    /// SSTORE, and Solidity writes packed fields one at a time.
+    function _write(Slot storage slot, uint64 releaseAt, uint256 amount) private {
+        uint192 a = amount.toUint192();
+        assembly ("memory-safe") {
+            sstore(slot.slot, or(releaseAt, shl(64, a)))
         }
     }
 
@@ -64,13 +71,14 @@ library EscrowLib {
     /// @notice Removes and returns everything released by `nowTs`.
     function take(Escrow storage e, uint256 nowTs) internal returns (uint256 amount) {
         amount = e.settled;
-        e.settled = 0;
+        // Every SSTORE costs the TVM 5,000 energy, even one that changes nothing.
+        if (amount != 0) e.settled = 0;
         for (uint256 i = 0; i < SLOTS; ++i) {
             Slot storage slot = e.slots[i];
-            if (slot.amount != 0 && slot.releaseAt <= nowTs) {
-                amount += slot.amount;
-                slot.amount = 0;
-                slot.releaseAt = 0;
+            uint256 a = slot.amount;
+            if (a != 0 && slot.releaseAt <= nowTs) {
+                amount += a;
+                delete e.slots[i];
             }
         }
     }

@@ -190,8 +190,7 @@ export const giftCatalog = sqliteTable('gift_catalog', {
 
 /**
  * Small per-contract settings: GiftVault `paused` ("true"/"false"), `holdPeriod` and
- * `sessionGrace` (seconds), and `relayed`: the GiftRelayed waiting for the GiftSent that follows
- * it in the same transaction (JSON: txId, logIndex, intentHash, signer), removed by that GiftSent.
+ * `sessionGrace` (seconds).
  */
 export const contractState = sqliteTable(
   'contract_state',
@@ -257,7 +256,7 @@ export const gifts = sqliteTable(
     streamId: text('stream_id').notNull(),
     releaseAt: integer('release_at').notNull(),
     paidFrom: text('paid_from').notNull(),
-    /** Settled from a signed intent by `settleGifts` (a GiftRelayed came right before this GiftSent). */
+    /** Settled from a signed intent by `settleGifts` (a GiftSettled receipt). */
     relayed: integer('relayed', { mode: 'boolean' }).notNull().default(false),
     /** Relayed gifts: the intent's TIP-712 digest and who signed it (a session key or the sender's wallet). */
     intentHash: text('intent_hash'),

@@ -42,8 +42,8 @@ export interface EarningsAt {
 
 /**
  * A broadcaster's earnings in `token` as the contract's views would report them at time `at`
- * (ms; compared at second resolution like block.timestamp): earningsOf, or pendingEarnings, claimableEarnings,
- * nextReleaseOf.
+ * (ms; compared at second resolution like block.timestamp): earningsOf's claimable, pending and
+ * next release.
  */
 export function earningsAt(db: Database.Database, broadcaster: string, token: string, at: number): EarningsAt {
   const e = db.prepare(EARNINGS_SQL).get(broadcaster, token) as EarningsRow | undefined;

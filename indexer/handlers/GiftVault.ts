@@ -24,11 +24,12 @@ import {
 } from '../db/schema.js';
 import { ZERO_ADDRESS } from '../../lib/address.js';
 import { FatalError } from '../../lib/errors.js';
+import { unpackGiftSettled } from '../../lib/gifts/intents.js';
 import type { Row } from '../store/handlerStore.js';
 import type { RawEvent } from '../store/raw.js';
 import { accessControlHandlers } from './accessControl.js';
 import { big, bool, num, str, type HandlerContext, type HandlerMap } from './context.js';
-import { sessionHandlers, spendFromSession, takeRelayed } from './giftSessions.js';
+import { type Relayed, sessionHandlers, spendFromSession } from './giftSessions.js';
 import { account, recordMovement, transfer } from './ledger.js';
 import { addBalance } from './vaultBalances.js';
 
@@ -277,94 +278,41 @@ function splitEvent(ctx: HandlerContext, e: RawEvent, kind: string, withSplit: b
 
 // -------------------------------------------------------------------------------------- handlers
 
-export const handlers: HandlerMap = {
-  ...accessControlHandlers(VAULT),
-  ...sessionHandlers,
+/** A gift as GiftSent reports it (GiftSettled's unpacked to the same fields). */
+interface GiftFields {
+  sender: string;
+  broadcaster: string;
+  giftId: string;
+  quantity: number;
+  token: string;
+  total: bigint;
+  broadcasterAmount: bigint;
+  poolAmount: bigint;
+  platformAmount: bigint;
+  streamId: string;
+  /** Unix seconds. */
+  releaseAt: number;
+  fromVault: boolean;
+}
 
-  'GiftVault:Paused': async (e, ctx) => {
-    ctx.store.put(contractState, { contract: VAULT, key: 'paused', value: 'true', blockNumber: e.blockNumber });
-  },
-
-  'GiftVault:Unpaused': async (e, ctx) => {
-    ctx.store.put(contractState, { contract: VAULT, key: 'paused', value: 'false', blockNumber: e.blockNumber });
-  },
-
-  'GiftVault:TokenAllowed': async (e, ctx) => {
-    ctx.store.put(tokensAllowed, {
-      token: str(e.args, 'token'),
-      allowed: bool(e.args, 'allowed'),
-      updatedAt: e.timestamp,
-      blockNumber: e.blockNumber,
-    });
-  },
-
-  'GiftVault:GiftUpdated': async (e, ctx) => {
-    ctx.store.put(giftCatalog, {
-      giftId: str(e.args, 'giftId'),
-      token: str(e.args, 'token'),
-      price: big(e.args, 'price'),
-      enabled: bool(e.args, 'enabled'),
-      uri: str(e.args, 'uri'),
-      updatedAt: e.timestamp,
-      blockNumber: e.blockNumber,
-    });
-  },
-
-  'GiftVault:HoldPeriodUpdated': async (e, ctx) => {
-    const hold = num(e.args, 'holdPeriod');
-    ctx.store.put(contractState, {
-      contract: VAULT,
-      key: 'holdPeriod',
-      value: String(hold),
-      blockNumber: e.blockNumber,
-    });
-    ctx.store.append(holdPeriods, {
-      blockNumber: e.blockNumber,
-      txIndex: e.txIndex,
-      logIndex: e.logIndex,
-      txId: e.txId,
-      timestamp: e.timestamp,
-      holdPeriod: hold,
-    });
-  },
-
-  'GiftVault:Deposited': async (e, ctx) => {
-    const user = str(e.args, 'user');
-    const token = str(e.args, 'token');
-    const amount = big(e.args, 'amount');
-    await addBalance(ctx, e, user, token, amount);
-    await transfer(e, ctx, 'DEPOSIT', token, account.wallet(user), account.vault(user), amount);
-  },
-
-  'GiftVault:Withdrawn': async (e, ctx) => {
-    const user = str(e.args, 'user');
-    const token = str(e.args, 'token');
-    const amount = big(e.args, 'amount');
-    await addBalance(ctx, e, user, token, -amount);
-    await transfer(e, ctx, 'WITHDRAW', token, account.vault(user), account.wallet(user), amount);
-  },
-
-  'GiftVault:GiftSent': async (e, ctx) => {
-    const a = e.args;
-    const sender = str(a, 'sender');
-    const broadcaster = str(a, 'broadcaster');
-    const token = str(a, 'token');
-    const total = big(a, 'total');
-    const toBroadcaster = big(a, 'broadcasterAmount');
-    const toPool = big(a, 'poolAmount');
-    const toPlatform = big(a, 'platformAmount');
-    const streamId = str(a, 'streamId');
-    const releaseAt = num(a, 'releaseAt');
-    if (typeof a.fromVault !== 'boolean')
-      throw new FatalError(`GiftSent without a boolean fromVault (${String(a.fromVault)})`);
-    const paidFrom = a.fromVault ? 'vault' : 'wallet';
+/**
+ * Books a gift: the payer's balance or session reserve, the broadcaster's escrow (checked against
+ * the chain's releaseAt), the pool, the treasury, the gift row, the stream's totals and the ledger.
+ * `relayed` is the intent and signer of a settleGifts receipt.
+ */
+async function bookGift(e: RawEvent, ctx: HandlerContext, g: GiftFields, relayed?: Relayed): Promise<void> {
+  {
+    const { sender, broadcaster, token, total, streamId, releaseAt } = g;
+    const toBroadcaster = g.broadcasterAmount;
+    const toPool = g.poolAmount;
+    const toPlatform = g.platformAmount;
+    const paidFrom = g.fromVault ? 'vault' : 'wallet';
     if (toBroadcaster + toPool + toPlatform !== total)
       throw new FatalError(`GiftSent shares do not add up to ${total}`);
 
-    const relayed = await takeRelayed(e, ctx);
     // A relayed gift signed by a session key is paid from that session's reserve, not the balance.
     const sessionKey = relayed && (await spendFromSession(e, ctx, relayed, sender, token, total));
-    if (relayed && !a.fromVault) throw new FatalError('a relayed GiftSent paid from the wallet');
+    if (relayed && !g.fromVault) throw new FatalError('a relayed gift paid from the wallet');
     if (paidFrom === 'vault' && !sessionKey) await addBalance(ctx, e, sender, token, -total);
 
     const earn = await earningsOf(ctx, broadcaster, token, e);
@@ -397,8 +345,8 @@ export const handlers: HandlerMap = {
       timestamp: e.timestamp,
       sender,
       broadcaster,
-      giftId: str(a, 'giftId'),
-      quantity: num(a, 'quantity'),
+      giftId: g.giftId,
+      quantity: g.quantity,
       token,
       total,
       broadcasterAmount: toBroadcaster,
@@ -482,6 +430,124 @@ export const handlers: HandlerMap = {
       { account: account.poolAccrued, side: 'DEBIT', amount: toPool },
       { account: account.treasury, side: 'DEBIT', amount: toPlatform },
     ]);
+  }
+}
+
+export const handlers: HandlerMap = {
+  ...accessControlHandlers(VAULT),
+  ...sessionHandlers,
+
+  'GiftVault:Paused': async (e, ctx) => {
+    ctx.store.put(contractState, { contract: VAULT, key: 'paused', value: 'true', blockNumber: e.blockNumber });
+  },
+
+  'GiftVault:Unpaused': async (e, ctx) => {
+    ctx.store.put(contractState, { contract: VAULT, key: 'paused', value: 'false', blockNumber: e.blockNumber });
+  },
+
+  'GiftVault:TokenAllowed': async (e, ctx) => {
+    ctx.store.put(tokensAllowed, {
+      token: str(e.args, 'token'),
+      allowed: bool(e.args, 'allowed'),
+      updatedAt: e.timestamp,
+      blockNumber: e.blockNumber,
+    });
+  },
+
+  'GiftVault:GiftUpdated': async (e, ctx) => {
+    ctx.store.put(giftCatalog, {
+      giftId: str(e.args, 'giftId'),
+      token: str(e.args, 'token'),
+      price: big(e.args, 'price'),
+      enabled: bool(e.args, 'enabled'),
+      uri: str(e.args, 'uri'),
+      updatedAt: e.timestamp,
+      blockNumber: e.blockNumber,
+    });
+  },
+
+  'GiftVault:HoldPeriodUpdated': async (e, ctx) => {
+    const hold = num(e.args, 'holdPeriod');
+    ctx.store.put(contractState, {
+      contract: VAULT,
+      key: 'holdPeriod',
+      value: String(hold),
+      blockNumber: e.blockNumber,
+    });
+    ctx.store.append(holdPeriods, {
+      blockNumber: e.blockNumber,
+      txIndex: e.txIndex,
+      logIndex: e.logIndex,
+      txId: e.txId,
+      timestamp: e.timestamp,
+      holdPeriod: hold,
+    });
+  },
+
+  'GiftVault:Deposited': async (e, ctx) => {
+    const user = str(e.args, 'user');
+    const token = str(e.args, 'token');
+    const amount = big(e.args, 'amount');
+    await addBalance(ctx, e, user, token, amount);
+    await transfer(e, ctx, 'DEPOSIT', token, account.wallet(user), account.vault(user), amount);
+  },
+
+  'GiftVault:Withdrawn': async (e, ctx) => {
+    const user = str(e.args, 'user');
+    const token = str(e.args, 'token');
+    const amount = big(e.args, 'amount');
+    await addBalance(ctx, e, user, token, -amount);
+    await transfer(e, ctx, 'WITHDRAW', token, account.vault(user), account.wallet(user), amount);
+  },
+
+  'GiftVault:GiftSent': async (e, ctx) => {
+    const a = e.args;
+    if (typeof a.fromVault !== 'boolean')
+      throw new FatalError(`GiftSent without a boolean fromVault (${String(a.fromVault)})`);
+    await bookGift(e, ctx, {
+      sender: str(a, 'sender'),
+      broadcaster: str(a, 'broadcaster'),
+      giftId: str(a, 'giftId'),
+      quantity: num(a, 'quantity'),
+      token: str(a, 'token'),
+      total: big(a, 'total'),
+      broadcasterAmount: big(a, 'broadcasterAmount'),
+      poolAmount: big(a, 'poolAmount'),
+      platformAmount: big(a, 'platformAmount'),
+      streamId: str(a, 'streamId'),
+      releaseAt: num(a, 'releaseAt'),
+      fromVault: a.fromVault,
+    });
+  },
+
+  // settleGifts' receipt of a relayed gift: GiftSent's fields packed, with the intent and its signer.
+  'GiftVault:GiftSettled': async (e, ctx) => {
+    const a = e.args;
+    const g = unpackGiftSettled({
+      senderGift: big(a, 'senderGift'),
+      broadcasterStream: big(a, 'broadcasterStream'),
+      signerTerms: big(a, 'signerTerms'),
+      total: big(a, 'total'),
+    });
+    await bookGift(
+      e,
+      ctx,
+      {
+        sender: g.sender,
+        broadcaster: g.broadcaster,
+        giftId: g.giftId.toString(),
+        quantity: Number(g.quantity),
+        token: str(a, 'token'),
+        total: g.total,
+        broadcasterAmount: g.broadcasterAmount,
+        poolAmount: g.poolAmount,
+        platformAmount: g.platformAmount,
+        streamId: g.streamId.toString(),
+        releaseAt: Number(g.releaseAt),
+        fromVault: true,
+      },
+      { intentHash: str(a, 'intentHash'), signer: g.signer },
+    );
   },
 
   'GiftVault:EarningsClaimed': async (e, ctx) => {

@@ -1,16 +1,16 @@
 /**
- * GiftVault's gift sessions and signed intents (IGiftSessions): sessions and their reserves, the
- * GiftRelayed marker of a settled intent, skipped intents and the session grace. The reserve is
+ * GiftVault's gift sessions and signed intents (IGiftSessions): sessions and their reserves,
+ * skipped intents and the session grace. The reserve is
  * mirrored as SessionLib keeps it: SessionOpened moves `cap` from the viewer's vault balance to the
  * session, each gift paid from the session adds to `spent`, SessionReleased moves `cap - spent`
  * back; every amount the chain reports is checked against the mirror.
  *
- * Relayed gifts: settleGifts emits GiftRelayed(intentHash, signer) right before the intent's
- * GiftSent, in the same transaction. The marker waits in contract_state (`relayed`) and the GiftSent
- * handler takes it with `takeRelayed`: the gift row gets `relayed`, the intent hash and the signer
- * (columns of `gifts`, not a table of their own: a relayed gift is one gift, and the gift lists and
- * subscriptions need its marker without a join). When the signer is the key of a session of the
- * sender, the gift was paid from that session's reserve (`spendFromSession`), not from the balance.
+ * Relayed gifts: settleGifts emits one GiftSettled per gift, GiftSent's fields packed with the
+ * intent hash and its signer; GiftVault.ts books it as a GiftSent, and the gift row gets `relayed`,
+ * the intent hash and the signer (columns of `gifts`, not a table of their own: a relayed gift is
+ * one gift, and the gift lists and subscriptions need its marker without a join). When the signer
+ * is the key of a session of the sender, the gift was paid from that session's reserve
+ * (`spendFromSession`), not from the balance.
  */
 import { contractState, giftSessions, skippedIntents } from '../db/schema.js';
 import { FatalError } from '../../lib/errors.js';
@@ -22,41 +22,20 @@ import { account, transfer } from './ledger.js';
 import { addBalance } from './vaultBalances.js';
 
 const VAULT = 'GiftVault';
-const RELAYED = 'relayed';
 
 /** Seconds of the block, as the contracts see `block.timestamp`. */
 const nowSec = (e: RawEvent): number => Math.floor(e.timestamp / 1000);
 
-/** The GiftRelayed marker a GiftSent takes. */
+/** The intent and signer of a relayed gift (GiftSettled). */
 export interface Relayed {
   intentHash: string;
   signer: string;
-}
-
-interface Marker extends Relayed {
-  txId: string;
-  logIndex: number;
 }
 
 async function sessionOf(ctx: HandlerContext, key: string): Promise<Row<typeof giftSessions>> {
   const s = await ctx.store.get(giftSessions, key);
   if (!s) throw new FatalError(`no session has key ${key}`);
   return s;
-}
-
-/**
- * The GiftRelayed right before GiftSent `e` in its transaction, removed (undefined for a gift of
- * sendGift or sendGiftDirect). A marker of another place means the events are not what
- * settleGifts emits: fatal.
- */
-export async function takeRelayed(e: RawEvent, ctx: HandlerContext): Promise<Relayed | undefined> {
-  const row = await ctx.store.get(contractState, VAULT, RELAYED);
-  if (!row) return undefined;
-  const m = JSON.parse(row.value) as Marker;
-  if (m.txId !== e.txId || m.logIndex !== e.logIndex - 1)
-    throw new FatalError(`GiftRelayed at ${m.txId}:${m.logIndex} is not followed by its GiftSent`);
-  ctx.store.remove(contractState, VAULT, RELAYED);
-  return { intentHash: m.intentHash, signer: m.signer };
 }
 
 /**
@@ -177,23 +156,6 @@ export const sessionHandlers: HandlerMap = {
     ctx.store.put(giftSessions, s);
     await addBalance(ctx, e, viewer, token, amount);
     await transfer(e, ctx, 'SESSION_RELEASE', token, account.reserve(viewer), account.vault(viewer), amount);
-  },
-
-  'GiftVault:GiftRelayed': async (e, ctx) => {
-    const left = await ctx.store.get(contractState, VAULT, RELAYED);
-    if (left) throw new FatalError(`GiftRelayed while another waits for its GiftSent: ${left.value}`);
-    const marker: Marker = {
-      txId: e.txId,
-      logIndex: e.logIndex,
-      intentHash: str(e.args, 'intentHash'),
-      signer: str(e.args, 'signer'),
-    };
-    ctx.store.put(contractState, {
-      contract: VAULT,
-      key: RELAYED,
-      value: JSON.stringify(marker),
-      blockNumber: e.blockNumber,
-    });
   },
 
   'GiftVault:IntentSkipped': async (e, ctx) => {

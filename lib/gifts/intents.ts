@@ -33,7 +33,16 @@ export interface GiftIntent {
   nonce: bigint;
   /** Unix seconds: the last second it may settle. */
   deadline: bigint;
+  /**
+   * `0x` + the 32-byte digest of the signer's previous intent (`NO_PREV` for none). In a batch an
+   * intent's signature may be left out when the next intent names it here and is signed by the
+   * same key: a run of one session's taps then costs the vault one signature recovery.
+   */
+  prev: string;
 }
+
+/** `prev` of an intent that follows none. */
+export const NO_PREV = `0x${'00'.repeat(32)}`;
 
 /** A viewer's request to open a session (IGiftSessions.OpenSession). */
 export interface OpenSession {
@@ -58,7 +67,7 @@ interface Messages {
   CloseSession: CloseSession;
 }
 export type PrimaryType = keyof Messages;
-type Field<M> = { name: keyof M & string; type: 'address' | 'uint256' };
+type Field<M> = { name: keyof M & string; type: 'address' | 'uint256' | 'bytes32' };
 
 /** The field lists, in the order of the Solidity structs (TronWeb's `types` argument takes them as they are). */
 export const TYPES: { [K in PrimaryType]: readonly Field<Messages[K]>[] } = {
@@ -72,6 +81,7 @@ export const TYPES: { [K in PrimaryType]: readonly Field<Messages[K]>[] } = {
     { name: 'maxTotal', type: 'uint256' },
     { name: 'nonce', type: 'uint256' },
     { name: 'deadline', type: 'uint256' },
+    { name: 'prev', type: 'bytes32' },
   ],
   OpenSession: [
     { name: 'viewer', type: 'address' },
@@ -121,6 +131,12 @@ function word(n: bigint): Uint8Array {
   return hexToBytes(n.toString(16).padStart(64, '0'));
 }
 
+/** A `0x` + 64-hex bytes32 as its word; throws on anything else. */
+function bytes32Word(v: string): Uint8Array {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(v)) throw new TypeError(`not a bytes32: ${v}`);
+  return hexToBytes(v.slice(2));
+}
+
 /** An address (base58 or hex) as its 20 bytes left-padded to a word, as TIP-712 encodes it. */
 function addressWord(address: string): Uint8Array {
   const hex = toHex41(address);
@@ -151,7 +167,8 @@ export function structHash<K extends PrimaryType>(type: K, message: Messages[K])
   const fields = TYPES[type] as readonly Field<Messages[K]>[];
   const words = fields.map((f) => {
     const v = message[f.name];
-    return f.type === 'address' ? addressWord(v as string) : word(v as bigint);
+    if (f.type === 'address') return addressWord(v as string);
+    return f.type === 'bytes32' ? bytes32Word(v as string) : word(v as bigint);
   });
   return keccak(concatBytes(TYPE_HASHES[type], ...words));
 }
@@ -166,7 +183,7 @@ export function digestOf(separator: Uint8Array, hash: Uint8Array): Uint8Array {
   return keccak(concatBytes(Uint8Array.of(0x19, 0x01), separator, hash));
 }
 
-/** A gift intent's digest: the `intentHash` of GiftRelayed and IntentSkipped. */
+/** A gift intent's digest: the `intentHash` of GiftSettled and IntentSkipped. */
 export const giftIntentDigest = (domain: GiftVaultDomain, intent: GiftIntent): Uint8Array =>
   typedDigest(domain, 'GiftIntent', intent);
 
@@ -282,7 +299,7 @@ export function evmAddress(address: string): string {
 /** The fields of a message in struct order, addresses as `0x` + 20-byte hex: the tuple an ABI coder takes. */
 export function messageTuple<K extends PrimaryType>(type: K, message: Messages[K]): (string | bigint)[] {
   return (TYPES[type] as readonly Field<Messages[K]>[]).map((f) =>
-    f.type === 'address' ? evmAddress(message[f.name] as string) : (message[f.name] as bigint),
+    f.type === 'address' ? evmAddress(message[f.name] as string) : (message[f.name] as bigint | string),
   );
 }
 
@@ -307,5 +324,114 @@ export const SKIP_REASONS = [
   'GiftTooSmall',
   'OverCap',
   'InsufficientBalance',
+  'OutOfRange',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
+
+/** GiftSettled's words, as an ABI decoder gives them (IGiftSessions.GiftSettled). */
+export interface GiftSettledWords {
+  senderGift: bigint;
+  broadcasterStream: bigint;
+  signerTerms: bigint;
+  total: bigint;
+}
+
+/** What GiftSettled's words carry, addresses base58, with the shares its split gives. */
+export interface GiftSettledFields {
+  sender: string;
+  giftId: bigint;
+  quantity: bigint;
+  broadcaster: string;
+  streamId: bigint;
+  /** The session key or the sender's wallet that signed the intent. */
+  signer: string;
+  releaseAt: bigint;
+  broadcasterBps: number;
+  poolBps: number;
+  total: bigint;
+  broadcasterAmount: bigint;
+  poolAmount: bigint;
+  platformAmount: bigint;
+}
+
+const mask = (bits: bigint): bigint => (1n << bits) - 1n;
+const highAddress = (w: bigint): string => toBase58(`41${(w >> 96n).toString(16).padStart(40, '0')}`);
+const BPS = 10_000n;
+
+/**
+ * Unpacks GiftSettled's words by the bit layout IGiftSessions documents; the shares are the
+ * split's, rounded down as the vault rounds them (broadcaster and pool, the platform the rest).
+ */
+export function unpackGiftSettled(w: GiftSettledWords): GiftSettledFields {
+  const broadcasterBps = Number((w.signerTerms >> 16n) & mask(16n));
+  const poolBps = Number(w.signerTerms & mask(16n));
+  const broadcasterAmount = (w.total * BigInt(broadcasterBps)) / BPS;
+  const poolAmount = (w.total * BigInt(poolBps)) / BPS;
+  return {
+    sender: highAddress(w.senderGift),
+    giftId: (w.senderGift >> 32n) & mask(64n),
+    quantity: w.senderGift & mask(32n),
+    broadcaster: highAddress(w.broadcasterStream),
+    streamId: w.broadcasterStream & mask(96n),
+    signer: highAddress(w.signerTerms),
+    releaseAt: (w.signerTerms >> 32n) & mask(64n),
+    broadcasterBps,
+    poolBps,
+    total: w.total,
+    broadcasterAmount,
+    poolAmount,
+    platformAmount: w.total - broadcasterAmount - poolAmount,
+  };
+}
+
+/** A signed intent on its way into a batch. */
+export interface SignedIntent {
+  intent: GiftIntent;
+  /** `0x` + 65 bytes. */
+  signature: string;
+  /** `0x` + its digest (`giftIntentDigest`). */
+  digest: string;
+}
+
+/**
+ * The order and signatures of a settleGifts batch: each signer's intents together, in nonce order
+ * (sessions need theirs in order anyway), and a signature left empty (`0x`) wherever the next
+ * intent of the batch names this one's digest as `prev` and comes from the same signer, so the
+ * vault recovers one signature per run. `signerOf` tells whose each item is (the relayer knows it
+ * from its checks); an intent whose successor does not chain to it keeps its signature.
+ */
+export function chainBatch<T extends SignedIntent>(
+  items: readonly T[],
+  signerOf: (item: T) => string,
+): { items: T[]; signatures: string[] } {
+  const order = new Map<string, number>();
+  for (const it of items) if (!order.has(signerOf(it))) order.set(signerOf(it), order.size);
+  const sorted = [...items].sort((a, b) => {
+    const sa = order.get(signerOf(a))!;
+    const sb = order.get(signerOf(b))!;
+    if (sa !== sb) return sa - sb;
+    return a.intent.nonce < b.intent.nonce ? -1 : a.intent.nonce > b.intent.nonce ? 1 : 0;
+  });
+  const signatures = sorted.map((it, i) => {
+    const next = sorted[i + 1];
+    const chained =
+      next !== undefined &&
+      signerOf(next) === signerOf(it) &&
+      next.intent.prev.toLowerCase() === it.digest.toLowerCase();
+    return chained ? '0x' : it.signature;
+  });
+  return { items: sorted, signatures };
+}
+
+/** GiftSettled's words from its fields (the inverse of unpackGiftSettled; for tests and tools). */
+export function packGiftSettled(
+  f: Omit<GiftSettledFields, 'broadcasterAmount' | 'poolAmount' | 'platformAmount'>,
+): GiftSettledWords {
+  const word = (address: string, low: bigint): bigint => (BigInt(`0x${toHex41(address)!.slice(2)}`) << 96n) | low;
+  return {
+    senderGift: word(f.sender, (f.giftId << 32n) | f.quantity),
+    broadcasterStream: word(f.broadcaster, f.streamId),
+    signerTerms: word(f.signer, (f.releaseAt << 32n) | (BigInt(f.broadcasterBps) << 16n) | BigInt(f.poolBps)),
+    total: f.total,
+  };
+}

@@ -22,6 +22,12 @@ export const signature = z
   .regex(/^0x[0-9a-fA-F]{130}$/, 'must be 0x followed by 65 bytes of hex')
   .transform((s) => s.toLowerCase());
 
+/** A bytes32 as `0x` + 64 hex digits, lower-cased. */
+const bytes32 = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, 'must be 0x followed by 32 bytes of hex')
+  .transform((s) => s.toLowerCase());
+
 export const giftIntent: z.ZodType<GiftIntent, z.ZodTypeDef, Record<keyof GiftIntent, string>> = z
   .object({
     sender: address,
@@ -33,6 +39,7 @@ export const giftIntent: z.ZodType<GiftIntent, z.ZodTypeDef, Record<keyof GiftIn
     maxTotal: uint,
     nonce: uint,
     deadline: uint,
+    prev: bytes32,
   })
   .strict();
 

@@ -251,7 +251,7 @@ export const liveRelayIntents = sqliteTable(
   {
     /** Acceptance order, which is also each session's nonce order: batches take intents by id. */
     id: integer('id').primaryKey({ autoIncrement: true }),
-    /** The intent's TIP-712 digest (0x + hex), GiftRelayed's and IntentSkipped's `intentHash`. */
+    /** The intent's TIP-712 digest (0x + hex), GiftSettled's and IntentSkipped's `intentHash`. */
     intentHash: text('intent_hash').notNull().unique(),
     sender: text('sender').notNull(),
     /** The session key that signed it, or the sender's wallet. */

@@ -17,13 +17,14 @@ import {
   type OpenSession,
 } from '../../lib/gifts/intents.js';
 
-const SETTLE = 'settleGifts((address,address,uint256,uint256,uint256,address,uint256,uint256,uint256)[],bytes[])';
+const INTENT_TUPLE = '(address,address,uint256,uint256,uint256,address,uint256,uint256,uint256,bytes32)';
+const SETTLE = `settleGifts(${INTENT_TUPLE}[],bytes[])`;
 const OPEN = 'openSession((address,address,address,uint256,uint256,uint256),bytes)';
 const CLOSE = 'closeSession((address,address,uint256),bytes)';
 
 const topic = (signature: string): string => bytesToHex(keccak_256(utf8ToBytes(signature)));
-/** topic0 of GiftRelayed and IntentSkipped (IGiftSessions). */
-export const GIFT_RELAYED = topic('GiftRelayed(bytes32,address)');
+/** topic0 of GiftSettled and IntentSkipped (IGiftSessions). */
+export const GIFT_SETTLED = topic('GiftSettled(bytes32,uint256,uint256,uint256,address,uint256)');
 export const INTENT_SKIPPED = topic('IntentSkipped(bytes32,address,uint256,uint8)');
 
 /** GiftVault's custom errors a relayed session request can meet, by selector. */
@@ -57,12 +58,11 @@ export interface ChainSession {
   releasableAt: bigint;
 }
 
-/** A catalog entry (undefined from giftInfo: no such gift). */
+/** A catalog entry (undefined from giftInfo: no such gift); names come from the indexer (GiftUpdated). */
 export interface ChainGift {
   token: string;
   price: bigint;
   enabled: boolean;
-  uri: string;
 }
 
 /** A receipt's logs and outcome, as the node reports it. */
@@ -83,7 +83,8 @@ export interface RelayerChain {
   /** The node's clock: the head block's time, in Unix seconds. */
   headTime(): Promise<bigint>;
   /** Builds and signs a settleGifts transaction (not broadcast). */
-  buildSettle(batch: { intent: GiftIntent; signature: string }[]): Promise<{ txId: string; tx: string }>;
+  /** `signatures[i]` is `0x` where the next intent chains to intent i (see chainBatch). */
+  buildSettle(intents: GiftIntent[], signatures: string[]): Promise<{ txId: string; tx: string }>;
   /** Broadcasts a signed transaction (JSON); true when the node took it (or already has it). */
   broadcast(tx: string): Promise<{ ok: boolean; code?: string; message?: string }>;
   /** The receipt in the full node's view (undefined: not in a block). */
@@ -235,19 +236,12 @@ export function createRelayerChain(p: RelayerChainParams): RelayerChain {
       };
     },
     async giftInfo(giftId) {
-      const r = await view(
-        p.vault,
-        'giftInfo(uint256)',
-        ['uint256'],
-        [giftId],
-        ['address', 'uint256', 'bool', 'string'],
-      );
+      const r = await view(p.vault, 'giftInfo(uint256)', ['uint256'], [giftId], ['address', 'uint256', 'bool']);
       if (!r.values) return undefined;
       return {
         token: evmToBase58(r.values[0] as string),
         price: r.values[1] as bigint,
         enabled: r.values[2] as boolean,
-        uri: r.values[3] as string,
       };
     },
     async isBroadcaster(account) {
@@ -282,12 +276,8 @@ export function createRelayerChain(p: RelayerChainParams): RelayerChain {
       const b = await post(`${nodeUrl}/wallet/getnowblock`, {});
       return BigInt(Math.floor(Number(b.block_header?.raw_data?.timestamp ?? Date.now()) / 1000));
     },
-    buildSettle: (batch) =>
-      sendTx(
-        SETTLE,
-        ['(address,address,uint256,uint256,uint256,address,uint256,uint256,uint256)[]', 'bytes[]'],
-        [batch.map((b) => intentTuple(b.intent)), batch.map((b) => b.signature)],
-      ),
+    buildSettle: (intents, signatures) =>
+      sendTx(SETTLE, [`${INTENT_TUPLE}[]`, 'bytes[]'], [intents.map(intentTuple), signatures]),
     broadcast,
     outcome,
     async solidified(txId) {

@@ -62,6 +62,7 @@ export async function createRelayer(p: {
   chainId: () => Promise<string>;
   log: Logger;
   now: () => number;
+  giftName: (giftId: string) => Promise<string>;
 }): Promise<RelayerService> {
   const c = p.config;
   const chainParams = {
@@ -83,6 +84,7 @@ export async function createRelayer(p: {
     directory: p.directory,
     log: p.log,
     now: p.now,
+    giftName: p.giftName,
     ...(c.options ? { options: c.options } : {}),
   });
   await relayer.start();

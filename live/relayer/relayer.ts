@@ -12,11 +12,13 @@
  */
 import { describeError } from '../../lib/errors.js';
 import {
+  chainBatch,
   digestOf,
   domainSeparator,
   type GiftIntent,
   giftVaultDomain,
   hex0x,
+  NO_PREV,
   recoverSigner,
   SKIP_REASONS,
   structHash,
@@ -33,12 +35,11 @@ import {
 } from '../../lib/protocol/gifts.js';
 import type { Logger } from '../../lib/log.js';
 import type { GiftReceipt } from '../../lib/protocol/payloads.js';
-import { giftName } from '../chat/gifts.js';
 import type { Rooms } from '../chat/rooms.js';
 import type { Directory } from '../internal/directory.js';
 import { LiveError } from '../internal/errors.js';
 import type { Streams } from '../streams/service.js';
-import { GIFT_RELAYED, INTENT_SKIPPED, type RelayerChain, SessionTxError, type TxOutcome } from './chain.js';
+import { GIFT_SETTLED, INTENT_SKIPPED, type RelayerChain, SessionTxError, type TxOutcome } from './chain.js';
 import type { BatchRow, IntentRow, RelayerStore } from './store.js';
 
 /** GiftVault.MAX_BATCH and MAX_QUANTITY. */
@@ -84,6 +85,8 @@ export interface RelayerParams {
   log: Logger;
   /** The clock, ms. */
   now: () => number;
+  /** A catalog gift's display name (the indexer's, from GiftUpdated). */
+  giftName: (giftId: string) => Promise<string>;
   options?: Partial<RelayerOptions>;
 }
 
@@ -437,7 +440,7 @@ export class Relayer {
     const k = giftId.toString();
     return this.#cached(this.#gifts, k, 2000, async () => {
       const g = await this.p.chain.giftInfo(giftId);
-      return g && { token: g.token, price: g.price, enabled: g.enabled, name: giftName(g.uri, k) };
+      return g && { token: g.token, price: g.price, enabled: g.enabled, name: await this.p.giftName(k) };
     });
   }
 
@@ -499,8 +502,21 @@ export class Relayer {
   }
 
   async #send(rows: IntentRow[]): Promise<void> {
-    const batch = rows.map((r) => ({ intent: parseStored(r.intent), signature: r.signature }));
-    const { txId, tx } = await this.p.chain.buildSettle(batch);
+    // Each signer's intents together in nonce order, and a signature only where a run of chained
+    // intents ends: the vault recovers one per run.
+    const { items, signatures } = chainBatch(
+      rows.map((r) => ({
+        intent: parseStored(r.intent),
+        signature: r.signature,
+        digest: r.intent_hash,
+        signer: r.signer,
+      })),
+      (x) => x.signer,
+    );
+    const { txId, tx } = await this.p.chain.buildSettle(
+      items.map((x) => x.intent),
+      signatures,
+    );
     // Written before the broadcast: a crash right after it still knows which transaction carries them.
     const id = this.p.store.insertBatch(
       txId,
@@ -695,6 +711,7 @@ function parseStored(json: string): GiftIntent {
     maxTotal: BigInt(w.maxTotal),
     nonce: BigInt(w.nonce),
     deadline: BigInt(w.deadline),
+    prev: w.prev ?? NO_PREV,
   };
 }
 
@@ -705,7 +722,7 @@ export function outcomesOf(o: TxOutcome): { relayed: Set<string>; skipped: Map<s
   for (const l of o.logs) {
     const [t0, t1] = l.topics;
     if (!t1) continue;
-    if (t0 === GIFT_RELAYED) relayed.add(`0x${t1}`);
+    if (t0 === GIFT_SETTLED) relayed.add(`0x${t1}`);
     else if (t0 === INTENT_SKIPPED) {
       const reason = Number.parseInt(l.data.slice(64, 128), 16);
       skipped.set(`0x${t1}`, SKIP_REASONS[reason] ?? `Reason${reason}`);

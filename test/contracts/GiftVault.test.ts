@@ -121,6 +121,9 @@ describe('GiftVault', function () {
   const v = (from: Name, signature: string, args: unknown[] = [], callValue?: bigint): Promise<TxResult> =>
     tx(from, vault, signature, args, callValue);
 
+  /** earningsOf's claimable (0), pending (1) or next release (2). */
+  const earning = async (i: 0 | 1 | 2, args: unknown[]): Promise<bigint> =>
+    ((await view('earningsOf(address,address)', args, ['uint256', 'uint256', 'uint64'])) as bigint[])[i]!;
   const view = (signature: string, args: unknown[] = [], outputs: string[] = ['uint256']): Promise<any> =>
     call(dn, vault, signature, args, outputs);
 
@@ -130,7 +133,7 @@ describe('GiftVault', function () {
    */
   async function shown(giftId: bigint, quantity: bigint): Promise<[string, bigint]> {
     try {
-      const [token, price] = (await view('giftInfo(uint256)', [giftId], ['address', 'uint256', 'bool', 'string'])) as [
+      const [token, price] = (await view('giftInfo(uint256)', [giftId], ['address', 'uint256', 'bool'])) as [
         string,
         bigint,
       ];
@@ -194,8 +197,8 @@ describe('GiftVault', function () {
       for (const u of users) {
         reads.push([`${u}.vault.${t}`, view('balanceOf(address,address)', [addr[u], a])]);
         reads.push([`${u}.wallet.${t}`, realBalance(addr[u], t)]);
-        reads.push([`${u}.pending.${t}`, view('pendingEarnings(address,address)', [addr[u], a])]);
-        reads.push([`${u}.claimable.${t}`, view('claimableEarnings(address,address)', [addr[u], a])]);
+        reads.push([`${u}.pending.${t}`, earning(1, [addr[u], a])]);
+        reads.push([`${u}.claimable.${t}`, earning(0, [addr[u], a])]);
       }
     }
     const values = await Promise.all(reads.map(([, p]) => p));
@@ -604,11 +607,10 @@ describe('GiftVault', function () {
         enabled: true,
         uri: 'ipfs://gift/500',
       });
-      assert.deepEqual(await view('giftInfo(uint256)', [500n], ['address', 'uint256', 'bool', 'string']), [
+      assert.deepEqual(await view('giftInfo(uint256)', [500n], ['address', 'uint256', 'bool']), [
         tok.USDT,
         3_000_000n,
         true,
-        'ipfs://gift/500',
       ]);
     });
 
@@ -627,35 +629,30 @@ describe('GiftVault', function () {
         enabled: false,
         uri: 'rose-v2',
       });
-      assert.deepEqual(await view('giftInfo(uint256)', [GIFT.TRX], ['address', 'uint256', 'bool', 'string']), [
+      assert.deepEqual(await view('giftInfo(uint256)', [GIFT.TRX], ['address', 'uint256', 'bool']), [
         tok.BTT,
         9n * E18,
         false,
-        'rose-v2',
       ]);
     });
 
     it('returns the fixture gifts from giftInfo', async function () {
-      assert.deepEqual(await view('giftInfo(uint256)', [GIFT.TRX], ['address', 'uint256', 'bool', 'string']), [
+      assert.deepEqual(await view('giftInfo(uint256)', [GIFT.TRX], ['address', 'uint256', 'bool']), [
         TRX_ADDRESS,
         PRICE.TRX,
         true,
-        'rose',
       ]);
-      assert.deepEqual(await view('giftInfo(uint256)', [GIFT.DISABLED], ['address', 'uint256', 'bool', 'string']), [
+      assert.deepEqual(await view('giftInfo(uint256)', [GIFT.DISABLED], ['address', 'uint256', 'bool']), [
         TRX_ADDRESS,
         PRICE.TRX,
         false,
-        'retired',
       ]);
     });
 
     it('reverts with UnknownGift from giftInfo when the id was never set', async function () {
-      await expectRevert(
-        view('giftInfo(uint256)', [GIFT.UNKNOWN], ['address', 'uint256', 'bool', 'string']),
-        'UnknownGift',
-        [GIFT.UNKNOWN],
-      );
+      await expectRevert(view('giftInfo(uint256)', [GIFT.UNKNOWN], ['address', 'uint256', 'bool']), 'UnknownGift', [
+        GIFT.UNKNOWN,
+      ]);
     });
 
     it('reverts with AccessControlUnauthorizedAccount when the caller lacks the catalog role', async function () {
@@ -664,9 +661,7 @@ describe('GiftVault', function () {
         'AccessControlUnauthorizedAccount',
         [addr.mallory, ROLE.CATALOG],
       );
-      await expectRevert(view('giftInfo(uint256)', [500n], ['address', 'uint256', 'bool', 'string']), 'UnknownGift', [
-        500n,
-      ]);
+      await expectRevert(view('giftInfo(uint256)', [500n], ['address', 'uint256', 'bool']), 'UnknownGift', [500n]);
     });
 
     it('reverts with InvalidPrice when the price is zero', async function () {
@@ -716,10 +711,7 @@ describe('GiftVault', function () {
         'pool.TRX': 300_000n,
         'treasury.TRX': 1_800_000n,
       });
-      assert.equal(
-        await view('nextReleaseOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint64']),
-        BigInt(g.releaseAt),
-      );
+      assert.equal(await earning(2, [addr.alice, TRX_ADDRESS]), BigInt(g.releaseAt));
     });
 
     it('splits a total of 7 sun 2/0/5, the platform taking the remainder', async function () {
@@ -1008,13 +1000,10 @@ describe('GiftVault', function () {
         streamId: 0n,
         split: DEFAULT_SPLIT,
       });
-      assert.equal(await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 3_000_000n);
-      assert.equal(await view('claimableEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 0n);
-      assert.equal(
-        await view('nextReleaseOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint64']),
-        BigInt(g.releaseAt),
-      );
-      assert.equal(await view('nextReleaseOf(address,address)', [addr.frank, TRX_ADDRESS], ['uint64']), 0n);
+      assert.equal(await earning(1, [addr.alice, TRX_ADDRESS]), 3_000_000n);
+      assert.equal(await earning(0, [addr.alice, TRX_ADDRESS]), 0n);
+      assert.equal(await earning(2, [addr.alice, TRX_ADDRESS]), BigInt(g.releaseAt));
+      assert.equal(await earning(2, [addr.frank, TRX_ADDRESS]), 0n);
 
       const before = await ledger(['alice'], ['TRX']);
       const e1 = await reverts(v('alice', 'claim(address)', [TRX_ADDRESS]), 'NothingToClaim', [
@@ -1022,7 +1011,7 @@ describe('GiftVault', function () {
         TRX_ADDRESS,
       ]);
       await advanceTo(g.releaseAt - 30);
-      assert.equal(await view('claimableEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 0n);
+      assert.equal(await earning(0, [addr.alice, TRX_ADDRESS]), 0n);
       const e2 = await reverts(v('alice', 'claim(address)', [TRX_ADDRESS]), 'NothingToClaim', [
         addr.alice,
         TRX_ADDRESS,
@@ -1035,9 +1024,9 @@ describe('GiftVault', function () {
       const r = await gift('bob', [addr.alice, GIFT.TRX, 10n, 0n]);
       const releaseAt = Number(eventOf(r, 'GiftSent').releaseAt);
       await advanceTo(releaseAt);
-      assert.equal(await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 0n);
-      assert.equal(await view('claimableEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 3_000_000n);
-      assert.equal(await view('nextReleaseOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint64']), 0n);
+      assert.equal(await earning(1, [addr.alice, TRX_ADDRESS]), 0n);
+      assert.equal(await earning(0, [addr.alice, TRX_ADDRESS]), 3_000_000n);
+      assert.equal(await earning(2, [addr.alice, TRX_ADDRESS]), 0n);
 
       let before = await ledger(['alice'], ['TRX']);
       const c = await v('alice', 'claim(address)', [TRX_ADDRESS]);
@@ -1112,7 +1101,7 @@ describe('GiftVault', function () {
         hold: 0,
       });
       assert.equal(g.releaseAt, timeOf(r));
-      assert.equal(await view('nextReleaseOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint64']), 0n);
+      assert.equal(await earning(2, [addr.alice, TRX_ADDRESS]), 0n);
       const c = await v('alice', 'claim(address)', [TRX_ADDRESS]);
       assert.deepEqual(eventOf(c, 'EarningsClaimed'), {
         broadcaster: addr.alice,
@@ -1134,8 +1123,8 @@ describe('GiftVault', function () {
       const release1 = Number(eventOf(r1, 'GiftSent').releaseAt);
       await v('admin', 'setHoldPeriod(uint256)', [0n]);
       await gift('bob', [addr.alice, GIFT.TRX, 2n, 0n]);
-      assert.equal(await view('claimableEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 600_000n);
-      assert.equal(await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 300_000n);
+      assert.equal(await earning(0, [addr.alice, TRX_ADDRESS]), 600_000n);
+      assert.equal(await earning(1, [addr.alice, TRX_ADDRESS]), 300_000n);
       const c = await v('alice', 'claim(address)', [TRX_ADDRESS]);
       assert.deepEqual(eventOf(c, 'EarningsClaimed'), {
         broadcaster: addr.alice,
@@ -1206,21 +1195,9 @@ describe('GiftVault', function () {
       const checkViews = async (t: number): Promise<void> => {
         const pending = credits.filter((c) => c.releaseAt > t);
         const next = pending.length ? Math.min(...pending.map((c) => c.releaseAt)) : 0;
-        assert.equal(
-          await view('claimableEarnings(address,address)', [addr.alice, TRX_ADDRESS]),
-          releasedBy(t) - claimed,
-          `claimable at ${t}`,
-        );
-        assert.equal(
-          await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]),
-          total() - releasedBy(t),
-          `pending at ${t}`,
-        );
-        assert.equal(
-          await view('nextReleaseOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint64']),
-          BigInt(next),
-          `next release at ${t}`,
-        );
+        assert.equal(await earning(0, [addr.alice, TRX_ADDRESS]), releasedBy(t) - claimed, `claimable at ${t}`);
+        assert.equal(await earning(1, [addr.alice, TRX_ADDRESS]), total() - releasedBy(t), `pending at ${t}`);
+        assert.equal(await earning(2, [addr.alice, TRX_ADDRESS]), BigInt(next), `next release at ${t}`);
         assert.deepEqual(
           await view('earningsOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint256', 'uint256', 'uint64']),
           [releasedBy(t) - claimed, total() - releasedBy(t), BigInt(next)],
@@ -1298,8 +1275,8 @@ describe('GiftVault', function () {
       }
       assert.equal(claimed, total());
       assert.equal(await view('balanceOf(address,address)', [addr.alice, TRX_ADDRESS]), aliceBefore + total());
-      assert.equal(await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 0n);
-      assert.equal(await view('claimableEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 0n);
+      assert.equal(await earning(1, [addr.alice, TRX_ADDRESS]), 0n);
+      assert.equal(await earning(0, [addr.alice, TRX_ADDRESS]), 0n);
     });
 
     it('pays a gift at its announced releaseAt after the hold period is raised (the old ring merged it later)', async function () {
@@ -1323,10 +1300,7 @@ describe('GiftVault', function () {
         releaseOf(timeOf(r2), MAX_HOLD),
         'the second gift is held its own 7 days, rounded to 6 hours',
       );
-      assert.equal(
-        await view('nextReleaseOf(address,address)', [addr.alice, TRX_ADDRESS], ['uint64']),
-        BigInt(release1),
-      );
+      assert.equal(await earning(2, [addr.alice, TRX_ADDRESS]), BigInt(release1));
 
       await advanceTo(release1 - 30);
       await reverts(v('alice', 'claim(address)', [TRX_ADDRESS]), 'NothingToClaim', [addr.alice, TRX_ADDRESS]);
@@ -1343,7 +1317,7 @@ describe('GiftVault', function () {
         'alice.claimable.TRX': -300_000n,
         'alice.wallet.TRX': -feeOf(c1),
       });
-      assert.equal(await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 600_000n);
+      assert.equal(await earning(1, [addr.alice, TRX_ADDRESS]), 600_000n);
       await advanceTo(release2);
       const c2 = await v('alice', 'claim(address)', [TRX_ADDRESS]);
       assert.deepEqual(eventOf(c2, 'EarningsClaimed'), {
@@ -1824,7 +1798,7 @@ describe('GiftVault', function () {
         BigInt(until),
       ]);
       await expectLedger(before, { 'alice.wallet.TRX': -feeOf(e) });
-      assert.equal(await view('claimableEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 3_000_000n);
+      assert.equal(await earning(0, [addr.alice, TRX_ADDRESS]), 3_000_000n);
     });
 
     it('leaves deposits, withdrawals and incoming gifts working', async function () {
@@ -1834,7 +1808,7 @@ describe('GiftVault', function () {
       assert.deepEqual(eventOf(w, 'Withdrawn'), { user: addr.alice, token: TRX_ADDRESS, amount: 1_000_000n });
       const g = await giftDirect('bob', [addr.alice, GIFT.TRX, 1n, 0n], 1_000_000n);
       assert.equal(eventOf(g, 'GiftSent').broadcasterAmount, 300_000n);
-      assert.equal(await view('pendingEarnings(address,address)', [addr.alice, TRX_ADDRESS]), 300_000n);
+      assert.equal(await earning(1, [addr.alice, TRX_ADDRESS]), 300_000n);
     });
 
     it('unfreezes by itself when the duration ends', async function () {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { TronWeb, utils as tronUtils } from 'tronweb';
 import { CONTRACT_NAMES, MOCK_TOKEN_NAMES } from '../../lib/contractNames.js';
+import { unpackGiftSettled } from '../../lib/gifts/intents.js';
 import { artifact, tronWebFor, type Devnet } from './devnet.js';
 
 /** Contract addresses are base58 everywhere in tests. */
@@ -331,4 +332,32 @@ export function eventOf(r: TxResult, name: string): Record<string, unknown> {
 export async function trxBalance(devnet: Devnet, address: string): Promise<bigint> {
   const tw = tronWebFor(devnet, 0);
   return BigInt(await tw.trx.getBalance(address));
+}
+
+/**
+ * A GiftSettled event's args as the GiftSent of sendGift would report the same gift (the tests
+ * check both receipts alike), plus the intent hash, the signer and the split's basis points.
+ */
+export function settledReceipt(args: Record<string, unknown>) {
+  const g = unpackGiftSettled(args as never);
+  return {
+    intentHash: args.intentHash as string,
+    signer: g.signer,
+    broadcasterBps: g.broadcasterBps,
+    poolBps: g.poolBps,
+    sent: {
+      sender: g.sender,
+      broadcaster: g.broadcaster,
+      giftId: g.giftId,
+      quantity: g.quantity,
+      token: args.token as string,
+      total: g.total,
+      broadcasterAmount: g.broadcasterAmount,
+      poolAmount: g.poolAmount,
+      platformAmount: g.platformAmount,
+      streamId: g.streamId,
+      releaseAt: g.releaseAt,
+      fromVault: true,
+    },
+  };
 }

@@ -104,7 +104,7 @@ describe('indexer: events to rows', function () {
         'GiftVault:SessionOpened',
         'GiftVault:SessionClosed',
         'GiftVault:SessionReleased',
-        'GiftVault:GiftRelayed',
+        'GiftVault:GiftSettled',
         'GiftVault:IntentSkipped',
       ]);
       assert.deepEqual(
@@ -357,14 +357,13 @@ describe('indexer: events to rows', function () {
       const now = Number((await headBlock()).timestamp);
       for (const e of rows('SELECT broadcaster, token FROM earnings')) {
         const mine = earningsAt(db, e.broadcaster, e.token, now);
-        const pending = (await call(devnet, sys.vault, 'pendingEarnings(address,address)', [
-          e.broadcaster,
-          e.token,
-        ])) as bigint;
-        const claimable = (await call(devnet, sys.vault, 'claimableEarnings(address,address)', [
-          e.broadcaster,
-          e.token,
-        ])) as bigint;
+        const [claimable, pending] = (await call(
+          devnet,
+          sys.vault,
+          'earningsOf(address,address)',
+          [e.broadcaster, e.token],
+          ['uint256', 'uint256', 'uint64'],
+        )) as [bigint, bigint, bigint];
         assert.deepEqual([mine.pending, mine.claimable], [pending, claimable], `${e.broadcaster} ${e.token}`);
       }
       const alice = row('SELECT * FROM earnings WHERE broadcaster = ? AND token = ?', a.addr.alice, TRX_ADDRESS)!;

@@ -1,6 +1,6 @@
 /**
  * GiftVault's gift-session handlers fed synthetic events (no devnet), as handlers.test.ts does:
- * SessionOpened, GiftRelayed + GiftSent from a session's reserve or a wallet intent,
+ * SessionOpened, GiftSettled from a session's reserve or a wallet intent,
  * IntentSkipped, SessionClosed, SessionReleased and SessionGraceUpdated, on both backends.
  */
 import { strict as assert } from 'node:assert';
@@ -10,7 +10,7 @@ import { DerivedStore } from '../../indexer/store/derived.js';
 import type { EventArgs, RawEvent } from '../../indexer/store/raw.js';
 import { toBase58 } from '../../lib/address.js';
 import { FatalError } from '../../lib/errors.js';
-import { SKIP_REASONS } from '../../lib/gifts/intents.js';
+import { packGiftSettled, SKIP_REASONS } from '../../lib/gifts/intents.js';
 import { INDEX_BACKENDS, type TestIndexDb } from '../helpers/indexDb.js';
 import { requireServer } from '../helpers/postgres.js';
 
@@ -129,32 +129,34 @@ for (const backend of INDEX_BACKENDS)
         },
         at,
       );
-    /** GiftRelayed and its GiftSent (a gift of `total` to BOB, settled at once: hold 0), one transaction. */
+    /** A GiftSettled (a gift of `total` to BOB, 30% to BOB and 10% to the pool, settled at once: hold 0). */
     const relayedGift = (signer: string, total: bigint, hash = HASH1, t = T0 + 60): RawEvent[] => {
       const tx = `${(block + 1).toString(16).padStart(4, '0')}${'ab'.repeat(30)}`;
-      const first = vault('GiftRelayed', { intentHash: hash, signer }, { t, tx, logIndex: 3 });
-      const toBroadcaster = (total * 3n) / 10n;
-      const toPool = total / 10n;
-      const sent = vault(
-        'GiftSent',
+      const w = packGiftSettled({
+        sender: ALICE,
+        giftId: 4n,
+        quantity: 1n,
+        broadcaster: BOB,
+        streamId: 9n,
+        signer,
+        releaseAt: BigInt(t),
+        broadcasterBps: 3000,
+        poolBps: 1000,
+        total,
+      });
+      const settled = vault(
+        'GiftSettled',
         {
-          sender: ALICE,
-          broadcaster: BOB,
-          giftId: '4',
-          quantity: '1',
+          intentHash: hash,
+          senderGift: String(w.senderGift),
+          broadcasterStream: String(w.broadcasterStream),
+          signerTerms: String(w.signerTerms),
           token: BTT,
           total: String(total),
-          broadcasterAmount: String(toBroadcaster),
-          poolAmount: String(toPool),
-          platformAmount: String(total - toBroadcaster - toPool),
-          streamId: '9',
-          releaseAt: String(t),
-          fromVault: true,
         },
         { t, tx, logIndex: 4 },
-        true,
       );
-      return [first, sent];
+      return [settled];
     };
     const skipped = (reason: number, nonce = '7', at: At = {}): RawEvent =>
       vault('IntentSkipped', { intentHash: HASH2, sender: ALICE, nonce, reason: String(reason) }, at);
@@ -224,8 +226,6 @@ for (const backend of INDEX_BACKENDS)
           `GIFT CREDIT reserve:${ALICE} 150`,
           `GIFT DEBIT escrow:${BOB} 45`,
         ]);
-        // The marker waits for its GiftSent only: none is left.
-        assert.deepEqual(await all("SELECT * FROM contract_state WHERE key = 'relayed'"), []);
       });
 
       it('pays a wallet intent (signed by the sender) from the vault balance, relayed with no session', async function () {
@@ -244,7 +244,7 @@ for (const backend of INDEX_BACKENDS)
         const rows = await all(
           'SELECT id, intent_hash, sender, nonce, reason, log_index FROM skipped_intents ORDER BY id',
         );
-        assert.equal(rows.length, 16);
+        assert.equal(rows.length, 17);
         assert.deepEqual(rows[0], {
           id: 1,
           intent_hash: HASH2,
@@ -257,38 +257,29 @@ for (const backend of INDEX_BACKENDS)
           rows.map((r) => r.reason),
           [...SKIP_REASONS],
         );
-        assert.equal(rows[15]?.reason, 'InsufficientBalance');
-        await assertFatal([skipped(16)], 'GiftVault:IntentSkipped: IntentSkipped with an unknown reason 16');
+        assert.equal(rows[16]?.reason, 'OutOfRange');
+        await assertFatal([skipped(17)], 'GiftVault:IntentSkipped: IntentSkipped with an unknown reason 17');
       });
 
       it('fails with a FatalError on a session gift over what is left of its cap, or after its grace period', async function () {
         await apply(hold(), deposit(1000n), open(100n));
         await assertFatal(
           relayedGift(KEY, 101n),
-          `GiftVault:GiftSent: session ${KEY} pays 101 with 100 left of its cap`,
+          `GiftVault:GiftSettled: session ${KEY} pays 101 with 100 left of its cap`,
         );
         await assertFatal(
           relayedGift(KEY, 10n, HASH1, T0 + HOUR + GRACE),
-          `GiftVault:GiftSent: session ${KEY} paid a gift after its grace period`,
+          `GiftVault:GiftSettled: session ${KEY} paid a gift after its grace period`,
         );
         await apply(...relayedGift(KEY, 10n, HASH1, T0 + HOUR + GRACE - 1));
         assert.equal((await session())?.reserved, '90');
       });
 
-      it('fails with a FatalError when a GiftRelayed is not right before its GiftSent, or the signer is neither a session of the sender nor the sender', async function () {
+      it('fails with a FatalError when the signer is neither a session of the sender nor the sender', async function () {
         await apply(hold(), deposit(1000n), open(100n));
-        const [relay, sent] = relayedGift(KEY, 10n);
-        await assertFatal(
-          [relay!, { ...sent!, logIndex: 5 }],
-          `GiftVault:GiftSent: GiftRelayed at ${relay!.txId}:3 is not followed by its GiftSent`,
-        );
-        await assertFatal(
-          [relay!, { ...relay!, logIndex: 4 }],
-          `GiftVault:GiftRelayed: GiftRelayed while another waits for its GiftSent: ${JSON.stringify({ txId: relay!.txId, logIndex: 3, intentHash: HASH1, signer: KEY })}`,
-        );
         await assertFatal(
           relayedGift(BOB, 10n),
-          `GiftVault:GiftSent: relayed gift of ${ALICE} signed by ${BOB}, neither a session of theirs nor them`,
+          `GiftVault:GiftSettled: relayed gift of ${ALICE} signed by ${BOB}, neither a session of theirs nor them`,
         );
       });
     });

@@ -21,6 +21,7 @@ import {
   type GiftIntent,
   type GiftVaultDomain,
   type OpenSession,
+  NO_PREV,
 } from '../../lib/gifts/intents.js';
 import { call, TRX_ADDRESS, trxBalance, type System, type TxResult } from '../helpers/contracts.js';
 import { post, startDevnet, tre, type Devnet } from '../helpers/devnet.js';
@@ -30,7 +31,8 @@ import { ACTORS, GIFT, PRICE, prepareActors, tx, type Actor, type Actors } from 
 
 type Row = Record<string, any>;
 
-const SETTLE = 'settleGifts((address,address,uint256,uint256,uint256,address,uint256,uint256,uint256)[],bytes[])';
+const SETTLE =
+  'settleGifts((address,address,uint256,uint256,uint256,address,uint256,uint256,uint256,bytes32)[],bytes[])';
 const OPEN = 'openSession((address,address,address,uint256,uint256,uint256),bytes)';
 const GRACE = 120;
 
@@ -75,6 +77,7 @@ describe('indexer: gift sessions, relayed gifts and skipped intents on the devne
     maxTotal: PRICE.ROSE,
     nonce,
     deadline: now() + 600n,
+    prev: NO_PREV,
     ...over,
   });
 

@@ -22,6 +22,10 @@ import {
   type CloseSession,
   type GiftIntent,
   type OpenSession,
+  NO_PREV,
+  chainBatch,
+  packGiftSettled,
+  unpackGiftSettled,
 } from '../../lib/gifts/intents.js';
 import { recoverSignerNative } from '../../lib/gifts/recoverNative.js';
 import { giftIntent, signedGiftIntent, toWire } from '../../lib/protocol/gifts.js';
@@ -42,6 +46,7 @@ const intent: GiftIntent = {
   maxTotal: 15n * 10n ** 18n,
   nonce: 4n,
   deadline: 1_900_000_000n,
+  prev: NO_PREV,
 };
 const open: OpenSession = {
   viewer: sender,
@@ -74,7 +79,7 @@ describe('lib/gifts/intents', function () {
   it('spells the type strings of the Solidity type hashes', function () {
     assert.equal(
       TYPE_STRINGS.GiftIntent,
-      'GiftIntent(address sender,address broadcaster,uint256 giftId,uint256 quantity,uint256 streamId,address token,uint256 maxTotal,uint256 nonce,uint256 deadline)',
+      'GiftIntent(address sender,address broadcaster,uint256 giftId,uint256 quantity,uint256 streamId,address token,uint256 maxTotal,uint256 nonce,uint256 deadline,bytes32 prev)',
     );
     assert.equal(
       TYPE_STRINGS.OpenSession,
@@ -145,6 +150,56 @@ describe('lib/gifts/intents', function () {
     const twin = `${sig.slice(0, 66)}${(n - s).toString(16).padStart(64, '0')}${(v === 27 ? 28 : 27).toString(16)}`;
     assert.equal(recoverSignerNative(digest, twin), undefined);
   });
+
+  it('orders a batch by signer and nonce and keeps a signature only where a run of chained intents ends', function () {
+    const other = generateSessionKey();
+    const item = (i: GiftIntent, key: string) => ({
+      intent: i,
+      signature: signTyped(domain, 'GiftIntent', i, key),
+      digest: hex0x(giftIntentDigest(domain, i)),
+      key,
+    });
+    const a0 = item({ ...intent, nonce: 0n }, KEY);
+    const a1 = item({ ...intent, nonce: 1n, prev: a0.digest }, KEY);
+    const a2 = item({ ...intent, nonce: 2n, prev: NO_PREV }, KEY);
+    const b0 = item({ ...intent, sender: other.address, nonce: 0n }, other.privateKey);
+    const b1 = item({ ...intent, sender: other.address, nonce: 1n, prev: b0.digest }, other.privateKey);
+    const { items, signatures } = chainBatch([a1, b1, a0, b0, a2], (x) => x.key);
+    assert.deepEqual(
+      items.map((x) => x.digest),
+      [a0, a1, a2, b0, b1].map((x) => x.digest),
+    );
+    // a2 names no predecessor, so a1 keeps its signature; b0 is vouched for by b1.
+    assert.deepEqual(signatures, ['0x', a1.signature, a2.signature, '0x', b1.signature]);
+  });
+
+  it('packs and unpacks GiftSettled by its bit layout, the shares rounded down as the vault rounds them', function () {
+    const f = {
+      sender,
+      giftId: (1n << 64n) - 1n,
+      quantity: 10_000n,
+      broadcaster: OTHER,
+      streamId: (1n << 96n) - 1n,
+      signer: OTHER,
+      releaseAt: 1_900_000_000n,
+      broadcasterBps: 3000,
+      poolBps: 1000,
+      total: (1n << 128n) - 1n,
+    };
+    const g = unpackGiftSettled(packGiftSettled(f));
+    assert.deepEqual(
+      { ...g, broadcasterAmount: 0n, poolAmount: 0n, platformAmount: 0n },
+      {
+        ...f,
+        broadcasterAmount: 0n,
+        poolAmount: 0n,
+        platformAmount: 0n,
+      },
+    );
+    assert.equal(g.broadcasterAmount, (f.total * 3000n) / 10_000n);
+    assert.equal(g.poolAmount, f.total / 10n);
+    assert.equal(g.broadcasterAmount + g.poolAmount + g.platformAmount, f.total);
+  });
 });
 
 describe('lib/protocol/gifts', function () {
@@ -168,6 +223,8 @@ describe('lib/protocol/gifts', function () {
       { ...wire, nonce: (1n << 256n).toString() },
       { ...wire, sender: 'T123' },
       { ...wire, extra: '1' },
+      { ...wire, prev: '0x12' },
+      { ...wire, prev: undefined },
     ];
     for (const b of bad) assert.equal(giftIntent.safeParse(b).success, false, JSON.stringify(b));
     assert.equal(signedGiftIntent.safeParse({ intent: wire, signature: '0x1234' }).success, false);

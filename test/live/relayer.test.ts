@@ -18,6 +18,7 @@ import {
   type OpenSession,
   SKIP_REASONS,
   signTyped,
+  NO_PREV,
 } from '../../lib/gifts/intents.js';
 import { toWire } from '../../lib/protocol/gifts.js';
 import { call, send, TRX_ADDRESS } from '../helpers/contracts.js';
@@ -37,7 +38,8 @@ import {
 const SUN = 1_000_000n;
 const PRICE = 10n * SUN;
 const GIFT = 9n;
-const SETTLE = 'settleGifts((address,address,uint256,uint256,uint256,address,uint256,uint256,uint256)[],bytes[])';
+const SETTLE =
+  'settleGifts((address,address,uint256,uint256,uint256,address,uint256,uint256,uint256,bytes32)[],bytes[])';
 const SESSION_OF_OUT = ['address', 'address', 'uint256', 'uint256', 'uint256', 'uint64', 'uint64', 'bool'];
 
 describe('live: the gift relayer', function () {
@@ -82,6 +84,7 @@ describe('live: the gift relayer', function () {
       maxTotal: PRICE,
       nonce,
       deadline: nowS() + 300n + unique++,
+      prev: NO_PREV,
       ...over,
     };
   }
@@ -230,7 +233,7 @@ describe('live: the gift relayer', function () {
     ]);
     const skip = r.events.find((e) => e.name === 'IntentSkipped');
     assert.equal(SKIP_REASONS[Number(skip?.args.reason)], 'BadSignature');
-    assert.ok(!r.events.some((e) => e.name === 'GiftSent'));
+    assert.ok(!r.events.some((e) => e.name === 'GiftSettled'));
   });
 
   it('refuses intents of a session closed through the relayer', async function () {

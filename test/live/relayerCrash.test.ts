@@ -14,6 +14,7 @@ import {
   giftVaultDomain,
   type OpenSession,
   signTyped,
+  NO_PREV,
 } from '../../lib/gifts/intents.js';
 import { toWire } from '../../lib/protocol/gifts.js';
 import { call, TRX_ADDRESS } from '../helpers/contracts.js';
@@ -114,6 +115,7 @@ describe('live: the gift relayer killed mid-batch', function () {
         maxTotal: PRICE,
         nonce: BigInt(n),
         deadline: nowS + 600n,
+        prev: NO_PREV,
       };
       const r = await api(fx, 'POST', '/api/relayer/intents', {
         intent: toWire(intent),

@@ -17,7 +17,7 @@ import { readDeployment } from '../../lib/deployments.js';
 import { type SponsorshipConfig, sponsorshipFor } from '../../lib/sponsorship.js';
 import { createSponsorMetrics, ensureSponsorStake } from '../../platform/sponsor.js';
 import { call, DAY, send, TRX_ADDRESS, trxBalance } from '../helpers/contracts.js';
-import { post, startDevnet, tre, tronWebFor, type Devnet } from '../helpers/devnet.js';
+import { get, post, startDevnet, tre, tronWebFor, type Devnet } from '../helpers/devnet.js';
 import { ROOT, tronbox, type Run } from '../helpers/tronbox.js';
 
 /** The migrations write the deployments file into a temp folder (BLIVE_DEPLOYMENTS_DIR), never the repository's. */
@@ -182,13 +182,25 @@ describe('when tronbox migrates BLive to the development network', function () {
         catalog.gifts.filter((g) => g.token === 'BTT').length >= 8,
         'config/catalog.json has fewer than 8 BTT gifts',
       );
+      // The uri is in GiftUpdated only (the vault does not store it): the last event per gift.
+      const uris = new Map<string, string>();
+      let next: string | undefined =
+        `v1/contracts/${vault()}/events?event_name=GiftUpdated&order_by=block_timestamp,asc&limit=200`;
+      while (next) {
+        const page: { data: { result: { giftId: string; uri: string } }[]; meta?: { links?: { next?: string } } } = (
+          await get(devnet, next)
+        ).body as never;
+        for (const e of page.data) uris.set(String(e.result.giftId), e.result.uri);
+        next = page.meta?.links?.next?.replace(/^https?:\/\/[^/]+\//, '');
+      }
       for (const g of catalog.gifts) {
-        const [token, price, enabled, uri] = (await view(
+        const uri = uris.get(String(g.id)) ?? '';
+        const [token, price, enabled] = (await view(
           vault(),
           'giftInfo(uint256)',
           [g.id],
-          ['address', 'uint256', 'bool', 'string'],
-        )) as [string, bigint, boolean, string];
+          ['address', 'uint256', 'bool'],
+        )) as [string, bigint, boolean];
         assert.equal(token, d.tokens[g.token], `gift ${g.id} (${g.name}) is priced in ${token}, not ${g.token}`);
         assert.equal(price, BigInt(g.price), `gift ${g.id} (${g.name}) price`);
         assert.equal(enabled, true, `gift ${g.id} (${g.name}) is disabled`);
@@ -391,7 +403,16 @@ describe('when tronbox migrates BLive to the development network', function () {
         `energy left went down by ${used}: what the receipts say the deployer paid (${paid}), less at most ${recovered} recovered in ${slots} slots`,
       );
       // The star's share is held in escrow until its release: move the chain's clock past it.
-      const release = Number(await view(vault(), 'nextReleaseOf(address,address)', [star(), TRX_ADDRESS], ['uint64']));
+      const release = Number(
+        (
+          (await view(
+            vault(),
+            'earningsOf(address,address)',
+            [star(), TRX_ADDRESS],
+            ['uint256', 'uint256', 'uint64'],
+          )) as [bigint, bigint, bigint]
+        )[2],
+      );
       const head = await post(devnet, 'wallet/getnowblock');
       const now = Math.floor(head.block_header.raw_data.timestamp / 1000);
       assert.ok(release > 0, 'the gift is held in escrow');

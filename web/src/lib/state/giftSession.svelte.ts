@@ -19,6 +19,7 @@ import {
   type GiftVaultDomain,
   generateSessionKey,
   giftVaultDomain,
+  NO_PREV,
   type OpenSession,
   signTyped,
   tronWebTypedData,
@@ -63,6 +64,11 @@ interface Stored {
   cap: string;
   expiresAt: string;
   nextNonce: string;
+  /**
+   * The digest of the last intent the relayer took (the next one's `prev`): chained taps let a
+   * batch carry one signature per run. Unknown after a lost answer, so the next goes unchained.
+   */
+  prev?: string;
   committed: string;
   /** False until the relayer said the session is open on chain. */
   open: boolean;
@@ -308,7 +314,7 @@ export class GiftSession {
     const domain = giftVaultDomain(BigInt(s.chainId), s.vault);
     const deadline = BigInt(Math.floor((Date.now() + this.#skew) / 1000)) + DEADLINE_SECONDS;
     const total = gift.price * quantity;
-    const attempt = async (nonce: bigint) => {
+    const attempt = async (nonce: bigint, prev: string) => {
       const intent: GiftIntent = {
         sender: s.viewer,
         broadcaster,
@@ -319,6 +325,7 @@ export class GiftSession {
         maxTotal: total,
         nonce,
         deadline,
+        prev,
       };
       return relayerApi.submit(toWire(intent), signTyped(domain, 'GiftIntent', intent, s.privateKey));
     };
@@ -326,7 +333,7 @@ export class GiftSession {
       let nonce = BigInt(s.nextNonce);
       let answer: Awaited<ReturnType<typeof attempt>> | undefined;
       try {
-        answer = await attempt(nonce);
+        answer = await attempt(nonce, s.prev ?? NO_PREV);
       } catch (e) {
         // The relayer knows the session's next nonce better (another tab, a lost answer): take it once.
         const next = e instanceof LiveError ? e.details.nextNonce : undefined;
@@ -336,10 +343,12 @@ export class GiftSession {
           typeof next === 'string'
         ) {
           nonce = BigInt(next);
-          answer = await attempt(nonce);
+          // Not the intent before it that this tab knows: unchained, it keeps its own signature.
+          answer = await attempt(nonce, NO_PREV);
         } else throw e;
       }
       s.nextNonce = (nonce + 1n).toString();
+      s.prev = answer.intentHash;
       s.committed = (BigInt(s.committed) + total).toString();
       this.#save();
       this.committed += total;
@@ -348,6 +357,8 @@ export class GiftSession {
     } catch (e) {
       const unknown = e instanceof LiveError && e.code === 'NETWORK';
       entry.status = unknown ? 'unknown' : 'refused';
+      // Whether the relayer took it is unknown: the next tap names no intent before it.
+      if (unknown) s.prev = undefined;
       entry.error = unknown
         ? 'No answer from the relayer: this gift may still arrive; check the chat before tapping again.'
         : refusalText(e);
