@@ -249,15 +249,26 @@ describe('live: 1-to-1 matching', function () {
 /** A minimal call page: the server's match messages drive one RTCPeerConnection (trickle ICE). */
 const CALL_PAGE = `<!doctype html><meta charset="utf-8"><video id="remote" autoplay muted playsinline></video>
 <script>
-const state = (window.state = { connection: 'new', remoteWidth: 0, peer: null, errors: [] });
+const state = (window.state = { connection: 'new', remoteWidth: 0, peer: null, errors: [], sockets: 0 });
 const q = new URLSearchParams(location.search);
 document.cookie = 'blive_session=' + q.get('session') + '; path=/; SameSite=Lax';
-const ws = new WebSocket(q.get('ws'));
+let ws;
 const send = (m) => ws.send(JSON.stringify(m));
 const video = document.getElementById('remote');
 let pc;
 let chain = Promise.resolve();
-ws.onmessage = (ev) => { const m = JSON.parse(ev.data); chain = chain.then(() => handle(m)).catch((e) => state.errors.push(String(e))); };
+// As the app's socket does: a socket that closes before the match is opened again (a loaded
+// machine can drop an upgrade); each close is recorded, so a miss says what happened.
+function connect() {
+  state.sockets++;
+  ws = new WebSocket(q.get('ws'));
+  ws.onmessage = (ev) => { const m = JSON.parse(ev.data); chain = chain.then(() => handle(m)).catch((e) => state.errors.push(String(e))); };
+  ws.onclose = (e) => {
+    state.errors.push('socket closed ' + e.code);
+    if (!state.peer && state.sockets < 10) setTimeout(connect, 500);
+  };
+}
+connect();
 async function handle(m) {
   if (m.type === 'hello') send({ type: 'match.join', prefs: { language: 'en', interests: ['webrtc'] } });
   else if (m.type === 'match.found') {

@@ -23,7 +23,8 @@ export interface MediaBackendOptions {
  * MEDIA_VIEWERS_PER_IP, MEDIA_VIEWER_CONNECT_TIMEOUT_MS, TRUST_PROXY (which peers' X-Forwarded-For names
  * the client, for the per-IP limits), MEDIA_HLS=0 (WebRTC only, no ffmpeg), MEDIA_ICE_HOSTS (comma-separated
  * extra host candidates, e.g. a public IP), MEDIA_RECORDING_RETENTION_DAYS (recordings and clips older
- * are deleted; 0 keeps them; default 30), MEDIA_RECORDINGS_DIR (default <work dir>/archive).
+ * are deleted; 0 keeps them; default 30), MEDIA_RECORDINGS_DIR (default <work dir>/archive),
+ * MEDIA_HLS_SEGMENT_SECONDS (the HLS ladder's segment length; default 1).
  */
 export function createMediaBackend(env: NodeJS.ProcessEnv, opts: MediaBackendOptions): MediaBackend {
   if (env.LIVEPEER_API_KEY) {
@@ -43,6 +44,7 @@ export function createMediaBackend(env: NodeJS.ProcessEnv, opts: MediaBackendOpt
   const connectMs = intEnv(env, 'MEDIA_VIEWER_CONNECT_TIMEOUT_MS', 1);
   const perIp = intEnv(env, 'MEDIA_VIEWERS_PER_IP', 1);
   const retentionDays = intEnv(env, 'MEDIA_RECORDING_RETENTION_DAYS', 0);
+  const segmentSeconds = intEnv(env, 'MEDIA_HLS_SEGMENT_SECONDS', 1);
   const trust = parseTrustProxy(env.TRUST_PROXY);
   const hosts = env.MEDIA_ICE_HOSTS?.split(',')
     .map((h) => h.trim())
@@ -62,6 +64,7 @@ export function createMediaBackend(env: NodeJS.ProcessEnv, opts: MediaBackendOpt
     ...(env.MEDIA_RECORDINGS_DIR ? { recordingsDir: env.MEDIA_RECORDINGS_DIR } : {}),
     clientIp: (req) => clientAddress(req, trust),
     ...(env.MEDIA_HLS === '0' ? { hls: false } : {}),
+    ...(segmentSeconds ? { ladder: { segmentSeconds } } : {}),
     ...(hosts?.length ? { ice: { additionalHostAddresses: hosts } } : {}),
     ...(opts.log ? { log: opts.log } : {}),
     ...opts.embedded,
