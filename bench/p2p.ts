@@ -80,7 +80,9 @@ async function run(mode: 'p2p' | 'http', dist: string, browser: Browser): Promis
     env: {
       MEDIA_P2P: mode === 'p2p' ? '1' : '0',
       LIVE_TRACKER_PER_IP: String(VIEWERS * 2),
-      ...(process.env.MEDIA_HLS_SEGMENT_SECONDS ? { MEDIA_HLS_SEGMENT_SECONDS: process.env.MEDIA_HLS_SEGMENT_SECONDS } : {}),
+      ...(process.env.MEDIA_HLS_SEGMENT_SECONDS
+        ? { MEDIA_HLS_SEGMENT_SECONDS: process.env.MEDIA_HLS_SEGMENT_SECONDS }
+        : {}),
     },
     log: () => {},
   });
