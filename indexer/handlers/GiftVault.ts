@@ -301,102 +301,77 @@ interface GiftFields {
  * `relayed` is the intent and signer of a settleGifts receipt.
  */
 async function bookGift(e: RawEvent, ctx: HandlerContext, g: GiftFields, relayed?: Relayed): Promise<void> {
-  {
-    const { sender, broadcaster, token, total, streamId, releaseAt } = g;
-    const toBroadcaster = g.broadcasterAmount;
-    const toPool = g.poolAmount;
-    const toPlatform = g.platformAmount;
-    const paidFrom = g.fromVault ? 'vault' : 'wallet';
-    if (toBroadcaster + toPool + toPlatform !== total)
-      throw new FatalError(`GiftSent shares do not add up to ${total}`);
+  const { sender, broadcaster, token, total, streamId, releaseAt } = g;
+  const toBroadcaster = g.broadcasterAmount;
+  const toPool = g.poolAmount;
+  const toPlatform = g.platformAmount;
+  const paidFrom = g.fromVault ? 'vault' : 'wallet';
+  if (toBroadcaster + toPool + toPlatform !== total) throw new FatalError(`GiftSent shares do not add up to ${total}`);
 
-    // A relayed gift signed by a session key is paid from that session's reserve, not the balance.
-    const sessionKey = relayed && (await spendFromSession(e, ctx, relayed, sender, token, total));
-    if (relayed && !g.fromVault) throw new FatalError('a relayed gift paid from the wallet');
-    if (paidFrom === 'vault' && !sessionKey) await addBalance(ctx, e, sender, token, -total);
+  // A relayed gift signed by a session key is paid from that session's reserve, not the balance.
+  const sessionKey = relayed && (await spendFromSession(e, ctx, relayed, sender, token, total));
+  if (relayed && !g.fromVault) throw new FatalError('a relayed gift paid from the wallet');
+  if (paidFrom === 'vault' && !sessionKey) await addBalance(ctx, e, sender, token, -total);
 
-    const earn = await earningsOf(ctx, broadcaster, token, e);
-    const mirrored = await escrowCredit(ctx, e, earn, toBroadcaster, nowSec(e), await holdPeriodNow(ctx));
-    if (mirrored !== releaseAt)
-      throw new FatalError(`escrow mirror gives releaseAt ${mirrored}, the chain ${releaseAt}`);
-    earn.escrowedTotal += toBroadcaster;
-    earn.held += toBroadcaster;
-    earn.blockNumber = e.blockNumber;
-    ctx.store.put(earnings, earn);
+  const earn = await earningsOf(ctx, broadcaster, token, e);
+  const mirrored = await escrowCredit(ctx, e, earn, toBroadcaster, nowSec(e), await holdPeriodNow(ctx));
+  if (mirrored !== releaseAt) throw new FatalError(`escrow mirror gives releaseAt ${mirrored}, the chain ${releaseAt}`);
+  earn.escrowedTotal += toBroadcaster;
+  earn.held += toBroadcaster;
+  earn.blockNumber = e.blockNumber;
+  ctx.store.put(earnings, earn);
 
-    const p = await poolOf(ctx, token, e);
-    p.accrued += toPool;
-    p.balance += toPool;
-    p.blockNumber = e.blockNumber;
-    ctx.store.put(pool, p);
+  const p = await poolOf(ctx, token, e);
+  p.accrued += toPool;
+  p.balance += toPool;
+  p.blockNumber = e.blockNumber;
+  ctx.store.put(pool, p);
 
-    const t = await treasuryOf(ctx, token, e);
-    t.accrued += toPlatform;
-    t.balance += toPlatform;
-    t.blockNumber = e.blockNumber;
-    ctx.store.put(treasury, t);
+  const t = await treasuryOf(ctx, token, e);
+  t.accrued += toPlatform;
+  t.balance += toPlatform;
+  t.blockNumber = e.blockNumber;
+  ctx.store.put(treasury, t);
 
-    ctx.store.append(gifts, {
-      id: ctx.store.nextId(gifts),
-      txId: e.txId,
-      blockNumber: e.blockNumber,
-      txIndex: e.txIndex,
-      logIndex: e.logIndex,
-      timestamp: e.timestamp,
-      sender,
-      broadcaster,
-      giftId: g.giftId,
-      quantity: g.quantity,
-      token,
-      total,
-      broadcasterAmount: toBroadcaster,
-      poolAmount: toPool,
-      platformAmount: toPlatform,
-      streamId,
-      releaseAt: releaseAt * 1000,
-      paidFrom: paidFrom === 'vault' ? 'VAULT' : 'WALLET',
-      relayed: relayed !== undefined,
-      intentHash: relayed?.intentHash ?? null,
-      signer: relayed?.signer ?? null,
-      sessionKey: sessionKey ?? null,
-    });
+  ctx.store.append(gifts, {
+    id: ctx.store.nextId(gifts),
+    txId: e.txId,
+    blockNumber: e.blockNumber,
+    txIndex: e.txIndex,
+    logIndex: e.logIndex,
+    timestamp: e.timestamp,
+    sender,
+    broadcaster,
+    giftId: g.giftId,
+    quantity: g.quantity,
+    token,
+    total,
+    broadcasterAmount: toBroadcaster,
+    poolAmount: toPool,
+    platformAmount: toPlatform,
+    streamId,
+    releaseAt: releaseAt * 1000,
+    paidFrom: paidFrom === 'vault' ? 'VAULT' : 'WALLET',
+    relayed: relayed !== undefined,
+    intentHash: relayed?.intentHash ?? null,
+    signer: relayed?.signer ?? null,
+    sessionKey: sessionKey ?? null,
+  });
 
-    // A stream is counted with the broadcaster its gifts went to: the streamId alone is a tag anyone can put on a gift.
-    if (streamId !== '0') {
-      const s = await ctx.store.get(streamTotals, broadcaster, streamId, token);
-      if (s) {
-        s.total += total;
-        s.broadcasterAmount += toBroadcaster;
-        s.giftCount += 1;
-        s.lastGiftAt = e.timestamp;
-        s.blockNumber = e.blockNumber;
-        ctx.store.put(streamTotals, s);
-      } else {
-        ctx.store.put(streamTotals, {
-          broadcaster,
-          streamId,
-          token,
-          total,
-          broadcasterAmount: toBroadcaster,
-          giftCount: 1,
-          firstGiftAt: e.timestamp,
-          lastGiftAt: e.timestamp,
-          blockNumber: e.blockNumber,
-        });
-      }
-    }
-
-    const b = await ctx.store.get(broadcasterTotals, broadcaster, token);
-    if (b) {
-      b.total += total;
-      b.broadcasterAmount += toBroadcaster;
-      b.giftCount += 1;
-      b.lastGiftAt = e.timestamp;
-      b.blockNumber = e.blockNumber;
-      ctx.store.put(broadcasterTotals, b);
+  // A stream is counted with the broadcaster its gifts went to: the streamId alone is a tag anyone can put on a gift.
+  if (streamId !== '0') {
+    const s = await ctx.store.get(streamTotals, broadcaster, streamId, token);
+    if (s) {
+      s.total += total;
+      s.broadcasterAmount += toBroadcaster;
+      s.giftCount += 1;
+      s.lastGiftAt = e.timestamp;
+      s.blockNumber = e.blockNumber;
+      ctx.store.put(streamTotals, s);
     } else {
-      ctx.store.put(broadcasterTotals, {
+      ctx.store.put(streamTotals, {
         broadcaster,
+        streamId,
         token,
         total,
         broadcasterAmount: toBroadcaster,
@@ -406,31 +381,52 @@ async function bookGift(e: RawEvent, ctx: HandlerContext, g: GiftFields, relayed
         blockNumber: e.blockNumber,
       });
     }
-
-    for (const [period, start] of periodsOf(e.timestamp)) {
-      await bump(ctx, e, 'GIFTERS', period, start, token, '', '', sender, total);
-      await bump(ctx, e, 'BROADCASTERS', period, start, token, '', '', broadcaster, total);
-    }
-    if (streamId !== '0') {
-      await bump(ctx, e, 'GIFTERS', 'ALL', 0, token, broadcaster, streamId, sender, total);
-      await bump(ctx, e, 'BROADCASTERS', 'ALL', 0, token, broadcaster, streamId, broadcaster, total);
-    }
-
-    await recordMovement(e, ctx, 'GIFT', token, [
-      {
-        account: sessionKey
-          ? account.reserve(sender)
-          : paidFrom === 'vault'
-            ? account.vault(sender)
-            : account.wallet(sender),
-        side: 'CREDIT',
-        amount: total,
-      },
-      { account: account.escrow(broadcaster), side: 'DEBIT', amount: toBroadcaster },
-      { account: account.poolAccrued, side: 'DEBIT', amount: toPool },
-      { account: account.treasury, side: 'DEBIT', amount: toPlatform },
-    ]);
   }
+
+  const b = await ctx.store.get(broadcasterTotals, broadcaster, token);
+  if (b) {
+    b.total += total;
+    b.broadcasterAmount += toBroadcaster;
+    b.giftCount += 1;
+    b.lastGiftAt = e.timestamp;
+    b.blockNumber = e.blockNumber;
+    ctx.store.put(broadcasterTotals, b);
+  } else {
+    ctx.store.put(broadcasterTotals, {
+      broadcaster,
+      token,
+      total,
+      broadcasterAmount: toBroadcaster,
+      giftCount: 1,
+      firstGiftAt: e.timestamp,
+      lastGiftAt: e.timestamp,
+      blockNumber: e.blockNumber,
+    });
+  }
+
+  for (const [period, start] of periodsOf(e.timestamp)) {
+    await bump(ctx, e, 'GIFTERS', period, start, token, '', '', sender, total);
+    await bump(ctx, e, 'BROADCASTERS', period, start, token, '', '', broadcaster, total);
+  }
+  if (streamId !== '0') {
+    await bump(ctx, e, 'GIFTERS', 'ALL', 0, token, broadcaster, streamId, sender, total);
+    await bump(ctx, e, 'BROADCASTERS', 'ALL', 0, token, broadcaster, streamId, broadcaster, total);
+  }
+
+  await recordMovement(e, ctx, 'GIFT', token, [
+    {
+      account: sessionKey
+        ? account.reserve(sender)
+        : paidFrom === 'vault'
+          ? account.vault(sender)
+          : account.wallet(sender),
+      side: 'CREDIT',
+      amount: total,
+    },
+    { account: account.escrow(broadcaster), side: 'DEBIT', amount: toBroadcaster },
+    { account: account.poolAccrued, side: 'DEBIT', amount: toPool },
+    { account: account.treasury, side: 'DEBIT', amount: toPlatform },
+  ]);
 }
 
 export const handlers: HandlerMap = {
